@@ -1,0 +1,129 @@
+"""Radar horizon and effective-earth geometry against closed forms and an independent geometric test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samsim.models.horizon import (
+    EARTH_MEAN_RADIUS_M,
+    above_horizon,
+    ground_range_m,
+    horizon_central_angle_rad,
+    horizon_ground_range_m,
+    horizon_range_m,
+    slant_range_elevation,
+    target_height_m,
+)
+
+K43 = 4.0 / 3.0
+A43_M = K43 * EARTH_MEAN_RADIUS_M
+
+
+def test_horizon_30m_antenna_50m_target_is_51_72_km() -> None:
+    # sqrt(2 * 4/3 * 6371 km * 30 m) = 22.576 km, same with 50 m = 29.146 km
+    assert float(horizon_range_m(30.0, 50.0)) == pytest.approx(51_721.7, abs=0.5)
+    assert float(horizon_range_m(30.0, 50.0)) / 1000.0 == pytest.approx(51.72, abs=0.005)
+
+
+def test_horizon_25m_antenna_low_and_high_targets() -> None:
+    got = horizon_range_m(25.0, np.array([50.0, 10_000.0]))
+    antenna_km = np.sqrt(2 * K43 * 6371.0 * 0.025)  # 20.61 km
+    expected_km = antenna_km + np.sqrt(2 * K43 * 6371.0 * np.array([0.050, 10.0]))
+    np.testing.assert_allclose(got / 1000.0, expected_km, rtol=1e-12)
+    np.testing.assert_allclose(got / 1000.0, [49.75, 432.79], atol=0.01)
+
+
+def test_horizon_scales_with_sqrt_k() -> None:
+    ratio = horizon_range_m(25.0, 5000.0, K43) / horizon_range_m(25.0, 5000.0, 1.0)
+    assert float(ratio) == pytest.approx(np.sqrt(K43), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("h1", "h2"),
+    [(8.0, 50.0), (25.0, 100.0), (30.0, 50.0), (39.0, 1000.0), (25.0, 10_000.0), (8.0, 20_000.0)],
+)
+def test_exact_boundary_agrees_with_tangent_formula(h1: float, h2: float) -> None:
+    tangent = float(horizon_range_m(h1, h2))
+    exact = float(horizon_ground_range_m(h1, h2))
+    assert abs(exact / tangent - 1.0) < 1e-3
+    assert bool(above_horizon(tangent * (1.0 - 1e-3), h1, h2))
+    assert not bool(above_horizon(tangent * (1.0 + 1e-3), h1, h2))
+
+
+def _segment_clears_sphere(phi: np.ndarray, h1: np.ndarray, h2: np.ndarray, radius: float) -> np.ndarray:
+    """Independent test: minimum distance from the centre to the 2-D segment P1-P2 vs the radius."""
+    p1 = np.stack([np.zeros_like(phi), radius + h1], axis=-1)
+    p2 = np.stack([(radius + h2) * np.sin(phi), (radius + h2) * np.cos(phi)], axis=-1)
+    d = p2 - p1
+    t = np.clip(-np.sum(p1 * d, axis=-1) / np.sum(d * d, axis=-1), 0.0, 1.0)
+    closest = p1 + t[:, None] * d
+    return np.linalg.norm(closest, axis=-1) >= radius
+
+
+def test_above_horizon_matches_segment_sphere_geometry() -> None:
+    rng = np.random.default_rng(1)
+    n = 20_000
+    h1 = rng.uniform(0.0, 100.0, n)
+    h2 = rng.uniform(0.0, 30_000.0, n)
+    ground = rng.uniform(0.0, 900_000.0, n)
+    ours = above_horizon(ground, h1, h2)
+    reference = _segment_clears_sphere(ground / A43_M, h1, h2, A43_M)
+    # away from the boundary (where float rounding in the reference decides) they must agree exactly
+    margin = np.abs(ground - horizon_ground_range_m(h1, h2)) > 1.0
+    assert margin.sum() > 0.99 * n
+    np.testing.assert_array_equal(ours[margin], reference[margin])
+    assert 0.2 < ours.mean() < 0.8
+
+
+def test_negative_heights_count_as_surface() -> None:
+    assert float(horizon_range_m(-10.0, 50.0)) == pytest.approx(float(horizon_range_m(0.0, 50.0)))
+    assert float(horizon_central_angle_rad(-5.0)) == 0.0
+
+
+def test_central_angle_is_exact_acos() -> None:
+    h = np.array([1.0, 30.0, 1000.0, 100_000.0])
+    np.testing.assert_allclose(horizon_central_angle_rad(h), np.arccos(A43_M / (A43_M + h)), rtol=1e-6)
+
+
+def test_grazing_ray_elevation_is_minus_dip_angle() -> None:
+    h1, h2 = 25.0, 3000.0
+    d = horizon_ground_range_m(h1, h2)
+    _, elevation = slant_range_elevation(d, h1, h2)
+    assert float(elevation) == pytest.approx(-float(horizon_central_angle_rad(h1)), rel=1e-7)
+
+
+def test_slant_range_elevation_against_law_of_cosines() -> None:
+    ground = np.array([1_000.0, 50_000.0, 300_000.0, 800_000.0])
+    h1, h2 = 30.0, np.array([100.0, 5_000.0, 12_000.0, 40_000.0])
+    slant, elevation = slant_range_elevation(ground, h1, h2)
+    phi = ground / A43_M
+    r1, r2 = A43_M + h1, A43_M + h2
+    np.testing.assert_allclose(slant, np.sqrt(r1**2 + r2**2 - 2 * r1 * r2 * np.cos(phi)), rtol=1e-8)
+    # sin E from the triangle: r2^2 = r1^2 + R^2 + 2 r1 R sin E
+    sin_e = (r2**2 - r1**2 - slant**2) / (2 * r1 * slant)
+    np.testing.assert_allclose(np.sin(elevation), sin_e, atol=1e-6)
+
+
+def test_flat_short_range_limit() -> None:
+    # over 100 m the curvature terms are O(d / a) ~ 1e-5
+    slant, elevation = slant_range_elevation(100.0, 0.0, 100.0)
+    assert float(slant) == pytest.approx(np.hypot(100.0, 100.0), rel=1e-5)
+    assert float(elevation) == pytest.approx(np.pi / 4, abs=3e-5)
+
+
+def test_round_trip_height_and_ground_range() -> None:
+    rng = np.random.default_rng(2)
+    ground = rng.uniform(100.0, 500_000.0, 1000)
+    h1 = rng.uniform(0.0, 50.0, 1000)
+    h2 = rng.uniform(0.0, 25_000.0, 1000)
+    slant, elevation = slant_range_elevation(ground, h1, h2)
+    np.testing.assert_allclose(target_height_m(slant, elevation, h1), h2, atol=1e-6)
+    np.testing.assert_allclose(ground_range_m(slant, elevation, h1), ground, rtol=1e-10, atol=1e-6)
+
+
+def test_target_height_classic_approximation() -> None:
+    # h ~ h1 + R sin E + R^2 / (2 k Re) for small elevation (Skolnik 2001, ch. 8 height finding)
+    slant, elevation, h1 = 200_000.0, 0.02, 25.0
+    approx = h1 + slant * np.sin(elevation) + slant**2 / (2 * A43_M)
+    assert float(target_height_m(slant, elevation, h1)) == pytest.approx(approx, rel=2e-3)
