@@ -1,0 +1,18 @@
+"""samsim: simulate and analyse ground-based long-range air-defence systems of the S-400 class.
+
+The Python API mirrors the command line::
+
+    import samsim
+    scenario = samsim.load("examples/ankara-f16-trial.yaml")
+    result = samsim.simulate(scenario, seed=1)
+    print(result.totals)
+"""
+
+from __future__ import annotations
+
+from samsim._version import __version__
+from samsim.engine import simulate
+from samsim.results import Result, write_run
+from samsim.scenario import Scenario, ScenarioError, load, loads
+
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "loads", "simulate", "write_run"]

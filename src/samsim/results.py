@@ -1,0 +1,284 @@
+"""Run results: the typed :class:`Result`, its event and trajectory tables, and the writers.
+
+``write_run`` writes ``summary.json``, ``events.parquet``, ``trajectories.parquet`` and
+``report.html`` into a temporary folder beside OUT and renames it into place, so an interrupted run
+(Ctrl-C, a crash) never leaves a half-written OUT.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+from samsim._version import __version__
+
+EVENT_KINDS = (
+    "detect",
+    "track_confirm",
+    "track_drop",
+    "assign",
+    "launch",
+    "intercept",
+    "miss",
+    "self_destruct",
+    "kill",
+    "leak",
+)
+EVENT_COLUMNS = ("time_s", "kind", "battery", "radar", "threat", "track", "interceptor", "detail")
+TRAJECTORY_COLUMNS = (
+    "time_s",
+    "entity",
+    "kind",
+    "battery",
+    "east_m",
+    "north_m",
+    "up_m",
+    "lat_deg",
+    "lon_deg",
+    "alt_m",
+    "speed_mps",
+)
+
+EVENT_SCHEMA = pa.schema([("time_s", pa.float64())] + [(c, pa.string()) for c in EVENT_COLUMNS[1:]])
+TRAJECTORY_SCHEMA = pa.schema(
+    [
+        ("time_s", pa.float64()),
+        ("entity", pa.string()),
+        ("kind", pa.string()),
+        ("battery", pa.string()),
+        ("east_m", pa.float64()),
+        ("north_m", pa.float64()),
+        ("up_m", pa.float64()),
+        ("lat_deg", pa.float64()),
+        ("lon_deg", pa.float64()),
+        ("alt_m", pa.float64()),
+        ("speed_mps", pa.float64()),
+    ]
+)
+
+
+class EventLog:
+    """The one place every engine component reports what happened (column lists, sorted at the end)."""
+
+    def __init__(self) -> None:
+        self._rows: list[
+            tuple[float, str, str | None, str | None, str | None, str | None, str | None, str | None]
+        ] = []
+
+    def add(
+        self,
+        time_s: float,
+        kind: str,
+        *,
+        battery: str | None = None,
+        radar: str | None = None,
+        threat: str | None = None,
+        track: str | None = None,
+        interceptor: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        assert kind in EVENT_KINDS, kind
+        self._rows.append((float(time_s), kind, battery, radar, threat, track, interceptor, detail))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def table(self) -> pa.Table:
+        """Events in time order (ties keep the order in which they were reported)."""
+        rows = sorted(self._rows, key=lambda r: r[0])  # sorted() is stable
+        cols: list[list[Any]] = (
+            [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in EVENT_COLUMNS]
+        )
+        return pa.table(
+            {name: col for name, col in zip(EVENT_COLUMNS, cols, strict=True)}, schema=EVENT_SCHEMA
+        )
+
+
+class TrajectoryLog:
+    """Sampled positions of threats, interceptors and tracks, collected as array chunks."""
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        *,
+        time_s: NDArray[np.float64],
+        entity: str | list[str],
+        kind: str,
+        battery: str | None,
+        enu_m: NDArray[np.float64],
+        lat_deg: NDArray[np.float64],
+        lon_deg: NDArray[np.float64],
+        alt_m: NDArray[np.float64],
+        speed_mps: NDArray[np.float64],
+    ) -> None:
+        n = int(np.size(time_s))
+        if n == 0:
+            return
+        self._chunks.append(
+            {
+                "time_s": np.asarray(time_s, np.float64),
+                "entity": [entity] * n if isinstance(entity, str) else list(entity),
+                "kind": [kind] * n,
+                "battery": [battery] * n,
+                "east_m": np.asarray(enu_m[:, 0], np.float64),
+                "north_m": np.asarray(enu_m[:, 1], np.float64),
+                "up_m": np.asarray(enu_m[:, 2], np.float64),
+                "lat_deg": np.asarray(lat_deg, np.float64),
+                "lon_deg": np.asarray(lon_deg, np.float64),
+                "alt_m": np.asarray(alt_m, np.float64),
+                "speed_mps": np.asarray(speed_mps, np.float64),
+            }
+        )
+
+    def table(self) -> pa.Table:
+        if not self._chunks:
+            return TRAJECTORY_SCHEMA.empty_table()
+        tables = [pa.table(c, schema=TRAJECTORY_SCHEMA) for c in self._chunks]
+        t = pa.concat_tables(tables)
+        order = np.lexsort((np.arange(t.num_rows), t.column("time_s").to_numpy()))
+        return t.take(pa.array(order))
+
+
+@dataclass
+class ThreatOutcome:
+    id: str
+    type: str
+    first_detected_s: float | None = None
+    first_track_s: float | None = None
+    shots: int = 0
+    fate: str = "survived"
+    fate_s: float | None = None
+    killed_by: str | None = None
+
+
+@dataclass
+class InterceptorOutcome:
+    id: str
+    type: str
+    battery: str
+    target: str
+    launch_s: float
+    end_s: float | None = None
+    result: str | None = None
+    miss_distance_m: float | None = None
+
+
+@dataclass
+class Result:
+    """Everything one replication produced."""
+
+    scenario: str
+    seed: int
+    duration_s: float
+    threats: list[ThreatOutcome]
+    interceptors: list[InterceptorOutcome]
+    events: pa.Table
+    trajectories: pa.Table
+    loaded: dict[str, int] = field(default_factory=dict)  # interceptors loaded per battery
+    samsim_version: str = __version__
+
+    @property
+    def totals(self) -> dict[str, int]:
+        fates = [t.fate for t in self.threats]
+        return {
+            "threats": len(self.threats),
+            "killed": fates.count("killed"),
+            "leaked": fates.count("leaked"),
+            "survived": fates.count("survived"),
+            "interceptors_fired": len(self.interceptors),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The content of summary.json (SPEC §4)."""
+        return {
+            "samsim_version": self.samsim_version,
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "duration_s": _num(self.duration_s),
+            "threats": [_clean(asdict(t)) for t in self.threats],
+            "interceptors": [_clean(asdict(i)) for i in self.interceptors],
+            "totals": self.totals,
+        }
+
+
+def _num(x: float) -> float | int:
+    if float(x).is_integer():
+        return int(x)
+    return round(float(x), 3)
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float):
+            out[k] = None if not math.isfinite(v) else round(v, 3)
+        else:
+            out[k] = v
+    return out
+
+
+def summary_json(result: Result) -> str:
+    return json.dumps(result.summary(), indent=2, allow_nan=False) + "\n"
+
+
+@contextmanager
+def atomic_dir(out: Path) -> Iterator[Path]:
+    """Yield a fresh temporary folder beside ``out``; on success it replaces ``out`` in one rename.
+
+    On any exception (KeyboardInterrupt included) the temporary folder is removed and ``out`` is left
+    as it was.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Deterministic Parquet: no statistics timestamps, fixed row groups, zstd."""
+    pq.write_table(table, path, compression="zstd", row_group_size=1 << 20, write_statistics=True)
+
+
+def write_run(result: Result, out: str | Path) -> Path:
+    """Write the files of SPEC §4 into ``out`` atomically; returns the folder."""
+    from samsim.report import render_run_report
+
+    out_path = Path(out)
+    with atomic_dir(out_path) as tmp:
+        (tmp / "summary.json").write_text(summary_json(result), encoding="utf-8")
+        write_parquet(result.events, tmp / "events.parquet")
+        write_parquet(result.trajectories, tmp / "trajectories.parquet")
+        (tmp / "report.html").write_text(render_run_report(result), encoding="utf-8")
+    return out_path
+
+
+def read_summary(out: str | Path) -> dict[str, Any]:
+    data = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
