@@ -59,12 +59,42 @@ def _f64(x: ArrayLike) -> FloatArray:
 
 
 def db_to_ratio(value_db: ArrayLike) -> FloatArray:
-    """Power ratio from decibels, ``10 ** (x / 10)``."""
+    """Power ratio from decibels, ``10 ** (x / 10)``.
+
+    Parameters
+    ----------
+    value_db : array_like
+        Power ratio in dB (``-inf`` gives 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Linear power ratio.
+
+    References
+    ----------
+    Skolnik 2001, ch. 2 (decibel notation of the radar equation).
+    """
     return np.asarray(np.power(10.0, _f64(value_db) / 10.0), dtype=np.float64)
 
 
 def ratio_to_db(ratio: ArrayLike) -> FloatArray:
-    """Decibels from a power ratio, ``10 log10(x)`` (``-inf`` for 0)."""
+    """Decibels from a power ratio, ``10 log10(x)``.
+
+    Parameters
+    ----------
+    ratio : array_like
+        Linear power ratio (0 gives ``-inf`` without a warning).
+
+    Returns
+    -------
+    numpy.ndarray
+        Ratio in dB.
+
+    References
+    ----------
+    Skolnik 2001, ch. 2 (decibel notation of the radar equation).
+    """
     with np.errstate(divide="ignore"):
         return np.asarray(10.0 * np.log10(_f64(ratio)), dtype=np.float64)
 
