@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -224,6 +225,27 @@ def test_low_target_behind_ridge_is_masked_and_in_front_is_not() -> None:
         dem, radar[0], radar[1], RADAR_H, [p[0] for p in pts], [p[1] for p in pts], 100.0, K
     )
     np.testing.assert_array_equal(clear, [True, True, False, False, False])
+
+
+def test_los_edge_cases() -> None:
+    dem = flat_dem((50, 50), 100.0)
+    lon0, lat0 = dem.center_lon_lat_deg
+    clear = line_of_sight_clear(dem, lon0, lat0, 10.0, [lon0 + 0.01, np.nan, lon0], [lat0, lat0, lat0], 10.0)
+    np.testing.assert_array_equal(clear, [True, False, True])  # no position: not seen; co-located: seen
+    assert line_of_sight_clear(dem, lon0, lat0, 10.0, [], [], []).shape == (0,)
+    with pytest.raises(ValueError, match="refraction_k"):
+        line_of_sight_clear(dem, lon0, lat0, 10.0, lon0 + 0.01, lat0, 10.0, refraction_k=0.0)
+
+
+def test_dem_is_immutable_and_pickles() -> None:
+    dem = synthetic_dem((40, 40), 30.0, seed=1)
+    with pytest.raises(ValueError):
+        dem.heights_m[0, 0] = 1.0
+    back = pickle.loads(pickle.dumps(dem))
+    assert not back.heights_m.flags.writeable and back.crs == dem.crs
+    np.testing.assert_array_equal(back.heights_m, dem.heights_m)
+    with pytest.raises(TerrainError, match="CRS"):
+        Dem(np.zeros((2, 2)), Affine.identity(), "not a crs")
 
 
 # ---------------------------------------------------------------------------------------------- CRS

@@ -9,7 +9,7 @@ Conventions shared by every kernel
   earth's bulge still masks beyond the DEM's edge.
 - Earth curvature and refraction lower terrain by ``s**2 * inv_2ka`` at distance ``s`` from the observer,
   with ``inv_2ka = 1 / (2 k Re)`` (the effective-earth-radius model: Skolnik, *Introduction to Radar
-  Systems*, 3rd ed., 2001, sec. 8.2; Doerry, SAND2007-3036, 2007).
+  Systems*, 3rd ed., 2001, sec. 8.2).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ target at distance ``d`` from the observer are lowered by ``d**2 / (2 k Re)`` wi
 ``k = refraction_k`` (4/3 for the standard atmosphere). The sight line from an observer at height
 ``h1`` therefore grazes a smooth sea-level earth at ``sqrt(2 k Re h1)`` and a target at height ``h2``
 is above the horizon out to ``sqrt(2 k Re h1) + sqrt(2 k Re h2)`` (Skolnik, *Introduction to Radar
-Systems*, 3rd ed., 2001, sec. 8.2, eq. 8.11; Blake, *Radar Range-Performance Analysis*, 1986, ch. 3).
+Systems*, 3rd ed., 2001, sec. 8.2).
 Terrain heights between cell centres are bilinear. Terrain that is unknown (no-data cells, or outside
 the DEM) masks as sea level (0 m MSL), so beyond the DEM's edge the smooth-earth horizon still holds.
 
@@ -150,6 +150,11 @@ class Dem:
         if self.transform.determinant == 0:
             raise TerrainError("DEM transform is singular")
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Unpickling (e.g. in a Monte Carlo worker) must keep the heights read-only.
+        self.__dict__.update(state)
+        self.heights_m.flags.writeable = False
+
     @property
     def shape(self) -> tuple[int, int]:
         """(ny, nx)."""
@@ -171,7 +176,7 @@ class Dem:
 
     @cached_property
     def cell_size_m(self) -> tuple[float, float]:
-        """Metric length of a cell along its columns' and rows' directions (at the centre latitude)."""
+        """Ground length (m) of a cell along its columns' and rows' directions, at the DEM's centre."""
         t = self.transform
         scale = _metres_per_unit(self.crs, *self.center_lon_lat_deg)
         col_m = math.hypot(t.a * scale[0], t.d * scale[1])
@@ -368,7 +373,7 @@ def line_of_sight_clear(
     ends excluded; a target is masked when lowered terrain ``z(s) - s**2 / (2 k Re)`` rises strictly
     above the sight line from the observer to the lowered target ``h_t - d**2 / (2 k Re)`` at any
     sample (Skolnik 2001, sec. 8.2). Unknown terrain masks as sea level. Targets are broadcast; the
-    result has their broadcast shape.
+    result has their broadcast shape; a target with a non-finite coordinate is reported not clear.
     """
     lon_t, lat_t, alt_t = np.broadcast_arrays(
         np.asarray(target_lon_deg, np.float64),
@@ -376,13 +381,31 @@ def line_of_sight_clear(
         np.asarray(target_alt_msl_m, np.float64),
     )
     shape = lon_t.shape
-    lon_t, lat_t, alt_t = lon_t.ravel(), lat_t.ravel(), alt_t.ravel()
+    if not all(math.isfinite(v) for v in (observer_lon_deg, observer_lat_deg, observer_alt_msl_m)):
+        raise ValueError("observer position must be finite")
+    finite = np.isfinite(lon_t) & np.isfinite(lat_t) & np.isfinite(alt_t)
+    clear = np.zeros(shape, dtype=np.bool_)  # a target without a position is not seen
+    if not finite.any():
+        return clear
+    observer = (float(observer_lon_deg), float(observer_lat_deg), float(observer_alt_msl_m))
+    clear[finite] = _los_clear_finite(
+        dem, observer, lon_t[finite], lat_t[finite], alt_t[finite], refraction_k
+    )
+    return clear
+
+
+def _los_clear_finite(
+    dem: Dem,
+    observer: tuple[float, float, float],
+    lon_t: FloatArray,
+    lat_t: FloatArray,
+    alt_t: FloatArray,
+    refraction_k: float,
+) -> BoolArray:
     n = lon_t.size
-    if n == 0:
-        return np.zeros(shape, dtype=np.bool_)
     geod = _geod()
-    lon_o = np.full(n, float(observer_lon_deg))
-    lat_o = np.full(n, float(observer_lat_deg))
+    lon_o = np.full(n, observer[0])
+    lat_o = np.full(n, observer[1])
     az_deg, _, dist_m = geod.inv(lon_o, lat_o, lon_t, lat_t)
     dist_m = np.asarray(dist_m, dtype=np.float64)
     n_nodes = 2 + int(float(dist_m.max()) // _node_spacing_m(dem))
@@ -401,19 +424,18 @@ def line_of_sight_clear(
         node_lat = np.asarray(lat_n, np.float64).reshape(n, n_nodes)
     col, row = dem.lonlat_to_pixel(node_lon, node_lat)
     fine, coarse = dem._tiles
-    clear = _k.los_clear(
+    return _k.los_clear(
         dem.heights_m,
         fine,
         coarse,
         np.ascontiguousarray(col),
         np.ascontiguousarray(row),
         dist_m,
-        float(observer_alt_msl_m),
+        observer[2],
         alt_t,
         _inv_2ka(refraction_k),
         _max_step_m(dem),
     )
-    return clear.reshape(shape)
 
 
 def ray_visibility(
