@@ -1,8 +1,9 @@
 """The engine: one replication of a compiled world, as a story told in time order.
 
-Threat motion is known in closed form (trajectory tables), so the engine only visits the times that
-matter: radar scans, command-post decision cycles, interceptor flight and the leak times of threats.
-Components report to one :class:`~samsim.results.EventLog`.
+Threat motion is known in closed form (trajectory tables) and radar scans are evaluated up front
+(:mod:`samsim.sensing`), so the loop only visits the times that matter — a radar scan, a command-post
+decision cycle — and at each of them: fly the interceptors up to now, hand the scan to the battery's
+tracker, and let the command post decide. Components report to one :class:`~samsim.results.EventLog`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,82 @@ from numpy.typing import NDArray
 
 from samsim.results import EventLog, InterceptorOutcome, Result, ThreatOutcome, TrajectoryLog
 from samsim.scenario import Scenario
-from samsim.world import TABLE_DT_S, World, compile_world
+from samsim.sensing import RadarGeometry, RadarScans, radar_geometry, scan_radar, visible
+from samsim.tracking import Tracker
+from samsim.world import TABLE_DT_S, Battery, World, compile_world, positions_ecef
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 OUTPUT_STEP_S = 1.0
 """Sampling interval of trajectories.parquet."""
+
+# Battery tracker settings (documented assumptions; see docs/models.md).
+TRACK_Q_M2PS3 = 5.0  # NCV process-noise intensity for aircraft and missiles in cruise
+TRACK_Q_MANOEUVRE_M2PS3 = 2000.0  # IMM manoeuvre mode (a few g over a revisit period)
+TRACK_GATE = 4.0  # Mahalanobis distance; chi-square 3 d.o.f. beyond 99.5 %
+TRACK_CONFIRM_HITS = 3
+TRACK_CONFIRM_WINDOW = 5
+TRACK_MAX_MISSES = 3
+
+SCAN, DECIDE = 0, 1
+
+
+class BatteryRuntime:
+    """What a battery's command post holds during a run: its tracker and what each track is."""
+
+    def __init__(self, world: World, index: int):
+        self.index = index
+        self.battery: Battery = world.batteries[index]
+        self.geometry: list[RadarGeometry] = [
+            radar_geometry(world, self.battery, k) for k in range(len(self.battery.radars.ids))
+        ]
+        self.tracker = Tracker(
+            ndim=3,
+            model="imm",
+            q=TRACK_Q_M2PS3,
+            q_manoeuvre=TRACK_Q_MANOEUVRE_M2PS3,
+            gate=TRACK_GATE,
+            confirm_hits=TRACK_CONFIRM_HITS,
+            confirm_window=TRACK_CONFIRM_WINDOW,
+            max_misses=TRACK_MAX_MISSES,
+        )
+        self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
+        # radar -> track id -> last time that radar updated the track
+        self.last_hit: list[dict[int, float]] = [{} for _ in self.geometry]
+        self.horizon_ref_alt_m = world.horizon_ref_alt_m
+        # (time, track ids, battery-frame positions, speeds) at each decision cycle
+        self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
+
+    def track_name(self, track_id: int) -> str:
+        return f"{self.battery.id}/T{track_id}"
+
+    def predicted_positions(self, time_s: float) -> FloatArray:
+        tr = self.tracker
+        dt = (time_s - tr.last_update_s)[:, None]
+        return np.asarray(tr.mean[:, :3] + tr.mean[:, 3:] * dt, dtype=np.float64)
+
+    def expected(self, radar: int, time_s: float) -> NDArray[np.bool_]:
+        """Tracks this radar's scan should have seen: ones it has been updating lately (within three
+        revisits) that are still inside its coverage and above its horizon.
+
+        A radar that has never held a track does not wear it down: a long-range acquisition track
+        beyond the engagement radar's reach for its (unknown) RCS must survive that radar's scans.
+        """
+        ids = self.tracker.ids
+        if ids.size == 0:
+            return np.zeros(0, dtype=bool)
+        geom = self.geometry[radar]
+        hits = self.last_hit[radar]
+        recent = np.array([hits.get(i, -np.inf) for i in ids.tolist()]) >= time_s - 3.5 * geom.spec.revisit_s
+        if not np.any(recent):
+            return recent
+        pos = self.predicted_positions(time_s)
+        horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
+        # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
+        height = self.battery.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * 6.371e6) - self.horizon_ref_alt_m
+        mask, _, _, _ = visible(geom, pos - geom.enu_m, height)
+        return mask & recent
 
 
 class Engine:
@@ -29,16 +100,40 @@ class Engine:
         self.events = EventLog()
         threats = world.threats
         self.killed_s = np.full(threats.count, np.inf)
+        self.first_detected_s = np.full(threats.count, np.inf)
+        self.first_track_s = np.full(threats.count, np.inf)
         self.outcomes = [
-            ThreatOutcome(id=tid, type=ttype) for tid, ttype in zip(threats.ids, threats.types, strict=True)
+            ThreatOutcome(id=tid, type=tt) for tid, tt in zip(threats.ids, threats.types, strict=True)
         ]
         self.interceptors: list[InterceptorOutcome] = []
         self.trajectories = TrajectoryLog()
+        self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
+        # One random stream per radar, spawned in a fixed order from the run's seed.
+        streams = iter(
+            np.random.SeedSequence(self.seed).spawn(1 + sum(len(b.radars.ids) for b in world.batteries))
+        )
+        self.rng_c2 = np.random.default_rng(next(streams))
+        self.scans: list[RadarScans] = [
+            scan_radar(world, b, k, np.random.default_rng(next(streams)))
+            for b, battery in enumerate(world.batteries)
+            for k in range(len(battery.radars.ids))
+        ]
 
     # -----------------------------------------------------------------------------------------
     def run(self) -> Result:
+        """Visit every scan and decision instant in time order, then settle the fates."""
+        times, kinds, who, which = self._schedule()
+        for t, kind, j, k in zip(times.tolist(), kinds.tolist(), who.tolist(), which.tolist(), strict=True):
+            if kind == SCAN:
+                self._scan(self.scans[j], k, t)
+            else:
+                self._decide(self.batteries[j], t)
         self._settle_fates()
         self._record_threat_trajectories()
+        self._record_track_trajectories()
+        for i, out in enumerate(self.outcomes):
+            out.first_detected_s = _finite_or_none(self.first_detected_s[i])
+            out.first_track_s = _finite_or_none(self.first_track_s[i])
         return Result(
             scenario=self.world.name,
             seed=self.seed,
@@ -48,6 +143,117 @@ class Engine:
             events=self.events.table(),
             trajectories=self.trajectories.table(),
         )
+
+    def _schedule(self) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
+        """All scan and decision instants, sorted by time (scans before decisions at equal times)."""
+        times, kinds, who, which = [], [], [], []
+        for j, rs in enumerate(self.scans):
+            n = rs.time_s.size
+            times.append(rs.time_s)
+            kinds.append(np.full(n, SCAN))
+            who.append(np.full(n, j))
+            which.append(np.arange(n))
+        for b, rt in enumerate(self.batteries):
+            period = rt.battery.doctrine.decision_period_s
+            t = np.arange(period, self.world.duration_s + 1e-9, period)
+            times.append(t)
+            kinds.append(np.full(t.size, DECIDE))
+            who.append(np.full(t.size, b))
+            which.append(np.zeros(t.size, dtype=np.int64))
+        t_all = np.concatenate(times)
+        k_all = np.concatenate(kinds).astype(np.int64)
+        w_all = np.concatenate(who).astype(np.int64)
+        x_all = np.concatenate(which).astype(np.int64)
+        order = np.lexsort((x_all, w_all, k_all, t_all))
+        return t_all[order], k_all[order], w_all[order], x_all[order]
+
+    # -----------------------------------------------------------------------------------------
+    def _scan(self, rs: RadarScans, k: int, t: float) -> None:
+        """Hand one radar scan to its battery's tracker."""
+        rt = self.batteries[rs.battery]
+        rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
+        truth = rs.truth[rows]
+        alive = (truth < 0) | (self.killed_s[np.maximum(truth, 0)] > t)
+        if rt.tracker.ids.size == 0 and not np.any(alive):
+            return
+        truth = truth[alive]
+        z = rs.z_enu_m[rows][alive]
+        cov = rs.r_enu_m2[rows][alive]
+        res = rt.tracker.step(t, z, cov, rt.expected(rs.radar, t))
+        real = truth >= 0
+        if np.any(real):
+            seen = truth[real]
+            self.first_detected_s[seen] = np.minimum(self.first_detected_s[seen], t)
+            ids = self.world.threats.ids
+            rng_km = rs.range_m[rows][alive][real] / 1000.0
+            self.events.add_many(
+                np.full(seen.size, t),
+                "detect",
+                battery=rt.battery.id,
+                radar=rs.radar_id,
+                threat=[ids[i] for i in seen],
+                detail=[f"range_km={r:.1f}" for r in rng_km],
+            )
+        hits = rt.last_hit[rs.radar]
+        for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
+            if track_id >= 0:
+                hits[track_id] = t
+                if threat >= 0 or track_id not in rt.label:
+                    rt.label[track_id] = threat
+        self._track_events(rt, res.confirmed, "track_confirm", t)
+        self._track_events(rt, res.dropped_confirmed, "track_drop", t)
+        for track_id in res.dropped.tolist():
+            rt.label.pop(track_id, None)
+            for radar_hits in rt.last_hit:
+                radar_hits.pop(track_id, None)
+
+    def _track_events(self, rt: BatteryRuntime, track_ids: IntArray, kind: str, t: float) -> None:
+        for track_id in track_ids.tolist():
+            threat = rt.label.get(track_id, -1)
+            name = self.world.threats.ids[threat] if threat >= 0 else None
+            if kind == "track_confirm" and threat >= 0:
+                self.first_track_s[threat] = min(self.first_track_s[threat], t)
+            self.events.add(
+                t,
+                kind,
+                battery=rt.battery.id,
+                threat=name,
+                track=rt.track_name(track_id),
+                detail=None if threat >= 0 else "false track",
+            )
+
+    def _decide(self, rt: BatteryRuntime, t: float) -> None:
+        """The command-post cycle: take the firm picture (engagement decisions plug in here)."""
+        tr = rt.tracker
+        firm = tr.is_confirmed
+        if not np.any(firm):
+            return
+        ids, mean, last = tr.ids[firm], tr.mean[firm], tr.last_update_s[firm]
+        pos = mean[:, :3] + mean[:, 3:] * (t - last)[:, None]
+        rt.picture.append((t, ids.copy(), pos, np.linalg.norm(mean[:, 3:], axis=1)))
+
+    def _record_track_trajectories(self) -> None:
+        """Tracks as each battery saw them at its decision cycles, converted in one pass."""
+        for rt in self.batteries:
+            if not rt.picture:
+                continue
+            times = np.concatenate([np.full(ids.size, t) for t, ids, _, _ in rt.picture])
+            names = [rt.track_name(i) for _, ids, _, _ in rt.picture for i in ids.tolist()]
+            pos = np.concatenate([p for _, _, p, _ in rt.picture])
+            speed = np.concatenate([v for _, _, _, v in rt.picture])
+            enu = self.world.frame.ecef_to_enu(rt.battery.frame.enu_to_ecef(pos))
+            lat, lon, alt = self.world.frame.enu_to_geodetic(enu)
+            self.trajectories.add(
+                time_s=times,
+                entity=names,
+                kind="track",
+                battery=rt.battery.id,
+                enu_m=enu,
+                lat_deg=lat,
+                lon_deg=lon,
+                alt_m=alt,
+                speed_mps=speed,
+            )
 
     # -----------------------------------------------------------------------------------------
     def _settle_fates(self) -> None:
@@ -73,26 +279,20 @@ class Engine:
         return np.asarray(np.minimum(np.minimum(t.end_s, fate_s), self.world.duration_s), dtype=np.float64)
 
     def _record_threat_trajectories(self) -> None:
-        world = self.world
-        t = world.threats
+        t = self.world.threats
         stride = max(int(round(OUTPUT_STEP_S / TABLE_DT_S)), 1)
         end_s = self._end_s()
         for i in range(t.count):
-            n = int(t.table_n[i])
-            k = np.arange(0, n, stride)
-            times = t.table_t0_s[i] + k * TABLE_DT_S
-            keep = times <= end_s[i] + 1e-9
-            k, times = k[keep], times[keep]
+            times = t.table_t0_s[i] + np.arange(0, int(t.table_n[i]), stride) * TABLE_DT_S
+            times = times[times <= end_s[i] + 1e-9]
             if end_s[i] > t.start_s[i] and (times.size == 0 or times[-1] < end_s[i] - 1e-6):
                 times = np.append(times, end_s[i])
             if times.size == 0:
                 continue
-            from samsim.world import positions_ecef
-
             ecef = positions_ecef(t, np.full(times.size, i), times)
-            self._add_track_rows(times, t.ids[i], "threat", None, ecef)
+            self._add_path_rows(times, t.ids[i], "threat", None, ecef)
 
-    def _add_track_rows(
+    def _add_path_rows(
         self, times: FloatArray, entity: str, kind: str, battery: str | None, ecef: FloatArray
     ) -> None:
         frame = self.world.frame
@@ -114,6 +314,10 @@ class Engine:
             alt_m=alt,
             speed_mps=speed,
         )
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
 
 
 def simulate(scenario: Scenario, seed: int | None = None) -> Result:

@@ -21,7 +21,7 @@ C. F. F. Karney, "Algorithms for geodesics", J. Geodesy 87, 2013.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -120,11 +120,11 @@ class LocalFrame:
     lon_deg: float
     alt_m: float
 
-    @property
+    @cached_property
     def origin_ecef_m(self) -> FloatArray:
         return geodetic_to_ecef(self.lat_deg, self.lon_deg, self.alt_m)
 
-    @property
+    @cached_property
     def rotation(self) -> FloatArray:
         return enu_rotation(self.lat_deg, self.lon_deg)
 

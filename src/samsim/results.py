@@ -71,12 +71,16 @@ TRAJECTORY_SCHEMA = pa.schema(
 
 
 class EventLog:
-    """The one place every engine component reports what happened (column lists, sorted at the end)."""
+    """The one place every engine component reports what happened.
+
+    Single events and vectorised batches (``add_many``) are kept as column chunks and sorted by time
+    once, at the end; ties keep the order in which they were reported.
+    """
 
     def __init__(self) -> None:
-        self._rows: list[
-            tuple[float, str, str | None, str | None, str | None, str | None, str | None, str | None]
-        ] = []
+        self._rows: list[tuple[Any, ...]] = []
+        self._chunks: list[dict[str, Any]] = []
+        self._order = 0
 
     def add(
         self,
@@ -91,20 +95,65 @@ class EventLog:
         detail: str | None = None,
     ) -> None:
         assert kind in EVENT_KINDS, kind
-        self._rows.append((float(time_s), kind, battery, radar, threat, track, interceptor, detail))
+        self._rows.append(
+            (float(time_s), self._order, kind, battery, radar, threat, track, interceptor, detail)
+        )
+        self._order += 1
+
+    def add_many(
+        self,
+        time_s: NDArray[np.float64],
+        kind: str,
+        *,
+        battery: str | None = None,
+        radar: str | None = None,
+        threat: list[str | None] | None = None,
+        track: list[str | None] | None = None,
+        detail: list[str | None] | None = None,
+    ) -> None:
+        """Report a batch of events of one kind (e.g. every detection of a scan)."""
+        assert kind in EVENT_KINDS, kind
+        n = int(np.size(time_s))
+        if n == 0:
+            return
+        none: list[str | None] = [None] * n
+        self._chunks.append(
+            {
+                "time_s": np.asarray(time_s, dtype=np.float64),
+                "order": self._order + np.arange(n),
+                "kind": [kind] * n,
+                "battery": [battery] * n,
+                "radar": [radar] * n,
+                "threat": threat if threat is not None else none,
+                "track": track if track is not None else none,
+                "interceptor": none,
+                "detail": detail if detail is not None else none,
+            }
+        )
+        self._order += n
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._order
 
     def table(self) -> pa.Table:
         """Events in time order (ties keep the order in which they were reported)."""
-        rows = sorted(self._rows, key=lambda r: r[0])  # sorted() is stable
-        cols: list[list[Any]] = (
-            [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in EVENT_COLUMNS]
+        parts = list(self._chunks)
+        if self._rows:
+            cols = list(zip(*self._rows, strict=True))
+            parts.append(
+                {
+                    name: list(col)
+                    for name, col in zip(("time_s", "order", *EVENT_COLUMNS[1:]), cols, strict=True)
+                }
+            )
+        if not parts:
+            return EVENT_SCHEMA.empty_table()
+        table = pa.concat_tables(
+            [pa.table({name: part[name] for name in EVENT_COLUMNS}, schema=EVENT_SCHEMA) for part in parts]
         )
-        return pa.table(
-            {name: col for name, col in zip(EVENT_COLUMNS, cols, strict=True)}, schema=EVENT_SCHEMA
-        )
+        order_key = np.concatenate([np.asarray(part["order"], dtype=np.int64) for part in parts])
+        order = np.lexsort((order_key, table.column("time_s").to_numpy()))
+        return table.take(pa.array(order))
 
 
 class TrajectoryLog:

@@ -8,6 +8,7 @@ figure and default resolved. Nothing here advances time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -119,12 +120,14 @@ class World:
     ground_height: GroundHeight
     horizon_ref_alt_m: float  # the smooth-earth surface for radar horizons (DEM: sea level)
     has_terrain: bool
+    terrain: Any  # samsim.models.terrain.Dem or None
     threats: Threats
     assets: Assets
     batteries: list[Battery] = field(default_factory=list)
 
 
-def _ground_model(scenario: Scenario) -> GroundHeight:
+def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
+    """The ground under threats and sites: the scenario's DEM, or flat at ``ground_alt_m``."""
     if scenario.environment.terrain is not None:
         from samsim.models.terrain import read_dem, sample_height_m  # the DEM loads only when used
 
@@ -135,8 +138,8 @@ def _ground_model(scenario: Scenario) -> GroundHeight:
             h = np.asarray(sample_height_m(dem, lon_deg, lat_deg), dtype=np.float64)
             return np.where(np.isfinite(h), h, fallback)
 
-        return ground
-    return flat_ground(scenario.environment.ground_alt_m)
+        return ground, dem
+    return flat_ground(scenario.environment.ground_alt_m), None
 
 
 def _geodetic(pos: Position, frame: LocalFrame, ground: GroundHeight) -> tuple[float, float, float]:
@@ -407,7 +410,7 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
 
 def compile_world(scenario: Scenario) -> World:
     """Resolve every default and catalog figure of ``scenario`` into arrays."""
-    ground = _ground_model(scenario)
+    ground, dem = _ground_model(scenario)
     frame = _origin(scenario, ground)
     asset_geo = {a.id: _geodetic(a.position, frame, ground) for a in scenario.assets}
     assets = Assets(
@@ -429,7 +432,8 @@ def compile_world(scenario: Scenario) -> World:
         frame=frame,
         ground_height=ground,
         horizon_ref_alt_m=0.0 if scenario.environment.terrain else scenario.environment.ground_alt_m,
-        has_terrain=scenario.environment.terrain is not None,
+        has_terrain=dem is not None,
+        terrain=dem,
         threats=threats,
         assets=assets,
         batteries=batteries,
