@@ -88,6 +88,10 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (format version 1).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (replaced atomically).")],
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the scenario's).")] = None,
+    run_index: Annotated[
+        int | None,
+        typer.Option("--run", help="Reproduce replication RUN of a Monte Carlo study made with --seed."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No table on stdout.")] = False,
 ) -> None:
     """Run one replication: a results table on stdout, and in OUT summary.json, events.parquet,
@@ -100,8 +104,10 @@ def run(
 
     if seed is not None and seed < 0:
         _bad_input([f"--seed: must be >= 0, got {seed}"])
+    if run_index is not None and run_index < 0:
+        _bad_input([f"--run: must be >= 0, got {run_index}"])
     sc = _load(scenario)
-    result = simulate(sc, seed=seed)
+    result = simulate(sc, seed=seed, run=run_index)
     write_run(result, out)
     if not quiet:
         summary = result.summary()
@@ -213,6 +219,11 @@ def catalog_cmd(
     for key in e.sources():
         s = srcs.get(key, {})
         out_console.print(f"  {key}: {s.get('title', '?')}" + (f" <{s['url']}>" if "url" in s else ""))
+
+
+# Commands defined in their own modules register here (one str_replace-sized line each).
+# --- registered commands ---
+# --- end registered commands ---
 
 
 def version_callback(value: bool) -> None:

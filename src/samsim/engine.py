@@ -94,9 +94,10 @@ class BatteryRuntime:
 class Engine:
     """Runs one replication; create one per run."""
 
-    def __init__(self, world: World, seed: int):
+    def __init__(self, world: World, seed: int, run: int | None = None):
         self.world = world
         self.seed = int(seed)
+        self.run_index = run
         self.events = EventLog()
         threats = world.threats
         self.killed_s = np.full(threats.count, np.inf)
@@ -137,6 +138,7 @@ class Engine:
         return Result(
             scenario=self.world.name,
             seed=self.seed,
+            run=self.run_index,
             duration_s=self.world.duration_s,
             threats=self.outcomes,
             interceptors=self.interceptors,
@@ -320,7 +322,22 @@ def _finite_or_none(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-def simulate(scenario: Scenario, seed: int | None = None) -> Result:
-    """Run one replication of ``scenario`` (with ``seed``, default the scenario's own)."""
+def run_seed_sequence(seed: int, run: int | None = None) -> np.random.SeedSequence:
+    """The seed sequence of a replication: ``SeedSequence(seed)``, or for Monte Carlo run i its i-th
+    child (``SeedSequence(seed).spawn(i + 1)[i]``, built directly from the spawn key)."""
+    if run is None:
+        return np.random.SeedSequence(seed)
+    return np.random.SeedSequence(seed, spawn_key=(int(run),))
+
+
+def simulate(scenario: Scenario, seed: int | None = None, *, run: int | None = None) -> Result:
+    """Run one replication of ``scenario``.
+
+    Parameters
+    ----------
+    seed : the random seed (default: the scenario's own ``seed``).
+    run : Monte Carlo replication index: run i of a study with seed S uses the i-th child of
+        ``numpy.random.SeedSequence(S)``; ``simulate(sc, seed=S, run=i)`` reproduces it exactly.
+    """
     world = compile_world(scenario)
-    return Engine(world, scenario.seed if seed is None else seed).run()
+    return Engine(world, scenario.seed if seed is None else seed, run=run).run()

@@ -239,6 +239,7 @@ class Result:
     events: pa.Table
     trajectories: pa.Table
     loaded: dict[str, int] = field(default_factory=dict)  # interceptors loaded per battery
+    run: int | None = None  # Monte Carlo replication index, None for a single run
     samsim_version: str = __version__
 
     @property
@@ -258,6 +259,7 @@ class Result:
             "samsim_version": self.samsim_version,
             "scenario": self.scenario,
             "seed": self.seed,
+            **({"run": self.run} if self.run is not None else {}),
             "duration_s": _num(self.duration_s),
             "threats": [_clean(asdict(t)) for t in self.threats],
             "interceptors": [_clean(asdict(i)) for i in self.interceptors],
