@@ -1,0 +1,171 @@
+"""Predicted intercept point against the closed-form collision triangle; envelope checks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from samsim.c2.intercept import (
+    ABOVE_MAX_ALTITUDE,
+    BELOW_MIN_ALTITUDE,
+    BELOW_MIN_RANGE,
+    BEYOND_MAX_RANGE,
+    FEASIBLE,
+    FLIGHT_TOO_LONG,
+    NO_SOLUTION,
+    REASON_NAMES,
+    TARGET_TOO_FAST,
+    launch_feasible,
+    predict_intercept,
+)
+
+RE = 6_371_008.8
+CENTER = np.array([0.0, 0.0, -RE])
+S = 1_500.0  # constant interceptor speed of the closed-form checks
+T = np.array([0.0, 400.0])
+R = S * T
+
+
+def _closed_form(q: np.ndarray, v: np.ndarray, s: float) -> float:
+    """Smallest positive root of (v.v - s^2) t^2 + 2 q.v t + q.q = 0."""
+    roots = np.roots([v @ v - s * s, 2.0 * (q @ v), q @ q])
+    real = roots[np.isreal(roots)].real
+    return float(real[real > 0].min())
+
+
+def test_head_on_constant_speed() -> None:
+    p = np.array([[0.0, 100_000.0, 8_000.0]])
+    v = np.array([[0.0, -300.0, 0.0]])
+    tof, pip = predict_intercept(p, v, np.zeros((1, 3)), T, R)
+    rng = math.hypot(100_000.0, 8_000.0)
+    # closing along the line: 100 km ground, target speed along y only -> quadratic
+    expected = _closed_form(p[0], v[0], S)
+    assert tof[0, 0] == pytest.approx(expected, rel=1e-12)
+    assert expected == pytest.approx(rng / (S + 300.0), rel=0.01)
+    np.testing.assert_allclose(np.linalg.norm(pip[0, 0]), S * tof[0, 0], rtol=1e-12)
+
+
+def test_crossing_and_receding_constant_speed_vectorised() -> None:
+    rng = np.random.default_rng(7)
+    p = rng.uniform(-150e3, 150e3, size=(40, 3))
+    p[:, 2] = rng.uniform(50.0, 20e3, size=40)
+    v = rng.normal(0.0, 400.0, size=(40, 3))
+    v[:, 2] *= 0.1
+    lau = np.array([[0.0, 0.0, 0.0], [2_000.0, -1_000.0, 5.0], [-3_000.0, 500.0, 0.0]])
+    tof, pip = predict_intercept(p, v, lau, T, R)
+    assert tof.shape == (40, 3) and pip.shape == (40, 3, 3)
+    for k in range(40):
+        for j in range(3):
+            expected = _closed_form(p[k] - lau[j], v[k], S)
+            assert tof[k, j] == pytest.approx(expected, rel=1e-9)
+            np.testing.assert_allclose(pip[k, j], p[k] + v[k] * expected, rtol=1e-9)
+    # explicit crossing target: passes 50 km abeam at 600 m/s
+    tof_c, _ = predict_intercept([[-80e3, 50e3, 10e3]], [[600.0, 0.0, 0.0]], np.zeros((1, 3)), T, R)
+    assert tof_c[0, 0] == pytest.approx(
+        _closed_form(np.array([-80e3, 50e3, 10e3]), np.array([600.0, 0, 0]), S)
+    )
+
+
+def test_faster_receding_target_has_no_solution() -> None:
+    tof, pip = predict_intercept([[50e3, 0.0, 5e3]], [[2_000.0, 0.0, 0.0]], np.zeros((1, 3)), T, R)
+    assert np.isnan(tof[0, 0]) and np.all(np.isnan(pip[0, 0]))
+
+
+def test_tabulated_profile_first_root_and_delay() -> None:
+    # a boost-coast style reach: fast early, slowing later (concave, monotone)
+    t = np.linspace(0.0, 200.0, 2001)
+    r = 2_000.0 * 60.0 * (1.0 - np.exp(-t / 60.0))
+    p = np.array([[90e3, 30e3, 10e3], [-20e3, 5e3, 3e3]])
+    v = np.array([[-250.0, 0.0, 0.0], [0.0, 800.0, 0.0]])
+    lau = np.array([[0.0, 0.0, 0.0]])
+    for delay in (0.0, 7.0):
+        tof, pip = predict_intercept(p, v, lau, t, r, launch_delay_s=delay)
+        for k in range(2):
+            # brute force: first sign change of |p + v (delay + t)| - r(t) on a fine grid
+            tt = np.linspace(0.0, 200.0, 200_001)
+            gap = np.linalg.norm(p[k] + np.outer(delay + tt, v[k]), axis=1) - np.interp(tt, t, r)
+            first = tt[np.argmax(gap <= 0.0)]
+            assert tof[k, 0] == pytest.approx(first, abs=2e-3)
+            np.testing.assert_allclose(pip[k, 0], p[k] + v[k] * (delay + tof[k, 0]), rtol=1e-12)
+            assert np.linalg.norm(pip[k, 0]) == pytest.approx(np.interp(tof[k, 0], t, r), rel=1e-9)
+
+
+def test_per_launcher_tables_with_nan_padding() -> None:
+    t = np.array([0.0, 10.0, 20.0, 30.0])
+    r = np.array([[0.0, 10e3, 20e3, 30e3], [0.0, 5e3, np.nan, np.nan]])
+    p = np.array([[15e3, 0.0, 0.0]])
+    tof, _ = predict_intercept(p, np.zeros((1, 3)), np.zeros((2, 3)), t, r)
+    assert tof[0, 0] == pytest.approx(15.0)
+    assert np.isnan(tof[0, 1])  # the short missile's table ends at 10 s / 5 km
+
+
+def test_launch_feasible_reasons_with_curvature() -> None:
+    lau = np.zeros((1, 3))
+    env = dict(
+        min_range_m=3_000.0,
+        max_range_m=250_000.0,
+        min_alt_m=10.0,
+        max_alt_m=27_000.0,
+        max_target_speed_mps=4_800.0,
+        max_flight_s=230.0,
+    )
+    # PIP 240 km away at up_m = 0 in the local frame: 4.5 km above the sphere because of curvature
+    far = np.array([240e3, 0.0, 0.0])
+    far_alt = np.linalg.norm(far - CENTER) - RE
+    assert far_alt == pytest.approx(240e3**2 / (2 * RE), rel=1e-3)
+    pips = np.array(
+        [
+            [50e3, 0.0, 5e3],  # feasible
+            [np.nan, np.nan, np.nan],  # no solution
+            [50e3, 0.0, 5e3],  # too fast
+            [2e3, 0.0, 500.0],  # too close
+            [260e3, 0.0, 0.0],  # too far
+            [20e3, 0.0, -30.0],  # below 10 m above the sphere
+            [20e3, 0.0, 28e3],  # too high
+            [50e3, 0.0, 5e3],  # flight too long
+            far,  # feasible: 4.5 km up thanks to curvature, although up_m = 0
+        ]
+    ).reshape(9, 1, 3)
+    tof = np.array([[40.0], [np.nan], [40.0], [5.0], [200.0], [15.0], [30.0], [240.0], [200.0]])
+    vel = np.zeros((9, 3))
+    vel[:, 0] = 300.0
+    vel[2, 0] = 5_000.0
+    ok, reason = launch_feasible(pips, tof, vel, lau, CENTER, RE, **env)  # type: ignore[arg-type]
+    expected = [
+        FEASIBLE,
+        NO_SOLUTION,
+        TARGET_TOO_FAST,
+        BELOW_MIN_RANGE,
+        BEYOND_MAX_RANGE,
+        BELOW_MIN_ALTITUDE,
+        ABOVE_MAX_ALTITUDE,
+        FLIGHT_TOO_LONG,
+        FEASIBLE,
+    ]
+    assert reason[:, 0].tolist() == expected
+    assert ok[:, 0].tolist() == [code == FEASIBLE for code in expected]
+    assert REASON_NAMES[int(reason[4, 0])] == "beyond_max_range"
+
+
+def test_launch_feasible_per_launcher_envelopes() -> None:
+    lau = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    pip = np.array([[[100e3, 0.0, 8e3], [100e3, 0.0, 8e3]]])
+    tof = np.array([[90.0, 90.0]])
+    ok, reason = launch_feasible(
+        pip,
+        tof,
+        np.array([[250.0, 0.0, 0.0]]),
+        lau,
+        CENTER,
+        RE,
+        min_range_m=np.array([3e3, 1e3]),
+        max_range_m=np.array([250e3, 40e3]),
+        min_alt_m=10.0,
+        max_alt_m=np.array([27e3, 20e3]),
+        max_target_speed_mps=4_800.0,
+        max_flight_s=np.array([230.0, 60.0]),
+    )
+    assert ok.tolist() == [[True, False]]
+    assert reason[0, 1] == BEYOND_MAX_RANGE
