@@ -62,10 +62,10 @@ def test_crossing_and_receding_constant_speed_vectorised() -> None:
             assert tof[k, j] == pytest.approx(expected, rel=1e-9)
             np.testing.assert_allclose(pip[k, j], p[k] + v[k] * expected, rtol=1e-9)
     # explicit crossing target: passes 50 km abeam at 600 m/s
-    tof_c, _ = predict_intercept([[-80e3, 50e3, 10e3]], [[600.0, 0.0, 0.0]], np.zeros((1, 3)), T, R)
-    assert tof_c[0, 0] == pytest.approx(
-        _closed_form(np.array([-80e3, 50e3, 10e3]), np.array([600.0, 0, 0]), S)
-    )
+    q = np.array([-80e3, 50e3, 10e3])
+    w = np.array([600.0, 0.0, 0.0])
+    tof_c, _ = predict_intercept(q[None, :], w[None, :], np.zeros((1, 3)), T, R)
+    assert tof_c[0, 0] == pytest.approx(_closed_form(q, w, S), rel=1e-12)
 
 
 def test_faster_receding_target_has_no_solution() -> None:
