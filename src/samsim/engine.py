@@ -8,9 +8,12 @@ tracker, and let the command post decide. Components report to one :class:`~sams
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
+from samsim.geo import ecef_to_geodetic
 from samsim.results import EventLog, InterceptorOutcome, Result, ThreatOutcome, TrajectoryLog
 from samsim.scenario import Scenario
 from samsim.sensing import RadarGeometry, RadarScans, radar_geometry, scan_radar, visible
@@ -94,8 +97,9 @@ class BatteryRuntime:
 class Engine:
     """Runs one replication; create one per run."""
 
-    def __init__(self, world: World, seed: int, run: int | None = None):
+    def __init__(self, world: World, seed: int, run: int | None = None, *, trajectories: bool = True):
         self.world = world
+        self.record_trajectories = trajectories
         self.seed = int(seed)
         self.run_index = run
         self.events = EventLog()
@@ -130,8 +134,9 @@ class Engine:
             else:
                 self._decide(self.batteries[j], t)
         self._settle_fates()
-        self._record_threat_trajectories()
-        self._record_track_trajectories()
+        if self.record_trajectories:
+            self._record_threat_trajectories()
+            self._record_track_trajectories()
         for i, out in enumerate(self.outcomes):
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
@@ -231,6 +236,8 @@ class Engine:
         if not np.any(firm):
             return
         ids, mean, last = tr.ids[firm], tr.mean[firm], tr.last_update_s[firm]
+        if not self.record_trajectories:
+            return
         pos = mean[:, :3] + mean[:, 3:] * (t - last)[:, None]
         rt.picture.append((t, ids.copy(), pos, np.linalg.norm(mean[:, 3:], axis=1)))
 
@@ -330,7 +337,9 @@ def run_seed_sequence(seed: int, run: int | None = None) -> np.random.SeedSequen
     return np.random.SeedSequence(seed, spawn_key=(int(run),))
 
 
-def simulate(scenario: Scenario, seed: int | None = None, *, run: int | None = None) -> Result:
+def simulate(
+    scenario: Scenario, seed: int | None = None, *, run: int | None = None, trajectories: bool = True
+) -> Result:
     """Run one replication of ``scenario``.
 
     Parameters
@@ -338,6 +347,87 @@ def simulate(scenario: Scenario, seed: int | None = None, *, run: int | None = N
     seed : the random seed (default: the scenario's own ``seed``).
     run : Monte Carlo replication index: run i of a study with seed S uses the i-th child of
         ``numpy.random.SeedSequence(S)``; ``simulate(sc, seed=S, run=i)`` reproduces it exactly.
+    trajectories : record trajectories.parquet rows (Monte Carlo studies switch this off; outcomes
+        and events are the same either way).
     """
     world = compile_world(scenario)
-    return Engine(world, scenario.seed if seed is None else seed, run=run).run()
+    engine = Engine(world, scenario.seed if seed is None else seed, run=run, trajectories=trajectories)
+    result = engine.run()
+    result.scene = scene_of(world)
+    return result
+
+
+def scene_of(world: World) -> dict[str, Any]:
+    """Where things stand (for maps and the 3-D replay): origin, assets, batteries and their radars
+    with the catalog figures a viewer needs to draw detection domes."""
+    frame = world.frame
+
+    def geodetic(ecef: FloatArray) -> dict[str, float]:
+        lat, lon, alt = ecef_to_geodetic(ecef)
+        return {
+            "lat_deg": round(float(lat), 7),
+            "lon_deg": round(float(lon), 7),
+            "alt_m": round(float(alt), 2),
+        }
+
+    batteries = []
+    for b in world.batteries:
+        radars = []
+        for k, rid in enumerate(b.radars.ids):
+            spec = b.radars.specs[k]
+            radars.append(
+                {
+                    "id": rid,
+                    "type": spec.key,
+                    "role": spec.role,
+                    **geodetic(b.radars.ecef_m[k]),
+                    "antenna_height_m": round(float(b.radars.antenna_height_m[k]), 2),
+                    "max_range_m": spec.max_range_m,
+                    "ref_range_m": spec.ref_range_m,
+                    "ref_rcs_m2": spec.ref_rcs_m2,
+                    "ref_pd": spec.ref_pd,
+                    "min_elevation_deg": spec.min_elevation_deg,
+                    "max_elevation_deg": spec.max_elevation_deg,
+                }
+            )
+        loaded = {m: int(b.launchers.stock[:, j].sum()) for j, m in enumerate(b.launchers.missile_types)}
+        batteries.append(
+            {
+                "id": b.id,
+                "system": b.system,
+                **geodetic(b.frame.origin_ecef_m),
+                "radars": radars,
+                "launchers": len(b.launchers.types),
+                "loaded": loaded,
+                "weapons": b.doctrine.weapons,
+            }
+        )
+    assets = [
+        {
+            "id": a,
+            **geodetic(world.assets.ecef_m[i]),
+            "radius_m": float(world.assets.radius_m[i]),
+            "value": float(world.assets.value[i]),
+        }
+        for i, a in enumerate(world.assets.ids)
+    ]
+    threats = [
+        {
+            "id": tid,
+            "type": world.threats.types[i],
+            "group": world.threats.group[i],
+            "kind": world.threats.kind[i],
+            "target": world.assets.ids[world.threats.target_asset[i]]
+            if world.threats.target_asset[i] >= 0
+            else None,
+        }
+        for i, tid in enumerate(world.threats.ids)
+    ]
+    return {
+        "origin": {"lat_deg": frame.lat_deg, "lon_deg": frame.lon_deg, "alt_m": frame.alt_m},
+        "refraction_k": world.refraction_k,
+        "duration_s": world.duration_s,
+        "assets": assets,
+        "batteries": batteries,
+        "threats": threats,
+    }

@@ -240,6 +240,7 @@ class Result:
     trajectories: pa.Table
     loaded: dict[str, int] = field(default_factory=dict)  # interceptors loaded per battery
     run: int | None = None  # Monte Carlo replication index, None for a single run
+    scene: dict[str, Any] = field(default_factory=dict)  # positions of assets, batteries, radars
     samsim_version: str = __version__
 
     @property
@@ -317,12 +318,13 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_run(result: Result, out: str | Path) -> Path:
-    """Write the files of SPEC §4 into ``out`` atomically; returns the folder."""
+    """Write the files of SPEC §4 (and scene.json: where everything stands) into ``out`` atomically."""
     from samsim.report import render_run_report
 
     out_path = Path(out)
     with atomic_dir(out_path) as tmp:
         (tmp / "summary.json").write_text(summary_json(result), encoding="utf-8")
+        (tmp / "scene.json").write_text(json.dumps(result.scene, indent=2) + "\n", encoding="utf-8")
         write_parquet(result.events, tmp / "events.parquet")
         write_parquet(result.trajectories, tmp / "trajectories.parquet")
         (tmp / "report.html").write_text(render_run_report(result), encoding="utf-8")
