@@ -28,7 +28,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from samsim._jit import njit
-from samsim.tracking.kalman import mahalanobis_sq
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -141,8 +140,6 @@ def gate_subset(
         bucket[fill[c]] = meas[a]
         fill[c] += 1
 
-    nu = np.empty(m)
-    s = np.empty((m, m))
     chol = np.empty((m, m))
     y = np.empty(m)
     gate_sq = gate * gate
@@ -168,11 +165,22 @@ def gate_subset(
                     if abs(z[j, 0] - px) >= hx or abs(z[j, gx] - py) >= hy:
                         continue
                     rj = 0 if shared else j
+                    # d^2 = |L^-1 nu|^2 with S = P + R = L L^T, written out to stay in this loop
+                    d2 = 0.0
                     for u in range(m):
-                        nu[u] = z[j, u] - pos[i, u]
-                        for v in range(m):
-                            s[u, v] = pos_cov[i, u, v] + r_cov[rj, u, v]
-                    d2 = mahalanobis_sq(nu, s, chol, y)
+                        for v in range(u + 1):
+                            acc = pos_cov[i, u, v] + r_cov[rj, u, v]
+                            for e in range(v):
+                                acc -= chol[u, e] * chol[v, e]
+                            if u == v:
+                                chol[u, u] = math.sqrt(acc) if acc > 0.0 else math.nan
+                            else:
+                                chol[u, v] = acc / chol[v, v]
+                        acc = z[j, u] - pos[i, u]
+                        for e in range(u):
+                            acc -= chol[u, e] * y[e]
+                        y[u] = acc / chol[u, u]
+                        d2 += y[u] * y[u]
                     if d2 < gate_sq:
                         if count == cap:
                             cap *= 2

@@ -70,23 +70,26 @@ def stationary_probabilities(sojourn_s: FloatArray) -> FloatArray:
 
 
 @njit
-def combine_one(
-    mean: FloatArray, cov: FloatArray, prob: FloatArray, out_mean: FloatArray, out_cov: FloatArray
+def combine_at(
+    mean: FloatArray, cov: FloatArray, prob: FloatArray, t: int, out_mean: FloatArray, out_cov: FloatArray
 ) -> None:
-    """Moment-matched combination of one track's modes (step 4 above) into ``out_mean``, ``out_cov``."""
-    r, d = mean.shape
+    """Moment-matched combination (step 4 above) of track ``t`` into ``out_mean[t]``, ``out_cov[t]``."""
+    r = mean.shape[1]
+    d = mean.shape[2]
     for i in range(d):
         acc = 0.0
         for j in range(r):
-            acc += prob[j] * mean[j, i]
-        out_mean[i] = acc
+            acc += prob[t, j] * mean[t, j, i]
+        out_mean[t, i] = acc
     for a in range(d):
         for b in range(a + 1):
             acc = 0.0
             for j in range(r):
-                acc += prob[j] * (cov[j, a, b] + (mean[j, a] - out_mean[a]) * (mean[j, b] - out_mean[b]))
-            out_cov[a, b] = acc
-            out_cov[b, a] = acc
+                acc += prob[t, j] * (
+                    cov[t, j, a, b] + (mean[t, j, a] - out_mean[t, a]) * (mean[t, j, b] - out_mean[t, b])
+                )
+            out_cov[t, a, b] = acc
+            out_cov[t, b, a] = acc
 
 
 @njit
@@ -96,8 +99,73 @@ def combine(mean: FloatArray, cov: FloatArray, prob: FloatArray) -> tuple[FloatA
     out_x = np.empty((n, d))
     out_p = np.empty((n, d, d))
     for t in range(n):
-        combine_one(mean[t], cov[t], prob[t], out_x[t], out_p[t])
+        combine_at(mean, cov, prob, t, out_x, out_p)
     return out_x, out_p
+
+
+@njit
+def _mix_inplace(mean: FloatArray, cov: FloatArray, prob: FloatArray, trans: FloatArray) -> None:
+    """IMM mixing (step 1) in place: mode-matched initial conditions and predicted probabilities."""
+    n, r, d = mean.shape
+    x0 = np.empty((r, d))
+    p0 = np.empty((r, d, d))
+    c = np.empty(r)
+    w = np.empty(r)
+    for t in range(n):
+        for j in range(r):
+            cj = 0.0
+            for i in range(r):
+                cj += trans[i, j] * prob[t, i]
+            c[j] = cj
+            if cj > 0.0:
+                for i in range(r):
+                    w[i] = trans[i, j] * prob[t, i] / cj
+            else:
+                for i in range(r):
+                    w[i] = 1.0 if i == j else 0.0
+            for a in range(d):
+                acc = 0.0
+                for i in range(r):
+                    acc += w[i] * mean[t, i, a]
+                x0[j, a] = acc
+            for a in range(d):
+                for b in range(a + 1):
+                    acc = 0.0
+                    for i in range(r):
+                        acc += w[i] * (
+                            cov[t, i, a, b] + (mean[t, i, a] - x0[j, a]) * (mean[t, i, b] - x0[j, b])
+                        )
+                    p0[j, a, b] = acc
+                    p0[j, b, a] = acc
+        for j in range(r):
+            prob[t, j] = c[j]
+            for a in range(d):
+                mean[t, j, a] = x0[j, a]
+                for b in range(d):
+                    cov[t, j, a, b] = p0[j, a, b]
+
+
+@njit
+def _output(
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+    rows: IntArray,
+    out_mean: FloatArray,
+    out_cov: FloatArray,
+) -> None:
+    """Combined estimate (step 4) of the tracks ``rows``; a plain copy when there is one mode."""
+    r = mean.shape[1]
+    d = mean.shape[2]
+    for a in range(rows.shape[0]):
+        t = rows[a]
+        if r > 1:
+            combine_at(mean, cov, prob, t, out_mean, out_cov)
+        else:
+            for i in range(d):
+                out_mean[t, i] = mean[t, 0, i]
+                for b in range(d):
+                    out_cov[t, i, b] = cov[t, 0, i, b]
 
 
 @njit
@@ -127,53 +195,10 @@ def predict_inplace(
     out_mean, out_cov : (n, d), (n, d, d) arrays
         Receive the predicted combined estimate (for gating and association).
     """
-    n, r, d = mean.shape
-    x0 = np.empty((r, d))
-    p0 = np.empty((r, d, d))
-    c = np.empty(r)
-    w = np.empty(r)
-    for t in range(n):
-        if r > 1:
-            for j in range(r):
-                cj = 0.0
-                for i in range(r):
-                    cj += trans[i, j] * prob[t, i]
-                c[j] = cj
-                if cj > 0.0:
-                    for i in range(r):
-                        w[i] = trans[i, j] * prob[t, i] / cj
-                else:
-                    for i in range(r):
-                        w[i] = 1.0 if i == j else 0.0
-                for a in range(d):
-                    acc = 0.0
-                    for i in range(r):
-                        acc += w[i] * mean[t, i, a]
-                    x0[j, a] = acc
-                for a in range(d):
-                    for b in range(a + 1):
-                        acc = 0.0
-                        for i in range(r):
-                            acc += w[i] * (
-                                cov[t, i, a, b] + (mean[t, i, a] - x0[j, a]) * (mean[t, i, b] - x0[j, b])
-                            )
-                        p0[j, a, b] = acc
-                        p0[j, b, a] = acc
-            for j in range(r):
-                prob[t, j] = c[j]
-                for a in range(d):
-                    mean[t, j, a] = x0[j, a]
-                    for b in range(d):
-                        cov[t, j, a, b] = p0[j, a, b]
-        for j in range(r):
-            predict_ncv_inplace(mean[t, j], cov[t, j], dt_s, q_m2ps3[j])
-        if r > 1:
-            combine_one(mean[t], cov[t], prob[t], out_mean[t], out_cov[t])
-        else:
-            for a in range(d):
-                out_mean[t, a] = mean[t, 0, a]
-                for b in range(d):
-                    out_cov[t, a, b] = cov[t, 0, a, b]
+    if mean.shape[1] > 1:
+        _mix_inplace(mean, cov, prob, trans)
+    predict_ncv_inplace(mean, cov, dt_s, q_m2ps3)
+    _output(mean, cov, prob, np.arange(mean.shape[0]), out_mean, out_cov)
 
 
 @njit
@@ -191,37 +216,25 @@ def update_inplace(
     """Mode-matched position updates and mode-probability update of the tracks ``rows``, in place.
 
     Track ``rows[a]`` is updated with measurement ``z[meas[a]]`` of covariance ``r_cov[meas[a]]``
-    (or ``r_cov[0]`` when ``r_cov`` has one matrix); its combined estimate ``out_mean``,
-    ``out_cov`` is recomputed. Tracks not listed keep their predicted values (``mu_j = c_j``).
+    (or ``r_cov[0]`` when ``r_cov`` has one matrix), its mode probabilities become
+    ``mu_j = L_j c_j / sum_i L_i c_i`` and its combined estimate ``out_mean``, ``out_cov`` is
+    recomputed. Tracks not listed keep their predicted values (``mu_j = c_j``).
     """
     r = mean.shape[1]
-    d = mean.shape[2]
-    m = z.shape[1]
-    chol = np.empty((m, m))
-    u = np.empty((d, m))
-    wv = np.empty(m)
-    ll = np.empty(r)
-    shared = r_cov.shape[0] == 1
-    for a in range(rows.shape[0]):
-        t = rows[a]
-        j = meas[a]
-        rj = r_cov[0] if shared else r_cov[j]
-        best = -math.inf
-        for k in range(r):
-            ll[k] = update_position_inplace(mean[t, k], cov[t, k], z[j], rj, chol, u, wv)
-            best = max(best, ll[k])
-        if r > 1:
-            if best > -math.inf:
-                total = 0.0
+    ll = update_position_inplace(mean, cov, rows, z, meas, r_cov, r > 1)
+    if r > 1:
+        for a in range(rows.shape[0]):
+            t = rows[a]
+            best = -math.inf
+            for k in range(r):
+                best = max(best, ll[a, k])
+            if best == -math.inf:
+                continue
+            total = 0.0
+            for k in range(r):
+                prob[t, k] *= math.exp(ll[a, k] - best)
+                total += prob[t, k]
+            if total > 0.0:
                 for k in range(r):
-                    prob[t, k] *= math.exp(ll[k] - best)
-                    total += prob[t, k]
-                if total > 0.0:
-                    for k in range(r):
-                        prob[t, k] /= total
-            combine_one(mean[t], cov[t], prob[t], out_mean[t], out_cov[t])
-        else:
-            for b in range(d):
-                out_mean[t, b] = mean[t, 0, b]
-                for e in range(d):
-                    out_cov[t, b, e] = cov[t, 0, b, e]
+                    prob[t, k] /= total
+    _output(mean, cov, prob, rows, out_mean, out_cov)

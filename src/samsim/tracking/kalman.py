@@ -28,46 +28,9 @@ from numpy.typing import NDArray
 from samsim._jit import njit
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 _LOG_2PI = math.log(2.0 * math.pi)
-
-
-@njit
-def cholesky_lower(s: FloatArray, out: FloatArray) -> bool:
-    """Lower Cholesky factor of a small symmetric matrix ``s`` into ``out``; False if not pos. definite."""
-    m = s.shape[0]
-    for i in range(m):
-        for j in range(i + 1):
-            acc = s[i, j]
-            for k in range(j):
-                acc -= out[i, k] * out[j, k]
-            if i == j:
-                if acc <= 0.0:
-                    return False
-                out[i, i] = math.sqrt(acc)
-            else:
-                out[i, j] = acc / out[j, j]
-        for j in range(i + 1, m):
-            out[i, j] = 0.0
-    return True
-
-
-@njit
-def mahalanobis_sq(nu: FloatArray, s: FloatArray, chol: FloatArray, y: FloatArray) -> float:
-    """Squared Mahalanobis distance ``nu^T s^-1 nu`` of a small system, via ``s = L L^T``.
-
-    ``chol`` (m, m) and ``y`` (m,) are scratch. Returns ``inf`` when ``s`` is not positive definite.
-    """
-    if not cholesky_lower(s, chol):
-        return math.inf
-    total = 0.0
-    for i in range(nu.shape[0]):
-        acc = nu[i]
-        for k in range(i):
-            acc -= chol[i, k] * y[k]
-        y[i] = acc / chol[i, i]
-        total += y[i] * y[i]
-    return total
 
 
 @njit
@@ -111,34 +74,41 @@ def predict(mean: FloatArray, cov: FloatArray, f: FloatArray, q: FloatArray) -> 
 
 
 @njit
-def predict_ncv_inplace(mean: FloatArray, cov: FloatArray, dt_s: float, q_m2ps3: float) -> None:
-    """NCV prediction of one state in place (``mean`` (d,), ``cov`` (d, d)), CWNA process noise.
+def predict_ncv_inplace(mean: FloatArray, cov: FloatArray, dt_s: float, q_m2ps3: FloatArray) -> None:
+    """NCV prediction in place of every state of a batch, CWNA process noise.
 
-    Uses the block structure of ``F = [[I, dt I], [0, I]]``: with ``P = [[A, B], [B^T, C]]``,
+    ``mean`` is (n, r, d) and ``cov`` (n, r, d, d): r = 1 for a plain Kalman batch, r modes of an
+    IMM, mode k with intensity ``q_m2ps3[k]`` (m^2/s^3). The loop over tracks lives in here, with
+    plain indexing, so that no per-track array object or call is made. Uses the block structure of
+    ``F = [[I, dt I], [0, I]]``: with ``P = [[A, B], [B^T, C]]``,
     ``F P F^T = [[A + dt (B + B^T) + dt^2 C, B + dt C], [B^T + dt C, C]]``, plus the CWNA ``Q`` of
     :func:`samsim.tracking.models.ncv_process_noise` (Bar-Shalom et al. 2001, eq. 6.2.2-14).
     """
-    d = mean.shape[0]
+    n, r, d = mean.shape
     m = d // 2
-    for i in range(m):
-        mean[i] += dt_s * mean[m + i]
     dt2 = dt_s * dt_s
-    # order matters: A uses the old B and C, B uses the old C; C itself does not change
-    for i in range(m):
-        for j in range(m):
-            cov[i, j] += dt_s * (cov[i, m + j] + cov[m + i, j]) + dt2 * cov[m + i, m + j]
-    for i in range(m):
-        for j in range(m):
-            cov[i, m + j] += dt_s * cov[m + i, m + j]
-            cov[m + i, j] += dt_s * cov[m + i, m + j]
-    q_pp = q_m2ps3 * dt2 * dt_s / 3.0
-    q_pv = q_m2ps3 * dt2 / 2.0
-    q_vv = q_m2ps3 * dt_s
-    for i in range(m):
-        cov[i, i] += q_pp
-        cov[i, m + i] += q_pv
-        cov[m + i, i] += q_pv
-        cov[m + i, m + i] += q_vv
+    for t in range(n):
+        for k in range(r):
+            for i in range(m):
+                mean[t, k, i] += dt_s * mean[t, k, m + i]
+            # order matters: A uses the old B and C, B uses the old C; C itself does not change
+            for i in range(m):
+                for j in range(m):
+                    cov[t, k, i, j] += (
+                        dt_s * (cov[t, k, i, m + j] + cov[t, k, m + i, j]) + dt2 * cov[t, k, m + i, m + j]
+                    )
+            for i in range(m):
+                for j in range(m):
+                    cov[t, k, i, m + j] += dt_s * cov[t, k, m + i, m + j]
+                    cov[t, k, m + i, j] += dt_s * cov[t, k, m + i, m + j]
+            q_pp = q_m2ps3[k] * dt2 * dt_s / 3.0
+            q_pv = q_m2ps3[k] * dt2 / 2.0
+            q_vv = q_m2ps3[k] * dt_s
+            for i in range(m):
+                cov[t, k, i, i] += q_pp
+                cov[t, k, i, m + i] += q_pv
+                cov[t, k, m + i, i] += q_pv
+                cov[t, k, m + i, m + i] += q_vv
 
 
 @njit
@@ -150,77 +120,97 @@ def predict_ncv(
     Same result as :func:`predict` with :func:`~samsim.tracking.models.ncv_transition` and
     :func:`~samsim.tracking.models.ncv_process_noise`, in O(d^2) per track instead of O(d^3).
     """
-    out_x = mean.copy()
-    out_p = cov.copy()
-    for t in range(mean.shape[0]):
-        predict_ncv_inplace(out_x[t], out_p[t], dt_s, q_m2ps3)
-    return out_x, out_p
+    n, d = mean.shape
+    out_x = mean.copy().reshape((n, 1, d))
+    out_p = cov.copy().reshape((n, 1, d, d))
+    predict_ncv_inplace(out_x, out_p, dt_s, np.full(1, q_m2ps3))
+    return out_x.reshape((n, d)), out_p.reshape((n, d, d))
 
 
 @njit
 def update_position_inplace(
     mean: FloatArray,
     cov: FloatArray,
+    rows: IntArray,
     z: FloatArray,
-    r: FloatArray,
-    chol: FloatArray,
-    u: FloatArray,
-    w: FloatArray,
-) -> float:
-    """Position-only Kalman update of one state in place; returns the log-likelihood of ``z``.
+    meas: IntArray,
+    r_cov: FloatArray,
+    likelihood: bool,
+) -> FloatArray:
+    """Position-only Kalman update in place of the states ``rows`` with the measurements ``meas``.
 
-    ``mean`` (d,), ``cov`` (d, d), ``z`` (m,), ``r`` (m, m); ``chol`` (m, m), ``u`` (d, m) and ``w``
-    (m,) are scratch. The log-likelihood is that of the innovation, ``log N(nu; 0, S)`` (Bar-Shalom et al.
-    2001, eq. 5.2.3-11 and 11.6.6-8), used by the IMM to weigh its models.
+    ``mean`` is (n, r, d) and ``cov`` (n, r, d, d) (every mode of track ``rows[a]`` is updated with
+    ``z[meas[a]]``); ``z`` is (k, m) and ``r_cov`` (k, m, m) or (1, m, m) when shared. With
+    ``likelihood``, returns the (len(rows), r) log-likelihoods of the innovations,
+    ``log N(nu; 0, S)`` (Bar-Shalom et al. 2001, eqs. 5.2.3-11 and 11.6.6-8), which the IMM uses to
+    weigh its modes (zeros without). A state whose ``S`` is not positive definite is left as it was
+    and gets ``-inf``.
     """
-    d = mean.shape[0]
-    m = z.shape[0]
-    for i in range(m):
-        for j in range(i + 1):
-            chol[i, j] = cov[i, j] + r[i, j]
-    # in-place Cholesky of the lower triangle of S = H P H^T + R
-    for i in range(m):
-        for j in range(i + 1):
-            acc = chol[i, j]
-            for k in range(j):
-                acc -= chol[i, k] * chol[j, k]
-            if i == j:
-                if acc <= 0.0:
-                    return -math.inf
-                chol[i, i] = math.sqrt(acc)
-            else:
-                chol[i, j] = acc / chol[j, j]
-    # U = P H^T L^-T, i.e. solve L U^T = H P row by row
-    for row in range(d):
-        for i in range(m):
-            acc = cov[row, i]
-            for k in range(i):
-                acc -= u[row, k] * chol[i, k]
-            u[row, i] = acc / chol[i, i]
-    # w = L^-1 nu
-    log_det = 0.0
-    w2 = 0.0
-    for i in range(m):
-        acc = z[i] - mean[i]
-        for k in range(i):
-            acc -= chol[i, k] * w[k]
-        w[i] = acc / chol[i, i]
-        w2 += w[i] * w[i]
-        log_det += 2.0 * math.log(chol[i, i])
-    for row in range(d):
-        acc = 0.0
-        for k in range(m):
-            acc += u[row, k] * w[k]
-        mean[row] += acc
-    for a in range(d):
-        for b in range(a + 1):
-            acc = 0.0
-            for k in range(m):
-                acc += u[a, k] * u[b, k]
-            v = cov[a, b] - acc
-            cov[a, b] = v
-            cov[b, a] = v
-    return float(-0.5 * (w2 + log_det + m * _LOG_2PI))
+    r = mean.shape[1]
+    d = mean.shape[2]
+    m = z.shape[1]
+    chol = np.empty((m, m))
+    u = np.empty((d, m))
+    w = np.empty(m)
+    ll = np.zeros((rows.shape[0], r))
+    shared = r_cov.shape[0] == 1
+    for a in range(rows.shape[0]):
+        t = rows[a]
+        j = meas[a]
+        rj = 0 if shared else j
+        for k in range(r):
+            # lower triangle of S = H P H^T + R, factorised in place: S = L L^T
+            ok = True
+            for i in range(m):
+                for jj in range(i + 1):
+                    acc = cov[t, k, i, jj] + r_cov[rj, i, jj]
+                    for e in range(jj):
+                        acc -= chol[i, e] * chol[jj, e]
+                    if i == jj:
+                        if acc <= 0.0:
+                            ok = False
+                            break
+                        chol[i, i] = math.sqrt(acc)
+                    else:
+                        chol[i, jj] = acc / chol[jj, jj]
+                if not ok:
+                    break
+            if not ok:
+                ll[a, k] = -math.inf
+                continue
+            # U = P H^T L^-T, i.e. solve L U^T = H P row by row
+            for row in range(d):
+                for i in range(m):
+                    acc = cov[t, k, row, i]
+                    for e in range(i):
+                        acc -= u[row, e] * chol[i, e]
+                    u[row, i] = acc / chol[i, i]
+            # w = L^-1 nu; then x += U w and P -= U U^T
+            w2 = 0.0
+            sqrt_det = 1.0
+            for i in range(m):
+                acc = z[j, i] - mean[t, k, i]
+                for e in range(i):
+                    acc -= chol[i, e] * w[e]
+                w[i] = acc / chol[i, i]
+                w2 += w[i] * w[i]
+                sqrt_det *= chol[i, i]
+            for row in range(d):
+                acc = 0.0
+                for e in range(m):
+                    acc += u[row, e] * w[e]
+                mean[t, k, row] += acc
+            for p in range(d):
+                for b in range(p + 1):
+                    acc = 0.0
+                    for e in range(m):
+                        acc += u[p, e] * u[b, e]
+                    v = cov[t, k, p, b] - acc
+                    cov[t, k, p, b] = v
+                    cov[t, k, b, p] = v
+            if likelihood:
+                ll[a, k] = -0.5 * (w2 + m * _LOG_2PI) - math.log(sqrt_det)
+    return ll
 
 
 @njit
@@ -246,15 +236,8 @@ def update_position(
         ``log N(z - H x; 0, H P H^T + R)`` of each measurement.
     """
     n, d = mean.shape
-    m = z.shape[1]
-    out_x = mean.copy()
-    out_p = cov.copy()
-    ll = np.empty(n)
-    chol = np.empty((m, m))
-    u = np.empty((d, m))
-    w = np.empty(m)
-    shared = r.shape[0] == 1
-    for t in range(n):
-        rt = r[0] if shared else r[t]
-        ll[t] = update_position_inplace(out_x[t], out_p[t], z[t], rt, chol, u, w)
-    return out_x, out_p, ll
+    out_x = mean.copy().reshape((n, 1, d))
+    out_p = cov.copy().reshape((n, 1, d, d))
+    idx = np.arange(n)
+    ll = update_position_inplace(out_x, out_p, idx, z, idx, r, True)
+    return out_x.reshape((n, d)), out_p.reshape((n, d, d)), ll[:, 0]

@@ -1,0 +1,93 @@
+"""Batched IMM (Blom & Bar-Shalom 1988): reduction to the Kalman filter and a turning target."""
+
+import numpy as np
+
+from samsim.tracking import imm, kalman
+
+
+def _run(mean, cov, prob, sojourn, qs, times, z, r):
+    """IMM over a batch of runs (one per row), one measurement per run and scan; returns estimates."""
+    out_x = np.empty((len(mean), mean.shape[2]))
+    out_p = np.empty((len(mean), mean.shape[2], mean.shape[2]))
+    est = []
+    rows = np.arange(len(mean))
+    for k in range(len(times)):
+        if k:
+            dt = times[k] - times[k - 1]
+            imm.predict_inplace(mean, cov, prob, imm.transition_matrix(dt, sojourn), dt, qs, out_x, out_p)
+        zk = np.ascontiguousarray(z[:, k])
+        imm.update_inplace(mean, cov, prob, out_x, out_p, rows, zk, r, rows)
+        est.append(out_x.copy())
+    return np.stack(est, axis=1)
+
+
+def test_transition_matrix_rows_and_stationary_law() -> None:
+    p = imm.transition_matrix(2.0, np.array([20.0, 10.0, 5.0]))
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.diag(p), np.exp(-2.0 / np.array([20.0, 10.0, 5.0])))
+    pi = imm.stationary_probabilities(np.array([20.0, 10.0]))
+    np.testing.assert_allclose(pi, [2 / 3, 1 / 3])
+    # balance pi P = pi holds to first order in dt / tau
+    small = imm.transition_matrix(1e-4, np.array([20.0, 10.0]))
+    np.testing.assert_allclose(pi @ small, pi, atol=1e-9)
+
+
+def test_imm_with_identical_modes_is_the_kalman_filter() -> None:
+    rng = np.random.default_rng(5)
+    n, nd = 6, 3
+    d = 2 * nd
+    x0 = rng.normal(size=(n, d)) * 100
+    p0 = np.tile(np.diag([100.0] * nd + [400.0] * nd), (n, 1, 1))
+    mean = np.repeat(x0[:, None], 2, axis=1).copy()
+    cov = np.repeat(p0[:, None], 2, axis=1).copy()
+    prob = np.tile([0.3, 0.7], (n, 1))
+    times = np.array([0.0, 1.0, 2.5, 2.7, 6.0])
+    z = rng.normal(size=(n, len(times), nd)) * 100
+    r = (25.0 * np.eye(nd))[None]
+    est = _run(mean, cov, prob, np.array([5.0, 5.0]), np.array([3.0, 3.0]), times, z, r)
+    x, p = x0, p0
+    for k in range(len(times)):
+        if k:
+            x, p = kalman.predict_ncv(x, p, times[k] - times[k - 1], 3.0)
+        x, p, _ = kalman.update_position(x, p, np.ascontiguousarray(z[:, k]), r)
+        np.testing.assert_allclose(est[:, k], x, rtol=1e-9, atol=1e-7)
+    # equal likelihoods: the mode probabilities follow the Markov chain alone
+    chain = np.array([0.3, 0.7])
+    for dt in np.diff(times):
+        chain = chain @ imm.transition_matrix(dt, np.array([5.0, 5.0]))
+    np.testing.assert_allclose(prob, np.tile(chain, (n, 1)), atol=1e-12)
+
+
+def test_imm_beats_ncv_on_a_turning_target() -> None:
+    """Straight 30 s, 6 deg/s turn for 30 s (about 2.7 g at 250 m/s), straight 30 s; sigma 20 m, 1 s scans."""
+    rng = np.random.default_rng(11)
+    runs, nd, sigma = 40, 2, 20.0
+    times = np.arange(90.0)
+    omega = np.where((times >= 30) & (times < 60), np.deg2rad(6.0), 0.0)
+    heading = np.concatenate([[0.0], np.cumsum(omega[:-1])])
+    vel = 250.0 * np.stack([np.cos(heading), np.sin(heading)], axis=1)
+    pos = np.concatenate([[[0.0, 0.0]], np.cumsum(vel[:-1], axis=0)])
+    z = pos[None] + sigma * rng.normal(size=(runs, len(times), nd))
+    r = (sigma**2 * np.eye(nd))[None]
+
+    def start(modes: int):
+        x0 = np.zeros((runs, 2 * nd))
+        x0[:, :nd] = z[:, 0]
+        p0 = np.diag([sigma**2] * nd + [300.0**2] * nd)
+        mean = np.repeat(x0[:, None], modes, axis=1).copy()
+        cov = np.tile(p0, (runs, modes, 1, 1))
+        return mean, cov
+
+    m1, c1 = start(1)
+    ncv = _run(m1, c1, np.ones((runs, 1)), np.array([1.0]), np.array([1.0]), times, z, r)
+    m2, c2 = start(2)
+    prob = np.tile(imm.stationary_probabilities(np.array([20.0, 10.0])), (runs, 1))
+    est = _run(m2, c2, prob, np.array([20.0, 10.0]), np.array([1.0, 400.0]), times, z, r)
+    err_ncv = np.linalg.norm(ncv[:, 5:, :nd] - pos[None, 5:], axis=2)
+    err_imm = np.linalg.norm(est[:, 5:, :nd] - pos[None, 5:], axis=2)
+    rms_ncv = float(np.sqrt(np.mean(err_ncv**2)))
+    rms_imm = float(np.sqrt(np.mean(err_imm**2)))
+    # measured: IMM 22 m, NCV 240 m (the quiet NCV model lags the turn by hundreds of metres)
+    assert rms_imm < 0.25 * rms_ncv, (rms_imm, rms_ncv)
+    assert rms_imm < 30.0, rms_imm
+    np.testing.assert_allclose(prob.sum(axis=1), 1.0)
