@@ -56,7 +56,7 @@ def _engage(
     while t < 60.0:
         r = pt - pm
         v = vt - vm
-        cx, cy, cz = true_pn_scalar(r[0], r[1], r[2], v[0], v[1], v[2], nav_ratio)
+        cx, cy, cz = true_pn_scalar(r[0], r[1], r[2], v[0], v[1], v[2], nav_ratio, -math.inf)
         cx, cy, cz = limit_lateral_scalar(cx, cy, cz, vm[0], vm[1], vm[2], max_accel_mps2)
         a[0] = first_order_lag_scalar(a[0], cx, tau_s, h)
         a[1] = first_order_lag_scalar(a[1], cy, tau_s, h)
@@ -121,7 +121,7 @@ def test_vector_forms_agree_with_scalar_kernels() -> None:
     np.testing.assert_allclose(a, expected, rtol=1e-10, atol=1e-9)
     np.testing.assert_allclose(np.sum(a * r, axis=1), 0.0, atol=1e-6)  # perpendicular to the LOS
     for i in range(5):
-        np.testing.assert_allclose(true_pn_scalar(*r[i], *v[i], 4.0), a[i], rtol=1e-12)
+        np.testing.assert_allclose(true_pn_scalar(*r[i], *v[i], 4.0, -math.inf), a[i], rtol=1e-12)
     vm = rng.normal(0.0, 800.0, size=(50, 3))
     lim = limit_lateral_acceleration(a, vm, 30.0)
     np.testing.assert_allclose(np.sum(lim * vm, axis=1), 0.0, atol=1e-8)

@@ -58,7 +58,12 @@ def closing_velocity_mps(rel_pos_m: ArrayLike, rel_vel_mps: ArrayLike) -> _F64:
     return np.asarray(-np.sum(r * v, axis=-1) / np.linalg.norm(r, axis=-1), dtype=np.float64)
 
 
-def true_pn_acceleration(rel_pos_m: ArrayLike, rel_vel_mps: ArrayLike, nav_ratio: ArrayLike) -> _F64:
+def true_pn_acceleration(
+    rel_pos_m: ArrayLike,
+    rel_vel_mps: ArrayLike,
+    nav_ratio: ArrayLike,
+    min_closing_mps: ArrayLike = -np.inf,
+) -> _F64:
     """True PN command ``N V_c (Omega x r_hat)``, perpendicular to the LOS, arrays shaped (..., 3).
 
     Parameters
@@ -69,12 +74,16 @@ def true_pn_acceleration(rel_pos_m: ArrayLike, rel_vel_mps: ArrayLike, nav_ratio
         Target velocity minus missile velocity.
     nav_ratio
         Effective navigation ratio ``N'`` (typically 3-5), broadcast over the leading axes.
+    min_closing_mps
+        Lower bound on the ``V_c`` used in the law (default none: Zarchan's form, where an opening
+        geometry reverses the command). The flyout passes the missile speed, so that during the launch
+        transient and in tail chase (``V_c`` small or negative) the command keeps turning the missile
+        onto the collision course; with ``V_c`` above the bound nothing changes.
 
     Returns
     -------
     numpy.ndarray
-        Acceleration command (m/s^2). ``V_c`` keeps its sign, as in Zarchan's formulation: an opening
-        geometry reverses the command.
+        Acceleration command (m/s^2).
     """
     r = np.asarray(rel_pos_m, dtype=np.float64)
     v = np.asarray(rel_vel_mps, dtype=np.float64)
@@ -82,8 +91,9 @@ def true_pn_acceleration(rel_pos_m: ArrayLike, rel_vel_mps: ArrayLike, nav_ratio
     r2 = np.sum(r * r, axis=-1, keepdims=True)
     rv = np.sum(r * v, axis=-1, keepdims=True)
     v_perp = v - r * (rv / r2)
-    # N Vc v_perp / |r| with Vc = -rv/|r|  ->  -N rv v_perp / r2
-    return np.asarray(-n * rv * v_perp / r2, dtype=np.float64)
+    r_norm = np.sqrt(r2)
+    vc = np.maximum(-rv / r_norm, np.asarray(min_closing_mps, dtype=np.float64)[..., None])
+    return np.asarray(n * vc * v_perp / r_norm, dtype=np.float64)
 
 
 def limit_lateral_acceleration(
@@ -117,15 +127,26 @@ def first_order_lag(
 
 @njit
 def true_pn_scalar(
-    rx: float, ry: float, rz: float, vx: float, vy: float, vz: float, nav_ratio: float
+    rx: float,
+    ry: float,
+    rz: float,
+    vx: float,
+    vy: float,
+    vz: float,
+    nav_ratio: float,
+    min_closing_mps: float,
 ) -> tuple[float, float, float]:
-    """Scalar true PN command, see :func:`true_pn_acceleration`. ``r``: target minus missile position."""
+    """Scalar true PN command, see :func:`true_pn_acceleration` (pass ``-inf`` for no bound on ``V_c``).
+
+    ``r``: target minus missile position; ``v``: target minus missile velocity.
+    """
     r2 = rx * rx + ry * ry + rz * rz
     if r2 <= 0.0:
         return 0.0, 0.0, 0.0
+    r_norm = math.sqrt(r2)
     rv = rx * vx + ry * vy + rz * vz
     k = rv / r2
-    g = -nav_ratio * k  # N Vc / |r|
+    g = nav_ratio * max(-rv / r_norm, min_closing_mps) / r_norm  # N Vc / |r|
     return g * (vx - k * rx), g * (vy - k * ry), g * (vz - k * rz)
 
 

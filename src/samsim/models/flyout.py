@@ -1,0 +1,946 @@
+"""Interceptor flyout: 3-DOF point mass over a spherical earth, batched and compiled.
+
+Frame
+    One battery's local ENU frame (metres). ``center_enu_m`` is the earth centre in that frame
+    (about ``(0, 0, -6.371e6)``); gravity is central, ``g = -mu r / |r|**3`` with ``r`` measured from
+    the centre, and altitude is ``|r| - earth_radius_m`` (so long flights feel the curvature).
+
+Equations of motion (per interceptor; point-mass flyout as in Zarchan 2012 and Fleeman 2012)
+    ``m dv/dt = T v_hat - D v_hat + m g + m a_lat``, ``dm/dt = -mdot``
+    * thrust ``T`` and mass flow ``mdot = T / (Isp g0)`` constant over a boost and an optional sustain
+      phase (:func:`interceptor_params` derives both from propellant mass, burn time and ``Isp``);
+    * zero-lift drag ``D = 0.5 rho V**2 Cd(M) S`` in the standard atmosphere
+      (:mod:`samsim.models.atmosphere`), with ``Cd(M)`` the slender-missile curve of
+      :data:`MACH_TABLE` / :data:`CD_TABLE` times a per-missile ``cd_scale``. Induced drag of
+      manoeuvring is not modelled;
+    * ``a_lat``: guidance acceleration normal to the velocity, through a first-order autopilot lag
+      (:mod:`samsim.models.guidance`), limited to ``min(max_accel_mps2, q S CN_max / m)``: the
+      structural/autopilot limit and, when ``cn_max > 0``, what the airframe's maximum normal-force
+      coefficient can pull at the dynamic pressure ``q`` (Fleeman 2012: manoeuvrability falls with
+      altitude; above ~40 km an aerodynamic interceptor is nearly ballistic).
+    The inner step holds every acceleration constant over the step
+    (``x += v h + a h**2 / 2``, ``v += a h``); near the closest approach the step shrinks to a third of
+    the time to go (floor 1 ms) so that end-game PN and the miss distance stay accurate.
+
+Guidance
+    * before ``guidance_delay_s`` after launch (recommended: the boost time) the missile holds its
+      launch line (gravity compensation only, by thrust-vector control, not limited by dynamic
+      pressure): :func:`launch` points that line at the predicted intercept point, so the boost flies a
+      pitch program instead of PN, which misjudges the lead while the missile's speed is still
+      multiplying;
+    * the law is true PN (:mod:`samsim.models.guidance`) with the closing velocity bounded below by the
+      missile speed (keeps the command's sense while the missile is slower than a receding target);
+    * mid-course: PN with gravity compensation at the predicted intercept point: the engagement
+      radar's track extrapolated at constant velocity from its time of estimate to the planned
+      intercept time (the engine refreshes track and plan at radar updates), aimed above it by
+      ``loft * max(0, R_go - R_end)`` (trajectory shaping; ``R_end`` is the seeker range, or
+      :data:`LOFT_END_M` when there is none);
+    * terminal: once the *true* target is within ``seeker_range_m`` (active seeker acquisition range,
+      or for track-via-missile types the range inside which the missile-borne receiver dominates the
+      accuracy; 0 = none, guide on the track to the end), PN on the true target.
+
+Prediction
+    :func:`reach_profile` flies this same kernel at stationary points to tabulate the time of flight
+    against slant range, the ``r(t)`` that :func:`samsim.c2.intercept.predict_intercept` solves with;
+    :func:`straight_flyout_profile` flies the unguided gravity turn at a fixed launch elevation.
+
+End conditions (checked every inner step)
+    * closest approach: the range rate to the true target turns from negative to non-negative within a
+      step and the closest point of that step (relative motion linear over the step) is within
+      ``max(seeker_range_m, CPA_GATE_M)``: status :data:`INTERCEPT`, miss and time recorded exactly at
+      that point;
+    * ``max_flight_s`` after launch, or the ground (altitude < 0 while descending):
+      :data:`SELF_DESTRUCT`.
+    ``miss_m`` / ``cpa_s`` always hold the smallest range to the true target seen so far (the miss of a
+    missile that self-destructs after passing its target).
+    A target whose ``dead_s`` has passed (killed, leaked, or out of its table) is no longer there: the
+    missile flies on without lateral command until it self-destructs (the engine may end it sooner).
+
+References
+----------
+Zarchan P., *Tactical and Strategic Missile Guidance*, 6th ed., AIAA, 2012.
+Fleeman E. L., *Missile Design and System Engineering*, AIAA, 2012 (drag of slender missiles).
+Sutton G. P., Biblarz O., *Rocket Propulsion Elements*, 9th ed., Wiley, 2017 (``T = mdot Isp g0``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from samsim._jit import njit
+from samsim.models.atmosphere import G0_MPS2, isa_geometric_scalar
+from samsim.models.guidance import first_order_lag_scalar, limit_lateral_scalar, true_pn_scalar
+
+__all__ = [
+    "CD_TABLE",
+    "CPA_GATE_M",
+    "EARTH_MU_M3PS2",
+    "EARTH_RADIUS_M",
+    "FlyoutState",
+    "INACTIVE",
+    "INTERCEPT",
+    "LOFT_END_M",
+    "MACH_TABLE",
+    "MIDCOURSE",
+    "N_PARAMS",
+    "SELF_DESTRUCT",
+    "TERMINAL",
+    "ThreatTruth",
+    "advance",
+    "advance_kernel",
+    "drag_coefficient",
+    "empty_state",
+    "interceptor_params",
+    "launch",
+    "launch_velocity_enu",
+    "reach_profile",
+    "straight_flyout_profile",
+]
+
+_F64 = NDArray[np.float64]
+
+EARTH_MU_M3PS2 = 3.986004418e14
+"""Earth's gravitational parameter (WGS-84)."""
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean earth radius (IUGG), the default sphere."""
+CPA_GATE_M = 1_000.0
+"""Closest approaches farther than this (and outside the seeker range) do not end the flight."""
+LOFT_END_M = 10_000.0
+"""Range to go at which mid-course lofting has faded out when the missile has no seeker."""
+_MIN_STEP_S = 1e-3
+_T_EPS_S = 1e-9
+
+# ---- status codes
+INACTIVE = 0
+"""Slot unused or not yet launched (skipped)."""
+MIDCOURSE = 1
+"""Flying, guided on the radar track."""
+TERMINAL = 2
+"""Flying, guided on the true target."""
+INTERCEPT = 3
+"""Ended at the closest approach to the target (outcome from the miss distance)."""
+SELF_DESTRUCT = 4
+"""Ended by timeout or ground impact."""
+
+# ---- parameter columns of ``params`` (n, N_PARAMS)
+P_LAUNCH_MASS_KG = 0
+P_DRY_MASS_KG = 1
+P_BOOST_THRUST_N = 2
+P_BOOST_TIME_S = 3
+P_BOOST_MDOT_KGPS = 4
+P_SUSTAIN_THRUST_N = 5
+P_SUSTAIN_TIME_S = 6
+P_SUSTAIN_MDOT_KGPS = 7
+P_REF_AREA_M2 = 8
+P_CD_SCALE = 9
+P_MAX_ACCEL_MPS2 = 10
+P_NAV_RATIO = 11
+P_MAX_FLIGHT_S = 12
+P_SEEKER_RANGE_M = 13
+P_TAU_S = 14
+P_LOFT = 15
+P_GUIDANCE_DELAY_S = 16
+P_CN_MAX = 17
+P_LAUNCH_LOFT_RAD = 18
+N_PARAMS = 19
+
+# Zero-lift drag coefficient (motor off, referenced to the body cross-section) of a slender missile:
+# body of fineness ~15 with a ~3-calibre ogive nose and tail fins. Estimated with Fleeman's (2012,
+# ch. 2) component build-up: supersonic nose wave drag ~(1.59 + 1.83/M**2) atan(0.5 d/l_N)**1.69,
+# base drag ~0.25/M, skin friction ~0.053 (l/d) (M / (q l))**0.2 (q in psf, l in ft) at mid
+# altitudes, plus ~0.05 for the fins; subsonic ~0.3, transonic rise to ~0.7 near M 1.1.
+# An assumption of this model; scale per missile with ``cd_scale``.
+MACH_TABLE = np.array([0.0, 0.6, 0.8, 0.95, 1.05, 1.2, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 12.0])
+CD_TABLE = np.array([0.30, 0.30, 0.31, 0.42, 0.65, 0.68, 0.58, 0.48, 0.37, 0.31, 0.28, 0.26, 0.23, 0.21])
+
+
+class FlyoutState(NamedTuple):
+    """Structure of arrays for ``n`` interceptor slots (all updated in place by :func:`advance`).
+
+    Attributes
+    ----------
+    pos_m, vel_mps, acc_mps2
+        (n, 3) position, velocity, achieved lateral acceleration (autopilot state).
+    mass_kg, launch_s
+        (n,) current mass; launch time.
+    status
+        (n,) int8: :data:`INACTIVE`, :data:`MIDCOURSE`, :data:`TERMINAL`, :data:`INTERCEPT`,
+        :data:`SELF_DESTRUCT`.
+    params
+        (n, N_PARAMS) rows from :func:`interceptor_params`.
+    target
+        (n,) int64 threat index into :class:`ThreatTruth` (-1 = none: unguided).
+    track_pos_m, track_vel_mps, track_time_s
+        (n, 3), (n, 3), (n,): the engagement radar's estimate of the target used in mid-course.
+    plan_s
+        (n,) planned intercept time (launch time + predicted time of flight); mid-course steers at the
+        track extrapolated to it. ``nan`` (or past): steer at the track itself.
+    miss_m, cpa_s
+        (n,) smallest range to the true target so far and its time (inf / nan before any).
+    end_s
+        (n,) time the flight ended (nan while flying).
+    """
+
+    pos_m: _F64
+    vel_mps: _F64
+    acc_mps2: _F64
+    mass_kg: _F64
+    launch_s: _F64
+    status: NDArray[np.int8]
+    params: _F64
+    target: NDArray[np.int64]
+    track_pos_m: _F64
+    track_vel_mps: _F64
+    track_time_s: _F64
+    plan_s: _F64
+    miss_m: _F64
+    cpa_s: _F64
+    end_s: _F64
+
+
+class ThreatTruth(NamedTuple):
+    """True threat positions sampled at a fixed interval, interpolated linearly inside the kernel.
+
+    Attributes
+    ----------
+    pos_m
+        (n_threats, n_samples, 3) positions in the battery frame; sample ``k`` of threat ``j`` is at
+        ``t0_s[j] + k * dt_s``. Beyond the last sample the last segment is extrapolated.
+    t0_s
+        (n_threats,) time of each threat's first sample (the threat is absent before it).
+    dt_s
+        Common sample interval.
+    dead_s
+        (n_threats,) time from which the threat is no longer there (killed, leaked, or the end of its
+        samples); ``inf`` while it lives.
+    """
+
+    pos_m: _F64
+    t0_s: _F64
+    dt_s: float
+    dead_s: _F64
+
+
+def interceptor_params(
+    *,
+    launch_mass_kg: float,
+    boost_propellant_kg: float,
+    boost_time_s: float,
+    isp_s: float,
+    diameter_m: float,
+    max_accel_mps2: float,
+    nav_ratio: float,
+    max_flight_s: float,
+    seeker_range_m: float = 0.0,
+    sustain_propellant_kg: float = 0.0,
+    sustain_time_s: float = 0.0,
+    sustain_isp_s: float | None = None,
+    cd_scale: float = 1.0,
+    tau_s: float = 0.0,
+    loft: float = 0.0,
+    guidance_delay_s: float = 0.0,
+    cn_max: float = 0.0,
+    launch_loft_rad: float = 0.0,
+) -> _F64:
+    """One parameter row for the flyout kernel.
+
+    Mass flow ``mdot = propellant / burn time`` and thrust ``T = mdot Isp g0`` per phase
+    (Sutton & Biblarz 2017, eq. 2-5); dry mass ``launch - propellants``; reference area
+    ``pi d**2 / 4``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (N_PARAMS,), columns ``P_*`` of this module.
+    """
+    row = np.zeros(N_PARAMS)
+    s_isp = isp_s if sustain_isp_s is None else sustain_isp_s
+    row[P_LAUNCH_MASS_KG] = launch_mass_kg
+    row[P_DRY_MASS_KG] = launch_mass_kg - boost_propellant_kg - sustain_propellant_kg
+    row[P_BOOST_TIME_S] = boost_time_s
+    row[P_BOOST_MDOT_KGPS] = boost_propellant_kg / boost_time_s if boost_time_s > 0 else 0.0
+    row[P_BOOST_THRUST_N] = row[P_BOOST_MDOT_KGPS] * isp_s * G0_MPS2
+    row[P_SUSTAIN_TIME_S] = sustain_time_s
+    row[P_SUSTAIN_MDOT_KGPS] = sustain_propellant_kg / sustain_time_s if sustain_time_s > 0 else 0.0
+    row[P_SUSTAIN_THRUST_N] = row[P_SUSTAIN_MDOT_KGPS] * s_isp * G0_MPS2
+    row[P_REF_AREA_M2] = math.pi * diameter_m**2 / 4.0
+    row[P_CD_SCALE] = cd_scale
+    row[P_MAX_ACCEL_MPS2] = max_accel_mps2
+    row[P_NAV_RATIO] = nav_ratio
+    row[P_MAX_FLIGHT_S] = max_flight_s
+    row[P_SEEKER_RANGE_M] = seeker_range_m
+    row[P_TAU_S] = tau_s
+    row[P_LOFT] = loft
+    row[P_GUIDANCE_DELAY_S] = guidance_delay_s
+    row[P_CN_MAX] = cn_max
+    row[P_LAUNCH_LOFT_RAD] = launch_loft_rad
+    if row[P_DRY_MASS_KG] <= 0.0:
+        raise ValueError("propellant mass exceeds launch mass")
+    return row
+
+
+def drag_coefficient(mach: ArrayLike) -> _F64:
+    """Zero-lift drag coefficient of the reference slender missile (:data:`CD_TABLE`) at ``mach``."""
+    return np.asarray(np.interp(np.asarray(mach, dtype=np.float64), MACH_TABLE, CD_TABLE), dtype=np.float64)
+
+
+def empty_state(n: int) -> FlyoutState:
+    """``n`` inactive interceptor slots."""
+    return FlyoutState(
+        pos_m=np.zeros((n, 3)),
+        vel_mps=np.zeros((n, 3)),
+        acc_mps2=np.zeros((n, 3)),
+        mass_kg=np.zeros(n),
+        launch_s=np.full(n, np.inf),
+        status=np.zeros(n, dtype=np.int8),
+        params=np.zeros((n, N_PARAMS)),
+        target=np.full(n, -1, dtype=np.int64),
+        track_pos_m=np.zeros((n, 3)),
+        track_vel_mps=np.zeros((n, 3)),
+        track_time_s=np.zeros(n),
+        plan_s=np.full(n, np.nan),
+        miss_m=np.full(n, np.inf),
+        cpa_s=np.full(n, np.nan),
+        end_s=np.full(n, np.nan),
+    )
+
+
+def launch(
+    state: FlyoutState,
+    slot: int,
+    *,
+    time_s: float,
+    position_m: ArrayLike,
+    params: ArrayLike,
+    target: int,
+    track_pos_m: ArrayLike,
+    track_vel_mps: ArrayLike,
+    track_time_s: float,
+    aim_m: ArrayLike,
+    intercept_s: float,
+    center_enu_m: ArrayLike,
+    launch_speed_mps: float = 30.0,
+) -> None:
+    """Put an interceptor in ``slot``, flying from ``time_s`` (may lie inside the next :func:`advance`).
+
+    It leaves ``position_m`` at ``launch_speed_mps`` (the cold-launch ejection) with its launch mass,
+    pointed by :func:`launch_velocity_enu` at ``aim_m``, the predicted intercept point (PIP) expected at
+    ``intercept_s`` (launch time + predicted time of flight; ``nan`` if unknown), raised by the
+    mid-course loft of ``params``, plus an extra elevation ``params[P_LAUNCH_LOFT_RAD]`` that grows from
+    0 at the terminal range ``R_end`` to its full value at ``4 R_end`` (long shots climb out of the dense
+    air early; short shots go straight for the PIP).
+    """
+    row = np.asarray(params, dtype=np.float64)
+    origin = np.asarray(position_m, dtype=np.float64)
+    center = np.asarray(center_enu_m, dtype=np.float64)
+    aim = np.asarray(aim_m, dtype=np.float64)
+    if not (np.all(np.isfinite(aim)) and np.all(np.isfinite(origin))):
+        raise ValueError("launch needs a finite aim point (no predicted intercept: do not launch)")
+    r_end = row[P_SEEKER_RANGE_M] if row[P_SEEKER_RANGE_M] > 0.0 else LOFT_END_M
+    up_aim = (aim - center) / np.linalg.norm(aim - center)
+    beyond_m = max(0.0, float(np.linalg.norm(aim - origin)) - r_end)
+    lofted = aim + up_aim * row[P_LOFT] * beyond_m
+    extra_rad = row[P_LAUNCH_LOFT_RAD] * min(1.0, beyond_m / (3.0 * r_end))
+    state.pos_m[slot] = origin
+    state.vel_mps[slot] = launch_velocity_enu(origin, lofted, center, extra_rad, launch_speed_mps)
+    state.acc_mps2[slot] = 0.0
+    state.mass_kg[slot] = row[P_LAUNCH_MASS_KG]
+    state.launch_s[slot] = time_s
+    state.status[slot] = MIDCOURSE
+    state.params[slot] = row
+    state.target[slot] = target
+    state.track_pos_m[slot] = track_pos_m
+    state.track_vel_mps[slot] = track_vel_mps
+    state.track_time_s[slot] = track_time_s
+    state.plan_s[slot] = intercept_s
+    state.miss_m[slot] = np.inf
+    state.cpa_s[slot] = np.nan
+    state.end_s[slot] = np.nan
+
+
+def launch_velocity_enu(
+    launcher_m: ArrayLike,
+    aim_m: ArrayLike,
+    center_enu_m: ArrayLike,
+    loft_rad: float,
+    speed_mps: float,
+) -> _F64:
+    """Velocity of ``speed_mps`` pointing at ``aim_m`` raised by ``loft_rad`` in the vertical plane.
+
+    The elevation of the line of sight to the aim point (from the local horizontal at the launcher,
+    i.e. the plane normal to ``launcher - center``) is increased by ``loft_rad`` and capped at 89 deg.
+    """
+    lau = np.asarray(launcher_m, dtype=np.float64)
+    up = lau - np.asarray(center_enu_m, dtype=np.float64)
+    up /= np.linalg.norm(up)
+    d = np.asarray(aim_m, dtype=np.float64) - lau
+    vertical = float(d @ up)
+    horiz = d - vertical * up
+    h_norm = float(np.linalg.norm(horiz))
+    if h_norm < 1e-9:
+        return np.asarray(up * speed_mps, dtype=np.float64)
+    elev = min(math.atan2(vertical, h_norm) + loft_rad, math.radians(89.0))
+    return np.asarray((horiz / h_norm * math.cos(elev) + up * math.sin(elev)) * speed_mps, dtype=np.float64)
+
+
+# ---------------------------------------------------------------- compiled kernels
+
+
+@njit
+def _cd_scalar(mach: float) -> float:
+    n = MACH_TABLE.size
+    if mach <= MACH_TABLE[0]:
+        return float(CD_TABLE[0])
+    if mach >= MACH_TABLE[n - 1]:
+        return float(CD_TABLE[n - 1])
+    k = 0
+    while MACH_TABLE[k + 1] < mach:
+        k += 1
+    f = (mach - MACH_TABLE[k]) / (MACH_TABLE[k + 1] - MACH_TABLE[k])
+    return float(CD_TABLE[k] + f * (CD_TABLE[k + 1] - CD_TABLE[k]))
+
+
+@njit
+def _propulsion(p: _F64, tau0: float, h: float) -> tuple[float, float]:
+    """Mean thrust and mean mass flow over ``[tau0, tau0 + h]`` after launch (burn-outs inside a step)."""
+    tb = p[P_BOOST_TIME_S]
+    ts = tb + p[P_SUSTAIN_TIME_S]
+    tau1 = tau0 + h
+    ob = max(0.0, min(tau1, tb) - max(tau0, 0.0))
+    os_ = max(0.0, min(tau1, ts) - max(tau0, tb))
+    thrust = (p[P_BOOST_THRUST_N] * ob + p[P_SUSTAIN_THRUST_N] * os_) / h
+    mdot = (p[P_BOOST_MDOT_KGPS] * ob + p[P_SUSTAIN_MDOT_KGPS] * os_) / h
+    return thrust, mdot
+
+
+@njit
+def _truth(
+    tbl: _F64, j: int, t: float, t0: float, dt: float
+) -> tuple[float, float, float, float, float, float]:
+    """Linearly interpolated position and the segment's velocity of threat ``j`` at ``t``."""
+    ns = tbl.shape[1]
+    if ns < 2:
+        return tbl[j, 0, 0], tbl[j, 0, 1], tbl[j, 0, 2], 0.0, 0.0, 0.0
+    u = (t - t0) / dt
+    k = int(math.floor(u))
+    if k < 0:
+        k = 0
+    elif k > ns - 2:
+        k = ns - 2
+    f = u - k
+    vx = (tbl[j, k + 1, 0] - tbl[j, k, 0]) / dt
+    vy = (tbl[j, k + 1, 1] - tbl[j, k, 1]) / dt
+    vz = (tbl[j, k + 1, 2] - tbl[j, k, 2]) / dt
+    return (
+        tbl[j, k, 0] + f * dt * vx,
+        tbl[j, k, 1] + f * dt * vy,
+        tbl[j, k, 2] + f * dt * vz,
+        vx,
+        vy,
+        vz,
+    )
+
+
+@njit
+def _step(
+    p: _F64,
+    tau: float,
+    h: float,
+    x: float,
+    y: float,
+    z: float,
+    vx: float,
+    vy: float,
+    vz: float,
+    m: float,
+    lx: float,
+    ly: float,
+    lz: float,
+    cx: float,
+    cy: float,
+    cz: float,
+    rho: float,
+    sound: float,
+) -> tuple[float, float, float, float, float, float, float]:
+    """One constant-acceleration step of the point mass (thrust, drag, gravity, lateral ``l``).
+
+    ``rho`` and ``sound`` are the air density and speed of sound at the start of the step.
+    """
+    rx = x - cx
+    ry = y - cy
+    rz = z - cz
+    r2 = rx * rx + ry * ry + rz * rz
+    r = math.sqrt(r2)
+    gk = -EARTH_MU_M3PS2 / (r2 * r)
+    speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+    thrust, mdot = _propulsion(p, tau, h)
+    m_mid = max(m - 0.5 * mdot * h, p[P_DRY_MASS_KG])
+    axial = thrust / m_mid
+    if speed > 1e-6:
+        cd = _cd_scalar(speed / sound) * p[P_CD_SCALE]
+        axial -= 0.5 * rho * speed * speed * cd * p[P_REF_AREA_M2] / m_mid
+        ux = vx / speed
+        uy = vy / speed
+        uz = vz / speed
+    else:  # at rest: thrust acts along the local vertical
+        ux = rx / r
+        uy = ry / r
+        uz = rz / r
+    ax = axial * ux + gk * rx + lx
+    ay = axial * uy + gk * ry + ly
+    az = axial * uz + gk * rz + lz
+    hh = 0.5 * h * h
+    return (
+        x + vx * h + ax * hh,
+        y + vy * h + ay * hh,
+        z + vz * h + az * hh,
+        vx + ax * h,
+        vy + ay * h,
+        vz + az * h,
+        max(m - mdot * h, p[P_DRY_MASS_KG]),
+    )
+
+
+@njit
+def advance_kernel(
+    t0_s: float,
+    t1_s: float,
+    dt_s: float,
+    pos: _F64,
+    vel: _F64,
+    acc: _F64,
+    mass: _F64,
+    launch_s: _F64,
+    status: NDArray[np.int8],
+    params: _F64,
+    target: NDArray[np.int64],
+    trk_pos: _F64,
+    trk_vel: _F64,
+    trk_t: _F64,
+    plan: _F64,
+    tbl: _F64,
+    tbl_t0: _F64,
+    tbl_dt: float,
+    dead_s: _F64,
+    center: _F64,
+    earth_radius_m: float,
+    miss: _F64,
+    cpa_s: _F64,
+    end_s: _F64,
+) -> None:
+    """Advance every flying interceptor from ``t0_s`` (or its launch) to ``t1_s``, in place.
+
+    The arrays are the fields of :class:`FlyoutState` and :class:`ThreatTruth` (see there);
+    :func:`advance` is the convenient entry point. Each interceptor runs its own inner loop of steps of
+    at most ``dt_s`` (shorter near the closest approach and at the self-destruct time).
+    """
+    cx = center[0]
+    cy = center[1]
+    cz = center[2]
+    re = earth_radius_m
+    for i in range(pos.shape[0]):
+        st = status[i]
+        if st != MIDCOURSE and st != TERMINAL:
+            continue
+        t = max(t0_s, launch_s[i])
+        if t >= t1_s:
+            continue
+        p = params[i]
+        t_launch = launch_s[i]
+        t_sd = t_launch + p[P_MAX_FLIGHT_S]
+        t_guid = t_launch + p[P_GUIDANCE_DELAY_S]
+        seeker = p[P_SEEKER_RANGE_M]
+        gate = max(seeker, CPA_GATE_M)
+        loft = p[P_LOFT]
+        loft_end = seeker if seeker > 0.0 else LOFT_END_M
+        nav = p[P_NAV_RATIO]
+        amax = p[P_MAX_ACCEL_MPS2]
+        lag = p[P_TAU_S]
+        cn_max = p[P_CN_MAX]
+        area = p[P_REF_AREA_M2]
+        x = pos[i, 0]
+        y = pos[i, 1]
+        z = pos[i, 2]
+        vx = vel[i, 0]
+        vy = vel[i, 1]
+        vz = vel[i, 2]
+        lx = acc[i, 0]
+        ly = acc[i, 1]
+        lz = acc[i, 2]
+        m = mass[i]
+        j = target[i]
+        while t < t1_s - _T_EPS_S:
+            if t >= t_sd - _T_EPS_S:
+                st = SELF_DESTRUCT
+                end_s[i] = t
+                break
+            # steps land exactly on t1 and on the self-destruct time (no sliver steps from round-off)
+            h = dt_s
+            if t1_s - t <= dt_s + _T_EPS_S:
+                h = t1_s - t
+            if t_sd - t <= h + _T_EPS_S:
+                h = t_sd - t
+            alive = j >= 0 and t >= tbl_t0[j] and t < dead_s[j]
+            tx = ty = tz = tvx = tvy = tvz = 0.0
+            rx = ry = rz = 0.0
+            rdot0 = 0.0
+            if alive:
+                tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt)
+                rx = tx - x
+                ry = ty - y
+                rz = tz - z
+                rng = math.sqrt(rx * rx + ry * ry + rz * rz)
+                if rng > 0.0:
+                    rdot0 = ((tvx - vx) * rx + (tvy - vy) * ry + (tvz - vz) * rz) / rng
+                if st == MIDCOURSE and seeker > 0.0 and rng <= seeker:
+                    st = TERMINAL
+                # end game: a third of the time to go per step keeps PN and the miss accurate
+                if rdot0 < 0.0 and rng < -3.0 * rdot0 * h:
+                    h = max(rng / (-3.0 * rdot0), min(_MIN_STEP_S, h))
+            # ---- air and the lateral acceleration the airframe can pull here
+            ex = x - cx
+            ey = y - cy
+            ez = z - cz
+            _, _, rho, sound = isa_geometric_scalar(math.sqrt(ex * ex + ey * ey + ez * ez) - re)
+            speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+            a_lim = amax
+            if cn_max > 0.0:
+                a_lim = min(amax, 0.5 * rho * speed * speed * area * cn_max / m)
+            # ---- guidance command
+            cmx = cmy = cmz = 0.0
+            guided = False
+            if j >= 0 and t < dead_s[j]:
+                if t < t_guid:
+                    # pitch-programmed boost: hold the launch line against gravity with thrust-vector /
+                    # gas-dynamic control, which does not need dynamic pressure
+                    guided = True
+                    a_lim = amax
+                elif st == TERMINAL and alive:
+                    cmx, cmy, cmz = true_pn_scalar(rx, ry, rz, tvx - vx, tvy - vy, tvz - vz, nav, speed)
+                    guided = True
+                elif st == MIDCOURSE:
+                    # aim at the track extrapolated to the planned intercept time (a point fixed in
+                    # space, steered at by PN), or, without a plan, at the moving track itself
+                    t_aim = t
+                    avx = trk_vel[i, 0]
+                    avy = trk_vel[i, 1]
+                    avz = trk_vel[i, 2]
+                    if plan[i] > t:
+                        t_aim = plan[i]
+                        avx = avy = avz = 0.0
+                    dtk = t_aim - trk_t[i]
+                    ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk
+                    ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk
+                    az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk
+                    dx = ax_ - x
+                    dy = ay_ - y
+                    dz = az_ - z
+                    r_go = math.sqrt(dx * dx + dy * dy + dz * dz)
+                    if loft > 0.0 and r_go > loft_end:
+                        ux = ax_ - cx
+                        uy = ay_ - cy
+                        uz = az_ - cz
+                        un = math.sqrt(ux * ux + uy * uy + uz * uz)
+                        ux /= un
+                        uy /= un
+                        uz /= un
+                        # PN sees the raised point as moving with the track only: were it told that
+                        # the point sinks as the range closes, it would lead it straight to the target
+                        lift_m = loft * (r_go - loft_end)
+                        dx += ux * lift_m
+                        dy += uy * lift_m
+                        dz += uz * lift_m
+                    cmx, cmy, cmz = true_pn_scalar(dx, dy, dz, avx - vx, avy - vy, avz - vz, nav, speed)
+                    guided = True
+            if guided:
+                # gravity compensation (Zarchan): lift also carries the weight's normal component
+                gx = x - cx
+                gy = y - cy
+                gz = z - cz
+                gr2 = gx * gx + gy * gy + gz * gz
+                gk = EARTH_MU_M3PS2 / (gr2 * math.sqrt(gr2))
+                cmx, cmy, cmz = limit_lateral_scalar(
+                    cmx + gk * gx, cmy + gk * gy, cmz + gk * gz, vx, vy, vz, a_lim
+                )
+            lx = first_order_lag_scalar(lx, cmx, lag, h)
+            ly = first_order_lag_scalar(ly, cmy, lag, h)
+            lz = first_order_lag_scalar(lz, cmz, lag, h)
+            lx, ly, lz = limit_lateral_scalar(lx, ly, lz, vx, vy, vz, a_lim)
+            # ---- move
+            x1, y1, z1, vx1, vy1, vz1, m1 = _step(
+                p, t - t_launch, h, x, y, z, vx, vy, vz, m, lx, ly, lz, cx, cy, cz, rho, sound
+            )
+            # ---- closest approach to the true target within the step
+            if alive:
+                tx1, ty1, tz1, tvx1, tvy1, tvz1 = _truth(tbl, j, t + h, tbl_t0[j], tbl_dt)
+                r1x = tx1 - x1
+                r1y = ty1 - y1
+                r1z = tz1 - z1
+                ddx = r1x - rx
+                ddy = r1y - ry
+                ddz = r1z - rz
+                dd = ddx * ddx + ddy * ddy + ddz * ddz
+                s = 0.0
+                if dd > 0.0:
+                    s = min(max(-(rx * ddx + ry * ddy + rz * ddz) / dd, 0.0), 1.0)
+                mx = rx + s * ddx
+                my = ry + s * ddy
+                mz = rz + s * ddz
+                r_min = math.sqrt(mx * mx + my * my + mz * mz)
+                if r_min < miss[i]:
+                    miss[i] = r_min
+                    cpa_s[i] = t + s * h
+                r1 = math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
+                rdot1 = 0.0
+                if r1 > 0.0:
+                    rdot1 = ((tvx1 - vx1) * r1x + (tvy1 - vy1) * r1y + (tvz1 - vz1) * r1z) / r1
+                if rdot0 < 0.0 and rdot1 >= 0.0 and r_min <= gate:
+                    x += s * (x1 - x)
+                    y += s * (y1 - y)
+                    z += s * (z1 - z)
+                    vx += s * (vx1 - vx)
+                    vy += s * (vy1 - vy)
+                    vz += s * (vz1 - vz)
+                    m += s * (m1 - m)
+                    t += s * h
+                    st = INTERCEPT
+                    end_s[i] = t
+                    break
+            x = x1
+            y = y1
+            z = z1
+            vx = vx1
+            vy = vy1
+            vz = vz1
+            m = m1
+            t += h
+            # ---- ground (spherical earth, descending)
+            gx = x - cx
+            gy = y - cy
+            gz = z - cz
+            if gx * vx + gy * vy + gz * vz < 0.0 and math.sqrt(gx * gx + gy * gy + gz * gz) < re:
+                st = SELF_DESTRUCT
+                end_s[i] = t
+                break
+            if t >= t_sd - _T_EPS_S:
+                st = SELF_DESTRUCT
+                end_s[i] = t
+                break
+        pos[i, 0] = x
+        pos[i, 1] = y
+        pos[i, 2] = z
+        vel[i, 0] = vx
+        vel[i, 1] = vy
+        vel[i, 2] = vz
+        acc[i, 0] = lx
+        acc[i, 1] = ly
+        acc[i, 2] = lz
+        mass[i] = m
+        status[i] = st
+
+
+def advance(
+    state: FlyoutState,
+    truth: ThreatTruth,
+    t0_s: float,
+    t1_s: float,
+    dt_s: float,
+    center_enu_m: ArrayLike,
+    earth_radius_m: float = EARTH_RADIUS_M,
+) -> None:
+    """Fly every launched interceptor of ``state`` from ``t0_s`` to ``t1_s`` (in place).
+
+    Parameters
+    ----------
+    state
+        Interceptor slots (:func:`empty_state`, :func:`launch`); positions are taken to be at ``t0_s``
+        (or at their launch time if that is later). The engine refreshes ``track_*`` at each radar
+        update and may end a flight by setting ``status``.
+    truth
+        True threat positions (:class:`ThreatTruth`).
+    t0_s, t1_s
+        Interval to fly (``t1_s > t0_s``), e.g. the engine's 1 s chunk.
+    dt_s
+        Inner step (0.05-0.1 s recommended).
+    center_enu_m
+        Earth centre in the battery's ENU frame, shape (3,).
+    earth_radius_m
+        Radius of the sphere whose surface is altitude 0.
+    """
+    advance_kernel(
+        float(t0_s),
+        float(t1_s),
+        float(dt_s),
+        state.pos_m,
+        state.vel_mps,
+        state.acc_mps2,
+        state.mass_kg,
+        state.launch_s,
+        state.status,
+        state.params,
+        state.target,
+        state.track_pos_m,
+        state.track_vel_mps,
+        state.track_time_s,
+        state.plan_s,
+        truth.pos_m,
+        truth.t0_s,
+        float(truth.dt_s),
+        truth.dead_s,
+        np.asarray(center_enu_m, dtype=np.float64),
+        float(earth_radius_m),
+        state.miss_m,
+        state.cpa_s,
+        state.end_s,
+    )
+
+
+@njit
+def _profile_kernel(
+    p: _F64, elevation_rad: float, dt_s: float, launch_speed_mps: float, launch_alt_m: float, re: float
+) -> tuple[_F64, _F64, _F64, _F64]:
+    cz = -(re + launch_alt_m)
+    n_max = int(math.ceil(p[P_MAX_FLIGHT_S] / dt_s)) + 2
+    time = np.empty(n_max)
+    rng = np.empty(n_max)
+    spd = np.empty(n_max)
+    alt = np.empty(n_max)
+    x = 0.0
+    y = 0.0
+    z = 0.0
+    vx = launch_speed_mps * math.cos(elevation_rad)
+    vy = 0.0
+    vz = launch_speed_mps * math.sin(elevation_rad)
+    m = p[P_LAUNCH_MASS_KG]
+    t = 0.0
+    k = 0
+    while True:
+        time[k] = t
+        rng[k] = math.sqrt(x * x + y * y + z * z)
+        spd[k] = math.sqrt(vx * vx + vy * vy + vz * vz)
+        r_c = math.sqrt(x * x + y * y + (z - cz) ** 2)
+        alt[k] = r_c - re
+        k += 1
+        if t >= p[P_MAX_FLIGHT_S] - 1e-9 or (alt[k - 1] < 0.0 and x * vx + y * vy + (z - cz) * vz < 0.0):
+            break
+        h = min(dt_s, p[P_MAX_FLIGHT_S] - t)
+        _, _, rho, sound = isa_geometric_scalar(alt[k - 1])
+        x, y, z, vx, vy, vz, m = _step(
+            p, t, h, x, y, z, vx, vy, vz, m, 0.0, 0.0, 0.0, 0.0, 0.0, cz, rho, sound
+        )
+        t += h
+    return time[:k], rng[:k], spd[:k], alt[:k]
+
+
+def straight_flyout_profile(
+    params: ArrayLike,
+    elevation_rad: float,
+    *,
+    dt_s: float = 0.1,
+    launch_speed_mps: float = 30.0,
+    launch_alt_m: float = 0.0,
+    earth_radius_m: float = EARTH_RADIUS_M,
+) -> tuple[_F64, _F64, _F64, _F64]:
+    """Unguided flyout at a fixed launch elevation (a gravity turn: thrust along the velocity).
+
+    The same point-mass dynamics as :func:`advance` without lateral acceleration, from the launcher
+    at ``launch_alt_m`` until ``max_flight_s`` or ground impact.
+
+    Returns
+    -------
+    time_s, range_m, speed_mps, altitude_m
+        Samples every ``dt_s``; ``range_m`` is the slant (straight-line) distance from the launcher,
+        ``altitude_m`` above the sphere.
+    """
+    row = np.asarray(params, dtype=np.float64)
+    return _profile_kernel(
+        row,
+        float(elevation_rad),
+        float(dt_s),
+        float(launch_speed_mps),
+        float(launch_alt_m),
+        float(earth_radius_m),
+    )
+
+
+def reach_profile(
+    params: ArrayLike,
+    *,
+    target_alt_m: float = 10_000.0,
+    ground_ranges_m: ArrayLike | None = None,
+    dt_s: float = 0.1,
+    launch_speed_mps: float = 30.0,
+    launch_alt_m: float = 0.0,
+    earth_radius_m: float = EARTH_RADIUS_M,
+) -> tuple[_F64, _F64, _F64]:
+    """Guided range-versus-time-of-flight table: the ``r(t)`` of intercept prediction.
+
+    One guided flyout (this module's kernel, launched by :func:`launch` at the point) per ground range
+    at stationary points at ``target_alt_m``; each successful intercept (miss < 1 m) gives one
+    ``(time of flight, slant range)`` pair. Using the guided flight rather than the best ballistic arc
+    keeps prediction and flyout consistent (a ballistic envelope is 10-40 % optimistic at long range).
+
+    Parameters
+    ----------
+    params
+        One row of :func:`interceptor_params`.
+    target_alt_m
+        Altitude of the reference points above the sphere.
+    ground_ranges_m
+        Great-circle distances of the points (default every 2 km from 1 km to
+        ``min(1500 m/s * max_flight_s, 800 km)``).
+
+    Returns
+    -------
+    time_s, range_m, speed_mps
+        Strictly increasing time of flight and slant range from the launcher, starting at ``(0, 0)``,
+        and the interceptor's speed on arrival (to compare with the target's: an interceptor that
+        arrives slower than a receding or crossing target rarely hits it).
+    """
+    row = np.asarray(params, dtype=np.float64)
+    if ground_ranges_m is None:
+        top = min(800e3, 1_500.0 * row[P_MAX_FLIGHT_S])
+        ground = np.arange(1_000.0, top, 2_000.0)
+    else:
+        ground = np.asarray(ground_ranges_m, dtype=np.float64)
+    n = ground.size
+    r_sphere = earth_radius_m + launch_alt_m
+    center = np.array([0.0, 0.0, -r_sphere])
+    ang = ground / earth_radius_m
+    r_t = earth_radius_m + target_alt_m
+    points = np.stack([np.zeros(n), r_t * np.sin(ang), r_t * np.cos(ang) - r_sphere], axis=1)
+    truth = ThreatTruth(points[:, None, :].repeat(2, axis=1), np.zeros(n), 1e9, np.full(n, np.inf))
+    state = empty_state(n)
+    for k in range(n):
+        launch(
+            state,
+            k,
+            time_s=0.0,
+            position_m=np.zeros(3),
+            params=row,
+            target=k,
+            track_pos_m=points[k],
+            track_vel_mps=np.zeros(3),
+            track_time_s=0.0,
+            aim_m=points[k],
+            intercept_s=np.nan,
+            center_enu_m=center,
+            launch_speed_mps=launch_speed_mps,
+        )
+    advance(state, truth, 0.0, row[P_MAX_FLIGHT_S] + dt_s, dt_s, center, earth_radius_m)
+    ok = (state.status == INTERCEPT) & (state.miss_m < 1.0)
+    time = state.end_s[ok]
+    slant = np.linalg.norm(points[ok], axis=1)
+    speed = np.linalg.norm(state.vel_mps[ok], axis=1)
+    order = np.argsort(time)
+    time = np.concatenate([[0.0], time[order]])
+    slant = np.concatenate([[0.0], slant[order]])
+    speed = np.concatenate([[launch_speed_mps], speed[order]])
+    # keep the pairs that extend the reach: r(t) must be increasing
+    keep = np.concatenate([[True], slant[1:] > np.maximum.accumulate(slant)[:-1]])
+    keep[1:] &= np.diff(time) > 0.0
+    return time[keep], slant[keep], speed[keep]
