@@ -1,0 +1,664 @@
+"""Compiled kernels of the weapon-target assignment heuristic (see :mod:`samsim.c2.wta`).
+
+Everything here works on trusted, validated arrays:
+
+* ``q`` (m, n) survival factor ``1 - pk`` of one shot of weapon type i at target j, clamped to
+  ``>= Q_FLOOR`` so that removing a shot is a division;
+* ``allowed`` (m, n) ``pk > 0`` (a zero kill probability means out of envelope: never shoot there);
+* ``stock`` (m,) units of each weapon type, ``cap_t`` (n,) shots allowed per target;
+* ``grp`` (m,) fire unit of each weapon type, ``gshot_cap`` / ``gtgt_cap`` (G,) the fire unit's
+  missiles-in-guidance and targets-in-engagement limits (a large number when absent);
+* ``x`` (m, n) int64 shots of type i at target j.
+
+The improvement step is an exact very-large-scale neighbourhood in the sense of Ahuja, Kumar, Jha &
+Orlin (Operations Research 55(6), 2007): free at most one unit from each of a random subset of targets,
+then reassign the freed units and the unused ones with at most one *new* unit per target. Because no
+target gains two new units, the change of each target's surviving value is linear in the choice, and
+the best reassignment is a rectangular linear assignment problem (every cyclic and path exchange of
+Ahuja et al. whose targets are distinct is one of its solutions). It is solved exactly by the shortest
+augmenting path method (Jonker & Volgenant, Computing 38, 1987; Burkard, Dell'Amico & Martello,
+*Assignment Problems*, SIAM 2009, section 4.4). An iterated local search (Lourenco, Martin & Stutzle,
+"Iterated local search", Handbook of Metaheuristics, 2003) kicks one unit at a time and re-descends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from samsim._jit import njit
+
+Q_FLOOR = 1e-12
+"""Smallest survival factor used inside the search (pk = 1 is treated as 1 - 1e-12)."""
+_BIG = 1e300
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
+@njit
+def rng_next(state: NDArray[np.uint64]) -> float:
+    """Uniform draw in [0, 1) from a SplitMix64 generator whose state is ``state[0]``.
+
+    Steele, Lea & Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014.
+    """
+    s = state[0] + np.uint64(0x9E3779B97F4A7C15)
+    state[0] = s
+    z = s
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit
+def rng_int(state: NDArray[np.uint64], n: int) -> int:
+    """Uniform integer in [0, n) (n >= 1)."""
+    k = int(rng_next(state) * n)
+    return k if k < n else n - 1
+
+
+@njit
+def survival(value: NDArray[np.float64], q: NDArray[np.float64], x: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Expected surviving value of each target, ``v_j * prod_i q_ij**x_ij``."""
+    m, n = q.shape
+    s = value.copy()
+    for i in range(m):
+        for j in range(n):
+            for _ in range(x[i, j]):
+                s[j] *= q[i, j]
+    return s
+
+
+@njit
+def linear_assignment(cost: NDArray[np.float64], col4row: NDArray[np.int64]) -> float:
+    """Minimum-cost assignment of every row of a (r, c) matrix, r <= c, to a distinct column.
+
+    Shortest augmenting path with dual potentials (Jonker & Volgenant 1987; Burkard, Dell'Amico &
+    Martello 2009, algorithm 4.9): one Dijkstra-like search per row over reduced costs. Writes the
+    column of each row into ``col4row`` and returns the total cost (``inf`` if some row has only
+    infinite entries).
+    """
+    nr, nc = cost.shape
+    u = np.zeros(nr)
+    v = np.zeros(nc)
+    row4col = np.full(nc, -1, np.int64)
+    shortest = np.empty(nc)
+    path = np.empty(nc, np.int64)
+    remaining = np.empty(nc, np.int64)
+    scanned_rows = np.empty(nr, np.int64)
+    for r in range(nr):
+        col4row[r] = -1
+    for cur in range(nr):
+        for j in range(nc):
+            shortest[j] = np.inf
+            remaining[j] = nc - 1 - j
+        n_rem = nc
+        n_scanned = 0
+        i = cur
+        min_val = 0.0
+        sink = -1
+        while sink < 0:
+            scanned_rows[n_scanned] = i
+            n_scanned += 1
+            lowest = np.inf
+            k_low = -1
+            ui = u[i]
+            for k in range(n_rem):
+                j = remaining[k]
+                red = min_val + cost[i, j] - ui - v[j]
+                if red < shortest[j]:
+                    path[j] = i
+                    shortest[j] = red
+                # prefer a free column on ties: it ends the search sooner
+                if shortest[j] < lowest or (shortest[j] == lowest and row4col[j] < 0):
+                    lowest = shortest[j]
+                    k_low = k
+            min_val = lowest
+            if min_val == np.inf:
+                return np.inf
+            j = remaining[k_low]
+            n_rem -= 1
+            remaining[k_low] = remaining[n_rem]
+            remaining[n_rem] = j
+            if row4col[j] < 0:
+                sink = j
+            else:
+                i = row4col[j]
+        u[cur] += min_val
+        for k in range(1, n_scanned):
+            i = scanned_rows[k]
+            u[i] += min_val - shortest[col4row[i]]
+        # columns taken off `remaining` are exactly the scanned ones
+        for k in range(n_rem, nc):
+            j = remaining[k]
+            v[j] -= min_val - shortest[j]
+        j = sink
+        while True:
+            i = path[j]
+            row4col[j] = i
+            nxt = col4row[i]
+            col4row[i] = j
+            j = nxt
+            if i == cur:
+                break
+    total = 0.0
+    for r in range(nr):
+        total += cost[r, col4row[r]]
+    return total
+
+
+@njit
+def greedy(
+    value: NDArray[np.float64],
+    q: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    stock: NDArray[np.int64],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    gshot_cap: NDArray[np.int64],
+    gtgt_cap: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Maximum marginal return: repeatedly add the feasible shot that kills the most value.
+
+    den Broeder, Ellison & Emerling, "On optimum target assignments", Operations Research 7(3), 1959
+    (optimal when all weapons are identical); Ahuja et al. 2007, section 5, as a construction step.
+    Each weapon type keeps its best target, recomputed only when that target or a limit changes.
+    """
+    m, n = q.shape
+    ng = gshot_cap.shape[0]
+    x = np.zeros((m, n), np.int64)
+    s = value.copy()
+    free = stock.copy()
+    cnt = np.zeros(n, np.int64)
+    gshots = np.zeros(ng, np.int64)
+    gon = np.zeros((ng, n), np.int64)
+    gnt = np.zeros(ng, np.int64)
+    best_gain = np.zeros(m)
+    best_tgt = np.full(m, -1, np.int64)
+    stale = np.ones(m, np.bool_)
+    while True:
+        bi = -1
+        bg = 0.0
+        for i in range(m):
+            g = grp[i]
+            if stale[i]:
+                stale[i] = False
+                best_gain[i] = 0.0
+                best_tgt[i] = -1
+                if free[i] > 0 and gshots[g] < gshot_cap[g]:
+                    full = gnt[g] >= gtgt_cap[g]
+                    for j in range(n):
+                        if not allowed[i, j] or cnt[j] >= cap_t[j] or (full and gon[g, j] == 0):
+                            continue
+                        gain = s[j] * (1.0 - q[i, j])
+                        if gain > best_gain[i]:
+                            best_gain[i] = gain
+                            best_tgt[i] = j
+            if best_tgt[i] >= 0 and best_gain[i] > bg:
+                bg = best_gain[i]
+                bi = i
+        if bi < 0:
+            break
+        bj = best_tgt[bi]
+        g = grp[bi]
+        x[bi, bj] += 1
+        free[bi] -= 1
+        s[bj] *= q[bi, bj]
+        cnt[bj] += 1
+        gshots[g] += 1
+        if gon[g, bj] == 0:
+            gnt[g] += 1
+        gon[g, bj] += 1
+        limit_hit = gshots[g] >= gshot_cap[g] or gnt[g] >= gtgt_cap[g]
+        for i in range(m):
+            if best_tgt[i] == bj or i == bi or (limit_hit and grp[i] == g):
+                stale[i] = True
+    return x
+
+
+@njit
+def _group_state(
+    x: NDArray[np.int64], grp: NDArray[np.int64], ng: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Shots, per-target shot counts and engaged-target counts of every fire unit."""
+    m, n = x.shape
+    gshots = np.zeros(ng, np.int64)
+    gon = np.zeros((ng, n), np.int64)
+    for i in range(m):
+        for j in range(n):
+            if x[i, j] > 0:
+                gshots[grp[i]] += x[i, j]
+                gon[grp[i], j] += x[i, j]
+    gnt = np.zeros(ng, np.int64)
+    for g in range(ng):
+        for j in range(n):
+            if gon[g, j] > 0:
+                gnt[g] += 1
+    return gshots, gon, gnt
+
+
+@njit
+def lap_step(
+    value: NDArray[np.float64],
+    q: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    stock: NDArray[np.int64],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    gshot_cap: NDArray[np.int64],
+    gtgt_cap: NDArray[np.int64],
+    x: NDArray[np.int64],
+    p_free: float,
+    p_block: float,
+    need_dummies: bool,
+    state: NDArray[np.uint64],
+) -> float:
+    """One exact reassignment over the neighbourhood described in the module notes.
+
+    Each target holding shots gives up one random unit with probability ``p_free``; the given-up
+    units and the unused ones are reassigned with at most one new unit per target (or left unused),
+    honouring every limit. ``x`` is replaced when the result is strictly better. Returns the expected
+    surviving value of ``x`` on exit.
+    """
+    m, n = q.shape
+    ng = gshot_cap.shape[0]
+    s = survival(value, q, x)
+    cur = 0.0
+    for j in range(n):
+        cur += s[j]
+    gshots, gon, gnt = _group_state(x, grp, ng)
+    cnt = np.zeros(n, np.int64)
+    used = np.zeros(m, np.int64)
+    for i in range(m):
+        for j in range(n):
+            cnt[j] += x[i, j]
+            used[i] += x[i, j]
+    # rows: (type, home target or -1, units in the block)
+    max_rows = n
+    for i in range(m):
+        max_rows += min(stock[i] - used[i], n)
+    row_type = np.empty(max_rows, np.int64)
+    row_home = np.empty(max_rows, np.int64)
+    row_size = np.empty(max_rows, np.int64)
+    nr = 0
+    sp = s.copy()
+    for j in range(n):
+        if cnt[j] == 0 or rng_next(state) >= p_free:
+            continue
+        k = rng_int(state, cnt[j])
+        i = 0
+        while k >= x[i, j]:
+            k -= x[i, j]
+            i += 1
+        # sometimes free every unit of that type at j, so that pairs can move together
+        c = x[i, j] if (x[i, j] > 1 and rng_next(state) < p_block) else 1
+        row_type[nr] = i
+        row_home[nr] = j
+        row_size[nr] = c
+        nr += 1
+        for _ in range(c):
+            sp[j] /= q[i, j]
+        cnt[j] -= c
+        g = grp[i]
+        gon[g, j] -= c
+        if gon[g, j] == 0:
+            gnt[g] -= 1
+    # unused units, within each fire unit's remaining guidance channels; start at a random type
+    room = gshot_cap - gshots
+    start = rng_int(state, m) if m > 0 else 0
+    for kk in range(m):
+        i = (start + kk) % m
+        g = grp[i]
+        k = min(stock[i] - used[i], n, room[g])
+        for _ in range(k):
+            row_type[nr] = i
+            row_home[nr] = -1
+            row_size[nr] = 1
+            nr += 1
+        room[g] -= k
+    if nr == 0:
+        return cur
+    # a fire unit whose rows could open more targets than it may still engage is kept on the
+    # targets it already engages (a conservative but always feasible restriction)
+    rows_g = np.zeros(ng, np.int64)
+    for r in range(nr):
+        rows_g[grp[row_type[r]]] += 1
+    restricted = np.zeros(ng, np.bool_)
+    for g in range(ng):
+        restricted[g] = rows_g[g] > gtgt_cap[g] - gnt[g]
+    nd = nr if need_dummies else max(0, nr - n)
+    cost = np.zeros((nr, n + nd))
+    for r in range(nr):
+        i = row_type[r]
+        c = row_size[r]
+        g = grp[i]
+        for j in range(n):
+            if not allowed[i, j] or cnt[j] + c > cap_t[j] or (restricted[g] and gon[g, j] == 0):
+                cost[r, j] = _BIG
+            else:
+                qc = q[i, j]
+                for _ in range(1, c):
+                    qc *= q[i, j]
+                cost[r, j] = sp[j] * (qc - 1.0)
+    col4row = np.empty(nr, np.int64)
+    linear_assignment(cost, col4row)
+    new = 0.0
+    for j in range(n):
+        new += sp[j]
+    for r in range(nr):
+        c = col4row[r]
+        if c < n and cost[r, c] < _BIG:
+            new += cost[r, c]
+    if not new < cur - 1e-12 * max(cur, 1e-300):
+        return cur
+    for r in range(nr):
+        if row_home[r] >= 0:
+            x[row_type[r], row_home[r]] -= row_size[r]
+    for r in range(nr):
+        c = col4row[r]
+        if c < n and cost[r, c] < _BIG:
+            x[row_type[r], c] += row_size[r]
+    return new
+
+
+@njit
+def descend(
+    value: NDArray[np.float64],
+    q: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    stock: NDArray[np.int64],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    gshot_cap: NDArray[np.int64],
+    gtgt_cap: NDArray[np.int64],
+    x: NDArray[np.int64],
+    dirty: NDArray[np.bool_],
+    patience: int,
+    pair_units: int,
+    p_free_hi: float,
+    need_dummies: bool,
+    state: NDArray[np.uint64],
+) -> float:
+    """Local descent: repeat :func:`lap_step` (alternately freeing every target and half of them)
+    until ``patience`` steps in a row bring no improvement, then one :func:`pair_sweep` (if
+    ``pair_units`` > 0); start again while that improves. ``dirty`` marks the targets changed
+    since ``x`` was last pair-optimal (all of them for a fresh ``x``). Returns the final objective."""
+    m, n = x.shape
+    before = np.empty_like(x)
+    while True:
+        before[:, :] = x
+        f = np.inf
+        fails = 0
+        k = 0
+        while fails < patience:
+            p_free = p_free_hi if k % 2 == 0 else 0.5 * p_free_hi
+            k += 1
+            f_new = lap_step(
+                value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap, x, p_free, 0.5, need_dummies, state
+            )
+            if f_new < f - 1e-12 * max(f_new, 1e-300):
+                fails = 0
+            else:
+                fails += 1
+            f = f_new
+        for j in range(n):
+            for i in range(m):
+                if x[i, j] != before[i, j]:
+                    dirty[j] = True
+                    break
+        if pair_units <= 0 or not pair_sweep(value, q, allowed, cap_t, grp, gtgt_cap, x, pair_units, dirty):
+            return f
+
+
+@njit
+def kick(
+    q: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    gtgt_cap: NDArray[np.int64],
+    x: NDArray[np.int64],
+    state: NDArray[np.uint64],
+) -> None:
+    """Move one random unit to a random other target where the move keeps every limit."""
+    m, n = x.shape
+    total = 0
+    for i in range(m):
+        for j in range(n):
+            total += x[i, j]
+    if total == 0 or n < 2:
+        return
+    k = rng_int(state, total)
+    src_i = -1
+    src_j = -1
+    for i in range(m):
+        for j in range(n):
+            if k < x[i, j] and src_i < 0:
+                src_i = i
+                src_j = j
+            k -= x[i, j]
+    g = grp[src_i]
+    ng = gtgt_cap.shape[0]
+    _, gon, gnt = _group_state(x, grp, ng)
+    for _ in range(16):
+        t = rng_int(state, n)
+        if t == src_j or not allowed[src_i, t]:
+            continue
+        cnt_t = 0
+        for i in range(m):
+            cnt_t += x[i, t]
+        if cnt_t >= cap_t[t]:
+            continue
+        if gon[g, t] == 0:
+            after = gnt[g] + 1 - (1 if gon[g, src_j] == 1 else 0)
+            if after > gtgt_cap[g]:
+                continue
+        x[src_i, src_j] -= 1
+        x[src_i, t] += 1
+        return
+
+
+@njit
+def iterated_search(
+    value: NDArray[np.float64],
+    q: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    stock: NDArray[np.int64],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    gshot_cap: NDArray[np.int64],
+    gtgt_cap: NDArray[np.int64],
+    x_cur: NDArray[np.int64],
+    x_best: NDArray[np.int64],
+    f_cur: float,
+    f_best: float,
+    rounds: int,
+    patience: int,
+    pair_units: int,
+    p_free_hi: float,
+    kick_units: int,
+    accept_rel: float,
+    need_dummies: bool,
+    state: NDArray[np.uint64],
+) -> tuple[float, float]:
+    """``rounds`` rounds of iterated local search: kick ``kick_units`` units, re-descend, and move
+    there when the result is within ``accept_rel`` of the current objective (relative).
+
+    ``x_cur`` / ``x_best`` are updated in place; returns their objectives.
+    """
+    m, n = x_cur.shape
+    y = x_cur.copy()
+    dirty = np.zeros(n, np.bool_)
+    for _ in range(rounds):
+        y[:, :] = x_cur
+        for _k in range(kick_units):
+            kick(q, allowed, cap_t, grp, gtgt_cap, y, state)
+        for j in range(n):
+            dirty[j] = False
+            for i in range(m):
+                if y[i, j] != x_cur[i, j]:
+                    dirty[j] = True
+                    break
+        f = descend(
+            value,
+            q,
+            allowed,
+            stock,
+            cap_t,
+            grp,
+            gshot_cap,
+            gtgt_cap,
+            y,
+            dirty,
+            patience,
+            pair_units,
+            p_free_hi,
+            need_dummies,
+            state,
+        )
+        if f < f_best - 1e-12 * max(f, 1e-300):
+            x_best[:, :] = y
+            f_best = f
+        if f < f_cur * (1.0 + accept_rel) - 1e-12 * max(f, 1e-300):
+            x_cur[:, :] = y
+            f_cur = f
+    return f_cur, f_best
+
+
+@njit
+def _units_at(x: NDArray[np.int64], j: int, out: NDArray[np.int64]) -> int:
+    """Write the weapon type of every unit at target ``j`` into ``out``; return their number."""
+    c = 0
+    for i in range(x.shape[0]):
+        for _ in range(x[i, j]):
+            out[c] = i
+            c += 1
+    return c
+
+
+@njit
+def pair_sweep(
+    value: NDArray[np.float64],
+    q: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    gtgt_cap: NDArray[np.int64],
+    x: NDArray[np.int64],
+    max_units: int,
+    dirty: NDArray[np.bool_],
+) -> bool:
+    """Re-split optimally the units of every pair of targets (first improvement, one sweep).
+
+    Complements the assignment neighbourhood, which never gives a target two new units: here two
+    targets may exchange any subsets of their units (moves and swaps are special cases). Pairs
+    holding more than ``max_units`` units are skipped (the split is enumerated, 2**units cases).
+    Only pairs with a ``dirty`` target are examined (the others were examined when they last
+    changed); on exit ``dirty`` marks the targets this sweep changed. Returns whether ``x`` changed.
+    """
+    m, n = q.shape
+    ng = gtgt_cap.shape[0]
+    s = survival(value, q, x)
+    cnt = np.zeros(n, np.int64)
+    for i in range(m):
+        for j in range(n):
+            cnt[j] += x[i, j]
+    _, gon, gnt = _group_state(x, grp, ng)
+    units = np.empty(2 * max_units, np.int64)
+    best_units = np.empty(2 * max_units, np.int64)
+    new_j = np.zeros(ng, np.bool_)
+    new_k = np.zeros(ng, np.bool_)
+    changed = False
+    touched = np.zeros(n, np.bool_)
+    todo = np.nonzero(dirty)[0]
+    for jj in range(todo.shape[0]):
+        a = todo[jj]
+        for b in range(n):
+            # a pair of two dirty targets is examined once, from its smaller index
+            if b == a or (dirty[b] and b < a):
+                continue
+            j = min(a, b)
+            k = max(a, b)
+            c = cnt[j] + cnt[k]
+            if c == 0 or c > max_units:
+                continue
+            cj = _units_at(x, j, units)
+            _units_at(x, k, units[cj:])
+            cur = s[j] + s[k]
+            best = cur - 1e-12 * max(cur, 1e-300)
+            best_mask = -1
+            for mask in range(1 << c):
+                nk = 0
+                qj = 1.0
+                qk = 1.0
+                ok = True
+                for u in range(c):
+                    i = units[u]
+                    if (mask >> u) & 1:
+                        if not allowed[i, k]:
+                            ok = False
+                            break
+                        qk *= q[i, k]
+                        nk += 1
+                    else:
+                        if not allowed[i, j]:
+                            ok = False
+                            break
+                        qj *= q[i, j]
+                if not ok or c - nk > cap_t[j] or nk > cap_t[k]:
+                    continue
+                f = value[j] * qj + value[k] * qk
+                if f >= best:
+                    continue
+                # fire-unit target limits: every unit at j and k is in the split, so the
+                # fire units' engagements of j and k after it follow from the mask alone
+                for u in range(c):
+                    g = grp[units[u]]
+                    new_j[g] = False
+                    new_k[g] = False
+                for u in range(c):
+                    g = grp[units[u]]
+                    if (mask >> u) & 1:
+                        new_k[g] = True
+                    else:
+                        new_j[g] = True
+                feasible = True
+                for u in range(c):
+                    g = grp[units[u]]
+                    old = (1 if gon[g, j] > 0 else 0) + (1 if gon[g, k] > 0 else 0)
+                    new = (1 if new_j[g] else 0) + (1 if new_k[g] else 0)
+                    if gnt[g] - old + new > gtgt_cap[g]:
+                        feasible = False
+                if feasible:
+                    best = f
+                    best_mask = mask
+            if best_mask < 0:
+                continue
+            for u in range(c):
+                best_units[u] = units[u]
+            for u in range(c):
+                i = best_units[u]
+                if u < cj:
+                    x[i, j] -= 1
+                else:
+                    x[i, k] -= 1
+                if (best_mask >> u) & 1:
+                    x[i, k] += 1
+                else:
+                    x[i, j] += 1
+            changed = True
+            touched[j] = True
+            touched[k] = True
+            s[j] = value[j]
+            s[k] = value[k]
+            cnt[j] = 0
+            cnt[k] = 0
+            for i in range(m):
+                for _ in range(x[i, j]):
+                    s[j] *= q[i, j]
+                for _ in range(x[i, k]):
+                    s[k] *= q[i, k]
+                cnt[j] += x[i, j]
+                cnt[k] += x[i, k]
+            _, gon, gnt = _group_state(x, grp, ng)
+    dirty[:] = touched
+    return changed

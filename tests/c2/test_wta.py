@@ -1,0 +1,252 @@
+"""Weapon-target assignment: exact solver against enumeration, heuristic against the exact optimum,
+feasibility of every returned assignment under random fire-unit limits, edge cases."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from samsim.c2.wta import check_assignment, expected_surviving_value, solve_wta, wta_lower_bound
+
+
+@dataclass
+class Instance:
+    value: NDArray[np.float64]
+    pk: NDArray[np.float64]
+    stock: NDArray[np.int64]
+    max_per_target: NDArray[np.int64] | None = None
+    group: NDArray[np.int64] | None = None
+    group_shot_cap: NDArray[np.int64] | None = None
+    group_target_cap: NDArray[np.int64] | None = None
+
+    def limits(self) -> dict[str, NDArray[np.int64] | None]:
+        return {
+            "max_per_target": self.max_per_target,
+            "group": self.group,
+            "group_shot_cap": self.group_shot_cap,
+            "group_target_cap": self.group_target_cap,
+        }
+
+    def solve(self, method: str) -> NDArray[np.int64]:
+        return solve_wta(self.value, self.pk, self.stock, method=method, **self.limits())  # type: ignore[arg-type]
+
+    def objective(self, x: NDArray[np.int64]) -> float:
+        return expected_surviving_value(self.value, self.pk, x)
+
+    def violations(self, x: NDArray[np.int64]) -> list[str]:
+        return check_assignment(x, self.pk, self.stock, **self.limits())
+
+
+def ahuja(rng: np.random.Generator, m: int, n: int, stock: int) -> Instance:
+    """Ahuja et al. (2007) random instances: v_j ~ U(25, 100), p_ij ~ U(0.6, 0.9)."""
+    return Instance(rng.uniform(25.0, 100.0, n), rng.uniform(0.6, 0.9, (m, n)), np.full(m, stock, np.int64))
+
+
+def with_limits(rng: np.random.Generator, inst: Instance) -> Instance:
+    """Random out-of-envelope pairs, salvo caps and fire units with guidance/target limits."""
+    m, n = inst.pk.shape
+    pk = np.where(rng.random((m, n)) < 0.2, 0.0, inst.pk)
+    ng = int(rng.integers(1, 3))
+    total = int(inst.stock.sum())
+    return Instance(
+        inst.value,
+        pk,
+        inst.stock,
+        max_per_target=rng.integers(1, 3, n),
+        group=rng.integers(0, ng, m),
+        group_shot_cap=rng.integers(1, max(total, 1) + 1, ng),
+        group_target_cap=rng.integers(1, n + 1, ng),
+    )
+
+
+def brute_force(inst: Instance) -> float:
+    """Smallest expected surviving value by enumerating every feasible assignment."""
+    m, n = inst.pk.shape
+    q = 1.0 - inst.pk
+    cap_t = inst.max_per_target if inst.max_per_target is not None else np.full(n, 10**9)
+    grp = inst.group if inst.group is not None else np.zeros(m, np.int64)
+    ng = int(grp.max()) + 1 if m else 1
+    gshot = inst.group_shot_cap if inst.group_shot_cap is not None else np.full(ng, 10**9)
+    gtgt = inst.group_target_cap if inst.group_target_cap is not None else np.full(ng, 10**9)
+    surv = np.ones((1, n))
+    count = np.zeros((1, n), np.int64)
+    shots = np.zeros((1, ng), np.int64)
+    engaged = np.zeros((1, ng, n), bool)
+    for i in range(m):
+        opts = np.array(
+            [
+                d
+                for d in itertools.product(range(int(inst.stock[i]) + 1), repeat=n)
+                if sum(d) <= inst.stock[i] and all(d[j] == 0 or inst.pk[i, j] > 0 for j in range(n))
+            ],
+            dtype=np.int64,
+        )
+        k = opts.shape[0]
+        surv = (surv[:, None, :] * q[i][None, None, :] ** opts[None, :, :]).reshape(-1, n)
+        count = (count[:, None, :] + opts[None, :, :]).reshape(-1, n)
+        g = grp[i]
+        shots = np.repeat(shots, k, axis=0)
+        shots[:, g] += np.tile(opts.sum(axis=1), shots.shape[0] // k)
+        engaged = np.repeat(engaged, k, axis=0)
+        engaged[:, g, :] |= np.tile(opts > 0, (engaged.shape[0] // k, 1))
+        keep = (
+            np.all(count <= cap_t, axis=1)
+            & np.all(shots <= gshot, axis=1)
+            & np.all(engaged.sum(axis=2) <= gtgt, axis=1)
+        )
+        surv, count, shots, engaged = surv[keep], count[keep], shots[keep], engaged[keep]
+    return float(np.min(surv @ inst.value))
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def test_expected_surviving_value_closed_form() -> None:
+    value = np.array([10.0, 4.0])
+    pk = np.array([[0.5, 0.3], [0.2, 0.9]])
+    x = np.array([[1, 0], [1, 2]])
+    # 10 * 0.5 * 0.8 + 4 * 0.7**0 * 0.1**2
+    assert expected_surviving_value(value, pk, x) == pytest.approx(4.0 + 0.04, rel=1e-14)
+
+
+@pytest.mark.parametrize("method", ["exact", "heuristic"])
+def test_identical_weapons_maximum_marginal_return(method: str) -> None:
+    # den Broeder et al. (1959): with identical weapons the greedy order is optimal. Values 10 and 4,
+    # three shots of pk 0.5: 10 -> 5 -> 2.5 on the first, one shot on the second: 2.5 + 2 = 4.5.
+    x = solve_wta([10.0, 4.0], [[0.5, 0.5]], [3], method=method)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(x, [[2, 1]])
+    assert expected_surviving_value([10.0, 4.0], [[0.5, 0.5]], x) == pytest.approx(4.5, rel=1e-12)
+
+
+@pytest.mark.parametrize("size", [3, 4, 5, 6])
+@pytest.mark.parametrize("limited", [False, True])
+def test_exact_equals_enumeration(size: int, limited: bool) -> None:
+    rng = np.random.default_rng(100 * size + limited)
+    stocks = [1, 2] if size <= 4 else [1]
+    for stock in stocks:
+        for _ in range(2):
+            inst = ahuja(rng, size, size, stock)
+            if limited:
+                inst = with_limits(rng, inst)
+            x = inst.solve("exact")
+            assert inst.violations(x) == []
+            assert inst.objective(x) == pytest.approx(brute_force(inst), rel=2e-6, abs=1e-9)
+
+
+def test_heuristic_near_optimal_on_small_limited_instances() -> None:
+    rng = np.random.default_rng(7)
+    gaps = []
+    for size in (4, 5, 6):
+        for _ in range(4):
+            inst = with_limits(rng, ahuja(rng, size, size, 1))
+            x = inst.solve("heuristic")
+            assert inst.violations(x) == []
+            best = brute_force(inst)
+            gaps.append(inst.objective(x) / best - 1.0)
+    assert min(gaps) >= -1e-9
+    assert np.mean(gaps) < 0.01
+
+
+def test_heuristic_within_one_percent_of_exact_20x20() -> None:
+    rng = np.random.default_rng(2007)
+    gaps = []
+    for stock in (1, 1, 1, 1, 1, 1, 2, 2, 2, 2):
+        inst = ahuja(rng, 20, 20, stock)
+        xh = inst.solve("heuristic")
+        xe = inst.solve("exact")
+        gaps.append(inst.objective(xh) / inst.objective(xe) - 1.0)
+    assert min(gaps) >= -1e-6  # the exact solver is never beaten
+    assert np.mean(gaps) < 0.01
+    assert max(gaps) < 0.03
+
+
+def test_lower_bound_brackets_optimum() -> None:
+    inst = ahuja(np.random.default_rng(3), 6, 6, 1)
+    best = brute_force(inst)
+    lb = wta_lower_bound(inst.value, inst.pk, inst.stock, time_limit_s=20.0)
+    assert lb <= best * (1 + 1e-7)
+    assert lb >= best * (1 - 1e-5)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    m=st.integers(1, 7),
+    n=st.integers(1, 9),
+    max_stock=st.integers(0, 4),
+    method=st.sampled_from(["heuristic", "heuristic", "heuristic", "exact"]),
+)
+def test_every_assignment_is_feasible(seed: int, m: int, n: int, max_stock: int, method: str) -> None:
+    rng = np.random.default_rng(seed)
+    pk = np.where(rng.random((m, n)) < 0.3, 0.0, rng.uniform(0.05, 1.0, (m, n)))
+    ng = int(rng.integers(1, m + 1))
+    inst = Instance(
+        value=np.where(rng.random(n) < 0.1, 0.0, rng.uniform(1.0, 100.0, n)),
+        pk=pk,
+        stock=rng.integers(0, max_stock + 1, m),
+        max_per_target=rng.integers(0, 4, n) if rng.random() < 0.7 else None,
+        group=rng.integers(0, ng, m),
+        group_shot_cap=rng.integers(0, 6, ng) if rng.random() < 0.7 else None,
+        group_target_cap=rng.integers(0, 4, ng) if rng.random() < 0.7 else None,
+    )
+    x = inst.solve(method)
+    assert x.dtype == np.int64 and x.shape == (m, n)
+    assert inst.violations(x) == []
+
+
+def test_edge_cases() -> None:
+    empty = solve_wta(np.array([5.0, 3.0]), np.zeros((0, 2)), np.zeros(0, np.int64))
+    assert empty.shape == (0, 2)
+    assert solve_wta(np.zeros(0), np.zeros((3, 0)), [1, 1, 1]).shape == (3, 0)
+    for method in ("exact", "heuristic"):
+        x = solve_wta([5.0, 3.0], np.zeros((2, 2)), [2, 2], method=method)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(x, 0)
+        x = solve_wta([5.0, 3.0], np.full((2, 2), 0.7), [0, 0], method=method)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(x, 0)
+        x = solve_wta([0.0, 0.0], np.full((2, 2), 0.7), [1, 1], method=method)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(x, 0)
+        # a certain kill: one shot is enough, the value is gone
+        x = solve_wta([10.0], [[1.0]], [3], method=method)  # type: ignore[arg-type]
+        assert 1 <= x[0, 0] <= 3
+        assert expected_surviving_value([10.0], [[1.0]], x) == 0.0
+
+
+def test_deterministic() -> None:
+    inst = ahuja(np.random.default_rng(11), 30, 40, 2)
+    a = inst.solve("heuristic")
+    b = inst.solve("heuristic")
+    np.testing.assert_array_equal(a, b)
+
+
+def test_check_assignment_reports_each_limit() -> None:
+    pk = np.array([[0.5, 0.0], [0.5, 0.5]])
+    x = np.array([[2, 1], [1, 1]])
+    msgs = check_assignment(
+        x, pk, [1, 2], max_per_target=[2, 2], group=[0, 0], group_shot_cap=[4], group_target_cap=[1]
+    )
+    text = "\n".join(msgs)
+    assert "pk = 0" in text
+    assert "stock 1" in text
+    assert "max_per_target 2" in text
+    assert "group_shot_cap 4" in text
+    assert "group_target_cap 1" in text
+    assert check_assignment([[1, 0], [0, 2]], pk, [1, 2]) == []
+
+
+def test_bad_input_raises() -> None:
+    with pytest.raises(ValueError, match="pk must have shape"):
+        solve_wta([1.0, 2.0], np.ones((2, 3)) * 0.5, [1, 1])
+    with pytest.raises(ValueError, match=r"pk must be finite and in \[0, 1\]"):
+        solve_wta([1.0], [[1.5]], [1])
+    with pytest.raises(ValueError, match="stock must hold integers"):
+        solve_wta([1.0], [[0.5]], [1.5])
+    with pytest.raises(ValueError, match="need group"):
+        solve_wta([1.0], [[0.5]], [1], group_shot_cap=[1])
+    with pytest.raises(ValueError, match="method"):
+        solve_wta([1.0], [[0.5]], [1], method="fast")  # type: ignore[arg-type]
