@@ -66,9 +66,11 @@ def test_expected_mask_protects_unseen_tracks() -> None:
     assert tr.is_confirmed.tolist() == [True, True]
     e = np.zeros((0, 2))
     # track 0 is outside the sensor's coverage for 5 scans: it must not be worn down; track 1 is
+    dropped = []
     for k in range(5):
-        res = tr.step(3.0 + k, e, expected=np.array([False, True])[: len(tr)] if len(tr) == 2 else [False])
-    assert tr.ids.tolist() == [0] and tr.misses.tolist() == [0]
+        res = tr.step(3.0 + k, e, expected=tr.ids == 1)
+        dropped += res.dropped.tolist()
+    assert dropped == [1] and tr.ids.tolist() == [0] and tr.misses.tolist() == [0]
     # back in coverage and still unseen: dropped after 3 expected misses
     res = [tr.step(8.0 + k, e, expected=[True]) for k in range(3)]
     assert res[2].dropped.tolist() == [0]
