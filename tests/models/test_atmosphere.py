@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from samsim.models.atmosphere import (
+    density_sound_scalar,
     geometric_altitude_m,
     geopotential_altitude_m,
     isa,
@@ -82,3 +83,13 @@ def test_shape_preserved() -> None:
     state = isa(z)
     assert state.density_kgpm3.shape == (3, 4)
     assert state.density_kgpm3[0, 0] == pytest.approx(0.73643, rel=1e-4)  # USSA 1976, 5 km geometric
+
+
+def test_tabulated_fast_path_matches_exact() -> None:
+    z = np.concatenate([np.linspace(-2_500.0, 101_000.0, 9_871), [150_000.0]])
+    exact = isa(z)
+    fast = np.array([density_sound_scalar(float(zz)) for zz in z])
+    rel = np.abs(fast[:, 0] / exact.density_kgpm3 - 1.0)
+    assert rel.max() < 2e-4  # a cell straddling a layer boundary (kink in the lapse rate)
+    assert np.quantile(rel, 0.99) < 3e-6
+    np.testing.assert_allclose(fast[:, 1], exact.speed_of_sound_mps, rtol=1e-4)

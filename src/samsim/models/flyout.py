@@ -72,8 +72,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from samsim._jit import njit
-from samsim.models.atmosphere import G0_MPS2, isa_geometric_scalar
-from samsim.models.guidance import first_order_lag_scalar, limit_lateral_scalar, true_pn_scalar
+from samsim.models.atmosphere import G0_MPS2, density_sound_scalar
+from samsim.models.guidance import limit_lateral_scalar, true_pn_scalar
 
 __all__ = [
     "CD_TABLE",
@@ -87,6 +87,25 @@ __all__ = [
     "MACH_TABLE",
     "MIDCOURSE",
     "N_PARAMS",
+    "P_BOOST_MDOT_KGPS",
+    "P_BOOST_THRUST_N",
+    "P_BOOST_TIME_S",
+    "P_CD_SCALE",
+    "P_CN_MAX",
+    "P_DRY_MASS_KG",
+    "P_GUIDANCE_DELAY_S",
+    "P_LAUNCH_LOFT_RAD",
+    "P_LAUNCH_MASS_KG",
+    "P_LOFT",
+    "P_MAX_ACCEL_MPS2",
+    "P_MAX_FLIGHT_S",
+    "P_NAV_RATIO",
+    "P_REF_AREA_M2",
+    "P_SEEKER_RANGE_M",
+    "P_SUSTAIN_MDOT_KGPS",
+    "P_SUSTAIN_THRUST_N",
+    "P_SUSTAIN_TIME_S",
+    "P_TAU_S",
     "SELF_DESTRUCT",
     "TERMINAL",
     "ThreatTruth",
@@ -390,18 +409,19 @@ def launch_velocity_enu(
 # ---------------------------------------------------------------- compiled kernels
 
 
+# the same curve on a uniform 0.05-Mach grid (every knot of MACH_TABLE lies on it, so it is exact)
+_CD_DM = 0.05
+_CD_UNIFORM = np.interp(np.arange(0.0, MACH_TABLE[-1] + _CD_DM / 2, _CD_DM), MACH_TABLE, CD_TABLE)
+
+
 @njit
 def _cd_scalar(mach: float) -> float:
-    n = MACH_TABLE.size
-    if mach <= MACH_TABLE[0]:
-        return float(CD_TABLE[0])
-    if mach >= MACH_TABLE[n - 1]:
-        return float(CD_TABLE[n - 1])
-    k = 0
-    while MACH_TABLE[k + 1] < mach:
-        k += 1
-    f = (mach - MACH_TABLE[k]) / (MACH_TABLE[k + 1] - MACH_TABLE[k])
-    return float(CD_TABLE[k] + f * (CD_TABLE[k + 1] - CD_TABLE[k]))
+    u = mach / _CD_DM
+    n = _CD_UNIFORM.size
+    if u >= n - 1:
+        return float(_CD_UNIFORM[n - 1])
+    k = int(u)
+    return float(_CD_UNIFORM[k] + (u - k) * (_CD_UNIFORM[k + 1] - _CD_UNIFORM[k]))
 
 
 @njit
@@ -460,22 +480,16 @@ def _step(
     lx: float,
     ly: float,
     lz: float,
-    cx: float,
-    cy: float,
-    cz: float,
+    gx: float,
+    gy: float,
+    gz: float,
     rho: float,
     sound: float,
 ) -> tuple[float, float, float, float, float, float, float]:
-    """One constant-acceleration step of the point mass (thrust, drag, gravity, lateral ``l``).
+    """One constant-acceleration step of the point mass (thrust, drag, gravity ``g``, lateral ``l``).
 
-    ``rho`` and ``sound`` are the air density and speed of sound at the start of the step.
+    ``g``, ``rho`` and ``sound`` are gravity, air density and speed of sound at the start of the step.
     """
-    rx = x - cx
-    ry = y - cy
-    rz = z - cz
-    r2 = rx * rx + ry * ry + rz * rz
-    r = math.sqrt(r2)
-    gk = -EARTH_MU_M3PS2 / (r2 * r)
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
     thrust, mdot = _propulsion(p, tau, h)
     m_mid = max(m - 0.5 * mdot * h, p[P_DRY_MASS_KG])
@@ -486,13 +500,14 @@ def _step(
         ux = vx / speed
         uy = vy / speed
         uz = vz / speed
-    else:  # at rest: thrust acts along the local vertical
-        ux = rx / r
-        uy = ry / r
-        uz = rz / r
-    ax = axial * ux + gk * rx + lx
-    ay = axial * uy + gk * ry + ly
-    az = axial * uz + gk * rz + lz
+    else:  # at rest: thrust acts against gravity (along the local vertical)
+        gn = math.sqrt(gx * gx + gy * gy + gz * gz)
+        ux = -gx / gn
+        uy = -gy / gn
+        uz = -gz / gn
+    ax = axial * ux + gx + lx
+    ay = axial * uy + gy + ly
+    az = axial * uz + gz + lz
     hh = 0.5 * h * h
     return (
         x + vx * h + ax * hh,
@@ -573,6 +588,17 @@ def advance_kernel(
         lz = acc[i, 2]
         m = mass[i]
         j = target[i]
+        keep_dt = math.exp(-dt_s / lag) if lag > 0.0 else 0.0
+        # a planned intercept point stays put for the whole call: its lofting direction too
+        pax = trk_pos[i, 0] + trk_vel[i, 0] * (plan[i] - trk_t[i])
+        pay = trk_pos[i, 1] + trk_vel[i, 1] * (plan[i] - trk_t[i])
+        paz = trk_pos[i, 2] + trk_vel[i, 2] * (plan[i] - trk_t[i])
+        pun = math.sqrt((pax - cx) ** 2 + (pay - cy) ** 2 + (paz - cz) ** 2)
+        pux = (pax - cx) / pun
+        puy = (pay - cy) / pun
+        puz = (paz - cz) / pun
+        cached = False  # truth at the start of the step known from the previous step's end
+        tx = ty = tz = tvx = tvy = tvz = 0.0
         while t < t1_s - _T_EPS_S:
             if t >= t_sd - _T_EPS_S:
                 st = SELF_DESTRUCT
@@ -585,11 +611,11 @@ def advance_kernel(
             if t_sd - t <= h + _T_EPS_S:
                 h = t_sd - t
             alive = j >= 0 and t >= tbl_t0[j] and t < dead_s[j]
-            tx = ty = tz = tvx = tvy = tvz = 0.0
             rx = ry = rz = 0.0
             rdot0 = 0.0
             if alive:
-                tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt)
+                if not cached:
+                    tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt)
                 rx = tx - x
                 ry = ty - y
                 rz = tz - z
@@ -605,7 +631,10 @@ def advance_kernel(
             ex = x - cx
             ey = y - cy
             ez = z - cz
-            _, _, rho, sound = isa_geometric_scalar(math.sqrt(ex * ex + ey * ey + ez * ez) - re)
+            e2 = ex * ex + ey * ey + ez * ez
+            e1 = math.sqrt(e2)
+            gk = -EARTH_MU_M3PS2 / (e2 * e1)
+            rho, sound = density_sound_scalar(e1 - re)
             speed = math.sqrt(vx * vx + vy * vy + vz * vz)
             a_lim = amax
             if cn_max > 0.0:
@@ -625,29 +654,31 @@ def advance_kernel(
                 elif st == MIDCOURSE:
                     # aim at the track extrapolated to the planned intercept time (a point fixed in
                     # space, steered at by PN), or, without a plan, at the moving track itself
-                    t_aim = t
-                    avx = trk_vel[i, 0]
-                    avy = trk_vel[i, 1]
-                    avz = trk_vel[i, 2]
                     if plan[i] > t:
-                        t_aim = plan[i]
+                        ax_ = pax
+                        ay_ = pay
+                        az_ = paz
+                        ux = pux
+                        uy = puy
+                        uz = puz
                         avx = avy = avz = 0.0
-                    dtk = t_aim - trk_t[i]
-                    ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk
-                    ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk
-                    az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk
+                    else:
+                        dtk = t - trk_t[i]
+                        ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk
+                        ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk
+                        az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk
+                        un = math.sqrt((ax_ - cx) ** 2 + (ay_ - cy) ** 2 + (az_ - cz) ** 2)
+                        ux = (ax_ - cx) / un
+                        uy = (ay_ - cy) / un
+                        uz = (az_ - cz) / un
+                        avx = trk_vel[i, 0]
+                        avy = trk_vel[i, 1]
+                        avz = trk_vel[i, 2]
                     dx = ax_ - x
                     dy = ay_ - y
                     dz = az_ - z
                     r_go = math.sqrt(dx * dx + dy * dy + dz * dz)
                     if loft > 0.0 and r_go > loft_end:
-                        ux = ax_ - cx
-                        uy = ay_ - cy
-                        uz = az_ - cz
-                        un = math.sqrt(ux * ux + uy * uy + uz * uz)
-                        ux /= un
-                        uy /= un
-                        uz /= un
                         # PN sees the raised point as moving with the track only: were it told that
                         # the point sinks as the range closes, it would lead it straight to the target
                         lift_m = loft * (r_go - loft_end)
@@ -658,23 +689,23 @@ def advance_kernel(
                     guided = True
             if guided:
                 # gravity compensation (Zarchan): lift also carries the weight's normal component
-                gx = x - cx
-                gy = y - cy
-                gz = z - cz
-                gr2 = gx * gx + gy * gy + gz * gz
-                gk = EARTH_MU_M3PS2 / (gr2 * math.sqrt(gr2))
                 cmx, cmy, cmz = limit_lateral_scalar(
-                    cmx + gk * gx, cmy + gk * gy, cmz + gk * gz, vx, vy, vz, a_lim
+                    cmx - gk * ex, cmy - gk * ey, cmz - gk * ez, vx, vy, vz, a_lim
                 )
-            lx = first_order_lag_scalar(lx, cmx, lag, h)
-            ly = first_order_lag_scalar(ly, cmy, lag, h)
-            lz = first_order_lag_scalar(lz, cmz, lag, h)
+            # first-order autopilot lag, exact for the command held over the step
+            keep = keep_dt
+            if h != dt_s:
+                keep = math.exp(-h / lag) if lag > 0.0 else 0.0
+            lx = cmx + (lx - cmx) * keep
+            ly = cmy + (ly - cmy) * keep
+            lz = cmz + (lz - cmz) * keep
             lx, ly, lz = limit_lateral_scalar(lx, ly, lz, vx, vy, vz, a_lim)
             # ---- move
             x1, y1, z1, vx1, vy1, vz1, m1 = _step(
-                p, t - t_launch, h, x, y, z, vx, vy, vz, m, lx, ly, lz, cx, cy, cz, rho, sound
+                p, t - t_launch, h, x, y, z, vx, vy, vz, m, lx, ly, lz, gk * ex, gk * ey, gk * ez, rho, sound
             )
             # ---- closest approach to the true target within the step
+            cached = False
             if alive:
                 tx1, ty1, tz1, tvx1, tvy1, tvz1 = _truth(tbl, j, t + h, tbl_t0[j], tbl_dt)
                 r1x = tx1 - x1
@@ -710,6 +741,13 @@ def advance_kernel(
                     st = INTERCEPT
                     end_s[i] = t
                     break
+                cached = True
+                tx = tx1
+                ty = ty1
+                tz = tz1
+                tvx = tvx1
+                tvy = tvy1
+                tvz = tvz1
             x = x1
             y = y1
             z = z1
@@ -722,7 +760,7 @@ def advance_kernel(
             gx = x - cx
             gy = y - cy
             gz = z - cz
-            if gx * vx + gy * vy + gz * vz < 0.0 and math.sqrt(gx * gx + gy * gy + gz * gz) < re:
+            if gx * vx + gy * vy + gz * vz < 0.0 and gx * gx + gy * gy + gz * gz < re * re:
                 st = SELF_DESTRUCT
                 end_s[i] = t
                 break
@@ -758,8 +796,9 @@ def advance(
     ----------
     state
         Interceptor slots (:func:`empty_state`, :func:`launch`); positions are taken to be at ``t0_s``
-        (or at their launch time if that is later). The engine refreshes ``track_*`` at each radar
-        update and may end a flight by setting ``status``.
+        (or at their launch time if that is later). Between calls the engine refreshes ``track_*`` at
+        each radar update of the target (keep ``plan_s``: the aim is the new track extrapolated to the
+        planned time), and may end a flight by setting ``status``.
     truth
         True threat positions (:class:`ThreatTruth`).
     t0_s, t1_s
@@ -771,6 +810,8 @@ def advance(
     earth_radius_m
         Radius of the sphere whose surface is altitude 0.
     """
+    if state.target.size and int(state.target.max()) >= truth.pos_m.shape[0]:
+        raise IndexError("an interceptor's target index is beyond the threat table")
     advance_kernel(
         float(t0_s),
         float(t1_s),
@@ -828,9 +869,10 @@ def _profile_kernel(
         if t >= p[P_MAX_FLIGHT_S] - 1e-9 or (alt[k - 1] < 0.0 and x * vx + y * vy + (z - cz) * vz < 0.0):
             break
         h = min(dt_s, p[P_MAX_FLIGHT_S] - t)
-        _, _, rho, sound = isa_geometric_scalar(alt[k - 1])
+        rho, sound = density_sound_scalar(alt[k - 1])
+        gk = -EARTH_MU_M3PS2 / (r_c * r_c * r_c)
         x, y, z, vx, vy, vz, m = _step(
-            p, t, h, x, y, z, vx, vy, vz, m, 0.0, 0.0, 0.0, 0.0, 0.0, cz, rho, sound
+            p, t, h, x, y, z, vx, vy, vz, m, 0.0, 0.0, 0.0, gk * x, gk * y, gk * (z - cz), rho, sound
         )
         t += h
     return time[:k], rng[:k], spd[:k], alt[:k]
