@@ -268,8 +268,39 @@ def interceptor_params(
     """One parameter row for the flyout kernel.
 
     Mass flow ``mdot = propellant / burn time`` and thrust ``T = mdot Isp g0`` per phase
-    (Sutton & Biblarz 2017, eq. 2-5); dry mass ``launch - propellants``; reference area
-    ``pi d**2 / 4``.
+    (Sutton & Biblarz 2017, ``F = mdot v_e``, ``v_e = Isp g0``); dry mass ``launch - propellants``;
+    reference area ``pi d**2 / 4``.
+
+    Parameters
+    ----------
+    launch_mass_kg, diameter_m
+        Launch mass and body diameter.
+    boost_propellant_kg, boost_time_s, isp_s
+        Boost phase (from launch); ``Isp`` in seconds.
+    sustain_propellant_kg, sustain_time_s, sustain_isp_s
+        Optional sustain phase right after the boost (``sustain_isp_s`` defaults to ``isp_s``).
+    max_accel_mps2
+        Lateral acceleration limit (structure / autopilot).
+    cn_max
+        Maximum normal-force coefficient (on the body cross-section): the airframe pulls at most
+        ``q S cn_max / m``; 0 = no aerodynamic limit.
+    nav_ratio
+        PN navigation ratio.
+    tau_s
+        Flight-control time constant (first-order lag; 0 = none).
+    max_flight_s
+        Self-destruct after this flight time.
+    seeker_range_m
+        Terminal range: active-seeker acquisition, or track-via-missile terminal range; 0 = none.
+    cd_scale
+        Multiplier on the reference drag curve :data:`CD_TABLE`.
+    loft
+        Mid-course aim height above the predicted intercept point per metre of range to go beyond the
+        terminal range (0 = none).
+    launch_loft_rad
+        Extra launch elevation for long shots (see :func:`launch`).
+    guidance_delay_s
+        Pitch-programmed boost: no PN before this time after launch (see the module notes).
 
     Returns
     -------
