@@ -152,8 +152,8 @@ def _pip_kernel(
             i = 0
             t_end = t_grid[n_ok - 1]
             while t <= t_end:
-                while i < n_ok - 2 and t_grid[i + 1] <= t:
-                    i += 1
+                if t_grid[i + 1] <= t:
+                    i = min(int(np.searchsorted(t_grid[:n_ok], t, side="right")) - 1, n_ok - 2)
                 b = (r[i + 1] - r[i]) / (t_grid[i + 1] - t_grid[i])
                 a = r[i] - b * t_grid[i]
                 root = _segment_root(qx, qy, qz, vx, vy, vz, a, b, t, t_grid[i + 1])
