@@ -964,8 +964,8 @@ def reach_profile(
     target_alt_m
         Altitude of the reference points above the sphere.
     ground_ranges_m
-        Great-circle distances of the points (default every 2 km from 1 km to
-        ``min(1500 m/s * max_flight_s, 800 km)``).
+        Great-circle distances of the points (default every 2 km from 1 km to the ideal
+        rocket-equation speed times ``max_flight_s``, at most 800 km).
 
     Returns
     -------
@@ -976,7 +976,20 @@ def reach_profile(
     """
     row = np.asarray(params, dtype=np.float64)
     if ground_ranges_m is None:
-        top = min(800e3, 1_500.0 * row[P_MAX_FLIGHT_S])
+        # no point beyond the ideal (rocket-equation) speed flown for the whole flight time
+        m_boost_end = row[P_LAUNCH_MASS_KG] - row[P_BOOST_MDOT_KGPS] * row[P_BOOST_TIME_S]
+        dv = 0.0
+        if row[P_BOOST_MDOT_KGPS] > 0.0:
+            dv += (
+                row[P_BOOST_THRUST_N] / row[P_BOOST_MDOT_KGPS] * math.log(row[P_LAUNCH_MASS_KG] / m_boost_end)
+            )
+        if row[P_SUSTAIN_MDOT_KGPS] > 0.0:
+            dv += (
+                row[P_SUSTAIN_THRUST_N]
+                / row[P_SUSTAIN_MDOT_KGPS]
+                * math.log(m_boost_end / row[P_DRY_MASS_KG])
+            )
+        top = min(800e3, max(dv, 100.0) * row[P_MAX_FLIGHT_S])
         ground = np.arange(1_000.0, top, 2_000.0)
     else:
         ground = np.asarray(ground_ranges_m, dtype=np.float64)
