@@ -201,3 +201,19 @@ def test_acceleration_limit_lets_hard_manoeuvre_escape() -> None:
     limited_miss = _engage(max_accel_mps2=5.0 * G, **common)[0]  # type: ignore[arg-type]
     assert free_miss < 1.0
     assert limited_miss > 1.5 * 63.3  # 48N6E3 lethal radius from models.lethality
+
+
+def test_closing_velocity_floor_keeps_the_command_sense_when_opening() -> None:
+    """Tail chase at launch: the target recedes (V_c < 0); the floor replaces V_c by the missile speed."""
+    r = np.array([10_000.0, 0.0, 0.0])
+    v = np.array([300.0, 50.0, 0.0])  # opening at 300 m/s, LOS turning at 5e-3 rad/s
+    plain = true_pn_acceleration(r, v, 4.0)
+    floored = true_pn_acceleration(r, v, 4.0, min_closing_mps=800.0)
+    assert plain[1] < 0.0  # Zarchan's form steers away when V_c < 0
+    assert floored[1] == pytest.approx(4.0 * 800.0 * 50.0 / 10_000.0)
+    np.testing.assert_allclose(true_pn_scalar(*r, *v, 4.0, 800.0), floored, rtol=1e-12)
+    # closing faster than the floor: unchanged
+    v_closing = np.array([-1_500.0, 50.0, 0.0])
+    np.testing.assert_allclose(
+        true_pn_acceleration(r, v_closing, 4.0, 800.0), true_pn_acceleration(r, v_closing, 4.0), rtol=1e-12
+    )
