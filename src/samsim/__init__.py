@@ -14,5 +14,16 @@ from samsim._version import __version__
 from samsim.engine import simulate
 from samsim.results import Result, write_run
 from samsim.scenario import Scenario, ScenarioError, load, loads
+from samsim.study import monte_carlo
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "loads", "simulate", "write_run"]
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load",
+    "loads",
+    "monte_carlo",
+    "simulate",
+    "write_run",
+]

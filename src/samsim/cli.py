@@ -223,6 +223,8 @@ def catalog_cmd(
 
 # Commands defined in their own modules register here (one str_replace-sized line each).
 # --- registered commands ---
+from samsim import cli_mc  # noqa: E402
+app.command(name="mc")(cli_mc.mc)
 # --- end registered commands ---
 
 
