@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from samsim import catalog
 from samsim.c2.intercept import predict_intercept
 from samsim.models import flyout as fo
 from samsim.models.atmosphere import isa
@@ -27,91 +28,10 @@ F64 = NDArray[np.float64]
 # airframe), max g, CN_max, seeker / track-via-missile terminal ranges, autopilot lag, loft, and the
 # maximum flight time (time to the published range plus ~5 %).
 INTERCEPTOR_PARAMETERS: dict[str, dict[str, float]] = {
-    "40N6E": dict(
-        launch_mass_kg=1893.0,
-        boost_propellant_kg=1350.0,
-        boost_time_s=18.0,
-        isp_s=265.0,
-        diameter_m=0.575,
-        max_accel_mps2=20.0 * G,
-        cn_max=10.0,
-        nav_ratio=4.0,
-        tau_s=0.3,
-        max_flight_s=240.0,
-        seeker_range_m=30_000.0,
-        loft=0.2,
-        launch_loft_rad=0.6,
-        guidance_delay_s=10.0,
-    ),
-    "48N6E3": dict(
-        launch_mass_kg=1835.0,
-        boost_propellant_kg=1150.0,
-        boost_time_s=15.0,
-        isp_s=255.0,
-        diameter_m=0.519,
-        max_accel_mps2=20.0 * G,
-        cn_max=10.0,
-        nav_ratio=4.0,
-        tau_s=0.3,
-        max_flight_s=205.0,
-        seeker_range_m=20_000.0,  # track-via-missile terminal range
-        loft=0.2,
-        launch_loft_rad=0.6,
-        guidance_delay_s=10.0,
-    ),
-    "48N6E2": dict(
-        launch_mass_kg=1800.0,
-        boost_propellant_kg=1100.0,
-        boost_time_s=15.0,
-        isp_s=255.0,
-        diameter_m=0.519,
-        max_accel_mps2=20.0 * G,
-        cn_max=10.0,
-        nav_ratio=4.0,
-        tau_s=0.3,
-        max_flight_s=175.0,
-        seeker_range_m=20_000.0,  # track-via-missile terminal range
-        loft=0.2,
-        launch_loft_rad=0.6,
-        guidance_delay_s=10.0,
-    ),
-    "9M96E2": dict(
-        launch_mass_kg=420.0,
-        boost_propellant_kg=125.0,
-        boost_time_s=5.0,
-        sustain_propellant_kg=85.0,
-        sustain_time_s=35.0,
-        isp_s=250.0,
-        diameter_m=0.24,
-        max_accel_mps2=20.0 * G,
-        cn_max=15.0,
-        nav_ratio=4.0,
-        tau_s=0.15,
-        max_flight_s=155.0,
-        seeker_range_m=20_000.0,
-        loft=0.2,
-        launch_loft_rad=0.5,
-        guidance_delay_s=5.0,
-    ),
-    "9M96E": dict(
-        launch_mass_kg=333.0,
-        boost_propellant_kg=104.0,
-        boost_time_s=4.0,
-        sustain_propellant_kg=66.0,
-        sustain_time_s=28.0,
-        isp_s=245.0,
-        diameter_m=0.24,
-        max_accel_mps2=20.0 * G,
-        cn_max=15.0,
-        nav_ratio=4.0,
-        tau_s=0.15,
-        max_flight_s=65.0,
-        seeker_range_m=15_000.0,
-        loft=0.1,
-        launch_loft_rad=0.3,
-        guidance_delay_s=4.0,
-    ),
+    key: {**catalog.interceptor(key).flyout, "max_accel_mps2": catalog.interceptor(key).max_g * G}
+    for key in catalog.names("interceptor")
 }
+"""The catalog's flyout parameters (one place: src/samsim/catalog/interceptors.yaml)."""
 # published max range (m), speed (m/s; 40N6E: not published, 2,000-3,000 in open sources, 2,500
 # assumed) and the reference target altitude (m) of the range check
 PUBLISHED = {

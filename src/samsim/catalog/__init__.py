@@ -172,6 +172,8 @@ class InterceptorSpec:
     seeker: str
     tube_fraction: float
     max_g: float
+    pk_max: float
+    pk_nominal: float
     flyout: dict[str, float]
 
 
@@ -206,16 +208,22 @@ class SystemSpec:
 
 FLYOUT_FIELDS = (
     "launch_mass_kg",
-    "propellant_mass_kg",
-    "burn_time_s",
-    "thrust_n",
     "diameter_m",
-    "cd0",
+    "boost_propellant_kg",
+    "boost_time_s",
+    "sustain_propellant_kg",
+    "sustain_time_s",
+    "isp_s",
+    "cn_max",
     "nav_ratio",
-    "max_flight_time_s",
+    "tau_s",
+    "max_flight_s",
     "seeker_range_m",
-    "loft_elevation_deg",
+    "loft",
+    "launch_loft_rad",
+    "guidance_delay_s",
 )
+"""Keywords of :func:`samsim.models.flyout.interceptor_params` that the catalog gives per interceptor."""
 
 
 def _kind(key: str, kind: Kind) -> Entry:
@@ -280,6 +288,8 @@ def interceptor(key: str) -> InterceptorSpec:
         seeker=str(e.attrs.get("seeker", "active")),
         tube_fraction=float(e.attrs.get("tube_fraction", 1.0)),
         max_g=float(v("max_g")),
+        pk_max=float(v("pk_max")),
+        pk_nominal=float(v("pk_nominal")),
         flyout={name: float(v(name)) for name in FLYOUT_FIELDS if name in e.figures},
     )
 
