@@ -225,6 +225,7 @@ def catalog_cmd(
 # --- registered commands ---
 from samsim import cli_mc  # noqa: E402
 app.command(name="mc")(cli_mc.mc)
+app.command(name="serve")(__import__("samsim.web.cli", fromlist=["serve"]).serve)
 # --- end registered commands ---
 
 

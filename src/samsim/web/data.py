@@ -1,0 +1,793 @@
+"""Read the output folders of ``samsim run`` and ``samsim mc`` into the JSON the web app serves.
+
+Nothing here writes: :class:`RunData` reads a run folder (SPEC §4: ``summary.json``,
+``events.parquet``, ``trajectories.parquet`` and ``scene.json``), :class:`StudyData` a study folder
+(``runs``, ``threat_outcomes`` and ``interceptors`` as Parquet, or from ``results.duckdb``).
+Every number returned is a finite float or ``None`` so that it serialises as strict JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+from samsim.models.horizon import horizon_range_m
+
+FloatArray = NDArray[np.float64]
+
+Z_95 = 1.959963984540054
+"""Two-sided 95 % standard normal quantile."""
+
+RUN_FILES = ("summary.json", "events.parquet", "trajectories.parquet", "scene.json", "report.html")
+STUDY_TABLES = ("runs", "threat_outcomes", "interceptors")
+STUDY_RUN_COLUMNS = (
+    "group",
+    "run",
+    "seed",
+    "threats",
+    "killed",
+    "leaked",
+    "survived",
+    "interceptors_fired",
+)
+"""Columns of the ``runs`` table that every study has; any other column is a swept parameter."""
+
+
+class DataError(Exception):
+    """A folder or a request the data cannot answer; the message is safe to show to the user."""
+
+
+def folder_kind(out: Path) -> str | None:
+    """``"study"`` for a ``samsim mc`` folder, ``"run"`` for a ``samsim run`` folder, else None."""
+    if (out / "runs.parquet").is_file() or (out / "results.duckdb").is_file():
+        return "study"
+    if (out / "summary.json").is_file() and (
+        (out / "trajectories.parquet").is_file() or (out / "events.parquet").is_file()
+    ):
+        return "run"
+    return None
+
+
+def finite(x: Any, digits: int | None = None) -> float | None:
+    """``x`` as a float rounded to ``digits``, or None when missing or not finite."""
+    if x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(v):
+        return None
+    return round(v, digits) if digits is not None else v
+
+
+def _rounded(values: Any, digits: int) -> list[float | None]:
+    arr = np.round(np.asarray(values, dtype=np.float64), digits)
+    out: list[float | None] = arr.tolist()
+    if not np.all(np.isfinite(arr)):
+        out = [v if v is not None and math.isfinite(v) else None for v in out]
+    return out
+
+
+def _scalar(v: Any) -> Any:
+    """A JSON-safe Python scalar."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, np.generic):
+        return _scalar(v.item())
+    return v
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path.name}: cannot be read ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{path.name}: not a JSON object")
+    return data
+
+
+# ---------------------------------------------------------------------------------------------------
+# Statistics and geometry (pure functions)
+
+
+def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion.
+
+    .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n},
+        \\qquad \\hat p = k/n
+
+    Parameters
+    ----------
+    k : number of successes, 0 <= k <= n.
+    n : number of trials, n > 0.
+    z : standard normal quantile (default: 95 % two-sided).
+
+    Returns
+    -------
+    (lower, upper) bounds in [0, 1].
+
+    References
+    ----------
+    E. B. Wilson, "Probable inference, the law of succession, and statistical inference",
+    J. Amer. Statist. Assoc. 22 (1927) 209-212; L. D. Brown, T. T. Cai, A. DasGupta, "Interval
+    estimation for a binomial proportion", Statistical Science 16 (2001) 101-133, eq. (4).
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    if not 0 <= k <= n:
+        raise ValueError("k must be in [0, n]")
+    p = k / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2.0 * n)) / denom
+    half = z / denom * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
+    # At k = 0 or k = n the exact bound is 0 or 1; clip rounding noise.
+    lower = 0.0 if k == 0 else max(0.0, centre - half)
+    upper = 1.0 if k == n else min(1.0, centre + half)
+    return lower, upper
+
+
+def detection_range_m(
+    ref_range_m: float, ref_rcs_m2: float, rcs_m2: float, max_range_m: float | None = None
+) -> float:
+    """Range at which a radar reaches its reference detection probability on a target of ``rcs_m2``.
+
+    From the radar range equation, SNR is proportional to sigma / R^4, so at constant SNR
+
+    .. math:: R = R_\\mathrm{ref}\\,(\\sigma / \\sigma_\\mathrm{ref})^{1/4},
+
+    capped at the radar's instrumented range when given.
+
+    References
+    ----------
+    M. I. Skolnik, *Introduction to Radar Systems*, 3rd ed., McGraw-Hill, 2001, eq. (1.8)-(2.1).
+    """
+    if rcs_m2 <= 0 or ref_rcs_m2 <= 0 or ref_range_m <= 0:
+        raise ValueError("ranges and RCS must be positive")
+    r = ref_range_m * (rcs_m2 / ref_rcs_m2) ** 0.25
+    if max_range_m is not None and max_range_m > 0:
+        r = min(r, max_range_m)
+    return float(r)
+
+
+def histogram(values: NDArray[Any], max_bins: int = 60) -> dict[str, Any]:
+    """Counts of non-negative integer ``values``: one bin per integer, or wider integer bins when
+    the range holds more than ``max_bins`` values. ``lo``/``hi`` are inclusive bin bounds."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return {"n": 0, "mean": None, "lo": [], "hi": [], "counts": []}
+    vi = np.rint(v).astype(np.int64)
+    lo_v, hi_v = int(vi.min()), int(vi.max())
+    lo_v = min(lo_v, 0)
+    width = max(1, math.ceil((hi_v - lo_v + 1) / max_bins))
+    nbins = (hi_v - lo_v) // width + 1
+    counts = np.bincount((vi - lo_v) // width, minlength=nbins)
+    lows = lo_v + width * np.arange(nbins)
+    return {
+        "n": int(v.size),
+        "mean": finite(v.mean(), 4),
+        "bin_width": width,
+        "lo": lows.tolist(),
+        "hi": (lows + width - 1).tolist(),
+        "counts": counts.tolist(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Runs
+
+
+@dataclass(frozen=True)
+class Path3:
+    """The samples of one entity, sorted by time."""
+
+    time_s: FloatArray
+    lat_deg: FloatArray
+    lon_deg: FloatArray
+    alt_m: FloatArray
+
+    def at(self, time_s: float) -> tuple[float, float, float] | None:
+        """Position at ``time_s`` (linear between samples; None outside the sampled span)."""
+        t = self.time_s
+        if t.size == 0 or time_s < t[0] - 1e-6 or time_s > t[-1] + 1e-6:
+            return None
+        # Unwrap longitude so that interpolation across the antimeridian stays short.
+        lon = np.rad2deg(np.unwrap(np.deg2rad(self.lon_deg)))
+        lon_t = float(np.interp(time_s, t, lon))
+        lon_t = (lon_t + 180.0) % 360.0 - 180.0
+        return float(np.interp(time_s, t, self.lat_deg)), lon_t, float(np.interp(time_s, t, self.alt_m))
+
+
+def _read_parquet(path: Path, schema_names: Sequence[str]) -> pa.Table:
+    if not path.is_file():
+        return pa.table({n: pa.array([], pa.string()) for n in schema_names})
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise DataError(f"{path.name}: cannot be read ({type(exc).__name__})") from None
+
+
+def _event_record(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (finite(v, 3) if k == "time_s" else v) for k, v in row.items()}
+
+
+class RunData:
+    """One run folder (a ``samsim run`` output, or a replay re-simulated from a study)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.summary = read_json(folder / "summary.json")
+        if not isinstance(self.summary.get("threats"), list):
+            raise DataError("summary.json: no 'threats' list; not a samsim run folder")
+        self.summary.setdefault("interceptors", [])
+        self.events = _read_parquet(folder / "events.parquet", ["time_s", "kind"])
+        traj = _read_parquet(folder / "trajectories.parquet", ["time_s", "entity", "kind"])
+        if traj.num_rows:
+            traj = traj.sort_by([("entity", "ascending"), ("time_s", "ascending")])
+        self.trajectories = traj
+        self._paths = self._split_paths(traj)
+        self.threats = {str(t["id"]): t for t in self.summary["threats"]}
+        self.interceptors = {str(i["id"]): i for i in self.summary["interceptors"]}
+        scene_path = folder / "scene.json"
+        self.scene_derived = not scene_path.is_file()
+        self.scene = read_json(scene_path) if not self.scene_derived else self._derive_scene()
+        self._lock = threading.Lock()
+        self._traj_json: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    # -- trajectories -----------------------------------------------------------------------------
+    @staticmethod
+    def _split_paths(traj: pa.Table) -> dict[str, tuple[str, str | None, slice]]:
+        """entity -> (kind, battery, row slice) over the entity-sorted table."""
+        if traj.num_rows == 0:
+            return {}
+        ent = np.asarray(traj.column("entity").to_pylist(), dtype=object)
+        starts = np.flatnonzero(np.r_[True, ent[1:] != ent[:-1]])
+        ends = np.r_[starts[1:], ent.size]
+        kinds = traj.column("kind").to_pylist()
+        battery = traj.column("battery").to_pylist() if "battery" in traj.column_names else None
+        return {
+            str(ent[s]): (str(kinds[s]), battery[s] if battery else None, slice(int(s), int(e)))
+            for s, e in zip(starts, ends, strict=True)
+        }
+
+    def path(self, entity: str) -> Path3 | None:
+        found = self._paths.get(entity)
+        if found is None:
+            return None
+        sl = found[2]
+        tab = self.trajectories.slice(sl.start, sl.stop - sl.start)
+
+        def col(name: str) -> FloatArray:
+            return np.asarray(tab.column(name).to_numpy(), dtype=np.float64)
+
+        return Path3(col("time_s"), col("lat_deg"), col("lon_deg"), col("alt_m"))
+
+    def entity_kind(self, entity: str) -> str | None:
+        found = self._paths.get(entity)
+        return found[0] if found else None
+
+    def fate_of(self, entity: str) -> str | None:
+        if entity in self.threats:
+            fate = self.threats[entity].get("fate")
+        elif entity in self.interceptors:
+            fate = self.interceptors[entity].get("result")
+        else:
+            return None
+        return str(fate) if fate is not None else None
+
+    def trajectory_json(self, kinds: Iterable[str]) -> list[dict[str, Any]]:
+        """Per entity: id, kind, battery, fate, type and the columns t, lat, lon, alt, speed."""
+        key = tuple(sorted(set(kinds)))
+        with self._lock:
+            cached = self._traj_json.get(key)
+            if cached is not None:
+                return cached
+        out = []
+        traj = self.trajectories
+        cols = {
+            name: np.asarray(traj.column(name).to_numpy(), dtype=np.float64)
+            for name in ("time_s", "lat_deg", "lon_deg", "alt_m", "speed_mps")
+            if name in traj.column_names
+        }
+        for entity, (kind, battery, sl) in self._paths.items():
+            if kind not in key:
+                continue
+            rec: dict[str, Any] = {
+                "id": entity,
+                "kind": kind,
+                "battery": battery,
+                "type": (self.threats.get(entity) or self.interceptors.get(entity) or {}).get("type"),
+                "fate": self.fate_of(entity),
+                "t": _rounded(cols["time_s"][sl], 3),
+                "lat": _rounded(cols["lat_deg"][sl], 6),
+                "lon": _rounded(cols["lon_deg"][sl], 6),
+                "alt": _rounded(cols["alt_m"][sl], 1),
+            }
+            if "speed_mps" in cols:
+                rec["speed"] = _rounded(cols["speed_mps"][sl], 1)
+            out.append(rec)
+        with self._lock:
+            self._traj_json[key] = out
+        return out
+
+    # -- scene ------------------------------------------------------------------------------------
+    def _derive_scene(self) -> dict[str, Any]:
+        """What can be said without scene.json: the threats, and no sites."""
+        return {
+            "origin": None,
+            "duration_s": self.summary.get("duration_s"),
+            "assets": [],
+            "batteries": [],
+            "threats": [{"id": t["id"], "type": t.get("type")} for t in self.summary["threats"]],
+        }
+
+    def extent(self) -> dict[str, float] | None:
+        """A lon/lat box around every site and sampled position (for the initial camera)."""
+        lats: list[float] = []
+        lons: list[float] = []
+        for item in [*self.scene.get("assets", []), *self.scene.get("batteries", [])]:
+            if finite(item.get("lat_deg")) is not None and finite(item.get("lon_deg")) is not None:
+                lats.append(float(item["lat_deg"]))
+                lons.append(float(item["lon_deg"]))
+        traj = self.trajectories
+        if traj.num_rows and "lat_deg" in traj.column_names:
+            lat = np.asarray(traj.column("lat_deg").to_numpy(), dtype=np.float64)
+            lon = np.asarray(traj.column("lon_deg").to_numpy(), dtype=np.float64)
+            ok = np.isfinite(lat) & np.isfinite(lon)
+            if np.any(ok):
+                lats += [float(lat[ok].min()), float(lat[ok].max())]
+                lons += [float(lon[ok].min()), float(lon[ok].max())]
+        if not lats:
+            return None
+        return {
+            "west": round(min(lons), 6),
+            "south": round(min(lats), 6),
+            "east": round(max(lons), 6),
+            "north": round(max(lats), 6),
+        }
+
+    def time_span(self) -> dict[str, float | None]:
+        times = []
+        for tab in (self.trajectories, self.events):
+            if tab.num_rows and "time_s" in tab.column_names:
+                t = np.asarray(tab.column("time_s").to_numpy(), dtype=np.float64)
+                times += [float(np.nanmin(t)), float(np.nanmax(t))]
+        duration = finite(self.summary.get("duration_s"))
+        start = min([0.0, *times])
+        stop = max([duration or 0.0, *times])
+        return {"start_s": finite(start, 3), "stop_s": finite(stop, 3)}
+
+    def domes(self, rcs_m2: float, alt_agl_m: float) -> list[dict[str, Any]]:
+        """Per radar: the detection range for ``rcs_m2`` (the dome), the radar horizon for a target
+        ``alt_agl_m`` above the ground, and the coverage ring at that height (the smaller of the two).
+        """
+        k = finite(self.scene.get("refraction_k")) or 4.0 / 3.0
+        out = []
+        for b in self.scene.get("batteries", []):
+            for r in b.get("radars", []):
+                ref_range = finite(r.get("ref_range_m"))
+                ref_rcs = finite(r.get("ref_rcs_m2"))
+                if ref_range is None or ref_rcs is None or ref_range <= 0 or ref_rcs <= 0:
+                    continue
+                dome = detection_range_m(ref_range, ref_rcs, rcs_m2, finite(r.get("max_range_m")))
+                antenna_m = finite(r.get("antenna_height_m")) or 0.0
+                horizon = float(horizon_range_m(antenna_m, alt_agl_m, k))
+                ground_m = (finite(r.get("alt_m")) or 0.0) - antenna_m
+                out.append(
+                    {
+                        "id": f"{b['id']}/{r['id']}",
+                        "battery": b["id"],
+                        "radar": r["id"],
+                        "type": r.get("type"),
+                        "role": r.get("role"),
+                        "lat_deg": finite(r.get("lat_deg")),
+                        "lon_deg": finite(r.get("lon_deg")),
+                        "alt_m": finite(r.get("alt_m")),
+                        "range_m": round(dome, 1),
+                        "horizon_range_m": round(horizon, 1),
+                        "ring_range_m": round(min(dome, horizon), 1),
+                        "ring_alt_m": round(ground_m + alt_agl_m, 1),
+                    }
+                )
+        return out
+
+    # -- events -----------------------------------------------------------------------------------
+    def event_rows(
+        self,
+        kinds: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+        **match: str,
+    ) -> pa.Table:
+        ev = self.events
+        if ev.num_rows == 0:
+            return ev
+        mask = None
+
+        def both(a: Any, b: Any) -> Any:
+            return b if a is None else pc.and_(a, b)
+
+        if kinds:
+            mask = both(mask, pc.is_in(ev.column("kind"), pa.array(list(kinds), pa.string())))
+        if exclude:
+            mask = both(mask, pc.invert(pc.is_in(ev.column("kind"), pa.array(list(exclude), pa.string()))))
+        for col, value in match.items():
+            if col not in ev.column_names:
+                return ev.slice(0, 0)
+            mask = both(mask, pc.fill_null(pc.equal(ev.column(col), value), False))
+        return ev if mask is None else ev.filter(mask)
+
+    def events_json(
+        self,
+        kinds: Sequence[str] | None = None,
+        entity: str | None = None,
+        offset: int = 0,
+        limit: int = 1000,
+    ) -> dict[str, Any]:
+        if entity is not None:
+            tabs = [
+                self.event_rows(kinds, **{c: entity})
+                for c in ("threat", "interceptor", "track", "battery")
+                if c in self.events.column_names
+            ]
+            tab = _union_by_time(tabs)
+        else:
+            tab = self.event_rows(kinds)
+        total = tab.num_rows
+        rows = tab.slice(offset, limit).to_pylist() if offset < total else []
+        return {"total": total, "offset": offset, "events": [_event_record(r) for r in rows]}
+
+    # -- markers ----------------------------------------------------------------------------------
+    def markers(self) -> list[dict[str, Any]]:
+        """Where and when threats were killed or leaked, and interceptors missed or self-destructed."""
+        out = []
+        for tid, t in self.threats.items():
+            fate, at = t.get("fate"), finite(t.get("fate_s"))
+            if fate not in ("killed", "leaked") or at is None:
+                continue
+            p = self.path(tid)
+            pos = p.at(at) if p is not None else None
+            if pos is None and p is not None and p.time_s.size:
+                pos = (float(p.lat_deg[-1]), float(p.lon_deg[-1]), float(p.alt_m[-1]))
+            if pos is None:
+                continue
+            out.append(
+                {
+                    "kind": "kill" if fate == "killed" else "leak",
+                    "time_s": round(at, 3),
+                    "threat": tid,
+                    "interceptor": t.get("killed_by"),
+                    "lat_deg": round(pos[0], 6),
+                    "lon_deg": round(pos[1], 6),
+                    "alt_m": round(pos[2], 1),
+                }
+            )
+        for iid, i in self.interceptors.items():
+            result, at = i.get("result"), finite(i.get("end_s"))
+            if result not in ("miss", "self-destruct", "self_destruct") or at is None:
+                continue
+            p = self.path(iid)
+            if p is None or p.time_s.size == 0:
+                continue
+            pos = p.at(at) or (float(p.lat_deg[-1]), float(p.lon_deg[-1]), float(p.alt_m[-1]))
+            out.append(
+                {
+                    "kind": "miss" if result == "miss" else "self_destruct",
+                    "time_s": round(at, 3),
+                    "threat": i.get("target"),
+                    "interceptor": iid,
+                    "lat_deg": round(pos[0], 6),
+                    "lon_deg": round(pos[1], 6),
+                    "alt_m": round(pos[2], 1),
+                }
+            )
+        out.sort(key=lambda m: (m["time_s"], m["kind"]))
+        return out
+
+    # -- one entity -------------------------------------------------------------------------------
+    def _site(self, entity: str) -> tuple[str, dict[str, Any]] | None:
+        for b in self.scene.get("batteries", []):
+            if b.get("id") == entity:
+                return "battery", b
+            for r in b.get("radars", []):
+                if f"{b.get('id')}/{r.get('id')}" == entity:
+                    return "radar", {**r, "battery": b.get("id")}
+        for a in self.scene.get("assets", []):
+            if a.get("id") == entity:
+                return "asset", a
+        return None
+
+    def entity(self, entity: str) -> dict[str, Any] | None:
+        """Everything known about one threat, interceptor, track, battery, radar or asset."""
+        scene_threat = next((t for t in self.scene.get("threats", []) if t.get("id") == entity), None)
+        if entity in self.threats:
+            extra = {("category" if k == "kind" else k): v for k, v in (scene_threat or {}).items()}
+            info: dict[str, Any] = {**extra, **self.threats[entity], "kind": "threat"}
+            tab = self.event_rows(threat=entity)
+        elif entity in self.interceptors:
+            info = {"kind": "interceptor", **self.interceptors[entity]}
+            tab = self.event_rows(interceptor=entity)
+        elif self.entity_kind(entity) is not None:
+            kind = self.entity_kind(entity)
+            info = {"kind": kind, "battery": self._paths[entity][1]}
+            tab = self.event_rows(**{"track" if kind == "track" else "interceptor": entity})
+        else:
+            site = self._site(entity)
+            if site is None:
+                return None
+            kind, data = site
+            info = {"kind": kind, **data}
+            if kind == "battery":
+                tab = self.event_rows(exclude=["detect"], battery=entity)
+            elif kind == "radar":
+                tab = self.event_rows(battery=str(data["battery"]), radar=str(data["id"]))
+            else:
+                tab = self.event_rows(kinds=["leak"], detail=f"reached {entity}")
+                info["threats"] = [
+                    {"id": t["id"], "fate": self.fate_of(str(t["id"]))}
+                    for t in self.scene.get("threats", [])
+                    if t.get("target") == entity
+                ]
+        info["id"] = entity
+        info.pop("radars", None) if info["kind"] == "battery" else None
+        if info["kind"] == "battery":
+            info["radars"] = [r.get("id") for r in (self._site(entity) or ("", {}))[1].get("radars", [])]
+        detect = tab.filter(pc.equal(tab.column("kind"), "detect")) if tab.num_rows else tab
+        other = tab.filter(pc.not_equal(tab.column("kind"), "detect")) if tab.num_rows else tab
+        info["detections"] = _detection_digest(detect)
+        info["events_total"] = other.num_rows
+        info["events"] = [_event_record(r) for r in other.slice(0, 500).to_pylist()]
+        p = self.path(entity)
+        if p is not None and p.time_s.size:
+            info["sampled_from_s"] = round(float(p.time_s[0]), 3)
+            info["sampled_to_s"] = round(float(p.time_s[-1]), 3)
+            info["max_alt_m"] = round(float(np.nanmax(p.alt_m)), 1)
+        return {k: _scalar(v) for k, v in info.items()}
+
+
+def _detection_digest(tab: pa.Table) -> dict[str, Any]:
+    if tab.num_rows == 0:
+        return {"count": 0, "first_s": None, "last_s": None, "by_radar": {}}
+    t = np.asarray(tab.column("time_s").to_numpy(), dtype=np.float64)
+    by: dict[str, int] = {}
+    if "radar" in tab.column_names:
+        for r in tab.column("radar").to_pylist():
+            by[str(r)] = by.get(str(r), 0) + 1
+    return {
+        "count": tab.num_rows,
+        "first_s": finite(t.min(), 3),
+        "last_s": finite(t.max(), 3),
+        "by_radar": by,
+    }
+
+
+def _union_by_time(tabs: list[pa.Table]) -> pa.Table:
+    """Rows of several filtered views of one event table, each row once, in time order."""
+    tabs = [t for t in tabs if t.num_rows]
+    if not tabs:
+        return pa.table({"time_s": pa.array([], pa.float64())})
+    merged = pa.concat_tables(tabs)
+    rows = merged.to_pylist()
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for r in rows:
+        key = tuple(r.values())
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    unique.sort(key=lambda r: r["time_s"])
+    return pa.Table.from_pylist(unique, schema=merged.schema)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Studies
+
+
+def _read_study_table(folder: Path, name: str) -> pa.Table:
+    pq_path = folder / f"{name}.parquet"
+    if pq_path.is_file():
+        try:
+            return pq.read_table(pq_path)
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(f"{pq_path.name}: cannot be read ({type(exc).__name__})") from None
+    db = folder / "results.duckdb"
+    if db.is_file():
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+            try:
+                rel = con.sql(f'SELECT * FROM "{name}"')  # name is one of STUDY_TABLES
+                table: pa.Table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+                return table
+            finally:
+                con.close()
+        except duckdb.Error:
+            return pa.table({})
+    return pa.table({})
+
+
+def _group_key(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+class StudyData:
+    """One ``samsim mc`` folder; tables are re-read when their files change (a study in progress)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._stamp: tuple[float, ...] | None = None
+        self.runs = pa.table({})
+        self.outcomes = pa.table({})
+        self.interceptors = pa.table({})
+        self.summary: dict[str, Any] = {}
+        self.refresh()
+
+    def _files_stamp(self) -> tuple[float, ...]:
+        names = [f"{t}.parquet" for t in STUDY_TABLES] + ["results.duckdb", "summary.json"]
+        return tuple((self.folder / n).stat().st_mtime if (self.folder / n).exists() else -1.0 for n in names)
+
+    def refresh(self) -> None:
+        stamp = self._files_stamp()
+        with self._lock:
+            if stamp == self._stamp:
+                return
+            runs = _read_study_table(self.folder, "runs")
+            outcomes = _read_study_table(self.folder, "threat_outcomes")
+            interceptors = _read_study_table(self.folder, "interceptors")
+            summary = (
+                read_json(self.folder / "summary.json") if (self.folder / "summary.json").is_file() else {}
+            )
+            if runs.num_columns and not {"group", "run"} <= set(runs.column_names):
+                raise DataError("runs table: no 'group' and 'run' columns; not a samsim study")
+            self.runs, self.outcomes, self.interceptors, self.summary = runs, outcomes, interceptors, summary
+            self._stamp = stamp
+
+    # -- groups -----------------------------------------------------------------------------------
+    @property
+    def swept_columns(self) -> list[str]:
+        return [c for c in self.runs.column_names if c not in STUDY_RUN_COLUMNS]
+
+    def groups(self) -> list[dict[str, Any]]:
+        """Each group (one point of a parameter sweep): its swept values and number of runs."""
+        if self.runs.num_rows == 0:
+            return []
+        rows = self.runs.select(["group", *self.swept_columns]).to_pylist()
+        groups: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            key = _group_key(r["group"])
+            if key not in groups:
+                groups[key] = {
+                    "group": _scalar(r["group"]),
+                    "runs": 0,
+                    "values": {c: _scalar(r[c]) for c in self.swept_columns},
+                }
+            groups[key]["runs"] += 1
+        return sorted(groups.values(), key=lambda g: (str(type(g["group"])), g["group"]))
+
+    def _in_group(self, tab: pa.Table, group: str | None) -> pa.Table:
+        if group is None or tab.num_rows == 0 or "group" not in tab.column_names:
+            return tab
+        keys = np.asarray([_group_key(v) for v in tab.column("group").to_pylist()], dtype=object)
+        return tab.filter(pa.array(keys == group))
+
+    def has_group(self, group: str) -> bool:
+        return any(_group_key(g["group"]) == group for g in self.groups())
+
+    # -- statistics -------------------------------------------------------------------------------
+    def overview(self, group: str | None) -> dict[str, Any]:
+        runs = self._in_group(self.runs, group)
+        n = runs.num_rows
+        out: dict[str, Any] = {"runs": n, "groups": len(self.groups()), "swept": self.swept_columns}
+        if n == 0:
+            return out
+        for col in ("threats", "killed", "leaked", "survived", "interceptors_fired"):
+            if col in runs.column_names:
+                v = np.asarray(runs.column(col).to_numpy(zero_copy_only=False), dtype=np.float64)
+                out[f"mean_{col}"] = finite(v.mean(), 4)
+        if "leaked" in runs.column_names:
+            leaked = np.asarray(runs.column("leaked").to_numpy(zero_copy_only=False), dtype=np.float64)
+            k = int(np.sum(leaked == 0))
+            lo, hi = wilson_interval(k, n)
+            out["p_no_leak"] = {"p": round(k / n, 6), "lo": round(lo, 6), "hi": round(hi, 6), "k": k, "n": n}
+        return out
+
+    def p_leak(self, group: str | None, by: str = "threat") -> list[dict[str, Any]]:
+        """P(leak) and P(kill) per threat (or per threat type) with 95 % Wilson intervals."""
+        tab = self._in_group(self.outcomes, group)
+        if tab.num_rows == 0:
+            return []
+        keys = [str(v) for v in tab.column(by).to_pylist()]
+        types = [str(v) for v in tab.column("type").to_pylist()] if "type" in tab.column_names else keys
+        fates = tab.column("fate").to_pylist()
+        shots = (
+            np.asarray(tab.column("shots").to_numpy(zero_copy_only=False), dtype=np.float64)
+            if "shots" in tab.column_names
+            else np.zeros(tab.num_rows)
+        )
+        order: dict[str, dict[str, Any]] = {}
+        for i, key in enumerate(keys):
+            rec = order.setdefault(
+                key, {"key": key, "type": types[i], "n": 0, "leaked": 0, "killed": 0, "shots": 0.0}
+            )
+            rec["n"] += 1
+            rec["leaked"] += fates[i] == "leaked"
+            rec["killed"] += fates[i] == "killed"
+            rec["shots"] += float(shots[i]) if math.isfinite(shots[i]) else 0.0
+        out = []
+        for rec in order.values():
+            n = rec["n"]
+            lo, hi = wilson_interval(rec["leaked"], n)
+            klo, khi = wilson_interval(rec["killed"], n)
+            out.append(
+                {
+                    by: rec["key"],
+                    "type": rec["type"],
+                    "n": n,
+                    "leaked": rec["leaked"],
+                    "killed": rec["killed"],
+                    "p_leak": round(rec["leaked"] / n, 6),
+                    "p_leak_lo": round(lo, 6),
+                    "p_leak_hi": round(hi, 6),
+                    "p_kill": round(rec["killed"] / n, 6),
+                    "p_kill_lo": round(klo, 6),
+                    "p_kill_hi": round(khi, 6),
+                    "mean_shots": round(rec["shots"] / n, 4),
+                }
+            )
+        return out
+
+    def histograms(self, group: str | None) -> dict[str, Any]:
+        runs = self._in_group(self.runs, group)
+        out = {}
+        for col in ("leaked", "interceptors_fired"):
+            values = (
+                np.asarray(runs.column(col).to_numpy(zero_copy_only=False), dtype=np.float64)
+                if col in runs.column_names
+                else np.zeros(0)
+            )
+            out[col] = histogram(values)
+        return out
+
+    def runs_page(
+        self, group: str | None, offset: int, limit: int, sort: str | None, descending: bool
+    ) -> dict[str, Any]:
+        runs = self._in_group(self.runs, group)
+        if sort is not None:
+            if sort not in runs.column_names:
+                raise DataError(f"sort: unknown column {sort!r}")
+            keys = [(sort, "descending" if descending else "ascending"), ("run", "ascending")]
+            if sort == "run":
+                keys = keys[:1]
+            runs = runs.sort_by(keys)
+        total = runs.num_rows
+        page = runs.slice(offset, limit).to_pylist() if offset < total else []
+        return {
+            "columns": runs.column_names,
+            "total": total,
+            "offset": offset,
+            "rows": [{k: _scalar(v) for k, v in r.items()} for r in page],
+        }
+
+    def find_run(self, group: str, run: int) -> dict[str, Any] | None:
+        if self.runs.num_rows == 0:
+            return None
+        tab = self._in_group(self.runs, group)
+        tab = tab.filter(pc.equal(tab.column("run"), run))
+        if tab.num_rows == 0:
+            return None
+        return {k: _scalar(v) for k, v in tab.slice(0, 1).to_pylist()[0].items()}
