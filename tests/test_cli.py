@@ -52,6 +52,7 @@ def test_run_writes_outputs_and_is_deterministic(tmp_path: Path) -> None:
     assert b.returncode == 0, b.stderr
     assert set(digest(tmp_path / "a")) == {
         "summary.json",
+        "scene.json",
         "events.parquet",
         "trajectories.parquet",
         "report.html",
