@@ -11,6 +11,7 @@ The Python API mirrors the command line::
 from __future__ import annotations
 
 from samsim._version import __version__
+from samsim.coverage import coverage
 from samsim.engine import simulate
 from samsim.results import Result, write_run
 from samsim.scenario import Scenario, ScenarioError, load, loads
@@ -21,6 +22,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "coverage",
     "load",
     "loads",
     "monte_carlo",

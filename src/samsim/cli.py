@@ -226,6 +226,8 @@ def catalog_cmd(
 from samsim import cli_mc  # noqa: E402
 app.command(name="mc")(cli_mc.mc)
 app.command(name="serve")(__import__("samsim.web.cli", fromlist=["serve"]).serve)
+from samsim import cli_coverage  # noqa: E402
+app.command(name="coverage", context_settings=cli_coverage.CONTEXT_SETTINGS)(cli_coverage.coverage)
 # --- end registered commands ---
 
 
