@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from samsim import engagement
 from samsim.geo import ecef_to_geodetic
+from samsim.models import flyout, lethality
 from samsim.results import EventLog, InterceptorOutcome, Result, ThreatOutcome, TrajectoryLog
 from samsim.scenario import Scenario
 from samsim.sensing import RadarGeometry, RadarScans, radar_geometry, scan_radar, visible
@@ -33,6 +35,7 @@ TRACK_GATE = 4.0  # Mahalanobis distance; chi-square 3 d.o.f. beyond 99.5 %
 TRACK_CONFIRM_HITS = 3
 TRACK_CONFIRM_WINDOW = 5
 TRACK_MAX_MISSES = 3
+COAST_REVISITS = 2.0  # a firm track not updated for this many of the slowest revisit periods is lost
 
 SCAN, DECIDE = 0, 1
 
@@ -58,10 +61,13 @@ class BatteryRuntime:
         )
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
         # radar -> track id -> last time that radar updated the track
-        self.last_hit: list[dict[int, float]] = [{} for _ in self.geometry]
+        # radar -> track id -> that radar's last four looks at the track (bit 0: latest; 1 = hit)
+        self.looks: list[dict[int, int]] = [{} for _ in self.geometry]
+        self.coast_max_s = COAST_REVISITS * max(g.spec.revisit_s for g in self.geometry)
         self.horizon_ref_alt_m = world.horizon_ref_alt_m
         # (time, track ids, battery-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
+        self.arsenal = engagement.build_arsenal(world, self.battery, self.geometry)
 
     def track_name(self, track_id: int) -> str:
         return f"{self.battery.id}/T{track_id}"
@@ -71,27 +77,53 @@ class BatteryRuntime:
         dt = (time_s - tr.last_update_s)[:, None]
         return np.asarray(tr.mean[:, :3] + tr.mean[:, 3:] * dt, dtype=np.float64)
 
-    def expected(self, radar: int, time_s: float) -> NDArray[np.bool_]:
-        """Tracks this radar's scan should have seen: ones it has been updating lately (within three
-        revisits) that are still inside its coverage and above its horizon.
-
-        A radar that has never held a track does not wear it down: a long-range acquisition track
-        beyond the engagement radar's reach for its (unknown) RCS must survive that radar's scans.
-        """
-        ids = self.tracker.ids
-        if ids.size == 0:
+    def in_view(self, radar: int, time_s: float) -> NDArray[np.bool_]:
+        """Tracks whose predicted position is inside this radar's coverage and above its horizon."""
+        if self.tracker.ids.size == 0:
             return np.zeros(0, dtype=bool)
         geom = self.geometry[radar]
-        hits = self.last_hit[radar]
-        recent = np.array([hits.get(i, -np.inf) for i in ids.tolist()]) >= time_s - 3.5 * geom.spec.revisit_s
-        if not np.any(recent):
-            return recent
         pos = self.predicted_positions(time_s)
         horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
         # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
         height = self.battery.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * 6.371e6) - self.horizon_ref_alt_m
         mask, _, _, _ = visible(geom, pos - geom.enu_m, height)
-        return mask & recent
+        return mask
+
+    def expected(self, radar: int, time_s: float, in_view: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Tracks a miss by this radar's scan should count against.
+
+        Tentative tracks: whenever the radar has them in view (M-of-N confirmation as usual). Firm
+        tracks are fused from radars of very different reach and revisit, so one radar's misses mean
+        something only if that radar has been holding the track: in view and detected in at least
+        three of its last four looks. Then three misses in a row mean the target is gone (killed,
+        masked) and the track ends within a few revisits instead of coasting into a neighbour; a radar
+        at the edge of its reach for an unknown RCS, seeing the target now and then, never wears down
+        a track another radar holds. A firm track nobody has updated for ``coast_max_s`` counts
+        misses from every scan (time-based deletion; Blackman & Popoli 1999, §11.4).
+        """
+        tr = self.tracker
+        if tr.ids.size == 0:
+            return np.zeros(0, dtype=bool)
+        looks = self.looks[radar]
+        held = np.array([_held(looks.get(i, 0)) for i in tr.ids.tolist()], dtype=bool)
+        stale = time_s - tr.last_update_s > self.coast_max_s
+        return np.asarray((in_view & (~tr.is_confirmed | held)) | stale, dtype=np.bool_)
+
+    def record_looks(
+        self, radar: int, ids_before: IntArray, in_view: NDArray[np.bool_], updated: set[int]
+    ) -> None:
+        """Shift this scan's hit or miss into the radar's look history of each track in its view."""
+        looks = self.looks[radar]
+        for track_id in ids_before[in_view].tolist():
+            looks[track_id] = ((looks.get(track_id, 0) << 1) | (track_id in updated)) & 0b1111
+        for track_id in updated:
+            if track_id not in looks:  # started by this scan
+                looks[track_id] = 1
+
+
+def _held(bits: int) -> bool:
+    """At least three hits in the last four looks."""
+    return bin(bits & 0b1111).count("1") >= 3
 
 
 class Engine:
@@ -129,14 +161,18 @@ class Engine:
         """Visit every scan and decision instant in time order, then settle the fates."""
         times, kinds, who, which = self._schedule()
         for t, kind, j, k in zip(times.tolist(), kinds.tolist(), who.tolist(), which.tolist(), strict=True):
+            self._fly_to(t)
             if kind == SCAN:
                 self._scan(self.scans[j], k, t)
             else:
                 self._decide(self.batteries[j], t)
+        self._fly_to(self.world.duration_s)
+        self._end_flights(self.world.duration_s)
         self._settle_fates()
         if self.record_trajectories:
             self._record_threat_trajectories()
             self._record_track_trajectories()
+            self._record_interceptor_trajectories()
         for i, out in enumerate(self.outcomes):
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
@@ -186,7 +222,10 @@ class Engine:
         truth = truth[alive]
         z = rs.z_enu_m[rows][alive]
         cov = rs.r_enu_m2[rows][alive]
-        res = rt.tracker.step(t, z, cov, rt.expected(rs.radar, t))
+        ids_before = rt.tracker.ids
+        in_view = rt.in_view(rs.radar, t)
+        res = rt.tracker.step(t, z, cov, rt.expected(rs.radar, t, in_view))
+        rt.record_looks(rs.radar, ids_before, in_view, set(res.track_of_measurement.tolist()) - {-1})
         real = truth >= 0
         if np.any(real):
             seen = truth[real]
@@ -201,25 +240,26 @@ class Engine:
                 threat=[ids[i] for i in seen],
                 detail=[f"range_km={r:.1f}" for r in rng_km],
             )
-        hits = rt.last_hit[rs.radar]
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:
-                hits[track_id] = t
                 if threat >= 0 or track_id not in rt.label:
                     rt.label[track_id] = threat
+        engagement.refresh_tracks(rt.arsenal, rt.tracker.ids, rt.tracker.mean, rt.tracker.last_update_s)
         self._track_events(rt, res.confirmed, "track_confirm", t)
         self._track_events(rt, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
             rt.label.pop(track_id, None)
-            for radar_hits in rt.last_hit:
-                radar_hits.pop(track_id, None)
+            for radar_looks in rt.looks:
+                radar_looks.pop(track_id, None)
 
     def _track_events(self, rt: BatteryRuntime, track_ids: IntArray, kind: str, t: float) -> None:
         for track_id in track_ids.tolist():
             threat = rt.label.get(track_id, -1)
             name = self.world.threats.ids[threat] if threat >= 0 else None
-            if kind == "track_confirm" and threat >= 0:
-                self.first_track_s[threat] = min(self.first_track_s[threat], t)
+            if kind == "track_confirm":
+                rt.arsenal.first_firm_s[track_id] = t
+                if threat >= 0:
+                    self.first_track_s[threat] = min(self.first_track_s[threat], t)
             self.events.add(
                 t,
                 kind,
@@ -230,16 +270,169 @@ class Engine:
             )
 
     def _decide(self, rt: BatteryRuntime, t: float) -> None:
-        """The command-post cycle: take the firm picture (engagement decisions plug in here)."""
+        """The command-post cycle: take the firm picture, then evaluate, assign and launch."""
+        engagement.sample_flying(rt.arsenal, t)
         tr = rt.tracker
         firm = tr.is_confirmed
         if not np.any(firm):
             return
         ids, mean, last = tr.ids[firm], tr.mean[firm], tr.last_update_s[firm]
-        if not self.record_trajectories:
-            return
         pos = mean[:, :3] + mean[:, 3:] * (t - last)[:, None]
-        rt.picture.append((t, ids.copy(), pos, np.linalg.norm(mean[:, 3:], axis=1)))
+        vel = mean[:, 3:]
+        if self.record_trajectories:
+            rt.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
+        labels = [rt.label.get(i, -1) for i in ids.tolist()]
+        decision = engagement.decide(rt.arsenal, self.world, t, ids, pos, vel, labels, last)
+        names = self.world.threats.ids
+        for track, value, asset, pk, kinds in decision.assigned:
+            threat = rt.label.get(track, -1)
+            target = self.world.assets.ids[asset] if asset >= 0 else "none"
+            self.events.add(
+                t,
+                "assign",
+                battery=rt.battery.id,
+                threat=names[threat] if threat >= 0 else None,
+                track=rt.track_name(track),
+                detail=f"{kinds}; value={value:.3g}; pk={pk:.2f}; asset={target}",
+            )
+        for launch in decision.launches:
+            meta = launch.meta
+            self.events.add(
+                t,
+                "launch",
+                battery=rt.battery.id,
+                threat=names[meta.threat] if meta.threat >= 0 else None,
+                track=rt.track_name(meta.track),
+                interceptor=meta.id,
+                detail=f"planned pk={launch.pk:.2f}",
+            )
+            if meta.threat >= 0:
+                self.outcomes[meta.threat].shots += 1
+
+    # -----------------------------------------------------------------------------------------
+    def _fly_to(self, t: float) -> None:
+        """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
+        ended: list[tuple[float, int, int]] = []
+        for b, rt in enumerate(self.batteries):
+            for slot in engagement.fly(rt.arsenal, t, self.world.step_s):
+                ended.append((float(rt.arsenal.state.end_s[slot]), b, slot))
+        for end_s, b, slot in sorted(ended):
+            self._settle_flight(self.batteries[b], slot, end_s)
+
+    def _settle_flight(self, rt: BatteryRuntime, slot: int, end_s: float, note: str | None = None) -> None:
+        ars = rt.arsenal
+        meta = ars.meta[slot]
+        state = ars.state
+        threat = meta.threat
+        names = self.world.threats.ids
+        target_name = names[threat] if threat >= 0 else None
+        miss = float(state.miss_m[slot])
+        weapon = engagement.weapon_type(meta.type)
+        common = {
+            "battery": rt.battery.id,
+            "threat": target_name,
+            "track": rt.track_name(meta.track),
+            "interceptor": meta.id,
+        }
+        result = "self-destruct"
+        if state.status[slot] == flyout.INTERCEPT and threat >= 0 and self.killed_s[threat] >= end_s:
+            miss = float(lethality.terminal_miss_m(miss, weapon.spec.terminal_error_m, self.rng_c2))
+            pk = lethality.kill_probability_scalar(miss, weapon.lethal_radius_m, weapon.spec.pk_max)
+            self.events.add(end_s, "intercept", **common, detail=f"miss_m={miss:.1f}; pk={pk:.2f}")
+            if self.rng_c2.random() < pk:
+                result = "kill"
+                ars.destroyed.add(meta.track)
+                self._kill(threat, end_s, meta.id)
+                self.events.add(end_s, "kill", **common, detail=f"miss_m={miss:.1f}")
+            else:
+                result = "miss"
+                self.events.add(end_s, "miss", **common, detail=f"miss_m={miss:.1f}")
+        else:
+            if note is None:
+                note = (
+                    "target destroyed"
+                    if threat >= 0 and self.killed_s[threat] < end_s
+                    else ("flight time exhausted or ground impact")
+                )
+            self.events.add(end_s, "self_destruct", **common, detail=note)
+        eng = ars.engagements.get(meta.track)
+        if eng is not None:
+            eng.in_flight -= 1
+            eng.last_end_s = max(eng.last_end_s, end_s)
+        self.interceptors.append(
+            InterceptorOutcome(
+                id=meta.id,
+                type=meta.type,
+                battery=rt.battery.id,
+                target=target_name if target_name is not None else rt.track_name(meta.track),
+                launch_s=meta.launch_s,
+                end_s=end_s,
+                result=result,
+                miss_distance_m=miss if result in ("kill", "miss") else None,
+            )
+        )
+
+    def _kill(self, threat: int, t: float, by: str) -> None:
+        """A threat is destroyed: it leaves every battery's truth and its other interceptors destruct."""
+        self.killed_s[threat] = t
+        self.outcomes[threat].killed_by = by
+        for rt in self.batteries:
+            ars = rt.arsenal
+            ars.truth.dead_s[threat] = min(ars.truth.dead_s[threat], t)
+            chasing = [s for s in ars.flying if ars.meta[s].threat == threat]
+            for slot in chasing:
+                ars.flying.remove(slot)
+                ars.state.status[slot] = flyout.SELF_DESTRUCT
+                ars.state.end_s[slot] = t
+                self._settle_flight(rt, slot, t, note="target destroyed")
+
+    def _end_flights(self, t: float) -> None:
+        """Interceptors still flying when the scenario ends are destroyed then."""
+        for rt in self.batteries:
+            ars = rt.arsenal
+            for slot in list(ars.flying):
+                ars.flying.remove(slot)
+                ars.state.status[slot] = flyout.SELF_DESTRUCT
+                ars.state.end_s[slot] = t
+                self._settle_flight(rt, slot, t, note="scenario ended")
+
+    def _record_interceptor_trajectories(self) -> None:
+        """Interceptors at each decision cycle of their battery, plus launch and end points."""
+        for rt in self.batteries:
+            ars = rt.arsenal
+            if not ars.meta:
+                continue
+            times = [t for t, slots, _, _ in ars.samples for _ in range(slots.size)]
+            slots = [int(x) for _, sl, _, _ in ars.samples for x in sl.tolist()]
+            pos = [p for _, _, ps, _ in ars.samples for p in ps]
+            speed = [v for _, _, _, vs in ars.samples for v in vs.tolist()]
+            for slot, meta in enumerate(ars.meta):
+                times.append(meta.launch_s)
+                slots.append(slot)
+                pos.append(ars.launch_pos_m[slot])
+                speed.append(0.0)
+                end = float(ars.state.end_s[slot])
+                if np.isfinite(end):
+                    times.append(end)
+                    slots.append(slot)
+                    pos.append(ars.state.pos_m[slot].copy())
+                    speed.append(float(np.linalg.norm(ars.state.vel_mps[slot])))
+            order = np.lexsort((np.array(times), np.array(slots)))
+            t_arr = np.array(times)[order]
+            p_arr = np.array(pos)[order]
+            enu = self.world.frame.ecef_to_enu(rt.battery.frame.enu_to_ecef(p_arr))
+            lat, lon, alt = self.world.frame.enu_to_geodetic(enu)
+            self.trajectories.add(
+                time_s=t_arr,
+                entity=[ars.meta[slots[i]].id for i in order.tolist()],
+                kind="interceptor",
+                battery=rt.battery.id,
+                enu_m=enu,
+                lat_deg=lat,
+                lon_deg=lon,
+                alt_m=alt,
+                speed_mps=np.array(speed)[order],
+            )
 
     def _record_track_trajectories(self) -> None:
         """Tracks as each battery saw them at its decision cycles, converted in one pass."""

@@ -13,6 +13,7 @@ from samsim.models.lethality import (
     kill_probability,
     kill_probability_scalar,
     lethal_radius_m,
+    terminal_miss_m,
 )
 
 
@@ -49,3 +50,14 @@ def test_expected_pk_matches_monte_carlo() -> None:
     assert mc == pytest.approx(float(closed), abs=3e-3)
     # no dispersion and no bias: the peak value
     assert expected_kill_probability(0.0, r_l, 0.8) == pytest.approx(0.8)
+
+
+def test_terminal_miss_is_rice_distributed() -> None:
+    rng = np.random.default_rng(3)
+    # Zero kinematic miss: Rayleigh with mean sigma sqrt(pi/2).
+    miss = terminal_miss_m(np.zeros(200_000), 5.0, rng)
+    assert miss.mean() == pytest.approx(5.0 * np.sqrt(np.pi / 2), rel=0.01)
+    # Large kinematic miss: mean ~ m, spread ~ sigma (Rice with nu >> sigma).
+    miss = terminal_miss_m(np.full(200_000, 100.0), 5.0, rng)
+    assert miss.mean() == pytest.approx(100.0 + 25.0 / 200.0, abs=0.05)
+    assert miss.std() == pytest.approx(5.0, rel=0.02)

@@ -174,6 +174,7 @@ class InterceptorSpec:
     max_g: float
     pk_max: float
     pk_nominal: float
+    terminal_error_m: float
     flyout: dict[str, float]
 
 
@@ -290,6 +291,7 @@ def interceptor(key: str) -> InterceptorSpec:
         max_g=float(v("max_g")),
         pk_max=float(v("pk_max")),
         pk_nominal=float(v("pk_nominal")),
+        terminal_error_m=float(v("terminal_error_m")),
         flyout={name: float(v(name)) for name in FLYOUT_FIELDS if name in e.figures},
     )
 

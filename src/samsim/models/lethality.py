@@ -132,3 +132,19 @@ def expected_kill_probability(
     mu2 = np.asarray(mean_miss_m, dtype=np.float64) ** 2
     denom = r2 + 2.0 * s2
     return np.asarray(pk_max, dtype=np.float64) * r2 / denom * np.exp(-mu2 / denom)
+
+
+def terminal_miss_m(
+    kinematic_miss_m: ArrayLike, sigma_m: ArrayLike, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Miss distance after adding an isotropic terminal error to a kinematic miss.
+
+    The guidance kernel gives the miss of a noise-free homing; seeker noise, glint and fuze timing add
+    an error that is circular-normal with standard deviation ``sigma_m`` per axis in the miss plane,
+    so the total miss is ``|m e1 + sigma (n1, n2)| = sqrt((m + sigma n1)^2 + (sigma n2)^2)`` with n1, n2
+    standard normal (a Rice-distributed miss; Zarchan 2012, ch. 7 and 24, on noise-driven miss).
+    """
+    m = np.asarray(kinematic_miss_m, dtype=np.float64)
+    s = np.asarray(sigma_m, dtype=np.float64)
+    n = rng.standard_normal(np.broadcast_shapes(m.shape, s.shape) + (2,))
+    return np.asarray(np.hypot(m + s * n[..., 0], s * n[..., 1]), dtype=np.float64)
