@@ -57,6 +57,7 @@ Karney, C. F. F., "Algorithms for geodesics", J. Geodesy 87, 2013.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -64,7 +65,6 @@ import os
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -533,7 +533,7 @@ def _reach_m(
     return 1.01 * min(slant, over) + 1000.0
 
 
-@lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)
 def _aeqd(lon_deg: float, lat_deg: float) -> tuple[Transformer, Transformer]:
     """(to lon/lat, from lon/lat) of the azimuthal equidistant projection centred on a point."""
     proj = f"+proj=aeqd +lat_0={lat_deg!r} +lon_0={lon_deg!r} +datum=WGS84 +units=m +no_defs"
@@ -543,7 +543,7 @@ def _aeqd(lon_deg: float, lat_deg: float) -> tuple[Transformer, Transformer]:
     )
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _geod() -> Geod:
     return Geod(ellps="WGS84")
 
@@ -710,7 +710,8 @@ def _union(geoms: Sequence[BaseGeometry]) -> BaseGeometry:
         return shapely.Polygon()
     if len(geoms) == 1:
         return geoms[0]
-    return _polygonal(shapely.union_all(list(geoms)))
+    # Pairwise overlay: for a few large, mostly overlapping footprints 2-3x faster than union_all.
+    return _polygonal(functools.reduce(shapely.union, geoms))
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
@@ -741,7 +742,7 @@ def _area_km2(geom: BaseGeometry) -> float:
     return float(shapely.transform(geom, project).area) / 1.0e6
 
 
-@lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)
 def _laea(lon_deg: float, lat_deg: float) -> Transformer:
     proj = f"+proj=laea +lat_0={lat_deg!r} +lon_0={lon_deg!r} +datum=WGS84 +units=m +no_defs"
     return Transformer.from_crs("EPSG:4326", proj, always_xy=True)
@@ -985,17 +986,16 @@ def write_coverage(
     (all altitudes, one feature per footprint); per battery and radar ``profile_<battery>_<radar>.png``;
     with ``compare``, ``compare.csv``. Returns the paths written (inside ``out``).
     """
-    from samsim.coverage_plots import map_frame, render_map, render_profile
+    from samsim.coverage_plots import render_map, render_profile
     from samsim.results import atomic_dir
 
     out_path = Path(out)
     names: list[str] = []
     with atomic_dir(out_path) as tmp:
         for site in result.sites:
-            frame = map_frame(result, site.battery)
             for alt in result.alt_m:
                 name = f"coverage_{site.battery}_{alt_label(alt)}m.png"
-                render_map(result, site.battery, alt, tmp / name, frame)
+                render_map(result, site.battery, alt, tmp / name)
                 names.append(name)
             name = f"coverage_{site.battery}.geojson"
             text = json.dumps(geojson(result, site.battery), separators=(",", ":"), allow_nan=False)

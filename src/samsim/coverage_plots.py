@@ -9,13 +9,12 @@ north is up at the battery.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.colors import LightSource, ListedColormap
+from matplotlib.colors import LightSource, ListedColormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
@@ -62,13 +61,13 @@ def _nice_step_km(extent_km: float) -> float:
     return 1000.0
 
 
-def _battery_extent_km(result: CoverageResult, battery: str) -> float:
-    """Farthest covered cell of the battery at any altitude, km (plus the radars' offsets)."""
+def _extent_km(result: CoverageResult, battery: str, alt_m: float) -> float:
+    """Farthest covered cell of the battery at one altitude, km (plus the radars' offsets)."""
     site = next(s for s in result.sites if s.battery == battery)
     _, from_ll = _aeqd(site.lon_deg, site.lat_deg)
-    far = 20.0
+    far = 10.0
     for rc in result.radars:
-        if rc.battery != battery or not rc.detect.any():
+        if rc.battery != battery or rc.alt_m != alt_m or not rc.detect.any():
             continue
         last = int(np.flatnonzero(rc.detect.any(axis=0))[-1])
         x, y = from_ll.transform(rc.lon_deg, rc.lat_deg)
@@ -159,34 +158,14 @@ def _north_arrow(ax: Axes, lim_km: float) -> None:
     ax.text(x, y + 0.15 * lim_km, "N", ha="center", va="bottom", fontsize=11, fontweight="bold", zorder=7)
 
 
-@dataclass(frozen=True, eq=False)
-class MapFrame:
-    """What every map of one battery shares: its extent and the shaded terrain under it."""
-
-    lim_km: float
-    step_km: float
-    terrain_rgba: np.ndarray | None
-
-
-def map_frame(result: CoverageResult, battery: str) -> MapFrame:
-    """The common frame of a battery's maps: all altitudes at the same scale, for comparison."""
-    site = next(s for s in result.sites if s.battery == battery)
-    extent_km = _battery_extent_km(result, battery)
-    lim_km = extent_km * 1.06
-    return MapFrame(
-        lim_km, _nice_step_km(extent_km), _terrain_image(result, site.lon_deg, site.lat_deg, lim_km)
-    )
-
-
-def render_map(
-    result: CoverageResult, battery: str, alt_m: float, path: Path, frame: MapFrame | None = None
-) -> None:
-    """One battery at one altitude: terrain, detection footprints per radar, engagement footprints
-    per interceptor, range rings, legend, scale bar, north arrow and a title stating the assumptions."""
+def render_map(result: CoverageResult, battery: str, alt_m: float, path: Path) -> None:
+    """One battery at one altitude: terrain, detection footprints per radar (filled), engagement
+    footprints per interceptor (hatched), range rings, legend, scale bar, north arrow and a title
+    stating the assumptions. The map extends just beyond the farthest covered cell."""
     site = next(s for s in result.sites if s.battery == battery)
     _, from_ll = _aeqd(site.lon_deg, site.lat_deg)
-    frame = frame if frame is not None else map_frame(result, battery)
-    step_km, lim_km = frame.step_km, frame.lim_km
+    extent_km = _extent_km(result, battery, alt_m)
+    step_km, lim_km = _nice_step_km(extent_km), 1.08 * extent_km
 
     def to_km(geom: BaseGeometry) -> BaseGeometry:
         def f(xy: np.ndarray) -> np.ndarray:
@@ -197,7 +176,7 @@ def render_map(
 
     fig = Figure(figsize=(9.0, 9.6), dpi=_DPI)
     ax = fig.add_axes((0.09, 0.10, 0.87, 0.79))
-    img = frame.terrain_rgba
+    img = _terrain_image(result, site.lon_deg, site.lat_deg, lim_km)
     if img is not None:
         ax.imshow(
             img, extent=(-lim_km, lim_km, -lim_km, lim_km), origin="upper", zorder=0, interpolation="bilinear"
@@ -216,8 +195,7 @@ def render_map(
         path_ = _path(to_km(f.geometry))
         if path_ is not None:
             # add_artist, not add_patch: the limits are fixed, and updating them walks every vertex.
-            ax.add_artist(PathPatch(path_, fc=colour, ec=colour, alpha=0.22, lw=0, zorder=2 + i * 0.01))
-            ax.add_artist(PathPatch(path_, fc="none", ec=colour, lw=1.1, zorder=3))
+            ax.add_artist(PathPatch(path_, fc=to_rgba(colour, 0.22), ec=colour, lw=1.1, zorder=2 + i * 0.01))
         label = f.radar if f.radar == types[f.radar] else f"{f.radar} ({types[f.radar]})"
         handles.append(
             Patch(
@@ -227,17 +205,15 @@ def render_map(
                 label=f"{label} detection ({roles[f.radar]} radar): {f.area_km2:,.0f} km²",
             )
         )
+    hatches = ("////", "\\\\\\\\", "||||", "----")
     for j, f in enumerate(f for f in feats if f.kind == "engagement"):
         colour = _ENGAGEMENT_COLOURS[j % len(_ENGAGEMENT_COLOURS)]
+        hatch = hatches[j % len(hatches)]
         path_ = _path(to_km(f.geometry))
-        if path_ is not None:
-            ax.add_artist(PathPatch(path_, fc=colour, ec="none", alpha=0.18, zorder=3.5))
-            ax.add_artist(PathPatch(path_, fc="none", ec=colour, lw=1.8, zorder=3.6))
-        handles.append(
-            Patch(
-                fc=colour, ec=colour, alpha=0.45, label=f"{f.interceptor} engagement: {f.area_km2:,.0f} km²"
-            )
-        )
+        if path_ is not None:  # hatched, so that the detection fills beneath stay visible
+            ax.add_artist(PathPatch(path_, fc="none", ec=colour, lw=0.9, hatch=hatch, zorder=3.5 + j * 0.01))
+        label = f"{f.interceptor} engagement: {f.area_km2:,.0f} km²"
+        handles.append(Patch(fc="none", ec=colour, hatch=hatch, label=label))
     combined = next((f for f in feats if f.kind == "detection" and f.radar == "all"), None)
 
     _rings(ax, lim_km, step_km)
@@ -344,8 +320,20 @@ def render_profile(result: CoverageResult, prof: Profile, path: Path) -> None:
             label=limits if name == "min" else None,
         )
     ref = "AGL" if result.agl else "MSL"
+    site = next(s for s in result.sites if s.battery == prof.battery)
+    if result.terrain is not None:
+        ax.axhline(site.ground_alt_m / 1000.0, color="#8c6d31", lw=0.9, ls="--")
+        ax.text(
+            0.005 * x_km[-1],
+            site.ground_alt_m / 1000.0,
+            f"site ground {site.ground_alt_m:,.0f} m MSL",
+            fontsize=7,
+            color="#8c6d31",
+            va="bottom",
+        )
     for alt in result.alt_m:
-        y = (alt + (prof.surface_alt_m if result.agl else 0.0)) / 1000.0
+        # AGL altitudes are drawn over the site's ground (the terrain elsewhere varies).
+        y = (alt + (site.ground_alt_m if result.agl else 0.0)) / 1000.0
         if y <= y_km[-1]:
             ax.axhline(y, color="#d62728", lw=0.7, ls=(0, (2, 3)))
             ax.text(
@@ -369,8 +357,9 @@ def render_profile(result: CoverageResult, prof: Profile, path: Path) -> None:
         if result.terrain is not None
         else (f"smooth earth at {prof.surface_alt_m:g} m MSL")
     )
+    name = prof.radar if prof.radar == prof.radar_type else f"{prof.radar} ({prof.radar_type})"
     fig.suptitle(
-        f"{prof.battery} / {prof.radar} ({prof.radar_type}): vertical coverage\n"
+        f"{prof.battery} / {name}: vertical coverage over a smooth earth\n"
         f"antenna {prof.surface_alt_m + h1:,.0f} m MSL, {h1:,.0f} m above the horizon surface ({surface}) · "
         f"{_swerling_text(result)}",
         fontsize=10,
