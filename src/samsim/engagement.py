@@ -114,6 +114,9 @@ class InterceptorMeta:
     track: int
     threat: int  # true threat index the interceptor homes on (-1: a false track)
     launch_s: float
+    planned_pk: float = 0.0
+    pip_range_m: float = 0.0
+    pip_alt_m: float = 0.0
 
 
 @dataclass
@@ -280,7 +283,11 @@ def decide(
                 slot = _launch(
                     ars, world, t, launcher, k, track, labels[j], pos[j], vel[j], pip[j, k], tof[j, k]
                 )
-                decision.launches.append(Launch(slot, ars.meta[slot], float(pk[k, j])))
+                meta = ars.meta[slot]
+                meta.planned_pk = float(pk[k, j])
+                meta.pip_range_m = float(np.linalg.norm(pip[j, k] - _launch_points(1)[0]))
+                meta.pip_alt_m = float(_height(ars, pip[j, k][None])[0])
+                decision.launches.append(Launch(slot, meta, float(pk[k, j])))
                 made += 1
         if made:
             eng = ars.engagements.setdefault(track, Engagement())

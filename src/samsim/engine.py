@@ -304,7 +304,8 @@ class Engine:
                 threat=names[meta.threat] if meta.threat >= 0 else None,
                 track=rt.track_name(meta.track),
                 interceptor=meta.id,
-                detail=f"planned pk={launch.pk:.2f}",
+                detail=f"planned pk={launch.pk:.2f}; pip_range_km={meta.pip_range_m / 1000:.1f}; "
+                f"pip_alt_m={meta.pip_alt_m:.0f}",
             )
             if meta.threat >= 0:
                 self.outcomes[meta.threat].shots += 1
@@ -369,6 +370,9 @@ class Engine:
                 end_s=end_s,
                 result=result,
                 miss_distance_m=miss if result in ("kill", "miss") else None,
+                planned_pk=meta.planned_pk,
+                pip_range_m=meta.pip_range_m,
+                pip_alt_m=meta.pip_alt_m,
             )
         )
 

@@ -184,8 +184,9 @@ def geodesic_direct(
         np.ascontiguousarray(az_a),
         np.ascontiguousarray(d_a),
     )
-    fwd_az = (np.asarray(back, np.float64) + 180.0 + 180.0) % 360.0 - 180.0
-    return np.asarray(lat2, np.float64), np.asarray(lon2, np.float64), fwd_az
+    shape = lat_a.shape
+    fwd_az = ((np.asarray(back, np.float64) + 180.0 + 180.0) % 360.0 - 180.0).reshape(shape)
+    return np.asarray(lat2, np.float64).reshape(shape), np.asarray(lon2, np.float64).reshape(shape), fwd_az
 
 
 def haversine_m(

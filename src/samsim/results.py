@@ -225,6 +225,9 @@ class InterceptorOutcome:
     end_s: float | None = None
     result: str | None = None
     miss_distance_m: float | None = None
+    planned_pk: float | None = None  # the command post's estimate when it fired
+    pip_range_m: float | None = None  # planned intercept point: slant range from the battery
+    pip_alt_m: float | None = None  # planned intercept point: altitude above the earth's sphere
 
 
 @dataclass
