@@ -111,5 +111,9 @@ def fly_ballistic(
     )
     alt = np.maximum(height, 0.0) + launch_alt_m + (impact_alt_m - launch_alt_m) * frac
     return SampledPath(
-        time_s=np.asarray(launch_s + t, dtype=np.float64), lat_deg=lat, lon_deg=lon, alt_m=alt, ecef_m=geodetic_to_ecef(lat, lon, alt)
+        time_s=np.asarray(launch_s + t, dtype=np.float64),
+        lat_deg=lat,
+        lon_deg=lon,
+        alt_m=alt,
+        ecef_m=geodetic_to_ecef(lat, lon, alt),
     )
