@@ -27,7 +27,7 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -587,7 +587,7 @@ class _Planner:
         return ChunkTask(group.scenario, group.index, self.seed, tuple(int(r) for r in runs))
 
 
-def _execute_inline(planner: _Planner) -> Iterator[ChunkRows]:
+def _execute_inline(planner: _Planner) -> Generator[ChunkRows, None, None]:
     while (task := planner.next_task()) is not None:
         yield run_chunk(task)
 
@@ -602,7 +602,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _execute_processes(planner: _Planner, workers: int) -> Iterator[ChunkRows]:
+def _execute_processes(planner: _Planner, workers: int) -> Generator[ChunkRows, None, None]:
     planner.slots = workers
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init)
     finished = False
@@ -624,7 +624,7 @@ def _execute_processes(planner: _Planner, workers: int) -> Iterator[ChunkRows]:
         pool.shutdown(wait=finished, cancel_futures=True)
 
 
-def _execute_dask(planner: _Planner, address: str, workers: int) -> Iterator[ChunkRows]:
+def _execute_dask(planner: _Planner, address: str, workers: int) -> Generator[ChunkRows, None, None]:
     import importlib
 
     # distributed is only partly typed; its API is used through Any.
@@ -870,10 +870,6 @@ class _Store:
             have[np.asarray(done, dtype=np.int64)] = True
             out.append(np.flatnonzero(~have).astype(np.int64))
         return out
-
-    def count(self, runs: int) -> int:
-        row = self.con.execute("SELECT count(*) FROM runs WHERE run < ?", [runs]).fetchone()
-        return int(row[0]) if row else 0
 
     def commit(self, rows: ChunkRows, group: Group, seed: int) -> int:
         """Insert one task's runs in one transaction, skipping any already present; returns how many
@@ -1358,9 +1354,9 @@ def monte_carlo(
     out_path = Path(out)
     _check_out(out_path)
     out_path.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out_path)
     store = _Store(out_path / DB_NAME, identity, sweep_list, runs)
     try:
+        _clean_stale(out_path)  # only once the database lock shows no other process works here
         missing = store.missing(groups, store.runs)
         total = store.runs * len(groups)
         done = total - int(sum(m.size for m in missing))
@@ -1370,6 +1366,7 @@ def monte_carlo(
         by_index = {g.index: g for g in groups}
         new_runs = 0
         if planner.remaining:
+            chunks: Generator[ChunkRows, None, None]
             if dask is not None:
                 chunks = _execute_dask(planner, dask, workers)
             elif workers > 1:
@@ -1385,9 +1382,7 @@ def monte_carlo(
                     if progress is not None:
                         progress(done, total)
             finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
+                chunks.close()  # stops the executor (and its workers) on any error or Ctrl-C
         summary = compute_summary(
             store.con, identity=identity, sweeps=sweep_list, groups=groups, runs=store.runs
         )
@@ -1395,14 +1390,14 @@ def monte_carlo(
         for name, path in parquet.items():
             _export_parquet(store.con, name, store.runs, path)
         hist = _histograms(store.con, store.runs)
+        from samsim.study_report import render_study_report
+
+        summary_path = out_path / "summary.json"
+        _write_text_atomic(summary_path, json.dumps(summary, indent=2, allow_nan=False) + "\n")
+        report_path = out_path / "report.html"
+        _write_text_atomic(report_path, render_study_report(summary, hist))
     finally:
         store.close()
-    from samsim.study_report import render_study_report
-
-    summary_path = out_path / "summary.json"
-    _write_text_atomic(summary_path, json.dumps(summary, indent=2, allow_nan=False) + "\n")
-    report_path = out_path / "report.html"
-    _write_text_atomic(report_path, render_study_report(summary, hist))
     return StudyResult(
         out=out_path,
         summary=summary,
