@@ -31,7 +31,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-out_console = Console()
+# Wide enough for the results table when piped (Rich would fall back to 80 columns).
+out_console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 
@@ -59,11 +60,12 @@ def threat_table(summary: dict[str, Any], title: str) -> Table:
     for col, justify in [
         ("threat", "left"),
         ("type", "left"),
-        ("detect s", "right"),
-        ("track s", "right"),
+        ("detected s", "right"),
+        ("range km", "right"),
+        ("firm track s", "right"),
         ("shots", "right"),
         ("fate", "left"),
-        ("at s", "right"),
+        ("fate s", "right"),
         ("killed by", "left"),
     ]:
         table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
@@ -74,6 +76,7 @@ def threat_table(summary: dict[str, Any], title: str) -> Table:
             t["id"],
             t["type"],
             _fmt_s(t["first_detected_s"]),
+            "—" if t.get("first_detected_range_m") is None else f"{t['first_detected_range_m'] / 1000:,.0f}",
             _fmt_s(t["first_track_s"]),
             str(t["shots"]),
             f"[{colours.get(fate, 'white')}]{fate}[/]",
@@ -224,9 +227,11 @@ def catalog_cmd(
 # Commands defined in their own modules register here (one str_replace-sized line each).
 # --- registered commands ---
 from samsim import cli_mc  # noqa: E402
+
 app.command(name="mc")(cli_mc.mc)
 app.command(name="serve")(__import__("samsim.web.cli", fromlist=["serve"]).serve)
 from samsim import cli_coverage  # noqa: E402
+
 app.command(name="coverage", context_settings=cli_coverage.CONTEXT_SETTINGS)(cli_coverage.coverage)
 # --- end registered commands ---
 

@@ -138,6 +138,7 @@ class Engine:
         threats = world.threats
         self.killed_s = np.full(threats.count, np.inf)
         self.first_detected_s = np.full(threats.count, np.inf)
+        self.first_detected_range_m = np.full(threats.count, np.inf)
         self.first_track_s = np.full(threats.count, np.inf)
         self.outcomes = [
             ThreatOutcome(id=tid, type=tt) for tid, tt in zip(threats.ids, threats.types, strict=True)
@@ -175,6 +176,7 @@ class Engine:
             self._record_interceptor_trajectories()
         for i, out in enumerate(self.outcomes):
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
+            out.first_detected_range_m = _finite_or_none(self.first_detected_range_m[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
         return Result(
             scenario=self.world.name,
@@ -229,6 +231,8 @@ class Engine:
         real = truth >= 0
         if np.any(real):
             seen = truth[real]
+            new = self.first_detected_s[seen] > t
+            self.first_detected_range_m[seen[new]] = rs.range_m[rows][alive][real][new]
             self.first_detected_s[seen] = np.minimum(self.first_detected_s[seen], t)
             ids = self.world.threats.ids
             rng_km = rs.range_m[rows][alive][real] / 1000.0

@@ -208,6 +208,7 @@ class ThreatOutcome:
     id: str
     type: str
     first_detected_s: float | None = None
+    first_detected_range_m: float | None = None  # slant range from the radar that saw it first
     first_track_s: float | None = None
     shots: int = 0
     fate: str = "survived"
