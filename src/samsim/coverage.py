@@ -107,6 +107,7 @@ COMBINED = "all"
 
 _NODE_SPACING_M = 25_000.0
 _RANGE_CELLS = 1000
+_MAX_CELLS = 2.0e7  # per radar and altitude: ~0.5 GB of intermediate arrays
 _LAUNCHER_HEIGHT_M = 2.0  # as the engine places its launchers (world._compile_battery)
 _SWERLING_CASES = (0, 1, 3)
 
@@ -404,6 +405,11 @@ def coverage(
     step = range_step_m if range_step_m is not None else max(reach_m / _RANGE_CELLS, 1.0)
     n_range = max(int(math.ceil(reach_m / step)), 2)
     n_az = int(round(360.0 / az_step_deg))
+    if n_az * n_range > _MAX_CELLS:
+        raise ValueError(
+            f"the polar grid would have {n_az} x {n_range} cells per radar (more than {_MAX_CELLS:.0e}): "
+            "use a larger az_step_deg or range_step_m"
+        )
     az_step = 2.0 * math.pi / n_az
     grid = PolarGrid(
         azimuth_rad=np.arange(n_az, dtype=np.float64) * az_step,

@@ -77,7 +77,7 @@ def _extent_km(result: CoverageResult, battery: str, alt_m: float) -> float:
 
 
 def _terrain_image(
-    result: CoverageResult, lon0: float, lat0: float, extent_km: float, n: int = 420
+    result: CoverageResult, lon0: float, lat0: float, extent_km: float, n: int = 360
 ) -> np.ndarray | None:
     """Hill-shaded RGBA of the DEM in the battery-centred azimuthal projection (transparent off the DEM)."""
     if result.terrain is None:
@@ -179,7 +179,7 @@ def render_map(result: CoverageResult, battery: str, alt_m: float, path: Path) -
     img = _terrain_image(result, site.lon_deg, site.lat_deg, lim_km)
     if img is not None:
         ax.imshow(
-            img, extent=(-lim_km, lim_km, -lim_km, lim_km), origin="upper", zorder=0, interpolation="bilinear"
+            img, extent=(-lim_km, lim_km, -lim_km, lim_km), origin="upper", zorder=0, interpolation="nearest"
         )
     ax.set_facecolor("#f4f6f8")
 
@@ -205,7 +205,7 @@ def render_map(result: CoverageResult, battery: str, alt_m: float, path: Path) -
                 label=f"{label} detection ({roles[f.radar]} radar): {f.area_km2:,.0f} km²",
             )
         )
-    hatches = ("////", "\\\\\\\\", "||||", "----")
+    hatches = ("///", "\\\\\\", "|||", "---")
     for j, f in enumerate(f for f in feats if f.kind == "engagement"):
         colour = _ENGAGEMENT_COLOURS[j % len(_ENGAGEMENT_COLOURS)]
         hatch = hatches[j % len(hatches)]
