@@ -30,6 +30,10 @@ def _float_args(values: list[str]) -> list[float] | None:
     return out
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def coverage(
     ctx: typer.Context,
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (format version 1).")],
@@ -38,7 +42,7 @@ def coverage(
         list[float] | None,
         typer.Option(
             "--alt-m",
-            help="Target altitudes, m, one or more: --alt-m 50 500 5000 [default: 50 500 5000].",
+            help="Target altitudes, m, one or more: --alt-m 50 500 5000 \\[default: 50 500 5000].",
             show_default=False,
         ),
     ] = None,
@@ -52,7 +56,7 @@ def coverage(
     swerling: Annotated[
         int | None,
         typer.Option(
-            "--swerling", help="Target fluctuation, 0, 1 or 3 [default: each radar's calibration case]."
+            "--swerling", help="Target fluctuation, 0, 1 or 3 \\[default: each radar's calibration case]."
         ),
     ] = None,
     compare: Annotated[
@@ -65,15 +69,14 @@ def coverage(
     range_step_m: Annotated[
         float | None,
         typer.Option(
-            "--range-step-m", help="Range step of the polar grid, m [default: farthest reach / 1000]."
+            "--range-step-m", help="Range step of the polar grid, m \\[default: farthest reach / 1000]."
         ),
     ] = None,
 ) -> None:
     """Coverage maps: where each battery detects, and can engage, a target of given RCS at given altitudes.
 
-    Writes to OUT, per battery: coverage_<battery>_<alt>m.png for each altitude, coverage_<battery>.geojson
-    (all footprints, lon/lat), and per radar profile_<battery>_<radar>.png (range-altitude diagram);
-    with --compare, compare.csv.
+    Writes to OUT per battery: a map per altitude (coverage_<battery>_<alt>m.png), the footprints as GeoJSON
+    (coverage_<battery>.geojson), and a range-altitude diagram per radar (profile_<battery>_<radar>.png).
 
     Example: samsim coverage examples/site-compare.yaml -o out/sites --alt-m 50 500 5000 --compare
     """
@@ -135,7 +138,8 @@ def coverage(
     n_geojson = sum(1 for p in paths if p.suffix == ".geojson")
     alt_list = ", ".join(f"{a:g}" for a in result.alt_m)
     out_console.print(
-        f"{len(result.sites)} batteries x {len(result.alt_m)} altitudes ({alt_list} m {ref}), "
+        f"{_count(len(result.sites), 'battery', 'batteries')} x {_count(len(result.alt_m), 'altitude')} "
+        f"({alt_list} m {ref}), "
         f"RCS {result.rcs_m2:g} m², Pd ≥ {result.pd_threshold:g}: {n_png} PNG, {n_geojson} GeoJSON"
         + (", compare.csv" if compare else "")
         + f" in {out}/ ({elapsed:.1f} s)"
