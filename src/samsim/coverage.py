@@ -937,39 +937,46 @@ def alt_label(alt_m: float) -> str:
     return f"{alt_m:.0f}" if float(alt_m).is_integer() else f"{alt_m:g}"
 
 
-def _feature(result: CoverageResult, f: Footprint) -> dict[str, Any]:
+def _feature_json(result: CoverageResult, f: Footprint) -> str:
+    """One GeoJSON Feature as text; the geometry is written by GEOS (shortest round-trip numbers)."""
     # 7 decimals (~1 cm): vertices are metres apart, so rounding keeps the polygons valid; should it
     # not, snapping to that grid (slower) repairs them.
     geom = f.geometry
     if geom.is_empty:
-        geometry: dict[str, Any] = {"type": "MultiPolygon", "coordinates": []}
+        geometry = '{"type":"MultiPolygon","coordinates":[]}'
     else:
         rounded = shapely.transform(geom, lambda xy: np.round(xy, 7))
         if not rounded.is_valid:
             rounded = _polygonal(shapely.set_precision(geom, 1e-7))
-        geometry = shapely.geometry.mapping(rounded)
-    return {
-        "type": "Feature",
-        "properties": {
-            "battery": f.battery,
-            "kind": f.kind,
-            "radar": f.radar,
-            "interceptor": f.interceptor,
-            "alt_m": f.alt_m,
-            "alt_ref": result.alt_ref,
-            "rcs_m2": result.rcs_m2,
-            "pd_threshold": result.pd_threshold,
-            "swerling": result.swerling,
-            "area_km2": round(f.area_km2, 3),
-        },
-        "geometry": geometry,
+        geometry = shapely.to_geojson(rounded)
+    properties = {
+        "battery": f.battery,
+        "kind": f.kind,
+        "radar": f.radar,
+        "interceptor": f.interceptor,
+        "alt_m": f.alt_m,
+        "alt_ref": result.alt_ref,
+        "rcs_m2": result.rcs_m2,
+        "pd_threshold": result.pd_threshold,
+        "swerling": result.swerling,
+        "area_km2": round(f.area_km2, 3),
     }
+    props = json.dumps(properties, separators=(",", ":"), allow_nan=False)
+    return f'{{"type":"Feature","properties":{props},"geometry":{geometry}}}'
+
+
+def geojson_text(result: CoverageResult, battery: str) -> str:
+    """The FeatureCollection of one battery as text: every footprint at every altitude (RFC 7946:
+    longitude/latitude, exterior rings counter-clockwise), one feature per line."""
+    feats = ",\n".join(_feature_json(result, f) for f in result.footprints if f.battery == battery)
+    name = json.dumps(f"coverage_{battery}")
+    return f'{{"type":"FeatureCollection","name":{name},"features":[\n{feats}\n]}}\n'
 
 
 def geojson(result: CoverageResult, battery: str) -> dict[str, Any]:
-    """The FeatureCollection of one battery: every footprint at every altitude (RFC 7946, lon/lat)."""
-    feats = [_feature(result, f) for f in result.footprints if f.battery == battery]
-    return {"type": "FeatureCollection", "name": f"coverage_{battery}", "features": feats}
+    """:func:`geojson_text` parsed: a GeoJSON FeatureCollection as a dict."""
+    data: dict[str, Any] = json.loads(geojson_text(result, battery))
+    return data
 
 
 def compare_csv(rows: Sequence[CompareRow], alt_ref: str) -> str:
@@ -1004,8 +1011,7 @@ def write_coverage(
                 render_map(result, site.battery, alt, tmp / name)
                 names.append(name)
             name = f"coverage_{site.battery}.geojson"
-            text = json.dumps(geojson(result, site.battery), separators=(",", ":"), allow_nan=False)
-            (tmp / name).write_text(text + "\n", encoding="utf-8")
+            (tmp / name).write_text(geojson_text(result, site.battery), encoding="utf-8")
             names.append(name)
         for prof in result.profiles:
             name = f"profile_{prof.battery}_{prof.radar}.png"
