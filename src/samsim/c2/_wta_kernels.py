@@ -249,15 +249,18 @@ def lap_step(
     x: NDArray[np.int64],
     p_free: float,
     p_block: float,
+    p_group: float,
     need_dummies: bool,
     state: NDArray[np.uint64],
 ) -> float:
     """One exact reassignment over the neighbourhood described in the module notes.
 
-    Each target holding shots gives up one random unit with probability ``p_free``; the given-up
-    units and the unused ones are reassigned with at most one new unit per target (or left unused),
-    honouring every limit. ``x`` is replaced when the result is strictly better. Returns the expected
-    surviving value of ``x`` on exit.
+    Each target holding shots gives up, with probability ``p_free``, one random unit, or (with
+    probability ``p_block``) every unit of that unit's type there, or (``p_group``) every unit of
+    its fire unit there. Each given-up block and each unused unit is a row; rows are reassigned with
+    at most one row per target (or left unused), honouring every limit, so that the change of every
+    target's surviving value is linear in the choice. ``x`` is replaced when the result is strictly
+    better. Returns the expected surviving value of ``x`` on exit.
     """
     m, n = q.shape
     ng = gshot_cap.shape[0]
@@ -272,14 +275,19 @@ def lap_step(
         for j in range(n):
             cnt[j] += x[i, j]
             used[i] += x[i, j]
-    # rows: (type, home target or -1, units in the block)
+    # a row is a block of units of one fire unit: components (type, count) in comp_*[start:stop]
     max_rows = n
     for i in range(m):
         max_rows += min(stock[i] - used[i], n)
-    row_type = np.empty(max_rows, np.int64)
+    row_group = np.empty(max_rows, np.int64)
     row_home = np.empty(max_rows, np.int64)
     row_size = np.empty(max_rows, np.int64)
+    row_start = np.empty(max_rows + 1, np.int64)
+    comp_type = np.empty(max_rows + m * n, np.int64)
+    comp_count = np.empty(max_rows + m * n, np.int64)
     nr = 0
+    nc = 0
+    row_start[0] = 0
     sp = s.copy()
     for j in range(n):
         if cnt[j] == 0 or rng_next(state) >= p_free:
@@ -289,74 +297,144 @@ def lap_step(
         while k >= x[i, j]:
             k -= x[i, j]
             i += 1
-        # sometimes free every unit of that type at j, so that pairs can move together
-        c = x[i, j] if (x[i, j] > 1 and rng_next(state) < p_block) else 1
-        row_type[nr] = i
-        row_home[nr] = j
-        row_size[nr] = c
-        nr += 1
-        for _ in range(c):
-            sp[j] /= q[i, j]
-        cnt[j] -= c
         g = grp[i]
-        gon[g, j] -= c
+        r = rng_next(state)
+        size = 0
+        if r < p_group:
+            for ii in range(m):
+                if grp[ii] == g and x[ii, j] > 0:
+                    comp_type[nc] = ii
+                    comp_count[nc] = x[ii, j]
+                    nc += 1
+                    size += x[ii, j]
+        else:
+            c = x[i, j] if r < p_group + p_block else 1
+            comp_type[nc] = i
+            comp_count[nc] = c
+            nc += 1
+            size = c
+        for t in range(row_start[nr], nc):
+            for _ in range(comp_count[t]):
+                sp[j] /= q[comp_type[t], j]
+        row_group[nr] = g
+        row_home[nr] = j
+        row_size[nr] = size
+        nr += 1
+        row_start[nr] = nc
+        cnt[j] -= size
+        gon[g, j] -= size
         if gon[g, j] == 0:
             gnt[g] -= 1
-    # unused units, within each fire unit's remaining guidance channels; start at a random type
+    # unused units, in blocks of one or two, up to each fire unit's free guidance channels plus the
+    # ones its given-up units hold (so that a fire unit can swap weapons; its cap is restored below)
     room = gshot_cap - gshots
+    for r in range(nr):
+        room[row_group[r]] += row_size[r]
     start = rng_int(state, m) if m > 0 else 0
     for kk in range(m):
         i = (start + kk) % m
         g = grp[i]
         k = min(stock[i] - used[i], n, room[g])
-        for _ in range(k):
-            row_type[nr] = i
-            row_home[nr] = -1
-            row_size[nr] = 1
-            nr += 1
         room[g] -= k
+        while k > 0:
+            c = 2 if k >= 2 and rng_next(state) < 0.5 else 1
+            k -= c
+            comp_type[nc] = i
+            comp_count[nc] = c
+            nc += 1
+            row_group[nr] = g
+            row_home[nr] = -1
+            row_size[nr] = c
+            nr += 1
+            row_start[nr] = nc
     if nr == 0:
         return cur
-    # a fire unit whose rows could open more targets than it may still engage is kept on the
-    # targets it already engages (a conservative but always feasible restriction)
+    # a fire unit with more rows than targets it may still newly engage: a random choice of as many
+    # rows as it has such targets may go anywhere, the others only to targets it already engages
+    # (a restriction that keeps the assignment feasible whatever the rows do)
     rows_g = np.zeros(ng, np.int64)
     for r in range(nr):
-        rows_g[grp[row_type[r]]] += 1
-    restricted = np.zeros(ng, np.bool_)
+        rows_g[row_group[r]] += 1
+    anywhere = np.ones(nr, np.bool_)
     for g in range(ng):
-        restricted[g] = rows_g[g] > gtgt_cap[g] - gnt[g]
+        slots = max(gtgt_cap[g] - gnt[g], 0)
+        if rows_g[g] <= slots:
+            continue
+        # reservoir choice of `slots` rows among the fire unit's rows
+        seen = 0
+        for r in range(nr):
+            if row_group[r] != g:
+                continue
+            seen += 1
+            if seen <= slots:
+                continue
+            anywhere[r] = False
+            if slots > 0:
+                k = rng_int(state, seen)
+                if k < slots:
+                    # row r takes the place of an earlier chosen row: find the k-th chosen one
+                    c = -1
+                    for rr in range(r):
+                        if row_group[rr] == g and anywhere[rr]:
+                            c += 1
+                            if c == k:
+                                anywhere[rr] = False
+                                break
+                    anywhere[r] = True
     nd = nr if need_dummies else max(0, nr - n)
     cost = np.zeros((nr, n + nd))
     for r in range(nr):
-        i = row_type[r]
-        c = row_size[r]
-        g = grp[i]
+        g = row_group[r]
         for j in range(n):
-            if not allowed[i, j] or cnt[j] + c > cap_t[j] or (restricted[g] and gon[g, j] == 0):
-                cost[r, j] = _BIG
-            else:
-                qc = q[i, j]
-                for _ in range(1, c):
-                    qc *= q[i, j]
-                cost[r, j] = sp[j] * (qc - 1.0)
+            ok = cnt[j] + row_size[r] <= cap_t[j] and (anywhere[r] or gon[g, j] > 0)
+            f = 1.0
+            for t in range(row_start[r], row_start[r + 1]):
+                i = comp_type[t]
+                if not allowed[i, j]:
+                    ok = False
+                    break
+                for _ in range(comp_count[t]):
+                    f *= q[i, j]
+            cost[r, j] = sp[j] * (f - 1.0) if ok else _BIG
     col4row = np.empty(nr, np.int64)
     linear_assignment(cost, col4row)
+    # restore the guidance-channel caps: drop a fire unit's least useful placed rows until it fits
+    shots_g = gshots.copy()
+    for r in range(nr):
+        if row_home[r] >= 0:
+            shots_g[row_group[r]] -= row_size[r]
+    for r in range(nr):
+        c = col4row[r]
+        if c < n and cost[r, c] < _BIG:
+            shots_g[row_group[r]] += row_size[r]
+        else:
+            col4row[r] = -1
+    for g in range(ng):
+        while shots_g[g] > gshot_cap[g]:
+            worst = -1
+            for r in range(nr):
+                if row_group[r] == g and col4row[r] >= 0:
+                    if worst < 0 or cost[r, col4row[r]] > cost[worst, col4row[worst]]:
+                        worst = r
+            shots_g[g] -= row_size[worst]
+            col4row[worst] = -1
     new = 0.0
     for j in range(n):
         new += sp[j]
     for r in range(nr):
-        c = col4row[r]
-        if c < n and cost[r, c] < _BIG:
-            new += cost[r, c]
+        if col4row[r] >= 0:
+            new += cost[r, col4row[r]]
     if not new < cur - 1e-12 * max(cur, 1e-300):
         return cur
     for r in range(nr):
-        if row_home[r] >= 0:
-            x[row_type[r], row_home[r]] -= row_size[r]
-    for r in range(nr):
+        h = row_home[r]
         c = col4row[r]
-        if c < n and cost[r, c] < _BIG:
-            x[row_type[r], c] += row_size[r]
+        moved = c >= 0
+        for t in range(row_start[r], row_start[r + 1]):
+            if h >= 0:
+                x[comp_type[t], h] -= comp_count[t]
+            if moved:
+                x[comp_type[t], c] += comp_count[t]
     return new
 
 
@@ -375,6 +453,7 @@ def descend(
     patience: int,
     pair_units: int,
     p_free_hi: float,
+    p_group: float,
     need_dummies: bool,
     state: NDArray[np.uint64],
 ) -> float:
@@ -383,6 +462,7 @@ def descend(
     ``pair_units`` > 0); start again while that improves. ``dirty`` marks the targets changed
     since ``x`` was last pair-optimal (all of them for a fresh ``x``). Returns the final objective."""
     m, n = x.shape
+    p_block = 0.5 if p_group <= 0.0 else (1.0 - p_group) / 2.0
     before = np.empty_like(x)
     while True:
         before[:, :] = x
@@ -393,7 +473,20 @@ def descend(
             p_free = p_free_hi if k % 2 == 0 else 0.5 * p_free_hi
             k += 1
             f_new = lap_step(
-                value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap, x, p_free, 0.5, need_dummies, state
+                value,
+                q,
+                allowed,
+                stock,
+                cap_t,
+                grp,
+                gshot_cap,
+                gtgt_cap,
+                x,
+                p_free,
+                p_block,
+                p_group,
+                need_dummies,
+                state,
             )
             if f_new < f - 1e-12 * max(f_new, 1e-300):
                 fails = 0
@@ -458,6 +551,83 @@ def kick(
 
 
 @njit
+def kick_out(
+    grp: NDArray[np.int64], x: NDArray[np.int64], whole_group: bool, state: NDArray[np.uint64]
+) -> None:
+    """Unassign one random unit, or every unit its fire unit has at that target (always feasible;
+    the descent that follows may use the freed units and channels elsewhere)."""
+    m, n = x.shape
+    total = 0
+    for i in range(m):
+        for j in range(n):
+            total += x[i, j]
+    if total == 0:
+        return
+    k = rng_int(state, total)
+    for i in range(m):
+        for j in range(n):
+            if 0 <= k < x[i, j]:
+                if whole_group:
+                    for ii in range(m):
+                        if grp[ii] == grp[i]:
+                            x[ii, j] = 0
+                else:
+                    x[i, j] -= 1
+                return
+            k -= x[i, j]
+
+
+@njit
+def kick_group(
+    allowed: NDArray[np.bool_],
+    cap_t: NDArray[np.int64],
+    grp: NDArray[np.int64],
+    x: NDArray[np.int64],
+    state: NDArray[np.uint64],
+) -> None:
+    """Move every unit a fire unit has at a random target to another random target (the fire unit
+    leaves one target and engages one, so its target count never grows)."""
+    m, n = x.shape
+    total = 0
+    for i in range(m):
+        for j in range(n):
+            total += x[i, j]
+    if total == 0 or n < 2:
+        return
+    k = rng_int(state, total)
+    src_i = -1
+    src_j = -1
+    for i in range(m):
+        for j in range(n):
+            if k < x[i, j] and src_i < 0:
+                src_i = i
+                src_j = j
+            k -= x[i, j]
+    g = grp[src_i]
+    size = 0
+    for i in range(m):
+        if grp[i] == g:
+            size += x[i, src_j]
+    for _ in range(16):
+        t = rng_int(state, n)
+        if t == src_j:
+            continue
+        ok = True
+        cnt_t = 0
+        for i in range(m):
+            cnt_t += x[i, t]
+            if grp[i] == g and x[i, src_j] > 0 and not allowed[i, t]:
+                ok = False
+        if not ok or cnt_t + size > cap_t[t]:
+            continue
+        for i in range(m):
+            if grp[i] == g and x[i, src_j] > 0:
+                x[i, t] += x[i, src_j]
+                x[i, src_j] = 0
+        return
+
+
+@njit
 def iterated_search(
     value: NDArray[np.float64],
     q: NDArray[np.float64],
@@ -475,6 +645,8 @@ def iterated_search(
     patience: int,
     pair_units: int,
     p_free_hi: float,
+    p_group: float,
+    ruin: bool,
     kick_units: int,
     accept_rel: float,
     need_dummies: bool,
@@ -482,6 +654,10 @@ def iterated_search(
 ) -> tuple[float, float]:
     """``rounds`` rounds of iterated local search: kick ``kick_units`` units, re-descend, and move
     there when the result is within ``accept_rel`` of the current objective (relative).
+
+    A kick moves a unit (or, when ``p_group`` > 0, half of the time every unit of its fire unit at
+    that target) to another target; with ``ruin`` it unassigns them half of the time instead, which
+    is always feasible however tight the limits.
 
     ``x_cur`` / ``x_best`` are updated in place; returns their objectives.
     """
@@ -491,7 +667,20 @@ def iterated_search(
     for _ in range(rounds):
         y[:, :] = x_cur
         for _k in range(kick_units):
-            kick(q, allowed, cap_t, grp, gtgt_cap, y, state)
+            r = rng_next(state)
+            whole = p_group > 0.0 and rng_next(state) < 0.5
+            if ruin and r < 0.25:
+                # ruin one fire unit entirely; the descent rebuilds its engagements
+                g = grp[rng_int(state, m)]
+                for i in range(m):
+                    if grp[i] == g:
+                        y[i, :] = 0
+            elif ruin and r < 0.5:
+                kick_out(grp, y, whole, state)
+            elif whole:
+                kick_group(allowed, cap_t, grp, y, state)
+            else:
+                kick(q, allowed, cap_t, grp, gtgt_cap, y, state)
         for j in range(n):
             dirty[j] = False
             for i in range(m):
@@ -512,6 +701,7 @@ def iterated_search(
             patience,
             pair_units,
             p_free_hi,
+            p_group,
             need_dummies,
             state,
         )

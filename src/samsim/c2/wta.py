@@ -52,7 +52,7 @@ __all__ = [
     "wta_lower_bound",
 ]
 
-AUTO_EXACT_MAX_CELLS = 400
+AUTO_EXACT_MAX_CELLS = 200
 """``method="auto"`` uses the exact solver when weapon types x targets <= this (measured, see
 ``benchmarks/wta.py``), the heuristic otherwise."""
 
@@ -61,9 +61,11 @@ _SEED = 0x5A5D_1A7A
 _MAX_ROUNDS = 400
 _PATIENCE_ROUNDS = 60
 _CHUNK_ROUNDS = 5
-_PATIENCE_ROUNDS_SINGLE = 10
+_PATIENCE_ROUNDS_SINGLE = 5
 _FIRST_FREE = 1.0
 _PAIR_UNITS = 8
+_KICKS = 2
+_ACCEPT_REL = 0.0
 _FREE_TARGETS = 64
 _REL_GAP = 1e-6
 _TANGENT_SPACING = 0.25
@@ -249,7 +251,11 @@ def _heuristic(pr: _Problem, time_limit_s: float | None) -> NDArray[np.int64]:
     x = _k.greedy(*args)
     need_dummies = pr.constrained or not bool(pr.allowed.all())
     state = np.array([_SEED], dtype=np.uint64)
-    f_cur = _k.descend(*args, x, np.ones(n, np.bool_), 1, _PAIR_UNITS, _FIRST_FREE, need_dummies, state)
+    # fire units that may engage few targets must be able to move all their shots at a target at once
+    p_group = 1.0 / 3.0 if bool(np.any(pr.gtgt_cap < n)) else 0.0
+    f_cur = _k.descend(
+        *args, x, np.ones(n, np.bool_), 1, _PAIR_UNITS, _FIRST_FREE, p_group, need_dummies, state
+    )
     per_target = x.sum(axis=0)
     engaged = max(int(np.count_nonzero(per_target)), 1)
     p_free = min(1.0, _FREE_TARGETS / engaged)
@@ -274,8 +280,10 @@ def _heuristic(pr: _Problem, time_limit_s: float | None) -> NDArray[np.int64]:
             1,
             _PAIR_UNITS,
             p_free,
-            2,
-            0.0,
+            p_group,
+            pr.constrained,
+            _KICKS,
+            _ACCEPT_REL,
             need_dummies,
             state,
         )
@@ -413,7 +421,8 @@ def _build_milp(pr: _Problem) -> _Milp:
         sel = cols[gx == g]
         if sel.size and ub[sel].sum() > pr.gshot_cap[g]:
             rows.add(sel, np.ones(sel.size), -inf, float(pr.gshot_cap[g]))
-        # target limit: e_gj binary, x_ij <= ub_ij e_gj for i in g, sum_j e_gj <= cap
+        # target limit: e_gj binary, x_ij <= ub_ij e_gj for i in g, sum_j e_gj <= cap; the
+        # aggregated sum_i x_ij <= min(cap_j, shot cap) e_gj tightens the relaxation
         tg = np.unique(xj[sel])
         if tg.size <= pr.gtgt_cap[g]:
             continue
@@ -422,6 +431,11 @@ def _build_milp(pr: _Problem) -> _Milp:
         ecol[tg] = first + np.arange(tg.size)
         for c in sel:
             rows.add(np.array([c, ecol[xj[c]]]), np.array([1.0, -ub[c]]), -inf, 0.0)
+        for j in tg:
+            cj = sel[xj[sel] == j]
+            big = float(min(ub[cj].sum(), pr.cap_t[j], pr.gshot_cap[g]))
+            if cj.size > 1 and big < ub[cj].sum():
+                rows.add(np.append(cj, ecol[j]), np.append(np.ones(cj.size), -big), -inf, 0.0)
         rows.add(ecol[tg], np.ones(tg.size), -inf, float(pr.gtgt_cap[g]))
         e_group.extend([g] * tg.size)
         e_target.extend(tg.tolist())
