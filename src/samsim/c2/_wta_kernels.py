@@ -10,15 +10,25 @@ Everything here works on trusted, validated arrays:
   missiles-in-guidance and targets-in-engagement limits (a large number when absent);
 * ``x`` (m, n) int64 shots of type i at target j.
 
-The improvement step is an exact very-large-scale neighbourhood in the sense of Ahuja, Kumar, Jha &
-Orlin (Operations Research 55(6), 2007): free at most one unit from each of a random subset of targets,
-then reassign the freed units and the unused ones with at most one *new* unit per target. Because no
-target gains two new units, the change of each target's surviving value is linear in the choice, and
-the best reassignment is a rectangular linear assignment problem (every cyclic and path exchange of
-Ahuja et al. whose targets are distinct is one of its solutions). It is solved exactly by the shortest
-augmenting path method (Jonker & Volgenant, Computing 38, 1987; Burkard, Dell'Amico & Martello,
-*Assignment Problems*, SIAM 2009, section 4.4). An iterated local search (Lourenco, Martin & Stutzle,
-"Iterated local search", Handbook of Metaheuristics, 2003) kicks one unit at a time and re-descends.
+Construction: maximum marginal return (greedy).
+
+Descent, two neighbourhoods:
+
+* :func:`lap_step`, a very-large-scale neighbourhood in the sense of Ahuja, Kumar, Jha & Orlin
+  (Operations Research 55(6), 2007): each of a random subset of targets gives up one *block* (one
+  unit, all units of one type there, or all units of one fire unit there); the blocks and the unused
+  units become rows that are reassigned with at most one row per target (or left unused). Because
+  no target receives two rows, the change of each target's surviving value is linear in the choice,
+  so the best reassignment is a rectangular linear assignment problem; every cyclic and path
+  exchange of Ahuja et al. over distinct targets is one of its solutions. It is solved exactly by
+  the shortest augmenting path method (Jonker & Volgenant, Computing 38, 1987; Burkard,
+  Dell'Amico & Martello, *Assignment Problems*, SIAM 2009, section 4.4);
+* :func:`pair_sweep`: two targets re-split all their units optimally (enumeration), which gives a
+  target two new units at once, the move the assignment neighbourhood lacks.
+
+Iterated local search (Lourenco, Martin & Stutzle, "Iterated local search", Handbook of
+Metaheuristics, 2003): kick two random units (move them, move a fire unit's block, unassign them,
+or clear a whole fire unit), re-descend, keep the result when it is better.
 """
 
 from __future__ import annotations
@@ -31,7 +41,6 @@ from samsim._jit import njit
 Q_FLOOR = 1e-12
 """Smallest survival factor used inside the search (pk = 1 is treated as 1 - 1e-12)."""
 _BIG = 1e300
-_MASK64 = 0xFFFFFFFFFFFFFFFF
 
 
 @njit
@@ -257,10 +266,12 @@ def lap_step(
 
     Each target holding shots gives up, with probability ``p_free``, one random unit, or (with
     probability ``p_block``) every unit of that unit's type there, or (``p_group``) every unit of
-    its fire unit there. Each given-up block and each unused unit is a row; rows are reassigned with
-    at most one row per target (or left unused), honouring every limit, so that the change of every
-    target's surviving value is linear in the choice. ``x`` is replaced when the result is strictly
-    better. Returns the expected surviving value of ``x`` on exit.
+    its fire unit there. The given-up blocks and the unused units (blocks of one or two) are rows,
+    reassigned with at most one row per target or left unused. Limits: a target takes a row only
+    within ``cap_t``; a fire unit that could open more new targets than it may is allowed to do so
+    with a random choice of that many rows only (the others stay on targets it engages); a fire
+    unit over its guidance cap afterwards drops its least useful placed rows. ``x`` is replaced when
+    the result is strictly better. Returns the expected surviving value of ``x`` on exit.
     """
     m, n = q.shape
     ng = gshot_cap.shape[0]
@@ -271,10 +282,13 @@ def lap_step(
     gshots, gon, gnt = _group_state(x, grp, ng)
     cnt = np.zeros(n, np.int64)
     used = np.zeros(m, np.int64)
+    nnz = 0
     for i in range(m):
         for j in range(n):
             cnt[j] += x[i, j]
             used[i] += x[i, j]
+            if x[i, j] > 0:
+                nnz += 1
     # a row is a block of units of one fire unit: components (type, count) in comp_*[start:stop]
     max_rows = n
     for i in range(m):
@@ -283,8 +297,8 @@ def lap_step(
     row_home = np.empty(max_rows, np.int64)
     row_size = np.empty(max_rows, np.int64)
     row_start = np.empty(max_rows + 1, np.int64)
-    comp_type = np.empty(max_rows + m * n, np.int64)
-    comp_count = np.empty(max_rows + m * n, np.int64)
+    comp_type = np.empty(max_rows + nnz, np.int64)
+    comp_count = np.empty(max_rows + nnz, np.int64)
     nr = 0
     nc = 0
     row_start[0] = 0
@@ -405,7 +419,7 @@ def lap_step(
             shots_g[row_group[r]] -= row_size[r]
     for r in range(nr):
         c = col4row[r]
-        if c < n and cost[r, c] < _BIG:
+        if 0 <= c < n and cost[r, c] < _BIG:
             shots_g[row_group[r]] += row_size[r]
         else:
             col4row[r] = -1
