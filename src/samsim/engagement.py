@@ -28,6 +28,7 @@ from samsim.c2.evaluation import evaluate_threats
 from samsim.c2.wta import solve_wta
 from samsim.geo import G0_MPS2
 from samsim.models import flyout, lethality
+from samsim.models.motion import GroundHeight
 from samsim.sensing import RadarGeometry, visible
 from samsim.world import TABLE_DT_S, Battery, World, positions_ecef
 
@@ -137,6 +138,7 @@ class Arsenal:
     profile_time_s: FloatArray  # common time-of-flight grid of the reach tables
     reach_low_m: FloatArray  # (types, grid) reach against low targets, nan beyond a type's table
     reach_high_m: FloatArray
+    ground_height: GroundHeight  # terrain under an intercept point (minimum altitudes are above ground)
     meta: list[InterceptorMeta] = field(default_factory=list)
     engagements: dict[int, Engagement] = field(default_factory=dict)
     first_firm_s: dict[int, float] = field(default_factory=dict)
@@ -190,6 +192,7 @@ def build_arsenal(world: World, battery: Battery, geometry: list[RadarGeometry])
         profile_time_s=grid,
         reach_low_m=low.reshape(len(types), grid.size),
         reach_high_m=high.reshape(len(types), grid.size),
+        ground_height=world.ground_height,
     )
 
 
@@ -377,6 +380,12 @@ def _pk_matrix(
     specs = [w.spec for w in ars.types]
     speed = np.linalg.norm(vel, axis=1)
     max_speed = np.minimum([s.max_target_speed_mps for s in specs], system.max_target_speed_mps)
+    # Minimum altitudes are heights above the ground under the intercept point.
+    ground = np.zeros(tof.shape)
+    finite = np.isfinite(tof)
+    if np.any(finite):
+        lat, lon, _ = ars.battery.frame.enu_to_geodetic(pip[finite])
+        ground[finite] = ars.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
     ok, _ = intercept.launch_feasible(
         pip,
         tof,
@@ -386,7 +395,7 @@ def _pk_matrix(
         ars.earth_radius_m,
         min_range_m=np.array([s.min_range_m for s in specs]),
         max_range_m=np.array([s.max_range_m for s in specs]),
-        min_alt_m=np.array([s.min_altitude_m for s in specs]),
+        min_alt_m=np.array([s.min_altitude_m for s in specs])[None, :] + ground,
         max_alt_m=np.array([s.max_altitude_m for s in specs]),
         max_target_speed_mps=max_speed,
         max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in ars.types]),
