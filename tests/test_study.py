@@ -24,6 +24,7 @@ from samsim.study import (
     compute_summary,
     monte_carlo,
     parse_sweep,
+    sweep_groups,
     t_interval,
     wilson_interval,
 )
@@ -284,6 +285,10 @@ def test_sweep_two_by_two_gives_four_groups_with_columns(tiny: Path, tmp_path: P
         {"doctrine.salvo": 2, "batteries[0].position.lat_deg": 39.99},
         {"doctrine.salvo": 2, "batteries[0].position.lat_deg": 40.01},
     ]
+    groups = sweep_groups(tiny, ["doctrine.salvo=1,2", "batteries[0].position.lat_deg=39.99,40.01"])
+    assert [g.values for g in groups] == [g["values"] for g in summary["groups"]]
+    bat = groups[2].scenario.batteries[0]
+    assert bat.doctrine.salvo == 2 and bat.position.lat_deg == 39.99 and bat.system == "S-400"
     # The sweep reached the scenario: a group's run i is simulate(swept scenario, seed, run=i).
     moved = samsim.loads(
         TINY.replace(

@@ -104,7 +104,7 @@ def _start(scenario: Path, out: Path, runs: int) -> subprocess.Popen[bytes]:
 def test_sigkill_mid_study_then_rerun_matches_uninterrupted(tmp_path: Path) -> None:
     scenario = tmp_path / "micro.yaml"
     scenario.write_text(MICRO)
-    runs = 600
+    runs = 400
     ref = monte_carlo(scenario, tmp_path / "ref", runs)
     for attempt in range(4):
         out = tmp_path / f"killed-{attempt}"

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONFIDENCE",
+    "Group",
     "RunFailed",
     "StudyError",
     "StudyResult",
@@ -64,6 +65,7 @@ __all__ = [
     "monte_carlo",
     "parse_sweep",
     "run_chunk",
+    "sweep_groups",
     "t_interval",
     "wilson_interval",
 ]
@@ -407,6 +409,15 @@ def _groups(base: Scenario, data: Any, lines: dict[Any, int], file: str, sweeps:
     return groups
 
 
+def sweep_groups(
+    scenario: Scenario | str | Path, sweeps: Sequence[str] | Mapping[str, Sequence[Any]] | None
+) -> list[Group]:
+    """The groups a study with these sweeps runs, in order: index, swept values (typed as in the ``runs``
+    columns) and the validated scenario of each. Raises :class:`StudyError` or ``ScenarioError``."""
+    base, data, lines, file = _base_data(scenario)
+    return _groups(base, data, lines, file, _sweeps(sweeps))
+
+
 # =============================================================================================
 # Study identity
 
@@ -510,8 +521,8 @@ def run_chunk(task: ChunkTask) -> ChunkRows:
             result = simulate(task.scenario, seed=task.seed, run=i, trajectories=False)
         except Exception as exc:
             raise RunFailed(
-                f"run {i} of group {task.group} failed: {type(exc).__name__}: {exc} "
-                f"(reproduce with: samsim run SCENARIO -o OUT --seed {task.seed} --run {i})"
+                f"run {i} of group {task.group} failed: {type(exc).__name__}: {exc} (reproduce it with "
+                f"`samsim run SCENARIO -o OUT --seed {task.seed} --run {i}`, the group's sweep applied)"
             ) from None
         tot = result.totals
         rows.runs.append(i)

@@ -62,6 +62,9 @@ def _histogram_png(hist: dict[int, list[tuple[int, int]]], groups: list[dict[str
         runs = max(sum(c for _, c in pairs), 1)
         xs = [v + (j - (len(shown) - 1) / 2) * width for v, _ in pairs]
         ax.bar(xs, [c / runs for _, c in pairs], width=width, color=_PALETTE[j], label=group_label(g))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("fraction of runs")
     ax.grid(axis="y", alpha=0.3)
