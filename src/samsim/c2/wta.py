@@ -228,15 +228,14 @@ def check_assignment(
     per_t = xi.sum(axis=0)
     for j in np.nonzero(per_t > pr.cap_t)[0]:
         problems.append(f"target {j}: {per_t[j]} shots > max_per_target {pr.cap_t[j]}")
-    ng = pr.gshot_cap.shape[0]
-    for g in range(ng):
-        rows = xi[pr.grp == g]
-        shots = int(rows.sum())
-        engaged = int(np.count_nonzero(rows.sum(axis=0)))
-        if shots > pr.gshot_cap[g]:
-            problems.append(f"fire unit {g}: {shots} missiles > group_shot_cap {pr.gshot_cap[g]}")
-        if engaged > pr.gtgt_cap[g]:
-            problems.append(f"fire unit {g}: {engaged} targets > group_target_cap {pr.gtgt_cap[g]}")
+    per_group = np.zeros((pr.gshot_cap.shape[0], xi.shape[1]), np.int64)
+    np.add.at(per_group, pr.grp, xi)
+    shots = per_group.sum(axis=1)
+    engaged = np.count_nonzero(per_group, axis=1)
+    for g in np.nonzero(shots > pr.gshot_cap)[0]:
+        problems.append(f"fire unit {g}: {shots[g]} missiles > group_shot_cap {pr.gshot_cap[g]}")
+    for g in np.nonzero(engaged > pr.gtgt_cap)[0]:
+        problems.append(f"fire unit {g}: {engaged[g]} targets > group_target_cap {pr.gtgt_cap[g]}")
     return problems
 
 
