@@ -48,6 +48,11 @@ ENGAGE_MAX_AGE_S = 15.0
 DUPLICATE_TRACK_M = 300.0
 """A new track this close to the estimate of a track already under fire is taken to be the same target
 (track continuity is imperfect; a command post does not fire a second salvo at a duplicate)."""
+ENGINE_EXACT_MAX_CELLS = 24
+"""Per-cycle assignments up to this many (type x track) cells are solved exactly; larger ones by the
+heuristic, which matched the exact optimum on every unconstrained benchmark instance and keeps a
+decision cycle within milliseconds (the exact MILP takes 0.1-3 s on 20-48 targets with fire-channel
+limits; benchmarks/wta.py)."""
 PK_RANGE_LOSS = 0.5
 PK_SPEED_LOSS = 0.5
 
@@ -269,6 +274,7 @@ def decide(
         group=np.zeros(len(ars.types), dtype=np.int64),
         group_shot_cap=np.array([shot_cap]),
         group_target_cap=np.array([target_cap]),
+        method="exact" if pk.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
     )
     decision = Decision([], [])
     for j in assess.rank.tolist():
