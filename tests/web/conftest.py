@@ -396,6 +396,22 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_synthetic_study(tmp_path_factory.mktemp("study") / "mc")
 
 
+REAL_STUDY_RUNS = 4
+REAL_STUDY_SWEEP = {"threats[0].count": [1, 2]}
+
+
+@pytest.fixture(scope="session")
+def real_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real `samsim mc` study of the tiny scenario: two sweep groups of four runs."""
+    import samsim
+
+    folder = tmp_path_factory.mktemp("real-study")
+    (folder / "tiny.yaml").write_text(TINY_SCENARIO)
+    samsim.monte_carlo(folder / "tiny.yaml", folder / "mc", REAL_STUDY_RUNS, sweeps=REAL_STUDY_SWEEP)
+    (folder / "tiny.yaml").unlink()  # the study must not need its source file to replay a run
+    return folder / "mc"
+
+
 @pytest.fixture(scope="session")
 def swept_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     groups = [(0, {"doctrine.salvo": 1}), (1, {"doctrine.salvo": 2})]

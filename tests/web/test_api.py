@@ -22,9 +22,11 @@ from samsim.web.data import DataError, detection_range_m, histogram, wilson_inte
 from tests.conftest import ROOT
 from tests.web.conftest import (
     INTERCEPTORS,
+    REAL_STUDY_RUNS,
     STUDY_RUNS,
     STUDY_SEED,
     THREAT_FLIGHTS,
+    TINY_SCENARIO,
     client_for,
     interceptor_flight,
     straight,
@@ -251,7 +253,13 @@ def test_real_run_folder(real_run: Path) -> None:
         assert scene["name"] == "tiny" and not scene["derived"]
         assert [r["id"] for r in scene["batteries"][0]["radars"]] == ["91N6E", "92N6E", "96L6E"]
         ents = client.get("/api/replays/run/trajectories").json()["entities"]
-        assert {e["id"] for e in ents} == {"f16-1", "f16-2"}
+        summary = client.get("/api/replays/run/summary").json()
+        assert {e["id"] for e in ents if e["kind"] == "threat"} == {"f16-1", "f16-2"}
+        fired = {i["id"]: i["result"] for i in summary["interceptors"]}
+        assert {e["id"]: e["fate"] for e in ents if e["kind"] == "interceptor"} == fired
+        markers = client.get("/api/replays/run/markers").json()["markers"]
+        killed = {t["id"] for t in summary["threats"] if t["fate"] == "killed"}
+        assert {m["threat"] for m in markers if m["kind"] == "kill"} == killed
         detail = client.get("/api/replays/run/entity", params={"id": "f16-1"}).json()
         assert detail["fate"] in ("killed", "leaked", "survived") and detail["detections"]["count"] > 0
 
@@ -439,30 +447,48 @@ def test_study_runs_table(study_client: TestClient) -> None:
     assert study_client.get("/api/study/runs", params={"offset": 100}).json()["rows"] == []
 
 
-def test_study_replay_resimulates_into_a_private_cache(study: Path, tmp_path: Path) -> None:
+def test_study_replay_resimulates_into_a_private_cache(real_study: Path, tmp_path: Path) -> None:
     import samsim
 
-    before = sorted(p.name for p in study.iterdir())
+    before = {p.name: p.stat().st_mtime for p in real_study.iterdir()}
     cache = tmp_path / "cache"
     cache.mkdir()
-    for client in client_for(study, replay_root=cache):
-        r = client.post("/api/study/runs/0/4/replay")
+    for client in client_for(real_study, replay_root=cache):
+        groups = client.get("/api/study/groups").json()
+        assert groups["swept"] == ["threats[0].count"] and len(groups["groups"]) == 2
+        assert client.get("/api/study/overview").json()["runs"] == 2 * REAL_STUDY_RUNS
+        r = client.post("/api/study/runs/0/2/replay")
         assert r.status_code == 200, r.text
-        assert r.json() == {"replay": "g0-r4", "group": 0, "run": 4, "seed": STUDY_SEED}
-        assert (cache / "g0-r4" / "trajectories.parquet").is_file()
-        summary = client.get("/api/replays/g0-r4/summary").json()
-        expected = samsim.simulate(
-            samsim.loads((study / "scenario.yaml").read_text()), seed=STUDY_SEED, run=4
-        )
-        assert summary["run"] == 4 and summary["seed"] == STUDY_SEED
-        assert summary["threats"] == expected.summary()["threats"]
-        assert client.get("/api/replays/g0-r4/scene").json()["batteries"][0]["id"] == "bat"
-        assert client.post("/api/study/runs/0/4/replay").json()["replay"] == "g0-r4"  # cached
+        assert r.json() == {"replay": "g0-r2", "group": 0, "run": 2, "seed": 3}
+        assert (cache / "g0-r2" / "trajectories.parquet").is_file()
+        summary = client.get("/api/replays/g0-r2/summary").json()
+        # Group 0 is the scenario with threats[0].count = 1; run 2 of seed 3 is simulate(seed=3, run=2).
+        scenario = samsim.loads(TINY_SCENARIO.replace("count: 2", "count: 1"))
+        expected = samsim.simulate(scenario, seed=3, run=2).summary()
+        assert summary["run"] == 2 and summary["seed"] == 3
+        assert summary["threats"] == expected["threats"] and len(summary["threats"]) == 1
+        stored = client.get("/api/study/runs", params={"group": "0", "limit": 4}).json()["rows"][2]
+        assert stored["leaked"] == summary["totals"]["leaked"]
+        assert client.get("/api/replays/g0-r2/scene").json()["batteries"][0]["id"] == "bat"
+        assert client.post("/api/study/runs/0/2/replay").json()["replay"] == "g0-r2"  # cached
+        two = client.post("/api/study/runs/1/0/replay").json()
+        assert len(client.get(f"/api/replays/{two['replay']}/summary").json()["threats"]) == 2
         assert client.post("/api/study/runs/0/99/replay").status_code == 404
         assert client.post("/api/study/runs/9/1/replay").status_code == 404
         assert client.post("/api/study/runs/0/x/replay").status_code == 422
-        assert client.get("/api/replays/g0-r5/summary").status_code == 404  # not simulated yet
-    assert sorted(p.name for p in study.iterdir()) == before
+        assert client.get("/api/replays/g0-r3/summary").status_code == 404  # not simulated yet
+    assert {p.name: p.stat().st_mtime for p in real_study.iterdir()} == before  # OUT untouched
+
+
+def test_study_replay_from_a_scenario_copy(study: Path) -> None:
+    import samsim
+
+    for client in client_for(study):
+        r = client.post("/api/study/runs/0/4/replay")
+        assert r.status_code == 200, r.text
+        summary = client.get(f"/api/replays/{r.json()['replay']}/summary").json()
+        expected = samsim.simulate(samsim.loads(TINY_SCENARIO), seed=STUDY_SEED, run=4).summary()
+        assert summary["threats"] == expected["threats"]
 
 
 def test_study_replay_without_scenario_explains(tmp_path: Path) -> None:
@@ -491,11 +517,9 @@ def test_swept_study_groups(swept_study: Path) -> None:
         assert (a1["n"], a1["leaked"]) == (20, 6)
         assert client.get("/api/study/overview").json()["runs"] == 40
         assert client.get("/api/study/overview", params={"group": "1"}).json()["runs"] == 20
-        # Replaying a sweep point needs the study layer to rebuild that point's scenario.
+        # Without results.duckdb, nothing records how the sweep was applied.
         r = client.post("/api/study/runs/1/2/replay")
-        assert r.status_code in (200, 409)
-        if r.status_code == 409:
-            assert "sweeps" in r.json()["error"]
+        assert r.status_code == 409 and "sweeps parameters" in r.json()["error"]
 
 
 def test_study_from_duckdb_only(tmp_path: Path) -> None:

@@ -374,7 +374,10 @@ def create_app(
             seed = row.get("seed")
             if not isinstance(seed, int):
                 seed = scenario.seed
-            cache.ensure(rid, scenario, seed, run)
+            try:
+                cache.ensure(rid, scenario, seed, run)
+            except (OSError, ValueError) as exc:  # e.g. the scenario's terrain file has moved
+                raise DataError(f"re-simulation failed: {exc}") from None
         return {"replay": rid, "group": row["group"], "run": run, "seed": row.get("seed")}
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)

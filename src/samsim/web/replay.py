@@ -7,7 +7,8 @@ computed when first asked for and written as an ordinary run folder under the ca
 
 from __future__ import annotations
 
-import importlib
+import copy
+import json
 import re
 import shutil
 import tempfile
@@ -17,13 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from samsim.scenario import Scenario, ScenarioError
-from samsim.web.data import DataError, RunData, read_json
+from samsim.web.data import DataError, RunData
 
 SCENARIO_FILES = ("scenario.yaml", "scenario.yml")
-"""Names under which a study folder may hold a copy of its scenario."""
-
-META_FILES = ("study.json", "summary.json")
-"""JSON files of a study folder that may name its scenario."""
+"""Names under which a hand-made study folder may hold a copy of its scenario."""
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -33,83 +31,94 @@ def replay_id(group: Any, run: int) -> str:
     return f"g{_SAFE.sub('_', str(group))}-r{int(run)}"
 
 
-def _scenario_reference(meta: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(path, embedded YAML text) named by a study's metadata, where present."""
-    path: str | None = None
-    text: str | None = None
-    for key in ("scenario_path", "scenario_file"):
-        if isinstance(meta.get(key), str):
-            path = meta[key]
-    if isinstance(meta.get("scenario_yaml"), str):
-        text = meta["scenario_yaml"]
-    sc = meta.get("scenario")
-    if isinstance(sc, dict):
-        if isinstance(sc.get("path"), str):
-            path = path or sc["path"]
-        for key in ("text", "yaml"):
-            if isinstance(sc.get(key), str):
-                text = text or sc[key]
-    return path, text
+def _stored_study(folder: Path) -> dict[str, Any] | None:
+    """The ``study`` row of ``results.duckdb`` (scenario content, sweeps, seed), if there is one."""
+    db = folder / "results.duckdb"
+    if not db.is_file():
+        return None
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"results.duckdb cannot be opened ({first}); if the study is still running, "
+            "replay its runs when it has finished"
+        ) from None
+    try:
+        rows = con.sql("SELECT scenario, seed, sweeps, scenario_json FROM study").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    if len(rows) != 1:
+        return None
+    name, seed, sweeps, scenario_json = rows[0]
+    return {"scenario": name, "seed": seed, "sweeps": sweeps, "scenario_json": scenario_json}
+
+
+def _scenario_of_group(stored: dict[str, Any], group: int) -> Scenario:
+    """Rebuild the scenario of sweep group ``group`` from the study's stored scenario and sweeps,
+    with the study layer's own rules for applying sweeps."""
+    from samsim.scenario import validate_data
+
+    where = "results.duckdb:study"
+    try:
+        data = json.loads(stored["scenario_json"])
+        sweeps = json.loads(stored["sweeps"] or "[]")
+    except (TypeError, ValueError):
+        raise DataError("results.duckdb: the stored scenario cannot be read") from None
+    base, problems = validate_data(copy.deepcopy(data), {}, where)
+    if base is None:
+        first = problems[0] if problems else "invalid"
+        raise DataError(f"the study's scenario is not valid in this samsim version: {first}")
+    if not sweeps:
+        return base
+    # Sweeps are applied exactly as `samsim mc` applied them (same paths, same group order).
+    from samsim import study as study_layer
+
+    try:
+        sweep_list = study_layer._sweeps({s["path"]: s["values"] for s in sweeps})
+        groups = study_layer._groups(base, data, {}, where, sweep_list)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"the study's sweep groups cannot be rebuilt: {exc}") from None
+    for g in groups:
+        if g.index == group:
+            return g.scenario
+    raise DataError(f"the study has no sweep group {group}")
 
 
 def study_scenario(folder: Path, group: Any, swept: dict[str, Any]) -> Scenario:
     """The scenario that produced ``group`` of the study in ``folder``.
 
-    Uses ``samsim.study.scenario_for_group(folder, group)`` when the study layer provides it (it
-    knows how sweeps are applied); otherwise, for a study without sweeps, the scenario copy in the
-    folder (``scenario.yaml``), the YAML text embedded in its metadata, or the path it records.
+    A ``samsim mc`` folder stores its scenario's content and sweeps in ``results.duckdb`` (table
+    ``study``); a hand-made study folder without sweeps may instead hold ``scenario.yaml``.
     """
-    try:
-        study_mod: Any = importlib.import_module("samsim.study")
-    except ImportError:
-        study_mod = None
-    hook = getattr(study_mod, "scenario_for_group", None)
-    if callable(hook):
+    stored = _stored_study(folder)
+    if stored is not None:
         try:
-            sc = hook(folder, group)
-        except ScenarioError as exc:
-            raise DataError(f"the study's scenario is no longer valid: {exc.problems[0]}") from None
-        except (OSError, ValueError, KeyError) as exc:
-            raise DataError(f"the study's scenario cannot be rebuilt: {exc}") from None
-        if isinstance(sc, Scenario):
-            return sc
+            index = int(group)
+        except (TypeError, ValueError):
+            raise DataError(f"group {group!r} is not a sweep group index") from None
+        return _scenario_of_group(stored, index)
     if swept:
         raise DataError(
             "this study sweeps parameters ("
             + ", ".join(sorted(swept))
-            + "); replaying one of its runs needs samsim.study.scenario_for_group, "
-            "which this samsim version does not provide"
+            + ") but its results.duckdb, which records how, is missing; replay is not possible"
         )
-    from samsim.scenario import load, loads
+    from samsim.scenario import load
 
-    problems: list[str] = []
     for name in SCENARIO_FILES:
         if (folder / name).is_file():
             try:
                 return load(folder / name)
             except ScenarioError as exc:
-                problems.append(str(exc.problems[0]))
-    for name in META_FILES:
-        if not (folder / name).is_file():
-            continue
-        path, text = _scenario_reference(read_json(folder / name))
-        if path is not None and Path(path).is_file():
-            try:
-                return load(path)
-            except ScenarioError as exc:
-                problems.append(str(exc.problems[0]))
-        if text is not None:
-            try:
-                return loads(text, file=f"{name}:scenario")
-            except ScenarioError as exc:
-                problems.append(str(exc.problems[0]))
-        if path is not None and not Path(path).is_file():
-            problems.append(f"the scenario file {path} recorded by {name} no longer exists")
-    if problems:
-        raise DataError("cannot replay: " + "; ".join(problems))
+                raise DataError(f"cannot replay: {exc.problems[0]}") from None
     raise DataError(
-        "cannot replay: this study folder neither holds its scenario (scenario.yaml) nor records "
-        "its path; re-run `samsim run SCENARIO --seed S --run I -o FOLDER` and serve that folder"
+        "cannot replay: this study folder records no scenario (no results.duckdb, no scenario.yaml); "
+        "run `samsim run SCENARIO --seed S --run I -o FOLDER` and serve that folder instead"
     )
 
 

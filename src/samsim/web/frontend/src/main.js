@@ -29,7 +29,6 @@ async function loadView(route) {
   } catch (err) {
     setStatus("error", "error");
     showBanner(err && err.message ? err.message : String(err));
-    if (window.__debugErrors) window.__debugErrors.push(err && err.stack);
   }
 }
 

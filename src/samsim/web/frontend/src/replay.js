@@ -173,7 +173,7 @@ export async function mountReplay(root, info, route) {
     "section",
     { class: "panel layers" },
     h("h3", {}, "Layers"),
-    h("div", { class: "row" }, h("label", {}, "Target RCS ", rcsSel), h("label", {}, " ring at ", altInput, " m AGL")),
+    h("div", { class: "row wrap" }, h("label", { class: "field" }, "target RCS", rcsSel), h("label", { class: "field" }, "ring height", altInput, "m AGL")),
     h(
       "div",
       { class: "row wrap" },
@@ -201,6 +201,18 @@ export async function mountReplay(root, info, route) {
   const viewer = makeViewer(globeEl);
   const entities = viewer.entities;
   const requestRender = () => viewer.scene.requestRender();
+  // Labels and billboards reach the GPU a few frames after they change; in request-render mode,
+  // keep drawing for a moment so they do not stay half drawn.
+  let settleTimer = null;
+  const settle = () => {
+    requestRender();
+    let n = 0;
+    clearInterval(settleTimer);
+    settleTimer = setInterval(() => {
+      if (viewer.isDestroyed() || ++n > 5) return clearInterval(settleTimer);
+      requestRender();
+    }, 200);
+  };
   const byKey = new Map(); // "kind:id" -> entity
   const groups = { routes: [], trails: [], labels: [], domes: [], rings: [], tracks: [] };
   const domeEntities = new Map();
@@ -388,7 +400,7 @@ export async function mountReplay(root, info, route) {
         ring.ellipse.height = d.ring_alt_m;
       }
     }
-    requestRender();
+    settle();
   }
   rcsSel.addEventListener("change", updateDomes);
   altInput.addEventListener("change", updateDomes);
@@ -425,7 +437,7 @@ export async function mountReplay(root, info, route) {
       entities.resumeEvents();
     }
     for (const e of groups.tracks) e.show = toggles.tracks.checked;
-    requestRender();
+    settle();
   }
   for (const box of Object.values(toggles)) box.addEventListener("change", applyToggles);
 
@@ -461,7 +473,7 @@ export async function mountReplay(root, info, route) {
   const setTime = (s) => {
     clock.currentTime = toJulian(Math.min(Math.max(s, t0), t1));
     updateClockUi();
-    requestRender();
+    settle();
   };
   clock.onTick.addEventListener(updateClockUi);
   playBtn.addEventListener("click", () => {
@@ -488,12 +500,12 @@ export async function mountReplay(root, info, route) {
       highlighted.point.pixelSize = highlighted.__size + 6;
       if (highlighted.label) highlighted.label.show = true;
     }
-    requestRender();
+    settle();
   }
   const eventRow = (ev) =>
     h(
       "tr",
-      { class: `ev ${ev.kind}`, title: "Go to this time", onclick: () => setTime(ev.time_s) },
+      { class: `ev ${ev.kind}`, title: `${ev.detail ? ev.detail + " · " : ""}go to this time`, onclick: () => setTime(ev.time_s) },
       h("td", { class: "num" }, fmtNum(ev.time_s, 1)),
       h("td", {}, ev.kind),
       h("td", {}, [ev.battery, ev.radar].filter(Boolean).join("/") || ""),
@@ -654,7 +666,7 @@ export async function mountReplay(root, info, route) {
   // ---- key events -----------------------------------------------------------------------------
   if (keyEvents.events.length) {
     eventsPanel.append(
-      h("div", { class: "scroll tall" }, h("table", { class: "events" }, h("tbody", {}, keyEvents.events.map(eventRow)))),
+      h("div", { class: "scroll tall" }, h("table", { class: "events compact" }, h("tbody", {}, keyEvents.events.map(eventRow)))),
     );
   } else {
     eventsPanel.append(h("p", { class: "muted" }, "No track, engagement or leak events."));
@@ -667,7 +679,7 @@ export async function mountReplay(root, info, route) {
     const dLat = Math.max(ext.north - ext.south, 0.2);
     const rect = Cesium.Rectangle.fromDegrees(ext.west - 0.08 * dLon, ext.south - 0.08 * dLat, ext.east + 0.08 * dLon, ext.north + 0.08 * dLat);
     const sphere = Cesium.BoundingSphere.fromRectangle3D(rect, Cesium.Ellipsoid.WGS84, 0);
-    viewer.camera.viewBoundingSphere(sphere, new Cesium.HeadingPitchRange(0, -Cesium.Math.toRadians(55), sphere.radius * 2.4));
+    viewer.camera.viewBoundingSphere(sphere, new Cesium.HeadingPitchRange(0, -Cesium.Math.toRadians(55), sphere.radius * 1.7));
     viewer.camera.lookAtTransform(Cesium.Matrix4.IDENTITY);
   }
   await applyToggles();

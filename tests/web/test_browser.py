@@ -1,0 +1,279 @@
+"""End-to-end tests of ``samsim serve`` in headless Chromium (Debian's ``/usr/bin/chromium``, driven by
+Playwright): the 3-D replay (globe, entities, time slider, picking a threat on the globe) and the
+study dashboard with a replay opened from its table.
+
+Every test fails if the page logs a console error, throws, or requests anything that is not on
+127.0.0.1 / localhost (such requests are aborted and recorded). Screenshots go to tests/artifacts/.
+Software WebGL (SwiftShader) is slow: few page loads, generous timeouts. The page's
+Content-Security-Policy forbids eval, so every ``wait_for_function`` predicate is a function.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from samsim.web.app import create_app, frontend_built
+from tests.conftest import ROOT
+from tests.web.conftest import THREAT_FLIGHTS, straight
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+READY_MS = 150_000
+VIEWPORT = {"width": 1100, "height": 760}  # SwiftShader's cost grows with the pixels drawn
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(), reason="Debian's chromium is missing (apt-get install chromium)"
+    ),
+    pytest.mark.skipif(not frontend_built(), reason="the web front end is not built: run `make web`"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def serve() -> Iterator[Callable[[Path], str]]:
+    """Start ``samsim serve``'s app on a free local port in a background thread; returns its URL."""
+    import uvicorn
+
+    servers: list[tuple[Any, threading.Thread]] = []
+
+    def start(folder: Path) -> str:
+        port = _free_port()
+        config = uvicorn.Config(create_app(folder), host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--use-angle=swiftshader",
+                "--enable-unsafe-swiftshader",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with its console errors and non-local requests recorded."""
+
+    def __init__(self, browser: Any):
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.context.set_default_timeout(60_000)
+        self.context.route("**/*", self._route)
+        self.context.on("request", self._request)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _local(self, url: str) -> bool:
+        parsed = urlparse(url)
+        return parsed.scheme in ("data", "blob") or parsed.hostname in LOCAL_HOSTS
+
+    def _route(self, route: Any) -> None:
+        if self._local(route.request.url):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def _request(self, request: Any) -> None:
+        if not self._local(request.url):
+            self.outside.append(request.url)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def wait_ready(self) -> None:
+        self.page.wait_for_selector(
+            "[data-testid=status][data-state=ready], [data-testid=status][data-state=error]", timeout=READY_MS
+        )
+        state = self.page.get_attribute("[data-testid=status]", "data-state")
+        banner = self.page.locator("[data-testid=banner]")
+        assert state == "ready", banner.inner_text() if banner.is_visible() else state
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+
+@pytest.fixture
+def watched(browser: Any) -> Iterator[Watched]:
+    w = Watched(browser)
+    yield w
+    w.context.close()
+    assert not w.outside, f"requests left localhost: {w.outside}"
+    assert not w.errors, f"the page logged errors: {w.errors}"
+
+
+def test_replay_globe_entities_slider_and_picking(
+    serve: Callable[[Path], str], synthetic_run: Path, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(serve(synthetic_run) + "/#/replay/run")
+    watched.wait_ready()
+    assert page.inner_text("[data-testid=status]") == "ready · 10 entities"
+    # The globe: a WebGL canvas, its imagery tiles loaded from the local Natural Earth II set.
+    assert page.locator("#globe canvas").count() >= 1
+    globe = page.evaluate(
+        """() => {
+            const v = window.__samsim.viewer;
+            const layer = v.imageryLayers.get(0);
+            return {tiles: v.scene.globe.tilesLoaded, layers: v.imageryLayers.length,
+                    ready: layer.ready, url: layer.imageryProvider.url, webgl2: v.scene.context.webgl2};
+        }"""
+    )
+    assert globe["tiles"] and globe["layers"] == 1 and globe["ready"] and globe["webgl2"]
+    assert globe["url"].startswith("http://127.0.0.1") and "NaturalEarthII" in globe["url"]
+    keys = set(page.evaluate("window.__samsim.entityKeys()"))
+    assert {
+        "threat:t-kill", "threat:t-leak", "threat:t-surv", "interceptor:bat/48N6E3/1",
+        "interceptor:bat/48N6E3/2", "interceptor:bat/9M96E2/3", "battery:bat", "radar:bat/91N6E",
+        "radar:bat/92N6E", "asset:city",
+    } <= keys  # fmt: skip
+    assert "3 threats: 1 killed, 1 leaked, 1 survived; 3 interceptors fired." in page.inner_text(
+        "[data-testid=totals]"
+    )
+    # Detection domes follow R_ref (rcs / rcs_ref)^(1/4) for the chosen RCS.
+    radius = "() => window.__samsim.viewer.entities.getById('dome:bat/91N6E').ellipsoid.radii.getValue().x"
+    assert page.evaluate(radius) == pytest.approx(390e3 * (1 / 4) ** 0.25, abs=1)
+    page.select_option("[data-testid=rcs]", "0.1")
+    page.wait_for_function(f"() => ({radius})() < 200000")
+    assert page.evaluate(radius) == pytest.approx(390e3 * (0.1 / 4) ** 0.25, abs=1)
+    watched.shot("replay.png")
+
+    # Move the time slider: the clock follows, the interceptor is in the air and the threat shown.
+    page.fill("[data-testid=time-slider]", "280")
+    page.wait_for_function("() => document.querySelector('[data-testid=clock]').dataset.seconds === '280.0'")
+    assert page.inner_text("[data-testid=clock]").startswith("T+280.0 s")
+    assert page.evaluate("window.__samsim.timeS()") == pytest.approx(280.0, abs=1e-6)
+    page.wait_for_timeout(1000)  # let a frame draw the entities at the new time
+
+    # The threat is where its straight flight puts it at 280 s.
+    lat, lon, alt = straight(THREAT_FLIGHTS["t-kill"], 280.0)
+    where = page.evaluate(
+        """() => {
+            const v = window.__samsim.viewer;
+            const p = v.entities.getById('threat:t-kill').position.getValue(v.clock.currentTime);
+            const c = v.scene.globe.ellipsoid.cartesianToCartographic(p);
+            return [c.latitude * 180 / Math.PI, c.longitude * 180 / Math.PI, c.height];
+        }"""
+    )
+    assert where[:2] == pytest.approx([lat, lon], abs=2e-6)  # the API rounds to 1e-6 degrees
+    assert where[2] == pytest.approx(alt, abs=0.06)  # and to 0.1 m
+
+    # Click the threat on the globe where Cesium projects its position, and read its fate.
+    pos = page.evaluate("window.__samsim.screenPositionOf('threat:t-kill')")
+    assert pos is not None and 0 < pos["x"] < VIEWPORT["width"] and 0 < pos["y"] < VIEWPORT["height"]
+    page.mouse.click(pos["x"], pos["y"])
+    page.wait_for_selector("[data-testid=detail-fate]")
+    assert page.inner_text("[data-testid=detail-title]") == "t-kill"
+    assert page.inner_text("[data-testid=detail-fate]") == "killed"
+    assert page.inner_text("[data-testid=detail-detected]") == "120.0 s"
+    assert page.inner_text("[data-testid=detail-track]") == "130.5 s"
+    events = page.inner_text("[data-testid=detail-events]")
+    assert "launch" in events and "kill" in events and "bat/48N6E3/1" in events
+    watched.shot("replay-threat-selected.png")
+
+    # An interceptor from the list: its result and its events.
+    page.click("li[data-key='interceptor:bat/9M96E2/3']")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=detail-title]')?.textContent === 'bat/9M96E2/3'"
+        " && document.querySelector('[data-testid=detail-fate]')"
+    )
+    assert page.inner_text("[data-testid=detail-fate]") == "self-destruct"
+    assert "self_destruct" in page.inner_text("[data-testid=detail-events]")
+
+    # Play at 5x for a moment, then pause: simulated time moved on, and stays put once paused.
+    page.select_option("[data-testid=speed]", "5")
+    page.click("[data-testid=play]")
+    page.wait_for_function("() => window.__samsim.timeS() > 281", timeout=30_000)
+    page.click("[data-testid=play]")
+    assert page.inner_text("[data-testid=play]") == "Play"
+    paused_at = page.evaluate("window.__samsim.timeS()")
+    assert 281 < paused_at < 600
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__samsim.timeS()") == paused_at
+
+
+def test_study_dashboard_and_replay_of_a_run(
+    serve: Callable[[Path], str], real_study: Path, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(serve(real_study) + "/")
+    watched.wait_ready()
+    assert page.inner_text("[data-testid=title]") == "tiny · study"
+    # Two sweep groups; the dashboard shows the first (threats[0].count = 1, four runs).
+    assert "threats[0].count=1" in page.inner_text("[data-testid=group]")
+    assert page.inner_text("[data-testid=card-runs] .value") == "4"
+    assert page.locator("[data-testid=chart-p-leak]").is_visible()
+    assert page.locator("[data-testid=chart-leakers]").is_visible()
+    assert page.locator("[data-testid=chart-fired]").is_visible()
+    charts = page.evaluate(
+        """() => ['chart-p-leak', 'chart-leakers', 'chart-fired'].map((id) => {
+            const c = document.querySelector(`[data-testid=${id}]`);
+            return {w: c.width, h: c.height};
+        })"""
+    )
+    assert all(c["w"] > 100 and c["h"] > 100 for c in charts)
+    assert page.locator("[data-testid=runs-table] tbody tr").count() == 4
+    assert "runs 1–4 of 4" in page.inner_text("[data-testid=runs-range]")
+    page.select_option("[data-testid=group]", "1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=p-leak-table] tbody tr').length === 2"
+    )
+    watched.shot("study.png")
+
+    # Open run 1 of group 1 from the table: the server re-simulates it and the replay loads.
+    page.click("[data-testid=runs-table] tbody tr[data-run='1']")
+    page.wait_for_url("**/#/study/1/1")
+    watched.wait_ready()
+    assert page.inner_text("[data-testid=run-info] h2").startswith("Run 1 of group 1 (seed 3)")
+    keys = set(page.evaluate("window.__samsim.entityKeys()"))
+    assert {"threat:f16-1", "threat:f16-2", "battery:bat", "asset:city"} <= keys
+    assert page.locator("ul.entities li[data-key^='threat:']").count() == 2
+    watched.shot("study-replay.png")
