@@ -79,7 +79,7 @@ PARQUET_ROW_GROUP = 65_536
 TARGET_CHUNK_S = 1.0  # seconds of computing per task: small runs are batched, big ones sent a few at a time
 MAX_CHUNK_RUNS = 64
 RATIO_SCALE = 10**9  # per-run ratios are quantised to 1e-9 so their sums are exact integers
-DUCKDB_MEMORY_LIMIT = "1GB"  # the parent's buffer pool; larger queries spill to disk
+DUCKDB_MEMORY_LIMIT = "512MB"  # the parent's buffer pool; larger queries spill to disk
 
 ProgressCallback = Callable[[int, int], None]
 Scalar = bool | int | float | str
