@@ -682,8 +682,8 @@ class StudyData:
     def _in_group(self, tab: pa.Table, group: str | None) -> pa.Table:
         if group is None or tab.num_rows == 0 or "group" not in tab.column_names:
             return tab
-        keys = np.asarray([_group_key(v) for v in tab.column("group").to_pylist()], dtype=object)
-        return tab.filter(pa.array(keys == group))
+        keys = pc.cast(tab.column("group"), pa.string())
+        return tab.filter(pc.fill_null(pc.equal(keys, group), False))
 
     def has_group(self, group: str) -> bool:
         return any(_group_key(g["group"]) == group for g in self.groups())
@@ -711,23 +711,46 @@ class StudyData:
         tab = self._in_group(self.outcomes, group)
         if tab.num_rows == 0:
             return []
-        keys = [str(v) for v in tab.column(by).to_pylist()]
-        types = [str(v) for v in tab.column("type").to_pylist()] if "type" in tab.column_names else keys
-        fates = tab.column("fate").to_pylist()
-        shots = (
-            np.asarray(tab.column("shots").to_numpy(zero_copy_only=False), dtype=np.float64)
-            if "shots" in tab.column_names
-            else np.zeros(tab.num_rows)
+        # One vectorised group-by (studies hold runs x threats rows), in order of first appearance.
+        fate = tab.column("fate")
+        shots = tab.column("shots") if "shots" in tab.column_names else pa.array(np.zeros(tab.num_rows))
+        work = pa.table(
+            {
+                "key": pc.cast(tab.column(by), pa.string()),
+                "type": pc.cast(
+                    tab.column("type") if "type" in tab.column_names else tab.column(by), pa.string()
+                ),
+                "leaked": pc.cast(pc.fill_null(pc.equal(fate, "leaked"), False), pa.int64()),
+                "killed": pc.cast(pc.fill_null(pc.equal(fate, "killed"), False), pa.int64()),
+                "shots": pc.fill_null(pc.cast(shots, pa.float64()), 0.0),
+                "first": pa.array(np.arange(tab.num_rows)),
+            }
         )
-        order: dict[str, dict[str, Any]] = {}
-        for i, key in enumerate(keys):
-            rec = order.setdefault(
-                key, {"key": key, "type": types[i], "n": 0, "leaked": 0, "killed": 0, "shots": 0.0}
+        grouped = (
+            work.group_by("key")
+            .aggregate(
+                [
+                    ("first", "min"),
+                    ("type", "min"),
+                    ("leaked", "sum"),
+                    ("killed", "sum"),
+                    ("shots", "sum"),
+                    ("first", "count"),
+                ]
             )
-            rec["n"] += 1
-            rec["leaked"] += fates[i] == "leaked"
-            rec["killed"] += fates[i] == "killed"
-            rec["shots"] += float(shots[i]) if math.isfinite(shots[i]) else 0.0
+            .sort_by("first_min")
+        )
+        order = {
+            r["key"]: {
+                "key": r["key"],
+                "type": r["type_min"],
+                "n": int(r["first_count"]),
+                "leaked": int(r["leaked_sum"]),
+                "killed": int(r["killed_sum"]),
+                "shots": float(r["shots_sum"]),
+            }
+            for r in grouped.to_pylist()
+        }
         out = []
         for rec in order.values():
             n = rec["n"]
