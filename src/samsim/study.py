@@ -28,7 +28,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -53,6 +52,8 @@ from samsim.scenario import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import duckdb
 
 __all__ = [
@@ -614,6 +615,8 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 def _execute_processes(planner: _Planner, workers: int) -> Generator[ChunkRows, None, None]:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     planner.slots = workers
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init)
     finished = False
