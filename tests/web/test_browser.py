@@ -271,6 +271,7 @@ def test_study_dashboard_and_replay_of_a_run(
     # Open run 1 of group 1 from the table: the server re-simulates it and the replay loads.
     page.click("[data-testid=runs-table] tbody tr[data-run='1']")
     page.wait_for_url("**/#/study/1/1")
+    page.wait_for_selector("[data-testid=run-info]", timeout=READY_MS)
     watched.wait_ready()
     assert page.inner_text("[data-testid=run-info] h2").startswith("Run 1 of group 1 (seed 3)")
     keys = set(page.evaluate("window.__samsim.entityKeys()"))

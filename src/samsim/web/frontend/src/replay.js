@@ -545,6 +545,7 @@ export async function mountReplay(root, info, route) {
         ["fate", d.fate, { class: `fate ${d.fate}`, "data-testid": "detail-fate" }],
         ["at", fmtS(d.fate_s)],
         ["first detected", fmtS(d.first_detected_s), { "data-testid": "detail-detected" }],
+        ["at range", d.first_detected_range_m === undefined || d.first_detected_range_m === null ? undefined : `${fmtNum(d.first_detected_range_m / 1000, 1)} km`],
         ["first firm track", fmtS(d.first_track_s), { "data-testid": "detail-track" }],
         ["shots at it", d.shots],
         ["killed by", d.killed_by ?? null],
@@ -557,6 +558,8 @@ export async function mountReplay(root, info, route) {
         ["launched", fmtS(d.launch_s)],
         ["ended", fmtS(d.end_s)],
         ["miss distance", d.miss_distance_m === null || d.miss_distance_m === undefined ? null : `${fmtNum(d.miss_distance_m, 1)} m`],
+        ["planned Pk", d.planned_pk === undefined ? undefined : fmtNum(d.planned_pk, 2)],
+        ["planned intercept", d.pip_range_m === undefined || d.pip_range_m === null ? undefined : `${fmtNum(d.pip_range_m / 1000, 1)} km, ${fmtNum(d.pip_alt_m, 0)} m alt`],
       );
     } else if (d.kind === "battery") {
       rows.push(["system", d.system], ["weapons", d.weapons], ["launchers", d.launchers], ["loaded", Object.entries(d.loaded || {}).map(([k, v]) => `${v} × ${k}`).join(", ")], ["radars", (d.radars || []).join(", ")]);

@@ -197,6 +197,7 @@ export async function mountStudy(root, info) {
           "data-group": r.group,
           title: "Replay this run",
           onclick: () => {
+            setStatus("loading", `opening run ${r.run}…`);
             window.location.hash = `#/study/${encodeURIComponent(String(r.group))}/${encodeURIComponent(String(r.run))}`;
           },
         },
