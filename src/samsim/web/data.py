@@ -23,11 +23,11 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from samsim.models.horizon import horizon_range_m
+from samsim.study import wilson_interval  # the study layer's 95 % Wilson score interval
+
+__all__ = ["DataError", "RunData", "StudyData", "detection_range_m", "histogram", "wilson_interval"]
 
 FloatArray = NDArray[np.float64]
-
-Z_95 = 1.959963984540054
-"""Two-sided 95 % standard normal quantile."""
 
 RUN_FILES = ("summary.json", "events.parquet", "trajectories.parquet", "scene.json", "report.html")
 STUDY_TABLES = ("runs", "threat_outcomes", "interceptors")
@@ -101,43 +101,6 @@ def read_json(path: Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------------
 # Statistics and geometry (pure functions)
-
-
-def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion.
-
-    .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n},
-        \\qquad \\hat p = k/n
-
-    Parameters
-    ----------
-    k : number of successes, 0 <= k <= n.
-    n : number of trials, n > 0.
-    z : standard normal quantile (default: 95 % two-sided).
-
-    Returns
-    -------
-    (lower, upper) bounds in [0, 1].
-
-    References
-    ----------
-    E. B. Wilson, "Probable inference, the law of succession, and statistical inference",
-    J. Amer. Statist. Assoc. 22 (1927) 209-212; L. D. Brown, T. T. Cai, A. DasGupta, "Interval
-    estimation for a binomial proportion", Statistical Science 16 (2001) 101-133, eq. (4).
-    """
-    if n <= 0:
-        raise ValueError("n must be positive")
-    if not 0 <= k <= n:
-        raise ValueError("k must be in [0, n]")
-    p = k / n
-    z2 = z * z
-    denom = 1.0 + z2 / n
-    centre = (p + z2 / (2.0 * n)) / denom
-    half = z / denom * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
-    # At k = 0 or k = n the exact bound is 0 or 1; clip rounding noise.
-    lower = 0.0 if k == 0 else max(0.0, centre - half)
-    upper = 1.0 if k == n else min(1.0, centre + half)
-    return lower, upper
 
 
 def detection_range_m(
