@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 WEB := src/samsim/web/frontend
+WEB_DIST := src/samsim/web/static/dist
 
 .PHONY: demo test lint bench fuzz validate docs web clean
 
@@ -17,10 +18,20 @@ $(VENV)/.dev: $(VENV)/.base pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 
-demo: $(VENV)/.base
+# The web front end (CesiumJS replay, study dashboard), built offline from the committed lock file.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+
+$(WEB_DIST)/index.html: $(WEB)/node_modules/.package-lock.json $(WEB)/vite.config.js $(WEB)/index.html \
+		$(WEB)/scripts/copy-cesium.mjs $(wildcard $(WEB)/src/*) $(wildcard $(WEB)/public/*)
+	cd $(WEB) && npm run build
+
+web: $(WEB_DIST)/index.html
+
+demo: $(VENV)/.base web
 	$(BIN)/samsim run examples/ankara-f16-trial.yaml -o out/demo
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev web
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n 2 -p no:cacheprovider
@@ -34,4 +45,4 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf out build site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out build site .pytest_cache .mypy_cache .ruff_cache $(WEB_DIST)

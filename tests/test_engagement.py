@@ -102,9 +102,7 @@ def random_scenarios(draw: st.DrawFn) -> Scenario:
     doctrine = f"{{salvo: {salvo}, policy: {policy}, weapons: {weapons}, min_pk: {min_pk:.2f}}}"
     n48 = draw(st.integers(0, 3))
     n96 = draw(st.integers(0, 4 * (4 - n48)))
-    launchers = (
-        f"[{{type: 5P85SE2, count: 1, load: {{48N6E3: {n48}, 9M96E2: {n96}}}}}]" if n48 + n96 else ""
-    )
+    launchers = f"[{{type: 5P85SE2, count: 1, load: {{48N6E3: {n48}, 9M96E2: {n96}}}}}]" if n48 + n96 else ""
     return loads(scenario_text(threats, doctrine=doctrine, launchers=launchers, duration_s=600))
 
 
