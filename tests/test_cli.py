@@ -109,3 +109,51 @@ def test_examples_validate(example: str) -> None:
     from samsim.scenario import load
 
     load(EXAMPLES / example)
+
+
+def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
+    from samsim.results import atomic_dir
+
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt), atomic_dir(out) as tmp:
+        (tmp / "summary.json").write_text("{}")
+        raise KeyboardInterrupt
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    out.mkdir()
+    (out / "summary.json").write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_dir(out) as tmp:
+        (tmp / "summary.json").write_text("new")
+        raise KeyboardInterrupt
+    assert (out / "summary.json").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "out"
+    ]
+
+
+def test_sigint_during_run_writes_nothing(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "samsim.cli",
+            "run",
+            str(EXAMPLES / "raid-48.yaml"),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:  # the run beat the signal: then its output must be complete
+        assert (tmp_path / "o" / "summary.json").exists()
+        return
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
