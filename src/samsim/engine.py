@@ -148,7 +148,7 @@ class Engine:
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
         # One random stream per radar, spawned in a fixed order from the run's seed.
         streams = iter(
-            np.random.SeedSequence(self.seed).spawn(1 + sum(len(b.radars.ids) for b in world.batteries))
+            run_seed_sequence(self.seed, run).spawn(1 + sum(len(b.radars.ids) for b in world.batteries))
         )
         self.rng_c2 = np.random.default_rng(next(streams))
         self.scans: list[RadarScans] = [
@@ -218,7 +218,9 @@ class Engine:
         rt = self.batteries[rs.battery]
         rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
         truth = rs.truth[rows]
-        alive = (truth < 0) | (self.killed_s[np.maximum(truth, 0)] > t)
+        alive = truth < 0
+        if self.killed_s.size:
+            alive |= self.killed_s[np.maximum(truth, 0)] > t
         if rt.tracker.ids.size == 0 and not np.any(alive):
             return
         truth = truth[alive]
