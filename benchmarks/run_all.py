@@ -23,7 +23,7 @@ QUICK = [
     ["tracking_vs_stonesoup.py", "--quick"],
     ["wta.py", "--quick"],
     ["viewshed_vs_gdal.py"],
-    ["mc_scaling.py", "--quick"],
+    ["mc_scaling.py", "--runs", "40"],
 ]
 FULL = [
     ["geodesy.py"],

@@ -553,9 +553,15 @@ def simulate(
     trajectories : record trajectories.parquet rows (Monte Carlo studies switch this off; outcomes
         and events are the same either way).
     """
-    world = compile_world(scenario)
-    engine = Engine(world, scenario.seed if seed is None else seed, run=run, trajectories=trajectories)
-    result = engine.run()
+    return simulate_world(
+        compile_world(scenario), scenario.seed if seed is None else seed, run=run, trajectories=trajectories
+    )
+
+
+def simulate_world(world: World, seed: int, *, run: int | None = None, trajectories: bool = True) -> Result:
+    """Run one replication of an already compiled world (a study compiles once for many runs; the
+    engine never modifies the world)."""
+    result = Engine(world, seed, run=run, trajectories=trajectories).run()
     result.scene = scene_of(world)
     return result
 

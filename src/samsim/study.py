@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from samsim._version import __version__
-from samsim.engine import simulate
+from samsim.engine import simulate_world
 from samsim.scenario import (
     Problem,
     Scenario,
@@ -50,6 +50,7 @@ from samsim.scenario import (
     parse_yaml,
     validate_data,
 )
+from samsim.world import compile_world
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -517,9 +518,12 @@ def run_chunk(task: ChunkTask) -> ChunkRows:
         threats={k: [] for k in ("run", *THREAT_FIELDS)},
         interceptors={k: [] for k in ("run", *INTERCEPTOR_FIELDS)},
     )
+    world = None
     for i in task.runs:
         try:
-            result = simulate(task.scenario, seed=task.seed, run=i, trajectories=False)
+            if world is None:  # compiled once per task: every run of the task shares the world
+                world = compile_world(task.scenario)
+            result = simulate_world(world, task.seed, run=i, trajectories=False)
         except Exception as exc:
             raise RunFailed(
                 f"run {i} of group {task.group} failed: {type(exc).__name__}: {exc} (reproduce it with "
