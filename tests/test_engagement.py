@@ -192,3 +192,20 @@ def test_scenario_without_threats_runs() -> None:
     text = scenario_text([]).replace("threats:", "threats: []")
     result = simulate(loads(text), seed=1)
     assert result.threats == [] and result.interceptors == []
+
+
+def test_ballistic_missiles_are_tracked_and_engaged() -> None:
+    # Two Iskander-class shots at the defended base from ~400 km: fast targets must still form firm
+    # tracks (wide initial velocity gate) and be engaged inside the system's ballistic range.
+    lat, lon = _point(160, 400e3)
+    threat = (
+        f"  - {{id: isk, type: Iskander-M, count: 2, spacing_s: 20, ballistic: {{launch: {{lat_deg: {lat:.4f}, "
+        f"lon_deg: {lon:.4f}}}, impact_on: base, apogee_m: 50000, launch_s: 10}}}}"
+    )
+    sc = loads(scenario_text([threat]))
+    result = simulate(sc, seed=3, trajectories=False)
+    assert all(t.first_track_s is not None for t in result.threats)
+    assert result.interceptors and all(
+        i.pip_range_m is not None and i.pip_range_m <= 60e3 + 1 for i in result.interceptors
+    )
+    assert violations(result, sc) == []

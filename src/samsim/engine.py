@@ -35,6 +35,7 @@ TRACK_GATE = 4.0  # Mahalanobis distance; chi-square 3 d.o.f. beyond 99.5 %
 TRACK_CONFIRM_HITS = 3
 TRACK_CONFIRM_WINDOW = 5
 TRACK_MAX_MISSES = 3
+TRACK_INIT_VELOCITY_SIGMA_MPS = 1200.0  # a new track may be a 2 km/s ballistic missile: gate it in
 COAST_REVISITS = 2.0  # a firm track not updated for this many of the slowest revisit periods is lost
 
 SCAN, DECIDE = 0, 1
@@ -58,6 +59,7 @@ class BatteryRuntime:
             confirm_hits=TRACK_CONFIRM_HITS,
             confirm_window=TRACK_CONFIRM_WINDOW,
             max_misses=TRACK_MAX_MISSES,
+            init_velocity_sigma_mps=TRACK_INIT_VELOCITY_SIGMA_MPS,
         )
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
         # radar -> track id -> last time that radar updated the track
