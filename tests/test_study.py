@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -447,3 +448,31 @@ def test_bad_arguments(tiny: Path, tmp_path: Path) -> None:
     assert len(err.value.problems) == 4
     res = samsim_cli("mc", str(tiny), "-o", str(tmp_path / "x"), "--runs", "-3")
     assert res.returncode == 2 and "--runs: must be an integer from 1" in res.stderr
+
+
+def test_scenario_for_group_replays_runs_with_terrain(tmp_path: Path) -> None:
+    # A scenario with a DEM, swept: the stored study rebuilds each group's scenario, terrain included.
+    from samsim.study import scenario_for_group
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    text = (
+        "samsim: 1\nname: dem-study\nduration_s: 120\n"
+        "environment: {terrain: terrain/anatolia-synthetic.tif}\n"
+        "batteries:\n  - {id: b, system: S-400, position: {lat_deg: 39.9, lon_deg: 32.8}, doctrine: {weapons: hold}}\n"
+        "threats:\n  - {id: j, type: F-16C, route: [{lat_deg: 39.5, lon_deg: 32.0, alt_m: 300, agl: true, speed_mps: 250},"
+        " {lat_deg: 39.9, lon_deg: 32.8, alt_m: 300, agl: true}]}\n"
+    )
+    (tmp_path / "terrain").mkdir()
+    shutil.copy(examples / "terrain" / "anatolia-synthetic.tif", tmp_path / "terrain")
+    scenario = tmp_path / "dem.yaml"
+    scenario.write_text(text)
+    res = monte_carlo(scenario, tmp_path / "s", 2, seed=5, sweeps=["threats[j].rcs_m2=1,3"])
+    rows = res.table("threat_outcomes").to_pylist()
+    for group in (0, 1):
+        sc = scenario_for_group(tmp_path / "s", group)
+        assert sc.terrain_path is not None and sc.terrain_path.is_file()
+        direct = samsim.simulate(sc, seed=5, run=1, trajectories=False)
+        mine = [r for r in rows if r["group"] == group and r["run"] == 1]
+        assert [(r["fate"], r["first_detected_s"]) for r in mine] == [
+            (t.fate, t.first_detected_s) for t in direct.threats
+        ]

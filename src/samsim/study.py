@@ -444,6 +444,54 @@ def _terrain_digest(base: Scenario) -> str | None:
     return h.hexdigest()
 
 
+def scenario_for_group(out: str | Path, group: int) -> Scenario:
+    """The scenario that produced sweep group ``group`` of the study in ``out``.
+
+    Rebuilt from the content stored in ``results.duckdb`` with the same sweep rules as ``samsim mc``,
+    so ``simulate(scenario_for_group(out, g), seed=S, run=i)`` replays run i of group g exactly. A
+    scenario with a DEM resolves it next to the original scenario file, which must still hold the
+    same terrain (checked by its SHA-256). Raises :class:`StudyError` when that is not possible.
+    """
+    import duckdb
+
+    db = Path(out) / DB_NAME
+    if not db.is_file():
+        raise StudyError([f"{out}: no {DB_NAME}: not a samsim mc folder"])
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StudyError([f"{db}: cannot be opened ({first}); a study still running locks it"]) from None
+    try:
+        rows = con.execute(
+            "SELECT scenario_json, sweeps, scenario_path, terrain_sha256 FROM study"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise StudyError([f"{db}: no readable study table ({exc})"]) from None
+    finally:
+        con.close()
+    if len(rows) != 1:
+        raise StudyError([f"{db}: the study table should hold one row, it holds {len(rows)}"])
+    scenario_json, sweeps_json, scenario_path, terrain_sha = rows[0]
+    where = f"{db}:study"
+    data = json.loads(scenario_json)
+    base, problems = validate_data(copy.deepcopy(data), {}, where)
+    if base is None:
+        raise StudyError([f"the study's scenario is not valid in this samsim version: {problems[0]}"])
+    if scenario_path:
+        base._source_path = Path(scenario_path)
+    if terrain_sha is not None and _terrain_digest(base) != terrain_sha:
+        raise StudyError(
+            [f"the study's terrain ({base.terrain_path}) is missing or has changed since the study"]
+        )
+    stored = json.loads(sweeps_json or "[]")
+    sweep_list = _sweeps({s["path"]: s["values"] for s in stored}) if stored else []
+    for g in _groups(base, data, {}, where, sweep_list):
+        if g.index == group:
+            return g.scenario
+    raise StudyError([f"the study has no sweep group {group}"])
+
+
 def _sweeps_json(sweeps: list[Sweep]) -> str:
     return json.dumps([{"path": s.path, "values": list(s.values)} for s in sweeps], separators=(",", ":"))
 
@@ -457,6 +505,7 @@ class _Identity:
     terrain_sha256: str | None
     sweeps_json: str
     seed: int
+    scenario_path: str | None = None  # not part of the identity: the same study may move
 
     @property
     def hash(self) -> str:
@@ -735,6 +784,7 @@ _STUDY_COLUMNS = [
     ("scenario_json", "VARCHAR"),
     ("terrain_sha256", "VARCHAR"),
     ("samsim_version", "VARCHAR"),
+    ("scenario_path", "VARCHAR"),  # where the scenario file was: replays resolve its terrain from it
 ]
 _ARROW_TYPES = {"BOOLEAN": pa.bool_(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "VARCHAR": pa.string()}
 TABLES = ("runs", "threat_outcomes", "interceptors")
@@ -817,6 +867,7 @@ class _Store:
                     identity.scenario_json,
                     identity.terrain_sha256,
                     __version__,
+                    identity.scenario_path,
                 ],
             )
             con.commit()
@@ -1368,6 +1419,7 @@ def monte_carlo(
         terrain_sha256=_terrain_digest(base),
         sweeps_json=_sweeps_json(sweep_list),
         seed=study_seed,
+        scenario_path=str(base.source_path) if base.source_path is not None else None,
     )
     out_path = Path(out)
     _check_out(out_path)

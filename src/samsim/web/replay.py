@@ -7,8 +7,6 @@ computed when first asked for and written as an ordinary run folder under the ca
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 import shutil
 import tempfile
@@ -31,77 +29,23 @@ def replay_id(group: Any, run: int) -> str:
     return f"g{_SAFE.sub('_', str(group))}-r{int(run)}"
 
 
-def _stored_study(folder: Path) -> dict[str, Any] | None:
-    """The ``study`` row of ``results.duckdb`` (scenario content, sweeps, seed), if there is one."""
-    db = folder / "results.duckdb"
-    if not db.is_file():
-        return None
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(
-            f"results.duckdb cannot be opened ({first}); if the study is still running, "
-            "replay its runs when it has finished"
-        ) from None
-    try:
-        rows = con.sql("SELECT scenario, seed, sweeps, scenario_json FROM study").fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    if len(rows) != 1:
-        return None
-    name, seed, sweeps, scenario_json = rows[0]
-    return {"scenario": name, "seed": seed, "sweeps": sweeps, "scenario_json": scenario_json}
-
-
-def _scenario_of_group(stored: dict[str, Any], group: int) -> Scenario:
-    """Rebuild the scenario of sweep group ``group`` from the study's stored scenario and sweeps,
-    with the study layer's own rules for applying sweeps."""
-    from samsim.scenario import validate_data
-
-    where = "results.duckdb:study"
-    try:
-        data = json.loads(stored["scenario_json"])
-        sweeps = json.loads(stored["sweeps"] or "[]")
-    except (TypeError, ValueError):
-        raise DataError("results.duckdb: the stored scenario cannot be read") from None
-    base, problems = validate_data(copy.deepcopy(data), {}, where)
-    if base is None:
-        first = problems[0] if problems else "invalid"
-        raise DataError(f"the study's scenario is not valid in this samsim version: {first}")
-    if not sweeps:
-        return base
-    # Sweeps are applied exactly as `samsim mc` applied them (same paths, same group order).
-    from samsim import study as study_layer
-
-    try:
-        sweep_list = study_layer._sweeps({s["path"]: s["values"] for s in sweeps})
-        groups = study_layer._groups(base, data, {}, where, sweep_list)
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"the study's sweep groups cannot be rebuilt: {exc}") from None
-    for g in groups:
-        if g.index == group:
-            return g.scenario
-    raise DataError(f"the study has no sweep group {group}")
-
-
 def study_scenario(folder: Path, group: Any, swept: dict[str, Any]) -> Scenario:
     """The scenario that produced ``group`` of the study in ``folder``.
 
     A ``samsim mc`` folder stores its scenario's content and sweeps in ``results.duckdb`` (table
     ``study``); a hand-made study folder without sweeps may instead hold ``scenario.yaml``.
     """
-    stored = _stored_study(folder)
-    if stored is not None:
+    if (folder / "results.duckdb").is_file():
+        from samsim.study import StudyError, scenario_for_group
+
         try:
             index = int(group)
         except (TypeError, ValueError):
             raise DataError(f"group {group!r} is not a sweep group index") from None
-        return _scenario_of_group(stored, index)
+        try:
+            return scenario_for_group(folder, index)
+        except StudyError as exc:
+            raise DataError(f"cannot replay: {exc.problems[0]}") from None
     if swept:
         raise DataError(
             "this study sweeps parameters ("
