@@ -517,6 +517,25 @@ def descend(
 
 
 @njit
+def _random_unit(x: NDArray[np.int64], state: NDArray[np.uint64]) -> tuple[int, int]:
+    """(weapon type, target) of one assigned unit drawn uniformly; (-1, -1) when none is assigned."""
+    m, n = x.shape
+    total = 0
+    for i in range(m):
+        for j in range(n):
+            total += x[i, j]
+    if total == 0:
+        return -1, -1
+    k = rng_int(state, total)
+    for i in range(m):
+        for j in range(n):
+            if k < x[i, j]:
+                return i, j
+            k -= x[i, j]
+    return -1, -1
+
+
+@njit
 def kick(
     q: NDArray[np.float64],
     allowed: NDArray[np.bool_],
@@ -528,21 +547,11 @@ def kick(
 ) -> None:
     """Move one random unit to a random other target where the move keeps every limit."""
     m, n = x.shape
-    total = 0
-    for i in range(m):
-        for j in range(n):
-            total += x[i, j]
-    if total == 0 or n < 2:
+    if n < 2:
         return
-    k = rng_int(state, total)
-    src_i = -1
-    src_j = -1
-    for i in range(m):
-        for j in range(n):
-            if k < x[i, j] and src_i < 0:
-                src_i = i
-                src_j = j
-            k -= x[i, j]
+    src_i, src_j = _random_unit(x, state)
+    if src_i < 0:
+        return
     g = grp[src_i]
     ng = gtgt_cap.shape[0]
     _, gon, gnt = _group_state(x, grp, ng)
@@ -570,25 +579,16 @@ def kick_out(
 ) -> None:
     """Unassign one random unit, or every unit its fire unit has at that target (always feasible;
     the descent that follows may use the freed units and channels elsewhere)."""
-    m, n = x.shape
-    total = 0
-    for i in range(m):
-        for j in range(n):
-            total += x[i, j]
-    if total == 0:
+    m = x.shape[0]
+    i, j = _random_unit(x, state)
+    if i < 0:
         return
-    k = rng_int(state, total)
-    for i in range(m):
-        for j in range(n):
-            if 0 <= k < x[i, j]:
-                if whole_group:
-                    for ii in range(m):
-                        if grp[ii] == grp[i]:
-                            x[ii, j] = 0
-                else:
-                    x[i, j] -= 1
-                return
-            k -= x[i, j]
+    if whole_group:
+        for ii in range(m):
+            if grp[ii] == grp[i]:
+                x[ii, j] = 0
+    else:
+        x[i, j] -= 1
 
 
 @njit
@@ -602,21 +602,11 @@ def kick_group(
     """Move every unit a fire unit has at a random target to another random target (the fire unit
     leaves one target and engages one, so its target count never grows)."""
     m, n = x.shape
-    total = 0
-    for i in range(m):
-        for j in range(n):
-            total += x[i, j]
-    if total == 0 or n < 2:
+    if n < 2:
         return
-    k = rng_int(state, total)
-    src_i = -1
-    src_j = -1
-    for i in range(m):
-        for j in range(n):
-            if k < x[i, j] and src_i < 0:
-                src_i = i
-                src_j = j
-            k -= x[i, j]
+    src_i, src_j = _random_unit(x, state)
+    if src_i < 0:
+        return
     g = grp[src_i]
     size = 0
     for i in range(m):
