@@ -1326,6 +1326,7 @@ def tracker_initiation_limit_mps(revisit_s: float = 2.0) -> float:
             confirm_hits=engine.TRACK_CONFIRM_HITS,
             confirm_window=engine.TRACK_CONFIRM_WINDOW,
             max_misses=engine.TRACK_MAX_MISSES,
+            init_velocity_sigma_mps=getattr(engine, "TRACK_INIT_VELOCITY_SIGMA_MPS", 300.0),
         )
         for k in range(engine.TRACK_CONFIRM_WINDOW):
             p = np.array([[60e3, speed * revisit_s * k, 10e3]])
@@ -1342,8 +1343,8 @@ def tracker_initiation_limit_mps(revisit_s: float = 2.0) -> float:
                 return True
         return False
 
-    lo, hi = 100.0, 5000.0
-    for _ in range(30):
+    lo, hi = 100.0, 20_000.0
+    for _ in range(40):
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if confirmed(mid) else (lo, mid)
     return lo
@@ -1385,7 +1386,10 @@ def raid_channels(seed: int = 1) -> dict[str, float]:
 def system_claims() -> list[Claim]:
     s400 = catalog.get("S-400")
     r92 = catalog.get("92N6E")
+    from samsim import engine
+
     ch = raid_channels()
+    init_sigma = getattr(engine, "TRACK_INIT_VELOCITY_SIGMA_MPS", 300.0)
     return [
         Claim(
             "92N6E",
@@ -1422,8 +1426,9 @@ def system_claims() -> list[Claim]:
             float(s400.value("max_target_speed_mps")),
             tracker_initiation_limit_mps(),
             "m/s",
-            "fastest target the engine's battery tracker confirms from 92N6E detections every 2 s "
-            "(new tracks start at zero velocity, σ 300 m/s, gate 4): see the note below",
+            "fastest constant-velocity target the engine's battery tracker confirms from noise-free 92N6E "
+            f"detections every 2 s (new tracks: zero velocity, σ {init_sigma:g} m/s; gate "
+            f"{engine.TRACK_GATE:g})",
         ),
     ]
 
@@ -1800,12 +1805,10 @@ def render(
         "range at 10 km altitude, so it sits a fraction of a percent below the slant-range calibration.",
         "- Maximum engagement altitude: samsim enforces the published ceilings as envelope limits; the "
         "column shows where the flyout model's own aerodynamic limit (CN_max) would put a 5 g ceiling.",
-        "- Maximum target speed: the engine's battery tracker starts every track at zero velocity "
-        "(σ 300 m/s per axis) and gates at 4 Mahalanobis units, so a second detection of a target "
-        "faster than about the figure in the table falls outside the gate and no track is confirmed. "
-        "The envelope check (`launch_feasible`) honours the published 4800 m/s, but fast ballistic "
-        "targets are never tracked in the first place (in `examples/raid-48.yaml` the Iskanders are "
-        "detected and never engaged).",
+        "- Maximum target speed: samsim's envelope check (`launch_feasible`) takes the published figure; "
+        "before that, the battery tracker must confirm a track, and it starts every track at zero "
+        "velocity and gates the next detection, which bounds the speed of targets it can pick up (the "
+        "row above, at the 92N6E's 2 s revisit).",
         "",
         "## Peer comparisons",
         "",
