@@ -44,5 +44,12 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/run_all.py
 
+validate: $(VENV)/.dev
+	$(PY) scripts/validate.py
+
+docs: $(VENV)/.dev
+	$(PY) scripts/gen_docs.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 clean:
 	rm -rf out build site .pytest_cache .mypy_cache .ruff_cache $(WEB_DIST)

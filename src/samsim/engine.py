@@ -62,7 +62,6 @@ class BatteryRuntime:
             init_velocity_sigma_mps=TRACK_INIT_VELOCITY_SIGMA_MPS,
         )
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
-        # radar -> track id -> last time that radar updated the track
         # radar -> track id -> that radar's last four looks at the track (bit 0: latest; 1 = hit)
         self.looks: list[dict[int, int]] = [{} for _ in self.geometry]
         self.coast_max_s = COAST_REVISITS * max(g.spec.revisit_s for g in self.geometry)
@@ -248,10 +247,13 @@ class Engine:
                 threat=[ids[i] for i in seen],
                 detail=[f"range_km={r:.1f}" for r in rng_km],
             )
+        firm = set(rt.tracker.ids[rt.tracker.is_confirmed].tolist())
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:
                 if threat >= 0 or track_id not in rt.label:
                     rt.label[track_id] = threat
+                if threat >= 0 and track_id in firm:  # a firm track now holding this threat
+                    self.first_track_s[threat] = min(self.first_track_s[threat], t)
         engagement.refresh_tracks(rt.arsenal, rt.tracker.ids, rt.tracker.mean, rt.tracker.last_update_s)
         self._track_events(rt, res.confirmed, "track_confirm", t)
         self._track_events(rt, res.dropped_confirmed, "track_drop", t)

@@ -42,6 +42,7 @@ __all__ = [
     "kill_probability",
     "kill_probability_scalar",
     "lethal_radius_m",
+    "terminal_miss_m",
 ]
 
 REFERENCE_WARHEAD_KG = 195.0
