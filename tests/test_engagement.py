@@ -6,10 +6,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samsim import catalog, geo, loads, simulate
+from samsim import geo, loads, simulate
 from samsim.invariants import violations
 from samsim.models import horizon
 from samsim.scenario import Scenario
+from tests.strategies import random_scenarios
 
 SITE = (40.0, 33.0)
 
@@ -63,47 +64,6 @@ def route_threat(
         f"{{lat_deg: {lat:.5f}, lon_deg: {lon:.5f}, alt_m: {alt_m}, speed_mps: {speed}{agl_txt}}}, "
         f"{{lat_deg: {SITE[0]}, lon_deg: {SITE[1]}, alt_m: {alt_m}{agl_txt}}}]}}"
     )
-
-
-@st.composite
-def random_scenarios(draw: st.DrawFn) -> Scenario:
-    threats = []
-    for k in range(draw(st.integers(1, 4))):
-        ttype = draw(st.sampled_from(["F-16C", "Su-34", "F-35A", "Tomahawk", "Shahed-136", "Iskander-M"]))
-        spec = catalog.threat(ttype)
-        bearing = draw(st.floats(0, 359))
-        if ttype == "Iskander-M":
-            lat, lon = _point(bearing, draw(st.floats(100e3, 400e3)))
-            threats.append(
-                f"  - {{id: t{k}, type: {ttype}, ballistic: {{launch: {{lat_deg: {lat:.4f}, lon_deg: {lon:.4f}}}, "
-                f"impact_on: base, apogee_m: {draw(st.floats(20e3, 60e3)):.0f}, launch_s: {draw(st.floats(0, 100)):.0f}}}}}"
-            )
-            continue
-        low = spec.kind != "aircraft"
-        alt = draw(st.floats(30, 150)) if low else draw(st.floats(100, 12000))
-        speed = draw(st.floats(0.8, 1.0)) * spec.max_speed_mps
-        rng = draw(st.floats(20e3, 200e3)) if ttype != "Shahed-136" else draw(st.floats(10e3, 25e3))
-        threats.append(
-            route_threat(
-                f"t{k}",
-                ttype,
-                bearing,
-                rng,
-                round(alt),
-                round(speed, 1),
-                agl=low,
-                count=draw(st.integers(1, 2)),
-            )
-        )
-    salvo = draw(st.integers(1, 3))
-    policy = draw(st.sampled_from(["shoot-look-shoot", "shoot-shoot"]))
-    weapons = draw(st.sampled_from(["free", "free", "hold"]))
-    min_pk = draw(st.floats(0.0, 0.6))
-    doctrine = f"{{salvo: {salvo}, policy: {policy}, weapons: {weapons}, min_pk: {min_pk:.2f}}}"
-    n48 = draw(st.integers(0, 3))
-    n96 = draw(st.integers(0, 4 * (4 - n48)))
-    launchers = f"[{{type: 5P85SE2, count: 1, load: {{48N6E3: {n48}, 9M96E2: {n96}}}}}]" if n48 + n96 else ""
-    return loads(scenario_text(threats, doctrine=doctrine, launchers=launchers, duration_s=600))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
