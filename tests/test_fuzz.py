@@ -282,14 +282,6 @@ def test_example_files_load_and_fuzz_strategies_cover_every_threat_type() -> Non
 # Bugs found by fuzzing (expected failures until fixed; see docs/reliability.md)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "RecursionError escapes the loader: parse_yaml/_to_python (src/samsim/scenario.py:341-405) "
-        "recurse once per nesting level and catch only YAML/Value/Type/Overflow errors, so deeply nested "
-        "or self-referencing YAML makes `samsim validate` exit 1 with 'internal error: RecursionError'"
-    ),
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -316,14 +308,6 @@ def _alias_bomb(levels: int, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "YAML aliases are expanded without bound: _to_python (src/samsim/scenario.py:341-369) copies every "
-        "alias and records a line for every path, so a 369-byte file of seven levels of nine aliases takes "
-        "1.4 GB and 10 s to reject, and one more level exhausts memory"
-    ),
-)
 def test_alias_expansion_is_bounded() -> None:
     normal = (EXAMPLES / "raid-48.yaml").read_text()
     tracemalloc.start()
@@ -341,14 +325,6 @@ def test_alias_expansion_is_bounded() -> None:
     assert peak < 4 * baseline, (peak, baseline)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Engine._schedule (src/samsim/engine.py:210) concatenates the scan and decision instants of the "
-        "batteries, an empty list when the scenario has none: ValueError 'need at least one array to "
-        "concatenate' for a valid scenario (found by the random-scenario strategy)"
-    ),
-)
 def test_scenario_without_batteries_runs() -> None:
     sc = loads(
         "samsim: 1\nname: no-defence\nduration_s: 300\norigin: {lat_deg: 39.9, lon_deg: 32.8}\n"
@@ -363,14 +339,6 @@ def test_scenario_without_batteries_runs() -> None:
     assert result.threats[0].fate_s == pytest.approx(38000 / 300, abs=1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Two `threats` entries may share an id when their member ids differ: _cross_problems "
-        "(src/samsim/scenario.py:472-488) checks only member ids (X-1, X-2 vs X), so groups, sweeps "
-        "(threats[X]) and per-group statistics mix two threats; SPEC §2 lists duplicate ids as errors"
-    ),
-)
 def test_two_threat_entries_with_one_id_are_rejected() -> None:
     text = (
         "samsim: 1\nname: d\nduration_s: 60\norigin: {lat_deg: 40, lon_deg: 33}\n"

@@ -206,6 +206,9 @@ class Engine:
             kinds.append(np.full(t.size, DECIDE))
             who.append(np.full(t.size, b))
             which.append(np.zeros(t.size, dtype=np.int64))
+        if not times:  # no batteries: nothing senses or decides
+            empty = np.zeros(0, dtype=np.int64)
+            return np.zeros(0), empty, empty, empty
         t_all = np.concatenate(times)
         k_all = np.concatenate(kinds).astype(np.int64)
         w_all = np.concatenate(who).astype(np.int64)
