@@ -161,33 +161,29 @@ sys.argv = ["samsim", "mc", *sys.argv[3:]]
 main()
 """
 
+# The k of each kill point is drawn from these ranges (W=1, W=2): the parallel study commits many
+# small batches at first, while its workers warm up.
 _POINT_CALLS = {
-    "schema": (2, 4),
-    "in-transaction": (2, 7),
-    "between": (2, 7),
-    "export": (1, 3),
-    "summary": (1, 2),
+    "schema": ((2, 4), (2, 4)),
+    "in-transaction": ((2, 7), (4, 20)),
+    "between": ((2, 7), (4, 20)),
+    "export": ((1, 3), (1, 3)),
+    "summary": ((1, 2), (1, 2)),
+    "timer": ((1000, 3000), (1500, 5000)),  # milliseconds; the interpreter starts in about a second
 }
 
 
 def _kill_plan(workers: int, rng: random.Random) -> list[tuple[str, int]]:
-    """The kill points of one study: ('timer', milliseconds) or (point, k)."""
-    short = {
+    """The kill points of one study: (point, k), k the call at which it dies or, for 'timer', the
+    milliseconds after the start."""
+    names = {
         1: ["schema", "in-transaction", "timer", "export"],
         2: ["in-transaction", "between", "timer", "summary"],
     }[workers]
-    names = short
     if LONG_EXAMPLES:
         middle = ["in-transaction", "between", "timer"] * max(1, LONG_EXAMPLES // 1500)
         names = ["schema", *middle, "export", "summary"]
-    plan = []
-    for name in names:
-        if name == "timer":
-            plan.append((name, rng.randint(1000, 3000)))  # the interpreter starts in about a second
-        else:
-            lo, hi = _POINT_CALLS[name]
-            plan.append((name, rng.randint(lo, hi)))
-    return plan
+    return [(name, rng.randint(*_POINT_CALLS[name][workers - 1])) for name in names]
 
 
 def _run_and_kill(micro: Path, out: Path, workers: int, point: str, k: int) -> int:
