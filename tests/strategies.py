@@ -543,13 +543,13 @@ def structural_mutants(draw: st.DrawFn) -> Mutant:
         )
         node[key] = draw(st.sampled_from([1, "x", None, [1], {"a": 1}]))
         return Mutant(kind, to_yaml(data), format_path((*path, key)), (f"unknown field {key!r}",))
-    if kind == "catalog-name":
-        named = [
-            (p, n)
-            for p, model, node in nodes
-            for n in ("system", "type")
-            if n in node and n in model.model_fields
-        ]
+    named = [
+        (p, n)
+        for p, model, node in nodes
+        for n in ("system", "type")
+        if n in node and n in model.model_fields
+    ]
+    if kind == "catalog-name" and named:
         path, name = draw(st.sampled_from(named))
         node = get_at(data, path)
         node[name] = draw(st.sampled_from(["S-500", "Patriot", "X", "f-16c", "", "48N6E3 "]))
