@@ -246,14 +246,6 @@ def test_sigkill_at_many_moments_then_resume(
     assert sorted(p.name for p in out.iterdir() if ".tmp-" in p.name) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "After SIGKILL of `samsim mc --workers 2` its forkserver, resource tracker and worker processes "
-        "live on, idle, forever: the pool workers hold both ends of their task queue, so they never see "
-        "the parent go (src/samsim/study.py _execute_processes/_worker_init; no parent-death check)"
-    ),
-)
 def test_workers_exit_when_the_study_is_killed(micro: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [
@@ -371,15 +363,6 @@ def test_disk_full_mid_study_fails_cleanly_and_resumes(
     assert (out / "summary.json").read_bytes() == (reference / "summary.json").read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "A commit that fails for lack of space ends DuckDB's transaction, then _Store.commit's "
-        "`con.rollback()` (src/samsim/study.py, _Store.commit) raises 'cannot rollback - no transaction is "
-        "active', which replaces the real error: the user reads 'internal error: TransactionException' "
-        "instead of 'No space left on device'"
-    ),
-)
 def test_disk_full_error_names_the_cause(micro: Path, tmp_path: Path) -> None:
     res = samsim(
         "mc",
@@ -395,15 +378,6 @@ def test_disk_full_error_names_the_cause(micro: Path, tmp_path: Path) -> None:
     assert says(res.stderr, DISK_FULL), res.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "When the disk fills while results.duckdb is being created, the half-written file (4 kB, no "
-        "tables) stays in OUT and every later `samsim mc` on that OUT is refused as 'cannot be read as a "
-        "samsim study database ... move it away' (src/samsim/study.py, _Store.__init__/_unreadable): the "
-        "user has to delete a file samsim made; the study cannot be resumed once space is freed"
-    ),
-)
 def test_disk_full_while_creating_the_database_then_resume(micro: Path, tmp_path: Path) -> None:
     out = tmp_path / "s"
     res = samsim("mc", str(micro), "-o", str(out), "--runs", "20", "-q", preexec_fn=_fsize_limit(4096))
@@ -519,15 +493,6 @@ def test_read_only_out_fails_cleanly_and_the_study_survives(micro: Path, readonl
     assert db_tables(small) == db_tables(extended)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Errors writing OUT are reported as bugs: cli.main (src/samsim/cli.py, `except Exception`) prints "
-        "'internal error: OSError ... please report it' for a read-only or full disk, and _Store._unreadable "
-        "(src/samsim/study.py) calls a healthy database on a read-only disk 'cannot be read as a samsim "
-        "study database ... move it away'"
-    ),
-)
 def test_read_only_out_is_not_called_an_internal_error_or_a_damaged_database(
     micro: Path, readonly: ReadOnly
 ) -> None:
@@ -598,15 +563,6 @@ def test_sigint_at_random_moments_leaves_the_old_or_the_new_out(tmp_path: Path) 
     print(f"SIGINT outcomes (exit code, OUT, delay s): {sorted(outcomes.items())}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "typer 0.29 turns KeyboardInterrupt into Exit(130) and, with standalone_mode=False, returns 130 "
-        "from app(): the `except (typer.Abort, KeyboardInterrupt)` branch of cli.main (src/samsim/cli.py) "
-        "never runs, so Ctrl-C of `samsim run` exits 130 silently instead of 'interrupted; nothing was "
-        "written'"
-    ),
-)
 def test_ctrl_c_of_run_says_it_was_interrupted(
     micro: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -632,15 +588,6 @@ def test_ctrl_c_of_run_says_it_was_interrupted(
 _SWAP_STEPS = ["after-temp-folder-made", "after-old-folder-made", "between-the-renames", "before-old-removed"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Ctrl-C inside results.atomic_dir (src/samsim/results.py) outside the writing itself: between the "
-        "two os.replace calls OUT disappears (moved into .OUT.old-*) while the CLI says 'nothing was "
-        "written'; before the old folder is removed it stays beside OUT; right after mkdtemp (before the "
-        "try) the temporary folder stays; the old-folder mkdtemp leaves an empty .OUT.old-*"
-    ),
-)
 @pytest.mark.parametrize("step", _SWAP_STEPS)
 def test_sigint_at_each_step_of_the_folder_swap(
     micro: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
@@ -789,14 +736,6 @@ def test_database_in_use_by_another_process_is_refused(
         holder.communicate(timeout=60)  # closing stdin lets it exit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "_Store._unreadable (src/samsim/study.py) tests `'lock' in message`, which matches DuckDB's "
-        "'Corrupt database file: ... in block at location ...': a damaged file is reported as 'in use by "
-        "another process; wait for that study to finish'"
-    ),
-)
 def test_corrupt_database_is_not_reported_as_in_use(
     micro: Path, finished: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -809,10 +748,9 @@ def test_corrupt_database_is_not_reported_as_in_use(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "Damage inside a data block of results.duckdb is found only when that block is read: the DuckDB "
-        "error escapes monte_carlo as duckdb.Error (the CLI says 'internal error'), after new runs have "
-        "already been committed into the damaged file (src/samsim/study.py: only connect and "
-        "_check_or_create map duckdb.Error to StudyError; nothing checks the stored blocks)"
+        "Damage in a block that reading every stored value does not touch (the primary-key index of "
+        "`runs`) is found only when the first insert uses it: the study is refused then (StudyError), "
+        "but DuckDB has already rewritten part of the file (src/samsim/study.py, _Store._verify)"
     ),
 )
 def test_damage_anywhere_in_the_database_is_refused_and_left_untouched(

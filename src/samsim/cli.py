@@ -110,8 +110,12 @@ def run(
     if run_index is not None and run_index < 0:
         _bad_input([f"--run: must be >= 0, got {run_index}"])
     sc = _load(scenario)
-    result = simulate(sc, seed=seed, run=run_index)
-    write_run(result, out)
+    try:
+        result = simulate(sc, seed=seed, run=run_index)
+        write_run(result, out)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; nothing was written")
+        raise typer.Exit(130) from None
     if not quiet:
         summary = result.summary()
         tot = summary["totals"]
@@ -264,6 +268,10 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("interrupted; nothing was written")
         sys.exit(130)
+    except OSError as exc:  # the machine, not samsim: a full or read-only disk, a missing folder
+        where = f": {exc.filename}" if exc.filename else ""
+        err_console.print(f"error: {exc.strerror or exc}{where}", markup=False, highlight=False)
+        sys.exit(1)
     except Exception as exc:  # usage errors (typer's click) and internal errors
         if any(c.__name__ == "ClickException" for c in type(exc).__mro__):
             exc.show()  # type: ignore[attr-defined]

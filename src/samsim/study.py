@@ -603,9 +603,26 @@ def run_chunk(task: ChunkTask) -> ChunkRows:
     return rows
 
 
-def _worker_init() -> None:
+PARENT_POLL_S = 0.5
+
+
+def _worker_init(parent_pid: int) -> None:
     # Ctrl-C goes to the whole process group: the parent decides, workers just finish their task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker blocks on its task queue and would never notice a parent killed with SIGKILL: watch it.
+    import threading
+
+    def watch_parent() -> None:
+        while True:
+            time.sleep(PARENT_POLL_S)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch_parent, name="samsim-parent-watch", daemon=True).start()
 
 
 # =============================================================================================
@@ -671,7 +688,9 @@ def _execute_processes(planner: _Planner, workers: int) -> Generator[ChunkRows, 
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     planner.slots = workers
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
     finished = False
     try:
         pending: set[Future[ChunkRows]] = set()
@@ -790,6 +809,13 @@ _ARROW_TYPES = {"BOOLEAN": pa.bool_(), "BIGINT": pa.int64(), "DOUBLE": pa.float6
 TABLES = ("runs", "threat_outcomes", "interceptors")
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -818,28 +844,60 @@ class _Store:
         self.path = path
         self.sweeps = sweeps
         self.runs_columns = _runs_columns(sweeps)
+        created = not path.exists()
+        if not created:
+            # Every check first, on a read-only connection: a file that is refused is never touched.
+            try:
+                self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(path), read_only=True)
+            except (duckdb.Error, OSError) as exc:
+                raise StudyError([self._unreadable(exc)]) from None
+            try:
+                self._check_or_create(identity, runs)
+            except (duckdb.Error, OSError) as exc:
+                raise StudyError([self._unreadable(exc)]) from None
+            finally:
+                self.con.close()
         try:
-            self.con: duckdb.DuckDBPyConnection = duckdb.connect(
-                str(path), config={"memory_limit": DUCKDB_MEMORY_LIMIT}
-            )
-        except duckdb.Error as exc:
+            self.con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        except (duckdb.Error, OSError) as exc:
+            if created:
+                self._remove_files()
             raise StudyError([self._unreadable(exc)]) from None
         try:
             self.runs = self._check_or_create(identity, runs)
         except StudyError:
             self.con.close()
             raise
-        except duckdb.Error as exc:
+        except (duckdb.Error, OSError) as exc:
             self.con.close()
+            if created:  # a database this call began and could not finish is not left behind
+                self._remove_files()
             raise StudyError([self._unreadable(exc)]) from None
 
+    def _read_only(self) -> bool:
+        row = self.con.execute("SELECT current_setting('access_mode')").fetchone()
+        return row is not None and str(row[0]).lower() == "read_only"
+
+    def _remove_files(self) -> None:
+        for f in (self.path, self.path.with_name(self.path.name + ".wal")):
+            f.unlink(missing_ok=True)
+
+    def _verify(self) -> None:
+        """Read every stored value once, so that damage anywhere in the file (DuckDB checks each block's
+        checksum as it reads it) is found before anything is written into it."""
+        for table in ("study", *TABLES):
+            self.con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {_q(table)}").fetchall()
+
     def _unreadable(self, exc: Exception) -> str:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if "lock" in text.lower():
+        text = _first_line(exc)
+        lowered = text.lower()
+        if "could not set lock" in lowered or "conflicting lock" in lowered:
             return (
                 f"{self.path}: in use by another process ({text}); wait for that study to finish or "
                 "choose another OUT"
             )
+        if any(s in lowered for s in ("read-only file system", "permission denied", "no space left")):
+            return f"{self.path}: cannot be written ({text})"
         return (
             f"{self.path}: cannot be read as a samsim study database ({text}). It was left untouched: "
             "move it away, or choose a new OUT"
@@ -849,6 +907,8 @@ class _Store:
         con = self.con
         listed = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
         tables = {r[0] for r in listed}
+        if not tables and self._read_only():
+            return runs  # an empty file (a creation killed early): the writable pass creates the tables
         if not tables:
             con.begin()
             con.execute(_ddl("study", [(n, k) for n, k in _STUDY_COLUMNS]))
@@ -906,7 +966,8 @@ class _Store:
                     f"--runs {stored} (or more, to extend it), or choose a new OUT"
                 ]
             )
-        if runs > stored:
+        self._verify()  # before the first write into an existing file
+        if runs > stored and not self._read_only():
             con.execute("UPDATE study SET runs = ?", [runs])
         return runs
 
@@ -943,6 +1004,8 @@ class _Store:
     def commit(self, rows: ChunkRows, group: Group, seed: int) -> int:
         """Insert one task's runs in one transaction, skipping any already present; returns how many
         runs were new."""
+        import duckdb
+
         if not rows.runs:
             return 0
         con = self.con
@@ -960,8 +1023,13 @@ class _Store:
                 self._insert_runs(rows, keep, group, seed)
                 self._insert_children(rows, present)
             con.commit()
-        except BaseException:
-            con.rollback()
+        except BaseException as exc:
+            try:
+                con.rollback()
+            except duckdb.Error:
+                pass  # a failed write (disk full) may already have ended the transaction
+            if isinstance(exc, duckdb.Error):
+                raise StudyError([f"{self.path}: cannot be written ({_first_line(exc)})"]) from None
             raise
         return len(keep)
 
