@@ -551,8 +551,9 @@ def test_sigint_at_random_moments_leaves_the_old_or_the_new_out(tmp_path: Path) 
         assert now in (old_digest, new_digest)
         if proc.returncode == 0:
             assert now == new_digest
-        outcomes[(proc.returncode, "new" if now == new_digest else "old", round(delay, 1))] += 1
-    print(f"SIGINT outcomes (exit code, OUT, delay s): {sorted(outcomes.items())}")
+        said = "traceback" if "Traceback" in err else "interrupted" if "interrupted" in err else "-"
+        outcomes[(proc.returncode, "new" if now == new_digest else "old", said)] += 1
+    print(f"SIGINT outcomes ((exit code, OUT, message), count): {sorted(outcomes.items())}")
 
 
 def test_ctrl_c_of_run_says_it_was_interrupted(
