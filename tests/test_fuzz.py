@@ -18,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from samsim import load, loads, simulate, write_run
@@ -132,6 +132,12 @@ def test_simulate_random_scenarios_keeps_the_invariants(scenario: Scenario, seed
     result = simulate(scenario, seed=seed, trajectories=traj)
     assert violations(result, scenario) == []
     assert result.totals["threats"] == sum(t.count for t in scenario.threats)
+    # What the random scenarios exercised (--hypothesis-show-statistics; docs/reliability.md).
+    tot = result.totals
+    event("interceptors fired" if tot["interceptors_fired"] else "no interceptor fired")
+    event("a threat killed" if tot["killed"] else "no threat killed")
+    event("a threat leaked" if tot["leaked"] else "no threat leaked")
+    event("with terrain" if scenario.environment.terrain else "flat ground")
 
 
 @fuzz(5, long_share=0.02)
