@@ -44,6 +44,12 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/run_all.py
 
+# Long fuzzing and fault-injection run (make test runs the same tests in their short mode).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.dev
+	SAMSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 2 -p no:cacheprovider --hypothesis-show-statistics \
+		-rA tests/test_fuzz.py tests/test_faults.py
+
 validate: $(VENV)/.dev
 	$(PY) scripts/validate.py
 

@@ -378,15 +378,6 @@ def test_disk_full_while_creating_the_database_then_resume(micro: Path, tmp_path
     assert runs_of(db_tables(out)) == {(0, r) for r in range(20)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "_Store._unreadable (src/samsim/study.py:899) knows 'read-only file system', 'permission denied' "
-        "and 'no space left' but not EFBIG 'File too large' (a file-size limit: ulimit -f, quotas, FAT32): "
-        "a creation that fails so is reported as 'cannot be read as a samsim study database ... It was "
-        "left untouched: move it away', though the file was made by samsim and has been removed"
-    ),
-)
 def test_file_size_limit_while_creating_is_not_called_a_damaged_database(micro: Path, tmp_path: Path) -> None:
     res = samsim(
         "mc", str(micro), "-o", str(tmp_path / "s"), "--runs", "5", "-q", preexec_fn=_fsize_limit(4096)

@@ -417,7 +417,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[PathKey, int], list[tuple[int, Path
     try:
         loader = yaml.SafeLoader(text)
     except yaml.YAMLError as exc:
-        raise _YamlProblem(1, (), f"not valid YAML: {exc}") from None
+        raise _YamlProblem(1, (), f"not valid YAML: {_first_line(exc)}") from None
     try:
         try:
             node = loader.get_single_node()
@@ -432,7 +432,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[PathKey, int], list[tuple[int, Path
             mark = exc.problem_mark or exc.context_mark
             raise _YamlProblem(mark.line + 1 if mark else 1, (), f"not valid YAML: {exc.problem}") from None
         except yaml.YAMLError as exc:
-            raise _YamlProblem(1, (), f"not valid YAML: {exc}") from None
+            raise _YamlProblem(1, (), f"not valid YAML: {_first_line(exc)}") from None
         if node is None:
             raise _YamlProblem(1, (), "the file is empty: expected a mapping with `samsim: 1`")
         lines: dict[PathKey, int] = {}
@@ -443,12 +443,18 @@ def parse_yaml(text: str) -> tuple[Any, dict[PathKey, int], list[tuple[int, Path
             mark = exc.problem_mark or exc.context_mark
             raise _YamlProblem(mark.line + 1 if mark else 1, (), f"not valid YAML: {exc.problem}") from None
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            raise _YamlProblem(1, (), f"not valid YAML: {exc}") from None
+            raise _YamlProblem(1, (), f"not valid YAML: {_first_line(exc)}") from None
         except RecursionError:
             raise _YamlProblem(1, (), f"nested more than {MAX_YAML_DEPTH} levels deep") from None
         return data, lines, problems
     finally:
         loader.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    """A parser message on one line (PyYAML appends the position in a second one)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def format_path(path: Iterable[str | int]) -> str:

@@ -896,7 +896,10 @@ class _Store:
                 f"{self.path}: in use by another process ({text}); wait for that study to finish or "
                 "choose another OUT"
             )
-        if any(s in lowered for s in ("read-only file system", "permission denied", "no space left")):
+        if any(
+            s in lowered
+            for s in ("read-only file system", "permission denied", "no space left", "file too large")
+        ):
             return f"{self.path}: cannot be written ({text})"
         return (
             f"{self.path}: cannot be read as a samsim study database ({text}). It was left untouched: "
