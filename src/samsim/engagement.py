@@ -30,7 +30,7 @@ from samsim.geo import G0_MPS2
 from samsim.models import flyout, lethality
 from samsim.models.motion import GroundHeight
 from samsim.sensing import RadarGeometry, visible
-from samsim.world import TABLE_DT_S, Battery, World, positions_ecef
+from samsim.world import TABLE_DT_S, Battery, World
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -518,8 +518,3 @@ def sample_flying(ars: Arsenal, t: float) -> None:
         ars.samples.append(
             (t, slots, ars.state.pos_m[slots].copy(), np.linalg.norm(ars.state.vel_mps[slots], axis=1))
         )
-
-
-def threat_positions_enu(world: World, battery: Battery, index: IntArray, time_s: FloatArray) -> FloatArray:
-    """True threat positions in a battery frame (for checks and tests)."""
-    return battery.frame.ecef_to_enu(positions_ecef(world.threats, index, time_s))

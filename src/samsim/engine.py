@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from samsim import engagement
-from samsim.geo import ecef_to_geodetic
+from samsim.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic
 from samsim.models import flyout, lethality
 from samsim.results import EventLog, InterceptorOutcome, Result, ThreatOutcome, TrajectoryLog
 from samsim.scenario import Scenario
@@ -86,7 +86,12 @@ class BatteryRuntime:
         pos = self.predicted_positions(time_s)
         horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
         # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
-        height = self.battery.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * 6.371e6) - self.horizon_ref_alt_m
+        height = (
+            self.battery.frame.alt_m
+            + pos[:, 2]
+            + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M)
+            - self.horizon_ref_alt_m
+        )
         mask, _, _, _ = visible(geom, pos - geom.enu_m, height)
         return mask
 

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from samsim.catalog import RadarSpec
 from samsim.geo import MEAN_EARTH_RADIUS_M
 from samsim.models import frames, horizon, jamming, radar
-from samsim.world import Battery, World, positions_ecef
+from samsim.world import Battery, World, altitudes_m, positions_ecef
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -183,7 +183,7 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     t_pair = times[scan_idx]
     ecef = positions_ecef(threats, thr_idx, t_pair)
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
-    alt = _interp_alt(world, thr_idx, t_pair)
+    alt = altitudes_m(world.threats, thr_idx, t_pair)
     seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
     if world.has_terrain and np.any(seen):
         from samsim.models.terrain import line_of_sight_clear  # only scenarios with a DEM need it
@@ -265,18 +265,4 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         z_enu_m=np.asarray(z, np.float64),
         r_enu_m2=np.asarray(cov, np.float64),
         range_m=np.asarray(meas_rng, np.float64),
-    )
-
-
-def _interp_alt(world: World, index: IntArray, time_s: FloatArray) -> FloatArray:
-    """Threat altitudes above MSL at the given times (linear between table samples)."""
-    from samsim.world import TABLE_DT_S
-
-    t = world.threats
-    u = np.clip((time_s - t.table_t0_s[index]) / TABLE_DT_S, 0.0, (t.table_n[index] - 1).astype(np.float64))
-    k0 = np.minimum(np.floor(u).astype(np.int64), np.maximum(t.table_n[index] - 2, 0))
-    k1 = np.minimum(k0 + 1, t.table_n[index] - 1)
-    frac = u - k0
-    return np.asarray(
-        t.table_alt_m[index, k0] * (1 - frac) + t.table_alt_m[index, k1] * frac, dtype=np.float64
     )

@@ -440,18 +440,28 @@ def compile_world(scenario: Scenario) -> World:
     )
 
 
-def positions_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
-    """True ECEF positions of threats ``index`` at times ``time_s`` (linear between table samples)."""
+def _table_weights(
+    threats: Threats, index: IntArray, time_s: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Table samples around each (threat, time) pair and the interpolation weight of the second."""
     u = (np.asarray(time_s, dtype=np.float64) - threats.table_t0_s[index]) / TABLE_DT_S
     last = threats.table_n[index] - 1
     u = np.clip(u, 0.0, last.astype(np.float64))
     k0 = np.minimum(np.floor(u).astype(np.int64), np.maximum(last - 1, 0))
-    frac = (u - k0)[..., None]
     k1 = np.minimum(k0 + 1, last)
+    return k0, k1, np.asarray(u - k0, dtype=np.float64)
+
+
+def positions_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
+    """True ECEF positions of threats ``index`` at times ``time_s`` (linear between table samples)."""
+    k0, k1, frac = _table_weights(threats, index, time_s)
     p0 = threats.table_ecef_m[index, k0]
     p1 = threats.table_ecef_m[index, k1]
-    return np.asarray(p0 + frac * (p1 - p0), dtype=np.float64)
+    return np.asarray(p0 + frac[..., None] * (p1 - p0), dtype=np.float64)
 
 
-def geodetic_of(ecef_m: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    return ecef_to_geodetic(ecef_m)
+def altitudes_m(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
+    """True altitudes above MSL of threats ``index`` at times ``time_s`` (linear between samples)."""
+    k0, k1, frac = _table_weights(threats, index, time_s)
+    a0 = threats.table_alt_m[index, k0]
+    return np.asarray(a0 + frac * (threats.table_alt_m[index, k1] - a0), dtype=np.float64)
