@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/geodesy.py [--points 1000000]
 
-Justifies samsim.geo's own ECEF -> geodetic (Heikkinen): as fast as the libraries and exact to
+Justifies samsim.geodesy's own ECEF -> geodetic (Heikkinen): as fast as the libraries and exact to
 nanometres, where pymap3d's inversion is off by millimetres at high altitude.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from samsim import geo
+from samsim import geodesy as geo
 
 
 def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:

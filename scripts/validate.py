@@ -32,11 +32,8 @@ import samsim
 from samsim import catalog
 from samsim.c2.intercept import predict_intercept
 from samsim.c2.wta import check_assignment, expected_surviving_value, solve_wta
-from samsim.geo import (
-    G0_MPS2,
-    GM_M3PS2,
-    MEAN_EARTH_RADIUS_M,
-    WGS84_B_M,
+from samsim.constants import G0_MPS2, GM_M3PS2, MEAN_EARTH_RADIUS_M, WGS84_B_M
+from samsim.geodesy import (
     ecef_to_geodetic,
     geodesic_inverse,
     geodetic_to_ecef,
@@ -44,7 +41,7 @@ from samsim.geo import (
 from samsim.models import ballistic, flyout, horizon, jamming, lethality, radar
 from samsim.models.atmosphere import isa
 from samsim.models.guidance import first_order_lag, limit_lateral_acceleration, true_pn_acceleration
-from samsim.sensing import RadarGeometry, visible
+from samsim.sim.sensing import RadarGeometry, visible
 from samsim.tracking import Tracker, gnn, kalman
 from samsim.tracking.models import alpha_beta_gains, dwna_process_noise, ncv_process_noise, ncv_transition
 
@@ -171,7 +168,7 @@ def horizon_checks() -> list[Check]:
     ref = "Skolnik 2001 §8.2, 4/3 earth: d = 4.12 (√h₁ + √h₂) km, h in m"
     rule = 4.12 * (math.sqrt(30.0) + math.sqrt(50.0))
     k43 = 4.0 / 3.0
-    a_m = k43 * horizon.EARTH_MEAN_RADIUS_M
+    a_m = k43 * MEAN_EARTH_RADIUS_M
     exact_tangent = math.sqrt(2 * a_m * 8.0 + 8.0**2) + math.sqrt(2 * a_m * 100.0 + 100.0**2)
     return [
         Check(
@@ -208,7 +205,8 @@ def horizon_checks() -> list[Check]:
             "geometric horizon (k = 1): d = √(2Rₑh₁) + √(2Rₑh₂)",
             "antenna 25 m, target 1000 m, k = 1",
             float(horizon.horizon_range_m(25.0, 1000.0, 1.0)) / 1000.0,
-            (math.sqrt(2 * 6_371_000.0 * 25.0) + math.sqrt(2 * 6_371_000.0 * 1000.0)) / 1000.0,
+            (math.sqrt(2 * MEAN_EARTH_RADIUS_M * 25.0) + math.sqrt(2 * MEAN_EARTH_RADIUS_M * 1000.0))
+            / 1000.0,
             "km",
             1e-9,
             relative=True,
@@ -1214,7 +1212,7 @@ def radar_claims() -> list[Claim]:
 
 def _guided_peak_speed_mps(params: FloatArray, ground_m: float, alt_m: float) -> tuple[float, float]:
     """Peak speed and miss of one guided flyout at a stationary point (``flyout.launch``/``advance``)."""
-    re = flyout.EARTH_RADIUS_M
+    re = MEAN_EARTH_RADIUS_M
     center = np.array([0.0, 0.0, -re])
     ang = ground_m / re
     point = np.array([0.0, (re + alt_m) * math.sin(ang), (re + alt_m) * math.cos(ang) - re])
@@ -1308,11 +1306,11 @@ def interceptor_claims() -> list[Claim]:
 def tracker_initiation_limit_mps(revisit_s: float = 2.0) -> float:
     """Fastest constant-velocity target the engine's battery tracker confirms (noise-free detections).
 
-    The engine's tracker settings (``samsim.engine``) with 92N6E measurement errors, detections every
+    The engine's tracker settings (``samsim.sim.engine``) with 92N6E measurement errors, detections every
     ``revisit_s``; bisection on the speed (crossing target at 60 km, 10 km up).
     """
-    from samsim import engine
     from samsim.models import frames
+    from samsim.sim import engine
 
     spec = catalog.radar("92N6E")
 
@@ -1386,7 +1384,7 @@ def raid_channels(seed: int = 1) -> dict[str, float]:
 def system_claims() -> list[Claim]:
     s400 = catalog.get("S-400")
     r92 = catalog.get("92N6E")
-    from samsim import engine
+    from samsim.sim import engine
 
     ch = raid_channels()
     init_sigma = getattr(engine, "TRACK_INIT_VELOCITY_SIGMA_MPS", 300.0)
@@ -1657,7 +1655,7 @@ PLOTS: dict[str, tuple[Callable[[Path], None], str]] = {
 
 SECTION_NOTES = {
     "Radar horizon": "Straight rays over an earth of radius k·Rₑ (`samsim.models.horizon`); the engine's "
-    "visibility test (`samsim.sensing.visible`) reproduces the closed form to metres.",
+    "visibility test (`samsim.sim.sensing.visible`) reproduces the closed form to metres.",
     "Detection (Pd, range equation)": "Single-look Pd of `samsim.models.radar` is exact for each Swerling "
     "case; the references here are computed independently by numerical quadrature. Albersheim's and "
     "Shnidman's equations are shown for comparison within their published accuracy.",
@@ -1679,7 +1677,7 @@ SECTION_NOTES = {
     "over a circular-normal miss, and the Rice-distributed terminal miss the engine draws.",
     "Ballistic arc": "`samsim.models.ballistic`'s Keplerian arc tends to the flat-earth parabola for short "
     "shots; the tolerance allows for curvature and the fall of g with height.",
-    "Geodesy": "`samsim.geo` (WGS-84 closed forms, Heikkinen's inversion, Karney geodesics via pyproj).",
+    "Geodesy": "`samsim.geodesy` (WGS-84 closed forms, Heikkinen's inversion, Karney geodesics via pyproj).",
 }
 
 SECTION_PLOTS = {

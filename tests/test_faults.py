@@ -38,7 +38,7 @@ import pytest
 from samsim import load, simulate, write_run
 from samsim.study import StudyError, monte_carlo
 from tests.conftest import EXAMPLES, ROOT
-from tests.test_study_exec import MICRO, TABLES
+from tests.study.test_study_exec import MICRO, TABLES
 
 LONG_EXAMPLES = int(os.environ.get("SAMSIM_FUZZ_EXAMPLES") or 0)
 SEED = int(os.environ.get("SAMSIM_FAULT_SEED") or 20251125)
@@ -128,7 +128,7 @@ def check_partial_state(
 # A child that runs `samsim mc` and kills itself with SIGKILL at an exact point of the study.
 KILL_AT = """
 import os, signal, sys
-from samsim import study
+from samsim.study import core as study
 from samsim.cli import main
 
 point, k = sys.argv[1], int(sys.argv[2])
@@ -570,13 +570,13 @@ def test_ctrl_c_of_run_says_it_was_interrupted(
     import io
     from contextlib import redirect_stderr, redirect_stdout
 
-    import samsim.engine
+    import samsim.sim.engine
     from samsim import cli
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(samsim.engine, "simulate", interrupted)
+    monkeypatch.setattr(samsim.sim.engine, "simulate", interrupted)
     monkeypatch.setattr(sys, "argv", ["samsim", "run", str(micro), "-o", str(tmp_path / "out")])
     err = io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err), pytest.raises(SystemExit) as done:
@@ -593,7 +593,7 @@ _SWAP_STEPS = ["after-temp-folder-made", "after-old-folder-made", "between-the-r
 def test_sigint_at_each_step_of_the_folder_swap(
     micro: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
-    import samsim.results as results
+    import samsim.output.files as results
 
     sc = load(micro)
     out, new = tmp_path / "out", tmp_path / "new"

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from samsim import load, loads, simulate, write_run
-from samsim.invariants import violations
 from samsim.scenario import Problem, Scenario, ScenarioError
+from samsim.sim.invariants import violations
 from tests.conftest import EXAMPLES
 from tests.strategies import (
     Mutant,

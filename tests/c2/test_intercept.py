@@ -20,8 +20,9 @@ from samsim.c2.intercept import (
     launch_feasible,
     predict_intercept,
 )
+from samsim.constants import MEAN_EARTH_RADIUS_M
 
-RE = 6_371_008.8
+RE = MEAN_EARTH_RADIUS_M
 CENTER = np.array([0.0, 0.0, -RE])
 S = 1_500.0  # constant interceptor speed of the closed-form checks
 T = np.array([0.0, 400.0])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from samsim import geo
+from samsim.constants import GM_M3PS2, MEAN_EARTH_RADIUS_M
 from samsim.models.ballistic import ballistic_profile, fly_ballistic, kepler_arc
 
-G_SURFACE = geo.GM_M3PS2 / geo.MEAN_EARTH_RADIUS_M**2
+G_SURFACE = GM_M3PS2 / MEAN_EARTH_RADIUS_M**2
 
 
 def test_short_shot_matches_flat_earth() -> None:

@@ -11,11 +11,12 @@ from numpy.typing import NDArray
 
 from samsim import catalog
 from samsim.c2.intercept import predict_intercept
+from samsim.constants import GM_M3PS2, MEAN_EARTH_RADIUS_M
 from samsim.models import flyout as fo
 from samsim.models.atmosphere import isa
 
 G = 9.80665
-RE = fo.EARTH_RADIUS_M
+RE = MEAN_EARTH_RADIUS_M
 CENTER = np.array([0.0, 0.0, -RE])
 F64 = NDArray[np.float64]
 
@@ -153,7 +154,7 @@ def test_coast_in_vacuum_conserves_orbital_energy_and_step_converges() -> None:
     row = _row(boost_propellant_kg=0.0, boost_time_s=0.0, cd_scale=0.0, max_flight_s=400.0)
     t, rng, v, alt = fo.straight_flyout_profile(row, math.radians(45.0), dt_s=0.1, launch_speed_mps=2000.0)
     r = RE + alt
-    energy = 0.5 * v**2 - fo.EARTH_MU_M3PS2 / r
+    energy = 0.5 * v**2 - GM_M3PS2 / r
     assert np.ptp(energy) / abs(energy[0]) < 1e-5
     # flat-earth vacuum range v^2/g = 407.9 km; on the sphere gravity weakens with height and the
     # ground falls away, so the shot goes further

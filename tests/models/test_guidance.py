@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from samsim._jit import njit
+from samsim.jit import njit
 from samsim.models.guidance import (
     closing_velocity_mps,
     first_order_lag,

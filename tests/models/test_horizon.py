@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models.horizon import (
-    EARTH_MEAN_RADIUS_M,
     above_horizon,
     ground_range_m,
     horizon_central_angle_rad,
@@ -17,19 +17,20 @@ from samsim.models.horizon import (
 )
 
 K43 = 4.0 / 3.0
-A43_M = K43 * EARTH_MEAN_RADIUS_M
+A43_M = K43 * MEAN_EARTH_RADIUS_M
 
 
 def test_horizon_30m_antenna_50m_target_is_51_72_km() -> None:
-    # sqrt(2 * 4/3 * 6371 km * 30 m) = 22.576 km, same with 50 m = 29.146 km
+    # sqrt(2 * 4/3 * 6371.0088 km * 30 m) = 22.576 km, same with 50 m = 29.146 km
     assert float(horizon_range_m(30.0, 50.0)) == pytest.approx(51_721.7, abs=0.5)
     assert float(horizon_range_m(30.0, 50.0)) / 1000.0 == pytest.approx(51.72, abs=0.005)
 
 
 def test_horizon_25m_antenna_low_and_high_targets() -> None:
     got = horizon_range_m(25.0, np.array([50.0, 10_000.0]))
-    antenna_km = np.sqrt(2 * K43 * 6371.0 * 0.025)  # 20.61 km
-    expected_km = antenna_km + np.sqrt(2 * K43 * 6371.0 * np.array([0.050, 10.0]))
+    re_km = MEAN_EARTH_RADIUS_M / 1000.0
+    antenna_km = np.sqrt(2 * K43 * re_km * 0.025)  # 20.61 km
+    expected_km = antenna_km + np.sqrt(2 * K43 * re_km * np.array([0.050, 10.0]))
     np.testing.assert_allclose(got / 1000.0, expected_km, rtol=1e-12)
     np.testing.assert_allclose(got / 1000.0, [49.75, 432.79], atol=0.01)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from samsim import geo
+from samsim import constants
+from samsim import geodesy as geo
 from samsim.models.motion import flat_ground, fly_route, turn_acceleration_mps2
 
 
@@ -34,7 +35,7 @@ def test_straight_leg_time_is_geodesic_length_over_speed() -> None:
         33.0, abs=1e-9
     )
     speed, _ = _speed_and_accel(path.ecef_m[:-1], 0.5)
-    assert np.allclose(speed, 250.0 * (geo.WGS84_A_M + 5000) / geo.WGS84_A_M, rtol=2e-3)
+    assert np.allclose(speed, 250.0 * (constants.WGS84_A_M + 5000) / constants.WGS84_A_M, rtol=2e-3)
     assert np.allclose(path.alt_m, 5000.0)
 
 

@@ -12,6 +12,7 @@ import rasterio
 from affine import Affine
 from pyproj import Geod, Transformer
 
+from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import terrain as T
 from samsim.models.terrain import (
     Dem,
@@ -29,7 +30,7 @@ from samsim.models.terrain import (
 
 GEOD = Geod(ellps="WGS84")
 K = 4.0 / 3.0
-A_EFF = K * T.EARTH_RADIUS_M  # effective earth radius, m
+A_EFF = K * MEAN_EARTH_RADIUS_M  # effective earth radius, m
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "terrain" / "anatolia-synthetic.tif"
 
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
-from samsim.results import EVENT_SCHEMA, TRAJECTORY_SCHEMA
+from samsim.output.result import EVENT_SCHEMA, TRAJECTORY_SCHEMA
 from samsim.web.app import create_app
 
 TINY_SCENARIO = """\

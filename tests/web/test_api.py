@@ -16,6 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models.horizon import horizon_range_m
 from samsim.web.app import create_app
 from samsim.web.data import DataError, detection_range_m, histogram, wilson_interval
@@ -147,7 +148,7 @@ def test_domes_follow_the_radar_equation_and_horizon(run_client: TestClient) -> 
     assert acq["id"] == "bat/91N6E" and eng["id"] == "bat/92N6E"
     assert acq["range_m"] == pytest.approx(390e3 * (0.1 / 4.0) ** 0.25, abs=0.1)
     assert eng["range_m"] == pytest.approx(260e3 * (0.1 / 4.0) ** 0.25, abs=0.1)
-    re_m = 6_371_008.8
+    re_m = MEAN_EARTH_RADIUS_M
     horizon = math.sqrt(2 * (4 / 3) * re_m * 8.0) + math.sqrt(2 * (4 / 3) * re_m * 300.0)
     assert acq["horizon_range_m"] == pytest.approx(horizon, rel=1e-3)
     assert acq["horizon_range_m"] == pytest.approx(float(horizon_range_m(8.0, 300.0)), abs=0.1)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from samsim._jit import njit
+from samsim.jit import njit
 
 Q_FLOOR = 1e-12
 """Smallest survival factor used inside the search (pk = 1 is treated as 1 - 1e-12)."""

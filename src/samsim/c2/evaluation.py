@@ -21,10 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+from samsim.arrays import FloatArray, IntArray
 
 VALUE_FLOOR = 0.05
 """Fraction of the smallest asset value kept by a track that threatens no asset: the battery still

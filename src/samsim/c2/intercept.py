@@ -30,7 +30,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim._jit import njit
+from samsim.jit import njit
 
 __all__ = [
     "ABOVE_MAX_ALTITUDE",

@@ -17,13 +17,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
 
-from samsim._jit import njit
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-IntArray = NDArray[np.int64]
+from samsim.arrays import BoolArray, FloatArray
+from samsim.jit import njit
 
 
 @njit

@@ -26,7 +26,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim._jit import njit
+from samsim.constants import G0_MPS2
+from samsim.jit import njit
 
 __all__ = [
     "IsaState",
@@ -37,11 +38,9 @@ __all__ = [
     "isa_geopotential_scalar",
     "density_sound_scalar",
     "GAMMA_AIR",
-    "G0_MPS2",
     "R_AIR_JPKGK",
 ]
 
-G0_MPS2 = 9.80665
 """Standard gravity (USSA 1976)."""
 R_STAR_JPKMOLK = 8.31432
 """Universal gas constant as fixed by USSA 1976 (not the CODATA value)."""

@@ -16,12 +16,11 @@ R. R. Bate, D. D. Mueller, J. E. White, "Fundamentals of Astrodynamics", Dover 1
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
-from samsim.geo import GM_M3PS2, MEAN_EARTH_RADIUS_M, geodesic_direct, geodesic_inverse, geodetic_to_ecef
+from samsim.arrays import FloatArray
+from samsim.constants import GM_M3PS2, MEAN_EARTH_RADIUS_M
+from samsim.geodesy import geodesic_direct, geodesic_inverse, geodetic_to_ecef
 from samsim.models.motion import SampledPath
-
-FloatArray = NDArray[np.float64]
 
 
 def kepler_arc(

@@ -71,15 +71,14 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim._jit import njit
-from samsim.models.atmosphere import G0_MPS2, density_sound_scalar
+from samsim.constants import G0_MPS2, GM_M3PS2, MEAN_EARTH_RADIUS_M
+from samsim.jit import njit
+from samsim.models.atmosphere import density_sound_scalar
 from samsim.models.guidance import limit_lateral_scalar, true_pn_scalar
 
 __all__ = [
     "CD_TABLE",
     "CPA_GATE_M",
-    "EARTH_MU_M3PS2",
-    "EARTH_RADIUS_M",
     "FlyoutState",
     "INACTIVE",
     "INTERCEPT",
@@ -122,10 +121,6 @@ __all__ = [
 
 _F64 = NDArray[np.float64]
 
-EARTH_MU_M3PS2 = 3.986004418e14
-"""Earth's gravitational parameter (WGS-84)."""
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean earth radius (IUGG), the default sphere."""
 CPA_GATE_M = 1_000.0
 """Closest approaches farther than this (and outside the seeker range) do not end the flight."""
 LOFT_END_M = 10_000.0
@@ -664,7 +659,7 @@ def advance_kernel(
             ez = z - cz
             e2 = ex * ex + ey * ey + ez * ez
             e1 = math.sqrt(e2)
-            gk = -EARTH_MU_M3PS2 / (e2 * e1)
+            gk = -GM_M3PS2 / (e2 * e1)
             rho, sound = density_sound_scalar(e1 - re)
             speed = math.sqrt(vx * vx + vy * vy + vz * vz)
             a_lim = amax
@@ -819,7 +814,7 @@ def advance(
     t1_s: float,
     dt_s: float,
     center_enu_m: ArrayLike,
-    earth_radius_m: float = EARTH_RADIUS_M,
+    earth_radius_m: float = MEAN_EARTH_RADIUS_M,
 ) -> None:
     """Fly every launched interceptor of ``state`` from ``t0_s`` to ``t1_s`` (in place).
 
@@ -901,7 +896,7 @@ def _profile_kernel(
             break
         h = min(dt_s, p[P_MAX_FLIGHT_S] - t)
         rho, sound = density_sound_scalar(alt[k - 1])
-        gk = -EARTH_MU_M3PS2 / (r_c * r_c * r_c)
+        gk = -GM_M3PS2 / (r_c * r_c * r_c)
         x, y, z, vx, vy, vz, m = _step(
             p, t, h, x, y, z, vx, vy, vz, m, 0.0, 0.0, 0.0, gk * x, gk * y, gk * (z - cz), rho, sound
         )
@@ -916,7 +911,7 @@ def straight_flyout_profile(
     dt_s: float = 0.1,
     launch_speed_mps: float = 30.0,
     launch_alt_m: float = 0.0,
-    earth_radius_m: float = EARTH_RADIUS_M,
+    earth_radius_m: float = MEAN_EARTH_RADIUS_M,
 ) -> tuple[_F64, _F64, _F64, _F64]:
     """Unguided flyout at a fixed launch elevation (a gravity turn: thrust along the velocity).
 
@@ -948,7 +943,7 @@ def reach_profile(
     dt_s: float = 0.1,
     launch_speed_mps: float = 30.0,
     launch_alt_m: float = 0.0,
-    earth_radius_m: float = EARTH_RADIUS_M,
+    earth_radius_m: float = MEAN_EARTH_RADIUS_M,
 ) -> tuple[_F64, _F64, _F64]:
     """Guided range-versus-time-of-flight table: the ``r(t)`` of intercept prediction.
 

@@ -27,9 +27,9 @@ M. Longbin, S. Xiaoquan, Z. Yiyu, S. Z. Kang, Y. Bar-Shalom, "Unbiased converted
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
+from samsim.arrays import FloatArray
 
 
 def _f64(x: ArrayLike) -> FloatArray:

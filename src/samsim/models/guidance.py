@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim._jit import njit
+from samsim.jit import njit
 
 __all__ = [
     "closing_velocity_mps",

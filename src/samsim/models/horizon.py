@@ -23,16 +23,10 @@ J. C. Schelleng, C. R. Burrows, E. B. Ferrell, "Ultra-short-wave propagation", P
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-
-EARTH_MEAN_RADIUS_M = 6_371_000.0
-"""Mean earth radius Re used for the effective earth (6371 km, Skolnik 2001, ch. 8)."""
-
-STANDARD_REFRACTION_K = 4.0 / 3.0
-"""Effective earth-radius factor of the standard atmosphere (Skolnik 2001, ch. 8)."""
+from samsim.arrays import BoolArray, FloatArray
+from samsim.constants import MEAN_EARTH_RADIUS_M, STANDARD_REFRACTION_K
 
 
 def _f64(x: ArrayLike) -> FloatArray:
@@ -80,7 +74,7 @@ def horizon_range_m(
     --------
     30 m antenna, 50 m target, k = 4/3: 22.58 km + 29.15 km = 51.72 km.
     """
-    a_m = _f64(refraction_k) * EARTH_MEAN_RADIUS_M
+    a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     h1 = _surface_height_m(antenna_height_m)
     h2 = _surface_height_m(target_height_m)
     return np.asarray(np.sqrt(2.0 * a_m * h1) + np.sqrt(2.0 * a_m * h2), dtype=np.float64)
@@ -111,7 +105,7 @@ def horizon_central_angle_rad(
     Blake, *Radar Range-Performance Analysis*, 1986 (geometry of the tangent ray on the effective
     earth).
     """
-    a_m = _f64(refraction_k) * EARTH_MEAN_RADIUS_M
+    a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     h = _surface_height_m(height_m)
     return np.asarray(np.arctan2(np.sqrt(h * (2.0 * a_m + h)), a_m), dtype=np.float64)
 
@@ -144,7 +138,7 @@ def horizon_ground_range_m(
     ----------
     Blake, *Radar Range-Performance Analysis*, 1986 (effective-earth geometry).
     """
-    a_m = _f64(refraction_k) * EARTH_MEAN_RADIUS_M
+    a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     theta = horizon_central_angle_rad(antenna_height_m, refraction_k) + horizon_central_angle_rad(
         target_height_m, refraction_k
     )
@@ -225,7 +219,7 @@ def slant_range_elevation(
     Blake, *Radar Range-Performance Analysis*, 1986 (range-height-angle charts);
     Skolnik 2001, ch. 8.
     """
-    a_m = _f64(refraction_k) * EARTH_MEAN_RADIUS_M
+    a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     h1 = _f64(antenna_height_m)
     h2 = _f64(target_height_m)
     phi = _f64(ground_range_m) / a_m
@@ -275,7 +269,7 @@ def target_height_m(
     ----------
     Skolnik 2001, ch. 8 (height finding on the 4/3 earth); Blake 1986.
     """
-    a_m = _f64(refraction_k) * EARTH_MEAN_RADIUS_M
+    a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     r1 = a_m + _f64(antenna_height_m)
     rng_m = _f64(slant_range_m)
     rise = rng_m**2 + 2.0 * r1 * rng_m * np.sin(_f64(elevation_rad))
@@ -315,7 +309,7 @@ def ground_range_m(
     ----------
     Blake 1986; Skolnik 2001, ch. 8.
     """
-    a_m = _f64(refraction_k) * EARTH_MEAN_RADIUS_M
+    a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     r1 = a_m + _f64(antenna_height_m)
     rng_m = _f64(slant_range_m)
     el = _f64(elevation_rad)

@@ -26,11 +26,10 @@ D. C. Schleher, *Electronic Warfare in the Information Age*, Artech House, 1999 
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from samsim.arrays import FloatArray
 from samsim.models.radar import db_to_ratio, noise_power_dbw, ratio_to_db
-
-FloatArray = NDArray[np.float64]
 
 
 def _f64(x: ArrayLike) -> FloatArray:

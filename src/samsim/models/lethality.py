@@ -33,7 +33,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim._jit import njit
+from samsim.jit import njit
 
 __all__ = [
     "REFERENCE_LETHAL_RADIUS_M",

@@ -23,11 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from samsim.geo import G0_MPS2, geodesic_direct, geodesic_inverse, geodetic_to_ecef
+from samsim.arrays import FloatArray
+from samsim.constants import G0_MPS2
+from samsim.geodesy import geodesic_direct, geodesic_inverse, geodetic_to_ecef
 
-FloatArray = NDArray[np.float64]
 GroundHeight = Callable[[FloatArray, FloatArray], FloatArray]
 """Terrain height above MSL in metres at (lat_deg, lon_deg) arrays."""
 

@@ -34,13 +34,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-IntArray = NDArray[np.int64]
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.constants import BOLTZMANN_J_PER_K, REFERENCE_TEMPERATURE_K, SPEED_OF_LIGHT_MPS
 
-SPEED_OF_LIGHT_MPS = 299_792_458.0
-BOLTZMANN_J_PER_K = 1.380649e-23
-REFERENCE_TEMPERATURE_K = 290.0
 """Standard noise reference temperature T0 (IEEE Std 145 / Skolnik 2001 ch. 2)."""
 
 SWERLING_CASES = (0, 1, 3)

@@ -68,20 +68,13 @@ import numpy as np
 import rasterio
 import rasterio.errors
 from affine import Affine
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from pyproj import CRS, Geod, Proj, Transformer
 from pyproj.exceptions import CRSError
 
+from samsim.arrays import BoolArray, FloatArray
+from samsim.constants import MEAN_EARTH_RADIUS_M, STANDARD_REFRACTION_K
 from samsim.models import _terrain_kernels as _k
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-
-EARTH_RADIUS_M = 6_371_000.0
-"""Earth radius of the effective-earth model (mean radius, rounded as in Skolnik sec. 8.2)."""
-
-DEFAULT_REFRACTION_K = 4.0 / 3.0
-"""Effective earth-radius factor of the standard atmosphere."""
 
 GEOGRAPHIC_NODE_SPACING_M = 25_000.0
 """Largest spacing of geodesic nodes on a ray over a geographic DEM (the chord strays <= ~12 m at 40 deg)."""
@@ -94,8 +87,6 @@ _WGS84_A_M = 6_378_137.0
 _WGS84_F = 1.0 / 298.257223563
 
 __all__ = [
-    "DEFAULT_REFRACTION_K",
-    "EARTH_RADIUS_M",
     "Dem",
     "TerrainError",
     "anatolia_example_dem",
@@ -105,6 +96,7 @@ __all__ = [
     "read_dem",
     "ridge_dem",
     "sample_height_m",
+    "sample_pixels_m",
     "synthetic_dem",
     "viewshed",
     "write_dem",
@@ -331,6 +323,12 @@ def write_dem(path: str | os.PathLike[str], dem: Dem) -> None:
 # Sampling and visibility
 
 
+def sample_pixels_m(dem: Dem, col: FloatArray, row: FloatArray) -> FloatArray:
+    """Terrain height (m MSL) at fractional pixel coordinates (1-D, same length), bilinear between
+    cell centres; NaN outside the raster or next to a no-data cell."""
+    return _k.bilinear_many(dem.heights_m, np.ascontiguousarray(col), np.ascontiguousarray(row))
+
+
 def sample_height_m(dem: Dem, lon_deg: ArrayLike, lat_deg: ArrayLike) -> FloatArray:
     """Terrain height (m MSL) at WGS-84 points by bilinear interpolation between cell centres.
 
@@ -340,13 +338,13 @@ def sample_height_m(dem: Dem, lon_deg: ArrayLike, lat_deg: ArrayLike) -> FloatAr
     """
     lon, lat = np.broadcast_arrays(np.asarray(lon_deg, np.float64), np.asarray(lat_deg, np.float64))
     col, row = dem.lonlat_to_pixel(lon.ravel(), lat.ravel())
-    return _k.bilinear_many(dem.heights_m, col.ravel(), row.ravel()).reshape(lon.shape)
+    return sample_pixels_m(dem, col.ravel(), row.ravel()).reshape(lon.shape)
 
 
 def _inv_2ka(refraction_k: float) -> float:
     if not refraction_k > 0:
         raise ValueError(f"refraction_k must be positive, got {refraction_k}")
-    return 0.0 if math.isinf(refraction_k) else 1.0 / (2.0 * refraction_k * EARTH_RADIUS_M)
+    return 0.0 if math.isinf(refraction_k) else 1.0 / (2.0 * refraction_k * MEAN_EARTH_RADIUS_M)
 
 
 def _node_spacing_m(dem: Dem) -> float:
@@ -365,7 +363,7 @@ def line_of_sight_clear(
     target_lon_deg: ArrayLike,
     target_lat_deg: ArrayLike,
     target_alt_msl_m: ArrayLike,
-    refraction_k: float = DEFAULT_REFRACTION_K,
+    refraction_k: float = STANDARD_REFRACTION_K,
 ) -> BoolArray:
     """True where the straight sight line from the observer to each target clears the terrain.
 
@@ -447,7 +445,7 @@ def ray_visibility(
     ranges_m: ArrayLike,
     target_height_m: float,
     agl: bool,
-    refraction_k: float = DEFAULT_REFRACTION_K,
+    refraction_k: float = STANDARD_REFRACTION_K,
 ) -> BoolArray:
     """Visibility of a target at each azimuth and ground range from the observer, shape (na, nr).
 
@@ -506,7 +504,7 @@ def viewshed(
     observer_y: float,
     observer_height_agl_m: float,
     target_height_agl_m: float,
-    refraction_k: float = DEFAULT_REFRACTION_K,
+    refraction_k: float = STANDARD_REFRACTION_K,
     max_distance_m: float | None = None,
 ) -> BoolArray:
     """Grid viewshed in the DEM's cells, shape (ny, nx): True where a target is visible.

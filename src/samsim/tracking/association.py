@@ -36,13 +36,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-from samsim._jit import njit
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+from samsim.arrays import FloatArray, IntArray
+from samsim.jit import njit
 
 MAX_COMPILED_CELLS = 256
 """Largest component (tracks x measurements) solved by the compiled solver instead of SciPy."""

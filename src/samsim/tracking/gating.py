@@ -25,12 +25,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
 
-from samsim._jit import njit
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+from samsim.arrays import FloatArray, IntArray
+from samsim.jit import njit
 
 
 @njit

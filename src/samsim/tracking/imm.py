@@ -32,13 +32,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
 
-from samsim._jit import njit
+from samsim.arrays import FloatArray, IntArray
+from samsim.jit import njit
 from samsim.tracking.kalman import predict_ncv_inplace, update_position_inplace
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 
 def transition_matrix(dt_s: float, sojourn_s: FloatArray) -> FloatArray:

@@ -27,9 +27,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from samsim.arrays import FloatArray
 
 
 def ncv_transition(dt_s: float, ndim: int) -> FloatArray:

@@ -38,14 +38,11 @@ from typing import Literal, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim._jit import njit
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.jit import njit
 from samsim.tracking import imm
 from samsim.tracking.association import MAX_COMPILED_CELLS, gnn
 from samsim.tracking.gating import gate_subset
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 _T = TypeVar("_T", bound=np.generic)
 _MAX_WINDOW = 62  # scans of hit history kept in one int64

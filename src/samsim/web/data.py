@@ -22,12 +22,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from samsim.arrays import FloatArray
 from samsim.models.horizon import horizon_range_m
 from samsim.study import wilson_interval  # the study layer's 95 % Wilson score interval
 
 __all__ = ["DataError", "RunData", "StudyData", "detection_range_m", "histogram", "wilson_interval"]
 
-FloatArray = NDArray[np.float64]
 
 RUN_FILES = ("summary.json", "events.parquet", "trajectories.parquet", "scene.json", "report.html")
 STUDY_TABLES = ("runs", "threat_outcomes", "interceptors")

@@ -90,7 +90,8 @@ class ReplayCache:
 
     def ensure(self, rid: str, scenario: Scenario, seed: int, run: int) -> RunData:
         """The replay ``rid``, simulated now if it is not in the cache."""
-        from samsim import simulate, write_run
+        from samsim.output import write_run
+        from samsim.sim import simulate
 
         with self._lock:
             key_lock = self._key_locks.setdefault(rid, threading.Lock())

@@ -1,0 +1,5 @@
+"""``python -m samsim.cli``: the same as the ``samsim`` command."""
+
+from samsim.cli.app import main
+
+main()

@@ -1,0 +1,81 @@
+"""The ``samsim`` command line: a thin shell over the Python API.
+
+Exit codes: 0 success; 2 bad input (scenario or arguments), one line per problem, no traceback;
+1 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from samsim._version import __version__
+from samsim.cli import catalog, coverage, mc, run, serve
+from samsim.cli.console import err_console, out_console
+
+app = typer.Typer(
+    name="samsim",
+    help=(
+        "Simulate and analyse S-400-class air-defence batteries from open-literature models.\n\n"
+        "Start with:  samsim validate examples/ankara-f16-trial.yaml  then  "
+        "samsim run examples/ankara-f16-trial.yaml -o out/ankara"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+# Every command, in the order `samsim --help` lists them: to add one, write its module and add a line.
+app.command(name="run")(run.run)
+app.command(name="validate")(run.validate)
+app.command(name="mc")(mc.mc)
+app.command(name="coverage", context_settings=coverage.CONTEXT_SETTINGS)(coverage.coverage)
+app.command(name="catalog")(catalog.catalog_cmd)
+app.command(name="serve")(serve.serve)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out_console.print(f"samsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """samsim: what an S-400-class battery sees, what it can engage, and what leaks through."""
+
+
+def main() -> None:
+    """Console entry point: maps errors to exit codes (2 bad input, 1 internal error)."""
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("interrupted; nothing was written")
+        sys.exit(130)
+    except OSError as exc:  # the machine, not samsim: a full or read-only disk, a missing folder
+        where = f": {exc.filename}" if exc.filename else ""
+        err_console.print(f"error: {exc.strerror or exc}{where}", markup=False, highlight=False)
+        sys.exit(1)
+    except Exception as exc:  # usage errors (typer's click) and internal errors
+        if any(c.__name__ == "ClickException" for c in type(exc).__mro__):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(int(exc.exit_code))  # type: ignore[attr-defined]
+        err_console.print(f"internal error: {type(exc).__name__}: {exc}")
+        err_console.print("please report it with the scenario file; run with SAMSIM_DEBUG=1 for a traceback")
+        import os
+
+        if os.environ.get("SAMSIM_DEBUG"):
+            raise
+        sys.exit(1)

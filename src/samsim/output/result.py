@@ -1,0 +1,284 @@
+"""Run results: the typed :class:`Result` with its event and trajectory tables.
+
+The writers that put a result on disk live in :mod:`samsim.output.files` and
+:mod:`samsim.output.writers`; this module only defines what a replication produced.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from samsim._version import __version__
+
+EVENT_KINDS = (
+    "detect",
+    "track_confirm",
+    "track_drop",
+    "assign",
+    "launch",
+    "intercept",
+    "miss",
+    "self_destruct",
+    "kill",
+    "leak",
+)
+EVENT_COLUMNS = ("time_s", "kind", "battery", "radar", "threat", "track", "interceptor", "detail")
+TRAJECTORY_COLUMNS = (
+    "time_s",
+    "entity",
+    "kind",
+    "battery",
+    "east_m",
+    "north_m",
+    "up_m",
+    "lat_deg",
+    "lon_deg",
+    "alt_m",
+    "speed_mps",
+)
+
+EVENT_SCHEMA = pa.schema([("time_s", pa.float64())] + [(c, pa.string()) for c in EVENT_COLUMNS[1:]])
+TRAJECTORY_SCHEMA = pa.schema(
+    [
+        ("time_s", pa.float64()),
+        ("entity", pa.string()),
+        ("kind", pa.string()),
+        ("battery", pa.string()),
+        ("east_m", pa.float64()),
+        ("north_m", pa.float64()),
+        ("up_m", pa.float64()),
+        ("lat_deg", pa.float64()),
+        ("lon_deg", pa.float64()),
+        ("alt_m", pa.float64()),
+        ("speed_mps", pa.float64()),
+    ]
+)
+
+
+class EventLog:
+    """The one place every engine component reports what happened.
+
+    Single events and vectorised batches (``add_many``) are kept as column chunks and sorted by time
+    once, at the end; ties keep the order in which they were reported.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[Any, ...]] = []
+        self._chunks: list[dict[str, Any]] = []
+        self._order = 0
+
+    def add(
+        self,
+        time_s: float,
+        kind: str,
+        *,
+        battery: str | None = None,
+        radar: str | None = None,
+        threat: str | None = None,
+        track: str | None = None,
+        interceptor: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        assert kind in EVENT_KINDS, kind
+        self._rows.append(
+            (float(time_s), self._order, kind, battery, radar, threat, track, interceptor, detail)
+        )
+        self._order += 1
+
+    def add_many(
+        self,
+        time_s: NDArray[np.float64],
+        kind: str,
+        *,
+        battery: str | None = None,
+        radar: str | None = None,
+        threat: list[str | None] | None = None,
+        track: list[str | None] | None = None,
+        detail: list[str | None] | None = None,
+    ) -> None:
+        """Report a batch of events of one kind (e.g. every detection of a scan)."""
+        assert kind in EVENT_KINDS, kind
+        n = int(np.size(time_s))
+        if n == 0:
+            return
+        none: list[str | None] = [None] * n
+        self._chunks.append(
+            {
+                "time_s": np.asarray(time_s, dtype=np.float64),
+                "order": self._order + np.arange(n),
+                "kind": [kind] * n,
+                "battery": [battery] * n,
+                "radar": [radar] * n,
+                "threat": threat if threat is not None else none,
+                "track": track if track is not None else none,
+                "interceptor": none,
+                "detail": detail if detail is not None else none,
+            }
+        )
+        self._order += n
+
+    def __len__(self) -> int:
+        return self._order
+
+    def table(self) -> pa.Table:
+        """Events in time order (ties keep the order in which they were reported)."""
+        parts = list(self._chunks)
+        if self._rows:
+            cols = list(zip(*self._rows, strict=True))
+            parts.append(
+                {
+                    name: list(col)
+                    for name, col in zip(("time_s", "order", *EVENT_COLUMNS[1:]), cols, strict=True)
+                }
+            )
+        if not parts:
+            return EVENT_SCHEMA.empty_table()
+        table = pa.concat_tables(
+            [pa.table({name: part[name] for name in EVENT_COLUMNS}, schema=EVENT_SCHEMA) for part in parts]
+        )
+        order_key = np.concatenate([np.asarray(part["order"], dtype=np.int64) for part in parts])
+        order = np.lexsort((order_key, table.column("time_s").to_numpy()))
+        return table.take(pa.array(order))
+
+
+class TrajectoryLog:
+    """Sampled positions of threats, interceptors and tracks, collected as array chunks."""
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        *,
+        time_s: NDArray[np.float64],
+        entity: str | list[str],
+        kind: str,
+        battery: str | None,
+        enu_m: NDArray[np.float64],
+        lat_deg: NDArray[np.float64],
+        lon_deg: NDArray[np.float64],
+        alt_m: NDArray[np.float64],
+        speed_mps: NDArray[np.float64],
+    ) -> None:
+        n = int(np.size(time_s))
+        if n == 0:
+            return
+        self._chunks.append(
+            {
+                "time_s": np.asarray(time_s, np.float64),
+                "entity": [entity] * n if isinstance(entity, str) else list(entity),
+                "kind": [kind] * n,
+                "battery": [battery] * n,
+                "east_m": np.asarray(enu_m[:, 0], np.float64),
+                "north_m": np.asarray(enu_m[:, 1], np.float64),
+                "up_m": np.asarray(enu_m[:, 2], np.float64),
+                "lat_deg": np.asarray(lat_deg, np.float64),
+                "lon_deg": np.asarray(lon_deg, np.float64),
+                "alt_m": np.asarray(alt_m, np.float64),
+                "speed_mps": np.asarray(speed_mps, np.float64),
+            }
+        )
+
+    def table(self) -> pa.Table:
+        if not self._chunks:
+            return TRAJECTORY_SCHEMA.empty_table()
+        tables = [pa.table(c, schema=TRAJECTORY_SCHEMA) for c in self._chunks]
+        t = pa.concat_tables(tables)
+        order = np.lexsort((np.arange(t.num_rows), t.column("time_s").to_numpy()))
+        return t.take(pa.array(order))
+
+
+@dataclass
+class ThreatOutcome:
+    id: str
+    type: str
+    first_detected_s: float | None = None
+    first_detected_range_m: float | None = None  # slant range from the radar that saw it first
+    first_track_s: float | None = None
+    shots: int = 0
+    fate: str = "survived"
+    fate_s: float | None = None
+    killed_by: str | None = None
+
+
+@dataclass
+class InterceptorOutcome:
+    id: str
+    type: str
+    battery: str
+    target: str
+    launch_s: float
+    end_s: float | None = None
+    result: str | None = None
+    miss_distance_m: float | None = None
+    planned_pk: float | None = None  # the command post's estimate when it fired
+    pip_range_m: float | None = None  # planned intercept point: slant range from the battery
+    pip_alt_m: float | None = None  # planned intercept point: altitude above the earth's sphere
+
+
+@dataclass
+class Result:
+    """Everything one replication produced."""
+
+    scenario: str
+    seed: int
+    duration_s: float
+    threats: list[ThreatOutcome]
+    interceptors: list[InterceptorOutcome]
+    events: pa.Table
+    trajectories: pa.Table
+    loaded: dict[str, int] = field(default_factory=dict)  # interceptors loaded per battery
+    run: int | None = None  # Monte Carlo replication index, None for a single run
+    scene: dict[str, Any] = field(default_factory=dict)  # positions of assets, batteries, radars
+    samsim_version: str = __version__
+
+    @property
+    def totals(self) -> dict[str, int]:
+        fates = [t.fate for t in self.threats]
+        return {
+            "threats": len(self.threats),
+            "killed": fates.count("killed"),
+            "leaked": fates.count("leaked"),
+            "survived": fates.count("survived"),
+            "interceptors_fired": len(self.interceptors),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The content of summary.json (SPEC §4)."""
+        return {
+            "samsim_version": self.samsim_version,
+            "scenario": self.scenario,
+            "seed": self.seed,
+            **({"run": self.run} if self.run is not None else {}),
+            "duration_s": _num(self.duration_s),
+            "threats": [_clean(asdict(t)) for t in self.threats],
+            "interceptors": [_clean(asdict(i)) for i in self.interceptors],
+            "totals": self.totals,
+        }
+
+
+def _num(x: float) -> float | int:
+    if float(x).is_integer():
+        return int(x)
+    return round(float(x), 3)
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float):
+            out[k] = None if not math.isfinite(v) else round(v, 3)
+        else:
+            out[k] = v
+    return out
+
+
+def summary_json(result: Result) -> str:
+    return json.dumps(result.summary(), indent=2, allow_nan=False) + "\n"

@@ -1,0 +1,133 @@
+"""Self-contained HTML reports (work offline: plots are embedded as base64 PNG, no external assets)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from samsim.output.html import PAGE_CSS, figure_png
+
+if TYPE_CHECKING:
+    from samsim.output.result import Result
+
+FATE_COLOURS = {"killed": "#0a7d32", "leaked": "#c0262d", "survived": "#b8860b"}
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _map_png(result: Result) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    traj = result.trajectories
+    fig, ax = plt.subplots(figsize=(8, 7))
+    if traj.num_rows:
+        kind = np.asarray(traj.column("kind").to_pylist())
+        entity = np.asarray(traj.column("entity").to_pylist())
+        east = traj.column("east_m").to_numpy() / 1000.0
+        north = traj.column("north_m").to_numpy() / 1000.0
+        fate = {t.id: t.fate for t in result.threats}
+        for name in dict.fromkeys(entity[kind == "threat"]):
+            sel = entity == name
+            ax.plot(east[sel], north[sel], lw=1.2, color=FATE_COLOURS.get(fate.get(str(name), ""), "#555"))
+        for name in dict.fromkeys(entity[kind == "interceptor"]):
+            sel = entity == name
+            ax.plot(east[sel], north[sel], lw=0.8, color="#1f5fbf", alpha=0.8)
+        sel = kind == "track"
+        if np.any(sel):
+            ax.scatter(east[sel], north[sel], s=2, color="#7a4fbf", alpha=0.5, label="tracks")
+    ax.set_xlabel("east (km)")
+    ax.set_ylabel("north (km)")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.grid(alpha=0.3)
+    handles = [Line2D([], [], color=c, label=f"threat {f}") for f, c in FATE_COLOURS.items()] + [
+        Line2D([], [], color="#1f5fbf", label="interceptor")
+    ]
+    ax.legend(handles=handles, loc="best", fontsize=8)
+    out = figure_png(fig)
+    plt.close(fig)
+    return out
+
+
+def _timeline_png(result: Result) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    threats = result.threats
+    fig, ax = plt.subplots(figsize=(9, max(2.0, 0.22 * len(threats) + 1)))
+    by_threat: dict[str, list[float]] = {}
+    for ic in result.interceptors:
+        by_threat.setdefault(ic.target, []).append(ic.launch_s)
+    for y, t in enumerate(threats):
+        end = t.fate_s if t.fate_s is not None else result.duration_s
+        if t.first_detected_s is not None:
+            ax.plot([t.first_detected_s, end], [y, y], color="#999", lw=3, solid_capstyle="butt")
+        if t.first_track_s is not None:
+            ax.plot([t.first_track_s, end], [y, y], color="#7a4fbf", lw=3, solid_capstyle="butt")
+        launches = by_threat.get(t.id, [])
+        ax.scatter(launches, [y] * len(launches), marker="^", color="#1f5fbf", s=18, zorder=3)
+        if t.fate_s is not None:
+            ax.scatter(
+                [t.fate_s],
+                [y],
+                marker="x" if t.fate == "killed" else "o",
+                color=FATE_COLOURS[t.fate],
+                s=30,
+                zorder=4,
+            )
+    ax.set_yticks(range(len(threats)))
+    ax.set_yticklabels([t.id for t in threats], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, result.duration_s)
+    ax.set_xlabel("time (s)  —  grey: detected, purple: firm track, ▲ launch, × kill, ● leak")
+    ax.grid(axis="x", alpha=0.3)
+    out = figure_png(fig)
+    plt.close(fig)
+    return out
+
+
+def render_run_report(result: Result) -> str:
+    """One HTML page: summary, threat table, interceptor table, engagement timeline and map."""
+    tot = result.totals
+    rows = "".join(
+        f"<tr><td>{html.escape(t.id)}</td><td>{html.escape(t.type)}</td><td>{_fmt(t.first_detected_s)}</td>"
+        f"<td>{_fmt(t.first_track_s)}</td><td>{t.shots}</td><td class='{t.fate}'>{t.fate}</td>"
+        f"<td>{_fmt(t.fate_s)}</td><td>{html.escape(t.killed_by or '—')}</td></tr>"
+        for t in result.threats
+    )
+    irows = "".join(
+        f"<tr><td>{html.escape(i.id)}</td><td>{html.escape(i.type)}</td><td>{html.escape(i.target)}</td>"
+        f"<td>{_fmt(i.launch_s)}</td><td>{_fmt(i.end_s)}</td><td>{html.escape(i.result or '—')}</td>"
+        f"<td>{_fmt(i.miss_distance_m)}</td></tr>"
+        for i in result.interceptors
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>samsim — {html.escape(result.scenario)}</title>
+<style>{PAGE_CSS}</style></head><body>
+<h1>{html.escape(result.scenario)}</h1>
+<p class="muted">samsim {html.escape(result.samsim_version)} · seed {result.seed} ·
+{result.duration_s:g} s simulated</p>
+<p><b>{tot["threats"]}</b> threats: <span class="killed">{tot["killed"]} killed</span>,
+<span class="leaked">{tot["leaked"]} leaked</span>, <span class="survived">{tot["survived"]} survived</span>;
+<b>{tot["interceptors_fired"]}</b> interceptors fired.</p>
+<h2>Threats</h2>
+<table><tr><th>threat</th><th>type</th><th>detected (s)</th><th>firm track (s)</th><th>shots</th><th>fate</th>
+<th>at (s)</th><th>killed by</th></tr>{rows}</table>
+<h2>Interceptors</h2>
+<table><tr><th>interceptor</th><th>type</th><th>target</th><th>launch (s)</th><th>end (s)</th><th>result</th>
+<th>miss (m)</th></tr>{irows or "<tr><td colspan=7>none fired</td></tr>"}</table>
+<h2>Engagement timeline</h2>
+<img alt="timeline" src="data:image/png;base64,{_timeline_png(result)}">
+<h2>Map (local east/north of the scenario origin)</h2>
+<img alt="map" src="data:image/png;base64,{_map_png(result)}">
+</body></html>
+"""

@@ -1,0 +1,69 @@
+"""Output writers: the files ``samsim run`` puts in its output folder, one registered writer each.
+
+To add a file to every run's output, write a function ``(result, folder) -> None`` and register it
+with :func:`run_writer`; :func:`write_run` calls every registered writer, in registration order,
+inside one atomic folder swap (:func:`samsim.output.files.atomic_dir`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from samsim.output.files import atomic_dir, write_parquet
+from samsim.output.result import Result, summary_json
+from samsim.output.run_report import render_run_report
+
+RunWriter = Callable[[Result, Path], None]
+RUN_WRITERS: dict[str, RunWriter] = {}
+"""File name -> the function that writes it from a :class:`Result`."""
+
+
+def run_writer(filename: str) -> Callable[[RunWriter], RunWriter]:
+    """Register ``filename`` as a file of every run's output folder."""
+
+    def register(fn: RunWriter) -> RunWriter:
+        if filename in RUN_WRITERS:
+            raise ValueError(f"a run writer for {filename!r} is already registered")
+        RUN_WRITERS[filename] = fn
+        return fn
+
+    return register
+
+
+@run_writer("summary.json")
+def _summary(result: Result, path: Path) -> None:
+    path.write_text(summary_json(result), encoding="utf-8")
+
+
+@run_writer("scene.json")
+def _scene(result: Result, path: Path) -> None:
+    path.write_text(json.dumps(result.scene, indent=2) + "\n", encoding="utf-8")
+
+
+@run_writer("events.parquet")
+def _events(result: Result, path: Path) -> None:
+    write_parquet(result.events, path)
+
+
+@run_writer("trajectories.parquet")
+def _trajectories(result: Result, path: Path) -> None:
+    write_parquet(result.trajectories, path)
+
+
+@run_writer("report.html")
+def _report(result: Result, path: Path) -> None:
+    path.write_text(render_run_report(result), encoding="utf-8")
+
+
+def write_run(result: Result, out: str | Path) -> Path:
+    """Write every registered run file (summary, events, trajectories, scene, report) into ``out``.
+
+    The folder appears whole or not at all: an interrupted write leaves ``out`` as it was.
+    """
+    out_path = Path(out)
+    with atomic_dir(out_path) as tmp:
+        for filename, write in RUN_WRITERS.items():
+            write(result, tmp / filename)
+    return out_path

@@ -1,0 +1,217 @@
+"""Validation and loading: ``load(path)`` returns a valid :class:`Scenario` or raises
+:class:`ScenarioError` listing every problem at once as ``FILE:LINE: field.path: message``.
+
+Schema errors (pydantic) and checks across items (duplicate ids, missing references, catalog limits)
+are reported together. A scenario never reads a file other than its own ``environment.terrain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from samsim import catalog
+from samsim.scenario.problems import PathKey, Problem, ScenarioError, format_path, line_of
+from samsim.scenario.schema import FORMAT_VERSION, Scenario
+from samsim.scenario.yaml_source import YamlProblem, parse_yaml
+
+_PYDANTIC_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "missing": "required field is missing",
+}
+
+
+def _pydantic_problems(exc: ValidationError) -> Iterator[tuple[PathKey, str]]:
+    for err in exc.errors(include_url=False):
+        loc: PathKey = tuple(p for p in err["loc"] if isinstance(p, int | str))
+        kind = err["type"]
+        message = _PYDANTIC_MESSAGES.get(kind, err["msg"])
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if kind == "extra_forbidden" and loc:
+            message = f"unknown field {loc[-1]!r}"
+        elif kind == "finite_number":
+            message = "must be a finite number"
+        elif kind == "literal_error":
+            message = err["msg"].replace("Input should be", "must be")
+        elif err["msg"].startswith("Input should be"):
+            message = err["msg"].replace("Input should be", "must be")
+        yield loc, message
+
+
+def _ids(items: Any) -> Iterator[tuple[int, str]]:
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                yield i, item["id"]
+
+
+def _cross_problems(data: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
+    """Checks across items, run on the raw data so they are reported together with schema errors."""
+    asset_ids = {name for _, name in _ids(data.get("assets"))}
+    for section in ("assets", "batteries", "threats"):
+        seen: dict[str, int] = {}
+        for i, name in _ids(data.get(section)):
+            if name in seen:
+                yield (section, i, "id"), f"duplicate id {name!r} (also {section}[{seen[name]}])"
+            else:
+                seen[name] = i
+    seen_threat: dict[str, int] = {}
+    entry_ids = [name for _, name in _ids(data.get("threats"))]
+    for i, name in _ids(data.get("threats")):
+        if entry_ids.count(name) > 1:  # already reported as a duplicate id
+            continue
+        item = data["threats"][i]
+        count = item.get("count", 1)
+        members = (
+            [name]
+            if not isinstance(count, int) or count <= 1
+            else [f"{name}-{k + 1}" for k in range(min(count, 1000))]
+        )
+        for member in members:
+            if member in seen_threat:
+                yield (
+                    ("threats", i, "id"),
+                    (f"threat id {member!r} is already used by threats[{seen_threat[member]}]"),
+                )
+                break
+            seen_threat[member] = i
+    threats = data.get("threats")
+    if isinstance(threats, list):
+        for i, item in enumerate(threats):
+            if not isinstance(item, dict):
+                continue
+            target = item.get("target")
+            if isinstance(target, str) and target not in asset_ids:
+                yield ("threats", i, "target"), f"no asset with id {target!r}"
+            ballistic = item.get("ballistic")
+            if isinstance(ballistic, dict):
+                impact = ballistic.get("impact_on")
+                if isinstance(impact, str) and impact not in asset_ids:
+                    yield ("threats", i, "ballistic", "impact_on"), f"no asset with id {impact!r}"
+            yield from _threat_limits(i, item)
+    if data.get("origin") is None:
+        batteries = data.get("batteries")
+        first = batteries[0] if isinstance(batteries, list) and batteries else None
+        first_pos = first.get("position") if isinstance(first, dict) else None
+        if isinstance(first_pos, dict) and "east_m" in first_pos:
+            yield (
+                ("batteries", 0, "position"),
+                (
+                    "the first battery's position is the default origin, so it must be geodetic "
+                    "(or give `origin:`)"
+                ),
+            )
+        elif not batteries and _uses_local(data):
+            yield ("origin",), "local positions (east_m/north_m) need an `origin:` or a battery"
+
+
+def _uses_local(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "east_m" in node or any(_uses_local(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_uses_local(v) for v in node)
+    return False
+
+
+def _threat_limits(i: int, item: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
+    """Kinematic limits from the catalog: leg speeds and manoeuvre load factor."""
+    ttype = item.get("type")
+    if not isinstance(ttype, str) or ttype not in catalog.names("threat"):
+        return
+    spec = catalog.threat(ttype)
+    route = item.get("route")
+    if isinstance(route, list):
+        for k, wp in enumerate(route):
+            speed = wp.get("speed_mps") if isinstance(wp, dict) else None
+            if isinstance(speed, int | float) and speed > spec.max_speed_mps * 1.0001:
+                yield (
+                    ("threats", i, "route", k, "speed_mps"),
+                    (f"{speed:g} m/s exceeds the {ttype}'s maximum speed {spec.max_speed_mps:g} m/s"),
+                )
+    maneuver = item.get("maneuver")
+    if isinstance(maneuver, dict):
+        g = maneuver.get("g")
+        if isinstance(g, int | float) and g > spec.max_g:
+            yield ("threats", i, "maneuver", "g"), f"{g:g} g exceeds the {ttype}'s limit of {spec.max_g:g} g"
+
+
+def validate_data(data: Any, lines: dict[PathKey, int], file: str) -> tuple[Scenario | None, list[Problem]]:
+    """Validate parsed YAML data; returns the scenario (None when invalid) and the problems."""
+    problems: list[Problem] = []
+
+    def add(path: PathKey, message: str) -> None:
+        problems.append(Problem(file, line_of(path, lines), format_path(path), message))
+
+    if not isinstance(data, dict):
+        add((), f"expected a mapping with `samsim: {FORMAT_VERSION}` at the top, got {type(data).__name__}")
+        return None, problems
+    version = data.get("samsim")
+    if version != FORMAT_VERSION:
+        add(("samsim",), f"format version must be {FORMAT_VERSION} (`samsim: 1`), got {version!r}")
+        return None, problems
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        for loc, message in _pydantic_problems(exc):
+            add(loc, message)
+    except (RecursionError, OverflowError) as exc:
+        add((), f"cannot be read as a scenario: {exc}")
+    for loc, message in _cross_problems(data):
+        add(loc, message)
+    return (scenario if not problems else None), problems
+
+
+def loads(text: str, file: str = "<string>") -> Scenario:
+    """Parse and validate scenario text; raises ScenarioError."""
+    try:
+        data, lines, yaml_problems = parse_yaml(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(file, exc.line, format_path(exc.path), exc.message)]) from None
+    scenario, problems = validate_data(data, lines, file)
+    problems = [Problem(file, ln, format_path(p), m) for ln, p, m in yaml_problems] + problems
+    if problems or scenario is None:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem as ``FILE:LINE: field.path: message``.
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(name, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(name, 1, "", "not a text file (expected UTF-8 YAML)")]) from None
+    scenario = loads(text, name)
+    problems: list[Problem] = []
+    if scenario.environment.terrain is not None:
+        terrain = (p.parent / scenario.environment.terrain).resolve()
+        if not terrain.is_file():
+            data, lines, _ = parse_yaml(text)
+            problems.append(
+                Problem(
+                    name,
+                    line_of(("environment", "terrain"), lines),
+                    "environment.terrain",
+                    f"terrain file not found: {terrain}",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems)
+    scenario.read_from(p.resolve())
+    return scenario

@@ -1,0 +1,120 @@
+"""The invariants every replication must satisfy (SPEC §7), checked on a finished result.
+
+``violations(result, scenario)`` returns a list of human-readable problems (empty when all hold). The
+tests run it on many random scenarios; it is cheap enough to run on any result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from samsim import catalog
+from samsim.output.result import Result
+from samsim.scenario import Scenario
+
+FATES = ("killed", "leaked", "survived")
+RESULTS = ("kill", "miss", "self-destruct")
+
+
+def loaded_per_battery(scenario: Scenario) -> dict[str, int]:
+    """Interceptors loaded on each battery's launchers (template or scenario override)."""
+    out: dict[str, int] = {}
+    for b in scenario.batteries:
+        if b.launchers is not None:
+            out[b.id] = sum(lc.count * sum(lc.load.values()) for lc in b.launchers)
+        else:
+            spec = catalog.system(b.system)
+            out[b.id] = sum(
+                int(lc["count"]) * sum(int(n) for n in lc["load"].values()) for lc in spec.launchers
+            )
+    return out
+
+
+def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) -> list[str]:
+    problems: list[str] = []
+    threat_ids = [t.id for t in result.threats]
+    expected_ids = [m for t in scenario.threats for m in t.member_ids()]
+    if sorted(threat_ids) != sorted(expected_ids) or len(set(threat_ids)) != len(threat_ids):
+        problems.append("threats in the result do not match the scenario's members one to one")
+    for t in result.threats:
+        if t.fate not in FATES:
+            problems.append(f"{t.id}: fate {t.fate!r} is not one of {FATES}")
+        if (t.fate == "survived") != (t.fate_s is None):
+            problems.append(f"{t.id}: fate {t.fate} with fate_s {t.fate_s}")
+        if t.fate_s is not None and not 0.0 <= t.fate_s <= result.duration_s + 1e-6:
+            problems.append(f"{t.id}: fate_s {t.fate_s} outside the scenario")
+        if (t.fate == "killed") != (t.killed_by is not None):
+            problems.append(f"{t.id}: fate {t.fate} with killed_by {t.killed_by}")
+        if (
+            t.first_detected_s is not None
+            and t.first_track_s is not None
+            and t.first_track_s < t.first_detected_s
+        ):
+            problems.append(f"{t.id}: firm track before first detection")
+
+    # Interceptors: never more than loaded, each with one result, inside its envelope at launch.
+    fired = Counter(i.battery for i in result.interceptors)
+    for battery, n in loaded_per_battery(scenario).items():
+        if fired.get(battery, 0) > n:
+            problems.append(f"{battery}: fired {fired[battery]} interceptors but had {n} loaded")
+    holding = {
+        b.id
+        for b in scenario.batteries
+        if (b.doctrine.weapons or catalog.system(b.system).doctrine["weapons"]) == "hold"
+    }
+    for i in result.interceptors:
+        if i.battery in holding:
+            problems.append(f"{i.id}: launched by {i.battery}, whose weapons are on hold")
+        if i.result not in RESULTS:
+            problems.append(f"{i.id}: result {i.result!r} is not one of {RESULTS}")
+        if i.end_s is None or i.end_s < i.launch_s - 1e-9:
+            problems.append(f"{i.id}: ends at {i.end_s} before its launch at {i.launch_s}")
+        spec = catalog.interceptor(i.type)
+        if (
+            i.pip_range_m is None
+            or not spec.min_range_m - tolerance_m <= i.pip_range_m <= spec.max_range_m + tolerance_m
+        ):
+            problems.append(
+                f"{i.id}: planned intercept at {i.pip_range_m} m, envelope "
+                f"[{spec.min_range_m}, {spec.max_range_m}]"
+            )
+        if i.pip_alt_m is None or not (
+            spec.min_altitude_m - tolerance_m <= i.pip_alt_m <= spec.max_altitude_m + tolerance_m
+        ):
+            problems.append(
+                f"{i.id}: planned intercept altitude {i.pip_alt_m} m, envelope "
+                f"[{spec.min_altitude_m}, {spec.max_altitude_m}]"
+            )
+    kills = [i for i in result.interceptors if i.result == "kill"]
+    if len(kills) > len(result.interceptors):
+        problems.append("more kills than interceptors fired")
+    killed = [t for t in result.threats if t.fate == "killed"]
+    if len(killed) != len(kills):
+        problems.append(f"{len(killed)} threats killed but {len(kills)} interceptors report a kill")
+    by_id = {i.id: i for i in result.interceptors}
+    for t in killed:
+        ic = by_id.get(t.killed_by or "")
+        if ic is None or ic.result != "kill" or ic.target != t.id:
+            problems.append(f"{t.id}: killed_by {t.killed_by} is not an interceptor that killed it")
+    shots = Counter(i.target for i in result.interceptors)
+    for t in result.threats:
+        if t.shots != shots.get(t.id, 0):
+            problems.append(f"{t.id}: shots {t.shots} but {shots.get(t.id, 0)} interceptors flew at it")
+
+    # Times are monotone.
+    ev_t = result.events.column("time_s").to_numpy()
+    if ev_t.size and np.any(np.diff(ev_t) < 0):
+        problems.append("events are not in time order")
+    if ev_t.size and (ev_t.min() < 0 or ev_t.max() > result.duration_s + 1e-6):
+        problems.append("events outside the scenario's time span")
+    traj = result.trajectories
+    if traj.num_rows:
+        ent = np.asarray(traj.column("entity").to_pylist())
+        tt = traj.column("time_s").to_numpy()
+        order = np.lexsort((np.arange(ent.size), ent))
+        same = ent[order][1:] == ent[order][:-1]
+        if np.any(np.diff(tt[order])[same] < -1e-9):
+            problems.append("trajectory samples of an entity go back in time")
+    return problems

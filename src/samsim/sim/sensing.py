@@ -1,0 +1,264 @@
+"""Radar scans of a whole replication, evaluated at once (the engine's eyes).
+
+Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
+what the battery decides, so every scan of every radar is evaluated up front, vectorised over
+scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
+published detection range (with self-screening noise jamming), Swerling Pd per look, a random draw,
+measurement noise, and Poisson false alarms. The engine then consumes the scans in time order and
+drops the detections of threats killed in between. Each radar draws from its own random stream, so
+adding a radar never changes what the others see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.catalog import RadarSpec
+from samsim.constants import MEAN_EARTH_RADIUS_M
+from samsim.models import frames, horizon, jamming, radar
+from samsim.sim.world import Battery, World, altitudes_m, positions_ecef
+
+FALSE_ALARM_MIN_RANGE_M = 2000.0
+
+
+@dataclass(frozen=True)
+class RadarScans:
+    """Every scan of one radar: times and the measurements each produced, in battery-frame ENU.
+
+    Measurements of scan k are rows ``offsets[k]:offsets[k + 1]``; ``truth`` is the threat index
+    or -1 for a false alarm.
+    """
+
+    battery: int
+    radar: int
+    radar_id: str
+    time_s: FloatArray
+    offsets: IntArray
+    truth: IntArray
+    z_enu_m: FloatArray
+    r_enu_m2: FloatArray
+    range_m: FloatArray
+
+
+@dataclass(frozen=True)
+class RadarGeometry:
+    """What the engine needs to decide whether a scan could have seen a track."""
+
+    enu_m: FloatArray
+    spec: RadarSpec
+    antenna_height_m: float  # above the horizon reference surface
+    refraction_k: float
+
+
+def reference_snr_db(spec: RadarSpec) -> float:
+    """SNR at the published detection range: the SNR giving the reference Pd at the radar's Pfa."""
+    return float(radar.required_snr_db(spec.ref_pd, spec.pfa, spec.swerling))
+
+
+def look_snr_db(
+    spec: RadarSpec,
+    range_m: FloatArray,
+    rcs_m2: FloatArray,
+    jammer_erp_dbw: FloatArray | None = None,
+    jammer_bandwidth_mhz: FloatArray | None = None,
+) -> FloatArray:
+    """Signal-to-noise(-plus-jamming) ratio of one look, dB.
+
+    SNR ∝ σ/R⁴ anchored on the radar's published detection range; a self-screening noise jammer
+    (finite ``jammer_erp_dbw``) adds J ∝ 1/R² to the noise: SNR = S/(N + J).
+    """
+    snr_db = radar.snr_db_calibrated(
+        range_m, rcs_m2, spec.ref_range_m, spec.ref_rcs_m2, reference_snr_db(spec)
+    )
+    if jammer_erp_dbw is None or jammer_bandwidth_mhz is None:
+        return snr_db
+    erp = np.broadcast_to(np.asarray(jammer_erp_dbw, dtype=np.float64), snr_db.shape)
+    bw = np.broadcast_to(np.asarray(jammer_bandwidth_mhz, dtype=np.float64), snr_db.shape)
+    rng_b = np.broadcast_to(np.asarray(range_m, dtype=np.float64), snr_db.shape)
+    jammed = np.isfinite(erp)
+    if np.any(jammed):
+        jnr = jamming.jammer_to_noise_db(
+            rng_b[jammed],
+            erp[jammed],
+            bw[jammed] * 1e6,
+            spec.antenna_gain_db,
+            radar.wavelength_m(spec.frequency_ghz * 1e9),
+            spec.noise_figure_db,
+            spec.bandwidth_mhz * 1e6,
+            spec.losses_db,
+        )
+        snr_db = np.array(snr_db, dtype=np.float64)
+        snr_db[jammed] = jamming.snr_with_jamming_db(snr_db[jammed], jnr)
+    return np.asarray(snr_db, dtype=np.float64)
+
+
+def look_pd(
+    spec: RadarSpec,
+    range_m: FloatArray,
+    rcs_m2: FloatArray,
+    swerling: IntArray | int,
+    jammer_erp_dbw: FloatArray | None = None,
+    jammer_bandwidth_mhz: FloatArray | None = None,
+) -> FloatArray:
+    """Probability of detection of one look at a target of the given Swerling case."""
+    snr_db = look_snr_db(spec, range_m, rcs_m2, jammer_erp_dbw, jammer_bandwidth_mhz)
+    return radar.probability_of_detection(snr_db, spec.pfa, swerling)
+
+
+def ground_range_m(slant_m: FloatArray, h1_m: FloatArray, h2_m: FloatArray) -> FloatArray:
+    """Arc distance over the true earth between the points below two points of given heights.
+
+    From the slant range: (2 r1 r2 sin(φ/2))² = ρ² − (h2 − h1)², written without cancellation.
+    """
+    r1 = MEAN_EARTH_RADIUS_M + h1_m
+    r2 = MEAN_EARTH_RADIUS_M + h2_m
+    chord2 = np.maximum(slant_m * slant_m - (h2_m - h1_m) ** 2, 0.0)
+    half = np.arcsin(np.clip(np.sqrt(chord2 / (4.0 * r1 * r2)), 0.0, 1.0))
+    return np.asarray(2.0 * half * MEAN_EARTH_RADIUS_M, dtype=np.float64)
+
+
+def radar_geometry(world: World, battery: Battery, index: int) -> RadarGeometry:
+    r = battery.radars
+    height = float(battery.frame.alt_m + r.enu_m[index, 2] - world.horizon_ref_alt_m)
+    return RadarGeometry(
+        enu_m=r.enu_m[index],
+        spec=r.specs[index],
+        antenna_height_m=max(height, 0.0),
+        refraction_k=world.refraction_k,
+    )
+
+
+def visible(
+    geom: RadarGeometry, rel_enu_m: FloatArray, target_height_m: FloatArray
+) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+    """Inside the radar's coverage and above its horizon: (mask, range, azimuth, elevation)."""
+    rng_m, az, el = frames.enu_to_spherical(rel_enu_m)
+    spec = geom.spec
+    inside = radar.in_coverage(
+        rng_m,
+        az,
+        el,
+        spec.max_range_m,
+        np.radians(spec.min_elevation_deg),
+        np.radians(spec.max_elevation_deg),
+    )
+    h2 = np.maximum(target_height_m, 0.0)
+    h1 = np.full_like(h2, geom.antenna_height_m)
+    over = horizon.above_horizon(ground_range_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
+    return np.asarray(inside & over, dtype=np.bool_), rng_m, az, el
+
+
+def scan_times(
+    spec: RadarSpec, radiate_from_s: float, duration_s: float, rng: np.random.Generator
+) -> FloatArray:
+    """Scan instants: a random phase within the first revisit period after the radar starts radiating."""
+    first = radiate_from_s + rng.uniform(0.0, spec.revisit_s)
+    if first > duration_s:
+        return np.zeros(0)
+    return np.asarray(
+        first + spec.revisit_s * np.arange(int((duration_s - first) // spec.revisit_s) + 1), dtype=np.float64
+    )
+
+
+def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarScans:
+    """Evaluate every scan of radar ``k`` of battery ``b``."""
+    battery = world.batteries[b]
+    spec = battery.radars.specs[k]
+    geom = radar_geometry(world, battery, k)
+    times = scan_times(spec, battery.radiate_from_s, world.duration_s, rng)
+    threats = world.threats
+    n_scan, n_thr = times.size, threats.count
+
+    # Every (scan, threat) pair while the threat is in the air and has not leaked.
+    gone_s = np.minimum(threats.end_s, threats.leak_s)
+    active = (times[:, None] >= threats.start_s[None, :]) & (times[:, None] < gone_s[None, :])
+    scan_idx, thr_idx = np.nonzero(active)
+    t_pair = times[scan_idx]
+    ecef = positions_ecef(threats, thr_idx, t_pair)
+    rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
+    alt = altitudes_m(world.threats, thr_idx, t_pair)
+    seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
+    if world.has_terrain and np.any(seen):
+        from samsim.models.terrain import line_of_sight_clear  # only scenarios with a DEM need it
+
+        radar_lat, radar_lon, radar_alt = battery.frame.enu_to_geodetic(geom.enu_m)
+        lat, lon, h = world.frame.enu_to_geodetic(world.frame.ecef_to_enu(ecef[seen]))
+        clear = line_of_sight_clear(
+            world.terrain,
+            float(radar_lon),
+            float(radar_lat),
+            float(radar_alt),
+            lon,
+            lat,
+            h,
+            world.refraction_k,
+        )
+        seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
+
+    pd = np.where(
+        seen,
+        look_pd(
+            spec,
+            rng_m,
+            threats.rcs_m2[thr_idx],
+            threats.swerling[thr_idx],
+            threats.jammer_erp_dbw[thr_idx],
+            threats.jammer_bandwidth_mhz[thr_idx],
+        ),
+        0.0,
+    )
+    hit = radar.draw_detections(pd, rng)
+    d_scan, d_thr = scan_idx[hit], thr_idx[hit]
+    m_rng, m_az, m_el = radar.measurement_noise(
+        rng_m[hit],
+        az[hit],
+        el[hit],
+        spec.sigma_range_m,
+        np.radians(spec.sigma_azimuth_deg),
+        np.radians(spec.sigma_elevation_deg),
+        rng,
+    )
+
+    # False alarms: Poisson per scan, uniform in range, azimuth and elevation over the coverage.
+    n_fa = radar.false_alarm_count(rng, np.full(n_scan, spec.false_alarms_per_scan))
+    fa_rng, fa_az, fa_el = radar.uniform_false_alarms(
+        rng,
+        int(n_fa.sum()),
+        spec.max_range_m,
+        np.radians(spec.min_elevation_deg),
+        np.radians(spec.max_elevation_deg),
+        min_range_m=FALSE_ALARM_MIN_RANGE_M,
+    )
+    fa_scan = np.repeat(np.arange(n_scan), n_fa)
+
+    all_scan = np.concatenate([d_scan, fa_scan])
+    order = np.argsort(all_scan, kind="stable")
+    meas_rng = np.concatenate([m_rng, fa_rng])[order]
+    meas_az = np.concatenate([m_az, fa_az])[order]
+    meas_el = np.concatenate([m_el, fa_el])[order]
+    truth = np.concatenate([d_thr, np.full(fa_scan.size, -1)])[order]
+    z = frames.spherical_to_enu(meas_rng, meas_az, meas_el) + geom.enu_m
+    cov = frames.converted_measurement_covariance(
+        meas_rng,
+        meas_az,
+        meas_el,
+        spec.sigma_range_m,
+        np.radians(spec.sigma_azimuth_deg),
+        np.radians(spec.sigma_elevation_deg),
+    )
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))]).astype(np.int64)
+    del n_thr
+    return RadarScans(
+        battery=b,
+        radar=k,
+        radar_id=battery.radars.ids[k],
+        time_s=times,
+        offsets=offsets,
+        truth=truth.astype(np.int64),
+        z_enu_m=np.asarray(z, np.float64),
+        r_enu_m2=np.asarray(cov, np.float64),
+        range_m=np.asarray(meas_rng, np.float64),
+    )

@@ -1,0 +1,463 @@
+"""Compile a validated scenario into the engine's structure-of-arrays world.
+
+The scenario is the friendly layer (named objects, catalog names, optional fields); the world is the
+kernel layer: one array per attribute over all threats, all radars, all launchers, with every catalog
+figure and default resolved. Nothing here advances time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from samsim import catalog
+from samsim.arrays import FloatArray, IntArray
+from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
+from samsim.models.ballistic import fly_ballistic
+from samsim.models.motion import GroundHeight, SampledPath, flat_ground, fly_route
+from samsim.scenario import Position, Scenario, Threat
+
+TABLE_DT_S = 0.5
+"""Sampling interval of threat trajectory tables; positions in between are linear in ECEF."""
+
+
+@dataclass(frozen=True)
+class Threats:
+    """All threat members (groups expanded), one row each."""
+
+    ids: list[str]
+    types: list[str]
+    group: list[str]
+    kind: list[str]
+    rcs_m2: FloatArray
+    swerling: IntArray
+    target_asset: IntArray  # -1: no target asset
+    start_s: FloatArray
+    end_s: FloatArray
+    table_t0_s: FloatArray
+    table_n: IntArray
+    table_ecef_m: FloatArray  # (n, m, 3), padded with the last sample
+    table_alt_m: FloatArray  # (n, m)
+    jammer_erp_dbw: FloatArray  # nan: no jammer
+    jammer_bandwidth_mhz: FloatArray
+    leak_s: FloatArray  # first time inside the target asset's radius, inf if never
+    max_speed_mps: FloatArray
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Assets:
+    ids: list[str]
+    ecef_m: FloatArray
+    radius_m: FloatArray
+    value: FloatArray
+
+
+@dataclass(frozen=True)
+class Radars:
+    """The radars of one battery."""
+
+    types: list[str]
+    specs: list[catalog.RadarSpec]
+    ids: list[str]
+    enu_m: FloatArray  # antenna phase centre in the battery frame
+    ecef_m: FloatArray
+    antenna_height_m: FloatArray  # above the ground under the antenna
+    ground_alt_m: FloatArray
+
+
+@dataclass(frozen=True)
+class Launchers:
+    """The launchers of one battery; stock[i, k]: missiles of type k on launcher i."""
+
+    types: list[str]
+    missile_types: list[str]
+    stock: IntArray
+    enu_m: FloatArray
+    launch_interval_s: FloatArray
+
+
+@dataclass(frozen=True)
+class Doctrine:
+    salvo: int
+    policy: str
+    weapons: str
+    min_pk: float
+    reaction_time_s: float
+    decision_period_s: float
+    kill_assessment_s: float
+
+
+@dataclass(frozen=True)
+class Battery:
+    id: str
+    system: str
+    frame: LocalFrame
+    radars: Radars
+    launchers: Launchers
+    doctrine: Doctrine
+    radiate_from_s: float
+    spec: catalog.SystemSpec
+
+
+@dataclass(frozen=True)
+class World:
+    name: str
+    seed: int
+    duration_s: float
+    step_s: float
+    refraction_k: float
+    frame: LocalFrame
+    ground_height: GroundHeight
+    horizon_ref_alt_m: float  # the smooth-earth surface for radar horizons (DEM: sea level)
+    has_terrain: bool
+    terrain: Any  # samsim.models.terrain.Dem or None
+    threats: Threats
+    assets: Assets
+    batteries: list[Battery] = field(default_factory=list)
+
+
+def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
+    """The ground under threats and sites: the scenario's DEM, or flat at ``ground_alt_m``."""
+    if scenario.environment.terrain is not None:
+        from samsim.models.terrain import read_dem, sample_height_m  # the DEM loads only when used
+
+        dem = read_dem(str(scenario.terrain_path))
+        fallback = scenario.environment.ground_alt_m
+
+        def ground(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
+            h = np.asarray(sample_height_m(dem, lon_deg, lat_deg), dtype=np.float64)
+            return np.where(np.isfinite(h), h, fallback)
+
+        return ground, dem
+    return flat_ground(scenario.environment.ground_alt_m), None
+
+
+def _geodetic(pos: Position, frame: LocalFrame, ground: GroundHeight) -> tuple[float, float, float]:
+    """(lat, lon, alt MSL) of a scenario position; a missing altitude means on the ground."""
+    if pos.is_local:
+        assert pos.east_m is not None and pos.north_m is not None
+        up = pos.up_m
+        lat, lon, alt = frame.enu_to_geodetic([pos.east_m, pos.north_m, 0.0 if up is None else up])
+        lat_f, lon_f = float(lat), float(lon)
+        if up is None:
+            return lat_f, lon_f, float(ground(np.array([lat_f]), np.array([lon_f]))[0])
+        return lat_f, lon_f, float(alt)
+    assert pos.lat_deg is not None and pos.lon_deg is not None
+    if pos.alt_m is None:
+        g = ground(np.array([pos.lat_deg]), np.array([pos.lon_deg]))
+        return pos.lat_deg, pos.lon_deg, float(g[0])
+    return pos.lat_deg, pos.lon_deg, pos.alt_m
+
+
+def _origin(scenario: Scenario, ground: GroundHeight) -> LocalFrame:
+    pos = scenario.origin_position()
+    assert not pos.is_local
+    lat, lon, alt = _geodetic(pos, LocalFrame(0.0, 0.0, 0.0), ground)
+    return LocalFrame(lat, lon, alt)
+
+
+def _fly(
+    threat: Threat,
+    start_s: float,
+    frame: LocalFrame,
+    ground: GroundHeight,
+    assets: dict[str, tuple[float, float, float]],
+) -> SampledPath:
+    spec = catalog.threat(threat.type)
+    if threat.ballistic is not None:
+        b = threat.ballistic
+        if b.impact_on is not None:
+            lat2, lon2, alt2 = assets[b.impact_on]
+        else:
+            assert b.impact is not None
+            lat2, lon2, alt2 = b.impact.lat_deg, b.impact.lon_deg, b.impact.alt_m
+        return fly_ballistic(
+            b.launch.lat_deg,
+            b.launch.lon_deg,
+            lat2,
+            lon2,
+            b.apogee_m if b.apogee_m is not None else spec.apogee_m,
+            launch_s=start_s,
+            dt_s=TABLE_DT_S,
+            launch_alt_m=b.launch.alt_m,
+            impact_alt_m=alt2,
+        )
+    assert threat.route is not None
+    lat, lon, alt, speed, agl = [], [], [], [], []
+    last_alt = spec.cruise_altitude_m if spec.cruise_altitude_m > 0 else 1000.0
+    last_agl = True
+    last_speed = spec.cruise_speed_mps
+    for wp in threat.route:
+        la, lo, _ = _geodetic(
+            wp.model_copy(update={"alt_m": 0.0, "up_m": 0.0})
+            if wp.is_local
+            else Position(lat_deg=wp.lat_deg, lon_deg=wp.lon_deg, alt_m=0.0),
+            frame,
+            ground,
+        )
+        height = wp.up_m if wp.is_local else wp.alt_m
+        if height is not None:
+            last_alt, last_agl = height, wp.agl
+        if wp.speed_mps is not None:
+            last_speed = wp.speed_mps
+        lat.append(la)
+        lon.append(lo)
+        alt.append(last_alt)
+        agl.append(last_agl)
+        speed.append(last_speed)
+    weave_g = threat.maneuver.g if threat.maneuver is not None else 0.0
+    weave_period = threat.maneuver.period_s if threat.maneuver is not None else 0.0
+    return fly_route(
+        lat,
+        lon,
+        alt,
+        speed,
+        agl,
+        start_s=start_s,
+        dt_s=TABLE_DT_S,
+        climb_rate_mps=spec.climb_rate_mps,
+        max_g=spec.max_g,
+        ground_height=ground,
+        weave_g=weave_g,
+        weave_period_s=weave_period,
+    )
+
+
+def _leak_time(path: SampledPath, asset_ecef: FloatArray, radius_m: float) -> float:
+    """First time the path is within ``radius_m`` of the asset, measured horizontally (over the
+    asset's footprint at any height), linear between samples; inf if never."""
+    lat, lon, _ = ecef_to_geodetic(asset_ecef)
+    up = LocalFrame(float(lat), float(lon), 0.0).rotation[2]
+    rel = path.ecef_m - asset_ecef
+    dist = np.linalg.norm(rel - np.outer(rel @ up, up), axis=1)
+    inside = np.flatnonzero(dist <= radius_m)
+    if inside.size == 0:
+        return float("inf")
+    k = int(inside[0])
+    if k == 0:
+        return float(path.time_s[0])
+    d0, d1 = dist[k - 1], dist[k]
+    frac = (d0 - radius_m) / max(d0 - d1, 1e-12)
+    return float(path.time_s[k - 1] + frac * (path.time_s[k] - path.time_s[k - 1]))
+
+
+def _compile_threats(
+    scenario: Scenario,
+    frame: LocalFrame,
+    ground: GroundHeight,
+    assets: Assets,
+    asset_geo: dict[str, tuple[float, float, float]],
+) -> Threats:
+    ids: list[str] = []
+    types: list[str] = []
+    group: list[str] = []
+    kinds: list[str] = []
+    rcs, swerling, target, start, paths = [], [], [], [], []
+    erp, bw, max_speed = [], [], []
+    asset_index = {a: i for i, a in enumerate(assets.ids)}
+    for threat in scenario.threats:
+        spec = catalog.threat(threat.type)
+        base_s = threat.ballistic.launch_s if threat.ballistic is not None else threat.start_s
+        for i, member in enumerate(threat.member_ids()):
+            start_s = base_s + i * threat.spacing_s
+            ids.append(member)
+            types.append(threat.type)
+            group.append(threat.id)
+            kinds.append(spec.kind)
+            rcs.append(threat.rcs_m2 if threat.rcs_m2 is not None else spec.rcs_m2)
+            swerling.append(spec.swerling)
+            tgt = (
+                threat.target
+                if threat.target is not None
+                else (threat.ballistic.impact_on if threat.ballistic is not None else None)
+            )
+            target.append(asset_index[tgt] if tgt is not None else -1)
+            start.append(start_s)
+            paths.append(_fly(threat, start_s, frame, ground, asset_geo))
+            erp.append(threat.jammer.erp_dbw if threat.jammer else np.nan)
+            bw.append(threat.jammer.bandwidth_mhz if threat.jammer else np.nan)
+            max_speed.append(spec.max_speed_mps)
+    n = len(ids)
+    m = max((p.time_s.size for p in paths), default=1)
+    table = np.zeros((n, m, 3))
+    table_alt = np.zeros((n, m))
+    table_n = np.zeros(n, dtype=np.int64)
+    leak = np.full(n, np.inf)
+    for i, p in enumerate(paths):
+        k = p.time_s.size
+        table[i, :k] = p.ecef_m
+        table[i, k:] = p.ecef_m[-1]
+        table_alt[i, :k] = p.alt_m
+        table_alt[i, k:] = p.alt_m[-1]
+        table_n[i] = k
+        if target[i] >= 0:
+            leak[i] = _leak_time(p, assets.ecef_m[target[i]], float(assets.radius_m[target[i]]))
+    return Threats(
+        ids=ids,
+        types=types,
+        group=group,
+        kind=kinds,
+        rcs_m2=np.array(rcs, dtype=np.float64),
+        swerling=np.array(swerling, dtype=np.int64),
+        target_asset=np.array(target, dtype=np.int64),
+        start_s=np.array(start, dtype=np.float64),
+        end_s=np.array([p.end_s for p in paths], dtype=np.float64),
+        table_t0_s=np.array([p.start_s for p in paths], dtype=np.float64),
+        table_n=table_n,
+        table_ecef_m=table,
+        table_alt_m=table_alt,
+        jammer_erp_dbw=np.array(erp, dtype=np.float64),
+        jammer_bandwidth_mhz=np.array(bw, dtype=np.float64),
+        leak_s=leak,
+        max_speed_mps=np.array(max_speed, dtype=np.float64),
+    )
+
+
+def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Battery:
+    from samsim.scenario import Battery as BatteryConfig
+
+    assert isinstance(b, BatteryConfig)
+    spec = catalog.system(b.system)
+    lat, lon, alt = _geodetic(b.position, frame, ground)
+    bframe = LocalFrame(lat, lon, alt)
+    radar_cfgs = (
+        [(r.type, r.offset_m, r.mast_m) for r in b.radars]
+        if b.radars is not None
+        else [(r["type"], tuple(r.get("offset_m", (0, 0, 0))), r.get("mast_m")) for r in spec.radars]
+    )
+    types, specs, rids, enu = [], [], [], []
+    for k, (rtype, offset, mast) in enumerate(radar_cfgs):
+        rspec = catalog.radar(rtype)
+        mast_m = rspec.mast_m if mast is None else float(mast)
+        types.append(rtype)
+        specs.append(rspec)
+        rids.append(f"{rtype}" if sum(1 for t, _, _ in radar_cfgs if t == rtype) == 1 else f"{rtype}-{k + 1}")
+        enu.append([float(offset[0]), float(offset[1]), float(offset[2]) + mast_m])
+    # The site is taken as locally flat: every antenna stands at the battery's ground altitude plus
+    # its offset and mast (offsets are a few hundred metres).
+    enu_arr = np.array(enu, dtype=np.float64)
+    radars = Radars(
+        types=types,
+        specs=specs,
+        ids=rids,
+        enu_m=enu_arr,
+        ecef_m=bframe.enu_to_ecef(enu_arr),
+        antenna_height_m=enu_arr[:, 2].copy(),
+        ground_alt_m=np.full(len(types), alt, dtype=np.float64),
+    )
+    launcher_cfgs = (
+        [(lc.type, lc.count, dict(lc.load)) for lc in b.launchers]
+        if b.launchers is not None
+        else [(lc["type"], int(lc["count"]), dict(lc["load"])) for lc in spec.launchers]
+    )
+    missile_types: list[str] = []
+    for _, _, load in launcher_cfgs:
+        for mtype in load:
+            if mtype not in missile_types:
+                missile_types.append(mtype)
+    ltypes: list[str] = []
+    stock_rows: list[list[int]] = []
+    intervals: list[float] = []
+    for ltype, count, load in launcher_cfgs:
+        for _ in range(count):
+            ltypes.append(ltype)
+            stock_rows.append([int(load.get(mt, 0)) for mt in missile_types])
+            intervals.append(catalog.launcher(ltype).launch_interval_s)
+    # Launchers stand in a ring 300 m around the battery position (their layout is not in the
+    # scenario format; at engagement ranges of tens of km it does not matter).
+    n_l = len(ltypes)
+    ang = 2.0 * np.pi * np.arange(n_l) / max(n_l, 1)
+    lenu = np.column_stack([300.0 * np.sin(ang), 300.0 * np.cos(ang), np.full(n_l, 2.0)])
+    launchers = Launchers(
+        types=ltypes,
+        missile_types=missile_types,
+        stock=np.array(stock_rows, dtype=np.int64).reshape(n_l, len(missile_types)),
+        enu_m=lenu,
+        launch_interval_s=np.array(intervals, dtype=np.float64),
+    )
+    d = spec.doctrine
+    o = b.doctrine
+    doctrine = Doctrine(
+        salvo=int(o.salvo if o.salvo is not None else d["salvo"]),
+        policy=str(o.policy if o.policy is not None else d["policy"]),
+        weapons=str(o.weapons if o.weapons is not None else d["weapons"]),
+        min_pk=float(o.min_pk if o.min_pk is not None else d["min_pk"]),
+        reaction_time_s=float(o.reaction_time_s if o.reaction_time_s is not None else spec.reaction_time_s),
+        decision_period_s=spec.decision_period_s,
+        kill_assessment_s=spec.kill_assessment_s,
+    )
+    return Battery(
+        id=b.id,
+        system=b.system,
+        frame=bframe,
+        radars=radars,
+        launchers=launchers,
+        doctrine=doctrine,
+        radiate_from_s=b.radiate_from_s,
+        spec=spec,
+    )
+
+
+def compile_world(scenario: Scenario) -> World:
+    """Resolve every default and catalog figure of ``scenario`` into arrays."""
+    ground, dem = _ground_model(scenario)
+    frame = _origin(scenario, ground)
+    asset_geo = {a.id: _geodetic(a.position, frame, ground) for a in scenario.assets}
+    assets = Assets(
+        ids=[a.id for a in scenario.assets],
+        ecef_m=np.array(
+            [geodetic_to_ecef(*asset_geo[a.id]) for a in scenario.assets], dtype=np.float64
+        ).reshape(-1, 3),
+        radius_m=np.array([a.radius_m for a in scenario.assets], dtype=np.float64),
+        value=np.array([a.value for a in scenario.assets], dtype=np.float64),
+    )
+    threats = _compile_threats(scenario, frame, ground, assets, asset_geo)
+    batteries = [_compile_battery(b, frame, ground) for b in scenario.batteries]
+    return World(
+        name=scenario.name,
+        seed=scenario.seed,
+        duration_s=scenario.duration_s,
+        step_s=scenario.step_s,
+        refraction_k=scenario.environment.refraction_k,
+        frame=frame,
+        ground_height=ground,
+        horizon_ref_alt_m=0.0 if scenario.environment.terrain else scenario.environment.ground_alt_m,
+        has_terrain=dem is not None,
+        terrain=dem,
+        threats=threats,
+        assets=assets,
+        batteries=batteries,
+    )
+
+
+def _table_weights(
+    threats: Threats, index: IntArray, time_s: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Table samples around each (threat, time) pair and the interpolation weight of the second."""
+    u = (np.asarray(time_s, dtype=np.float64) - threats.table_t0_s[index]) / TABLE_DT_S
+    last = threats.table_n[index] - 1
+    u = np.clip(u, 0.0, last.astype(np.float64))
+    k0 = np.minimum(np.floor(u).astype(np.int64), np.maximum(last - 1, 0))
+    k1 = np.minimum(k0 + 1, last)
+    return k0, k1, np.asarray(u - k0, dtype=np.float64)
+
+
+def positions_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
+    """True ECEF positions of threats ``index`` at times ``time_s`` (linear between table samples)."""
+    k0, k1, frac = _table_weights(threats, index, time_s)
+    p0 = threats.table_ecef_m[index, k0]
+    p1 = threats.table_ecef_m[index, k1]
+    return np.asarray(p0 + frac[..., None] * (p1 - p0), dtype=np.float64)
+
+
+def altitudes_m(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
+    """True altitudes above MSL of threats ``index`` at times ``time_s`` (linear between samples)."""
+    k0, k1, frac = _table_weights(threats, index, time_s)
+    a0 = threats.table_alt_m[index, k0]
+    return np.asarray(a0 + frac * (threats.table_alt_m[index, k1] - a0), dtype=np.float64)

@@ -1,0 +1,55 @@
+"""Compiling scenarios into arrays: groups, leak times, defaults."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samsim import loads
+from samsim.sim.world import compile_world, positions_ecef
+
+GROUP = """\
+samsim: 1
+name: groups
+duration_s: 2000
+environment: {ground_alt_m: 800}
+assets:
+  - {id: city, position: {lat_deg: 40.0, lon_deg: 33.0}, radius_m: 5000}
+batteries:
+  - {id: b, system: S-400, position: {lat_deg: 40.2, lon_deg: 33.0}}
+threats:
+  - id: cm
+    type: Kalibr
+    count: 5
+    spacing_s: 20
+    start_s: 30
+    target: city
+    route:
+      - {lat_deg: 40.0, lon_deg: 31.0, alt_m: 60, agl: true, speed_mps: 240}
+      - {lat_deg: 40.0, lon_deg: 33.0, alt_m: 60, agl: true}
+"""
+
+
+def test_group_members_are_spaced_and_identical_in_shape() -> None:
+    world = compile_world(loads(GROUP))
+    t = world.threats
+    assert t.ids == [f"cm-{i}" for i in range(1, 6)]
+    assert np.allclose(np.diff(t.start_s), 20.0)
+    assert t.start_s[0] == 30.0
+    # Member k is member 0 delayed by 20 k seconds: same place at the same time since its start.
+    for k in range(1, 5):
+        p0 = positions_ecef(t, np.array([0]), np.array([300.0]))
+        pk = positions_ecef(t, np.array([k]), np.array([300.0 + 20.0 * k]))
+        assert np.linalg.norm(p0 - pk) < 1e-6
+    # Leak: the ground track enters the 5 km circle (the route ends at its centre).
+    assert np.allclose(np.diff(t.leak_s), 20.0)
+    assert np.all(t.leak_s < t.end_s)
+    assert t.end_s[0] - t.leak_s[0] == pytest.approx(5000.0 / 240.0, rel=0.01)
+
+
+def test_missing_altitudes_mean_on_the_ground() -> None:
+    world = compile_world(loads(GROUP))
+    assert world.batteries[0].frame.alt_m == pytest.approx(800.0)
+    assert world.horizon_ref_alt_m == 800.0
+    # Terrain-following at 60 m over the 800 m plain.
+    assert np.allclose(world.threats.table_alt_m[0, : world.threats.table_n[0]], 860.0, atol=1e-6)

@@ -1,0 +1,190 @@
+"""Monte Carlo executors and durability: in-process, local processes and a Dask LocalCluster give the same
+tables; a study killed with SIGKILL and re-run ends identical to an uninterrupted one; memory stays flat
+in the number of runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from samsim.study import monte_carlo
+from tests.conftest import ROOT
+from tests.study.test_study import TINY
+
+TABLES = ("runs", "threat_outcomes", "interceptors")
+
+# One threat, 20 s, one radar: a few milliseconds a run, still random (scan phases, noise).
+MICRO = """\
+samsim: 1
+name: micro
+seed: 11
+duration_s: 20
+origin: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
+assets:
+  - {id: town, position: {east_m: 0, north_m: 0, up_m: 0}, radius_m: 2000}
+batteries:
+  - id: bat
+    system: S-400
+    position: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
+    radars:
+      - {type: 92N6E}
+threats:
+  - id: jet
+    type: F-16C
+    target: town
+    route:
+      - {east_m: 20000, north_m: 0, up_m: 3000, speed_mps: 300}
+      - {east_m: 0, north_m: 0, up_m: 300}
+"""
+
+
+def tables(out: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = duckdb.connect(str(out / "results.duckdb"), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    finally:
+        con.close()
+
+
+def run_count(out: Path) -> int:
+    con = duckdb.connect(str(out / "results.duckdb"), read_only=True)
+    try:
+        row = con.execute("SELECT count(*), count(DISTINCT run) FROM runs").fetchone()
+        assert row is not None and row[0] == row[1], "duplicate runs"
+        return int(row[0])
+    finally:
+        con.close()
+
+
+def test_in_process_processes_and_dask_give_identical_tables(tmp_path: Path) -> None:
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(TINY)
+    one = monte_carlo(scenario, tmp_path / "w1", 24, seed=3)
+    two = monte_carlo(scenario, tmp_path / "w2", 24, seed=3, workers=2)
+    dask = monte_carlo(scenario, tmp_path / "dask", 24, seed=3, workers=2, dask="local")
+    ref = tables(one.out)
+    assert len(ref["runs"]) == 24 and len(ref["threat_outcomes"]) == 48
+    for other in (two, dask):
+        assert tables(other.out) == ref
+        for name in TABLES:
+            assert other.parquet[name].read_bytes() == one.parquet[name].read_bytes()
+        assert other.summary_json.read_bytes() == one.summary_json.read_bytes()
+    assert json.loads(one.summary_json.read_text())["seed"] == 3
+
+
+def _start(scenario: Path, out: Path, runs: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "samsim.cli",
+            "mc",
+            str(scenario),
+            "-o",
+            str(out),
+            "--runs",
+            str(runs),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_sigkill_mid_study_then_rerun_matches_uninterrupted(tmp_path: Path) -> None:
+    scenario = tmp_path / "micro.yaml"
+    scenario.write_text(MICRO)
+    runs = 400
+    ref = monte_carlo(scenario, tmp_path / "ref", runs)
+    for attempt in range(4):
+        out = tmp_path / f"killed-{attempt}"
+        wal = out / "results.duckdb.wal"
+        proc = _start(scenario, out, runs)
+        # The schema is the first commit to the write-ahead log; kill once the log has grown past it,
+        # i.e. after at least one batch of runs was committed, and while later ones are being computed.
+        first = -1
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            size = wal.stat().st_size if wal.exists() else -1
+            if first < 0 < size:
+                first = size
+            elif first > 0 and size > first:
+                time.sleep(0.4 / (attempt + 1))  # a few more batches, fewer on each retry
+                break
+            time.sleep(0.005)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert proc.stderr is not None
+        proc.stderr.close()
+        if proc.returncode != -signal.SIGKILL:
+            continue  # finished before the kill: try again
+        done = run_count(out)
+        print(f"attempt {attempt}: {done} of {runs} runs committed at the kill")
+        if not 0 < done < runs:
+            continue
+        assert not (out / "summary.json").exists()
+        rerun = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "samsim.cli",
+                "mc",
+                str(scenario),
+                "-o",
+                str(out),
+                "--runs",
+                str(runs),
+                "-q",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        assert run_count(out) == runs
+        assert tables(out) == tables(ref.out)
+        for name in TABLES:
+            assert (out / f"{name}.parquet").read_bytes() == ref.parquet[name].read_bytes()
+        assert (out / "summary.json").read_bytes() == ref.summary_json.read_bytes()
+        return
+    pytest.fail("could not kill the study between its first and last commit")
+
+
+def test_memory_is_flat_in_the_number_of_runs(tmp_path: Path) -> None:
+    scenario = tmp_path / "micro.yaml"
+    scenario.write_text(MICRO)
+    code = textwrap.dedent(
+        f"""
+        import json, resource, sys
+        from samsim.study import monte_carlo
+
+        def peak_mb():
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+        monte_carlo({str(scenario)!r}, {str(tmp_path / "warm")!r}, 20)
+        out = {str(tmp_path / "study")!r}
+        monte_carlo({str(scenario)!r}, out, 200)
+        small = peak_mb()
+        res = monte_carlo({str(scenario)!r}, out, 2000)
+        assert res.new_runs == 1800
+        print(json.dumps({{"small_mb": small, "large_mb": peak_mb()}}))
+        """
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert res.returncode == 0, res.stderr
+    peaks = json.loads(res.stdout.strip().splitlines()[-1])
+    # 1800 more runs (3600 more rows) may not cost more than a small constant.
+    print(peaks)
+    assert peaks["large_mb"] - peaks["small_mb"] < 20.0, peaks
