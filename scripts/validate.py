@@ -1310,7 +1310,7 @@ def tracker_initiation_limit_mps(revisit_s: float = 2.0) -> float:
     ``revisit_s``; bisection on the speed (crossing target at 60 km, 10 km up).
     """
     from samsim.models import frames
-    from samsim.sim import engine
+    from samsim.sim import command_post as engine
 
     spec = catalog.radar("92N6E")
 
@@ -1384,7 +1384,7 @@ def raid_channels(seed: int = 1) -> dict[str, float]:
 def system_claims() -> list[Claim]:
     s400 = catalog.get("S-400")
     r92 = catalog.get("92N6E")
-    from samsim.sim import engine
+    from samsim.sim import command_post as engine
 
     ch = raid_channels()
     init_sigma = getattr(engine, "TRACK_INIT_VELOCITY_SIGMA_MPS", 300.0)

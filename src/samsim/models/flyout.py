@@ -551,34 +551,35 @@ def advance_kernel(
     t0_s: float,
     t1_s: float,
     dt_s: float,
-    pos: _F64,
-    vel: _F64,
-    acc: _F64,
-    mass: _F64,
-    launch_s: _F64,
-    status: NDArray[np.int8],
-    params: _F64,
-    target: NDArray[np.int64],
-    trk_pos: _F64,
-    trk_vel: _F64,
-    trk_t: _F64,
-    plan: _F64,
-    tbl: _F64,
-    tbl_t0: _F64,
-    tbl_dt: float,
-    dead_s: _F64,
+    state: FlyoutState,
+    truth: ThreatTruth,
     center: _F64,
     earth_radius_m: float,
-    miss: _F64,
-    cpa_s: _F64,
-    end_s: _F64,
 ) -> None:
-    """Advance every flying interceptor from ``t0_s`` (or its launch) to ``t1_s``, in place.
+    """Advance every flying interceptor of ``state`` from ``t0_s`` (or its launch) to ``t1_s``, in place.
 
-    The arrays are the fields of :class:`FlyoutState` and :class:`ThreatTruth` (see there);
-    :func:`advance` is the convenient entry point. Each interceptor runs its own inner loop of steps of
+    :func:`advance` is the checked entry point. Each interceptor runs its own inner loop of steps of
     at most ``dt_s`` (shorter near the closest approach and at the self-destruct time).
     """
+    pos = state.pos_m
+    vel = state.vel_mps
+    acc = state.acc_mps2
+    mass = state.mass_kg
+    launch_s = state.launch_s
+    status = state.status
+    params = state.params
+    target = state.target
+    trk_pos = state.track_pos_m
+    trk_vel = state.track_vel_mps
+    trk_t = state.track_time_s
+    plan = state.plan_s
+    miss = state.miss_m
+    cpa_s = state.cpa_s
+    end_s = state.end_s
+    tbl = truth.pos_m
+    tbl_t0 = truth.t0_s
+    tbl_dt = truth.dt_s
+    dead_s = truth.dead_s
     cx = center[0]
     cy = center[1]
     cz = center[2]
@@ -842,27 +843,10 @@ def advance(
         float(t0_s),
         float(t1_s),
         float(dt_s),
-        state.pos_m,
-        state.vel_mps,
-        state.acc_mps2,
-        state.mass_kg,
-        state.launch_s,
-        state.status,
-        state.params,
-        state.target,
-        state.track_pos_m,
-        state.track_vel_mps,
-        state.track_time_s,
-        state.plan_s,
-        truth.pos_m,
-        truth.t0_s,
-        float(truth.dt_s),
-        truth.dead_s,
+        state,
+        truth._replace(dt_s=float(truth.dt_s)),
         np.asarray(center_enu_m, dtype=np.float64),
         float(earth_radius_m),
-        state.miss_m,
-        state.cpa_s,
-        state.end_s,
     )
 
 

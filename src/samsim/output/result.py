@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pyarrow as pa
@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from samsim._version import __version__
 
-EVENT_KINDS = (
+EventKind = Literal[
     "detect",
     "track_confirm",
     "track_drop",
@@ -28,7 +28,21 @@ EVENT_KINDS = (
     "self_destruct",
     "kill",
     "leak",
-)
+]
+"""What an events.parquet row records (its ``kind`` column)."""
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+Fate = Literal["killed", "leaked", "survived"]
+"""How a threat ended: destroyed, reached its asset's radius, or still flying when the run ended."""
+FATES: tuple[Fate, ...] = get_args(Fate)
+
+InterceptorResult = Literal["kill", "miss", "self-destruct"]
+"""How an interceptor ended: destroyed its target, missed at closest approach, or destroyed itself
+(flight time, ground impact, target already destroyed, end of the run)."""
+INTERCEPTOR_RESULTS: tuple[InterceptorResult, ...] = get_args(InterceptorResult)
+
+TrajectoryKind = Literal["threat", "interceptor", "track"]
+"""What a trajectories.parquet row follows (its ``kind`` column)."""
 EVENT_COLUMNS = ("time_s", "kind", "battery", "radar", "threat", "track", "interceptor", "detail")
 TRAJECTORY_COLUMNS = (
     "time_s",
@@ -77,7 +91,7 @@ class EventLog:
     def add(
         self,
         time_s: float,
-        kind: str,
+        kind: EventKind,
         *,
         battery: str | None = None,
         radar: str | None = None,
@@ -95,7 +109,7 @@ class EventLog:
     def add_many(
         self,
         time_s: NDArray[np.float64],
-        kind: str,
+        kind: EventKind,
         *,
         battery: str | None = None,
         radar: str | None = None,
@@ -159,7 +173,7 @@ class TrajectoryLog:
         *,
         time_s: NDArray[np.float64],
         entity: str | list[str],
-        kind: str,
+        kind: TrajectoryKind,
         battery: str | None,
         enu_m: NDArray[np.float64],
         lat_deg: NDArray[np.float64],
@@ -203,7 +217,7 @@ class ThreatOutcome:
     first_detected_range_m: float | None = None  # slant range from the radar that saw it first
     first_track_s: float | None = None
     shots: int = 0
-    fate: str = "survived"
+    fate: Fate = "survived"
     fate_s: float | None = None
     killed_by: str | None = None
 
@@ -216,7 +230,7 @@ class InterceptorOutcome:
     target: str
     launch_s: float
     end_s: float | None = None
-    result: str | None = None
+    result: InterceptorResult | None = None
     miss_distance_m: float | None = None
     planned_pk: float | None = None  # the command post's estimate when it fired
     pip_range_m: float | None = None  # planned intercept point: slant range from the battery

@@ -14,22 +14,13 @@ from pathlib import Path
 from samsim.output.files import atomic_dir, write_parquet
 from samsim.output.result import Result, summary_json
 from samsim.output.run_report import render_run_report
+from samsim.registry import Registry
 
 RunWriter = Callable[[Result, Path], None]
-RUN_WRITERS: dict[str, RunWriter] = {}
+RUN_WRITERS: Registry[str, RunWriter] = Registry("run writer")
 """File name -> the function that writes it from a :class:`Result`."""
-
-
-def run_writer(filename: str) -> Callable[[RunWriter], RunWriter]:
-    """Register ``filename`` as a file of every run's output folder."""
-
-    def register(fn: RunWriter) -> RunWriter:
-        if filename in RUN_WRITERS:
-            raise ValueError(f"a run writer for {filename!r} is already registered")
-        RUN_WRITERS[filename] = fn
-        return fn
-
-    return register
+run_writer = RUN_WRITERS.register
+"""Register a file of every run's output folder: ``@run_writer("name.ext")``."""
 
 
 @run_writer("summary.json")

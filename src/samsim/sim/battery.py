@@ -6,39 +6,40 @@ intercept point and whether a launch is inside the interceptor's envelope and th
 radar's coverage (:mod:`samsim.c2.intercept`), estimates a kill probability, and solves the
 weapon–target assignment (:func:`samsim.c2.wta.solve_wta`) under its stocks, ready launchers, salvo
 size and fire-channel limits. Doctrine decides which tracks may be engaged at all: weapons free or
-hold, reaction time from firm track to first launch, shoot-look-shoot (wait for the kill assessment)
-or shoot-shoot (a second salvo may follow before the first arrives), and ``min_pk``.
+hold, reaction time from firm track to first launch, the fire policy (:mod:`samsim.c2.doctrine`:
+shoot-look-shoot, shoot-shoot, ...) and ``min_pk``.
 
 Interceptors fly in the battery's own ENU frame through the compiled 3-DOF kernel
 (:mod:`samsim.models.flyout`): mid-course on the engagement radar's track, terminal on the true
 target; the miss distance at closest approach goes through the warhead's lethality function.
+
+Three kinds of data, kept apart: the fixed :class:`~samsim.sim.weapons.FirePlan`, the mutable
+:class:`BatteryState` these functions advance, and the :class:`FlightRecorder` that only remembers
+what happened for the trajectories file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 
-from samsim import catalog
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
+from samsim.c2.doctrine import Engagement
 from samsim.c2.evaluation import evaluate_threats
 from samsim.c2.wta import solve_wta
-from samsim.constants import G0_MPS2
 from samsim.models import flyout, lethality
-from samsim.models.motion import GroundHeight
-from samsim.sim.sensing import RadarGeometry, visible
-from samsim.sim.world import TABLE_DT_S, Battery, World
+from samsim.sim.flights import TABLE_DT_S
+from samsim.sim.sensing import visible
+from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
+from samsim.sim.world import Battery, World
 
-LOW_PROFILE_ALT_M = 1_000.0
-HIGH_PROFILE_ALT_M = 10_000.0
 LOW_TARGET_ALT_M = 3_000.0
 """Tracks below this height use the reach table flown against a low target (denser air)."""
 BALLISTIC_SPEED_MPS = 1_200.0
 """A track faster than this is classed as a ballistic target (the system's ballistic range cap)."""
-SALVOS_IN_FLIGHT_SHOOT_SHOOT = 2
 ENGAGE_MAX_AGE_S = 15.0
 """A track not updated for longer than this is coasting: its position is too uncertain to fire at."""
 DUPLICATE_TRACK_M = 300.0
@@ -49,68 +50,15 @@ ENGINE_EXACT_MAX_CELLS = 24
 heuristic, which matched the exact optimum on every unconstrained benchmark instance and keeps a
 decision cycle within milliseconds (the exact MILP takes 0.1-3 s on 20-48 targets with fire-channel
 limits; benchmarks/wta.py)."""
-PK_RANGE_LOSS = 0.5
-PK_SPEED_LOSS = 0.5
-
-
-@dataclass(frozen=True)
-class WeaponType:
-    """A missile type as the command post plans with it."""
-
-    key: str
-    spec: catalog.InterceptorSpec
-    params: FloatArray
-    lethal_radius_m: float
-    profile_time_s: FloatArray
-    profile_low_m: FloatArray  # reach r(t) against a low target (nan beyond the table)
-    profile_high_m: FloatArray
-
-
-@cache
-def weapon_type(key: str) -> WeaponType:
-    """Flyout parameters and guided reach tables of a catalog interceptor (computed once)."""
-    spec = catalog.interceptor(key)
-    params = flyout.interceptor_params(**spec.flyout, max_accel_mps2=spec.max_g * G0_MPS2)
-    t_lo, r_lo, _ = flyout.reach_profile(params, target_alt_m=LOW_PROFILE_ALT_M)
-    t_hi, r_hi, _ = flyout.reach_profile(params, target_alt_m=HIGH_PROFILE_ALT_M)
-    grid = np.union1d(t_lo, t_hi)
-    return WeaponType(
-        key=key,
-        spec=spec,
-        params=params,
-        lethal_radius_m=float(lethality.lethal_radius_m(spec.warhead_kg)),
-        profile_time_s=grid,
-        profile_low_m=np.interp(grid, t_lo, np.maximum.accumulate(r_lo), right=np.nan),
-        profile_high_m=np.interp(grid, t_hi, np.maximum.accumulate(r_hi), right=np.nan),
-    )
-
-
-def predicted_pk(pk_nominal: float, range_fraction: FloatArray, speed_fraction: FloatArray) -> FloatArray:
-    """The command post's single-shot kill-probability estimate inside the envelope.
-
-    ``pk = pk_nominal (1 − a (r/r_max)²)(1 − b (v/v_max)²)`` with a = b = 1/2: the usual parametric
-    planning model (e.g. Karasakal, "Air defense missile-target allocation models for a naval task
-    group", Computers & OR 35, 2008), degrading towards the edges of the kinematic envelope. The
-    simulated outcome never uses it: it comes from the flyout and the warhead's lethality.
-    """
-    rf = np.clip(range_fraction, 0.0, 1.0)
-    sf = np.clip(speed_fraction, 0.0, 1.0)
-    return np.asarray(
-        pk_nominal * (1.0 - PK_RANGE_LOSS * rf * rf) * (1.0 - PK_SPEED_LOSS * sf * sf), np.float64
-    )
-
-
-@dataclass
-class Engagement:
-    """What the command post remembers about one track it engages."""
-
-    in_flight: int = 0
-    salvos: int = 0
-    last_end_s: float = -np.inf
+LAUNCH_HEIGHT_M = 2.0
+"""Where planning assumes missiles leave from: the battery position, this far up (launchers stand
+within a few hundred metres, nothing at engagement ranges)."""
 
 
 @dataclass
 class InterceptorMeta:
+    """Who an interceptor is and what it was fired at."""
+
     id: str
     type: str
     track: int
@@ -122,78 +70,46 @@ class InterceptorMeta:
 
 
 @dataclass
-class Arsenal:
-    """A battery's launchers, interceptor slots and the engagements it runs."""
+class BatteryState:
+    """What changes during a run: stocks, launcher readiness, interceptors and the engagements."""
 
-    battery: Battery
-    types: list[WeaponType]
-    stock: IntArray  # (launchers, types)
+    stock: IntArray  # (launchers, types) missiles left
     ready_s: FloatArray  # (launchers,) when each launcher can fire next
-    state: flyout.FlyoutState
-    truth: flyout.ThreatTruth
-    center_enu_m: FloatArray
-    earth_radius_m: float
-    engagement_radar: RadarGeometry | None
-    assets_enu_m: FloatArray
-    horizon_ref_alt_m: float
-    profile_time_s: FloatArray  # common time-of-flight grid of the reach tables
-    reach_low_m: FloatArray  # (types, grid) reach against low targets, nan beyond a type's table
-    reach_high_m: FloatArray
-    ground_height: GroundHeight  # terrain under an intercept point (minimum altitudes are above ground)
-    meta: list[InterceptorMeta] = field(default_factory=list)
+    flight: flyout.FlyoutState  # one slot per loaded missile
+    truth: flyout.ThreatTruth  # the threats in the battery frame (their deaths are written in)
+    meta: list[InterceptorMeta] = field(default_factory=list)  # per slot fired, in firing order
     engagements: dict[int, Engagement] = field(default_factory=dict)
     first_firm_s: dict[int, float] = field(default_factory=dict)
     destroyed: set[int] = field(default_factory=set)  # tracks whose target a kill assessment confirmed
     fired_per_type: dict[str, int] = field(default_factory=dict)
     flying: list[int] = field(default_factory=list)  # slots in flight
     clock_s: float = 0.0  # interceptors have been flown up to here
+
+
+@dataclass
+class FlightRecorder:
+    """Where a battery's interceptors were: at decision cycles while flying, and at launch."""
+
     samples: list[tuple[float, IntArray, FloatArray, FloatArray]] = field(default_factory=list)
     launch_pos_m: list[FloatArray] = field(default_factory=list)
 
-    @property
-    def loaded(self) -> int:
-        return int(self.state.status.size)
 
-
-def build_arsenal(world: World, battery: Battery, geometry: list[RadarGeometry]) -> Arsenal:
-    """Interceptor slots for every loaded missile and the threats' truth in the battery frame."""
-    launchers = battery.launchers
-    types = [weapon_type(k) for k in launchers.missile_types]
-    n_slots = int(launchers.stock.sum())
+def initial_state(world: World, battery: Battery) -> BatteryState:
+    """A battery at the start of a run: launchers loaded, nothing flying, the threats' truth tables
+    in its frame."""
     t = world.threats
-    k = np.arange(t.table_ecef_m.shape[1])
-    if t.count:
-        table = battery.frame.ecef_to_enu(t.table_ecef_m)
-    else:
-        table = np.zeros((0, k.size, 3))
-    truth = flyout.ThreatTruth(
-        pos_m=np.ascontiguousarray(table),
-        t0_s=t.table_t0_s.copy(),
-        dt_s=TABLE_DT_S,
-        dead_s=np.minimum(t.end_s, t.leak_s).copy(),
-    )
-    center = battery.frame.earth_center_enu_m
-    grid = np.unique(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)
-    low = np.array([np.interp(grid, w.profile_time_s, w.profile_low_m, right=np.nan) for w in types])
-    high = np.array([np.interp(grid, w.profile_time_s, w.profile_high_m, right=np.nan) for w in types])
-    roles = [g.spec.role for g in geometry]
-    eng = geometry[roles.index("engagement")] if "engagement" in roles else None
-    return Arsenal(
-        battery=battery,
-        types=types,
-        stock=launchers.stock.copy(),
-        ready_s=np.zeros(len(launchers.types)),
-        state=flyout.empty_state(n_slots),
-        truth=truth,
-        center_enu_m=center,
-        earth_radius_m=float(np.linalg.norm(center) - battery.frame.alt_m),
-        engagement_radar=eng,
-        assets_enu_m=battery.frame.ecef_to_enu(world.assets.ecef_m).reshape(-1, 3),
-        horizon_ref_alt_m=world.horizon_ref_alt_m,
-        profile_time_s=grid,
-        reach_low_m=low.reshape(len(types), grid.size),
-        reach_high_m=high.reshape(len(types), grid.size),
-        ground_height=world.ground_height,
+    samples = t.table_ecef_m.shape[1]
+    table = battery.frame.ecef_to_enu(t.table_ecef_m) if t.count else np.zeros((0, samples, 3))
+    return BatteryState(
+        stock=battery.launchers.stock.copy(),
+        ready_s=np.zeros(len(battery.launchers.types)),
+        flight=flyout.empty_state(int(battery.launchers.stock.sum())),
+        truth=flyout.ThreatTruth(
+            pos_m=np.ascontiguousarray(table),
+            t0_s=t.table_t0_s.copy(),
+            dt_s=TABLE_DT_S,
+            dead_s=np.minimum(t.end_s, t.leak_s).copy(),
+        ),
     )
 
 
@@ -204,16 +120,28 @@ class Launch:
     pk: float
 
 
+class Assignment(NamedTuple):
+    """A track the command post assigned missiles to in one cycle."""
+
+    track: int
+    value: float  # threat value from the evaluation (expected asset value at stake)
+    asset: int  # the asset it threatens most (-1: none)
+    pk: float  # the best single-shot planned kill probability over the types fired
+    types: str  # the missile types fired, comma-separated
+
+
 @dataclass
 class Decision:
-    """What one decision cycle did: tracks assigned (track, value, asset, pk) and launches made."""
+    """What one decision cycle did: the tracks assigned and the launches made."""
 
-    assigned: list[tuple[int, float, int, float, str]]
+    assigned: list[Assignment]
     launches: list[Launch]
 
 
 def decide(
-    ars: Arsenal,
+    plan: FirePlan,
+    state: BatteryState,
+    recorder: FlightRecorder,
     world: World,
     t: float,
     track_ids: IntArray,
@@ -223,21 +151,21 @@ def decide(
     track_last_update_s: FloatArray,
 ) -> Decision:
     """One command-post cycle over the battery's firm tracks (positions predicted to ``t``)."""
-    doctrine = ars.battery.doctrine
+    doctrine = plan.battery.doctrine
     none = Decision([], [])
-    if doctrine.weapons != "free" or ars.engagement_radar is None or track_ids.size == 0:
+    if doctrine.weapons != "free" or plan.engagement_radar is None or track_ids.size == 0:
         return none
-    ready = ars.ready_s <= t + 1e-9
-    if not np.any(ready[:, None] & (ars.stock > 0)):
+    ready = state.ready_s <= t + 1e-9
+    if not np.any(ready[:, None] & (state.stock > 0)):
         return none
     eligible = np.array(
         [
-            _eligible(ars, int(i), t, float(u))
+            _eligible(plan, state, int(i), t, float(u))
             for i, u in zip(track_ids.tolist(), track_last_update_s, strict=True)
         ],
         dtype=bool,
     )
-    eligible &= ~_duplicates(ars, track_ids, track_pos_m, t)
+    eligible &= ~_duplicates(state, track_ids, track_pos_m, t)
     if not np.any(eligible):
         return none
     ids = track_ids[eligible]
@@ -245,19 +173,19 @@ def decide(
     vel = track_vel_mps[eligible]
     labels = [lab for lab, e in zip(track_label, eligible.tolist(), strict=True) if e]
 
-    tof, pip = _intercepts(ars, pos, vel)
-    pk = _pk_matrix(ars, pos, vel, tof, pip)  # (types, tracks)
+    tof, pip = _intercepts(plan, pos, vel)
+    pk = _pk_matrix(plan, pos, vel, tof, pip)  # (types, tracks)
     pk[pk < doctrine.min_pk] = 0.0
     if not np.any(pk > 0.0):
         return none
-    assess = evaluate_threats(pos, vel, ars.assets_enu_m, world.assets.radius_m, world.assets.value)
+    assess = evaluate_threats(pos, vel, plan.assets_enu_m, world.assets.radius_m, world.assets.value)
 
     # Stocks: ready launchers holding each type (one missile per launcher per cycle).
-    holding = ready[:, None] & (ars.stock > 0)
+    holding = ready[:, None] & (state.stock > 0)
     stock = holding.sum(axis=0).astype(np.int64)
-    spec = ars.engagement_radar.spec
-    busy_tracks = sum(1 for e in ars.engagements.values() if e.in_flight > 0)
-    shot_cap = max(spec.guided_missiles - len(ars.flying), 0)
+    spec = plan.engagement_radar.spec
+    busy_tracks = sum(1 for e in state.engagements.values() if e.in_flight > 0)
+    shot_cap = max(spec.guided_missiles - len(state.flying), 0)
     target_cap = max(spec.engaged_targets - busy_tracks, 0)
     per_target = np.full(ids.size, doctrine.salvo, dtype=np.int64)
     if shot_cap == 0 or target_cap == 0:
@@ -267,7 +195,7 @@ def decide(
         pk,
         stock,
         max_per_target=per_target,
-        group=np.zeros(len(ars.types), dtype=np.int64),
+        group=np.zeros(len(plan.types), dtype=np.int64),
         group_shot_cap=np.array([shot_cap]),
         group_target_cap=np.array([target_cap]),
         method="exact" if pk.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
@@ -278,138 +206,127 @@ def decide(
         if shots.sum() == 0:
             continue
         track = int(ids[j])
-        asset = int(assess.asset[j])
         made = 0
         for k in np.flatnonzero(shots).tolist():
             for _ in range(int(shots[k])):
-                launcher = _pick_launcher(ars, k, t)
+                launcher = _pick_launcher(state, k, t)
                 if launcher < 0:
                     break
-                slot = _launch(
-                    ars, world, t, launcher, k, track, labels[j], pos[j], vel[j], pip[j, k], tof[j, k]
+                meta = _launch(
+                    plan,
+                    state,
+                    recorder,
+                    t,
+                    launcher,
+                    k,
+                    track,
+                    labels[j],
+                    pos[j],
+                    vel[j],
+                    pip[j, k],
+                    tof[j, k],
                 )
-                meta = ars.meta[slot]
                 meta.planned_pk = float(pk[k, j])
                 meta.pip_range_m = float(np.linalg.norm(pip[j, k] - _launch_points(1)[0]))
-                meta.pip_alt_m = float(_height(ars, pip[j, k][None])[0])
-                decision.launches.append(Launch(slot, meta, float(pk[k, j])))
+                meta.pip_alt_m = float(plan.height_m(pip[j, k][None])[0])
+                decision.launches.append(Launch(len(state.meta) - 1, meta, float(pk[k, j])))
                 made += 1
         if made:
-            eng = ars.engagements.setdefault(track, Engagement())
+            eng = state.engagements.setdefault(track, Engagement())
             eng.in_flight += made
             eng.salvos += 1
-            kinds = ",".join(ars.types[k].key for k in np.flatnonzero(shots).tolist())
-            decision.assigned.append((track, float(assess.value[j]), asset, float(pk[:, j].max()), kinds))
+            kinds = ",".join(plan.types[k].key for k in np.flatnonzero(shots).tolist())
+            decision.assigned.append(
+                Assignment(track, float(assess.value[j]), int(assess.asset[j]), float(pk[:, j].max()), kinds)
+            )
     return decision
 
 
-def _eligible(ars: Arsenal, track: int, t: float, last_update_s: float) -> bool:
-    """Doctrine: reaction time since the track went firm, a fresh track, and the salvo policy.
-
-    Shoot-look-shoot waits for every interceptor at the track to end, then for the kill assessment
-    time, and re-engages only a track that has been seen again since (a target that stopped
-    returning echoes after an intercept is assessed destroyed). Shoot-shoot may fire a second salvo
-    while the first is still flying.
-    """
-    d = ars.battery.doctrine
-    if track in ars.destroyed:
+def _eligible(plan: FirePlan, state: BatteryState, track: int, t: float, last_update_s: float) -> bool:
+    """Doctrine: reaction time since the track went firm, a fresh track, and the fire policy."""
+    if track in state.destroyed:
         return False
-    if t < ars.first_firm_s.get(track, np.inf) + d.reaction_time_s - 1e-9:
+    if t < state.first_firm_s.get(track, np.inf) + plan.battery.doctrine.reaction_time_s - 1e-9:
         return False
     if t - last_update_s > ENGAGE_MAX_AGE_S:
         return False
-    eng = ars.engagements.get(track)
-    if eng is None:
-        return True
-    if d.policy == "shoot-look-shoot":
-        return (
-            eng.in_flight == 0
-            and t >= eng.last_end_s + d.kill_assessment_s - 1e-9
-            and last_update_s > eng.last_end_s
-        )
-    return eng.in_flight < SALVOS_IN_FLIGHT_SHOOT_SHOOT * d.salvo and eng.in_flight < d.salvo * (
-        eng.salvos + 1
-    )
+    eng = state.engagements.get(track)
+    return eng is None or plan.fire_policy(eng, plan.salvo_doctrine, t, last_update_s)
 
 
-def _duplicates(ars: Arsenal, track_ids: IntArray, pos: FloatArray, t: float) -> BoolArray:
+def _duplicates(state: BatteryState, track_ids: IntArray, pos: FloatArray, t: float) -> BoolArray:
     """Tracks lying within DUPLICATE_TRACK_M of another track that interceptors are flying at."""
     out = np.zeros(track_ids.size, dtype=bool)
-    if not ars.flying:
+    if not state.flying:
         return out
-    slots = np.array(ars.flying, dtype=np.int64)
-    engaged = np.array([ars.meta[s].track for s in ars.flying], dtype=np.int64)
-    st = ars.state
+    slots = np.array(state.flying, dtype=np.int64)
+    engaged = np.array([state.meta[s].track for s in state.flying], dtype=np.int64)
+    st = state.flight
     est = st.track_pos_m[slots] + st.track_vel_mps[slots] * (t - st.track_time_s[slots])[:, None]
     dist = np.linalg.norm(pos[:, None, :] - est[None, :, :], axis=-1)
     other = track_ids[:, None] != engaged[None, :]
     return np.asarray(np.any((dist < DUPLICATE_TRACK_M) & other, axis=1), dtype=np.bool_)
 
 
-def _intercepts(ars: Arsenal, pos: FloatArray, vel: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _intercepts(plan: FirePlan, pos: FloatArray, vel: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Time of flight and intercept point per (track, type), with the low or high reach table."""
-    n, m = pos.shape[0], len(ars.types)
+    n, m = pos.shape[0], len(plan.types)
     tof = np.full((n, m), np.nan)
     pip = np.full((n, m, 3), np.nan)
-    low = _height(ars, pos) < LOW_TARGET_ALT_M
-    for mask, table in ((low, ars.reach_low_m), (~low, ars.reach_high_m)):
+    low = plan.height_m(pos) < LOW_TARGET_ALT_M
+    for mask, table in ((low, plan.reach_low_m), (~low, plan.reach_high_m)):
         if np.any(mask):
             tof[mask], pip[mask] = intercept.predict_intercept(
-                pos[mask], vel[mask], _launch_points(m), ars.profile_time_s, table
+                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table
             )
     return tof, pip
 
 
 def _launch_points(m: int) -> FloatArray:
-    """Where planning assumes each type leaves from: the battery position, 2 m up (launchers stand
-    within a few hundred metres, nothing at engagement ranges)."""
+    """Where planning assumes each of ``m`` types leaves from (see :data:`LAUNCH_HEIGHT_M`)."""
     points = np.zeros((m, 3))
-    points[:, 2] = 2.0
+    points[:, 2] = LAUNCH_HEIGHT_M
     return points
 
 
-def _height(ars: Arsenal, pos: FloatArray) -> FloatArray:
-    return np.asarray(np.linalg.norm(pos - ars.center_enu_m, axis=-1) - ars.earth_radius_m, np.float64)
-
-
 def _pk_matrix(
-    ars: Arsenal, pos: FloatArray, vel: FloatArray, tof: FloatArray, pip: FloatArray
+    plan: FirePlan, pos: FloatArray, vel: FloatArray, tof: FloatArray, pip: FloatArray
 ) -> FloatArray:
     """Planned kill probability of one shot of each type at each track (0 where infeasible)."""
-    m = len(ars.types)
+    m = len(plan.types)
     launcher = _launch_points(m)
-    system = ars.battery.spec
-    specs = [w.spec for w in ars.types]
+    system = plan.battery.spec
+    specs = [w.spec for w in plan.types]
     speed = np.linalg.norm(vel, axis=1)
     max_speed = np.minimum([s.max_target_speed_mps for s in specs], system.max_target_speed_mps)
     # Minimum altitudes are heights above the ground under the intercept point.
     ground = np.zeros(tof.shape)
     finite = np.isfinite(tof)
     if np.any(finite):
-        lat, lon, _ = ars.battery.frame.enu_to_geodetic(pip[finite])
-        ground[finite] = ars.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
+        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
+        ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
     ok, _ = intercept.launch_feasible(
         pip,
         tof,
         vel,
         launcher,
-        ars.center_enu_m,
-        ars.earth_radius_m,
+        plan.center_enu_m,
+        plan.earth_radius_m,
         min_range_m=np.array([s.min_range_m for s in specs]),
         max_range_m=np.array([s.max_range_m for s in specs]),
         min_alt_m=np.array([s.min_altitude_m for s in specs])[None, :] + ground,
         max_alt_m=np.array([s.max_altitude_m for s in specs]),
         max_target_speed_mps=max_speed,
-        max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in ars.types]),
+        max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
     )
     slant = np.linalg.norm(pip - launcher[None], axis=-1)
     ballistic = speed >= BALLISTIC_SPEED_MPS
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
     # The engagement radar must see the intercept point to guide the missile there.
-    radar = ars.engagement_radar
+    radar = plan.engagement_radar
     assert radar is not None
     flat_pip = np.where(np.isfinite(pip), pip, 0.0).reshape(-1, 3)
-    height = _height(ars, flat_pip) - ars.horizon_ref_alt_m
+    height = plan.height_m(flat_pip) - plan.horizon_ref_alt_m
     seen, _, _, _ = visible(radar, flat_pip - radar.enu_m, height)
     ok &= seen.reshape(ok.shape)
     pk = np.zeros((m, pos.shape[0]))
@@ -419,17 +336,18 @@ def _pk_matrix(
     return pk
 
 
-def _pick_launcher(ars: Arsenal, k: int, t: float) -> int:
+def _pick_launcher(state: BatteryState, k: int, t: float) -> int:
     """A ready launcher holding type k: the fullest one first (spreads the load), then the lowest index."""
-    cand = np.flatnonzero((ars.ready_s <= t + 1e-9) & (ars.stock[:, k] > 0))
+    cand = np.flatnonzero((state.ready_s <= t + 1e-9) & (state.stock[:, k] > 0))
     if cand.size == 0:
         return -1
-    return int(cand[np.argmax(ars.stock[cand].sum(axis=1))])
+    return int(cand[np.argmax(state.stock[cand].sum(axis=1))])
 
 
 def _launch(
-    ars: Arsenal,
-    world: World,
+    plan: FirePlan,
+    state: BatteryState,
+    recorder: FlightRecorder,
     t: float,
     launcher: int,
     k: int,
@@ -439,27 +357,25 @@ def _launch(
     vel: FloatArray,
     pip: FloatArray,
     tof: float,
-) -> int:
-    w = ars.types[k]
-    ars.stock[launcher, k] -= 1
-    ars.ready_s[launcher] = t + ars.battery.launchers.launch_interval_s[launcher]
-    slot = len(ars.meta)
-    number = ars.fired_per_type.get(w.key, 0) + 1
-    ars.fired_per_type[w.key] = number
-    ars.meta.append(
-        InterceptorMeta(
-            id=f"{ars.battery.id}/{w.key}/{number}",
-            type=w.key,
-            track=track,
-            threat=threat,
-            launch_s=t,
-        )
+) -> InterceptorMeta:
+    """Fire one missile of type ``k`` from ``launcher`` at a track, aimed at the predicted intercept
+    point ``pip`` expected ``tof`` seconds from now; it flies from the next step on."""
+    w: WeaponType = plan.types[k]
+    launchers = plan.battery.launchers
+    state.stock[launcher, k] -= 1
+    state.ready_s[launcher] = t + launchers.launch_interval_s[launcher]
+    number = state.fired_per_type.get(w.key, 0) + 1
+    state.fired_per_type[w.key] = number
+    meta = InterceptorMeta(
+        id=f"{plan.battery.id}/{w.key}/{number}", type=w.key, track=track, threat=threat, launch_s=t
     )
+    slot = len(state.meta)
+    state.meta.append(meta)
     flyout.launch(
-        ars.state,
+        state.flight,
         slot,
         time_s=t,
-        position_m=ars.battery.launchers.enu_m[launcher],
+        position_m=launchers.enu_m[launcher],
         params=w.params,
         target=threat,
         track_pos_m=pos,
@@ -467,50 +383,74 @@ def _launch(
         track_time_s=t,
         aim_m=pip,
         intercept_s=t + tof,
-        center_enu_m=ars.center_enu_m,
+        center_enu_m=plan.center_enu_m,
     )
-    ars.flying.append(slot)
-    ars.launch_pos_m.append(ars.battery.launchers.enu_m[launcher].copy())
-    return slot
+    state.flying.append(slot)
+    recorder.launch_pos_m.append(launchers.enu_m[launcher].copy())
+    return meta
 
 
-def refresh_tracks(ars: Arsenal, track_ids: IntArray, mean: FloatArray, last_update_s: FloatArray) -> None:
+def refresh_tracks(
+    state: BatteryState, track_ids: IntArray, mean: FloatArray, last_update_s: FloatArray
+) -> None:
     """Give interceptors in flight the engagement picture's latest estimate of their track."""
-    if not ars.flying or track_ids.size == 0:
+    if not state.flying or track_ids.size == 0:
         return
-    slots = np.array(ars.flying, dtype=np.int64)
-    tracks = np.array([ars.meta[s].track for s in ars.flying], dtype=np.int64)
+    slots = np.array(state.flying, dtype=np.int64)
+    tracks = np.array([state.meta[s].track for s in state.flying], dtype=np.int64)
     row = np.searchsorted(track_ids, tracks)
     row = np.minimum(row, track_ids.size - 1)
     found = track_ids[row] == tracks
     if not np.any(found):
         return
     s, r = slots[found], row[found]
-    ars.state.track_pos_m[s] = mean[r, :3]
-    ars.state.track_vel_mps[s] = mean[r, 3:]
-    ars.state.track_time_s[s] = last_update_s[r]
+    state.flight.track_pos_m[s] = mean[r, :3]
+    state.flight.track_vel_mps[s] = mean[r, 3:]
+    state.flight.track_time_s[s] = last_update_s[r]
 
 
-def fly(ars: Arsenal, t: float, dt_s: float) -> list[int]:
+def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]:
     """Fly the battery's interceptors up to ``t``; returns the slots whose flight ended."""
-    if not ars.flying:
-        ars.clock_s = t
+    if not state.flying:
+        state.clock_s = t
         return []
-    if t > ars.clock_s:
-        flyout.advance(ars.state, ars.truth, ars.clock_s, t, dt_s, ars.center_enu_m, ars.earth_radius_m)
-    ars.clock_s = t
-    status = ars.state.status
-    ended = [s for s in ars.flying if status[s] in (flyout.INTERCEPT, flyout.SELF_DESTRUCT)]
+    if t > state.clock_s:
+        flyout.advance(
+            state.flight, state.truth, state.clock_s, t, dt_s, plan.center_enu_m, plan.earth_radius_m
+        )
+    state.clock_s = t
+    status = state.flight.status
+    ended = [s for s in state.flying if status[s] in (flyout.INTERCEPT, flyout.SELF_DESTRUCT)]
     if ended:
         gone = set(ended)
-        ars.flying = [s for s in ars.flying if s not in gone]
+        state.flying = [s for s in state.flying if s not in gone]
     return ended
 
 
-def sample_flying(ars: Arsenal, t: float) -> None:
+def destruct(state: BatteryState, slot: int, t: float) -> None:
+    """End a flight now (its target was destroyed, or the scenario ended)."""
+    state.flying.remove(slot)
+    state.flight.status[slot] = flyout.SELF_DESTRUCT
+    state.flight.end_s[slot] = t
+
+
+def assess_intercept(
+    weapon: WeaponType, miss_m: float, rng: np.random.Generator
+) -> tuple[float, float, bool]:
+    """The end game of an interceptor that reached its closest approach: the terminal miss (guidance
+    miss plus the seeker's terminal error), the warhead's kill probability at that miss, and the draw.
+
+    Returns ``(miss_m, pk, killed)``.
+    """
+    miss = float(lethality.terminal_miss_m(miss_m, weapon.spec.terminal_error_m, rng))
+    pk = float(lethality.kill_probability_scalar(miss, weapon.lethal_radius_m, weapon.spec.pk_max))
+    return miss, pk, bool(rng.random() < pk)
+
+
+def record_flying(recorder: FlightRecorder, state: BatteryState, t: float) -> None:
     """Remember where the interceptors in flight are (for trajectories.parquet)."""
-    if ars.flying:
-        slots = np.array(ars.flying, dtype=np.int64)
-        ars.samples.append(
-            (t, slots, ars.state.pos_m[slots].copy(), np.linalg.norm(ars.state.vel_mps[slots], axis=1))
+    if state.flying:
+        slots = np.array(state.flying, dtype=np.int64)
+        recorder.samples.append(
+            (t, slots, state.flight.pos_m[slots].copy(), np.linalg.norm(state.flight.vel_mps[slots], axis=1))
         )

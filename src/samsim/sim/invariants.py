@@ -11,11 +11,8 @@ from collections import Counter
 import numpy as np
 
 from samsim import catalog
-from samsim.output.result import Result
+from samsim.output.result import FATES, INTERCEPTOR_RESULTS, Result
 from samsim.scenario import Scenario
-
-FATES = ("killed", "leaked", "survived")
-RESULTS = ("kill", "miss", "self-destruct")
 
 
 def loaded_per_battery(scenario: Scenario) -> dict[str, int]:
@@ -67,8 +64,8 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
     for i in result.interceptors:
         if i.battery in holding:
             problems.append(f"{i.id}: launched by {i.battery}, whose weapons are on hold")
-        if i.result not in RESULTS:
-            problems.append(f"{i.id}: result {i.result!r} is not one of {RESULTS}")
+        if i.result not in INTERCEPTOR_RESULTS:
+            problems.append(f"{i.id}: result {i.result!r} is not one of {INTERCEPTOR_RESULTS}")
         if i.end_s is None or i.end_s < i.launch_s - 1e-9:
             problems.append(f"{i.id}: ends at {i.end_s} before its launch at {i.launch_s}")
         spec = catalog.interceptor(i.type)

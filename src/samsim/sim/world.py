@@ -15,12 +15,11 @@ import numpy as np
 from samsim import catalog
 from samsim.arrays import FloatArray, IntArray
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
-from samsim.models.ballistic import fly_ballistic
-from samsim.models.motion import GroundHeight, SampledPath, flat_ground, fly_route
-from samsim.scenario import Position, Scenario, Threat
-
-TABLE_DT_S = 0.5
-"""Sampling interval of threat trajectory tables; positions in between are linear in ECEF."""
+from samsim.models.motion import GroundHeight, SampledPath, flat_ground
+from samsim.scenario import Scenario
+from samsim.sim import flights
+from samsim.sim.flights import TABLE_DT_S
+from samsim.sim.places import geodetic_of
 
 
 @dataclass(frozen=True)
@@ -138,95 +137,11 @@ def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
     return flat_ground(scenario.environment.ground_alt_m), None
 
 
-def _geodetic(pos: Position, frame: LocalFrame, ground: GroundHeight) -> tuple[float, float, float]:
-    """(lat, lon, alt MSL) of a scenario position; a missing altitude means on the ground."""
-    if pos.is_local:
-        assert pos.east_m is not None and pos.north_m is not None
-        up = pos.up_m
-        lat, lon, alt = frame.enu_to_geodetic([pos.east_m, pos.north_m, 0.0 if up is None else up])
-        lat_f, lon_f = float(lat), float(lon)
-        if up is None:
-            return lat_f, lon_f, float(ground(np.array([lat_f]), np.array([lon_f]))[0])
-        return lat_f, lon_f, float(alt)
-    assert pos.lat_deg is not None and pos.lon_deg is not None
-    if pos.alt_m is None:
-        g = ground(np.array([pos.lat_deg]), np.array([pos.lon_deg]))
-        return pos.lat_deg, pos.lon_deg, float(g[0])
-    return pos.lat_deg, pos.lon_deg, pos.alt_m
-
-
 def _origin(scenario: Scenario, ground: GroundHeight) -> LocalFrame:
     pos = scenario.origin_position()
     assert not pos.is_local
-    lat, lon, alt = _geodetic(pos, LocalFrame(0.0, 0.0, 0.0), ground)
+    lat, lon, alt = geodetic_of(pos, LocalFrame(0.0, 0.0, 0.0), ground)
     return LocalFrame(lat, lon, alt)
-
-
-def _fly(
-    threat: Threat,
-    start_s: float,
-    frame: LocalFrame,
-    ground: GroundHeight,
-    assets: dict[str, tuple[float, float, float]],
-) -> SampledPath:
-    spec = catalog.threat(threat.type)
-    if threat.ballistic is not None:
-        b = threat.ballistic
-        if b.impact_on is not None:
-            lat2, lon2, alt2 = assets[b.impact_on]
-        else:
-            assert b.impact is not None
-            lat2, lon2, alt2 = b.impact.lat_deg, b.impact.lon_deg, b.impact.alt_m
-        return fly_ballistic(
-            b.launch.lat_deg,
-            b.launch.lon_deg,
-            lat2,
-            lon2,
-            b.apogee_m if b.apogee_m is not None else spec.apogee_m,
-            launch_s=start_s,
-            dt_s=TABLE_DT_S,
-            launch_alt_m=b.launch.alt_m,
-            impact_alt_m=alt2,
-        )
-    assert threat.route is not None
-    lat, lon, alt, speed, agl = [], [], [], [], []
-    last_alt = spec.cruise_altitude_m if spec.cruise_altitude_m > 0 else 1000.0
-    last_agl = True
-    last_speed = spec.cruise_speed_mps
-    for wp in threat.route:
-        la, lo, _ = _geodetic(
-            wp.model_copy(update={"alt_m": 0.0, "up_m": 0.0})
-            if wp.is_local
-            else Position(lat_deg=wp.lat_deg, lon_deg=wp.lon_deg, alt_m=0.0),
-            frame,
-            ground,
-        )
-        height = wp.up_m if wp.is_local else wp.alt_m
-        if height is not None:
-            last_alt, last_agl = height, wp.agl
-        if wp.speed_mps is not None:
-            last_speed = wp.speed_mps
-        lat.append(la)
-        lon.append(lo)
-        alt.append(last_alt)
-        agl.append(last_agl)
-        speed.append(last_speed)
-    weave_g = threat.maneuver.g if threat.maneuver is not None else 0.0
-    weave_period = threat.maneuver.period_s if threat.maneuver is not None else 0.0
-    return fly_route(
-        lat,
-        lon,
-        alt,
-        speed,
-        agl,
-        start_s=start_s,
-        dt_s=TABLE_DT_S,
-        climb_rate_mps=spec.climb_rate_mps,
-        max_g=spec.max_g,
-        ground_height=ground,
-        weave_g=weave_g,
-        weave_period_s=weave_period,
-    )
 
 
 def _leak_time(path: SampledPath, asset_ecef: FloatArray, radius_m: float) -> float:
@@ -261,9 +176,12 @@ def _compile_threats(
     rcs, swerling, target, start, paths = [], [], [], [], []
     erp, bw, max_speed = [], [], []
     asset_index = {a: i for i, a in enumerate(assets.ids)}
+    context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo)
     for threat in scenario.threats:
         spec = catalog.threat(threat.type)
-        base_s = threat.ballistic.launch_s if threat.ballistic is not None else threat.start_s
+        flight = flights.kind_of(threat)
+        base_s = flight.first_start_s(threat)
+        tgt = flight.target(threat)
         for i, member in enumerate(threat.member_ids()):
             start_s = base_s + i * threat.spacing_s
             ids.append(member)
@@ -272,14 +190,9 @@ def _compile_threats(
             kinds.append(spec.kind)
             rcs.append(threat.rcs_m2 if threat.rcs_m2 is not None else spec.rcs_m2)
             swerling.append(spec.swerling)
-            tgt = (
-                threat.target
-                if threat.target is not None
-                else (threat.ballistic.impact_on if threat.ballistic is not None else None)
-            )
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
-            paths.append(_fly(threat, start_s, frame, ground, asset_geo))
+            paths.append(flight.fly(threat, spec, start_s, context))
             erp.append(threat.jammer.erp_dbw if threat.jammer else np.nan)
             bw.append(threat.jammer.bandwidth_mhz if threat.jammer else np.nan)
             max_speed.append(spec.max_speed_mps)
@@ -324,7 +237,7 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
 
     assert isinstance(b, BatteryConfig)
     spec = catalog.system(b.system)
-    lat, lon, alt = _geodetic(b.position, frame, ground)
+    lat, lon, alt = geodetic_of(b.position, frame, ground)
     bframe = LocalFrame(lat, lon, alt)
     radar_cfgs = (
         [(r.type, r.offset_m, r.mast_m) for r in b.radars]
@@ -408,7 +321,7 @@ def compile_world(scenario: Scenario) -> World:
     """Resolve every default and catalog figure of ``scenario`` into arrays."""
     ground, dem = _ground_model(scenario)
     frame = _origin(scenario, ground)
-    asset_geo = {a.id: _geodetic(a.position, frame, ground) for a in scenario.assets}
+    asset_geo = {a.id: geodetic_of(a.position, frame, ground) for a in scenario.assets}
     assets = Assets(
         ids=[a.id for a in scenario.assets],
         ecef_m=np.array(

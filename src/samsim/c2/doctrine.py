@@ -1,0 +1,81 @@
+"""Fire policies: when a command post may (re-)engage a track it has already fired at.
+
+A fire policy is a pure rule over what the command post remembers about one engagement (interceptors
+still flying at the track, salvos fired, when the last one ended) and the doctrine's numbers (salvo
+size, kill-assessment time). Policies register by the name a scenario uses in ``doctrine.policy``;
+to add one, write a function with the :data:`FirePolicy` signature in a module of this package and
+decorate it with :func:`fire_policy` (see docs/architecture.md).
+
+References
+----------
+Wagner, D. H., Mylander, W. C., Sanders, T. J. (eds.), *Naval Operations Analysis*, 3rd ed., Naval
+Institute Press, 1999, ch. 8 (shoot-look-shoot and shoot-shoot salvo doctrines).
+Przemieniecki, J. S., *Mathematical Methods in Defense Analyses*, 3rd ed., AIAA, 2000, ch. 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from samsim.registry import Registry
+
+SALVOS_IN_FLIGHT_SHOOT_SHOOT = 2
+"""Shoot-shoot: at most this many salvos in the air at one track."""
+_T_EPS_S = 1e-9
+
+
+@dataclass
+class Engagement:
+    """What the command post remembers about one track it engages."""
+
+    in_flight: int = 0
+    salvos: int = 0
+    last_end_s: float = -np.inf
+
+
+@dataclass(frozen=True)
+class SalvoDoctrine:
+    """The doctrine figures a fire policy reads."""
+
+    salvo: int
+    kill_assessment_s: float
+
+
+FirePolicy = Callable[[Engagement, SalvoDoctrine, float, float], bool]
+"""``(engagement, doctrine, time_s, last_update_s) -> may engage again``; ``last_update_s`` is when
+the track last had a detection."""
+
+FIRE_POLICIES: Registry[str, FirePolicy] = Registry("fire policy")
+"""Policy name (as in a scenario's ``doctrine.policy``) -> rule."""
+fire_policy = FIRE_POLICIES.register
+
+
+@fire_policy("shoot-look-shoot")
+def shoot_look_shoot(eng: Engagement, doctrine: SalvoDoctrine, time_s: float, last_update_s: float) -> bool:
+    """Wait for every interceptor at the track to end, then for the kill assessment, and re-engage
+    only a track seen again since: a target that stopped returning echoes after an intercept is
+    assessed destroyed."""
+    return (
+        eng.in_flight == 0
+        and time_s >= eng.last_end_s + doctrine.kill_assessment_s - _T_EPS_S
+        and last_update_s > eng.last_end_s
+    )
+
+
+@fire_policy("shoot-shoot")
+def shoot_shoot(eng: Engagement, doctrine: SalvoDoctrine, time_s: float, last_update_s: float) -> bool:
+    """A second salvo may follow before the first arrives (up to
+    :data:`SALVOS_IN_FLIGHT_SHOOT_SHOOT` salvos in the air), never more than one salvo per cycle."""
+    del time_s, last_update_s  # the rule does not wait for anything
+    return (
+        eng.in_flight < SALVOS_IN_FLIGHT_SHOOT_SHOOT * doctrine.salvo
+        and eng.in_flight < doctrine.salvo * (eng.salvos + 1)
+    )
+
+
+def policy(name: str) -> FirePolicy:
+    """The registered fire policy called ``name``; ValueError listing the known ones otherwise."""
+    return FIRE_POLICIES.lookup(name)

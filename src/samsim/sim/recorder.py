@@ -1,0 +1,214 @@
+"""What a replication leaves for maps and replays: trajectories of threats, tracks and interceptors,
+and the scene (where things stand).
+
+The engine decides; this module only converts what it remembered into rows of
+:class:`~samsim.output.result.TrajectoryLog` (sampled at :data:`OUTPUT_STEP_S`) and ``scene.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from samsim.arrays import FloatArray
+from samsim.geodesy import ecef_to_geodetic
+from samsim.output.result import TrajectoryKind, TrajectoryLog
+from samsim.sim.command_post import BatteryRuntime
+from samsim.sim.flights import TABLE_DT_S
+from samsim.sim.world import World, positions_ecef
+
+OUTPUT_STEP_S = 1.0
+"""Sampling interval of trajectories.parquet."""
+
+
+def record_threats(log: TrajectoryLog, world: World, end_s: FloatArray) -> None:
+    """Every threat from its start to ``end_s`` (its fate or the end of the run)."""
+    t = world.threats
+    stride = max(int(round(OUTPUT_STEP_S / TABLE_DT_S)), 1)
+    for i in range(t.count):
+        times = t.table_t0_s[i] + np.arange(0, int(t.table_n[i]), stride) * TABLE_DT_S
+        times = times[times <= end_s[i] + 1e-9]
+        if end_s[i] > t.start_s[i] and (times.size == 0 or times[-1] < end_s[i] - 1e-6):
+            times = np.append(times, end_s[i])
+        if times.size == 0:
+            continue
+        ecef = positions_ecef(t, np.full(times.size, i), times)
+        _add_path_rows(log, world, times, t.ids[i], "threat", None, ecef)
+
+
+def record_tracks(log: TrajectoryLog, world: World, runtime: BatteryRuntime) -> None:
+    """Tracks as one battery saw them at its decision cycles, converted in one pass."""
+    if not runtime.picture:
+        return
+    times = np.concatenate([np.full(ids.size, t) for t, ids, _, _ in runtime.picture])
+    names = [runtime.track_name(i) for _, ids, _, _ in runtime.picture for i in ids.tolist()]
+    pos = np.concatenate([p for _, _, p, _ in runtime.picture])
+    speed = np.concatenate([v for _, _, _, v in runtime.picture])
+    _add_battery_rows(log, world, runtime, times, names, "track", pos, speed)
+
+
+def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntime) -> None:
+    """One battery's interceptors at each of its decision cycles, plus launch and end points."""
+    state, rec = runtime.state, runtime.recorder
+    if not state.meta:
+        return
+    times = [t for t, slots, _, _ in rec.samples for _ in range(slots.size)]
+    slots = [int(x) for _, sl, _, _ in rec.samples for x in sl.tolist()]
+    pos = [p for _, _, ps, _ in rec.samples for p in ps]
+    speed = [v for _, _, _, vs in rec.samples for v in vs.tolist()]
+    for slot, meta in enumerate(state.meta):
+        times.append(meta.launch_s)
+        slots.append(slot)
+        pos.append(rec.launch_pos_m[slot])
+        speed.append(0.0)
+        end = float(state.flight.end_s[slot])
+        if np.isfinite(end):
+            times.append(end)
+            slots.append(slot)
+            pos.append(state.flight.pos_m[slot].copy())
+            speed.append(float(np.linalg.norm(state.flight.vel_mps[slot])))
+    order = np.lexsort((np.array(times), np.array(slots)))
+    names = [state.meta[slots[i]].id for i in order.tolist()]
+    _add_battery_rows(
+        log,
+        world,
+        runtime,
+        np.array(times)[order],
+        names,
+        "interceptor",
+        np.array(pos)[order],
+        np.array(speed)[order],
+    )
+
+
+def _add_battery_rows(
+    log: TrajectoryLog,
+    world: World,
+    runtime: BatteryRuntime,
+    times: FloatArray,
+    names: list[str],
+    kind: TrajectoryKind,
+    pos_m: FloatArray,
+    speed_mps: FloatArray,
+) -> None:
+    """Rows of points given in the battery's frame."""
+    enu = world.frame.ecef_to_enu(runtime.battery.frame.enu_to_ecef(pos_m))
+    lat, lon, alt = world.frame.enu_to_geodetic(enu)
+    log.add(
+        time_s=times,
+        entity=names,
+        kind=kind,
+        battery=runtime.battery.id,
+        enu_m=enu,
+        lat_deg=lat,
+        lon_deg=lon,
+        alt_m=alt,
+        speed_mps=speed_mps,
+    )
+
+
+def _add_path_rows(
+    log: TrajectoryLog,
+    world: World,
+    times: FloatArray,
+    entity: str,
+    kind: TrajectoryKind,
+    battery: str | None,
+    ecef: FloatArray,
+) -> None:
+    frame = world.frame
+    enu = frame.ecef_to_enu(ecef)
+    lat, lon, alt = frame.enu_to_geodetic(enu)
+    if times.size > 1:
+        speed = np.linalg.norm(np.diff(ecef, axis=0), axis=1) / np.maximum(np.diff(times), 1e-9)
+        speed = np.append(speed, speed[-1])
+    else:
+        speed = np.zeros(times.size)
+    log.add(
+        time_s=times,
+        entity=entity,
+        kind=kind,
+        battery=battery,
+        enu_m=enu,
+        lat_deg=lat,
+        lon_deg=lon,
+        alt_m=alt,
+        speed_mps=speed,
+    )
+
+
+def scene_of(world: World) -> dict[str, Any]:
+    """Where things stand (for maps and the 3-D replay): origin, assets, batteries and their radars
+    with the catalog figures a viewer needs to draw detection domes."""
+    frame = world.frame
+
+    def geodetic(ecef: FloatArray) -> dict[str, float]:
+        lat, lon, alt = ecef_to_geodetic(ecef)
+        return {
+            "lat_deg": round(float(lat), 7),
+            "lon_deg": round(float(lon), 7),
+            "alt_m": round(float(alt), 2),
+        }
+
+    batteries = []
+    for b in world.batteries:
+        radars = []
+        for k, rid in enumerate(b.radars.ids):
+            spec = b.radars.specs[k]
+            radars.append(
+                {
+                    "id": rid,
+                    "type": spec.key,
+                    "role": spec.role,
+                    **geodetic(b.radars.ecef_m[k]),
+                    "antenna_height_m": round(float(b.radars.antenna_height_m[k]), 2),
+                    "max_range_m": spec.max_range_m,
+                    "ref_range_m": spec.ref_range_m,
+                    "ref_rcs_m2": spec.ref_rcs_m2,
+                    "ref_pd": spec.ref_pd,
+                    "min_elevation_deg": spec.min_elevation_deg,
+                    "max_elevation_deg": spec.max_elevation_deg,
+                }
+            )
+        loaded = {m: int(b.launchers.stock[:, j].sum()) for j, m in enumerate(b.launchers.missile_types)}
+        batteries.append(
+            {
+                "id": b.id,
+                "system": b.system,
+                **geodetic(b.frame.origin_ecef_m),
+                "radars": radars,
+                "launchers": len(b.launchers.types),
+                "loaded": loaded,
+                "weapons": b.doctrine.weapons,
+            }
+        )
+    assets = [
+        {
+            "id": a,
+            **geodetic(world.assets.ecef_m[i]),
+            "radius_m": float(world.assets.radius_m[i]),
+            "value": float(world.assets.value[i]),
+        }
+        for i, a in enumerate(world.assets.ids)
+    ]
+    threats = [
+        {
+            "id": tid,
+            "type": world.threats.types[i],
+            "group": world.threats.group[i],
+            "kind": world.threats.kind[i],
+            "target": world.assets.ids[world.threats.target_asset[i]]
+            if world.threats.target_asset[i] >= 0
+            else None,
+        }
+        for i, tid in enumerate(world.threats.ids)
+    ]
+    return {
+        "origin": {"lat_deg": frame.lat_deg, "lon_deg": frame.lon_deg, "alt_m": frame.alt_m},
+        "refraction_k": world.refraction_k,
+        "duration_s": world.duration_s,
+        "assets": assets,
+        "batteries": batteries,
+        "threats": threats,
+    }
