@@ -314,3 +314,45 @@ def ground_range_m(
     rng_m = _f64(slant_range_m)
     el = _f64(elevation_rad)
     return np.asarray(a_m * np.arctan2(rng_m * np.cos(el), r1 + rng_m * np.sin(el)), dtype=np.float64)
+
+
+def arc_from_slant_m(
+    slant_range_m: ArrayLike,
+    height1_m: ArrayLike,
+    height2_m: ArrayLike,
+    earth_radius_m: float = MEAN_EARTH_RADIUS_M,
+) -> FloatArray:
+    """Arc distance over the true (unrefracted) sphere between the sub-points of two points, from
+    their slant range and heights.
+
+    .. math:: (2 r_1 r_2 \\sin(\varphi/2))^2 = \rho^2 - (h_2 - h_1)^2, \\qquad d = R \varphi
+
+    with :math:`r_i = R + h_i`: the law of cosines written with the half-angle sine, free of the
+    cancellation of ``acos`` at short range.
+
+    Parameters
+    ----------
+    slant_range_m : array_like
+        Straight-line distance between the points, m.
+    height1_m, height2_m : array_like
+        Heights of the two points above the sphere, m.
+    earth_radius_m : float, optional
+        Radius R of the sphere; default the IUGG mean earth radius.
+
+    Returns
+    -------
+    numpy.ndarray
+        Arc (ground) distance, m.
+
+    References
+    ----------
+    Skolnik 2001, ch. 8 (spherical-earth geometry of the radar horizon).
+    """
+    h1 = _f64(height1_m)
+    h2 = _f64(height2_m)
+    rho = _f64(slant_range_m)
+    r1 = earth_radius_m + h1
+    r2 = earth_radius_m + h2
+    chord2 = np.maximum(rho * rho - (h2 - h1) ** 2, 0.0)
+    half = np.arcsin(np.clip(np.sqrt(chord2 / (4.0 * r1 * r2)), 0.0, 1.0))
+    return np.asarray(2.0 * half * earth_radius_m, dtype=np.float64)

@@ -248,7 +248,6 @@ class Result:
     interceptors: list[InterceptorOutcome]
     events: pa.Table
     trajectories: pa.Table
-    loaded: dict[str, int] = field(default_factory=dict)  # interceptors loaded per battery
     run: int | None = None  # Monte Carlo replication index, None for a single run
     scene: dict[str, Any] = field(default_factory=dict)  # positions of assets, batteries, radars
     samsim_version: str = __version__

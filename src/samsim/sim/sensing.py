@@ -17,7 +17,6 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
-from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import frames, horizon, jamming, radar
 from samsim.sim.world import Battery, World, altitudes_m, positions_ecef
 
@@ -108,18 +107,6 @@ def look_pd(
     return radar.probability_of_detection(snr_db, spec.pfa, swerling)
 
 
-def ground_range_m(slant_m: FloatArray, h1_m: FloatArray, h2_m: FloatArray) -> FloatArray:
-    """Arc distance over the true earth between the points below two points of given heights.
-
-    From the slant range: (2 r1 r2 sin(φ/2))² = ρ² − (h2 − h1)², written without cancellation.
-    """
-    r1 = MEAN_EARTH_RADIUS_M + h1_m
-    r2 = MEAN_EARTH_RADIUS_M + h2_m
-    chord2 = np.maximum(slant_m * slant_m - (h2_m - h1_m) ** 2, 0.0)
-    half = np.arcsin(np.clip(np.sqrt(chord2 / (4.0 * r1 * r2)), 0.0, 1.0))
-    return np.asarray(2.0 * half * MEAN_EARTH_RADIUS_M, dtype=np.float64)
-
-
 def radar_geometry(world: World, battery: Battery, index: int) -> RadarGeometry:
     r = battery.radars
     height = float(battery.frame.alt_m + r.enu_m[index, 2] - world.horizon_ref_alt_m)
@@ -147,7 +134,7 @@ def visible(
     )
     h2 = np.maximum(target_height_m, 0.0)
     h1 = np.full_like(h2, geom.antenna_height_m)
-    over = horizon.above_horizon(ground_range_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
+    over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
     return np.asarray(inside & over, dtype=np.bool_), rng_m, az, el
 
 

@@ -90,17 +90,6 @@ def combine_at(
 
 
 @njit
-def combine(mean: FloatArray, cov: FloatArray, prob: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Combined estimate of a batch: (n, r, d), (n, r, d, d), (n, r) -> (n, d), (n, d, d)."""
-    n, r, d = mean.shape
-    out_x = np.empty((n, d))
-    out_p = np.empty((n, d, d))
-    for t in range(n):
-        combine_at(mean, cov, prob, t, out_x, out_p)
-    return out_x, out_p
-
-
-@njit
 def _mix_inplace(mean: FloatArray, cov: FloatArray, prob: FloatArray, trans: FloatArray) -> None:
     """IMM mixing (step 1) in place: mode-matched initial conditions and predicted probabilities."""
     n, r, d = mean.shape

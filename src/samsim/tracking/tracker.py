@@ -33,7 +33,7 @@ Navigation", Wiley, 2001.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -84,6 +84,32 @@ def _popcount(v: int) -> int:
     return count
 
 
+class TrackRows(NamedTuple):
+    """The tracker's per-track arrays (rows in use first, in increasing id order), updated in place."""
+
+    ids: IntArray
+    mean: FloatArray  # (cap, r, d) mode-conditioned means
+    cov: FloatArray  # (cap, r, d, d) mode-conditioned covariances
+    prob: FloatArray  # (cap, r) mode probabilities
+    out_mean: FloatArray  # (cap, d) combined means
+    out_cov: FloatArray  # (cap, d, d) combined covariances
+    confirmed: BoolArray
+    hits: IntArray
+    misses: IntArray
+    history: IntArray  # recent updates, one bit per scan (bit 0: latest)
+    last_update_s: FloatArray
+
+
+class TrackRules(NamedTuple):
+    """How tracks are confirmed, deleted and born."""
+
+    confirm_hits: int
+    window_mask: int  # 0: count every hit of the track's life
+    max_misses: int
+    vel_var: float  # variance of each velocity component of a new track
+    prob0: FloatArray  # initial mode probabilities
+
+
 @njit
 def _manage(
     n: int,
@@ -94,28 +120,30 @@ def _manage(
     z: FloatArray,
     r_cov: FloatArray,
     initiate: bool,
-    confirm_hits: int,
-    window_mask: int,
-    max_misses: int,
-    vel_var: float,
-    prob0: FloatArray,
-    ids: IntArray,
-    mean: FloatArray,
-    cov: FloatArray,
-    prob: FloatArray,
-    out_mean: FloatArray,
-    out_cov: FloatArray,
-    confirmed: BoolArray,
-    hits: IntArray,
-    misses: IntArray,
-    history: IntArray,
-    last_update_s: FloatArray,
+    rules: TrackRules,
+    rows: TrackRows,
 ) -> tuple[int, int, IntArray, IntArray, IntArray, IntArray, IntArray]:
-    """Counters, confirmation, deletion (compacting the arrays in place) and births of one step.
+    """Counters, confirmation, deletion (compacting the rows in place) and births of one step.
 
     Returns the new track count, the next free id, track_of_measurement, and the ids confirmed,
     started, dropped and dropped-while-confirmed in this step.
     """
+    confirm_hits = rules.confirm_hits
+    window_mask = rules.window_mask
+    max_misses = rules.max_misses
+    vel_var = rules.vel_var
+    prob0 = rules.prob0
+    ids = rows.ids
+    mean = rows.mean
+    cov = rows.cov
+    prob = rows.prob
+    out_mean = rows.out_mean
+    out_cov = rows.out_cov
+    confirmed = rows.confirmed
+    hits = rows.hits
+    misses = rows.misses
+    history = rows.history
+    last_update_s = rows.last_update_s
     k, m = z.shape
     r = mean.shape[1]
     d = mean.shape[2]
@@ -501,12 +529,20 @@ class Tracker:
 
         if self._n + k > len(self._ids):
             self._allocate(max(2 * len(self._ids), self._n + k))
-        n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
-            n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, self.confirm_hits,
-            self._window_mask, self.max_misses, self.init_velocity_sigma_mps**2, self._prob0,
+        rules = TrackRules(
+            self.confirm_hits,
+            self._window_mask,
+            self.max_misses,
+            float(self.init_velocity_sigma_mps**2),
+            self._prob0,
+        )
+        rows = TrackRows(
             self._ids, self._x, self._p, self._mu, self._xc, self._pc, self._conf, self._hits,
             self._misses, self._hist, self._last,
         )  # fmt: skip
+        n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
+            n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, rows
+        )
         self._n = n_new
         self._time_s = t
         return StepResult(tom, confirmed, started, dropped, dropped_conf)
