@@ -1,4 +1,4 @@
-"""Weapon-target assignment benchmark (SPEC section 6).
+"""Weapon-target assignment benchmark (targets in docs/performance.md).
 
 (a) samsim's exact solver against an independent HiGHS MILP written here, on random Ahuja et al.
     (2007) instances (v_j ~ U(25, 100), p_ij ~ U(0.6, 0.9)): the optima must agree.

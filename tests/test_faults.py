@@ -1,4 +1,4 @@
-"""Fault injection (SPEC §7): SIGKILL of `samsim mc` at many moments then resume; a full disk and a
+"""Fault injection (docs/reliability.md): SIGKILL of `samsim mc` at many moments then resume; a full disk and a
 read-only OUT; Ctrl-C of `samsim run` at random moments and at every step of the atomic folder swap;
 damaged, foreign, locked and half-written `results.duckdb` files.
 

@@ -1,4 +1,4 @@
-"""Fuzzing (SPEC §7): the loader and `samsim validate` never fail with anything but the documented
+"""Fuzzing (docs/reliability.md): the loader and `samsim validate` never fail with anything but the documented
 validation error, and every valid random scenario runs with the invariants intact and reproducibly.
 
 Short mode (``make test``): a few hundred examples, derandomised so the suite is repeatable. Long mode

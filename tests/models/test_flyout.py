@@ -21,7 +21,7 @@ CENTER = np.array([0.0, 0.0, -RE])
 F64 = NDArray[np.float64]
 
 # Proposed flyout parameters (keyword arguments of flyout.interceptor_params).
-# Published (WIKI-S400 / WIKI-S300 via /work/shared/catalog/public-figures.yaml and the Wikipedia
+# Published (WIKI-S400 / WIKI-S300 in src/samsim/catalog/sources.yaml, and the Wikipedia
 # missile tables): launch masses 1893 kg (40N6E), 1835 kg (48N6E3), 1800 kg (48N6E2), 420 kg (9M96E2),
 # 333 kg (9M96E); body diameters 0.519 m (48N6), 0.24 m (9M96). Everything else is ASSUMED and tuned so
 # that the guided flyout reproduces the published maximum range and speed: propellant split, burn

@@ -264,7 +264,7 @@ class Result:
         }
 
     def summary(self) -> dict[str, Any]:
-        """The content of summary.json (SPEC §4)."""
+        """The content of summary.json (docs/outputs.md)."""
         return {
             "samsim_version": self.samsim_version,
             "scenario": self.scenario,

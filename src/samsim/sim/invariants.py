@@ -1,4 +1,4 @@
-"""The invariants every replication must satisfy (SPEC §7), checked on a finished result.
+"""The invariants every replication must satisfy (docs/reliability.md), checked on a finished result.
 
 ``violations(result, scenario)`` returns a list of human-readable problems (empty when all hold). The
 tests run it on many random scenarios; it is cheap enough to run on any result.
