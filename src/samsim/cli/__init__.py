@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
-from samsim.cli.app import app, main
+import sys
 
-__all__ = ["app", "main"]
+__all__ = ["main"]
+
+
+def main() -> None:
+    """Console entry point (``samsim``): the commands load here, so a Ctrl-C while they load is
+    reported like one during a run, not as a traceback."""
+    try:
+        from samsim.cli.app import main as run_command
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        sys.exit(130)
+    run_command()

@@ -1,5 +1,5 @@
 """``python -m samsim.cli``: the same as the ``samsim`` command."""
 
-from samsim.cli.app import main
+from samsim.cli import main
 
 main()

@@ -7,13 +7,29 @@ Exit codes: 0 success; 2 bad input (scenario or arguments), one line per problem
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from samsim._version import __version__
 from samsim.cli import catalog, coverage, mc, run, serve
 from samsim.cli.console import err_console, out_console
+
+
+def _hide_flag_types() -> None:
+    """On/off flags take no value, yet typer's rich help prints ``<bool>`` after them (typer 0.29 with
+    click 8.5): show no type for flags, as click's plain help does."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_hide_flag_types()
 
 app = typer.Typer(
     name="samsim",

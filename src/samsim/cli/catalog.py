@@ -6,10 +6,12 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from samsim import catalog
 from samsim.cli.console import bad_input, out_console
+from samsim.cli.tables import Column, fitted_table
 
 
 def _figure_text(value: Any) -> str:
@@ -37,9 +39,6 @@ def catalog_cmd(
                 json.dumps({k: {"kind": e.kind, "name": e.name} for k, e in entries.items()})
             )
             return
-        table = Table(title="samsim catalog", title_justify="left", header_style="bold")
-        for col in ("name", "kind", "description", "key figures"):
-            table.add_column(col)
         key_figs = {
             "system": ("max_engagement_range_m", "reaction_time_s"),
             "radar": ("max_range_m", "ref_range_m", "ref_rcs_m2"),
@@ -47,12 +46,29 @@ def catalog_cmd(
             "interceptor": ("max_range_m", "max_altitude_m", "speed_mps"),
             "threat": ("rcs_m2", "cruise_speed_mps", "max_speed_mps"),
         }
-        for key, e in entries.items():
-            figs = ", ".join(f"{f}={_figure_text(e.value(f))}" for f in key_figs[e.kind] if f in e.figures)
-            table.add_row(key, e.kind, e.name, figs)
+        rows = [
+            [
+                escape(key),
+                e.kind,
+                escape(e.name),
+                escape(
+                    "\n".join(f"{f} {_figure_text(e.value(f))}" for f in key_figs[e.kind] if f in e.figures)
+                ),
+            ]
+            for key, e in entries.items()
+        ]
+        columns = (
+            Column("name"),
+            Column("kind"),
+            Column("description", wrap=True),
+            Column("key figures", wrap=True),
+        )
+        table = fitted_table(out_console, "samsim catalog", columns, rows)
         out_console.print(table)
         out_console.print("Show one with its sources: samsim catalog NAME")
         return
+    by_lower = {k.lower(): k for k in entries}
+    name = by_lower.get(name.lower(), name)  # names are matched without regard to case
     if name not in entries:
         close = [k for k in entries if k.lower().startswith(name.lower()[:2])]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""

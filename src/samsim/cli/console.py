@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -11,9 +10,11 @@ from rich.console import Console
 
 from samsim.scenario import Scenario, ScenarioError, load
 
-# Wide enough for the results table when piped (Rich would fall back to 80 columns).
-out_console = Console(width=None if sys.stdout.isatty() else 120)
+# The terminal's width, or $COLUMNS, or 80 when piped: tables fit it (samsim.cli.tables).
+out_console = Console()
 err_console = Console(stderr=True)
+wide_console = Console(width=1_000)
+"""For ``--wide``: tables at their natural width, however wide the terminal."""
 
 
 def bad_input(lines: list[str]) -> NoReturn:

@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from samsim.cli.console import bad_input, load_scenario, out_console
+from samsim.cli.tables import Column, fitted_table
 
 CONTEXT_SETTINGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 """Click settings the command is registered with (extra numbers after ``--alt-m``)."""
@@ -133,7 +136,7 @@ def coverage(
     paths = write_coverage(result, out, compare=compare)
     elapsed = time.perf_counter() - t0
     if compare:
-        out_console.print(compare_table(result))
+        out_console.print(compare_table(result, out_console))
     ref = "AGL" if result.agl else "MSL"
     n_png = sum(1 for p in paths if p.suffix == ".png")
     n_geojson = sum(1 for p in paths if p.suffix == ".geojson")
@@ -147,34 +150,41 @@ def coverage(
     )
 
 
-def compare_table(result: object) -> Table:
-    """Rich table: covered area per battery and altitude (detection / engagement), then the overlaps."""
+def compare_table(result: object, console: Console, *, wide: bool = False) -> Table:
+    """Covered area per battery and altitude (detection / engagement), then the overlaps."""
     from samsim.coverage import CoverageResult, alt_label
 
     assert isinstance(result, CoverageResult)
     rows = result.compare()
     ref = "AGL" if result.agl else "MSL"
-    table = Table(
-        title=f"Covered area, km² (RCS {result.rcs_m2:g} m², Pd ≥ {result.pd_threshold:g} per look)",
-        title_justify="left",
-        header_style="bold",
-        caption="detect: any radar of the battery; engage: any interceptor (static envelope); ∩: overlap",
-        caption_justify="left",
-    )
-    table.add_column(f"alt m {ref}", justify="right")
-    table.add_column("battery / overlap")
-    table.add_column("detect km²", justify="right")
-    table.add_column("engage km²", justify="right")
     value = {(r.battery, r.other, r.kind, r.alt_m): r.area_km2 for r in rows}
+    cells, sections, styles = [], [], []
     for i, alt in enumerate(result.alt_m):
         keys = list(dict.fromkeys((r.battery, r.other) for r in rows if r.alt_m == alt))
         for j, (battery, other) in enumerate(keys):
-            table.add_row(
-                alt_label(alt) if j == 0 else "",
-                battery if other is None else f"{battery} ∩ {other}",
-                f"{value[(battery, other, 'detection', alt)]:,.0f}",
-                f"{value[(battery, other, 'engagement', alt)]:,.0f}",
-                style="dim" if other is not None else None,
-                end_section=j == len(keys) - 1 and i < len(result.alt_m) - 1,
+            cells.append(
+                [
+                    alt_label(alt) if j == 0 else "",
+                    escape(battery if other is None else f"{battery} ∩ {other}"),
+                    f"{value[(battery, other, 'detection', alt)]:,.0f}",
+                    f"{value[(battery, other, 'engagement', alt)]:,.0f}",
+                ]
             )
-    return table
+            sections.append(j == len(keys) - 1 and i < len(result.alt_m) - 1)
+            styles.append("dim" if other is not None else None)
+    columns = (
+        Column(f"alt m {ref}", "right"),
+        Column("battery / overlap", wrap=True),
+        Column("detect km²", "right"),
+        Column("engage km²", "right"),
+    )
+    return fitted_table(
+        console,
+        f"Covered area, km² (RCS {result.rcs_m2:g} m², Pd ≥ {result.pd_threshold:g} per look)",
+        columns,
+        cells,
+        wide=wide,
+        caption="detect: any radar of the battery; engage: any interceptor (static envelope); ∩: overlap",
+        sections=sections,
+        styles=styles,
+    )

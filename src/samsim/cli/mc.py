@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -21,7 +22,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from samsim.cli.console import bad_input, err_console, out_console
+from samsim.cli.console import bad_input, err_console, out_console, wide_console
+from samsim.cli.tables import Column, fitted_table
 from samsim.study import SWEEP_HELP
 
 
@@ -34,34 +36,39 @@ class _RateColumn(ProgressColumn):
 
 
 def _ci_pct(stat: dict[str, Any] | None) -> str:
+    """A proportion in per cent with its interval on one line: ``41.2 [35.1–47.6]``."""
     if not stat or stat.get("mean") is None:
         return "—"
-    text = f"{100 * stat['mean']:.1f} %"
+    text = f"{100 * stat['mean']:.1f}"
     if stat.get("ci"):
-        text += f" [dim]\\[{100 * stat['ci'][0]:.1f}, {100 * stat['ci'][1]:.1f}][/]"
+        text += f" [dim]\\[{100 * stat['ci'][0]:.1f}–{100 * stat['ci'][1]:.1f}][/]"
     return text
 
 
 def _ci_num(stat: dict[str, Any] | None) -> str:
+    """A mean with its interval on one line: ``1.95 [1.80–2.10]``."""
     if not stat or stat.get("mean") is None:
         return "—"
     text = f"{stat['mean']:.2f}"
     if stat.get("ci"):
-        text += f" [dim]\\[{stat['ci'][0]:.2f}, {stat['ci'][1]:.2f}][/]"
+        text += f" [dim]\\[{stat['ci'][0]:.2f}–{stat['ci'][1]:.2f}][/]"
     return text
 
 
-def _type_table(title: str, scopes: list[dict[str, Any]]) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for col, justify in [
-        ("threat type", "left"),
-        ("n", "right"),
-        ("P(kill)", "right"),
-        ("P(leak)", "right"),
-        ("shots/threat", "right"),
-        ("interceptors/kill", "right"),
-    ]:
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+TYPE_COLUMNS = (
+    Column("threat type"),
+    Column("threats", "right", drop=3),
+    Column("P(kill) %", "right"),
+    Column("P(leak) %", "right"),
+    Column("shots/threat", "right", drop=2),
+    Column("intcp/kill", "right", drop=1),
+)
+"""Per threat type: threats per run, P(kill) and P(leak) in per cent, shots per threat and interceptors
+per kill, each mean with its 95 % interval."""
+
+
+def _type_table(title: str, scopes: list[dict[str, Any]], console: Console, wide: bool) -> Table:
+    rows = []
     for t in scopes:
         cells = [
             escape(str(t.get("type"))),
@@ -73,11 +80,13 @@ def _type_table(title: str, scopes: list[dict[str, Any]]) -> Table:
         ]
         if t is scopes[-1]:
             cells = [f"[bold]{c}[/]" for c in cells]
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return fitted_table(console, title, TYPE_COLUMNS, rows, wide=wide)
 
 
-def results_tables(summary: dict[str, Any], max_groups: int = 8) -> list[Table]:
+def results_tables(
+    summary: dict[str, Any], console: Console, *, wide: bool = False, max_groups: int = 8
+) -> list[Table]:
     """Per threat type and in total: P(kill), P(leak) with 95 % intervals, shots, interceptors per kill;
     one table per sweep group (or, beyond ``max_groups`` groups, one table of the totals per group)."""
     from samsim.output.study_report import group_label
@@ -89,10 +98,10 @@ def results_tables(summary: dict[str, Any], max_groups: int = 8) -> list[Table]:
         for g in groups:
             scopes = [*g.get("by_type", []), {"type": "all threats", **(g.get("overall") or {})}]
             title = head if len(groups) == 1 else f"{head}\ngroup {g['group']}: {escape(group_label(g))}"
-            tables.append(_type_table(title, scopes))
+            tables.append(_type_table(title, scopes, console, wide))
         return tables
     scopes = [{**(g.get("overall") or {}), "type": group_label(g)} for g in groups]
-    return [_type_table(f"{head} — all threats, per group", scopes)]
+    return [_type_table(f"{head} — all threats, per group", scopes, console, wide)]
 
 
 def mc(
@@ -120,6 +129,7 @@ def mc(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the terminal.")] = False,
 ) -> None:
     """Monte Carlo study."""  # replaced below by the full help text
     from samsim.scenario import ScenarioError
@@ -181,8 +191,9 @@ def mc(
             progress.stop()
     if not quiet:
         elapsed = time.perf_counter() - started
-        for table in results_tables(result.summary):
-            out_console.print(table)
+        console = wide_console if wide else out_console
+        for table in results_tables(result.summary, console, wide=wide):
+            console.print(table)
         rate = f" ({result.new_runs / elapsed:,.1f} runs/s)" if result.new_runs and elapsed > 0 else ""
         out_console.print(
             f"{result.runs} runs × {result.groups} group(s), {result.new_runs} computed now{rate}. "

@@ -6,40 +6,48 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from samsim.cli.console import bad_input, err_console, fmt_s, load_scenario, out_console
+from samsim.cli.console import bad_input, err_console, fmt_s, load_scenario, out_console, wide_console
+from samsim.cli.tables import Column, fitted_table
+
+THREAT_COLUMNS = (
+    Column("threat"),
+    Column("type"),
+    Column("seen s", "right"),
+    Column("km", "right", drop=2),
+    Column("firm s", "right", drop=1),
+    Column("shots", "right"),
+    Column("fate"),
+    Column("fate s", "right"),
+    Column("killed by", drop=3),
+)
+"""The run table: when first seen (and at what slant range), when the battery held a firm track, shots
+fired at it, and how it ended."""
 
 
-def threat_table(summary: dict[str, Any], title: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for col, justify in [
-        ("threat", "left"),
-        ("type", "left"),
-        ("detected s", "right"),
-        ("range km", "right"),
-        ("firm track s", "right"),
-        ("shots", "right"),
-        ("fate", "left"),
-        ("fate s", "right"),
-        ("killed by", "left"),
-    ]:
-        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+def threat_table(summary: dict[str, Any], title: str, console: Console, *, wide: bool = False) -> Table:
     colours = {"killed": "green", "leaked": "red", "survived": "yellow"}
+    rows = []
     for t in summary["threats"]:
         fate = t["fate"]
-        table.add_row(
-            t["id"],
-            t["type"],
-            fmt_s(t["first_detected_s"]),
-            "—" if t.get("first_detected_range_m") is None else f"{t['first_detected_range_m'] / 1000:,.0f}",
-            fmt_s(t["first_track_s"]),
-            str(t["shots"]),
-            f"[{colours.get(fate, 'white')}]{fate}[/]",
-            fmt_s(t["fate_s"]),
-            t["killed_by"] or "—",
+        km = t.get("first_detected_range_m")
+        rows.append(
+            [
+                escape(t["id"]),
+                escape(t["type"]),
+                fmt_s(t["first_detected_s"]),
+                "—" if km is None else f"{km / 1000:,.0f}",
+                fmt_s(t["first_track_s"]),
+                str(t["shots"]),
+                f"[{colours.get(fate, 'white')}]{fate}[/]",
+                fmt_s(t["fate_s"]),
+                escape(t["killed_by"] or "—"),
+            ]
         )
-    return table
+    return fitted_table(console, title, THREAT_COLUMNS, rows, wide=wide)
 
 
 def run(
@@ -51,6 +59,7 @@ def run(
         typer.Option("--run", help="Reproduce replication RUN of a Monte Carlo study made with --seed."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No table on stdout.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the terminal.")] = False,
 ) -> None:
     """Run one replication: a results table on stdout, and in OUT summary.json, events.parquet,
     trajectories.parquet and report.html.
@@ -74,7 +83,8 @@ def run(
     if not quiet:
         summary = result.summary()
         tot = summary["totals"]
-        out_console.print(threat_table(summary, f"{sc.name} — seed {result.seed}"))
+        console = wide_console if wide else out_console
+        console.print(threat_table(summary, f"{sc.name} — seed {result.seed}", console, wide=wide))
         out_console.print(
             f"{tot['threats']} threats: [green]{tot['killed']} killed[/], [red]{tot['leaked']} leaked[/], "
             f"[yellow]{tot['survived']} survived[/]; {tot['interceptors_fired']} interceptors fired. "

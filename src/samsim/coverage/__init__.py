@@ -6,6 +6,10 @@
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from samsim.coverage.compute import (
     DEFAULT_ALT_M,
     CompareRow,
@@ -36,3 +40,14 @@ __all__ = [
     "geojson_text",
     "write_coverage",
 ]
+
+
+class _CoverageModule(types.ModuleType):
+    """``samsim.coverage(scenario, ...)`` is the coverage function, while ``samsim.coverage`` is also
+    this package: calling the package calls :func:`coverage`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> CoverageResult:
+        return coverage(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CoverageModule

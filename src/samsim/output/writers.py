@@ -1,8 +1,8 @@
 """Output writers: the files ``samsim run`` puts in its output folder, one registered writer each.
 
-To add a file to every run's output, write a function ``(result, folder) -> None`` and register it
-with :func:`run_writer`; :func:`write_run` calls every registered writer, in registration order,
-inside one atomic folder swap (:func:`samsim.output.files.atomic_dir`).
+To add a file to every run's output, write a function ``(result, path) -> None`` that writes
+``path`` and register it with :func:`run_writer`; :func:`write_run` calls every registered writer, in
+registration order, inside one atomic folder swap (:func:`samsim.output.files.atomic_dir`).
 """
 
 from __future__ import annotations
