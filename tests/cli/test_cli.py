@@ -115,13 +115,13 @@ def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
     from samsim.output.files import atomic_dir
 
     out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt), atomic_dir(out) as tmp:
+    with pytest.raises(KeyboardInterrupt), atomic_dir(out, kind="test", owns=lambda name: True) as tmp:
         (tmp / "summary.json").write_text("{}")
         raise KeyboardInterrupt
     assert not out.exists() and list(tmp_path.iterdir()) == []
     out.mkdir()
     (out / "summary.json").write_text("old")
-    with pytest.raises(KeyboardInterrupt), atomic_dir(out) as tmp:
+    with pytest.raises(KeyboardInterrupt), atomic_dir(out, kind="test", owns=lambda name: True) as tmp:
         (tmp / "summary.json").write_text("new")
         raise KeyboardInterrupt
     assert (out / "summary.json").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == [

@@ -42,7 +42,10 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 def coverage(
     ctx: typer.Context,
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (format version 1).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (replaced atomically).")],
+    out: Annotated[
+        Path,
+        typer.Option("-o", "--out", help="Output folder: new, empty, or earlier coverage output (replaced)."),
+    ],
     alt_m: Annotated[
         list[float] | None,
         typer.Option(
@@ -87,7 +90,9 @@ def coverage(
     """
     from samsim.coverage import DEFAULT_ALT_M, write_coverage
     from samsim.coverage import coverage as compute
+    from samsim.coverage.files import check_coverage_folder
     from samsim.models.terrain import TerrainError
+    from samsim.output.files import OutputFolderError
 
     problems: list[str] = []
     alts = list(alt_m) if alt_m else []
@@ -114,6 +119,10 @@ def coverage(
         problems.append(f"--az-step-deg: must be between 0.01 and 45, got {az_step_deg:g}")
     if range_step_m is not None and not (math.isfinite(range_step_m) and range_step_m >= 1.0):
         problems.append(f"--range-step-m: must be >= 1 m, got {range_step_m:g}")
+    try:
+        check_coverage_folder(out)
+    except OutputFolderError as exc:
+        problems.append(f"-o: {exc}")
     if problems:
         bad_input(problems)
     sc = load_scenario(scenario)
@@ -133,7 +142,10 @@ def coverage(
         bad_input([f"{scenario}: environment.terrain: {exc}"])
     except ValueError as exc:
         bad_input([f"{scenario}: {exc}"])
-    paths = write_coverage(result, out, compare=compare)
+    try:
+        paths = write_coverage(result, out, compare=compare)
+    except OutputFolderError as exc:  # something appeared in OUT while the maps were computed
+        bad_input([f"-o: {exc}"])
     elapsed = time.perf_counter() - t0
     if compare:
         out_console.print(compare_table(result, out_console))

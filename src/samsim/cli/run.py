@@ -52,7 +52,12 @@ def threat_table(summary: dict[str, Any], title: str, console: Console, *, wide:
 
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (format version 1).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (replaced atomically).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--out", help="Output folder: new, empty, or a previous run's (replaced atomically)."
+        ),
+    ],
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the scenario's).")] = None,
     run_index: Annotated[
         int | None,
@@ -66,7 +71,8 @@ def run(
 
     Example: samsim run examples/raid-48.yaml -o out/raid --seed 3
     """
-    from samsim.output.writers import write_run
+    from samsim.output.files import OutputFolderError
+    from samsim.output.writers import check_run_folder, write_run
     from samsim.sim.engine import simulate
 
     if seed is not None and seed < 0:
@@ -75,8 +81,11 @@ def run(
         bad_input([f"--run: must be >= 0, got {run_index}"])
     sc = load_scenario(scenario)
     try:
+        check_run_folder(out)
         result = simulate(sc, seed=seed, run=run_index)
         write_run(result, out)
+    except OutputFolderError as exc:
+        bad_input([f"-o: {exc}"])
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing was written")
         raise typer.Exit(130) from None

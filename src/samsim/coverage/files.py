@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import shapely
 
 from samsim.coverage.compute import CompareRow, CoverageResult, Footprint, alt_label, polygonal
 from samsim.coverage.plots import render_map, render_profile
-from samsim.output.files import atomic_dir
+from samsim.output.files import atomic_dir, check_output_folder
 
 
 def _feature_json(result: CoverageResult, f: Footprint) -> str:
@@ -71,6 +72,23 @@ def compare_csv(rows: Sequence[CompareRow], alt_ref: str) -> str:
     return buf.getvalue()
 
 
+_COVERAGE_FILE = re.compile(r"(coverage_.+_[0-9.]+m\.png|coverage_.+\.geojson|profile_.+\.png|compare\.csv)")
+
+
+def is_coverage_file(name: str) -> bool:
+    """Whether ``name`` is one of the files :func:`write_coverage` writes."""
+    return _COVERAGE_FILE.fullmatch(name) is not None
+
+
+COVERAGE_KIND = "samsim coverage"
+
+
+def check_coverage_folder(out: str | os.PathLike[str]) -> None:
+    """Refuse (:class:`~samsim.output.files.OutputFolderError`) an ``out`` that holds anything but
+    coverage files, before anything is computed."""
+    check_output_folder(Path(out), COVERAGE_KIND, is_coverage_file)
+
+
 def write_coverage(
     result: CoverageResult, out: str | os.PathLike[str], *, compare: bool = False
 ) -> list[Path]:
@@ -82,7 +100,7 @@ def write_coverage(
     """
     out_path = Path(out)
     names: list[str] = []
-    with atomic_dir(out_path) as tmp:
+    with atomic_dir(out_path, kind=COVERAGE_KIND, owns=is_coverage_file) as tmp:
         for site in result.sites:
             for alt in result.alt_m:
                 name = f"coverage_{site.battery}_{alt_label(alt)}m.png"

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from samsim.output.files import atomic_dir, write_parquet
+from samsim.output.files import atomic_dir, check_output_folder, write_parquet
 from samsim.output.result import Result, summary_json
 from samsim.output.run_report import render_run_report
 from samsim.registry import Registry
@@ -48,13 +48,24 @@ def _report(result: Result, path: Path) -> None:
     path.write_text(render_run_report(result), encoding="utf-8")
 
 
+RUN_KIND = "samsim run"
+
+
+def check_run_folder(out: str | Path) -> None:
+    """Refuse (:class:`~samsim.output.files.OutputFolderError`) an ``out`` that holds anything but a
+    previous run's files, before a run is computed."""
+    check_output_folder(Path(out), RUN_KIND, RUN_WRITERS.__contains__)
+
+
 def write_run(result: Result, out: str | Path) -> Path:
     """Write every registered run file (summary, events, trajectories, scene, report) into ``out``.
 
-    The folder appears whole or not at all: an interrupted write leaves ``out`` as it was.
+    The folder appears whole or not at all: an interrupted write leaves ``out`` as it was. ``out``
+    must be new, empty, or a previous run's folder; anything else raises
+    :class:`~samsim.output.files.OutputFolderError` and nothing is written.
     """
     out_path = Path(out)
-    with atomic_dir(out_path) as tmp:
+    with atomic_dir(out_path, kind=RUN_KIND, owns=RUN_WRITERS.__contains__) as tmp:
         for filename, write in RUN_WRITERS.items():
             write(result, tmp / filename)
     return out_path
