@@ -46,3 +46,14 @@ def test_write_run_writes_every_registered_file(tmp_path: Path) -> None:
     assert (out / "threat-ids.txt").read_text(encoding="utf-8") == "f16\n"
     with pytest.raises(ValueError, match="already registered"):
         run_writer("summary.json")(ids)
+
+
+def test_result_to_pandas_gives_one_frame_per_table() -> None:
+    result = simulate(loads(SCENARIO), seed=1)
+    frames = result.to_pandas()
+    assert set(frames) == {"threats", "interceptors", "events", "trajectories"}
+    threats = frames["threats"]
+    assert list(threats["id"]) == ["f16"] and threats.loc[0, "fate"] == result.threats[0].fate
+    assert list(frames["interceptors"].columns)[:3] == ["id", "type", "battery"]  # columns even when empty
+    assert len(frames["events"]) == result.events.num_rows
+    assert list(frames["trajectories"].columns) == result.trajectories.column_names

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, get_args
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
 from samsim._version import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EventKind = Literal[
     "detect",
@@ -251,6 +254,28 @@ class Result:
     run: int | None = None  # Monte Carlo replication index, None for a single run
     scene: dict[str, Any] = field(default_factory=dict)  # positions of assets, batteries, radars
     samsim_version: str = __version__
+
+    def to_pandas(self) -> dict[str, pd.DataFrame]:
+        """The run as pandas DataFrames: ``threats`` and ``interceptors`` (one row each, the fields
+        of summary.json), ``events`` and ``trajectories`` (the Parquet tables).
+
+        Examples
+        --------
+        >>> frames = result.to_pandas()                                      # doctest: +SKIP
+        >>> frames["threats"].groupby("type")["fate"].value_counts()         # doctest: +SKIP
+        """
+        import pandas as pd
+
+        def records(rows: list[Any], cls: type) -> pd.DataFrame:
+            columns = [f.name for f in fields(cls)]
+            return pd.DataFrame([asdict(r) for r in rows], columns=columns)
+
+        return {
+            "threats": records(self.threats, ThreatOutcome),
+            "interceptors": records(self.interceptors, InterceptorOutcome),
+            "events": self.events.to_pandas(),
+            "trajectories": self.trajectories.to_pandas(),
+        }
 
     @property
     def totals(self) -> dict[str, int]:
