@@ -85,8 +85,9 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
                 f"[{spec.min_altitude_m}, {spec.max_altitude_m}]"
             )
     kills = [i for i in result.interceptors if i.result == "kill"]
-    if len(kills) > len(result.interceptors):
-        problems.append("more kills than interceptors fired")
+    for target, n in Counter(i.target for i in kills).items():
+        if n > 1:
+            problems.append(f"{target}: killed by {n} interceptors (a threat dies once)")
     killed = [t for t in result.threats if t.fate == "killed"]
     if len(killed) != len(kills):
         problems.append(f"{len(killed)} threats killed but {len(kills)} interceptors report a kill")
@@ -95,6 +96,8 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
         ic = by_id.get(t.killed_by or "")
         if ic is None or ic.result != "kill" or ic.target != t.id:
             problems.append(f"{t.id}: killed_by {t.killed_by} is not an interceptor that killed it")
+        elif ic.end_s is None or t.fate_s is None or abs(ic.end_s - t.fate_s) > 1e-6:
+            problems.append(f"{t.id}: killed at {t.fate_s} s but {ic.id} ended at {ic.end_s} s")
     shots = Counter(i.target for i in result.interceptors)
     for t in result.threats:
         if t.shots != shots.get(t.id, 0):
