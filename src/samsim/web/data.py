@@ -1,8 +1,9 @@
 """Read the output folders of ``samsim run`` and ``samsim mc`` into the JSON the web app serves.
 
-Nothing here writes: :class:`RunData` reads a run folder (SPEC §4: ``summary.json``,
-``events.parquet``, ``trajectories.parquet`` and ``scene.json``), :class:`StudyData` a study folder
-(``runs``, ``threat_outcomes`` and ``interceptors`` as Parquet, or from ``results.duckdb``).
+Nothing here writes: :class:`RunData` reads a run folder (the files ``samsim run`` writes:
+``summary.json``, ``events.parquet``, ``trajectories.parquet`` and ``scene.json``),
+:class:`StudyData` a study folder (``runs``, ``threat_outcomes`` and ``interceptors`` as Parquet, or
+from ``results.duckdb``).
 Every number returned is a finite float or ``None`` so that it serialises as strict JSON.
 """
 
