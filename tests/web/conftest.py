@@ -4,9 +4,10 @@
   position and time the API reports has a closed form; it holds interceptors with all three
   results (kill, miss, self-destruct), which today's engine does not fire yet.
 - ``real_run``: a real ``samsim.simulate`` of a tiny scenario written with ``samsim.write_run``.
-- ``study``: a Monte Carlo study folder with the tables of SPEC §4 (``runs``, ``threat_outcomes``,
-  ``interceptors`` as Parquet) and a copy of its scenario, so runs can be replayed; its outcomes
-  are chosen so that every P(leak) and histogram is known. ``swept_study``: two sweep points.
+- ``study``: a Monte Carlo study folder with the tables ``samsim mc`` writes (``runs``,
+  ``threat_outcomes``, ``interceptors`` as Parquet) and a copy of its scenario, so runs can be
+  replayed; its outcomes are chosen so that every P(leak) and histogram is known.
+  ``swept_study``: two sweep points.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samsim.constants import MEAN_EARTH_RADIUS_M
+from samsim.models import radar
 from samsim.models.horizon import horizon_range_m
 from samsim.web.app import create_app
 from samsim.web.data import DataError, detection_range_m, histogram, wilson_interval
@@ -66,6 +67,15 @@ def test_detection_range_fourth_root_law() -> None:
     assert detection_range_m(390e3, 4.0, 100.0, max_range_m=600e3) == 600e3
     with pytest.raises(ValueError):
         detection_range_m(1.0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize("rcs_m2", [0.01, 1.0, 4.0, 50.0])
+def test_detection_range_is_where_the_engine_snr_meets_its_reference(rcs_m2: float) -> None:
+    # The dome is the range at which the engine's calibrated SNR equals the reference SNR.
+    ref_snr_db = 13.2
+    r = detection_range_m(390e3, 4.0, rcs_m2)
+    snr_db = float(radar.snr_db_calibrated(r, rcs_m2, 390e3, 4.0, ref_snr_db))
+    assert snr_db == pytest.approx(ref_snr_db, abs=1e-9)
 
 
 def test_histogram_integer_bins() -> None:

@@ -1,8 +1,9 @@
 """Read the output folders of ``samsim run`` and ``samsim mc`` into the JSON the web app serves.
 
-Nothing here writes: :class:`RunData` reads a run folder (SPEC §4: ``summary.json``,
-``events.parquet``, ``trajectories.parquet`` and ``scene.json``), :class:`StudyData` a study folder
-(``runs``, ``threat_outcomes`` and ``interceptors`` as Parquet, or from ``results.duckdb``).
+Nothing here writes: :class:`RunData` reads a run folder (the files ``samsim run`` writes:
+``summary.json``, ``events.parquet``, ``trajectories.parquet`` and ``scene.json``),
+:class:`StudyData` a study folder (``runs``, ``threat_outcomes`` and ``interceptors`` as Parquet, or
+from ``results.duckdb``).
 Every number returned is a finite float or ``None`` so that it serialises as strict JSON.
 """
 
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from samsim.arrays import FloatArray
+from samsim.models import radar
 from samsim.models.horizon import horizon_range_m
 from samsim.study import wilson_interval  # the study layer's 95 % Wilson score interval
 
@@ -106,24 +108,23 @@ def read_json(path: Path) -> dict[str, Any]:
 def detection_range_m(
     ref_range_m: float, ref_rcs_m2: float, rcs_m2: float, max_range_m: float | None = None
 ) -> float:
-    """Range at which a radar reaches its reference detection probability on a target of ``rcs_m2``.
-
-    From the radar range equation, SNR is proportional to sigma / R^4, so at constant SNR
-
-    .. math:: R = R_\\mathrm{ref}\\,(\\sigma / \\sigma_\\mathrm{ref})^{1/4},
-
+    """Range at which a radar reaches its reference detection probability on a target of ``rcs_m2``,
     capped at the radar's instrumented range when given.
+
+    The scaling ``R = R_ref (sigma / sigma_ref)^(1/4)`` is the models layer's
+    :func:`samsim.models.radar.detection_range_m`, the one the coverage analysis uses and at which the
+    engine's calibrated SNR equals the reference SNR; this adds the argument checks and the cap.
 
     References
     ----------
-    M. I. Skolnik, *Introduction to Radar Systems*, 3rd ed., McGraw-Hill, 2001, eq. (1.8)-(2.1).
+    M. I. Skolnik, *Introduction to Radar Systems*, 3rd ed., McGraw-Hill, 2001, ch. 2.
     """
     if rcs_m2 <= 0 or ref_rcs_m2 <= 0 or ref_range_m <= 0:
         raise ValueError("ranges and RCS must be positive")
-    r = ref_range_m * (rcs_m2 / ref_rcs_m2) ** 0.25
+    r = float(radar.detection_range_m(rcs_m2, ref_range_m, ref_rcs_m2))
     if max_range_m is not None and max_range_m > 0:
         r = min(r, max_range_m)
-    return float(r)
+    return r
 
 
 def histogram(values: NDArray[Any], max_bins: int = 60) -> dict[str, Any]:

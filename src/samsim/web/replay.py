@@ -1,8 +1,9 @@
 """Replays of study runs: re-simulated on demand into a private cache folder.
 
-A Monte Carlo study keeps outcomes, not trajectories. Run i of a study with seed S is reproduced
-exactly by ``samsim.simulate(scenario, seed=S, run=i)`` (SPEC §3, determinism), so a replay is
-computed when first asked for and written as an ordinary run folder under the cache.
+A Monte Carlo study keeps outcomes, not trajectories. The simulation is deterministic: the same
+scenario, seed and run index give the same run, so run i of a study with seed S is reproduced exactly
+by ``samsim.simulate(scenario, seed=S, run=i)``. A replay is therefore computed when first asked for
+and written as an ordinary run folder under the cache.
 """
 
 from __future__ import annotations

@@ -1,0 +1,109 @@
+// Choosing an entity, by a click on the globe or in the list of threats, interceptors and sites:
+// it is highlighted, marked in the list, and the details panel shows what the server knows of it.
+import * as Cesium from "cesium";
+import { colourOf, fmtNum, h } from "../ui.js";
+import { detailsContent } from "./details.js";
+import { AREA_KINDS } from "./entities.js";
+
+const PROMPT = "Click a threat, an interceptor or a site on the globe or in the list.";
+
+export function detailsPanel() {
+  return h("section", { class: "panel details", "data-testid": "details" }, h("p", { class: "muted" }, PROMPT));
+}
+
+export function entityListPanel() {
+  return h("section", { class: "panel list", "data-testid": "entity-list" }, h("h3", {}, "Threats and interceptors"));
+}
+
+function listItems(summary, scene, select) {
+  const item = (key, dotCss, ...cells) => h("li", { "data-key": key, onclick: () => select(key) }, h("span", { class: "dot", style: `background:${dotCss}` }), ...cells);
+  return [
+    ...(summary.threats || []).map((t) =>
+      item(`threat:${t.id}`, colourOf("threat", t.fate), h("span", { class: "id" }, t.id), h("span", { class: "muted" }, t.type), h("span", { class: `fate ${t.fate}` }, t.fate)),
+    ),
+    ...(summary.interceptors || []).map((i) =>
+      item(`interceptor:${i.id}`, colourOf("interceptor", i.result), h("span", { class: "id" }, i.id), h("span", { class: "muted" }, `→ ${i.target}`), h("span", { class: `fate ${i.result}` }, i.result ?? "—")),
+    ),
+    ...(scene.batteries || []).map((b) => item(`battery:${b.id}`, "#fff", h("span", { class: "id" }, b.id), h("span", { class: "muted" }, b.system), h("span", {}, "battery"))),
+    ...(scene.assets || []).map((a) => item(`asset:${a.id}`, "#51cf66", h("span", { class: "id" }, a.id), h("span", { class: "muted" }, `${fmtNum(a.radius_m / 1000, 1)} km`), h("span", {}, "asset"))),
+  ];
+}
+
+// Wires selection on the globe and in the list (which it fills) to the details panel.
+export function bindPicking({ viewer, store, details, list, summary, scene, replayGet, timeline, labelsShown, redraw }) {
+  const { byKey } = store;
+  let detailToken = 0; // answers to an older selection are dropped
+  let highlighted = null;
+
+  function highlight(entity) {
+    if (highlighted && highlighted.point) {
+      highlighted.point.pixelSize = highlighted.__size;
+      if (highlighted.label) highlighted.label.show = labelsShown();
+    }
+    highlighted = entity && entity.point ? entity : null;
+    if (highlighted) {
+      highlighted.__size = highlighted.__size ?? highlighted.point.pixelSize.getValue(viewer.clock.currentTime);
+      highlighted.point.pixelSize = highlighted.__size + 6;
+      if (highlighted.label) highlighted.label.show = true;
+    }
+    redraw.settle();
+  }
+
+  async function showDetails(entity) {
+    const token = ++detailToken;
+    if (!entity || !entity.properties) {
+      details.replaceChildren(h("p", { class: "muted" }, PROMPT));
+      return;
+    }
+    const id = entity.properties.samsimId.getValue();
+    const kind = entity.properties.samsimKind.getValue();
+    details.replaceChildren(h("h3", { "data-testid": "detail-title" }, id), h("p", { class: "muted" }, "loading…"));
+    let d;
+    try {
+      d = await replayGet("entity", { id });
+    } catch (err) {
+      if (token === detailToken) details.replaceChildren(h("h3", {}, id), h("p", { class: "note" }, err.message));
+      return;
+    }
+    if (token !== detailToken) return;
+    details.replaceChildren(...detailsContent(id, kind, d, timeline));
+    for (const li of list.querySelectorAll("li.selected")) li.classList.remove("selected");
+    const li = list.querySelector(`li[data-key="${CSS.escape(`${kind}:${id}`)}"]`);
+    if (li) li.classList.add("selected");
+  }
+
+  viewer.selectedEntityChanged.addEventListener((entity) => {
+    highlight(entity);
+    showDetails(entity);
+  });
+  // A click goes through domes, rings, areas and route lines to the first thing inside them; failing
+  // that, a dome or area picks its radar or asset, and a marker its threat or interceptor.
+  viewer.screenSpaceEventHandler.setInputAction((movement) => {
+    const picks = viewer.scene.drillPick(movement.position, 12);
+    let chosen;
+    let fallback;
+    for (const p of picks) {
+      const e = p && p.id instanceof Cesium.Entity ? p.id : undefined;
+      if (!e || !e.properties) continue;
+      const kind = e.properties.samsimKind.getValue();
+      const id = e.properties.samsimId.getValue();
+      if (AREA_KINDS.has(kind)) {
+        fallback = fallback || byKey.get(`radar:${id}`) || byKey.get(`asset:${id}`);
+        continue;
+      }
+      if (kind === "marker") {
+        fallback = fallback || byKey.get(`threat:${id}`) || byKey.get(`interceptor:${id}`);
+        continue;
+      }
+      chosen = e;
+      break;
+    }
+    viewer.selectedEntity = chosen || fallback;
+  }, Cesium.ScreenSpaceEventType.LEFT_CLICK);
+
+  const select = (key) => {
+    const e = byKey.get(key);
+    if (e) viewer.selectedEntity = e;
+  };
+  list.append(h("ul", { class: "entities" }, listItems(summary, scene, select)));
+}
