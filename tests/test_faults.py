@@ -128,7 +128,7 @@ def check_partial_state(
 # A child that runs `samsim mc` and kills itself with SIGKILL at an exact point of the study.
 KILL_AT = """
 import os, signal, sys
-from samsim.study import core as study
+from samsim.study import api, store
 from samsim.cli import main
 
 point, k = sys.argv[1], int(sys.argv[2])
@@ -148,15 +148,15 @@ def at_call(fn, before):
 
 
 if point == "schema":  # the k-th CREATE TABLE is about to run, the earlier ones are uncommitted
-    study._ddl = at_call(study._ddl, before=False)
+    store._ddl = at_call(store._ddl, before=False)
 elif point == "in-transaction":  # the k-th batch of runs is inserted but not committed
-    study._Store._insert_children = at_call(study._Store._insert_children, before=False)
+    store.Store._insert_children = at_call(store.Store._insert_children, before=False)
 elif point == "between":  # right after the k-th commit
-    study._Store.commit = at_call(study._Store.commit, before=False)
+    store.Store.commit = at_call(store.Store.commit, before=False)
 elif point == "export":  # before the k-th Parquet export
-    study._export_parquet = at_call(study._export_parquet, before=True)
+    api.export_parquet = at_call(api.export_parquet, before=True)  # looked up in api at call time
 elif point == "summary":  # before summary.json (k=1) or report.html (k=2)
-    study._write_text_atomic = at_call(study._write_text_atomic, before=True)
+    api.write_text_atomic = at_call(api.write_text_atomic, before=True)
 sys.argv = ["samsim", "mc", *sys.argv[3:]]
 main()
 """
@@ -751,7 +751,7 @@ def test_corrupt_database_is_not_reported_as_in_use(
     reason=(
         "Damage in a block that reading every stored value does not touch (the primary-key index of "
         "`runs`) is found only when the first insert uses it: the study is refused then (StudyError), "
-        "but DuckDB has already rewritten part of the file (src/samsim/study.py, _Store._verify)"
+        "but DuckDB has already rewritten part of the file (src/samsim/study/store.py, Store._verify)"
     ),
 )
 def test_damage_anywhere_in_the_database_is_refused_and_left_untouched(
