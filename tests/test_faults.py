@@ -2,8 +2,8 @@
 read-only OUT; Ctrl-C of `samsim run` at random moments and at every step of the atomic folder swap;
 damaged, foreign, locked and half-written `results.duckdb` files.
 
-What already lives elsewhere is not repeated: one SIGKILL at W=1 (tests/test_study_exec.py), garbage,
-truncated and foreign databases (tests/test_study.py), SIGINT during a fresh `samsim run` and an
+What already lives elsewhere is not repeated: one SIGKILL at W=1 (tests/study/test_study_exec.py), garbage,
+truncated and foreign databases (tests/study/test_study.py), SIGINT during a fresh `samsim run` and an
 exception inside the output folder (tests/test_cli.py).
 
 A full disk is a small tmpfs when the tests run as root (mount needs CAP_SYS_ADMIN), and everywhere a
@@ -479,12 +479,14 @@ def test_read_only_out_fails_cleanly_and_the_study_survives(micro: Path, readonl
         ["mc", str(micro), "-o", str(small), "--runs", "60", "-q"],  # extend
         ["mc", str(micro), "-o", str(readonly.path / "new"), "--runs", "5", "-q"],
         ["run", str(micro), "-o", str(readonly.path / "run"), "-q"],
-        ["run", str(micro), "-o", str(small), "-q"],  # replace a folder that holds something else
     ):
         res = samsim(*args)
         assert res.returncode in (1, 2), (args, res.stderr)
         assert "Traceback" not in res.stderr
         assert says(res.stderr, READ_ONLY), (args, res.stderr)
+    # A run into the study's folder is refused before the disk is even tried: it is not run output.
+    res = samsim("run", str(micro), "-o", str(small), "-q")
+    assert res.returncode == 2 and "which samsim did not write" in res.stderr, res.stderr
     assert (small / "results.duckdb").read_bytes() == before
     assert sorted(p.name for p in small.iterdir()) == listing
     readonly.release()

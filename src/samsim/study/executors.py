@@ -112,6 +112,22 @@ def run_chunk(task: ChunkTask) -> ChunkRows:
 PARENT_POLL_S = 0.5
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs: a killed parent that nobody has reaped yet (a zombie)
+    still answers signal 0, so on Linux its state is read too."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def _worker_init(parent_pid: int) -> None:
     # Ctrl-C goes to the whole process group: the parent decides, workers just finish their task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -121,12 +137,8 @@ def _worker_init(parent_pid: int) -> None:
     def watch_parent() -> None:
         while True:
             time.sleep(PARENT_POLL_S)
-            try:
-                os.kill(parent_pid, 0)
-            except ProcessLookupError:
+            if not _alive(parent_pid):
                 os._exit(1)
-            except PermissionError:
-                pass
 
     threading.Thread(target=watch_parent, name="samsim-parent-watch", daemon=True).start()
 
