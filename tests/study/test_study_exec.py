@@ -188,3 +188,13 @@ def test_memory_is_flat_in_the_number_of_runs(tmp_path: Path) -> None:
     # 1800 more runs (3600 more rows) may not cost more than a small constant.
     print(peaks)
     assert peaks["large_mb"] - peaks["small_mb"] < 20.0, peaks
+
+
+def test_study_tables_as_pandas(tmp_path: Path) -> None:
+    (tmp_path / "micro.yaml").write_text(MICRO)
+    result = monte_carlo(tmp_path / "micro.yaml", tmp_path / "out", 3)
+    frames = result.to_pandas()
+    assert set(frames) == set(TABLES)
+    assert sorted(frames["runs"]["run"]) == [0, 1, 2]
+    assert len(frames["threat_outcomes"]) == 3 and set(frames["threat_outcomes"]["threat"]) == {"jet"}
+    assert frames["threat_outcomes"].shape[0] == len(tables(tmp_path / "out")["threat_outcomes"])

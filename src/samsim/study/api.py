@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,6 +31,9 @@ from samsim.study.executors import Planner, execute
 from samsim.study.statistics import compute_summary, histograms
 from samsim.study.store import DB_NAME, TABLES, Store, StudyIdentity, export_parquet, write_text_atomic
 from samsim.study.sweep import build_groups, load_base, parse_sweeps
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_RUNS = 100_000_000
 
@@ -76,6 +79,16 @@ class StudyResult:
     def table(self, name: str) -> pa.Table:
         """One of the study tables (``runs``, ``threat_outcomes``, ``interceptors``) from its Parquet."""
         return pq.read_table(self.parquet[name])
+
+    def to_pandas(self) -> dict[str, pd.DataFrame]:
+        """Every study table as a pandas DataFrame (``runs``, ``threat_outcomes``, ``interceptors``).
+
+        Examples
+        --------
+        >>> frames = monte_carlo("examples/raid-48.yaml", "out/mc", 50).to_pandas()  # doctest: +SKIP
+        >>> frames["threat_outcomes"].groupby("type")["fate"].value_counts(normalize=True)  # doctest: +SKIP
+        """
+        return {name: self.table(name).to_pandas() for name in self.parquet}
 
 
 def monte_carlo(
