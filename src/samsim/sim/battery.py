@@ -21,11 +21,11 @@ from functools import cache
 
 import numpy as np
 
-from samsim import catalog
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
 from samsim.c2.evaluation import evaluate_threats
 from samsim.c2.wta import solve_wta
+from samsim.catalog import InterceptorSpec
 from samsim.constants import G0_MPS2
 from samsim.models import flyout, lethality
 from samsim.models.motion import GroundHeight
@@ -58,7 +58,7 @@ class WeaponType:
     """A missile type as the command post plans with it."""
 
     key: str
-    spec: catalog.InterceptorSpec
+    spec: InterceptorSpec
     params: FloatArray
     lethal_radius_m: float
     profile_time_s: FloatArray
@@ -67,15 +67,15 @@ class WeaponType:
 
 
 @cache
-def weapon_type(key: str) -> WeaponType:
-    """Flyout parameters and guided reach tables of a catalog interceptor (computed once)."""
-    spec = catalog.interceptor(key)
+def weapon_type(spec: InterceptorSpec) -> WeaponType:
+    """Flyout parameters and guided reach tables of an interceptor (computed once per spec: a scenario
+    that changes an interceptor's figures gets its own)."""
     params = flyout.interceptor_params(**spec.flyout, max_accel_mps2=spec.max_g * G0_MPS2)
     t_lo, r_lo, _ = flyout.reach_profile(params, target_alt_m=LOW_PROFILE_ALT_M)
     t_hi, r_hi, _ = flyout.reach_profile(params, target_alt_m=HIGH_PROFILE_ALT_M)
     grid = np.union1d(t_lo, t_hi)
     return WeaponType(
-        key=key,
+        key=spec.key,
         spec=spec,
         params=params,
         lethal_radius_m=float(lethality.lethal_radius_m(spec.warhead_kg)),
@@ -158,7 +158,7 @@ class Arsenal:
 def build_arsenal(world: World, battery: Battery, geometry: list[RadarGeometry]) -> Arsenal:
     """Interceptor slots for every loaded missile and the threats' truth in the battery frame."""
     launchers = battery.launchers
-    types = [weapon_type(k) for k in launchers.missile_types]
+    types = [weapon_type(world.catalog.interceptor(k)) for k in launchers.missile_types]
     n_slots = int(launchers.stock.sum())
     t = world.threats
     k = np.arange(t.table_ecef_m.shape[1])

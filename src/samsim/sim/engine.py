@@ -192,6 +192,7 @@ class Engine:
             interceptors=self.interceptors,
             events=self.events.table(),
             trajectories=self.trajectories.table(),
+            catalog_overrides=[o.as_dict() for o in self.world.catalog.overrides],
         )
 
     def _schedule(self) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
@@ -345,7 +346,7 @@ class Engine:
         names = self.world.threats.ids
         target_name = names[threat] if threat >= 0 else None
         miss = float(state.miss_m[slot])
-        weapon = engagement.weapon_type(meta.type)
+        weapon = engagement.weapon_type(self.world.catalog.interceptor(meta.type))
         common = {
             "battery": rt.battery.id,
             "threat": target_name,

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from samsim import catalog
 from samsim.arrays import FloatArray, IntArray
+from samsim.catalog import Catalog, RadarSpec, SystemSpec, ThreatSpec, builtin
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from samsim.models.ballistic import fly_ballistic
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground, fly_route
@@ -63,7 +63,7 @@ class Radars:
     """The radars of one battery."""
 
     types: list[str]
-    specs: list[catalog.RadarSpec]
+    specs: list[RadarSpec]
     ids: list[str]
     enu_m: FloatArray  # antenna phase centre in the battery frame
     ecef_m: FloatArray
@@ -102,7 +102,7 @@ class Battery:
     launchers: Launchers
     doctrine: Doctrine
     radiate_from_s: float
-    spec: catalog.SystemSpec
+    spec: SystemSpec
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ class World:
     threats: Threats
     assets: Assets
     batteries: list[Battery] = field(default_factory=list)
+    catalog: Catalog = field(default_factory=builtin)  # the scenario's: built-in plus its `catalog:`
 
 
 def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
@@ -164,12 +165,12 @@ def _origin(scenario: Scenario, ground: GroundHeight) -> LocalFrame:
 
 def _fly(
     threat: Threat,
+    spec: ThreatSpec,
     start_s: float,
     frame: LocalFrame,
     ground: GroundHeight,
     assets: dict[str, tuple[float, float, float]],
 ) -> SampledPath:
-    spec = catalog.threat(threat.type)
     if threat.ballistic is not None:
         b = threat.ballistic
         if b.impact_on is not None:
@@ -249,6 +250,7 @@ def _leak_time(path: SampledPath, asset_ecef: FloatArray, radius_m: float) -> fl
 
 def _compile_threats(
     scenario: Scenario,
+    cat: Catalog,
     frame: LocalFrame,
     ground: GroundHeight,
     assets: Assets,
@@ -262,7 +264,7 @@ def _compile_threats(
     erp, bw, max_speed = [], [], []
     asset_index = {a: i for i, a in enumerate(assets.ids)}
     for threat in scenario.threats:
-        spec = catalog.threat(threat.type)
+        spec = cat.threat(threat.type)
         base_s = threat.ballistic.launch_s if threat.ballistic is not None else threat.start_s
         for i, member in enumerate(threat.member_ids()):
             start_s = base_s + i * threat.spacing_s
@@ -279,7 +281,7 @@ def _compile_threats(
             )
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
-            paths.append(_fly(threat, start_s, frame, ground, asset_geo))
+            paths.append(_fly(threat, spec, start_s, frame, ground, asset_geo))
             erp.append(threat.jammer.erp_dbw if threat.jammer else np.nan)
             bw.append(threat.jammer.bandwidth_mhz if threat.jammer else np.nan)
             max_speed.append(spec.max_speed_mps)
@@ -319,11 +321,11 @@ def _compile_threats(
     )
 
 
-def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Battery:
+def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundHeight) -> Battery:
     from samsim.scenario import Battery as BatteryConfig
 
     assert isinstance(b, BatteryConfig)
-    spec = catalog.system(b.system)
+    spec = cat.system(b.system)
     lat, lon, alt = _geodetic(b.position, frame, ground)
     bframe = LocalFrame(lat, lon, alt)
     radar_cfgs = (
@@ -333,7 +335,7 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
     )
     types, specs, rids, enu = [], [], [], []
     for k, (rtype, offset, mast) in enumerate(radar_cfgs):
-        rspec = catalog.radar(rtype)
+        rspec = cat.radar(rtype)
         mast_m = rspec.mast_m if mast is None else float(mast)
         types.append(rtype)
         specs.append(rspec)
@@ -368,7 +370,7 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
         for _ in range(count):
             ltypes.append(ltype)
             stock_rows.append([int(load.get(mt, 0)) for mt in missile_types])
-            intervals.append(catalog.launcher(ltype).launch_interval_s)
+            intervals.append(cat.launcher(ltype).launch_interval_s)
     # Launchers stand in a ring 300 m around the battery position (their layout is not in the
     # scenario format; at engagement ranges of tens of km it does not matter).
     n_l = len(ltypes)
@@ -405,7 +407,9 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
 
 
 def compile_world(scenario: Scenario) -> World:
-    """Resolve every default and catalog figure of ``scenario`` into arrays."""
+    """Resolve every default and catalog figure of ``scenario`` into arrays (figures from the
+    scenario's catalog: the built-in one with its ``catalog:`` changes)."""
+    cat = scenario.merged_catalog
     ground, dem = _ground_model(scenario)
     frame = _origin(scenario, ground)
     asset_geo = {a.id: _geodetic(a.position, frame, ground) for a in scenario.assets}
@@ -417,8 +421,8 @@ def compile_world(scenario: Scenario) -> World:
         radius_m=np.array([a.radius_m for a in scenario.assets], dtype=np.float64),
         value=np.array([a.value for a in scenario.assets], dtype=np.float64),
     )
-    threats = _compile_threats(scenario, frame, ground, assets, asset_geo)
-    batteries = [_compile_battery(b, frame, ground) for b in scenario.batteries]
+    threats = _compile_threats(scenario, cat, frame, ground, assets, asset_geo)
+    batteries = [_compile_battery(b, cat, frame, ground) for b in scenario.batteries]
     return World(
         name=scenario.name,
         seed=scenario.seed,
@@ -433,6 +437,7 @@ def compile_world(scenario: Scenario) -> World:
         threats=threats,
         assets=assets,
         batteries=batteries,
+        catalog=cat,
     )
 
 
