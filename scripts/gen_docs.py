@@ -6,8 +6,9 @@
 * ``docs/catalog.md``: every catalog entry (``src/samsim/catalog/*.yaml``) with every figure, its
   value, its public source and note; ``ASSUMED`` figures are marked.
 * ``docs/scenario-reference.md``: every field of the scenario format from the pydantic schema
-  (``samsim.scenario.Scenario.model_json_schema()``): type, default, constraints, and a meaning taken
-  from the schema's own description or, where the schema has none, from :data:`FIELD_DOCS` below.
+  (``samsim.scenario.Scenario.model_json_schema()``): type, default, constraints, and the meaning the
+  schema's ``Field(description=...)`` gives; then what a scenario's ``catalog:`` section may change,
+  from the catalog's kinds (``samsim.catalog.KINDS``) and entries.
 """
 
 from __future__ import annotations
@@ -20,128 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from samsim import catalog
-from samsim.scenario import FORMAT_VERSION, MAX_DURATION_S, Scenario
+from samsim.scenario import FORMAT_VERSION, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_PAGE = ROOT / "docs" / "catalog.md"
 SCENARIO_PAGE = ROOT / "docs" / "scenario-reference.md"
 MISSING = "(not described)"
-
-# Meanings of the schema's fields where the model has no description of its own (section ->
-# field -> text). A field the schema gains without an entry here shows MISSING and fails
-# tests/test_docs.py: describe it here, or with ``Field(description=...)`` in samsim.scenario.
-FIELD_DOCS: dict[str, dict[str, str]] = {
-    "Scenario": {
-        "samsim": "format version; must be `1`",
-        "name": "name of the scenario (shown in tables, reports and `summary.json`)",
-        "description": "free text",
-        "seed": "random seed of `samsim run` (overridden by `--seed`); Monte Carlo run i uses the "
-        "i-th child of `numpy.random.SeedSequence(seed)`",
-        "duration_s": f"simulated time, s (at most {MAX_DURATION_S:g})",
-        "step_s": "engine step for guided flight (the interceptor flyout's inner step), s",
-        "origin": "geodetic origin of local `{east_m, north_m, up_m}` positions; default: the first "
-        "battery's position",
-        "environment": "refraction, terrain and ground height",
-        "assets": "what the threats fly at",
-        "batteries": "the air-defence batteries",
-        "threats": "aircraft, cruise missiles, drones and ballistic missiles",
-    },
-    "Environment": {
-        "refraction_k": "effective earth-radius factor k of the radar horizon (4/3: standard atmosphere)",
-        "terrain": "GeoTIFF DEM, path relative to the scenario file; masks lines of sight and carries "
-        "`agl` routes",
-        "ground_alt_m": "flat ground height above MSL when there is no DEM",
-    },
-    "Asset": {
-        "id": "unique name",
-        "position": "where it is",
-        "radius_m": "a threat whose ground track comes within this distance has **leaked** (at any height)",
-        "value": "weight in threat evaluation and weapon–target assignment",
-    },
-    "Battery": {
-        "id": "unique name",
-        "system": "catalog system template: radars, launchers, missiles, doctrine ({systems})",
-        "position": "the site; radars stand at its altitude plus their offset and mast",
-        "radars": "replaces the template's radars",
-        "launchers": "replaces the template's launchers",
-        "doctrine": "overrides of the template's doctrine",
-        "radiate_from_s": "emission control: the battery's radars are silent before this time, s",
-    },
-    "RadarConfig": {
-        "type": "catalog radar ({radars})",
-        "offset_m": "[east, north, up] from the battery position, m (within 50 km)",
-        "mast_m": "antenna height above its site, m; default: the catalog's",
-    },
-    "LauncherConfig": {
-        "type": "catalog launcher ({launchers})",
-        "count": "number of launchers of this type",
-        "load": "missiles per launcher, `{interceptor: count}` ({interceptors}); a 9M96 takes a "
-        "quarter of a tube",
-    },
-    "Doctrine": {
-        "salvo": "interceptors per engagement",
-        "policy": "`shoot-look-shoot` waits for the kill assessment before re-engaging; "
-        "`shoot-shoot` may fire a second salvo before the first arrives",
-        "weapons": "`free`, or `hold` (detect and track, never fire)",
-        "min_pk": "do not fire below this planned single-shot kill probability",
-        "reaction_time_s": "time from firm track to first launch, s",
-    },
-    "Threat": {
-        "id": "unique name; a group (`count > 1`) has members `id-1 … id-N`",
-        "type": "catalog threat ({threats})",
-        "count": "group size",
-        "spacing_s": "interval between the group members' start times, s",
-        "start_s": "time at the first waypoint, s",
-        "target": "asset id: where it leaks, and what threat evaluation weighs first",
-        "rcs_m2": "override of the catalog radar cross-section, m²",
-        "route": "waypoints (at least two), for every kind but `ballistic`",
-        "ballistic": "launch, impact and apogee, for catalog kind `ballistic`",
-        "maneuver": "lateral weave",
-        "jammer": "self-screening noise jammer",
-    },
-    "Waypoint": {
-        "lat_deg": "WGS-84 latitude, degrees",
-        "lon_deg": "WGS-84 longitude, degrees",
-        "alt_m": "altitude above MSL (or above ground with `agl: true`) flown on the leg that starts "
-        "here; a missing value repeats the previous one",
-        "east_m": "local position east of `origin`, m",
-        "north_m": "local position north of `origin`, m",
-        "up_m": "local height above `origin`'s tangent plane, m",
-        "speed_mps": "speed on the leg that starts here, m/s (at most the catalog maximum); a missing "
-        "value repeats the previous one",
-        "agl": "`alt_m` is a height above the ground (terrain-following once reached)",
-    },
-    "Maneuver": {
-        "kind": "`weave`: sinusoidal lateral offset",
-        "g": "lateral acceleration of the weave, g (at most the catalog limit)",
-        "period_s": "weave period, s",
-    },
-    "Jammer": {
-        "erp_dbw": "effective radiated power toward the radar, dBW",
-        "bandwidth_mhz": "noise bandwidth, MHz (J ∝ 1/R²; the echo burns through at short range)",
-    },
-    "Ballistic": {
-        "launch": "launch point",
-        "impact_on": "asset id to impact on (give this or `impact`)",
-        "impact": "impact point (give this or `impact_on`)",
-        "apogee_m": "apogee height, m; default: the catalog's",
-        "launch_s": "launch time, s",
-    },
-    "BallisticLaunch": {
-        "lat_deg": "WGS-84 latitude, degrees",
-        "lon_deg": "WGS-84 longitude, degrees",
-        "alt_m": "height above MSL, m",
-    },
-    "Position": {
-        "lat_deg": "WGS-84 latitude, degrees",
-        "lon_deg": "WGS-84 longitude, degrees",
-        "alt_m": 'altitude above MSL, m; leave out for "on the ground" (DEM height or '
-        "`environment.ground_alt_m`)",
-        "east_m": "local position east of `origin`, m",
-        "north_m": "local position north of `origin`, m",
-        "up_m": "local height above `origin`'s tangent plane, m",
-    },
-}
 
 SECTION_ORDER = [
     "Scenario",
@@ -185,27 +70,18 @@ def _names(kind: catalog.Kind) -> str:
     return ", ".join(f"`{n}`" for n in catalog.names(kind))
 
 
-def _describe(section: str, field: str, prop: dict[str, Any]) -> str:
-    text = prop.get("description") or FIELD_DOCS.get(section, {}).get(field)
-    if not text:
-        return MISSING
-    for key, kind in (
-        ("{systems}", "system"),
-        ("{radars}", "radar"),
-        ("{launchers}", "launcher"),
-        ("{interceptors}", "interceptor"),
-        ("{threats}", "threat"),
-    ):
-        text = text.replace(key, _names(kind))  # type: ignore[arg-type]
-    return str(text)
+def _describe(prop: dict[str, Any]) -> str:
+    return str(prop.get("description") or MISSING)
 
 
 def _ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
 
-def _type_text(prop: dict[str, Any]) -> tuple[str, bool]:
+def _type_text(prop: dict[str, Any] | bool) -> tuple[str, bool]:
     """Type of a schema property as text, and whether null is allowed."""
+    if not isinstance(prop, dict) or not prop:  # `true` or `{}`: anything
+        return "any value", False
     if "anyOf" in prop:
         parts = [p for p in prop["anyOf"] if p.get("type") != "null"]
         nullable = len(parts) < len(prop["anyOf"])
@@ -297,7 +173,9 @@ def render_scenario_reference(schema: dict[str, Any] | None = None) -> str:
         "[Catalog](catalog.md). Unknown fields are errors; `samsim validate FILE` lists every problem "
         "as `FILE:LINE: field.path: message`.",
         "",
-        "Sections: " + " · ".join(f"[{SECTION_TITLES.get(s, s)}](#{_anchor(s)})" for s in order),
+        "Sections: "
+        + " · ".join(f"[{SECTION_TITLES.get(s, s)}](#{_anchor(s)})" for s in order)
+        + " · [`catalog`](#catalog-overrides)",
         "",
     ]
     for section in order:
@@ -318,15 +196,48 @@ def render_scenario_reference(schema: dict[str, Any] | None = None) -> str:
                 kind,
                 _default(name, prop, required),
                 _constraints(prop),
-                _describe(section, name, prop),
+                _describe(prop),
             ]
             lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
         lines.append("")
+    lines += _catalog_overrides_section()
     return "\n".join(lines)
 
 
+def _catalog_overrides_section() -> list[str]:
+    """What a scenario's `catalog:` section may change: one row per kind, from the catalog itself."""
+    entries = catalog.entries()
+    limits = "; ".join(f"`{name}` {b.text}" for name, b in catalog.FIGURE_LIMITS.items())
+    lines = [
+        "## Catalog overrides {#catalog-overrides}",
+        "",
+        "Where: `catalog`. Changes to the catalog this scenario runs with, "
+        "`{section: {entry: {field: value}}}`: an existing entry is patched; an entry with `base: NAME` "
+        "is a new one, a copy of NAME (an entry of the built-in catalog, of the same kind) with the "
+        "fields given, usable by name in the rest of the file. [Scenario files](scenario.md#catalog) "
+        "explains it with an example.",
+        "",
+        "A number stays a finite number (a whole number where listed so), keeps the sign of the "
+        "catalog's values (a figure positive for every entry stays positive) and, where the catalog "
+        f"states the published range of a figure, stays within {catalog.RANGE_FACTOR:g} times it either "
+        f"way. Hard limits: {limits}. Text attributes take one of the values listed.",
+        "",
+        "| section | entries | fields a scenario may change |",
+        "|---|---|---|",
+    ]
+    for info in catalog.KINDS:
+        kinds = catalog.field_kinds(entries, info)
+        by_kind: dict[str, list[str]] = {}
+        for name, what in kinds.items():
+            by_kind.setdefault(what, []).append(f"`{name}`")
+        fields = "; ".join(f"{what}: {', '.join(names)}" for what, names in by_kind.items())
+        lines.append(f"| `{info.section}` | {_names(info.kind)} | {_cell(fields)} |")
+    lines.append("")
+    return lines
+
+
 def missing_descriptions(schema: dict[str, Any] | None = None) -> list[str]:
-    """Schema fields without a meaning (neither in the schema nor in FIELD_DOCS)."""
+    """Schema fields without a description."""
     schema = Scenario.model_json_schema() if schema is None else schema
     defs: dict[str, Any] = dict(schema.get("$defs", {}))
     defs["Scenario"] = schema
@@ -334,7 +245,7 @@ def missing_descriptions(schema: dict[str, Any] | None = None) -> list[str]:
         f"{section}.{name}"
         for section, model in defs.items()
         for name, prop in model.get("properties", {}).items()
-        if _describe(section, name, prop) == MISSING
+        if _describe(prop) == MISSING
     ]
 
 
@@ -459,7 +370,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {path.relative_to(ROOT)}")
     missing = missing_descriptions()
     if missing:
-        print("fields without a description (add them to FIELD_DOCS): " + ", ".join(missing), file=sys.stderr)
+        print(
+            "fields without a description (give them Field(description=...)): " + ", ".join(missing),
+            file=sys.stderr,
+        )
     if stale:
         print("out of date: " + ", ".join(str(p.relative_to(ROOT)) for p in stale), file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
 """Hypothesis strategies for scenarios: valid random ones, and mutated invalid ones.
 
-Valid scenarios (:func:`scenario_data`, :func:`scenario_texts`, :func:`random_scenarios`) draw one to three
-batteries (S-400 or S-300PMU-2, catalog templates or overridden radars, launchers and doctrine), assets,
-threat groups of every catalog type with random routes (local and geodetic waypoints, heights above
+Valid scenarios (:func:`scenario_data`, :func:`scenario_texts`, :func:`random_scenarios`) draw a
+``catalog:`` section (patched radar, interceptor and threat figures, threats derived from built-in ones),
+one to three batteries (S-400 or S-300PMU-2, catalog templates or overridden radars, launchers and
+doctrine), assets, threat groups of every catalog type (and the derived ones) with random routes (local and geodetic waypoints, heights above
 ground, weaving, self-screening jammers, groups, shared routes written as YAML anchors), ballistic
 missiles aimed at an asset or a point, and optionally the shipped synthetic DEM
 (``examples/terrain/anatolia-synthetic.tif``). Everything is placed around the plateau near Ankara that
@@ -34,6 +35,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from samsim import catalog, loads
+from samsim.catalog import Catalog
 from samsim.scenario import Scenario, format_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,8 +184,9 @@ _HEIGHTS = {
 _START_RANGE_M = {"aircraft": (30e3, 300e3), "cruise_missile": (20e3, 200e3), "drone": (5e3, 80e3)}
 
 
-def _route(draw: st.DrawFn, ttype: str, frame: _Frame, end_m: tuple[float, float]) -> list[dict[str, Any]]:
-    spec = catalog.threat(ttype)
+def _route(
+    draw: st.DrawFn, spec: catalog.ThreatSpec, frame: _Frame, end_m: tuple[float, float]
+) -> list[dict[str, Any]]:
     lo_h, hi_h, p_agl = _HEIGHTS[spec.kind]
     start = _polar(draw, *_START_RANGE_M[spec.kind])
     n = draw(st.integers(2, 4))
@@ -209,9 +212,10 @@ def _threat(
     frame: _Frame,
     assets: list[dict[str, Any]],
     asset_m: dict[str, tuple[float, float]],
+    cat: Catalog,
 ) -> dict[str, Any]:
-    ttype = draw(st.sampled_from(THREATS))
-    spec = catalog.threat(ttype)
+    ttype = draw(st.sampled_from(cat.names("threat")))
+    spec = cat.threat(ttype)
     threat: dict[str, Any] = {"id": f"{draw(_words)}_{k}", "type": ttype}
     if _maybe(draw, 0.6):
         threat["count"] = draw(st.integers(1, 3))
@@ -247,7 +251,7 @@ def _threat(
         threat["ballistic"] = ballistic
         return threat
     end = asset_m[target] if target is not None else _polar(draw, 0.0, 30e3)
-    threat["route"] = _route(draw, ttype, frame, end)
+    threat["route"] = _route(draw, spec, frame, end)
     if _maybe(draw, 0.75):
         threat["maneuver"] = {
             "kind": "weave",
@@ -260,6 +264,46 @@ def _threat(
             "bandwidth_mhz": round(draw(_f(1.0, 2000.0)), 1),
         }
     return threat
+
+
+def _radar_patch(draw: st.DrawFn, name: str) -> tuple[str, dict[str, Any]]:
+    spec = catalog.radar(name)
+    patch: dict[str, Any] = {"ref_range_m": round(spec.ref_range_m * draw(_f(0.5, 1.5)))}
+    if _maybe(draw):
+        patch["revisit_s"] = round(spec.revisit_s * draw(_f(0.5, 2.0)), 2)
+    return name, patch
+
+
+def _interceptor_patch(draw: st.DrawFn, name: str) -> tuple[str, dict[str, Any]]:
+    patch: dict[str, Any] = {"max_range_m": round(catalog.interceptor(name).max_range_m * draw(_f(0.5, 1.0)))}
+    if _maybe(draw):
+        patch["pk_nominal"] = round(draw(_f(0.3, 0.95)), 2)
+    return name, patch
+
+
+def _threat_patch(draw: st.DrawFn, name: str) -> tuple[str, dict[str, Any]]:
+    """A patched threat, or a new one derived from it (that the threat groups may then use)."""
+    spec = catalog.threat(name)
+    patch: dict[str, Any] = {"rcs_m2": float(f"{spec.rcs_m2 * draw(_f(0.5, 2.0)):.4g}")}
+    if _maybe(draw):
+        patch["max_speed_mps"] = round(spec.max_speed_mps * draw(_f(0.8, 1.2)), 1)
+    if draw(st.booleans()):
+        return f"{name}-x", {"base": name, **patch}
+    return name, patch
+
+
+def _catalog_changes(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid ``catalog:`` section: patched radar, interceptor and threat figures, derived threats."""
+    changes: dict[str, Any] = {}
+    for section, names, patch, p_none in (
+        ("radars", RADARS, _radar_patch, 0.6),
+        ("interceptors", MISSILES, _interceptor_patch, 0.7),
+        ("threats", THREATS, _threat_patch, 0.5),
+    ):
+        if _maybe(draw, p_none):
+            picked = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+            changes[section] = dict(patch(draw, name) for name in picked)
+    return changes
 
 
 @st.composite
@@ -306,6 +350,10 @@ def scenario_data(
         env["terrain"] = str(TERRAIN)
     if env or _maybe(draw, 0.8):
         data["environment"] = env
+    changes = _catalog_changes(draw)
+    if changes:
+        data["catalog"] = changes
+    cat = catalog.builtin().with_overrides(changes)
     n_bat = draw(st.integers(max(min_batteries, 0 if give_origin else 1), max_batteries))
     data["batteries"] = [_battery(draw, k, frame, at_origin=k == 0 and not give_origin) for k in range(n_bat)]
     assets = []
@@ -332,7 +380,7 @@ def scenario_data(
                 {"id": f"{draw(_words)}_{k}", "type": previous["type"], "route": previous["route"]}
             )
             continue
-        threats.append(_threat(draw, k, frame, assets, asset_m))
+        threats.append(_threat(draw, k, frame, assets, asset_m, cat))
     data["threats"] = threats
     for key in ("batteries", "assets", "threats"):
         if not data[key] and _maybe(draw, 0.5):
@@ -593,7 +641,7 @@ def structural_mutants(draw: st.DrawFn) -> Mutant:
             return Mutant(kind, to_yaml(data), f"batteries[{k}].launchers[{j}]", ("tube positions",))
     if kind == "catalog-limit" and routed:
         i = draw(st.sampled_from(routed))
-        spec = catalog.threat(threats[i]["type"])
+        spec = catalog.builtin().with_overrides(data.get("catalog")).threat(threats[i]["type"])
         if draw(st.booleans()):
             k = draw(st.integers(0, len(threats[i]["route"]) - 1))
             wp = dict(threats[i]["route"][k])

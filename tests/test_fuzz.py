@@ -281,7 +281,7 @@ def test_example_files_load_and_fuzz_strategies_cover_every_threat_type() -> Non
         seen.update(t["type"] for t in data.get("threats", []))  # type: ignore[attr-defined, index]
 
     collect()
-    assert seen == set(catalog.names("threat"))
+    assert seen >= set(catalog.names("threat"))  # and the threats the catalog sections derive
 
 
 # ---------------------------------------------------------------------------------------------

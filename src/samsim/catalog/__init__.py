@@ -1,334 +1,274 @@
-"""The built-in catalog: public figures for air-defence systems and threats, each with its source.
+"""The catalog: public figures for air-defence systems and threats, each with its source.
 
-The data lives in YAML files beside this module (``systems.yaml``, ``radars.yaml``,
-``launchers.yaml``, ``interceptors.yaml``, ``threats.yaml``, ``sources.yaml``). A figure is written
-``{value, source, note?, range?}``; ``source: ASSUMED`` marks a documented modelling assumption.
-This module reads them once and offers two views: :class:`Entry` (every figure with its source, for
-people: ``samsim catalog``) and typed specs (:class:`RadarSpec`, ... plain values, for the engine).
+The data lives in YAML files beside this module, one per kind (``systems.yaml``, ``radars.yaml``,
+``launchers.yaml``, ``interceptors.yaml``, ``threats.yaml``; see :data:`KINDS`) and ``sources.yaml``.
+A figure is written ``{value, source, note?, range?}``; ``source: ASSUMED`` marks a documented
+modelling assumption.
+
+A :class:`Catalog` is an immutable set of entries by key with two views: :class:`Entry` (every figure
+with its source, for people: ``samsim catalog``) and typed specs (:class:`RadarSpec`, ... plain
+values, for the engine). :func:`builtin` is the one read from the YAML files; a scenario's
+``catalog:`` section makes another with :meth:`Catalog.with_overrides`. The module-level helpers
+(:func:`radar`, :func:`names`, ...) read the built-in catalog.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib import resources
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-import yaml
+from samsim.catalog.entries import Entry, Figure, Kind, entry_from_yaml, read_yaml
+from samsim.catalog.kinds import KINDS, SECTIONS, KindInfo
+from samsim.catalog.overrides import (
+    FIGURE_LIMITS,
+    MAX_LAUNCHERS,
+    MAX_MAST_M,
+    MAX_RADAR_OFFSET_M,
+    RANGE_FACTOR,
+    Override,
+    OverrideProblem,
+    close_match,
+    did_you_mean,
+    field_kinds,
+    merge,
+    unknown_name,
+)
+from samsim.catalog.specs import (
+    FLYOUT_FIELDS,
+    InterceptorSpec,
+    LauncherSpec,
+    RadarSpec,
+    SystemSpec,
+    ThreatSpec,
+    interceptor_spec,
+    launcher_spec,
+    load_problem,
+    radar_spec,
+    system_spec,
+    threat_spec,
+)
 
-Kind = Literal["system", "radar", "launcher", "interceptor", "threat"]
-KIND_FILES: dict[Kind, str] = {
-    "system": "systems.yaml",
-    "radar": "radars.yaml",
-    "launcher": "launchers.yaml",
-    "interceptor": "interceptors.yaml",
-    "threat": "threats.yaml",
-}
+__all__ = [
+    "FIGURE_LIMITS",
+    "FLYOUT_FIELDS",
+    "KINDS",
+    "MAX_LAUNCHERS",
+    "MAX_MAST_M",
+    "MAX_RADAR_OFFSET_M",
+    "RANGE_FACTOR",
+    "SECTIONS",
+    "Catalog",
+    "CatalogError",
+    "Entry",
+    "Figure",
+    "InterceptorSpec",
+    "Kind",
+    "KindInfo",
+    "LauncherSpec",
+    "Override",
+    "RadarSpec",
+    "SystemSpec",
+    "ThreatSpec",
+    "builtin",
+    "close_match",
+    "did_you_mean",
+    "entries",
+    "field_kinds",
+    "get",
+    "interceptor",
+    "launcher",
+    "names",
+    "radar",
+    "sources",
+    "system",
+    "threat",
+    "unknown_name",
+]
+
+_Spec = TypeVar("_Spec")
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One published (or assumed) figure with where it comes from."""
+class CatalogError(ValueError):
+    """Changes to a catalog that cannot be applied.
 
-    value: Any
-    source: str
-    note: str = ""
-    range: tuple[float, float] | None = None
+    Attributes
+    ----------
+    problems : every problem as (path below the changes mapping, message).
+    catalog : the catalog with the valid changes applied, against which the rest of a scenario can
+        still be checked.
+    """
+
+    def __init__(self, problems: list[OverrideProblem], catalog: Catalog):
+        self.problems = problems
+        self.catalog = catalog
+        super().__init__("; ".join(f"{'.'.join(str(p) for p in path)}: {msg}" for path, msg in problems))
+
+
+class Catalog:
+    """An immutable set of catalog entries by key (keys are unique across kinds).
+
+    Parameters
+    ----------
+    entries : the entries by key.
+    overrides : the changes that made this catalog from another (see :meth:`with_overrides`).
+    """
+
+    def __init__(self, entries: Mapping[str, Entry], overrides: tuple[Override, ...] = ()):
+        self._entries = dict(entries)
+        self._overrides = overrides
+        # Specs are built on first use; entries never change, so a built spec stays right.
+        self._specs: dict[tuple[str, str], Any] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The built-in catalog travels to worker processes as a reference, not as a copy of its data.
+        if self is builtin():
+            return (builtin, ())
+        return (Catalog, (self._entries, self._overrides))
+
+    def __repr__(self) -> str:
+        return f"<Catalog of {len(self._entries)} entries, {len(self._overrides)} overrides>"
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     @property
-    def assumed(self) -> bool:
-        return "ASSUMED" in self.source
+    def entries(self) -> Mapping[str, Entry]:
+        """Every entry by key (a read-only view)."""
+        return MappingProxyType(self._entries)
+
+    @property
+    def overrides(self) -> tuple[Override, ...]:
+        """The changes that made this catalog from the one :meth:`with_overrides` was called on."""
+        return self._overrides
+
+    def names(self, kind: Kind) -> list[str]:
+        """The keys of the entries of ``kind``, in catalog order (new entries last)."""
+        return [key for key, e in self._entries.items() if e.kind == kind]
+
+    def get(self, key: str) -> Entry:
+        """The entry called ``key``; KeyError otherwise."""
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise KeyError(f"unknown catalog name {key!r}") from None
+
+    def _spec(self, kind: Kind, key: str, build: Callable[[Entry], _Spec]) -> _Spec:
+        cached = self._specs.get((kind, key))
+        if cached is None:
+            e = self.get(key)
+            if e.kind != kind:
+                raise KeyError(f"{key!r} is a {e.kind}, not a {kind}")
+            cached = self._specs[(kind, key)] = build(e)
+        result: _Spec = cached
+        return result
+
+    def radar(self, key: str) -> RadarSpec:
+        return self._spec("radar", key, radar_spec)
+
+    def launcher(self, key: str) -> LauncherSpec:
+        return self._spec("launcher", key, launcher_spec)
+
+    def interceptor(self, key: str) -> InterceptorSpec:
+        return self._spec("interceptor", key, interceptor_spec)
+
+    def threat(self, key: str) -> ThreatSpec:
+        return self._spec("threat", key, threat_spec)
+
+    def system(self, key: str) -> SystemSpec:
+        return self._spec("system", key, system_spec)
+
+    def load_problem(self, launcher: str, load: Mapping[str, int]) -> str | None:
+        """Why ``load`` (missile name -> count) does not fit on a ``launcher``, or None when it fits."""
+        return load_problem(self.launcher(launcher), load, lambda m: self.interceptor(m).tube_fraction)
+
+    def with_overrides(self, changes: Mapping[str, Any] | None) -> Catalog:
+        """A new catalog with ``changes`` applied (this one is unchanged).
+
+        Parameters
+        ----------
+        changes : sections (:data:`SECTIONS`) -> entry -> field -> value, as a scenario's ``catalog:``
+            writes them; an entry with ``base: NAME`` is a new entry starting as a copy of NAME (an entry
+            of this catalog). The rules are in :mod:`samsim.catalog.overrides`.
+
+        Returns
+        -------
+        Catalog
+            This catalog itself when there are no changes; otherwise a new one whose
+            :attr:`overrides` record every change with its original value.
+
+        Raises
+        ------
+        CatalogError
+            With every problem (path below ``changes``, message), and the catalog with the valid
+            changes applied.
+        """
+        if not changes:
+            return self
+        merged = merge(self._entries, changes)
+        out = Catalog(merged.entries, self._overrides + tuple(merged.overrides))
+        if merged.problems:
+            raise CatalogError(merged.problems, out)
+        return out
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A catalog item: its figures (with sources) and its plain attributes."""
-
-    kind: Kind
-    key: str
-    name: str
-    figures: dict[str, Figure]
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-    def value(self, name: str, default: Any = None) -> Any:
-        fig = self.figures.get(name)
-        return default if fig is None else fig.value
-
-    def sources(self) -> list[str]:
-        keys: list[str] = []
-        for fig in self.figures.values():
-            for key in fig.source.split(","):
-                key = key.strip()
-                if key and key not in keys:
-                    keys.append(key)
-        return keys
-
-
-def _is_figure(node: Any) -> bool:
-    return isinstance(node, dict) and "value" in node and "source" in node
-
-
-def _entry(kind: Kind, key: str, raw: dict[str, Any]) -> Entry:
-    figures: dict[str, Figure] = {}
-    attrs: dict[str, Any] = {}
-    for name, node in raw.items():
-        if _is_figure(node):
-            rng = node.get("range")
-            figures[name] = Figure(
-                value=node["value"],
-                source=str(node["source"]),
-                note=str(node.get("note", "")),
-                range=(float(rng[0]), float(rng[1])) if rng is not None else None,
-            )
-        elif name != "name":
-            attrs[name] = node
-    return Entry(kind=kind, key=key, name=str(raw.get("name", key)), figures=figures, attrs=attrs)
-
-
-def _read_yaml(filename: str) -> dict[str, Any]:
-    text = resources.files("samsim.catalog").joinpath(filename).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    assert isinstance(data, dict), filename
-    return data
-
-
-@lru_cache(maxsize=1)
-def entries() -> dict[str, Entry]:
-    """Every catalog entry by its key (keys are unique across kinds)."""
+@cache
+def builtin() -> Catalog:
+    """The catalog of the YAML files shipped with samsim (read once)."""
     out: dict[str, Entry] = {}
-    for kind, filename in KIND_FILES.items():
-        for key, raw in _read_yaml(filename).items():
+    for info in KINDS:
+        for key, raw in read_yaml(info.filename).items():
             assert key not in out, f"duplicate catalog key {key}"
-            out[str(key)] = _entry(kind, str(key), raw)
-    return out
+            out[str(key)] = entry_from_yaml(info.kind, str(key), raw)
+    return Catalog(out)
 
 
-@lru_cache(maxsize=1)
+@cache
 def sources() -> dict[str, dict[str, str]]:
     """Source key -> {title, url?}."""
-    return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in _read_yaml("sources.yaml").items()}
+    return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in read_yaml("sources.yaml").items()}
+
+
+# The built-in catalog through module functions (the `samsim catalog` command, docs, tests).
+
+
+def entries() -> Mapping[str, Entry]:
+    """Every built-in entry by its key (keys are unique across kinds)."""
+    return builtin().entries
 
 
 def names(kind: Kind) -> list[str]:
-    return [key for key, e in entries().items() if e.kind == kind]
+    """The keys of the built-in entries of ``kind``."""
+    return builtin().names(kind)
 
 
 def get(key: str) -> Entry:
-    """The entry called ``key``; KeyError with the known names otherwise."""
-    try:
-        return entries()[key]
-    except KeyError:
-        raise KeyError(f"unknown catalog name {key!r}") from None
+    """The built-in entry called ``key``; KeyError otherwise."""
+    return builtin().get(key)
 
 
-# ---------------------------------------------------------------------------------------------
-# Typed specs for the engine: plain SI values, no sources.
-
-
-@dataclass(frozen=True)
-class RadarSpec:
-    key: str
-    role: str
-    max_range_m: float
-    ref_range_m: float
-    ref_rcs_m2: float
-    ref_pd: float
-    pfa: float
-    swerling: int
-    revisit_s: float
-    min_elevation_deg: float
-    max_elevation_deg: float
-    sigma_range_m: float
-    sigma_azimuth_deg: float
-    sigma_elevation_deg: float
-    false_alarms_per_scan: float
-    mast_m: float
-    frequency_ghz: float
-    antenna_gain_db: float
-    noise_figure_db: float
-    bandwidth_mhz: float
-    losses_db: float
-    engaged_targets: int
-    guided_missiles: int
-
-
-@dataclass(frozen=True)
-class LauncherSpec:
-    key: str
-    tubes: int
-    launch_interval_s: float
-
-
-@dataclass(frozen=True)
-class InterceptorSpec:
-    key: str
-    max_range_m: float
-    min_range_m: float
-    min_altitude_m: float
-    max_altitude_m: float
-    max_target_speed_mps: float
-    speed_mps: float
-    warhead_kg: float
-    seeker: str
-    tube_fraction: float
-    max_g: float
-    pk_max: float
-    pk_nominal: float
-    terminal_error_m: float
-    flyout: dict[str, float]
-
-
-@dataclass(frozen=True)
-class ThreatSpec:
-    key: str
-    kind: str
-    rcs_m2: float
-    swerling: int
-    cruise_speed_mps: float
-    max_speed_mps: float
-    max_g: float
-    climb_rate_mps: float
-    service_ceiling_m: float
-    cruise_altitude_m: float
-    apogee_m: float
-    range_m: float
-
-
-@dataclass(frozen=True)
-class SystemSpec:
-    key: str
-    radars: tuple[dict[str, Any], ...]
-    launchers: tuple[dict[str, Any], ...]
-    doctrine: dict[str, Any]
-    reaction_time_s: float
-    decision_period_s: float
-    kill_assessment_s: float
-    max_target_speed_mps: float
-    ballistic_engagement_range_m: float
-
-
-FLYOUT_FIELDS = (
-    "launch_mass_kg",
-    "diameter_m",
-    "boost_propellant_kg",
-    "boost_time_s",
-    "sustain_propellant_kg",
-    "sustain_time_s",
-    "isp_s",
-    "cn_max",
-    "nav_ratio",
-    "tau_s",
-    "max_flight_s",
-    "seeker_range_m",
-    "loft",
-    "launch_loft_rad",
-    "guidance_delay_s",
-)
-"""Keywords of :func:`samsim.models.flyout.interceptor_params` that the catalog gives per interceptor."""
-
-
-def _kind(key: str, kind: Kind) -> Entry:
-    e = get(key)
-    if e.kind != kind:
-        raise KeyError(f"{key!r} is a {e.kind}, not a {kind}")
-    return e
-
-
-@cache
 def radar(key: str) -> RadarSpec:
-    e = _kind(key, "radar")
-    v = e.value
-    return RadarSpec(
-        key=key,
-        role=str(e.attrs.get("role", "acquisition")),
-        max_range_m=float(v("max_range_m")),
-        ref_range_m=float(v("ref_range_m")),
-        ref_rcs_m2=float(v("ref_rcs_m2")),
-        ref_pd=float(v("ref_pd")),
-        pfa=float(v("pfa")),
-        swerling=int(v("swerling")),
-        revisit_s=float(v("revisit_s")),
-        min_elevation_deg=float(v("min_elevation_deg")),
-        max_elevation_deg=float(v("max_elevation_deg")),
-        sigma_range_m=float(v("sigma_range_m")),
-        sigma_azimuth_deg=float(v("sigma_azimuth_deg")),
-        sigma_elevation_deg=float(v("sigma_elevation_deg")),
-        false_alarms_per_scan=float(v("false_alarms_per_scan")),
-        mast_m=float(v("mast_m")),
-        frequency_ghz=float(v("frequency_ghz")),
-        antenna_gain_db=float(v("antenna_gain_db")),
-        noise_figure_db=float(v("noise_figure_db")),
-        bandwidth_mhz=float(v("bandwidth_mhz")),
-        losses_db=float(v("losses_db")),
-        engaged_targets=int(v("engaged_targets", 0)),
-        guided_missiles=int(v("guided_missiles", 0)),
-    )
+    return builtin().radar(key)
 
 
-@cache
 def launcher(key: str) -> LauncherSpec:
-    e = _kind(key, "launcher")
-    return LauncherSpec(
-        key=key, tubes=int(e.value("tubes")), launch_interval_s=float(e.value("launch_interval_s"))
-    )
+    return builtin().launcher(key)
 
 
-@cache
 def interceptor(key: str) -> InterceptorSpec:
-    e = _kind(key, "interceptor")
-    v = e.value
-    return InterceptorSpec(
-        key=key,
-        max_range_m=float(v("max_range_m")),
-        min_range_m=float(v("min_range_m")),
-        min_altitude_m=float(v("min_altitude_m")),
-        max_altitude_m=float(v("max_altitude_m")),
-        max_target_speed_mps=float(v("max_target_speed_mps")),
-        speed_mps=float(v("speed_mps")),
-        warhead_kg=float(v("warhead_kg")),
-        seeker=str(e.attrs.get("seeker", "active")),
-        tube_fraction=float(e.attrs.get("tube_fraction", 1.0)),
-        max_g=float(v("max_g")),
-        pk_max=float(v("pk_max")),
-        pk_nominal=float(v("pk_nominal")),
-        terminal_error_m=float(v("terminal_error_m")),
-        flyout={name: float(v(name)) for name in FLYOUT_FIELDS if name in e.figures},
-    )
+    return builtin().interceptor(key)
 
 
-@cache
 def threat(key: str) -> ThreatSpec:
-    e = _kind(key, "threat")
-    v = e.value
-    max_speed = float(v("max_speed_mps"))
-    return ThreatSpec(
-        key=key,
-        kind=str(e.attrs["kind"]),
-        rcs_m2=float(v("rcs_m2")),
-        swerling=int(v("swerling", 1)),
-        cruise_speed_mps=float(v("cruise_speed_mps", max_speed)),
-        max_speed_mps=max_speed,
-        max_g=float(v("max_g")),
-        climb_rate_mps=float(v("climb_rate_mps", 0.0)),
-        service_ceiling_m=float(v("service_ceiling_m", 0.0)),
-        cruise_altitude_m=float(v("cruise_altitude_m", 0.0)),
-        apogee_m=float(v("apogee_m", 0.0)),
-        range_m=float(v("range_m", 0.0)),
-    )
+    return builtin().threat(key)
 
 
-@cache
 def system(key: str) -> SystemSpec:
-    e = _kind(key, "system")
-    v = e.value
-    return SystemSpec(
-        key=key,
-        radars=tuple(dict(r) for r in e.attrs["radars"]),
-        launchers=tuple(dict(lch) for lch in e.attrs["launchers"]),
-        doctrine=dict(e.attrs["doctrine"]),
-        reaction_time_s=float(v("reaction_time_s")),
-        decision_period_s=float(v("decision_period_s")),
-        kill_assessment_s=float(v("kill_assessment_s")),
-        max_target_speed_mps=float(v("max_target_speed_mps")),
-        ballistic_engagement_range_m=float(v("ballistic_engagement_range_m")),
-    )
+    return builtin().system(key)

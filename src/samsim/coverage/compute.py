@@ -71,8 +71,8 @@ from numpy.typing import NDArray
 from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from samsim import catalog
 from samsim.arrays import BoolArray, FloatArray
+from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import horizon, radar
 from samsim.scenario import Scenario, load
@@ -493,11 +493,11 @@ def _site(battery: Battery) -> Site:
     )
 
 
-def _swerling(spec: catalog.RadarSpec, swerling: int | None) -> int:
+def _swerling(spec: RadarSpec, swerling: int | None) -> int:
     return spec.swerling if swerling is None else swerling
 
 
-def _range_at_pd_m(spec: catalog.RadarSpec, rcs_m2: float, pd: float, swerling: int | None) -> float:
+def _range_at_pd_m(spec: RadarSpec, rcs_m2: float, pd: float, swerling: int | None) -> float:
     """Free-space range at which Pd per look equals ``pd`` (Skolnik 2001, ch. 2: R ∝ σ^1/4)."""
     return float(
         radar.range_at_pd_m(
@@ -661,7 +661,7 @@ def _radar_coverage(
             tgt = target_msl[hit]
             slant_b, _ = horizon.slant_range_elevation(ground_b_m, launcher_alt_m, tgt, 1.0)
             for mtype in battery.launchers.missile_types:
-                m = catalog.interceptor(mtype)
+                m = world.catalog.interceptor(mtype)
                 ok = np.zeros((na, nr), dtype=np.bool_)
                 ok[ia[hit], ir[hit]] = (
                     (slant_b >= m.min_range_m)

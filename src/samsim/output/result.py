@@ -254,6 +254,8 @@ class Result:
     run: int | None = None  # Monte Carlo replication index, None for a single run
     scene: dict[str, Any] = field(default_factory=dict)  # positions of assets, batteries, radars
     samsim_version: str = __version__
+    # The scenario's changes to the catalog (samsim.catalog.Override.as_dict), in file order.
+    catalog_overrides: list[dict[str, Any]] = field(default_factory=list)
 
     def to_pandas(self) -> dict[str, pd.DataFrame]:
         """The run as pandas DataFrames: ``threats`` and ``interceptors`` (one row each, the fields
@@ -299,6 +301,8 @@ class Result:
             "threats": [_clean(asdict(t)) for t in self.threats],
             "interceptors": [_clean(asdict(i)) for i in self.interceptors],
             "totals": self.totals,
+            # Left out when the scenario changes nothing, so such summaries stay as they were.
+            **({"catalog_overrides": self.catalog_overrides} if self.catalog_overrides else {}),
         }
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -95,8 +96,37 @@ def _timeline_png(result: Result) -> str:
     return out
 
 
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | dict):
+        return json.dumps(value, separators=(", ", ": "))
+    return str(value)
+
+
+def _overrides_html(result: Result) -> str:
+    """The "Scenario overrides" section: each changed catalog figure beside its catalog value."""
+    if not result.catalog_overrides:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(str(o['kind']))}</td><td>{html.escape(str(o['entry']))}</td>"
+        f"<td>{html.escape(o['field'] or '(new entry)')}</td><td>{html.escape(_value_text(o['value']))}</td>"
+        f"<td>{html.escape(_value_text(o['original']))}</td><td>{html.escape(o['base'] or '—')}</td></tr>"
+        for o in result.catalog_overrides
+    )
+    return (
+        '<h2>Scenario overrides</h2>\n<p class="muted">Catalog figures this scenario changes (its '
+        "<code>catalog:</code> section); <i>catalog value</i> is the built-in one, of the base entry "
+        "for a new entry.</p>\n<table><tr><th>kind</th><th>entry</th><th>field</th><th>scenario value</th>"
+        f"<th>catalog value</th><th>based on</th></tr>{rows}</table>\n"
+    )
+
+
 def render_run_report(result: Result) -> str:
-    """One HTML page: summary, threat table, interceptor table, engagement timeline and map."""
+    """One HTML page: summary, catalog overrides (if any), threat table, interceptor table, engagement
+    timeline and map."""
     tot = result.totals
     rows = "".join(
         f"<tr><td>{html.escape(t.id)}</td><td>{html.escape(t.type)}</td><td>{_fmt(t.first_detected_s)}</td>"
@@ -119,7 +149,7 @@ def render_run_report(result: Result) -> str:
 <p><b>{tot["threats"]}</b> threats: <span class="killed">{tot["killed"]} killed</span>,
 <span class="leaked">{tot["leaked"]} leaked</span>, <span class="survived">{tot["survived"]} survived</span>;
 <b>{tot["interceptors_fired"]}</b> interceptors fired.</p>
-<h2>Threats</h2>
+{_overrides_html(result)}<h2>Threats</h2>
 <table><tr><th>threat</th><th>type</th><th>detected (s)</th><th>firm track (s)</th><th>shots</th><th>fate</th>
 <th>at (s)</th><th>killed by</th></tr>{rows}</table>
 <h2>Interceptors</h2>

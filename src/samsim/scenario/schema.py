@@ -2,10 +2,16 @@
 
 Every field carries its unit in its name and its meaning in its description; the scenario reference
 page of the documentation is generated from this schema.
+
+Names of systems, radars, launchers, interceptors and threats are checked against the catalog the
+scenario runs with: the built-in one with the changes of its own ``catalog:`` section
+(:meth:`samsim.catalog.Catalog.with_overrides`). :class:`Scenario` merges it before its sections are
+validated and keeps it (:attr:`Scenario.merged_catalog`).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,16 +19,46 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from samsim import catalog
+from samsim.catalog import (
+    MAX_LAUNCHERS,
+    MAX_MAST_M,
+    MAX_RADAR_OFFSET_M,
+    SECTIONS,
+    Catalog,
+    CatalogError,
+    Kind,
+    builtin,
+    unknown_name,
+)
 
 FORMAT_VERSION = 1
 MAX_DURATION_S = 86400.0
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+MIN_ALT_M = -12000.0
+MAX_ALT_M = 2.0e6
+
+CATALOG_CONTEXT = "samsim_catalog"
+"""Validation context key: a :class:`~samsim.catalog.Catalog` already merged from the data's
+``catalog:`` section (by :func:`samsim.scenario.validate_data`, which reports its problems itself)."""
+
+_ACTIVE: ContextVar[Catalog | None] = ContextVar("samsim_scenario_catalog", default=None)
+"""The catalog of the scenario being validated, for the name checks of its sections."""
+
+
+def _catalog() -> Catalog:
+    """The catalog names are checked against: the scenario's, or the built-in one outside a scenario."""
+    return _ACTIVE.get() or builtin()
+
+
+def _known(kind: Kind) -> str:
+    return ", ".join(f"`{n}`" for n in builtin().names(kind))
 
 
 class _Model(BaseModel):
@@ -33,12 +69,22 @@ class Position(_Model):
     """A point: geodetic ``{lat_deg, lon_deg, alt_m}`` (WGS-84, alt above MSL) or local
     ``{east_m, north_m, up_m}`` relative to the scenario ``origin``."""
 
-    lat_deg: float | None = Field(None, ge=-90.0, le=90.0)
-    lon_deg: float | None = Field(None, ge=-180.0, le=180.0)
-    alt_m: float | None = Field(None, ge=-12000.0, le=2.0e6)
-    east_m: float | None = Field(None, ge=-2.0e7, le=2.0e7)
-    north_m: float | None = Field(None, ge=-2.0e7, le=2.0e7)
-    up_m: float | None = Field(None, ge=-12000.0, le=2.0e6)
+    lat_deg: float | None = Field(None, ge=-90.0, le=90.0, description="WGS-84 latitude, degrees")
+    lon_deg: float | None = Field(None, ge=-180.0, le=180.0, description="WGS-84 longitude, degrees")
+    alt_m: float | None = Field(
+        None,
+        ge=MIN_ALT_M,
+        le=MAX_ALT_M,
+        description='altitude above MSL, m; leave out for "on the ground" (DEM height or '
+        "`environment.ground_alt_m`)",
+    )
+    east_m: float | None = Field(None, ge=-2.0e7, le=2.0e7, description="local position east of `origin`, m")
+    north_m: float | None = Field(
+        None, ge=-2.0e7, le=2.0e7, description="local position north of `origin`, m"
+    )
+    up_m: float | None = Field(
+        None, ge=MIN_ALT_M, le=MAX_ALT_M, description="local height above `origin`'s tangent plane, m"
+    )
 
     @model_validator(mode="after")
     def _one_frame(self) -> Position:
@@ -65,24 +111,57 @@ class Waypoint(Position):
     """A route point; ``speed_mps`` applies on the leg that starts here, ``agl`` makes the height
     above ground (terrain, or ``environment.ground_alt_m`` without a DEM)."""
 
-    speed_mps: float | None = Field(None, gt=0.0, le=10000.0)
-    agl: bool = False
+    alt_m: float | None = Field(
+        None,
+        ge=MIN_ALT_M,
+        le=MAX_ALT_M,
+        description="altitude above MSL (or above ground with `agl: true`) flown on the leg that starts "
+        "here, m; a missing value repeats the previous one",
+    )
+    speed_mps: float | None = Field(
+        None,
+        gt=0.0,
+        le=10000.0,
+        description="speed on the leg that starts here, m/s (at most the threat's maximum); a missing "
+        "value repeats the previous one",
+    )
+    agl: bool = Field(
+        False, description="`alt_m` is a height above the ground (terrain-following once reached)"
+    )
 
 
 class Doctrine(_Model):
     """Engagement rules; every field left out comes from the system template."""
 
-    salvo: int | None = Field(None, ge=1, le=8)
-    policy: Literal["shoot-look-shoot", "shoot-shoot"] | None = None
-    weapons: Literal["free", "hold"] | None = None
-    min_pk: float | None = Field(None, ge=0.0, le=1.0)
-    reaction_time_s: float | None = Field(None, ge=0.0, le=3600.0)
+    salvo: int | None = Field(None, ge=1, le=8, description="interceptors per engagement")
+    policy: Literal["shoot-look-shoot", "shoot-shoot"] | None = Field(
+        None,
+        description="`shoot-look-shoot` waits for the kill assessment before re-engaging; "
+        "`shoot-shoot` may fire a second salvo before the first arrives",
+    )
+    weapons: Literal["free", "hold"] | None = Field(
+        None, description="`free`, or `hold` (detect and track, never fire)"
+    )
+    min_pk: float | None = Field(
+        None, ge=0.0, le=1.0, description="do not fire below this planned single-shot kill probability"
+    )
+    reaction_time_s: float | None = Field(
+        None, ge=0.0, le=3600.0, description="time from firm track to first launch, s"
+    )
 
 
 class RadarConfig(_Model):
-    type: str
-    offset_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    mast_m: float | None = Field(None, ge=0.0, le=200.0)
+    """One radar of a battery, in place of the template's radars."""
+
+    type: str = Field(description=f"catalog radar ({_known('radar')}) or one the scenario's `catalog:` adds")
+    offset_m: tuple[float, float, float] = Field(
+        (0.0, 0.0, 0.0),
+        description="[east, north, up] from the battery position, m "
+        f"(within {MAX_RADAR_OFFSET_M / 1000:g} km)",
+    )
+    mast_m: float | None = Field(
+        None, ge=0.0, le=MAX_MAST_M, description="antenna height above its site, m; default: the catalog's"
+    )
 
     @field_validator("type")
     @classmethod
@@ -92,15 +171,24 @@ class RadarConfig(_Model):
     @field_validator("offset_m")
     @classmethod
     def _near(cls, v: tuple[float, float, float]) -> tuple[float, float, float]:
-        if any(abs(c) > 50000.0 for c in v):
-            raise ValueError("radar offsets from the battery position must be within 50 km")
+        if any(abs(c) > MAX_RADAR_OFFSET_M for c in v):
+            raise ValueError(
+                f"radar offsets from the battery position must be within {MAX_RADAR_OFFSET_M / 1000:g} km"
+            )
         return v
 
 
 class LauncherConfig(_Model):
-    type: str
-    count: int = Field(1, ge=1, le=100)
-    load: dict[str, int]
+    """Launchers of one type and what each carries, in place of the template's launchers."""
+
+    type: str = Field(
+        description=f"catalog launcher ({_known('launcher')}) or one the scenario's `catalog:` adds"
+    )
+    count: int = Field(1, ge=1, le=MAX_LAUNCHERS, description="number of launchers of this type")
+    load: dict[str, int] = Field(
+        description=f"missiles per launcher, `{{interceptor: count}}` ({_known('interceptor')}); a 9M96 "
+        "takes a quarter of a tube"
+    )
 
     @field_validator("type")
     @classmethod
@@ -120,24 +208,29 @@ class LauncherConfig(_Model):
 
     @model_validator(mode="after")
     def _fits(self) -> LauncherConfig:
-        tubes = catalog.launcher(self.type).tubes
-        used = sum(n * catalog.interceptor(m).tube_fraction for m, n in self.load.items())
-        if used > tubes + 1e-9:
-            raise ValueError(
-                f"load takes {used:g} tube positions but a {self.type} has {tubes} "
-                "(a 9M96 takes a quarter of one)"
-            )
+        problem = _catalog().load_problem(self.type, self.load)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
 
 class Battery(_Model):
-    id: str = Field(pattern=ID_PATTERN, max_length=64)
-    system: str
-    position: Position
-    radars: list[RadarConfig] | None = None
-    launchers: list[LauncherConfig] | None = None
-    doctrine: Doctrine = Doctrine()
-    radiate_from_s: float = Field(0.0, ge=0.0)
+    """An air-defence battery: a system template at a site, with what the scenario changes in it."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=64, description="unique name")
+    system: str = Field(
+        description=f"catalog system template: radars, launchers, missiles, doctrine ({_known('system')}), "
+        "or one the scenario's `catalog:` adds"
+    )
+    position: Position = Field(
+        description="the site; radars stand at its altitude plus their offset and mast"
+    )
+    radars: list[RadarConfig] | None = Field(None, description="replaces the template's radars")
+    launchers: list[LauncherConfig] | None = Field(None, description="replaces the template's launchers")
+    doctrine: Doctrine = Field(Doctrine(), description="overrides of the template's doctrine")
+    radiate_from_s: float = Field(
+        0.0, ge=0.0, description="emission control: the battery's radars are silent before this time, s"
+    )
 
     @field_validator("system")
     @classmethod
@@ -153,37 +246,61 @@ class Battery(_Model):
 
 
 class Asset(_Model):
-    id: str = Field(pattern=ID_PATTERN, max_length=64)
-    position: Position
-    radius_m: float = Field(1000.0, gt=0.0, le=1.0e6)
-    value: float = Field(1.0, gt=0.0, le=1.0e9)
+    """A defended place: what the threats fly at."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=64, description="unique name")
+    position: Position = Field(description="where it is")
+    radius_m: float = Field(
+        1000.0,
+        gt=0.0,
+        le=1.0e6,
+        description="a threat whose ground track comes within this distance has **leaked** (at any "
+        "height), m",
+    )
+    value: float = Field(
+        1.0, gt=0.0, le=1.0e9, description="weight in threat evaluation and weapon–target assignment"
+    )
 
 
 class Maneuver(_Model):
-    kind: Literal["weave"]
-    g: float = Field(gt=0.0, le=100.0)
-    period_s: float = Field(gt=0.0, le=3600.0)
+    """A lateral weave flown along the route."""
+
+    kind: Literal["weave"] = Field(description="`weave`: sinusoidal lateral offset")
+    g: float = Field(
+        gt=0.0, le=100.0, description="lateral acceleration of the weave, g (at most the threat's limit)"
+    )
+    period_s: float = Field(gt=0.0, le=3600.0, description="weave period, s")
 
 
 class Jammer(_Model):
     """Self-screening noise jammer carried by the threat."""
 
-    erp_dbw: float = Field(ge=-100.0, le=100.0)
-    bandwidth_mhz: float = Field(gt=0.0, le=1.0e5)
+    erp_dbw: float = Field(ge=-100.0, le=100.0, description="effective radiated power toward the radar, dBW")
+    bandwidth_mhz: float = Field(
+        gt=0.0,
+        le=1.0e5,
+        description="noise bandwidth, MHz (J ∝ 1/R²; the echo burns through at short range)",
+    )
 
 
 class BallisticLaunch(_Model):
-    lat_deg: float = Field(ge=-90.0, le=90.0)
-    lon_deg: float = Field(ge=-180.0, le=180.0)
-    alt_m: float = Field(0.0, ge=-12000.0, le=10000.0)
+    """A point on the ground: where a ballistic missile is launched, or where it lands."""
+
+    lat_deg: float = Field(ge=-90.0, le=90.0, description="WGS-84 latitude, degrees")
+    lon_deg: float = Field(ge=-180.0, le=180.0, description="WGS-84 longitude, degrees")
+    alt_m: float = Field(0.0, ge=MIN_ALT_M, le=10000.0, description="height above MSL, m")
 
 
 class Ballistic(_Model):
-    launch: BallisticLaunch
-    impact_on: str | None = None
-    impact: BallisticLaunch | None = None
-    apogee_m: float | None = Field(None, gt=0.0, le=2.0e6)
-    launch_s: float = Field(0.0, ge=0.0)
+    """The flight of a ballistic missile: launch, impact and apogee."""
+
+    launch: BallisticLaunch = Field(description="launch point")
+    impact_on: str | None = Field(None, description="asset id to impact on (give this or `impact`)")
+    impact: BallisticLaunch | None = Field(None, description="impact point (give this or `impact_on`)")
+    apogee_m: float | None = Field(
+        None, gt=0.0, le=2.0e6, description="apogee height, m; default: the catalog's"
+    )
+    launch_s: float = Field(0.0, ge=0.0, description="launch time, s")
 
     @model_validator(mode="after")
     def _one_target(self) -> Ballistic:
@@ -193,17 +310,33 @@ class Ballistic(_Model):
 
 
 class Threat(_Model):
-    id: str = Field(pattern=ID_PATTERN, max_length=64)
-    type: str
-    count: int = Field(1, ge=1, le=1000)
-    spacing_s: float = Field(0.0, ge=0.0)
-    start_s: float = Field(0.0, ge=0.0)
-    target: str | None = None
-    rcs_m2: float | None = Field(None, gt=0.0, le=1.0e4)
-    route: list[Waypoint] | None = None
-    ballistic: Ballistic | None = None
-    maneuver: Maneuver | None = None
-    jammer: Jammer | None = None
+    """A threat, or a group of identical ones flying the same route one after another."""
+
+    id: str = Field(
+        pattern=ID_PATTERN,
+        max_length=64,
+        description="unique name; a group (`count > 1`) has members `id-1 … id-N`",
+    )
+    type: str = Field(
+        description=f"catalog threat ({_known('threat')}) or one the scenario's `catalog:` adds"
+    )
+    count: int = Field(1, ge=1, le=1000, description="group size")
+    spacing_s: float = Field(0.0, ge=0.0, description="interval between the group members' start times, s")
+    start_s: float = Field(0.0, ge=0.0, description="time at the first waypoint, s")
+    target: str | None = Field(
+        None, description="asset id: where it leaks, and what threat evaluation weighs first"
+    )
+    rcs_m2: float | None = Field(
+        None, gt=0.0, le=1.0e4, description="radar cross-section of these threats, m²; default: the catalog's"
+    )
+    route: list[Waypoint] | None = Field(
+        None, description="waypoints (at least two), for every kind but `ballistic`"
+    )
+    ballistic: Ballistic | None = Field(
+        None, description="launch, impact and apogee, for catalog kind `ballistic`"
+    )
+    maneuver: Maneuver | None = Field(None, description="lateral weave")
+    jammer: Jammer | None = Field(None, description="self-screening noise jammer")
 
     @field_validator("type")
     @classmethod
@@ -219,7 +352,7 @@ class Threat(_Model):
 
     @model_validator(mode="after")
     def _flight(self) -> Threat:
-        kind = catalog.threat(self.type).kind
+        kind = _catalog().threat(self.type).kind
         if kind == "ballistic":
             if self.ballistic is None:
                 raise ValueError(
@@ -242,27 +375,93 @@ class Threat(_Model):
 
 
 class Environment(_Model):
-    refraction_k: float = Field(4.0 / 3.0, gt=0.3, le=10.0)
-    terrain: str | None = None
-    ground_alt_m: float = Field(0.0, ge=-500.0, le=9000.0)
+    """The earth the scenario happens on: refraction, terrain and ground height."""
+
+    refraction_k: float = Field(
+        4.0 / 3.0,
+        gt=0.3,
+        le=10.0,
+        description="effective earth-radius factor k of the radar horizon (4/3: standard atmosphere)",
+    )
+    terrain: str | None = Field(
+        None,
+        description="GeoTIFF DEM, path relative to the scenario file; masks lines of sight and carries "
+        "`agl` routes",
+    )
+    ground_alt_m: float = Field(
+        0.0, ge=-500.0, le=9000.0, description="flat ground height above MSL when there is no DEM, m"
+    )
 
 
 class Scenario(_Model):
     """A validated scenario (format version 1)."""
 
-    samsim: Literal[1]
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    seed: int = Field(0, ge=0, le=2**63 - 1)
-    duration_s: float = Field(gt=0.0, le=MAX_DURATION_S)
-    step_s: float = Field(0.1, gt=0.0, le=10.0)
-    origin: Position | None = None
-    environment: Environment = Environment()
-    assets: list[Asset] = []
-    batteries: list[Battery] = []
-    threats: list[Threat] = []
+    samsim: Literal[1] = Field(description="format version; must be `1`")
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description="name of the scenario (shown in tables, reports and `summary.json`)",
+    )
+    description: str = Field("", description="free text")
+    seed: int = Field(
+        0,
+        ge=0,
+        le=2**63 - 1,
+        description="random seed of `samsim run` (overridden by `--seed`); Monte Carlo run i uses the "
+        "i-th child of `numpy.random.SeedSequence(seed)`",
+    )
+    duration_s: float = Field(
+        gt=0.0, le=MAX_DURATION_S, description=f"simulated time, s (at most {MAX_DURATION_S:g})"
+    )
+    step_s: float = Field(
+        0.1,
+        gt=0.0,
+        le=10.0,
+        description="engine step for guided flight (the interceptor flyout's inner step), s",
+    )
+    origin: Position | None = Field(
+        None,
+        description="geodetic origin of local `{east_m, north_m, up_m}` positions; default: the first "
+        "battery's position",
+    )
+    environment: Environment = Field(Environment(), description="refraction, terrain and ground height")
+    catalog: dict[str, Any] | None = Field(
+        None,
+        description="changes to the catalog for this scenario: `{section: {entry: {field: value}}}` "
+        f"with sections {', '.join(f'`{s}`' for s in SECTIONS)}; an entry with `base: NAME` is a new "
+        "one, a copy of NAME with the fields given (see [Catalog overrides](#catalog-overrides))",
+    )
+    assets: list[Asset] = Field([], description="what the threats fly at")
+    batteries: list[Battery] = Field([], description="the air-defence batteries")
+    threats: list[Threat] = Field([], description="aircraft, cruise missiles, drones and ballistic missiles")
 
     _source_path: Path | None = PrivateAttr(default=None)
+    _catalog: tuple[object, Catalog] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _against_its_catalog(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Scenario], info: ValidationInfo
+    ) -> Scenario:
+        """Validate the sections against the catalog with this scenario's own changes."""
+        if isinstance(data, Scenario):
+            return handler(data)
+        given = (info.context or {}).get(CATALOG_CONTEXT)
+        merged = given if isinstance(given, Catalog) else _merge_catalog(data)
+        token = _ACTIVE.set(merged)
+        try:
+            scenario = handler(data)
+        finally:
+            _ACTIVE.reset(token)
+        scenario._catalog = (scenario.catalog, merged)
+        return scenario
+
+    @property
+    def merged_catalog(self) -> Catalog:
+        """The catalog this scenario runs with: the built-in one with its ``catalog:`` changes."""
+        if self._catalog is None or self._catalog[0] is not self.catalog:
+            self._catalog = (self.catalog, builtin().with_overrides(self.catalog))
+        return self._catalog[1]
 
     @property
     def source_path(self) -> Path | None:
@@ -291,8 +490,19 @@ class Scenario(_Model):
         return Position(lat_deg=0.0, lon_deg=0.0, alt_m=0.0)
 
 
-def _check_name(value: str, kind: catalog.Kind) -> str:
-    known = catalog.names(kind)
+def _merge_catalog(data: Any) -> Catalog:
+    """The catalog of raw scenario data (built-in when it has no valid ``catalog:`` mapping)."""
+    changes = data.get("catalog") if isinstance(data, dict) else None
+    if not isinstance(changes, dict):
+        return builtin()
+    try:
+        return builtin().with_overrides(changes)
+    except CatalogError as exc:
+        raise ValueError(f"catalog: {exc}") from None
+
+
+def _check_name(value: str, kind: Kind) -> str:
+    known = _catalog().names(kind)
     if value not in known:
-        raise ValueError(f"unknown {kind} {value!r} (known: {', '.join(known)})")
+        raise ValueError(unknown_name(kind, value, known))
     return value

@@ -1,21 +1,25 @@
 """Validation and loading: ``load(path)`` returns a valid :class:`Scenario` or raises
 :class:`ScenarioError` listing every problem at once as ``FILE:LINE: field.path: message``.
 
-Schema errors (pydantic) and checks across items (duplicate ids, missing references, catalog limits)
-are reported together. A scenario never reads a file other than its own ``environment.terrain``.
+Schema errors (pydantic), the scenario's changes to the catalog (``catalog:``) and checks across
+items (duplicate ids, missing references, catalog limits) are reported together; everything after the
+``catalog:`` section is checked against the catalog with its changes. A scenario never reads a file
+other than its own ``environment.terrain``.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from samsim import catalog
+from samsim.catalog import Catalog, CatalogError, builtin, did_you_mean
 from samsim.scenario.problems import PathKey, Problem, ScenarioError, format_path, line_of
-from samsim.scenario.schema import FORMAT_VERSION, Scenario
+from samsim.scenario.schema import CATALOG_CONTEXT, FORMAT_VERSION, Scenario
 from samsim.scenario.yaml_source import YamlProblem, parse_yaml
 
 _PYDANTIC_MESSAGES = {
@@ -32,7 +36,7 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[tuple[PathKey, str]]:
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         if kind == "extra_forbidden" and loc:
-            message = f"unknown field {loc[-1]!r}"
+            message = f"unknown field {loc[-1]!r}{did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))}"
         elif kind == "finite_number":
             message = "must be a finite number"
         elif kind == "literal_error":
@@ -42,6 +46,24 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[tuple[PathKey, str]]:
         yield loc, message
 
 
+def _fields_at(path: PathKey) -> list[str]:
+    """The field names of the schema model at ``path`` (empty where the path reaches no model)."""
+    node: Any = Scenario
+    for part in (*path, None):
+        if isinstance(node, types.UnionType) or typing.get_origin(node) is typing.Union:
+            inner = [a for a in typing.get_args(node) if a is not type(None)]
+            node = inner[0] if len(inner) == 1 else None
+        if part is None:
+            break
+        if isinstance(part, int) and typing.get_origin(node) is list:
+            node = typing.get_args(node)[0]
+        elif isinstance(node, type) and issubclass(node, BaseModel) and part in node.model_fields:
+            node = node.model_fields[str(part)].annotation
+        else:
+            return []
+    return list(node.model_fields) if isinstance(node, type) and issubclass(node, BaseModel) else []
+
+
 def _ids(items: Any) -> Iterator[tuple[int, str]]:
     if isinstance(items, list):
         for i, item in enumerate(items):
@@ -49,7 +71,7 @@ def _ids(items: Any) -> Iterator[tuple[int, str]]:
                 yield i, item["id"]
 
 
-def _cross_problems(data: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
+def _cross_problems(data: dict[str, Any], cat: Catalog) -> Iterator[tuple[PathKey, str]]:
     """Checks across items, run on the raw data so they are reported together with schema errors."""
     asset_ids = {name for _, name in _ids(data.get("assets"))}
     for section in ("assets", "batteries", "threats"):
@@ -92,7 +114,7 @@ def _cross_problems(data: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
                 impact = ballistic.get("impact_on")
                 if isinstance(impact, str) and impact not in asset_ids:
                     yield ("threats", i, "ballistic", "impact_on"), f"no asset with id {impact!r}"
-            yield from _threat_limits(i, item)
+            yield from _threat_limits(i, item, cat)
     if data.get("origin") is None:
         batteries = data.get("batteries")
         first = batteries[0] if isinstance(batteries, list) and batteries else None
@@ -117,12 +139,12 @@ def _uses_local(node: Any) -> bool:
     return False
 
 
-def _threat_limits(i: int, item: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
-    """Kinematic limits from the catalog: leg speeds and manoeuvre load factor."""
+def _threat_limits(i: int, item: dict[str, Any], cat: Catalog) -> Iterator[tuple[PathKey, str]]:
+    """Kinematic limits from the scenario's catalog: leg speeds and manoeuvre load factor."""
     ttype = item.get("type")
-    if not isinstance(ttype, str) or ttype not in catalog.names("threat"):
+    if not isinstance(ttype, str) or ttype not in cat.names("threat"):
         return
-    spec = catalog.threat(ttype)
+    spec = cat.threat(ttype)
     route = item.get("route")
     if isinstance(route, list):
         for k, wp in enumerate(route):
@@ -153,15 +175,24 @@ def validate_data(data: Any, lines: dict[PathKey, int], file: str) -> tuple[Scen
     if version != FORMAT_VERSION:
         add(("samsim",), f"format version must be {FORMAT_VERSION} (`samsim: 1`), got {version!r}")
         return None, problems
+    cat = builtin()
+    changes = data.get("catalog")
+    if isinstance(changes, dict):
+        try:
+            cat = cat.with_overrides(changes)
+        except CatalogError as exc:
+            cat = exc.catalog  # the valid changes: the rest of the file is checked against them
+            for loc, message in exc.problems:
+                add(("catalog", *loc), message)
     scenario: Scenario | None = None
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, context={CATALOG_CONTEXT: cat})
     except ValidationError as exc:
         for loc, message in _pydantic_problems(exc):
             add(loc, message)
     except (RecursionError, OverflowError) as exc:
         add((), f"cannot be read as a scenario: {exc}")
-    for loc, message in _cross_problems(data):
+    for loc, message in _cross_problems(data, cat):
         add(loc, message)
     return (scenario if not problems else None), problems
 

@@ -90,6 +90,7 @@ class Engine:
             interceptors=self.interceptors,
             events=self.events.table(),
             trajectories=self._trajectories().table(),
+            catalog_overrides=[o.as_dict() for o in self.world.catalog.overrides],
         )
 
     def _schedule(self) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
@@ -252,7 +253,8 @@ class Engine:
         }
         result: InterceptorResult = "self-destruct"
         if state.flight.status[slot] == flyout.INTERCEPT and threat >= 0 and self.killed_s[threat] >= end_s:
-            miss, pk, killed = battery.assess_intercept(weapon_type(meta.type), miss, self.rng_c2)
+            weapon = weapon_type(self.world.catalog.interceptor(meta.type))
+            miss, pk, killed = battery.assess_intercept(weapon, miss, self.rng_c2)
             self.events.add(end_s, "intercept", **common, detail=f"miss_m={miss:.1f}; pk={pk:.2f}")
             if killed:
                 result = "kill"

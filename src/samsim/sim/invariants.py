@@ -10,7 +10,6 @@ from collections import Counter
 
 import numpy as np
 
-from samsim import catalog
 from samsim.output.result import FATES, INTERCEPTOR_RESULTS, Result
 from samsim.scenario import Scenario
 
@@ -22,7 +21,7 @@ def loaded_per_battery(scenario: Scenario) -> dict[str, int]:
         if b.launchers is not None:
             out[b.id] = sum(lc.count * sum(lc.load.values()) for lc in b.launchers)
         else:
-            spec = catalog.system(b.system)
+            spec = scenario.merged_catalog.system(b.system)
             out[b.id] = sum(
                 int(lc["count"]) * sum(int(n) for n in lc["load"].values()) for lc in spec.launchers
             )
@@ -56,10 +55,11 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
     for battery, n in loaded_per_battery(scenario).items():
         if fired.get(battery, 0) > n:
             problems.append(f"{battery}: fired {fired[battery]} interceptors but had {n} loaded")
+    cat = scenario.merged_catalog
     holding = {
         b.id
         for b in scenario.batteries
-        if (b.doctrine.weapons or catalog.system(b.system).doctrine["weapons"]) == "hold"
+        if (b.doctrine.weapons or cat.system(b.system).doctrine["weapons"]) == "hold"
     }
     for i in result.interceptors:
         if i.battery in holding:
@@ -68,7 +68,7 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
             problems.append(f"{i.id}: result {i.result!r} is not one of {INTERCEPTOR_RESULTS}")
         if i.end_s is None or i.end_s < i.launch_s - 1e-9:
             problems.append(f"{i.id}: ends at {i.end_s} before its launch at {i.launch_s}")
-        spec = catalog.interceptor(i.type)
+        spec = cat.interceptor(i.type)
         if (
             i.pip_range_m is None
             or not spec.min_range_m - tolerance_m <= i.pip_range_m <= spec.max_range_m + tolerance_m

@@ -40,15 +40,15 @@ class WeaponType:
 
 
 @cache
-def weapon_type(key: str) -> WeaponType:
-    """Flyout parameters and guided reach tables of a catalog interceptor (computed once)."""
-    spec = catalog.interceptor(key)
+def weapon_type(spec: catalog.InterceptorSpec) -> WeaponType:
+    """Flyout parameters and guided reach tables of an interceptor (computed once per spec: a scenario
+    that changes an interceptor's figures gets its own)."""
     params = flyout.interceptor_params(**spec.flyout, max_accel_mps2=spec.max_g * G0_MPS2)
     t_lo, r_lo, _ = flyout.reach_profile(params, target_alt_m=LOW_PROFILE_ALT_M)
     t_hi, r_hi, _ = flyout.reach_profile(params, target_alt_m=HIGH_PROFILE_ALT_M)
     grid = np.union1d(t_lo, t_hi)
     return WeaponType(
-        key=key,
+        key=spec.key,
         spec=spec,
         params=params,
         lethal_radius_m=float(lethality.lethal_radius_m(spec.warhead_kg)),
@@ -101,7 +101,7 @@ class FirePlan:
 
 def fire_plan(world: World, battery: Battery, geometry: list[RadarGeometry]) -> FirePlan:
     """The fire plan of ``battery`` in ``world`` (``geometry``: its radars, in order)."""
-    types = [weapon_type(k) for k in battery.launchers.missile_types]
+    types = [weapon_type(world.catalog.interceptor(k)) for k in battery.launchers.missile_types]
     grid = np.unique(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)
     low = np.array([np.interp(grid, w.profile_time_s, w.profile_low_m, right=np.nan) for w in types])
     high = np.array([np.interp(grid, w.profile_time_s, w.profile_high_m, right=np.nan) for w in types])

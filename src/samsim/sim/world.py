@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from samsim import catalog
 from samsim.arrays import FloatArray, IntArray
+from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
 from samsim.scenario import Scenario
@@ -62,7 +62,7 @@ class Radars:
     """The radars of one battery."""
 
     types: list[str]
-    specs: list[catalog.RadarSpec]
+    specs: list[RadarSpec]
     ids: list[str]
     enu_m: FloatArray  # antenna phase centre in the battery frame
     ecef_m: FloatArray
@@ -101,7 +101,7 @@ class Battery:
     launchers: Launchers
     doctrine: Doctrine
     radiate_from_s: float
-    spec: catalog.SystemSpec
+    spec: SystemSpec
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ class World:
     threats: Threats
     assets: Assets
     batteries: list[Battery] = field(default_factory=list)
+    catalog: Catalog = field(default_factory=builtin)  # the scenario's: built-in plus its `catalog:`
 
 
 def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
@@ -164,6 +165,7 @@ def _leak_time(path: SampledPath, asset_ecef: FloatArray, radius_m: float) -> fl
 
 def _compile_threats(
     scenario: Scenario,
+    cat: Catalog,
     frame: LocalFrame,
     ground: GroundHeight,
     assets: Assets,
@@ -178,7 +180,7 @@ def _compile_threats(
     asset_index = {a: i for i, a in enumerate(assets.ids)}
     context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo)
     for threat in scenario.threats:
-        spec = catalog.threat(threat.type)
+        spec = cat.threat(threat.type)
         flight = flights.kind_of(threat)
         base_s = flight.first_start_s(threat)
         tgt = flight.target(threat)
@@ -232,11 +234,11 @@ def _compile_threats(
     )
 
 
-def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Battery:
+def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundHeight) -> Battery:
     from samsim.scenario import Battery as BatteryConfig
 
     assert isinstance(b, BatteryConfig)
-    spec = catalog.system(b.system)
+    spec = cat.system(b.system)
     lat, lon, alt = geodetic_of(b.position, frame, ground)
     bframe = LocalFrame(lat, lon, alt)
     radar_cfgs = (
@@ -246,7 +248,7 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
     )
     types, specs, rids, enu = [], [], [], []
     for k, (rtype, offset, mast) in enumerate(radar_cfgs):
-        rspec = catalog.radar(rtype)
+        rspec = cat.radar(rtype)
         mast_m = rspec.mast_m if mast is None else float(mast)
         types.append(rtype)
         specs.append(rspec)
@@ -281,7 +283,7 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
         for _ in range(count):
             ltypes.append(ltype)
             stock_rows.append([int(load.get(mt, 0)) for mt in missile_types])
-            intervals.append(catalog.launcher(ltype).launch_interval_s)
+            intervals.append(cat.launcher(ltype).launch_interval_s)
     # Launchers stand in a ring 300 m around the battery position (their layout is not in the
     # scenario format; at engagement ranges of tens of km it does not matter).
     n_l = len(ltypes)
@@ -318,7 +320,9 @@ def _compile_battery(b: object, frame: LocalFrame, ground: GroundHeight) -> Batt
 
 
 def compile_world(scenario: Scenario) -> World:
-    """Resolve every default and catalog figure of ``scenario`` into arrays."""
+    """Resolve every default and catalog figure of ``scenario`` into arrays (figures from the
+    scenario's catalog: the built-in one with its ``catalog:`` changes)."""
+    cat = scenario.merged_catalog
     ground, dem = _ground_model(scenario)
     frame = _origin(scenario, ground)
     asset_geo = {a.id: geodetic_of(a.position, frame, ground) for a in scenario.assets}
@@ -330,8 +334,8 @@ def compile_world(scenario: Scenario) -> World:
         radius_m=np.array([a.radius_m for a in scenario.assets], dtype=np.float64),
         value=np.array([a.value for a in scenario.assets], dtype=np.float64),
     )
-    threats = _compile_threats(scenario, frame, ground, assets, asset_geo)
-    batteries = [_compile_battery(b, frame, ground) for b in scenario.batteries]
+    threats = _compile_threats(scenario, cat, frame, ground, assets, asset_geo)
+    batteries = [_compile_battery(b, cat, frame, ground) for b in scenario.batteries]
     return World(
         name=scenario.name,
         seed=scenario.seed,
@@ -346,6 +350,7 @@ def compile_world(scenario: Scenario) -> World:
         threats=threats,
         assets=assets,
         batteries=batteries,
+        catalog=cat,
     )
 
 

@@ -1,0 +1,232 @@
+"""Typed specs for the engine: an entry's figures as plain SI values, without sources.
+
+One builder per kind reads an :class:`~samsim.catalog.entries.Entry` into its spec; the defaults here
+(``swerling`` 1, no climb rate, ...) apply where an entry leaves a figure out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from samsim.catalog.entries import Entry
+
+
+@dataclass(frozen=True)
+class RadarSpec:
+    key: str
+    role: str
+    max_range_m: float
+    ref_range_m: float
+    ref_rcs_m2: float
+    ref_pd: float
+    pfa: float
+    swerling: int
+    revisit_s: float
+    min_elevation_deg: float
+    max_elevation_deg: float
+    sigma_range_m: float
+    sigma_azimuth_deg: float
+    sigma_elevation_deg: float
+    false_alarms_per_scan: float
+    mast_m: float
+    frequency_ghz: float
+    antenna_gain_db: float
+    noise_figure_db: float
+    bandwidth_mhz: float
+    losses_db: float
+    engaged_targets: int
+    guided_missiles: int
+
+
+@dataclass(frozen=True)
+class LauncherSpec:
+    key: str
+    tubes: int
+    launch_interval_s: float
+
+
+@dataclass(frozen=True)
+class InterceptorSpec:
+    """An interceptor's envelope, kinematics and flyout parameters.
+
+    Hashable (the flyout parameters are a tuple of pairs), so what is computed from a spec can be
+    cached per spec: two scenarios that give an interceptor the same figures share the result.
+    """
+
+    key: str
+    max_range_m: float
+    min_range_m: float
+    min_altitude_m: float
+    max_altitude_m: float
+    max_target_speed_mps: float
+    speed_mps: float
+    warhead_kg: float
+    seeker: str
+    tube_fraction: float
+    max_g: float
+    pk_max: float
+    pk_nominal: float
+    terminal_error_m: float
+    flyout_items: tuple[tuple[str, float], ...]
+
+    @property
+    def flyout(self) -> dict[str, float]:
+        """Keyword arguments of :func:`samsim.models.flyout.interceptor_params` (see ``FLYOUT_FIELDS``)."""
+        return dict(self.flyout_items)
+
+
+@dataclass(frozen=True)
+class ThreatSpec:
+    key: str
+    kind: str
+    rcs_m2: float
+    swerling: int
+    cruise_speed_mps: float
+    max_speed_mps: float
+    max_g: float
+    climb_rate_mps: float
+    service_ceiling_m: float
+    cruise_altitude_m: float
+    apogee_m: float
+    range_m: float
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    key: str
+    radars: tuple[dict[str, Any], ...]
+    launchers: tuple[dict[str, Any], ...]
+    doctrine: dict[str, Any]
+    reaction_time_s: float
+    decision_period_s: float
+    kill_assessment_s: float
+    max_target_speed_mps: float
+    ballistic_engagement_range_m: float
+
+
+FLYOUT_FIELDS = (
+    "launch_mass_kg",
+    "diameter_m",
+    "boost_propellant_kg",
+    "boost_time_s",
+    "sustain_propellant_kg",
+    "sustain_time_s",
+    "isp_s",
+    "cn_max",
+    "nav_ratio",
+    "tau_s",
+    "max_flight_s",
+    "seeker_range_m",
+    "loft",
+    "launch_loft_rad",
+    "guidance_delay_s",
+)
+"""Keywords of :func:`samsim.models.flyout.interceptor_params` that the catalog gives per interceptor."""
+
+
+def radar_spec(e: Entry) -> RadarSpec:
+    v = e.value
+    return RadarSpec(
+        key=e.key,
+        role=str(e.attrs.get("role", "acquisition")),
+        max_range_m=float(v("max_range_m")),
+        ref_range_m=float(v("ref_range_m")),
+        ref_rcs_m2=float(v("ref_rcs_m2")),
+        ref_pd=float(v("ref_pd")),
+        pfa=float(v("pfa")),
+        swerling=int(v("swerling")),
+        revisit_s=float(v("revisit_s")),
+        min_elevation_deg=float(v("min_elevation_deg")),
+        max_elevation_deg=float(v("max_elevation_deg")),
+        sigma_range_m=float(v("sigma_range_m")),
+        sigma_azimuth_deg=float(v("sigma_azimuth_deg")),
+        sigma_elevation_deg=float(v("sigma_elevation_deg")),
+        false_alarms_per_scan=float(v("false_alarms_per_scan")),
+        mast_m=float(v("mast_m")),
+        frequency_ghz=float(v("frequency_ghz")),
+        antenna_gain_db=float(v("antenna_gain_db")),
+        noise_figure_db=float(v("noise_figure_db")),
+        bandwidth_mhz=float(v("bandwidth_mhz")),
+        losses_db=float(v("losses_db")),
+        engaged_targets=int(v("engaged_targets", 0)),
+        guided_missiles=int(v("guided_missiles", 0)),
+    )
+
+
+def launcher_spec(e: Entry) -> LauncherSpec:
+    return LauncherSpec(
+        key=e.key, tubes=int(e.value("tubes")), launch_interval_s=float(e.value("launch_interval_s"))
+    )
+
+
+def interceptor_spec(e: Entry) -> InterceptorSpec:
+    v = e.value
+    return InterceptorSpec(
+        key=e.key,
+        max_range_m=float(v("max_range_m")),
+        min_range_m=float(v("min_range_m")),
+        min_altitude_m=float(v("min_altitude_m")),
+        max_altitude_m=float(v("max_altitude_m")),
+        max_target_speed_mps=float(v("max_target_speed_mps")),
+        speed_mps=float(v("speed_mps")),
+        warhead_kg=float(v("warhead_kg")),
+        seeker=str(e.attrs.get("seeker", "active")),
+        tube_fraction=float(e.attrs.get("tube_fraction", 1.0)),
+        max_g=float(v("max_g")),
+        pk_max=float(v("pk_max")),
+        pk_nominal=float(v("pk_nominal")),
+        terminal_error_m=float(v("terminal_error_m")),
+        flyout_items=tuple((name, float(v(name))) for name in FLYOUT_FIELDS if name in e.figures),
+    )
+
+
+def threat_spec(e: Entry) -> ThreatSpec:
+    v = e.value
+    max_speed = float(v("max_speed_mps"))
+    return ThreatSpec(
+        key=e.key,
+        kind=str(e.attrs["kind"]),
+        rcs_m2=float(v("rcs_m2")),
+        swerling=int(v("swerling", 1)),
+        cruise_speed_mps=float(v("cruise_speed_mps", max_speed)),
+        max_speed_mps=max_speed,
+        max_g=float(v("max_g")),
+        climb_rate_mps=float(v("climb_rate_mps", 0.0)),
+        service_ceiling_m=float(v("service_ceiling_m", 0.0)),
+        cruise_altitude_m=float(v("cruise_altitude_m", 0.0)),
+        apogee_m=float(v("apogee_m", 0.0)),
+        range_m=float(v("range_m", 0.0)),
+    )
+
+
+def system_spec(e: Entry) -> SystemSpec:
+    v = e.value
+    return SystemSpec(
+        key=e.key,
+        radars=tuple(dict(r) for r in e.attrs["radars"]),
+        launchers=tuple(dict(lch) for lch in e.attrs["launchers"]),
+        doctrine=dict(e.attrs["doctrine"]),
+        reaction_time_s=float(v("reaction_time_s")),
+        decision_period_s=float(v("decision_period_s")),
+        kill_assessment_s=float(v("kill_assessment_s")),
+        max_target_speed_mps=float(v("max_target_speed_mps")),
+        ballistic_engagement_range_m=float(v("ballistic_engagement_range_m")),
+    )
+
+
+def load_problem(
+    launcher: LauncherSpec, load: Mapping[str, int], tube_fraction: Callable[[str], float]
+) -> str | None:
+    """Why ``load`` (missile name -> count) does not fit on ``launcher``, or None when it fits.
+
+    ``tube_fraction(name)`` is the share of a tube position one missile of that name takes.
+    """
+    used = sum(n * tube_fraction(m) for m, n in load.items())
+    if used > launcher.tubes + 1e-9:
+        return (
+            f"load takes {used:g} tube positions but a {launcher.key} has {launcher.tubes} "
+            "(a 9M96 takes a quarter of one)"
+        )
+    return None
