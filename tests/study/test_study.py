@@ -303,3 +303,48 @@ def test_scenario_for_group_replays_runs_with_terrain(tmp_path: Path) -> None:
         assert [(r["fate"], r["first_detected_s"]) for r in mine] == [
             (t.fate, t.first_detected_s) for t in direct.threats
         ]
+
+
+def test_a_sweep_over_a_catalog_figure_gives_one_group_per_value(tiny: Path, tmp_path: Path) -> None:
+    """--sweep catalog.radars.92N6E.ref_range_m=...: each group's scenario carries that figure, the
+    engine sees it, and the runs table has the column."""
+    assert (
+        parse_sweep("catalog.radars.92N6E.ref_range_m=200000,260000").path
+        == "catalog.radars.92N6E.ref_range_m"
+    )
+    assert (
+        parse_sweep("catalog.threats[Storm Shadow].rcs_m2=0.01,0.1").path
+        == "catalog.threats[Storm Shadow].rcs_m2"
+    )
+    groups = sweep_groups(tiny, ["catalog.radars.92N6E.ref_range_m=200000,260000,320000"])
+    assert [g.values for g in groups] == [
+        {"catalog.radars.92N6E.ref_range_m": v} for v in (200000, 260000, 320000)
+    ]
+    assert [g.scenario.merged_catalog.radar("92N6E").ref_range_m for g in groups] == [
+        200000.0,
+        260000.0,
+        320000.0,
+    ]
+    out = tmp_path / "cat"
+    res = monte_carlo(tiny, out, 2, sweeps=["catalog.radars.92N6E.ref_range_m=150000,320000"])
+    assert res.groups == 2
+    rows = table(out, "runs")
+    assert sorted({r[3] for r in rows}) == [150000, 320000]
+    # A longer reach detects the inbound jets earlier, run for run.
+    seen = {
+        (r["group"], r["run"], r["threat"]): r["first_detected_s"]
+        for r in res.table("threat_outcomes").to_pylist()
+    }
+    for run in (0, 1):
+        for jet in ("jet-1", "jet-2"):
+            assert seen[(1, run, jet)] <= seen[(0, run, jet)]
+    summary = json.loads((out / "summary.json").read_text())
+    assert [g["values"] for g in summary["groups"]] == [
+        {"catalog.radars.92N6E.ref_range_m": 150000},
+        {"catalog.radars.92N6E.ref_range_m": 320000},
+    ]
+
+
+def test_a_catalog_sweep_to_an_unknown_field_is_refused_with_its_path(tiny: Path) -> None:
+    with pytest.raises(StudyError, match=r"catalog\.radars\.92N6E\.ref_rang_m"):
+        sweep_groups(tiny, ["catalog.radars.92N6E.ref_rang_m=1,2"])

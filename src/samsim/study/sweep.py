@@ -31,12 +31,14 @@ SWEEP_HELP = """\
 A sweep is PATH=V1,V2,... . PATH addresses a field of the scenario's YAML data: keys joined by dots,
 list items by [N] (0-based), [*] (every item) or [ID] (the item whose `id` is ID), e.g.
 batteries[0].position.lat_deg, threats[tlam-a].rcs_m2, threats[*].spacing_s. A path that starts
-with `doctrine.` applies to every battery (batteries[*].doctrine...). Missing mappings on the way are
-created (so doctrine.salvo works where the file gives no doctrine). Values are numbers, true/false or
+with `doctrine.` applies to every battery (batteries[*].doctrine...). A path into `catalog.` changes a
+catalog figure for the study, e.g. catalog.radars.91N6E.ref_range_m or catalog.threats[Storm
+Shadow].rcs_m2 ([NAME] selects a mapping key that is not a plain name). Missing mappings on the way
+are created (so doctrine.salvo works where the file gives no doctrine). Values are numbers, true/false or
 text, separated by commas. Several sweeps run their cross product, one group per combination (the last
 sweep varies fastest); every group is validated like a scenario file and uses the same run seeds."""
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_NAME = r"[A-Za-z0-9_][A-Za-z0-9_+\-]*"  # catalog names too: 91N6E, S-400, F-35A-export
 _SEGMENT = re.compile(rf"({_NAME})((?:\[[^\[\]]+\])*)")
 _INDEX = re.compile(r"\[([^\[\]]+)\]")
 _INT = re.compile(r"[+-]?\d+")
@@ -228,10 +230,12 @@ def _set(node: Any, steps: Sequence[_Step], value: Scalar, done: list[_Step]) ->
             return 1
         child = node.get(step.key)
         if child is None:
-            if rest[0].kind != "key":
+            if rest[0].kind not in ("key", "id"):
                 raise ValueError(f"{_format_steps([*done, step])}: the scenario has no such list")
             child = node[step.key] = {}
         return _set(child, rest, value, [*done, step])
+    if step.kind == "id" and isinstance(node, dict):  # [NAME] on a mapping: that key
+        return _set(node, (_Step("key", key=step.key), *rest), value, done)
     if not isinstance(node, list):
         raise ValueError(f"{here} is not a list")
     if step.kind == "index":
