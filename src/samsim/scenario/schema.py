@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from samsim.c2.doctrine import FIRE_POLICIES
 from samsim.catalog import (
     MAX_LAUNCHERS,
     MAX_MAST_M,
@@ -133,11 +134,20 @@ class Waypoint(Position):
 class Doctrine(_Model):
     """Engagement rules; every field left out comes from the system template."""
 
+    @field_validator("policy")
+    @classmethod
+    def _registered_policy(cls, v: str | None) -> str | None:
+        if v is not None and v not in FIRE_POLICIES:
+            raise ValueError(f"must be one of {', '.join(repr(p) for p in FIRE_POLICIES)}, got {v!r}")
+        return v
+
     salvo: int | None = Field(None, ge=1, le=8, description="interceptors per engagement")
-    policy: Literal["shoot-look-shoot", "shoot-shoot"] | None = Field(
+    policy: str | None = Field(
         None,
-        description="`shoot-look-shoot` waits for the kill assessment before re-engaging; "
-        "`shoot-shoot` may fire a second salvo before the first arrives",
+        description="fire policy, one of the registered ones (samsim.c2.doctrine): `shoot-look-shoot` "
+        "waits for the kill assessment before re-engaging; `shoot-shoot` may fire a second salvo "
+        "before the first arrives",
+        json_schema_extra={"enum": list(FIRE_POLICIES)},
     )
     weapons: Literal["free", "hold"] | None = Field(
         None, description="`free`, or `hold` (detect and track, never fire)"
