@@ -77,7 +77,7 @@ from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import horizon, radar
 from samsim.scenario import Scenario, load
 from samsim.sim import sensing
-from samsim.sim.world import Battery, World, compile_world
+from samsim.sim.world import CompiledBattery, World, compile_world
 
 if TYPE_CHECKING:  # the terrain model (rasterio) loads only when a scenario has a DEM
     from samsim.models.terrain import Dem
@@ -480,7 +480,7 @@ def _check_options(
     return tuple(alts)
 
 
-def _site(battery: Battery) -> Site:
+def _site(battery: CompiledBattery) -> Site:
     return Site(
         battery=battery.id,
         system=battery.system,
@@ -514,7 +514,7 @@ def _range_at_pd_m(spec: RadarSpec, rcs_m2: float, pd: float, swerling: int | No
 
 def _reach_m(
     world: World,
-    battery: Battery,
+    battery: CompiledBattery,
     k: int,
     alts: tuple[float, ...],
     rcs_m2: float,
@@ -602,7 +602,7 @@ def _relative_enu_m(
 
 def _radar_coverage(
     world: World,
-    battery: Battery,
+    battery: CompiledBattery,
     k: int,
     grid: PolarGrid,
     alts: tuple[float, ...],
@@ -686,7 +686,9 @@ def _radar_coverage(
         )
 
 
-def _footprints(battery: Battery, alt: float, rcs: list[RadarCoverage], grid: PolarGrid) -> list[Footprint]:
+def _footprints(
+    battery: CompiledBattery, alt: float, rcs: list[RadarCoverage], grid: PolarGrid
+) -> list[Footprint]:
     out = [
         Footprint(battery.id, "detection", alt, rc.radar, None, rc.footprint, _area_km2(rc.footprint))
         for rc in rcs
@@ -841,7 +843,7 @@ def mask_to_lonlat(mask: BoolArray, grid: PolarGrid, lon_deg: float, lat_deg: fl
 
 def _profile(
     world: World,
-    battery: Battery,
+    battery: CompiledBattery,
     k: int,
     alts: tuple[float, ...],
     rcs_m2: float,

@@ -34,7 +34,7 @@ from samsim.models import flyout, lethality
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
 from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
-from samsim.sim.world import Battery, World
+from samsim.sim.world import CompiledBattery, World
 
 LOW_TARGET_ALT_M = 3_000.0
 """Tracks below this height use the reach table flown against a low target (denser air)."""
@@ -94,7 +94,7 @@ class FlightRecorder:
     launch_pos_m: list[FloatArray] = field(default_factory=list)
 
 
-def initial_state(world: World, battery: Battery) -> BatteryState:
+def initial_state(world: World, battery: CompiledBattery) -> BatteryState:
     """A battery at the start of a run: launchers loaded, nothing flying, the threats' truth tables
     in its frame."""
     t = world.threats

@@ -14,7 +14,7 @@ from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.sim.battery import BatteryState, FlightRecorder, initial_state
 from samsim.sim.sensing import RadarGeometry, radar_geometry, visible
 from samsim.sim.weapons import FirePlan, fire_plan
-from samsim.sim.world import Battery, World
+from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import Tracker
 
 # Battery tracker settings (documented assumptions; see docs/models.md).
@@ -48,7 +48,7 @@ class BatteryRuntime:
 
     def __init__(self, world: World, index: int):
         self.index = index
-        self.battery: Battery = world.batteries[index]
+        self.battery: CompiledBattery = world.batteries[index]
         self.geometry: list[RadarGeometry] = [
             radar_geometry(world, self.battery, k) for k in range(len(self.battery.radars.ids))
         ]

@@ -18,7 +18,7 @@ import numpy as np
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
 from samsim.models import frames, horizon, jamming, radar
-from samsim.sim.world import Battery, World, altitudes_m, positions_ecef
+from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 FALSE_ALARM_MIN_RANGE_M = 2000.0
 
@@ -107,7 +107,7 @@ def look_pd(
     return radar.probability_of_detection(snr_db, spec.pfa, swerling)
 
 
-def radar_geometry(world: World, battery: Battery, index: int) -> RadarGeometry:
+def radar_geometry(world: World, battery: CompiledBattery, index: int) -> RadarGeometry:
     r = battery.radars
     height = float(battery.frame.alt_m + r.enu_m[index, 2] - world.horizon_ref_alt_m)
     return RadarGeometry(

@@ -18,7 +18,7 @@ from samsim.constants import G0_MPS2
 from samsim.models import flyout, lethality
 from samsim.models.motion import GroundHeight
 from samsim.sim.sensing import RadarGeometry
-from samsim.sim.world import Battery, World
+from samsim.sim.world import CompiledBattery, World
 
 LOW_PROFILE_ALT_M = 1_000.0
 HIGH_PROFILE_ALT_M = 10_000.0
@@ -78,7 +78,7 @@ class FirePlan:
     """A battery's fixed fire-planning data: its missile types, their reach tables on a common
     time-of-flight grid, where things stand in the battery frame, and its fire policy."""
 
-    battery: Battery
+    battery: CompiledBattery
     types: list[WeaponType]
     profile_time_s: FloatArray  # common time-of-flight grid of the reach tables
     reach_low_m: FloatArray  # (types, grid) reach against low targets, nan beyond a type's table
@@ -99,7 +99,7 @@ class FirePlan:
         )
 
 
-def fire_plan(world: World, battery: Battery, geometry: list[RadarGeometry]) -> FirePlan:
+def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeometry]) -> FirePlan:
     """The fire plan of ``battery`` in ``world`` (``geometry``: its radars, in order)."""
     types = [weapon_type(world.catalog.interceptor(k)) for k in battery.launchers.missile_types]
     grid = np.unique(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)

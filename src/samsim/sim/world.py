@@ -82,7 +82,9 @@ class Launchers:
 
 
 @dataclass(frozen=True)
-class Doctrine:
+class CompiledDoctrine:
+    """A battery's doctrine with every template default resolved."""
+
     salvo: int
     policy: str
     weapons: str
@@ -93,13 +95,15 @@ class Doctrine:
 
 
 @dataclass(frozen=True)
-class Battery:
+class CompiledBattery:
+    """One battery of the world: its frame, radars, launchers, doctrine and system figures."""
+
     id: str
     system: str
     frame: LocalFrame
     radars: Radars
     launchers: Launchers
-    doctrine: Doctrine
+    doctrine: CompiledDoctrine
     radiate_from_s: float
     spec: SystemSpec
 
@@ -118,7 +122,7 @@ class World:
     terrain: Any  # samsim.models.terrain.Dem or None
     threats: Threats
     assets: Assets
-    batteries: list[Battery] = field(default_factory=list)
+    batteries: list[CompiledBattery] = field(default_factory=list)
     catalog: Catalog = field(default_factory=builtin)  # the scenario's: built-in plus its `catalog:`
 
 
@@ -234,7 +238,7 @@ def _compile_threats(
     )
 
 
-def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundHeight) -> Battery:
+def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundHeight) -> CompiledBattery:
     from samsim.scenario import Battery as BatteryConfig
 
     assert isinstance(b, BatteryConfig)
@@ -298,7 +302,7 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
     )
     d = spec.doctrine
     o = b.doctrine
-    doctrine = Doctrine(
+    doctrine = CompiledDoctrine(
         salvo=int(o.salvo if o.salvo is not None else d["salvo"]),
         policy=str(o.policy if o.policy is not None else d["policy"]),
         weapons=str(o.weapons if o.weapons is not None else d["weapons"]),
@@ -307,7 +311,7 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
         decision_period_s=spec.decision_period_s,
         kill_assessment_s=spec.kill_assessment_s,
     )
-    return Battery(
+    return CompiledBattery(
         id=b.id,
         system=b.system,
         frame=bframe,
