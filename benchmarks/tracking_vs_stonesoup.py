@@ -1,7 +1,7 @@
 """samsim's multi-target tracker against Stone Soup's GNN tracker and a per-object FilterPy GNN.
 
-The peer recipe of the project (``../shared/peers/README.md``, re-implemented in
-``benchmarks/peers/``): the same detections (2-D NCV targets, sigma 10 m, Pd 0.95, 10 clutter points
+The peer recipe (docs/performance.md; generator and peer runners in ``benchmarks/peers/``): the same
+detections (2-D NCV targets, sigma 10 m, Pd 0.95, 10 clutter points
 per scan, constant target density) go into
 
 - samsim: ``Tracker(ndim=2, model="ncv", q, gate=3, confirm_hits=3, max_misses=3,
