@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/engine.py [SCENARIO] [--runs 5] [--trajectories]
 
 Compilation of the numba kernels and the per-process caches (reach tables) are warmed up by one
-untimed run first; then each replication is timed. Target for raid-48 (docs/performance.md): < 0.5 s on one core.
+untimed run first; then each replication is timed. Target for raid-48 (docs/performance.md): < 0.5 s
+on one core.
 Prints a table, the per-stage profile of one run (cProfile, cumulative), and one JSON line.
 """
 

@@ -1,7 +1,7 @@
 """Grid viewshed: samsim.models.terrain.viewshed against GDAL's gdal_viewshed on the same GeoTIFF.
 
-Target (docs/performance.md): a 1000 x 1000 DEM line-of-sight coverage within 2x of gdal_viewshed's time, >= 99 %
-cell agreement.
+Target (docs/performance.md): a 1000 x 1000 DEM line-of-sight coverage within 2x of gdal_viewshed's
+time, >= 99 % cell agreement.
 
 Recipe: a seeded synthetic fractal DEM (1000 x 1000 cells of 30 m, UTM 36N around Ankara) is written
 as a GeoTIFF; one observer at the centre cell, 25 m above the ground, a target 50 m above each cell,
