@@ -1,5 +1,6 @@
 """Monte Carlo scaling (docs/performance.md): runs/s of the reference raid with 1 and 2 local workers
-and a 2-worker Dask LocalCluster, the speed-up (target >= 1.8x on 2 workers) and the peak memory of the process tree.
+and a 2-worker Dask LocalCluster, the speed-up (target >= 1.8x on 2 workers) and the peak memory of
+the process tree.
 
 Each configuration runs in its own Python process on a fresh study folder. Two rates are reported:
 ``total`` (wall time of the whole ``monte_carlo`` call: pool start-up, runs, statistics, Parquet, report)

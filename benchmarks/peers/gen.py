@@ -2,7 +2,8 @@
 
 Nearly-constant-velocity targets, position-only measurements with Gaussian noise, missed
 detections and uniform Poisson clutter, with the settings of the peer recipe described in
-docs/performance.md: q = 1 m^2/s^3, 1 s scans, sigma = 10 m, Pd = 0.95, 10 clutter points per scan, constant target density (the square's side grows as sqrt(N)). The random draws
+docs/performance.md: q = 1 m^2/s^3, 1 s scans, sigma = 10 m, Pd = 0.95, 10 clutter points per scan,
+constant target density (the square's side grows as sqrt(N)). The random draws
 are made in the recipe's order, so a seed gives the recipe's data set bit for bit.
 
     python benchmarks/peers/gen.py --targets 50 --scans 100 --seed 1 -o d50.npz
