@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.registry import Registry
 
 SALVOS_IN_FLIGHT_SHOOT_SHOOT = 2
@@ -79,3 +80,39 @@ def shoot_shoot(eng: Engagement, doctrine: SalvoDoctrine, time_s: float, last_up
 def policy(name: str) -> FirePolicy:
     """The registered fire policy called ``name``; ValueError listing the known ones otherwise."""
     return FIRE_POLICIES.lookup(name)
+
+
+ADEQUATE_PK_FRACTION = 0.9
+"""A missile type is adequate against a track when its planned kill probability is at least this
+share of the best type's: among adequate types the command post fires the cheapest."""
+
+
+def cheapest_adequate(pk: FloatArray, unit_cost_usd: FloatArray) -> FloatArray:
+    """Keep, for each track (column), only the cheapest adequate missile types; the others get pk 0.
+
+    ``pk`` is (types, tracks) planned single-shot kill probability; ``unit_cost_usd`` (types,).
+    A type is adequate when its pk is at least :data:`ADEQUATE_PK_FRACTION` of the column's best;
+    the cheapest adequate types keep their pk (ties in cost keep all of them). Spending the expensive
+    long-range round only where nothing cheaper will do is the usual cost-exchange rule of
+    air-defence doctrine (Wagner, Mylander & Sanders 1999, ch. 8).
+    """
+    pk = np.asarray(pk, dtype=np.float64)
+    if pk.size == 0:
+        return pk.copy()
+    best = pk.max(axis=0, keepdims=True)
+    adequate = (pk > 0.0) & (pk >= ADEQUATE_PK_FRACTION * best)
+    cost = np.where(adequate, np.asarray(unit_cost_usd, dtype=np.float64)[:, None], np.inf)
+    cheapest = adequate & (cost <= cost.min(axis=0, keepdims=True))
+    return np.where(cheapest, pk, 0.0)
+
+
+def hold_reserve(pk: FloatArray, stock: IntArray, reserve: IntArray, high_value: BoolArray) -> FloatArray:
+    """Keep a reserve of some missile types for high-value tracks (aircraft, ballistic missiles).
+
+    ``stock`` and ``reserve`` are per type (missiles left on the launchers, and how many of them are
+    kept back); ``high_value`` per track. A type whose stock is at or below its reserve is not fired
+    at tracks that are not high-value: its pk for them becomes 0.
+    """
+    pk = np.asarray(pk, dtype=np.float64)
+    kept = np.asarray(stock) <= np.asarray(reserve)
+    return np.where(kept[:, None] & ~np.asarray(high_value, dtype=bool)[None, :], 0.0, pk)

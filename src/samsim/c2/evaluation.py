@@ -30,6 +30,46 @@ defends itself and the airspace when weapons are free and nothing else needs the
 MISS_SCALE_M = 20_000.0
 """Predicted miss distance beyond an asset's radius over which its value halves."""
 
+# Kinematic threat classes: what a command post can tell from a track alone (no identification).
+BALLISTIC, AIRCRAFT, CRUISE, DRONE = 0, 1, 2, 3
+THREAT_CLASSES = ("ballistic", "aircraft", "cruise", "drone")
+BALLISTIC_SPEED_MPS = 1_200.0
+"""Faster than this: a ballistic (or aeroballistic) missile."""
+DRONE_SPEED_MPS = 80.0
+"""Slower than this: a loitering munition or drone (Shahed-136 class cruises at ~50 m/s)."""
+CRUISE_MAX_HEIGHT_M = 1_500.0
+CRUISE_MAX_SPEED_MPS = 330.0
+"""Below this height and speed (and not a drone): a cruise missile flying a terrain-hugging profile.
+A fighter flying low and slow is taken for one too, as an air-defence operator would at first."""
+DAMAGE_WEIGHT = {BALLISTIC: 1.0, AIRCRAFT: 1.0, CRUISE: 0.6, DRONE: 0.15}
+"""Expected share of a threatened asset's value lost if a threat of the class gets through.
+ASSUMED, from warhead sizes: a ballistic missile (~480 kg) or a strike aircraft (several weapons,
+and it returns) destroys the asset; a cruise missile (~450 kg, one aim point) most of it; a
+Shahed-136-class drone (~40-50 kg) a small part. Weights, not probabilities: only their ratios
+matter to the assignment."""
+
+
+def classify_tracks(speed_mps: FloatArray, height_m: FloatArray) -> IntArray:
+    """Kinematic class of each track (:data:`BALLISTIC`, :data:`AIRCRAFT`, :data:`CRUISE`,
+    :data:`DRONE`) from its speed and height above the earth's sphere.
+
+    The speed and altitude bands of Roux & van Vuuren (2007, §3: threat-type identification from
+    kinematics), with the thresholds above (ASSUMED, chosen to separate the catalog's threat types).
+    """
+    speed = np.asarray(speed_mps, dtype=np.float64)
+    height = np.asarray(height_m, dtype=np.float64)
+    cls = np.full(speed.shape, AIRCRAFT, dtype=np.int64)
+    cls[(height < CRUISE_MAX_HEIGHT_M) & (speed < CRUISE_MAX_SPEED_MPS)] = CRUISE
+    cls[speed < DRONE_SPEED_MPS] = DRONE
+    cls[speed >= BALLISTIC_SPEED_MPS] = BALLISTIC
+    return cls
+
+
+def damage_weight(classes: IntArray) -> FloatArray:
+    """:data:`DAMAGE_WEIGHT` of each track's class."""
+    table = np.array([DAMAGE_WEIGHT[c] for c in range(len(THREAT_CLASSES))])
+    return np.asarray(table[classes], dtype=np.float64)
+
 
 @dataclass(frozen=True)
 class ThreatAssessment:

@@ -69,6 +69,7 @@ class InterceptorSpec:
     pk_max: float
     pk_nominal: float
     terminal_error_m: float
+    unit_cost_usd: float
     flyout_items: tuple[tuple[str, float], ...]
 
     @property
@@ -178,6 +179,7 @@ def interceptor_spec(e: Entry) -> InterceptorSpec:
         pk_max=float(v("pk_max")),
         pk_nominal=float(v("pk_nominal")),
         terminal_error_m=float(v("terminal_error_m")),
+        unit_cost_usd=float(v("unit_cost_usd")),
         flyout_items=tuple((name, float(v(name))) for name in FLYOUT_FIELDS if name in e.figures),
     )
 

@@ -158,6 +158,21 @@ class Doctrine(_Model):
     reaction_time_s: float | None = Field(
         None, ge=0.0, le=3600.0, description="time from firm track to first launch, s"
     )
+    high_value_reserve: dict[str, int] | None = Field(
+        None,
+        description="missiles kept for aircraft and ballistic missiles: missile type -> count; once only "
+        "that many of a type are left on the launchers, it is no longer fired at cruise missiles or drones "
+        "(replaces the template's reserve; `{}` keeps none)",
+    )
+
+    @field_validator("high_value_reserve")
+    @classmethod
+    def _reserve(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        for name, count in (v or {}).items():
+            _check_name(name, "interceptor")
+            if count < 0:
+                raise ValueError(f"{name}: a reserve cannot be negative, got {count}")
+        return v
 
 
 class RadarConfig(_Model):

@@ -27,8 +27,8 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
-from samsim.c2.doctrine import Engagement
-from samsim.c2.evaluation import evaluate_threats
+from samsim.c2.doctrine import Engagement, cheapest_adequate, hold_reserve
+from samsim.c2.evaluation import AIRCRAFT, BALLISTIC, classify_tracks, damage_weight, evaluate_threats
 from samsim.c2.wta import solve_wta
 from samsim.models import flyout, lethality
 from samsim.sim.flights import TABLE_DT_S
@@ -38,8 +38,6 @@ from samsim.sim.world import CompiledBattery, World
 
 LOW_TARGET_ALT_M = 3_000.0
 """Tracks below this height use the reach table flown against a low target (denser air)."""
-BALLISTIC_SPEED_MPS = 1_200.0
-"""A track faster than this is classed as a ballistic target (the system's ballistic range cap)."""
 ENGAGE_MAX_AGE_S = 15.0
 """A track not updated for longer than this is coasting: its position is too uncertain to fire at."""
 DUPLICATE_TRACK_M = 300.0
@@ -176,9 +174,19 @@ def decide(
     tof, pip = _intercepts(plan, pos, vel)
     pk = _pk_matrix(plan, pos, vel, tof, pip)  # (types, tracks)
     pk[pk < doctrine.min_pk] = 0.0
+    # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
+    classes = classify_tracks(np.linalg.norm(vel, axis=1), plan.height_m(pos))
+    pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
+    pk = hold_reserve(
+        pk,
+        state.stock.sum(axis=0),
+        np.array([doctrine.high_value_reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
+        (classes == BALLISTIC) | (classes == AIRCRAFT),
+    )
     if not np.any(pk > 0.0):
         return none
     assess = evaluate_threats(pos, vel, plan.assets_enu_m, world.assets.radius_m, world.assets.value)
+    value = assess.value * damage_weight(classes)
 
     # Stocks: ready launchers holding each type (one missile per launcher per cycle).
     holding = ready[:, None] & (state.stock > 0)
@@ -191,7 +199,7 @@ def decide(
     if shot_cap == 0 or target_cap == 0:
         return none
     x = solve_wta(
-        assess.value,
+        value,
         pk,
         stock,
         max_per_target=per_target,
@@ -201,7 +209,8 @@ def decide(
         method="exact" if pk.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
     )
     decision = Decision([], [])
-    for j in assess.rank.tolist():
+    rank = np.lexsort((assess.time_to_go_s, -value))  # most at stake first, then soonest
+    for j in rank.tolist():
         shots = x[:, j]
         if shots.sum() == 0:
             continue
@@ -237,7 +246,7 @@ def decide(
             eng.salvos += 1
             kinds = ",".join(plan.types[k].key for k in np.flatnonzero(shots).tolist())
             decision.assigned.append(
-                Assignment(track, float(assess.value[j]), int(assess.asset[j]), float(pk[:, j].max()), kinds)
+                Assignment(track, float(value[j]), int(assess.asset[j]), float(pk[:, j].max()), kinds)
             )
     return decision
 
@@ -320,7 +329,7 @@ def _pk_matrix(
         max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
     )
     slant = np.linalg.norm(pip - launcher[None], axis=-1)
-    ballistic = speed >= BALLISTIC_SPEED_MPS
+    ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
     # The engagement radar must see the intercept point to guide the missile there.
     radar = plan.engagement_radar

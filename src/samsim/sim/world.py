@@ -89,6 +89,7 @@ class CompiledDoctrine:
     policy: str
     weapons: str
     min_pk: float
+    high_value_reserve: dict[str, int]  # missile type -> how many are kept for aircraft and ballistic
     reaction_time_s: float
     decision_period_s: float
     kill_assessment_s: float
@@ -307,6 +308,9 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
         policy=str(o.policy if o.policy is not None else d["policy"]),
         weapons=str(o.weapons if o.weapons is not None else d["weapons"]),
         min_pk=float(o.min_pk if o.min_pk is not None else d["min_pk"]),
+        high_value_reserve=dict(
+            o.high_value_reserve if o.high_value_reserve is not None else d.get("high_value_reserve", {})
+        ),
         reaction_time_s=float(o.reaction_time_s if o.reaction_time_s is not None else spec.reaction_time_s),
         decision_period_s=spec.decision_period_s,
         kill_assessment_s=spec.kill_assessment_s,
