@@ -9,6 +9,7 @@ from scipy import integrate, special
 from samsim.models.radar import (
     albersheim_snr_db,
     db_to_ratio,
+    detected_snr_db,
     detection_range_m,
     draw_detections,
     false_alarm_count,
@@ -285,3 +286,74 @@ def test_measurement_noise_statistics_and_determinism() -> None:
     again = measurement_noise(r, az, el, 50.0, 0.003, 0.005, np.random.default_rng(7))
     for a, b in zip(out, again, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# -- received SNR of detected looks ---------------------------------------------------------------
+
+PFA = 1e-6
+THRESHOLD = -np.log(PFA)
+N_DRAWS = 200_000
+
+
+def _detected_power(mean_snr: float, swerling: int, seed: int = 5) -> np.ndarray:
+    snr_db = 10.0 * np.log10(mean_snr) if mean_snr > 0 else -np.inf
+    out = detected_snr_db(np.full(N_DRAWS, snr_db), PFA, swerling, np.random.default_rng(seed))
+    return 1.0 + db_to_ratio(out)
+
+
+def _conditional_mean_swerling3(mean_snr: float) -> float:
+    """E[x | x > T] of the Swerling 3 power law: a weight 1 - 1/theta of Gamma(2, theta) and 1/theta of
+    Exp(theta), theta = 1 + S/2; E[X; X > T] = k theta Q(k + 1, T/theta) for Gamma(k, theta)."""
+    theta = 1.0 + 0.5 * mean_snr
+    c = THRESHOLD / theta
+    w_exp, w_gamma = 1.0 / theta, 1.0 - 1.0 / theta
+    tail_mass = w_exp * theta * special.gammaincc(2.0, c) + w_gamma * 2.0 * theta * special.gammaincc(3.0, c)
+    pd = w_exp * special.gammaincc(1.0, c) + w_gamma * special.gammaincc(2.0, c)
+    return float(tail_mass / pd)
+
+
+@pytest.mark.parametrize("mean_snr", [0.0, 1.0, 10.0, 100.0, 1000.0])
+def test_detected_power_swerling1_has_the_conditional_mean(mean_snr: float) -> None:
+    # Given detection, the exponential power is T + Exp(1 + S): E[x | x > T] = T + 1 + S.
+    x = _detected_power(mean_snr, 1)
+    assert x.min() >= THRESHOLD
+    se = (1.0 + mean_snr) / np.sqrt(N_DRAWS)
+    assert x.mean() == pytest.approx(THRESHOLD + 1.0 + mean_snr, abs=4.0 * se)
+
+
+@pytest.mark.parametrize("mean_snr", [1.0, 10.0, 100.0])
+def test_detected_power_swerling3_has_the_conditional_mean(mean_snr: float) -> None:
+    x = _detected_power(mean_snr, 3)
+    assert x.min() >= THRESHOLD
+    expected = _conditional_mean_swerling3(mean_snr)
+    assert x.mean() == pytest.approx(expected, abs=4.0 * x.std() / np.sqrt(N_DRAWS))
+
+
+@pytest.mark.parametrize("swerling", [1, 3])
+@pytest.mark.parametrize("mean_snr", [3.0, 30.0])
+def test_detected_power_is_consistent_with_the_detection_probability(swerling: int, mean_snr: float) -> None:
+    # The share of detected looks above a higher threshold y is Pd(S, e^-y) / Pd(S, e^-T): the sampled
+    # law is the one the detection probabilities of pd_swerling1 / pd_swerling3 come from.
+    x = _detected_power(mean_snr, swerling)
+    pd_at = pd_swerling1 if swerling == 1 else pd_swerling3
+    for y in THRESHOLD + np.array([1.0, 5.0, 20.0, 60.0]):
+        share = float(pd_at(mean_snr, np.exp(-y)) / pd_at(mean_snr, PFA))
+        tol = 4.0 * np.sqrt(share * (1.0 - share) / N_DRAWS) + 1e-4
+        assert np.mean(x > y) == pytest.approx(share, abs=tol), (y, share)
+
+
+def test_detected_snr_of_steady_targets_and_false_alarms() -> None:
+    rng = np.random.default_rng(2)
+    # Swerling 0: the mean SNR itself
+    np.testing.assert_allclose(detected_snr_db(np.array([3.0, 17.0]), PFA, 0, rng), [3.0, 17.0], atol=1e-12)
+    # a false alarm is noise alone: x = T + Exp(1)
+    x = _detected_power(0.0, 1, seed=9)
+    assert x.mean() == pytest.approx(THRESHOLD + 1.0, abs=4.0 / np.sqrt(N_DRAWS))
+
+
+def test_detected_snr_draws_the_same_amount_whatever_the_cases() -> None:
+    # two uniforms per look in every case, so what is drawn after it does not depend on the cases
+    a, b = np.random.default_rng(4), np.random.default_rng(4)
+    detected_snr_db(np.full(7, 10.0), PFA, np.array([0, 1, 3, 0, 1, 3, 1]), a)
+    detected_snr_db(np.full(7, 10.0), PFA, 0, b)
+    assert a.random() == b.random()

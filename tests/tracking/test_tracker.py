@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from samsim.tracking import Tracker
+from samsim.tracking import ScoreLogic, StepResult, Tracker
 from samsim.tracking.models import ncv_process_noise, ncv_transition
 
 
@@ -285,3 +285,138 @@ def test_initiate_false_leaves_measurements_unused() -> None:
     tr = Tracker(ndim=2, measurement_sigma_m=10.0)
     res = tr.step(0.0, np.zeros((2, 2)), initiate=False)
     assert res.track_of_measurement.tolist() == [-1, -1] and len(tr) == 0
+
+
+# -- track score (sequential probability ratio test) ----------------------------------------------
+
+LOGIC = ScoreLogic(false_alarm_probability=0.05, alpha=1e-3, beta=0.2, drop=4.5, max_score=12.0)
+
+
+def _score_feed(tr: Tracker, pattern: list[bool], pd: float, dt: float = 1.0) -> list[StepResult]:
+    """One stationary target at the origin seen (True) or missed (False) at each look, all at ``pd``."""
+    out = []
+    for k, seen in enumerate(pattern):
+        z = np.zeros((1 if seen else 0, 2))
+        n = len(tr)
+        out.append(tr.step(k * dt, z, pd_track=np.full(n, pd), pd_meas=np.full(len(z), pd)))
+    return out
+
+
+def test_score_thresholds_are_walds() -> None:
+    assert LOGIC.confirm_score == pytest.approx(np.log(0.8 / 1e-3))
+    assert LOGIC.delete_score == pytest.approx(np.log(0.2 / (1.0 - 1e-3)))
+    assert LOGIC.hit(0.8) == pytest.approx(np.log(0.8 / 0.05))
+    assert LOGIC.miss(0.8) == pytest.approx(np.log(0.2 / 0.95))
+    assert LOGIC.miss(0.01) == 0.0  # a look that could barely see the target carries no evidence
+    assert np.isfinite(LOGIC.hit(0.0)) and np.isfinite(LOGIC.miss(1.0))
+
+
+def test_score_confirms_a_pd08_target_on_its_third_hit_and_deletes_after_three_misses() -> None:
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    res = _score_feed(tr, [True, True, True], 0.8)
+    assert [r.confirmed.tolist() for r in res] == [[], [], [0]]
+    assert tr.score[0] == pytest.approx(3.0 * np.log(0.8 / 0.05))
+    # two hits never confirm, whatever the Pd
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    assert not any(r.confirmed.size for r in _score_feed(tr, [True, True], 0.95))
+    # a new track dies at its third miss at Pd 0.8, not at its second
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    res = _score_feed(tr, [True, False, False, False], 0.8)
+    assert [r.dropped.tolist() for r in res] == [[], [], [], [0]]
+    # ... and lives on when the looks could hardly see it (Pd below P_F: no evidence)
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    res = _score_feed(tr, [True] + [False] * 20, 0.03)
+    assert not any(r.dropped.size for r in res) and tr.score[0] == pytest.approx(np.log(0.03 / 0.05))
+
+
+def test_confirmed_track_ends_a_drop_below_its_capped_best_score() -> None:
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    res = _score_feed(tr, [True] * 8 + [False] * 4, 0.8)
+    best = min(8 * np.log(0.8 / 0.05), 12.0)  # capped
+    misses_to_drop = int(np.ceil(4.5 / -np.log(0.2 / 0.95)))
+    dropped_at = [k for k, r in enumerate(res) if r.dropped_confirmed.size]
+    assert best == 12.0 and dropped_at == [8 + misses_to_drop - 1] == [10]
+
+
+def test_coasting_limit_deletes_before_association() -> None:
+    logic = ScoreLogic(0.05, 1e-3, 0.2, 4.5, 12.0, confirmed_coast_s=10.0, tentative_coast_s=3.0)
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=logic)
+    tr.step(0.0, np.zeros((1, 2)), pd_track=np.zeros(0), pd_meas=[0.5])
+    # no look in between: at t = 3.5 the tentative track is past its limit, so the detection there
+    # starts a new track instead of updating it
+    res = tr.step(3.5, np.zeros((1, 2)), pd_track=[0.5], pd_meas=[0.5])
+    assert res.dropped.tolist() == [0] and res.started.tolist() == [1] and tr.ids.tolist() == [1]
+
+
+def test_score_mode_input_validation() -> None:
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    with pytest.raises(ValueError, match="pd_track and pd_meas"):
+        tr.step(0.0, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="pd_meas must have shape"):
+        tr.step(0.0, np.zeros((1, 2)), pd_track=[], pd_meas=[0.5, 0.5])
+    with pytest.raises(ValueError, match="probabilities"):
+        tr.step(0.0, np.zeros((1, 2)), pd_track=[], pd_meas=[1.5])
+    with pytest.raises(ValueError, match="alpha"):
+        ScoreLogic(0.05, alpha=0.9, beta=0.5, drop=1.0, max_score=10.0)
+    with pytest.raises(ValueError, match="max_score"):
+        ScoreLogic(0.05, alpha=1e-3, beta=0.2, drop=1.0, max_score=1.0)
+
+
+def _confirmed_by_look_dp(pd: float, looks: int, logic: ScoreLogic) -> np.ndarray:
+    """P(a target seen with probability ``pd`` at every look has a confirmed track by look n), exactly.
+
+    Dynamic programme over the score random walk: no track, or a tentative track holding a hits and b
+    misses since its birth (score (a + 1) h + b m), or confirmed (absorbing). A track deleted at a
+    miss leaves no track; the next detection starts a new one at h.
+    """
+    h, m = float(logic.hit(pd)), float(logic.miss(pd))
+    none, confirmed = 1.0, 0.0
+    tentative: dict[tuple[int, int], float] = {}
+    out = []
+    for _ in range(looks):
+        nxt: dict[tuple[int, int], float] = {}
+        new_none, new_conf = none * (1.0 - pd), confirmed
+        birth = none * pd
+        if h >= logic.confirm_score:
+            new_conf += birth
+        else:
+            nxt[(0, 0)] = nxt.get((0, 0), 0.0) + birth
+        for (a, b), p in tentative.items():
+            hit_score = (a + 2) * h + b * m
+            if hit_score >= logic.confirm_score:
+                new_conf += p * pd
+            else:
+                nxt[(a + 1, b)] = nxt.get((a + 1, b), 0.0) + p * pd
+            miss_score = (a + 1) * h + (b + 1) * m
+            if miss_score <= logic.delete_score:
+                new_none += p * (1.0 - pd)
+            else:
+                nxt[(a, b + 1)] = nxt.get((a, b + 1), 0.0) + p * (1.0 - pd)
+        none, confirmed, tentative = new_none, new_conf, nxt
+        out.append(confirmed)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("pd", [0.8, 0.5, 0.3])
+def test_score_initiation_matches_the_cumulative_detection_model(pd: float) -> None:
+    # Many independent targets far apart, one tracker, each seen with probability pd at every look:
+    # the share with a confirmed track by look n equals the exact dynamic programme over the score.
+    n_targets, looks = 3000, 10
+    rng = np.random.default_rng(17)
+    where = np.column_stack([np.arange(n_targets) * 1e5, np.zeros(n_targets)])
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    owner: dict[int, int] = {}
+    confirmed_at = np.full(n_targets, looks)
+    for k in range(looks):
+        seen = np.flatnonzero(rng.random(n_targets) < pd)
+        res = tr.step(float(k), where[seen], pd_track=np.full(len(tr), pd), pd_meas=np.full(seen.size, pd))
+        for j, track_id in enumerate(res.track_of_measurement.tolist()):
+            owner[track_id] = int(seen[j])
+        for track_id in res.confirmed.tolist():
+            confirmed_at[owner[track_id]] = min(confirmed_at[owner[track_id]], k)
+    exact = _confirmed_by_look_dp(pd, looks, LOGIC)
+    for k in range(looks):
+        share = float(np.mean(confirmed_at <= k))
+        tol = 4.0 * np.sqrt(exact[k] * (1.0 - exact[k]) / n_targets) + 1e-9
+        assert share == pytest.approx(exact[k], abs=tol), (k, share, exact[k])
+    assert exact[-1] > 0.15  # the comparison covers the rising part of the curve

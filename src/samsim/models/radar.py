@@ -499,6 +499,75 @@ def draw_detections(pd: ArrayLike, rng: np.random.Generator) -> BoolArray:
     return np.asarray(rng.random(p.shape) < p, dtype=np.bool_)
 
 
+def detected_snr_db(
+    snr_db: ArrayLike, pfa: ArrayLike, swerling: ArrayLike, rng: np.random.Generator
+) -> FloatArray:
+    """SNR measured on looks that crossed the threshold: a sample of signal-plus-noise power given
+    detection, minus the noise.
+
+    With the noise power as unit and threshold ``T = -ln Pfa``, the power ``x`` of a look at a target
+    of mean SNR ``S`` is, by Swerling case:
+
+    * 1: ``x ~ Exp(1 + S)`` (signal and noise both complex Gaussian), so given ``x > T`` it is
+      ``T + Exp(1 + S)`` (memoryless); drawn as ``x = T - (1 + S) ln u``, the same as
+      ``(1 + S)(-ln(u Pd))`` with ``Pd = exp(-T / (1 + S))``.
+    * 3: with ``theta = 1 + S/2``, a mixture of ``Gamma(2, theta)`` (weight ``1 - 1/theta``) and
+      ``Exp(theta)`` (weight ``1/theta``): its survival function
+      ``exp(-T/theta) (1 + (1 - 1/theta) T/theta)`` is exactly :func:`pd_swerling3`. Given ``x > T``
+      the component is drawn with its posterior weight, then ``x`` by inverting its upper incomplete
+      gamma function, ``x = theta Q^-1(k, u Q(k, T/theta))`` (``scipy.special.gammainccinv``). The
+      Gamma(2) law alone is only the large-S limit.
+    * 0: the mean, ``x = 1 + S`` (the target does not fluctuate; the noise on the estimate is left out).
+
+    The returned SNR is ``x - 1``. A false alarm is noise alone, ``x = T + Exp(1)``: pass ``snr_db =
+    -inf`` and Swerling case 1. Such samples are what an amplitude-based RCS estimate sees; they are
+    biased high for targets detected at low Pd (only the strong fluctuations cross the threshold).
+
+    Parameters
+    ----------
+    snr_db : array_like
+        Mean SNR of each detected look, dB (``-inf``: noise only).
+    pfa : array_like
+        False-alarm probability per cell (sets the threshold).
+    swerling : array_like of int
+        Swerling case 0, 1 or 3, broadcast against ``snr_db``.
+    rng : numpy.random.Generator
+        Random source: one uniform block of shape (2, *broadcast shape), drawn for every case so that
+        the stream advances by the same amount whatever the cases.
+
+    Returns
+    -------
+    numpy.ndarray
+        Measured SNR, dB, broadcast shape.
+
+    References
+    ----------
+    Swerling 1960; Richards 2005, ch. 6 (densities of the detected power for the Swerling models);
+    Mahafza 2013 (Swerling III density: chi-square with four degrees of freedom).
+    """
+    sw = np.asarray(swerling, dtype=np.int64)
+    _check_swerling(sw)
+    snr_b, pfa_b, sw_b = np.broadcast_arrays(db_to_ratio(snr_db), _f64(pfa), sw)
+    threshold = -np.log(pfa_b)
+    u = 1.0 - rng.random((2, *snr_b.shape))  # in (0, 1]: -ln u stays finite
+    x = 1.0 + snr_b  # Swerling 0
+    case1 = sw_b == 1
+    x = np.where(case1, threshold - (1.0 + snr_b) * np.log(u[0]), x)
+    case3 = sw_b == 3
+    if np.any(case3):
+        theta = 1.0 + 0.5 * snr_b[case3]
+        c = threshold[case3] / theta
+        w_gamma = (1.0 - 1.0 / theta) * (1.0 + c)  # weight x survival of each component, over e^-c
+        w_exp = 1.0 / theta
+        gamma = u[1][case3] * (w_gamma + w_exp) < w_gamma
+        u3 = u[0][case3]
+        x3 = threshold[case3] - theta * np.log(u3)  # Exp(theta) given x > T, as in case 1
+        if np.any(gamma):
+            x3[gamma] = theta[gamma] * special.gammainccinv(2.0, u3[gamma] * special.gammaincc(2.0, c[gamma]))
+        x[case3] = x3
+    return ratio_to_db(x - 1.0)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Required SNR
 # ---------------------------------------------------------------------------------------------------

@@ -1,34 +1,93 @@
 """A battery's command post during a run: its radars' geometry, its tracker and what each track is,
 its fire plan, runtime state and flight recorder.
 
-The tracker fuses every radar of the battery centrally (:class:`samsim.tracking.Tracker`); this
-module decides which radar's scan counts as a miss against which track (:meth:`BatteryRuntime.expected`).
+The tracker fuses every radar of the battery centrally (:class:`samsim.tracking.Tracker`) and manages
+tracks by a log-likelihood-ratio track score (:class:`samsim.tracking.ScoreLogic`): each look of a
+radar weighs by that radar's detection probability at the track, so a radar that can barely see a
+target neither confirms nor deletes its track, and adding radars never makes tracks later. The
+detection probability needs the target's RCS, which the post estimates from the received amplitude of
+the detections (:meth:`BatteryRuntime.step`).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.sim.battery import BatteryState, FlightRecorder, initial_state
-from samsim.sim.sensing import RadarGeometry, radar_geometry, visible
+from samsim.sim.sensing import RadarGeometry, look_pd, look_snr_db, radar_geometry, visible
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
-from samsim.tracking import Tracker
+from samsim.tracking import ScoreLogic, StepResult, Tracker
 
 # Battery tracker settings (documented assumptions; see docs/models.md).
 TRACK_Q_M2PS3 = 5.0  # NCV process-noise intensity for aircraft and missiles in cruise
 TRACK_Q_MANOEUVRE_M2PS3 = 2000.0  # IMM manoeuvre mode (a few g over a revisit period)
 TRACK_GATE = 4.0  # Mahalanobis distance; chi-square 3 d.o.f. beyond 99.5 %
+TRACK_INIT_VELOCITY_SIGMA_MPS = 1200.0  # a new track may be a 2 km/s ballistic missile: gate it in
+# With that wide a prior a new track's second detection may be a neighbour in a formation (cruise
+# missiles 2 km apart) or a false alarm, giving a velocity of 1-4 km/s; a look by another radar a
+# fraction of a second later cannot tell (300 m/s of error is 100 m in 0.3 s, inside a 91N6E gate), so
+# it would confirm the ghost. A tentative track's hit counts toward confirmation only this long after
+# its previous update: a velocity error of 1 km/s then moves the prediction 1 km, several sigmas of
+# the 92N6E's and 96L6E's accuracy, and the 92N6E's 2 s revisit still counts every look.
+TRACK_MIN_HIT_INTERVAL_S = 1.0
+# Track score (Blackman & Popoli 1999, section 6.2). Chosen so that a target seen at Pd 0.8 per look
+# behaves as under the 3-of-5 / 3-misses logic it replaces: three hits confirm (3 ln(0.8/P_F) = 8.3
+# reaches the threshold 6.7, two hits, at most 2 ln(1/P_F) = 6.0, never do), and three misses delete
+# a new track (its first hit, 2.8, less 3 x 1.6 falls below -1.6; two misses do not).
+TRACK_FALSE_ALARM_PROBABILITY = 0.05  # P_F: a false alarm falls in a track's gate in one look
+TRACK_ALPHA = 1e-3  # probability of confirming a false track (confirmation at ln(0.8/1e-3) = 6.7)
+TRACK_BETA = 0.2  # probability of deleting a true track while tentative (deletion at ln 0.2 = -1.6)
+TRACK_DROP = 4.5  # a firm track ends this far below its best score: 3 misses at Pd 0.8, 2 at 0.9
+TRACK_MAX_SCORE = 12.0  # cap: a long-held track still ends a few misses after its target is gone
+# No look is trusted to detect with more than this: a miss may also be the target leaving the gate
+# in a manoeuvre or an eclipse, so one miss at close range must not end a firm track on its own.
+TRACK_MAX_PD = 0.95
+# A track not updated for this many revisits of the battery's slowest radar is deleted whatever its
+# score (time-based deletion, Blackman & Popoli 1999, section 11.4): a firm track has lost its target;
+# a tentative one's zero-velocity prediction has spread over tens of km and would gather unrelated
+# detections. 3.5 revisits: a detection at that radar's third look after the last one still counts
+# (as with the deletion after 3 misses the score replaces), none at the fourth; the half revisit keeps
+# the deletion between those two looks however often the battery's other radars scan.
+COAST_REVISITS = 3.5
+# The post expects a track's RCS to be its estimate less this many standard errors (see
+# BatteryRuntime.track_log_rcs): a radar's misses count against a track only once the detections
+# agree that it could see the target.
+TRACK_RCS_CONFIDENCE_SIGMAS = 1.0
+# A target passing over a radar may be measured at a range near zero or, with the range noise, below
+# it; the range equation is used from here on.
+_MIN_RANGE_M = 1.0
+# The excess of a detection's power over the threshold is positive (it crossed it); this floor only
+# keeps the logarithm finite if rounding ever says otherwise.
+_MIN_EXCESS = 1e-9
+# The M-of-N logic the score replaces (3 hits of the last 5 looks, deleted after 3 misses), kept as
+# the reference the score was set against (scripts/validate.py measures the initiation speed limit,
+# which depends only on the gate and the initial velocity, with it).
 TRACK_CONFIRM_HITS = 3
 TRACK_CONFIRM_WINDOW = 5
 TRACK_MAX_MISSES = 3
-TRACK_INIT_VELOCITY_SIGMA_MPS = 1200.0  # a new track may be a 2 km/s ballistic missile: gate it in
-COAST_REVISITS = 2.0  # a firm track not updated for this many of the slowest revisit periods is lost
 
 
-def battery_tracker() -> Tracker:
+def track_score(coast_s: float = math.inf) -> ScoreLogic:
+    """The track-score settings above, with tracks deleted after ``coast_s`` without an update."""
+    return ScoreLogic(
+        false_alarm_probability=TRACK_FALSE_ALARM_PROBABILITY,
+        alpha=TRACK_ALPHA,
+        beta=TRACK_BETA,
+        drop=TRACK_DROP,
+        max_score=TRACK_MAX_SCORE,
+        confirmed_coast_s=coast_s,
+        tentative_coast_s=coast_s,
+        min_hit_interval_s=TRACK_MIN_HIT_INTERVAL_S,
+    )
+
+
+def battery_tracker(coast_s: float = math.inf) -> Tracker:
     """The tracker of a battery's command post, with the settings above."""
     return Tracker(
         ndim=3,
@@ -36,10 +95,8 @@ def battery_tracker() -> Tracker:
         q=TRACK_Q_M2PS3,
         q_manoeuvre=TRACK_Q_MANOEUVRE_M2PS3,
         gate=TRACK_GATE,
-        confirm_hits=TRACK_CONFIRM_HITS,
-        confirm_window=TRACK_CONFIRM_WINDOW,
-        max_misses=TRACK_MAX_MISSES,
         init_velocity_sigma_mps=TRACK_INIT_VELOCITY_SIGMA_MPS,
+        score=track_score(coast_s),
     )
 
 
@@ -52,11 +109,11 @@ class BatteryRuntime:
         self.geometry: list[RadarGeometry] = [
             radar_geometry(world, self.battery, k) for k in range(len(self.battery.radars.ids))
         ]
-        self.tracker = battery_tracker()
-        self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
-        # radar -> track id -> that radar's last four looks at the track (bit 0: latest; 1 = hit)
-        self.looks: list[dict[int, int]] = [{} for _ in self.geometry]
         self.coast_max_s = COAST_REVISITS * max(g.spec.revisit_s for g in self.geometry)
+        self.tracker = battery_tracker(self.coast_max_s)
+        self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
+        # track id -> (sum of its detections' ln-RCS estimates, sum of their variances, their number)
+        self.rcs_stats: dict[int, tuple[float, float, int]] = {}
         self.horizon_ref_alt_m = world.horizon_ref_alt_m
         # (time, track ids, battery-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
@@ -74,8 +131,12 @@ class BatteryRuntime:
 
     def in_view(self, radar: int, time_s: float) -> BoolArray:
         """Tracks whose predicted position is inside this radar's coverage and above its horizon."""
+        return self._view(radar, time_s)[0]
+
+    def _view(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
+        """In-view mask and range from the radar of each track's predicted position."""
         if self.tracker.ids.size == 0:
-            return np.zeros(0, dtype=bool)
+            return np.zeros(0, dtype=bool), np.zeros(0)
         geom = self.geometry[radar]
         pos = self.predicted_positions(time_s)
         horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
@@ -86,45 +147,108 @@ class BatteryRuntime:
             + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M)
             - self.horizon_ref_alt_m
         )
-        mask, _, _, _ = visible(geom, pos - geom.enu_m, height)
-        return mask
+        mask, range_m, _, _ = visible(geom, pos - geom.enu_m, height)
+        return mask, range_m
 
-    def expected(self, radar: int, time_s: float, in_view: BoolArray) -> BoolArray:
-        """Tracks a miss by this radar's scan should count against.
+    def track_pd(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
+        """Tracks this radar's scan could see, and its detection probability at each.
 
-        Tentative tracks: whenever the radar has them in view (M-of-N confirmation as usual). Firm
-        tracks are fused from radars of very different reach and revisit, so one radar's misses mean
-        something only if that radar has been holding the track: in view and detected in at least
-        three of its last four looks. Then three misses in a row mean the target is gone (killed,
-        masked) and the track ends within a few revisits instead of coasting into a neighbour; a radar
-        at the edge of its reach for an unknown RCS, seeing the target now and then, never wears down
-        a track another radar holds. A firm track nobody has updated for ``coast_max_s`` counts
-        misses from every scan (time-based deletion; Blackman & Popoli 1999, §11.4).
+        Pd of one look at the track's predicted range and its RCS as estimated from its detections
+        (:meth:`track_log_rcs`), for the radar's own Swerling case and without jamming; 0 out of view;
+        at most ``TRACK_MAX_PD``.
         """
-        tr = self.tracker
-        if tr.ids.size == 0:
-            return np.zeros(0, dtype=bool)
-        looks = self.looks[radar]
-        held = np.array([_held(looks.get(i, 0)) for i in tr.ids.tolist()], dtype=bool)
-        stale = time_s - tr.last_update_s > self.coast_max_s
-        return np.asarray((in_view & (~tr.is_confirmed | held)) | stale, dtype=np.bool_)
+        mask, range_m = self._view(radar, time_s)
+        pd = np.zeros(mask.size)
+        if np.any(mask):
+            spec = self.geometry[radar].spec
+            rcs_m2 = np.exp(self.track_log_rcs(self.tracker.ids[mask]))
+            pd[mask] = look_pd(spec, np.maximum(range_m[mask], _MIN_RANGE_M), rcs_m2, spec.swerling)
+        return mask, np.minimum(pd, TRACK_MAX_PD)
 
-    def record_looks(self, radar: int, ids_before: IntArray, in_view: BoolArray, updated: set[int]) -> None:
-        """Shift this scan's hit or miss into the radar's look history of each track in its view."""
-        looks = self.looks[radar]
-        for track_id in ids_before[in_view].tolist():
-            looks[track_id] = ((looks.get(track_id, 0) << 1) | (track_id in updated)) & 0b1111
-        for track_id in updated:
-            if track_id not in looks:  # started by this scan
-                looks[track_id] = 1
+    def track_log_rcs(self, track_ids: IntArray) -> FloatArray:
+        """ln of the RCS (m²) the post expects of each track: the mean of its detections' ln-RCS
+        estimates less ``TRACK_RCS_CONFIDENCE_SIGMAS`` standard errors of that mean.
+
+        A single detection's estimate scatters by a factor of about 3.6 either way (the standard
+        deviation of the log of an exponential variable is pi/sqrt(6)). Too large an estimate makes
+        radars that cannot see the target expect to, and their misses would delete a real track;
+        too small a one only lets a false track live until its coasting limit. So the post expects
+        the lower end until the detections agree.
+        """
+        stats = np.array([self.rcs_stats[i] for i in track_ids.tolist()], dtype=np.float64).reshape(-1, 3)
+        total, variance, count = stats[:, 0], stats[:, 1], stats[:, 2]
+        return np.asarray((total - TRACK_RCS_CONFIDENCE_SIGMAS * np.sqrt(variance)) / count, dtype=np.float64)
+
+    def measurement_log_rcs(
+        self, radar: int, snr_db: FloatArray, range_m: FloatArray
+    ) -> tuple[FloatArray, float]:
+        """ln of each detection's RCS estimate (m²) from its received SNR and measured range, and the
+        variance of such an estimate.
+
+        The radar's calibrated range equation gives the mean SNR ``c`` a 1 m² target would have at
+        that range, so ``sigma = S / c``, i.e. ``sigma_ref (S / SNR_ref) (R / R_ref)^4`` for a mean
+        SNR ``S``. A detection's power ``x = 1 + SNR`` is not a fair sample of ``1 + S``: only looks
+        above the threshold ``T = -ln Pfa`` are seen, so near the edge of a radar's reach ``x - 1``
+        would make the estimate several times too large (2 to 8 m² for a 1.2 m² F-16 at 350 km from
+        the 91N6E), and the radars' expected Pd with it. For a fluctuating target (the radar's
+        Swerling case 1 or 3) the estimate uses the excess ``x - T`` instead, which for the
+        exponential power of case 1 is again exponential with mean ``1 + S`` (memorylessness), and
+        corrects the log of a chi-square-2k sample, ``E[ln X] = ln E[X] + psi(k) - ln k`` (k = 1 for
+        case 1, exact; 2 for case 3, approximate); its variance is ``psi'(k)`` (Johnson, Kotz &
+        Balakrishnan, *Continuous Univariate Distributions*, vol. 1, 2nd ed., Wiley, 1994, ch. 17
+        and 19: the log of a gamma variable). A steady target (case 0) is estimated from ``SNR``
+        directly, with no scatter.
+        """
+        spec = self.geometry[radar].spec
+        range_m = np.maximum(range_m, _MIN_RANGE_M)
+        per_m2_db = look_snr_db(spec, range_m, np.ones_like(range_m))
+        snr = np.power(10.0, np.asarray(snr_db, dtype=np.float64) / 10.0)
+        if spec.swerling == 0:
+            log_s, variance = np.log(snr), 0.0
+        else:
+            k = 1.0 if spec.swerling == 1 else 2.0
+            excess = np.maximum(1.0 + snr + math.log(spec.pfa), _MIN_EXCESS)
+            log_s = np.log(excess) + (math.log(k) - float(special.digamma(k)))
+            variance = float(special.polygamma(1, k))
+        return np.asarray(log_s - per_m2_db * (math.log(10.0) / 10.0), dtype=np.float64), variance
+
+    def measurement_pd(self, radar: int, snr_db: FloatArray, range_m: FloatArray) -> FloatArray:
+        """Pd of each detection's own look, for its hit increment: that of a target of its single-look
+        RCS estimate ``sigma_ref (SNR / SNR_ref) (R / R_ref)^4`` at its measured range, at most
+        ``TRACK_MAX_PD``.
+
+        A strong return counts more than one that barely crossed the threshold; since the detection's
+        SNR exceeds ``T - 1`` this Pd is at least ``exp(-1)`` for the Swerling 1 case, so a hit always
+        raises the score.
+        """
+        spec = self.geometry[radar].spec
+        range_m = np.maximum(range_m, _MIN_RANGE_M)
+        per_m2_db = look_snr_db(spec, range_m, np.ones_like(range_m))
+        rcs_m2 = np.power(10.0, (snr_db - per_m2_db) / 10.0)
+        return np.minimum(look_pd(spec, range_m, rcs_m2, spec.swerling), TRACK_MAX_PD)
+
+    def step(
+        self,
+        radar: int,
+        time_s: float,
+        z: FloatArray,
+        cov: FloatArray,
+        snr_db: FloatArray,
+        range_m: FloatArray,
+    ) -> StepResult:
+        """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
+        and fold the detections' RCS estimates into the tracks they updated or started."""
+        in_view, pd_track = self.track_pd(radar, time_s)
+        pd_meas = self.measurement_pd(radar, snr_db, range_m)
+        res = self.tracker.step(time_s, z, cov, in_view, pd_track=pd_track, pd_meas=pd_meas)
+        log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m)
+        for track_id, value in zip(res.track_of_measurement.tolist(), log_rcs.tolist(), strict=True):
+            if track_id >= 0:
+                total, var_total, count = self.rcs_stats.get(track_id, (0.0, 0.0, 0))
+                self.rcs_stats[track_id] = (total + value, var_total + variance, count + 1)
+        return res
 
     def forget(self, track_id: int) -> None:
         """A track was deleted: drop what the post knew about it."""
         self.label.pop(track_id, None)
-        for radar_looks in self.looks:
-            radar_looks.pop(track_id, None)
-
-
-def _held(bits: int) -> bool:
-    """At least three hits in the last four looks."""
-    return bin(bits & 0b1111).count("1") >= 3
+        self.rcs_stats.pop(track_id, None)

@@ -131,15 +131,12 @@ class Engine:
         if rt.tracker.ids.size == 0 and not np.any(alive):
             return
         truth = truth[alive]
-        z = rs.z_enu_m[rows][alive]
-        cov = rs.r_enu_m2[rows][alive]
-        ids_before = rt.tracker.ids
-        in_view = rt.in_view(rs.radar, t)
-        res = rt.tracker.step(t, z, cov, rt.expected(rs.radar, t, in_view))
-        rt.record_looks(rs.radar, ids_before, in_view, set(res.track_of_measurement.tolist()) - {-1})
+        range_m = rs.range_m[rows][alive]
+        z, cov, snr_db = rs.z_enu_m[rows][alive], rs.r_enu_m2[rows][alive], rs.snr_db[rows][alive]
+        res = rt.step(rs.radar, t, z, cov, snr_db, range_m)
         real = truth >= 0
         if np.any(real):
-            self._detections(rt, rs, t, truth[real], rs.range_m[rows][alive][real])
+            self._detections(rt, rs, t, truth[real], range_m[real])
         firm = set(rt.tracker.ids[rt.tracker.is_confirmed].tolist())
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:

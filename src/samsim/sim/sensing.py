@@ -4,7 +4,8 @@ Whether a radar detects a threat at a scan depends only on geometry, the target 
 what the battery decides, so every scan of every radar is evaluated up front, vectorised over
 scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
 published detection range (with self-screening noise jamming), Swerling Pd per look, a random draw,
-measurement noise, and Poisson false alarms. The engine then consumes the scans in time order and
+measurement noise, Poisson false alarms, and the SNR each measurement was received at (what the command
+post estimates a target's RCS from). The engine then consumes the scans in time order and
 drops the detections of threats killed in between. Each radar draws from its own random stream, so
 adding a radar never changes what the others see.
 """
@@ -28,7 +29,9 @@ class RadarScans:
     """Every scan of one radar: times and the measurements each produced, in battery-frame ENU.
 
     Measurements of scan k are rows ``offsets[k]:offsets[k + 1]``; ``truth`` is the threat index
-    or -1 for a false alarm.
+    or -1 for a false alarm; ``snr_db`` is the SNR each was received at, a sample of the look's
+    signal-plus-noise power given that it crossed the threshold
+    (:func:`samsim.models.radar.detected_snr_db`).
     """
 
     battery: int
@@ -40,6 +43,7 @@ class RadarScans:
     z_enu_m: FloatArray
     r_enu_m2: FloatArray
     range_m: FloatArray
+    snr_db: FloatArray
 
 
 @dataclass(frozen=True)
@@ -185,18 +189,14 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         )
         seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
 
-    pd = np.where(
-        seen,
-        look_pd(
-            spec,
-            rng_m,
-            threats.rcs_m2[thr_idx],
-            threats.swerling[thr_idx],
-            threats.jammer_erp_dbw[thr_idx],
-            threats.jammer_bandwidth_mhz[thr_idx],
-        ),
-        0.0,
+    snr_db = look_snr_db(
+        spec,
+        rng_m,
+        threats.rcs_m2[thr_idx],
+        threats.jammer_erp_dbw[thr_idx],
+        threats.jammer_bandwidth_mhz[thr_idx],
     )
+    pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
     m_rng, m_az, m_el = radar.measurement_noise(
@@ -220,6 +220,14 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         min_range_m=FALSE_ALARM_MIN_RANGE_M,
     )
     fa_scan = np.repeat(np.arange(n_scan), n_fa)
+    # Received SNR of every measurement, drawn after every other draw of the scan so that the
+    # measurements themselves are the same as without it for a seed. A false alarm is noise alone.
+    meas_snr = radar.detected_snr_db(
+        np.concatenate([snr_db[hit], np.full(fa_scan.size, -np.inf)]),
+        spec.pfa,
+        np.concatenate([threats.swerling[d_thr], np.ones(fa_scan.size, dtype=np.int64)]),
+        rng,
+    )
 
     all_scan = np.concatenate([d_scan, fa_scan])
     order = np.argsort(all_scan, kind="stable")
@@ -227,6 +235,7 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     meas_az = np.concatenate([m_az, fa_az])[order]
     meas_el = np.concatenate([m_el, fa_el])[order]
     truth = np.concatenate([d_thr, np.full(fa_scan.size, -1)])[order]
+    meas_snr = meas_snr[order]
     z = frames.spherical_to_enu(meas_rng, meas_az, meas_el) + geom.enu_m
     cov = frames.converted_measurement_covariance(
         meas_rng,
@@ -248,4 +257,5 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         z_enu_m=np.asarray(z, np.float64),
         r_enu_m2=np.asarray(cov, np.float64),
         range_m=np.asarray(meas_rng, np.float64),
+        snr_db=np.asarray(meas_snr, np.float64),
     )

@@ -7,6 +7,6 @@ The public entry point is :class:`Tracker`; the kernels it is built from live in
 
 from samsim.tracking.association import assign_dense, gnn
 from samsim.tracking.gating import gate_pairs
-from samsim.tracking.tracker import StepResult, Tracker
+from samsim.tracking.tracker import ScoreLogic, StepResult, Tracker
 
-__all__ = ["StepResult", "Tracker", "assign_dense", "gate_pairs", "gnn"]
+__all__ = ["ScoreLogic", "StepResult", "Tracker", "assign_dense", "gate_pairs", "gnn"]

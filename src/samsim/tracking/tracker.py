@@ -1,4 +1,5 @@
-"""Multi-target tracker: batched NCV / IMM filtering, gated GNN association, M-of-N track management.
+"""Multi-target tracker: batched NCV / IMM filtering, gated GNN association, M-of-N or track-score
+management.
 
 One :class:`Tracker` holds every track as rows of arrays (no object per track or per measurement)
 and is fed scans of position measurements with :meth:`Tracker.step`. Each step is:
@@ -14,7 +15,9 @@ and is fed scans of position measurements with :meth:`Tracker.step`. Each step i
    section 3.3; ``confirm_window=None`` counts every scan of its life); any track is deleted after
    ``max_misses`` consecutive scans in which it was expected but not updated; every measurement
    still unused starts a tentative track at its position with zero velocity and covariance
-   ``diag(R, sigma_v^2 I)``.
+   ``diag(R, sigma_v^2 I)``. With ``score=ScoreLogic(...)`` the M-of-N rules give way to a
+   log-likelihood-ratio track score weighing each look by its detection probability (sequential
+   probability ratio test, Blackman & Popoli 1999, section 6.2; see :class:`ScoreLogic`).
 
 With ``model="ncv"``, ``gate=3``, ``confirm_hits=3``, ``max_misses=3`` and ``sigma_v = 300 m/s``
 this is the tracker of the project's peer recipe: Stone Soup's GNN tracker (Kalman NCV predictor
@@ -25,13 +28,17 @@ and updater, ``DistanceHypothesiser`` with Mahalanobis measure and ``missed_dist
 References
 ----------
 S. S. Blackman and R. Popoli, "Design and Analysis of Modern Tracking Systems", Artech House,
-1999, sections 3.3 (track initiation and M-of-N confirmation), 6.5 (GNN).
+1999, sections 3.3 (track initiation and M-of-N confirmation), 6.2 (track score, SPRT), 6.5 (GNN).
+Y. Bar-Shalom, P. K. Willett and X. Tian, "Tracking and Data Fusion", YBS Publishing, 2011
+(track initiation and deletion by sequential tests on the likelihood ratio).
+A. Wald, "Sequential tests of statistical hypotheses", Ann. Math. Statist. 16(2), 1945.
 Y. Bar-Shalom, X. R. Li and T. Kirubarajan, "Estimation with Applications to Tracking and
 Navigation", Wiley, 2001.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
@@ -47,6 +54,9 @@ from samsim.tracking.gating import gate_subset
 _T = TypeVar("_T", bound=np.generic)
 _MAX_WINDOW = 62  # scans of hit history kept in one int64
 _HISTORY_MASK = (1 << _MAX_WINDOW) - 1
+# A detection probability of exactly 0 or 1 would make a look's log-likelihood ratio infinite: one
+# look could then decide a track for good, so probabilities are kept this far inside [0, 1].
+_PD_FLOOR = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,92 @@ class StepResult:
     dropped_confirmed: IntArray
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreLogic:
+    """Track management by a log-likelihood-ratio track score (sequential probability ratio test).
+
+    A track's score is the log of the likelihood ratio of "a target" to "false alarms" given its looks
+    (Blackman & Popoli 1999, section 6.2; Bar-Shalom, Willett & Tian 2011). A look of detection
+    probability ``Pd`` adds ``ln(Pd / P_F)`` when it updates the track and ``ln((1 - Pd) / (1 - P_F))``
+    when it misses it, where ``P_F`` is the probability that a false alarm is associated with the track
+    in a look. A miss's increment is clamped at 0: a look whose Pd is below ``P_F`` carries no evidence
+    against the target, so a radar that could barely see it never wears the track down. A new track
+    starts at the increment of its first detection. Wald's thresholds (Wald 1945) decide a tentative
+    track: confirmed when the score reaches ``ln((1 - beta) / alpha)``, deleted when it falls to
+    ``ln(beta / (1 - alpha))``. A confirmed track is deleted when its score falls ``drop`` below its
+    running maximum; the score is capped at ``max_score`` so that a long-held track still ends a few
+    misses after its target is gone. Optional coasting limits delete a track not updated for longer
+    than ``confirmed_coast_s`` (firm) or ``tentative_coast_s`` (tentative) whatever its score
+    (time-based deletion, Blackman & Popoli 1999, section 11.4), at the first step past the limit and
+    before association: such a track takes no measurement.
+
+    Attributes
+    ----------
+    false_alarm_probability : float
+        ``P_F`` in (0, 1).
+    alpha : float
+        Probability of confirming a false track, in (0, 1).
+    beta : float
+        Probability of deleting a true track while it is tentative, in (0, 1).
+    drop : float
+        Fall below its running maximum (score units) that deletes a confirmed track; positive.
+    max_score : float
+        Cap of the score, at least the confirmation threshold.
+    confirmed_coast_s, tentative_coast_s : float
+        Longest time (s) a confirmed / tentative track may go without an update; ``inf``: no limit.
+    min_hit_interval_s : float
+        A detection updating a tentative track less than this long (s) after its previous update
+        still updates its state but adds nothing to its score. Initiation verifies a velocity: a new
+        track's velocity comes from its first two detections, possibly of two different targets or a
+        false alarm, and only a detection far enough in time from the last one tests it; one from
+        another sensor a fraction of a second later would confirm any velocity. 0: every hit counts.
+    """
+
+    false_alarm_probability: float
+    alpha: float
+    beta: float
+    drop: float
+    max_score: float
+    confirmed_coast_s: float = math.inf
+    tentative_coast_s: float = math.inf
+    min_hit_interval_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("false_alarm_probability", "alpha", "beta"):
+            if not 0.0 < getattr(self, name) < 1.0:
+                raise ValueError(f"{name} must lie in (0, 1)")
+        if not self.drop > 0.0 or not min(self.confirmed_coast_s, self.tentative_coast_s) > 0.0:
+            raise ValueError("drop and the coasting limits must be positive")
+        if not self.min_hit_interval_s >= 0.0:
+            raise ValueError("min_hit_interval_s must not be negative")
+        if not self.confirm_score > self.delete_score:
+            raise ValueError("alpha + beta must be below 1 (the thresholds would cross)")
+        if not self.max_score >= self.confirm_score:
+            raise ValueError(f"max_score must reach the confirmation threshold {self.confirm_score:.4g}")
+
+    @property
+    def confirm_score(self) -> float:
+        """Confirmation threshold ``ln((1 - beta) / alpha)``."""
+        return math.log((1.0 - self.beta) / self.alpha)
+
+    @property
+    def delete_score(self) -> float:
+        """Deletion threshold of a tentative track, ``ln(beta / (1 - alpha))``."""
+        return math.log(self.beta / (1.0 - self.alpha))
+
+    def hit(self, pd: ArrayLike) -> FloatArray:
+        """Score increment of a detection at probability ``pd``: ``ln(Pd / P_F)``."""
+        p = np.clip(np.asarray(pd, dtype=np.float64), _PD_FLOOR, 1.0)
+        return np.asarray(np.log(p / self.false_alarm_probability), dtype=np.float64)
+
+    def miss(self, pd: ArrayLike) -> FloatArray:
+        """Score increment of a miss at probability ``pd``: ``min(0, ln((1 - Pd) / (1 - P_F)))``."""
+        p = np.clip(np.asarray(pd, dtype=np.float64), 0.0, 1.0 - _PD_FLOOR)
+        return np.asarray(
+            np.minimum(0.0, np.log((1.0 - p) / (1.0 - self.false_alarm_probability))), dtype=np.float64
+        )
+
+
 @njit
 def _popcount(v: int) -> int:
     count = 0
@@ -98,16 +194,40 @@ class TrackRows(NamedTuple):
     misses: IntArray
     history: IntArray  # recent updates, one bit per scan (bit 0: latest)
     last_update_s: FloatArray
+    score: FloatArray  # log-likelihood-ratio track score (score logic only)
+    score_max: FloatArray  # its running maximum
 
 
 class TrackRules(NamedTuple):
-    """How tracks are confirmed, deleted and born."""
+    """How tracks are confirmed, deleted and born in this step.
+
+    With ``use_score`` False the M-of-N fields apply; with it True the score fields do, and the two
+    probability arrays hold this look's detection probability of each track (misses) and of each
+    measurement (hits and births).
+    """
 
     confirm_hits: int
     window_mask: int  # 0: count every hit of the track's life
     max_misses: int
     vel_var: float  # variance of each velocity component of a new track
     prob0: FloatArray  # initial mode probabilities
+    use_score: bool
+    log_pf: float  # ln P_F
+    log_1m_pf: float  # ln(1 - P_F)
+    confirm_score: float
+    delete_score: float
+    drop: float
+    max_score: float
+    confirmed_coast_s: float
+    tentative_coast_s: float
+    min_hit_interval_s: float
+    pd_track: FloatArray  # (n,) Pd of this look at each track's predicted state
+    pd_meas: FloatArray  # (k,) Pd of each measurement's own detection
+
+
+@njit
+def _log_clip(x: float) -> float:
+    return math.log(min(max(x, _PD_FLOOR), 1.0))
 
 
 @njit
@@ -123,7 +243,7 @@ def _manage(
     rules: TrackRules,
     rows: TrackRows,
 ) -> tuple[int, int, IntArray, IntArray, IntArray, IntArray, IntArray]:
-    """Counters, confirmation, deletion (compacting the rows in place) and births of one step.
+    """Counters, scores, confirmation, deletion (compacting the rows in place) and births of one step.
 
     Returns the new track count, the next free id, track_of_measurement, and the ids confirmed,
     started, dropped and dropped-while-confirmed in this step.
@@ -133,6 +253,11 @@ def _manage(
     max_misses = rules.max_misses
     vel_var = rules.vel_var
     prob0 = rules.prob0
+    use_score = rules.use_score
+    log_pf = rules.log_pf
+    log_1m_pf = rules.log_1m_pf
+    pd_track = rules.pd_track
+    pd_meas = rules.pd_meas
     ids = rows.ids
     mean = rows.mean
     cov = rows.cov
@@ -144,6 +269,8 @@ def _manage(
     misses = rows.misses
     history = rows.history
     last_update_s = rows.last_update_s
+    score = rows.score
+    score_max = rows.score_max
     k, m = z.shape
     r = mean.shape[1]
     d = mean.shape[2]
@@ -161,18 +288,38 @@ def _manage(
             hits[t] += 1
             misses[t] = 0
             history[t] = ((history[t] << 1) | 1) & _HISTORY_MASK
+            if use_score and (confirmed[t] or time_s - last_update_s[t] >= rules.min_hit_interval_s):
+                score[t] += _log_clip(pd_meas[j]) - log_pf
             last_update_s[t] = time_s
             track_of_meas[j] = ids[t]
         elif expected[t]:
             misses[t] += 1
             history[t] = (history[t] << 1) & _HISTORY_MASK
-        if not confirmed[t]:
-            held = hits[t] if window_mask == 0 else _popcount(history[t] & window_mask)
-            if held >= confirm_hits:
+            if use_score:
+                score[t] += min(0.0, _log_clip(1.0 - pd_track[t]) - log_1m_pf)
+        drop = False
+        if use_score:
+            score[t] = min(score[t], rules.max_score)
+            score_max[t] = max(score_max[t], score[t])
+            if confirmed[t]:
+                drop = score[t] <= score_max[t] - rules.drop
+                drop = drop or time_s - last_update_s[t] > rules.confirmed_coast_s
+            elif score[t] >= rules.confirm_score:
                 confirmed[t] = True
                 new_conf[n_conf] = ids[t]
                 n_conf += 1
-        if misses[t] >= max_misses:
+            else:
+                drop = score[t] <= rules.delete_score
+                drop = drop or time_s - last_update_s[t] > rules.tentative_coast_s
+        else:
+            if not confirmed[t]:
+                held = hits[t] if window_mask == 0 else _popcount(history[t] & window_mask)
+                if held >= confirm_hits:
+                    confirmed[t] = True
+                    new_conf[n_conf] = ids[t]
+                    n_conf += 1
+            drop = misses[t] >= max_misses
+        if drop:
             dropped[n_drop] = ids[t]
             n_drop += 1
             if confirmed[t]:
@@ -191,6 +338,8 @@ def _manage(
             misses[w] = misses[t]
             history[w] = history[t]
             last_update_s[w] = last_update_s[t]
+            score[w] = score[t]
+            score_max[w] = score_max[t]
         w += 1
     started = np.empty(k, dtype=np.int64)
     n_start = 0
@@ -221,7 +370,14 @@ def _manage(
             misses[w] = 0
             history[w] = 1
             last_update_s[w] = time_s
-            confirmed[w] = confirm_hits <= 1
+            if use_score:
+                score[w] = min(_log_clip(pd_meas[j]) - log_pf, rules.max_score)
+                score_max[w] = score[w]
+                confirmed[w] = score[w] >= rules.confirm_score
+            else:
+                score[w] = 0.0
+                score_max[w] = 0.0
+                confirmed[w] = confirm_hits <= 1
             if confirmed[w]:
                 new_conf[n_conf] = next_id
                 n_conf += 1
@@ -256,6 +412,8 @@ class Tracker:
         of a missed track in the GNN objective.
     confirm_hits : int
         M of the M-of-N confirmation: detections (the first included) a tentative track must hold.
+        The M-of-N parameters (``confirm_hits``, ``confirm_window``, ``max_misses``) are not used
+        when ``score`` is given.
     confirm_window : int or None
         N of the M-of-N confirmation: the last N scans (those in which the track was expected or
         updated) are counted, at most 62; None counts every scan of the track's life.
@@ -273,6 +431,10 @@ class Tracker:
     max_compiled_cells : int
         Association clusters up to this many track x measurement cells are solved by the compiled
         exact solver, larger ones by ``scipy.optimize.linear_sum_assignment``.
+    score : ScoreLogic or None
+        None (default): M-of-N confirmation and deletion after ``max_misses``. A
+        :class:`ScoreLogic`: confirmation and deletion by the log-likelihood-ratio track score, and
+        :meth:`step` then takes the detection probability of each look (``pd_track``, ``pd_meas``).
 
     Examples
     --------
@@ -294,6 +456,8 @@ class Tracker:
     _misses: IntArray
     _hist: IntArray  # bit k set: updated k scans ago (expected or updated scans only)
     _last: FloatArray
+    _score: FloatArray  # track score (score logic)
+    _smax: FloatArray  # its running maximum
 
     def __init__(
         self,
@@ -310,6 +474,7 @@ class Tracker:
         sojourn_s: tuple[float, float] = (20.0, 10.0),
         measurement_sigma_m: float | None = None,
         max_compiled_cells: int = MAX_COMPILED_CELLS,
+        score: ScoreLogic | None = None,
     ) -> None:
         if ndim not in (2, 3):
             raise ValueError(f"ndim must be 2 or 3, got {ndim}")
@@ -330,6 +495,7 @@ class Tracker:
         self.max_misses = int(max_misses)
         self.init_velocity_sigma_mps = float(init_velocity_sigma_mps)
         self.max_compiled_cells = int(max_compiled_cells)
+        self.score_logic = score
         if model == "imm":
             qm = 100.0 * self.q if q_manoeuvre is None else float(q_manoeuvre)
             if not qm > 0.0 or min(sojourn_s) <= 0.0:
@@ -375,6 +541,8 @@ class Tracker:
         self._misses = grow(None if fresh else self._misses, (), np.int64)
         self._hist = grow(None if fresh else self._hist, (), np.int64)
         self._last = grow(None if fresh else self._last, (), np.float64)
+        self._score = grow(None if fresh else self._score, (), np.float64)
+        self._smax = grow(None if fresh else self._smax, (), np.float64)
 
     # -- public state ----------------------------------------------------------------------------
 
@@ -414,6 +582,11 @@ class Tracker:
         return self._misses[: self._n].copy()
 
     @property
+    def score(self) -> FloatArray:
+        """(n,) log-likelihood-ratio track scores (zeros without a :class:`ScoreLogic`); a copy."""
+        return self._score[: self._n].copy()
+
+    @property
     def mode_probabilities(self) -> FloatArray:
         """(n, r) IMM mode probabilities (NCV first); a column of ones for ``model="ncv"``."""
         return self._mu[: self._n].copy()
@@ -441,6 +614,12 @@ class Tracker:
             raise ValueError(f"R must have shape ({nd}, {nd}) or ({k}, {nd}, {nd}), got {r3.shape}")
         return r3
 
+    def _stale(self, time_s: float, sl: ScoreLogic) -> BoolArray:
+        """Tracks not updated for longer than their coasting limit at ``time_s``."""
+        n = self._n
+        limit = np.where(self._conf[:n], sl.confirmed_coast_s, sl.tentative_coast_s)
+        return np.asarray(time_s - self._last[:n] > limit, dtype=np.bool_)
+
     def _round(self, tracks: IntArray, meas: IntArray, z: FloatArray, r3: FloatArray) -> IntArray:
         """Gate ``tracks`` against ``meas``, solve the GNN, update; returns each track's measurement."""
         pt, pm, pdist = gate_subset(self._xc, self._pc, z, r3, self.gate, tracks, meas)
@@ -458,6 +637,8 @@ class Tracker:
         expected: ArrayLike | None = None,
         *,
         initiate: bool = True,
+        pd_track: ArrayLike | None = None,
+        pd_meas: ArrayLike | None = None,
     ) -> StepResult:
         """Process one scan of position measurements taken at ``time_s``.
 
@@ -476,6 +657,14 @@ class Tracker:
             so a sensor whose coverage excludes a track does not wear it down. None: all expected.
         initiate : bool
             Whether measurements left unused start tentative tracks.
+        pd_track : (n,) array_like, optional
+            Score logic only, required there: over the tracks that existed before this step, in the
+            order of :attr:`ids`, the scan's detection probability at each track's predicted state;
+            an expected track not updated adds the miss increment at this probability.
+        pd_meas : (k,) array_like, optional
+            Score logic only, required there: the detection probability of each measurement; the
+            track it updates adds the hit increment at this probability, a track it starts begins
+            there.
 
         Returns
         -------
@@ -498,6 +687,14 @@ class Tracker:
             exp_mask = np.ascontiguousarray(expected, dtype=np.bool_)
             if exp_mask.shape != (n,):
                 raise ValueError(f"expected must have shape ({n},), got {exp_mask.shape}")
+        sl = self.score_logic
+        if sl is None:
+            pd_t, pd_m = np.zeros(0), np.zeros(0)
+        else:
+            if pd_track is None or pd_meas is None:
+                raise ValueError("the score logic needs pd_track and pd_meas")
+            pd_t = _probabilities(pd_track, n, "pd_track")
+            pd_m = _probabilities(pd_meas, k, "pd_meas")
         t = float(time_s)
         if self._time_s is not None and not t >= self._time_s:
             raise ValueError(f"time_s {t} is before the previous step's {self._time_s}")
@@ -521,10 +718,14 @@ class Tracker:
         track_meas = np.full(n, -1, dtype=np.int64)
         if n and k:
             conf = self._conf[:n]
-            first = self._round(np.flatnonzero(conf), np.arange(k, dtype=np.int64), zz, r3)
+            # A track past its coasting limit is deleted before association (in _manage, as it is
+            # not updated): its spread-out prediction must not take a measurement, and whether it
+            # ends does not depend on how often other sensors happen to scan in between.
+            live = np.ones(n, dtype=np.bool_) if sl is None else ~self._stale(t, sl)
+            first = self._round(np.flatnonzero(conf & live), np.arange(k, dtype=np.int64), zz, r3)
             free = np.ones(k, dtype=np.bool_)
             free[first[first >= 0]] = False
-            second = self._round(np.flatnonzero(~conf), np.flatnonzero(free), zz, r3)
+            second = self._round(np.flatnonzero(~conf & live), np.flatnonzero(free), zz, r3)
             track_meas = np.maximum(first, second)
 
         if self._n + k > len(self._ids):
@@ -535,10 +736,22 @@ class Tracker:
             self.max_misses,
             float(self.init_velocity_sigma_mps**2),
             self._prob0,
+            sl is not None,
+            0.0 if sl is None else math.log(sl.false_alarm_probability),
+            0.0 if sl is None else math.log1p(-sl.false_alarm_probability),
+            0.0 if sl is None else sl.confirm_score,
+            0.0 if sl is None else sl.delete_score,
+            0.0 if sl is None else sl.drop,
+            0.0 if sl is None else sl.max_score,
+            math.inf if sl is None else sl.confirmed_coast_s,
+            math.inf if sl is None else sl.tentative_coast_s,
+            0.0 if sl is None else sl.min_hit_interval_s,
+            pd_t,
+            pd_m,
         )
         rows = TrackRows(
             self._ids, self._x, self._p, self._mu, self._xc, self._pc, self._conf, self._hits,
-            self._misses, self._hist, self._last,
+            self._misses, self._hist, self._last, self._score, self._smax,
         )  # fmt: skip
         n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
             n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, rows
@@ -546,3 +759,13 @@ class Tracker:
         self._n = n_new
         self._time_s = t
         return StepResult(tom, confirmed, started, dropped, dropped_conf)
+
+
+def _probabilities(values: ArrayLike, size: int, name: str) -> FloatArray:
+    """A (size,) float array of probabilities in [0, 1], or a ValueError naming ``name``."""
+    arr = np.ascontiguousarray(values, dtype=np.float64)
+    if arr.shape != (size,):
+        raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
+    if not np.all((arr >= 0.0) & (arr <= 1.0)):
+        raise ValueError(f"{name} must hold probabilities in [0, 1]")
+    return arr

@@ -1,0 +1,118 @@
+"""The command post's track management: looks weighed by each radar's detection probability, RCS
+estimated from amplitude, and more radars never making firm tracks later."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samsim import catalog, loads, simulate
+from samsim import geodesy as geo
+from samsim.models import radar
+from samsim.sim import sensing
+from samsim.sim.command_post import TRACK_MAX_PD, BatteryRuntime
+from samsim.sim.engine import Engine
+from samsim.sim.world import compile_world
+
+SITE = (40.0, 33.0)
+ALL_RADARS = (
+    "{type: 91N6E}, {type: 92N6E, offset_m: [300, 0, 0]}, {type: 96L6E, offset_m: [0, 300, 0], mast_m: 25}"
+)
+
+
+def inbound_f16(radars: str, start_m: float = 420e3, duration_s: float = 700) -> str:
+    """One F-16C at 9 km flying straight at the battery from ``start_m``, weapons on hold."""
+    lat, lon, _ = geo.geodesic_direct(SITE[0], SITE[1], 270.0, start_m)
+    return f"""\
+samsim: 1
+name: more-radars
+duration_s: {duration_s}
+environment: {{ground_alt_m: 0}}
+assets:
+  - {{id: base, position: {{lat_deg: {SITE[0]}, lon_deg: {SITE[1]}}}, radius_m: 2000}}
+batteries:
+  - id: b
+    system: S-400
+    position: {{lat_deg: {SITE[0]}, lon_deg: {SITE[1]}}}
+    radars: [{radars}]
+    doctrine: {{weapons: hold}}
+threats:
+  - id: f
+    type: F-16C
+    target: base
+    route:
+      - {{lat_deg: {float(lat):.5f}, lon_deg: {float(lon):.5f}, alt_m: 9000, speed_mps: 250}}
+      - {{lat_deg: {SITE[0]}, lon_deg: {SITE[1]}, alt_m: 9000}}
+"""
+
+
+def test_more_radars_never_make_the_firm_track_later() -> None:
+    # The 91N6E sees the F-16 first (Pd ~0.1-0.5 per look beyond 300 km); the 92N6E looks five times
+    # as often but at ~0.01-0.05. Its misses used to delete the tracks the 91N6E started. The 91N6E
+    # draws the same detections in both runs (one random stream per radar).
+    seeds = range(8)
+    every = loads(inbound_f16(ALL_RADARS))
+    alone = loads(inbound_f16("{type: 91N6E}"))
+    t_all = np.array([simulate(every, seed=s, trajectories=False).threats[0].first_track_s for s in seeds])
+    t_alone = np.array([simulate(alone, seed=s, trajectories=False).threats[0].first_track_s for s in seeds])
+    assert np.median(t_all) <= np.median(t_alone), (t_all, t_alone)
+    assert np.sum(t_all > t_alone + 1e-9) <= 1, (t_all, t_alone)
+    # and the firm track comes at long range: beyond 290 km (inbound at 250 m/s from 420 km)
+    assert np.median(420e3 - 250.0 * t_all) > 290e3
+
+
+def test_rcs_estimate_is_not_biased_by_the_detection_threshold() -> None:
+    # A 1.2 m² Swerling 1 target at 350 km from the 91N6E (Pd ~0.24): only strong fluctuations cross
+    # the threshold, so 1 + SNR of the detections would put the RCS at twice the truth and more. The
+    # post's estimate from the power's excess over the threshold is unbiased in the log for 1 + S:
+    # E[ln sigma_hat] = ln((1 + S) / c), c the mean SNR of 1 m² at that range.
+    rt = BatteryRuntime(compile_world(loads(inbound_f16(ALL_RADARS))), 0)
+    spec = catalog.radar("91N6E")
+    n, rcs, rng_m = 100_000, 1.2, np.full(100_000, 350e3)
+    mean_snr_db = sensing.look_snr_db(spec, rng_m[:1], np.array([rcs]))[0]
+    assert 0.15 < radar.probability_of_detection(mean_snr_db, spec.pfa, 1) < 0.35
+    snr_db = radar.detected_snr_db(np.full(n, mean_snr_db), spec.pfa, 1, np.random.default_rng(3))
+    log_rcs, variance = rt.measurement_log_rcs(0, snr_db, rng_m)
+    per_m2 = radar.db_to_ratio(sensing.look_snr_db(spec, rng_m[:1], np.ones(1)))[0]
+    expected = np.log((1.0 + radar.db_to_ratio(mean_snr_db)) / per_m2)
+    assert log_rcs.mean() == pytest.approx(expected, abs=4.0 * np.sqrt(variance / n))
+    assert variance == pytest.approx(np.pi**2 / 6.0)
+    assert abs(np.exp(log_rcs.mean()) / rcs - 1.0) < 0.15
+    # the plain amplitude estimate, sigma_ref (SNR / SNR_ref) (R / R_ref)^4, is far off
+    naive = np.log(radar.db_to_ratio(snr_db) / per_m2).mean()
+    assert np.exp(naive) > 1.8 * rcs
+
+
+def test_looks_are_weighed_by_each_radars_detection_probability() -> None:
+    world = compile_world(loads(inbound_f16(ALL_RADARS)))
+    engine = Engine(world, seed=7)
+    engine.run()
+    rt = engine.batteries[0]
+    assert len(rt.tracker) > 0
+    for k in range(len(rt.geometry)):
+        in_view, pd = rt.track_pd(k, world.duration_s)
+        assert pd.shape == in_view.shape and np.all(pd[~in_view] == 0.0)
+        assert np.all((pd >= 0.0) & (pd <= TRACK_MAX_PD))
+    # at the end the F-16 is 245 km out, in range of the 91N6E and 92N6E: the estimate is the F-16's
+    ids = rt.tracker.ids[rt.tracker.is_confirmed]
+    followed = [i for i in ids.tolist() if rt.label.get(i) == 0]
+    assert followed
+    assert np.exp(rt.track_log_rcs(np.array(followed[:1]))[0]) == pytest.approx(1.2, rel=0.6)
+
+
+def test_received_snr_is_drawn_after_everything_else() -> None:
+    # Replacing the SNR draw by one that consumes no random numbers leaves every measurement as it was.
+    world = compile_world(loads(inbound_f16(ALL_RADARS)))
+    scans = [sensing.scan_radar(world, 0, k, np.random.default_rng(11 + k)) for k in range(3)]
+    original = radar.detected_snr_db
+    try:
+        radar.detected_snr_db = lambda snr_db, pfa, sw, rng: np.asarray(snr_db, dtype=float)  # type: ignore[assignment]
+        plain = [sensing.scan_radar(world, 0, k, np.random.default_rng(11 + k)) for k in range(3)]
+    finally:
+        radar.detected_snr_db = original  # type: ignore[assignment]
+    for a, b in zip(scans, plain, strict=True):
+        np.testing.assert_array_equal(a.z_enu_m, b.z_enu_m)
+        np.testing.assert_array_equal(a.truth, b.truth)
+        assert a.snr_db.shape == a.truth.shape
+        # every measurement crossed the threshold: 1 + SNR >= T (Swerling 1 target and false alarms)
+        assert np.all(radar.db_to_ratio(a.snr_db) >= -np.log(catalog.radar("91N6E").pfa) - 1.0 - 1e-9)
