@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -104,6 +105,16 @@ def results_tables(
     return [_type_table(f"{head} — all threats, per group", scopes, console, wide)]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same orderly stop as Ctrl-C: the workers are shut down and the runs
+    committed so far stay (without it the process dies at once and Python warns of leaked
+    semaphores)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def mc(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (format version 1).")],
     out: Annotated[
@@ -162,6 +173,7 @@ def mc(
             progress.update(task_id, completed=done, total=total)
 
     started = time.perf_counter()
+    previous_term = signal.signal(signal.SIGTERM, _terminated)
     try:
         result = monte_carlo(
             scenario, out, runs, workers=workers, dask=dask, seed=seed, sweeps=sweep or None, progress=report
@@ -170,16 +182,16 @@ def mc(
         bad_input([str(p) for p in exc.problems])
     except StudyError as exc:
         bad_input(exc.problems)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if progress is not None:
             progress.stop()
         err_console.print(
-            f"interrupted: {state['done']} of {state['total']} runs are saved in {out}/; "
-            "run the same command again to finish the study",
+            f"{'terminated' if isinstance(exc, Terminated) else 'interrupted'}: {state['done']} of "
+            f"{state['total']} runs are saved in {out}/; run the same command again to finish the study",
             markup=False,
             highlight=False,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     except RunFailed as exc:
         if progress is not None:
             progress.stop()
@@ -187,6 +199,7 @@ def mc(
         err_console.print(f"runs finished before it are saved in {out}/", markup=False, highlight=False)
         raise typer.Exit(1) from None
     finally:
+        signal.signal(signal.SIGTERM, previous_term)
         if progress is not None:
             progress.stop()
     if not quiet:
