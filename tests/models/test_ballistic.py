@@ -99,8 +99,8 @@ def test_minimum_energy_closed_forms() -> None:
 
 
 def test_drag_free_minimum_energy_shot_flies_the_closed_form() -> None:
-    # The solver's least-energy programme to 100 km, drag-free: γ = (π − Ψ)/4 = 44.55°, apogee
-    # ≈ 25 km (not the 50 km the old default lofted it to), burn-out at sqrt(gD)-ish 989 m/s.
+    # The solver's least-energy programme to 100 km, drag-free: γ = (π − Ψ)/4 = 44.78°, apogee
+    # 24.9 km (not the 50 km the old default lofted it to), burn-out at 987 m/s (sqrt(gD) on a flat earth).
     missile = ballistic_missile(**IMPULSIVE)
     shot = solve_shot(missile, 100e3)
     assert math.degrees(shot.programme.flight_path_rad) == pytest.approx(
