@@ -34,7 +34,8 @@ within the last step). Heights are r − R above mean sea level.
 
 * ``min_energy``: the least propellant burnt, i.e. the least energy at cut-off (Brent's bounded
   minimisation over γ_c, bracketing the drag-free optimum γ* = (π − Ψ)/4 of Bate, Mueller & White
-  1971 eq. 6.2-16, Ψ = D/R; for each γ_c the cut-off time hitting D is found by Brent's root finder);
+  1971 eq. 6.2-16, Ψ = D/R; for each γ_c the cut-off time landing within :data:`RANGE_TOL_M` of D is
+  found by regula falsi with the Illinois modification, Dowell & Jarratt 1971);
 * ``depressed`` / ``lofted``: the apogee half / twice the minimum-energy one. Drag-free on a flat
   earth (H = D·tan γ/4) these are tan γ = ½ and 2, the two roots at the same burn-out speed, √1.25 ≈
   1.12 times the minimum-energy speed (sin 2γ = 0.8);
@@ -70,6 +71,8 @@ F. J. Regan, S. M. Anandakrishnan, "Dynamics of Atmospheric Re-Entry", AIAA 1993
 (planar equations of motion over a spherical earth).
 G. P. Sutton, O. Biblarz, "Rocket Propulsion Elements", 9th ed., Wiley 2017 (T = ṁ·Isp·g₀).
 E. L. Fleeman, "Missile Design and System Engineering", AIAA 2012, ch. 2 (slender-body drag).
+M. Dowell, P. Jarratt, "A modified regula falsi method for computing the root of an equation",
+BIT 11, 1971 (the Illinois method).
 """
 
 from __future__ import annotations
@@ -384,6 +387,13 @@ def _fly_kernel(
     FloatArray,
     FloatArray,
 ]:
+    """One flight from launch to impact (module notes).
+
+    Returns the status (1 landed, 2 failed: sank at launch or flew past :data:`MAX_FLIGHT_S`), the
+    impact time and central angle, apogee height, speed and height at cut-off, peak speed, the number
+    of samples, and the samples t, r, ψ, V, γ at every step (none unless ``record``).
+    """
+    # every step is at most STEP_S long; the vertical rise and cut-off split at most two more
     cap = int(MAX_FLIGHT_S / STEP_S) + 8 if record else 1
     ts = np.empty(cap)
     rs = np.empty(cap)
