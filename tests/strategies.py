@@ -206,6 +206,24 @@ def _route(
     return route
 
 
+def _min_energy_apogee_m(range_m: float) -> float:
+    """The Iskander's minimum-energy apogee at ``range_m`` within 3 % from 60 to 300 km (a fit to
+    :func:`samsim.models.ballistic.solve_shot`: burn-out at 10-30 km adds to the drag-free D/4)."""
+    return 12e3 + 0.26 * range_m
+
+
+def _trajectory_shape(draw: st.DrawFn, launch_m: float) -> dict[str, Any]:
+    """A `profile` or `apogee_m` the Iskander flies within its speed at every range within 40 km of
+    ``launch_m``: shots up to ~300 km fly depressed, lofted or through any apogee from 0.6 to 1.8
+    times the minimum-energy one (at most ~1,950 m/s); longer ones only at minimum energy."""
+    if launch_m > 250e3:
+        return {"profile": "min_energy"}
+    if draw(st.booleans()):
+        return {"profile": draw(st.sampled_from(["min_energy", "depressed", "lofted"]))}
+    near, far = max(launch_m - 40e3, 60e3), launch_m + 40e3
+    return {"apogee_m": round(draw(_f(0.65 * _min_energy_apogee_m(far), 1.7 * _min_energy_apogee_m(near))))}
+
+
 def _threat(
     draw: st.DrawFn,
     k: int,
@@ -229,7 +247,9 @@ def _threat(
     if _maybe(draw, 0.7):
         threat["rcs_m2"] = float(f"{10 ** draw(_f(-3.0, 2.0)):.4g}")
     if spec.kind == "ballistic":
-        east, north = _polar(draw, 80e3, 450e3)
+        # Impacts lie within 40 km of the frame's centre, so shots are 60-460 km: inside the
+        # Iskander's 50-500 km, and within its speed on a minimum-energy trajectory.
+        east, north = _polar(draw, 100e3, 420e3)
         lat, lon = offset_deg(frame.lat_deg, frame.lon_deg, east, north)
         launch: dict[str, Any] = {"lat_deg": lat, "lon_deg": lon}
         if _maybe(draw):
@@ -245,7 +265,7 @@ def _threat(
                 impact["alt_m"] = round(draw(_f(0.0, 1500.0)), 1)
             ballistic["impact"] = impact
         if _maybe(draw):
-            ballistic["apogee_m"] = round(draw(_f(15e3, 120e3)))
+            ballistic.update(_trajectory_shape(draw, math.hypot(east, north)))
         if _maybe(draw):
             ballistic["launch_s"] = round(draw(_f(0.0, 300.0)), 1)
         threat["ballistic"] = ballistic
@@ -286,7 +306,9 @@ def _threat_patch(draw: st.DrawFn, name: str) -> tuple[str, dict[str, Any]]:
     spec = catalog.threat(name)
     patch: dict[str, Any] = {"rcs_m2": float(f"{spec.rcs_m2 * draw(_f(0.5, 2.0)):.4g}")}
     if _maybe(draw):
-        patch["max_speed_mps"] = round(spec.max_speed_mps * draw(_f(0.8, 1.2)), 1)
+        # a ballistic type's maximum speed also bounds the shots it may fly: never below the catalog's
+        low = 1.0 if spec.kind == "ballistic" else 0.8
+        patch["max_speed_mps"] = round(spec.max_speed_mps * draw(_f(low, 1.2)), 1)
     if draw(st.booleans()):
         return f"{name}-x", {"base": name, **patch}
     return name, patch

@@ -156,12 +156,13 @@ def test_scenario_without_threats_runs() -> None:
 
 
 def test_ballistic_missiles_are_tracked_and_engaged() -> None:
-    # Two Iskander-class shots at the defended base from ~400 km: fast targets must still form firm
-    # tracks (wide initial velocity gate) and be engaged inside the system's ballistic range.
+    # Two Iskander-class shots at the defended base from ~400 km on the minimum-energy trajectory: fast
+    # targets must still form firm tracks (wide initial velocity gate) and be engaged inside the
+    # system's ballistic range.
     lat, lon = _point(160, 400e3)
     threat = (
         f"  - {{id: isk, type: Iskander-M, count: 2, spacing_s: 20, ballistic: {{launch: {{lat_deg: {lat:.4f}, "
-        f"lon_deg: {lon:.4f}}}, impact_on: base, apogee_m: 50000, launch_s: 10}}}}"
+        f"lon_deg: {lon:.4f}}}, impact_on: base, launch_s: 10}}}}"
     )
     sc = loads(scenario_text([threat]))
     result = simulate(sc, seed=3, trajectories=False)

@@ -80,6 +80,9 @@ class InterceptorSpec:
 
 @dataclass(frozen=True)
 class ThreatSpec:
+    """A threat's figures; a ballistic missile's motor, drag and terminal weave among them (0 where the
+    entry gives none)."""
+
     key: str
     kind: str
     rcs_m2: float
@@ -92,6 +95,25 @@ class ThreatSpec:
     cruise_altitude_m: float
     apogee_m: float
     range_m: float
+    min_range_m: float
+    launch_mass_kg: float
+    boost_propellant_kg: float
+    boost_time_s: float
+    isp_s: float
+    diameter_m: float
+    cd_scale: float
+    vertical_rise_s: float
+    terminal_g: float
+    terminal_period_s: float
+    terminal_alt_m: float
+
+    @property
+    def boost(self) -> dict[str, float] | None:
+        """Keyword arguments of :func:`samsim.models.ballistic.ballistic_missile` (see ``BOOST_FIELDS``),
+        or None when the entry gives no motor (it then flies the drag-free arc)."""
+        if self.launch_mass_kg <= 0.0 or self.boost_propellant_kg <= 0.0 or self.boost_time_s <= 0.0:
+            return None
+        return {name: float(getattr(self, name)) for name in BOOST_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,18 @@ FLYOUT_FIELDS = (
     "guidance_delay_s",
 )
 """Keywords of :func:`samsim.models.flyout.interceptor_params` that the catalog gives per interceptor."""
+
+BOOST_FIELDS = (
+    "launch_mass_kg",
+    "boost_propellant_kg",
+    "boost_time_s",
+    "isp_s",
+    "diameter_m",
+    "cd_scale",
+    "vertical_rise_s",
+)
+"""Keywords of :func:`samsim.models.ballistic.ballistic_missile` that the catalog gives per ballistic
+threat (the same names as the interceptors' flyout figures)."""
 
 
 def radar_spec(e: Entry) -> RadarSpec:
@@ -200,6 +234,17 @@ def threat_spec(e: Entry) -> ThreatSpec:
         cruise_altitude_m=float(v("cruise_altitude_m", 0.0)),
         apogee_m=float(v("apogee_m", 0.0)),
         range_m=float(v("range_m", 0.0)),
+        min_range_m=float(v("min_range_m", 0.0)),
+        launch_mass_kg=float(v("launch_mass_kg", 0.0)),
+        boost_propellant_kg=float(v("boost_propellant_kg", 0.0)),
+        boost_time_s=float(v("boost_time_s", 0.0)),
+        isp_s=float(v("isp_s", 0.0)),
+        diameter_m=float(v("diameter_m", 0.0)),
+        cd_scale=float(v("cd_scale", 1.0)),
+        vertical_rise_s=float(v("vertical_rise_s", 0.0)),
+        terminal_g=float(v("terminal_g", 0.0)),
+        terminal_period_s=float(v("terminal_period_s", 0.0)),
+        terminal_alt_m=float(v("terminal_alt_m", 0.0)),
     )
 
 

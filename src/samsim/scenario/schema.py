@@ -38,6 +38,7 @@ from samsim.catalog import (
     builtin,
     unknown_name,
 )
+from samsim.models.ballistic import Profile
 
 FORMAT_VERSION = 1
 MAX_DURATION_S = 86400.0
@@ -317,13 +318,19 @@ class BallisticLaunch(_Model):
 
 
 class Ballistic(_Model):
-    """The flight of a ballistic missile: launch, impact and apogee."""
+    """The flight of a ballistic missile: launch, impact and the shape of its trajectory."""
 
     launch: BallisticLaunch = Field(description="launch point")
     impact_on: str | None = Field(None, description="asset id to impact on (give this or `impact`)")
     impact: BallisticLaunch | None = Field(None, description="impact point (give this or `impact_on`)")
+    profile: Profile | None = Field(
+        None,
+        description="trajectory shape: `min_energy` (the least energy that reaches the impact point; the "
+        "default), `depressed` (apogee half the minimum-energy one: flatter, shorter flight, more speed) "
+        "or `lofted` (twice: steeper, longer); give this or `apogee_m`",
+    )
     apogee_m: float | None = Field(
-        None, gt=0.0, le=2.0e6, description="apogee height, m; default: the catalog's"
+        None, gt=0.0, le=2.0e6, description="apogee height above MSL, m, instead of a `profile`"
     )
     launch_s: float = Field(0.0, ge=0.0, description="launch time, s")
 
@@ -331,7 +338,14 @@ class Ballistic(_Model):
     def _one_target(self) -> Ballistic:
         if (self.impact_on is None) == (self.impact is None):
             raise ValueError("give exactly one of impact_on (an asset id) or impact (a point)")
+        if self.profile is not None and self.apogee_m is not None:
+            raise ValueError("give either `profile` or `apogee_m`, not both")
         return self
+
+    @property
+    def shape(self) -> Profile:
+        """The profile flown when no apogee is given."""
+        return self.profile if self.profile is not None else "min_energy"
 
 
 class Threat(_Model):
@@ -358,9 +372,13 @@ class Threat(_Model):
         None, description="waypoints (at least two), for every kind but `ballistic`"
     )
     ballistic: Ballistic | None = Field(
-        None, description="launch, impact and apogee, for catalog kind `ballistic`"
+        None, description="launch, impact and trajectory shape, for catalog kind `ballistic`"
     )
-    maneuver: Maneuver | None = Field(None, description="lateral weave")
+    maneuver: Maneuver | None = Field(
+        None,
+        description="lateral weave; a ballistic missile weaves in its terminal phase only, and this "
+        "replaces its catalog weave (`terminal_g`, `terminal_period_s`)",
+    )
     jammer: Jammer | None = Field(None, description="self-screening noise jammer")
 
     @field_validator("type")

@@ -18,8 +18,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from samsim.catalog import Catalog, CatalogError, builtin, did_you_mean
+from samsim.geodesy import LocalFrame, geodesic_inverse
+from samsim.models.ballistic import ShotError, arc_launch, ballistic_missile, kepler_apogee_m, solve_shot
 from samsim.scenario.problems import PathKey, Problem, ScenarioError, format_path, line_of
-from samsim.scenario.schema import CATALOG_CONTEXT, FORMAT_VERSION, Scenario
+from samsim.scenario.schema import CATALOG_CONTEXT, FORMAT_VERSION, Ballistic, Position, Scenario
 from samsim.scenario.yaml_source import YamlProblem, parse_yaml
 
 _PYDANTIC_MESSAGES = {
@@ -161,6 +163,107 @@ def _threat_limits(i: int, item: dict[str, Any], cat: Catalog) -> Iterator[tuple
             yield ("threats", i, "maneuver", "g"), f"{g:g} g exceeds the {ttype}'s limit of {spec.max_g:g} g"
 
 
+def _geodetic(
+    pos: Position, frame: LocalFrame | None, ground_alt_m: float
+) -> tuple[float, float, float] | None:
+    """(lat, lon, alt MSL) of a position, the flat ground height where it gives none (the engine
+    reads a DEM there: a few hundred metres that do not change what a shot needs); None when a local
+    position has no geodetic origin to hang from (reported elsewhere)."""
+    if pos.is_local:
+        if frame is None or pos.east_m is None or pos.north_m is None:
+            return None
+        lat, lon, alt = frame.enu_to_geodetic([pos.east_m, pos.north_m, pos.up_m or 0.0])
+        return float(lat), float(lon), float(alt) if pos.up_m is not None else ground_alt_m
+    assert pos.lat_deg is not None and pos.lon_deg is not None
+    return pos.lat_deg, pos.lon_deg, pos.alt_m if pos.alt_m is not None else ground_alt_m
+
+
+def _shape_words(b: Ballistic) -> str:
+    if b.apogee_m is not None:
+        return f"with an apogee of {b.apogee_m / 1e3:g} km"
+    return f"on a {b.shape.replace('_', '-')} trajectory"
+
+
+def _ballistic_problems(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Shots a ballistic type cannot fly, judged with the scenario's catalog (its changes included)
+    and the model the engine flies: a ground range outside the catalog's ``min_range_m``–``range_m``,
+    more energy than the motor gives, or a speed above ``max_speed_mps``."""
+    cat = scenario.merged_catalog
+    origin = scenario.origin_position()
+    frame = (
+        None
+        if origin.is_local or origin.lat_deg is None or origin.lon_deg is None
+        else LocalFrame(origin.lat_deg, origin.lon_deg, origin.alt_m or 0.0)
+    )
+    ground = scenario.environment.ground_alt_m
+    assets = {a.id: a.position for a in scenario.assets}
+    for i, threat in enumerate(scenario.threats):
+        b = threat.ballistic
+        if b is None or threat.type not in cat.names("threat"):
+            continue
+        spec = cat.threat(threat.type)
+        if b.impact_on is not None:
+            pos = assets.get(b.impact_on)
+            impact = None if pos is None else _geodetic(pos, frame, ground)
+            where: PathKey = ("threats", i, "ballistic", "impact_on")
+        else:
+            assert b.impact is not None
+            impact = (b.impact.lat_deg, b.impact.lon_deg, b.impact.alt_m)
+            where = ("threats", i, "ballistic", "impact")
+        if impact is None:
+            continue
+        _, _, dist = geodesic_inverse(b.launch.lat_deg, b.launch.lon_deg, impact[0], impact[1])
+        range_m = float(dist)
+        if spec.range_m > 0.0 and range_m > spec.range_m * 1.0001:
+            yield (
+                where,
+                (
+                    f"{range_m / 1e3:.1f} km from the launch point: beyond the {threat.type}'s range "
+                    f"of {spec.range_m / 1e3:g} km"
+                ),
+            )
+            continue
+        if range_m < spec.min_range_m * 0.9999:
+            yield (
+                where,
+                (
+                    f"{range_m / 1e3:.1f} km from the launch point: inside the {threat.type}'s minimum "
+                    f"range of {spec.min_range_m / 1e3:g} km"
+                ),
+            )
+            continue
+        shape_at: PathKey = ("threats", i, "ballistic")
+        if b.apogee_m is not None or b.profile is not None:
+            shape_at = (*shape_at, "apogee_m" if b.apogee_m is not None else "profile")
+        shot = f"a {range_m / 1e3:.0f} km shot {_shape_words(b)}"
+        try:
+            if spec.boost is None:  # the drag-free arc is fastest at launch
+                peak = arc_launch(range_m, kepler_apogee_m(range_m, profile=b.shape, apogee_m=b.apogee_m))[0]
+            else:
+                peak = solve_shot(
+                    ballistic_missile(**spec.boost),
+                    range_m,
+                    profile=b.shape,
+                    apogee_m=b.apogee_m,
+                    launch_alt_m=b.launch.alt_m,
+                    impact_alt_m=impact[2],
+                ).peak_speed_mps
+        except ShotError as exc:
+            yield shape_at, f"the {threat.type} cannot fly {shot}: {exc}"
+            continue
+        except ValueError as exc:  # motor figures a catalog change made unflyable
+            yield ("threats", i, "type"), f"the {threat.type}'s motor figures do not make a missile: {exc}"
+            continue
+        if peak > spec.max_speed_mps * 1.0001:
+            yield (
+                shape_at,
+                (
+                    f"{shot} needs {peak:.0f} m/s, above the {threat.type}'s maximum speed "
+                    f"{spec.max_speed_mps:g} m/s"
+                ),
+            )
+
+
 def validate_data(data: Any, lines: dict[PathKey, int], file: str) -> tuple[Scenario | None, list[Problem]]:
     """Validate parsed YAML data; returns the scenario (None when invalid) and the problems."""
     problems: list[Problem] = []
@@ -194,6 +297,9 @@ def validate_data(data: Any, lines: dict[PathKey, int], file: str) -> tuple[Scen
         add((), f"cannot be read as a scenario: {exc}")
     for loc, message in _cross_problems(data, cat):
         add(loc, message)
+    if scenario is not None:
+        for loc, message in _ballistic_problems(scenario):
+            add(loc, message)
     return (scenario if not problems else None), problems
 
 

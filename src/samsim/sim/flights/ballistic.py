@@ -1,13 +1,42 @@
-"""Ballistic flight: from the launch point to the impact through an apogee
-(:func:`samsim.models.ballistic.fly_ballistic`)."""
+"""Ballistic flight: boost, drag and gravity from the launch point to the impact, shaped by the
+scenario's `profile` or apogee, with the type's terminal weave
+(:func:`samsim.models.ballistic.fly_ballistic`).
+
+A type whose catalog entry gives no motor (a threat a scenario makes ballistic) flies the drag-free arc.
+"""
 
 from __future__ import annotations
 
 from samsim.catalog import ThreatSpec
-from samsim.models.ballistic import fly_ballistic
+from samsim.models.ballistic import (
+    BallisticMissile,
+    ShotError,
+    ShotPoints,
+    TerminalWeave,
+    ballistic_missile,
+    fly_ballistic,
+)
 from samsim.models.motion import SampledPath
 from samsim.scenario import Threat
 from samsim.sim.flights import FlightContext, FlightKind, register
+
+
+def missile_of(spec: ThreatSpec) -> BallisticMissile | None:
+    """The powered model's record of a catalog type, or None when the type gives no motor."""
+    boost = spec.boost
+    return None if boost is None else ballistic_missile(**boost)
+
+
+def weave_of(threat: Threat, spec: ThreatSpec) -> TerminalWeave | None:
+    """The terminal weave: the scenario's `maneuver`, else the type's, or None."""
+    g, period = (
+        (threat.maneuver.g, threat.maneuver.period_s)
+        if threat.maneuver is not None
+        else (spec.terminal_g, spec.terminal_period_s)
+    )
+    if g <= 0.0 or period <= 0.0:
+        return None
+    return TerminalWeave(g=g, period_s=period, below_alt_m=spec.terminal_alt_m)
 
 
 def _fly(threat: Threat, spec: ThreatSpec, start_s: float, ctx: FlightContext) -> SampledPath:
@@ -18,17 +47,20 @@ def _fly(threat: Threat, spec: ThreatSpec, start_s: float, ctx: FlightContext) -
     else:
         assert b.impact is not None
         lat2, lon2, alt2 = b.impact.lat_deg, b.impact.lon_deg, b.impact.alt_m
-    return fly_ballistic(
-        b.launch.lat_deg,
-        b.launch.lon_deg,
-        lat2,
-        lon2,
-        b.apogee_m if b.apogee_m is not None else spec.apogee_m,
-        launch_s=start_s,
-        dt_s=ctx.dt_s,
-        launch_alt_m=b.launch.alt_m,
-        impact_alt_m=alt2,
-    )
+    points = ShotPoints(b.launch.lat_deg, b.launch.lon_deg, b.launch.alt_m, lat2, lon2, alt2)
+    try:
+        return fly_ballistic(
+            points,
+            missile=missile_of(spec),
+            profile=b.shape,
+            apogee_m=b.apogee_m,
+            launch_s=start_s,
+            dt_s=ctx.dt_s,
+            weave=weave_of(threat, spec),
+        )
+    except ShotError as exc:
+        # validation refuses such shots; only a terrain height it could not see can bring one here
+        raise ShotError(f"threat {threat.id!r}: {exc}") from None
 
 
 def _target(threat: Threat) -> str | None:
