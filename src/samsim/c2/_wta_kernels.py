@@ -33,6 +33,8 @@ or clear a whole fire unit), re-descend, keep the result when it is better.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -41,6 +43,41 @@ from samsim.jit import njit
 Q_FLOOR = 1e-12
 """Smallest survival factor used inside the search (pk = 1 is treated as 1 - 1e-12)."""
 _BIG = 1e300
+
+
+class Problem(NamedTuple):
+    """The validated problem, one record for every kernel (fields as in the module notes)."""
+
+    value: NDArray[np.float64]
+    q: NDArray[np.float64]
+    allowed: NDArray[np.bool_]
+    stock: NDArray[np.int64]
+    cap_t: NDArray[np.int64]
+    grp: NDArray[np.int64]
+    gshot_cap: NDArray[np.int64]
+    gtgt_cap: NDArray[np.int64]
+
+
+class Search(NamedTuple):
+    """Effort and move mix of the local search.
+
+    ``patience``: assignment steps without improvement before a descent tries the pair re-split;
+    ``pair_units``: largest pair re-split (2**units cases; 0 turns it off); ``p_free``: share of
+    the engaged targets giving up a block in later descents; ``p_group``: share of blocks that are a
+    fire unit's whole engagement of a target; ``ruin``: kicks may unassign units or clear a fire unit;
+    ``kicks``: units kicked per round; ``accept_rel``: a kicked result becomes the current one when
+    within this relative margin of it; ``need_dummies``: every row of the assignment needs a
+    "stay unused" column (limits or pk = 0 can leave a row nowhere to go).
+    """
+
+    patience: int
+    pair_units: int
+    p_free: float
+    p_group: float
+    ruin: bool
+    kicks: int
+    accept_rel: float
+    need_dummies: bool
 
 
 @njit
@@ -156,22 +193,14 @@ def linear_assignment(cost: NDArray[np.float64], col4row: NDArray[np.int64]) -> 
 
 
 @njit
-def greedy(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-) -> NDArray[np.int64]:
+def greedy(pb: Problem) -> NDArray[np.int64]:
     """Maximum marginal return: repeatedly add the feasible shot that kills the most value.
 
     den Broeder, Ellison & Emerling, "On optimum target assignments", Operations Research 7(3), 1959
     (optimal when all weapons are identical); Ahuja et al. 2007, section 5, as a construction step.
     Each weapon type keeps its best target, recomputed only when that target or a limit changes.
     """
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb
     m, n = q.shape
     ng = gshot_cap.shape[0]
     x = np.zeros((m, n), np.int64)
@@ -247,25 +276,12 @@ def _group_state(
 
 @njit
 def lap_step(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-    x: NDArray[np.int64],
-    p_free: float,
-    p_block: float,
-    p_group: float,
-    need_dummies: bool,
-    state: NDArray[np.uint64],
+    pb: Problem, x: NDArray[np.int64], p_free: float, p_block: float, sp: Search, state: NDArray[np.uint64]
 ) -> float:
     """One exact reassignment over the neighbourhood described in the module notes.
 
     Each target holding shots gives up, with probability ``p_free``, one random unit, or (with
-    probability ``p_block``) every unit of that unit's type there, or (``p_group``) every unit of
+    probability ``p_block``) every unit of that unit's type there, or (``sp.p_group``) every unit of
     its fire unit there. The given-up blocks and the unused units (blocks of one or two) are rows,
     reassigned with at most one row per target or left unused. Limits: a target takes a row only
     within ``cap_t``; a fire unit that could open more new targets than it may is allowed to do so
@@ -273,6 +289,8 @@ def lap_step(
     unit over its guidance cap afterwards drops its least useful placed rows. ``x`` is replaced when
     the result is strictly better. Returns the expected surviving value of ``x`` on exit.
     """
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb
+    p_group = sp.p_group
     m, n = q.shape
     ng = gshot_cap.shape[0]
     s = survival(value, q, x)
@@ -302,7 +320,7 @@ def lap_step(
     nr = 0
     nc = 0
     row_start[0] = 0
-    sp = s.copy()
+    s_left = s.copy()
     for j in range(n):
         if cnt[j] == 0 or rng_next(state) >= p_free:
             continue
@@ -329,7 +347,7 @@ def lap_step(
             size = c
         for t in range(row_start[nr], nc):
             for _ in range(comp_count[t]):
-                sp[j] /= q[comp_type[t], j]
+                s_left[j] /= q[comp_type[t], j]
         row_group[nr] = g
         row_home[nr] = j
         row_size[nr] = size
@@ -395,7 +413,7 @@ def lap_step(
                                 anywhere[rr] = False
                                 break
                     anywhere[r] = True
-    nd = nr if need_dummies else max(0, nr - n)
+    nd = nr if sp.need_dummies else max(0, nr - n)
     cost = np.zeros((nr, n + nd))
     for r in range(nr):
         g = row_group[r]
@@ -409,7 +427,7 @@ def lap_step(
                     break
                 for _ in range(comp_count[t]):
                     f *= q[i, j]
-            cost[r, j] = sp[j] * (f - 1.0) if ok else _BIG
+            cost[r, j] = s_left[j] * (f - 1.0) if ok else _BIG
     col4row = np.empty(nr, np.int64)
     linear_assignment(cost, col4row)
     # restore the guidance-channel caps: drop a fire unit's least useful placed rows until it fits
@@ -434,7 +452,7 @@ def lap_step(
             col4row[worst] = -1
     new = 0.0
     for j in range(n):
-        new += sp[j]
+        new += s_left[j]
     for r in range(nr):
         if col4row[r] >= 0:
             new += cost[r, col4row[r]]
@@ -454,29 +472,21 @@ def lap_step(
 
 @njit
 def descend(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
+    pb: Problem,
+    sp: Search,
     x: NDArray[np.int64],
     dirty: NDArray[np.bool_],
-    patience: int,
-    pair_units: int,
     p_free_hi: float,
-    p_group: float,
-    need_dummies: bool,
     state: NDArray[np.uint64],
 ) -> float:
-    """Local descent: repeat :func:`lap_step` (alternately freeing every target and half of them)
-    until ``patience`` steps in a row bring no improvement, then one :func:`pair_sweep` (if
-    ``pair_units`` > 0); start again while that improves. ``dirty`` marks the targets changed
-    since ``x`` was last pair-optimal (all of them for a fresh ``x``). Returns the final objective."""
+    """Local descent: repeat :func:`lap_step` (each target giving up a block with probability
+    ``p_free_hi``, then half that, alternately) until ``sp.patience`` steps in a row bring no
+    improvement, then one :func:`pair_sweep` (if ``sp.pair_units`` > 0); start again while that
+    improves. ``dirty`` marks the targets changed since ``x`` was last pair-optimal (all of them for
+    a fresh ``x``). Returns the final objective."""
     m, n = x.shape
-    p_block = 0.5 if p_group <= 0.0 else (1.0 - p_group) / 2.0
+    patience = sp.patience
+    p_block = 0.5 if sp.p_group <= 0.0 else (1.0 - sp.p_group) / 2.0
     before = np.empty_like(x)
     while True:
         before[:, :] = x
@@ -486,22 +496,7 @@ def descend(
         while fails < patience:
             p_free = p_free_hi if k % 2 == 0 else 0.5 * p_free_hi
             k += 1
-            f_new = lap_step(
-                value,
-                q,
-                allowed,
-                stock,
-                cap_t,
-                grp,
-                gshot_cap,
-                gtgt_cap,
-                x,
-                p_free,
-                p_block,
-                p_group,
-                need_dummies,
-                state,
-            )
+            f_new = lap_step(pb, x, p_free, p_block, sp, state)
             if f_new < f - 1e-12 * max(f_new, 1e-300):
                 fails = 0
             else:
@@ -512,7 +507,7 @@ def descend(
                 if x[i, j] != before[i, j]:
                     dirty[j] = True
                     break
-        if pair_units <= 0 or not pair_sweep(value, q, allowed, cap_t, grp, gtgt_cap, x, pair_units, dirty):
+        if sp.pair_units <= 0 or not pair_sweep(pb, x, sp.pair_units, dirty):
             return f
 
 
@@ -536,16 +531,9 @@ def _random_unit(x: NDArray[np.int64], state: NDArray[np.uint64]) -> tuple[int, 
 
 
 @njit
-def kick(
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-    x: NDArray[np.int64],
-    state: NDArray[np.uint64],
-) -> None:
+def kick(pb: Problem, x: NDArray[np.int64], state: NDArray[np.uint64]) -> None:
     """Move one random unit to a random other target where the move keeps every limit."""
+    allowed, cap_t, grp, gtgt_cap = pb.allowed, pb.cap_t, pb.grp, pb.gtgt_cap
     m, n = x.shape
     if n < 2:
         return
@@ -592,15 +580,10 @@ def kick_out(
 
 
 @njit
-def kick_group(
-    allowed: NDArray[np.bool_],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    x: NDArray[np.int64],
-    state: NDArray[np.uint64],
-) -> None:
+def kick_group(pb: Problem, x: NDArray[np.int64], state: NDArray[np.uint64]) -> None:
     """Move every unit a fire unit has at a random target to another random target (the fire unit
     leaves one target and engages one, so its target count never grows)."""
+    allowed, cap_t, grp = pb.allowed, pb.cap_t, pb.grp
     m, n = x.shape
     if n < 2:
         return
@@ -633,44 +616,32 @@ def kick_group(
 
 @njit
 def iterated_search(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
+    pb: Problem,
+    sp: Search,
     x_cur: NDArray[np.int64],
     x_best: NDArray[np.int64],
     f_cur: float,
     f_best: float,
     rounds: int,
-    patience: int,
-    pair_units: int,
-    p_free_hi: float,
-    p_group: float,
-    ruin: bool,
-    kick_units: int,
-    accept_rel: float,
-    need_dummies: bool,
     state: NDArray[np.uint64],
 ) -> tuple[float, float]:
-    """``rounds`` rounds of iterated local search: kick ``kick_units`` units, re-descend, and move
-    there when the result is within ``accept_rel`` of the current objective (relative).
+    """``rounds`` rounds of iterated local search: kick ``sp.kicks`` units, re-descend, and move
+    there when the result is within ``sp.accept_rel`` of the current objective (relative).
 
-    A kick moves a unit (or, when ``p_group`` > 0, half of the time every unit of its fire unit at
-    that target) to another target; with ``ruin`` it unassigns them half of the time instead, which
-    is always feasible however tight the limits.
+    A kick moves a unit (or, when ``sp.p_group`` > 0, half of the time every unit of its fire unit
+    at that target) to another target; with ``sp.ruin`` it unassigns them half of the time instead,
+    which is always feasible however tight the limits.
 
     ``x_cur`` / ``x_best`` are updated in place; returns their objectives.
     """
+    grp = pb.grp
+    p_group, ruin, accept_rel = sp.p_group, sp.ruin, sp.accept_rel
     m, n = x_cur.shape
     y = x_cur.copy()
     dirty = np.zeros(n, np.bool_)
     for _ in range(rounds):
         y[:, :] = x_cur
-        for _k in range(kick_units):
+        for _k in range(sp.kicks):
             r = rng_next(state)
             whole = p_group > 0.0 and rng_next(state) < 0.5
             if ruin and r < 0.25:
@@ -682,33 +653,16 @@ def iterated_search(
             elif ruin and r < 0.5:
                 kick_out(grp, y, whole, state)
             elif whole:
-                kick_group(allowed, cap_t, grp, y, state)
+                kick_group(pb, y, state)
             else:
-                kick(q, allowed, cap_t, grp, gtgt_cap, y, state)
+                kick(pb, y, state)
         for j in range(n):
             dirty[j] = False
             for i in range(m):
                 if y[i, j] != x_cur[i, j]:
                     dirty[j] = True
                     break
-        f = descend(
-            value,
-            q,
-            allowed,
-            stock,
-            cap_t,
-            grp,
-            gshot_cap,
-            gtgt_cap,
-            y,
-            dirty,
-            patience,
-            pair_units,
-            p_free_hi,
-            p_group,
-            need_dummies,
-            state,
-        )
+        f = descend(pb, sp, y, dirty, sp.p_free, state)
         if f < f_best - 1e-12 * max(f, 1e-300):
             x_best[:, :] = y
             f_best = f
@@ -730,17 +684,7 @@ def _units_at(x: NDArray[np.int64], j: int, out: NDArray[np.int64]) -> int:
 
 
 @njit
-def pair_sweep(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-    x: NDArray[np.int64],
-    max_units: int,
-    dirty: NDArray[np.bool_],
-) -> bool:
+def pair_sweep(pb: Problem, x: NDArray[np.int64], max_units: int, dirty: NDArray[np.bool_]) -> bool:
     """Re-split optimally the units of every pair of targets (first improvement, one sweep).
 
     Complements the assignment neighbourhood, which never gives a target two new units: here two
@@ -749,6 +693,7 @@ def pair_sweep(
     Only pairs with a ``dirty`` target are examined (the others were examined when they last
     changed); on exit ``dirty`` marks the targets this sweep changed. Returns whether ``x`` changed.
     """
+    value, q, allowed, cap_t, grp, gtgt_cap = pb.value, pb.q, pb.allowed, pb.cap_t, pb.grp, pb.gtgt_cap
     m, n = q.shape
     ng = gtgt_cap.shape[0]
     s = survival(value, q, x)

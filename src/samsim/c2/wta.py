@@ -97,6 +97,13 @@ class _Problem:
         m, n = self.pk.shape
         return int(m), int(n)
 
+    @property
+    def kernel(self) -> _k.Problem:
+        """The record the compiled kernels take."""
+        return _k.Problem(
+            self.value, self.q, self.allowed, self.stock, self.cap_t, self.grp, self.gshot_cap, self.gtgt_cap
+        )
+
 
 def _int_vector(name: str, a: ArrayLike, size: int) -> NDArray[np.int64]:
     arr = np.asarray(a)
@@ -250,18 +257,14 @@ def _objective(pr: _Problem, x: NDArray[np.int64]) -> float:
 def _heuristic(pr: _Problem, time_limit_s: float | None) -> NDArray[np.int64]:
     t0 = time.perf_counter()
     m, n = pr.shape
-    args = (pr.value, pr.q, pr.allowed, pr.stock, pr.cap_t, pr.grp, pr.gshot_cap, pr.gtgt_cap)
-    x = _k.greedy(*args)
-    need_dummies = pr.constrained or not bool(pr.allowed.all())
+    pb = pr.kernel
+    x = _k.greedy(pb)
     state = np.array([_SEED], dtype=np.uint64)
-    # fire units that may engage few targets must be able to move all their shots at a target at once
-    p_group = 1.0 / 3.0 if bool(np.any(pr.gtgt_cap < n)) else 0.0
-    f_cur = _k.descend(
-        *args, x, np.ones(n, np.bool_), 1, _PAIR_UNITS, _FIRST_FREE, p_group, need_dummies, state
-    )
+    sp = _search_params(pr)
+    f_cur = _k.descend(pb, sp, x, np.ones(n, np.bool_), _FIRST_FREE, state)
     per_target = x.sum(axis=0)
     engaged = max(int(np.count_nonzero(per_target)), 1)
-    p_free = min(1.0, _FREE_TARGETS / engaged)
+    sp = sp._replace(p_free=min(1.0, _FREE_TARGETS / engaged))
     # with at most one unit per target the assignment neighbourhood is (nearly) exact; the kicks
     # pay off where targets hold teams of units
     patience = _PATIENCE_ROUNDS if per_target.max(initial=0) > 1 else _PATIENCE_ROUNDS_SINGLE
@@ -273,26 +276,27 @@ def _heuristic(pr: _Problem, time_limit_s: float | None) -> NDArray[np.int64]:
         if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
             break
         f_old = f_best
-        f_cur, f_best = _k.iterated_search(
-            *args,
-            x,
-            x_best,
-            f_cur,
-            f_best,
-            _CHUNK_ROUNDS,
-            1,
-            _PAIR_UNITS,
-            p_free,
-            p_group,
-            pr.constrained,
-            _KICKS,
-            _ACCEPT_REL,
-            need_dummies,
-            state,
-        )
+        f_cur, f_best = _k.iterated_search(pb, sp, x, x_best, f_cur, f_best, _CHUNK_ROUNDS, state)
         rounds += _CHUNK_ROUNDS
         since_best = 0 if f_best < f_old else since_best + _CHUNK_ROUNDS
     return x_best
+
+
+def _search_params(pr: _Problem) -> _k.Search:
+    """The local search's settings for this problem (the first descent frees every target)."""
+    n = pr.shape[1]
+    # fire units that may engage few targets must be able to move all their shots at a target at once
+    p_group = 1.0 / 3.0 if bool(np.any(pr.gtgt_cap < n)) else 0.0
+    return _k.Search(
+        patience=1,
+        pair_units=_PAIR_UNITS,
+        p_free=_FIRST_FREE,
+        p_group=p_group,
+        ruin=pr.constrained,
+        kicks=_KICKS,
+        accept_rel=_ACCEPT_REL,
+        need_dummies=pr.constrained or not bool(pr.allowed.all()),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
