@@ -29,6 +29,10 @@ Descent, two neighbourhoods:
 Iterated local search (Lourenco, Martin & Stutzle, "Iterated local search", Handbook of
 Metaheuristics, 2003): kick two random units (move them, move a fire unit's block, unassign them,
 or clear a whole fire unit), re-descend, keep the result when it is better.
+
+Team formulation (the anytime search's column generation and enumeration): :func:`price_teams`
+finds each target's best team (multiset of weapon types) under prices on the coupling rows, and
+enumerates the teams close to it; :func:`team_columns` writes teams as sparse master columns.
 """
 
 from __future__ import annotations
@@ -46,7 +50,9 @@ _BIG = 1e300
 
 
 class Problem(NamedTuple):
-    """The validated problem, one record for every kernel (fields as in the module notes)."""
+    """The validated problem, one record for the solvers and every kernel (fields as in the module
+    notes; ``pk`` the kill probabilities as given, ``constrained`` whether any limit beyond the
+    stocks was given)."""
 
     value: NDArray[np.float64]
     q: NDArray[np.float64]
@@ -56,6 +62,14 @@ class Problem(NamedTuple):
     grp: NDArray[np.int64]
     gshot_cap: NDArray[np.int64]
     gtgt_cap: NDArray[np.int64]
+    pk: NDArray[np.float64]
+    constrained: bool
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(weapon types, targets)."""
+        m, n = self.pk.shape
+        return int(m), int(n)
 
 
 class Search(NamedTuple):
@@ -200,7 +214,7 @@ def greedy(pb: Problem) -> NDArray[np.int64]:
     (optimal when all weapons are identical); Ahuja et al. 2007, section 5, as a construction step.
     Each weapon type keeps its best target, recomputed only when that target or a limit changes.
     """
-    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
     m, n = q.shape
     ng = gshot_cap.shape[0]
     x = np.zeros((m, n), np.int64)
@@ -289,7 +303,7 @@ def lap_step(
     unit over its guidance cap afterwards drops its least useful placed rows. ``x`` is replaced when
     the result is strictly better. Returns the expected surviving value of ``x`` on exit.
     """
-    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
     p_group = sp.p_group
     m, n = q.shape
     ng = gshot_cap.shape[0]
@@ -801,3 +815,324 @@ def pair_sweep(pb: Problem, x: NDArray[np.int64], max_units: int, dirty: NDArray
             _, gon, gnt = _group_state(x, grp, ng)
     dirty[:] = touched
     return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# team (set-partitioning) formulation: pricing and reduced-cost enumeration
+
+
+class Prices(NamedTuple):
+    """Nonnegative multipliers of the team formulation's coupling rows: ``stock`` (m,) one unit of a
+    weapon type, ``shot`` (G,) one missile of a fire unit in guidance, ``engage`` (G,) one more
+    target engaged by a fire unit (zero where the row is absent)."""
+
+    stock: NDArray[np.float64]
+    shot: NDArray[np.float64]
+    engage: NDArray[np.float64]
+
+
+class Teams(NamedTuple):
+    """Buffer of enumerated columns: ``target`` (C,), ``types`` (C, D) weapon type of each unit of the
+    team (-1 pads; a type appears once per unit), ``cost`` (C,) ``v_j prod q``, ``red`` (C,) cost plus
+    the priced rows (the Lagrangian value of the column)."""
+
+    target: NDArray[np.int64]
+    types: NDArray[np.int64]
+    cost: NDArray[np.float64]
+    red: NDArray[np.float64]
+
+
+class TeamIndex(NamedTuple):
+    """What :func:`price_teams` reuses between calls: ``order`` (m, n), each target's weapon types
+    by decreasing kill probability; ``lnq`` (m, n) ``ln q_ij``."""
+
+    order: NDArray[np.int64]
+    lnq: NDArray[np.float64]
+
+
+@njit
+def team_index(pb: Problem) -> TeamIndex:
+    """The :class:`TeamIndex` of a problem."""
+    m, n = pb.q.shape
+    order = np.empty((m, n), np.int64)
+    for j in range(n):
+        order[:, j] = np.argsort(pb.q[:, j], kind="mergesort")
+    return TeamIndex(order, np.log(pb.q))
+
+
+@njit
+def _relaxed_rest(s: float, ln_s: float, rate: float, ln_rate: float) -> float:
+    """``min_{t >= 0} s e^-t + rate t``: the cheapest way to kill further, with kill rate
+    (``-ln q``) bought at ``rate`` per unit, continuously (``ln_s = ln s``, ``ln_rate = ln rate``)."""
+    if s <= rate:
+        return s
+    if rate > 0.0:
+        return rate * (1.0 + ln_s - ln_rate)
+    return 0.0
+
+
+@njit
+def _keep_best(out: Teams, start: int, stop: int, keep: int, limit: float) -> int:
+    """Keep, of the teams in ``out[start:stop]``, those with value ``<= limit``, at most the ``keep``
+    best; returns the new end."""
+    c_n = 0
+    for c in range(start, stop):
+        if out.red[c] <= limit:
+            if start + c_n != c:
+                out.target[start + c_n] = out.target[c]
+                out.types[start + c_n, :] = out.types[c, :]
+                out.cost[start + c_n] = out.cost[c]
+                out.red[start + c_n] = out.red[c]
+            c_n += 1
+    if c_n > keep:
+        idx = np.argsort(out.red[start : start + c_n], kind="mergesort")[:keep] + start
+        types = out.types[idx].copy()
+        cost = out.cost[idx].copy()
+        red = out.red[idx].copy()
+        for t in range(keep):
+            out.types[start + t, :] = types[t]
+            out.cost[start + t] = cost[t]
+            out.red[start + t] = red[t]
+        c_n = keep
+    return start + c_n
+
+
+@njit
+def price_teams(
+    pb: Problem,
+    ix: TeamIndex,
+    pr: Prices,
+    slack: float,
+    per_target: int,
+    node_cap: int,
+    out: Teams,
+) -> tuple[int, NDArray[np.float64], bool, bool]:
+    """Best team of every target under prices, and the teams close to it.
+
+    For target j, ``phi_j = min_T v_j prod_{i in T} q_ij + sum_{i in T} (stock_i + shot_g(i)) +
+    sum_{g engaged by T} engage_g`` over teams T (multisets of weapon types) that respect ``cap_t``,
+    ``pk > 0``, the stocks and the fire units' limits; the empty team (value ``v_j``) included. This
+    is the pricing problem of column generation for the set-partitioning formulation (one team per
+    target; Desrosiers & Lubbecke, "A primer in column generation", in *Column Generation*, Springer
+    2005), and ``sum_j phi_j - prices . capacities`` is a Lagrangian lower bound on the optimum.
+
+    Depth-first search over teams in each target's ``ix.order`` (decreasing pk), so that a unit is
+    only followed by units with no larger pk. Five prunings keep it exact:
+
+    * a unit whose price exceeds ``s * p_ij + slack`` (``s`` the survival before it) is never in a
+      team within ``slack`` of the best: dropping it gains more than ``slack``;
+    * no extension of a prefix (survival ``s``, price sum ``l``) goes below ``l + g(s)``, with
+      ``g(s) = min_t s e^-t + c t`` the continuous relaxation at the cheapest kill rate
+      ``c = min_i price_i / -ln q_ij``;
+    * nor does any child of it from position k on go below ``l + g(s q_k)`` (later types kill less);
+    * nor is any unit from position k on worth its price when the cheapest of them costs more than
+      ``s * p_k + slack`` (suffix minima ``c_k`` of the prices along the order);
+    * nor does any child from position k on go below ``l + min_d (s q_k^d + d c_k)``: its d more
+      units each kill no more than the one at k and cost no less than ``c_k``.
+
+    Writes, per target, the teams with value ``<= phi_j + slack`` (at most ``per_target`` of them,
+    the best) to ``out``; with ``per_target <= 16`` (column generation) the ``per_target`` best teams
+    whatever their value (but none with a unit the first pruning drops). Returns their number,
+    ``phi``, whether ``phi`` is exact (no target hit ``node_cap`` search nodes or the buffer's team
+    size) and whether every team within the slack was written (a full buffer ends the search).
+    """
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
+    order, lnq = ix
+    m, n = q.shape
+    ng = gshot_cap.shape[0]
+    cap_out = out.target.shape[0]
+    dmax = out.types.shape[1]
+    phi = np.zeros(n)
+    unit = np.empty(m)
+    for i in range(m):
+        unit[i] = max(pr.stock[i], 0.0) + max(pr.shot[grp[i]], 0.0)
+    stack = np.empty(dmax, np.int64)
+    pos = np.zeros(dmax + 1, np.int64)
+    sv = np.empty(dmax + 1)
+    lsv = np.empty(dmax + 1)
+    cheap_from = np.empty(m + 1)  # cheapest unit price from each position of the order on
+    ls = np.empty(dmax + 1)
+    tcnt = np.zeros(m, np.int64)
+    gcnt = np.zeros(ng, np.int64)
+    # a few columns per target (column generation): prune at the per_target-th best found so far
+    top = per_target if per_target <= 16 else 0
+    kbest = np.empty(max(top, 1))
+    nout = 0
+    exact = True
+    complete = True
+    for j in range(n):
+        if value[j] <= 0.0:
+            phi[j] = 0.0
+            continue
+        best = value[j]
+        start = nout
+        nk = 0
+        limit = min(cap_t[j], dmax)
+        cheapest = np.inf
+        cheap_from[m] = np.inf
+        for k in range(m - 1, -1, -1):
+            i = order[k, j]
+            cheap_from[k] = cheap_from[k + 1]
+            if allowed[i, j] and stock[i] > 0:
+                cheap_from[k] = min(cheap_from[k], unit[i])
+                r = unit[i] / -lnq[i, j]
+                if r < cheapest:
+                    cheapest = r
+        ln_cheapest = np.log(cheapest) if 0.0 < cheapest < np.inf else 0.0
+        nodes = 0
+        depth = 0
+        pos[0] = 0
+        sv[0] = value[j]
+        lsv[0] = np.log(value[j])
+        ls[0] = 0.0
+        while depth >= 0:
+            k = pos[depth]
+            s = sv[depth]
+            tol = slack + 1e-12 * abs(best)
+            cut = best + tol
+            if top > 0:
+                cut = max(cut, kbest[top - 1] if nk == top else value[j])
+            ln_s = lsv[depth]
+            stop = k >= m or depth >= limit or ls[depth] + _relaxed_rest(s, ln_s, cheapest, ln_cheapest) > cut
+            if not stop:
+                ik = order[k, j]
+                qk = q[ik, j]
+                ck = cheap_from[k]
+                stop = ck > s * (1.0 - qk) + tol or (
+                    ls[depth] + _relaxed_rest(s * qk, ln_s + lnq[ik, j], cheapest, ln_cheapest) > cut
+                )
+                if not stop:
+                    # d more units, each killing no more than the one at k and costing no less
+                    # than the cheapest from k on: at least min_d s q_k^d + d c_k
+                    low = np.inf
+                    sd = s
+                    for d in range(1, limit - depth + 1):
+                        sd *= qk
+                        low = min(low, sd + d * ck)
+                        if d * ck > low:
+                            break
+                    stop = ls[depth] + low > cut
+            if not stop and nodes >= node_cap:
+                stop = True
+                exact = False
+            if stop:
+                if depth >= limit and limit < cap_t[j] and k < m:
+                    ik = order[k, j]
+                    deeper = cheap_from[k] <= s * (1.0 - q[ik, j]) + tol
+                    if deeper and ls[depth] + _relaxed_rest(s, ln_s, cheapest, ln_cheapest) <= cut:
+                        exact = False  # the buffer's team size cut a better team off
+                depth -= 1
+                if depth >= 0:
+                    i = stack[depth]
+                    tcnt[i] -= 1
+                    gcnt[grp[i]] -= 1
+                    pos[depth] += 1
+                continue
+            nodes += 1
+            i = order[k, j]
+            g = grp[i]
+            if (
+                not allowed[i, j]
+                or tcnt[i] >= stock[i]
+                or gcnt[g] >= gshot_cap[g]
+                or (gcnt[g] == 0 and gtgt_cap[g] <= 0)
+                or unit[i] > s * (1.0 - q[i, j]) + tol
+            ):
+                pos[depth] += 1
+                continue
+            extra = max(pr.engage[g], 0.0) if gcnt[g] == 0 else 0.0
+            stack[depth] = i
+            tcnt[i] += 1
+            gcnt[g] += 1
+            sv[depth + 1] = s * q[i, j]
+            lsv[depth + 1] = ln_s + lnq[i, j]
+            ls[depth + 1] = ls[depth] + unit[i] + extra
+            red = sv[depth + 1] + ls[depth + 1]
+            if red < best:
+                best = red
+            if red <= cut:
+                if top > 0:
+                    # insert into the sorted per_target best values
+                    t = nk if nk < top else top - 1
+                    if nk < top or red < kbest[t]:
+                        while t > 0 and kbest[t - 1] > red:
+                            kbest[t] = kbest[t - 1]
+                            t -= 1
+                        kbest[t] = red
+                        nk = min(nk + 1, top)
+                if nout == cap_out and top > 0:
+                    nout = _keep_best(out, start, nout, top, np.inf)
+                if nout == cap_out and top > 0:
+                    nout = _keep_best(out, start, nout, top, np.inf)
+                if nout == cap_out:
+                    # the buffer is full: what it holds is all an enumeration gets (phi is then
+                    # unknown for the later targets, and not asked for)
+                    return nout, phi, False, False
+                out.target[nout] = j
+                for d in range(dmax):
+                    out.types[nout, d] = stack[d] if d <= depth else -1
+                out.cost[nout] = sv[depth + 1]
+                out.red[nout] = red
+                nout += 1
+            depth += 1
+            pos[depth] = k  # the same type may follow (several units of it)
+        phi[j] = best
+        if top > 0:
+            nout = _keep_best(out, start, nout, top, np.inf)
+            complete = False
+        else:
+            nout = _keep_best(out, start, nout, per_target, best + slack + 1e-12 * abs(best))
+    return nout, phi, exact, complete
+
+
+@njit
+def team_columns(
+    pb: Problem, types: NDArray[np.int64], target: NDArray[np.int64], rows: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]]:
+    """Sparse (CSC) entries of team columns in the master problem.
+
+    ``rows`` (3, max(m, G)): row of each weapon type's stock, of each fire unit's guidance cap and of
+    its target cap (-1: no such row); target j's convexity row is row j. Returns column starts,
+    row indices and coefficients.
+    """
+    c_n, dmax = types.shape
+    m = pb.q.shape[0]
+    ng = pb.gshot_cap.shape[0]
+    start = np.zeros(c_n + 1, np.int64)
+    index = np.empty(c_n * (1 + 3 * dmax), np.int32)
+    coef = np.empty(c_n * (1 + 3 * dmax))
+    tcnt = np.zeros(m, np.int64)
+    gcnt = np.zeros(ng, np.int64)
+    e = 0
+    for c in range(c_n):
+        index[e] = target[c]
+        coef[e] = 1.0
+        e += 1
+        for d in range(dmax):
+            i = types[c, d]
+            if i >= 0:
+                tcnt[i] += 1
+                gcnt[pb.grp[i]] += 1
+        for d in range(dmax):
+            i = types[c, d]
+            if i < 0:
+                continue
+            if tcnt[i] > 0:
+                if rows[0, i] >= 0:
+                    index[e] = rows[0, i]
+                    coef[e] = tcnt[i]
+                    e += 1
+                tcnt[i] = 0
+            g = pb.grp[i]
+            if gcnt[g] > 0:
+                if rows[1, g] >= 0:
+                    index[e] = rows[1, g]
+                    coef[e] = gcnt[g]
+                    e += 1
+                if rows[2, g] >= 0:
+                    index[e] = rows[2, g]
+                    coef[e] = 1.0
+                    e += 1
+                gcnt[g] = 0
+        start[c + 1] = e
+    return start, index[:e], coef[:e]
