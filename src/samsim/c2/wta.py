@@ -634,7 +634,6 @@ def _unit_prices(pr: _Problem, x: NDArray[np.int64]) -> _k.Prices:
     """Prices read off an assignment: a weapon type's unit costs what removing its least useful
     unit loses (nothing when some unit is unused). The first stability centre of the column
     generation, before any dual is known."""
-    m, n = pr.shape
     s = _k.survival(pr.value, pr.q, x)
     loss = np.where(x > 0, s[None, :] * (1.0 / pr.q - 1.0), np.inf)
     stock_price = loss.min(axis=1, initial=np.inf)
@@ -765,8 +764,8 @@ class _TeamMaster:
         """Fix every target the last relaxation assigns one whole team, solve the integer master
         over the other targets' teams (a "relax-and-fix" / diving heuristic: the relaxation is
         integral for most targets, so the sub-problem is small)."""
-        y = np.zeros(self.cost.size)
-        y[: min(self.y.size, y.size)] = self.y[: y.size]
+        y = np.zeros(self.cost.size)  # columns added since the last solve are at 0
+        y[: self.y.size] = self.y
         n = self.pr.shape[1]
         whole = np.zeros(n, bool)
         whole[self.target[y > 1.0 - 1e-6]] = True
@@ -776,7 +775,6 @@ class _TeamMaster:
     def lagrangian(self, phi: NDArray[np.float64], prices: _k.Prices) -> float:
         """The Lagrangian bound of ``prices`` given each target's best team value ``phi``."""
         pr = self.pr
-        m, n = pr.shape
         ng = pr.gshot_cap.size
         caps = float(prices.stock @ pr.stock.astype(np.float64))
         caps += float(np.where(self.rows[1, :ng] >= 0, prices.shot * pr.gshot_cap, 0.0).sum())
@@ -790,57 +788,42 @@ class _TeamMaster:
         types: NDArray[np.int64],
         x_start: NDArray[np.int64],
         time_left: float | None,
-    ) -> tuple[NDArray[np.int64], float, bool]:
-        """Best assignment made of the given teams (plus the empty ones and ``x_start``'s): the
-        assignment, HiGHS's dual bound, and whether it is optimal over those teams."""
+    ) -> tuple[NDArray[np.int64], bool]:
+        """Best assignment made of the given teams, the empty ones and ``x_start``'s (HiGHS, from
+        ``x_start``), and whether HiGHS proved it optimal over those teams."""
         import highspy
 
         m, n = self.pr.shape
         t0, y0 = _teams_of(x_start)
+        # the empty teams, then x_start's, then the others: the first n + t0.size are all distinct
         target = np.concatenate([np.arange(n, dtype=np.int64), t0, target])
         width = max(self.depth, y0.shape[1], types.shape[1])
         pad = [np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=-1) for a in (y0, types)]
-        types = np.concatenate([np.full((n, width), -1, np.int64), *pad])
-        types = -np.sort(-types, axis=1)
+        types = -np.sort(-np.concatenate([np.full((n, width), -1, np.int64), *pad]), axis=1)
         _, first = np.unique(np.column_stack([target, types]), axis=0, return_index=True)
         first.sort()
         target, types = target[first], types[first]
         q = np.where(types >= 0, self.pr.q[np.maximum(types, 0), target[:, None]], 1.0)
-        cost = self.pr.value[target] * q.prod(axis=1)
         h = self._model()
-        self._push(h, target, types, cost, integer=True)
+        self._push(h, target, types, self.pr.value[target] * q.prod(axis=1), integer=True)
         h.setOptionValue("mip_rel_gap", _REL_GAP / 4)
         h.setOptionValue("mip_abs_gap", 1e-12)
         h.setOptionValue("time_limit", float("inf") if time_left is None else max(time_left, 1e-3))
-        # the start: each target's team in x_start (the empty team where it has none)
+        # the start: x_start's teams, and the empty team of every target it leaves alone
         start = np.zeros(target.size)
-        want = {(int(j), y.tobytes()) for j, y in zip(*_teams_of_padded(x_start, width), strict=True)}
-        for c in range(target.size):
-            if (int(target[c]), types[c].tobytes()) in want:
-                start[c] = 1.0
-        covered = np.zeros(n, bool)
-        covered[target[start > 0]] = True
-        start[np.nonzero((types[:, 0] < 0) & ~covered[target])[0]] = 1.0
+        start[n : n + t0.size] = 1.0
+        start[np.setdiff1d(np.arange(n), t0)] = 1.0
         h.setSolution(target.size, np.arange(target.size, dtype=np.int32), start)
         h.run()
-        status = h.getModelStatus()
         sol = np.asarray(h.getSolution().col_value)
-        x = x_start.copy()
+        x = x_start
         if sol.size == target.size:
-            pick = np.nonzero(sol > 0.5)[0]
             cand = np.zeros((m, n), np.int64)
-            for col in pick:
+            for col in np.nonzero(sol > 0.5)[0]:
                 np.add.at(cand[:, target[col]], types[col][types[col] >= 0], 1)
             if not _violations(self.pr, cand) and _objective(self.pr, cand) < _objective(self.pr, x_start):
                 x = cand
-        bound = float(h.getInfo().mip_dual_bound)
-        return x, bound, status == highspy.HighsModelStatus.kOptimal
-
-
-def _teams_of_padded(x: NDArray[np.int64], width: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    target, types = _teams_of(x)
-    types = np.pad(types, ((0, 0), (0, width - types.shape[1])), constant_values=-1)
-    return target, -np.sort(-types, axis=1)
+        return x, h.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
 
 def _buffer(size: int, width: int) -> _k.Teams:
@@ -1027,7 +1010,7 @@ def _anytime(pr: _Problem, clock: _Clock, lower_bound: float | None, *, polish: 
                 if complete or slack < 1e-9 * gap:
                     break
                 slack /= 4.0
-            x, _, solved = master.mip(buf.target[:count], buf.types[:count], inc.x, clock.left())
+            x, solved = master.mip(buf.target[:count], buf.types[:count], inc.x, clock.left())
             inc.offer(pr, x)
             if exact and complete and solved and slack == gap:
                 inc.lb = max(inc.lb, inc.f * (1.0 - _REL_GAP))
