@@ -37,6 +37,7 @@ import hashlib
 import itertools
 import json
 import lzma
+import os
 import re
 import statistics
 import sys
@@ -151,7 +152,7 @@ def public_instances(folder: Path) -> list[Public]:
 
 
 def _highs(time_limit_s: float) -> Any:
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("time_limit", time_limit_s)
@@ -402,6 +403,7 @@ def section_b(folder: Path, extra: list[Path], budgets: list[float], repeat: int
         bound = wta_lower_bound(value, pk, stock, time_limit_s=max(budgets))
         f_min = min(f_all)
         record["lower_bound"] = bound
+        record["load_average_1min"] = round(os.getloadavg()[0], 2)
         record["best_objective"] = f_min
         published_gap = None if inst.lower is None or best is None else 100.0 * (best - inst.lower) / best
         row = [inst.name, inst.sample, fmt(gap(f_def)), f"{t_def:.2f}", *gaps, *secs]
@@ -481,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sections", default="abdc", help="which of a, b, d, c to run")
     args = ap.parse_args(argv)
     print("command:", " ".join(["python", *sys.argv]))
+    # wall-clock budgets buy less search on a loaded machine: say how loaded it was
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     # compile the numba kernels (cached on disk) before any timing
     solve_wta([1.0, 2.0], [[0.5, 0.6], [0.7, 0.2]], [2, 1], method="heuristic")
     solve_wta([1.0, 2.0], [[0.5, 0.6], [0.7, 0.2]], [2, 1], method="heuristic", rounds=3)
