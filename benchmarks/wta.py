@@ -7,13 +7,20 @@
       MILP is exact, not merely an upper bound;
     * two units per weapon type (small sizes): a multiplicative flow MILP in the convex-hull
       (disaggregated) form of "the value leaving stage i is q_ij**k times the value entering it".
-(b) solve_wta (default settings) on the public instances of Andersen, Pavlikov & Toffolo (2022) in
-    ../shared/peers/wta next to the repository and on any --instance FILE: objective, gap to the
-    best-known objective in best_known.csv, seconds.
-(c) a 200 x 200 random instance: the heuristic's time and its gap to the best bound the exact
-    solver's MILP (HiGHS) proves within --bound-time seconds.
+(b) The public instances of Andersen, Pavlikov & Toffolo (2022), committed under
+    benchmarks/data/wta (README there: source, licence, how they are stored) or read from any
+    --data FOLDER of their files (wta_MxNxU.txt): solve_wta's default heuristic, then its anytime
+    search with --budgets seconds (default 2 and 60; --repeat runs each, medians and spread), the
+    gap to the published best objective, and the lower bound wta_lower_bound proves. Each instance
+    is marked in-sample (looked at while the anytime search was tuned) or out-of-sample.
+(d) Out-of-sample instances drawn here from the public instances' distribution (v_j uniform on the
+    integers 1..100, p_ij ~ U(0, 1), n = 2m, mu units per type), fixed seeds: the anytime search's
+    gap to wta_lower_bound.
+(c) a 200 x 200 random instance: the heuristic's time and its gap to the best bound samsim
+    proves within --bound-time seconds.
 
-Run:  .venv/bin/python benchmarks/wta.py [--quick] [--instance FILE ...] [--bound-time 60]
+Run:  .venv/bin/python benchmarks/wta.py [--quick] [--sections abdc] [--data FOLDER]
+          [--budgets 2,60] [--repeat 3] [--instance FILE ...] [--bound-time 60]
 
 Exchange argument for (a): with one unit per weapon and m <= n, a team of t units at target j
 leaves at least E = n - m + t - 1 targets empty. Moving team member u to the best empty target gains
@@ -26,12 +33,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import itertools
 import json
+import lzma
+import os
+import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +54,8 @@ from numpy.typing import NDArray
 from samsim.c2.wta import expected_surviving_value, solve_wta, wta_lower_bound
 
 REPO = Path(__file__).resolve().parents[1]
-PEERS = REPO.parent / "shared" / "peers" / "wta"
+DATA = REPO / "benchmarks" / "data" / "wta"
+PEERS = DATA  # the folder scripts/validate.py reads its four plain-text public instances from
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -55,8 +68,18 @@ def ahuja_instance(
 
 
 def read_instance(path: Path) -> tuple[FloatArray, FloatArray, IntArray]:
-    """Line 1 ``m n mu``; then n lines ``v_j``; then m*n lines ``i j p_ij`` (APT 2022 format)."""
-    tok = path.read_text().split()
+    """Line 1 ``m n mu``; then n lines ``v_j``; then m*n lines ``i j p_ij`` (APT 2022 format).
+    A ``.xz`` file is decompressed first."""
+    return parse_instance(_read_text(path))
+
+
+def _read_text(path: Path) -> str:
+    raw = lzma.decompress(path.read_bytes()) if path.suffix == ".xz" else path.read_bytes()
+    return raw.decode("ascii")
+
+
+def parse_instance(text: str) -> tuple[FloatArray, FloatArray, IntArray]:
+    tok = text.split()
     m, n, mu = int(tok[0]), int(tok[1]), int(tok[2])
     value = np.array(tok[3 : 3 + n], dtype=np.float64)
     triples = np.array(tok[3 + n : 3 + n + 3 * m * n], dtype=np.float64).reshape(-1, 3)
@@ -65,8 +88,71 @@ def read_instance(path: Path) -> tuple[FloatArray, FloatArray, IntArray]:
     return value, pk, np.full(m, mu, np.int64)
 
 
+@dataclass
+class Public:
+    """One public instance: where its text comes from and what has been published about it."""
+
+    name: str
+    path: Path  # the file holding it (for a stored instance, the mu = 1 file of its size)
+    mu: int | None  # units per type to write into line 1 (stored instances), None: as read
+    final_newline: bool
+    sha256: str | None  # of the original file, when known
+    best: float | None  # published best objective
+    best_by: str
+    lower: float | None  # published best lower bound
+    sample: str  # "in" (looked at while tuning) or "out"
+
+    def text(self) -> str:
+        """The instance file's text, byte for byte as the authors publish it (checked against
+        ``sha256`` when known: the stored mu = 2 and 3 files differ from mu = 1 in line 1 only)."""
+        text = _read_text(self.path)
+        if self.mu is not None:
+            head, rest = text.split("\n", 1)
+            m, n, _ = head.split()
+            text = f"{m} {n} {self.mu}\n{rest}"
+            text = text if self.final_newline else text.rstrip("\n")
+        if self.sha256 is not None and hashlib.sha256(text.encode("ascii")).hexdigest() != self.sha256:
+            raise ValueError(f"{self.name}: the text does not match the published file (sha256)")
+        return text
+
+
+def public_instances(folder: Path) -> list[Public]:
+    """The instances in ``folder``: the committed store (``instances.csv``) or a folder of the
+    authors' files, with the published values from ``instances.csv``, ``best_known.csv`` or the
+    authors' ``results.csv`` when there."""
+    manifest = folder / "instances.csv"
+    if manifest.is_file():
+        with manifest.open() as fh:
+            rows = list(csv.DictReader(fh))
+        return [
+            Public(
+                r["instance"],
+                folder / r["stored_as"],
+                None if r["stored_as"] == r["instance"] + ".txt" else int(r["units_per_type"]),
+                r["final_newline"] == "yes",
+                r["sha256"],
+                float(r["published_best"]),
+                r["published_best_by"],
+                float(r["published_lower_bound"]),
+                r["sample"],
+            )
+            for r in rows
+        ]
+    best = load_best_known(folder)
+    key = re.compile(r"wta_(\d+)x(\d+)x(\d+)")
+
+    def size(p: Path) -> tuple[int, ...]:
+        found = key.match(p.stem)
+        return tuple(int(g) for g in found.groups()) if found else (0, 0, 0)
+
+    return [
+        Public(p.stem, p, None, True, None, best.get(p.stem), "", None, "n/a")
+        for p in sorted(folder.glob("wta_*.txt"), key=size)
+    ]
+
+
 def _highs(time_limit_s: float) -> Any:
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("time_limit", time_limit_s)
@@ -229,56 +315,144 @@ def section_a(sizes: list[int], reps: int, flow_sizes: list[int], time_limit_s: 
 
 
 def load_best_known(folder: Path) -> dict[str, float]:
-    path = folder / "best_known.csv"
-    if not path.is_file():
-        return {}
-    with path.open() as fh:
-        return {row["instance"]: float(row["best_known_objective"]) for row in csv.DictReader(fh)}
+    """Published best objectives by instance name: from ``instances.csv`` (the committed store),
+    ``best_known.csv`` (columns instance, best_known_objective) or the authors' ``results.csv``
+    (the smallest upper bound over their methods)."""
+    if (folder / "instances.csv").is_file():
+        with (folder / "instances.csv").open() as fh:
+            return {r["instance"]: float(r["published_best"]) for r in csv.DictReader(fh)}
+    if (folder / "best_known.csv").is_file():
+        with (folder / "best_known.csv").open() as fh:
+            return {r["instance"]: float(r["best_known_objective"]) for r in csv.DictReader(fh)}
+    best: dict[str, float] = {}
+    if (folder / "results.csv").is_file():
+        for line in (folder / "results.csv").read_text().splitlines():
+            f = line.split(",")
+            if len(f) >= 7 and f[1].isdigit():
+                name = f"wta_{f[1]}x{f[2]}x{f[3]}"
+                best[name] = min(best.get(name, np.inf), float(f[6]))
+    return best
 
 
-def section_b(extra: list[Path], repeat: int) -> None:
-    print("\n(b) public instances (Andersen, Pavlikov & Toffolo 2022), solve_wta default settings")
-    files: list[Path] = []
-    if PEERS.is_dir():
-        files += sorted(PEERS.glob("wta_*.txt"))
-        print(f"reading {PEERS}")
+def _spread(xs: list[float], fmt: str) -> str:
+    """Median and, when runs differ, the range: "1.23 (1.20-1.31)"."""
+    med = format(statistics.median(xs), fmt)
+    lo, hi = format(min(xs), fmt), format(max(xs), fmt)
+    return med if lo == hi else f"{med} ({lo}-{hi})"
+
+
+def anytime_runs(
+    value: FloatArray, pk: FloatArray, stock: IntArray, budget: float, repeat: int
+) -> tuple[list[float], list[float]]:
+    """Objectives and wall-clock seconds of ``repeat`` anytime runs with a ``budget`` s limit."""
+    objs, times = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        x = solve_wta(value, pk, stock, method="heuristic", time_limit_s=budget)
+        times.append(time.perf_counter() - t0)
+        objs.append(expected_surviving_value(value, pk, x))
+    return objs, times
+
+
+def section_b(folder: Path, extra: list[Path], budgets: list[float], repeat: int) -> None:
+    print("\n(b) public instances (Andersen, Pavlikov & Toffolo 2022)")
+    insts = public_instances(folder) if folder.is_dir() else []
+    if folder.is_dir():
+        print(f"reading {folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder}")
     else:
-        print(f"public instances ABSENT: {PEERS} does not exist; only --instance files are run")
-    files += extra
-    best = load_best_known(PEERS)
-    for f in extra:
-        best.update(load_best_known(f.parent))
-    print(
-        f"{'instance':<16} {'m':>4} {'n':>4} {'units':>5} {'objective':>12}"
-        f" {'best known':>12} {'gap %':>8} {'s':>7}"
-    )
-    for path in files:
-        value, pk, stock = read_instance(path)
-        x, secs = timed(lambda: solve_wta(value, pk, stock), repeat)  # noqa: B023
-        obj = expected_surviving_value(value, pk, x)
-        bk = best.get(path.stem)
-        gap = None if bk is None else 100.0 * (obj - bk) / bk
-        gap_s = "n/a" if gap is None else f"{gap:.3f}"
-        bk_s = "n/a" if bk is None else f"{bk:.4f}"
-        m, n = pk.shape
-        print(
-            f"{path.stem:<16} {m:>4} {n:>4} {int(stock[0]):>5} {obj:>12.4f}"
-            f" {bk_s:>12} {gap_s:>8} {secs:>7.3f}"
-        )
-        print(
-            json.dumps({"instance": path.stem, "objective": obj, "gap_pct": gap, "seconds": round(secs, 4)})
-        )
+        print(f"no instance folder {folder}; only --instance files are run")
+    insts += [
+        Public(p.stem, p, None, True, None, load_best_known(p.parent).get(p.stem), "", None, "n/a")
+        for p in extra
+    ]
+    heads = ["instance", "sample", "default gap %", "default s"]
+    heads += [f"{b:g} s: gap %" for b in budgets] + [f"{b:g} s: s" for b in budgets]
+    heads += ["bound gap %", "published gap %"]
+    print("| " + " | ".join(heads) + " |")
+    print("|" + "---|" * len(heads))
+    for inst in insts:
+        value, pk, stock = parse_instance(inst.text())
+        best = inst.best
+
+        def gap(obj: float, ref: float | None = best) -> float | None:
+            return None if ref is None else 100.0 * (obj - ref) / ref
+
+        def fmt(g: float | None) -> str:
+            return "n/a" if g is None else f"{g:+.4f}"
+
+        x, t_def = timed(lambda: solve_wta(value, pk, stock, method="heuristic"))  # noqa: B023
+        f_def = expected_surviving_value(value, pk, x)
+        record: dict[str, Any] = {
+            "section": "b",
+            "instance": inst.name,
+            "sample": inst.sample,
+            "published_best": best,
+            "default_objective": f_def,
+            "default_seconds": round(t_def, 4),
+        }
+        gaps: list[str] = []
+        secs: list[str] = []
+        f_all: list[float] = [f_def]
+        for budget in budgets:
+            objs, times = anytime_runs(value, pk, stock, budget, repeat)
+            f_all += objs
+            g = [gap(o) for o in objs]
+            gaps.append("n/a" if None in g else _spread([float(v) for v in g if v is not None], "+.4f"))
+            secs.append(_spread(times, ".2f"))
+            record[f"budget_{budget:g}s"] = {"objectives": objs, "seconds": [round(t, 3) for t in times]}
+        bound = wta_lower_bound(value, pk, stock, time_limit_s=max(budgets))
+        f_min = min(f_all)
+        record["lower_bound"] = bound
+        record["load_average_1min"] = round(os.getloadavg()[0], 2)
+        record["best_objective"] = f_min
+        published_gap = None if inst.lower is None or best is None else 100.0 * (best - inst.lower) / best
+        row = [inst.name, inst.sample, fmt(gap(f_def)), f"{t_def:.2f}", *gaps, *secs]
+        row += [f"{100.0 * (f_min - bound) / f_min:.4f}", fmt(published_gap)]
+        print("| " + " | ".join(row) + " |")
+        print(json.dumps(record))
+
+
+def section_d(sizes: list[int], mus: list[int], budget: float, repeat: int) -> None:
+    print(f"\n(d) out-of-sample instances of the public distribution, anytime search with {budget:g} s")
+    print("| m x n x mu | seed | objective | s | lower bound | gap % |")
+    print("|---|---|---|---|---|---|")
+    for m in sizes:
+        for mu in mus:
+            seed = 1000 * m + mu
+            rng = np.random.default_rng(seed)
+            value = rng.integers(1, 101, 2 * m).astype(np.float64)
+            pk = rng.random((m, 2 * m))
+            stock = np.full(m, mu, np.int64)
+            objs, times = anytime_runs(value, pk, stock, budget, repeat)
+            bound = wta_lower_bound(value, pk, stock, time_limit_s=60.0)
+            gaps = [100.0 * (o - bound) / o for o in objs]
+            print(
+                f"| {m}x{2 * m}x{mu} | {seed} | {_spread(objs, '.6f')} | {_spread(times, '.2f')} "
+                f"| {bound:.6f} | {_spread(gaps, '.4f')} |"
+            )
+            print(
+                json.dumps(
+                    {
+                        "section": "d",
+                        "instance": f"gen_{m}x{2 * m}x{mu}",
+                        "seed": seed,
+                        "objectives": objs,
+                        "seconds": [round(t, 3) for t in times],
+                        "lower_bound": bound,
+                    }
+                )
+            )
 
 
 def section_c(bound_time_s: float, repeat: int) -> None:
-    print("\n(c) 200 weapons x 200 targets (Ahuja generator, one unit each), heuristic vs the MILP bound")
+    print("\n(c) 200 weapons x 200 targets (Ahuja generator, one unit each), heuristic vs the proven bound")
     value, pk, stock = ahuja_instance(np.random.default_rng(200), 200, 200, 1)
     x, secs = timed(lambda: solve_wta(value, pk, stock, method="heuristic"), repeat)
     obj = expected_surviving_value(value, pk, x)
     lb, lb_secs = timed(lambda: wta_lower_bound(value, pk, stock, time_limit_s=bound_time_s))
     gap = 100.0 * (obj - lb) / lb
     print(f"heuristic objective {obj:.4f} in {secs:.4f} s (median of {repeat})")
-    print(f"MILP best bound     {lb:.4f} after {lb_secs:.1f} s (limit {bound_time_s:g} s)")
+    print(f"wta_lower_bound     {lb:.4f} after {lb_secs:.1f} s (limit {bound_time_s:g} s)")
     print(f"gap to the bound    {gap:.4f} %   target: < 1 % in < 0.1 s")
     print(
         json.dumps(
@@ -299,19 +473,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--instance", type=Path, action="append", default=[], help="extra instance file (APT format)"
     )
+    ap.add_argument(
+        "--data", type=Path, default=DATA, help="folder of public instances (default: the committed ones)"
+    )
+    ap.add_argument("--budgets", default="2,60", help="anytime time limits for (b), seconds, comma-separated")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each budget (medians and spread)")
     ap.add_argument("--quick", action="store_true", help="small sizes, one repetition, short bound")
-    ap.add_argument("--bound-time", type=float, default=60.0, help="HiGHS time for the 200x200 bound (s)")
-    ap.add_argument("--sections", default="abc", help="which of a, b, c to run")
+    ap.add_argument("--bound-time", type=float, default=60.0, help="time for the 200x200 bound (s)")
+    ap.add_argument("--sections", default="abdc", help="which of a, b, d, c to run")
     args = ap.parse_args(argv)
     print("command:", " ".join(["python", *sys.argv]))
+    # wall-clock budgets buy less search on a loaded machine: say how loaded it was
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     # compile the numba kernels (cached on disk) before any timing
     solve_wta([1.0, 2.0], [[0.5, 0.6], [0.7, 0.2]], [2, 1], method="heuristic")
+    solve_wta([1.0, 2.0], [[0.5, 0.6], [0.7, 0.2]], [2, 1], method="heuristic", rounds=3)
+    budgets = [2.0] if args.quick else [float(b) for b in args.budgets.split(",")]
     ok = True
     if "a" in args.sections:
         sizes = [5, 10] if args.quick else [5, 10, 15, 20]
         ok = section_a(sizes, 1 if args.quick else 3, [4] if args.quick else [4, 6], 120.0)
     if "b" in args.sections:
-        section_b(args.instance, 1 if args.quick else 3)
+        section_b(args.data, args.instance, budgets, 1 if args.quick else args.repeat)
+    if "d" in args.sections:
+        section_d(
+            [100] if args.quick else [100, 200, 300],
+            [1, 2, 3],
+            min(budgets),
+            1 if args.quick else args.repeat,
+        )
     if "c" in args.sections:
         section_c(10.0 if args.quick else args.bound_time, 3 if args.quick else 5)
     return 0 if ok else 1

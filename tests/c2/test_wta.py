@@ -1,10 +1,15 @@
 """Weapon-target assignment: exact solver against enumeration, heuristic against the exact optimum,
-feasibility of every returned assignment under random fire-unit limits, edge cases."""
+the anytime search (round budgets, bounds, proofs), feasibility of every returned assignment under
+random fire-unit limits, the recorded solutions better than the published best, edge cases."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import lzma
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -33,8 +38,8 @@ class Instance:
             "group_target_cap": self.group_target_cap,
         }
 
-    def solve(self, method: str) -> NDArray[np.int64]:
-        return solve_wta(self.value, self.pk, self.stock, method=method, **self.limits())  # type: ignore[arg-type]
+    def solve(self, method: str, **budget: int) -> NDArray[np.int64]:
+        return solve_wta(self.value, self.pk, self.stock, method=method, **budget, **self.limits())  # type: ignore[arg-type]
 
     def objective(self, x: NDArray[np.int64]) -> float:
         return expected_surviving_value(self.value, self.pk, x)
@@ -166,6 +171,79 @@ def test_heuristic_within_one_percent_of_exact_20x20() -> None:
     assert max(gaps) < 0.03
 
 
+# the anytime search (a round budget: deterministic, unlike a time limit)
+
+
+@pytest.mark.parametrize("size", [3, 4, 5])
+@pytest.mark.parametrize("limited", [False, True])
+def test_anytime_equals_enumeration(size: int, limited: bool) -> None:
+    rng = np.random.default_rng(300 + 10 * size + limited)
+    for stock in [1, 2] if size <= 4 else [1]:
+        for _ in range(2):
+            inst = ahuja(rng, size, size, stock)
+            if limited:
+                inst = with_limits(rng, inst)
+            x = inst.solve("heuristic", rounds=4)
+            assert inst.violations(x) == []
+            assert inst.objective(x) == pytest.approx(brute_force(inst), rel=2e-6, abs=1e-9)
+
+
+def test_anytime_equals_exact_20x20() -> None:
+    rng = np.random.default_rng(2007)
+    for stock in (1, 1, 2, 2, 3):
+        inst = ahuja(rng, 20, 20, stock)
+        assert inst.objective(inst.solve("heuristic", rounds=4)) == pytest.approx(
+            inst.objective(inst.solve("exact")), rel=2e-6
+        )
+
+
+def public_like(seed: int, m: int, n: int, stock: int, p_lo: float = 0.0, p_hi: float = 1.0) -> Instance:
+    """The public instances' distribution: integer values 1..100, p ~ U(p_lo, p_hi)."""
+    rng = np.random.default_rng(seed)
+    value = rng.integers(1, 101, n).astype(np.float64)
+    return Instance(value, rng.uniform(p_lo, p_hi, (m, n)), np.full(m, stock, np.int64))
+
+
+@pytest.mark.parametrize(
+    "inst",
+    [
+        public_like(4, 10, 10, 8, 0.05, 0.5),  # teams of eight units: the proof needs round 2
+        public_like(5, 30, 60, 3),
+        with_limits(np.random.default_rng(6), ahuja(np.random.default_rng(6), 12, 16, 2)),
+    ],
+)
+def test_anytime_more_rounds_never_worse(inst: Instance) -> None:
+    budgets = [0, 1, 2, 3, 6, 12]
+    objectives = []
+    for rounds in budgets:
+        x = inst.solve("heuristic", rounds=rounds)
+        assert inst.violations(x) == []
+        objectives.append(inst.objective(x))
+    assert all(b <= a * (1.0 + 1e-12) for a, b in itertools.pairwise(objectives)), objectives
+    # and the budget buys something: the column phase beats the start, and the local search
+    assert objectives[-1] < objectives[0]
+    assert objectives[-1] <= inst.objective(inst.solve("heuristic")) * (1.0 + 1e-12)
+
+
+def test_anytime_stops_at_a_given_lower_bound() -> None:
+    inst = public_like(4, 10, 10, 8, 0.05, 0.5)
+    start = inst.solve("heuristic", rounds=0)
+    # a bound the start already meets ends the search before any round
+    given = solve_wta(
+        inst.value, inst.pk, inst.stock, method="heuristic", rounds=6, lower_bound=inst.objective(start)
+    )
+    np.testing.assert_array_equal(given, start)
+
+
+def test_anytime_proves_the_optimum() -> None:
+    # the team formulation's bound meets the anytime search's objective (a proof of optimality)
+    inst = public_like(5, 30, 60, 3)
+    best = inst.objective(inst.solve("heuristic", rounds=6))
+    lb = wta_lower_bound(inst.value, inst.pk, inst.stock, time_limit_s=60.0)
+    assert lb <= best
+    assert lb >= best * (1.0 - 2e-6)
+
+
 def test_lower_bound_brackets_optimum() -> None:
     inst = ahuja(np.random.default_rng(3), 6, 6, 1)
     best = brute_force(inst)
@@ -180,7 +258,7 @@ def test_lower_bound_brackets_optimum() -> None:
     m=st.integers(1, 7),
     n=st.integers(1, 9),
     max_stock=st.integers(0, 4),
-    method=st.sampled_from(["heuristic", "heuristic", "heuristic", "exact"]),
+    method=st.sampled_from(["heuristic", "heuristic", "anytime", "anytime", "exact"]),
 )
 def test_every_assignment_is_feasible(seed: int, m: int, n: int, max_stock: int, method: str) -> None:
     rng = np.random.default_rng(seed)
@@ -195,9 +273,21 @@ def test_every_assignment_is_feasible(seed: int, m: int, n: int, max_stock: int,
         group_shot_cap=rng.integers(0, 6, ng) if rng.random() < 0.7 else None,
         group_target_cap=rng.integers(0, 4, ng) if rng.random() < 0.7 else None,
     )
-    x = inst.solve(method)
+    x = inst.solve("heuristic", rounds=3) if method == "anytime" else inst.solve(method)
     assert x.dtype == np.int64 and x.shape == (m, n)
     assert inst.violations(x) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(2, 4), limited=st.booleans())
+def test_lower_bound_never_above_the_optimum(seed: int, size: int, limited: bool) -> None:
+    # a bound above the optimum would let the anytime search "prove" a wrong assignment optimal
+    rng = np.random.default_rng(seed)
+    inst = ahuja(rng, size, size + 1, int(rng.integers(1, 3)))
+    if limited:
+        inst = with_limits(rng, inst)
+    lb = wta_lower_bound(inst.value, inst.pk, inst.stock, time_limit_s=30.0, **inst.limits())
+    assert lb <= brute_force(inst) * (1.0 + 1e-9) + 1e-12
 
 
 def test_edge_cases() -> None:
@@ -217,10 +307,11 @@ def test_edge_cases() -> None:
         assert expected_surviving_value([10.0], [[1.0]], x) == 0.0
 
 
-def test_deterministic() -> None:
+@pytest.mark.parametrize("budget", [{}, {"rounds": 3}])
+def test_deterministic(budget: dict[str, int]) -> None:
     inst = ahuja(np.random.default_rng(11), 30, 40, 2)
-    a = inst.solve("heuristic")
-    b = inst.solve("heuristic")
+    a = inst.solve("heuristic", **budget)
+    b = inst.solve("heuristic", **budget)
     np.testing.assert_array_equal(a, b)
 
 
@@ -250,3 +341,60 @@ def test_bad_input_raises() -> None:
         solve_wta([1.0], [[0.5]], [1], group_shot_cap=[1])
     with pytest.raises(ValueError, match="method"):
         solve_wta([1.0], [[0.5]], [1], method="fast")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rounds"):
+        solve_wta([1.0], [[0.5]], [1], method="heuristic", rounds=-1)
+
+
+# ----------------------------------------------------------------------------------------------
+# solutions better than the published best, recorded in the repository
+
+
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "wta"
+IMPROVED = sorted((DATA / "improved").glob("*.json"))
+
+
+def public_instance(
+    name: str, sha256: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """A committed public instance (benchmarks/data/wta/README.md): the mu = 1 file of its size,
+    line 1 carrying mu; checked byte for byte against the published file's sha256."""
+    m, n, mu = (int(t) for t in name.removeprefix("wta_").split("x"))
+    plain = DATA / f"{name}.txt"
+    if plain.is_file():
+        text = plain.read_bytes()
+    else:
+        base = DATA / f"wta_{m}x{n}x1.txt"
+        raw = (
+            base.read_bytes()
+            if base.is_file()
+            else lzma.decompress((DATA / f"wta_{m}x{n}x1.txt.xz").read_bytes())
+        )
+        rest = raw.split(b"\n", 1)[1]
+        text = f"{m} {n} {mu}\n".encode() + rest
+        if hashlib.sha256(text).hexdigest() != sha256:
+            text = text.rstrip(b"\n")  # some published files lack the final newline
+    assert hashlib.sha256(text).hexdigest() == sha256
+    tok = text.split()
+    value = np.array(tok[3 : 3 + n], dtype=np.float64)
+    triples = np.array(tok[3 + n : 3 + n + 3 * m * n], dtype=np.float64).reshape(-1, 3)
+    pk = np.zeros((m, n))
+    pk[triples[:, 0].astype(np.int64), triples[:, 1].astype(np.int64)] = triples[:, 2]
+    return value, pk, np.full(m, mu, np.int64)
+
+
+def test_improved_solutions_are_recorded() -> None:
+    assert len(IMPROVED) >= 1
+
+
+@pytest.mark.parametrize("path", IMPROVED, ids=[p.stem for p in IMPROVED])
+def test_improved_solution_verifies(path: Path) -> None:
+    rec = json.loads(path.read_text())
+    value, pk, stock = public_instance(rec["instance"], rec["instance_sha256"])
+    x = np.zeros(pk.shape, np.int64)
+    for i, j, count in rec["shots"]:
+        x[i, j] += count
+    assert check_assignment(x, pk, stock) == []
+    objective = expected_surviving_value(value, pk, x)
+    assert objective == pytest.approx(rec["objective"], rel=1e-9)
+    assert objective < rec["published_best"]
+    assert rec["lower_bound"] <= objective

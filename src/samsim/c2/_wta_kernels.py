@@ -29,9 +29,15 @@ Descent, two neighbourhoods:
 Iterated local search (Lourenco, Martin & Stutzle, "Iterated local search", Handbook of
 Metaheuristics, 2003): kick two random units (move them, move a fire unit's block, unassign them,
 or clear a whole fire unit), re-descend, keep the result when it is better.
+
+Team formulation (the anytime search's column generation and enumeration): :func:`price_teams`
+finds each target's best team (multiset of weapon types) under prices on the coupling rows, and
+enumerates the teams close to it; :func:`team_columns` writes teams as sparse master columns.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,6 +47,51 @@ from samsim.jit import njit
 Q_FLOOR = 1e-12
 """Smallest survival factor used inside the search (pk = 1 is treated as 1 - 1e-12)."""
 _BIG = 1e300
+
+
+class Problem(NamedTuple):
+    """The validated problem, one record for the solvers and every kernel (fields as in the module
+    notes; ``pk`` the kill probabilities as given, ``constrained`` whether any limit beyond the
+    stocks was given)."""
+
+    value: NDArray[np.float64]
+    q: NDArray[np.float64]
+    allowed: NDArray[np.bool_]
+    stock: NDArray[np.int64]
+    cap_t: NDArray[np.int64]
+    grp: NDArray[np.int64]
+    gshot_cap: NDArray[np.int64]
+    gtgt_cap: NDArray[np.int64]
+    pk: NDArray[np.float64]
+    constrained: bool
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(weapon types, targets)."""
+        m, n = self.pk.shape
+        return int(m), int(n)
+
+
+class Search(NamedTuple):
+    """Effort and move mix of the local search.
+
+    ``patience``: assignment steps without improvement before a descent tries the pair re-split;
+    ``pair_units``: largest pair re-split (2**units cases; 0 turns it off); ``p_free``: share of
+    the engaged targets giving up a block in later descents; ``p_group``: share of blocks that are a
+    fire unit's whole engagement of a target; ``ruin``: kicks may unassign units or clear a fire unit;
+    ``kicks``: units kicked per round; ``accept_rel``: a kicked result becomes the current one when
+    within this relative margin of it; ``need_dummies``: every row of the assignment needs a
+    "stay unused" column (limits or pk = 0 can leave a row nowhere to go).
+    """
+
+    patience: int
+    pair_units: int
+    p_free: float
+    p_group: float
+    ruin: bool
+    kicks: int
+    accept_rel: float
+    need_dummies: bool
 
 
 @njit
@@ -156,22 +207,14 @@ def linear_assignment(cost: NDArray[np.float64], col4row: NDArray[np.int64]) -> 
 
 
 @njit
-def greedy(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-) -> NDArray[np.int64]:
+def greedy(pb: Problem) -> NDArray[np.int64]:
     """Maximum marginal return: repeatedly add the feasible shot that kills the most value.
 
     den Broeder, Ellison & Emerling, "On optimum target assignments", Operations Research 7(3), 1959
     (optimal when all weapons are identical); Ahuja et al. 2007, section 5, as a construction step.
     Each weapon type keeps its best target, recomputed only when that target or a limit changes.
     """
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
     m, n = q.shape
     ng = gshot_cap.shape[0]
     x = np.zeros((m, n), np.int64)
@@ -247,25 +290,12 @@ def _group_state(
 
 @njit
 def lap_step(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-    x: NDArray[np.int64],
-    p_free: float,
-    p_block: float,
-    p_group: float,
-    need_dummies: bool,
-    state: NDArray[np.uint64],
+    pb: Problem, x: NDArray[np.int64], p_free: float, p_block: float, sp: Search, state: NDArray[np.uint64]
 ) -> float:
     """One exact reassignment over the neighbourhood described in the module notes.
 
     Each target holding shots gives up, with probability ``p_free``, one random unit, or (with
-    probability ``p_block``) every unit of that unit's type there, or (``p_group``) every unit of
+    probability ``p_block``) every unit of that unit's type there, or (``sp.p_group``) every unit of
     its fire unit there. The given-up blocks and the unused units (blocks of one or two) are rows,
     reassigned with at most one row per target or left unused. Limits: a target takes a row only
     within ``cap_t``; a fire unit that could open more new targets than it may is allowed to do so
@@ -273,6 +303,8 @@ def lap_step(
     unit over its guidance cap afterwards drops its least useful placed rows. ``x`` is replaced when
     the result is strictly better. Returns the expected surviving value of ``x`` on exit.
     """
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
+    p_group = sp.p_group
     m, n = q.shape
     ng = gshot_cap.shape[0]
     s = survival(value, q, x)
@@ -302,7 +334,7 @@ def lap_step(
     nr = 0
     nc = 0
     row_start[0] = 0
-    sp = s.copy()
+    s_left = s.copy()
     for j in range(n):
         if cnt[j] == 0 or rng_next(state) >= p_free:
             continue
@@ -329,7 +361,7 @@ def lap_step(
             size = c
         for t in range(row_start[nr], nc):
             for _ in range(comp_count[t]):
-                sp[j] /= q[comp_type[t], j]
+                s_left[j] /= q[comp_type[t], j]
         row_group[nr] = g
         row_home[nr] = j
         row_size[nr] = size
@@ -395,7 +427,7 @@ def lap_step(
                                 anywhere[rr] = False
                                 break
                     anywhere[r] = True
-    nd = nr if need_dummies else max(0, nr - n)
+    nd = nr if sp.need_dummies else max(0, nr - n)
     cost = np.zeros((nr, n + nd))
     for r in range(nr):
         g = row_group[r]
@@ -409,7 +441,7 @@ def lap_step(
                     break
                 for _ in range(comp_count[t]):
                     f *= q[i, j]
-            cost[r, j] = sp[j] * (f - 1.0) if ok else _BIG
+            cost[r, j] = s_left[j] * (f - 1.0) if ok else _BIG
     col4row = np.empty(nr, np.int64)
     linear_assignment(cost, col4row)
     # restore the guidance-channel caps: drop a fire unit's least useful placed rows until it fits
@@ -434,7 +466,7 @@ def lap_step(
             col4row[worst] = -1
     new = 0.0
     for j in range(n):
-        new += sp[j]
+        new += s_left[j]
     for r in range(nr):
         if col4row[r] >= 0:
             new += cost[r, col4row[r]]
@@ -454,29 +486,21 @@ def lap_step(
 
 @njit
 def descend(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
+    pb: Problem,
+    sp: Search,
     x: NDArray[np.int64],
     dirty: NDArray[np.bool_],
-    patience: int,
-    pair_units: int,
     p_free_hi: float,
-    p_group: float,
-    need_dummies: bool,
     state: NDArray[np.uint64],
 ) -> float:
-    """Local descent: repeat :func:`lap_step` (alternately freeing every target and half of them)
-    until ``patience`` steps in a row bring no improvement, then one :func:`pair_sweep` (if
-    ``pair_units`` > 0); start again while that improves. ``dirty`` marks the targets changed
-    since ``x`` was last pair-optimal (all of them for a fresh ``x``). Returns the final objective."""
+    """Local descent: repeat :func:`lap_step` (each target giving up a block with probability
+    ``p_free_hi``, then half that, alternately) until ``sp.patience`` steps in a row bring no
+    improvement, then one :func:`pair_sweep` (if ``sp.pair_units`` > 0); start again while that
+    improves. ``dirty`` marks the targets changed since ``x`` was last pair-optimal (all of them for
+    a fresh ``x``). Returns the final objective."""
     m, n = x.shape
-    p_block = 0.5 if p_group <= 0.0 else (1.0 - p_group) / 2.0
+    patience = sp.patience
+    p_block = 0.5 if sp.p_group <= 0.0 else (1.0 - sp.p_group) / 2.0
     before = np.empty_like(x)
     while True:
         before[:, :] = x
@@ -486,22 +510,7 @@ def descend(
         while fails < patience:
             p_free = p_free_hi if k % 2 == 0 else 0.5 * p_free_hi
             k += 1
-            f_new = lap_step(
-                value,
-                q,
-                allowed,
-                stock,
-                cap_t,
-                grp,
-                gshot_cap,
-                gtgt_cap,
-                x,
-                p_free,
-                p_block,
-                p_group,
-                need_dummies,
-                state,
-            )
+            f_new = lap_step(pb, x, p_free, p_block, sp, state)
             if f_new < f - 1e-12 * max(f_new, 1e-300):
                 fails = 0
             else:
@@ -512,7 +521,7 @@ def descend(
                 if x[i, j] != before[i, j]:
                     dirty[j] = True
                     break
-        if pair_units <= 0 or not pair_sweep(value, q, allowed, cap_t, grp, gtgt_cap, x, pair_units, dirty):
+        if sp.pair_units <= 0 or not pair_sweep(pb, x, sp.pair_units, dirty):
             return f
 
 
@@ -536,16 +545,9 @@ def _random_unit(x: NDArray[np.int64], state: NDArray[np.uint64]) -> tuple[int, 
 
 
 @njit
-def kick(
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-    x: NDArray[np.int64],
-    state: NDArray[np.uint64],
-) -> None:
+def kick(pb: Problem, x: NDArray[np.int64], state: NDArray[np.uint64]) -> None:
     """Move one random unit to a random other target where the move keeps every limit."""
+    allowed, cap_t, grp, gtgt_cap = pb.allowed, pb.cap_t, pb.grp, pb.gtgt_cap
     m, n = x.shape
     if n < 2:
         return
@@ -592,15 +594,10 @@ def kick_out(
 
 
 @njit
-def kick_group(
-    allowed: NDArray[np.bool_],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    x: NDArray[np.int64],
-    state: NDArray[np.uint64],
-) -> None:
+def kick_group(pb: Problem, x: NDArray[np.int64], state: NDArray[np.uint64]) -> None:
     """Move every unit a fire unit has at a random target to another random target (the fire unit
     leaves one target and engages one, so its target count never grows)."""
+    allowed, cap_t, grp = pb.allowed, pb.cap_t, pb.grp
     m, n = x.shape
     if n < 2:
         return
@@ -633,44 +630,32 @@ def kick_group(
 
 @njit
 def iterated_search(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    stock: NDArray[np.int64],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gshot_cap: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
+    pb: Problem,
+    sp: Search,
     x_cur: NDArray[np.int64],
     x_best: NDArray[np.int64],
     f_cur: float,
     f_best: float,
     rounds: int,
-    patience: int,
-    pair_units: int,
-    p_free_hi: float,
-    p_group: float,
-    ruin: bool,
-    kick_units: int,
-    accept_rel: float,
-    need_dummies: bool,
     state: NDArray[np.uint64],
 ) -> tuple[float, float]:
-    """``rounds`` rounds of iterated local search: kick ``kick_units`` units, re-descend, and move
-    there when the result is within ``accept_rel`` of the current objective (relative).
+    """``rounds`` rounds of iterated local search: kick ``sp.kicks`` units, re-descend, and move
+    there when the result is within ``sp.accept_rel`` of the current objective (relative).
 
-    A kick moves a unit (or, when ``p_group`` > 0, half of the time every unit of its fire unit at
-    that target) to another target; with ``ruin`` it unassigns them half of the time instead, which
-    is always feasible however tight the limits.
+    A kick moves a unit (or, when ``sp.p_group`` > 0, half of the time every unit of its fire unit
+    at that target) to another target; with ``sp.ruin`` it unassigns them half of the time instead,
+    which is always feasible however tight the limits.
 
     ``x_cur`` / ``x_best`` are updated in place; returns their objectives.
     """
+    grp = pb.grp
+    p_group, ruin, accept_rel = sp.p_group, sp.ruin, sp.accept_rel
     m, n = x_cur.shape
     y = x_cur.copy()
     dirty = np.zeros(n, np.bool_)
     for _ in range(rounds):
         y[:, :] = x_cur
-        for _k in range(kick_units):
+        for _k in range(sp.kicks):
             r = rng_next(state)
             whole = p_group > 0.0 and rng_next(state) < 0.5
             if ruin and r < 0.25:
@@ -682,33 +667,16 @@ def iterated_search(
             elif ruin and r < 0.5:
                 kick_out(grp, y, whole, state)
             elif whole:
-                kick_group(allowed, cap_t, grp, y, state)
+                kick_group(pb, y, state)
             else:
-                kick(q, allowed, cap_t, grp, gtgt_cap, y, state)
+                kick(pb, y, state)
         for j in range(n):
             dirty[j] = False
             for i in range(m):
                 if y[i, j] != x_cur[i, j]:
                     dirty[j] = True
                     break
-        f = descend(
-            value,
-            q,
-            allowed,
-            stock,
-            cap_t,
-            grp,
-            gshot_cap,
-            gtgt_cap,
-            y,
-            dirty,
-            patience,
-            pair_units,
-            p_free_hi,
-            p_group,
-            need_dummies,
-            state,
-        )
+        f = descend(pb, sp, y, dirty, sp.p_free, state)
         if f < f_best - 1e-12 * max(f, 1e-300):
             x_best[:, :] = y
             f_best = f
@@ -730,17 +698,7 @@ def _units_at(x: NDArray[np.int64], j: int, out: NDArray[np.int64]) -> int:
 
 
 @njit
-def pair_sweep(
-    value: NDArray[np.float64],
-    q: NDArray[np.float64],
-    allowed: NDArray[np.bool_],
-    cap_t: NDArray[np.int64],
-    grp: NDArray[np.int64],
-    gtgt_cap: NDArray[np.int64],
-    x: NDArray[np.int64],
-    max_units: int,
-    dirty: NDArray[np.bool_],
-) -> bool:
+def pair_sweep(pb: Problem, x: NDArray[np.int64], max_units: int, dirty: NDArray[np.bool_]) -> bool:
     """Re-split optimally the units of every pair of targets (first improvement, one sweep).
 
     Complements the assignment neighbourhood, which never gives a target two new units: here two
@@ -749,6 +707,7 @@ def pair_sweep(
     Only pairs with a ``dirty`` target are examined (the others were examined when they last
     changed); on exit ``dirty`` marks the targets this sweep changed. Returns whether ``x`` changed.
     """
+    value, q, allowed, cap_t, grp, gtgt_cap = pb.value, pb.q, pb.allowed, pb.cap_t, pb.grp, pb.gtgt_cap
     m, n = q.shape
     ng = gtgt_cap.shape[0]
     s = survival(value, q, x)
@@ -856,3 +815,324 @@ def pair_sweep(
             _, gon, gnt = _group_state(x, grp, ng)
     dirty[:] = touched
     return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# team (set-partitioning) formulation: pricing and reduced-cost enumeration
+
+
+class Prices(NamedTuple):
+    """Nonnegative multipliers of the team formulation's coupling rows: ``stock`` (m,) one unit of a
+    weapon type, ``shot`` (G,) one missile of a fire unit in guidance, ``engage`` (G,) one more
+    target engaged by a fire unit (zero where the row is absent)."""
+
+    stock: NDArray[np.float64]
+    shot: NDArray[np.float64]
+    engage: NDArray[np.float64]
+
+
+class Teams(NamedTuple):
+    """Buffer of enumerated columns: ``target`` (C,), ``types`` (C, D) weapon type of each unit of the
+    team (-1 pads; a type appears once per unit), ``cost`` (C,) ``v_j prod q``, ``red`` (C,) cost plus
+    the priced rows (the Lagrangian value of the column)."""
+
+    target: NDArray[np.int64]
+    types: NDArray[np.int64]
+    cost: NDArray[np.float64]
+    red: NDArray[np.float64]
+
+
+class TeamIndex(NamedTuple):
+    """What :func:`price_teams` reuses between calls: ``order`` (m, n), each target's weapon types
+    by decreasing kill probability; ``lnq`` (m, n) ``ln q_ij``."""
+
+    order: NDArray[np.int64]
+    lnq: NDArray[np.float64]
+
+
+@njit
+def team_index(pb: Problem) -> TeamIndex:
+    """The :class:`TeamIndex` of a problem."""
+    m, n = pb.q.shape
+    order = np.empty((m, n), np.int64)
+    for j in range(n):
+        order[:, j] = np.argsort(pb.q[:, j], kind="mergesort")
+    return TeamIndex(order, np.log(pb.q))
+
+
+@njit
+def _relaxed_rest(s: float, ln_s: float, rate: float, ln_rate: float) -> float:
+    """``min_{t >= 0} s e^-t + rate t``: the cheapest way to kill further, with kill rate
+    (``-ln q``) bought at ``rate`` per unit, continuously (``ln_s = ln s``, ``ln_rate = ln rate``)."""
+    if s <= rate:
+        return s
+    if rate > 0.0:
+        return rate * (1.0 + ln_s - ln_rate)
+    return 0.0
+
+
+@njit
+def _keep_best(out: Teams, start: int, stop: int, keep: int, limit: float) -> int:
+    """Keep, of the teams in ``out[start:stop]``, those with value ``<= limit``, at most the ``keep``
+    best; returns the new end."""
+    c_n = 0
+    for c in range(start, stop):
+        if out.red[c] <= limit:
+            if start + c_n != c:
+                out.target[start + c_n] = out.target[c]
+                out.types[start + c_n, :] = out.types[c, :]
+                out.cost[start + c_n] = out.cost[c]
+                out.red[start + c_n] = out.red[c]
+            c_n += 1
+    if c_n > keep:
+        idx = np.argsort(out.red[start : start + c_n], kind="mergesort")[:keep] + start
+        types = out.types[idx].copy()
+        cost = out.cost[idx].copy()
+        red = out.red[idx].copy()
+        for t in range(keep):
+            out.types[start + t, :] = types[t]
+            out.cost[start + t] = cost[t]
+            out.red[start + t] = red[t]
+        c_n = keep
+    return start + c_n
+
+
+@njit
+def price_teams(
+    pb: Problem,
+    ix: TeamIndex,
+    pr: Prices,
+    slack: float,
+    per_target: int,
+    node_cap: int,
+    out: Teams,
+) -> tuple[int, NDArray[np.float64], bool, bool]:
+    """Best team of every target under prices, and the teams close to it.
+
+    For target j, ``phi_j = min_T v_j prod_{i in T} q_ij + sum_{i in T} (stock_i + shot_g(i)) +
+    sum_{g engaged by T} engage_g`` over teams T (multisets of weapon types) that respect ``cap_t``,
+    ``pk > 0``, the stocks and the fire units' limits; the empty team (value ``v_j``) included. This
+    is the pricing problem of column generation for the set-partitioning formulation (one team per
+    target; Desrosiers & Lubbecke, "A primer in column generation", in *Column Generation*, Springer
+    2005), and ``sum_j phi_j - prices . capacities`` is a Lagrangian lower bound on the optimum.
+
+    Depth-first search over teams in each target's ``ix.order`` (decreasing pk), so that a unit is
+    only followed by units with no larger pk. Five prunings keep it exact:
+
+    * a unit whose price exceeds ``s * p_ij + slack`` (``s`` the survival before it) is never in a
+      team within ``slack`` of the best: dropping it gains more than ``slack``;
+    * no extension of a prefix (survival ``s``, price sum ``l``) goes below ``l + g(s)``, with
+      ``g(s) = min_t s e^-t + c t`` the continuous relaxation at the cheapest kill rate
+      ``c = min_i price_i / -ln q_ij``;
+    * nor does any child of it from position k on go below ``l + g(s q_k)`` (later types kill less);
+    * nor is any unit from position k on worth its price when the cheapest of them costs more than
+      ``s * p_k + slack`` (suffix minima ``c_k`` of the prices along the order);
+    * nor does any child from position k on go below ``l + min_d (s q_k^d + d c_k)``: its d more
+      units each kill no more than the one at k and cost no less than ``c_k``.
+
+    Writes, per target, the teams with value ``<= phi_j + slack`` (at most ``per_target`` of them,
+    the best) to ``out``; with ``per_target <= 16`` (column generation) the ``per_target`` best teams
+    whatever their value (but none with a unit the first pruning drops). Returns their number,
+    ``phi``, whether ``phi`` is exact (no target hit ``node_cap`` search nodes or the buffer's team
+    size) and whether every team within the slack was written (a full buffer ends the search).
+    """
+    value, q, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
+    order, lnq = ix
+    m, n = q.shape
+    ng = gshot_cap.shape[0]
+    cap_out = out.target.shape[0]
+    dmax = out.types.shape[1]
+    phi = np.zeros(n)
+    unit = np.empty(m)
+    for i in range(m):
+        unit[i] = max(pr.stock[i], 0.0) + max(pr.shot[grp[i]], 0.0)
+    stack = np.empty(dmax, np.int64)
+    pos = np.zeros(dmax + 1, np.int64)
+    sv = np.empty(dmax + 1)
+    lsv = np.empty(dmax + 1)
+    cheap_from = np.empty(m + 1)  # cheapest unit price from each position of the order on
+    ls = np.empty(dmax + 1)
+    tcnt = np.zeros(m, np.int64)
+    gcnt = np.zeros(ng, np.int64)
+    # a few columns per target (column generation): prune at the per_target-th best found so far
+    top = per_target if per_target <= 16 else 0
+    kbest = np.empty(max(top, 1))
+    nout = 0
+    exact = True
+    complete = True
+    for j in range(n):
+        if value[j] <= 0.0:
+            phi[j] = 0.0
+            continue
+        best = value[j]
+        start = nout
+        nk = 0
+        limit = min(cap_t[j], dmax)
+        cheapest = np.inf
+        cheap_from[m] = np.inf
+        for k in range(m - 1, -1, -1):
+            i = order[k, j]
+            cheap_from[k] = cheap_from[k + 1]
+            if allowed[i, j] and stock[i] > 0:
+                cheap_from[k] = min(cheap_from[k], unit[i])
+                r = unit[i] / -lnq[i, j]
+                if r < cheapest:
+                    cheapest = r
+        ln_cheapest = np.log(cheapest) if 0.0 < cheapest < np.inf else 0.0
+        nodes = 0
+        depth = 0
+        pos[0] = 0
+        sv[0] = value[j]
+        lsv[0] = np.log(value[j])
+        ls[0] = 0.0
+        while depth >= 0:
+            k = pos[depth]
+            s = sv[depth]
+            tol = slack + 1e-12 * abs(best)
+            cut = best + tol
+            if top > 0:
+                cut = max(cut, kbest[top - 1] if nk == top else value[j])
+            ln_s = lsv[depth]
+            stop = k >= m or depth >= limit or ls[depth] + _relaxed_rest(s, ln_s, cheapest, ln_cheapest) > cut
+            if not stop:
+                ik = order[k, j]
+                qk = q[ik, j]
+                ck = cheap_from[k]
+                stop = ck > s * (1.0 - qk) + tol or (
+                    ls[depth] + _relaxed_rest(s * qk, ln_s + lnq[ik, j], cheapest, ln_cheapest) > cut
+                )
+                if not stop:
+                    # d more units, each killing no more than the one at k and costing no less
+                    # than the cheapest from k on: at least min_d s q_k^d + d c_k
+                    low = np.inf
+                    sd = s
+                    for d in range(1, limit - depth + 1):
+                        sd *= qk
+                        low = min(low, sd + d * ck)
+                        if d * ck > low:
+                            break
+                    stop = ls[depth] + low > cut
+            if not stop and nodes >= node_cap:
+                stop = True
+                exact = False
+            if stop:
+                if depth >= limit and limit < cap_t[j] and k < m:
+                    ik = order[k, j]
+                    deeper = cheap_from[k] <= s * (1.0 - q[ik, j]) + tol
+                    if deeper and ls[depth] + _relaxed_rest(s, ln_s, cheapest, ln_cheapest) <= cut:
+                        exact = False  # the buffer's team size cut a better team off
+                depth -= 1
+                if depth >= 0:
+                    i = stack[depth]
+                    tcnt[i] -= 1
+                    gcnt[grp[i]] -= 1
+                    pos[depth] += 1
+                continue
+            nodes += 1
+            i = order[k, j]
+            g = grp[i]
+            if (
+                not allowed[i, j]
+                or tcnt[i] >= stock[i]
+                or gcnt[g] >= gshot_cap[g]
+                or (gcnt[g] == 0 and gtgt_cap[g] <= 0)
+                or unit[i] > s * (1.0 - q[i, j]) + tol
+            ):
+                pos[depth] += 1
+                continue
+            extra = max(pr.engage[g], 0.0) if gcnt[g] == 0 else 0.0
+            stack[depth] = i
+            tcnt[i] += 1
+            gcnt[g] += 1
+            sv[depth + 1] = s * q[i, j]
+            lsv[depth + 1] = ln_s + lnq[i, j]
+            ls[depth + 1] = ls[depth] + unit[i] + extra
+            red = sv[depth + 1] + ls[depth + 1]
+            if red < best:
+                best = red
+            if red <= cut:
+                if top > 0:
+                    # insert into the sorted per_target best values
+                    t = nk if nk < top else top - 1
+                    if nk < top or red < kbest[t]:
+                        while t > 0 and kbest[t - 1] > red:
+                            kbest[t] = kbest[t - 1]
+                            t -= 1
+                        kbest[t] = red
+                        nk = min(nk + 1, top)
+                if nout == cap_out and top > 0:
+                    nout = _keep_best(out, start, nout, top, np.inf)
+                if nout == cap_out and top > 0:
+                    nout = _keep_best(out, start, nout, top, np.inf)
+                if nout == cap_out:
+                    # the buffer is full: what it holds is all an enumeration gets (phi is then
+                    # unknown for the later targets, and not asked for)
+                    return nout, phi, False, False
+                out.target[nout] = j
+                for d in range(dmax):
+                    out.types[nout, d] = stack[d] if d <= depth else -1
+                out.cost[nout] = sv[depth + 1]
+                out.red[nout] = red
+                nout += 1
+            depth += 1
+            pos[depth] = k  # the same type may follow (several units of it)
+        phi[j] = best
+        if top > 0:
+            nout = _keep_best(out, start, nout, top, np.inf)
+            complete = False
+        else:
+            nout = _keep_best(out, start, nout, per_target, best + slack + 1e-12 * abs(best))
+    return nout, phi, exact, complete
+
+
+@njit
+def team_columns(
+    pb: Problem, types: NDArray[np.int64], target: NDArray[np.int64], rows: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]]:
+    """Sparse (CSC) entries of team columns in the master problem.
+
+    ``rows`` (3, max(m, G)): row of each weapon type's stock, of each fire unit's guidance cap and of
+    its target cap (-1: no such row); target j's convexity row is row j. Returns column starts,
+    row indices and coefficients.
+    """
+    c_n, dmax = types.shape
+    m = pb.q.shape[0]
+    ng = pb.gshot_cap.shape[0]
+    start = np.zeros(c_n + 1, np.int64)
+    index = np.empty(c_n * (1 + 3 * dmax), np.int32)
+    coef = np.empty(c_n * (1 + 3 * dmax))
+    tcnt = np.zeros(m, np.int64)
+    gcnt = np.zeros(ng, np.int64)
+    e = 0
+    for c in range(c_n):
+        index[e] = target[c]
+        coef[e] = 1.0
+        e += 1
+        for d in range(dmax):
+            i = types[c, d]
+            if i >= 0:
+                tcnt[i] += 1
+                gcnt[pb.grp[i]] += 1
+        for d in range(dmax):
+            i = types[c, d]
+            if i < 0:
+                continue
+            if tcnt[i] > 0:
+                if rows[0, i] >= 0:
+                    index[e] = rows[0, i]
+                    coef[e] = tcnt[i]
+                    e += 1
+                tcnt[i] = 0
+            g = pb.grp[i]
+            if gcnt[g] > 0:
+                if rows[1, g] >= 0:
+                    index[e] = rows[1, g]
+                    coef[e] = gcnt[g]
+                    e += 1
+                if rows[2, g] >= 0:
+                    index[e] = rows[2, g]
+                    coef[e] = 1.0
+                    e += 1
+                gcnt[g] = 0
+        start[c + 1] = e
+    return start, index[:e], coef[:e]
