@@ -1858,14 +1858,14 @@ def render(
         if not rows:
             lines += [
                 f"The public instances are ABSENT on this machine (`{folder}` does not exist); "
-                "`benchmarks/wta.py` reads them from `../shared/peers/wta` next to the repository.",
+                "`benchmarks/wta.py` reads them from `benchmarks/data/wta`.",
                 "",
             ]
         else:
             lines += [
                 'Andersen, Pavlikov & Toffolo, "Weapon-target assignment problem: exact and approximate '
                 'solution algorithms", Annals of Operations Research (2022): their public instances and '
-                "best-known objectives (CPLEX, up to 2 h), read from `../shared/peers/wta`; `solve_wta` with "
+                "best-known objectives (CPLEX, up to 2 h), read from `benchmarks/data/wta`; `solve_wta` with "
                 "default settings (the heuristic at these sizes). Gaps are deterministic; seconds vary.",
                 "",
                 _md_row(
