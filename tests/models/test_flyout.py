@@ -20,14 +20,14 @@ RE = MEAN_EARTH_RADIUS_M
 CENTER = np.array([0.0, 0.0, -RE])
 F64 = NDArray[np.float64]
 
-# Proposed flyout parameters (keyword arguments of flyout.interceptor_params).
+# Flyout parameters (keyword arguments of flyout.interceptor_params).
 # Published (WIKI-S400 / WIKI-S300 in src/samsim/catalog/sources.yaml, and the Wikipedia
 # missile tables): launch masses 1893 kg (40N6E), 1835 kg (48N6E3), 1800 kg (48N6E2), 420 kg (9M96E2),
-# 333 kg (9M96E); body diameters 0.519 m (48N6), 0.24 m (9M96). Everything else is ASSUMED and tuned so
-# that the guided flyout reproduces the published maximum range and speed: propellant split, burn
-# times, Isp (typical composite solid propellant), the 40N6E diameter (0.575 m, larger 48N6-class
-# airframe), max g, CN_max, seeker / track-via-missile terminal ranges, autopilot lag, loft, and the
-# maximum flight time (time to the published range plus ~5 %).
+# 333 kg (9M96E); body diameters 0.519 m (48N6), 0.24 m (9M96). Everything else is ASSUMED: propellant
+# split, burn times, Isp (typical composite solid propellant), the 40N6E diameter (0.575 m, larger
+# 48N6-class airframe), fin spans, the zero-lift drag scale, max g, CN_max, the end-game criterion,
+# seeker / track-via-missile terminal ranges, autopilot lag, loft and the fuze timer. The published
+# maximum ranges are not fitted: tests/coverage/test_envelope.py checks that they emerge.
 INTERCEPTOR_PARAMETERS: dict[str, dict[str, float]] = {
     key: {**catalog.interceptor(key).flyout, "max_accel_mps2": catalog.interceptor(key).max_g * G}
     for key in catalog.names("interceptor")
@@ -130,7 +130,8 @@ def test_vertical_boost_in_vacuum_follows_rocket_equation() -> None:
     assert t[k] == pytest.approx(15.0)
     m0, m1 = 1835.0, 1835.0 - 1150.0
     g_mean = G * (RE / (RE + 0.5 * alt[k])) ** 2  # gravity falls with altitude on the way up
-    expected = 255.0 * G * math.log(m0 / m1) - g_mean * 15.0
+    isp_s = row[fo.P_BOOST_THRUST_N] / (row[fo.P_BOOST_MDOT_KGPS] * G)  # the catalog's
+    expected = isp_s * G * math.log(m0 / m1) - g_mean * 15.0
     assert v[k] == pytest.approx(expected, rel=2e-3)
 
 
@@ -140,13 +141,8 @@ def test_drag_deceleration_matches_isa() -> None:
     t, _, v, _ = fo.straight_flyout_profile(row, 0.0, dt_s=0.01, launch_speed_mps=1000.0, launch_alt_m=10e3)
     state = isa(10e3)
     mach = 1000.0 / float(state.speed_of_sound_mps)
-    drag = (
-        0.5
-        * float(state.density_kgpm3)
-        * 1000.0**2
-        * float(fo.drag_coefficient(mach))
-        * row[fo.P_REF_AREA_M2]
-    )
+    cd0 = float(fo.drag_coefficient(mach, altitude_m=10e3)) * row[fo.P_CD_SCALE]
+    drag = 0.5 * float(state.density_kgpm3) * 1000.0**2 * cd0 * row[fo.P_REF_AREA_M2]
     assert (v[0] - v[1]) / (t[1] - t[0]) == pytest.approx(drag / 1835.0, rel=1e-3)
 
 
@@ -177,8 +173,19 @@ def test_burnout_inside_a_step() -> None:
 
 
 def test_closest_approach_is_exact_within_the_step() -> None:
-    """No navigation (N = 0) and no lag: gravity compensation holds a straight line past the point."""
-    row = _row(boost_propellant_kg=0.0, boost_time_s=0.0, cd_scale=0.0, nav_ratio=0.0, cn_max=0.0, tau_s=0.0)
+    """No navigation (N = 0) and no lag: gravity compensation holds a straight line past the point.
+
+    A kinematic reference: no drag, lift without induced drag, no boost (so no thrust-vector phase)."""
+    row = _row(
+        boost_propellant_kg=0.0,
+        boost_time_s=0.0,
+        cd_scale=0.0,
+        induced_drag_k=0.0,
+        guidance_delay_s=0.0,
+        nav_ratio=0.0,
+        cn_max=0.0,
+        tau_s=0.0,
+    )
     state = fo.empty_state(1)
     point = np.array([0.0, 10_000.0, 1_000.0])
     fo.launch(
@@ -264,9 +271,11 @@ def test_chunking_and_late_launch_do_not_change_the_flight() -> None:
     a, b = states
     assert a.status.tolist() == [fo.INTERCEPT, fo.INTERCEPT]
     assert b.status.tolist() == a.status.tolist()
-    # chunk ends that cut inner steps change the discretisation a little, nothing more
+    # chunk ends that cut inner steps change the discretisation a little, nothing more: the end
+    # times agree to well within the 0.1 s step's own error (0.4 s against a 0.02 s step here, where
+    # the missile arrives slowly after paying for its manoeuvres)
     np.testing.assert_allclose(b.miss_m, a.miss_m, atol=1.0)
-    np.testing.assert_allclose(b.end_s, a.end_s, atol=0.1)
+    np.testing.assert_allclose(b.end_s, a.end_s, atol=0.15)
     # a launch at 3.5 s inside the [3, 4] chunk: the same flight shifted by 3.5 s
     truth = _truth(p[:1] - v[:1] * 3.5, v[:1])
     late = fo.empty_state(1)
@@ -285,7 +294,7 @@ def test_chunking_and_late_launch_do_not_change_the_flight() -> None:
         center_enu_m=CENTER,
     )
     _fly(late, truth, 200.0, chunk_s=1.0)
-    assert late.end_s[0] - 3.5 == pytest.approx(a.end_s[0], abs=0.05)
+    assert late.end_s[0] - 3.5 == pytest.approx(a.end_s[0], abs=0.15)
     assert late.miss_m[0] == pytest.approx(a.miss_m[0], abs=0.5)
 
 
@@ -322,15 +331,22 @@ def _peak_speed_to(row: F64, ground_m: float, alt_m: float) -> tuple[int, float,
 
 
 @pytest.mark.parametrize("name", list(INTERCEPTOR_PARAMETERS))
-def test_proposed_parameters_reach_published_range_and_speed(name: str) -> None:
+def test_catalog_motors_reach_published_speed_and_the_timer_does_not_end_the_reach(name: str) -> None:
+    """The motors give the published peak speed; the stationary reach ends on energy, before the fuze.
+
+    (The published maximum ranges are compared with the emergent envelope in
+    tests/coverage/test_envelope.py.)"""
     row = fo.interceptor_params(**INTERCEPTOR_PARAMETERS[name])
     max_range_m, speed_mps, ref_alt_m = PUBLISHED[name]
     t, r, _ = fo.reach_profile(row, target_alt_m=ref_alt_m)
-    assert t[-1] <= row[fo.P_MAX_FLIGHT_S]
-    assert r[-1] == pytest.approx(max_range_m, rel=0.15)
-    status, miss, peak = _peak_speed_to(row, 0.95 * max_range_m, ref_alt_m)
+    assert t[-1] < 0.95 * row[fo.P_MAX_FLIGHT_S]
+    # the peak speed of a long shot (lofted out of the thick air), inside the stationary reach, which
+    # like reach_profile leaves the closing speed (a property of the target's motion) out of the end game
+    plain = row.copy()
+    plain[fo.P_ENDGAME_MIN_CLOSING_MPS] = 0.0
+    status, miss, peak = _peak_speed_to(plain, 0.9 * float(r[-1]), ref_alt_m)
     assert status == fo.INTERCEPT and miss < 1.0
-    assert peak == pytest.approx(speed_mps, rel=0.15)
+    assert peak == pytest.approx(speed_mps, rel=0.10)
 
 
 def test_lateral_acceleration_limited_by_dynamic_pressure() -> None:
@@ -406,6 +422,11 @@ def test_feasible_launches_mostly_kill_with_a_perfect_track() -> None:
     state = fo.empty_state(idx.size)
     for k, i in enumerate(idx):
         _launch_at(state, k, row, k, p[i], v[i], tof[i, 0])
-    _fly(state, _truth(p[idx], v[idx]), 260.0)
+    _fly(state, _truth(p[idx], v[idx]), 460.0)
     kills = (state.status == fo.INTERCEPT) & (state.miss_m < lethal_radius_m(180.0))
-    assert kills.mean() >= 0.85
+    # The plan knows only the reach to stationary points: low, receding targets that a missile slowed
+    # by the thick air (and by paying for its manoeuvres) cannot catch fail the end game instead
+    # (before the drag polar, lift was free and nearly every feasible launch arrived: >= 85 %).
+    assert kills.mean() >= 0.75
+    failed = ~kills
+    assert np.all(state.status[failed] == fo.SELF_DESTRUCT)
