@@ -65,7 +65,20 @@ def _fly(state: fo.FlyoutState, truth: fo.ThreatTruth, t_end: float, chunk_s: fl
         t += chunk_s
 
 
-def _launch_at(state: fo.FlyoutState, k: int, row: F64, target: int, p: F64, v: F64, tof: float) -> None:
+def _launch_at(
+    state: fo.FlyoutState,
+    k: int,
+    row: F64,
+    target: int,
+    p: F64,
+    v: F64,
+    tof: float,
+    *,
+    aim_m: F64 | None = None,
+    center: F64 = CENTER,
+    launch_speed_mps: float = 30.0,
+) -> None:
+    """Launch from the origin at a track ``(p, v)``, aimed at its position after ``tof`` (or ``aim_m``)."""
     fo.launch(
         state,
         k,
@@ -76,9 +89,10 @@ def _launch_at(state: fo.FlyoutState, k: int, row: F64, target: int, p: F64, v: 
         track_pos_m=p,
         track_vel_mps=v,
         track_time_s=0.0,
-        aim_m=p if math.isnan(tof) else p + v * tof,
+        aim_m=(p if math.isnan(tof) else p + v * tof) if aim_m is None else aim_m,
         intercept_s=tof,
-        center_enu_m=CENTER,
+        center_enu_m=center,
+        launch_speed_mps=launch_speed_mps,
     )
 
 
@@ -366,19 +380,17 @@ def _pull_at_constant_g(
     center = np.array([0.0, 0.0, -far])
     state = fo.empty_state(1)
     target = np.array([[20e3, 20e3, 0.0]])  # 45 degrees off the nose (a beam target is PN's blind spot)
-    fo.launch(
+    north = np.array([0.0, 10e3, 0.0])
+    _launch_at(
         state,
         0,
-        time_s=0.0,
-        position_m=np.zeros(3),
-        params=row,
-        target=0,
-        track_pos_m=target[0],
-        track_vel_mps=np.zeros(3),
-        track_time_s=0.0,
-        aim_m=np.array([0.0, 10e3, 0.0]),
-        intercept_s=math.nan,
-        center_enu_m=center,
+        row,
+        0,
+        target[0],
+        np.zeros(3),
+        math.nan,
+        aim_m=north,
+        center=center,
         launch_speed_mps=speed_mps,
     )
     fo.advance(state, _truth(target), 0.0, duration_s, dt_s, center, far - alt_m)
@@ -505,21 +517,7 @@ def test_end_game_criterion_decides_the_closest_approach() -> None:
     for floor, min_g in ((0.0, 0.0), (900.0, 0.0), (0.0, 0.0), (0.0, 60.0)):
         row = _row(**base, endgame_min_closing_mps=floor, endgame_min_g=min_g)
         state = fo.empty_state(1)
-        fo.launch(
-            state,
-            0,
-            time_s=0.0,
-            position_m=np.zeros(3),
-            params=row,
-            target=0,
-            track_pos_m=point,
-            track_vel_mps=np.zeros(3),
-            track_time_s=0.0,
-            aim_m=point,
-            intercept_s=math.nan,
-            center_enu_m=CENTER,
-            launch_speed_mps=1_000.0,
-        )
+        _launch_at(state, 0, row, 0, point, np.zeros(3), math.nan, launch_speed_mps=1_000.0)
         _fly(state, _truth(point[None, :]), 100.0)
         ends.append((int(state.status[0]), float(state.miss_m[0]), float(np.linalg.norm(state.vel_mps[0]))))
     (ok, miss, arrival), (slow, _, _), _, (weak, _, _) = ends
@@ -536,21 +534,7 @@ def test_thrust_vector_boost_pays_in_axial_thrust() -> None:
     state = fo.empty_state(1)
     # holding the launch line takes g cos(gamma) of side force against gravity
     aim = np.array([0.0, 50e3, 50e3 * math.tan(math.radians(2.0))])
-    fo.launch(
-        state,
-        0,
-        time_s=0.0,
-        position_m=np.zeros(3),
-        params=row,
-        target=0,
-        track_pos_m=aim,
-        track_vel_mps=np.zeros(3),
-        track_time_s=0.0,
-        aim_m=aim,
-        intercept_s=math.nan,
-        center_enu_m=CENTER,
-        launch_speed_mps=300.0,
-    )
+    _launch_at(state, 0, row, 0, aim, np.zeros(3), math.nan, launch_speed_mps=300.0)
     v0 = state.vel_mps[0].copy()
     gamma = math.asin(v0[2] / np.linalg.norm(v0))  # the launch line (lofted above the aim)
     fo.advance(state, _truth(aim[None, :]), 0.0, 0.1, 0.1, CENTER, RE)
