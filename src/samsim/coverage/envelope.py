@@ -47,19 +47,22 @@ from samsim.arrays import FloatArray
 from samsim.catalog import InterceptorSpec
 from samsim.constants import G0_MPS2, MEAN_EARTH_RADIUS_M
 from samsim.models import flyout
-from samsim.output.files import atomic_dir
+from samsim.output.files import atomic_dir, check_output_folder
 
 __all__ = [
     "DEFAULT_TARGET_SPEED_MPS",
+    "ENVELOPE_KIND",
     "Envelope",
     "EnvelopeRow",
     "GRID_FRACTION",
     "HIT_MISS_M",
     "NO_FUZE_S",
     "TRACK_UPDATE_S",
+    "check_envelope_folder",
     "default_altitudes_m",
     "envelope",
     "interceptor_row",
+    "is_envelope_file",
     "render_envelope",
     "write_envelope",
 ]
@@ -346,8 +349,18 @@ def _file_stem(name: str) -> str:
     return "envelope_" + re.sub(r"[^A-Za-z0-9_+-]", "_", name)
 
 
-def _is_envelope_file(name: str) -> bool:
+ENVELOPE_KIND = "samsim envelope"
+
+
+def is_envelope_file(name: str) -> bool:
+    """Whether ``name`` is one of the files :func:`write_envelope` writes."""
     return re.fullmatch(r"envelope_[A-Za-z0-9_+-]+\.(png|json)", name) is not None
+
+
+def check_envelope_folder(out: str | Path) -> None:
+    """Refuse (:class:`~samsim.output.files.OutputFolderError`) an ``out`` that holds anything but
+    envelope files, before anything is computed."""
+    check_output_folder(Path(out), ENVELOPE_KIND, is_envelope_file)
 
 
 def render_envelope(env: Envelope, path: Path) -> None:
@@ -356,13 +369,13 @@ def render_envelope(env: Envelope, path: Path) -> None:
     from matplotlib.figure import Figure
 
     alt_km = np.array([r.target_alt_m for r in env.rows]) / 1000.0
-    fig = Figure(figsize=(9.0, 5.6), dpi=100)
-    ax = fig.add_axes((0.09, 0.11, 0.87, 0.78))
+    fig = Figure(figsize=(11.0, 5.6), dpi=100)
+    ax = fig.add_axes((0.07, 0.11, 0.62, 0.78))
     series = (
         ("max_range_m", "head-on: farthest intercept", "#d62728", "-"),
-        ("launch_range_m", "head-on: target range at launch", "#f28e2b", "--"),
+        ("launch_range_m", "head-on: target's range at launch", "#f28e2b", "--"),
         ("receding_range_m", "receding: farthest intercept", "#1f5fa8", "-"),
-        ("no_escape_range_m", "no-escape zone (receding target's range at launch)", "#2a9d8f", "--"),
+        ("no_escape_range_m", "no-escape zone: receding\ntarget's range at launch", "#2a9d8f", "--"),
     )
     for field, label, colour, style in series:
         km = np.array([getattr(r, field) for r in env.rows]) / 1000.0
@@ -383,7 +396,7 @@ def render_envelope(env: Envelope, path: Path) -> None:
     ax.set_xlim(left=0.0)
     ax.set_ylim(bottom=0.0)
     ax.grid(True, lw=0.4, alpha=0.5)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False)
     fuze = f"fuze timer {env.fuze_s:g} s" if env.fuze else "no fuze timer"
     ax.set_title(
         f"{env.interceptor}: kinematic envelope against a {env.target_speed_mps:g} m/s target ({fuze})",
@@ -400,7 +413,7 @@ def write_envelope(env: Envelope, out: str | Path) -> list[Path]:
     out_path = Path(out)
     stem = _file_stem(env.interceptor)
     names = [f"{stem}.png", f"{stem}.json"]
-    with atomic_dir(out_path, kind="samsim envelope", owns=_is_envelope_file) as tmp:
+    with atomic_dir(out_path, kind=ENVELOPE_KIND, owns=is_envelope_file) as tmp:
         render_envelope(env, tmp / names[0])
         (tmp / names[1]).write_text(json.dumps(env.as_json(), indent=1) + "\n", encoding="utf-8")
     return [out_path / n for n in names]
