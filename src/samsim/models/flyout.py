@@ -6,18 +6,26 @@ Frame
     the centre, and altitude is ``|r| - earth_radius_m`` (so long flights feel the curvature).
 
 Equations of motion (per interceptor; point-mass flyout as in Zarchan 2012 and Fleeman 2012)
-    ``m dv/dt = T v_hat - D v_hat + m g + m a_lat``, ``dm/dt = -mdot``
+    ``m dv/dt = T v_hat - D v_hat + m g + L``, ``dm/dt = -mdot``, ``L = m a_lat`` normal to ``v``
     * thrust ``T`` and mass flow ``mdot = T / (Isp g0)`` constant over a boost and an optional sustain
       phase (:func:`interceptor_params` derives both from propellant mass, burn time and ``Isp``);
-    * zero-lift drag ``D = 0.5 rho V**2 Cd(M) S`` in the standard atmosphere
-      (:mod:`samsim.models.atmosphere`), with ``Cd(M)`` the slender-missile curve of
-      :data:`MACH_TABLE` / :data:`CD_TABLE` times a per-missile ``cd_scale``. Induced drag of
-      manoeuvring is not modelled;
-    * ``a_lat``: guidance acceleration normal to the velocity, through a first-order autopilot lag
-      (:mod:`samsim.models.guidance`), limited to ``min(max_accel_mps2, q S CN_max / m)``: the
-      structural/autopilot limit and, when ``cn_max > 0``, what the airframe's maximum normal-force
-      coefficient can pull at the dynamic pressure ``q`` (Fleeman 2012: manoeuvrability falls with
-      altitude; above ~40 km an aerodynamic interceptor is nearly ballistic).
+    * drag ``D = q S C_D`` in the standard atmosphere (:mod:`samsim.models.atmosphere`),
+      ``q = rho V**2 / 2``, ``S = pi d**2 / 4``, with the **drag polar**
+      ``C_D = cd_scale * C_D0(M, h) + k * C_L**2`` and ``C_L = |L| / (q S)`` (Fleeman 2012, ch. 2):
+      ``C_D0`` is the zero-lift curve of a slender missile (:data:`MACH_TABLE` / :data:`CD_TABLE`, its
+      skin friction moved from 10 km to the flight's pressure by Fleeman's ``(M / (q l))**0.2``), and
+      ``k = 1 / C_L_alpha = (d / b)**2 / 2`` from the lifting span ``b`` by slender-body theory, the
+      drag due to lift of surfaces without leading-edge suction (:func:`induced_drag_factor`);
+    * ``a_lat``: the guidance command normal to the velocity (PN plus gravity compensation), through a
+      first-order autopilot lag (:mod:`samsim.models.guidance`), limited to
+      ``min(max_accel_mps2, q S CN_max / m)``: the structural limit and what the maximum normal-force
+      coefficient can pull at ``q`` (``C_L <= CN_max``), so the available g falls with altitude and
+      with speed (Fleeman 2012; above ~40 km an aerodynamic interceptor is nearly ballistic). The
+      lift is paid every step: holding the missile up against gravity and every turn cost the induced
+      drag ``k L**2 / (q S)``, so there is no free glide;
+    * during the pitch-programmed boost (before ``guidance_delay_s``) the side force is thrust turned
+      sideways by thrust-vector / gas-dynamic control instead: at most ``T``, paid as the axial thrust
+      ``sqrt(T**2 - L**2)`` (no induced drag, no dynamic-pressure limit).
     The inner step holds every acceleration constant over the step
     (``x += v h + a h**2 / 2``, ``v += a h``); near the closest approach the step shrinks to a third of
     the time to go (floor 1 ms) so that end-game PN and the miss distance stay accurate.
@@ -47,10 +55,14 @@ Prediction
 End conditions (checked every inner step)
     * closest approach: the range rate to the true target turns from negative to non-negative within a
       step and the closest point of that step (relative motion linear over the step) is within
-      ``max(seeker_range_m, CPA_GATE_M)``: status :data:`INTERCEPT`, miss and time recorded exactly at
-      that point;
-    * ``max_flight_s`` after launch, or the ground (altitude < 0 while descending):
-      :data:`SELF_DESTRUCT`.
+      ``max(seeker_range_m, CPA_GATE_M)``; miss and time are recorded exactly at that point, then the
+      **end-game criterion** decides: status :data:`INTERCEPT` if the closing speed (relative speed at
+      the closest approach) is at least ``endgame_min_closing_mps`` and the airframe can still pull
+      ``endgame_min_g`` there (``min(max_accel, q S CN_max / m)``), else :data:`SELF_DESTRUCT` (the
+      missile is kinematically defeated: too slow to catch the target or to out-turn it);
+    * the **fuze / self-destruct timer** ``max_flight_s`` after launch, or the ground (altitude < 0
+      while descending): :data:`SELF_DESTRUCT`. The timer is a separate limit: the catalog sets it
+      beyond the longest energy-limited flight, so the reach ends on energy, not on the clock.
     ``miss_m`` / ``cpa_s`` always hold the smallest range to the true target seen so far (the miss of a
     missile that self-destructs after passing its target).
     A target whose ``dead_s`` has passed (killed, leaked, or out of its table) is no longer there: the
@@ -59,7 +71,11 @@ End conditions (checked every inner step)
 References
 ----------
 Zarchan P., *Tactical and Strategic Missile Guidance*, 6th ed., AIAA, 2012.
-Fleeman E. L., *Missile Design and System Engineering*, AIAA, 2012 (drag of slender missiles).
+Fleeman E. L., *Missile Design and System Engineering*, AIAA, 2012 (ch. 2: zero-lift drag build-up,
+skin friction, normal force and drag due to lift of slender missiles; manoeuvrability vs altitude).
+Munk M. M., "The aerodynamic forces on airship hulls", NACA Report 184, 1924 (slender body, C_N_alpha = 2).
+Jones R. T., "Properties of low-aspect-ratio pointed wings at speeds below and above the speed of
+sound", NACA Report 835, 1946 (slender wing, C_L_alpha = pi A / 2).
 Sutton G. P., Biblarz O., *Rocket Propulsion Elements*, 9th ed., Wiley, 2017 (``T = mdot Isp g0``).
 """
 
@@ -79,6 +95,9 @@ from samsim.models.guidance import limit_lateral_scalar, true_pn_scalar
 __all__ = [
     "CD_TABLE",
     "CPA_GATE_M",
+    "FRICTION_COEF",
+    "FRICTION_P_PA",
+    "FRICTION_REF_PA",
     "FlyoutState",
     "INACTIVE",
     "INTERCEPT",
