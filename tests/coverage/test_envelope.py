@@ -34,15 +34,16 @@ def test_published_maximum_range_emerges_from_energy_without_a_timer(name: str) 
     env = _envelope(name, False)
     assert env.fuze_s == NO_FUZE_S
     assert env.max_range_m == pytest.approx(spec.max_range_m, rel=EMERGENT_TOLERANCE)
-    # the far edges are ordered: a receding target is caught nearer than a head-on one (a margin of
-    # one range-grid step for the discretisation), it was nearer still at launch, a head-on one farther
+    # a head-on target was farther at launch than where it is met, a receding one nearer. (The far
+    # edges themselves are not ordered: both end where the missile can no longer reach the planned
+    # point, and a receding target that the slowing missile meets late is met a little beyond it.)
     for r in env.rows:
         if math.isnan(r.max_range_m):
             continue
         assert r.launch_range_m > r.max_range_m
         if not math.isnan(r.receding_range_m):
-            assert r.receding_range_m <= r.max_range_m + 0.01 * spec.max_range_m
             assert r.no_escape_range_m < r.receding_range_m
+            assert r.no_escape_range_m < r.launch_range_m
 
 
 @pytest.mark.parametrize("name", INTERCEPTORS)

