@@ -145,6 +145,10 @@ FLYOUT_FIELDS = (
     "loft",
     "launch_loft_rad",
     "guidance_delay_s",
+    "cd_scale",
+    "fin_span_m",
+    "endgame_min_g",
+    "endgame_min_closing_mps",
 )
 """Keywords of :func:`samsim.models.flyout.interceptor_params` that the catalog gives per interceptor."""
 

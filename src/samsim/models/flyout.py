@@ -6,18 +6,26 @@ Frame
     the centre, and altitude is ``|r| - earth_radius_m`` (so long flights feel the curvature).
 
 Equations of motion (per interceptor; point-mass flyout as in Zarchan 2012 and Fleeman 2012)
-    ``m dv/dt = T v_hat - D v_hat + m g + m a_lat``, ``dm/dt = -mdot``
+    ``m dv/dt = T v_hat - D v_hat + m g + L``, ``dm/dt = -mdot``, ``L = m a_lat`` normal to ``v``
     * thrust ``T`` and mass flow ``mdot = T / (Isp g0)`` constant over a boost and an optional sustain
       phase (:func:`interceptor_params` derives both from propellant mass, burn time and ``Isp``);
-    * zero-lift drag ``D = 0.5 rho V**2 Cd(M) S`` in the standard atmosphere
-      (:mod:`samsim.models.atmosphere`), with ``Cd(M)`` the slender-missile curve of
-      :data:`MACH_TABLE` / :data:`CD_TABLE` times a per-missile ``cd_scale``. Induced drag of
-      manoeuvring is not modelled;
-    * ``a_lat``: guidance acceleration normal to the velocity, through a first-order autopilot lag
-      (:mod:`samsim.models.guidance`), limited to ``min(max_accel_mps2, q S CN_max / m)``: the
-      structural/autopilot limit and, when ``cn_max > 0``, what the airframe's maximum normal-force
-      coefficient can pull at the dynamic pressure ``q`` (Fleeman 2012: manoeuvrability falls with
-      altitude; above ~40 km an aerodynamic interceptor is nearly ballistic).
+    * drag ``D = q S C_D`` in the standard atmosphere (:mod:`samsim.models.atmosphere`),
+      ``q = rho V**2 / 2``, ``S = pi d**2 / 4``, with the **drag polar**
+      ``C_D = cd_scale * C_D0(M, h) + k * C_L**2`` and ``C_L = |L| / (q S)`` (Fleeman 2012, ch. 2):
+      ``C_D0`` is the zero-lift curve of a slender missile (:data:`MACH_TABLE` / :data:`CD_TABLE`, its
+      skin friction moved from 10 km to the flight's pressure by Fleeman's ``(M / (q l))**0.2``), and
+      ``k = 1 / C_L_alpha = (d / b)**2 / 2`` from the lifting span ``b`` by slender-body theory, the
+      drag due to lift of surfaces without leading-edge suction (:func:`induced_drag_factor`);
+    * ``a_lat``: the guidance command normal to the velocity (PN plus gravity compensation), through a
+      first-order autopilot lag (:mod:`samsim.models.guidance`), limited to
+      ``min(max_accel_mps2, q S CN_max / m)``: the structural limit and what the maximum normal-force
+      coefficient can pull at ``q`` (``C_L <= CN_max``), so the available g falls with altitude and
+      with speed (Fleeman 2012; above ~40 km an aerodynamic interceptor is nearly ballistic). The
+      lift is paid every step: holding the missile up against gravity and every turn cost the induced
+      drag ``k L**2 / (q S)``, so there is no free glide;
+    * during the pitch-programmed boost (before ``guidance_delay_s``) the side force is thrust turned
+      sideways by thrust-vector / gas-dynamic control instead: at most ``T``, paid as the axial thrust
+      ``sqrt(T**2 - L**2)`` (no induced drag, no dynamic-pressure limit).
     The inner step holds every acceleration constant over the step
     (``x += v h + a h**2 / 2``, ``v += a h``); near the closest approach the step shrinks to a third of
     the time to go (floor 1 ms) so that end-game PN and the miss distance stay accurate.
@@ -47,10 +55,14 @@ Prediction
 End conditions (checked every inner step)
     * closest approach: the range rate to the true target turns from negative to non-negative within a
       step and the closest point of that step (relative motion linear over the step) is within
-      ``max(seeker_range_m, CPA_GATE_M)``: status :data:`INTERCEPT`, miss and time recorded exactly at
-      that point;
-    * ``max_flight_s`` after launch, or the ground (altitude < 0 while descending):
-      :data:`SELF_DESTRUCT`.
+      ``max(seeker_range_m, CPA_GATE_M)``; miss and time are recorded exactly at that point, then the
+      **end-game criterion** decides: status :data:`INTERCEPT` if the closing speed (relative speed at
+      the closest approach) is at least ``endgame_min_closing_mps`` and the airframe can still pull
+      ``endgame_min_g`` there (``min(max_accel, q S CN_max / m)``), else :data:`SELF_DESTRUCT` (the
+      missile is kinematically defeated: too slow to catch the target or to out-turn it);
+    * the **fuze / self-destruct timer** ``max_flight_s`` after launch, or the ground (altitude < 0
+      while descending): :data:`SELF_DESTRUCT`. The timer is a separate limit: the catalog sets it
+      beyond the longest energy-limited flight, so the reach ends on energy, not on the clock.
     ``miss_m`` / ``cpa_s`` always hold the smallest range to the true target seen so far (the miss of a
     missile that self-destructs after passing its target).
     A target whose ``dead_s`` has passed (killed, leaked, or out of its table) is no longer there: the
@@ -59,7 +71,11 @@ End conditions (checked every inner step)
 References
 ----------
 Zarchan P., *Tactical and Strategic Missile Guidance*, 6th ed., AIAA, 2012.
-Fleeman E. L., *Missile Design and System Engineering*, AIAA, 2012 (drag of slender missiles).
+Fleeman E. L., *Missile Design and System Engineering*, AIAA, 2012 (ch. 2: zero-lift drag build-up,
+skin friction, normal force and drag due to lift of slender missiles; manoeuvrability vs altitude).
+Munk M. M., "The aerodynamic forces on airship hulls", NACA Report 184, 1924 (slender body, C_N_alpha = 2).
+Jones R. T., "Properties of low-aspect-ratio pointed wings at speeds below and above the speed of
+sound", NACA Report 835, 1946 (slender wing, C_L_alpha = pi A / 2).
 Sutton G. P., Biblarz O., *Rocket Propulsion Elements*, 9th ed., Wiley, 2017 (``T = mdot Isp g0``).
 """
 
@@ -73,12 +89,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from samsim.constants import G0_MPS2, GM_M3PS2, MEAN_EARTH_RADIUS_M
 from samsim.jit import njit
-from samsim.models.atmosphere import density_sound_scalar
+from samsim.models.atmosphere import GAMMA_AIR, density_sound_scalar, isa
 from samsim.models.guidance import limit_lateral_scalar, true_pn_scalar
 
 __all__ = [
     "CD_TABLE",
     "CPA_GATE_M",
+    "FRICTION_COEF",
+    "FRICTION_P_PA",
+    "FRICTION_REF_PA",
     "FlyoutState",
     "INACTIVE",
     "INTERCEPT",
@@ -92,7 +111,10 @@ __all__ = [
     "P_CD_SCALE",
     "P_CN_MAX",
     "P_DRY_MASS_KG",
+    "P_ENDGAME_MIN_ACCEL_MPS2",
+    "P_ENDGAME_MIN_CLOSING_MPS",
     "P_GUIDANCE_DELAY_S",
+    "P_INDUCED_K",
     "P_LAUNCH_LOFT_RAD",
     "P_LAUNCH_MASS_KG",
     "P_LOFT",
@@ -110,8 +132,10 @@ __all__ = [
     "ThreatTruth",
     "advance",
     "advance_kernel",
+    "available_accel_mps2",
     "drag_coefficient",
     "empty_state",
+    "induced_drag_factor",
     "interceptor_params",
     "launch",
     "launch_velocity_enu",
@@ -160,7 +184,10 @@ P_LOFT = 15
 P_GUIDANCE_DELAY_S = 16
 P_CN_MAX = 17
 P_LAUNCH_LOFT_RAD = 18
-N_PARAMS = 19
+P_INDUCED_K = 19
+P_ENDGAME_MIN_ACCEL_MPS2 = 20
+P_ENDGAME_MIN_CLOSING_MPS = 21
+N_PARAMS = 22
 
 # Zero-lift drag coefficient (motor off, referenced to the body cross-section) of a slender missile:
 # body of fineness ~15 with a ~3-calibre ogive nose and tail fins. Estimated with Fleeman's (2012,
@@ -170,6 +197,14 @@ N_PARAMS = 19
 # An assumption of this model; scale per missile with ``cd_scale``.
 MACH_TABLE = np.array([0.0, 0.6, 0.8, 0.95, 1.05, 1.2, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 12.0])
 CD_TABLE = np.array([0.30, 0.30, 0.31, 0.42, 0.65, 0.68, 0.58, 0.48, 0.37, 0.31, 0.28, 0.26, 0.23, 0.21])
+# Skin friction of the same body, Fleeman's (2012, ch. 2) turbulent estimate
+# 0.053 (l/d) (M / (q l))**0.2 with q in psf and l in ft, l/d = 14.5 and l = 7.5 m: with
+# q = 0.7 p M**2 this is FRICTION_COEF (P_FRICTION / (p M))**0.2 (p in Pa). CD_TABLE holds it at the
+# pressure of 10 km (FRICTION_REF_PA); the kernel adds the difference at the flight's pressure, so a
+# lofted missile pays the thicker boundary layer of thin air (~+0.15 at 40 km, -0.02 at sea level).
+FRICTION_COEF = 0.053 * 14.5
+FRICTION_P_PA = 47.880259 / (0.7 * 7.5 / 0.3048)
+FRICTION_REF_PA = 26_499.9
 
 
 class FlyoutState(NamedTuple):
@@ -259,12 +294,17 @@ def interceptor_params(
     guidance_delay_s: float = 0.0,
     cn_max: float = 0.0,
     launch_loft_rad: float = 0.0,
+    fin_span_m: float | None = None,
+    induced_drag_k: float | None = None,
+    endgame_min_g: float = 0.0,
+    endgame_min_closing_mps: float = 0.0,
 ) -> _F64:
     """One parameter row for the flyout kernel.
 
     Mass flow ``mdot = propellant / burn time`` and thrust ``T = mdot Isp g0`` per phase
     (Sutton & Biblarz 2017, ``F = mdot v_e``, ``v_e = Isp g0``); dry mass ``launch - propellants``;
-    reference area ``pi d**2 / 4``.
+    reference area ``pi d**2 / 4``; induced-drag factor ``k`` of the drag polar
+    ``C_D = C_D0(M) + k C_L**2`` from the lifting span (:func:`induced_drag_factor`).
 
     Parameters
     ----------
@@ -284,11 +324,20 @@ def interceptor_params(
     tau_s
         Flight-control time constant (first-order lag; 0 = none).
     max_flight_s
-        Self-destruct after this flight time.
+        Fuze / self-destruct timer: the flight ends after this time, whatever the energy left.
     seeker_range_m
         Terminal range: active-seeker acquisition, or track-via-missile terminal range; 0 = none.
     cd_scale
-        Multiplier on the reference drag curve :data:`CD_TABLE`.
+        Multiplier on the reference zero-lift drag curve :data:`CD_TABLE`.
+    fin_span_m
+        Largest tip-to-tip span of the lifting surfaces (default: the body diameter, i.e. the body
+        alone); sets ``k`` through :func:`induced_drag_factor`.
+    induced_drag_k
+        ``k`` itself, overriding ``fin_span_m`` (0 = lift without induced drag, for reference cases).
+    endgame_min_g, endgame_min_closing_mps
+        End-game criterion: a closest approach counts as an intercept only if the airframe can still
+        pull ``endgame_min_g`` there and the closing speed is at least ``endgame_min_closing_mps``;
+        otherwise the missile is kinematically defeated (0 = no criterion).
     loft
         Mid-course aim height above the predicted intercept point per metre of range to go beyond the
         terminal range (0 = none).
@@ -323,14 +372,80 @@ def interceptor_params(
     row[P_GUIDANCE_DELAY_S] = guidance_delay_s
     row[P_CN_MAX] = cn_max
     row[P_LAUNCH_LOFT_RAD] = launch_loft_rad
+    if induced_drag_k is None:
+        induced_drag_k = float(
+            induced_drag_factor(diameter_m, diameter_m if fin_span_m is None else fin_span_m)
+        )
+    row[P_INDUCED_K] = induced_drag_k
+    row[P_ENDGAME_MIN_ACCEL_MPS2] = endgame_min_g * G0_MPS2
+    row[P_ENDGAME_MIN_CLOSING_MPS] = endgame_min_closing_mps
     if row[P_DRY_MASS_KG] <= 0.0:
         raise ValueError("propellant mass exceeds launch mass")
     return row
 
 
-def drag_coefficient(mach: ArrayLike) -> _F64:
-    """Zero-lift drag coefficient of the reference slender missile (:data:`CD_TABLE`) at ``mach``."""
-    return np.asarray(np.interp(np.asarray(mach, dtype=np.float64), MACH_TABLE, CD_TABLE), dtype=np.float64)
+def drag_coefficient(
+    mach: ArrayLike,
+    lift_coefficient: ArrayLike = 0.0,
+    induced_k: ArrayLike = 0.0,
+    altitude_m: ArrayLike | None = None,
+) -> _F64:
+    """Drag polar ``C_D = C_D0(M, h) + k C_L**2`` of the reference slender missile (on ``S = pi d**2 / 4``).
+
+    ``C_D0`` is :data:`CD_TABLE` at ``mach`` (zero lift, skin friction at 10 km); with ``altitude_m``
+    the skin friction is taken at that altitude's pressure instead (Fleeman's ``(M / (q l))**0.2``,
+    see :data:`FRICTION_COEF`). Multiply ``C_D0`` by ``cd_scale`` for a particular missile.
+    Arguments broadcast.
+    """
+    m = np.asarray(mach, dtype=np.float64)
+    cd0 = np.interp(m, MACH_TABLE, CD_TABLE)
+    if altitude_m is not None:
+        p = isa(altitude_m).pressure_pa
+        k = FRICTION_COEF * (FRICTION_P_PA / np.maximum(m, 0.5)) ** 0.2
+        cd0 = cd0 + k * (p**-0.2 - FRICTION_REF_PA**-0.2)
+    cl = np.asarray(lift_coefficient, dtype=np.float64)
+    return np.asarray(cd0 + np.asarray(induced_k, dtype=np.float64) * cl * cl, dtype=np.float64)
+
+
+def induced_drag_factor(diameter_m: ArrayLike, span_m: ArrayLike) -> _F64:
+    """Induced-drag factor ``k`` of a slender missile: ``k = 1 / C_L_alpha = S_ref / ((pi / 2) b**2)``.
+
+    Slender-body theory gives the lift slope of a slender configuration from its largest span ``b``
+    alone, ``dL/d(alpha) = (pi / 2) b**2 q`` (Munk 1924 for the body, ``b = d``: ``C_N_alpha = 2`` per
+    radian; Jones 1946 for slender wings, ``C_L_alpha = pi A / 2``). Supersonic missile surfaces have
+    no leading-edge suction, so the normal force tilts back with the angle of attack and the drag due
+    to lift is ``C_L tan(alpha) ~ C_L**2 / C_L_alpha`` (Fleeman 2012, ch. 2: drag due to lift as the
+    axial component of the normal force), twice the elliptic-loading minimum ``C_L**2 / (pi A)``.
+    With ``S_ref = pi d**2 / 4`` this is ``k = (d / b)**2 / 2``: 0.5 for a body alone, ~0.1 for tail
+    fins spanning ~2.2 body diameters.
+
+    References
+    ----------
+    Jones R. T., "Properties of low-aspect-ratio pointed wings at speeds below and above the speed of
+    sound", NACA Report 835, 1946. Fleeman E. L., *Missile Design and System Engineering*, AIAA, 2012.
+    """
+    d = np.asarray(diameter_m, dtype=np.float64)
+    b = np.asarray(span_m, dtype=np.float64)
+    return np.asarray((math.pi * d * d / 4.0) / (0.5 * math.pi * b * b), dtype=np.float64)
+
+
+def available_accel_mps2(
+    params: ArrayLike, altitude_m: ArrayLike, speed_mps: ArrayLike, mass_kg: ArrayLike | None = None
+) -> _F64:
+    """Lateral acceleration the airframe can pull: ``min(max_accel, q S CN_max / m)`` (m/s**2).
+
+    ``q = rho V**2 / 2`` in the standard atmosphere at ``altitude_m``; ``mass_kg`` defaults to the dry
+    mass (motor burnt out). Manoeuvrability falls with altitude and with speed (Fleeman 2012, ch. 2);
+    ``cn_max = 0`` in ``params`` means no aerodynamic limit. Arguments broadcast.
+    """
+    row = np.asarray(params, dtype=np.float64)
+    rho = isa(altitude_m).density_kgpm3
+    v = np.asarray(speed_mps, dtype=np.float64)
+    m = row[P_DRY_MASS_KG] if mass_kg is None else np.asarray(mass_kg, dtype=np.float64)
+    limit = np.full(np.broadcast(rho, v, m).shape, row[P_MAX_ACCEL_MPS2])
+    if row[P_CN_MAX] > 0.0:
+        limit = np.minimum(limit, 0.5 * rho * v * v * row[P_REF_AREA_M2] * row[P_CN_MAX] / m)
+    return np.asarray(limit, dtype=np.float64)
 
 
 def empty_state(n: int) -> FlyoutState:
@@ -451,6 +566,14 @@ def _cd_scalar(mach: float) -> float:
 
 
 @njit
+def _friction_excess(mach: float, pressure_pa: float) -> float:
+    """Skin-friction drag coefficient at ``pressure_pa`` minus the one :data:`CD_TABLE` holds (10 km)."""
+    m = max(mach, 0.5)  # the turbulent estimate is for supersonic flight: no blow-up at rest
+    k = FRICTION_COEF * (FRICTION_P_PA / m) ** 0.2
+    return k * (pressure_pa**-0.2 - FRICTION_REF_PA**-0.2) if pressure_pa > 0.0 else 0.0
+
+
+@njit
 def _propulsion(p: _F64, tau0: float, h: float) -> tuple[float, float]:
     """Mean thrust and mean mass flow over ``[tau0, tau0 + h]`` after launch (burn-outs inside a step)."""
     tb = p[P_BOOST_TIME_S]
@@ -511,18 +634,32 @@ def _step(
     gz: float,
     rho: float,
     sound: float,
+    tvc: bool,
 ) -> tuple[float, float, float, float, float, float, float]:
     """One constant-acceleration step of the point mass (thrust, drag, gravity ``g``, lateral ``l``).
 
     ``g``, ``rho`` and ``sound`` are gravity, air density and speed of sound at the start of the step.
+    The lateral force ``m |l|`` is either lift, which costs the induced drag ``k L**2 / (q S)`` of
+    the drag polar, or (``tvc``) the thrust turned sideways, which leaves ``sqrt(T**2 - (m l)**2)``
+    along the velocity.
     """
     speed = math.sqrt(vx * vx + vy * vy + vz * vz)
     thrust, mdot = _propulsion(p, tau, h)
     m_mid = max(m - 0.5 * mdot * h, p[P_DRY_MASS_KG])
+    side = m_mid * math.sqrt(lx * lx + ly * ly + lz * lz)
+    if tvc:
+        thrust = math.sqrt(max(thrust * thrust - side * side, 0.0))
     axial = thrust / m_mid
     if speed > 1e-6:
-        cd = _cd_scalar(speed / sound) * p[P_CD_SCALE]
-        axial -= 0.5 * rho * speed * speed * cd * p[P_REF_AREA_M2] / m_mid
+        qs = 0.5 * rho * speed * speed * p[P_REF_AREA_M2]
+        mach = speed / sound
+        pressure = rho * sound * sound / GAMMA_AIR
+        cd = (_cd_scalar(mach) + _friction_excess(mach, pressure)) * p[P_CD_SCALE]
+        drag = qs * cd
+        if not tvc and side > 0.0 and qs > 0.0:
+            # drag due to lift: C_Di = k C_L**2 with C_L = L / (q S), i.e. D_i = k L**2 / (q S)
+            drag += p[P_INDUCED_K] * side * side / qs
+        axial -= drag / m_mid
         ux = vx / speed
         uy = vy / speed
         uz = vz / speed
@@ -604,6 +741,8 @@ def advance_kernel(
         lag = p[P_TAU_S]
         cn_max = p[P_CN_MAX]
         area = p[P_REF_AREA_M2]
+        min_accel = p[P_ENDGAME_MIN_ACCEL_MPS2]
+        min_closing = p[P_ENDGAME_MIN_CLOSING_MPS]
         x = pos[i, 0]
         y = pos[i, 1]
         z = pos[i, 2]
@@ -666,15 +805,20 @@ def advance_kernel(
             a_lim = amax
             if cn_max > 0.0:
                 a_lim = min(amax, 0.5 * rho * speed * speed * area * cn_max / m)
+            a_aero = a_lim
             # ---- guidance command
             cmx = cmy = cmz = 0.0
             guided = False
+            tvc = t < t_guid
+            if tvc:
+                # pitch-programmed boost: thrust-vector / gas-dynamic control, which does not need
+                # dynamic pressure, turns at most the whole thrust sideways (paid in axial thrust)
+                thrust_now, _ = _propulsion(p, t - t_launch, h)
+                a_lim = min(amax, thrust_now / m)
             if j >= 0 and t < dead_s[j]:
-                if t < t_guid:
-                    # pitch-programmed boost: hold the launch line against gravity with thrust-vector /
-                    # gas-dynamic control, which does not need dynamic pressure
+                if tvc:
+                    # hold the launch line against gravity
                     guided = True
-                    a_lim = amax
                 elif st == TERMINAL and alive:
                     cmx, cmy, cmz = true_pn_scalar(rx, ry, rz, tvx - vx, tvy - vy, tvz - vz, nav, speed)
                     guided = True
@@ -729,7 +873,25 @@ def advance_kernel(
             lx, ly, lz = limit_lateral_scalar(lx, ly, lz, vx, vy, vz, a_lim)
             # ---- move
             x1, y1, z1, vx1, vy1, vz1, m1 = _step(
-                p, t - t_launch, h, x, y, z, vx, vy, vz, m, lx, ly, lz, gk * ex, gk * ey, gk * ez, rho, sound
+                p,
+                t - t_launch,
+                h,
+                x,
+                y,
+                z,
+                vx,
+                vy,
+                vz,
+                m,
+                lx,
+                ly,
+                lz,
+                gk * ex,
+                gk * ey,
+                gk * ez,
+                rho,
+                sound,
+                tvc,
             )
             # ---- closest approach to the true target within the step
             cached = False
@@ -765,7 +927,15 @@ def advance_kernel(
                     vz += s * (vz1 - vz)
                     m += s * (m1 - m)
                     t += s * h
+                    # end game: the closing speed and what the airframe can still pull decide
+                    # whether this closest approach is an intercept or a kinematic defeat
+                    wx = tvx1 - vx
+                    wy = tvy1 - vy
+                    wz = tvz1 - vz
+                    closing = math.sqrt(wx * wx + wy * wy + wz * wz)
                     st = INTERCEPT
+                    if closing < min_closing or a_aero < min_accel:
+                        st = SELF_DESTRUCT
                     end_s[i] = t
                     break
                 cached = True
@@ -882,7 +1052,7 @@ def _profile_kernel(
         rho, sound = density_sound_scalar(alt[k - 1])
         gk = -GM_M3PS2 / (r_c * r_c * r_c)
         x, y, z, vx, vy, vz, m = _step(
-            p, t, h, x, y, z, vx, vy, vz, m, 0.0, 0.0, 0.0, gk * x, gk * y, gk * (z - cz), rho, sound
+            p, t, h, x, y, z, vx, vy, vz, m, 0.0, 0.0, 0.0, gk * x, gk * y, gk * (z - cz), rho, sound, False
         )
         t += h
     return time[:k], rng[:k], spd[:k], alt[:k]
@@ -935,6 +1105,9 @@ def reach_profile(
     at stationary points at ``target_alt_m``; each successful intercept (miss < 1 m) gives one
     ``(time of flight, slant range)`` pair. Using the guided flight rather than the best ballistic arc
     keeps prediction and flyout consistent (a ballistic envelope is 10-40 % optimistic at long range).
+    The end game is judged on the available g only: the closing speed of a real engagement depends on
+    the target's velocity (a head-on target adds its speed, a receding one takes it away), which a
+    table of stationary points cannot know, so the arrival speed is returned instead.
 
     Parameters
     ----------
@@ -953,7 +1126,8 @@ def reach_profile(
         and the interceptor's speed on arrival (to compare with the target's: an interceptor that
         arrives slower than a receding or crossing target rarely hits it).
     """
-    row = np.asarray(params, dtype=np.float64)
+    row = np.array(params, dtype=np.float64)
+    row[P_ENDGAME_MIN_CLOSING_MPS] = 0.0
     if ground_ranges_m is None:
         # no point beyond the ideal (rocket-equation) speed flown for the whole flight time
         m_boost_end = row[P_LAUNCH_MASS_KG] - row[P_BOOST_MDOT_KGPS] * row[P_BOOST_TIME_S]
