@@ -1061,8 +1061,7 @@ def price_teams(
                         kbest[t] = red
                         nk = min(nk + 1, top)
                 if nout == cap_out and top > 0:
-                    nout = _keep_best(out, start, nout, top, np.inf)
-                if nout == cap_out and top > 0:
+                    # column generation: cut this target's columns back to its best few
                     nout = _keep_best(out, start, nout, top, np.inf)
                 if nout == cap_out:
                     # the buffer is full: what it holds is all an enumeration gets (phi is then
