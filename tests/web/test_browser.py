@@ -315,6 +315,26 @@ def test_study_dashboard_and_replay_of_a_run(
     assert all(c["w"] > 100 and c["h"] > 100 for c in charts)
     assert page.locator("[data-testid=runs-table] tbody tr").count() == 4
     assert "runs 1–4 of 4" in page.inner_text("[data-testid=runs-range]")
+    # Runs differ by their index under the study's seed; each row says how to reproduce it.
+    assert "Study seed 3" in page.inner_text("[data-testid=runs-seed]")
+    assert (
+        page.inner_text("[data-testid=runs-table] tbody tr[data-run='2'] td.reproduce") == "--seed 3 --run 2"
+    )
+    # Sweep points side by side: P(leak) and interceptors fired per group on one chart, and a table.
+    assert page.locator("[data-testid=chart-compare]").is_visible()
+    assert page.locator("[data-testid=compare-table] tbody tr").count() == 2
+    # Missiles fired and left by type, with the stock loaded.
+    missiles = page.locator("[data-testid=missiles-table] tbody tr")
+    assert missiles.count() >= 2 and page.locator("[data-testid=chart-missiles]").is_visible()
+    assert missiles.first.locator("td").nth(1).inner_text().isdigit()
+    # P(leak) per type: the type is the first column, once; runs and threats per run are apart.
+    page.select_option("[data-testid=p-leak-by]", "type")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=p-leak-table] th')?.textContent === 'threat type'"
+    )
+    heads = page.locator("[data-testid=p-leak-table] th").all_text_contents()  # in a folded <details>
+    assert heads[:3] == ["threat type", "runs", "per run"] and "type" not in heads
+    page.select_option("[data-testid=p-leak-by]", "threat")
     page.select_option("[data-testid=group]", "1")
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=p-leak-table] tbody tr').length === 2"
