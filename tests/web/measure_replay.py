@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--query", default="")
     args = parser.parse_args(argv)
 
     import samsim
@@ -35,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         result = samsim.simulate(samsim.load(args.scenario), seed=args.seed)
         folder = samsim.write_run(result, Path(tmp) / "run")
         server = AppServer()
-        url = server.start(folder) + "/" + args.query + "#/replay/run"
+        url = server.start(folder) + "/#/replay/run"
         times: list[float] = []
         breakdown: object = None
         try:

@@ -17,6 +17,46 @@ const require = createRequire(import.meta.url);
 const VIRTUAL = "virtual:samsim-geo";
 const RESOLVED = "\0" + VIRTUAL;
 const SCALE = 1000; // millidegrees: ~100 m, finer than the 1:10m source
+// Douglas-Peucker tolerance, degrees (~200 m): below what the 1:10m source resolves, and it halves
+// the points the page draws every frame.
+const TOLERANCE = 0.002;
+
+// The points of `coords` ([lon, lat] pairs) to keep: Douglas-Peucker, iterative.
+function simplify(coords) {
+  const n = coords.length;
+  if (n < 3) return coords;
+  const keep = new Uint8Array(n);
+  keep[0] = keep[n - 1] = 1;
+  const stack = [[0, n - 1]];
+  while (stack.length) {
+    const [a, b] = stack.pop();
+    const [ax, ay] = coords[a];
+    const [bx, by] = coords[b];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    let worst = -1;
+    let far = 0;
+    for (let i = a + 1; i < b; i++) {
+      const [px, py] = coords[i];
+      let d2;
+      if (len2 === 0) d2 = (px - ax) ** 2 + (py - ay) ** 2;
+      else {
+        const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
+        d2 = (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2;
+      }
+      if (d2 > far) {
+        far = d2;
+        worst = i;
+      }
+    }
+    if (worst >= 0 && far > TOLERANCE * TOLERANCE) {
+      keep[worst] = 1;
+      stack.push([a, worst], [worst, b]);
+    }
+  }
+  return coords.filter((_, i) => keep[i]);
+}
 
 function encodeLine(coords) {
   const out = [];
@@ -36,10 +76,13 @@ function encodeLine(coords) {
 export function buildLines() {
   const topology = JSON.parse(readFileSync(require.resolve("world-atlas/countries-10m.json"), "utf8"));
   const countries = topology.objects.countries;
-  const lines = (filter) => mesh(topology, countries, filter).coordinates.map(encodeLine).filter((l) => l.length >= 4);
+  const lines = (filter) =>
+    mesh(topology, countries, filter)
+      .coordinates.map((line) => encodeLine(simplify(line)))
+      .filter((l) => l.length >= 4);
   return JSON.stringify({
     scale: SCALE,
-    source: "Natural Earth 1:10m admin-0 countries (world-atlas 2.0.2)",
+    source: "Natural Earth 1:10m admin-0 countries (world-atlas 2.0.2), simplified to 0.002 degrees",
     borders: lines((a, b) => a !== b),
     coast: lines((a, b) => a === b),
   });

@@ -96,7 +96,7 @@ export function drawBasemap(parent, labels, [lineData, placeData], extent, visib
   }
   const lines = parent.add(
     thinLines([
-      { lines: kept.coast, css: COAST, alpha: 0.7, id: { samsimKind: "basemap", samsimId: "coast" } },
+      { lines: kept.coast, css: COAST, alpha: 0.85, id: { samsimKind: "basemap", samsimId: "coast" } },
       { lines: kept.borders, css: BORDER, alpha: 0.85, id: { samsimKind: "basemap", samsimId: "borders" } },
     ]),
   );

@@ -104,6 +104,13 @@ export function circlePositions(latDeg, lonDeg, radius, height, n = CIRCLE_POINT
 }
 
 const translucentAppearance = () => new Cesium.PerInstanceColorAppearance({ flat: true, translucent: true, closed: false });
+// A dome seen from outside: its inner faces are culled, which halves what a software renderer fills.
+const domeAppearance = () =>
+  new Cesium.PerInstanceColorAppearance({
+    flat: true,
+    translucent: true,
+    renderState: { cull: { enabled: true, face: Cesium.CullFace.BACK }, depthTest: { enabled: true }, depthMask: false, blending: Cesium.BlendingState.ALPHA_BLEND },
+  });
 
 // A unit hemisphere at a radar, scaled to its detection range by its model matrix.
 function domePrimitive(rid, pos, css) {
@@ -114,7 +121,7 @@ function domePrimitive(rid, pos, css) {
       attributes: { color: Cesium.ColorGeometryInstanceAttribute.fromColor(colour(css, 0.07)) },
       id: { samsimKind: "dome", samsimId: rid },
     }),
-    appearance: translucentAppearance(),
+    appearance: domeAppearance(),
     modelMatrix: enu,
     asynchronous: false,
     releaseGeometryInstances: true,

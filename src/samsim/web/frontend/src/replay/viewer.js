@@ -100,11 +100,15 @@ export function untilDrawn(viewer, timings = {}, alsoReady = () => true, loaded 
   let frames = 0;
   let after = -1; // frames drawn since the tiles were in
   scene.requestRenderMode = false;
+  // Loading frames are drawn at half resolution (a quarter of the pixels: in software rendering,
+  // half the time); the frames that declare the page ready are drawn at full resolution.
+  viewer.resolutionScale = 0.5;
   return new Promise((resolve) => {
     const started = performance.now();
     const done = () => {
       remove();
       if (!viewer.isDestroyed()) {
+        viewer.resolutionScale = 1;
         scene.requestRenderMode = true;
         scene.requestRender();
       }
@@ -118,6 +122,7 @@ export function untilDrawn(viewer, timings = {}, alsoReady = () => true, loaded 
       if (performance.now() - started > 60000) return done();
       if (after < 0 && scene.globe.tilesLoaded && viewer.dataSourceDisplay.ready && alsoReady()) {
         after = 0;
+        viewer.resolutionScale = 1;
         loaded();
       } else if (after >= 0 && ++after >= 2) done();
     });
