@@ -39,13 +39,14 @@ class AppServer:
     def __init__(self) -> None:
         self._servers: list[tuple[Any, threading.Thread]] = []
 
-    def start(self, folder: Path) -> str:
+    def start(self, folder: Path, dist: Path | None = None) -> str:
         import uvicorn
 
         from samsim.web.app import create_app
 
         port = free_port()
-        config = uvicorn.Config(create_app(folder), host="127.0.0.1", port=port, log_level="warning")
+        app = create_app(folder, dist=dist)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

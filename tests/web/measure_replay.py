@@ -2,7 +2,7 @@
 browser of CI and of the end-to-end tests): from navigation to the status bar reading "ready", which
 the page sets once the globe's tiles, the borders and place names, and every entity are drawn.
 
-    .venv/bin/python -m tests.web.measure_replay examples/raid-48.yaml --repeat 3
+    .venv/bin/python -m tests.web.measure_replay examples/raid-48.yaml --repeat 3 [--dist OTHER_BUILD]
 
 Simulates the scenario into a temporary run folder, serves it with ``samsim serve``'s app and loads
 the replay ``--repeat`` times, each in a fresh browser context (no cache); prints every time, the
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--dist", type=Path, default=None, help="another build of the front end, to compare")
     args = parser.parse_args(argv)
 
     import samsim
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         result = samsim.simulate(samsim.load(args.scenario), seed=args.seed)
         folder = samsim.write_run(result, Path(tmp) / "run")
         server = AppServer()
-        url = server.start(folder) + "/#/replay/run"
+        url = server.start(folder, args.dist) + "/#/replay/run"
         times: list[float] = []
         breakdown: object = None
         try:
