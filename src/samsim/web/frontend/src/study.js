@@ -13,13 +13,29 @@ import { compareTable, missilesTable, overviewCards, pLeakTable } from "./study/
 const POLL_MS = 3000;
 const groupLabel = (g) => `group ${g.group}${Object.keys(g.values).length ? ": " + Object.entries(g.values).map(([k, v]) => `${k}=${v}`).join(", ") : ""} (${g.runs} runs)`;
 
+// A study whose first batch is not committed yet: a note, until runs arrive.
+async function untilFirstRuns(root) {
+  const note = h("p", { class: "empty", "data-testid": "study-waiting" }, "The study has no runs yet; samsim mc is computing the first batch…");
+  root.append(note);
+  setStatus("loading", "waiting for the first runs…");
+  for (;;) {
+    const status = await get("/api/study/status");
+    if (status.runs > 0) break;
+    if (!root.isConnected) throw new Error("view closed");
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  note.remove();
+}
+
 export async function mountStudy(root, info) {
+  if ((await get("/api/study/status")).runs === 0) await untilFirstRuns(root);
   const [groupsRes, summary, firstStatus] = await Promise.all([get("/api/study/groups"), get("/api/study/summary"), get("/api/study/status")]);
   let groups = groupsRes.groups;
-  let group = groups.length > 1 ? String(groups[0].group) : null;
+  let group = groups.length > 1 || groupsRes.swept.length > 0 ? String(groups[0].group) : null;
   let by = "threat";
   let version = firstStatus.version;
-  const swept = groups.length > 1;
+  // A sweep is known from the runs' columns, even before a second sweep point has runs.
+  const swept = groupsRes.swept.length > 0;
 
   const groupSel = h("select", { "data-testid": "group" });
   const fillGroups = () => {
@@ -48,7 +64,7 @@ export async function mountStudy(root, info) {
     h(
       "div",
       { class: "study", "data-testid": "study" },
-      h("section", { class: "panel" }, h("h2", {}, `Study: ${scenarioName}`), progress, h("div", { class: "row" }, swept ? h("label", {}, "Sweep point ", groupSel) : null), cards),
+      h("section", { class: "panel" }, h("h2", {}, `Study: ${scenarioName}`), progress, h("div", { class: "row" }, groups.length > 1 || swept ? h("label", {}, "Sweep point ", groupSel) : null), cards),
       swept
         ? h(
             "section",
@@ -129,7 +145,7 @@ export async function mountStudy(root, info) {
       if (status.version !== version) {
         version = status.version;
         groups = (await get("/api/study/groups")).groups;
-        if (group !== null && !groups.some((g) => String(g.group) === group)) group = groups.length > 1 ? String(groups[0].group) : null;
+        if (group !== null && !groups.some((g) => String(g.group) === group)) group = String(groups[0].group);
         fillGroups();
         await Promise.all([loadCharts(), runs.load()]);
         setStatus("ready", `ready · ${groups.reduce((n, g) => n + g.runs, 0)} runs`);
