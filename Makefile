@@ -23,7 +23,7 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.
 	cd $(WEB) && npm ci --no-audit --no-fund
 
 $(WEB_DIST)/index.html: $(WEB)/node_modules/.package-lock.json $(WEB)/vite.config.js $(WEB)/index.html \
-		$(WEB)/scripts/copy-cesium.mjs $(wildcard $(WEB)/src/* $(WEB)/src/*/*) $(wildcard $(WEB)/public/*)
+		$(WEB)/scripts/copy-cesium.mjs $(WEB)/scripts/geo-data.mjs $(wildcard $(WEB)/src/* $(WEB)/src/*/*) $(wildcard $(WEB)/public/*)
 	cd $(WEB) && npm run build
 
 web: $(WEB_DIST)/index.html

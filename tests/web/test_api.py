@@ -4,6 +4,7 @@ range equation, positions on straight flights)."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import socket
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,6 +23,7 @@ from samsim.models import radar
 from samsim.models.horizon import horizon_range_m
 from samsim.web.app import create_app
 from samsim.web.data import DataError, detection_range_m, histogram, wilson_interval
+from samsim.web.study_data import pooled_proportion
 from tests.conftest import ROOT
 from tests.web.conftest import (
     INTERCEPTORS,
@@ -81,13 +84,30 @@ def test_detection_range_is_where_the_engine_snr_meets_its_reference(rcs_m2: flo
 def test_histogram_integer_bins() -> None:
     h = histogram([0, 0, 1, 3, 3, 3])
     assert (
-        h["lo"] == [0, 1, 2, 3]
-        and h["counts"] == [2, 1, 0, 3]
+        h["lo"] == [0, 1, 2, 3, 4]
+        and h["counts"] == [2, 1, 0, 3, 0]
         and h["mean"] == pytest.approx(10 / 6, abs=1e-4)
+        and h["single"] is None
     )
     wide = histogram(list(range(200)), max_bins=50)
     assert wide["bin_width"] == 4 and sum(wide["counts"]) == 200 and len(wide["counts"]) == 50
     assert histogram([])["counts"] == []
+    # Every run fired 96: the bar stands in the middle of five bins, not at the end of 97 from 0.
+    same = histogram([96] * 10)
+    assert same["lo"] == [94, 95, 96, 97, 98] and same["counts"] == [0, 0, 10, 0, 0] and same["single"] == 96
+    assert histogram([120, 130])["lo"][0] == 120
+    assert histogram([3, 3], from_zero=True)["lo"] == [0, 1, 2, 3, 4]
+
+
+def test_pooled_proportion_uses_kish_effective_sample_size() -> None:
+    # Two runs leak both threats, two leak none: p = 0.5 from 8 threats, but the runs vary together:
+    # v = sum((k - p m)^2) / (sum m)^2 = 4 / 64, n_eff = p (1 - p) / v = 4 = the runs.
+    found = pooled_proportion(np.array([2, 2, 0, 0]), np.array([2, 2, 2, 2]))
+    assert (found["p"], found["k"], found["n"], found["n_eff"]) == (0.5, 4, 8, 4.0)
+    assert (found["lo"], found["hi"]) == pytest.approx(wilson_interval(2, 4), abs=1e-6)
+    # One trial a run: the plain Wilson interval.
+    one = pooled_proportion(np.array([1, 0, 0, 1, 0]), np.ones(5))
+    assert one["n_eff"] == 5 and (one["lo"], one["hi"]) == pytest.approx(wilson_interval(2, 5), abs=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -427,27 +447,30 @@ def test_study_p_leak_with_wilson_intervals(study_client: TestClient) -> None:
     assert (a["p_leak_lo"], a["p_leak_hi"]) == pytest.approx((0.1119, 0.4687), abs=1e-4)
     assert rows["b"]["p_leak"] == 0.0 and rows["b"]["p_kill"] == 1.0 and rows["b"]["mean_shots"] == 1.0
     assert rows["c"]["p_leak"] == 1.0 and rows["c"]["p_leak_hi"] == 1.0
+    assert (a["runs"], a["threats_per_run"]) == (20, 1)
     by_type = {
         r["type"]: r for r in study_client.get("/api/study/p_leak", params={"by": "type"}).json()["rows"]
     }
-    assert (
-        by_type["F-16C"]["n"] == 40
-        and by_type["F-16C"]["leaked"] == 5
-        and by_type["Tomahawk"]["p_leak"] == 1.0
-    )
+    # Per type: runs are runs, not threat-runs; two F-16C in each of 20 runs make 40 trials.
+    f16 = by_type["F-16C"]
+    assert (f16["runs"], f16["threats_per_run"], f16["n"], f16["leaked"]) == (20, 2, 40, 5)
+    assert by_type["Tomahawk"]["p_leak"] == 1.0
+    assert list(f16)[:3] == ["type", "runs", "threats_per_run"]  # the key is the type, once
     assert study_client.get("/api/study/p_leak", params={"by": "nope"}).status_code == 422
 
 
 def test_study_histograms(study_client: TestClient) -> None:
     h = study_client.get("/api/study/histograms").json()
-    assert h["leaked"]["lo"] == [0, 1, 2] and h["leaked"]["counts"] == [0, 15, 5]
-    assert h["interceptors_fired"]["counts"] == [5, 5, 5, 5]
+    assert h["leaked"]["lo"] == [0, 1, 2, 3, 4] and h["leaked"]["counts"] == [0, 15, 5, 0, 0]
+    assert h["interceptors_fired"]["counts"] == [5, 5, 5, 5, 0]
 
 
 def test_study_runs_table(study_client: TestClient) -> None:
     page = study_client.get("/api/study/runs", params={"limit": 5}).json()
     assert page["total"] == 20 and [r["run"] for r in page["rows"]] == [0, 1, 2, 3, 4]
-    assert page["columns"][:3] == ["group", "run", "seed"]
+    # Every run has the study's seed: it heads the table; a row's run index tells it apart.
+    assert page["columns"][:3] == ["group", "run", "threats"] and page["seed"] == STUDY_SEED
+    assert page["rows"][4]["reproduce"] == f"--seed {STUDY_SEED} --run 4"
     srt = study_client.get("/api/study/runs", params={"sort": "interceptors_fired", "desc": True, "limit": 3})
     assert [(r["interceptors_fired"], r["run"]) for r in srt.json()["rows"]] == [(3, 3), (3, 7), (3, 11)]
     assert study_client.get("/api/study/runs", params={"sort": "nope"}).status_code == 422
@@ -545,6 +568,139 @@ def test_study_from_duckdb_only(tmp_path: Path) -> None:
     for client in client_for(folder):
         assert client.get("/api/study/overview").json()["runs"] == 20
         assert len(client.get("/api/study/p_leak").json()["rows"]) == 3
+
+
+def test_study_groups_side_by_side(swept_study: Path) -> None:
+    for client in client_for(swept_study):
+        res = client.get("/api/study/compare").json()
+        assert res["swept"] == ["doctrine.salvo"] and [g["group"] for g in res["groups"]] == [0, 1]
+        g0, g1 = res["groups"]
+        # Group g: "a" leaks in runs 0 .. 4 + g, "c" always, "b" never; 3 threats a run.
+        assert (g0["p_leak"]["k"], g0["p_leak"]["n"]) == (25, 60) and g1["p_leak"]["k"] == 26
+        assert g0["values"] == {"doctrine.salvo": 1} and g0["runs"] == STUDY_RUNS
+        fired = g0["interceptors_fired"]
+        assert (
+            fired["mean"] == 1.5
+            and (fired["min"], fired["max"]) == (0, 3)
+            and fired["lo"] < 1.5 < fired["hi"]
+        )
+        assert g1["leaked"]["mean"] == pytest.approx(26 / 20)
+        assert g0["p_no_leak"]["p"] == 0.0
+
+
+def test_study_missiles_fired_and_left_by_type(study: Path, swept_study: Path) -> None:
+    import samsim
+    from samsim.sim.recorder import scene_of
+    from samsim.sim.world import compile_world
+
+    stock = scene_of(compile_world(samsim.loads(TINY_SCENARIO)))["batteries"][0]["loaded"]
+    for client in client_for(study):
+        types = {t["type"]: t for t in client.get("/api/study/missiles").json()["types"]}
+        assert set(stock) <= set(types)
+        m = types["48N6E3"]
+        # Run r fires r % 4 missiles of 48N6E3.
+        assert m["loaded"] == stock["48N6E3"] and m["fired"]["mean"] == 1.5 and m["fired"]["max"] == 3
+        assert m["left"]["mean"] == pytest.approx(stock["48N6E3"] - 1.5) and m["runs_used_up"] == 0
+        other = next(t for t in stock if t != "48N6E3")
+        assert types[other]["fired"]["mean"] == 0 and types[other]["left"]["min"] == stock[other]
+    for client in client_for(swept_study):
+        # Without results.duckdb the swept scenarios are unknown: missiles fired, no stock.
+        m = client.get("/api/study/missiles", params={"group": "1"}).json()["types"][0]
+        assert m["type"] == "48N6E3" and m["loaded"] is None and m["left"] is None
+        assert m["fired"]["mean"] == 1.5
+
+
+def test_real_study_intervals_match_its_summary(real_study: Path) -> None:
+    summary = json.loads((real_study / "summary.json").read_text())
+    for client in client_for(real_study):
+        for g in summary["groups"]:
+            rows = client.get("/api/study/p_leak", params={"group": str(g["group"]), "by": "type"}).json()
+            for row, ref in zip(rows["rows"], g["by_type"], strict=True):
+                assert row["type"] == ref["type"] and row["p_leak"] == ref["p_leak"]["mean"]
+                assert [row["p_leak_lo"], row["p_leak_hi"]] == pytest.approx(ref["p_leak"]["ci"], abs=2e-6)
+                assert row["n_eff"] == pytest.approx(ref["p_leak"]["n_eff"], abs=1e-6)
+        compared = client.get("/api/study/compare").json()["groups"]
+        for found, ref in zip(compared, summary["groups"], strict=True):
+            assert found["p_leak"]["p"] == ref["overall"]["p_leak"]["mean"]
+            assert [found["p_leak"]["lo"], found["p_leak"]["hi"]] == pytest.approx(
+                ref["overall"]["p_leak"]["ci"], abs=2e-6
+            )
+            assert found["interceptors_fired"]["mean"] == pytest.approx(
+                ref["overall"]["interceptors_fired"]["mean"], abs=1e-4
+            )
+        status = client.get("/api/study/status").json()
+        assert status["running"] is False and status["runs"] == status["runs_asked"] == 2 * REAL_STUDY_RUNS
+        assert status["source"] == "duckdb" and status["seed"] == 3
+
+
+# A stand-in for `samsim mc` in the middle of a study: it holds results.duckdb open for writing
+# (DuckDB's exclusive lock, as the study does), commits one more run when told, and waits.
+_WRITER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("open", flush=True)
+sys.stdin.readline()
+con.begin()
+n = con.execute("SELECT max(run) + 1 FROM runs").fetchone()[0]
+for table in ("runs", "threat_outcomes", "interceptors"):
+    con.execute(f"INSERT INTO {table} SELECT * REPLACE ({n} AS run) FROM {table} WHERE run = 0")
+con.commit()
+print("committed", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_study_is_readable_while_samsim_mc_writes_it(real_study: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    folder = tmp_path / "mc"
+    shutil.copytree(real_study, folder)
+    for name in ("runs", "threat_outcomes", "interceptors"):
+        (folder / f"{name}.parquet").unlink()  # as at the start of a study: no Parquet yet
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(folder / "results.duckdb")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    try:
+        assert writer.stdout.readline().strip() == "open"
+        with pytest.raises(duckdb.Error, match="lock"):
+            duckdb.connect(str(folder / "results.duckdb"), read_only=True)  # what the server used to do
+        for client in client_for(folder):
+            status = client.get("/api/study/status").json()
+            assert status["running"] is True and status["runs"] == 2 * REAL_STUDY_RUNS
+            assert client.get("/api/study/overview").json()["runs"] == 2 * REAL_STUDY_RUNS
+            writer.stdin.write("commit\n")
+            writer.stdin.flush()
+            assert writer.stdout.readline().strip() == "committed"
+            deadline = time.monotonic() + 10
+            while client.get("/api/study/status").json()["version"] == status["version"]:
+                assert time.monotonic() < deadline, "the committed batch was not picked up"
+                time.sleep(0.2)
+            after = client.get("/api/study/status").json()
+            assert after["running"] is True and after["runs"] == 2 * REAL_STUDY_RUNS + 2
+            groups = client.get("/api/study/groups").json()["groups"]
+            assert [g["runs"] for g in groups] == [REAL_STUDY_RUNS + 1] * 2
+            # A run can be replayed meanwhile: its scenario comes from the copy of the database.
+            r = client.post("/api/study/runs/1/0/replay")
+            assert r.status_code == 200, r.text
+            writer.stdin.write("close\n")
+            writer.stdin.flush()
+            writer.wait(timeout=30)
+            deadline = time.monotonic() + 10
+            while client.get("/api/study/status").json()["running"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    assert not list(folder.glob("*.tmp*"))  # the study folder is only read
 
 
 # ---------------------------------------------------------------------------------------------------

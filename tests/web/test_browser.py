@@ -11,9 +11,6 @@ Content-Security-Policy forbids eval, so every ``wait_for_function`` predicate i
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,15 +18,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from samsim.web.app import create_app, frontend_built
+from samsim.web.app import frontend_built
 from tests.conftest import ROOT
+from tests.web.chromium import CHROMIUM, VIEWPORT, AppServer, chromium
 from tests.web.conftest import THREAT_FLIGHTS, straight
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 READY_MS = 150_000
-VIEWPORT = {"width": 1100, "height": 760}  # SwiftShader's cost grows with the pixels drawn
 
 # CI sets SAMSIM_REQUIRE_BROWSER=1: there a missing browser or front end fails the run instead of
 # skipping the only end-to-end tests of the page.
@@ -51,59 +47,18 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def serve() -> Iterator[Callable[[Path], str]]:
     """Start ``samsim serve``'s app on a free local port in a background thread; returns its URL."""
-    import uvicorn
-
-    servers: list[tuple[Any, threading.Thread]] = []
-
-    def start(folder: Path) -> str:
-        port = _free_port()
-        config = uvicorn.Config(create_app(folder), host="127.0.0.1", port=port, log_level="warning")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+    servers = AppServer()
+    yield servers.start
+    servers.stop()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--use-angle=swiftshader",
-                "--enable-unsafe-swiftshader",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 class Watched:
@@ -161,7 +116,19 @@ def watched(browser: Any) -> Iterator[Watched]:
     assert not w.errors, f"the page logged errors: {w.errors}"
 
 
-def test_replay_globe_entities_slider_and_picking(
+def _intersections(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[:i])
+        if a["x"] < b["x"] + b["w"]
+        and b["x"] < a["x"] + a["w"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    ]
+
+
+def test_replay_globe_layers_labels_events_and_picking(
     serve: Callable[[Path], str], synthetic_run: Path, watched: Watched
 ) -> None:
     page = watched.page
@@ -189,19 +156,71 @@ def test_replay_globe_entities_slider_and_picking(
     assert "3 threats: 1 killed, 1 leaked, 1 survived; 3 interceptors fired." in page.inner_text(
         "[data-testid=totals]"
     )
-    # Detection domes follow R_ref (rcs / rcs_ref)^(1/4) for the chosen RCS.
-    radius = "() => window.__samsim.viewer.entities.getById('dome:bat/91N6E').ellipsoid.radii.getValue().x"
-    assert page.evaluate(radius) == pytest.approx(390e3 * (1 / 4) ** 0.25, abs=1)
+    # No Ion: Cesium's credit line (with its logo) is not in the page; the offline credits are.
+    assert page.locator(".cesium-credit-logoContainer:visible, .cesium-widget-credits:visible").count() == 0
+    assert "Natural Earth" in page.inner_text("[data-testid=credits]")
+    # Borders and coastlines (Natural Earth 1:10m) are drawn, and places are named.
+    basemap = page.evaluate("window.__samsim.basemap()")
+    assert basemap["borders"] > 50 and basemap["coast"] > 50 and basemap["points"] > 5000, basemap
+    assert basemap["linesShown"] and basemap["places"] > 20
+    shown = page.evaluate("window.__samsim.labelBoxes()")
+    assert any(b["kind"] == "place" for b in shown) and any(b["text"] == "bat" for b in shown)
+    # The scale bar reads 1, 2 or 5 times a power of ten over at most 120 pixels.
+    bar = page.evaluate("window.__samsim.scaleBar()")
+    assert (
+        not bar["hidden"] and str(bar["metres"]).lstrip("0")[0] in "125" and 0 < float(bar["pixels"]) <= 120
+    )
+    # Coverage follows R_ref (rcs / rcs_ref)^(1/4) for the chosen RCS.
+    coverage = "() => window.__samsim.coverage()['bat/91N6E']"
+    assert page.evaluate(coverage)["dome_m"] == pytest.approx(390e3 * (1 / 4) ** 0.25, abs=1)
     page.select_option("[data-testid=rcs]", "0.1")
-    page.wait_for_function(f"() => ({radius})() < 200000")
-    assert page.evaluate(radius) == pytest.approx(390e3 * (0.1 / 4) ** 0.25, abs=1)
+    page.wait_for_function(f"() => ({coverage})().dome_m < 200000")
+    assert page.evaluate(coverage)["dome_m"] == pytest.approx(390e3 * (0.1 / 4) ** 0.25, abs=1)
+    # Each toggle changes what is drawn: rings at altitude appear, tracks are loaded and shown.
+    state = page.evaluate("window.__samsim.layerState()")
+    assert state["domes"] == 2 and state["footprints"] == 2 and state["rings"] == 0 and state["tracks"] == 0
+    page.check("[data-testid=toggle-rings]")
+    page.check("[data-testid=toggle-tracks]")
+    page.uncheck("[data-testid=toggle-domes]")
+    page.wait_for_function("() => window.__samsim.layerState().tracks > 0")
+    state = page.evaluate("window.__samsim.layerState()")
+    assert state["rings"] == 2 and state["domes"] == 0 and state["footprints"] == 0
+    ring = page.evaluate(coverage)
+    assert 0 < ring["ring_m"] <= ring["dome_m"] and ring["ring_alt_m"] == pytest.approx(950 + 100, abs=1)
+    page.uncheck("[data-testid=toggle-borders]")
+    assert page.evaluate("window.__samsim.basemap().linesShown") is False
+    page.check("[data-testid=toggle-borders]")
     watched.shot("replay.png")
 
-    # Move the time slider: the clock follows, the interceptor is in the air and the threat shown.
+    # Move the time slider: the clock follows, and so does the key-events list: the last event at or
+    # before the time is highlighted and later ones are dimmed.
     page.fill("[data-testid=time-slider]", "280")
     page.wait_for_function("() => document.querySelector('[data-testid=clock]').dataset.seconds === '280.0'")
     assert page.inner_text("[data-testid=clock]").startswith("T+280.0 s")
     assert page.evaluate("window.__samsim.timeS()") == pytest.approx(280.0, abs=1e-6)
+    current = page.locator("[data-testid=key-events-table] tr.current")
+    assert current.count() == 1 and current.get_attribute("data-time") == "262"
+    assert "track_confirm" in current.inner_text()
+    rows = page.locator("[data-testid=key-events-table] tbody tr")
+    assert rows.nth(3).get_attribute("class") == "ev track_confirm current"
+    assert rows.nth(4).get_attribute("class") == "ev intercept future"
+    page.fill("[data-testid=time-slider]", "300")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=key-events-table] tr.current')?.dataset.time === '300'"
+    )
+    assert "track_drop" in page.inner_text("[data-testid=key-events-table] tr.current")
+    # Every column of the list is in view: nothing wider than its panel.
+    fit = page.evaluate(
+        """() => {
+            const box = document.querySelector('[data-testid=key-events-scroll]');
+            const right = box.getBoundingClientRect().right;
+            return {scroll: box.scrollWidth, client: box.clientWidth,
+                    heads: [...box.querySelectorAll('th')].map((th) => th.getBoundingClientRect().right - right)};
+        }"""
+    )
+    assert fit["scroll"] <= fit["client"] and max(fit["heads"]) <= 0.5, fit
+    page.fill("[data-testid=time-slider]", "280")
+    page.wait_for_function("() => document.querySelector('[data-testid=clock]').dataset.seconds === '280.0'")
     page.wait_for_timeout(1000)  # let a frame draw the entities at the new time
 
     # The threat is where its straight flight puts it at 280 s.
@@ -239,6 +258,29 @@ def test_replay_globe_entities_slider_and_picking(
     assert page.inner_text("[data-testid=detail-fate]") == "self-destruct"
     assert "self_destruct" in page.inner_text("[data-testid=detail-events]")
 
+    # Labels never overlap, even crowded: every name on (threats, interceptors, radars), the camera
+    # far out so that the battery, its radars, the asset and the threats are a few pixels apart.
+    page.check("[data-testid=toggle-names]")
+    page.evaluate(
+        """async () => {
+            const s = window.__samsim;
+            s.viewer.camera.setView({destination: s.Cesium.Cartesian3.fromDegrees(32.8, 39.9, 1.5e6)});
+            await s.frame(); await s.frame(); await s.frame();
+        }"""
+    )
+    boxes = page.evaluate("window.__samsim.labelBoxes()")
+    kinds = {b["kind"] for b in boxes}
+    assert {"battery", "asset"} <= kinds and len(boxes) >= 4, boxes
+    planned = [b["planned"] for b in boxes]
+    drawn = [b["drawn"] for b in boxes]
+    assert not _intersections(planned) and not _intersections(drawn), boxes
+    # Cesium drew each label inside the rectangle reserved for it (to a pixel of rounding).
+    for b in boxes:
+        p, d = b["planned"], b["drawn"]
+        assert p["x"] - 1 <= d["x"] and d["x"] + d["w"] <= p["x"] + p["w"] + 1, b
+        assert p["y"] - 1 <= d["y"] and d["y"] + d["h"] <= p["y"] + p["h"] + 1, b
+    watched.shot("replay-labels-crowded.png")
+
     # Play at 5x for a moment, then pause: simulated time moved on, and stays put once paused.
     page.select_option("[data-testid=speed]", "5")
     page.click("[data-testid=play]")
@@ -273,6 +315,26 @@ def test_study_dashboard_and_replay_of_a_run(
     assert all(c["w"] > 100 and c["h"] > 100 for c in charts)
     assert page.locator("[data-testid=runs-table] tbody tr").count() == 4
     assert "runs 1–4 of 4" in page.inner_text("[data-testid=runs-range]")
+    # Runs differ by their index under the study's seed; each row says how to reproduce it.
+    assert "Study seed 3" in page.inner_text("[data-testid=runs-seed]")
+    assert (
+        page.inner_text("[data-testid=runs-table] tbody tr[data-run='2'] td.reproduce") == "--seed 3 --run 2"
+    )
+    # Sweep points side by side: P(leak) and interceptors fired per group on one chart, and a table.
+    assert page.locator("[data-testid=chart-compare]").is_visible()
+    assert page.locator("[data-testid=compare-table] tbody tr").count() == 2
+    # Missiles fired and left by type, with the stock loaded.
+    missiles = page.locator("[data-testid=missiles-table] tbody tr")
+    assert missiles.count() >= 2 and page.locator("[data-testid=chart-missiles]").is_visible()
+    assert missiles.first.locator("td").nth(1).inner_text().isdigit()
+    # P(leak) per type: the type is the first column, once; runs and threats per run are apart.
+    page.select_option("[data-testid=p-leak-by]", "type")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=p-leak-table] th')?.textContent === 'threat type'"
+    )
+    heads = page.locator("[data-testid=p-leak-table] th").all_text_contents()  # in a folded <details>
+    assert heads[:3] == ["threat type", "runs", "per run"] and "type" not in heads
+    page.select_option("[data-testid=p-leak-by]", "threat")
     page.select_option("[data-testid=group]", "1")
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=p-leak-table] tbody tr').length === 2"

@@ -6,6 +6,30 @@ import base64
 import io
 from typing import Any
 
+PALETTE: dict[str, Any] = {
+    # Threats in warm colours by fate.
+    "threat": {"leaked": "#f03e3e", "killed": "#fd7e14", "survived": "#fab005"},
+    # Interceptors in cool colours by result.
+    "interceptor": {"kill": "#339af0", "miss": "#868e96", "self_destruct": "#9775fa"},
+    # Sites.
+    "asset": "#40c057",
+    "battery": "#4263eb",
+    "radar": {"acquisition": "#22b8cf", "engagement": "#e64980", "low-altitude": "#a9e34b"},
+    # A battery's firm track (its estimate of a threat) and a detection.
+    "track": "#e599f7",
+    "detection": "#adb5bd",
+}
+"""What each colour means in samsim's pages: report.html, the study report, and (the same table in
+``web/frontend/src/palette.js``) the 3-D replay and the study dashboard; docs/web.md lists it."""
+
+
+def result_colour(result: str | None) -> str:
+    """The colour of an interceptor by its result (``self-destruct`` as in summary.json)."""
+    key = (result or "").replace("-", "_")
+    colours: dict[str, str] = PALETTE["interceptor"]
+    return colours.get(key, "#a5d8ff")
+
+
 PAGE_CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
 color:#1b1f24} h1{font-size:1.6rem;margin-bottom:.2rem}
@@ -13,9 +37,12 @@ h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.9rem}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left}
-.killed{color:#0a7d32} .leaked{color:#c0262d} .survived{color:#8a6d00}
 .muted{color:#666;font-size:.85rem} img{max-width:100%}
-"""
+""" + "".join(
+    # A fate is marked by a dot of its palette colour; the text stays dark enough to read on white.
+    f".{fate}::before{{content:'\\25CF\\00a0';color:{colour}}} "
+    for fate, colour in PALETTE["threat"].items()
+)
 
 
 def figure_png(fig: Any) -> str:

@@ -8,50 +8,138 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from samsim.output.html import PAGE_CSS, figure_png
+from samsim.output.html import PAGE_CSS, PALETTE, figure_png, result_colour
 
 if TYPE_CHECKING:
     from samsim.output.result import Result
 
-FATE_COLOURS = {"killed": "#0a7d32", "leaked": "#c0262d", "survived": "#b8860b"}
+FATE_COLOURS: dict[str, str] = PALETTE["threat"]
+"""Threat colour by fate (the palette of every samsim page)."""
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
     return "—" if x is None else f"{x:.{digits}f}"
 
 
-def _map_png(result: Result) -> str:
+def _sites_km(result: Result) -> tuple[list[tuple[str, float, float, float]], list[tuple[str, float, float]]]:
+    """Assets (id, east, north, leak radius) and batteries (id, east, north) in km of the local
+    frame, from the run's scene (empty when the scene has no origin)."""
+    from samsim.geodesy import LocalFrame
+
+    scene = result.scene or {}
+    origin = scene.get("origin")
+    if not origin:
+        return [], []
+    frame = LocalFrame(float(origin["lat_deg"]), float(origin["lon_deg"]), float(origin["alt_m"]))
+
+    def en(item: dict[str, Any]) -> tuple[float, float]:
+        enu = frame.geodetic_to_enu(item["lat_deg"], item["lon_deg"], item.get("alt_m", 0.0))
+        return float(enu[0]) / 1000.0, float(enu[1]) / 1000.0
+
+    assets = [(str(a["id"]), *en(a), float(a.get("radius_m", 0.0)) / 1000.0) for a in scene.get("assets", [])]
+    batteries = [(str(b["id"]), *en(b)) for b in scene.get("batteries", [])]
+    return assets, batteries
+
+
+def map_figure(result: Result) -> Any:
+    """The map of report.html as a matplotlib figure: threats by fate and interceptors by result in
+    the palette's colours, where threats were killed (×) or leaked (◆), batteries and assets (with
+    their leak radius), and a legend of all of it."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
 
     traj = result.trajectories
     fig, ax = plt.subplots(figsize=(8, 7))
+    ends: dict[str, tuple[float, float]] = {}
     if traj.num_rows:
         kind = np.asarray(traj.column("kind").to_pylist())
         entity = np.asarray(traj.column("entity").to_pylist())
         east = traj.column("east_m").to_numpy() / 1000.0
         north = traj.column("north_m").to_numpy() / 1000.0
         fate = {t.id: t.fate for t in result.threats}
-        for name in dict.fromkeys(entity[kind == "threat"]):
-            sel = entity == name
-            ax.plot(east[sel], north[sel], lw=1.2, color=FATE_COLOURS.get(fate.get(str(name), ""), "#555"))
+        outcome = {i.id: i.result for i in result.interceptors}
         for name in dict.fromkeys(entity[kind == "interceptor"]):
             sel = entity == name
-            ax.plot(east[sel], north[sel], lw=0.8, color="#1f5fbf", alpha=0.8)
-        sel = kind == "track"
-        if np.any(sel):
-            ax.scatter(east[sel], north[sel], s=2, color="#7a4fbf", alpha=0.5, label="tracks")
+            colour = result_colour(outcome.get(str(name)))
+            ax.plot(east[sel], north[sel], lw=0.8, color=colour, alpha=0.85, zorder=2)
+        for name in dict.fromkeys(entity[kind == "threat"]):
+            sel = entity == name
+            ax.plot(
+                east[sel],
+                north[sel],
+                lw=1.2,
+                color=FATE_COLOURS.get(fate.get(str(name), ""), "#555"),
+                zorder=3,
+            )
+            ends[str(name)] = (float(east[sel][-1]), float(north[sel][-1]))
+        # Battery tracks (the batteries' estimates of the threats) are left out: they lie on the
+        # threats' own lines and only blur them; the replay shows them on request.
+    for t in result.threats:
+        if t.fate in ("killed", "leaked") and t.id in ends:
+            x, y = ends[t.id]
+            if t.fate == "killed":
+                ax.scatter([x], [y], marker="x", s=30, color=FATE_COLOURS["killed"], zorder=5, linewidths=1.5)
+            else:
+                ax.scatter([x], [y], marker="D", s=26, color=FATE_COLOURS["leaked"], edgecolors="k", zorder=5)
+    assets, batteries = _sites_km(result)
+    for aid, x, y, radius in assets:
+        ax.add_patch(
+            Circle(
+                (x, y), radius, facecolor=PALETTE["asset"], alpha=0.25, edgecolor=PALETTE["asset"], zorder=4
+            )
+        )
+        ax.scatter([x], [y], marker="o", s=60, color=PALETTE["asset"], edgecolors="k", zorder=6)
+        ax.annotate(
+            aid, (x, y), xytext=(6, -12), textcoords="offset points", fontsize=8, color="#1b5e20", zorder=7
+        )
+    for bid, x, y in batteries:
+        ax.scatter(
+            [x],
+            [y],
+            marker="s",
+            s=70,
+            facecolor="white",
+            edgecolors=PALETTE["battery"],
+            linewidths=2.5,
+            zorder=6,
+        )
+        ax.annotate(
+            bid,
+            (x, y),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=8,
+            color=PALETTE["battery"],
+            zorder=7,
+        )
     ax.set_xlabel("east (km)")
     ax.set_ylabel("north (km)")
     ax.set_aspect("equal", adjustable="datalim")
     ax.grid(alpha=0.3)
-    handles = [Line2D([], [], color=c, label=f"threat {f}") for f, c in FATE_COLOURS.items()] + [
-        Line2D([], [], color="#1f5fbf", label="interceptor")
+    interceptors = PALETTE["interceptor"]
+    handles = [
+        *(Line2D([], [], color=c, lw=1.5, label=f"threat, {f}") for f, c in FATE_COLOURS.items()),
+        *(
+            Line2D([], [], color=c, lw=1, label=f"interceptor, {r.replace('_', '-')}")
+            for r, c in interceptors.items()
+        ),
+        Line2D([], [], marker="x", ls="", color=FATE_COLOURS["killed"], label="threat killed here"),
+        Line2D([], [], marker="D", ls="", color=FATE_COLOURS["leaked"], mec="k", label="threat leaked here"),
+        Line2D([], [], marker="s", ls="", mfc="white", mec=PALETTE["battery"], mew=2, label="battery"),
+        Line2D([], [], marker="o", ls="", color=PALETTE["asset"], mec="k", label="asset (disc: leak radius)"),
     ]
-    ax.legend(handles=handles, loc="best", fontsize=8)
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    return fig
+
+
+def _map_png(result: Result) -> str:
+    import matplotlib.pyplot as plt
+
+    fig = map_figure(result)
     out = figure_png(fig)
     plt.close(fig)
     return out
@@ -71,16 +159,20 @@ def _timeline_png(result: Result) -> str:
     for y, t in enumerate(threats):
         end = t.fate_s if t.fate_s is not None else result.duration_s
         if t.first_detected_s is not None:
-            ax.plot([t.first_detected_s, end], [y, y], color="#999", lw=3, solid_capstyle="butt")
+            ax.plot(
+                [t.first_detected_s, end], [y, y], color=PALETTE["detection"], lw=3, solid_capstyle="butt"
+            )
         if t.first_track_s is not None:
-            ax.plot([t.first_track_s, end], [y, y], color="#7a4fbf", lw=3, solid_capstyle="butt")
+            ax.plot([t.first_track_s, end], [y, y], color=PALETTE["track"], lw=3, solid_capstyle="butt")
         launches = by_threat.get(t.id, [])
-        ax.scatter(launches, [y] * len(launches), marker="^", color="#1f5fbf", s=18, zorder=3)
+        ax.scatter(
+            launches, [y] * len(launches), marker="^", color=PALETTE["interceptor"]["kill"], s=18, zorder=3
+        )
         if t.fate_s is not None:
             ax.scatter(
                 [t.fate_s],
                 [y],
-                marker="x" if t.fate == "killed" else "o",
+                marker="x" if t.fate == "killed" else "D",
                 color=FATE_COLOURS[t.fate],
                 s=30,
                 zorder=4,
@@ -89,7 +181,7 @@ def _timeline_png(result: Result) -> str:
     ax.set_yticklabels([t.id for t in threats], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, result.duration_s)
-    ax.set_xlabel("time (s)  —  grey: detected, purple: firm track, ▲ launch, × kill, ● leak")
+    ax.set_xlabel("time (s)  —  grey: detected, pink: firm track, ▲ launch, × kill, ◆ leak")
     ax.grid(axis="x", alpha=0.3)
     out = figure_png(fig)
     plt.close(fig)
@@ -159,5 +251,7 @@ def render_run_report(result: Result) -> str:
 <img alt="timeline" src="data:image/png;base64,{_timeline_png(result)}">
 <h2>Map (local east/north of the scenario origin)</h2>
 <img alt="map" src="data:image/png;base64,{_map_png(result)}">
+<p class="muted">Colours as in the 3-D replay of <code>samsim serve</code>. The batteries' tracks are not
+drawn here (they lie on the threats' lines); the replay shows them on request.</p>
 </body></html>
 """

@@ -7,9 +7,16 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from samsim.output.html import PAGE_CSS, figure_png
+from samsim.output.html import PAGE_CSS, PALETTE, figure_png
 
+# Sweep groups, told apart when several share a plot; one group alone takes the colour of what is
+# plotted (leakers, P(leak): the leaked colour; interceptors: the interceptor colour), as in the
+# dashboard of `samsim serve`.
 _PALETTE = ("#1f5fbf", "#c0262d", "#0a7d32", "#b8860b", "#7a4fbf", "#117a8b", "#d9480f", "#555555")
+
+
+def _colours(groups: list[dict[str, Any]], single: str) -> tuple[str, ...]:
+    return (single,) if len(groups) == 1 else _PALETTE
 
 
 def group_label(group: dict[str, Any]) -> str:
@@ -48,7 +55,9 @@ def _num(stat: dict[str, Any] | None, digits: int = 2) -> str:
     return text
 
 
-def _histogram_png(hist: dict[int, list[tuple[int, int]]], groups: list[dict[str, Any]], xlabel: str) -> str:
+def _histogram_png(
+    hist: dict[int, list[tuple[int, int]]], groups: list[dict[str, Any]], xlabel: str, colour: str
+) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,12 +65,19 @@ def _histogram_png(hist: dict[int, list[tuple[int, int]]], groups: list[dict[str
 
     fig, ax = plt.subplots(figsize=(8, 3.6))
     shown = groups[: len(_PALETTE)]
+    colours = _colours(shown, colour)
     width = 0.8 / max(len(shown), 1)
+    values: list[int] = []
     for j, g in enumerate(shown):
         pairs = hist.get(int(g["group"]), [])
         runs = max(sum(c for _, c in pairs), 1)
         xs = [v + (j - (len(shown) - 1) / 2) * width for v, _ in pairs]
-        ax.bar(xs, [c / runs for _, c in pairs], width=width, color=_PALETTE[j], label=group_label(g))
+        values += [v for v, _ in pairs]
+        ax.bar(xs, [c / runs for _, c in pairs], width=width, color=colours[j], label=group_label(g))
+    if values and min(values) == max(values):
+        # Every run alike: a bar in the middle of a few empty values, not alone against an edge.
+        ax.set_xlim(values[0] - 2.5, values[0] + 2.5)
+    ax.set_ylim(0, 1.08 * (ax.get_ylim()[1] or 1))
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -88,6 +104,7 @@ def _pleak_png(groups: list[dict[str, Any]]) -> str:
                 types.append(t["type"])
     fig, ax = plt.subplots(figsize=(8, 3.6))
     shown = groups[: len(_PALETTE)]
+    colours = _colours(shown, PALETTE["threat"]["leaked"])
     width = 0.8 / max(len(shown), 1)
     for j, g in enumerate(shown):
         xs, ys, lo, hi = [], [], [], []
@@ -101,7 +118,7 @@ def _pleak_png(groups: list[dict[str, Any]]) -> str:
             lo.append(stat["mean"] - ci[0])
             hi.append(ci[1] - stat["mean"])
         ax.errorbar(
-            xs, ys, yerr=[lo, hi], fmt="o", capsize=4, color=_PALETTE[j], label=group_label(g), markersize=5
+            xs, ys, yerr=[lo, hi], fmt="o", capsize=4, color=colours[j], label=group_label(g), markersize=5
         )
     ax.set_xticks(range(len(types)))
     ax.set_xticklabels(types, rotation=20, ha="right", fontsize=8)
@@ -162,8 +179,15 @@ def render_study_report(summary: dict[str, Any], hist: dict[str, dict[int, list[
         f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>"
         for k, v in summary.get("definitions", {}).items()
     )
-    leakers_png = _histogram_png(hist.get("leaked", {}), groups, "threats leaked in a run")
-    fired_png = _histogram_png(hist.get("interceptors_fired", {}), groups, "interceptors fired in a run")
+    leakers_png = _histogram_png(
+        hist.get("leaked", {}), groups, "threats leaked in a run", PALETTE["threat"]["leaked"]
+    )
+    fired_png = _histogram_png(
+        hist.get("interceptors_fired", {}),
+        groups,
+        "interceptors fired in a run",
+        PALETTE["interceptor"]["kill"],
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>samsim study — {html.escape(summary["scenario"])}</title>
 <style>{PAGE_CSS} h3{{font-size:1.05rem;margin-top:1.5rem}}

@@ -9,13 +9,15 @@ Routes (all ``GET`` but one), one router each in :mod:`samsim.web.routes`:
   ``/api/files`` (:mod:`~samsim.web.routes.folder`);
 - ``/api/replays/{rid}/summary|scene|trajectories|events|markers|domes|entity`` for the run folder
   (``rid = "run"``) or a study run re-simulated for replay (:mod:`~samsim.web.routes.run`);
-- ``/api/study/summary|groups|overview|p_leak|histograms|runs`` for a study folder
+- ``/api/study/summary|status|groups|overview|p_leak|histograms|compare|missiles|runs`` for a study
+  folder, readable while ``samsim mc`` still writes it
   (:mod:`~samsim.web.routes.study`), and ``POST /api/study/runs/{group}/{run}/replay`` which
   re-simulates one run into a private cache (:mod:`~samsim.web.routes.replay`).
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,7 +41,10 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    app.state.folder.cache.close()
+    folder: ServedFolder = app.state.folder
+    if folder.study is not None:
+        shutil.rmtree(folder.study.work, ignore_errors=True)  # the copies of a study's database
+    folder.cache.close()
 
 
 def create_app(

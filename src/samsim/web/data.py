@@ -1,9 +1,8 @@
 """Read the output folders of ``samsim run`` and ``samsim mc`` into the JSON the web app serves.
 
 Nothing here writes: :class:`RunData` reads a run folder (the files ``samsim run`` writes:
-``summary.json``, ``events.parquet``, ``trajectories.parquet`` and ``scene.json``),
-:class:`StudyData` a study folder (``runs``, ``threat_outcomes`` and ``interceptors`` as Parquet, or
-from ``results.duckdb``).
+``summary.json``, ``events.parquet``, ``trajectories.parquet`` and ``scene.json``);
+:mod:`samsim.web.study_data` reads study folders with the helpers defined here.
 Every number returned is a finite float or ``None`` so that it serialises as strict JSON.
 """
 
@@ -28,26 +27,23 @@ from samsim.models import radar
 from samsim.models.horizon import horizon_range_m
 from samsim.study import wilson_interval  # the study layer's 95 % Wilson score interval
 
-__all__ = ["DataError", "RunData", "StudyData", "detection_range_m", "histogram", "wilson_interval"]
+__all__ = ["DataError", "RunData", "detection_range_m", "histogram", "wilson_interval"]
 
 
 RUN_FILES = ("summary.json", "events.parquet", "trajectories.parquet", "scene.json", "report.html")
-STUDY_TABLES = ("runs", "threat_outcomes", "interceptors")
-STUDY_RUN_COLUMNS = (
-    "group",
-    "run",
-    "seed",
-    "threats",
-    "killed",
-    "leaked",
-    "survived",
-    "interceptors_fired",
-)
-"""Columns of the ``runs`` table that every study has; any other column is a swept parameter."""
 
 
 class DataError(Exception):
     """A folder or a request the data cannot answer; the message is safe to show to the user."""
+
+
+def scalar(v: Any) -> Any:
+    """A JSON-safe Python scalar."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, np.generic):
+        return scalar(v.item())
+    return v
 
 
 def folder_kind(out: Path) -> str | None:
@@ -80,15 +76,6 @@ def _rounded(values: Any, digits: int) -> list[float | None]:
     if not np.all(np.isfinite(arr)):
         out = [v if v is not None and math.isfinite(v) else None for v in out]
     return out
-
-
-def _scalar(v: Any) -> Any:
-    """A JSON-safe Python scalar."""
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, np.generic):
-        return _scalar(v.item())
-    return v
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -127,16 +114,28 @@ def detection_range_m(
     return r
 
 
-def histogram(values: NDArray[Any], max_bins: int = 60) -> dict[str, Any]:
+def histogram(
+    values: NDArray[Any] | Sequence[float], max_bins: int = 60, min_bins: int = 5, from_zero: bool = False
+) -> dict[str, Any]:
     """Counts of non-negative integer ``values``: one bin per integer, or wider integer bins when
-    the range holds more than ``max_bins`` values. ``lo``/``hi`` are inclusive bin bounds."""
+    the range holds more than ``max_bins`` values. ``lo``/``hi`` are inclusive bin bounds.
+
+    The bins span the values taken, widened to at least ``min_bins`` around them: when every run
+    fired 96 interceptors the chart shows empty bins 94, 95, 97 and 98 on either side of the bar
+    rather than 96 empty bins from 0 and the bar against the edge. ``single`` is that one value, or
+    None when the values differ. ``from_zero`` starts the bins at 0 (counts of leakers, where 0 is
+    the outcome to compare with).
+    """
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v)]
     if v.size == 0:
-        return {"n": 0, "mean": None, "lo": [], "hi": [], "counts": []}
+        return {"n": 0, "mean": None, "single": None, "lo": [], "hi": [], "counts": []}
     vi = np.rint(v).astype(np.int64)
-    lo_v, hi_v = int(vi.min()), int(vi.max())
-    lo_v = min(lo_v, 0)
+    lo_v, hi_v = (0 if from_zero else int(vi.min())), int(vi.max())
+    short = min_bins - (hi_v - lo_v + 1)
+    if short > 0:
+        lo_v = max(0, lo_v - (short + 1) // 2)
+        hi_v = lo_v + max(hi_v - lo_v, min_bins - 1)
     width = max(1, math.ceil((hi_v - lo_v + 1) / max_bins))
     nbins = (hi_v - lo_v) // width + 1
     counts = np.bincount((vi - lo_v) // width, minlength=nbins)
@@ -144,6 +143,7 @@ def histogram(values: NDArray[Any], max_bins: int = 60) -> dict[str, Any]:
     return {
         "n": int(v.size),
         "mean": finite(v.mean(), 4),
+        "single": int(vi[0]) if bool(np.all(vi == vi[0])) else None,
         "bin_width": width,
         "lo": lows.tolist(),
         "hi": (lows + width - 1).tolist(),
@@ -519,7 +519,7 @@ class RunData:
             info["sampled_from_s"] = round(float(p.time_s[0]), 3)
             info["sampled_to_s"] = round(float(p.time_s[-1]), 3)
             info["max_alt_m"] = round(float(np.nanmax(p.alt_m)), 1)
-        return {k: _scalar(v) for k, v in info.items()}
+        return {k: scalar(v) for k, v in info.items()}
 
 
 def _detection_digest(tab: pa.Table) -> dict[str, Any]:
@@ -554,227 +554,3 @@ def _union_by_time(tabs: list[pa.Table]) -> pa.Table:
             unique.append(r)
     unique.sort(key=lambda r: r["time_s"])
     return pa.Table.from_pylist(unique, schema=merged.schema)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Studies
-
-
-def _read_study_table(folder: Path, name: str) -> pa.Table:
-    pq_path = folder / f"{name}.parquet"
-    if pq_path.is_file():
-        try:
-            return pq.read_table(pq_path)
-        except (OSError, pa.ArrowException) as exc:
-            raise DataError(f"{pq_path.name}: cannot be read ({type(exc).__name__})") from None
-    db = folder / "results.duckdb"
-    if db.is_file():
-        import duckdb
-
-        try:
-            con = duckdb.connect(str(db), read_only=True)
-            try:
-                rel = con.sql(f'SELECT * FROM "{name}"')  # name is one of STUDY_TABLES
-                table: pa.Table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-                return table
-            finally:
-                con.close()
-        except duckdb.Error:
-            return pa.table({})
-    return pa.table({})
-
-
-def _group_key(v: Any) -> str:
-    return "" if v is None else str(v)
-
-
-class StudyData:
-    """One ``samsim mc`` folder; tables are re-read when their files change (a study in progress)."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._lock = threading.Lock()
-        self._stamp: tuple[float, ...] | None = None
-        self.runs = pa.table({})
-        self.outcomes = pa.table({})
-        self.interceptors = pa.table({})
-        self.summary: dict[str, Any] = {}
-        self.refresh()
-
-    def _files_stamp(self) -> tuple[float, ...]:
-        names = [f"{t}.parquet" for t in STUDY_TABLES] + ["results.duckdb", "summary.json"]
-        return tuple((self.folder / n).stat().st_mtime if (self.folder / n).exists() else -1.0 for n in names)
-
-    def refresh(self) -> None:
-        stamp = self._files_stamp()
-        with self._lock:
-            if stamp == self._stamp:
-                return
-            runs = _read_study_table(self.folder, "runs")
-            outcomes = _read_study_table(self.folder, "threat_outcomes")
-            interceptors = _read_study_table(self.folder, "interceptors")
-            summary = (
-                read_json(self.folder / "summary.json") if (self.folder / "summary.json").is_file() else {}
-            )
-            if runs.num_columns and not {"group", "run"} <= set(runs.column_names):
-                raise DataError("runs table: no 'group' and 'run' columns; not a samsim study")
-            self.runs, self.outcomes, self.interceptors, self.summary = runs, outcomes, interceptors, summary
-            self._stamp = stamp
-
-    # -- groups -----------------------------------------------------------------------------------
-    @property
-    def swept_columns(self) -> list[str]:
-        return [c for c in self.runs.column_names if c not in STUDY_RUN_COLUMNS]
-
-    def groups(self) -> list[dict[str, Any]]:
-        """Each group (one point of a parameter sweep): its swept values and number of runs."""
-        if self.runs.num_rows == 0:
-            return []
-        rows = self.runs.select(["group", *self.swept_columns]).to_pylist()
-        groups: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            key = _group_key(r["group"])
-            if key not in groups:
-                groups[key] = {
-                    "group": _scalar(r["group"]),
-                    "runs": 0,
-                    "values": {c: _scalar(r[c]) for c in self.swept_columns},
-                }
-            groups[key]["runs"] += 1
-        return sorted(groups.values(), key=lambda g: (str(type(g["group"])), g["group"]))
-
-    def _in_group(self, tab: pa.Table, group: str | None) -> pa.Table:
-        if group is None or tab.num_rows == 0 or "group" not in tab.column_names:
-            return tab
-        keys = pc.cast(tab.column("group"), pa.string())
-        return tab.filter(pc.fill_null(pc.equal(keys, group), False))
-
-    def has_group(self, group: str) -> bool:
-        return any(_group_key(g["group"]) == group for g in self.groups())
-
-    # -- statistics -------------------------------------------------------------------------------
-    def overview(self, group: str | None) -> dict[str, Any]:
-        runs = self._in_group(self.runs, group)
-        n = runs.num_rows
-        out: dict[str, Any] = {"runs": n, "groups": len(self.groups()), "swept": self.swept_columns}
-        if n == 0:
-            return out
-        for col in ("threats", "killed", "leaked", "survived", "interceptors_fired"):
-            if col in runs.column_names:
-                v = np.asarray(runs.column(col).to_numpy(zero_copy_only=False), dtype=np.float64)
-                out[f"mean_{col}"] = finite(v.mean(), 4)
-        if "leaked" in runs.column_names:
-            leaked = np.asarray(runs.column("leaked").to_numpy(zero_copy_only=False), dtype=np.float64)
-            k = int(np.sum(leaked == 0))
-            lo, hi = wilson_interval(k, n)
-            out["p_no_leak"] = {"p": round(k / n, 6), "lo": round(lo, 6), "hi": round(hi, 6), "k": k, "n": n}
-        return out
-
-    def p_leak(self, group: str | None, by: str = "threat") -> list[dict[str, Any]]:
-        """P(leak) and P(kill) per threat (or per threat type) with 95 % Wilson intervals."""
-        tab = self._in_group(self.outcomes, group)
-        if tab.num_rows == 0:
-            return []
-        # One vectorised group-by (studies hold runs x threats rows), in order of first appearance.
-        fate = tab.column("fate")
-        shots = tab.column("shots") if "shots" in tab.column_names else pa.array(np.zeros(tab.num_rows))
-        work = pa.table(
-            {
-                "key": pc.cast(tab.column(by), pa.string()),
-                "type": pc.cast(
-                    tab.column("type") if "type" in tab.column_names else tab.column(by), pa.string()
-                ),
-                "leaked": pc.cast(pc.fill_null(pc.equal(fate, "leaked"), False), pa.int64()),
-                "killed": pc.cast(pc.fill_null(pc.equal(fate, "killed"), False), pa.int64()),
-                "shots": pc.fill_null(pc.cast(shots, pa.float64()), 0.0),
-                "first": pa.array(np.arange(tab.num_rows)),
-            }
-        )
-        grouped = (
-            work.group_by("key")
-            .aggregate(
-                [
-                    ("first", "min"),
-                    ("type", "min"),
-                    ("leaked", "sum"),
-                    ("killed", "sum"),
-                    ("shots", "sum"),
-                    ("first", "count"),
-                ]
-            )
-            .sort_by("first_min")
-        )
-        order = {
-            r["key"]: {
-                "key": r["key"],
-                "type": r["type_min"],
-                "n": int(r["first_count"]),
-                "leaked": int(r["leaked_sum"]),
-                "killed": int(r["killed_sum"]),
-                "shots": float(r["shots_sum"]),
-            }
-            for r in grouped.to_pylist()
-        }
-        out = []
-        for rec in order.values():
-            n = rec["n"]
-            lo, hi = wilson_interval(rec["leaked"], n)
-            klo, khi = wilson_interval(rec["killed"], n)
-            out.append(
-                {
-                    by: rec["key"],
-                    "type": rec["type"],
-                    "n": n,
-                    "leaked": rec["leaked"],
-                    "killed": rec["killed"],
-                    "p_leak": round(rec["leaked"] / n, 6),
-                    "p_leak_lo": round(lo, 6),
-                    "p_leak_hi": round(hi, 6),
-                    "p_kill": round(rec["killed"] / n, 6),
-                    "p_kill_lo": round(klo, 6),
-                    "p_kill_hi": round(khi, 6),
-                    "mean_shots": round(rec["shots"] / n, 4),
-                }
-            )
-        return out
-
-    def histograms(self, group: str | None) -> dict[str, Any]:
-        runs = self._in_group(self.runs, group)
-        out = {}
-        for col in ("leaked", "interceptors_fired"):
-            values = (
-                np.asarray(runs.column(col).to_numpy(zero_copy_only=False), dtype=np.float64)
-                if col in runs.column_names
-                else np.zeros(0)
-            )
-            out[col] = histogram(values)
-        return out
-
-    def runs_page(
-        self, group: str | None, offset: int, limit: int, sort: str | None, descending: bool
-    ) -> dict[str, Any]:
-        runs = self._in_group(self.runs, group)
-        if sort is not None:
-            if sort not in runs.column_names:
-                raise DataError(f"sort: unknown column {sort!r}")
-            keys = [(sort, "descending" if descending else "ascending"), ("run", "ascending")]
-            if sort == "run":
-                keys = keys[:1]
-            runs = runs.sort_by(keys)
-        total = runs.num_rows
-        page = runs.slice(offset, limit).to_pylist() if offset < total else []
-        return {
-            "columns": runs.column_names,
-            "total": total,
-            "offset": offset,
-            "rows": [{k: _scalar(v) for k, v in r.items()} for r in page],
-        }
-
-    def find_run(self, group: str, run: int) -> dict[str, Any] | None:
-        if self.runs.num_rows == 0:
-            return None
-        tab = self._in_group(self.runs, group)
-        tab = tab.filter(pc.equal(tab.column("run"), run))
-        if tab.num_rows == 0:
-            return None
-        return {k: _scalar(v) for k, v in tab.slice(0, 1).to_pylist()[0].items()}

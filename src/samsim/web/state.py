@@ -14,8 +14,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
-from samsim.web.data import DataError, RunData, StudyData, folder_kind
+from samsim.web.data import DataError, RunData, folder_kind
 from samsim.web.replay import ReplayCache
+from samsim.web.study_data import StudyData
 
 RUN_REPLAY = "run"
 """The replay id of the run folder itself (study runs get theirs from :func:`replay_id`)."""
@@ -54,13 +55,15 @@ class ServedFolder:
                 f"{out}: not a samsim results folder (expected summary.json and trajectories.parquet "
                 "from `samsim run`, or runs.parquet / results.duckdb from `samsim mc`)"
             )
+        cache = ReplayCache(root=replay_root)
         return cls(
             out=out_dir,
             dist=dist.resolve(),
             kind=kind,
             run=RunData(out_dir) if kind == "run" else None,
-            study=StudyData(out_dir) if kind == "study" else None,
-            cache=ReplayCache(root=replay_root),
+            # The study's database is copied into the server's private folder to be read.
+            study=StudyData(out_dir, cache.root / ".study") if kind == "study" else None,
+            cache=cache,
         )
 
     def replay(self, rid: str) -> RunData:
@@ -75,7 +78,7 @@ class ServedFolder:
         return found
 
     def need_study(self) -> StudyData:
-        """The study, its tables re-read if they changed (a study may still be running)."""
+        """The study, its tables re-read if they changed (the study may still be running)."""
         if self.study is None:
             raise HTTPException(404, "this folder is a single run, not a study")
         self.study.refresh()

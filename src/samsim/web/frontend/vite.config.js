@@ -2,6 +2,8 @@
 // serves; scripts/copy-cesium.mjs then copies Cesium's static files (workers, assets, widgets CSS)
 // into ../static/dist/cesium. Nothing is fetched from a CDN at run time.
 import { defineConfig } from "vite";
+import { gzipSync } from "node:zlib";
+import samsimGeoData from "./scripts/geo-data.mjs";
 
 // Knockout (bundled with Cesium's widgets) finds the global object with eval("this") when the module
 // loads, which the app's Content-Security-Policy (no 'unsafe-eval') forbids. The viewer is built
@@ -18,9 +20,24 @@ const knockoutWithoutEval = {
   },
 };
 
+// Every built file over 10 kB also as NAME.gz, compressed once here at the highest level: the server
+// sends it to browsers that accept gzip instead of compressing the file on every request, which took
+// seconds for the 3 MB of base-map lines.
+const precompressed = {
+  name: "samsim-precompressed",
+  apply: "build",
+  generateBundle(_, bundle) {
+    for (const file of Object.values(bundle)) {
+      const content = file.type === "chunk" ? file.code : file.source;
+      if (!/\.(js|css|json|html)$/.test(file.fileName) || content.length < 10240) continue;
+      this.emitFile({ type: "asset", fileName: `${file.fileName}.gz`, source: gzipSync(content, { level: 9 }) });
+    }
+  },
+};
+
 export default defineConfig({
   base: "/",
-  plugins: [knockoutWithoutEval],
+  plugins: [knockoutWithoutEval, samsimGeoData(), precompressed],
   publicDir: "public",
   // Cesium loads its workers and assets relative to this URL (served by samsim.web.app).
   define: { CESIUM_BASE_URL: JSON.stringify("/cesium/") },

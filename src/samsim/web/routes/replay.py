@@ -28,7 +28,7 @@ def study_replay(folder: Folder, group: str, run: int) -> dict[str, Any]:
     rid = replay_id(row["group"], run)
     if folder.cache.get(rid) is None:
         swept = {c: row.get(c) for c in s.swept_columns}
-        scenario = study_scenario(folder.out, row["group"], swept)
+        scenario = study_scenario(s.scenario_folder, row["group"], swept)
         seed = row.get("seed")
         if not isinstance(seed, int):
             seed = scenario.seed

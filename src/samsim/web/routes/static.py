@@ -4,9 +4,10 @@ is missing, and a JSON 404 for every path no other route answers (so this router
 from __future__ import annotations
 
 import html
+import mimetypes
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
@@ -46,6 +47,20 @@ def send_file(root: Path, path: str, cache_control: str) -> FileResponse:
     return FileResponse(found, headers={"cache-control": cache_control})
 
 
+def send_built_file(root: Path, path: str, request: Request, cache_control: str) -> FileResponse:
+    """A file of the built front end; its gzipped copy ``NAME.gz`` (made by the build) to a browser
+    that accepts gzip, so that large files are not compressed again on every request."""
+    found = safe_file(root, path)
+    if found is None:
+        raise HTTPException(404, "not found")
+    headers = {"cache-control": cache_control, "vary": "Accept-Encoding"}
+    packed = found.with_name(found.name + ".gz")
+    if "gzip" in request.headers.get("accept-encoding", "") and packed.is_file():
+        media_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        return FileResponse(packed, media_type=media_type, headers={**headers, "content-encoding": "gzip"})
+    return FileResponse(found, headers=headers)
+
+
 @router.get("/", response_model=None)
 def index(folder: Folder) -> Response:
     page = folder.dist / "index.html"
@@ -55,14 +70,14 @@ def index(folder: Folder) -> Response:
 
 
 @router.get("/assets/{path:path}")
-def assets(folder: Folder, path: str) -> FileResponse:
+def assets(folder: Folder, path: str, request: Request) -> FileResponse:
     # Vite puts a content hash in every asset name, so an asset never changes under its name.
-    return send_file(folder.dist / "assets", path, "public, max-age=31536000, immutable")
+    return send_built_file(folder.dist / "assets", path, request, "public, max-age=31536000, immutable")
 
 
 @router.get("/cesium/{path:path}")
-def cesium(folder: Folder, path: str) -> FileResponse:
-    return send_file(folder.dist / "cesium", path, "public, max-age=86400")
+def cesium(folder: Folder, path: str, request: Request) -> FileResponse:
+    return send_built_file(folder.dist / "cesium", path, request, "public, max-age=86400")
 
 
 @router.get("/favicon.svg")

@@ -1,6 +1,7 @@
 // samsim web front end: a hash router over two views, the 3-D replay and the study dashboard.
 import "./style.css";
 import { get } from "./api.js";
+import { PALETTE } from "./palette.js";
 import { h, hideBanner, setStatus, showBanner } from "./ui.js";
 
 let current = null; // the active view: { destroy() }
@@ -51,7 +52,19 @@ function renderNav() {
   document.title = `samsim · ${info.name}`;
 }
 
+// The page's CSS takes its fate colours from the palette, so they are defined once.
+function paletteToCss() {
+  const root = document.documentElement.style;
+  root.setProperty("--killed", PALETTE.threat.killed);
+  root.setProperty("--leaked", PALETTE.threat.leaked);
+  root.setProperty("--survived", PALETTE.threat.survived);
+  root.setProperty("--kill", PALETTE.interceptor.kill);
+  root.setProperty("--miss", PALETTE.interceptor.miss);
+  root.setProperty("--self-destruct", PALETTE.interceptor.self_destruct);
+}
+
 async function start() {
+  paletteToCss();
   try {
     info = await get("/api/info");
   } catch (err) {

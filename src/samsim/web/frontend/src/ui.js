@@ -49,14 +49,4 @@ export function fmtClock(seconds) {
   return `T+${s.toFixed(1)} s (${String(m).padStart(2, "0")}:${r.toFixed(0).padStart(2, "0")})`;
 }
 
-// Colours by side and fate: threats in warm colours, interceptors in cool ones.
-export const FATE_COLOURS = {
-  threat: { leaked: "#ff3b30", killed: "#ffa94d", survived: "#ffd43b", null: "#ff8787" },
-  interceptor: { kill: "#4dabf7", miss: "#adb5bd", "self-destruct": "#b197fc", self_destruct: "#b197fc", null: "#74c0fc" },
-  track: { null: "#e9ecef" },
-};
-
-export function colourOf(kind, fate) {
-  const table = FATE_COLOURS[kind] || FATE_COLOURS.threat;
-  return table[fate] || table.null;
-}
+export { colourOf } from "./palette.js";

@@ -1,7 +1,7 @@
 // The details panel's content for one entity, from the server's answer about it: what it is, its
 // fate and times, its detections, buttons that move the clock to its moments, and its events.
 import { fmtNum, fmtS, h } from "../ui.js";
-import { eventRow } from "./timeline.js";
+import { eventTable } from "./timeline.js";
 
 const km = (m, digits) => `${fmtNum(m / 1000, digits)} km`;
 const missing = (x) => x === undefined || x === null;
@@ -73,19 +73,7 @@ export function detailsContent(id, kind, d, { start, setTime }) {
   if (!missing(d.launch_s)) jump.push(h("button", { type: "button", onclick: () => setTime(d.launch_s) }, "go to launch"));
   if (jump.length) children.push(h("div", { class: "row" }, jump));
   if (d.events && d.events.length) {
-    children.push(
-      h("h4", {}, `Events (${d.events_total})`),
-      h(
-        "div",
-        { class: "scroll" },
-        h(
-          "table",
-          { class: "events", "data-testid": "detail-events" },
-          h("thead", {}, h("tr", {}, ["t s", "kind", "site", "threat/track", "interceptor", "detail"].map((c) => h("th", {}, c)))),
-          h("tbody", {}, d.events.map((ev) => eventRow(ev, setTime))),
-        ),
-      ),
-    );
+    children.push(h("h4", {}, `Events (${d.events_total})`), h("div", { class: "scroll" }, eventTable(d.events, setTime, { testid: "detail-events" })));
   } else {
     children.push(h("p", { class: "muted" }, "No events besides detections."));
   }

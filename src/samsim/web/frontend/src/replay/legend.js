@@ -1,26 +1,46 @@
-// The key to the globe's colours and marker symbols.
-import { colourOf, h } from "../ui.js";
-import { MARKER_STYLE, markerIcon } from "./entities.js";
+// The key to the globe's colours and symbols (samsim's palette: ../palette.js).
+import { MARKERS, PALETTE } from "../palette.js";
+import { h } from "../ui.js";
+import { markerIcon } from "./entities.js";
 
-const swatch = (css, text, shape) =>
-  h("li", {}, shape ? h("img", { src: markerIcon(shape, css), alt: "", class: "icon" }) : h("span", { class: "dot", style: `background:${css}` }), text);
+const item = (swatch, text) => h("li", {}, swatch, text);
+const dot = (css, extra = "") => h("span", { class: `dot ${extra}`, style: `background:${css}` });
+const icon = (shape, css) => h("img", { src: markerIcon(shape, css), alt: "", class: "icon" });
+const line = (css, dashed) => h("span", { class: `swatch-line${dashed ? " dashed" : ""}`, style: `border-color:${css}` });
 
 export function legendPanel() {
+  const section = (title, ...items) => [h("li", { class: "legend-title" }, title), ...items];
+  // Folds to its title, to free the view (labels are kept out from under it).
   return h(
-    "div",
-    { class: "legend", "data-testid": "legend" },
+    "details",
+    { class: "legend", "data-testid": "legend", open: true },
+    h("summary", {}, "Legend"),
     h(
       "ul",
       {},
-      swatch(colourOf("threat", "leaked"), "threat, leaked"),
-      swatch(colourOf("threat", "killed"), "threat, killed"),
-      swatch(colourOf("threat", "survived"), "threat, survived"),
-      swatch(colourOf("interceptor", "kill"), "interceptor, kill"),
-      swatch(colourOf("interceptor", "miss"), "interceptor, miss"),
-      swatch(colourOf("interceptor", "self-destruct"), "interceptor, self-destruct"),
-      swatch(MARKER_STYLE.kill.colour, "kill", "cross"),
-      swatch(MARKER_STYLE.leak.colour, "leak", "diamond"),
-      swatch(MARKER_STYLE.miss.colour, "miss / self-destruct", "ring"),
+      section(
+        "threats",
+        item(dot(PALETTE.threat.leaked), "leaked"),
+        item(dot(PALETTE.threat.killed), "killed"),
+        item(dot(PALETTE.threat.survived), "survived"),
+      ),
+      section(
+        "interceptors",
+        item(dot(PALETTE.interceptor.kill), "kill"),
+        item(dot(PALETTE.interceptor.miss), "miss"),
+        item(dot(PALETTE.interceptor.self_destruct), "self-destruct"),
+      ),
+      section(
+        "sites",
+        item(h("span", { class: "dot battery", style: `border-color:${PALETTE.battery}` }), "battery"),
+        item(dot(PALETTE.asset), "asset (disc: leak radius)"),
+        item(dot(PALETTE.radar.acquisition), "acquisition radar"),
+        item(dot(PALETTE.radar.engagement), "engagement radar"),
+        item(dot(PALETTE.radar["low-altitude"]), "low-altitude radar"),
+        item(line(PALETTE.radar.acquisition, true), "ring at altitude"),
+        item(icon("square", PALETTE.track), "battery track"),
+      ),
+      section("moments", ...Object.values(MARKERS).filter((m, i, all) => all.findIndex((o) => o.label === m.label) === i).map((m) => item(icon(m.shape, m.colour), m.label))),
     ),
   );
 }

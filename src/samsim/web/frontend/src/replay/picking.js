@@ -1,9 +1,10 @@
 // Choosing an entity, by a click on the globe or in the list of threats, interceptors and sites:
 // it is highlighted, marked in the list, and the details panel shows what the server knows of it.
 import * as Cesium from "cesium";
+import { PALETTE } from "../palette.js";
 import { colourOf, fmtNum, h } from "../ui.js";
 import { detailsContent } from "./details.js";
-import { AREA_KINDS } from "./entities.js";
+import { AREA_KINDS, pickedKindId } from "./entities.js";
 
 const PROMPT = "Click a threat, an interceptor or a site on the globe or in the list.";
 
@@ -24,28 +25,26 @@ function listItems(summary, scene, select) {
     ...(summary.interceptors || []).map((i) =>
       item(`interceptor:${i.id}`, colourOf("interceptor", i.result), h("span", { class: "id" }, i.id), h("span", { class: "muted" }, `→ ${i.target}`), h("span", { class: `fate ${i.result}` }, i.result ?? "—")),
     ),
-    ...(scene.batteries || []).map((b) => item(`battery:${b.id}`, "#fff", h("span", { class: "id" }, b.id), h("span", { class: "muted" }, b.system), h("span", {}, "battery"))),
-    ...(scene.assets || []).map((a) => item(`asset:${a.id}`, "#51cf66", h("span", { class: "id" }, a.id), h("span", { class: "muted" }, `${fmtNum(a.radius_m / 1000, 1)} km`), h("span", {}, "asset"))),
+    ...(scene.batteries || []).map((b) => item(`battery:${b.id}`, PALETTE.battery, h("span", { class: "id" }, b.id), h("span", { class: "muted" }, b.system), h("span", {}, "battery"))),
+    ...(scene.assets || []).map((a) => item(`asset:${a.id}`, PALETTE.asset, h("span", { class: "id" }, a.id), h("span", { class: "muted" }, `${fmtNum(a.radius_m / 1000, 1)} km`), h("span", {}, "asset"))),
   ];
 }
 
 // Wires selection on the globe and in the list (which it fills) to the details panel.
-export function bindPicking({ viewer, store, details, list, summary, scene, replayGet, timeline, labelsShown, redraw }) {
+export function bindPicking({ viewer, store, labels, details, list, summary, scene, replayGet, timeline, redraw }) {
   const { byKey } = store;
   let detailToken = 0; // answers to an older selection are dropped
   let highlighted = null;
 
   function highlight(entity) {
-    if (highlighted && highlighted.point) {
-      highlighted.point.pixelSize = highlighted.__size;
-      if (highlighted.label) highlighted.label.show = labelsShown();
-    }
+    if (highlighted && highlighted.point) highlighted.point.pixelSize = highlighted.__size;
     highlighted = entity && entity.point ? entity : null;
     if (highlighted) {
       highlighted.__size = highlighted.__size ?? highlighted.point.pixelSize.getValue(viewer.clock.currentTime);
       highlighted.point.pixelSize = highlighted.__size + 6;
-      if (highlighted.label) highlighted.label.show = true;
     }
+    // The selected object's name is shown first, whatever the name toggles say.
+    labels.setSelected(entity && entity.properties ? `${entity.properties.samsimKind.getValue()}:${entity.properties.samsimId.getValue()}` : null);
     redraw.settle();
   }
 
@@ -83,10 +82,9 @@ export function bindPicking({ viewer, store, details, list, summary, scene, repl
     let chosen;
     let fallback;
     for (const p of picks) {
-      const e = p && p.id instanceof Cesium.Entity ? p.id : undefined;
-      if (!e || !e.properties) continue;
-      const kind = e.properties.samsimKind.getValue();
-      const id = e.properties.samsimId.getValue();
+      const found = pickedKindId(p);
+      if (!found) continue;
+      const { kind, id, entity: e } = found;
       if (AREA_KINDS.has(kind)) {
         fallback = fallback || byKey.get(`radar:${id}`) || byKey.get(`asset:${id}`);
         continue;
@@ -95,6 +93,7 @@ export function bindPicking({ viewer, store, details, list, summary, scene, repl
         fallback = fallback || byKey.get(`threat:${id}`) || byKey.get(`interceptor:${id}`);
         continue;
       }
+      if (!e) continue;
       chosen = e;
       break;
     }

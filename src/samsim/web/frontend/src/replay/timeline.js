@@ -33,6 +33,7 @@ export function bindClock({ viewer, controls, scene, summary, redraw }) {
   slider.max = String(t1);
   slider.value = String(t0);
   let shownTime = null;
+  const listeners = [];
   // Called on every tick: touch the DOM only when the shown tenth of a second changes.
   const updateClockUi = () => {
     const now = toSeconds(clock.currentTime);
@@ -42,6 +43,7 @@ export function bindClock({ viewer, controls, scene, summary, redraw }) {
     clockEl.dataset.seconds = now.toFixed(1);
     if (document.activeElement !== slider) slider.value = String(now);
     if (clock.shouldAnimate && now >= t1 - 1e-6) setPlaying(false);
+    for (const fn of listeners) fn(now);
   };
   const setPlaying = (on) => {
     clock.shouldAnimate = on;
@@ -64,20 +66,49 @@ export function bindClock({ viewer, controls, scene, summary, redraw }) {
   });
   slider.addEventListener("input", () => setTime(Number(slider.value)));
   updateClockUi();
-  return { start: t0, setTime, timeS: () => toSeconds(clock.currentTime) };
+  return {
+    start: t0,
+    setTime,
+    timeS: () => toSeconds(clock.currentTime),
+    // fn(seconds) whenever the clock shown changes, and once now.
+    onTime(fn) {
+      listeners.push(fn);
+      fn(toSeconds(clock.currentTime));
+    },
+  };
 }
 
-// One event as a table row; a click moves the clock to its time.
-export function eventRow(ev, setTime) {
+// Who an event is about, in a few words: "s400-1/48N6E3/5 → tlam-a-3", "s400-1/T4 (tlam-a-3)".
+export function eventWho(ev) {
+  const target = ev.threat || ev.track || "";
+  if (ev.interceptor) return `${ev.interceptor} → ${target}`;
+  if (ev.kind === "track_confirm" || ev.kind === "track_drop") return `${ev.track || ""}${ev.threat ? ` (${ev.threat})` : ""}`;
+  const site = [ev.battery, ev.radar].filter(Boolean).join("/");
+  return [site, target].filter(Boolean).join(" → ");
+}
+
+// One event as a table row of three columns (time, kind, who; the detail in the tooltip and, in the
+// wide tables, a fourth column); a click moves the clock to its time.
+export function eventRow(ev, setTime, withDetail = false) {
+  const who = eventWho(ev);
   return h(
     "tr",
-    { class: `ev ${ev.kind}`, title: `${ev.detail ? ev.detail + " · " : ""}go to this time`, onclick: () => setTime(ev.time_s) },
+    { class: `ev ${ev.kind}`, "data-time": ev.time_s, title: `${fmtNum(ev.time_s, 1)} s · ${ev.kind} · ${who}${ev.detail ? " · " + ev.detail : ""} — click: go to this time`, onclick: () => setTime(ev.time_s) },
     h("td", { class: "num" }, fmtNum(ev.time_s, 1)),
-    h("td", {}, ev.kind),
-    h("td", {}, [ev.battery, ev.radar].filter(Boolean).join("/") || ""),
-    h("td", {}, ev.threat || ev.track || ""),
-    h("td", {}, ev.interceptor || ""),
-    h("td", { class: "detail" }, ev.detail || ""),
+    h("td", { class: "kind" }, ev.kind),
+    h("td", { class: "who" }, who),
+    withDetail ? h("td", { class: "detail" }, ev.detail || "") : null,
+  );
+}
+
+export function eventTable(events, setTime, { testid, withDetail = false } = {}) {
+  const head = ["t (s)", "event", "who", ...(withDetail ? ["detail"] : [])];
+  return h(
+    "table",
+    { class: "events", "data-testid": testid },
+    h("colgroup", {}, h("col", { class: "c-time" }), h("col", { class: "c-kind" }), h("col", { class: "c-who" }), withDetail ? h("col", { class: "c-detail" }) : null),
+    h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))),
+    h("tbody", {}, events.map((ev) => eventRow(ev, setTime, withDetail))),
   );
 }
 
@@ -85,10 +116,44 @@ export function keyEventsPanel(total) {
   return h("section", { class: "panel events", "data-testid": "key-events" }, h("h3", {}, `Key events (${total})`));
 }
 
+// Fills the key-events panel and returns follow(seconds): the row of the last event at or before
+// that time is highlighted and scrolled into view in its list, and later events are dimmed.
 export function fillKeyEvents(panel, events, setTime) {
-  if (events.length) {
-    panel.append(h("div", { class: "scroll tall" }, h("table", { class: "events compact" }, h("tbody", {}, events.map((ev) => eventRow(ev, setTime))))));
-  } else {
+  if (!events.length) {
     panel.append(h("p", { class: "muted" }, "No track, engagement or leak events."));
+    return () => {};
   }
+  const table = eventTable(events, setTime, { testid: "key-events-table" });
+  const box = h("div", { class: "scroll tall events-scroll", "data-testid": "key-events-scroll" }, table);
+  panel.append(box);
+  const rows = [...table.tBodies[0].rows];
+  const times = events.map((ev) => ev.time_s);
+  let current = -2; // index of the highlighted row; -1: before the first event
+  return (seconds) => {
+    // The last event at or before `seconds` (binary search: thousands of events, called every tick).
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] <= seconds + 1e-6) lo = mid + 1;
+      else hi = mid;
+    }
+    const index = lo - 1;
+    if (index === current) return;
+    const [from, to] = current < -1 ? [0, rows.length] : [Math.min(current, index) + 1, Math.max(current, index) + 1];
+    for (let i = from; i < to; i++) rows[i].classList.toggle("future", i > index);
+    if (current >= 0) rows[current].classList.remove("current");
+    current = index;
+    box.dataset.current = String(index);
+    if (index < 0) {
+      box.scrollTop = 0;
+      return;
+    }
+    const row = rows[index];
+    row.classList.add("current");
+    const top = row.offsetTop;
+    if (top < box.scrollTop + 24 || top + row.offsetHeight > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+    }
+  };
 }

@@ -1,17 +1,25 @@
-// The Cesium viewer, fully offline: Natural Earth II imagery shipped inside the cesium package, an
-// ellipsoid globe (no terrain server), no Ion token. Also how it redraws, where the camera starts,
-// and when it has finished drawing.
+// The Cesium viewer, fully offline: Natural Earth II imagery shipped inside the cesium package under
+// vector borders and place names (basemap.js), an ellipsoid globe (no terrain server), no Ion token
+// and no Ion logo. Also how it redraws, where the camera starts, and when it has finished drawing.
 import * as Cesium from "cesium";
 import "cesium/Build/Cesium/Widgets/widgets.css";
+import { h } from "../ui.js";
+
+// What the page shows comes from these, all shipped in npm packages (see docs/web.md).
+export const CREDITS = "Imagery: Natural Earth II (CesiumJS) · Borders: Natural Earth 1:10m (world-atlas) · Places: city-timezones";
 
 export function makeViewer(container) {
   // No Ion: no token, no default Bing imagery, no geocoder; everything below loads from /cesium/.
   Cesium.Ion.defaultAccessToken = "";
+  // Cesium's own credit line would show the Ion logo, which this offline viewer does not use: its
+  // credits go to a detached element, and the page shows its own offline attribution instead.
+  const hiddenCredits = document.createElement("div");
   const viewer = new Cesium.Viewer(container, {
     baseLayer: Cesium.ImageryLayer.fromProviderAsync(
       Cesium.TileMapServiceImageryProvider.fromUrl(Cesium.buildModuleUrl("Assets/Textures/NaturalEarthII")),
     ),
     terrainProvider: new Cesium.EllipsoidTerrainProvider(),
+    creditContainer: hiddenCredits,
     animation: false,
     timeline: false,
     baseLayerPicker: false,
@@ -25,13 +33,32 @@ export function makeViewer(container) {
     projectionPicker: false,
     vrButton: false,
     shouldAnimate: false,
-    // Render only when something changes: software WebGL (SwiftShader) is slow.
+    skyBox: false,
+    skyAtmosphere: false,
+    // Software WebGL (SwiftShader, as on CI and in most VMs) pays for every pixel and pass: 4x MSAA
+    // and order-independent translucency each cost more than the whole scene. Lines and points are
+    // drawn with their own antialiasing, so neither is missed.
+    msaaSamples: 1,
+    orderIndependentTranslucency: false,
+    // Render only when something changes (see untilDrawn for the first seconds).
     requestRenderMode: true,
     maximumRenderTimeChange: 0.0,
   });
-  viewer.scene.globe.enableLighting = false;
-  viewer.scene.globe.depthTestAgainstTerrain = false;
-  viewer.scene.fog.enabled = false;
+  const scene = viewer.scene;
+  scene.globe.enableLighting = false;
+  scene.globe.depthTestAgainstTerrain = false;
+  scene.globe.showGroundAtmosphere = false;
+  scene.fog.enabled = false;
+  if (scene.sun) scene.sun.show = false; // absent without a sky box
+  if (scene.moon) scene.moon.show = false;
+  // The imagery's finest level is coarse (Natural Earth II, ~2 km a pixel) and the ellipsoid has no
+  // relief, so finer globe tiles add nothing but tiles to load: a larger allowed error halves them.
+  scene.globe.maximumScreenSpaceError = 4;
+  // The scene spans a few hundred kilometres: a few frustums draw it more cheaply than a
+  // logarithmic depth buffer, which writes depth per fragment (slow in software).
+  scene.logarithmicDepthBuffer = false;
+  scene.backgroundColor = Cesium.Color.fromCssColorString("#0d1117");
+  container.append(h("div", { class: "credits", "data-testid": "credits" }, CREDITS));
   return viewer;
 }
 
@@ -63,16 +90,41 @@ export function frameExtent(viewer, ext) {
   viewer.camera.lookAtTransform(Cesium.Matrix4.IDENTITY);
 }
 
-// Resolves once the globe's tiles are in and every entity is drawn (or after a minute regardless).
-export function untilDrawn(viewer, redraw) {
+// Resolves once the globe's tiles are in, every entity is drawn and `alsoReady()` holds, after a
+// frame drawn since (or after a minute regardless). It starts as soon as the viewer exists, while
+// the rest of the page is still being built: loading a tile takes several frames (request, mesh,
+// texture), so the scene renders continuously until then instead of frame by frame on request.
+// `loaded()` is called once the tiles are in, and the promise resolves after two frames more.
+export function untilDrawn(viewer, timings = {}, alsoReady = () => true, loaded = () => {}) {
+  const scene = viewer.scene;
+  let frames = 0;
+  let after = -1; // frames drawn since the tiles were in
+  scene.requestRenderMode = false;
+  // Loading frames are drawn at half resolution (a quarter of the pixels: in software rendering,
+  // half the time); the frames that declare the page ready are drawn at full resolution.
+  viewer.resolutionScale = 0.5;
   return new Promise((resolve) => {
     const started = performance.now();
-    const check = () => {
-      if (viewer.isDestroyed()) return resolve();
-      if ((viewer.scene.globe.tilesLoaded && viewer.dataSourceDisplay.ready) || performance.now() - started > 60000) return resolve();
-      redraw.now();
-      setTimeout(check, 100);
+    const done = () => {
+      remove();
+      if (!viewer.isDestroyed()) {
+        viewer.resolutionScale = 1;
+        scene.requestRenderMode = true;
+        scene.requestRender();
+      }
+      resolve();
     };
-    check();
+    const remove = scene.postRender.addEventListener(() => {
+      if (viewer.isDestroyed()) return done();
+      timings.frames = ++frames;
+      if (scene.globe.tilesLoaded && !timings.tiles) timings.tiles = Math.round(performance.now());
+      if (viewer.dataSourceDisplay.ready && !timings.entitiesDrawn) timings.entitiesDrawn = Math.round(performance.now());
+      if (performance.now() - started > 60000) return done();
+      if (after < 0 && scene.globe.tilesLoaded && viewer.dataSourceDisplay.ready && alsoReady()) {
+        after = 0;
+        viewer.resolutionScale = 1;
+        loaded();
+      } else if (after >= 0 && ++after >= 2) done();
+    });
   });
 }

@@ -1,5 +1,7 @@
 // The runs table of a study: 50 runs a page, sorted by a click on a column, and a click on a run
-// opens its replay (the server re-simulates it from its seed).
+// opens its replay (the server re-simulates it from its seed). Every run has the study's seed S,
+// shown once above the table; run i draws from the i-th child of SeedSequence(S), so the run index
+// is what tells runs apart, and each row says how to reproduce it with `samsim run`.
 import { get } from "../api.js";
 import { h, setStatus } from "../ui.js";
 
@@ -9,6 +11,7 @@ const PAGE = 50;
 // page, firstPage() goes back to the first.
 export function createRunsTable(groupOf) {
   const table = h("table", { class: "grid runs", "data-testid": "runs-table" });
+  const seedNote = h("p", { class: "muted", "data-testid": "runs-seed" });
   const pager = h("div", { class: "pager" });
   let sort = "run";
   let desc = false;
@@ -31,14 +34,20 @@ export function createRunsTable(groupOf) {
       "tr",
       {},
       page.columns.map((c) => h("th", { class: c === sort ? `sorted ${desc ? "desc" : "asc"}` : "", title: "Sort", onclick: () => sortBy(c) }, c)),
+      h("th", { title: "Options of samsim run SCENARIO -o OUT that reproduce this run" }, "reproduce with"),
     );
     const body = page.rows.map((r) =>
       h(
         "tr",
         { class: "clickable", "data-run": r.run, "data-group": r.group, title: "Replay this run", onclick: () => open(r) },
         page.columns.map((c) => h("td", { class: typeof r[c] === "number" ? "num" : "" }, r[c] === null ? "—" : String(r[c]))),
+        h("td", { class: "reproduce" }, h("code", {}, r.reproduce || "—")),
       ),
     );
+    seedNote.textContent =
+      page.seed === null || page.seed === undefined
+        ? ""
+        : `Study seed ${page.seed}: run i draws from the i-th child of SeedSequence(${page.seed}), so every run differs; replay one with samsim run SCENARIO --seed ${page.seed} --run i.`;
     table.replaceChildren(h("thead", {}, head), h("tbody", {}, body));
     const last = Math.min(offset + PAGE, page.total);
     pager.replaceChildren(
@@ -52,5 +61,5 @@ export function createRunsTable(groupOf) {
     offset = 0;
     return load();
   };
-  return { table, pager, load, firstPage };
+  return { table, pager, seedNote, load, firstPage };
 }
