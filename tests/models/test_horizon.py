@@ -130,7 +130,9 @@ def test_target_height_classic_approximation() -> None:
     assert float(target_height_m(slant, elevation, h1)) == pytest.approx(approx, rel=2e-3)
 
 
-@pytest.mark.parametrize(("h1", "h2", "arc_km"), [(25.0, 25.0, 0.5), (30.0, 9000.0, 350.0), (0.0, 100.0, 40.0)])
+@pytest.mark.parametrize(
+    ("h1", "h2", "arc_km"), [(25.0, 25.0, 0.5), (30.0, 9000.0, 350.0), (0.0, 100.0, 40.0)]
+)
 def test_arc_from_slant_inverts_the_law_of_cosines(h1: float, h2: float, arc_km: float) -> None:
     """Two points at heights h1, h2 over sub-points ``arc`` apart on the sphere: their chord by the law
     of cosines, fed back, gives the arc (to a millimetre even at short range)."""

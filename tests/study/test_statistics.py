@@ -73,6 +73,8 @@ def _store_with(tmp_path: Path, rows: list[tuple[int, list[tuple[str, int, int]]
                 ("first_detected_s", 1.0),
                 ("first_track_s", 2.0),
                 ("killed_by", None),
+                ("kind", "aircraft"),
+                ("unengaged_reason", None if shots else "no_track"),
             ):
                 chunk.threats[key].append(value)
     sc = samsim.loads(TINY)

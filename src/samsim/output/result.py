@@ -31,6 +31,14 @@ EventKind = Literal[
     "self_destruct",
     "kill",
     "leak",
+    "jam_strobe",
+    "magazine_empty",
+    "reload",
+    "move_start",
+    "move_end",
+    "radar_off",
+    "radar_on",
+    "radar_destroyed",
 ]
 """What an events.parquet row records (its ``kind`` column)."""
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
@@ -38,6 +46,23 @@ EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 Fate = Literal["killed", "leaked", "survived"]
 """How a threat ended: destroyed, reached its asset's radius, or still flying when the run ended."""
 FATES: tuple[Fate, ...] = get_args(Fate)
+
+UnengagedReason = Literal[
+    "weapons_hold",
+    "no_track",
+    "out_of_envelope",
+    "magazine_empty",
+    "no_fire_channel",
+    "lower_priority",
+    "not_threatening",
+]
+"""Why no shot was fired at a threat (summary.json ``unengaged_reason``): the reason that last applied
+to it while it could have been engaged (docs/outputs.md)."""
+UNENGAGED_REASONS: tuple[UnengagedReason, ...] = get_args(UnengagedReason)
+
+ThreatKind = Literal["aircraft", "cruise", "ballistic", "drone", "arm", "decoy"]
+"""What a threat is (summary.json ``kind``), from its catalog entry."""
+THREAT_KINDS: tuple[ThreatKind, ...] = get_args(ThreatKind)
 
 InterceptorResult = Literal["kill", "miss", "self-destruct"]
 """How an interceptor ended: destroyed its target, missed at closest approach, or destroyed itself
@@ -223,6 +248,11 @@ class ThreatOutcome:
     fate: Fate = "survived"
     fate_s: float | None = None
     killed_by: str | None = None
+    kind: str = "aircraft"  # ThreatKind
+    # Null when shots were fired at it; else why not, and the last time that reason applied.
+    unengaged_reason: UnengagedReason | None = None
+    unengaged_reason_s: float | None = None
+    first_strobe_s: float | None = None  # first jam strobe any radar reported on it
 
 
 @dataclass
@@ -241,6 +271,24 @@ class InterceptorOutcome:
 
 
 @dataclass
+class RadarOutcome:
+    id: str
+    type: str
+    destroyed_s: float | None = None
+
+
+@dataclass
+class BatteryOutcome:
+    """A battery's radars and missiles at the end of a run: ``fired`` and ``left`` per missile type
+    (left counts loaded and reserve rounds)."""
+
+    id: str
+    radars: list[RadarOutcome] = field(default_factory=list)
+    fired: dict[str, int] = field(default_factory=dict)
+    left: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class Result:
     """Everything one replication produced."""
 
@@ -256,6 +304,7 @@ class Result:
     samsim_version: str = __version__
     # The scenario's changes to the catalog (samsim.catalog.Override.as_dict), in file order.
     catalog_overrides: list[dict[str, Any]] = field(default_factory=list)
+    batteries: list[BatteryOutcome] = field(default_factory=list)
 
     def to_pandas(self) -> dict[str, pd.DataFrame]:
         """The run as pandas DataFrames: ``threats`` and ``interceptors`` (one row each, the fields
@@ -301,9 +350,19 @@ class Result:
             "threats": [_clean(asdict(t)) for t in self.threats],
             "interceptors": [_clean(asdict(i)) for i in self.interceptors],
             "totals": self.totals,
+            **({"batteries": [_battery_summary(b) for b in self.batteries]} if self.batteries else {}),
             # Left out when the scenario changes nothing, so such summaries stay as they were.
             **({"catalog_overrides": self.catalog_overrides} if self.catalog_overrides else {}),
         }
+
+
+def _battery_summary(b: BatteryOutcome) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "radars": [_clean(asdict(r)) for r in b.radars],
+        "fired": dict(b.fired),
+        "left": dict(b.left),
+    }
 
 
 def _num(x: float) -> float | int:

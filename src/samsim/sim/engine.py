@@ -15,10 +15,12 @@ import numpy as np
 from samsim.arrays import FloatArray, IntArray
 from samsim.models import flyout
 from samsim.output.result import (
+    BatteryOutcome,
     EventKind,
     EventLog,
     InterceptorOutcome,
     InterceptorResult,
+    RadarOutcome,
     Result,
     ThreatOutcome,
     TrajectoryLog,
@@ -49,7 +51,8 @@ class Engine:
         self.first_detected_range_m = np.full(threats.count, np.inf)
         self.first_track_s = np.full(threats.count, np.inf)
         self.outcomes = [
-            ThreatOutcome(id=tid, type=tt) for tid, tt in zip(threats.ids, threats.types, strict=True)
+            ThreatOutcome(id=tid, type=tt, kind=outcome_kind(kind))
+            for tid, tt, kind in zip(threats.ids, threats.types, threats.kind, strict=True)
         ]
         self.interceptors: list[InterceptorOutcome] = []
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
@@ -91,6 +94,24 @@ class Engine:
             events=self.events.table(),
             trajectories=self._trajectories().table(),
             catalog_overrides=[o.as_dict() for o in self.world.catalog.overrides],
+            batteries=[self._battery_outcome(rt) for rt in self.batteries],
+        )
+
+    def _battery_outcome(self, rt: BatteryRuntime) -> BatteryOutcome:
+        """A battery's radars and what it fired and has left, per missile type."""
+        bat = rt.battery
+        fired: dict[str, int] = dict.fromkeys(bat.launchers.missile_types, 0)
+        for ic in self.interceptors:
+            if ic.battery == bat.id:
+                fired[ic.type] = fired.get(ic.type, 0) + 1
+        left = {m: int(rt.state.stock[:, k].sum()) for k, m in enumerate(bat.launchers.missile_types)}
+        return BatteryOutcome(
+            id=bat.id,
+            radars=[
+                RadarOutcome(id=i, type=t) for i, t in zip(bat.radars.ids, bat.radars.types, strict=True)
+            ],
+            fired=fired,
+            left=left,
         )
 
     def _schedule(self) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
@@ -339,6 +360,11 @@ class Engine:
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log
+
+
+def outcome_kind(catalog_kind: str) -> str:
+    """summary.json's threat ``kind`` (:data:`samsim.output.result.THREAT_KINDS`) of a catalog kind."""
+    return {"cruise_missile": "cruise"}.get(catalog_kind, catalog_kind)
 
 
 def _finite_or_none(x: float) -> float | None:

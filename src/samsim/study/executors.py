@@ -61,6 +61,8 @@ THREAT_FIELDS = (
     "first_detected_s",
     "first_track_s",
     "killed_by",
+    "kind",
+    "unengaged_reason",
 )
 INTERCEPTOR_FIELDS = ("id", "type", "battery", "target", "launch_s", "end_s", "result", "miss_distance_m")
 
@@ -100,6 +102,8 @@ def run_chunk(task: ChunkTask) -> ChunkRows:
             tcols["first_detected_s"].append(t.first_detected_s)
             tcols["first_track_s"].append(t.first_track_s)
             tcols["killed_by"].append(t.killed_by)
+            tcols["kind"].append(t.kind)
+            tcols["unengaged_reason"].append(t.unengaged_reason)
         icols = rows.interceptors
         for ic in result.interceptors:
             icols["run"].append(i)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import duckdb
 
 DB_NAME = "results.duckdb"
-STUDY_FORMAT = 1
+STUDY_FORMAT = 2  # 2: threats gained kind and unengaged_reason
 PARQUET_ROW_GROUP = 65_536
 DUCKDB_MEMORY_LIMIT = "512MB"  # the parent's buffer pool; larger queries spill to disk
 
@@ -116,6 +116,8 @@ _THREAT_COLUMNS = [
     ("first_detected_s", "DOUBLE", pa.float64()),
     ("first_track_s", "DOUBLE", pa.float64()),
     ("killed_by", "VARCHAR", pa.string()),
+    ("kind", "VARCHAR", pa.string()),
+    ("unengaged_reason", "VARCHAR", pa.string()),
 ]
 _INTERCEPTOR_COLUMNS = [
     *_KEY_COLUMNS,
