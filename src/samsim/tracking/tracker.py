@@ -192,7 +192,7 @@ class TrackRows(NamedTuple):
     confirmed: BoolArray
     hits: IntArray
     misses: IntArray
-    history: IntArray  # recent updates, one bit per scan (bit 0: latest)
+    history: IntArray  # bit k set: updated k scans ago (expected or updated scans only)
     last_update_s: FloatArray
     score: FloatArray  # log-likelihood-ratio track score (score logic only)
     score_max: FloatArray  # its running maximum
@@ -444,20 +444,7 @@ class Tracker:
     array([0, 1])
     """
 
-    # track arrays, rows [0, _n) in use, in increasing id order
-    _ids: IntArray
-    _x: FloatArray  # (cap, r, d) mode-conditioned means
-    _p: FloatArray  # (cap, r, d, d) mode-conditioned covariances
-    _mu: FloatArray  # (cap, r) mode probabilities
-    _xc: FloatArray  # (cap, d) combined means
-    _pc: FloatArray  # (cap, d, d) combined covariances
-    _conf: BoolArray
-    _hits: IntArray
-    _misses: IntArray
-    _hist: IntArray  # bit k set: updated k scans ago (expected or updated scans only)
-    _last: FloatArray
-    _score: FloatArray  # track score (score logic)
-    _smax: FloatArray  # its running maximum
+    _rows: TrackRows  # the track arrays, rows [0, _n) in use, in increasing id order
 
     def __init__(
         self,
@@ -529,20 +516,28 @@ class Tracker:
                 arr[:n] = old[:n]
             return arr
 
-        fresh = not hasattr(self, "_ids")
-        self._ids = grow(None if fresh else self._ids, (), np.int64)
-        self._x = grow(None if fresh else self._x, (r, d), np.float64)
-        self._p = grow(None if fresh else self._p, (r, d, d), np.float64)
-        self._mu = grow(None if fresh else self._mu, (r,), np.float64)
-        self._xc = grow(None if fresh else self._xc, (d,), np.float64)
-        self._pc = grow(None if fresh else self._pc, (d, d), np.float64)
-        self._conf = grow(None if fresh else self._conf, (), np.bool_)
-        self._hits = grow(None if fresh else self._hits, (), np.int64)
-        self._misses = grow(None if fresh else self._misses, (), np.int64)
-        self._hist = grow(None if fresh else self._hist, (), np.int64)
-        self._last = grow(None if fresh else self._last, (), np.float64)
-        self._score = grow(None if fresh else self._score, (), np.float64)
-        self._smax = grow(None if fresh else self._smax, (), np.float64)
+        old = getattr(self, "_rows", None)
+        shapes: dict[str, tuple[tuple[int, ...], type]] = {
+            "ids": ((), np.int64),
+            "mean": ((r, d), np.float64),
+            "cov": ((r, d, d), np.float64),
+            "prob": ((r,), np.float64),
+            "out_mean": ((d,), np.float64),
+            "out_cov": ((d, d), np.float64),
+            "confirmed": ((), np.bool_),
+            "hits": ((), np.int64),
+            "misses": ((), np.int64),
+            "history": ((), np.int64),
+            "last_update_s": ((), np.float64),
+            "score": ((), np.float64),
+            "score_max": ((), np.float64),
+        }
+        self._rows = TrackRows(
+            **{
+                name: grow(None if old is None else getattr(old, name), shape, dtype)
+                for name, (shape, dtype) in shapes.items()
+            }
+        )
 
     # -- public state ----------------------------------------------------------------------------
 
@@ -554,50 +549,50 @@ class Tracker:
     @property
     def ids(self) -> IntArray:
         """(n,) ids of the current tracks, increasing; a copy."""
-        return self._ids[: self._n].copy()
+        return self._rows.ids[: self._n].copy()
 
     @property
     def mean(self) -> FloatArray:
         """(n, 2*ndim) state estimates ``[positions..., velocities...]`` at :attr:`time_s`; a copy."""
-        return self._xc[: self._n].copy()
+        return self._rows.out_mean[: self._n].copy()
 
     @property
     def cov(self) -> FloatArray:
         """(n, 2*ndim, 2*ndim) state covariances; a copy."""
-        return self._pc[: self._n].copy()
+        return self._rows.out_cov[: self._n].copy()
 
     @property
     def is_confirmed(self) -> BoolArray:
         """(n,) True for confirmed (firm) tracks; a copy."""
-        return self._conf[: self._n].copy()
+        return self._rows.confirmed[: self._n].copy()
 
     @property
     def last_update_s(self) -> FloatArray:
         """(n,) time (s) of each track's last measurement update; a copy."""
-        return self._last[: self._n].copy()
+        return self._rows.last_update_s[: self._n].copy()
 
     @property
     def misses(self) -> IntArray:
         """(n,) consecutive expected-but-missed updates of each track; a copy."""
-        return self._misses[: self._n].copy()
+        return self._rows.misses[: self._n].copy()
 
     @property
     def score(self) -> FloatArray:
         """(n,) log-likelihood-ratio track scores (zeros without a :class:`ScoreLogic`); a copy."""
-        return self._score[: self._n].copy()
+        return self._rows.score[: self._n].copy()
 
     @property
     def mode_probabilities(self) -> FloatArray:
         """(n, r) IMM mode probabilities (NCV first); a column of ones for ``model="ncv"``."""
-        return self._mu[: self._n].copy()
+        return self._rows.prob[: self._n].copy()
 
     def __len__(self) -> int:
         return self._n
 
     def confirmed_tracks(self) -> tuple[IntArray, FloatArray, FloatArray]:
         """Ids, state means and covariances of the confirmed tracks."""
-        sel = np.flatnonzero(self._conf[: self._n])
-        return self._ids[sel], self._xc[sel], self._pc[sel]
+        sel = np.flatnonzero(self._rows.confirmed[: self._n])
+        return self._rows.ids[sel], self._rows.out_mean[sel], self._rows.out_cov[sel]
 
     # -- one scan --------------------------------------------------------------------------------
 
@@ -617,16 +612,26 @@ class Tracker:
     def _stale(self, time_s: float, sl: ScoreLogic) -> BoolArray:
         """Tracks not updated for longer than their coasting limit at ``time_s``."""
         n = self._n
-        limit = np.where(self._conf[:n], sl.confirmed_coast_s, sl.tentative_coast_s)
-        return np.asarray(time_s - self._last[:n] > limit, dtype=np.bool_)
+        limit = np.where(self._rows.confirmed[:n], sl.confirmed_coast_s, sl.tentative_coast_s)
+        return np.asarray(time_s - self._rows.last_update_s[:n] > limit, dtype=np.bool_)
 
     def _round(self, tracks: IntArray, meas: IntArray, z: FloatArray, r3: FloatArray) -> IntArray:
         """Gate ``tracks`` against ``meas``, solve the GNN, update; returns each track's measurement."""
-        pt, pm, pdist = gate_subset(self._xc, self._pc, z, r3, self.gate, tracks, meas)
+        pt, pm, pdist = gate_subset(self._rows.out_mean, self._rows.out_cov, z, r3, self.gate, tracks, meas)
         track_meas = gnn(self._n, len(z), pt, pm, pdist, self.gate, self.max_compiled_cells)
         if len(pt):
             rows = np.flatnonzero(track_meas >= 0)
-            imm.update_inplace(self._x, self._p, self._mu, self._xc, self._pc, rows, z, r3, track_meas[rows])
+            imm.update_inplace(
+                self._rows.mean,
+                self._rows.cov,
+                self._rows.prob,
+                self._rows.out_mean,
+                self._rows.out_cov,
+                rows,
+                z,
+                r3,
+                track_meas[rows],
+            )
         return track_meas
 
     def step(
@@ -705,19 +710,19 @@ class Tracker:
                 self._trans = imm.transition_matrix(dt, self._sojourn)
                 self._trans_dt = dt
             imm.predict_inplace(
-                self._x[:n],
-                self._p[:n],
-                self._mu[:n],
+                self._rows.mean[:n],
+                self._rows.cov[:n],
+                self._rows.prob[:n],
                 self._trans,
                 dt,
                 self._q_modes,
-                self._xc[:n],
-                self._pc[:n],
+                self._rows.out_mean[:n],
+                self._rows.out_cov[:n],
             )
 
         track_meas = np.full(n, -1, dtype=np.int64)
         if n and k:
-            conf = self._conf[:n]
+            conf = self._rows.confirmed[:n]
             # A track past its coasting limit is deleted before association (in _manage, as it is
             # not updated): its spread-out prediction must not take a measurement, and whether it
             # ends does not depend on how often other sensors happen to scan in between.
@@ -728,8 +733,8 @@ class Tracker:
             second = self._round(np.flatnonzero(~conf & live), np.flatnonzero(free), zz, r3)
             track_meas = np.maximum(first, second)
 
-        if self._n + k > len(self._ids):
-            self._allocate(max(2 * len(self._ids), self._n + k))
+        if self._n + k > len(self._rows.ids):
+            self._allocate(max(2 * len(self._rows.ids), self._n + k))
         rules = TrackRules(
             self.confirm_hits,
             self._window_mask,
@@ -749,12 +754,8 @@ class Tracker:
             pd_t,
             pd_m,
         )
-        rows = TrackRows(
-            self._ids, self._x, self._p, self._mu, self._xc, self._pc, self._conf, self._hits,
-            self._misses, self._hist, self._last, self._score, self._smax,
-        )  # fmt: skip
         n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
-            n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, rows
+            n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, self._rows
         )
         self._n = n_new
         self._time_s = t
