@@ -83,6 +83,9 @@ def run(
     try:
         check_run_folder(out)
         result = simulate(sc, seed=seed, run=run_index)
+        # The run is done: from here a Ctrl-C is ignored, so the (atomic, short) write and the table
+        # always finish and the exit status never says "interrupted" for results that were written.
+        _ignore_interrupts()
         write_run(result, out)
     except OutputFolderError as exc:
         bad_input([f"-o: {exc}"])
@@ -111,3 +114,12 @@ def validate(
         f"{scenario}: valid — {len(sc.batteries)} batteries, {n_threats} threats, {len(sc.assets)} assets, "
         f"{sc.duration_s:g} s"
     )
+
+
+def _ignore_interrupts() -> None:
+    """Ignore SIGINT from now on (main thread only; a signal already pending is discarded too)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
