@@ -99,3 +99,62 @@ def test_to_pandas_has_a_batteries_frame() -> None:
         ["south", "48N6E3", 1, 0],
     ]
     assert frames["threats"]["unengaged_reason"].notna().sum() == 8
+
+
+def test_report_shows_reasons_missiles_decoys_and_destroyed_radars() -> None:
+    import re
+
+    from samsim.output.run_report import render_run_report
+    from samsim.output.why import REASON_LABELS
+    from tests.why_result import THREATS
+
+    page = render_run_report(why_result())
+    threats = page.split("<h2>Threats</h2>")[1].split("</table>")[0]
+    for tid, *_rest, reason in THREATS:
+        row = re.search(rf"<tr><td>{tid}</td>.*?</tr>", threats)
+        assert row is not None
+        assert row.group(0).endswith(f"<td>{REASON_LABELS[reason] if reason else '—'}</td></tr>"), tid
+    reasons = page.split("data-section='reasons'")[1].split("</table>")[0]
+    assert "<td>magazine empty</td><td>2</td><td>2 Shahed-136</td>" in reasons
+    assert "<td>no fire channel</td><td>1</td><td>1 Kh-101</td>" in reasons
+    assert "<b>3</b> interceptors spent on <b>2</b> decoys" in page
+    missiles = page.split("data-section='missiles'")[1].split("</table>")[0]
+    assert "<td>north</td><td>48N6E3</td><td>5</td><td>1</td><td>12.0</td>" in missiles
+    assert "<td>south</td><td>48N6E3</td><td>1</td><td>0</td><td>20.0</td>" in missiles
+    assert 'alt="stock"' in page
+    destroyed = page.split("data-section='radars-destroyed'")[1].split("</table>")[0]
+    assert "<td>north</td><td>92N6E</td><td>92N6E</td><td>300.0</td>" in destroyed
+
+
+def test_report_leaves_out_what_did_not_happen() -> None:
+    from samsim.output.run_report import render_run_report
+
+    result = why_result()
+    result.threats = [t for t in result.threats if t.kind != "decoy" and t.unengaged_reason is None]
+    result.batteries = []
+    page = render_run_report(result)
+    for section in ("reasons", "decoys", "missiles", "radars-destroyed"):
+        assert f"data-section='{section}'" not in page
+    assert 'alt="stock"' not in page
+
+
+def test_stock_chart_draws_the_computed_steps() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from samsim.output.html import PALETTE
+    from samsim.output.run_report import stock_figure
+
+    fig = stock_figure(why_result())
+    try:
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        assert [ax.get_title() for ax in axes] == ["north · 48N6E3", "north · 9M96E2", "south · 48N6E3"]
+        lines = {to_hex(line.get_color()): line for line in axes[0].get_lines() if len(line.get_xdata()) > 2}
+        left = lines[PALETTE["stock"]["left"]]
+        assert list(left.get_ydata()) == [6, 5, 4, 4, 2, 1, 1]
+        assert list(left.get_xdata()) == [0.0, 10.0, 12.0, 100.0, 150.0, 160.0, 600.0]
+        assert list(lines[PALETTE["stock"]["ready"]].get_ydata()) == [2, 1, 0, 4, 2, 1, 1]
+        empties = [line.get_xdata()[0] for line in axes[0].get_lines() if len(line.get_xdata()) == 2]
+        assert empties == [12.0]  # the magazine_empty mark (axvline)
+    finally:
+        plt.close(fig)
