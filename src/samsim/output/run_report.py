@@ -313,7 +313,8 @@ def _why_html(result: Result) -> str:
     if decoys:
         parts.append(
             f"<p data-section='decoys'><b>{decoy_fired}</b> interceptor{'s' if decoy_fired != 1 else ''} "
-            f"spent on <b>{decoys}</b> decoy{'s' if decoys != 1 else ''} (threats of kind <i>decoy</i>).</p>\n"
+            f"spent on <b>{decoys}</b> decoy{'s' if decoys != 1 else ''} "
+            "(threats of kind <i>decoy</i>).</p>\n"
         )
     stocks = battery_rows(result)
     if stocks:
@@ -323,7 +324,8 @@ def _why_html(result: Result) -> str:
             for b in stocks
         )
         parts.append(
-            "<h2>Missiles per battery</h2>\n<table data-section='missiles'><tr><th>battery</th><th>missile</th>"
+            "<h2>Missiles per battery</h2>\n<table data-section='missiles'><tr><th>battery</th>"
+            "<th>missile</th>"
             "<th>fired</th><th>left</th><th>launchers empty at (s)</th></tr>"
             f"{rows}</table>\n"
         )
@@ -348,6 +350,10 @@ def _why_html(result: Result) -> str:
     return "".join(parts)
 
 
+def _reason_label(reason: str | None) -> str:
+    return "—" if reason is None else REASON_LABELS.get(reason, reason)
+
+
 def render_run_report(result: Result) -> str:
     """One HTML page: summary, catalog overrides (if any), threat table (with why a threat was not
     engaged), why threats were not engaged, missiles per battery and their stock over time,
@@ -358,8 +364,7 @@ def render_run_report(result: Result) -> str:
         f"<tr><td>{html.escape(t.id)}</td><td>{html.escape(t.type)}</td><td>{_fmt(t.first_detected_s)}</td>"
         f"<td>{_fmt(t.first_track_s)}</td><td>{t.shots}</td><td class='{t.fate}'>{t.fate}</td>"
         f"<td>{_fmt(t.fate_s)}</td><td>{html.escape(t.killed_by or '—')}</td>"
-        f"<td>{html.escape(REASON_LABELS.get(t.unengaged_reason, t.unengaged_reason) if t.unengaged_reason else '—')}"
-        "</td></tr>"
+        f"<td>{html.escape(_reason_label(t.unengaged_reason))}</td></tr>"
         for t in result.threats
     )
     irows = "".join(
