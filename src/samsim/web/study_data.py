@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from samsim.output.why import reason_counts
 from samsim.study import t_interval, wilson_interval
 from samsim.web.data import DataError, finite, histogram, read_json, scalar
 
@@ -498,6 +499,38 @@ class StudyData:
                 }
             )
         return out
+
+    def reasons(self, group: str | None) -> dict[str, Any]:
+        """Why threats were not engaged, per threat type: the threats of the type over all runs, those
+        no shot was fired at and each reason's count (summary.json ``unengaged_reason``), in the
+        contract's order of reasons; ``reasons`` lists the reasons that occur."""
+        tab = self._in_group(self.outcomes, group)
+        runs = self._in_group(self.runs, group).num_rows
+        if tab.num_rows == 0 or "type" not in tab.column_names:
+            return {"runs": runs, "reasons": [], "types": []}
+        types = [str(t) for t in tab.column("type").to_pylist()]
+        reasons = (
+            tab.column("unengaged_reason").to_pylist()
+            if "unengaged_reason" in tab.column_names
+            else [None] * tab.num_rows
+        )
+        by_reason = reason_counts(zip(types, reasons, strict=True))
+        threats: dict[str, int] = {}
+        for t in types:
+            threats[t] = threats.get(t, 0) + 1
+        rows = []
+        for t, n in threats.items():
+            counts = {r: per[t] for r, per in by_reason.items() if t in per}
+            rows.append(
+                {
+                    "type": t,
+                    "threats": n,
+                    "not_engaged": sum(counts.values()),
+                    "per_run": round(sum(counts.values()) / runs, 4) if runs else None,
+                    "counts": counts,
+                }
+            )
+        return {"runs": runs, "reasons": list(by_reason), "types": rows}
 
     def loaded_cache(self, group: str | None) -> dict[str, int] | None | bool:
         """The stock per interceptor type computed for ``group`` (False: not computed yet)."""

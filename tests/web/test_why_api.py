@@ -1,0 +1,66 @@
+"""The dashboard's "why not engaged" data on constructed study folders (tests/web/conftest.py: leaked
+F-16C ``a`` magazine empty in odd runs and no fire channel in even ones, leaked Tomahawk ``c`` no
+track in runs 0-9 and out of envelope after), and a real study's counts against its own table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.web.conftest import STUDY_RUNS, client_for
+
+
+def test_reasons_per_type_on_a_constructed_study(study: Path) -> None:
+    for client in client_for(study):
+        res = client.get("/api/study/reasons").json()
+        assert res["runs"] == STUDY_RUNS
+        assert res["reasons"] == ["no_track", "out_of_envelope", "magazine_empty", "no_fire_channel"]
+        rows = {r["type"]: r for r in res["types"]}
+        # F-16C a leaks in runs 0-4 (odd: 1, 3; even: 0, 2, 4); b is always killed.
+        f16 = rows["F-16C"]
+        assert f16["threats"] == 2 * STUDY_RUNS and f16["not_engaged"] == 5
+        assert f16["counts"] == {"magazine_empty": 2, "no_fire_channel": 3}
+        assert f16["per_run"] == 0.25
+        tlam = rows["Tomahawk"]
+        assert tlam["threats"] == STUDY_RUNS and tlam["counts"] == {"no_track": 10, "out_of_envelope": 10}
+        assert tlam["per_run"] == 1.0
+
+
+def test_reasons_per_sweep_group(swept_study: Path) -> None:
+    for client in client_for(swept_study):
+        g1 = client.get("/api/study/reasons", params={"group": "1"}).json()
+        f16 = next(r for r in g1["types"] if r["type"] == "F-16C")
+        assert f16["counts"] == {"magazine_empty": 3, "no_fire_channel": 3}  # runs 0-5 leak in group 1
+        both = client.get("/api/study/reasons").json()
+        f16 = next(r for r in both["types"] if r["type"] == "F-16C")
+        assert both["runs"] == 2 * STUDY_RUNS and f16["not_engaged"] == 11
+
+
+def test_reasons_of_a_study_without_the_column(tmp_path: Path) -> None:
+    """A study of samsim 0.1 (format 1) has no unengaged_reason: nothing to count, no error."""
+    import pyarrow.parquet as pq
+
+    from tests.web.conftest import write_synthetic_study
+
+    folder = write_synthetic_study(tmp_path / "mc")
+    tab = pq.read_table(folder / "threat_outcomes.parquet")
+    pq.write_table(tab.drop(["unengaged_reason", "kind"]), folder / "threat_outcomes.parquet")
+    for client in client_for(folder):
+        res = client.get("/api/study/reasons").json()
+        assert res["reasons"] == [] and all(r["not_engaged"] == 0 for r in res["types"])
+
+
+def test_real_study_reasons_match_its_database(real_study: Path) -> None:
+    con = duckdb.connect(str(real_study / "results.duckdb"), read_only=True)
+    try:
+        expected = dict(
+            con.execute(
+                'SELECT type, count(unengaged_reason) FROM threat_outcomes WHERE "group" = 0 GROUP BY type'
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    for client in client_for(real_study):
+        rows = client.get("/api/study/reasons", params={"group": "0"}).json()["types"]
+        assert {r["type"]: r["not_engaged"] for r in rows} == expected
