@@ -64,3 +64,52 @@ def test_real_study_reasons_match_its_database(real_study: Path) -> None:
     for client in client_for(real_study):
         rows = client.get("/api/study/reasons", params={"group": "0"}).json()["types"]
         assert {r["type"]: r["not_engaged"] for r in rows} == expected
+
+
+def write_why_run(out: Path) -> Path:
+    from samsim.output.writers import write_run
+    from tests.why_result import why_result
+
+    return write_run(why_result(), out)
+
+
+def test_strobes_are_lines_along_azimuth_and_elevation(tmp_path: Path) -> None:
+    import math
+
+    import numpy as np
+    import pytest
+
+    from samsim.geodesy import LocalFrame
+    from tests.why_result import RADAR_DESTROYED_S, SCENE, STROBES
+
+    folder = write_why_run(tmp_path / "run")
+    for client in client_for(folder):
+        res = client.get("/api/replays/run/strobes").json()
+        assert len(res["strobes"]) == len(STROBES)
+        site = SCENE["batteries"][0]["radars"][0]
+        for got, (t, bid, radar, threat, az, el, jnr) in zip(res["strobes"], STROBES, strict=True):
+            assert (got["time_s"], got["battery"], got["radar"], got["threat"]) == (t, bid, radar, threat)
+            assert (got["az_deg"], got["el_deg"], got["jnr_db"]) == (az, el, jnr)
+            assert got["from"] == [site["lat_deg"], site["lon_deg"], site["alt_m"]]
+            # The far end seen from the radar: at the strobe's azimuth and elevation, at its range.
+            enu = LocalFrame(site["lat_deg"], site["lon_deg"], site["alt_m"]).geodetic_to_enu(*got["to"])
+            rng = float(np.linalg.norm(enu))
+            assert rng == pytest.approx(site["max_range_m"], rel=1e-5)
+            assert math.degrees(math.atan2(enu[0], enu[1])) % 360 == pytest.approx(az, abs=1e-4)
+            assert math.degrees(math.asin(enu[2] / rng)) == pytest.approx(el, abs=1e-4)
+        assert res["radars_destroyed"] == [
+            {
+                "battery": "north",
+                "radar": "92N6E",
+                "type": "92N6E",
+                "time_s": RADAR_DESTROYED_S,
+                "lat_deg": site["lat_deg"],
+                "lon_deg": site["lon_deg"],
+                "alt_m": site["alt_m"],
+            }
+        ]
+
+
+def test_a_run_without_strobes_has_none(synthetic_run: Path) -> None:
+    for client in client_for(synthetic_run):
+        assert client.get("/api/replays/run/strobes").json() == {"strobes": [], "radars_destroyed": []}

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from samsim.output.why import reason_counts
+from samsim.output.why import REASON_LABELS, reason_counts
 from samsim.study import t_interval, wilson_interval
 from samsim.web.data import DataError, finite, histogram, read_json, scalar
 
@@ -503,11 +503,11 @@ class StudyData:
     def reasons(self, group: str | None) -> dict[str, Any]:
         """Why threats were not engaged, per threat type: the threats of the type over all runs, those
         no shot was fired at and each reason's count (summary.json ``unengaged_reason``), in the
-        contract's order of reasons; ``reasons`` lists the reasons that occur."""
+        contract's order of reasons; ``reasons`` lists the reasons that occur, ``labels`` their names."""
         tab = self._in_group(self.outcomes, group)
         runs = self._in_group(self.runs, group).num_rows
         if tab.num_rows == 0 or "type" not in tab.column_names:
-            return {"runs": runs, "reasons": [], "types": []}
+            return {"runs": runs, "reasons": [], "labels": {}, "types": []}
         types = [str(t) for t in tab.column("type").to_pylist()]
         reasons = (
             tab.column("unengaged_reason").to_pylist()
@@ -530,7 +530,8 @@ class StudyData:
                     "counts": counts,
                 }
             )
-        return {"runs": runs, "reasons": list(by_reason), "types": rows}
+        labels = {r: REASON_LABELS.get(r, r) for r in by_reason}
+        return {"runs": runs, "reasons": list(by_reason), "labels": labels, "types": rows}
 
     def loaded_cache(self, group: str | None) -> dict[str, int] | None | bool:
         """The stock per interceptor type computed for ``group`` (False: not computed yet)."""

@@ -1,7 +1,7 @@
 """A Monte Carlo study (a ``samsim mc`` folder, also while it runs): its summary and progress, sweep
 groups, outcome statistics with 95 % Wilson intervals, histograms over runs, the groups side by side,
-missiles fired and left by type, why threats were not engaged, and the runs table. ``group`` restricts an answer to one sweep group
-(one point of a parameter sweep)."""
+missiles fired and left by type, why threats were not engaged, and the runs table. ``group``
+restricts an answer to one sweep group (one point of a parameter sweep)."""
 
 from __future__ import annotations
 
