@@ -89,5 +89,7 @@ def test_mc_reasons_per_type_over_runs_fit_80_columns() -> None:
     assert rows["Shahed-136"] == ["4.00", "weapons hold 50, magazine empty 100, lower priority 50"]
     assert rows["Kh-101"] == ["2.00", "no track 50, no fire channel 50"]
     assert rows["ADM-160B"] == ["0.00", "—"]
+    grouped = render(study_reasons_table(outcomes, runs, _console(80), groups=2), 80)
+    assert "50 runs of 2 sweep groups together" in " ".join(" ".join(grouped).split())
     none = pa.table({"type": ["F-16C"], "unengaged_reason": pa.array([None], pa.string())})
     assert study_reasons_table(none, 1, _console(80)) is None

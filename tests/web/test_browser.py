@@ -419,3 +419,7 @@ def test_replay_draws_jam_strobes_with_the_clock_and_destroyed_radars(
     assert at(301)["destroyed"] == ["radar-destroyed:north/92N6E"]
     legend = page.inner_text("[data-testid=legend]")
     assert "jam strobe" in legend and "radar destroyed" in legend
+    # A threat no shot was fired at says why in its details.
+    page.click("li[data-key='threat:shahed-2']")
+    page.wait_for_selector("[data-testid=detail-why]")
+    assert page.inner_text("[data-testid=detail-why]") == "magazine empty (last at 350.0 s)"

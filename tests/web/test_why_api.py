@@ -25,6 +25,31 @@ def test_reasons_per_type_on_a_constructed_study(study: Path) -> None:
         tlam = rows["Tomahawk"]
         assert tlam["threats"] == STUDY_RUNS and tlam["counts"] == {"no_track": 10, "out_of_envelope": 10}
         assert tlam["per_run"] == 1.0
+        assert res["decoys"] is None  # no threat of kind decoy
+
+
+def test_interceptors_spent_on_decoys(tmp_path: Path) -> None:
+    """Threat ``a`` made a decoy: every interceptor of the synthetic study is fired at ``a``, r % 4 in
+    run r, 30 over the 20 runs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tests.web.conftest import write_synthetic_study
+
+    folder = write_synthetic_study(tmp_path / "mc")
+    tab = pq.read_table(folder / "threat_outcomes.parquet")
+    kind = pc.if_else(pc.equal(tab.column("threat"), "a"), "decoy", tab.column("kind"))
+    tab = tab.set_column(tab.column_names.index("kind"), "kind", pa.array(kind.to_pylist(), pa.string()))
+    pq.write_table(tab, folder / "threat_outcomes.parquet")
+    for client in client_for(folder):
+        decoys = client.get("/api/study/reasons").json()["decoys"]
+        assert decoys == {
+            "threats": 20,
+            "interceptors": 30,
+            "threats_per_run": 1.0,
+            "interceptors_per_run": 1.5,
+        }
 
 
 def test_reasons_per_sweep_group(swept_study: Path) -> None:
@@ -49,6 +74,7 @@ def test_reasons_of_a_study_without_the_column(tmp_path: Path) -> None:
     for client in client_for(folder):
         res = client.get("/api/study/reasons").json()
         assert res["reasons"] == [] and all(r["not_engaged"] == 0 for r in res["types"])
+        assert res["decoys"] is None
 
 
 def test_real_study_reasons_match_its_database(real_study: Path) -> None:

@@ -115,10 +115,13 @@ REASON_COLUMNS = (
 )
 
 
-def reasons_table(outcomes: pa.Table, runs: int, console: Console, *, wide: bool = False) -> Table | None:
+def reasons_table(
+    outcomes: pa.Table, runs: int, console: Console, *, wide: bool = False, groups: int = 1
+) -> Table | None:
     """Per threat type, why threats were not engaged: the threats of the type no shot was fired at,
-    per run, and how many over all ``runs`` runs had each reason (the study's ``threat_outcomes``);
-    None when every threat was engaged or the study records no reasons."""
+    per run, and how many over all ``runs`` runs (of all ``groups`` sweep groups) had each reason
+    (the study's ``threat_outcomes``); None when every threat was engaged or the study records no
+    reasons."""
     from samsim.output.why import REASON_LABELS, reason_counts
 
     if outcomes.num_rows == 0 or "unengaged_reason" not in outcomes.column_names or runs <= 0:
@@ -141,6 +144,8 @@ def reasons_table(outcomes: pa.Table, runs: int, console: Console, *, wide: bool
         for t, counts in per_type.items()
     ]
     title = f"Why threats were not engaged — {runs:,} runs"
+    if groups > 1:
+        title += f" of {groups} sweep groups together"
     return fitted_table(console, title, REASON_COLUMNS, rows, wide=wide)
 
 
@@ -247,7 +252,9 @@ def mc(
         for table in results_tables(result.summary, console, wide=wide):
             console.print(table)
         runs_done = result.table("runs").num_rows
-        why = reasons_table(result.table("threat_outcomes"), runs_done, console, wide=wide)
+        why = reasons_table(
+            result.table("threat_outcomes"), runs_done, console, wide=wide, groups=result.groups
+        )
         if why is not None:
             console.print(why)
         rate = f" ({result.new_runs / elapsed:,.1f} runs/s)" if result.new_runs and elapsed > 0 else ""

@@ -531,7 +531,34 @@ class StudyData:
                 }
             )
         labels = {r: REASON_LABELS.get(r, r) for r in by_reason}
-        return {"runs": runs, "reasons": list(by_reason), "labels": labels, "types": rows}
+        return {
+            "runs": runs,
+            "reasons": list(by_reason),
+            "labels": labels,
+            "types": rows,
+            "decoys": self._decoys(tab, group, runs),
+        }
+
+    def _decoys(self, outcomes: pa.Table, group: str | None, runs: int) -> dict[str, Any] | None:
+        """Decoys (threats of kind ``decoy``) and the interceptors fired at them, over all runs and per
+        run; None when the study has no decoy."""
+        if "kind" not in outcomes.column_names or runs == 0:
+            return None
+        decoy = outcomes.filter(pc.fill_null(pc.equal(outcomes.column("kind"), "decoy"), False))
+        if decoy.num_rows == 0:
+            return None
+        keys = set(zip(*(decoy.column(c).to_pylist() for c in ("group", "run", "threat")), strict=True))
+        spent = self._in_group(self.interceptors, group)
+        fired = 0
+        if spent.num_rows and "target" in spent.column_names:
+            cols = (spent.column(c).to_pylist() for c in ("group", "run", "target"))
+            fired = sum(1 for key in zip(*cols, strict=True) if key in keys)
+        return {
+            "threats": decoy.num_rows,
+            "interceptors": fired,
+            "threats_per_run": round(decoy.num_rows / runs, 4),
+            "interceptors_per_run": round(fired / runs, 4),
+        }
 
     def loaded_cache(self, group: str | None) -> dict[str, int] | None | bool:
         """The stock per interceptor type computed for ``group`` (False: not computed yet)."""

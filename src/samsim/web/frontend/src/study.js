@@ -5,7 +5,7 @@
 // when the sweep point or the P(leak) key changes, and again whenever the study's data change: a
 // study still being computed by samsim mc is shown as it stands and refreshed as batches commit.
 import { get } from "./api.js";
-import { h, setStatus } from "./ui.js";
+import { fmtNum, h, setStatus } from "./ui.js";
 import { createCharts } from "./study/charts.js";
 import { createRunsTable } from "./study/runs.js";
 import { compareTable, missilesTable, overviewCards, pLeakTable, reasonsTable } from "./study/tables.js";
@@ -127,7 +127,13 @@ export async function mountStudy(root, info) {
     missilesEl.replaceChildren(...missilesTable(missiles.types));
     charts.showReasons(reasons);
     reasonsEl.replaceChildren(...reasonsTable(reasons));
-    reasonsNote.textContent = reasons.reasons.length ? "" : "Every threat had shots fired at it (or this study records no reasons).";
+    const decoys = reasons.decoys;
+    reasonsNote.textContent = [
+      reasons.reasons.length ? "" : "Every threat had shots fired at it (or this study records no reasons).",
+      decoys ? `Interceptors spent on decoys: ${fmtNum(decoys.interceptors_per_run, 2)} per run (${decoys.interceptors} over all runs), at ${fmtNum(decoys.threats_per_run, 2)} decoys per run.` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     if (compare) {
       charts.showCompare(compare.groups);
       compareEl.replaceChildren(...compareTable(compare.groups));
