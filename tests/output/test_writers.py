@@ -51,7 +51,7 @@ def test_write_run_writes_every_registered_file(tmp_path: Path) -> None:
 def test_result_to_pandas_gives_one_frame_per_table() -> None:
     result = simulate(loads(SCENARIO), seed=1)
     frames = result.to_pandas()
-    assert set(frames) == {"threats", "interceptors", "events", "trajectories"}
+    assert set(frames) == {"threats", "interceptors", "events", "trajectories", "batteries"}
     threats = frames["threats"]
     assert list(threats["id"]) == ["f16"] and threats.loc[0, "fate"] == result.threats[0].fate
     assert list(frames["interceptors"].columns)[:3] == ["id", "type", "battery"]  # columns even when empty

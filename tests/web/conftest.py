@@ -311,6 +311,14 @@ STUDY_RUNS = 20
 STUDY_SEED = 3
 
 
+def _reason(threat: str, run: int) -> str:
+    """Why a leaked threat of the synthetic study had no shot: F-16C ``a`` magazine empty in odd runs,
+    no fire channel in even ones; Tomahawk ``c`` no track in runs 0-9, out of envelope after."""
+    if threat == "a":
+        return "magazine_empty" if run % 2 else "no_fire_channel"
+    return "no_track" if run < 10 else "out_of_envelope"
+
+
 def _study_tables(groups: list[tuple[int, dict[str, Any]]]) -> tuple[pa.Table, pa.Table, pa.Table]:
     runs, outcomes, interceptors = [], [], []
     for group, swept in groups:
@@ -345,6 +353,8 @@ def _study_tables(groups: list[tuple[int, dict[str, Any]]]) -> tuple[pa.Table, p
                         "first_detected_s": 50.0,
                         "first_track_s": 60.0,
                         "killed_by": f"bat/48N6E3/{r}" if fate == "killed" else None,
+                        "kind": "aircraft" if tid != "c" else "cruise",
+                        "unengaged_reason": _reason(tid, r) if fate == "leaked" else None,
                     }
                 )
             for k in range(fired):

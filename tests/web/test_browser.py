@@ -351,3 +351,75 @@ def test_study_dashboard_and_replay_of_a_run(
     assert {"threat:f16-1", "threat:f16-2", "battery:bat", "asset:city"} <= keys
     assert page.locator("ul.entities li[data-key^='threat:']").count() == 2
     watched.shot("study-replay.png")
+
+
+def test_study_dashboard_says_why_threats_were_not_engaged(
+    serve: Callable[[Path], str], study: Path, watched: Watched
+) -> None:
+    """The constructed study of tests/web/conftest.py: F-16C ``a`` leaks unengaged in runs 0-4
+    (magazine empty in odd runs, no fire channel in even ones), Tomahawk ``c`` in every run (no track
+    in runs 0-9, out of envelope after)."""
+    page = watched.page
+    page.goto(serve(study) + "/")
+    watched.wait_ready()
+    assert page.locator("[data-testid=chart-reasons]").is_visible()
+    size = page.evaluate(
+        "() => { const c = document.querySelector('[data-testid=chart-reasons]'); return [c.width, c.height]; }"
+    )
+    assert size[0] > 100 and size[1] > 100
+    heads = page.locator("[data-testid=reasons-table] th").all_text_contents()
+    assert heads == [
+        "threat type", "threats", "not engaged", "per run",
+        "no track", "out of envelope", "magazine empty", "no fire channel",
+    ]  # fmt: skip
+    rows = {
+        r.locator("td").first.inner_text(): r.locator("td").all_text_contents()[1:]
+        for r in page.locator("[data-testid=reasons-table] tbody tr").all()
+    }
+    assert rows["F-16C"] == ["40", "5", "0.25", "0", "0", "2", "3"]
+    assert rows["Tomahawk"] == ["20", "20", "1.00", "10", "10", "0", "0"]
+    assert page.inner_text("[data-testid=reasons-note]") == ""
+    # Missiles spent and left per type stay beside it.
+    assert page.locator("[data-testid=missiles-table] tbody tr").count() >= 1
+    page.locator("[data-testid=reasons]").screenshot(path=str(ARTIFACTS / "study-reasons.png"))
+
+
+def test_replay_draws_jam_strobes_with_the_clock_and_destroyed_radars(
+    serve: Callable[[Path], str], tmp_path: Path, watched: Watched
+) -> None:
+    from samsim.output.writers import write_run
+    from tests.why_result import why_result
+
+    run = write_run(why_result(), tmp_path / "why")
+    page = watched.page
+    page.goto(serve(run) + "/#/replay/run")
+    watched.wait_ready()
+
+    def at(seconds: float) -> dict[str, Any]:
+        page.fill("[data-testid=time-slider]", str(seconds))
+        page.wait_for_function(
+            f"() => document.querySelector('[data-testid=clock]').dataset.seconds === '{seconds:.1f}'"
+        )
+        return dict(page.evaluate("window.__samsim.strobes()"))
+
+    # Strobes at 200 s and 201 s from north/92N6E on the jammer f16-2, each drawn for 10 s.
+    state = at(150)
+    assert state["total"] == 2 and state["shown"] == [] and state["destroyed"] == []
+    state = at(205)
+    assert [(s["time_s"], s["radar"], s["threat"], s["az_deg"]) for s in state["shown"]] == [
+        (200.0, "92N6E", "f16-2", 90.0),
+        (201.0, "92N6E", "f16-2", 91.0),
+    ]
+    page.wait_for_timeout(500)
+    watched.shot("replay-strobes.png")
+    assert [s["time_s"] for s in at(210.5)["shown"]] == [201.0]
+    assert at(260)["shown"] == []
+    # The 92N6E of north is destroyed at 300 s: a cross from then on.
+    assert at(299)["destroyed"] == []
+    assert at(301)["destroyed"] == ["radar-destroyed:north/92N6E"]
+    legend = page.inner_text("[data-testid=legend]")
+    assert "jam strobe" in legend and "radar destroyed" in legend
+    # A threat no shot was fired at says why in its details.
+    page.click("li[data-key='threat:shahed-2']")
+    page.wait_for_selector("[data-testid=detail-why]")
+    assert page.inner_text("[data-testid=detail-why]") == "magazine empty (last at 350.0 s)"

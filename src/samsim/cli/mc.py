@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from rich.text import Text
 from samsim.cli.console import bad_input, err_console, out_console, wide_console
 from samsim.cli.tables import Column, fitted_table
 from samsim.study import SWEEP_HELP
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class _RateColumn(ProgressColumn):
@@ -103,6 +106,47 @@ def results_tables(
         return tables
     scopes = [{**(g.get("overall") or {}), "type": group_label(g)} for g in groups]
     return [_type_table(f"{head} — all threats, per group", scopes, console, wide)]
+
+
+REASON_COLUMNS = (
+    Column("threat type"),
+    Column("no shot/run", "right"),
+    Column("why not engaged: threats over all runs", wrap=True),
+)
+
+
+def reasons_table(
+    outcomes: pa.Table, runs: int, console: Console, *, wide: bool = False, groups: int = 1
+) -> Table | None:
+    """Per threat type, why threats were not engaged: the threats of the type no shot was fired at,
+    per run, and how many over all ``runs`` runs (of all ``groups`` sweep groups) had each reason
+    (the study's ``threat_outcomes``); None when every threat was engaged or the study records no
+    reasons."""
+    from samsim.output.why import REASON_LABELS, reason_counts
+
+    if outcomes.num_rows == 0 or "unengaged_reason" not in outcomes.column_names or runs <= 0:
+        return None
+    pairs = zip(
+        outcomes.column("type").to_pylist(), outcomes.column("unengaged_reason").to_pylist(), strict=True
+    )
+    by_reason = reason_counts(pairs)
+    if not by_reason:
+        return None
+    per_type: dict[str, dict[str, int]] = {}
+    for t in dict.fromkeys(outcomes.column("type").to_pylist()):
+        per_type[t] = {r: by_reason[r][t] for r in by_reason if t in by_reason[r]}
+    rows = [
+        [
+            escape(str(t)),
+            f"{sum(counts.values()) / runs:.2f}",
+            escape(", ".join(f"{REASON_LABELS.get(r, r)} {n:,}" for r, n in counts.items()) or "—"),
+        ]
+        for t, counts in per_type.items()
+    ]
+    title = f"Why threats were not engaged — {runs:,} runs"
+    if groups > 1:
+        title += f" of {groups} sweep groups together"
+    return fitted_table(console, title, REASON_COLUMNS, rows, wide=wide)
 
 
 class Terminated(KeyboardInterrupt):
@@ -207,6 +251,12 @@ def mc(
         console = wide_console if wide else out_console
         for table in results_tables(result.summary, console, wide=wide):
             console.print(table)
+        runs_done = result.table("runs").num_rows
+        why = reasons_table(
+            result.table("threat_outcomes"), runs_done, console, wide=wide, groups=result.groups
+        )
+        if why is not None:
+            console.print(why)
         rate = f" ({result.new_runs / elapsed:,.1f} runs/s)" if result.new_runs and elapsed > 0 else ""
         out_console.print(
             f"{result.runs} runs × {result.groups} group(s), {result.new_runs} computed now{rate}. "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,23 +13,38 @@ from rich.table import Table
 from samsim.cli.console import bad_input, err_console, fmt_s, load_scenario, out_console, wide_console
 from samsim.cli.tables import Column, fitted_table
 
+if TYPE_CHECKING:
+    from samsim.output.result import Result
+
 THREAT_COLUMNS = (
     Column("threat"),
     Column("type"),
-    Column("seen s", "right"),
-    Column("km", "right", drop=2),
-    Column("firm s", "right", drop=1),
+    Column("seen s", "right", drop=1),
+    Column("km", "right", drop=3),
+    Column("firm s", "right", drop=2),
     Column("shots", "right"),
     Column("fate"),
     Column("fate s", "right"),
-    Column("killed by", drop=3),
+    Column("killed by", drop=4),
+    Column("why"),
 )
 """The run table: when first seen (and at what slant range), when the battery held a firm track, shots
-fired at it, and how it ended."""
+fired at it, how it ended, and for a threat no shot was fired at, why not."""
+
+REASON_COLUMNS = (Column("not engaged because"), Column("threats", "right"), Column("by type", wrap=True))
+BATTERY_COLUMNS = (
+    Column("battery"),
+    Column("missile"),
+    Column("fired", "right"),
+    Column("left", "right"),
+    Column("ran out s", "right", drop=1),
+)
 
 
 def threat_table(summary: dict[str, Any], title: str, console: Console, *, wide: bool = False) -> Table:
     colours = {"killed": "green", "leaked": "red", "survived": "yellow"}
+    from samsim.output.why import REASON_SHORT
+
     rows = []
     for t in summary["threats"]:
         fate = t["fate"]
@@ -45,9 +60,50 @@ def threat_table(summary: dict[str, Any], title: str, console: Console, *, wide:
                 f"[{colours.get(fate, 'white')}]{fate}[/]",
                 fmt_s(t["fate_s"]),
                 escape(t["killed_by"] or "—"),
+                _why(t, REASON_SHORT),
             ]
         )
     return fitted_table(console, title, THREAT_COLUMNS, rows, wide=wide)
+
+
+def _why(threat: dict[str, Any], short: dict[str, str]) -> str:
+    reason = threat.get("unengaged_reason")
+    if reason is None:
+        return "—"
+    return escape(short.get(reason, reason))
+
+
+def reasons_table(summary: dict[str, Any], console: Console, *, wide: bool = False) -> Table | None:
+    """ "Why threats were not engaged": threats per reason, and how many of each type; None when every
+    threat was engaged (or the run gives no reasons)."""
+    from samsim.output.why import REASON_LABELS, reason_counts
+
+    counts = reason_counts((t["type"], t.get("unengaged_reason")) for t in summary["threats"])
+    if not counts:
+        return None
+    rows = [
+        [
+            escape(REASON_LABELS.get(reason, reason)),
+            str(sum(per_type.values())),
+            escape(", ".join(f"{n} {ttype}" for ttype, n in per_type.items())),
+        ]
+        for reason, per_type in counts.items()
+    ]
+    return fitted_table(console, "Why threats were not engaged", REASON_COLUMNS, rows, wide=wide)
+
+
+def battery_table(result: Result, console: Console, *, wide: bool = False) -> Table | None:
+    """Missiles fired and left per battery and type, and when the type first ran out on the
+    launchers; None when the run reports no batteries."""
+    from samsim.output.why import battery_rows
+
+    rows = [
+        [escape(r.battery), escape(r.missile_type), str(r.fired), str(r.left), fmt_s(r.empty_s)]
+        for r in battery_rows(result)
+    ]
+    if not rows:
+        return None
+    return fitted_table(console, "Missiles per battery", BATTERY_COLUMNS, rows, wide=wide)
 
 
 def run(
@@ -97,6 +153,9 @@ def run(
         tot = summary["totals"]
         console = wide_console if wide else out_console
         console.print(threat_table(summary, f"{sc.name} — seed {result.seed}", console, wide=wide))
+        for table in (reasons_table(summary, console, wide=wide), battery_table(result, console, wide=wide)):
+            if table is not None:
+                console.print(table)
         out_console.print(
             f"{tot['threats']} threats: [green]{tot['killed']} killed[/], [red]{tot['leaked']} leaked[/], "
             f"[yellow]{tot['survived']} survived[/]; {tot['interceptors_fired']} interceptors fired. "

@@ -18,6 +18,22 @@ PALETTE: dict[str, Any] = {
     # A battery's firm track (its estimate of a threat) and a detection.
     "track": "#e599f7",
     "detection": "#adb5bd",
+    # Why a threat was not engaged (summary.json unengaged_reason).
+    "reason": {
+        "weapons_hold": "#5c7cfa",
+        "no_track": "#ced4da",
+        "out_of_envelope": "#20c997",
+        "magazine_empty": "#c92a2a",
+        "no_fire_channel": "#f76707",
+        "lower_priority": "#f59f00",
+        "not_threatening": "#82c91e",
+    },
+    # A battery's missiles over time: rounds left (loaded and reserve), rounds on the launchers, and the
+    # moment a type ran out on the launchers.
+    "stock": {"left": "#364fc7", "ready": "#74c0fc", "empty": "#e03131"},
+    # A jam strobe (the bearing a radar receives jamming from) and a destroyed radar.
+    "strobe": "#cc5de8",
+    "radar_destroyed": "#212529",
 }
 """What each colour means in samsim's pages: report.html, the study report, and (the same table in
 ``web/frontend/src/palette.js``) the 3-D replay and the study dashboard; docs/web.md lists it."""

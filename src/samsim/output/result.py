@@ -308,7 +308,8 @@ class Result:
 
     def to_pandas(self) -> dict[str, pd.DataFrame]:
         """The run as pandas DataFrames: ``threats`` and ``interceptors`` (one row each, the fields
-        of summary.json), ``events`` and ``trajectories`` (the Parquet tables).
+        of summary.json), ``events`` and ``trajectories`` (the Parquet tables), and ``batteries``: one
+        row per battery and missile type with ``battery``, ``type``, ``fired`` and ``left``.
 
         Examples
         --------
@@ -326,6 +327,14 @@ class Result:
             "interceptors": records(self.interceptors, InterceptorOutcome),
             "events": self.events.to_pandas(),
             "trajectories": self.trajectories.to_pandas(),
+            "batteries": pd.DataFrame(
+                [
+                    {"battery": b.id, "type": m, "fired": b.fired.get(m, 0), "left": b.left.get(m, 0)}
+                    for b in self.batteries
+                    for m in dict.fromkeys([*b.fired, *b.left])
+                ],
+                columns=["battery", "type", "fired", "left"],
+            ),
         }
 
     @property

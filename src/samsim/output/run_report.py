@@ -9,6 +9,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from samsim.output.html import PAGE_CSS, PALETTE, figure_png, result_colour
+from samsim.output.why import (
+    REASON_LABELS,
+    REASON_TEXT,
+    battery_rows,
+    decoy_shots,
+    reason_counts,
+    stock_series,
+)
 
 if TYPE_CHECKING:
     from samsim.output.result import Result
@@ -216,14 +224,147 @@ def _overrides_html(result: Result) -> str:
     )
 
 
+def stock_figure(result: Result) -> Any:
+    """Missiles over time, one panel per battery and missile type: rounds left (loaded and reserve)
+    and rounds on the launchers as steps, a mark where the type ran out on the launchers
+    (``magazine_empty``) and where its last round was fired; None when the run reports no batteries."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = stock_series(result)
+    if not series:
+        return None
+    colours = PALETTE["stock"]
+    ncols = min(3, len(series))
+    nrows = -(-len(series) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.3 * nrows), squeeze=False, sharex=True)
+    for ax in axes.flat[len(series) :]:
+        ax.set_visible(False)
+    end = float(result.duration_s)
+    for ax, s in zip(axes.flat, series, strict=False):
+        ax.step(
+            [*s.time_s, end], [*s.total_left, s.total_left[-1]], where="post", color=colours["left"], lw=1.6
+        )
+        if s.ready is not None:
+            ax.step(
+                [*s.time_s, end],
+                [*s.ready, s.ready[-1]],
+                where="post",
+                color=colours["ready"],
+                lw=1.2,
+                ls="--",
+            )
+        for t in s.empty_s:
+            ax.axvline(t, color=colours["empty"], lw=1, ls=":")
+        if s.out_s is not None:
+            ax.scatter([s.out_s], [0], marker="v", s=40, color=colours["empty"], zorder=4)
+        ax.set_title(f"{s.battery} · {s.missile_type}", fontsize=9)
+        ax.set_ylim(bottom=0, top=max(1, max(s.total_left), max(s.ready or [0])) * 1.1)
+        ax.set_xlim(0, end)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    for ax in axes[-1]:
+        ax.set_xlabel("time (s)", fontsize=8)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color=colours["left"], lw=1.6, label="rounds left (loaded and reserve)"),
+        Line2D([], [], color=colours["ready"], lw=1.2, ls="--", label="rounds on the launchers"),
+        Line2D([], [], color=colours["empty"], lw=1, ls=":", label="launchers empty (magazine_empty)"),
+        Line2D([], [], color=colours["empty"], marker="v", ls="", label="last round fired"),
+    ]
+    fig.legend(
+        handles=handles, loc="lower center", ncol=2, fontsize=8, frameon=False, bbox_to_anchor=(0.5, 1.0)
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _stock_png(result: Result) -> str | None:
+    import matplotlib.pyplot as plt
+
+    fig = stock_figure(result)
+    if fig is None:
+        return None
+    out = figure_png(fig)
+    plt.close(fig)
+    return out
+
+
+def _why_html(result: Result) -> str:
+    """Why threats were not engaged (counts per reason and type, with what each reason means), missiles
+    per battery with the stock chart, interceptors spent on decoys, radars destroyed."""
+    parts = []
+    counts = reason_counts((t.type, t.unengaged_reason) for t in result.threats)
+    if counts:
+        rows = "".join(
+            f"<tr><td>{html.escape(REASON_LABELS.get(r, r))}</td><td>{sum(per.values())}</td>"
+            f"<td>{html.escape(', '.join(f'{n} {t}' for t, n in per.items()))}</td>"
+            f"<td class='muted'>{html.escape(REASON_TEXT.get(r, ''))}</td></tr>"
+            for r, per in counts.items()
+        )
+        parts.append(
+            "<h2>Why threats were not engaged</h2>\n<table data-section='reasons'><tr><th>reason</th>"
+            f"<th>threats</th><th>by type</th><th>meaning</th></tr>{rows}</table>\n"
+        )
+    decoy_fired, decoys = decoy_shots(result)
+    if decoys:
+        parts.append(
+            f"<p data-section='decoys'><b>{decoy_fired}</b> interceptor{'s' if decoy_fired != 1 else ''} "
+            f"spent on <b>{decoys}</b> decoy{'s' if decoys != 1 else ''} "
+            "(threats of kind <i>decoy</i>).</p>\n"
+        )
+    stocks = battery_rows(result)
+    if stocks:
+        rows = "".join(
+            f"<tr><td>{html.escape(b.battery)}</td><td>{html.escape(b.missile_type)}</td><td>{b.fired}</td>"
+            f"<td>{b.left}</td><td>{_fmt(b.empty_s)}</td></tr>"
+            for b in stocks
+        )
+        parts.append(
+            "<h2>Missiles per battery</h2>\n<table data-section='missiles'><tr><th>battery</th>"
+            "<th>missile</th>"
+            "<th>fired</th><th>left</th><th>launchers empty at (s)</th></tr>"
+            f"{rows}</table>\n"
+        )
+        png = _stock_png(result)
+        if png is not None:
+            parts.append(
+                f'<img alt="stock" src="data:image/png;base64,{png}">\n<p class="muted">Rounds left count '
+                "loaded and reserve rounds (only launches lower them); rounds on the launchers fall with "
+                "launches and rise with reloads.</p>\n"
+            )
+    destroyed = [(b.id, r) for b in result.batteries for r in b.radars if r.destroyed_s is not None]
+    if destroyed:
+        rows = "".join(
+            f"<tr><td>{html.escape(bid)}</td><td>{html.escape(r.id)}</td><td>{html.escape(r.type)}</td>"
+            f"<td>{_fmt(r.destroyed_s)}</td></tr>"
+            for bid, r in destroyed
+        )
+        parts.append(
+            "<h2>Radars destroyed</h2>\n<table data-section='radars-destroyed'><tr><th>battery</th>"
+            f"<th>radar</th><th>type</th><th>destroyed at (s)</th></tr>{rows}</table>\n"
+        )
+    return "".join(parts)
+
+
+def _reason_label(reason: str | None) -> str:
+    return "—" if reason is None else REASON_LABELS.get(reason, reason)
+
+
 def render_run_report(result: Result) -> str:
-    """One HTML page: summary, catalog overrides (if any), threat table, interceptor table, engagement
-    timeline and map."""
+    """One HTML page: summary, catalog overrides (if any), threat table (with why a threat was not
+    engaged), why threats were not engaged, missiles per battery and their stock over time,
+    interceptors spent on decoys and radars destroyed (if any), interceptor table, engagement timeline
+    and map."""
     tot = result.totals
     rows = "".join(
         f"<tr><td>{html.escape(t.id)}</td><td>{html.escape(t.type)}</td><td>{_fmt(t.first_detected_s)}</td>"
         f"<td>{_fmt(t.first_track_s)}</td><td>{t.shots}</td><td class='{t.fate}'>{t.fate}</td>"
-        f"<td>{_fmt(t.fate_s)}</td><td>{html.escape(t.killed_by or '—')}</td></tr>"
+        f"<td>{_fmt(t.fate_s)}</td><td>{html.escape(t.killed_by or '—')}</td>"
+        f"<td>{html.escape(_reason_label(t.unengaged_reason))}</td></tr>"
         for t in result.threats
     )
     irows = "".join(
@@ -243,8 +384,8 @@ def render_run_report(result: Result) -> str:
 <b>{tot["interceptors_fired"]}</b> interceptors fired.</p>
 {_overrides_html(result)}<h2>Threats</h2>
 <table><tr><th>threat</th><th>type</th><th>detected (s)</th><th>firm track (s)</th><th>shots</th><th>fate</th>
-<th>at (s)</th><th>killed by</th></tr>{rows}</table>
-<h2>Interceptors</h2>
+<th>at (s)</th><th>killed by</th><th>not engaged because</th></tr>{rows}</table>
+{_why_html(result)}<h2>Interceptors</h2>
 <table><tr><th>interceptor</th><th>type</th><th>target</th><th>launch (s)</th><th>end (s)</th><th>result</th>
 <th>miss (m)</th></tr>{irows or "<tr><td colspan=7>none fired</td></tr>"}</table>
 <h2>Engagement timeline</h2>

@@ -189,6 +189,10 @@ def _event_record(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (finite(v, 3) if k == "time_s" else v) for k, v in row.items()}
 
 
+STROBE_DEFAULT_M = 300_000.0
+"""Length of a jam strobe's line when the scene gives no instrumented range for its radar."""
+
+
 class RunData:
     """One run folder (a ``samsim run`` output, or a replay re-simulated from a study)."""
 
@@ -459,6 +463,73 @@ class RunData:
                 }
             )
         out.sort(key=lambda m: (m["time_s"], m["kind"]))
+        return out
+
+    # -- electronic warfare and losses ------------------------------------------------------------
+    def _radar_sites(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return {
+            (str(b.get("id")), str(r.get("id"))): r
+            for b in self.scene.get("batteries", [])
+            for r in b.get("radars", [])
+        }
+
+    def strobes(self) -> list[dict[str, Any]]:
+        """Every ``jam_strobe`` event as a line: from the radar's antenna along the strobe's azimuth
+        and elevation (its local east-north-up frame) out to the radar's instrumented range
+        (``STROBE_DEFAULT_M`` when the scene does not give it). Strobes of radars the scene does not
+        place are left out."""
+        from samsim.geodesy import LocalFrame
+        from samsim.output.details import parse_jam_strobe
+
+        sites = self._radar_sites()
+        out = []
+        for row in self.event_rows(["jam_strobe"]).to_pylist():
+            site = sites.get((str(row.get("battery")), str(row.get("radar"))))
+            if site is None:
+                continue
+            s = parse_jam_strobe(row.get("detail"))
+            length = float(site.get("max_range_m") or STROBE_DEFAULT_M)
+            az, el = math.radians(s.az_deg), math.radians(s.el_deg)
+            direction = np.array([math.sin(az) * math.cos(el), math.cos(az) * math.cos(el), math.sin(el)])
+            frame = LocalFrame(float(site["lat_deg"]), float(site["lon_deg"]), float(site["alt_m"]))
+            lat, lon, alt = frame.enu_to_geodetic(direction * length)
+            out.append(
+                {
+                    "time_s": round(float(row["time_s"]), 3),
+                    "battery": row.get("battery"),
+                    "radar": row.get("radar"),
+                    "threat": row.get("threat"),
+                    "az_deg": s.az_deg,
+                    "el_deg": s.el_deg,
+                    "jnr_db": s.jnr_db,
+                    "from": [site["lat_deg"], site["lon_deg"], site["alt_m"]],
+                    "to": [round(float(lat), 6), round(float(lon), 6), round(float(alt), 1)],
+                }
+            )
+        return out
+
+    def radars_destroyed(self) -> list[dict[str, Any]]:
+        """Radars destroyed during the run (summary.json ``batteries[].radars[].destroyed_s``), where
+        the scene places them."""
+        sites = self._radar_sites()
+        out = []
+        for b in self.summary.get("batteries") or []:
+            for r in b.get("radars") or []:
+                at = finite(r.get("destroyed_s"))
+                site = sites.get((str(b.get("id")), str(r.get("id"))))
+                if at is None or site is None:
+                    continue
+                out.append(
+                    {
+                        "battery": b.get("id"),
+                        "radar": r.get("id"),
+                        "type": r.get("type"),
+                        "time_s": round(at, 3),
+                        "lat_deg": site["lat_deg"],
+                        "lon_deg": site["lon_deg"],
+                        "alt_m": site["alt_m"],
+                    }
+                )
         return out
 
     # -- one entity -------------------------------------------------------------------------------

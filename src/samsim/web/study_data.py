@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from samsim.output.why import REASON_LABELS, reason_counts
 from samsim.study import t_interval, wilson_interval
 from samsim.web.data import DataError, finite, histogram, read_json, scalar
 
@@ -498,6 +499,66 @@ class StudyData:
                 }
             )
         return out
+
+    def reasons(self, group: str | None) -> dict[str, Any]:
+        """Why threats were not engaged, per threat type: the threats of the type over all runs, those
+        no shot was fired at and each reason's count (summary.json ``unengaged_reason``), in the
+        contract's order of reasons; ``reasons`` lists the reasons that occur, ``labels`` their names."""
+        tab = self._in_group(self.outcomes, group)
+        runs = self._in_group(self.runs, group).num_rows
+        if tab.num_rows == 0 or "type" not in tab.column_names:
+            return {"runs": runs, "reasons": [], "labels": {}, "types": []}
+        types = [str(t) for t in tab.column("type").to_pylist()]
+        reasons = (
+            tab.column("unengaged_reason").to_pylist()
+            if "unengaged_reason" in tab.column_names
+            else [None] * tab.num_rows
+        )
+        by_reason = reason_counts(zip(types, reasons, strict=True))
+        threats: dict[str, int] = {}
+        for t in types:
+            threats[t] = threats.get(t, 0) + 1
+        rows = []
+        for t, n in threats.items():
+            counts = {r: per[t] for r, per in by_reason.items() if t in per}
+            rows.append(
+                {
+                    "type": t,
+                    "threats": n,
+                    "not_engaged": sum(counts.values()),
+                    "per_run": round(sum(counts.values()) / runs, 4) if runs else None,
+                    "counts": counts,
+                }
+            )
+        labels = {r: REASON_LABELS.get(r, r) for r in by_reason}
+        return {
+            "runs": runs,
+            "reasons": list(by_reason),
+            "labels": labels,
+            "types": rows,
+            "decoys": self._decoys(tab, group, runs),
+        }
+
+    def _decoys(self, outcomes: pa.Table, group: str | None, runs: int) -> dict[str, Any] | None:
+        """Decoys (threats of kind ``decoy``) and the interceptors fired at them, over all runs and per
+        run; None when the study has no decoy."""
+        if "kind" not in outcomes.column_names or runs == 0:
+            return None
+        decoy = outcomes.filter(pc.fill_null(pc.equal(outcomes.column("kind"), "decoy"), False))
+        if decoy.num_rows == 0:
+            return None
+        keys = set(zip(*(decoy.column(c).to_pylist() for c in ("group", "run", "threat")), strict=True))
+        spent = self._in_group(self.interceptors, group)
+        fired = 0
+        if spent.num_rows and "target" in spent.column_names:
+            cols = (spent.column(c).to_pylist() for c in ("group", "run", "target"))
+            fired = sum(1 for key in zip(*cols, strict=True) if key in keys)
+        return {
+            "threats": decoy.num_rows,
+            "interceptors": fired,
+            "threats_per_run": round(decoy.num_rows / runs, 4),
+            "interceptors_per_run": round(fired / runs, 4),
+        }
 
     def loaded_cache(self, group: str | None) -> dict[str, int] | None | bool:
         """The stock per interceptor type computed for ``group`` (False: not computed yet)."""

@@ -77,6 +77,13 @@ def replay_markers(folder: Folder, rid: str) -> dict[str, Any]:
     return {"markers": folder.replay(rid).markers()}
 
 
+@router.get("/strobes")
+def replay_strobes(folder: Folder, rid: str) -> dict[str, Any]:
+    """Jam strobes as lines from their radar along (azimuth, elevation), and radars destroyed."""
+    data = folder.replay(rid)
+    return {"strobes": data.strobes(), "radars_destroyed": data.radars_destroyed()}
+
+
 @router.get("/domes")
 def replay_domes(
     folder: Folder,

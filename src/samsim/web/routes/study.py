@@ -1,7 +1,7 @@
 """A Monte Carlo study (a ``samsim mc`` folder, also while it runs): its summary and progress, sweep
 groups, outcome statistics with 95 % Wilson intervals, histograms over runs, the groups side by side,
-missiles fired and left by type, and the runs table. ``group`` restricts an answer to one sweep group
-(one point of a parameter sweep)."""
+missiles fired and left by type, why threats were not engaged, and the runs table. ``group``
+restricts an answer to one sweep group (one point of a parameter sweep)."""
 
 from __future__ import annotations
 
@@ -102,6 +102,13 @@ def study_missiles(folder: Folder, group: GroupQuery = None) -> dict[str, Any]:
     """Per interceptor type: loaded at the start, fired and left per run, runs that used it up."""
     s, g = folder.need_study_group(group)
     return {"types": s.missiles(g, _loaded(s, g))}
+
+
+@router.get("/reasons")
+def study_reasons(folder: Folder, group: GroupQuery = None) -> dict[str, Any]:
+    """Per threat type: threats no shot was fired at, and how many had each unengaged reason."""
+    s, g = folder.need_study_group(group)
+    return s.reasons(g)
 
 
 @router.get("/runs")

@@ -1,8 +1,8 @@
 // 3-D replay of one run with CesiumJS: the globe with borders and place names, batteries, radars with
 // their coverage, assets, threat and interceptor trajectories coloured by side and fate, kill / leak /
-// miss markers, names placed so they never overlap; a time bar; and side panels for the run, the
-// entity chosen, the layers, the list of entities and the key events (which follow the clock). The
-// parts are in ./replay/; this composes them.
+// miss markers, names placed so they never overlap, jam strobes and destroyed radars; a time bar;
+// and side panels for the run, the entity chosen, the layers, the list of entities and the key events
+// (which follow the clock). The parts are in ./replay/; this composes them.
 import * as Cesium from "cesium";
 import { get, post } from "./api.js";
 import { h, setStatus } from "./ui.js";
@@ -15,6 +15,7 @@ import { legendPanel } from "./replay/legend.js";
 import { bindPicking, detailsPanel, entityListPanel } from "./replay/picking.js";
 import { runInfoPanel } from "./replay/run-info.js";
 import { addScaleBar } from "./replay/scalebar.js";
+import { addStrobes } from "./replay/strobes.js";
 import { KEY_EVENTS, bindClock, fillKeyEvents, keyEventsPanel, timeControls } from "./replay/timeline.js";
 import { frameExtent, makeViewer, redrawer, untilDrawn } from "./replay/viewer.js";
 
@@ -29,7 +30,7 @@ async function replayOf(root, route) {
 }
 
 // Hooks for end-to-end tests and for scripting from the browser console.
-function testHooks({ viewer, rid, store, labels, basemap, scaleBar }) {
+function testHooks({ viewer, rid, store, labels, basemap, scaleBar, strobes }) {
   const clock = viewer.clock;
   const toWindow = (p) => {
     const w = p && Cesium.SceneTransforms.worldToWindowCoordinates(viewer.scene, p);
@@ -64,6 +65,8 @@ function testHooks({ viewer, rid, store, labels, basemap, scaleBar }) {
       borders: Boolean(basemap && basemap.lines.show),
     }),
     scaleBar: () => ({ ...scaleBar.element.dataset, hidden: scaleBar.element.hidden }),
+    // Jam strobes drawn at the clock's time, and the destroyed-radar crosses shown.
+    strobes: () => strobes.state(clock.currentTime),
     // Draw a frame now and resolve after it (labels are placed before every frame).
     frame: () =>
       new Promise((resolve) => {
@@ -87,13 +90,14 @@ export async function mountReplay(root, info, route) {
   );
   const { rid, origin } = await replayOf(root, route);
   const replayGet = (path, params) => get(`/api/replays/${encodeURIComponent(rid)}/${path}`, params);
-  const [scene, summary, traj, markerData, keyEvents, domes] = await Promise.all([
+  const [scene, summary, traj, markerData, keyEvents, domes, ew] = await Promise.all([
     replayGet("scene"),
     replayGet("summary"),
     replayGet("trajectories", { kind: ["threat", "interceptor"] }),
     replayGet("markers"),
     replayGet("events", { kind: KEY_EVENTS, limit: 5000 }),
     replayGet("domes", { rcs_m2: 1, alt_agl_m: 100 }),
+    replayGet("strobes"),
   ]);
   mark("data");
 
@@ -124,6 +128,7 @@ export async function mountReplay(root, info, route) {
   const labels = createLabelLayer(viewer, overlay);
   const store = addEntities(viewer, overlay, labels, { scene, summary, traj, markers: markerData.markers }, layerUi.show);
   store.setCoverage(domes.radars);
+  const strobes = addStrobes(viewer, overlay, ew, scene.time?.stop_s ?? summary.duration_s ?? 0);
   frameExtent(viewer, scene.extent);
   mark("entities");
   // The globe starts loading its tiles now; the base map and the panels are added meanwhile. A tile
@@ -141,6 +146,7 @@ export async function mountReplay(root, info, route) {
   const timeline = bindClock({ viewer, controls: timeUi, scene, summary, redraw });
   bindPicking({ viewer, store, labels, details, list, summary, scene, replayGet, timeline, redraw });
   timeline.onTime(fillKeyEvents(eventsPanel, keyEvents.events, timeline.setTime));
+  timeline.onTime(strobes.setTime);
   const scaleBar = addScaleBar(viewer, globeWrap);
   for (const el of [legend, scaleBar.element, globe.querySelector(".credits")]) if (el) labels.addObstacle(el);
   await layers.applyToggles();
@@ -151,7 +157,7 @@ export async function mountReplay(root, info, route) {
   mark("drawn");
   setStatus("ready", `ready · ${entityCount} entities`);
   root.dataset.ready = "1";
-  window.__samsim = testHooks({ viewer, rid, store, labels, basemap, scaleBar });
+  window.__samsim = testHooks({ viewer, rid, store, labels, basemap, scaleBar, strobes });
 
   return {
     destroy() {

@@ -1,14 +1,14 @@
 // Dashboard of a Monte Carlo study (samsim mc): P(leak) per threat with 95 % Wilson intervals
 // (computed by the server), histograms of leakers and interceptors fired per run, missiles fired and
-// left by type, the sweep groups side by side, and the table of runs, each of which opens its replay
+// left by type, why threats were not engaged per threat type, the sweep groups side by side, and the table of runs, each of which opens its replay
 // (re-simulated on demand by the server). The parts are in ./study/; this lays them out, reloads them
 // when the sweep point or the P(leak) key changes, and again whenever the study's data change: a
 // study still being computed by samsim mc is shown as it stands and refreshed as batches commit.
 import { get } from "./api.js";
-import { h, setStatus } from "./ui.js";
+import { fmtNum, h, setStatus } from "./ui.js";
 import { createCharts } from "./study/charts.js";
 import { createRunsTable } from "./study/runs.js";
-import { compareTable, missilesTable, overviewCards, pLeakTable } from "./study/tables.js";
+import { compareTable, missilesTable, overviewCards, pLeakTable, reasonsTable } from "./study/tables.js";
 
 const POLL_MS = 3000;
 const groupLabel = (g) => `group ${g.group}${Object.keys(g.values).length ? ": " + Object.entries(g.values).map(([k, v]) => `${k}=${v}`).join(", ") : ""} (${g.runs} runs)`;
@@ -50,11 +50,14 @@ export async function mountStudy(root, info) {
     leakers: h("canvas", { "data-testid": "chart-leakers", "aria-label": "Histogram of leakers per run" }),
     fired: h("canvas", { "data-testid": "chart-fired", "aria-label": "Histogram of interceptors fired per run" }),
     missiles: h("canvas", { "data-testid": "chart-missiles", "aria-label": "Missiles fired and left per run, by interceptor type" }),
+    reasons: h("canvas", { "data-testid": "chart-reasons", "aria-label": "Threats not engaged per run, by threat type and reason" }),
     compare: swept ? h("canvas", { "data-testid": "chart-compare", "aria-label": "P(leak) and interceptors fired per sweep point" }) : null,
   };
   const pLeakTableEl = h("table", { class: "grid small", "data-testid": "p-leak-table" });
   const missilesEl = h("table", { class: "grid small", "data-testid": "missiles-table" });
   const compareEl = h("table", { class: "grid small", "data-testid": "compare-table" });
+  const reasonsEl = h("table", { class: "grid small", "data-testid": "reasons-table" });
+  const reasonsNote = h("p", { class: "muted", "data-testid": "reasons-note" });
   const firedNote = h("p", { class: "muted", "data-testid": "fired-note" });
   const leakNote = h("p", { class: "muted", "data-testid": "leaked-note" });
   const runs = createRunsTable(() => group);
@@ -90,6 +93,14 @@ export async function mountStudy(root, info) {
         h("div", { class: "chart" }, canvases.missiles),
         h("div", { class: "scroll" }, missilesEl),
       ),
+      h(
+        "section",
+        { class: "panel chart-panel wide", "data-testid": "reasons" },
+        h("h3", {}, "Why threats were not engaged, by threat type"),
+        h("div", { class: "chart" }, canvases.reasons),
+        reasonsNote,
+        h("div", { class: "scroll" }, reasonsEl),
+      ),
       h("section", { class: "panel wide" }, h("h3", {}, "Runs"), h("p", { class: "muted" }, "Click a run to replay it in 3-D (the server re-simulates it from its seed)."), runs.seedNote, h("div", { class: "scroll" }, runs.table), runs.pager),
     ),
   );
@@ -98,11 +109,12 @@ export async function mountStudy(root, info) {
   const single = (hist, what) => (hist.single !== null && hist.single !== undefined ? `Every run: ${hist.single} ${what}.` : "");
   async function loadCharts() {
     const params = { group };
-    const [overview, pleak, hist, missiles, compare] = await Promise.all([
+    const [overview, pleak, hist, missiles, reasons, compare] = await Promise.all([
       get("/api/study/overview", params),
       get("/api/study/p_leak", { ...params, by }),
       get("/api/study/histograms", params),
       get("/api/study/missiles", params),
+      get("/api/study/reasons", params),
       swept ? get("/api/study/compare") : null,
     ]);
     cards.replaceChildren(...overviewCards(overview));
@@ -113,6 +125,15 @@ export async function mountStudy(root, info) {
     firedNote.textContent = single(hist.interceptors_fired, "interceptors fired");
     charts.showMissiles(missiles.types);
     missilesEl.replaceChildren(...missilesTable(missiles.types));
+    charts.showReasons(reasons);
+    reasonsEl.replaceChildren(...reasonsTable(reasons));
+    const decoys = reasons.decoys;
+    reasonsNote.textContent = [
+      reasons.reasons.length ? "" : "Every threat had shots fired at it (or this study records no reasons).",
+      decoys ? `Interceptors spent on decoys: ${fmtNum(decoys.interceptors_per_run, 2)} per run (${decoys.interceptors} over all runs), at ${fmtNum(decoys.threats_per_run, 2)} decoys per run.` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     if (compare) {
       charts.showCompare(compare.groups);
       compareEl.replaceChildren(...compareTable(compare.groups));

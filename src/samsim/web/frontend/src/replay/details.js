@@ -28,6 +28,9 @@ function rowsOf(d, kind) {
       ["first firm track", fmtS(d.first_track_s), { "data-testid": "detail-track" }],
       ["shots at it", d.shots],
       ["killed by", d.killed_by ?? null],
+      // summary.json's reason names read as words with their underscores as spaces.
+      ["not engaged because", d.unengaged_reason ? `${d.unengaged_reason.replaceAll("_", " ")} (last at ${fmtS(d.unengaged_reason_s)})` : undefined, { "data-testid": "detail-why" }],
+      ["first jam strobe", missing(d.first_strobe_s) ? undefined : fmtS(d.first_strobe_s)],
     );
   } else if (d.kind === "interceptor") {
     rows.push(

@@ -39,6 +39,8 @@ export function legendPanel() {
         item(dot(PALETTE.radar["low-altitude"]), "low-altitude radar"),
         item(line(PALETTE.radar.acquisition, true), "ring at altitude"),
         item(icon("square", PALETTE.track), "battery track"),
+        item(line(PALETTE.strobe, false), "jam strobe (bearing of a jammer)"),
+        item(icon("cross", PALETTE.radar_destroyed), "radar destroyed"),
       ),
       section("moments", ...Object.values(MARKERS).filter((m, i, all) => all.findIndex((o) => o.label === m.label) === i).map((m) => item(icon(m.shape, m.colour), m.label))),
     ),

@@ -1,6 +1,6 @@
 // The dashboard's charts (Chart.js): P(leak) per threat or threat type with 95 % Wilson intervals
 // as whiskers, histograms over runs of leakers and of interceptors fired, missiles fired and left
-// per type, and the sweep groups side by side (P(leak) and interceptors fired on one chart).
+// per type, why threats were not engaged per type, and the sweep groups side by side (P(leak) and interceptors fired on one chart).
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from "chart.js";
 import { PALETTE } from "../palette.js";
 import { fmtNum } from "../ui.js";
@@ -67,7 +67,7 @@ export const groupLabel = (g) => {
 };
 
 // The charts on their canvases, which must be in the page (Chart.js sizes them from it).
-export function createCharts({ pLeak, leakers, fired, missiles, compare }) {
+export function createCharts({ pLeak, leakers, fired, missiles, reasons, compare }) {
   const pLeakChart = barChart(pLeak, { backgroundColor: PALETTE.threat.leaked, errorBars: [] }, baseOptions("P(leak)", null, 1), [errorBarPlugin]);
   pLeakChart.options.scales.y.ticks.precision = undefined;
   pLeakChart.options.scales.y.grace = 0;
@@ -90,6 +90,14 @@ export function createCharts({ pLeak, leakers, fired, missiles, compare }) {
     options: missileOptions,
     plugins: [errorBarPlugin],
   });
+
+  // Why threats were not engaged: per threat type, threats per run stacked by reason.
+  const reasonOptions = baseOptions("threats not engaged per run (mean)", null);
+  reasonOptions.scales.x.stacked = true;
+  reasonOptions.scales.y.stacked = true;
+  reasonOptions.scales.y.ticks.precision = undefined;
+  reasonOptions.plugins.legend.display = true;
+  const reasonChart = new Chart(reasons, { type: "bar", data: { labels: [], datasets: [] }, options: reasonOptions });
 
   let compareChart = null;
   if (compare) {
@@ -139,6 +147,17 @@ export function createCharts({ pLeak, leakers, fired, missiles, compare }) {
       missileChart.data.datasets[1].data = types.map((t) => (t.left ? t.left.mean : null));
       missileChart.update();
     },
+    // the answer of /api/study/reasons: one stacked dataset per reason, in the palette's colour
+    showReasons(res) {
+      const runs = res.runs || 1;
+      reasonChart.data.labels = res.types.map((t) => t.type);
+      reasonChart.data.datasets = res.reasons.map((r) => ({
+        label: res.labels[r] || r,
+        data: res.types.map((t) => (t.counts[r] || 0) / runs),
+        backgroundColor: PALETTE.reason[r] || "#dee2e6",
+      }));
+      reasonChart.update();
+    },
     // the answer of /api/study/compare
     showCompare(groups) {
       if (!compareChart) return;
@@ -150,7 +169,7 @@ export function createCharts({ pLeak, leakers, fired, missiles, compare }) {
       compareChart.update();
     },
     destroy() {
-      for (const c of [pLeakChart, leakChart, firedChart, missileChart, compareChart]) if (c) c.destroy();
+      for (const c of [pLeakChart, leakChart, firedChart, missileChart, reasonChart, compareChart]) if (c) c.destroy();
     },
   };
 }

@@ -1,5 +1,5 @@
-// The dashboard's numbers as DOM: the overview cards, the P(leak) table, the missiles table and the
-// table of sweep groups, from the server's answers.
+// The dashboard's numbers as DOM: the overview cards, the P(leak) table, the missiles table, why
+// threats were not engaged, and the table of sweep groups, from the server's answers.
 import { fmtNum, h } from "../ui.js";
 import { groupLabel } from "./charts.js";
 
@@ -80,6 +80,29 @@ export function missilesTable(types) {
           h("td", { class: "num" }, mean(t.left)),
           h("td", { class: "num" }, range(t.left)),
           h("td", { class: "num" }, t.runs_used_up ?? "—"),
+        ),
+      ),
+    ),
+  ];
+}
+
+// The answer of /api/study/reasons as a table: per threat type, threats over all runs, those no shot
+// was fired at, and how many had each reason.
+export function reasonsTable(res) {
+  return [
+    head([["threat type"], ["threats", "threats of this type over all runs"], ["not engaged", "threats no shot was fired at, over all runs"], ["per run"], ...res.reasons.map((r) => [res.labels[r] || r, r])]),
+    h(
+      "tbody",
+      {},
+      res.types.map((t) =>
+        h(
+          "tr",
+          { "data-type": t.type },
+          h("td", {}, t.type),
+          h("td", { class: "num" }, t.threats),
+          h("td", { class: "num" }, t.not_engaged),
+          h("td", { class: "num" }, fmtNum(t.per_run, 2)),
+          ...res.reasons.map((r) => h("td", { class: "num", "data-reason": r }, t.counts[r] || 0)),
         ),
       ),
     ),
