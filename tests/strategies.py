@@ -177,11 +177,17 @@ _words = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,7}", fullmatch=True)
 # Route heights by kind of threat: (lowest, highest, probability that heights are above ground).
 _HEIGHTS = {
     "aircraft": (50.0, 14000.0, 0.3),
+    "decoy": (50.0, 12000.0, 0.3),
     "cruise_missile": (15.0, 300.0, 0.8),
     "drone": (30.0, 3000.0, 0.5),
 }
 # Where a route starts, as a range from the origin.
-_START_RANGE_M = {"aircraft": (30e3, 300e3), "cruise_missile": (20e3, 200e3), "drone": (5e3, 80e3)}
+_START_RANGE_M = {
+    "aircraft": (30e3, 300e3),
+    "decoy": (30e3, 300e3),
+    "cruise_missile": (20e3, 200e3),
+    "drone": (5e3, 80e3),
+}
 
 
 def _route(
@@ -231,10 +237,16 @@ def _threat(
     assets: list[dict[str, Any]],
     asset_m: dict[str, tuple[float, float]],
     cat: Catalog,
+    batteries: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    ttype = draw(st.sampled_from(cat.names("threat")))
+    names = cat.names("threat")
+    if not batteries:  # an anti-radiation missile needs a radar to fly at
+        names = [n for n in names if cat.threat(n).kind != "arm"]
+    ttype = draw(st.sampled_from(names))
     spec = cat.threat(ttype)
     threat: dict[str, Any] = {"id": f"{draw(_words)}_{k}", "type": ttype}
+    if spec.kind == "arm" and batteries:
+        return _arm_threat(draw, threat, frame, cat, batteries)
     if _maybe(draw, 0.6):
         threat["count"] = draw(st.integers(1, 3))
     if _maybe(draw, 0.6):
@@ -283,6 +295,32 @@ def _threat(
             "erp_dbw": round(draw(_f(-10.0, 60.0)), 1),
             "bandwidth_mhz": round(draw(_f(1.0, 2000.0)), 1),
         }
+    return threat
+
+
+def _arm_threat(
+    draw: st.DrawFn, threat: dict[str, Any], frame: _Frame, cat: Catalog, batteries: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """An anti-radiation missile launched 20-100 km out at one radar of one of the batteries."""
+    bat = draw(st.sampled_from(batteries))
+    types = (
+        [r["type"] for r in bat["radars"]]
+        if "radars" in bat
+        else [r["type"] for r in cat.system(bat["system"]).radars]
+    )
+    k = draw(st.integers(0, len(types) - 1))
+    radar = types[k] if types.count(types[k]) == 1 else f"{types[k]}-{k + 1}"
+    east, north = _polar(draw, 20e3, 100e3)
+    lat, lon = offset_deg(frame.lat_deg, frame.lon_deg, east, north)
+    threat["launch"] = {"lat_deg": lat, "lon_deg": lon, "alt_m": round(draw(_f(500.0, 15000.0)), 1)}
+    if _maybe(draw):
+        threat["launch"]["speed_mps"] = round(draw(_f(300.0, 900.0)), 1)
+    if _maybe(draw, 0.6):
+        threat["count"] = draw(st.integers(1, 3))
+        threat["spacing_s"] = round(draw(_f(0.0, 10.0)), 1)
+    if _maybe(draw):
+        threat["start_s"] = round(draw(_f(0.0, 300.0)), 1)
+    threat["target"] = {"battery": bat["id"], "radar": radar}
     return threat
 
 
@@ -402,7 +440,7 @@ def scenario_data(
                 {"id": f"{draw(_words)}_{k}", "type": previous["type"], "route": previous["route"]}
             )
             continue
-        threats.append(_threat(draw, k, frame, assets, asset_m, cat))
+        threats.append(_threat(draw, k, frame, assets, asset_m, cat, data["batteries"]))
     data["threats"] = threats
     for key in ("batteries", "assets", "threats"):
         if not data[key] and _maybe(draw, 0.5):
