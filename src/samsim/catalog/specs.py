@@ -113,9 +113,9 @@ class ThreatSpec:
     terminal_cep_m: float = 0.0
     memory_cep_m: float = 0.0
     terminal_acquisition_m: float = 0.0
-    # A jammer the type carries (a MALD-J); nan: none.
-    jammer_erp_dbw: float = float("nan")
-    jammer_bandwidth_mhz: float = float("nan")
+    # A jammer the type carries (a MALD-J); None: none.
+    jammer_erp_dbw: float | None = None
+    jammer_bandwidth_mhz: float | None = None
 
     @property
     def boost(self) -> dict[str, float] | None:
@@ -278,9 +278,13 @@ def threat_spec(e: Entry) -> ThreatSpec:
         terminal_cep_m=float(v("terminal_cep_m", 0.0)),
         memory_cep_m=float(v("memory_cep_m", 0.0)),
         terminal_acquisition_m=float(v("terminal_acquisition_m", 0.0)),
-        jammer_erp_dbw=float(v("jammer_erp_dbw", float("nan"))),
-        jammer_bandwidth_mhz=float(v("jammer_bandwidth_mhz", float("nan"))),
+        jammer_erp_dbw=_optional(v("jammer_erp_dbw")),
+        jammer_bandwidth_mhz=_optional(v("jammer_bandwidth_mhz")),
     )
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def system_spec(e: Entry) -> SystemSpec:

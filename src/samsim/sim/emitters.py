@@ -109,6 +109,11 @@ class Emitters:
         # Every radar in each battery's frame, to judge that battery's tracks against all radars.
         self._radar_enu = [bat.frame.ecef_to_enu(np.array(ecef).reshape(-1, 3)) for bat in world.batteries]
 
+    @property
+    def any_shutdown_on_arm(self) -> bool:
+        """Whether any battery shuts down on ARM warnings (else warnings need not be looked for)."""
+        return any(self._warned)
+
     def radiating(self, battery: int, radar: int, t: float) -> bool:
         return self.radars[battery][radar].radiating(t)
 
@@ -125,7 +130,7 @@ class Emitters:
     def warn(self, battery: int, track_pos_m: FloatArray, track_vel_mps: FloatArray, t: float) -> list[int]:
         """ARM warnings from one battery's firm tracks (its frame) at ``t``: silence the radars of every
         ``shutdown_on_arm`` battery a track flies at; returns those batteries."""
-        if not any(self._warned) or track_pos_m.shape[0] == 0:
+        if not self.any_shutdown_on_arm or track_pos_m.shape[0] == 0:
             return []
         hits: BoolArray = arm_warning(
             track_pos_m,

@@ -194,7 +194,7 @@ class Engine:
         """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so."""
         tr = rt.tracker
         firm = tr.is_confirmed
-        if np.any(firm):
+        if self.emitters.any_shutdown_on_arm and np.any(firm):
             pos = tr.mean[firm, :3] + tr.mean[firm, 3:] * (t - tr.last_update_s[firm])[:, None]
             self.emitters.warn(rt.index, pos, tr.mean[firm, 3:], t)
 
@@ -222,7 +222,9 @@ class Engine:
         bat = self.world.batteries[b]
         standing = em.destroyed_s > t
         hit = standing and bool(self.rng_c2.random() < pk)
-        mode = "homing" if homing else f"silent for {t - last_s:.1f} s"
+        mode = (
+            "homing" if homing else f"silent for {t - last_s:.1f} s" if last_s > -np.inf else "never radiated"
+        )
         outcome = "radar destroyed" if hit else "radar survived" if standing else "radar already destroyed"
         self.arm_notes[threat] = (
             f"reached {bat.radars.ids[k]} of {bat.id}; {mode}; miss_m={miss:.1f}; pk={pk:.2f}; {outcome}"
@@ -284,13 +286,15 @@ class Engine:
         battery.record_flying(rt.recorder, rt.state, t)
         tr = rt.tracker
         firm = tr.is_confirmed
-        if not np.any(firm) or not self.emitters.can_guide(rt.index, t):
+        if not np.any(firm):
             return
         ids, mean, last = tr.ids[firm], tr.mean[firm], tr.last_update_s[firm]
         pos = mean[:, :3] + mean[:, 3:] * (t - last)[:, None]
         vel = mean[:, 3:]
         if self.record_trajectories:
             rt.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
+        if not self.emitters.can_guide(rt.index, t):  # no launch without the engagement radar
+            return
         labels = [rt.label.get(i, -1) for i in ids.tolist()]
         decision = battery.decide(rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last)
         names = self.world.threats.ids

@@ -211,8 +211,13 @@ def _compile_threats(
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
             paths.append(flight.fly(threat, spec, start_s, context))
-            erp.append(threat.jammer.erp_dbw if threat.jammer else spec.jammer_erp_dbw)
-            bw.append(threat.jammer.bandwidth_mhz if threat.jammer else spec.jammer_bandwidth_mhz)
+            jammer = (
+                (threat.jammer.erp_dbw, threat.jammer.bandwidth_mhz)
+                if threat.jammer
+                else (spec.jammer_erp_dbw, spec.jammer_bandwidth_mhz)
+            )
+            erp.append(np.nan if jammer[0] is None else jammer[0])
+            bw.append(np.nan if jammer[1] is None else jammer[1])
             aimed.append(
                 radar_at[(threat.target.battery, threat.target.radar)]
                 if isinstance(threat.target, RadarTarget)
