@@ -301,7 +301,8 @@ def _threat(
 def _arm_threat(
     draw: st.DrawFn, threat: dict[str, Any], frame: _Frame, cat: Catalog, batteries: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """An anti-radiation missile launched 20-100 km out at one radar of one of the batteries."""
+    """An anti-radiation missile launched 10-45 km from the origin (so within ~105 km of every battery,
+    inside the catalog ARMs' range) at one radar of one of the batteries."""
     bat = draw(st.sampled_from(batteries))
     types = (
         [r["type"] for r in bat["radars"]]
@@ -310,11 +311,12 @@ def _arm_threat(
     )
     k = draw(st.integers(0, len(types) - 1))
     radar = types[k] if types.count(types[k]) == 1 else f"{types[k]}-{k + 1}"
-    east, north = _polar(draw, 20e3, 100e3)
+    east, north = _polar(draw, 10e3, 45e3)
     lat, lon = offset_deg(frame.lat_deg, frame.lon_deg, east, north)
     threat["launch"] = {"lat_deg": lat, "lon_deg": lon, "alt_m": round(draw(_f(500.0, 15000.0)), 1)}
     if _maybe(draw):
-        threat["launch"]["speed_mps"] = round(draw(_f(300.0, 900.0)), 1)
+        speed = round(draw(_f(0.3, 1.0)) * cat.threat(threat["type"]).max_speed_mps, 1)
+        threat["launch"]["speed_mps"] = speed
     if _maybe(draw, 0.6):
         threat["count"] = draw(st.integers(1, 3))
         threat["spacing_s"] = round(draw(_f(0.0, 10.0)), 1)
@@ -718,6 +720,9 @@ def structural_mutants(draw: st.DrawFn) -> Mutant:
                 "impact": {"lat_deg": 39.9, "lon_deg": 32.8},
             }
             return Mutant(kind, to_yaml(data), f"threats[{i}]", ("ballistic",))
+        if "launch" in threats[i]:  # an anti-radiation missile without its launch point
+            del threats[i]["launch"]
+            return Mutant(kind, to_yaml(data), f"threats[{i}]", ("anti-radiation missile",))
         del threats[i]["ballistic"]
         return Mutant(kind, to_yaml(data), f"threats[{i}]", ("ballistic",))
     # "version", and the kinds above when the scenario has nothing to apply them to.

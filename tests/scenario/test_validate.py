@@ -229,3 +229,15 @@ def test_an_arm_needs_launch_and_radar_target_and_others_may_not_have_them() -> 
             )
         )
     )
+
+
+def test_an_arm_launched_beyond_its_range_or_too_fast_is_refused() -> None:
+    far = ARM.replace(
+        "lon_deg: 31.6, alt_m: 9000, speed_mps: 630", "lon_deg: 30.0, alt_m: 9000, speed_mps: 900"
+    )
+    found = problems(far)
+    assert (24, "threats[1].launch.speed_mps", "900 m/s exceeds the AGM-88E's maximum speed 630 m/s") in found
+    beyond = [m for _, p, m in found if p == "threats[1].launch"]
+    assert (
+        beyond and "beyond the AGM-88E's range of 110 km" in beyond[0] and beyond[0].startswith("222.0 km")
+    )  # 2.6° of longitude at 40° N
