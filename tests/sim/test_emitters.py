@@ -199,14 +199,39 @@ def test_an_aargm_finds_the_silent_radar_with_its_terminal_seeker() -> None:
     assert result.batteries[0].radars[1].destroyed_s == pytest.approx(impact_s)
 
 
-def test_the_battery_engages_arms_and_loses_its_missiles_with_its_engagement_radar() -> None:
-    sc = loads(_scenario([_arm("AGM-88E", "92N6E", range_m=90e3)], doctrine="{}"))
-    result = simulate(sc, seed=2, trajectories=False)
-    assert result.threats[0].first_track_s is not None
-    assert result.threats[0].shots > 0  # tracked and engaged like any threat
+def _fighters_and_arm(arm_start_s: float) -> str:
+    lat, lon = _west(200e3)
+    fighters = (
+        f"  - {{id: f, type: F-16C, count: 3, spacing_s: 60, target: base, route: [{{lat_deg: {lat:.5f}, "
+        f"lon_deg: {lon:.5f}, alt_m: 9000, speed_mps: 250}}, {{lat_deg: {SITE[0]}, lon_deg: {SITE[1]}, "
+        "alt_m: 9000}]}"
+    )
+    arm = _arm("AGM-88E", "92N6E", start_s=arm_start_s).replace("target: {", "rcs_m2: 0.0001, target: {")
+    return _scenario([fighters, arm], doctrine="{}", duration_s=700)
+
+
+def test_the_battery_tracks_and_engages_an_arm_like_any_threat() -> None:
+    sc = loads(_fighters_and_arm(60.0))
+    result = simulate(sc, seed=1, trajectories=False)
+    arm = result.threats[-1]
+    assert arm.kind == "arm" and arm.first_track_s is not None and arm.shots == 2 and arm.fate == "killed"
+    assert result.batteries[0].radars[1].destroyed_s is None
+    assert violations(result, sc) == []
+
+
+def test_a_destroyed_engagement_radar_loses_the_missiles_it_guides_and_fires_no_more() -> None:
+    sc = loads(_fighters_and_arm(180.0))
+    result = simulate(sc, seed=1, trajectories=False)
     destroyed_s = result.batteries[0].radars[1].destroyed_s
-    if destroyed_s is not None:
-        assert all(i.launch_s < destroyed_s and i.end_s <= destroyed_s + 1e-9 for i in result.interceptors)
+    assert destroyed_s == pytest.approx(float(compile_world(sc).threats.end_s[-1]))
+    in_flight = [i for i in result.interceptors if i.launch_s < destroyed_s <= i.end_s + 1e-9]
+    assert len(in_flight) == 2  # the salvo at the third fighter
+    assert all(i.result == "self-destruct" and i.end_s == pytest.approx(destroyed_s) for i in in_flight)
+    notes = [
+        r["detail"] for r in _events(result, "self_destruct") if r["time_s"] == pytest.approx(destroyed_s)
+    ]
+    assert notes == ["engagement radar destroyed"] * 2
+    assert all(i.launch_s < destroyed_s for i in result.interceptors)
     assert violations(result, sc) == []
 
 
