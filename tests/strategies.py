@@ -166,6 +166,8 @@ def _battery(draw: st.DrawFn, k: int, frame: _Frame, at_origin: bool) -> dict[st
             doctrine["min_pk"] = round(draw(_f(0.0, 0.9)), 3)
         if _maybe(draw, 0.7):
             doctrine["reaction_time_s"] = round(draw(_f(0.0, 30.0)), 2)
+        if _maybe(draw):
+            doctrine["emcon"] = draw(st.sampled_from(["always_on", "blink", "shutdown_on_arm"]))
         bat["doctrine"] = doctrine
     if _maybe(draw, 0.8):
         bat["radiate_from_s"] = round(draw(_f(0.0, 300.0)), 1)

@@ -32,7 +32,7 @@ class FlightContext:
     ground: GroundHeight  # terrain height under a point
     assets: dict[str, tuple[float, float, float]]  # asset id -> (lat, lon, alt MSL)
     dt_s: float = TABLE_DT_S
-    # (battery id, radar id or type) -> the antenna's (lat, lon, alt MSL): what an ARM flies at
+    # (battery id, radar id: its type when unique) -> the antenna's (lat, lon, alt MSL): what an ARM flies at
     radars: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
 
 
