@@ -166,6 +166,8 @@ def _battery(draw: st.DrawFn, k: int, frame: _Frame, at_origin: bool) -> dict[st
             doctrine["min_pk"] = round(draw(_f(0.0, 0.9)), 3)
         if _maybe(draw, 0.7):
             doctrine["reaction_time_s"] = round(draw(_f(0.0, 30.0)), 2)
+        if _maybe(draw):
+            doctrine["emcon"] = draw(st.sampled_from(["always_on", "blink", "shutdown_on_arm"]))
         bat["doctrine"] = doctrine
     if _maybe(draw, 0.8):
         bat["radiate_from_s"] = round(draw(_f(0.0, 300.0)), 1)
@@ -177,11 +179,17 @@ _words = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,7}", fullmatch=True)
 # Route heights by kind of threat: (lowest, highest, probability that heights are above ground).
 _HEIGHTS = {
     "aircraft": (50.0, 14000.0, 0.3),
+    "decoy": (50.0, 12000.0, 0.3),
     "cruise_missile": (15.0, 300.0, 0.8),
     "drone": (30.0, 3000.0, 0.5),
 }
 # Where a route starts, as a range from the origin.
-_START_RANGE_M = {"aircraft": (30e3, 300e3), "cruise_missile": (20e3, 200e3), "drone": (5e3, 80e3)}
+_START_RANGE_M = {
+    "aircraft": (30e3, 300e3),
+    "decoy": (30e3, 300e3),
+    "cruise_missile": (20e3, 200e3),
+    "drone": (5e3, 80e3),
+}
 
 
 def _route(
@@ -231,10 +239,16 @@ def _threat(
     assets: list[dict[str, Any]],
     asset_m: dict[str, tuple[float, float]],
     cat: Catalog,
+    batteries: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    ttype = draw(st.sampled_from(cat.names("threat")))
+    names = cat.names("threat")
+    if not batteries:  # an anti-radiation missile needs a radar to fly at
+        names = [n for n in names if cat.threat(n).kind != "arm"]
+    ttype = draw(st.sampled_from(names))
     spec = cat.threat(ttype)
     threat: dict[str, Any] = {"id": f"{draw(_words)}_{k}", "type": ttype}
+    if spec.kind == "arm" and batteries:
+        return _arm_threat(draw, threat, frame, cat, batteries)
     if _maybe(draw, 0.6):
         threat["count"] = draw(st.integers(1, 3))
     if _maybe(draw, 0.6):
@@ -283,6 +297,34 @@ def _threat(
             "erp_dbw": round(draw(_f(-10.0, 60.0)), 1),
             "bandwidth_mhz": round(draw(_f(1.0, 2000.0)), 1),
         }
+    return threat
+
+
+def _arm_threat(
+    draw: st.DrawFn, threat: dict[str, Any], frame: _Frame, cat: Catalog, batteries: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """An anti-radiation missile launched 10-45 km from the origin (so within ~105 km of every battery,
+    inside the catalog ARMs' range) at one radar of one of the batteries."""
+    bat = draw(st.sampled_from(batteries))
+    types = (
+        [r["type"] for r in bat["radars"]]
+        if "radars" in bat
+        else [r["type"] for r in cat.system(bat["system"]).radars]
+    )
+    k = draw(st.integers(0, len(types) - 1))
+    radar = types[k] if types.count(types[k]) == 1 else f"{types[k]}-{k + 1}"
+    east, north = _polar(draw, 10e3, 45e3)
+    lat, lon = offset_deg(frame.lat_deg, frame.lon_deg, east, north)
+    threat["launch"] = {"lat_deg": lat, "lon_deg": lon, "alt_m": round(draw(_f(500.0, 15000.0)), 1)}
+    if _maybe(draw):
+        speed = round(draw(_f(0.3, 1.0)) * cat.threat(threat["type"]).max_speed_mps, 1)
+        threat["launch"]["speed_mps"] = speed
+    if _maybe(draw, 0.6):
+        threat["count"] = draw(st.integers(1, 3))
+        threat["spacing_s"] = round(draw(_f(0.0, 10.0)), 1)
+    if _maybe(draw):
+        threat["start_s"] = round(draw(_f(0.0, 300.0)), 1)
+    threat["target"] = {"battery": bat["id"], "radar": radar}
     return threat
 
 
@@ -402,7 +444,7 @@ def scenario_data(
                 {"id": f"{draw(_words)}_{k}", "type": previous["type"], "route": previous["route"]}
             )
             continue
-        threats.append(_threat(draw, k, frame, assets, asset_m, cat))
+        threats.append(_threat(draw, k, frame, assets, asset_m, cat, data["batteries"]))
     data["threats"] = threats
     for key in ("batteries", "assets", "threats"):
         if not data[key] and _maybe(draw, 0.5):
@@ -680,6 +722,9 @@ def structural_mutants(draw: st.DrawFn) -> Mutant:
                 "impact": {"lat_deg": 39.9, "lon_deg": 32.8},
             }
             return Mutant(kind, to_yaml(data), f"threats[{i}]", ("ballistic",))
+        if "launch" in threats[i]:  # an anti-radiation missile without its launch point
+            del threats[i]["launch"]
+            return Mutant(kind, to_yaml(data), f"threats[{i}]", ("anti-radiation missile",))
         del threats[i]["ballistic"]
         return Mutant(kind, to_yaml(data), f"threats[{i}]", ("ballistic",))
     # "version", and the kinds above when the scenario has nothing to apply them to.

@@ -180,3 +180,64 @@ def test_fuzzed_mutations_of_a_valid_scenario(data: st.DataObject) -> None:
         loads("\n".join(lines))
     except ScenarioError as exc:
         assert all(p.line >= 1 for p in exc.problems)
+
+
+ARM = VALID + textwrap.indent(
+    textwrap.dedent(
+        """\
+        - id: harm
+          type: AGM-88E
+          count: 4
+          spacing_s: 5
+          start_s: 300
+          launch: {lat_deg: 40.0, lon_deg: 31.6, alt_m: 9000, speed_mps: 630}
+          target: {battery: b1, radar: 92N6E}
+        """
+    ),
+    "  ",
+)
+
+
+def test_an_arm_group_loads_with_its_radar_target() -> None:
+    sc = loads(ARM)
+    harm = sc.threats[1]
+    assert harm.launch is not None and harm.launch.speed_mps == 630
+    assert harm.target is not None and not isinstance(harm.target, str)
+    assert (harm.target.battery, harm.target.radar) == ("b1", "92N6E")
+
+
+def test_an_arm_at_an_unknown_battery_or_radar_names_file_line_and_field() -> None:
+    assert problems(ARM.replace("battery: b1, radar", "battery: b9, radar")) == [
+        (25, "threats[1].target.battery", "no battery with id 'b9'")
+    ]
+    found = problems(ARM.replace("radar: 92N6E", "radar: 92N6"))
+    assert found[0][:2] == (25, "threats[1].target.radar")
+    assert "battery 'b1' has no radar '92N6'" in found[0][2] and "91N6E, 92N6E, 96L6E" in found[0][2]
+
+
+def test_an_arm_needs_launch_and_radar_target_and_others_may_not_have_them() -> None:
+    no_launch = ARM.replace("    launch: {lat_deg: 40.0, lon_deg: 31.6, alt_m: 9000, speed_mps: 630}\n", "")
+    assert any(p == "threats[1]" and "anti-radiation missile" in m for _, p, m in problems(no_launch))
+    aimed_f16 = VALID.replace("target: city", "target: {battery: b1, radar: 92N6E}")
+    assert any("not an anti-radiation missile" in m for _, _, m in problems(aimed_f16))
+    assert any(
+        p == "batteries[0].doctrine.emcon"
+        for _, p, _ in problems(
+            VALID.replace(
+                "    position: {lat_deg: 40.05, lon_deg: 32.60, alt_m: 950}\n",
+                "    position: {lat_deg: 40.05, lon_deg: 32.60, alt_m: 950}\n    doctrine: {emcon: dark}\n",
+            )
+        )
+    )
+
+
+def test_an_arm_launched_beyond_its_range_or_too_fast_is_refused() -> None:
+    far = ARM.replace(
+        "lon_deg: 31.6, alt_m: 9000, speed_mps: 630", "lon_deg: 30.0, alt_m: 9000, speed_mps: 900"
+    )
+    found = problems(far)
+    assert (24, "threats[1].launch.speed_mps", "900 m/s exceeds the AGM-88E's maximum speed 630 m/s") in found
+    beyond = [m for _, p, m in found if p == "threats[1].launch"]
+    assert (
+        beyond and "beyond the AGM-88E's range of 110 km" in beyond[0] and beyond[0].startswith("222.0 km")
+    )  # 2.6° of longitude at 40° N

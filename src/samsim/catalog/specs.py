@@ -7,7 +7,7 @@ One builder per kind reads an :class:`~samsim.catalog.entries.Entry` into its sp
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from samsim.catalog.entries import Entry
@@ -106,6 +106,16 @@ class ThreatSpec:
     terminal_g: float
     terminal_period_s: float
     terminal_alt_m: float
+    # Anti-radiation missiles (kind ``arm``): dive, seeker and accuracy (0 where not given).
+    warhead_kg: float = 0.0
+    dive_deg: float = 0.0
+    seeker_window_s: float = 0.0
+    terminal_cep_m: float = 0.0
+    memory_cep_m: float = 0.0
+    terminal_acquisition_m: float = 0.0
+    # A jammer the type carries (a MALD-J); None: none.
+    jammer_erp_dbw: float | None = None
+    jammer_bandwidth_mhz: float | None = None
 
     @property
     def boost(self) -> dict[str, float] | None:
@@ -114,6 +124,18 @@ class ThreatSpec:
         if self.launch_mass_kg <= 0.0 or self.boost_propellant_kg <= 0.0 or self.boost_time_s <= 0.0:
             return None
         return {name: float(getattr(self, name)) for name in BOOST_FIELDS}
+
+
+@dataclass(frozen=True)
+class EmconTimings:
+    """A system's emission-control timings (its ``emcon_*`` figures), s. The defaults, for systems
+    that give none, are the S-400's assumed figures (systems.yaml)."""
+
+    switch_off_s: float = 2.0  # ARM warning -> transmitters off
+    switch_on_s: float = 10.0  # decision to radiate again -> first look
+    hold_off_s: float = 60.0  # silence after an ARM warning
+    blink_on_s: float = 20.0  # blinking: radiating part of the cycle
+    blink_off_s: float = 40.0  # blinking: silent part of the cycle
 
 
 @dataclass(frozen=True)
@@ -127,6 +149,7 @@ class SystemSpec:
     kill_assessment_s: float
     max_target_speed_mps: float
     ballistic_engagement_range_m: float
+    emcon: EmconTimings = field(default_factory=EmconTimings)
 
 
 FLYOUT_FIELDS = (
@@ -249,7 +272,19 @@ def threat_spec(e: Entry) -> ThreatSpec:
         terminal_g=float(v("terminal_g", 0.0)),
         terminal_period_s=float(v("terminal_period_s", 0.0)),
         terminal_alt_m=float(v("terminal_alt_m", 0.0)),
+        warhead_kg=float(v("warhead_kg", 0.0)),
+        dive_deg=float(v("dive_deg", 0.0)),
+        seeker_window_s=float(v("seeker_window_s", 0.0)),
+        terminal_cep_m=float(v("terminal_cep_m", 0.0)),
+        memory_cep_m=float(v("memory_cep_m", 0.0)),
+        terminal_acquisition_m=float(v("terminal_acquisition_m", 0.0)),
+        jammer_erp_dbw=_optional(v("jammer_erp_dbw")),
+        jammer_bandwidth_mhz=_optional(v("jammer_bandwidth_mhz")),
     )
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def system_spec(e: Entry) -> SystemSpec:
@@ -264,6 +299,13 @@ def system_spec(e: Entry) -> SystemSpec:
         kill_assessment_s=float(v("kill_assessment_s")),
         max_target_speed_mps=float(v("max_target_speed_mps")),
         ballistic_engagement_range_m=float(v("ballistic_engagement_range_m")),
+        emcon=EmconTimings(
+            **{
+                name: float(v(f"emcon_{name}"))
+                for name in ("switch_off_s", "switch_on_s", "hold_off_s", "blink_on_s", "blink_off_s")
+                if v(f"emcon_{name}") is not None
+            }
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from samsim.scenario.problems import PathKey, Problem, ScenarioError, format_pat
 from samsim.scenario.schema import (
     FORMAT_VERSION,
     MAX_DURATION_S,
+    ArmLaunch,
     Asset,
     Ballistic,
     Battery,
@@ -20,6 +21,7 @@ from samsim.scenario.schema import (
     Maneuver,
     Position,
     RadarConfig,
+    RadarTarget,
     Scenario,
     Threat,
     Waypoint,
@@ -30,6 +32,7 @@ from samsim.scenario.yaml_source import YamlProblem, parse_yaml
 __all__ = [
     "FORMAT_VERSION",
     "MAX_DURATION_S",
+    "ArmLaunch",
     "Asset",
     "Ballistic",
     "Battery",
@@ -42,6 +45,7 @@ __all__ = [
     "Position",
     "Problem",
     "RadarConfig",
+    "RadarTarget",
     "Scenario",
     "ScenarioError",
     "Threat",

@@ -166,6 +166,14 @@ class Doctrine(_Model):
         "(replaces the template's reserve; `{}` keeps none)",
     )
 
+    emcon: Literal["always_on", "blink", "shutdown_on_arm"] | None = Field(
+        None,
+        description="emission control: `always_on`; `blink` (the radars radiate in bursts, the system's "
+        "`emcon_blink_on_s` on and `emcon_blink_off_s` off); `shutdown_on_arm` (an ARM warning from any "
+        "radar of the scenario turns the battery's radars off after `emcon_switch_off_s`, for "
+        "`emcon_hold_off_s`, and back on after `emcon_switch_on_s`)",
+    )
+
     @field_validator("high_value_reserve")
     @classmethod
     def _reserve(cls, v: dict[str, int] | None) -> dict[str, int] | None:
@@ -348,6 +356,27 @@ class Ballistic(_Model):
         return self.profile if self.profile is not None else "min_energy"
 
 
+class ArmLaunch(_Model):
+    """Where and how an anti-radiation missile is launched."""
+
+    lat_deg: float = Field(ge=-90.0, le=90.0, description="WGS-84 latitude of the launch point, degrees")
+    lon_deg: float = Field(ge=-180.0, le=180.0, description="WGS-84 longitude of the launch point, degrees")
+    alt_m: float = Field(ge=0.0, le=30000.0, description="launch altitude above MSL, m")
+    speed_mps: float | None = Field(
+        None, gt=0.0, le=10000.0, description="flight speed, m/s; default: the type's cruise speed"
+    )
+
+
+class RadarTarget(_Model):
+    """The radar an anti-radiation missile is fired at."""
+
+    battery: str = Field(description="battery id")
+    radar: str = Field(
+        description="radar of that battery: its type (`92N6E`), or its id (`92N6E-2`) when the battery has "
+        "several of a type"
+    )
+
+
 class Threat(_Model):
     """A threat, or a group of identical ones flying the same route one after another."""
 
@@ -362,8 +391,10 @@ class Threat(_Model):
     count: int = Field(1, ge=1, le=1000, description="group size")
     spacing_s: float = Field(0.0, ge=0.0, description="interval between the group members' start times, s")
     start_s: float = Field(0.0, ge=0.0, description="time at the first waypoint, s")
-    target: str | None = Field(
-        None, description="asset id: where it leaks, and what threat evaluation weighs first"
+    target: str | RadarTarget | None = Field(
+        None,
+        description="asset id: where it leaks, and what threat evaluation weighs first; for an "
+        "anti-radiation missile (catalog kind `arm`) the radar it is fired at, `{battery, radar}`",
     )
     rcs_m2: float | None = Field(
         None, gt=0.0, le=1.0e4, description="radar cross-section of these threats, m²; default: the catalog's"
@@ -379,7 +410,12 @@ class Threat(_Model):
         description="lateral weave; a ballistic missile weaves in its terminal phase only, and this "
         "replaces its catalog weave (`terminal_g`, `terminal_period_s`)",
     )
-    jammer: Jammer | None = Field(None, description="self-screening noise jammer")
+    jammer: Jammer | None = Field(
+        None, description="self-screening noise jammer (default: the catalog's, e.g. a MALD-J's)"
+    )
+    launch: ArmLaunch | None = Field(
+        None, description="launch point and speed, for catalog kind `arm` (anti-radiation missiles)"
+    )
 
     @field_validator("type")
     @classmethod
@@ -396,6 +432,21 @@ class Threat(_Model):
     @model_validator(mode="after")
     def _flight(self) -> Threat:
         kind = _catalog().threat(self.type).kind
+        if kind == "arm":
+            if self.launch is None or not isinstance(self.target, RadarTarget):
+                raise ValueError(
+                    f"{self.type} is an anti-radiation missile: "
+                    "give `launch:` and `target: {battery, radar}`"
+                )
+            if self.route is not None or self.ballistic is not None:
+                raise ValueError(
+                    f"{self.type} is an anti-radiation missile: it flies from `launch:`, no route"
+                )
+            return self
+        if self.launch is not None:
+            raise ValueError(f"{self.type} is not an anti-radiation missile: `launch:` is not allowed")
+        if isinstance(self.target, RadarTarget):
+            raise ValueError(f"{self.type} is not an anti-radiation missile: `target` is an asset id")
         if kind == "ballistic":
             if self.ballistic is None:
                 raise ValueError(

@@ -111,6 +111,8 @@ def _cross_problems(data: dict[str, Any], cat: Catalog) -> Iterator[tuple[PathKe
             target = item.get("target")
             if isinstance(target, str) and target not in asset_ids:
                 yield ("threats", i, "target"), f"no asset with id {target!r}"
+            if isinstance(target, dict):
+                yield from _radar_target_problems(i, item, target, data.get("batteries"), cat)
             ballistic = item.get("ballistic")
             if isinstance(ballistic, dict):
                 impact = ballistic.get("impact_on")
@@ -131,6 +133,82 @@ def _cross_problems(data: dict[str, Any], cat: Catalog) -> Iterator[tuple[PathKe
             )
         elif not batteries and _uses_local(data):
             yield ("origin",), "local positions (east_m/north_m) need an `origin:` or a battery"
+
+
+def _radar_ids(battery: dict[str, Any], cat: Catalog) -> tuple[list[str], list[str]] | None:
+    """The ids and types of a battery's radars (ids as ``sim.world`` gives them: the type, or
+    ``type-k`` for a repeated type), None when its radars cannot be read (reported elsewhere)."""
+    radars = battery.get("radars")
+    if radars is None:
+        system = battery.get("system")
+        if not isinstance(system, str) or system not in cat.names("system"):
+            return None
+        radars = list(cat.system(system).radars)
+    if not isinstance(radars, list) or not all(isinstance(r, dict) for r in radars):
+        return None
+    types = [str(r.get("type")) for r in radars]
+    return [t if types.count(t) == 1 else f"{t}-{k + 1}" for k, t in enumerate(types)], types
+
+
+def _arm_reach_problems(
+    i: int, launch: Any, site: Any, ttype: Any, cat: Catalog
+) -> Iterator[tuple[PathKey, str]]:
+    """An anti-radiation missile's launch within the type's range of the battery and its speed."""
+    if not isinstance(launch, dict) or not isinstance(ttype, str) or ttype not in cat.names("threat"):
+        return
+    spec = cat.threat(ttype)
+    speed = launch.get("speed_mps")
+    if isinstance(speed, int | float) and speed > spec.max_speed_mps * 1.0001:
+        yield (
+            ("threats", i, "launch", "speed_mps"),
+            f"{speed:g} m/s exceeds the {ttype}'s maximum speed {spec.max_speed_mps:g} m/s",
+        )
+    given = [launch.get("lat_deg"), launch.get("lon_deg")]
+    if isinstance(site, dict):
+        given += [site.get("lat_deg"), site.get("lon_deg")]
+    coords = [float(c) for c in given if isinstance(c, int | float)]
+    if spec.range_m <= 0.0 or len(coords) < 4:
+        return  # a local site position is checked against its frame elsewhere; no range to judge
+    _, _, dist = geodesic_inverse(coords[0], coords[1], coords[2], coords[3])
+    if float(dist) > spec.range_m * 1.0001:
+        yield (
+            ("threats", i, "launch"),
+            f"{float(dist) / 1e3:.1f} km from the battery: "
+            f"beyond the {ttype}'s range of {spec.range_m / 1e3:g} km",
+        )
+
+
+def _radar_target_problems(
+    i: int, item: dict[str, Any], target: dict[str, Any], batteries: Any, cat: Catalog
+) -> Iterator[tuple[PathKey, str]]:
+    """An anti-radiation missile's ``target: {battery, radar}`` names a battery and one of its radars,
+    within the missile's range of its launch point."""
+    launch, ttype = item.get("launch"), item.get("type")
+    name, radar = target.get("battery"), target.get("radar")
+    if not isinstance(name, str):
+        return
+    items = [b for b in batteries if isinstance(b, dict)] if isinstance(batteries, list) else []
+    found = [b for b in items if b.get("id") == name]
+    if not found:
+        known = [str(b.get("id")) for b in items]
+        yield ("threats", i, "target", "battery"), f"no battery with id {name!r}{did_you_mean(name, known)}"
+        return
+    radars = _radar_ids(found[0], cat)
+    if radars is None or not isinstance(radar, str):
+        return
+    ids, types = radars
+    yield from _arm_reach_problems(i, launch, found[0].get("position"), ttype, cat)
+    if radar in ids:
+        return
+    if types.count(radar) > 1:
+        others = ", ".join(r for r, t in zip(ids, types, strict=True) if t == radar)
+        yield ("threats", i, "target", "radar"), f"battery {name!r} has several {radar}: name one of {others}"
+    else:
+        yield (
+            ("threats", i, "target", "radar"),
+            f"battery {name!r} has no radar {radar!r}{did_you_mean(radar, ids)} "
+            f"(its radars: {', '.join(ids)})",
+        )
 
 
 def _uses_local(node: Any) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
-from samsim.models import flyout
+from samsim.models import arm, flyout, lethality
 from samsim.output.result import (
     BatteryOutcome,
     EventKind,
@@ -28,12 +28,13 @@ from samsim.output.result import (
 from samsim.scenario import Scenario
 from samsim.sim import battery, recorder
 from samsim.sim.command_post import BatteryRuntime
+from samsim.sim.emitters import Emitters
 from samsim.sim.sensing import RadarScans
 from samsim.sim.sensors import scan_sensor
 from samsim.sim.weapons import weapon_type
 from samsim.sim.world import World, compile_world
 
-SCAN, DECIDE = 0, 1
+SCAN, DECIDE, IMPACT = 0, 1, 2
 
 
 class Engine:
@@ -56,6 +57,8 @@ class Engine:
         ]
         self.interceptors: list[InterceptorOutcome] = []
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
+        self.emitters = Emitters(world)
+        self.arm_notes: dict[int, str] = {}  # ARM threat index -> what its impact did
         # One random stream per sensor, spawned in a fixed order from the run's seed.
         streams = iter(
             run_seed_sequence(self.seed, run).spawn(1 + sum(len(b.radars.ids) for b in world.batteries))
@@ -75,11 +78,16 @@ class Engine:
             self._fly_to(t)
             if kind == SCAN:
                 self._scan(self.scans[j], k, t)
+            elif kind == IMPACT:
+                self._arm_impact(j, t)
             else:
                 self._decide(self.batteries[j], t)
         self._fly_to(self.world.duration_s)
         self._end_flights(self.world.duration_s)
         self._settle_fates()
+        for t_ev, kind, b, k, detail in self.emitters.events(self.world.duration_s):
+            bat = self.world.batteries[b]
+            self.events.add(t_ev, kind, battery=bat.id, radar=bat.radars.ids[k], detail=detail)
         for i, out in enumerate(self.outcomes):
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
             out.first_detected_range_m = _finite_or_none(self.first_detected_range_m[i])
@@ -105,10 +113,12 @@ class Engine:
             if ic.battery == bat.id:
                 fired[ic.type] = fired.get(ic.type, 0) + 1
         left = {m: int(rt.state.stock[:, k].sum()) for k, m in enumerate(bat.launchers.missile_types)}
+        emitters = self.emitters.radars[rt.index]
         return BatteryOutcome(
             id=bat.id,
             radars=[
-                RadarOutcome(id=i, type=t) for i, t in zip(bat.radars.ids, bat.radars.types, strict=True)
+                RadarOutcome(id=i, type=t, destroyed_s=_finite_or_none(em.destroyed_s))
+                for i, t, em in zip(bat.radars.ids, bat.radars.types, emitters, strict=True)
             ],
             fired=fired,
             left=left,
@@ -130,6 +140,12 @@ class Engine:
             kinds.append(np.full(t.size, DECIDE))
             who.append(np.full(t.size, b))
             which.append(np.zeros(t.size, dtype=np.int64))
+        threats = self.world.threats
+        arms = np.flatnonzero((threats.target_radar[:, 0] >= 0) & (threats.end_s <= self.world.duration_s))
+        times.append(threats.end_s[arms])
+        kinds.append(np.full(arms.size, IMPACT))
+        who.append(arms)
+        which.append(np.zeros(arms.size, dtype=np.int64))
         if not times:  # no batteries: nothing senses or decides
             empty = np.zeros(0, dtype=np.int64)
             return np.zeros(0), empty, empty, empty
@@ -142,8 +158,10 @@ class Engine:
 
     # -----------------------------------------------------------------------------------------
     def _scan(self, rs: RadarScans, k: int, t: float) -> None:
-        """Hand one radar scan to its battery's tracker."""
+        """Hand one radar scan to its battery's tracker (none while the radar is silent or destroyed)."""
         rt = self.batteries[rs.battery]
+        if not self.emitters.radiating(rs.battery, rs.radar, t):
+            return
         rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
         truth = rs.truth[rows]
         alive = truth < 0
@@ -170,6 +188,64 @@ class Engine:
         self._track_events(rt, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
             rt.forget(track_id)
+        self._arm_warning(rt, t)
+
+    def _arm_warning(self, rt: BatteryRuntime, t: float) -> None:
+        """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so."""
+        tr = rt.tracker
+        firm = tr.is_confirmed
+        if self.emitters.any_shutdown_on_arm and np.any(firm):
+            pos = tr.mean[firm, :3] + tr.mean[firm, 3:] * (t - tr.last_update_s[firm])[:, None]
+            self.emitters.warn(rt.index, pos, tr.mean[firm, 3:], t)
+
+    def _arm_impact(self, threat: int, t: float) -> None:
+        """An ARM reaches the radar it was fired at: home on it, or on what its seeker remembers
+        (:func:`samsim.models.arm.arm_miss_m`); the warhead destroys the radar or not."""
+        if self.killed_s[threat] <= t:
+            return
+        b, k = (int(x) for x in self.world.threats.target_radar[threat])
+        spec = self.world.catalog.threat(self.world.threats.types[threat])
+        em = self.emitters.radars[b][k]
+        last_s = em.last_emission_s(t)
+        homing = t - last_s <= spec.seeker_window_s
+        # Radars stand still in this engine, so the site has not moved since its last emission.
+        moved_en_m = np.zeros(2)
+        miss = arm.arm_miss_m(
+            homing,
+            moved_en_m,
+            spec.terminal_cep_m,
+            spec.memory_cep_m,
+            spec.terminal_acquisition_m,
+            self.rng_c2,
+        )
+        pk = float(lethality.kill_probability(miss, lethality.lethal_radius_m(spec.warhead_kg)))
+        bat = self.world.batteries[b]
+        standing = em.destroyed_s > t
+        hit = standing and bool(self.rng_c2.random() < pk)
+        mode = (
+            "homing" if homing else f"silent for {t - last_s:.1f} s" if last_s > -np.inf else "never radiated"
+        )
+        outcome = "radar destroyed" if hit else "radar survived" if standing else "radar already destroyed"
+        self.arm_notes[threat] = (
+            f"reached {bat.radars.ids[k]} of {bat.id}; {mode}; miss_m={miss:.1f}; pk={pk:.2f}; {outcome}"
+        )
+        if not hit:
+            return
+        self.emitters.destroy(b, k, t)
+        name = self.world.threats.ids[threat]
+        self.events.add(
+            t,
+            "radar_destroyed",
+            battery=bat.id,
+            radar=bat.radars.ids[k],
+            threat=name,
+            detail=f"by {name}; miss_m={miss:.1f}",
+        )
+        if self.emitters.engagement_radar(b) == k:  # the missiles it was guiding are lost
+            rt = self.batteries[b]
+            for slot in list(rt.state.flying):
+                battery.destruct(rt.state, slot, t)
+                self._settle_flight(rt, slot, t, note="engagement radar destroyed")
 
     def _detections(
         self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
@@ -217,6 +293,8 @@ class Engine:
         vel = mean[:, 3:]
         if self.record_trajectories:
             rt.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
+        if not self.emitters.can_guide(rt.index, t):  # no launch without the engagement radar
+            return
         labels = [rt.label.get(i, -1) for i in ids.tolist()]
         decision = battery.decide(rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last)
         names = self.world.threats.ids
@@ -270,8 +348,12 @@ class Engine:
             "interceptor": meta.id,
         }
         result: InterceptorResult = "self-destruct"
-        if state.flight.status[slot] == flyout.INTERCEPT and threat >= 0 and self.killed_s[threat] >= end_s:
-            weapon = weapon_type(self.world.catalog.interceptor(meta.type))
+        weapon = weapon_type(self.world.catalog.interceptor(meta.type))
+        intercept = state.flight.status[slot] == flyout.INTERCEPT
+        if intercept and weapon.spec.seeker != "active" and not self.emitters.can_guide(rt.index, end_s):
+            # Track-via-missile / semi-active terminal guidance needs the engagement radar radiating.
+            intercept, note = False, "no terminal guidance: engagement radar silent"
+        if intercept and threat >= 0 and self.killed_s[threat] >= end_s:
             miss, pk, killed = battery.assess_intercept(weapon, miss, self.rng_c2)
             self.events.add(end_s, "intercept", **common, detail=f"miss_m={miss:.1f}; pk={pk:.2f}")
             if killed:
@@ -340,8 +422,9 @@ class Engine:
                 out.fate, out.fate_s = "killed", float(kill)
             elif leak <= duration:
                 out.fate, out.fate_s = "leaked", float(leak)
-                asset = self.world.assets.ids[threats.target_asset[i]]
-                self.events.add(leak, "leak", threat=out.id, detail=f"reached {asset}")
+                target = int(threats.target_asset[i])
+                asset = self.world.assets.ids[target] if target >= 0 else "its radar"
+                self.events.add(leak, "leak", threat=out.id, detail=self.arm_notes.get(i, f"reached {asset}"))
             else:
                 out.fate, out.fate_s = "survived", None
 

@@ -103,6 +103,8 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
         if t.shots != shots.get(t.id, 0):
             problems.append(f"{t.id}: shots {t.shots} but {shots.get(t.id, 0)} interceptors flew at it")
 
+    problems.extend(_emission_violations(result))
+
     # Times are monotone.
     ev_t = result.events.column("time_s").to_numpy()
     if ev_t.size and np.any(np.diff(ev_t) < 0):
@@ -117,4 +119,48 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
         same = ent[order][1:] == ent[order][:-1]
         if np.any(np.diff(tt[order])[same] < -1e-9):
             problems.append("trajectory samples of an entity go back in time")
+    return problems
+
+
+def _emission_violations(result: Result) -> list[str]:
+    """No radar detects while silent (between its radar_off and radar_on) or after it was destroyed,
+    and each battery's ``destroyed_s`` is its radar_destroyed event."""
+    problems: list[str] = []
+    ev = result.events
+    kinds = ev.column("kind").to_pylist()
+    times = ev.column("time_s").to_pylist()
+    batteries = ev.column("battery").to_pylist()
+    radars = ev.column("radar").to_pylist()
+    silent_from: dict[tuple[str, str], float] = {}
+    silences: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    destroyed: dict[tuple[str, str], float] = {}
+    for kind, t, b, r in zip(kinds, times, batteries, radars, strict=True):
+        key = (b, r)
+        if kind == "radar_off":
+            silent_from[key] = t
+        elif kind == "radar_on" and key in silent_from:
+            silences.setdefault(key, []).append((silent_from.pop(key), t))
+        elif kind == "radar_destroyed":
+            destroyed[key] = min(destroyed.get(key, t), t)
+    for key, t in silent_from.items():  # silent to the end of the run
+        silences.setdefault(key, []).append((t, float("inf")))
+    for kind, t, b, r in zip(kinds, times, batteries, radars, strict=True):
+        if kind != "detect":
+            continue
+        key = (b, r)
+        if t >= destroyed.get(key, float("inf")):
+            problems.append(f"{b}/{r}: detection at {t} s after it was destroyed at {destroyed[key]} s")
+        if any(start <= t < end for start, end in silences.get(key, [])):
+            problems.append(f"{b}/{r}: detection at {t} s while silent")
+    for bat in result.batteries:
+        for radar in bat.radars:
+            event_s = destroyed.get((bat.id, radar.id))
+            if (event_s is None) != (radar.destroyed_s is None) or (
+                event_s is not None
+                and radar.destroyed_s is not None
+                and abs(event_s - radar.destroyed_s) > 1e-6
+            ):
+                problems.append(
+                    f"{bat.id}/{radar.id}: destroyed_s {radar.destroyed_s} but radar_destroyed at {event_s}"
+                )
     return problems

@@ -16,7 +16,7 @@ from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
-from samsim.scenario import Scenario
+from samsim.scenario import RadarTarget, Scenario
 from samsim.sim import flights
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.places import geodetic_of
@@ -43,6 +43,7 @@ class Threats:
     jammer_bandwidth_mhz: FloatArray
     leak_s: FloatArray  # first time inside the target asset's radius, inf if never
     max_speed_mps: FloatArray
+    target_radar: IntArray  # (n, 2) battery and radar index an ARM is fired at (its leak: impact); -1
 
     @property
     def count(self) -> int:
@@ -93,6 +94,7 @@ class CompiledDoctrine:
     reaction_time_s: float
     decision_period_s: float
     kill_assessment_s: float
+    emcon: str = "always_on"  # always_on | blink | shutdown_on_arm
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def _compile_threats(
     ground: GroundHeight,
     assets: Assets,
     asset_geo: dict[str, tuple[float, float, float]],
+    batteries: list[CompiledBattery],
 ) -> Threats:
     ids: list[str] = []
     types: list[str] = []
@@ -183,7 +186,15 @@ def _compile_threats(
     rcs, swerling, target, start, paths = [], [], [], [], []
     erp, bw, max_speed = [], [], []
     asset_index = {a: i for i, a in enumerate(assets.ids)}
-    context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo)
+    radar_at = {
+        (b.id, rid): (b_i, k) for b_i, b in enumerate(batteries) for k, rid in enumerate(b.radars.ids)
+    }
+    radar_geo: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for key, (b_i, k) in radar_at.items():
+        lat, lon, alt = ecef_to_geodetic(batteries[b_i].radars.ecef_m[k])
+        radar_geo[key] = (float(lat), float(lon), float(alt))
+    context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo, radars=radar_geo)
+    aimed: list[tuple[int, int]] = []
     for threat in scenario.threats:
         spec = cat.threat(threat.type)
         flight = flights.kind_of(threat)
@@ -200,8 +211,18 @@ def _compile_threats(
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
             paths.append(flight.fly(threat, spec, start_s, context))
-            erp.append(threat.jammer.erp_dbw if threat.jammer else np.nan)
-            bw.append(threat.jammer.bandwidth_mhz if threat.jammer else np.nan)
+            jammer = (
+                (threat.jammer.erp_dbw, threat.jammer.bandwidth_mhz)
+                if threat.jammer
+                else (spec.jammer_erp_dbw, spec.jammer_bandwidth_mhz)
+            )
+            erp.append(np.nan if jammer[0] is None else jammer[0])
+            bw.append(np.nan if jammer[1] is None else jammer[1])
+            aimed.append(
+                radar_at[(threat.target.battery, threat.target.radar)]
+                if isinstance(threat.target, RadarTarget)
+                else (-1, -1)
+            )
             max_speed.append(spec.max_speed_mps)
     n = len(ids)
     m = max((p.time_s.size for p in paths), default=1)
@@ -218,6 +239,8 @@ def _compile_threats(
         table_n[i] = k
         if target[i] >= 0:
             leak[i] = _leak_time(p, assets.ecef_m[target[i]], float(assets.radius_m[target[i]]))
+        elif aimed[i][0] >= 0:  # an ARM gets through when it reaches the radar it was fired at
+            leak[i] = p.end_s
     return Threats(
         ids=ids,
         types=types,
@@ -236,6 +259,7 @@ def _compile_threats(
         jammer_bandwidth_mhz=np.array(bw, dtype=np.float64),
         leak_s=leak,
         max_speed_mps=np.array(max_speed, dtype=np.float64),
+        target_radar=np.array(aimed, dtype=np.int64).reshape(n, 2),
     )
 
 
@@ -314,6 +338,7 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
         reaction_time_s=float(o.reaction_time_s if o.reaction_time_s is not None else spec.reaction_time_s),
         decision_period_s=spec.decision_period_s,
         kill_assessment_s=spec.kill_assessment_s,
+        emcon=str(o.emcon if o.emcon is not None else d.get("emcon", "always_on")),
     )
     return CompiledBattery(
         id=b.id,
@@ -342,8 +367,8 @@ def compile_world(scenario: Scenario) -> World:
         radius_m=np.array([a.radius_m for a in scenario.assets], dtype=np.float64),
         value=np.array([a.value for a in scenario.assets], dtype=np.float64),
     )
-    threats = _compile_threats(scenario, cat, frame, ground, assets, asset_geo)
     batteries = [_compile_battery(b, cat, frame, ground) for b in scenario.batteries]
+    threats = _compile_threats(scenario, cat, frame, ground, assets, asset_geo, batteries)
     return World(
         name=scenario.name,
         seed=scenario.seed,

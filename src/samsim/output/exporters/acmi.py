@@ -44,8 +44,9 @@ THREAT_TYPES = {
     "drone": "Light+Air+FixedWing",
     "cruise_missile": "Weapon+Missile",
     "ballistic": "Heavy+Weapon+Missile",
+    "arm": "Weapon+Missile",
 }
-"""Tacview type tags by the threat's ``kind`` in scene.json."""
+"""Tacview type tags by the threat's ``kind`` in scene.json (decoys show as the aircraft they mimic)."""
 SITE_TYPES = {
     "battery": "Ground+Static+AntiAircraft",
     "radar": "Ground+Static+Sensor",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samsim.catalog import ThreatSpec
 from samsim.geodesy import LocalFrame
@@ -32,6 +32,8 @@ class FlightContext:
     ground: GroundHeight  # terrain height under a point
     assets: dict[str, tuple[float, float, float]]  # asset id -> (lat, lon, alt MSL)
     dt_s: float = TABLE_DT_S
+    # (battery id, radar id: its type when unique) -> the antenna's (lat, lon, alt MSL): what an ARM flies at
+    radars: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def _fly(threat: Threat, spec: ThreatSpec, start_s: float, ctx: FlightContext) -
 
 def _target(threat: Threat) -> str | None:
     assert threat.ballistic is not None
-    return threat.target if threat.target is not None else threat.ballistic.impact_on
+    return threat.target if isinstance(threat.target, str) else threat.ballistic.impact_on
 
 
 def _first_start_s(threat: Threat) -> float:

@@ -61,7 +61,7 @@ ROUTE = register(
         name="route",
         scenario_field="route",
         first_start_s=lambda threat: threat.start_s,
-        target=lambda threat: threat.target,
+        target=lambda threat: threat.target if isinstance(threat.target, str) else None,
         fly=_fly,
     )
 )
