@@ -26,12 +26,13 @@ from samsim.output.result import (
     TrajectoryLog,
 )
 from samsim.scenario import Scenario
-from samsim.sim import battery, recorder
+from samsim.sim import battery, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime
 from samsim.sim.sensing import RadarScans
 from samsim.sim.sensors import scan_sensor
 from samsim.sim.weapons import weapon_type
 from samsim.sim.world import World, compile_world
+from samsim.tracking import StepResult
 
 SCAN, DECIDE = 0, 1
 
@@ -56,16 +57,25 @@ class Engine:
         ]
         self.interceptors: list[InterceptorOutcome] = []
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
-        # One random stream per sensor, spawned in a fixed order from the run's seed.
-        streams = iter(
-            run_seed_sequence(self.seed, run).spawn(1 + sum(len(b.radars.ids) for b in world.batteries))
-        )
+        # One random stream per sensor, spawned in a fixed order from the run's seed; the strobe
+        # streams come after all the others, so that they leave the echo draws of a seed unchanged.
+        n_radars = sum(len(b.radars.ids) for b in world.batteries)
+        streams = iter(run_seed_sequence(self.seed, run).spawn(1 + 2 * n_radars))
         self.rng_c2 = np.random.default_rng(next(streams))
         self.scans: list[RadarScans] = [
             scan_sensor(world, b, k, np.random.default_rng(next(streams)))
             for b, bat in enumerate(world.batteries)
             for k in range(len(bat.radars.ids))
         ]
+        self.first_strobe_s = np.full(threats.count, np.inf)
+        self.passive = strobes.PassiveNetwork(
+            [
+                strobes.scan_strobes(
+                    world, rs.battery, rs.radar, rs.time_s, np.random.default_rng(next(streams))
+                )
+                for rs in self.scans
+            ]
+        )
 
     # -----------------------------------------------------------------------------------------
     def run(self) -> Result:
@@ -75,6 +85,7 @@ class Engine:
             self._fly_to(t)
             if kind == SCAN:
                 self._scan(self.scans[j], k, t)
+                self._strobes(j, k, t)
             else:
                 self._decide(self.batteries[j], t)
         self._fly_to(self.world.duration_s)
@@ -84,6 +95,7 @@ class Engine:
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
             out.first_detected_range_m = _finite_or_none(self.first_detected_range_m[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
+            out.first_strobe_s = _finite_or_none(self.first_strobe_s[i])
         return Result(
             scenario=self.world.name,
             seed=self.seed,
@@ -158,6 +170,11 @@ class Engine:
         real = truth >= 0
         if np.any(real):
             self._detections(rt, rs, t, truth[real], range_m[real])
+        self._tracked(rt, res, truth, t)
+
+    def _tracked(self, rt: BatteryRuntime, res: StepResult, truth: IntArray, t: float) -> None:
+        """After a tracker step on measurements of threats ``truth`` (-1: none): labels, first firm
+        tracks, the battery's track table and track events."""
         firm = set(rt.tracker.ids[rt.tracker.is_confirmed].tolist())
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:
@@ -170,6 +187,33 @@ class Engine:
         self._track_events(rt, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
             rt.forget(track_id)
+
+    def _strobes(self, j: int, k: int, t: float) -> None:
+        """Scan ``k`` of radar ``j``'s strobes: ``jam_strobe`` events, angle-only tracks, and the
+        position fixes they triangulate, handed to the trackers of the fixes' batteries."""
+        ss = self.passive.scans[j]
+        rows, fixes = self.passive.update(j, k, t, self.killed_s)
+        if rows.size:
+            jam = ss.jammer[rows]
+            self.first_strobe_s[jam] = np.minimum(self.first_strobe_s[jam], t)
+            ids = self.world.threats.ids
+            self.events.add_many(
+                np.full(rows.size, t),
+                "jam_strobe",
+                battery=self.batteries[ss.battery].battery.id,
+                radar=ss.radar_id,
+                threat=[ids[i] for i in jam.tolist()],
+                detail=[
+                    f"az_deg={az:.1f}; el_deg={el:.1f}; jnr_db={jnr:.1f}"
+                    for az, el, jnr in zip(
+                        np.degrees(ss.az_rad[rows]), np.degrees(ss.el_rad[rows]), ss.jnr_db[rows], strict=True
+                    )
+                ],
+            )
+        for fix in fixes:
+            rt = self.batteries[fix.battery]
+            res = rt.step_fix(t, fix.z_enu_m[None, :], fix.cov_enu_m2[None, :, :])
+            self._tracked(rt, res, np.array([fix.jammer]), t)
 
     def _detections(
         self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
@@ -218,7 +262,10 @@ class Engine:
         if self.record_trajectories:
             rt.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
         labels = [rt.label.get(i, -1) for i in ids.tolist()]
-        decision = battery.decide(rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last)
+        jam_only = np.array([i in rt.jam_only for i in ids.tolist()], dtype=bool)
+        decision = battery.decide(
+            rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last, jam_only=jam_only
+        )
         names = self.world.threats.ids
         for a in decision.assigned:
             threat = rt.label.get(a.track, -1)
