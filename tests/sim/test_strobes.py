@@ -120,3 +120,12 @@ def test_without_home_on_jam_a_jammer_known_only_by_strobes_is_not_engaged() -> 
     out = result.threats[0]
     assert out.first_track_s is not None
     assert out.shots == 0
+
+
+def test_escort_jammer_comes_from_the_catalog_unless_the_scenario_gives_one() -> None:
+    text = scenario().replace("type: F-16C", "type: EA-18G")
+    plain = text.replace("    jammer: {erp_dbw: 30.0, bandwidth_mhz: 500}\n", "")
+    assert plain != text
+    w = compile_world(loads(plain))
+    assert w.threats.jammer_erp_dbw[0] == 60.0 and w.threats.jammer_bandwidth_mhz[0] == 1000.0
+    assert compile_world(loads(text)).threats.jammer_erp_dbw[0] == 30.0

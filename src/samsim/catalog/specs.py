@@ -6,6 +6,7 @@ One builder per kind reads an :class:`~samsim.catalog.entries.Entry` into its sp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ class RadarSpec:
     beamwidth_el_deg: float
     sidelobe_db: float
     sidelobe_canceller_db: float
+    leading_edge_tracking: bool
+    frequency_agility: bool
+    pulse_compression_db: float
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ class ThreatSpec:
     terminal_g: float
     terminal_period_s: float
     terminal_alt_m: float
+    jammer_erp_dbw: float  # nan: carries no jammer unless the scenario gives one
+    jammer_bandwidth_mhz: float
 
     @property
     def boost(self) -> dict[str, float] | None:
@@ -200,6 +206,9 @@ def radar_spec(e: Entry) -> RadarSpec:
         beamwidth_el_deg=float(v("beamwidth_el_deg")),
         sidelobe_db=float(v("sidelobe_db")),
         sidelobe_canceller_db=float(v("sidelobe_canceller_db", 0.0)),
+        leading_edge_tracking=bool(v("leading_edge_tracking", False)),
+        frequency_agility=bool(v("frequency_agility", False)),
+        pulse_compression_db=float(v("pulse_compression_db", 0.0)),
     )
 
 
@@ -259,6 +268,8 @@ def threat_spec(e: Entry) -> ThreatSpec:
         terminal_g=float(v("terminal_g", 0.0)),
         terminal_period_s=float(v("terminal_period_s", 0.0)),
         terminal_alt_m=float(v("terminal_alt_m", 0.0)),
+        jammer_erp_dbw=float(v("jammer_erp_dbw", math.nan)),
+        jammer_bandwidth_mhz=float(v("jammer_bandwidth_mhz", math.nan)),
     )
 
 

@@ -26,7 +26,7 @@ from samsim.output.result import (
     TrajectoryLog,
 )
 from samsim.scenario import Scenario
-from samsim.sim import battery, recorder, strobes
+from samsim.sim import battery, deception, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime
 from samsim.sim.sensing import RadarScans
 from samsim.sim.sensors import scan_sensor
@@ -60,13 +60,19 @@ class Engine:
         # One random stream per sensor, spawned in a fixed order from the run's seed; the strobe
         # streams come after all the others, so that they leave the echo draws of a seed unchanged.
         n_radars = sum(len(b.radars.ids) for b in world.batteries)
-        streams = iter(run_seed_sequence(self.seed, run).spawn(1 + 2 * n_radars))
+        streams = iter(run_seed_sequence(self.seed, run).spawn(1 + 3 * n_radars))
         self.rng_c2 = np.random.default_rng(next(streams))
         self.scans: list[RadarScans] = [
             scan_sensor(world, b, k, np.random.default_rng(next(streams)))
             for b, bat in enumerate(world.batteries)
             for k in range(len(bat.radars.ids))
         ]
+        # Repeater jammers' pulled-off and false-target measurements, each radar from its own stream.
+        deceived = [
+            deception.apply_deception(world, rs, np.random.default_rng(next(streams))) for rs in self.scans
+        ]
+        self.scans = [rs for rs, _ in deceived]
+        self.deception_counts = [c for _, c in deceived]
         self.first_strobe_s = np.full(threats.count, np.inf)
         self.passive = strobes.PassiveNetwork(
             [

@@ -43,6 +43,7 @@ class Threats:
     jammer_bandwidth_mhz: FloatArray
     leak_s: FloatArray  # first time inside the target asset's radius, inf if never
     max_speed_mps: FloatArray
+    deception: tuple[Any, ...] = ()  # per threat: its scenario `deception` (repeater jammer) or None
 
     @property
     def count(self) -> int:
@@ -182,6 +183,7 @@ def _compile_threats(
     kinds: list[str] = []
     rcs, swerling, target, start, paths = [], [], [], [], []
     erp, bw, max_speed = [], [], []
+    deception: list[Any] = []
     asset_index = {a: i for i, a in enumerate(assets.ids)}
     context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo)
     for threat in scenario.threats:
@@ -200,9 +202,11 @@ def _compile_threats(
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
             paths.append(flight.fly(threat, spec, start_s, context))
-            erp.append(threat.jammer.erp_dbw if threat.jammer else np.nan)
-            bw.append(threat.jammer.bandwidth_mhz if threat.jammer else np.nan)
+            # The scenario's jammer, else the one the catalog type carries (an escort jammer), else none.
+            erp.append(threat.jammer.erp_dbw if threat.jammer else spec.jammer_erp_dbw)
+            bw.append(threat.jammer.bandwidth_mhz if threat.jammer else spec.jammer_bandwidth_mhz)
             max_speed.append(spec.max_speed_mps)
+            deception.append(threat.deception)
     n = len(ids)
     m = max((p.time_s.size for p in paths), default=1)
     table = np.zeros((n, m, 3))
@@ -236,6 +240,7 @@ def _compile_threats(
         jammer_bandwidth_mhz=np.array(bw, dtype=np.float64),
         leak_s=leak,
         max_speed_mps=np.array(max_speed, dtype=np.float64),
+        deception=tuple(deception),
     )
 
 
