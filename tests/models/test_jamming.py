@@ -142,3 +142,43 @@ def test_classic_self_screening_formula() -> None:
     # the same to 0.1 %
     assert classic == pytest.approx(7_094.0, rel=1e-3)
     assert float(burn_through_range_m(q_db, snr0, jnr0, r0)) == pytest.approx(classic, rel=1e-3)
+
+
+def test_power_sum_adds_jammers_as_powers() -> None:
+    from samsim.models.jamming import power_sum_db
+
+    assert float(power_sum_db(np.array([10.0, 10.0]))) == pytest.approx(10 + 10 * np.log10(2), abs=1e-12)
+    assert float(power_sum_db(np.array([10.0, -np.inf]))) == pytest.approx(10.0, abs=1e-12)
+    assert float(power_sum_db(np.array([-np.inf, -np.inf]))) == -np.inf
+    got = power_sum_db(np.array([[0.0, 3.0, 7.0]]), axis=1)
+    assert float(got[0]) == pytest.approx(10 * np.log10(1 + 10**0.3 + 10**0.7), abs=1e-12)
+
+
+def test_strobe_angle_sigma_follows_the_thermal_noise_formula() -> None:
+    from samsim.models.jamming import strobe_angle_sigma_rad
+
+    bw = np.radians(1.0)
+    # Barton 2005: theta_3 / (k_m sqrt(2 J/N)); at 20 dB and k_m 1.6, 1 deg / (1.6 sqrt(200)).
+    assert float(strobe_angle_sigma_rad(bw, 20.0, 0.0)) == pytest.approx(bw / (1.6 * np.sqrt(200)), rel=1e-12)
+    # Every 6 dB more J/N halves it; the radar's own accuracy is the floor.
+    r = strobe_angle_sigma_rad(bw, np.array([14.0, 20.0]), 0.0)
+    assert r[0] / r[1] == pytest.approx(10 ** (6 / 20), rel=1e-12)
+    floor = np.radians(0.05)
+    assert float(strobe_angle_sigma_rad(bw, 80.0, floor)) == pytest.approx(floor, rel=1e-4)
+
+
+def test_standoff_burn_through_against_the_sidelobe_jamming_equation() -> None:
+    from samsim.models.jamming import burn_through_range_standoff_m
+
+    # Stand-off jammer at 150 km, seen through a sidelobe 35 dB below a 38 dB main lobe.
+    jnr = float(jammer_to_noise_db(150e3, 40.0, 200e6, 38.0 - 35.0, RADAR["wavelength_m"], 3.0, 2e6))
+    required = float(required_snr_db(0.9, PFA, 1))
+    snr0 = float(snr_db_calibrated(100e3, 1.0, REF_RANGE_M, REF_RCS_M2, REF_SNR_DB))
+    r_bt = float(burn_through_range_standoff_m(required, snr0, 100e3, jnr))
+    # At R_bt the signal to noise-plus-jamming is exactly the required SNR (S ∝ 1/R^4, J fixed).
+    snr_bt = snr_db_calibrated(r_bt, 1.0, REF_RANGE_M, REF_RCS_M2, REF_SNR_DB)
+    assert float(snr_with_jamming_db(snr_bt, jnr)) == pytest.approx(required, abs=1e-9)
+    # R_bt^4 ∝ 1 / (1 + J/N) (Schleher 1999, thermal noise kept): 10 dB more jamming.
+    louder = float(burn_through_range_standoff_m(required, snr0, 100e3, jnr + 10.0))
+    j = 10 ** (jnr / 10)
+    assert louder / r_bt == pytest.approx(((1 + j) / (1 + 10 * j)) ** 0.25, rel=1e-12)

@@ -81,23 +81,26 @@ def test_jamming_detection_returns_at_burn_through_range() -> None:
     spec = catalog.radar("92N6E")
     rcs, erp, bw = 1.0, 10.0, 100.0
 
-    def margin_db(r: float) -> float:
+    def jnr_db(r: float) -> float:
         return float(
-            look_snr_db(spec, np.array([r]), np.array([rcs]), np.array([erp]), np.array([bw]))[0] - required
+            jamming.jammer_to_noise_db(
+                r,
+                erp,
+                bw * 1e6,
+                spec.antenna_gain_db,
+                299_792_458.0 / (spec.frequency_ghz * 1e9),
+                spec.noise_figure_db,
+                spec.bandwidth_mhz * 1e6,
+                spec.losses_db,
+            )
         )
+
+    def margin_db(r: float) -> float:
+        return float(look_snr_db(spec, np.array([r]), np.array([rcs]), np.array([jnr_db(r)]))[0] - required)
 
     required = reference_snr_db(spec)  # Pd 0.5 per look
     clean = look_snr_db(spec, np.array([100e3]), np.array([rcs]))[0]
-    jnr = jamming.jammer_to_noise_db(
-        100e3,
-        erp,
-        bw * 1e6,
-        spec.antenna_gain_db,
-        299_792_458.0 / (spec.frequency_ghz * 1e9),
-        spec.noise_figure_db,
-        spec.bandwidth_mhz * 1e6,
-        spec.losses_db,
-    )
+    jnr = jnr_db(100e3)
     r_bt = float(jamming.burn_through_range_m(required, clean, jnr, 100e3))
     crossing = brentq(margin_db, 100.0, 400e3, xtol=1e-6)
     assert crossing == pytest.approx(r_bt, rel=1e-6)

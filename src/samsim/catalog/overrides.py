@@ -15,7 +15,8 @@ Rules (docs/scenario.md, "catalog"):
   ``seeker``, a system's ``doctrine``, which a battery sets itself) cannot be changed;
 * a value keeps the catalog's type: a number stays a finite number, a whole number where the engine
   reads a count (``swerling``, ``tubes``) or the catalog writes one for a figure the engine does not
-  read; text stays text; an attribute with named values (``role``, ``kind``) takes one the catalog uses;
+  read; text stays text; a flag (``home_on_jam``) stays true or false; an attribute with named values
+  (``role``, ``kind``) takes one the catalog uses;
 * a number keeps the catalog's sign (a figure that is positive for every entry stays positive), stays
   within the hard limits of :data:`FIGURE_LIMITS`, and, where the catalog states the published
   ``range`` of a figure, within :data:`RANGE_FACTOR` times that range either way;
@@ -277,6 +278,9 @@ def _value_problems(
         sample = current.value if current is not None else values[0]
     if name in _TEMPLATE_LISTS:
         yield from _template_list(name, value)
+    elif isinstance(sample, bool):
+        if not isinstance(value, bool):
+            yield (), f"must be true or false, not {_what(value)}"
     elif isinstance(sample, str):
         if not isinstance(value, str) or not value.strip():
             yield (), f"must be text, not {_what(value)}"

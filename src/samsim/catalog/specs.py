@@ -38,6 +38,13 @@ class RadarSpec:
     losses_db: float
     engaged_targets: int
     guided_missiles: int
+    beamwidth_az_deg: float
+    beamwidth_el_deg: float
+    sidelobe_db: float
+    sidelobe_canceller_db: float
+    leading_edge_tracking: bool
+    frequency_agility: bool
+    pulse_compression_db: float
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class InterceptorSpec:
     pk_nominal: float
     terminal_error_m: float
     unit_cost_usd: float
+    home_on_jam: bool
     flyout_items: tuple[tuple[str, float], ...]
 
     @property
@@ -214,6 +222,13 @@ def radar_spec(e: Entry) -> RadarSpec:
         losses_db=float(v("losses_db")),
         engaged_targets=int(v("engaged_targets", 0)),
         guided_missiles=int(v("guided_missiles", 0)),
+        beamwidth_az_deg=float(v("beamwidth_az_deg")),
+        beamwidth_el_deg=float(v("beamwidth_el_deg")),
+        sidelobe_db=float(v("sidelobe_db")),
+        sidelobe_canceller_db=float(v("sidelobe_canceller_db", 0.0)),
+        leading_edge_tracking=bool(v("leading_edge_tracking", False)),
+        frequency_agility=bool(v("frequency_agility", False)),
+        pulse_compression_db=float(v("pulse_compression_db", 0.0)),
     )
 
 
@@ -241,6 +256,7 @@ def interceptor_spec(e: Entry) -> InterceptorSpec:
         pk_nominal=float(v("pk_nominal")),
         terminal_error_m=float(v("terminal_error_m")),
         unit_cost_usd=float(v("unit_cost_usd")),
+        home_on_jam=bool(v("home_on_jam", False)),
         flyout_items=tuple((name, float(v(name))) for name in FLYOUT_FIELDS if name in e.figures),
     )
 

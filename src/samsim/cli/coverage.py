@@ -80,6 +80,14 @@ def coverage(
             "--range-step-m", help="Range step of the polar grid, m \\[default: farthest reach / 1000]."
         ),
     ] = None,
+    jam_at_s: Annotated[
+        float | None,
+        typer.Option(
+            "--jam-at-s",
+            help="Add a 'with jamming' layer: the scenario's jammers where they fly at this time, s "
+            "(burn-through contours on the maps, kind 'jammed' in the GeoJSON).",
+        ),
+    ] = None,
 ) -> None:
     """Coverage maps: where each battery detects, and can engage, a target of given RCS at given altitudes.
 
@@ -137,6 +145,7 @@ def coverage(
             swerling=swerling,
             az_step_deg=az_step_deg,
             range_step_m=range_step_m,
+            jam_at_s=jam_at_s,
         )
     except TerrainError as exc:
         bad_input([f"{scenario}: environment.terrain: {exc}"])

@@ -77,6 +77,7 @@ from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import horizon, radar
 from samsim.scenario import Scenario, load
 from samsim.sim import sensing
+from samsim.sim.jamming import jammers_of, look_jnr_db
 from samsim.sim.world import CompiledBattery, World, compile_world
 
 if TYPE_CHECKING:  # the terrain model (rasterio) loads only when a scenario has a DEM
@@ -146,6 +147,10 @@ class RadarCoverage:
         Interceptor type -> bool mask of feasible launches (engagement radars only, else empty).
     footprint : shapely geometry
         ``detect`` as (Multi)Polygon in longitude/latitude degrees (WGS-84); may be empty.
+    detect_jammed, footprint_jammed : bool mask and geometry, or None
+        The same with the noise jamming of the scenario's jammers where they are at
+        ``CoverageResult.jam_at_s`` (:func:`samsim.sim.jamming.look_jnr_db`): the area inside the
+        burn-through contour. None without a jamming layer.
     """
 
     battery: str
@@ -160,6 +165,8 @@ class RadarCoverage:
     detect: BoolArray
     engage: dict[str, BoolArray]
     footprint: BaseGeometry
+    detect_jammed: BoolArray | None = None
+    footprint_jammed: BaseGeometry | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,11 +175,12 @@ class Footprint:
 
     ``radar`` is a radar id, :data:`COMBINED` for the union of the battery's radars, or for an
     engagement footprint the engagement radar id(s) joined by ``+``; ``interceptor`` is set for
-    engagement footprints only.
+    engagement footprints only. ``jammed`` footprints are detection footprints with the scenario's
+    jamming (inside the burn-through contour).
     """
 
     battery: str
-    kind: Literal["detection", "engagement"]
+    kind: Literal["detection", "engagement", "jammed"]
     alt_m: float
     radar: str
     interceptor: str | None
@@ -267,6 +275,7 @@ class CoverageResult:
     footprints: tuple[Footprint, ...]
     profiles: tuple[Profile, ...]
     terrain: Dem | None = field(default=None, repr=False)
+    jam_at_s: float | None = None  # the jamming layer's jammer positions are those at this time
 
     @property
     def alt_ref(self) -> Literal["agl", "msl"]:
@@ -350,6 +359,7 @@ def coverage(
     swerling: int | None = None,
     az_step_deg: float = 0.5,
     range_step_m: float | None = None,
+    jam_at_s: float | None = None,
 ) -> CoverageResult:
     """Detection and engagement coverage of every battery of a scenario.
 
@@ -371,6 +381,10 @@ def coverage(
         Azimuth step of the polar grid, degrees.
     range_step_m : float or None
         Ground-range step of the polar grid; None: the farthest reach / 1000.
+    jam_at_s : float or None
+        Add a "with jamming" layer: detection with the noise of every jammer of the scenario, placed
+        where it flies at this time (s from the scenario start), through each radar's antenna
+        pattern; its footprint's edge is the burn-through contour. None: no jamming layer.
 
     Returns
     -------
@@ -392,6 +406,10 @@ def coverage(
     if not sc.batteries:
         raise ValueError(f"{sc.name}: the scenario has no batteries, so there is no coverage to compute")
     world = compile_world(sc)
+    if jam_at_s is not None and not (math.isfinite(jam_at_s) and jam_at_s >= 0.0):
+        raise ValueError(f"jam_at_s must be a finite time >= 0 s, got {jam_at_s:g}")
+    if jam_at_s is not None and jammers_of(world).size == 0:
+        raise ValueError(f"{sc.name}: jam_at_s given but no threat of the scenario carries a jammer")
     dem: Dem | None = world.terrain if world.has_terrain else None
     reach_m = max(
         _reach_m(world, b, k, alts, rcs_m2, pd_threshold, swerling, agl, dem)
@@ -423,7 +441,7 @@ def coverage(
         per_alt: dict[float, list[RadarCoverage]] = {a: [] for a in alts}
         for k in range(len(battery.radars.ids)):
             for rc in _radar_coverage(
-                world, battery, k, grid, alts, rcs_m2, pd_threshold, swerling, agl, dem
+                world, battery, k, grid, alts, rcs_m2, pd_threshold, swerling, agl, dem, jam_at_s
             ):
                 per_alt[rc.alt_m].append(rc)
                 cells.append(rc)
@@ -445,6 +463,7 @@ def coverage(
         footprints=tuple(footprints),
         profiles=tuple(profiles),
         terrain=dem,
+        jam_at_s=jam_at_s,
     )
 
 
@@ -611,6 +630,7 @@ def _radar_coverage(
     swerling: int | None,
     agl: bool,
     dem: Dem | None,
+    jam_at_s: float | None = None,
 ) -> Iterator[RadarCoverage]:
     geom = sensing.radar_geometry(world, battery, k)
     spec = geom.spec
@@ -653,6 +673,20 @@ def _radar_coverage(
         pd[ia, ir] = pd_c
         detect = np.zeros((na, nr), dtype=np.bool_)
         detect[ia, ir] = pd_c >= pd_threshold  # from the float64 values, not the stored float32
+        detect_jammed = None
+        if jam_at_s is not None:
+            jnr = look_jnr_db(
+                world,
+                battery,
+                spec,
+                geom.enu_m,
+                geom.antenna_height_m,
+                np.full(int(seen.sum()), jam_at_s),
+                enu[seen],
+            )
+            detect_jammed = np.zeros((na, nr), dtype=np.bool_)
+            pd_j = sensing.look_pd(spec, slant[seen], np.asarray(rcs_m2), _swerling(spec, swerling), jnr)
+            detect_jammed[ia[seen], ir[seen]] = pd_j >= pd_threshold
         engage: dict[str, BoolArray] = {}
         if engagement:
             hit = pd_c >= pd_threshold
@@ -683,6 +717,10 @@ def _radar_coverage(
             detect=detect,
             engage=engage,
             footprint=mask_to_lonlat(detect, grid, lon0_f, lat0_f),
+            detect_jammed=detect_jammed,
+            footprint_jammed=(
+                None if detect_jammed is None else mask_to_lonlat(detect_jammed, grid, lon0_f, lat0_f)
+            ),
         )
 
 
@@ -695,6 +733,11 @@ def _footprints(
     ]
     combined = _union([rc.footprint for rc in rcs])
     out.append(Footprint(battery.id, "detection", alt, COMBINED, None, combined, _area_km2(combined)))
+    jammed = [(rc.radar, rc.footprint_jammed) for rc in rcs if rc.footprint_jammed is not None]
+    if jammed:
+        out.extend(Footprint(battery.id, "jammed", alt, r, None, g, _area_km2(g)) for r, g in jammed)
+        both = _union([g for _, g in jammed])
+        out.append(Footprint(battery.id, "jammed", alt, COMBINED, None, both, _area_km2(both)))
     eng_radars = [rc for rc in rcs if rc.role == "engagement"]
     label = "+".join(rc.radar for rc in eng_radars)
     for mtype in battery.launchers.missile_types:

@@ -214,6 +214,21 @@ def render_map(result: CoverageResult, battery: str, alt_m: float, path: Path) -
             ax.add_artist(PathPatch(path_, fc="none", ec=colour, lw=0.9, hatch=hatch, zorder=3.5 + j * 0.01))
         label = f"{f.interceptor} engagement: {f.area_km2:,.0f} km²"
         handles.append(Patch(fc="none", ec=colour, hatch=hatch, label=label))
+    jammed = [f for f in feats if f.kind == "jammed" and f.radar != "all"]
+    for f in jammed:  # the burn-through contour of each radar: detection with the scenario's jamming
+        colour = _DETECTION_COLOURS[site.radars.index(f.radar) % len(_DETECTION_COLOURS)]
+        path_ = _path(to_km(f.geometry))
+        if path_ is not None:
+            ax.add_artist(PathPatch(path_, fc="none", ec=colour, lw=2.0, ls="--", zorder=4))
+        handles.append(
+            Patch(
+                fc="none",
+                ec=colour,
+                ls="--",
+                lw=2.0,
+                label=f"{f.radar} jammed at t = {result.jam_at_s:g} s (burn-through): {f.area_km2:,.0f} km²",
+            )
+        )
     combined = next((f for f in feats if f.kind == "detection" and f.radar == "all"), None)
 
     _rings(ax, lim_km, step_km)

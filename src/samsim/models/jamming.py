@@ -207,3 +207,90 @@ def burn_through_range_jammer_dominated_m(
     """
     ratio_db = _f64(snr_db) - _f64(jnr_db) - _f64(required_snr_db)
     return np.asarray(_f64(range_m) * np.power(10.0, ratio_db / 20.0), dtype=np.float64)
+
+
+def power_sum_db(level_db: ArrayLike, axis: int = -1) -> FloatArray:
+    """Sum of powers given in dB along ``axis`` (``-inf`` entries add nothing): the total J/N of
+    several noise jammers, whose powers add in the receiver (Barton 2013, radar equation with
+    several noise sources)."""
+    with np.errstate(divide="ignore"):
+        return np.asarray(ratio_to_db(np.sum(db_to_ratio(level_db), axis=axis)), dtype=np.float64)
+
+
+def strobe_angle_sigma_rad(
+    beamwidth_rad: ArrayLike, jnr_db: ArrayLike, floor_sigma_rad: ArrayLike, slope: float = 1.6
+) -> FloatArray:
+    """Standard deviation of the angle a radar measures on a noise jammer (a jam strobe).
+
+    The receiver estimates the direction of the jamming like that of an echo, with the J/N of the
+    dwell in place of the SNR: thermal-noise angle error ``theta_3 / (k_m sqrt(2 J/N))`` (monopulse
+    or beam-splitting slope ``k_m`` ~ 1.6), added in quadrature to the radar's own angle accuracy
+    (its bias and instrumentation floor):
+
+    .. math::
+        \\sigma_\\theta = \\sqrt{\\sigma_0^2 + \\Bigl(\\frac{\\theta_3}{k_m\\sqrt{2\\,J/N}}\\Bigr)^2}
+
+    Parameters
+    ----------
+    beamwidth_rad : array_like
+        Half-power beamwidth in the plane of the angle, rad.
+    jnr_db : array_like
+        Jammer-to-noise ratio of the dwell, dB.
+    floor_sigma_rad : array_like
+        The radar's angle accuracy on a strong echo, rad.
+    slope : float
+        Normalised monopulse (or beam-splitting) slope ``k_m``; 1.6 is the textbook value for a
+        typical sum-and-difference antenna.
+
+    Returns
+    -------
+    numpy.ndarray
+        Angle standard deviation, rad.
+
+    References
+    ----------
+    D. K. Barton, *Radar System Analysis and Modeling*, Artech House, 2005, ch. 11 (thermal-noise
+    angle error ``theta_3 / (k_m sqrt(2 E/N0))``, ``k_m`` ~ 1.6); Skolnik 2001, ch. 4 (monopulse
+    accuracy); Farina 2008 (angle measurement on a noise jammer for strobes).
+    """
+    jnr = db_to_ratio(jnr_db)
+    thermal = _f64(beamwidth_rad) / (slope * np.sqrt(2.0 * jnr))
+    return np.asarray(np.hypot(_f64(floor_sigma_rad), thermal), dtype=np.float64)
+
+
+def burn_through_range_standoff_m(
+    required_snr_db: ArrayLike, snr_db: ArrayLike, range_m: ArrayLike, jnr_db: ArrayLike
+) -> FloatArray:
+    """Burn-through range against a stand-off jammer whose J/N does not change with target range.
+
+    The jammer stays where it is while the target closes, so the noise ``N + J`` is fixed and the
+    echo ``S = a / R^4`` reaches the required ``S / (N + J) = q`` at
+
+    .. math:: R_{bt} = R_0 \\Bigl(\\frac{\\mathrm{SNR}(R_0)}{q\\,(1 + J/N)}\\Bigr)^{1/4}
+
+    — the stand-off jamming burn-through equation with thermal noise kept (Schleher 1999; Adamy,
+    *EW 101*, 2001, ch. 9: stand-off jamming J/S with the radar's sidelobe gain toward the jammer).
+
+    Parameters
+    ----------
+    required_snr_db : array_like
+        SNR needed for the wanted detection probability, dB.
+    snr_db : array_like
+        Unjammed SNR of the target at ``range_m``, dB.
+    range_m : array_like
+        Target range at which ``snr_db`` was evaluated, m.
+    jnr_db : array_like
+        J/N of the stand-off jamming in the look toward the target (sidelobe gain), dB.
+
+    Returns
+    -------
+    numpy.ndarray
+        Burn-through range, m.
+
+    References
+    ----------
+    Schleher 1999 (stand-off jamming); D. Adamy, *EW 101*, Artech House, 2001, ch. 9 (stand-off
+    jamming and burn-through); Barton 2013.
+    """
+    ratio = db_to_ratio(_f64(snr_db) - _f64(required_snr_db)) / (1.0 + db_to_ratio(jnr_db))
+    return np.asarray(_f64(range_m) * np.power(ratio, 0.25), dtype=np.float64)

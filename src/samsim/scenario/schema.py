@@ -307,13 +307,41 @@ class Maneuver(_Model):
 
 
 class Jammer(_Model):
-    """Self-screening noise jammer carried by the threat."""
+    """Noise jammer carried by the threat (self-screening, or an escort's stand-off jammer)."""
 
     erp_dbw: float = Field(ge=-100.0, le=100.0, description="effective radiated power toward the radar, dBW")
     bandwidth_mhz: float = Field(
         gt=0.0,
         le=1.0e5,
         description="noise bandwidth, MHz (J ∝ 1/R²; the echo burns through at short range)",
+    )
+
+
+class Deception(_Model):
+    """Repeater (deception) jammer carried by the threat: range-gate pull-off and DRFM false targets."""
+
+    js_db: float = Field(
+        ge=-30.0,
+        le=60.0,
+        description="jammer-to-signal ratio of the repeater's copy at the radar, dB (a constant-gain "
+        "repeater: independent of range)",
+    )
+    drfm: bool = Field(
+        True, description="coherent digital RF memory (compressed like the echo, follows frequency agility)"
+    )
+    rgpo_mps2: float | None = Field(
+        None, gt=0.0, le=1.0e4, description="range-gate pull-off acceleration, m/s²; none: no pull-off"
+    )
+    rgpo_hold_s: float = Field(1.0, ge=0.0, le=600.0, description="hold on the echo before each pull-off, s")
+    rgpo_max_offset_m: float = Field(
+        3000.0,
+        gt=0.0,
+        le=1.0e5,
+        description="pull-off distance at which the jammer stops and a cycle ends, m",
+    )
+    false_targets: int = Field(0, ge=0, le=50, description="DRFM false targets per look, behind the threat")
+    false_target_spacing_m: float = Field(
+        2000.0, gt=0.0, le=1.0e5, description="range spacing of the false targets, m"
     )
 
 
@@ -411,7 +439,13 @@ class Threat(_Model):
         "replaces its catalog weave (`terminal_g`, `terminal_period_s`)",
     )
     jammer: Jammer | None = Field(
-        None, description="self-screening noise jammer (default: the catalog's, e.g. a MALD-J's)"
+        None,
+        description="noise jammer the threat carries: it jams every radar through the antenna pattern "
+        "(self-screening in the main lobe, stand-off through the sidelobes); default: the catalog "
+        "type's jammer (an EA-18G's, a MALD-J's), else none",
+    )
+    deception: Deception | None = Field(
+        None, description="repeater jammer: range-gate pull-off and DRFM false targets"
     )
     launch: ArmLaunch | None = Field(
         None, description="launch point and speed, for catalog kind `arm` (anti-radiation missiles)"

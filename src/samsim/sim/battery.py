@@ -147,8 +147,12 @@ def decide(
     track_vel_mps: FloatArray,
     track_label: list[int],
     track_last_update_s: FloatArray,
+    jam_only: BoolArray | None = None,
 ) -> Decision:
-    """One command-post cycle over the battery's firm tracks (positions predicted to ``t``)."""
+    """One command-post cycle over the battery's firm tracks (positions predicted to ``t``).
+
+    ``jam_only`` marks tracks known only from jam-strobe fixes: only interceptors that can home on
+    jam (catalog ``home_on_jam``) are planned against them."""
     doctrine = plan.battery.doctrine
     none = Decision([], [])
     if doctrine.weapons != "free" or plan.engagement_radar is None or track_ids.size == 0:
@@ -173,6 +177,9 @@ def decide(
 
     tof, pip = _intercepts(plan, pos, vel)
     pk = _pk_matrix(plan, pos, vel, tof, pip)  # (types, tracks)
+    if jam_only is not None:
+        hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
+        pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
     pk[pk < doctrine.min_pk] = 0.0
     # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
     classes = classify_tracks(np.linalg.norm(vel, axis=1), plan.height_m(pos))

@@ -65,6 +65,8 @@ _MIN_RANGE_M = 1.0
 # The excess of a detection's power over the threshold is positive (it crossed it); this floor only
 # keeps the logarithm finite if rounding ever says otherwise.
 _MIN_EXCESS = 1e-9
+# ln RCS (m²) the post expects of a track known only from jam-strobe fixes: 1e-10 m², i.e. no echo.
+JAM_ONLY_LOG_RCS = math.log(1e-10)
 # The M-of-N logic the score replaces (3 hits of the last 5 looks, deleted after 3 misses), kept as
 # the reference the score was set against (scripts/validate.py measures the initiation speed limit,
 # which depends only on the gate and the initial velocity, with it).
@@ -114,6 +116,7 @@ class BatteryRuntime:
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
         # track id -> (sum of its detections' ln-RCS estimates, sum of their variances, their number)
         self.rcs_stats: dict[int, tuple[float, float, int]] = {}
+        self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
         self.horizon_ref_alt_m = world.horizon_ref_alt_m
         # (time, track ids, battery-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
@@ -243,12 +246,37 @@ class BatteryRuntime:
         res = self.tracker.step(time_s, z, cov, in_view, pd_track=pd_track, pd_meas=pd_meas)
         log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m)
         for track_id, value in zip(res.track_of_measurement.tolist(), log_rcs.tolist(), strict=True):
+            if track_id in self.jam_only:  # its first echo: the RCS is now measured
+                self.jam_only.discard(track_id)
+                self.rcs_stats.pop(track_id, None)
             if track_id >= 0:
                 total, var_total, count = self.rcs_stats.get(track_id, (0.0, 0.0, 0))
                 self.rcs_stats[track_id] = (total + value, var_total + variance, count + 1)
+        return res
+
+    def step_fix(self, time_s: float, z: FloatArray, cov: FloatArray) -> StepResult:
+        """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`) to the
+        tracker. No radar looked, so no track counts a miss; a fix counts as a hit at
+        ``TRACK_MAX_PD`` (strobes above the threshold are not in doubt). A track a fix starts is
+        known only from its jamming: the post expects no echo of it (``JAM_ONLY_LOG_RCS``), so the
+        jammed radars' misses do not delete it, until an echo updates it."""
+        n = self.tracker.ids.size
+        res = self.tracker.step(
+            time_s,
+            z,
+            cov,
+            np.zeros(n, dtype=bool),
+            pd_track=np.zeros(n),
+            pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
+        )
+        for track_id in res.track_of_measurement.tolist():
+            if track_id >= 0 and track_id not in self.rcs_stats:
+                self.rcs_stats[track_id] = (JAM_ONLY_LOG_RCS, 0.0, 1)
+                self.jam_only.add(track_id)
         return res
 
     def forget(self, track_id: int) -> None:
         """A track was deleted: drop what the post knew about it."""
         self.label.pop(track_id, None)
         self.rcs_stats.pop(track_id, None)
+        self.jam_only.discard(track_id)

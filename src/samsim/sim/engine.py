@@ -14,6 +14,7 @@ import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
 from samsim.models import arm, flyout, lethality
+from samsim.output.details import format_jam_strobe
 from samsim.output.result import (
     BatteryOutcome,
     EventKind,
@@ -26,13 +27,14 @@ from samsim.output.result import (
     TrajectoryLog,
 )
 from samsim.scenario import Scenario
-from samsim.sim import battery, recorder
+from samsim.sim import battery, deception, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime
 from samsim.sim.emitters import Emitters
 from samsim.sim.sensing import RadarScans
 from samsim.sim.sensors import scan_sensor
 from samsim.sim.weapons import weapon_type
 from samsim.sim.world import World, compile_world
+from samsim.tracking import StepResult
 
 SCAN, DECIDE, IMPACT = 0, 1, 2
 
@@ -59,16 +61,31 @@ class Engine:
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
         self.emitters = Emitters(world)
         self.arm_notes: dict[int, str] = {}  # ARM threat index -> what its impact did
-        # One random stream per sensor, spawned in a fixed order from the run's seed.
-        streams = iter(
-            run_seed_sequence(self.seed, run).spawn(1 + sum(len(b.radars.ids) for b in world.batteries))
-        )
+        # One random stream per sensor, spawned in a fixed order from the run's seed; the strobe
+        # streams come after all the others, so that they leave the echo draws of a seed unchanged.
+        n_radars = sum(len(b.radars.ids) for b in world.batteries)
+        streams = iter(run_seed_sequence(self.seed, run).spawn(1 + 3 * n_radars))
         self.rng_c2 = np.random.default_rng(next(streams))
         self.scans: list[RadarScans] = [
             scan_sensor(world, b, k, np.random.default_rng(next(streams)))
             for b, bat in enumerate(world.batteries)
             for k in range(len(bat.radars.ids))
         ]
+        # Repeater jammers' pulled-off and false-target measurements, each radar from its own stream.
+        deceived = [
+            deception.apply_deception(world, rs, np.random.default_rng(next(streams))) for rs in self.scans
+        ]
+        self.scans = [rs for rs, _ in deceived]
+        self.deception_counts = [c for _, c in deceived]
+        self.first_strobe_s = np.full(threats.count, np.inf)
+        self.passive = strobes.PassiveNetwork(
+            [
+                strobes.scan_strobes(
+                    world, rs.battery, rs.radar, rs.time_s, np.random.default_rng(next(streams))
+                )
+                for rs in self.scans
+            ]
+        )
 
     # -----------------------------------------------------------------------------------------
     def run(self) -> Result:
@@ -77,7 +94,10 @@ class Engine:
         for t, kind, j, k in zip(times.tolist(), kinds.tolist(), who.tolist(), which.tolist(), strict=True):
             self._fly_to(t)
             if kind == SCAN:
-                self._scan(self.scans[j], k, t)
+                rs = self.scans[j]
+                if self.emitters.radiating(rs.battery, rs.radar, t):  # silent or destroyed: deaf too
+                    self._scan(rs, k, t)
+                    self._strobes(j, k, t)
             elif kind == IMPACT:
                 self._arm_impact(j, t)
             else:
@@ -92,6 +112,7 @@ class Engine:
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
             out.first_detected_range_m = _finite_or_none(self.first_detected_range_m[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
+            out.first_strobe_s = _finite_or_none(self.first_strobe_s[i])
         return Result(
             scenario=self.world.name,
             seed=self.seed,
@@ -158,10 +179,8 @@ class Engine:
 
     # -----------------------------------------------------------------------------------------
     def _scan(self, rs: RadarScans, k: int, t: float) -> None:
-        """Hand one radar scan to its battery's tracker (none while the radar is silent or destroyed)."""
+        """Hand one radar scan to its battery's tracker (the run loop skips silent or destroyed radars)."""
         rt = self.batteries[rs.battery]
-        if not self.emitters.radiating(rs.battery, rs.radar, t):
-            return
         rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
         truth = rs.truth[rows]
         alive = truth < 0
@@ -176,6 +195,11 @@ class Engine:
         real = truth >= 0
         if np.any(real):
             self._detections(rt, rs, t, truth[real], range_m[real])
+        self._tracked(rt, res, truth, t)
+
+    def _tracked(self, rt: BatteryRuntime, res: StepResult, truth: IntArray, t: float) -> None:
+        """After a tracker step on measurements of threats ``truth`` (-1: none): labels, first firm
+        tracks, the battery's track table and track events."""
         firm = set(rt.tracker.ids[rt.tracker.is_confirmed].tolist())
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:
@@ -247,6 +271,33 @@ class Engine:
                 battery.destruct(rt.state, slot, t)
                 self._settle_flight(rt, slot, t, note="engagement radar destroyed")
 
+    def _strobes(self, j: int, k: int, t: float) -> None:
+        """Scan ``k`` of radar ``j``'s strobes: ``jam_strobe`` events, angle-only tracks, and the
+        position fixes they triangulate, handed to the trackers of the fixes' batteries."""
+        ss = self.passive.scans[j]
+        rows, fixes = self.passive.update(j, k, t, self.killed_s)
+        if rows.size:
+            jam = ss.jammer[rows]
+            self.first_strobe_s[jam] = np.minimum(self.first_strobe_s[jam], t)
+            ids = self.world.threats.ids
+            self.events.add_many(
+                np.full(rows.size, t),
+                "jam_strobe",
+                battery=self.batteries[ss.battery].battery.id,
+                radar=ss.radar_id,
+                threat=[ids[i] for i in jam.tolist()],
+                detail=[
+                    format_jam_strobe(az, el, jnr)
+                    for az, el, jnr in zip(
+                        np.degrees(ss.az_rad[rows]), np.degrees(ss.el_rad[rows]), ss.jnr_db[rows], strict=True
+                    )
+                ],
+            )
+        for fix in fixes:
+            rt = self.batteries[fix.battery]
+            res = rt.step_fix(t, fix.z_enu_m[None, :], fix.cov_enu_m2[None, :, :])
+            self._tracked(rt, res, np.array([fix.jammer]), t)
+
     def _detections(
         self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
     ) -> None:
@@ -296,7 +347,10 @@ class Engine:
         if not self.emitters.can_guide(rt.index, t):  # no launch without the engagement radar
             return
         labels = [rt.label.get(i, -1) for i in ids.tolist()]
-        decision = battery.decide(rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last)
+        jam_only = np.array([i in rt.jam_only for i in ids.tolist()], dtype=bool)
+        decision = battery.decide(
+            rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last, jam_only=jam_only
+        )
         names = self.world.threats.ids
         for a in decision.assigned:
             threat = rt.label.get(a.track, -1)

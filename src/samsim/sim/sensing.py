@@ -3,11 +3,11 @@
 Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
 what the battery decides, so every scan of every radar is evaluated up front, vectorised over
 scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
-published detection range (with self-screening noise jamming), Swerling Pd per look, a random draw,
-measurement noise, Poisson false alarms, and the SNR each measurement was received at (what the command
-post estimates a target's RCS from). The engine then consumes the scans in time order and
-drops the detections of threats killed in between. Each radar draws from its own random stream, so
-adding a radar never changes what the others see.
+published detection range (with noise jamming from every jammer through the antenna pattern),
+Swerling Pd per look, a random draw, measurement noise, Poisson false alarms, and the SNR each
+measurement was received at (what the command post estimates a target's RCS from). The engine then
+consumes the scans in time order and drops the detections of threats killed in between. Each radar
+draws from its own random stream, so adding a radar never changes what the others see.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
 from samsim.models import frames, horizon, jamming, radar
+from samsim.sim.jamming import look_jnr_db
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 FALSE_ALARM_MIN_RANGE_M = 2000.0
@@ -65,37 +66,20 @@ def look_snr_db(
     spec: RadarSpec,
     range_m: FloatArray,
     rcs_m2: FloatArray,
-    jammer_erp_dbw: FloatArray | None = None,
-    jammer_bandwidth_mhz: FloatArray | None = None,
+    jnr_db: FloatArray | None = None,
 ) -> FloatArray:
     """Signal-to-noise(-plus-jamming) ratio of one look, dB.
 
-    SNR ∝ σ/R⁴ anchored on the radar's published detection range; a self-screening noise jammer
-    (finite ``jammer_erp_dbw``) adds J ∝ 1/R² to the noise: SNR = S/(N + J).
+    SNR ∝ σ/R⁴ anchored on the radar's published detection range; noise jamming of J/N ``jnr_db``
+    (every jammer through the antenna pattern, :func:`samsim.sim.jamming.look_jnr_db`) adds to the
+    noise: SNR = S/(N + J).
     """
     snr_db = radar.snr_db_calibrated(
         range_m, rcs_m2, spec.ref_range_m, spec.ref_rcs_m2, reference_snr_db(spec)
     )
-    if jammer_erp_dbw is None or jammer_bandwidth_mhz is None:
+    if jnr_db is None:
         return snr_db
-    erp = np.broadcast_to(np.asarray(jammer_erp_dbw, dtype=np.float64), snr_db.shape)
-    bw = np.broadcast_to(np.asarray(jammer_bandwidth_mhz, dtype=np.float64), snr_db.shape)
-    rng_b = np.broadcast_to(np.asarray(range_m, dtype=np.float64), snr_db.shape)
-    jammed = np.isfinite(erp)
-    if np.any(jammed):
-        jnr = jamming.jammer_to_noise_db(
-            rng_b[jammed],
-            erp[jammed],
-            bw[jammed] * 1e6,
-            spec.antenna_gain_db,
-            radar.wavelength_m(spec.frequency_ghz * 1e9),
-            spec.noise_figure_db,
-            spec.bandwidth_mhz * 1e6,
-            spec.losses_db,
-        )
-        snr_db = np.array(snr_db, dtype=np.float64)
-        snr_db[jammed] = jamming.snr_with_jamming_db(snr_db[jammed], jnr)
-    return np.asarray(snr_db, dtype=np.float64)
+    return jamming.snr_with_jamming_db(snr_db, jnr_db)
 
 
 def look_pd(
@@ -103,11 +87,10 @@ def look_pd(
     range_m: FloatArray,
     rcs_m2: FloatArray,
     swerling: IntArray | int,
-    jammer_erp_dbw: FloatArray | None = None,
-    jammer_bandwidth_mhz: FloatArray | None = None,
+    jnr_db: FloatArray | None = None,
 ) -> FloatArray:
     """Probability of detection of one look at a target of the given Swerling case."""
-    snr_db = look_snr_db(spec, range_m, rcs_m2, jammer_erp_dbw, jammer_bandwidth_mhz)
+    snr_db = look_snr_db(spec, range_m, rcs_m2, jnr_db)
     return radar.probability_of_detection(snr_db, spec.pfa, swerling)
 
 
@@ -142,6 +125,29 @@ def visible(
     return np.asarray(inside & over, dtype=np.bool_), rng_m, az, el
 
 
+def mask_by_terrain(
+    world: World, battery: CompiledBattery, geom: RadarGeometry, ecef_m: FloatArray, seen: BoolArray
+) -> None:
+    """Clear ``seen`` (in place) where terrain blocks the line of sight from the radar to ``ecef_m``."""
+    if not world.has_terrain or not np.any(seen):
+        return
+    from samsim.models.terrain import line_of_sight_clear  # only scenarios with a DEM need it
+
+    radar_lat, radar_lon, radar_alt = battery.frame.enu_to_geodetic(geom.enu_m)
+    lat, lon, h = world.frame.enu_to_geodetic(world.frame.ecef_to_enu(ecef_m[seen]))
+    clear = line_of_sight_clear(
+        world.terrain,
+        float(radar_lon),
+        float(radar_lat),
+        float(radar_alt),
+        lon,
+        lat,
+        h,
+        world.refraction_k,
+    )
+    seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
+
+
 def scan_times(
     spec: RadarSpec, radiate_from_s: float, duration_s: float, rng: np.random.Generator
 ) -> FloatArray:
@@ -172,30 +178,10 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
     alt = altitudes_m(world.threats, thr_idx, t_pair)
     seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
-    if world.has_terrain and np.any(seen):
-        from samsim.models.terrain import line_of_sight_clear  # only scenarios with a DEM need it
+    mask_by_terrain(world, battery, geom, ecef, seen)
 
-        radar_lat, radar_lon, radar_alt = battery.frame.enu_to_geodetic(geom.enu_m)
-        lat, lon, h = world.frame.enu_to_geodetic(world.frame.ecef_to_enu(ecef[seen]))
-        clear = line_of_sight_clear(
-            world.terrain,
-            float(radar_lon),
-            float(radar_lat),
-            float(radar_alt),
-            lon,
-            lat,
-            h,
-            world.refraction_k,
-        )
-        seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
-
-    snr_db = look_snr_db(
-        spec,
-        rng_m,
-        threats.rcs_m2[thr_idx],
-        threats.jammer_erp_dbw[thr_idx],
-        threats.jammer_bandwidth_mhz[thr_idx],
-    )
+    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel)
+    snr_db = look_snr_db(spec, rng_m, threats.rcs_m2[thr_idx], jnr_db)
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]

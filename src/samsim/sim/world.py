@@ -44,6 +44,7 @@ class Threats:
     leak_s: FloatArray  # first time inside the target asset's radius, inf if never
     max_speed_mps: FloatArray
     target_radar: IntArray  # (n, 2) battery and radar index an ARM is fired at (its leak: impact); -1
+    deception: tuple[Any, ...] = ()  # per threat: its scenario `deception` (repeater jammer) or None
 
     @property
     def count(self) -> int:
@@ -185,6 +186,7 @@ def _compile_threats(
     kinds: list[str] = []
     rcs, swerling, target, start, paths = [], [], [], [], []
     erp, bw, max_speed = [], [], []
+    deception: list[Any] = []
     asset_index = {a: i for i, a in enumerate(assets.ids)}
     radar_at = {
         (b.id, rid): (b_i, k) for b_i, b in enumerate(batteries) for k, rid in enumerate(b.radars.ids)
@@ -224,6 +226,7 @@ def _compile_threats(
                 else (-1, -1)
             )
             max_speed.append(spec.max_speed_mps)
+            deception.append(threat.deception)
     n = len(ids)
     m = max((p.time_s.size for p in paths), default=1)
     table = np.zeros((n, m, 3))
@@ -260,6 +263,7 @@ def _compile_threats(
         leak_s=leak,
         max_speed_mps=np.array(max_speed, dtype=np.float64),
         target_radar=np.array(aimed, dtype=np.int64).reshape(n, 2),
+        deception=tuple(deception),
     )
 
 

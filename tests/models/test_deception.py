@@ -1,0 +1,55 @@
+"""Deception jamming: the range gate walks off at the programmed pull-off rate; ECCM stop it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samsim.models.deception import (
+    RadarEccm,
+    effective_js_db,
+    gate_captured,
+    range_gate_track,
+    rgpo_cycle_s,
+    rgpo_offset_m,
+)
+
+HOLD_S, MAX_OFFSET_M = 1.0, 3000.0
+T = np.arange(0.0, 20.0, 0.01)  # range-tracker updates at 100 Hz
+TARGET_M = 50e3 - 250.0 * T  # closing at 250 m/s
+
+
+def _walk(pull_mps2: float, js_db: float, leading_edge: bool = False) -> np.ndarray:
+    false_m = TARGET_M + rgpo_offset_m(T, HOLD_S, pull_mps2, MAX_OFFSET_M)
+    return range_gate_track(T, TARGET_M, false_m, js_db, 150.0, 0.5, 0.2, leading_edge)
+
+
+@pytest.mark.parametrize("pull_mps2", [30.0, 100.0, 300.0])
+def test_captured_gate_walks_off_at_the_programmed_rate(pull_mps2: float) -> None:
+    gate = _walk(pull_mps2, js_db=10.0)
+    off = gate - TARGET_M
+    # Once the echo has left the gate (offset beyond the gate), the gate follows the copy alone: its
+    # range relative to the target is a parabola of curvature the programmed pull-off rate.
+    t_end = HOLD_S + np.sqrt(2 * MAX_OFFSET_M / pull_mps2)
+    walking = (off > 400.0) & (T < t_end - 0.05)
+    assert walking.sum() > 20
+    coef = np.polyfit(T[walking], off[walking], 2)
+    assert 2 * coef[0] == pytest.approx(pull_mps2, rel=0.02)
+    assert np.max(off) == pytest.approx(MAX_OFFSET_M, rel=0.01)  # seduced all the way
+
+
+def test_leading_edge_tracking_and_weak_copies_keep_the_gate_on_the_target() -> None:
+    for gate in (_walk(100.0, js_db=10.0, leading_edge=True), _walk(100.0, js_db=-6.0)):
+        assert np.max(np.abs(gate - TARGET_M)) < 150.0
+
+
+def test_eccm_rules() -> None:
+    eccm = RadarEccm(leading_edge_tracking=False, frequency_agility=True, pulse_compression_db=20.0)
+    assert float(effective_js_db(10.0, eccm, drfm=True)) == 10.0  # a coherent copy is compressed too
+    assert float(effective_js_db(10.0, eccm, drfm=False)) == -np.inf  # set-on repeater cannot follow
+    fixed = eccm._replace(frequency_agility=False)
+    assert float(effective_js_db(10.0, fixed, drfm=False)) == pytest.approx(-10.0)
+    assert bool(gate_captured(3.0, fixed, 0.0)) and not bool(gate_captured(-1.0, fixed, 0.0))
+    assert not bool(gate_captured(30.0, fixed._replace(leading_edge_tracking=True), 0.0))
+    assert rgpo_cycle_s(1.0, 50.0, 2500.0) == pytest.approx(11.0)
+    np.testing.assert_allclose(rgpo_offset_m([0.5, 1.0, 3.0, 100.0], 1.0, 50.0, 2500.0), [0, 0, 100, 2500])
