@@ -43,12 +43,10 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
             problems.append(f"{t.id}: fate_s {t.fate_s} outside the scenario")
         if (t.fate == "killed") != (t.killed_by is not None):
             problems.append(f"{t.id}: fate {t.fate} with killed_by {t.killed_by}")
-        if (
-            t.first_detected_s is not None
-            and t.first_track_s is not None
-            and t.first_track_s < t.first_detected_s
-        ):
-            problems.append(f"{t.id}: firm track before first detection")
+        # A jammer may be tracked from its strobes before any echo of it is detected.
+        sensed = [s for s in (t.first_detected_s, t.first_strobe_s) if s is not None]
+        if t.first_track_s is not None and (not sensed or t.first_track_s < min(sensed)):
+            problems.append(f"{t.id}: firm track before first detection or strobe")
 
     # Interceptors: never more than loaded, each with one result, inside its envelope at launch.
     fired = Counter(i.battery for i in result.interceptors)
