@@ -277,6 +277,9 @@ def _value_problems(
         sample = current.value if current is not None else values[0]
     if name in _TEMPLATE_LISTS:
         yield from _template_list(name, value)
+    elif isinstance(sample, bool):
+        if not isinstance(value, bool):
+            yield (), f"must be true or false, not {_what(value)}"
     elif isinstance(sample, str):
         if not isinstance(value, str) or not value.strip():
             yield (), f"must be text, not {_what(value)}"

@@ -6,6 +6,7 @@ One builder per kind reads an :class:`~samsim.catalog.entries.Entry` into its sp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ class LauncherSpec:
     key: str
     tubes: int
     launch_interval_s: float
+    reload_s: float = math.inf  # an emptied launcher is reloaded from the battery's reserve in this time
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class SystemSpec:
     kill_assessment_s: float
     max_target_speed_mps: float
     ballistic_engagement_range_m: float
+    engage_on_remote: bool = False  # may fire on a network track its own engagement radar does not hold
 
 
 FLYOUT_FIELDS = (
@@ -196,7 +199,10 @@ def radar_spec(e: Entry) -> RadarSpec:
 
 def launcher_spec(e: Entry) -> LauncherSpec:
     return LauncherSpec(
-        key=e.key, tubes=int(e.value("tubes")), launch_interval_s=float(e.value("launch_interval_s"))
+        key=e.key,
+        tubes=int(e.value("tubes")),
+        launch_interval_s=float(e.value("launch_interval_s")),
+        reload_s=float(e.value("reload_s", math.inf)),
     )
 
 
@@ -264,6 +270,7 @@ def system_spec(e: Entry) -> SystemSpec:
         kill_assessment_s=float(v("kill_assessment_s")),
         max_target_speed_mps=float(v("max_target_speed_mps")),
         ballistic_engagement_range_m=float(v("ballistic_engagement_range_m")),
+        engage_on_remote=bool(v("engage_on_remote", False)),
     )
 
 
