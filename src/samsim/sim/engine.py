@@ -530,6 +530,8 @@ class Engine:
             recorder.record_threats(log, self.world, self._end_s())
             for rt in self.batteries:
                 recorder.record_tracks(log, self.world, rt)
+            for post in self.posts:
+                recorder.record_tracks(log, self.world, post)
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log
