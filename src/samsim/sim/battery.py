@@ -1,11 +1,15 @@
 """A battery's kill chain after the tracker: command-post decisions and its interceptors in flight.
 
-Each decision cycle the command post takes its firm tracks, evaluates them against the defended
-assets (:mod:`samsim.c2.evaluation`), works out for every (track, missile type) pair the predicted
-intercept point and whether a launch is inside the interceptor's envelope and the engagement
-radar's coverage (:mod:`samsim.c2.intercept`), estimates a kill probability, and solves the
-weapon–target assignment (:func:`samsim.c2.wta.solve_wta`) under its stocks, ready launchers, salvo
-size and fire-channel limits. Doctrine decides which tracks may be engaged at all: weapons free or
+Each decision cycle a command post (a battery's own, or one directing several batteries:
+:mod:`samsim.sim.network`) takes the firm tracks of its picture, evaluates them against the defended
+assets (:mod:`samsim.c2.evaluation`), works out for every (track, fire unit, missile type) the
+predicted intercept point from that battery's site and whether a launch is inside the interceptor's
+envelope, the engagement radar's coverage and the end game's closing speed (:mod:`samsim.c2.intercept`),
+estimates a kill probability, and solves one weapon–target assignment (:func:`samsim.c2.wta.solve_wta`)
+over all its fire units, each a group with its own stocks, ready launchers and fire channels, under
+the salvo size per track. Threats on tracks left unengaged get the reason why (``Decision.reasons``).
+Emptied launchers are reloaded from the battery's reserve (:func:`start_reloads`).
+Doctrine decides which tracks may be engaged at all: weapons free or
 hold, reaction time from firm track to first launch, the fire policy (:mod:`samsim.c2.doctrine`:
 shoot-look-shoot, shoot-shoot, ...) and ``min_pk``.
 
