@@ -171,6 +171,10 @@ def _battery(draw: st.DrawFn, k: int, frame: _Frame, at_origin: bool) -> dict[st
         bat["doctrine"] = doctrine
     if _maybe(draw, 0.8):
         bat["radiate_from_s"] = round(draw(_f(0.0, 300.0)), 1)
+    if _maybe(draw, 0.8):
+        bat["command"] = "autonomous"
+    if _maybe(draw, 0.7):
+        bat["reserve"] = {draw(st.sampled_from(MISSILES)): draw(st.integers(0, 8))}
     return bat
 
 
@@ -420,6 +424,17 @@ def scenario_data(
     cat = catalog.builtin().with_overrides(changes)
     n_bat = draw(st.integers(max(min_batteries, 0 if give_origin else 1), max_batteries))
     data["batteries"] = [_battery(draw, k, frame, at_origin=k == 0 and not give_origin) for k in range(n_bat)]
+    networked = [b["id"] for b in data["batteries"] if b.get("command") != "autonomous"]
+    if networked and _maybe(draw, 0.7):
+        # A declared command post over some of them, perhaps lost during the run.
+        command: dict[str, Any] = {
+            "id": "cp",
+            "batteries": networked[: draw(st.integers(1, len(networked)))],
+            "link_latency_s": round(draw(_f(0.0, 5.0)), 2),
+        }
+        if _maybe(draw):
+            command[draw(st.sampled_from(["destroyed_s", "cut_s"]))] = round(draw(_f(0.0, 600.0)), 1)
+        data["commands"] = [command]
     assets = []
     asset_m: dict[str, tuple[float, float]] = {}
     for k in range(draw(st.integers(0, 3))):

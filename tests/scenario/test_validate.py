@@ -241,3 +241,29 @@ def test_an_arm_launched_beyond_its_range_or_too_fast_is_refused() -> None:
     assert (
         beyond and "beyond the AGM-88E's range of 110 km" in beyond[0] and beyond[0].startswith("222.0 km")
     )  # 2.6° of longitude at 40° N
+
+
+def test_command_posts_name_real_batteries_once() -> None:
+    text = VALID.replace(
+        "threats:\n",
+        "  - id: b2\n"
+        "    system: S-400\n"
+        "    position: {lat_deg: 40.10, lon_deg: 32.90}\n"
+        "    command: autonomous\n"
+        "    reserve: {48N6E3: -1}\n"
+        "commands:\n"
+        "  - {id: cp, batteries: [b1, b9]}\n"
+        "  - {id: cp2, batteries: [b1, b2], link_latency_s: -1}\n"
+        "threats:\n",
+    )
+    found = problems(text)
+    paths = {path: msg for _, path, msg in found}
+    assert "no battery with id 'b9'" in paths["commands[0].batteries[1]"]
+    assert "already belongs to commands[0]" in paths["commands[1].batteries[0]"]
+    assert "autonomous" in paths["commands[1].batteries[1]"]
+    assert "greater than or equal to 0" in paths["commands[1].link_latency_s"]
+    assert "reserve cannot be negative" in paths["batteries[1].reserve"]
+    ok = loads(
+        VALID.replace("threats:\n", "commands:\n  - {id: cp, link_latency_s: 2, cut_s: 100}\nthreats:\n")
+    )
+    assert ok.commands[0].cut_s == 100

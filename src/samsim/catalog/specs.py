@@ -6,6 +6,7 @@ One builder per kind reads an :class:`~samsim.catalog.entries.Entry` into its sp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,7 @@ class LauncherSpec:
     key: str
     tubes: int
     launch_interval_s: float
+    reload_s: float = math.inf  # an emptied launcher is reloaded from the battery's reserve in this time
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ class SystemSpec:
     max_target_speed_mps: float
     ballistic_engagement_range_m: float
     emcon: EmconTimings = field(default_factory=EmconTimings)
+    engage_on_remote: bool = False  # may fire on a network track its own engagement radar does not hold
 
 
 FLYOUT_FIELDS = (
@@ -234,7 +237,10 @@ def radar_spec(e: Entry) -> RadarSpec:
 
 def launcher_spec(e: Entry) -> LauncherSpec:
     return LauncherSpec(
-        key=e.key, tubes=int(e.value("tubes")), launch_interval_s=float(e.value("launch_interval_s"))
+        key=e.key,
+        tubes=int(e.value("tubes")),
+        launch_interval_s=float(e.value("launch_interval_s")),
+        reload_s=float(e.value("reload_s", math.inf)),
     )
 
 
@@ -322,6 +328,7 @@ def system_spec(e: Entry) -> SystemSpec:
                 if v(f"emcon_{name}") is not None
             }
         ),
+        engage_on_remote=bool(v("engage_on_remote", False)),
     )
 
 

@@ -59,8 +59,8 @@ def _number(pairs: dict[str, str], key: str, detail: str | None) -> float:
 
 
 def format_magazine_empty(missile_type: str) -> str:
-    """Detail of a ``magazine_empty`` event: the battery has no round of ``missile_type`` on its
-    launchers."""
+    """Detail of a ``magazine_empty`` event: the battery has no round of ``missile_type`` left, loaded,
+    in reserve or being reloaded."""
     return f"type={missile_type}"
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from samsim.scenario.problems import PathKey, Problem, ScenarioError, format_path, line_of
 from samsim.scenario.schema import (
+    DEFAULT_LINK_LATENCY_S,
     FORMAT_VERSION,
     MAX_DURATION_S,
     ArmLaunch,
     Asset,
     Ballistic,
     Battery,
+    Command,
     Doctrine,
     Environment,
     Jammer,
@@ -30,12 +32,14 @@ from samsim.scenario.validate import load, loads, validate_data
 from samsim.scenario.yaml_source import YamlProblem, parse_yaml
 
 __all__ = [
+    "DEFAULT_LINK_LATENCY_S",
     "FORMAT_VERSION",
     "MAX_DURATION_S",
     "ArmLaunch",
     "Asset",
     "Ballistic",
     "Battery",
+    "Command",
     "Doctrine",
     "Environment",
     "Jammer",

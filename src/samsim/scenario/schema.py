@@ -44,6 +44,10 @@ FORMAT_VERSION = 1
 MAX_DURATION_S = 86400.0
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 MIN_ALT_M = -12000.0
+DEFAULT_LINK_LATENCY_S = 1.0
+"""Latency of a track or kill-assessment message between a battery and its command post, s. ASSUMED:
+no public figure for the 30K6E's links; one second is the order of a tactical data link's report
+interval (e.g. Link 16's 12 s frame shared by many units, radio-relay links faster)."""
 MAX_ALT_M = 2.0e6
 
 CATALOG_CONTEXT = "samsim_catalog"
@@ -265,11 +269,31 @@ class Battery(_Model):
     radiate_from_s: float = Field(
         0.0, ge=0.0, description="emission control: the battery's radars are silent before this time, s"
     )
+    command: Literal["autonomous"] | None = Field(
+        None,
+        description="`autonomous`: the battery fights alone (its own air picture and decisions) and "
+        "joins no command post; left out, it joins the one that lists it in `commands`, or without "
+        "`commands` the scenario's single integrated defence",
+    )
+    reserve: dict[str, int] = Field(
+        {},
+        description="reload rounds on the battery's transloaders, `{interceptor: count}`: an emptied "
+        "launcher is reloaded from them (the launcher's reload time, catalog `reload_s`)",
+    )
 
     @field_validator("system")
     @classmethod
     def _known(cls, v: str) -> str:
         return _check_name(v, "system")
+
+    @field_validator("reserve")
+    @classmethod
+    def _reserve(cls, v: dict[str, int]) -> dict[str, int]:
+        for name, count in v.items():
+            _check_name(name, "interceptor")
+            if count < 0:
+                raise ValueError(f"{name}: a reserve cannot be negative, got {count}")
+        return v
 
     @field_validator("radars")
     @classmethod
@@ -277,6 +301,44 @@ class Battery(_Model):
         if v is not None and not v:
             raise ValueError("a battery needs at least one radar (leave the field out for the template's)")
         return v
+
+
+class Command(_Model):
+    """A command post (55K6E class) directing several batteries as one defence: one air picture fused
+    from all their radars, one weapon–target assignment over all their fire units."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=64, description="unique name")
+    position: Position | None = Field(
+        None, description="where the command post stands; default: the scenario origin"
+    )
+    batteries: list[str] | None = Field(
+        None,
+        description="ids of the batteries it directs (a battery joins at most one command post); "
+        "default: every battery not `command: autonomous`",
+    )
+    link_latency_s: float = Field(
+        DEFAULT_LINK_LATENCY_S,
+        ge=0.0,
+        le=600.0,
+        description="delay of track and kill-assessment messages between a battery and the post, s "
+        f"(default {DEFAULT_LINK_LATENCY_S:g}, ASSUMED)",
+    )
+    reaction_s: float | None = Field(
+        None,
+        ge=0.0,
+        le=3600.0,
+        description="time from a firm network track to the first launch at it, s; default: the first "
+        "battery's reaction time",
+    )
+    destroyed_s: float | None = Field(
+        None, ge=0.0, description="the post is destroyed at this time: its batteries fight on alone, s"
+    )
+    cut_s: float | None = Field(
+        None,
+        ge=0.0,
+        description="the post's links are cut at this time (jammed, cables severed): its batteries fight "
+        "on alone, s",
+    )
 
 
 class Asset(_Model):
@@ -561,6 +623,11 @@ class Scenario(_Model):
     )
     assets: list[Asset] = Field([], description="what the threats fly at")
     batteries: list[Battery] = Field([], description="the air-defence batteries")
+    commands: list[Command] = Field(
+        [],
+        description="command posts and the batteries each directs; without any, all batteries not "
+        "`command: autonomous` form one integrated defence (when there are two or more)",
+    )
     threats: list[Threat] = Field([], description="aircraft, cruise missiles, drones and ballistic missiles")
 
     _source_path: Path | None = PrivateAttr(default=None)

@@ -76,7 +76,8 @@ def _ids(items: Any) -> Iterator[tuple[int, str]]:
 def _cross_problems(data: dict[str, Any], cat: Catalog) -> Iterator[tuple[PathKey, str]]:
     """Checks across items, run on the raw data so they are reported together with schema errors."""
     asset_ids = {name for _, name in _ids(data.get("assets"))}
-    for section in ("assets", "batteries", "threats"):
+    yield from _command_problems(data)
+    for section in ("assets", "batteries", "threats", "commands"):
         seen: dict[str, int] = {}
         for i, name in _ids(data.get(section)):
             if name in seen:
@@ -209,6 +210,41 @@ def _radar_target_problems(
             f"battery {name!r} has no radar {radar!r}{did_you_mean(radar, ids)} "
             f"(its radars: {', '.join(ids)})",
         )
+
+
+def _command_problems(data: dict[str, Any]) -> Iterator[tuple[PathKey, str]]:
+    """Command posts name existing batteries, each battery at most once, none of them autonomous."""
+    batteries = {name: i for i, name in _ids(data.get("batteries"))}
+    items = data.get("batteries")
+    autonomous = {
+        b["id"]
+        for b in (items if isinstance(items, list) else [])
+        if isinstance(b, dict) and b.get("command") == "autonomous" and isinstance(b.get("id"), str)
+    }
+    commands = data.get("commands")
+    member_of: dict[str, int] = {}
+    for i, item in enumerate(commands if isinstance(commands, list) else []):
+        if not isinstance(item, dict):
+            continue
+        names = item.get("batteries")
+        if names is None:
+            names = [b for b in batteries if b not in autonomous]
+        if not isinstance(names, list):
+            continue
+        if not names:
+            yield ("commands", i, "batteries"), "a command post needs at least one battery"
+        for k, name in enumerate(names):
+            if not isinstance(name, str):
+                continue
+            where = ("commands", i, "batteries", k) if item.get("batteries") is not None else ("commands", i)
+            if name not in batteries:
+                yield where, f"no battery with id {name!r}{did_you_mean(name, list(batteries))}"
+            elif name in autonomous:
+                yield where, f"battery {name!r} is `command: autonomous` and cannot join a command post"
+            elif name in member_of and member_of[name] != i:
+                yield where, f"battery {name!r} already belongs to commands[{member_of[name]}]"
+            else:
+                member_of[name] = i
 
 
 def _uses_local(node: Any) -> bool:

@@ -1,11 +1,15 @@
 """A battery's kill chain after the tracker: command-post decisions and its interceptors in flight.
 
-Each decision cycle the command post takes its firm tracks, evaluates them against the defended
-assets (:mod:`samsim.c2.evaluation`), works out for every (track, missile type) pair the predicted
-intercept point and whether a launch is inside the interceptor's envelope and the engagement
-radar's coverage (:mod:`samsim.c2.intercept`), estimates a kill probability, and solves the
-weapon–target assignment (:func:`samsim.c2.wta.solve_wta`) under its stocks, ready launchers, salvo
-size and fire-channel limits. Doctrine decides which tracks may be engaged at all: weapons free or
+Each decision cycle a command post (a battery's own, or one directing several batteries:
+:mod:`samsim.sim.network`) takes the firm tracks of its picture, evaluates them against the defended
+assets (:mod:`samsim.c2.evaluation`), works out for every (track, fire unit, missile type) the
+predicted intercept point from that battery's site and whether a launch is inside the interceptor's
+envelope, the engagement radar's coverage and the end game's closing speed (:mod:`samsim.c2.intercept`),
+estimates a kill probability, and solves one weapon–target assignment (:func:`samsim.c2.wta.solve_wta`)
+over all its fire units, each a group with its own stocks, ready launchers and fire channels, under
+the salvo size per track. Threats on tracks left unengaged get the reason why (``Decision.reasons``).
+Emptied launchers are reloaded from the battery's reserve (:func:`start_reloads`).
+Doctrine decides which tracks may be engaged at all: weapons free or
 hold, reaction time from firm track to first launch, the fire policy (:mod:`samsim.c2.doctrine`:
 shoot-look-shoot, shoot-shoot, ...) and ``min_pk``.
 
@@ -27,7 +31,7 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
-from samsim.c2.doctrine import Engagement, cheapest_adequate, hold_reserve
+from samsim.c2.doctrine import Engagement, FirePolicy, SalvoDoctrine, cheapest_adequate, hold_reserve
 from samsim.c2.evaluation import AIRCRAFT, BALLISTIC, classify_tracks, damage_weight, evaluate_threats
 from samsim.c2.wta import solve_wta
 from samsim.models import flyout, lethality
@@ -65,6 +69,7 @@ class InterceptorMeta:
     planned_pk: float = 0.0
     pip_range_m: float = 0.0
     pip_alt_m: float = 0.0
+    post: str = ""  # the air picture its track belongs to (the battery's own, or its command post's)
 
 
 @dataclass
@@ -75,13 +80,22 @@ class BatteryState:
     ready_s: FloatArray  # (launchers,) when each launcher can fire next
     flight: flyout.FlyoutState  # one slot per loaded missile
     truth: flyout.ThreatTruth  # the threats in the battery frame (their deaths are written in)
+    reserve: IntArray  # (types,) rounds on the transloaders
     meta: list[InterceptorMeta] = field(default_factory=list)  # per slot fired, in firing order
-    engagements: dict[int, Engagement] = field(default_factory=dict)
-    first_firm_s: dict[int, float] = field(default_factory=dict)
-    destroyed: set[int] = field(default_factory=set)  # tracks whose target a kill assessment confirmed
+    reloads: list[Reload] = field(default_factory=list)  # launchers being reloaded
+    exhausted: set[int] = field(default_factory=set)  # types with no round left, loaded or in reserve
     fired_per_type: dict[str, int] = field(default_factory=dict)
     flying: list[int] = field(default_factory=list)  # slots in flight
     clock_s: float = 0.0  # interceptors have been flown up to here
+
+
+@dataclass(frozen=True)
+class Reload:
+    """A launcher being reloaded from the battery's reserve: ready with ``rounds`` at ``done_s``."""
+
+    launcher: int
+    done_s: float
+    rounds: IntArray  # (types,)
 
 
 @dataclass
@@ -98,16 +112,18 @@ def initial_state(world: World, battery: CompiledBattery) -> BatteryState:
     t = world.threats
     samples = t.table_ecef_m.shape[1]
     table = battery.frame.ecef_to_enu(t.table_ecef_m) if t.count else np.zeros((0, samples, 3))
+    reserve = np.array([battery.reserve.get(m, 0) for m in battery.launchers.missile_types], dtype=np.int64)
     return BatteryState(
         stock=battery.launchers.stock.copy(),
         ready_s=np.zeros(len(battery.launchers.types)),
-        flight=flyout.empty_state(int(battery.launchers.stock.sum())),
+        flight=flyout.empty_state(int(battery.launchers.stock.sum() + reserve.sum())),
         truth=flyout.ThreatTruth(
             pos_m=np.ascontiguousarray(table),
             t0_s=t.table_t0_s.copy(),
             dt_s=TABLE_DT_S,
             dead_s=np.minimum(t.end_s, t.leak_s).copy(),
         ),
+        reserve=reserve,
     )
 
 
@@ -116,6 +132,7 @@ class Launch:
     slot: int
     meta: InterceptorMeta
     pk: float
+    state: BatteryState  # of the battery that fired
 
 
 class Assignment(NamedTuple):
@@ -130,16 +147,87 @@ class Assignment(NamedTuple):
 
 @dataclass
 class Decision:
-    """What one decision cycle did: the tracks assigned and the launches made."""
+    """What one decision cycle did: the tracks assigned and the launches made, and for each threat
+    on a track that got no shot, why not."""
 
     assigned: list[Assignment]
     launches: list[Launch]
+    reasons: dict[int, str]  # threat index -> one of samsim.output.result.UNENGAGED_REASONS
+
+
+@dataclass
+class EngagementMemory:
+    """What a command post remembers about the tracks of its picture that it engages."""
+
+    engagements: dict[int, Engagement] = field(default_factory=dict)
+    first_firm_s: dict[int, float] = field(default_factory=dict)
+    destroyed: set[int] = field(default_factory=set)  # tracks whose target a kill assessment confirmed
+
+
+@dataclass(frozen=True)
+class CommandDoctrine:
+    """The doctrine a command post decides by (a battery's own, or its command post's)."""
+
+    salvo: int
+    reaction_time_s: float
+    fire_policy: FirePolicy
+    salvo_doctrine: SalvoDoctrine
+
+
+def battery_command_doctrine(plan: FirePlan, reaction_time_s: float | None = None) -> CommandDoctrine:
+    """A battery's doctrine as a command post decides by it (``reaction_time_s``: the post's own)."""
+    d = plan.battery.doctrine
+    return CommandDoctrine(
+        salvo=d.salvo,
+        reaction_time_s=d.reaction_time_s if reaction_time_s is None else reaction_time_s,
+        fire_policy=plan.fire_policy,
+        salvo_doctrine=plan.salvo_doctrine,
+    )
+
+
+@dataclass(frozen=True)
+class PictureFrame:
+    """Where a command post's picture is kept: its defended assets and the earth in that frame."""
+
+    assets_enu_m: FloatArray
+    center_enu_m: FloatArray
+    earth_radius_m: float
+
+    def height_m(self, pos_enu_m: FloatArray) -> FloatArray:
+        """Height above the earth's sphere of picture-frame points."""
+        return np.asarray(
+            np.linalg.norm(pos_enu_m - self.center_enu_m, axis=-1) - self.earth_radius_m, np.float64
+        )
+
+
+@dataclass
+class FireUnit:
+    """A battery taking part in a decision cycle, and how the deciding picture's frame maps to its own.
+
+    ``rotation`` and ``offset_m`` take picture-frame ENU to battery-frame ENU
+    (``x_b = rotation @ x_p + offset_m``); None when the picture is the battery's own. ``holds`` marks
+    the tracks the battery's own engagement radar holds (None: no such rule, the picture is its own).
+    """
+
+    plan: FirePlan
+    state: BatteryState
+    recorder: FlightRecorder
+    rotation: FloatArray | None = None
+    offset_m: FloatArray | None = None
+    holds: BoolArray | None = None
+
+    def to_battery(self, pos_m: FloatArray, vel_mps: FloatArray) -> tuple[FloatArray, FloatArray]:
+        if self.rotation is None or self.offset_m is None:
+            return pos_m, vel_mps
+        return pos_m @ self.rotation.T + self.offset_m, vel_mps @ self.rotation.T
 
 
 def decide(
-    plan: FirePlan,
-    state: BatteryState,
-    recorder: FlightRecorder,
+    post: str,
+    memory: EngagementMemory,
+    doctrine: CommandDoctrine,
+    frame: PictureFrame,
+    units: list[FireUnit],
     world: World,
     t: float,
     track_ids: IntArray,
@@ -147,136 +235,243 @@ def decide(
     track_vel_mps: FloatArray,
     track_label: list[int],
     track_last_update_s: FloatArray,
+    gone_s: FloatArray,
     jam_only: BoolArray | None = None,
 ) -> Decision:
-    """One command-post cycle over the battery's firm tracks (positions predicted to ``t``).
+    """One command-post cycle over the firm tracks of picture ``post`` (positions predicted to ``t``,
+    in the picture's frame): one weapon–target assignment over every fire unit in ``units``, each a
+    group with its own fire channels, stock, ready launchers and intercept geometry from its own site.
 
+    ``gone_s`` is, per threat, when the post knows it is dead or has leaked (kill or leak time plus the
+    link latency): its tracks are never fired at from then on. The decision also says, per threat
+    seen on a track that got no shot this cycle, why not (:data:`samsim.output.result.UNENGAGED_REASONS`).
     ``jam_only`` marks tracks known only from jam-strobe fixes: only interceptors that can home on
-    jam (catalog ``home_on_jam``) are planned against them."""
-    doctrine = plan.battery.doctrine
-    none = Decision([], [])
-    if doctrine.weapons != "free" or plan.engagement_radar is None or track_ids.size == 0:
-        return none
-    ready = state.ready_s <= t + 1e-9
-    if not np.any(ready[:, None] & (state.stock > 0)):
-        return none
-    eligible = np.array(
-        [
-            _eligible(plan, state, int(i), t, float(u))
-            for i, u in zip(track_ids.tolist(), track_last_update_s, strict=True)
-        ],
-        dtype=bool,
-    )
-    eligible &= ~_duplicates(state, track_ids, track_pos_m, t)
+    jam (catalog ``home_on_jam``) are planned against them.
+    """
+    decision = Decision([], [], {})
+    if track_ids.size == 0:
+        return decision
+    labels_arr = np.array(track_label, dtype=np.int64)
+    real = labels_arr >= 0
+    gone = np.zeros(track_ids.size, dtype=bool)
+    gone[real] = gone_s[labels_arr[real]] <= t + 1e-9
+    live = ~gone
+
+    def mark(mask: BoolArray, reason: str) -> None:
+        for j in np.flatnonzero(mask & live & real).tolist():
+            decision.reasons[track_label[j]] = reason
+
+    active = [u for u in units if u.plan.battery.doctrine.weapons == "free" and u.plan.engagement_radar]
+    if not active:
+        mark(np.ones(track_ids.size, dtype=bool), "weapons_hold" if units else "no_fire_channel")
+        return decision
+    ready = [u.state.ready_s <= t + 1e-9 for u in active]
+    if not any(np.any(r[:, None] & (u.state.stock > 0)) for u, r in zip(active, ready, strict=True)):
+        has_rounds = any(np.any(u.state.stock > 0) for u in active)
+        mark(np.ones(track_ids.size, dtype=bool), "no_fire_channel" if has_rounds else "magazine_empty")
+        return decision
+    waiting = np.zeros(track_ids.size, dtype=bool)  # firm too recently, or not updated lately
+    eligible = np.zeros(track_ids.size, dtype=bool)
+    for j, (i, u) in enumerate(zip(track_ids.tolist(), track_last_update_s.tolist(), strict=True)):
+        status = _eligibility(memory, doctrine, int(i), t, float(u))
+        eligible[j] = status == _ELIGIBLE
+        waiting[j] = status == _WAITING
+    eligible &= live
+    mark(waiting, "no_track")
+    for unit in active:
+        pos_b, _ = unit.to_battery(track_pos_m, track_vel_mps)
+        eligible &= ~_duplicates(post, unit.state, track_ids, pos_b, t)
     if not np.any(eligible):
-        return none
+        return decision
     ids = track_ids[eligible]
     pos = track_pos_m[eligible]
     vel = track_vel_mps[eligible]
     labels = [lab for lab, e in zip(track_label, eligible.tolist(), strict=True) if e]
+    n = ids.size
 
-    tof, pip = _intercepts(plan, pos, vel)
-    pk = _pk_matrix(plan, pos, vel, tof, pip)  # (types, tracks)
-    if jam_only is not None:
-        hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
-        pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
-    pk[pk < doctrine.min_pk] = 0.0
-    # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
-    classes = classify_tracks(np.linalg.norm(vel, axis=1), plan.height_m(pos))
-    pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
-    pk = hold_reserve(
-        pk,
-        state.stock.sum(axis=0),
-        np.array([doctrine.high_value_reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
-        (classes == BALLISTIC) | (classes == AIRCRAFT),
-    )
-    if not np.any(pk > 0.0):
-        return none
-    assess = evaluate_threats(pos, vel, plan.assets_enu_m, world.assets.radius_m, world.assets.value)
+    def mark_cols(cols: BoolArray, reason: str) -> None:
+        for j in np.flatnonzero(cols).tolist():
+            if labels[j] >= 0:
+                decision.reasons[labels[j]] = reason
+
+    classes = classify_tracks(np.linalg.norm(vel, axis=1), frame.height_m(pos))
+    high_value = (classes == BALLISTIC) | (classes == AIRCRAFT)
+    # Per unit: planned pk of each of its types at each track, its stocks and fire channels.
+    rows: list[tuple[int, int]] = []  # (unit, type) of each row of the joint pk matrix
+    pk_rows, stock_rows, geom = [], [], []
+    reach = np.zeros(n, dtype=bool)  # some unit's envelope holds the track
+    held = np.zeros(n, dtype=bool)  # some unit may engage it at all (own radar, or engage-on-remote)
+    loaded = np.zeros(n, dtype=bool)  # some unit that reaches it has rounds of a type that does
+    kept = np.zeros(n, dtype=bool)  # reached with rounds, but only by rounds kept for high-value tracks
+    caps_shot: list[int] = []
+    caps_target: list[int] = []
+    unit_of_group: list[int] = []
+    for ui, unit in enumerate(active):
+        plan, state = unit.plan, unit.state
+        d = plan.battery.doctrine
+        pos_b, vel_b = unit.to_battery(pos, vel)
+        may = np.ones(n, dtype=bool) if unit.holds is None else unit.holds[eligible].copy()
+        if not plan.battery.spec.engage_on_remote:
+            held |= may
+        else:
+            may[:] = True
+            held[:] = True
+        tof, pip, arrival = _intercepts(plan, pos_b, vel_b)
+        pk = _pk_matrix(plan, pos_b, vel_b, tof, pip, arrival)  # (types, tracks)
+        if jam_only is not None:
+            hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
+            pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
+        pk[pk < d.min_pk] = 0.0
+        pk[:, ~may] = 0.0
+        reach |= np.any(pk > 0.0, axis=0)
+        # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
+        pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
+        left = state.stock.sum(axis=0)
+        loaded |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0)
+        pk_kept = hold_reserve(
+            pk,
+            left,
+            np.array([d.high_value_reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
+            high_value,
+        )
+        kept |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0) & ~np.any(pk_kept > 0.0, axis=0)
+        pk = pk_kept
+        # Stocks: ready launchers holding each type (one missile per launcher per cycle).
+        holding = ready[ui][:, None] & (state.stock > 0)
+        spec = plan.engagement_radar.spec if plan.engagement_radar is not None else None
+        assert spec is not None
+        busy = len({(state.meta[s].post, state.meta[s].track) for s in state.flying})
+        shot_cap = max(spec.guided_missiles - len(state.flying), 0)
+        target_cap = max(spec.engaged_targets - busy, 0)
+        if shot_cap == 0 or target_cap == 0 or not np.any(pk > 0.0):
+            continue
+        g = len(caps_shot)
+        caps_shot.append(shot_cap)
+        caps_target.append(target_cap)
+        unit_of_group.append(ui)
+        for k in range(len(plan.types)):
+            rows.append((g, k))
+        pk_rows.append(pk)
+        stock_rows.append(holding.sum(axis=0).astype(np.int64))
+        geom.append((pos_b, vel_b, tof, pip))
+    mark_cols(~held, "no_track")
+    mark_cols(held & ~reach, "out_of_envelope")
+    mark_cols(reach & ~loaded, "magazine_empty")
+    mark_cols(kept, "lower_priority")
+    if not rows:
+        mark_cols(reach & loaded & ~kept, "no_fire_channel")
+        return decision
+    pk_all = np.vstack(pk_rows)
+    stock_all = np.concatenate(stock_rows)
+    usable = np.any((pk_all > 0.0) & (stock_all[:, None] > 0), axis=0)
+    mark_cols(reach & loaded & ~kept & ~usable, "no_fire_channel")
+    if not np.any(pk_all > 0.0):
+        return decision
+    assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value)
     value = assess.value * damage_weight(classes)
-
-    # Stocks: ready launchers holding each type (one missile per launcher per cycle).
-    holding = ready[:, None] & (state.stock > 0)
-    stock = holding.sum(axis=0).astype(np.int64)
-    spec = plan.engagement_radar.spec
-    busy_tracks = sum(1 for e in state.engagements.values() if e.in_flight > 0)
-    shot_cap = max(spec.guided_missiles - len(state.flying), 0)
-    target_cap = max(spec.engaged_targets - busy_tracks, 0)
-    per_target = np.full(ids.size, doctrine.salvo, dtype=np.int64)
-    if shot_cap == 0 or target_cap == 0:
-        return none
+    group = np.array([g for g, _ in rows], dtype=np.int64)
     x = solve_wta(
         value,
-        pk,
-        stock,
-        max_per_target=per_target,
-        group=np.zeros(len(plan.types), dtype=np.int64),
-        group_shot_cap=np.array([shot_cap]),
-        group_target_cap=np.array([target_cap]),
-        method="exact" if pk.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
+        pk_all,
+        stock_all,
+        max_per_target=np.full(n, doctrine.salvo, dtype=np.int64),
+        group=group,
+        group_shot_cap=np.array(caps_shot),
+        group_target_cap=np.array(caps_target),
+        method="exact" if pk_all.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
     )
-    decision = Decision([], [])
+    unassigned = usable & (x.sum(axis=0) == 0)
+    # Left out with a fire channel free: the assignment preferred other tracks; with every channel of
+    # the units that could reach it taken this cycle: no fire channel.
+    shots_g = np.bincount(group, weights=x.sum(axis=1), minlength=len(caps_shot))
+    targets_g = np.array([np.count_nonzero(x[group == g].sum(axis=0)) for g in range(len(caps_shot))])
+    spare = (shots_g < np.array(caps_shot)) & (targets_g < np.array(caps_target))
+    could = (pk_all > 0.0) & (stock_all[:, None] > 0) & spare[group][:, None]
+    mark_cols(unassigned & ~np.any(could, axis=0), "no_fire_channel")
+    mark_cols(unassigned & np.any(could, axis=0) & (assess.asset >= 0), "lower_priority")
+    mark_cols(unassigned & np.any(could, axis=0) & (assess.asset < 0), "not_threatening")
     rank = np.lexsort((assess.time_to_go_s, -value))  # most at stake first, then soonest
+    offsets = np.concatenate([[0], np.cumsum([len(active[u].plan.types) for u in unit_of_group])])
     for j in rank.tolist():
-        shots = x[:, j]
-        if shots.sum() == 0:
+        if x[:, j].sum() == 0:
             continue
         track = int(ids[j])
         made = 0
-        for k in np.flatnonzero(shots).tolist():
-            for _ in range(int(shots[k])):
-                launcher = _pick_launcher(state, k, t)
-                if launcher < 0:
-                    break
-                meta = _launch(
-                    plan,
-                    state,
-                    recorder,
-                    t,
-                    launcher,
-                    k,
-                    track,
-                    labels[j],
-                    pos[j],
-                    vel[j],
-                    pip[j, k],
-                    tof[j, k],
+        kinds: list[str] = []
+        for g, ui in enumerate(unit_of_group):
+            unit = active[ui]
+            plan, state = unit.plan, unit.state
+            pos_b, vel_b, tof, pip = geom[g]
+            shots = x[offsets[g] : offsets[g + 1], j]
+            for k in np.flatnonzero(shots).tolist():
+                kinds.append(
+                    plan.types[k].key if len(unit_of_group) == 1 else f"{plan.battery.id}:{plan.types[k].key}"
                 )
-                meta.planned_pk = float(pk[k, j])
-                meta.pip_range_m = float(np.linalg.norm(pip[j, k] - _launch_points(1)[0]))
-                meta.pip_alt_m = float(plan.height_m(pip[j, k][None])[0])
-                decision.launches.append(Launch(len(state.meta) - 1, meta, float(pk[k, j])))
-                made += 1
+                for _ in range(int(shots[k])):
+                    launcher = _pick_launcher(state, k, t)
+                    if launcher < 0:
+                        break
+                    meta = _launch(
+                        plan,
+                        state,
+                        unit.recorder,
+                        t,
+                        launcher,
+                        k,
+                        track,
+                        labels[j],
+                        pos_b[j],
+                        vel_b[j],
+                        pip[j, k],
+                        tof[j, k],
+                    )
+                    meta.post = post
+                    meta.planned_pk = float(pk_all[offsets[g] + k, j])
+                    meta.pip_range_m = float(np.linalg.norm(pip[j, k] - _launch_points(1)[0]))
+                    meta.pip_alt_m = float(plan.height_m(pip[j, k][None])[0])
+                    decision.launches.append(Launch(len(state.meta) - 1, meta, meta.planned_pk, unit.state))
+                    made += 1
         if made:
-            eng = state.engagements.setdefault(track, Engagement())
+            eng = memory.engagements.setdefault(track, Engagement())
             eng.in_flight += made
             eng.salvos += 1
-            kinds = ",".join(plan.types[k].key for k in np.flatnonzero(shots).tolist())
             decision.assigned.append(
-                Assignment(track, float(value[j]), int(assess.asset[j]), float(pk[:, j].max()), kinds)
+                Assignment(
+                    track, float(value[j]), int(assess.asset[j]), float(pk_all[:, j].max()), ",".join(kinds)
+                )
             )
     return decision
 
 
-def _eligible(plan: FirePlan, state: BatteryState, track: int, t: float, last_update_s: float) -> bool:
-    """Doctrine: reaction time since the track went firm, a fresh track, and the fire policy."""
-    if track in state.destroyed:
-        return False
-    if t < state.first_firm_s.get(track, np.inf) + plan.battery.doctrine.reaction_time_s - 1e-9:
-        return False
+_ELIGIBLE, _WAITING, _ENGAGED = 0, 1, 2
+
+
+def _eligibility(
+    memory: EngagementMemory, doctrine: CommandDoctrine, track: int, t: float, last_update_s: float
+) -> int:
+    """Doctrine: reaction time since the track went firm, a fresh track (else ``_WAITING``), and the
+    fire policy (else ``_ENGAGED``: the track is already being engaged)."""
+    if track in memory.destroyed:
+        return _ENGAGED
+    if t < memory.first_firm_s.get(track, np.inf) + doctrine.reaction_time_s - 1e-9:
+        return _WAITING
     if t - last_update_s > ENGAGE_MAX_AGE_S:
-        return False
-    eng = state.engagements.get(track)
-    return eng is None or plan.fire_policy(eng, plan.salvo_doctrine, t, last_update_s)
+        return _WAITING
+    eng = memory.engagements.get(track)
+    if eng is None or doctrine.fire_policy(eng, doctrine.salvo_doctrine, t, last_update_s):
+        return _ELIGIBLE
+    return _ENGAGED
 
 
-def _duplicates(state: BatteryState, track_ids: IntArray, pos: FloatArray, t: float) -> BoolArray:
-    """Tracks lying within DUPLICATE_TRACK_M of another track that interceptors are flying at."""
+def _duplicates(post: str, state: BatteryState, track_ids: IntArray, pos: FloatArray, t: float) -> BoolArray:
+    """Tracks lying within DUPLICATE_TRACK_M of another track of the same picture that interceptors
+    of this battery are flying at (``pos`` in the battery frame)."""
     out = np.zeros(track_ids.size, dtype=bool)
-    if not state.flying:
+    flying = [s for s in state.flying if state.meta[s].post == post]
+    if not flying:
         return out
-    slots = np.array(state.flying, dtype=np.int64)
-    engaged = np.array([state.meta[s].track for s in state.flying], dtype=np.int64)
+    slots = np.array(flying, dtype=np.int64)
+    engaged = np.array([state.meta[s].track for s in flying], dtype=np.int64)
     st = state.flight
     est = st.track_pos_m[slots] + st.track_vel_mps[slots] * (t - st.track_time_s[slots])[:, None]
     dist = np.linalg.norm(pos[:, None, :] - est[None, :, :], axis=-1)
@@ -284,18 +479,27 @@ def _duplicates(state: BatteryState, track_ids: IntArray, pos: FloatArray, t: fl
     return np.asarray(np.any((dist < DUPLICATE_TRACK_M) & other, axis=1), dtype=np.bool_)
 
 
-def _intercepts(plan: FirePlan, pos: FloatArray, vel: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Time of flight and intercept point per (track, type), with the low or high reach table."""
+def _intercepts(
+    plan: FirePlan, pos: FloatArray, vel: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Time of flight, intercept point and the interceptor's speed on arrival per (track, type), with
+    the low or high reach table."""
     n, m = pos.shape[0], len(plan.types)
     tof = np.full((n, m), np.nan)
     pip = np.full((n, m, 3), np.nan)
+    arrival = np.full((n, m), np.nan)
     low = plan.height_m(pos) < LOW_TARGET_ALT_M
-    for mask, table in ((low, plan.reach_low_m), (~low, plan.reach_high_m)):
+    for mask, table, speed in (
+        (low, plan.reach_low_m, plan.arrival_low_mps),
+        (~low, plan.reach_high_m, plan.arrival_high_mps),
+    ):
         if np.any(mask):
             tof[mask], pip[mask] = intercept.predict_intercept(
                 pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table
             )
-    return tof, pip
+            for k in range(m):
+                arrival[mask, k] = np.interp(tof[mask, k], plan.profile_time_s, speed[k], right=np.nan)
+    return tof, pip, arrival
 
 
 def _launch_points(m: int) -> FloatArray:
@@ -306,9 +510,19 @@ def _launch_points(m: int) -> FloatArray:
 
 
 def _pk_matrix(
-    plan: FirePlan, pos: FloatArray, vel: FloatArray, tof: FloatArray, pip: FloatArray
+    plan: FirePlan,
+    pos: FloatArray,
+    vel: FloatArray,
+    tof: FloatArray,
+    pip: FloatArray,
+    arrival_mps: FloatArray,
 ) -> FloatArray:
-    """Planned kill probability of one shot of each type at each track (0 where infeasible)."""
+    """Planned kill probability of one shot of each type at each track (0 where infeasible).
+
+    Besides the envelope, the interceptor must catch the target: its speed on arrival less the
+    target's speed away from the launcher along the line to the intercept point must reach the end
+    game's minimum closing speed (``endgame_min_closing_mps``; a low receding target at long range is
+    out of reach even where the reach table has a root)."""
     m = len(plan.types)
     launcher = _launch_points(m)
     system = plan.battery.spec
@@ -336,6 +550,10 @@ def _pk_matrix(
         max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
     )
     slant = np.linalg.norm(pip - launcher[None], axis=-1)
+    los = (pip - launcher[None]) / np.maximum(slant, 1.0)[..., None]
+    receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
+    closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
+    ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
     ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
     # The engagement radar must see the intercept point to guide the missile there.
@@ -406,14 +624,61 @@ def _launch(
     return meta
 
 
+def start_reloads(plan: FirePlan, state: BatteryState, t: float) -> tuple[list[Reload], list[int]]:
+    """After launches at ``t``: start reloading every launcher they emptied from the reserve (each
+    launcher in its catalog ``reload_s``, in parallel: one transloader each), and note the missile
+    types of which the battery now has no round at all.
+
+    Returns the reloads started and the newly exhausted types.
+    """
+    launchers = plan.battery.launchers
+    started: list[Reload] = []
+    busy = {r.launcher for r in state.reloads}
+    for i in np.flatnonzero(state.stock.sum(axis=1) == 0).tolist():
+        if i in busy or not np.isfinite(launchers.reload_s[i]):
+            continue
+        rounds = np.minimum(launchers.stock[i], state.reserve)
+        if rounds.sum() == 0:
+            continue
+        state.reserve -= rounds
+        reload = Reload(launcher=i, done_s=t + float(launchers.reload_s[i]), rounds=rounds)
+        state.ready_s[i] = max(state.ready_s[i], reload.done_s)
+        state.reloads.append(reload)
+        started.append(reload)
+    pending = sum((r.rounds for r in state.reloads), np.zeros_like(state.reserve))
+    left = state.stock.sum(axis=0) + state.reserve + pending
+    gone = [k for k in np.flatnonzero(left == 0).tolist() if k not in state.exhausted]
+    state.exhausted.update(gone)
+    return started, gone
+
+
+def finish_reloads(state: BatteryState, t: float) -> list[Reload]:
+    """Reloads done by ``t``: their rounds are on the launchers."""
+    done = [r for r in state.reloads if r.done_s <= t + 1e-9]
+    for r in done:
+        state.stock[r.launcher] += r.rounds
+    state.reloads = [r for r in state.reloads if r.done_s > t + 1e-9]
+    return done
+
+
 def refresh_tracks(
-    state: BatteryState, track_ids: IntArray, mean: FloatArray, last_update_s: FloatArray
+    state: BatteryState,
+    post: str,
+    track_ids: IntArray,
+    mean: FloatArray,
+    last_update_s: FloatArray,
+    unit: FireUnit | None = None,
 ) -> None:
-    """Give interceptors in flight the engagement picture's latest estimate of their track."""
-    if not state.flying or track_ids.size == 0:
+    """Give interceptors in flight at tracks of picture ``post`` its latest estimate of their track
+    (``unit``: how the picture's frame maps to the battery's, when it is not the battery's own)."""
+    flying = [s for s in state.flying if state.meta[s].post == post]
+    if not flying or track_ids.size == 0:
         return
-    slots = np.array(state.flying, dtype=np.int64)
-    tracks = np.array([state.meta[s].track for s in state.flying], dtype=np.int64)
+    if unit is not None:
+        pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
+        mean = np.hstack([pos_b, vel_b])
+    slots = np.array(flying, dtype=np.int64)
+    tracks = np.array([state.meta[s].track for s in flying], dtype=np.int64)
     row = np.searchsorted(track_ids, tracks)
     row = np.minimum(row, track_ids.size - 1)
     found = track_ids[row] == tracks

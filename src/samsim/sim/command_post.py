@@ -18,7 +18,16 @@ from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.constants import MEAN_EARTH_RADIUS_M
-from samsim.sim.battery import BatteryState, FlightRecorder, initial_state
+from samsim.geodesy import LocalFrame
+from samsim.sim.battery import (
+    BatteryState,
+    CommandDoctrine,
+    EngagementMemory,
+    FlightRecorder,
+    PictureFrame,
+    battery_command_doctrine,
+    initial_state,
+)
 from samsim.sim.sensing import RadarGeometry, look_pd, look_snr_db, radar_geometry, visible
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
@@ -102,30 +111,46 @@ def battery_tracker(coast_s: float = math.inf) -> Tracker:
     )
 
 
-class BatteryRuntime:
-    """What a battery's command post holds during a run."""
+class TrackPicture:
+    """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
+    and the engagement memory of the post that fights from it.
 
-    def __init__(self, world: World, index: int):
-        self.index = index
-        self.battery: CompiledBattery = world.batteries[index]
-        self.geometry: list[RadarGeometry] = [
-            radar_geometry(world, self.battery, k) for k in range(len(self.battery.radars.ids))
-        ]
-        self.coast_max_s = COAST_REVISITS * max(g.spec.revisit_s for g in self.geometry)
+    A battery fighting alone keeps one over its own radars (:class:`BatteryRuntime`); a command post
+    keeps one over the radars of every battery it directs (:mod:`samsim.sim.network`).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        frame: LocalFrame,
+        geometry: list[RadarGeometry],
+        horizon_ref_alt_m: float,
+        assets_ecef_m: FloatArray,
+    ):
+        self.name = name
+        self.frame = frame
+        self.geometry = geometry
+        self.coast_max_s = COAST_REVISITS * max((g.spec.revisit_s for g in geometry), default=1.0)
         self.tracker = battery_tracker(self.coast_max_s)
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
         # track id -> (sum of its detections' ln-RCS estimates, sum of their variances, their number)
         self.rcs_stats: dict[int, tuple[float, float, int]] = {}
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
-        self.horizon_ref_alt_m = world.horizon_ref_alt_m
-        # (time, track ids, battery-frame positions, speeds) at each decision cycle
+        self.horizon_ref_alt_m = horizon_ref_alt_m
+        # (time, track ids, picture-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
-        self.plan: FirePlan = fire_plan(world, self.battery, self.geometry)
-        self.state: BatteryState = initial_state(world, self.battery)
-        self.recorder = FlightRecorder()
+        self.memory = EngagementMemory()
+        center = frame.earth_center_enu_m
+        self.where = PictureFrame(
+            assets_enu_m=frame.ecef_to_enu(assets_ecef_m).reshape(-1, 3),
+            center_enu_m=center,
+            earth_radius_m=float(np.linalg.norm(center) - frame.alt_m),
+        )
+        # per threat: when this picture's post knows it is dead or has leaked
+        self.gone_s: FloatArray = np.zeros(0)
 
     def track_name(self, track_id: int) -> str:
-        return f"{self.battery.id}/T{track_id}"
+        return f"{self.name}/T{track_id}"
 
     def predicted_positions(self, time_s: float) -> FloatArray:
         tr = self.tracker
@@ -144,12 +169,7 @@ class BatteryRuntime:
         pos = self.predicted_positions(time_s)
         horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
         # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
-        height = (
-            self.battery.frame.alt_m
-            + pos[:, 2]
-            + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M)
-            - self.horizon_ref_alt_m
-        )
+        height = self.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M) - self.horizon_ref_alt_m
         mask, range_m, _, _ = visible(geom, pos - geom.enu_m, height)
         return mask, range_m
 
@@ -255,10 +275,10 @@ class BatteryRuntime:
         return res
 
     def step_fix(self, time_s: float, z: FloatArray, cov: FloatArray) -> StepResult:
-        """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`) to the
-        tracker. No radar looked, so no track counts a miss; a fix counts as a hit at
-        ``TRACK_MAX_PD`` (strobes above the threshold are not in doubt). A track a fix starts is
-        known only from its jamming: the post expects no echo of it (``JAM_ONLY_LOG_RCS``), so the
+        """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`, in this
+        picture's frame) to the tracker. No radar looked, so no track counts a miss; a fix counts as a
+        hit at ``TRACK_MAX_PD`` (strobes above the threshold are not in doubt). A track a fix starts
+        is known only from its jamming: the post expects no echo of it (``JAM_ONLY_LOG_RCS``), so the
         jammed radars' misses do not delete it, until an echo updates it."""
         n = self.tracker.ids.size
         res = self.tracker.step(
@@ -280,3 +300,20 @@ class BatteryRuntime:
         self.label.pop(track_id, None)
         self.rcs_stats.pop(track_id, None)
         self.jam_only.discard(track_id)
+
+
+class BatteryRuntime(TrackPicture):
+    """What a battery holds during a run: its own air picture (its radars fused), its fire plan,
+    runtime state and flight recorder."""
+
+    def __init__(self, world: World, index: int):
+        self.index = index
+        self.battery: CompiledBattery = world.batteries[index]
+        geometry = [radar_geometry(world, self.battery, k) for k in range(len(self.battery.radars.ids))]
+        super().__init__(
+            self.battery.id, self.battery.frame, geometry, world.horizon_ref_alt_m, world.assets.ecef_m
+        )
+        self.plan: FirePlan = fire_plan(world, self.battery, self.geometry)
+        self.state: BatteryState = initial_state(world, self.battery)
+        self.recorder = FlightRecorder()
+        self.doctrine: CommandDoctrine = battery_command_doctrine(self.plan)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from samsim.arrays import FloatArray, IntArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.models import arm, flyout, lethality
-from samsim.output.details import format_jam_strobe
+from samsim.output.details import format_jam_strobe, format_magazine_empty, format_reload
 from samsim.output.result import (
     BatteryOutcome,
     EventKind,
@@ -28,15 +28,22 @@ from samsim.output.result import (
 )
 from samsim.scenario import Scenario
 from samsim.sim import battery, deception, recorder, strobes
-from samsim.sim.command_post import BatteryRuntime
+from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.emitters import Emitters
+from samsim.sim.network import CommandPost
 from samsim.sim.sensing import RadarScans
 from samsim.sim.sensors import scan_sensor
 from samsim.sim.weapons import weapon_type
 from samsim.sim.world import World, compile_world
 from samsim.tracking import StepResult
 
-SCAN, DECIDE, IMPACT = 0, 1, 2
+SCAN, NETSCAN, DECIDE, COMMAND, IMPACT = 0, 1, 2, 3, 4
+"""Kinds of instants, in the order they are visited at equal times: a radar scan (the battery's own
+picture), a scan arriving at a command post, a battery's cycle, a command post's cycle, an
+anti-radiation missile reaching its radar."""
+
+
+_UNREACHED = ("no_track", "out_of_envelope")
 
 
 class Engine:
@@ -59,6 +66,21 @@ class Engine:
         ]
         self.interceptors: list[InterceptorOutcome] = []
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
+        self.posts = [CommandPost(world, c, self.batteries) for c in world.commands]
+        self.post_of: dict[int, CommandPost] = {rt.index: p for p in self.posts for rt in p.members}
+        self.pictures: dict[str, TrackPicture] = {rt.name: rt for rt in self.batteries}
+        self.pictures.update({p.name: p for p in self.posts})
+        # A battery keeps its own picture when it fights alone at some time of the run.
+        self.own_picture = [
+            b not in self.post_of or np.isfinite(self.post_of[b].lost_s) for b in range(len(self.batteries))
+        ]
+        gone = np.minimum(threats.end_s, threats.leak_s)
+        for rt in self.batteries:
+            post = self.post_of.get(rt.index)
+            rt.gone_s = gone + (post.latency_s if post is not None else 0.0)
+        for post in self.posts:
+            post.gone_s = gone + post.latency_s
+        self.reason: dict[int, tuple[str, float]] = {}  # threat -> why not engaged, and when
         self.emitters = Emitters(world)
         self.arm_notes: dict[int, str] = {}  # ARM threat index -> what its impact did
         # One random stream per sensor, spawned in a fixed order from the run's seed; the strobe
@@ -78,6 +100,10 @@ class Engine:
         self.scans = [rs for rs, _ in deceived]
         self.deception_counts = [c for _, c in deceived]
         self.first_strobe_s = np.full(threats.count, np.inf)
+        # per command post: (measured at, jammer, position, covariance) of strobe fixes on their way
+        self.fixes_in_transit: dict[str, list[tuple[float, int, int, FloatArray, FloatArray]]] = {
+            p.name: [] for p in self.posts
+        }
         self.passive = strobes.PassiveNetwork(
             [
                 strobes.scan_strobes(
@@ -98,17 +124,26 @@ class Engine:
                 if self.emitters.radiating(rs.battery, rs.radar, t):  # silent or destroyed: deaf too
                     self._scan(rs, k, t)
                     self._strobes(j, k, t)
-            elif kind == IMPACT:
-                self._arm_impact(j, t)
+            elif kind == NETSCAN:
+                rs = self.scans[j]
+                if self.emitters.radiating(rs.battery, rs.radar, float(rs.time_s[k])):
+                    self._net_scan(rs, k, t)
+            elif kind == DECIDE:
+                self._battery_cycle(self.batteries[j], t)
+            elif kind == COMMAND:
+                self._command_cycle(self.posts[j], t)
             else:
-                self._decide(self.batteries[j], t)
+                self._arm_impact(j, t)
         self._fly_to(self.world.duration_s)
         self._end_flights(self.world.duration_s)
         self._settle_fates()
-        for t_ev, kind, b, k, detail in self.emitters.events(self.world.duration_s):
+        for t_ev, ev_kind, b, k, detail in self.emitters.events(self.world.duration_s):
             bat = self.world.batteries[b]
-            self.events.add(t_ev, kind, battery=bat.id, radar=bat.radars.ids[k], detail=detail)
+            self.events.add(t_ev, ev_kind, battery=bat.id, radar=bat.radars.ids[k], detail=detail)
         for i, out in enumerate(self.outcomes):
+            if out.shots == 0:
+                reason, when = self.reason.get(i, ("no_track", out.fate_s or self.world.duration_s))
+                out.unengaged_reason, out.unengaged_reason_s = reason, when  # type: ignore[assignment]
             out.first_detected_s = _finite_or_none(self.first_detected_s[i])
             out.first_detected_range_m = _finite_or_none(self.first_detected_range_m[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
@@ -133,7 +168,12 @@ class Engine:
         for ic in self.interceptors:
             if ic.battery == bat.id:
                 fired[ic.type] = fired.get(ic.type, 0) + 1
-        left = {m: int(rt.state.stock[:, k].sum()) for k, m in enumerate(bat.launchers.missile_types)}
+        st = rt.state
+        pending = sum((r.rounds for r in st.reloads), np.zeros_like(st.reserve))
+        left = {
+            m: int(st.stock[:, k].sum() + st.reserve[k] + pending[k])
+            for k, m in enumerate(bat.launchers.missile_types)
+        }
         emitters = self.emitters.radars[rt.index]
         return BatteryOutcome(
             id=bat.id,
@@ -154,12 +194,27 @@ class Engine:
             kinds.append(np.full(n, SCAN))
             who.append(np.full(n, j))
             which.append(np.arange(n))
+            post = self.post_of.get(rs.battery)
+            if post is not None:  # the scan also reaches the command post, if it arrives before the loss
+                arrive = rs.time_s + post.latency_s
+                keep = np.flatnonzero((arrive < post.lost_s) & (arrive <= self.world.duration_s))
+                times.append(arrive[keep])
+                kinds.append(np.full(keep.size, NETSCAN))
+                who.append(np.full(keep.size, j))
+                which.append(keep)
         for b, rt in enumerate(self.batteries):
             period = rt.battery.doctrine.decision_period_s
             t = np.arange(period, self.world.duration_s + 1e-9, period)
             times.append(t)
             kinds.append(np.full(t.size, DECIDE))
             who.append(np.full(t.size, b))
+            which.append(np.zeros(t.size, dtype=np.int64))
+        for c, post in enumerate(self.posts):
+            period = min(rt.battery.doctrine.decision_period_s for rt in post.members)
+            t = np.arange(period, min(self.world.duration_s, post.lost_s - 1e-9) + 1e-9, period)
+            times.append(t)
+            kinds.append(np.full(t.size, COMMAND))
+            who.append(np.full(t.size, c))
             which.append(np.zeros(t.size, dtype=np.int64))
         threats = self.world.threats
         arms = np.flatnonzero((threats.target_radar[:, 0] >= 0) & (threats.end_s <= self.world.duration_s))
@@ -179,48 +234,95 @@ class Engine:
 
     # -----------------------------------------------------------------------------------------
     def _scan(self, rs: RadarScans, k: int, t: float) -> None:
-        """Hand one radar scan to its battery's tracker (the run loop skips silent or destroyed radars)."""
+        """One radar scan: its detections, and the battery's own tracker when it keeps its own picture."""
         rt = self.batteries[rs.battery]
         rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
         truth = rs.truth[rows]
+        alive = self._alive(truth, t)
+        own = self.own_picture[rs.battery]
+        if not np.any(alive) and (not own or rt.tracker.ids.size == 0):
+            return
+        real = alive & (truth >= 0)
+        if np.any(real):
+            self._detections(rt, rs, t, truth[real], rs.range_m[rows][real])
+        if own:
+            res = rt.step(
+                rs.radar,
+                t,
+                rs.z_enu_m[rows][alive],
+                rs.r_enu_m2[rows][alive],
+                rs.snr_db[rows][alive],
+                rs.range_m[rows][alive],
+            )
+            self._after_step(rt, res, truth[alive], t)
+
+    def _net_scan(self, rs: RadarScans, k: int, t: float) -> None:
+        """A scan of a member's radar reaches its command post (measured one link latency ago)."""
+        post = self.post_of[rs.battery]
+        measured_s = float(rs.time_s[k])
+        self._deliver_fixes(post, measured_s, t)
+        rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
+        truth = rs.truth[rows]
+        alive = self._alive(truth, measured_s)
+        if post.tracker.ids.size == 0 and not np.any(alive):
+            return
+        res = post.receive(
+            rs.battery,
+            rs.radar,
+            measured_s,
+            rs.z_enu_m[rows][alive],
+            rs.r_enu_m2[rows][alive],
+            rs.snr_db[rows][alive],
+            rs.range_m[rows][alive],
+        )
+        self._after_step(post, res, truth[alive], t)
+
+    def _alive(self, truth: IntArray, t: float) -> BoolArray:
+        """Measurements of threats not yet killed at ``t`` (and false alarms)."""
         alive = truth < 0
         if self.killed_s.size:
             alive |= self.killed_s[np.maximum(truth, 0)] > t
-        if rt.tracker.ids.size == 0 and not np.any(alive):
-            return
-        truth = truth[alive]
-        range_m = rs.range_m[rows][alive]
-        z, cov, snr_db = rs.z_enu_m[rows][alive], rs.r_enu_m2[rows][alive], rs.snr_db[rows][alive]
-        res = rt.step(rs.radar, t, z, cov, snr_db, range_m)
-        real = truth >= 0
-        if np.any(real):
-            self._detections(rt, rs, t, truth[real], range_m[real])
-        self._tracked(rt, res, truth, t)
+        return np.asarray(alive, dtype=np.bool_)
 
-    def _tracked(self, rt: BatteryRuntime, res: StepResult, truth: IntArray, t: float) -> None:
-        """After a tracker step on measurements of threats ``truth`` (-1: none): labels, first firm
-        tracks, the battery's track table and track events."""
-        firm = set(rt.tracker.ids[rt.tracker.is_confirmed].tolist())
+    def _after_step(self, pic: TrackPicture, res: StepResult, truth: IntArray, t: float) -> None:
+        """What a picture's tracker step means: what its tracks follow, track events, fresher
+        mid-course updates for the interceptors flying at its tracks."""
+        firm = set(pic.tracker.ids[pic.tracker.is_confirmed].tolist())
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:
-                if threat >= 0 or track_id not in rt.label:
-                    rt.label[track_id] = threat
+                if threat >= 0 or track_id not in pic.label:
+                    pic.label[track_id] = threat
                 if threat >= 0 and track_id in firm:  # a firm track now holding this threat
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
-        battery.refresh_tracks(rt.state, rt.tracker.ids, rt.tracker.mean, rt.tracker.last_update_s)
-        self._track_events(rt, res.confirmed, "track_confirm", t)
-        self._track_events(rt, res.dropped_confirmed, "track_drop", t)
+        tr = pic.tracker
+        if isinstance(pic, CommandPost):
+            for unit in pic.units:
+                battery.refresh_tracks(unit.state, pic.name, tr.ids, tr.mean, tr.last_update_s, unit)
+        else:
+            assert isinstance(pic, BatteryRuntime)
+            battery.refresh_tracks(pic.state, pic.name, tr.ids, tr.mean, tr.last_update_s)
+        self._track_events(pic, res.confirmed, "track_confirm", t)
+        self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
-            rt.forget(track_id)
-        self._arm_warning(rt, t)
+            pic.forget(track_id)
+        self._arm_warning(pic, t)
 
-    def _arm_warning(self, rt: BatteryRuntime, t: float) -> None:
-        """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so."""
-        tr = rt.tracker
+    def _arm_warning(self, pic: TrackPicture, t: float) -> None:
+        """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so
+        (judged in a battery's frame: the picture's own, or a command post's first member's)."""
+        tr = pic.tracker
         firm = tr.is_confirmed
-        if self.emitters.any_shutdown_on_arm and np.any(firm):
-            pos = tr.mean[firm, :3] + tr.mean[firm, 3:] * (t - tr.last_update_s[firm])[:, None]
-            self.emitters.warn(rt.index, pos, tr.mean[firm, 3:], t)
+        if not (self.emitters.any_shutdown_on_arm and np.any(firm)):
+            return
+        pos = tr.mean[firm, :3] + tr.mean[firm, 3:] * (t - tr.last_update_s[firm])[:, None]
+        vel = tr.mean[firm, 3:]
+        if isinstance(pic, CommandPost):
+            pos, vel = pic.units[0].to_battery(pos, vel)
+            index = pic.members[0].index
+        else:
+            assert isinstance(pic, BatteryRuntime)
+            index = pic.index
+        self.emitters.warn(index, pos, vel, t)
 
     def _arm_impact(self, threat: int, t: float) -> None:
         """An ARM reaches the radar it was fired at: home on it, or on what its seeker remembers
@@ -232,7 +334,8 @@ class Engine:
         em = self.emitters.radars[b][k]
         last_s = em.last_emission_s(t)
         homing = t - last_s <= spec.seeker_window_s
-        # Radars stand still in this engine, so the site has not moved since its last emission.
+        # Radars stand still while a run can fire ARMs at them, so the site has not moved since its
+        # last emission.
         moved_en_m = np.zeros(2)
         miss = arm.arm_miss_m(
             homing,
@@ -273,7 +376,8 @@ class Engine:
 
     def _strobes(self, j: int, k: int, t: float) -> None:
         """Scan ``k`` of radar ``j``'s strobes: ``jam_strobe`` events, angle-only tracks, and the
-        position fixes they triangulate, handed to the trackers of the fixes' batteries."""
+        position fixes they triangulate, handed to the pictures of the fixes' batteries (a command
+        post takes them at once: a modelling shortcut, the fixes are few)."""
         ss = self.passive.scans[j]
         rows, fixes = self.passive.update(j, k, t, self.killed_s)
         if rows.size:
@@ -294,9 +398,28 @@ class Engine:
                 ],
             )
         for fix in fixes:
-            rt = self.batteries[fix.battery]
-            res = rt.step_fix(t, fix.z_enu_m[None, :], fix.cov_enu_m2[None, :, :])
-            self._tracked(rt, res, np.array([fix.jammer]), t)
+            z, cov = fix.z_enu_m[None, :], fix.cov_enu_m2[None, :, :]
+            if self.own_picture[fix.battery]:
+                rt = self.batteries[fix.battery]
+                self._after_step(rt, rt.step_fix(t, z, cov), np.array([fix.jammer]), t)
+            post = self.post_of.get(fix.battery)
+            if post is not None and t + post.latency_s < post.lost_s:
+                # The fix reaches the post one link latency later, in time order with the scans.
+                m, o = post.to_post[fix.battery]
+                self.fixes_in_transit[post.name].append(
+                    (t, fix.battery, fix.jammer, z @ m.T + o, m @ cov @ m.T)
+                )
+
+    def _deliver_fixes(self, post: CommandPost, upto_s: float, t: float) -> None:
+        """Hand a command post the strobe fixes measured up to ``upto_s`` (they arrive in time order).
+        The battery whose radars' strobes made a fix holds its track as if its engagement radar had
+        updated it, so it may fire on it with home-on-jam missiles."""
+        transit = self.fixes_in_transit[post.name]
+        while transit and transit[0][0] <= upto_s:
+            measured_s, b, jammer, z, cov = transit.pop(0)
+            res = post.step_fix(measured_s, z, cov)
+            post.mark_held(res, b, measured_s)
+            self._after_step(post, res, np.array([jammer]), t)
 
     def _detections(
         self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
@@ -315,27 +438,50 @@ class Engine:
             detail=[f"range_km={r:.1f}" for r in range_m / 1000.0],
         )
 
-    def _track_events(self, rt: BatteryRuntime, track_ids: IntArray, kind: EventKind, t: float) -> None:
+    def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
         for track_id in track_ids.tolist():
-            threat = rt.label.get(track_id, -1)
+            threat = pic.label.get(track_id, -1)
             name = self.world.threats.ids[threat] if threat >= 0 else None
             if kind == "track_confirm":
-                rt.state.first_firm_s[track_id] = t
+                pic.memory.first_firm_s[track_id] = t
                 if threat >= 0:
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
             self.events.add(
                 t,
                 kind,
-                battery=rt.battery.id,
+                battery=pic.name,
                 threat=name,
-                track=rt.track_name(track_id),
+                track=pic.track_name(track_id),
                 detail=None if threat >= 0 else "false track",
             )
 
-    def _decide(self, rt: BatteryRuntime, t: float) -> None:
-        """The command-post cycle: take the firm picture, then evaluate, assign and launch."""
+    def _battery_cycle(self, rt: BatteryRuntime, t: float) -> None:
+        """A battery's cycle: remember its interceptors, finish reloads, and when it fights alone,
+        decide from its own picture."""
         battery.record_flying(rt.recorder, rt.state, t)
-        tr = rt.tracker
+        for r in battery.finish_reloads(rt.state, t):
+            for m, n in zip(rt.battery.launchers.missile_types, r.rounds.tolist(), strict=True):
+                if n:
+                    detail = format_reload(m, int(n), r.launcher)
+                    self.events.add(r.done_s, "reload", battery=rt.battery.id, detail=detail)
+        post = self.post_of.get(rt.index)
+        if post is not None and t < post.lost_s:
+            return
+        units = [battery.FireUnit(rt.plan, rt.state, rt.recorder)]
+        self._decide(rt, units, t)
+
+    def _command_cycle(self, post: CommandPost, t: float) -> None:
+        """A command post's cycle: one assignment over the fire units it directs."""
+        self._deliver_fixes(post, t - post.latency_s, t)
+        tr = post.tracker
+        firm = tr.is_confirmed
+        active = np.ones(len(post.members), dtype=bool)
+        self._decide(post, post.fire_units(tr.ids[firm], t, active), t)
+
+    def _decide(self, pic: TrackPicture, units: list[battery.FireUnit], t: float) -> None:
+        """The decision cycle of a picture's post: take the firm picture, then evaluate, assign and
+        launch; record why the threats on tracks left unengaged were."""
+        tr = pic.tracker
         firm = tr.is_confirmed
         if not np.any(firm):
             return
@@ -343,40 +489,76 @@ class Engine:
         pos = mean[:, :3] + mean[:, 3:] * (t - last)[:, None]
         vel = mean[:, 3:]
         if self.record_trajectories:
-            rt.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
-        if not self.emitters.can_guide(rt.index, t):  # no launch without the engagement radar
-            return
-        labels = [rt.label.get(i, -1) for i in ids.tolist()]
-        jam_only = np.array([i in rt.jam_only for i in ids.tolist()], dtype=bool)
+            pic.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
+        labels = [pic.label.get(i, -1) for i in ids.tolist()]
+        # No launch without the engagement radar radiating (emission control, ARM damage).
+        units = [u for u in units if self.emitters.can_guide(self._battery_of(u).index, t)]
+        jam_only = np.array([i in pic.jam_only for i in ids.tolist()], dtype=bool)
+        doctrine = pic.doctrine  # type: ignore[attr-defined]
         decision = battery.decide(
-            rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last, jam_only=jam_only
+            pic.name,
+            pic.memory,
+            doctrine,
+            pic.where,
+            units,
+            self.world,
+            t,
+            ids,
+            pos,
+            vel,
+            labels,
+            last,
+            pic.gone_s,
+            jam_only=jam_only,
         )
+        for threat, reason in decision.reasons.items():
+            # A reason given while the threat was within reach (and a shot possible but for it) is
+            # not replaced by a later "out of reach": that it could have been engaged is the news.
+            before = self.reason.get(threat)
+            if reason in _UNREACHED and before is not None and before[0] not in _UNREACHED:
+                continue
+            self.reason[threat] = (reason, t)
         names = self.world.threats.ids
         for a in decision.assigned:
-            threat = rt.label.get(a.track, -1)
+            threat = pic.label.get(a.track, -1)
             target = self.world.assets.ids[a.asset] if a.asset >= 0 else "none"
             self.events.add(
                 t,
                 "assign",
-                battery=rt.battery.id,
+                battery=pic.name,
                 threat=names[threat] if threat >= 0 else None,
-                track=rt.track_name(a.track),
+                track=pic.track_name(a.track),
                 detail=f"{a.types}; value={a.value:.3g}; pk={a.pk:.2f}; asset={target}",
             )
+        fired: dict[int, BatteryRuntime] = {}
         for launch in decision.launches:
             meta = launch.meta
+            rt = self._battery_of(launch)
+            fired[rt.index] = rt
             self.events.add(
                 t,
                 "launch",
                 battery=rt.battery.id,
                 threat=names[meta.threat] if meta.threat >= 0 else None,
-                track=rt.track_name(meta.track),
+                track=pic.track_name(meta.track),
                 interceptor=meta.id,
                 detail=f"planned pk={launch.pk:.2f}; pip_range_km={meta.pip_range_m / 1000:.1f}; "
                 f"pip_alt_m={meta.pip_alt_m:.0f}",
             )
             if meta.threat >= 0:
                 self.outcomes[meta.threat].shots += 1
+        for rt in fired.values():
+            started, exhausted = battery.start_reloads(rt.plan, rt.state, t)
+            types = rt.battery.launchers.missile_types
+            for k in exhausted:
+                self.events.add(
+                    t, "magazine_empty", battery=rt.battery.id, detail=format_magazine_empty(types[k])
+                )
+            del started  # reported when done (reload events)
+
+    def _battery_of(self, holder: battery.FireUnit | battery.Launch) -> BatteryRuntime:
+        """The battery whose runtime state a fire unit or a launch belongs to."""
+        return next(b for b in self.batteries if b.state is holder.state)
 
     # -----------------------------------------------------------------------------------------
     def _fly_to(self, t: float) -> None:
@@ -398,7 +580,7 @@ class Engine:
         common = {
             "battery": rt.battery.id,
             "threat": target_name,
-            "track": rt.track_name(meta.track),
+            "track": self.pictures[meta.post].track_name(meta.track),
             "interceptor": meta.id,
         }
         result: InterceptorResult = "self-destruct"
@@ -412,8 +594,7 @@ class Engine:
             self.events.add(end_s, "intercept", **common, detail=f"miss_m={miss:.1f}; pk={pk:.2f}")
             if killed:
                 result = "kill"
-                state.destroyed.add(meta.track)
-                self._kill(threat, end_s, meta.id)
+                self._kill(threat, end_s, meta.id, rt.index, meta)
                 self.events.add(end_s, "kill", **common, detail=f"miss_m={miss:.1f}")
             else:
                 result = "miss"
@@ -426,7 +607,7 @@ class Engine:
                     else "flight time exhausted or ground impact"
                 )
             self.events.add(end_s, "self_destruct", **common, detail=note)
-        eng = state.engagements.get(meta.track)
+        eng = self.pictures[meta.post].memory.engagements.get(meta.track)
         if eng is not None:
             eng.in_flight -= 1
             eng.last_end_s = max(eng.last_end_s, end_s)
@@ -435,7 +616,7 @@ class Engine:
                 id=meta.id,
                 type=meta.type,
                 battery=rt.battery.id,
-                target=target_name if target_name is not None else rt.track_name(meta.track),
+                target=target_name if target_name is not None else str(common["track"]),
                 launch_s=meta.launch_s,
                 end_s=end_s,
                 result=result,
@@ -446,10 +627,31 @@ class Engine:
             )
         )
 
-    def _kill(self, threat: int, t: float, by: str) -> None:
-        """A threat is destroyed: it leaves every battery's truth and its other interceptors destruct."""
+    def _kill(self, threat: int, t: float, by: str, shooter: int, meta: battery.InterceptorMeta) -> None:
+        """A threat is destroyed: it leaves every battery's truth and its other interceptors destruct.
+
+        Who knows it, and when: the post whose track it was fired at, and the shooter's own picture, at
+        once (the battery's radar assesses the kill); every other picture of the shooter's command
+        post (while the post stands) one link latency later; batteries outside that network only
+        from their own radars (their track of it stops being updated).
+        """
         self.killed_s[threat] = t
         self.outcomes[threat].killed_by = by
+        shooter_post = self.post_of.get(shooter)
+        networked = shooter_post is not None and t < shooter_post.lost_s
+        for name, pic in self.pictures.items():
+            if name == meta.post or pic is self.batteries[shooter]:
+                known = t
+            elif networked and (
+                pic is shooter_post
+                or (isinstance(pic, BatteryRuntime) and self.post_of.get(pic.index) is shooter_post)
+            ):
+                known = t + shooter_post.latency_s  # type: ignore[union-attr]
+            else:
+                continue
+            pic.gone_s[threat] = min(pic.gone_s[threat], known)
+        if isinstance(self.pictures[meta.post], BatteryRuntime):
+            self.pictures[meta.post].memory.destroyed.add(meta.track)
         for rt in self.batteries:
             state = rt.state
             state.truth.dead_s[threat] = min(state.truth.dead_s[threat], t)
@@ -494,6 +696,8 @@ class Engine:
             recorder.record_threats(log, self.world, self._end_s())
             for rt in self.batteries:
                 recorder.record_tracks(log, self.world, rt)
+            for post in self.posts:
+                recorder.record_tracks(log, self.world, post)
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log

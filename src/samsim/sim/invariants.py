@@ -6,26 +6,90 @@ tests run it on many random scenarios; it is cheap enough to run on any result.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
 
-from samsim.output.result import FATES, INTERCEPTOR_RESULTS, Result
-from samsim.scenario import Scenario
+from samsim.output.result import FATES, INTERCEPTOR_RESULTS, UNENGAGED_REASONS, Result
+from samsim.scenario import DEFAULT_LINK_LATENCY_S, Scenario
 
 
 def loaded_per_battery(scenario: Scenario) -> dict[str, int]:
-    """Interceptors loaded on each battery's launchers (template or scenario override)."""
+    """Interceptors loaded on each battery's launchers (template or scenario override), plus its
+    reserve of types its launchers carry."""
     out: dict[str, int] = {}
     for b in scenario.batteries:
         if b.launchers is not None:
-            out[b.id] = sum(lc.count * sum(lc.load.values()) for lc in b.launchers)
+            loads = [(lc.count, dict(lc.load)) for lc in b.launchers]
         else:
             spec = scenario.merged_catalog.system(b.system)
-            out[b.id] = sum(
-                int(lc["count"]) * sum(int(n) for n in lc["load"].values()) for lc in spec.launchers
-            )
+            loads = [
+                (int(lc["count"]), {str(m): int(n) for m, n in lc["load"].items()}) for lc in spec.launchers
+            ]
+        carried = {m for _, load in loads for m in load}
+        out[b.id] = sum(count * sum(load.values()) for count, load in loads) + sum(
+            n for m, n in b.reserve.items() if m in carried
+        )
     return out
+
+
+def _network(scenario: Scenario) -> dict[str, tuple[str, float, float]]:
+    """Battery id -> (its command post, the post's link latency, when the post is lost), for the
+    batteries fighting under one (as the engine forms them: sim.world.compile_world)."""
+    out: dict[str, tuple[str, float, float]] = {}
+    free = [b.id for b in scenario.batteries if b.command != "autonomous"]
+    if scenario.commands:
+        for c in scenario.commands:
+            lost = min(
+                c.destroyed_s if c.destroyed_s is not None else math.inf,
+                c.cut_s if c.cut_s is not None else math.inf,
+            )
+            for b in c.batteries if c.batteries is not None else free:
+                out[b] = (c.id, c.link_latency_s, lost)
+    elif len(free) >= 2:
+        out = {b: ("network", DEFAULT_LINK_LATENCY_S, math.inf) for b in free}
+    return out
+
+
+def known_gone_violations(result: Result, scenario: Scenario) -> list[str]:
+    """No launch at a threat after the firing battery knew it dead or leaked: its own kill at once;
+    a kill by a battery of the same live command post, or a leak, one link latency later."""
+    problems: list[str] = []
+    net = _network(scenario)
+    by_id = {i.id: i for i in result.interceptors}
+    threats = {t.id: t for t in result.threats}
+    for ic in result.interceptors:
+        t = threats.get(ic.target)
+        if t is None or t.fate_s is None:
+            continue
+        mine = net.get(ic.battery)
+        latency = mine[1] if mine is not None else 0.0
+        known = math.inf
+        if t.fate == "leaked":
+            known = t.fate_s + latency
+        elif t.fate == "killed":
+            killer = by_id.get(t.killed_by or "")
+            if killer is not None and killer.battery == ic.battery:
+                known = t.fate_s
+            elif killer is not None and mine is not None:
+                theirs = net.get(killer.battery)
+                if theirs is not None and theirs[0] == mine[0] and t.fate_s < mine[2]:
+                    known = t.fate_s + latency
+        if ic.launch_s > known + 1e-6:
+            problems.append(f"{ic.id}: launched at {ic.target} at {ic.launch_s} s, known gone at {known} s")
+    return problems
+
+
+def reason_violations(result: Result) -> list[str]:
+    """A threat fired at has no unengaged reason; one never fired at has a known reason and its time."""
+    problems: list[str] = []
+    for t in result.threats:
+        if t.shots > 0 and t.unengaged_reason is not None:
+            problems.append(f"{t.id}: {t.shots} shots but unengaged_reason {t.unengaged_reason}")
+        if t.shots == 0 and (t.unengaged_reason not in UNENGAGED_REASONS or t.unengaged_reason_s is None):
+            problems.append(f"{t.id}: no shots and unengaged_reason {t.unengaged_reason!r}")
+    return problems
 
 
 def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) -> list[str]:
@@ -52,7 +116,9 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
     fired = Counter(i.battery for i in result.interceptors)
     for battery, n in loaded_per_battery(scenario).items():
         if fired.get(battery, 0) > n:
-            problems.append(f"{battery}: fired {fired[battery]} interceptors but had {n} loaded")
+            problems.append(
+                f"{battery}: fired {fired[battery]} interceptors but had {n} loaded and in reserve"
+            )
     cat = scenario.merged_catalog
     holding = {
         b.id
@@ -102,6 +168,8 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
             problems.append(f"{t.id}: shots {t.shots} but {shots.get(t.id, 0)} interceptors flew at it")
 
     problems.extend(_emission_violations(result))
+    problems += known_gone_violations(result, scenario)
+    problems += reason_violations(result)
 
     # Times are monotone.
     ev_t = result.events.column("time_s").to_numpy()

@@ -14,7 +14,7 @@ import numpy as np
 from samsim.arrays import FloatArray
 from samsim.geodesy import ecef_to_geodetic
 from samsim.output.result import TrajectoryKind, TrajectoryLog
-from samsim.sim.command_post import BatteryRuntime
+from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.world import World, positions_ecef
 
@@ -37,8 +37,9 @@ def record_threats(log: TrajectoryLog, world: World, end_s: FloatArray) -> None:
         _add_path_rows(log, world, times, t.ids[i], "threat", None, ecef)
 
 
-def record_tracks(log: TrajectoryLog, world: World, runtime: BatteryRuntime) -> None:
-    """Tracks as one battery saw them at its decision cycles, converted in one pass."""
+def record_tracks(log: TrajectoryLog, world: World, runtime: TrackPicture) -> None:
+    """Tracks as one picture (a battery's own, or a command post's) held them at its decision cycles,
+    converted in one pass; their ``battery`` is the picture's owner."""
     if not runtime.picture:
         return
     times = np.concatenate([np.full(ids.size, t) for t, ids, _, _ in runtime.picture])
@@ -85,21 +86,21 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
 def _add_battery_rows(
     log: TrajectoryLog,
     world: World,
-    runtime: BatteryRuntime,
+    runtime: TrackPicture,
     times: FloatArray,
     names: list[str],
     kind: TrajectoryKind,
     pos_m: FloatArray,
     speed_mps: FloatArray,
 ) -> None:
-    """Rows of points given in the battery's frame."""
-    enu = world.frame.ecef_to_enu(runtime.battery.frame.enu_to_ecef(pos_m))
+    """Rows of points given in the picture's (battery's) frame."""
+    enu = world.frame.ecef_to_enu(runtime.frame.enu_to_ecef(pos_m))
     lat, lon, alt = world.frame.enu_to_geodetic(enu)
     log.add(
         time_s=times,
         entity=names,
         kind=kind,
-        battery=runtime.battery.id,
+        battery=runtime.name,
         enu_m=enu,
         lat_deg=lat,
         lon_deg=lon,

@@ -37,6 +37,8 @@ class WeaponType:
     profile_time_s: FloatArray
     profile_low_m: FloatArray  # reach r(t) against a low target (nan beyond the table)
     profile_high_m: FloatArray
+    arrival_low_mps: FloatArray  # the interceptor's speed on arriving at that reach
+    arrival_high_mps: FloatArray
 
 
 @cache
@@ -44,8 +46,8 @@ def weapon_type(spec: catalog.InterceptorSpec) -> WeaponType:
     """Flyout parameters and guided reach tables of an interceptor (computed once per spec: a scenario
     that changes an interceptor's figures gets its own)."""
     params = flyout.interceptor_params(**spec.flyout, max_accel_mps2=spec.max_g * G0_MPS2)
-    t_lo, r_lo, _ = flyout.reach_profile(params, target_alt_m=LOW_PROFILE_ALT_M)
-    t_hi, r_hi, _ = flyout.reach_profile(params, target_alt_m=HIGH_PROFILE_ALT_M)
+    t_lo, r_lo, v_lo = flyout.reach_profile(params, target_alt_m=LOW_PROFILE_ALT_M)
+    t_hi, r_hi, v_hi = flyout.reach_profile(params, target_alt_m=HIGH_PROFILE_ALT_M)
     grid = np.union1d(t_lo, t_hi)
     return WeaponType(
         key=spec.key,
@@ -55,6 +57,8 @@ def weapon_type(spec: catalog.InterceptorSpec) -> WeaponType:
         profile_time_s=grid,
         profile_low_m=np.interp(grid, t_lo, np.maximum.accumulate(r_lo), right=np.nan),
         profile_high_m=np.interp(grid, t_hi, np.maximum.accumulate(r_hi), right=np.nan),
+        arrival_low_mps=np.interp(grid, t_lo, v_lo, right=np.nan),
+        arrival_high_mps=np.interp(grid, t_hi, v_hi, right=np.nan),
     )
 
 
@@ -83,6 +87,8 @@ class FirePlan:
     profile_time_s: FloatArray  # common time-of-flight grid of the reach tables
     reach_low_m: FloatArray  # (types, grid) reach against low targets, nan beyond a type's table
     reach_high_m: FloatArray
+    arrival_low_mps: FloatArray  # (types, grid) speed on arrival at the reach tables' points
+    arrival_high_mps: FloatArray
     center_enu_m: FloatArray  # the earth's centre in the battery frame
     earth_radius_m: float
     engagement_radar: RadarGeometry | None
@@ -114,6 +120,12 @@ def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeomet
         profile_time_s=grid,
         reach_low_m=low.reshape(len(types), grid.size),
         reach_high_m=high.reshape(len(types), grid.size),
+        arrival_low_mps=np.array(
+            [np.interp(grid, w.profile_time_s, w.arrival_low_mps, right=np.nan) for w in types]
+        ).reshape(len(types), grid.size),
+        arrival_high_mps=np.array(
+            [np.interp(grid, w.profile_time_s, w.arrival_high_mps, right=np.nan) for w in types]
+        ).reshape(len(types), grid.size),
         center_enu_m=center,
         earth_radius_m=float(np.linalg.norm(center) - battery.frame.alt_m),
         engagement_radar=geometry[roles.index("engagement")] if "engagement" in roles else None,

@@ -16,10 +16,13 @@ from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
-from samsim.scenario import RadarTarget, Scenario
+from samsim.scenario import DEFAULT_LINK_LATENCY_S, RadarTarget, Scenario
 from samsim.sim import flights
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.places import geodetic_of
+
+DEFAULT_COMMAND_ID = "network"
+"""Name of the command post that joins a scenario's batteries when it declares none."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,10 @@ class Launchers:
 
     types: list[str]
     missile_types: list[str]
-    stock: IntArray
+    stock: IntArray  # also each launcher's full load: a reload brings it back to this
     enu_m: FloatArray
     launch_interval_s: FloatArray
+    reload_s: FloatArray = field(default_factory=lambda: np.zeros(0))  # per launcher, from the reserve
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,20 @@ class CompiledBattery:
     doctrine: CompiledDoctrine
     radiate_from_s: float
     spec: SystemSpec
+    autonomous: bool = False  # `command: autonomous`: never part of a command post's network
+    reserve: dict[str, int] = field(default_factory=dict)  # missile type -> rounds on the transloaders
+
+
+@dataclass(frozen=True)
+class CompiledCommand:
+    """A command post: the batteries it directs, where it stands, its links and when it is lost."""
+
+    id: str
+    frame: LocalFrame  # the command post's position: its air picture is kept in this frame
+    batteries: tuple[int, ...]  # indices into World.batteries
+    link_latency_s: float
+    reaction_s: float  # from firm network track to first launch
+    lost_s: float  # destroyed or cut off from its batteries from then on (inf: never)
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,7 @@ class World:
     assets: Assets
     batteries: list[CompiledBattery] = field(default_factory=list)
     catalog: Catalog = field(default_factory=builtin)  # the scenario's: built-in plus its `catalog:`
+    commands: list[CompiledCommand] = field(default_factory=list)
 
 
 def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
@@ -312,11 +331,13 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
     ltypes: list[str] = []
     stock_rows: list[list[int]] = []
     intervals: list[float] = []
+    reloads: list[float] = []
     for ltype, count, load in launcher_cfgs:
         for _ in range(count):
             ltypes.append(ltype)
             stock_rows.append([int(load.get(mt, 0)) for mt in missile_types])
             intervals.append(cat.launcher(ltype).launch_interval_s)
+            reloads.append(cat.launcher(ltype).reload_s)
     # Launchers stand in a ring 300 m around the battery position (their layout is not in the
     # scenario format; at engagement ranges of tens of km it does not matter).
     n_l = len(ltypes)
@@ -328,6 +349,7 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
         stock=np.array(stock_rows, dtype=np.int64).reshape(n_l, len(missile_types)),
         enu_m=lenu,
         launch_interval_s=np.array(intervals, dtype=np.float64),
+        reload_s=np.array(reloads, dtype=np.float64),
     )
     d = spec.doctrine
     o = b.doctrine
@@ -353,7 +375,67 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
         doctrine=doctrine,
         radiate_from_s=b.radiate_from_s,
         spec=spec,
+        autonomous=b.command == "autonomous",
+        reserve=dict(b.reserve),
     )
+
+
+def _compile_commands(scenario: Scenario, frame: LocalFrame, ground: GroundHeight) -> list[CompiledCommand]:
+    """The scenario's command posts; without any declared, every battery not ``autonomous`` joins one
+    integrated defence at the scenario origin (when there are at least two of them: a lone battery is
+    its own command post)."""
+    index = {b.id: i for i, b in enumerate(scenario.batteries)}
+    out: list[CompiledCommand] = []
+    for c in scenario.commands:
+        lat, lon, alt = (
+            geodetic_of(c.position, frame, ground)
+            if c.position is not None
+            else (
+                frame.lat_deg,
+                frame.lon_deg,
+                frame.alt_m,
+            )
+        )
+        members = (
+            c.batteries
+            if c.batteries is not None
+            else [b.id for b in scenario.batteries if b.command != "autonomous"]
+        )
+        out.append(
+            CompiledCommand(
+                id=c.id,
+                frame=LocalFrame(lat, lon, alt),
+                batteries=tuple(index[m] for m in members),
+                link_latency_s=c.link_latency_s,
+                reaction_s=c.reaction_s if c.reaction_s is not None else _reaction_s(scenario, members),
+                lost_s=min(
+                    c.destroyed_s if c.destroyed_s is not None else float("inf"),
+                    c.cut_s if c.cut_s is not None else float("inf"),
+                ),
+            )
+        )
+    if not scenario.commands:
+        members = [b.id for b in scenario.batteries if b.command != "autonomous"]
+        if len(members) >= 2:
+            out.append(
+                CompiledCommand(
+                    id=DEFAULT_COMMAND_ID,
+                    frame=frame,
+                    batteries=tuple(index[m] for m in members),
+                    link_latency_s=DEFAULT_LINK_LATENCY_S,
+                    reaction_s=_reaction_s(scenario, members),
+                    lost_s=float("inf"),
+                )
+            )
+    return out
+
+
+def _reaction_s(scenario: Scenario, members: list[str]) -> float:
+    """A command post's default reaction time: that of the first battery it directs."""
+    first = next(b for b in scenario.batteries if b.id == members[0])
+    if first.doctrine.reaction_time_s is not None:
+        return float(first.doctrine.reaction_time_s)
+    return scenario.merged_catalog.system(first.system).reaction_time_s
 
 
 def compile_world(scenario: Scenario) -> World:
@@ -373,6 +455,7 @@ def compile_world(scenario: Scenario) -> World:
     )
     batteries = [_compile_battery(b, cat, frame, ground) for b in scenario.batteries]
     threats = _compile_threats(scenario, cat, frame, ground, assets, asset_geo, batteries)
+    commands = _compile_commands(scenario, frame, ground)
     return World(
         name=scenario.name,
         seed=scenario.seed,
@@ -388,6 +471,7 @@ def compile_world(scenario: Scenario) -> World:
         assets=assets,
         batteries=batteries,
         catalog=cat,
+        commands=commands,
     )
 
 

@@ -1,0 +1,140 @@
+"""Command posts: several batteries fought as one integrated air defence.
+
+A command post (the 55K6E of an S-400 regiment's 30K6E control system) keeps one air picture: a
+single tracker (:class:`~samsim.sim.command_post.TrackPicture`, in the post's own local frame) fed by
+the radar measurements of every battery it directs, each arriving after the link latency and carrying
+the time it was measured, so the picture at a decision is as old as the links make it. Each decision
+cycle it solves one weapon–target assignment over all its fire units
+(:func:`samsim.sim.battery.decide`): every battery a group with its own fire channels, stocks, ready
+launchers and intercept geometry from its own site. A battery fires on a network track only if its
+own engagement radar holds it, unless its system may engage on remote tracks (catalog
+``engage_on_remote``). Kill assessments and leaks reach the post after the link latency; from then on
+nobody it directs fires at that threat.
+
+When the post is destroyed or cut off (``commands[].destroyed_s`` / ``cut_s``) its batteries fight on
+alone from then on, each from its own picture (which they keep all along when that can happen). A
+battery with ``command: autonomous`` never joins a post.
+
+Modelling choices (docs/models.md, "Network"): messages between any two units of one post take the
+post's ``link_latency_s``; kill reports are correlated with the receivers' tracks perfectly (by the
+threat they follow); orders reach the batteries at once (their delay is part of ``reaction_s``);
+interceptors fired on a network track get their mid-course updates from the network picture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.geodesy import LocalFrame
+from samsim.sim.battery import (
+    ENGAGE_MAX_AGE_S,
+    CommandDoctrine,
+    FireUnit,
+    battery_command_doctrine,
+)
+from samsim.sim.command_post import BatteryRuntime, TrackPicture
+from samsim.sim.sensing import RadarGeometry
+from samsim.sim.world import CompiledCommand, World
+from samsim.tracking import StepResult
+
+
+def frame_map(src: LocalFrame, dst: LocalFrame) -> tuple[FloatArray, FloatArray]:
+    """``(M, o)`` with ``x_dst = M x_src + o`` for ENU points of two local frames (vectors: ``M v``)."""
+    m = dst.rotation @ src.rotation.T
+    o = dst.rotation @ (src.origin_ecef_m - dst.origin_ecef_m)
+    return np.asarray(m, np.float64), np.asarray(o, np.float64)
+
+
+class CommandPost(TrackPicture):
+    """A command post during a run: its fused picture and the batteries it directs."""
+
+    def __init__(self, world: World, command: CompiledCommand, batteries: list[BatteryRuntime]):
+        self.command = command
+        self.members = [batteries[b] for b in command.batteries]
+        frame = command.frame
+        geometry: list[RadarGeometry] = []
+        self.radar_offset: dict[int, int] = {}  # battery index -> index of its first radar here
+        self.to_post: dict[int, tuple[FloatArray, FloatArray]] = {}  # battery frame -> post frame
+        self.engagement_radar: list[int] = []  # per radar here: the member whose engagement radar it is
+        for m, rt in enumerate(self.members):
+            self.radar_offset[rt.index] = len(geometry)
+            self.to_post[rt.index] = frame_map(rt.battery.frame, frame)
+            for g in rt.geometry:
+                enu = frame.ecef_to_enu(rt.battery.frame.enu_to_ecef(g.enu_m))
+                geometry.append(
+                    RadarGeometry(
+                        enu_m=np.asarray(enu, np.float64),
+                        spec=g.spec,
+                        antenna_height_m=g.antenna_height_m,
+                        refraction_k=g.refraction_k,
+                    )
+                )
+                self.engagement_radar.append(m if g.spec.role == "engagement" else -1)
+        super().__init__(command.id, frame, geometry, world.horizon_ref_alt_m, world.assets.ecef_m)
+        self.units = []
+        for rt in self.members:
+            rot, off = frame_map(frame, rt.battery.frame)
+            self.units.append(FireUnit(rt.plan, rt.state, rt.recorder, rotation=rot, offset_m=off))
+        self.doctrine: CommandDoctrine = battery_command_doctrine(self.members[0].plan, command.reaction_s)
+        # track id -> per member, when its own engagement radar last updated the track
+        self.held_s: dict[int, FloatArray] = {}
+
+    @property
+    def latency_s(self) -> float:
+        return self.command.link_latency_s
+
+    @property
+    def lost_s(self) -> float:
+        return self.command.lost_s
+
+    def receive(
+        self,
+        battery: int,
+        radar: int,
+        time_s: float,
+        z_m: FloatArray,
+        cov_m2: FloatArray,
+        snr_db: FloatArray,
+        range_m: FloatArray,
+    ) -> StepResult:
+        """Fuse one scan of a member's radar (measured at ``time_s``, battery-frame ENU)."""
+        m, o = self.to_post[battery]
+        z = z_m @ m.T + o
+        cov = m @ cov_m2 @ m.T
+        k = self.radar_offset[battery] + radar
+        res = self.step(k, time_s, z, cov, snr_db, range_m)
+        member = self.engagement_radar[k]
+        if member >= 0:
+            self._held(res, member, time_s)
+        return res
+
+    def mark_held(self, res: StepResult, battery: int, time_s: float) -> None:
+        """Battery ``battery`` (a world index) holds the tracks ``res`` updated (a strobe fix of its)."""
+        member = next(m for m, rt in enumerate(self.members) if rt.index == battery)
+        self._held(res, member, time_s)
+
+    def _held(self, res: StepResult, member: int, time_s: float) -> None:
+        for track_id in set(res.track_of_measurement.tolist()):
+            if track_id >= 0:
+                held = self.held_s.setdefault(track_id, np.full(len(self.members), -np.inf))
+                held[member] = time_s
+
+    def forget(self, track_id: int) -> None:
+        super().forget(track_id)
+        self.held_s.pop(track_id, None)
+
+    def fire_units(self, track_ids: IntArray, t: float, active: BoolArray) -> list[FireUnit]:
+        """The members still fighting under the post (``active``), each with the tracks its own
+        engagement radar holds (updated within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`)."""
+        held = np.array(
+            [self.held_s.get(i, np.full(len(self.members), -np.inf)) for i in track_ids.tolist()],
+            dtype=np.float64,
+        ).reshape(track_ids.size, len(self.members))
+        fresh = (t - held) <= ENGAGE_MAX_AGE_S
+        units = []
+        for m, unit in enumerate(self.units):
+            if active[m]:
+                unit.holds = fresh[:, m]
+                units.append(unit)
+        return units
