@@ -38,6 +38,10 @@ class RadarSpec:
     losses_db: float
     engaged_targets: int
     guided_missiles: int
+    azimuth_beamwidth_deg: float
+    elevation_beamwidth_deg: float
+    clutter_improvement_db: float
+    polarization: str  # "horizontal" or "vertical": the surface's reflection coefficient
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,10 @@ def radar_spec(e: Entry) -> RadarSpec:
         losses_db=float(v("losses_db")),
         engaged_targets=int(v("engaged_targets", 0)),
         guided_missiles=int(v("guided_missiles", 0)),
+        azimuth_beamwidth_deg=float(v("azimuth_beamwidth_deg")),
+        elevation_beamwidth_deg=float(v("elevation_beamwidth_deg")),
+        clutter_improvement_db=float(v("clutter_improvement_db")),
+        polarization=str(e.attrs.get("polarization", "horizontal")),
     )
 
 

@@ -3,7 +3,8 @@
 Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
 what the battery decides, so every scan of every radar is evaluated up front, vectorised over
 scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
-published detection range (with self-screening noise jamming), Swerling Pd per look, a random draw,
+published detection range (with self-screening noise jamming, and over a surface the two-ray multipath
+factor F⁴ and the residual surface clutter), Swerling Pd per look, a random draw,
 measurement noise, Poisson false alarms, and the SNR each measurement was received at (what the command
 post estimates a target's RCS from). The engine then consumes the scans in time order and
 drops the detections of threats killed in between. Each radar draws from its own random stream, so
@@ -18,7 +19,8 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
-from samsim.models import frames, horizon, jamming, radar
+from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
+from samsim.models import frames, horizon, jamming, propagation, radar
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 FALSE_ALARM_MIN_RANGE_M = 2000.0
@@ -56,6 +58,67 @@ class RadarGeometry:
     refraction_k: float
 
 
+@dataclass(frozen=True)
+class PathTerms:
+    """What the surface adds to each look of a low beam (:mod:`samsim.models.propagation`).
+
+    ``f4_db`` multiplies the echo (two-ray multipath, 40 log10 F); ``clutter_m2`` is the RCS of the
+    surface clutter left in the target's cell after the radar's clutter improvement factor, which
+    competes with the echo: SINR = 1 / (1/SNR + 1/SCR), SCR = σ F⁴ / σ_c.
+    """
+
+    f4_db: FloatArray
+    clutter_m2: FloatArray
+
+
+def path_terms(
+    surface: propagation.Surface | None,
+    spec: RadarSpec,
+    radar_height_m: float,
+    refraction_k: float,
+    range_m: FloatArray,
+    target_height_m: FloatArray,
+    elevation_rad: FloatArray,
+    ground_range_m: FloatArray | None = None,
+) -> PathTerms | None:
+    """Multipath F⁴ and residual clutter of looks at targets ``target_height_m`` above the surface
+    (None over no surface: free space, no clutter). The ground range between the feet, if not given,
+    follows from the slant range on the sphere."""
+    if surface is None:
+        return None
+    ka = refraction_k * MEAN_EARTH_RADIUS_M
+    h2 = np.maximum(np.asarray(target_height_m, dtype=np.float64), 0.0)
+    ground_m = ground_range_m
+    if ground_m is None:
+        ground_m = horizon.arc_from_slant_m(range_m, radar_height_m, h2)
+    lam = float(radar.wavelength_m(spec.frequency_ghz * 1e9))
+    polarization: propagation.Polarization = "vertical" if spec.polarization == "vertical" else "horizontal"
+    f4_db = propagation.multipath_f4_db(surface, ground_m, radar_height_m, h2, ka, lam, polarization)
+    psi = propagation.surface_grazing_rad(range_m, radar_height_m, ka)
+    below = propagation.surface_depression_rad(range_m, radar_height_m, ka)
+    cell_m2 = propagation.clutter_rcs_m2(
+        surface.gamma_db,
+        range_m,
+        psi,
+        np.radians(spec.azimuth_beamwidth_deg),
+        SPEED_OF_LIGHT_MPS / (2.0 * spec.bandwidth_mhz * 1e6),
+    )
+    pattern = propagation.gaussian_two_way_gain(
+        np.asarray(elevation_rad) + below, np.radians(spec.elevation_beamwidth_deg)
+    )
+    clutter_m2 = cell_m2 * pattern * 10.0 ** (-spec.clutter_improvement_db / 10.0)
+    return PathTerms(f4_db=f4_db, clutter_m2=np.asarray(clutter_m2, dtype=np.float64))
+
+
+def _with_clutter(snr_db: FloatArray, rcs_m2: FloatArray, path: PathTerms | None) -> FloatArray:
+    """SNR → SINR: the residual clutter competes with the echo like noise (Skolnik 2001, ch. 3)."""
+    if path is None:
+        return snr_db
+    with np.errstate(divide="ignore", over="ignore"):  # no clutter: SCR = +inf
+        scr_db = 10.0 * np.log10(np.asarray(rcs_m2, dtype=np.float64) / path.clutter_m2) + path.f4_db
+    return propagation.sinr_db(snr_db, scr_db)
+
+
 def reference_snr_db(spec: RadarSpec) -> float:
     """SNR at the published detection range: the SNR giving the reference Pd at the radar's Pfa."""
     return float(radar.required_snr_db(spec.ref_pd, spec.pfa, spec.swerling))
@@ -67,17 +130,22 @@ def look_snr_db(
     rcs_m2: FloatArray,
     jammer_erp_dbw: FloatArray | None = None,
     jammer_bandwidth_mhz: FloatArray | None = None,
+    path: PathTerms | None = None,
 ) -> FloatArray:
-    """Signal-to-noise(-plus-jamming) ratio of one look, dB.
+    """Signal-to-noise(-plus-jamming, -plus-clutter) ratio of one look, dB.
 
     SNR ∝ σ/R⁴ anchored on the radar's published detection range; a self-screening noise jammer
-    (finite ``jammer_erp_dbw``) adds J ∝ 1/R² to the noise: SNR = S/(N + J).
+    (finite ``jammer_erp_dbw``) adds J ∝ 1/R² to the noise: SNR = S/(N + J); over a surface
+    (``path``, :func:`path_terms`) the echo is multiplied by the two-ray F⁴ and the residual surface
+    clutter adds to the noise.
     """
     snr_db = radar.snr_db_calibrated(
         range_m, rcs_m2, spec.ref_range_m, spec.ref_rcs_m2, reference_snr_db(spec)
     )
+    if path is not None:
+        snr_db = snr_db + path.f4_db
     if jammer_erp_dbw is None or jammer_bandwidth_mhz is None:
-        return snr_db
+        return _with_clutter(snr_db, rcs_m2, path)
     erp = np.broadcast_to(np.asarray(jammer_erp_dbw, dtype=np.float64), snr_db.shape)
     bw = np.broadcast_to(np.asarray(jammer_bandwidth_mhz, dtype=np.float64), snr_db.shape)
     rng_b = np.broadcast_to(np.asarray(range_m, dtype=np.float64), snr_db.shape)
@@ -95,7 +163,7 @@ def look_snr_db(
         )
         snr_db = np.array(snr_db, dtype=np.float64)
         snr_db[jammed] = jamming.snr_with_jamming_db(snr_db[jammed], jnr)
-    return np.asarray(snr_db, dtype=np.float64)
+    return _with_clutter(np.asarray(snr_db, dtype=np.float64), rcs_m2, path)
 
 
 def look_pd(
@@ -105,9 +173,10 @@ def look_pd(
     swerling: IntArray | int,
     jammer_erp_dbw: FloatArray | None = None,
     jammer_bandwidth_mhz: FloatArray | None = None,
+    path: PathTerms | None = None,
 ) -> FloatArray:
     """Probability of detection of one look at a target of the given Swerling case."""
-    snr_db = look_snr_db(spec, range_m, rcs_m2, jammer_erp_dbw, jammer_bandwidth_mhz)
+    snr_db = look_snr_db(spec, range_m, rcs_m2, jammer_erp_dbw, jammer_bandwidth_mhz, path)
     return radar.probability_of_detection(snr_db, spec.pfa, swerling)
 
 
@@ -140,6 +209,12 @@ def visible(
     h1 = np.full_like(h2, geom.antenna_height_m)
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
     return np.asarray(inside & over, dtype=np.bool_), rng_m, az, el
+
+
+def surface_alt(world: World, battery: CompiledBattery) -> float:
+    """Altitude of the surface that reflects a battery's low beams: the flat ground, or with a DEM the
+    ground at the battery's site taken level (the two-ray model needs a smooth sphere)."""
+    return float(battery.frame.alt_m) if world.has_terrain else world.horizon_ref_alt_m
 
 
 def scan_times(
@@ -189,12 +264,23 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         )
         seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
 
+    surface_alt_m = surface_alt(world, battery)
+    path = path_terms(
+        world.surface,
+        spec,
+        float(battery.frame.alt_m + geom.enu_m[2] - surface_alt_m),
+        world.refraction_k,
+        rng_m,
+        alt - surface_alt_m,
+        el,
+    )
     snr_db = look_snr_db(
         spec,
         rng_m,
         threats.rcs_m2[thr_idx],
         threats.jammer_erp_dbw[thr_idx],
         threats.jammer_bandwidth_mhz[thr_idx],
+        path,
     )
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
     hit = radar.draw_detections(pd, rng)
