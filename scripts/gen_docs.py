@@ -306,8 +306,8 @@ def render_catalog() -> str:
         "catalog NAME` prints the same in a terminal). **ASSUMED** marks a documented modelling "
         "assumption where no public figure exists; its note gives the reasoning. Where sources "
         "disagree, *range* keeps their spread and *value* is the one samsim uses. How the models use "
-        "these figures: [Models](models.md); how well they reproduce them: "
-        "[Validation](validation.md#published-claims).",
+        "these figures: [Models](models.md); what the engine reads back from them: "
+        "[Validation](validation.md#calibration-inputs-shown-as-inputs).",
         "",
     ]
     for kind, title in KIND_TITLES:

@@ -30,10 +30,11 @@ MAST_M = 25.0
 GEOD = Geod(ellps="WGS84")
 
 
-def scenario_text(dem: str, batteries: str, k: float = K) -> str:
+def scenario_text(dem: str, batteries: str, k: float = K, surface: str = "none") -> str:
+    # the geometry is checked against its closed forms in free space; the surface has its own test
     return (
         "samsim: 1\nname: cov-test\nduration_s: 60\n"
-        f"environment: {{refraction_k: {k!r}, terrain: {dem}}}\n"
+        f"environment: {{refraction_k: {k!r}, terrain: {dem}, surface: {surface}}}\n"
         f"batteries:\n{batteries}threats: []\n"
     )
 
@@ -181,6 +182,33 @@ def test_profile_contour_range_at_an_altitude_equals_the_closed_form(flat_result
     # The horizon line leaves the surface at the tangent distance sqrt(2 k Re h1).
     assert prof.horizon_m[0, 0] == pytest.approx(math.sqrt(2 * a * h1), rel=1e-3)
     assert prof.horizon_m[0, 1] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_profile_over_land_shows_the_multipath_lobes(
+    flat_scenario: Path, flat_result: CoverageResult
+) -> None:
+    """Over land the 91N6E's vertical coverage breaks into lobes: the Pd-0.5 contour reaches beyond
+    the free-space range at some low heights (a lobe's peak, up to twice as far) and falls short at
+    others (the nulls between), while on steep rays, which the rough surface no longer reflects, Pd is
+    the free-space one."""
+    land_path = flat_scenario.with_name("flat-land.yaml")
+    land_path.write_text(flat_scenario.read_text().replace("surface: none", "surface: land"))
+    land = coverage(land_path, alt_m=(50.0,), rcs_m2=1.0, az_step_deg=10.0, range_step_m=100.0)
+    free_p = next(p for p in flat_result.profiles if p.radar == "91N6E")
+    land_p = next(p for p in land.profiles if p.radar == "91N6E")
+    heights = np.arange(200.0, 10_000.0, 20.0)
+    free_r = np.array([free_p.contour_ground_range_m(h) for h in heights])
+    land_r = np.array([land_p.contour_ground_range_m(h) for h in heights])
+    assert np.nanmax(land_r / free_r) > 1.3 and np.nanmin(land_r / free_r) < 0.8
+    # steep rays (elevation above 5°, grazing angles the 1 m rough surface scatters): free space. The
+    # land profile's grid reaches twice as far (a lobe may double the range): compare on the free one's.
+    from scipy.interpolate import RegularGridInterpolator
+
+    g, h = np.meshgrid(free_p.ground_range_m, free_p.height_m)
+    steep = (h > np.tan(np.radians(5.0)) * g) & (g > 0.0)
+    on_land = RegularGridInterpolator((land_p.height_m, land_p.ground_range_m), land_p.pd)
+    np.testing.assert_allclose(on_land(np.column_stack([h[steep], g[steep]])), free_p.pd[steep], atol=0.01)
+    assert land_p.surface == "land" and free_p.surface == "none"
 
 
 # --------------------------------------------------------------------------------------------------

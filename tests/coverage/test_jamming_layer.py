@@ -16,7 +16,7 @@ SOJ = """\
 samsim: 1
 name: soj
 duration_s: 600
-environment: {ground_alt_m: 0}
+environment: {ground_alt_m: 0, surface: none}  # free space: the closed form has no multipath
 assets:
   - {id: base, position: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}, radius_m: 3000}
 batteries:

@@ -250,7 +250,7 @@ def test_self_destruct_at_max_flight_time_and_on_the_ground() -> None:
         launch_speed_mps=300.0,
     )
     _fly(state, _truth(far), 60.0)
-    assert state.status.tolist() == [fo.SELF_DESTRUCT, fo.SELF_DESTRUCT]
+    assert state.status.tolist() == [fo.SELF_DESTRUCT, fo.GROUND_IMPACT]
     assert state.end_s[0] == pytest.approx(12.34, abs=1e-9)
     # 300 m/s at 5.7 deg: a 2 v sin(e) / g = 6.09 s hop in vacuum, drag shortens it slightly; the
     # impact is noticed at the end of the 0.1 s step
@@ -522,9 +522,9 @@ def test_end_game_criterion_decides_the_closest_approach() -> None:
         ends.append((int(state.status[0]), float(state.miss_m[0]), float(np.linalg.norm(state.vel_mps[0]))))
     (ok, miss, arrival), (slow, _, _), _, (weak, _, _) = ends
     assert ok == fo.INTERCEPT and miss < 1.0 and 300.0 < arrival < 900.0
-    assert slow == fo.SELF_DESTRUCT
+    assert slow == fo.ENDGAME_FAILED
     # 60 g at 10 km needs q S CN_max / m >= 60 g, far beyond the 22 g structure: no end game
-    assert weak == fo.SELF_DESTRUCT
+    assert weak == fo.ENDGAME_FAILED
 
 
 def test_thrust_vector_boost_pays_in_axial_thrust() -> None:

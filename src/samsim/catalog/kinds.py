@@ -39,7 +39,7 @@ class KindInfo:
 
 KINDS: tuple[KindInfo, ...] = (
     KindInfo("system", "systems", SystemSpec, ("radars", "launchers")),
-    KindInfo("radar", "radars", RadarSpec, ("role",)),
+    KindInfo("radar", "radars", RadarSpec, ("role", "polarization")),
     KindInfo("launcher", "launchers", LauncherSpec, ()),
     KindInfo("interceptor", "interceptors", InterceptorSpec, ("tube_fraction",)),
     KindInfo("threat", "threats", ThreatSpec, ("kind",)),

@@ -46,6 +46,8 @@ class RadarSpec:
     leading_edge_tracking: bool
     frequency_agility: bool
     pulse_compression_db: float
+    clutter_improvement_db: float
+    polarization: str  # "horizontal" or "vertical": the surface's reflection coefficient
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,8 @@ def radar_spec(e: Entry) -> RadarSpec:
         leading_edge_tracking=bool(v("leading_edge_tracking", False)),
         frequency_agility=bool(v("frequency_agility", False)),
         pulse_compression_db=float(v("pulse_compression_db", 0.0)),
+        clutter_improvement_db=float(v("clutter_improvement_db")),
+        polarization=str(e.attrs.get("polarization", "horizontal")),
     )
 
 

@@ -11,6 +11,9 @@ same models the engine uses (one implementation of each):
 * **Radar horizon** -- straight rays over the effective earth of radius ``k·Re`` with the antenna on
   its mast (:func:`samsim.sim.sensing.visible`, :func:`samsim.models.horizon.above_horizon`; Skolnik 2001,
   ch. 8). Without a DEM the earth is smooth at ``environment.ground_alt_m``.
+* **Surface** -- over ``environment.surface`` (land or sea) the two-ray multipath factor F⁴ breaks
+  the vertical coverage into lobes and the residual surface clutter competes with the echo
+  (:func:`samsim.sim.sensing.path_terms`, :mod:`samsim.models.propagation`; Blake 1986, ch. 6).
 * **Terrain masking** -- with ``environment.terrain`` the line of sight over the DEM, curvature and
   refraction included (:func:`samsim.models.terrain.ray_visibility`); the horizon is then taken over
   sea level and the terrain does the rest.
@@ -193,8 +196,9 @@ class Profile:
     """Range-altitude (vertical coverage) diagram of one radar over a smooth effective earth.
 
     Heights are above the reference surface (sea level with a DEM, ``environment.ground_alt_m``
-    without), whose altitude is ``surface_alt_m``. ``pd[i, j]`` is the free-space single-look Pd at
-    ``(ground_range_m[j], height_m[i])``; ``detect`` adds the instrumented volume and the radar horizon.
+    without), whose altitude is ``surface_alt_m``. ``pd[i, j]`` is the single-look Pd at
+    ``(ground_range_m[j], height_m[i])`` (free space, or over ``surface`` with multipath and clutter);
+    ``detect`` adds the instrumented volume and the radar horizon.
     ``contours_m`` are the ``pd == pd_threshold`` lines as (n, 2) arrays of (ground range, height);
     ``horizon_m`` the grazing ray beyond the tangent point on the k-earth (the radar horizon line).
     """
@@ -215,6 +219,7 @@ class Profile:
     max_range_m: float
     min_elevation_rad: float
     max_elevation_rad: float
+    surface: str = "none"  # environment.surface: "land" and "sea" lobe (two-ray F⁴) and clutter
 
     def contour_ground_range_m(self, height_m: float) -> float:
         """Largest ground range at which the Pd contour crosses ``height_m`` (NaN if it does not)."""
@@ -544,7 +549,9 @@ def _reach_m(
 ) -> float:
     """An upper bound on the ground range at which radar ``k`` can detect at any of ``alts``."""
     geom = sensing.radar_geometry(world, battery, k)
-    slant = min(geom.spec.max_range_m, _range_at_pd_m(geom.spec, rcs_m2, pd_threshold, swerling))
+    # Over a reflecting surface a lobe's peak (F⁴ <= 16) doubles the free-space range.
+    lobes = 1.0 if world.surface is None else 2.0
+    slant = min(geom.spec.max_range_m, lobes * _range_at_pd_m(geom.spec, rcs_m2, pd_threshold, swerling))
     top_msl = max(alts)
     if agl:  # the highest ground a target can fly over
         top_msl += float(np.nanmax(dem.heights_m)) if dem is not None else world.horizon_ref_alt_m
@@ -666,9 +673,21 @@ def _radar_coverage(
         target_msl = ground[ia, ir] + alt if agl else np.full(ia.size, alt)
         h2 = target_msl - ref
         enu = _relative_enu_m(grid, ia, ir, geom.antenna_height_m, h2)
-        seen, slant, _, _ = sensing.visible(geom, enu, h2)
+        seen, slant, _, el = sensing.visible(geom, enu, h2)
         pd_c = np.zeros(ia.size)
-        pd_c[seen] = sensing.look_pd(spec, slant[seen], np.asarray(rcs_m2), _swerling(spec, swerling))
+        surface_m = sensing.surface_alt(world, battery)
+        path = sensing.path_terms(
+            world.surface,
+            spec,
+            float(antenna_alt_m - surface_m),
+            world.refraction_k,
+            slant[seen],
+            target_msl[seen] - surface_m,
+            el[seen],
+        )
+        pd_c[seen] = sensing.look_pd(
+            spec, slant[seen], np.asarray(rcs_m2), _swerling(spec, swerling), path=path
+        )
         pd = np.zeros((na, nr), dtype=np.float32)
         pd[ia, ir] = pd_c
         detect = np.zeros((na, nr), dtype=np.bool_)
@@ -685,7 +704,9 @@ def _radar_coverage(
                 enu[seen],
             )
             detect_jammed = np.zeros((na, nr), dtype=np.bool_)
-            pd_j = sensing.look_pd(spec, slant[seen], np.asarray(rcs_m2), _swerling(spec, swerling), jnr)
+            pd_j = sensing.look_pd(
+                spec, slant[seen], np.asarray(rcs_m2), _swerling(spec, swerling), jnr, path
+            )
             detect_jammed[ia[seen], ir[seen]] = pd_j >= pd_threshold
         engage: dict[str, BoolArray] = {}
         if engagement:
@@ -894,7 +915,7 @@ def _profile(
     swerling: int | None,
     agl: bool,
     n_range: int = 700,
-    n_height: int = 350,
+    n_height: int = 700,
 ) -> Profile:
     """Vertical coverage diagram on the k-earth (Blake 1986): straight rays, heights above the surface.
 
@@ -907,7 +928,7 @@ def _profile(
     spec = geom.spec
     kk = world.refraction_k
     h1 = geom.antenna_height_m
-    r_pd = _range_at_pd_m(spec, rcs_m2, pd_threshold, swerling)
+    r_pd = _range_at_pd_m(spec, rcs_m2, pd_threshold, swerling) * (1.0 if world.surface is None else 2.0)
     x_max = _nice_ceil(1.15 * min(spec.max_range_m, r_pd), 25_000.0)
     top = max(alts) + (0.0 if agl else -world.horizon_ref_alt_m)
     y_max = _nice_ceil(max(15_000.0, 1.5 * top), 5_000.0)
@@ -915,7 +936,8 @@ def _profile(
     height = np.linspace(0.0, y_max, n_height)
     g2, h2 = np.meshgrid(ground, height)
     slant, el = horizon.slant_range_elevation(g2, h1, h2, kk)
-    pd = sensing.look_pd(spec, slant, np.asarray(rcs_m2), _swerling(spec, swerling))
+    path = sensing.path_terms(world.surface, spec, h1, kk, slant, h2, el, ground_range_m=g2)
+    pd = sensing.look_pd(spec, slant, np.asarray(rcs_m2), _swerling(spec, swerling), path=path)
     inside = radar.in_coverage(
         slant,
         0.0,
@@ -945,6 +967,7 @@ def _profile(
         max_range_m=spec.max_range_m,
         min_elevation_rad=math.radians(spec.min_elevation_deg),
         max_elevation_rad=math.radians(spec.max_elevation_deg),
+        surface="none" if world.surface is None else world.surface.kind,
     )
 
 

@@ -275,6 +275,12 @@ def render_map(result: CoverageResult, battery: str, alt_m: float, path: Path) -
     fig.savefig(path, dpi=_DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
 
 
+def _medium(prof: Profile) -> str:
+    if prof.surface == "none":
+        return "free space"
+    return f"{prof.surface}: multipath lobes and clutter"
+
+
 def render_profile(result: CoverageResult, prof: Profile, path: Path) -> None:
     """Range-altitude (vertical coverage) diagram of one radar: the Pd contour for the result's RCS and
     threshold, the covered region, the radar horizon (k and k = 1), instrumented range and elevation
@@ -291,7 +297,7 @@ def render_profile(result: CoverageResult, prof: Profile, path: Path) -> None:
             line[:, 1] / 1000.0 + surf_km,
             color="#1f5fa8",
             lw=1.8,
-            label=f"Pd = {result.pd_threshold:g} per look, RCS {result.rcs_m2:g} m² (free space)"
+            label=f"Pd = {result.pd_threshold:g} per look, RCS {result.rcs_m2:g} m² ({_medium(prof)})"
             if i == 0
             else None,
         )
@@ -374,7 +380,7 @@ def render_profile(result: CoverageResult, prof: Profile, path: Path) -> None:
     )
     name = prof.radar if prof.radar == prof.radar_type else f"{prof.radar} ({prof.radar_type})"
     fig.suptitle(
-        f"{prof.battery} / {name}: vertical coverage over a smooth earth\n"
+        f"{prof.battery} / {name}: vertical coverage over a smooth earth ({_medium(prof)})\n"
         f"antenna {prof.surface_alt_m + h1:,.0f} m MSL, {h1:,.0f} m above the horizon surface ({surface}) · "
         f"{_swerling_text(result)}",
         fontsize=10,

@@ -58,11 +58,12 @@ End conditions (checked every inner step)
       ``max(seeker_range_m, CPA_GATE_M)``; miss and time are recorded exactly at that point, then the
       **end-game criterion** decides: status :data:`INTERCEPT` if the closing speed (relative speed at
       the closest approach) is at least ``endgame_min_closing_mps`` and the airframe can still pull
-      ``endgame_min_g`` there (``min(max_accel, q S CN_max / m)``), else :data:`SELF_DESTRUCT` (the
+      ``endgame_min_g`` there (``min(max_accel, q S CN_max / m)``), else :data:`ENDGAME_FAILED` (the
       missile is kinematically defeated: too slow to catch the target or to out-turn it);
-    * the **fuze / self-destruct timer** ``max_flight_s`` after launch, or the ground (altitude < 0
-      while descending): :data:`SELF_DESTRUCT`. The timer is a separate limit: the catalog sets it
-      beyond the longest energy-limited flight, so the reach ends on energy, not on the clock.
+    * the **fuze / self-destruct timer** ``max_flight_s`` after launch: :data:`SELF_DESTRUCT`; the
+      ground (altitude < 0 while descending): :data:`GROUND_IMPACT`. The timer is a separate limit:
+      the catalog sets it beyond the longest energy-limited flight, so the reach ends on energy, not
+      on the clock.
     ``miss_m`` / ``cpa_s`` always hold the smallest range to the true target seen so far (the miss of a
     missile that self-destructs after passing its target).
     A target whose ``dead_s`` has passed (killed, leaked, or out of its table) is no longer there: the
@@ -95,10 +96,14 @@ from samsim.models.guidance import limit_lateral_scalar, true_pn_scalar
 __all__ = [
     "CD_TABLE",
     "CPA_GATE_M",
+    "ENDED",
+    "ENDGAME_FAILED",
+    "END_REASONS",
     "FRICTION_COEF",
     "FRICTION_P_PA",
     "FRICTION_REF_PA",
     "FlyoutState",
+    "GROUND_IMPACT",
     "INACTIVE",
     "INTERCEPT",
     "LOFT_END_M",
@@ -162,7 +167,20 @@ TERMINAL = 2
 INTERCEPT = 3
 """Ended at the closest approach to the target (outcome from the miss distance)."""
 SELF_DESTRUCT = 4
-"""Ended by timeout or ground impact."""
+"""Ended by the fuze / self-destruct timer (``max_flight_s``), or destroyed by the battery."""
+ENDGAME_FAILED = 5
+"""Ended at the closest approach by the end-game criterion (too slow, or too little g): a kinematic
+defeat, the missile then self-destructs."""
+GROUND_IMPACT = 6
+"""Ended by hitting the ground."""
+ENDED = (INTERCEPT, SELF_DESTRUCT, ENDGAME_FAILED, GROUND_IMPACT)
+"""Every status of a flight that has ended."""
+END_REASONS = {
+    SELF_DESTRUCT: "fuze timer",
+    ENDGAME_FAILED: "end-game criterion failed",
+    GROUND_IMPACT: "ground impact",
+}
+"""Why a flight that did not intercept ended, by status."""
 
 # ---- parameter columns of ``params`` (n, N_PARAMS)
 P_LAUNCH_MASS_KG = 0
@@ -218,7 +236,7 @@ class FlyoutState(NamedTuple):
         (n,) current mass; launch time.
     status
         (n,) int8: :data:`INACTIVE`, :data:`MIDCOURSE`, :data:`TERMINAL`, :data:`INTERCEPT`,
-        :data:`SELF_DESTRUCT`.
+        :data:`SELF_DESTRUCT`, :data:`ENDGAME_FAILED`, :data:`GROUND_IMPACT`.
     params
         (n, N_PARAMS) rows from :func:`interceptor_params`.
     target
@@ -935,7 +953,7 @@ def advance_kernel(
                     closing = math.sqrt(wx * wx + wy * wy + wz * wz)
                     st = INTERCEPT
                     if closing < min_closing or a_aero < min_accel:
-                        st = SELF_DESTRUCT
+                        st = ENDGAME_FAILED
                     end_s[i] = t
                     break
                 cached = True
@@ -958,7 +976,7 @@ def advance_kernel(
             gy = y - cy
             gz = z - cz
             if gx * vx + gy * vy + gz * vz < 0.0 and gx * gx + gy * gy + gz * gz < re * re:
-                st = SELF_DESTRUCT
+                st = GROUND_IMPACT
                 end_s[i] = t
                 break
             if t >= t_sd - _T_EPS_S:

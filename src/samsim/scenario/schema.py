@@ -565,7 +565,8 @@ class Threat(_Model):
 
 
 class Environment(_Model):
-    """The earth the scenario happens on: refraction, terrain and ground height."""
+    """The earth the scenario happens on: refraction, terrain, ground height and the surface that
+    reflects and clutters the radars' low beams."""
 
     refraction_k: float = Field(
         4.0 / 3.0,
@@ -580,6 +581,33 @@ class Environment(_Model):
     )
     ground_alt_m: float = Field(
         0.0, ge=-500.0, le=9000.0, description="flat ground height above MSL when there is no DEM, m"
+    )
+    surface: Literal["land", "sea", "none"] = Field(
+        "land",
+        description="the surface under the radars' low beams: `land` or `sea` reflect (two-ray multipath "
+        "lobes, F⁴) and return clutter; `none` is free space with no clutter",
+    )
+    roughness_m: float | None = Field(
+        None,
+        ge=0.0,
+        le=100.0,
+        description="rms height of the surface's irregularities, m (specular scattering factor); "
+        "default 1 m on land, 0.3 m at sea (about sea state 3)",
+    )
+    relative_permittivity: float | None = Field(
+        None,
+        ge=1.0,
+        le=100.0,
+        description="relative permittivity ε_r of the surface; default 15 land, 70 sea",
+    )
+    conductivity_s_per_m: float | None = Field(
+        None, ge=0.0, le=10.0, description="conductivity σ of the surface, S/m; default 0.005 land, 4 sea"
+    )
+    clutter_gamma_db: float | None = Field(
+        None,
+        ge=-60.0,
+        le=0.0,
+        description="constant-γ clutter reflectivity (σ⁰ = γ sin ψ), dB; default -15 land, -30 sea",
     )
 
 
@@ -614,7 +642,9 @@ class Scenario(_Model):
         description="geodetic origin of local `{east_m, north_m, up_m}` positions; default: the first "
         "battery's position",
     )
-    environment: Environment = Field(Environment(), description="refraction, terrain and ground height")
+    environment: Environment = Field(
+        Environment(), description="refraction, terrain, ground height and the reflecting surface"
+    )
     catalog: dict[str, Any] | None = Field(
         None,
         description="changes to the catalog for this scenario: `{section: {entry: {field: value}}}` "

@@ -701,7 +701,7 @@ def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]
         )
     state.clock_s = t
     status = state.flight.status
-    ended = [s for s in state.flying if status[s] in (flyout.INTERCEPT, flyout.SELF_DESTRUCT)]
+    ended = [s for s in state.flying if status[s] in flyout.ENDED]
     if ended:
         gone = set(ended)
         state.flying = [s for s in state.flying if s not in gone]

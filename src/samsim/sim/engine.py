@@ -604,7 +604,7 @@ class Engine:
                 note = (
                     "target destroyed"
                     if threat >= 0 and self.killed_s[threat] < end_s
-                    else "flight time exhausted or ground impact"
+                    else flyout.END_REASONS.get(int(state.flight.status[slot]), "fuze timer")
                 )
             self.events.add(end_s, "self_destruct", **common, detail=note)
         eng = self.pictures[meta.post].memory.engagements.get(meta.track)

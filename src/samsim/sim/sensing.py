@@ -3,11 +3,12 @@
 Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
 what the battery decides, so every scan of every radar is evaluated up front, vectorised over
 scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
-published detection range (with noise jamming from every jammer through the antenna pattern),
-Swerling Pd per look, a random draw, measurement noise, Poisson false alarms, and the SNR each
-measurement was received at (what the command post estimates a target's RCS from). The engine then
-consumes the scans in time order and drops the detections of threats killed in between. Each radar
-draws from its own random stream, so adding a radar never changes what the others see.
+published detection range (with noise jamming from every jammer through the antenna pattern, and
+over a surface the two-ray multipath factor F⁴ and the residual surface clutter), Swerling Pd per
+look, a random draw, measurement noise, Poisson false alarms, and the SNR each measurement was
+received at (what the command post estimates a target's RCS from). The engine then consumes the
+scans in time order and drops the detections of threats killed in between. Each radar draws from
+its own random stream, so adding a radar never changes what the others see.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
-from samsim.models import frames, horizon, jamming, radar
+from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
+from samsim.models import frames, horizon, jamming, propagation, radar
 from samsim.sim.jamming import look_jnr_db
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
@@ -57,6 +59,67 @@ class RadarGeometry:
     refraction_k: float
 
 
+@dataclass(frozen=True)
+class PathTerms:
+    """What the surface adds to each look of a low beam (:mod:`samsim.models.propagation`).
+
+    ``f4_db`` multiplies the echo (two-ray multipath, 40 log10 F); ``clutter_m2`` is the RCS of the
+    surface clutter left in the target's cell after the radar's clutter improvement factor, which
+    competes with the echo: SINR = 1 / (1/SNR + 1/SCR), SCR = σ F⁴ / σ_c.
+    """
+
+    f4_db: FloatArray
+    clutter_m2: FloatArray
+
+
+def path_terms(
+    surface: propagation.Surface | None,
+    spec: RadarSpec,
+    radar_height_m: float,
+    refraction_k: float,
+    range_m: FloatArray,
+    target_height_m: FloatArray,
+    elevation_rad: FloatArray,
+    ground_range_m: FloatArray | None = None,
+) -> PathTerms | None:
+    """Multipath F⁴ and residual clutter of looks at targets ``target_height_m`` above the surface
+    (None over no surface: free space, no clutter). The ground range between the feet, if not given,
+    follows from the slant range on the sphere."""
+    if surface is None:
+        return None
+    ka = refraction_k * MEAN_EARTH_RADIUS_M
+    h2 = np.maximum(np.asarray(target_height_m, dtype=np.float64), 0.0)
+    ground_m = ground_range_m
+    if ground_m is None:
+        ground_m = horizon.arc_from_slant_m(range_m, radar_height_m, h2)
+    lam = float(radar.wavelength_m(spec.frequency_ghz * 1e9))
+    polarization: propagation.Polarization = "vertical" if spec.polarization == "vertical" else "horizontal"
+    f4_db = propagation.multipath_f4_db(surface, ground_m, radar_height_m, h2, ka, lam, polarization)
+    psi = propagation.surface_grazing_rad(range_m, radar_height_m, ka)
+    below = propagation.surface_depression_rad(range_m, radar_height_m, ka)
+    cell_m2 = propagation.clutter_rcs_m2(
+        surface.gamma_db,
+        range_m,
+        psi,
+        np.radians(spec.beamwidth_az_deg),
+        SPEED_OF_LIGHT_MPS / (2.0 * spec.bandwidth_mhz * 1e6),
+    )
+    pattern = propagation.gaussian_two_way_gain(
+        np.asarray(elevation_rad) + below, np.radians(spec.beamwidth_el_deg)
+    )
+    clutter_m2 = cell_m2 * pattern * 10.0 ** (-spec.clutter_improvement_db / 10.0)
+    return PathTerms(f4_db=f4_db, clutter_m2=np.asarray(clutter_m2, dtype=np.float64))
+
+
+def _with_clutter(snr_db: FloatArray, rcs_m2: FloatArray, path: PathTerms | None) -> FloatArray:
+    """SNR → SINR: the residual clutter competes with the echo like noise (Skolnik 2001, ch. 3)."""
+    if path is None:
+        return snr_db
+    with np.errstate(divide="ignore", over="ignore"):  # no clutter: SCR = +inf
+        scr_db = 10.0 * np.log10(np.asarray(rcs_m2, dtype=np.float64) / path.clutter_m2) + path.f4_db
+    return propagation.sinr_db(snr_db, scr_db)
+
+
 def reference_snr_db(spec: RadarSpec) -> float:
     """SNR at the published detection range: the SNR giving the reference Pd at the radar's Pfa."""
     return float(radar.required_snr_db(spec.ref_pd, spec.pfa, spec.swerling))
@@ -67,19 +130,23 @@ def look_snr_db(
     range_m: FloatArray,
     rcs_m2: FloatArray,
     jnr_db: FloatArray | None = None,
+    path: PathTerms | None = None,
 ) -> FloatArray:
-    """Signal-to-noise(-plus-jamming) ratio of one look, dB.
+    """Signal-to-noise(-plus-jamming, -plus-clutter) ratio of one look, dB.
 
     SNR ∝ σ/R⁴ anchored on the radar's published detection range; noise jamming of J/N ``jnr_db``
     (every jammer through the antenna pattern, :func:`samsim.sim.jamming.look_jnr_db`) adds to the
-    noise: SNR = S/(N + J).
+    noise: SNR = S/(N + J); over a surface (``path``, :func:`path_terms`) the echo is multiplied by
+    the two-ray F⁴ and the residual surface clutter adds to the noise.
     """
     snr_db = radar.snr_db_calibrated(
         range_m, rcs_m2, spec.ref_range_m, spec.ref_rcs_m2, reference_snr_db(spec)
     )
-    if jnr_db is None:
-        return snr_db
-    return jamming.snr_with_jamming_db(snr_db, jnr_db)
+    if path is not None:
+        snr_db = snr_db + path.f4_db
+    if jnr_db is not None:
+        snr_db = jamming.snr_with_jamming_db(snr_db, jnr_db)
+    return _with_clutter(np.asarray(snr_db, dtype=np.float64), rcs_m2, path)
 
 
 def look_pd(
@@ -88,9 +155,10 @@ def look_pd(
     rcs_m2: FloatArray,
     swerling: IntArray | int,
     jnr_db: FloatArray | None = None,
+    path: PathTerms | None = None,
 ) -> FloatArray:
     """Probability of detection of one look at a target of the given Swerling case."""
-    snr_db = look_snr_db(spec, range_m, rcs_m2, jnr_db)
+    snr_db = look_snr_db(spec, range_m, rcs_m2, jnr_db, path)
     return radar.probability_of_detection(snr_db, spec.pfa, swerling)
 
 
@@ -148,6 +216,12 @@ def mask_by_terrain(
     seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
 
 
+def surface_alt(world: World, battery: CompiledBattery) -> float:
+    """Altitude of the surface that reflects a battery's low beams: the flat ground, or with a DEM the
+    ground at the battery's site taken level (the two-ray model needs a smooth sphere)."""
+    return float(battery.frame.alt_m) if world.has_terrain else world.horizon_ref_alt_m
+
+
 def scan_times(
     spec: RadarSpec, radiate_from_s: float, duration_s: float, rng: np.random.Generator
 ) -> FloatArray:
@@ -180,8 +254,18 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
     mask_by_terrain(world, battery, geom, ecef, seen)
 
+    surface_alt_m = surface_alt(world, battery)
+    path = path_terms(
+        world.surface,
+        spec,
+        float(battery.frame.alt_m + geom.enu_m[2] - surface_alt_m),
+        world.refraction_k,
+        rng_m,
+        alt - surface_alt_m,
+        el,
+    )
     jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel)
-    snr_db = look_snr_db(spec, rng_m, threats.rcs_m2[thr_idx], jnr_db)
+    snr_db = look_snr_db(spec, rng_m, threats.rcs_m2[thr_idx], jnr_db, path)
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]

@@ -16,6 +16,7 @@ from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
+from samsim.models.propagation import SURFACE_DEFAULTS, Surface
 from samsim.scenario import DEFAULT_LINK_LATENCY_S, RadarTarget, Scenario
 from samsim.sim import flights
 from samsim.sim.flights import TABLE_DT_S
@@ -147,6 +148,7 @@ class World:
     batteries: list[CompiledBattery] = field(default_factory=list)
     catalog: Catalog = field(default_factory=builtin)  # the scenario's: built-in plus its `catalog:`
     commands: list[CompiledCommand] = field(default_factory=list)
+    surface: Surface | None = None  # what reflects and clutters the radars' low beams; None: free space
 
 
 def _ground_model(scenario: Scenario) -> tuple[GroundHeight, Any]:
@@ -472,6 +474,26 @@ def compile_world(scenario: Scenario) -> World:
         batteries=batteries,
         catalog=cat,
         commands=commands,
+        surface=_surface(scenario),
+    )
+
+
+def _surface(scenario: Scenario) -> Surface | None:
+    """The scenario's reflecting surface, its defaults filled in (None: `surface: none`)."""
+    env = scenario.environment
+    if env.surface == "none":
+        return None
+    base = SURFACE_DEFAULTS[env.surface]
+    return Surface(
+        kind=base.kind,
+        relative_permittivity=base.relative_permittivity
+        if env.relative_permittivity is None
+        else env.relative_permittivity,
+        conductivity_s_per_m=base.conductivity_s_per_m
+        if env.conductivity_s_per_m is None
+        else env.conductivity_s_per_m,
+        rms_height_m=base.rms_height_m if env.roughness_m is None else env.roughness_m,
+        gamma_db=base.gamma_db if env.clutter_gamma_db is None else env.clutter_gamma_db,
     )
 
 

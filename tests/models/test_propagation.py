@@ -1,0 +1,179 @@
+"""Two-ray multipath and surface clutter against closed forms (Blake 1986 ch. 6; Skolnik 2001)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from samsim.constants import MEAN_EARTH_RADIUS_M, STANDARD_REFRACTION_K
+from samsim.models import propagation as p
+
+FLAT = 1e13  # an earth radius large enough to be flat
+KA = STANDARD_REFRACTION_K * MEAN_EARTH_RADIUS_M
+
+
+def test_flat_earth_limit_is_the_two_ray_closed_form() -> None:
+    """F² = 4 sin²(2π h1 h2 / (λ R)) over a flat perfect reflector."""
+    lam, h1, rng = 0.1, 12.0, 25_000.0
+    h2 = np.linspace(5.0, 300.0, 997)  # h ≪ R, where the closed form holds
+    geo = p.reflection_geometry(rng, h1, h2, FLAT)
+    np.testing.assert_allclose(geo.divergence, 1.0, atol=1e-6)
+    f = p.propagation_factor(geo.path_difference_m, lam, -1.0)
+    closed = 4.0 * np.sin(2.0 * np.pi * h1 * h2 / (lam * rng)) ** 2
+    np.testing.assert_allclose(f**2, closed, atol=0.02)  # 2h1h2/R drops O((h/R)²)
+
+
+def test_lobe_peaks_and_nulls_at_blakes_heights() -> None:
+    """Peaks at h2 = (2n+1) λR/(4 h1) with F⁴ = 16 (+12 dB), nulls at h2 = n λR/(2 h1)."""
+    lam, h1, rng = 0.0545, 25.0, 40_000.0
+    peaks = np.array([(2 * n + 1) * lam * rng / (4.0 * h1) for n in range(4)])
+    nulls = np.array([n * lam * rng / (2.0 * h1) for n in range(1, 4)])
+    for h2, want in ((peaks, 16.0), (nulls, 0.0)):
+        geo = p.reflection_geometry(rng, h1, h2, FLAT)
+        f4 = p.propagation_factor(geo.path_difference_m, lam, -1.0) ** 4
+        np.testing.assert_allclose(f4, want, atol=0.05)
+    # and the peaks are maxima: a finer height grid finds nothing higher than 16
+    geo = p.reflection_geometry(rng, h1, np.linspace(1.0, 200.0, 4001), FLAT)
+    assert (p.propagation_factor(geo.path_difference_m, lam, -1.0) ** 4).max() == pytest.approx(
+        16.0, abs=1e-3
+    )
+
+
+def test_spherical_reflection_point_obeys_the_law_of_reflection() -> None:
+    """Independent check of Kerr's cubic: at the reflection point the angles to both ends are equal,
+    and Δ equals the difference of the straight-line lengths computed in Cartesian coordinates."""
+    h1, h2 = np.array([30.0, 10.0, 100.0]), np.array([300.0, 2000.0, 150.0])
+    d = np.array([30e3, 60e3, 40e3])
+    geo = p.reflection_geometry(d, h1, h2, KA)
+    ang1 = geo.radar_side_m / KA
+    ang2 = (d - geo.radar_side_m) / KA
+
+    def point(angle: np.ndarray, h: np.ndarray) -> np.ndarray:
+        return np.stack([(KA + h) * np.sin(angle), (KA + h) * np.cos(angle)], axis=-1)
+
+    a, b, s = point(-ang1, h1), point(ang2, h2), point(np.zeros_like(d), np.zeros_like(d))
+    normal = s / np.linalg.norm(s, axis=-1, keepdims=True)
+    u1 = (a - s) / np.linalg.norm(a - s, axis=-1, keepdims=True)
+    u2 = (b - s) / np.linalg.norm(b - s, axis=-1, keepdims=True)
+    np.testing.assert_allclose(np.sum(u1 * normal, -1), np.sum(u2 * normal, -1), rtol=1e-3)
+    np.testing.assert_allclose(np.arcsin(np.sum(u1 * normal, -1)), geo.grazing_rad, rtol=1e-3)
+    delta = np.linalg.norm(a - s, axis=-1) + np.linalg.norm(b - s, axis=-1) - np.linalg.norm(b - a, axis=-1)
+    np.testing.assert_allclose(geo.path_difference_m, delta, rtol=1e-3)
+
+
+def test_divergence_limits() -> None:
+    """D → 1 for a flat earth or near the radar; D → 0 towards the horizon; D decreases with range."""
+    h1, h2 = 25.0, 50.0
+    assert p.reflection_geometry(20e3, h1, h2, FLAT).divergence == pytest.approx(1.0, abs=1e-6)
+    assert p.reflection_geometry(500.0, h1, h2, KA).divergence == pytest.approx(1.0, abs=1e-3)
+    horizon = np.sqrt(2 * KA * h1) + np.sqrt(2 * KA * h2)
+    d = np.linspace(1e3, 0.999 * horizon, 200)
+    div = p.reflection_geometry(d, h1, h2, KA).divergence
+    assert np.all(np.diff(div) < 0.0)
+    assert div[-1] < 0.1
+    assert np.all(p.reflection_geometry(1.01 * horizon, h1, h2, KA).divergence == 0.0)
+
+
+def test_fresnel_coefficients() -> None:
+    """Both polarisations → -1 at grazing incidence; normal incidence (1-√ε)/(1+√ε); Brewster null."""
+    eps = 15.0
+    g0h = p.fresnel_reflection(1e-6, eps, 0.0, 0.1, "horizontal")
+    g0v = p.fresnel_reflection(1e-6, eps, 0.0, 0.1, "vertical")
+    assert g0h.real == pytest.approx(-1.0, abs=1e-4) and g0v.real == pytest.approx(-1.0, abs=1e-3)
+    n = np.sqrt(eps)
+    assert p.fresnel_reflection(np.pi / 2, eps, 0.0, 0.1, "horizontal").real == pytest.approx(
+        (1 - n) / (1 + n)
+    )
+    brewster = np.arctan(1.0 / n)
+    assert abs(p.fresnel_reflection(brewster, eps, 0.0, 0.1, "vertical")) < 1e-9
+    # sea water is a better reflector than dry ground at every angle, horizontally
+    psi = np.radians(np.linspace(0.5, 30.0, 30))
+    sea = np.abs(p.fresnel_reflection(psi, 70.0, 4.0, 0.1, "horizontal"))
+    land = np.abs(p.fresnel_reflection(psi, 15.0, 0.005, 0.1, "horizontal"))
+    assert np.all(sea > land) and np.all(sea <= 1.0)
+
+
+def test_roughness_limits() -> None:
+    """ρ_s = 1 for a smooth surface or grazing incidence; Ament exp(-2g²); MBV >= Ament; MBV's
+    asymptote 1/(2 g √π) for a very rough surface."""
+    lam = 0.1
+    assert p.ament_roughness(0.3, 0.0, lam) == 1.0
+    assert p.miller_brown_vegh_roughness(0.0, 3.0, lam) == 1.0
+    psi = np.radians(1.0)
+    g = 2 * np.pi * 0.5 * np.sin(psi) / lam
+    assert p.ament_roughness(psi, 0.5, lam) == pytest.approx(np.exp(-2 * g * g))
+    psis = np.radians(np.linspace(0.01, 10.0, 100))
+    assert np.all(p.miller_brown_vegh_roughness(psis, 0.5, lam) >= p.ament_roughness(psis, 0.5, lam))
+    g_big = p.rayleigh_roughness(np.radians(20.0), 2.0, lam)
+    assert p.miller_brown_vegh_roughness(np.radians(20.0), 2.0, lam) == pytest.approx(
+        1.0 / (2.0 * g_big * np.sqrt(np.pi)), rel=0.01
+    )
+
+
+def test_smooth_sea_lobes_and_rough_land_is_free_space() -> None:
+    """A smooth sea lobes to nearly +12 dB; a very rough surface returns free space (0 dB)."""
+    lam, h1, d = 0.1, 20.0, 30e3
+    h2 = np.linspace(20.0, 600.0, 2000)
+    smooth = p.Surface("sea", 70.0, 4.0, 0.0, -30.0)
+    f4 = p.multipath_f4_db(smooth, d, h1, h2, KA, lam, "horizontal")
+    assert 10.5 < f4.max() <= 12.05 and f4.min() < -20.0
+    rough = p.Surface("land", 15.0, 0.005, 50.0, -15.0)
+    np.testing.assert_allclose(
+        p.multipath_f4_db(rough, d, h1, h2[h2 > 100.0], KA, lam, "horizontal"), 0.0, atol=0.05
+    )
+
+
+def test_clutter_and_sinr_hand_computation() -> None:
+    """σ_c = γ sin ψ R θ ΔR sec ψ; SINR = 1/(1/SNR + 1/SCR), by hand."""
+    rng, psi, theta, dr, gamma_db = 10_000.0, np.radians(0.5), np.radians(1.5), 30.0, -15.0
+    sigma_c = p.clutter_rcs_m2(gamma_db, rng, psi, theta, dr)
+    hand = 10**-1.5 * np.sin(psi) * rng * theta * dr / np.cos(psi)
+    assert sigma_c == pytest.approx(hand)
+    assert hand == pytest.approx(0.0316228 * 0.0087265 * 10_000 * 0.0261799 * 30 / 0.9999619, rel=1e-5)
+    assert p.sinr_db(10.0, 10.0) == pytest.approx(10.0 - 10 * np.log10(2.0))
+    assert p.sinr_db(20.0, np.inf) == pytest.approx(20.0)
+    # the surface point's grazing angle: flat earth sin ψ = h/R; none beyond the horizon
+    assert p.surface_grazing_rad(1000.0, 10.0, FLAT) == pytest.approx(np.arcsin(0.01), rel=1e-6)
+    assert p.surface_grazing_rad(1.01 * np.sqrt(2 * KA * 25.0), 25.0, KA) == 0.0
+    assert p.gaussian_two_way_gain(np.radians(0.5), np.radians(1.0)) == pytest.approx(0.25)
+
+
+def test_diffraction_formula_pieces_join() -> None:
+    """ITU-R P.526's piecewise F(X) and G(Y) meet where they switch (X = 1.6, Y = 2), and the
+    distance term falls by 17.6 dB per unit of X far beyond the horizon."""
+    lam = 0.1
+    a = KA
+    x_unit = (np.pi / (lam * a * a)) ** (-1.0 / 3.0)  # metres per unit of X
+    y_unit = 0.5 * (np.pi**2 / (lam**2 * a)) ** (-1.0 / 3.0)  # metres per unit of Y
+    h_big = 1e6 * y_unit  # height gains cancel in differences at fixed heights
+    f = [
+        float(p.smooth_earth_diffraction_db(x * x_unit, h_big, h_big, a, lam))
+        for x in (1.6 - 1e-9, 1.6 + 1e-9)
+    ]
+    assert f[0] == pytest.approx(f[1], abs=0.02)
+    g = [
+        float(p.smooth_earth_diffraction_db(10 * x_unit, y * y_unit, h_big, a, lam))
+        for y in (2 - 1e-9, 2 + 1e-9)
+    ]
+    assert g[0] == pytest.approx(g[1], abs=0.02)
+    far = p.smooth_earth_diffraction_db(np.array([20.0, 21.0]) * x_unit, h_big, h_big, a, lam)
+    assert far[0] - far[1] == pytest.approx(17.6 - 10 * np.log10(21 / 20), abs=1e-9)
+
+
+def test_intermediate_region_bridges_two_ray_and_diffraction() -> None:
+    """Between the λ/6 edge and the horizon F⁴ (dB) runs linearly from the two-ray value to the
+    diffraction value; it is continuous at both ends."""
+    lam, h1, h2 = 0.0545, 75.0, 50.0
+    surface = p.SURFACE_DEFAULTS["land"]
+    horizon = np.sqrt(2 * KA * h1) + np.sqrt(2 * KA * h2)
+    edge = float(p._interference_edge_m(np.array([h1]), np.array([h2]), KA, lam)[0])
+    assert p.reflection_geometry(edge, h1, h2, KA).path_difference_m == pytest.approx(lam / 6, rel=1e-6)
+    f4 = p.multipath_f4_db(
+        surface, np.array([edge - 1.0, edge + 1.0, horizon]), h1, h2, KA, lam, "horizontal"
+    )
+    assert f4[0] == pytest.approx(f4[1], abs=0.05)
+    assert f4[2] == pytest.approx(2 * p.smooth_earth_diffraction_db(horizon, h1, h2, KA, lam), abs=1e-9)
+    d = np.linspace(edge, horizon, 7)
+    inside = p.multipath_f4_db(surface, d, h1, h2, KA, lam, "horizontal")
+    np.testing.assert_allclose(np.diff(inside, 2), 0.0, atol=1e-6)
+    assert inside[-1] < -20.0  # the horizon is a deep shadow for a 50 m target at C band
