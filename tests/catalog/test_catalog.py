@@ -104,3 +104,23 @@ def test_load_problem_is_the_one_rule_for_launcher_loads() -> None:
     assert cat.load_problem("5P85SE2", {"9M96E2": 16}) is None  # four 9M96 share a tube
     found = cat.load_problem("5P85SE2", {"48N6E3": 3, "9M96E2": 8})
     assert found is not None and "5 tube positions" in found
+
+
+def test_every_radar_band_is_the_ieee_band_of_its_frequency() -> None:
+    from samsim.models.signature import band_of_frequency
+
+    cat = builtin()
+    for key, e in cat.entries.items():
+        if e.kind == "radar":
+            assert e.attrs["band"] == band_of_frequency(cat.radar(key).frequency_ghz), key
+
+
+def test_a_threat_table_gives_rcs_m2_nose_on_at_x_band() -> None:
+    cat = builtin()
+    with_tables = [k for k, e in cat.entries.items() if e.kind == "threat" and cat.threat(k).rcs_table]
+    assert {"F-35A", "F-16C", "Su-34"} <= set(with_tables)
+    for key in with_tables:
+        spec = cat.threat(key)
+        assert spec.rcs_table is not None
+        assert spec.rcs_table.aspect_deg[0] == 0.0
+        assert spec.rcs_table.rows("X")[0][0] == spec.rcs_m2, key

@@ -42,6 +42,7 @@ from typing import Any
 
 from samsim.catalog.entries import Entry, Figure, Kind
 from samsim.catalog.kinds import BY_KIND, BY_SECTION, SECTIONS, KindInfo
+from samsim.catalog.signatures import rcs_table_problems
 from samsim.catalog.specs import FLYOUT_FIELDS, interceptor_spec, launcher_spec, load_problem
 
 PathKey = tuple[str | int, ...]
@@ -277,6 +278,8 @@ def _value_problems(
         sample = current.value if current is not None else values[0]
     if name in _TEMPLATE_LISTS:
         yield from _template_list(name, value)
+    elif name in _STRUCTURED:
+        yield from _STRUCTURED[name](value)
     elif isinstance(sample, str):
         if not isinstance(value, str) or not value.strip():
             yield (), f"must be text, not {_what(value)}"
@@ -349,6 +352,10 @@ _TEMPLATE_LISTS: dict[
 """Attributes holding lists of mappings: what an item is, its fields, and the check of one item."""
 
 
+_STRUCTURED: dict[str, Callable[[Any], Iterator[tuple[PathKey, str]]]] = {"rcs_table": rcs_table_problems}
+"""Figures whose value is a structure of its own, each with its check (paths inside the value)."""
+
+
 def _template_list(name: str, value: Any) -> Iterator[tuple[PathKey, str]]:
     """A system template's ``radars`` or ``launchers``: a list of at least one mapping."""
     what, fields, check = _TEMPLATE_LISTS[name]
@@ -414,6 +421,8 @@ def field_kinds(entries: Mapping[str, Entry], info: KindInfo) -> dict[str, str]:
         sample = values[0] if values else None
         if name in _TEMPLATE_LISTS:
             out[name] = f"list of {name}"
+        elif name in _STRUCTURED:
+            out[name] = "table {aspect_deg, bands, elevation_deg?}"
         elif isinstance(sample, str):
             out[name] = "one of " + ", ".join(sorted(set(values))) if name in info.attributes else "text"
         elif isinstance(sample, list):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samsim.catalog.entries import Entry
+from samsim.catalog.signatures import RcsTable, rcs_table
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class ThreatSpec:
     terminal_g: float
     terminal_period_s: float
     terminal_alt_m: float
+    rcs_table: RcsTable | None = None  # over aspect and band; None: rcs_m2 from every angle, every band
 
     @property
     def boost(self) -> dict[str, float] | None:
@@ -249,6 +251,7 @@ def threat_spec(e: Entry) -> ThreatSpec:
         terminal_g=float(v("terminal_g", 0.0)),
         terminal_period_s=float(v("terminal_period_s", 0.0)),
         terminal_alt_m=float(v("terminal_alt_m", 0.0)),
+        rcs_table=rcs_table(e.value("rcs_table")) if "rcs_table" in e.figures else None,
     )
 
 

@@ -2,7 +2,8 @@
 
 Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
 what the battery decides, so every scan of every radar is evaluated up front, vectorised over
-scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
+scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, the cross section the
+radar's band sees at the live aspect (:mod:`samsim.sim.signatures`), SNR calibrated on the
 published detection range (with self-screening noise jamming), Swerling Pd per look, a random draw,
 measurement noise, Poisson false alarms, and the SNR each measurement was received at (what the command
 post estimates a target's RCS from). The engine then consumes the scans in time order and
@@ -19,6 +20,7 @@ import numpy as np
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
 from samsim.models import frames, horizon, jamming, radar
+from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 FALSE_ALARM_MIN_RANGE_M = 2000.0
@@ -192,7 +194,7 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     snr_db = look_snr_db(
         spec,
         rng_m,
-        threats.rcs_m2[thr_idx],
+        live_rcs_m2(threats, thr_idx, t_pair, ecef, battery.radars.ecef_m[k], spec.frequency_ghz),
         threats.jammer_erp_dbw[thr_idx],
         threats.jammer_bandwidth_mhz[thr_idx],
     )
