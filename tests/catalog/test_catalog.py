@@ -14,7 +14,21 @@ def test_builtin_is_read_once_and_the_module_helpers_read_it() -> None:
     assert builtin() is builtin()
     cat = builtin()
     assert catalog.entries() == cat.entries
-    assert catalog.names("radar") == cat.names("radar") == ["91N6E", "92N6E", "96L6E", "64N6E2", "30N6E2"]
+    assert (
+        catalog.names("radar")
+        == cat.names("radar")
+        == [
+            "91N6E",
+            "92N6E",
+            "96L6E",
+            "64N6E2",
+            "30N6E2",
+            "RLM-M",
+            "RLM-D",
+            "RLM-S",
+            "P-18",
+        ]
+    )
     assert catalog.radar("91N6E") is cat.radar("91N6E")  # specs are built once per catalog
     assert catalog.get("F-16C") is cat.get("F-16C")
     assert catalog.threat("F-16C").rcs_m2 == pytest.approx(1.2)

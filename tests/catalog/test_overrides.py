@@ -64,7 +64,7 @@ def one_problem(changes: Any) -> tuple[str, str]:
         (
             {"radars": {"91N6E": {"role": "tracking"}}},
             "radars.91N6E.role",
-            "one of acquisition, engagement",
+            "one of acquisition, early-warning, engagement",
         ),
         ({"threats": {"F-16C": {"kind": "drones"}}}, "threats.F-16C.kind", "did you mean 'drone'?"),
         ({"interceptors": {"40N6E": {"guidance": 5}}}, "interceptors.40N6E.guidance", "must be text"),

@@ -218,7 +218,9 @@ class Engine:
         if self.record_trajectories:
             rt.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
         labels = [rt.label.get(i, -1) for i in ids.tolist()]
-        decision = battery.decide(rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, last)
+        # Fire only at what the engagement radar holds: freshness counts from its last detection.
+        fc_s = rt.engagement_update_times_s(ids)
+        decision = battery.decide(rt.plan, rt.state, rt.recorder, self.world, t, ids, pos, vel, labels, fc_s)
         names = self.world.threats.ids
         for a in decision.assigned:
             threat = rt.label.get(a.track, -1)
