@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -13,45 +11,24 @@ from samsim.sim.engine import Engine
 from samsim.sim.sensing import look_snr_db, reference_snr_db
 from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import World, compile_world, positions_ecef
+from tests.conftest import circle_route, one_battery_scenario
 
 NOSE_M2, BEAM_M2 = 0.01, 1.0
 ALT_M = 8000.0
 
 
-def _circle(radius_m: float, n: int = 72) -> str:
-    """Waypoints of one clockwise turn around the origin (the radar on the right wing)."""
-    pts = []
-    for k in range(n + 1):
-        a = 2.0 * math.pi * k / n  # bearing, clockwise from north
-        pts.append(
-            f"      - {{east_m: {radius_m * math.sin(a):.1f}, north_m: {radius_m * math.cos(a):.1f}, up_m: {ALT_M}}}"
-        )
-    return "\n".join(pts)
+TABLE = f"""\
+catalog:
+  threats:
+    Shape:
+      base: F-35A
+      rcs_table: {{aspect_deg: [0, 45, 80, 100, 180], bands: {{X: [{NOSE_M2}, {NOSE_M2}, {BEAM_M2}, {BEAM_M2}, {NOSE_M2}]}}}}
+"""
 
 
 def scenario(route: str, radar: str = "92N6E", duration_s: float = 1200.0) -> str:
-    return f"""\
-samsim: 1
-name: signature
-duration_s: {duration_s}
-environment: {{ground_alt_m: 0}}
-assets:
-  - {{id: base, position: {{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}}, radius_m: 500}}
-catalog:
-  threats:
-    Shape: {{base: F-35A, rcs_table: {{aspect_deg: [0, 45, 80, 100, 180], bands: {{X: [{NOSE_M2}, {NOSE_M2}, {BEAM_M2}, {BEAM_M2}, {NOSE_M2}]}}}}}}
-batteries:
-  - id: b
-    system: S-400
-    position: {{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}}
-    radars: [{{type: {radar}}}]
-    doctrine: {{weapons: hold}}
-threats:
-  - id: jet
-    type: Shape
-    route:
-{route}
-"""
+    threat = f"  - id: jet\n    type: Shape\n    route:\n{route}\n"
+    return one_battery_scenario(threat, radars=f"{{type: {radar}}}", duration_s=duration_s, head=TABLE)
 
 
 INBOUND = f"""\
@@ -80,7 +57,7 @@ def test_nose_on_and_beam_on_detection_ranges_scale_as_the_table() -> None:
     # SNR rises as it closes: the range where it crosses the Pd-0.5 threshold.
     r_nose = float(np.interp(required, snr, rng))
 
-    orbit = compile_world(loads(scenario(_circle(60_000.0))))
+    orbit = compile_world(loads(scenario(circle_route(60_000.0, up_m=ALT_M))))
     rng_o, rcs_o, snr_o = _live(orbit, np.linspace(60.0, 1400.0, 500) % 1500.0)
     # Around the radar on a circle it is beam-on; the 5-degree chords of the route stay in the table's flat top.
     np.testing.assert_allclose(rcs_o[(rng_o > 59_000) & (rng_o < 61_000)], BEAM_M2, rtol=1e-6)
@@ -96,7 +73,7 @@ def test_nose_on_and_beam_on_detection_ranges_scale_as_the_table() -> None:
 def test_scans_detect_the_beam_on_target_with_the_tables_pd() -> None:
     """An orbit at the beam-on Pd-0.5 range is seen on about half the looks; nose-on it would not be."""
     spec_range = 260_000.0 * (BEAM_M2 / 4.0) ** 0.25  # 92N6E calibration: 4 m² at 260 km
-    world = compile_world(loads(scenario(_circle(spec_range), duration_s=2400.0)))
+    world = compile_world(loads(scenario(circle_route(spec_range, up_m=ALT_M), duration_s=2400.0)))
     seen, looks = 0, 0
     for seed in range(4):
         eng = Engine(world, seed, trajectories=False)
