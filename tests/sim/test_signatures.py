@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,16 @@ def test_a_fixed_rcs_in_the_scenario_replaces_the_table() -> None:
     assert world.threats.rcs_tables == (None,)
     _, rcs, _ = _live(world, np.array([100.0, 300.0]))
     np.testing.assert_allclose(rcs, 2.0)
+
+
+def test_aspect_rcs_and_its_envelopes() -> None:
+    from samsim.catalog import builtin
+    from samsim.sim.signatures import aspect_rcs_m2
+
+    table = builtin().threat("F-35A").rcs_table
+    assert table is not None
+    assert aspect_rcs_m2(table, "X", "nose") == pytest.approx(0.005)
+    assert aspect_rcs_m2(table, "X", "beam") == pytest.approx(1.0)
+    assert aspect_rcs_m2(table, "X", 45.0) == pytest.approx(math.sqrt(0.01 * 0.05))  # mid-way in dB
+    assert aspect_rcs_m2(table, "VHF", "worst") == pytest.approx(0.5)
+    assert aspect_rcs_m2(table, "Ku", "best") == pytest.approx(1.0)  # Ku served by the X row

@@ -66,3 +66,19 @@ def live_rcs_m2(
         angles = body_angles(threats, index[rows], np.asarray(time_s)[rows], ecef_m[rows], sensor_ecef_m)
         rcs[rows] = table_rcs_m2(table, band, angles.aspect_deg, angles.elevation_deg)
     return rcs
+
+
+ASPECT_WORDS = {"nose": 0.0, "beam": 90.0, "tail": 180.0}
+"""Named aspects (degrees from the nose)."""
+
+
+def aspect_rcs_m2(table: RcsTable, band: str, aspect: float | str) -> float:
+    """The cross section a radar of ``band`` sees at one aspect (degrees, or ``nose``/``beam``/``tail``;
+    at elevation 0 when the table has elevations), or over every aspect and elevation of the table:
+    ``worst`` the smallest (the footprint that holds from every angle), ``best`` the largest. Linear
+    interpolation in dB puts the extremes on the table's nodes, so they are read there."""
+    if aspect in ("worst", "best"):
+        rows = np.asarray(table.rows(signature.nearest_band(table.band_names, band)), dtype=np.float64)
+        return float(rows.min() if aspect == "worst" else rows.max())
+    deg = ASPECT_WORDS[aspect] if isinstance(aspect, str) else float(aspect)
+    return float(table_rcs_m2(table, band, np.array([deg]), np.array([0.0]))[0])
