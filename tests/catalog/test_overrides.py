@@ -320,3 +320,17 @@ def test_a_bad_rcs_table_names_its_path(table: Any, path: str, fragment: str) ->
     where, message = one_problem({"threats": {"F-35A": {"rcs_table": table}}})
     assert where == "threats.F-35A.rcs_table" + (f".{path}" if path else "")
     assert fragment in message
+
+
+def test_a_new_rcs_m2_scales_the_rcs_table_with_it() -> None:
+    base = builtin().threat("F-16C").rcs_table
+    cat = builtin().with_overrides({"threats": {"F-16C-coated": {"base": "F-16C", "rcs_m2": 0.12}}})
+    got = cat.threat("F-16C-coated").rcs_table
+    assert base is not None and got is not None
+    for band in base.band_names:
+        assert got.rows(band)[0] == pytest.approx(tuple(0.1 * x for x in base.rows(band)[0]))
+    assert got.rows("X")[0][0] == pytest.approx(0.12)
+    # A table given with it is taken as written.
+    table = {"aspect_deg": [0, 180], "bands": {"X": [2.0, 3.0]}}
+    both = builtin().with_overrides({"threats": {"F-16C": {"rcs_m2": 2.0, "rcs_table": table}}})
+    assert both.threat("F-16C").rcs_table.rows("X") == ((2.0, 3.0),)  # type: ignore[union-attr]

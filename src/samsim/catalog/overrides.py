@@ -544,8 +544,30 @@ def _merge_entry(m: _Merge, info: KindInfo, name: str, patch: Any, path: PathKey
         changed = True
     if base_name is not None and not changed:
         m.result.overrides.append(Override(info.kind, name, None, None, None, base_name))
+    if "rcs_table" not in patch:
+        _scale_rcs_table(entry, original)
     m.out[name] = entry
     m.touched[name] = path
+
+
+def _scale_rcs_table(entry: Entry, original: Entry) -> None:
+    """A change of ``rcs_m2`` alone scales the entry's ``rcs_table`` by the same factor: the table
+    keeps its shape over aspect and band and ``rcs_m2`` stays its level (otherwise a scenario's new
+    ``rcs_m2``, or a sweep of it, would not change what the radars see)."""
+    table = entry.figures.get("rcs_table")
+    old, new = original.value("rcs_m2"), entry.value("rcs_m2")
+    if table is None or old is None or new is None or float(new) == float(old):
+        return
+    k = float(new) / float(old)
+
+    def scaled(node: Any) -> Any:
+        return [scaled(x) for x in node] if isinstance(node, list) else float(node) * k
+
+    value = copy.deepcopy(table.value)
+    value["bands"] = {band: scaled(rows) for band, rows in value["bands"].items()}
+    entry.figures["rcs_table"] = Figure(
+        value=value, source=SCENARIO_SOURCE, note=f"the catalog's table scaled by {k:g} with rcs_m2"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
