@@ -270,6 +270,10 @@ def _value_text(value: Any) -> str:
         return f"{value:,}".replace(",", " ") if abs(value) >= 10_000 else str(value)
     if isinstance(value, list):
         return " – ".join(_value_text(v) for v in value)
+    if isinstance(value, dict) and "aspect_deg" in value and "bands" in value:  # an rcs_table
+        aspects = ", ".join(f"{a:g}" for a in value["aspect_deg"])
+        bands = "; ".join(f"{b}: {', '.join(f'{x:g}' for x in row)}" for b, row in value["bands"].items())
+        return f"m² at aspect {aspects}° — {bands}"
     return str(value)
 
 

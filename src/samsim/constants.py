@@ -34,3 +34,19 @@ SPEED_OF_LIGHT_MPS = 299_792_458.0
 BOLTZMANN_J_PER_K = 1.380649e-23
 REFERENCE_TEMPERATURE_K = 290.0
 """Standard noise temperature T0 (IEEE Std 145)."""
+
+RADAR_BANDS_GHZ: tuple[tuple[str, float, float], ...] = (
+    ("HF", 0.003, 0.03),
+    ("VHF", 0.03, 0.3),
+    ("UHF", 0.3, 1.0),
+    ("L", 1.0, 2.0),
+    ("S", 2.0, 4.0),
+    ("C", 4.0, 8.0),
+    ("X", 8.0, 12.0),
+    ("Ku", 12.0, 18.0),
+    ("K", 18.0, 27.0),
+    ("Ka", 27.0, 40.0),
+    ("V", 40.0, 75.0),
+    ("W", 75.0, 110.0),
+)
+"""IEEE radar letter bands (IEEE Std 521-2019, Table 1): name, lower and upper edge, GHz."""

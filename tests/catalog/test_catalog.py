@@ -14,7 +14,21 @@ def test_builtin_is_read_once_and_the_module_helpers_read_it() -> None:
     assert builtin() is builtin()
     cat = builtin()
     assert catalog.entries() == cat.entries
-    assert catalog.names("radar") == cat.names("radar") == ["91N6E", "92N6E", "96L6E", "64N6E2", "30N6E2"]
+    assert (
+        catalog.names("radar")
+        == cat.names("radar")
+        == [
+            "91N6E",
+            "92N6E",
+            "96L6E",
+            "64N6E2",
+            "30N6E2",
+            "RLM-M",
+            "RLM-D",
+            "RLM-S",
+            "P-18",
+        ]
+    )
     assert catalog.radar("91N6E") is cat.radar("91N6E")  # specs are built once per catalog
     assert catalog.get("F-16C") is cat.get("F-16C")
     assert catalog.threat("F-16C").rcs_m2 == pytest.approx(1.2)
@@ -104,3 +118,23 @@ def test_load_problem_is_the_one_rule_for_launcher_loads() -> None:
     assert cat.load_problem("5P85SE2", {"9M96E2": 16}) is None  # four 9M96 share a tube
     found = cat.load_problem("5P85SE2", {"48N6E3": 3, "9M96E2": 8})
     assert found is not None and "5 tube positions" in found
+
+
+def test_every_radar_band_is_the_ieee_band_of_its_frequency() -> None:
+    from samsim.models.signature import band_of_frequency
+
+    cat = builtin()
+    for key, e in cat.entries.items():
+        if e.kind == "radar":
+            assert e.attrs["band"] == band_of_frequency(cat.radar(key).frequency_ghz), key
+
+
+def test_a_threat_table_gives_rcs_m2_nose_on_at_x_band() -> None:
+    cat = builtin()
+    with_tables = [k for k, e in cat.entries.items() if e.kind == "threat" and cat.threat(k).rcs_table]
+    assert {"F-35A", "F-16C", "Su-34"} <= set(with_tables)
+    for key in with_tables:
+        spec = cat.threat(key)
+        assert spec.rcs_table is not None
+        assert spec.rcs_table.aspect_deg[0] == 0.0
+        assert spec.rcs_table.rows("X")[0][0] == spec.rcs_m2, key

@@ -61,7 +61,11 @@ def one_problem(changes: Any) -> tuple[str, str]:
         ({"radars": {"91N6E": {"swerling": 1.0}}}, "radars.91N6E.swerling", "whole number"),
         ({"radars": {"91N6E": {"swerling": 2}}}, "radars.91N6E.swerling", "one of 0, 1, 3"),
         ({"launchers": {"5P85SE2": {"tubes": 4.5}}}, "launchers.5P85SE2.tubes", "whole number"),
-        ({"radars": {"91N6E": {"role": "tracking"}}}, "radars.91N6E.role", "one of acquisition, engagement"),
+        (
+            {"radars": {"91N6E": {"role": "tracking"}}},
+            "radars.91N6E.role",
+            "one of acquisition, early-warning, engagement",
+        ),
         ({"threats": {"F-16C": {"kind": "drones"}}}, "threats.F-16C.kind", "did you mean 'drone'?"),
         ({"interceptors": {"40N6E": {"guidance": 5}}}, "interceptors.40N6E.guidance", "must be text"),
         (
@@ -280,3 +284,53 @@ def test_a_launcher_change_that_breaks_a_template_load_is_reported_where_it_was_
 def test_a_threat_made_ballistic_with_an_apogee() -> None:
     cat = builtin().with_overrides({"threats": {"F-16C": {"kind": "ballistic", "apogee_m": 40000}}})
     assert cat.threat("F-16C").kind == "ballistic" and cat.threat("F-16C").apogee_m == pytest.approx(40_000.0)
+
+
+def test_an_rcs_table_is_set_and_read_with_elevations() -> None:
+    table = {
+        "aspect_deg": [0, 90, 180],
+        "elevation_deg": [-30, 0],
+        "bands": {"VHF": [[1.0, 3.0, 1.0], [0.5, 2.0, 0.5]], "X": [[0.01, 1.0, 0.1], [0.005, 0.5, 0.05]]},
+    }
+    cat = builtin().with_overrides({"threats": {"Shahed-136": {"rcs_table": table}}})
+    got = cat.threat("Shahed-136").rcs_table
+    assert got is not None
+    assert got.band_names == ("VHF", "X")
+    assert got.elevation_deg == (-30.0, 0.0)
+    assert got.rows("X") == ((0.01, 1.0, 0.1), (0.005, 0.5, 0.05))
+    (record,) = cat.overrides
+    assert record.field == "rcs_table" and record.original is None
+
+
+@pytest.mark.parametrize(
+    "table,path,fragment",
+    [
+        ([1, 2], "", "must be a mapping"),
+        ({"bands": {"X": [1.0]}}, "aspect_deg", "required field is missing"),
+        ({"aspect_deg": [0, 90], "bands": {"X": [1.0, 2.0]}, "colour": 1}, "colour", "unknown field"),
+        ({"aspect_deg": [0, 200], "bands": {"X": [1.0, 2.0]}}, "aspect_deg.1", "between 0 and 180"),
+        ({"aspect_deg": [90, 0], "bands": {"X": [1.0, 2.0]}}, "aspect_deg", "increase strictly"),
+        ({"aspect_deg": [0, 90], "bands": {"Q": [1.0, 2.0]}}, "bands.Q", "unknown band 'Q'"),
+        ({"aspect_deg": [0, 90], "bands": {"X": [1.0]}}, "bands.X", "list of 2 cross sections"),
+        ({"aspect_deg": [0, 90], "bands": {"X": [1.0, 0.0]}}, "bands.X.1", "cross section > 0"),
+        ({"aspect_deg": [0, 90], "elevation_deg": [0], "bands": {"X": [1.0, 2.0]}}, "bands.X", "1 rows"),
+    ],
+)
+def test_a_bad_rcs_table_names_its_path(table: Any, path: str, fragment: str) -> None:
+    where, message = one_problem({"threats": {"F-35A": {"rcs_table": table}}})
+    assert where == "threats.F-35A.rcs_table" + (f".{path}" if path else "")
+    assert fragment in message
+
+
+def test_a_new_rcs_m2_scales_the_rcs_table_with_it() -> None:
+    base = builtin().threat("F-16C").rcs_table
+    cat = builtin().with_overrides({"threats": {"F-16C-coated": {"base": "F-16C", "rcs_m2": 0.12}}})
+    got = cat.threat("F-16C-coated").rcs_table
+    assert base is not None and got is not None
+    for band in base.band_names:
+        assert got.rows(band)[0] == pytest.approx(tuple(0.1 * x for x in base.rows(band)[0]))
+    assert got.rows("X")[0][0] == pytest.approx(0.12)
+    # A table given with it is taken as written.
+    table = {"aspect_deg": [0, 180], "bands": {"X": [2.0, 3.0]}}
+    both = builtin().with_overrides({"threats": {"F-16C": {"rcs_m2": 2.0, "rcs_table": table}}})
+    assert both.threat("F-16C").rcs_table.rows("X") == ((2.0, 3.0),)  # type: ignore[union-attr]

@@ -350,3 +350,51 @@ def test_api_rejects_bad_options(flat_scenario: Path) -> None:
     for kwargs in ({"alt_m": (-1.0,)}, {"rcs_m2": -1.0}, {"pd_threshold": 1.0}, {"swerling": 4}):
         with pytest.raises(ValueError):
             coverage(flat_scenario, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------------
+# Aspect and band: coverage for a catalog target type
+
+
+def _one_radar_scenario(radar: str) -> str:
+    from tests.conftest import one_battery_scenario
+
+    threat = (
+        "  - id: t\n    type: F-35A\n    route:\n      - {east_m: 0, north_m: 100000, up_m: 5000}\n"
+        "      - {east_m: 0, north_m: 90000, up_m: 5000}\n"
+    )
+    return one_battery_scenario(threat, radars=f"{{type: {radar}, mast_m: 8}}", duration_s=100.0)
+
+
+@pytest.mark.parametrize(("aspect", "rcs_m2"), [("nose", 0.005), ("beam", 1.0), (150.0, 0.05)])
+def test_coverage_for_a_target_reads_its_table_and_scales_as_the_fourth_root(
+    aspect: str | float, rcs_m2: float
+) -> None:
+    from samsim import loads
+
+    res = coverage(
+        loads(_one_radar_scenario("92N6E")), alt_m=[5000.0], target="F-35A", aspect=aspect, az_step_deg=5.0
+    )
+    assert res.rcs_of("b", "92N6E") == pytest.approx(rcs_m2, rel=1e-9)  # X band, from the table
+    prof = res.profiles[0]
+    spec = catalog.radar("92N6E")
+    slant = spec.ref_range_m * (rcs_m2 / spec.ref_rcs_m2) ** 0.25
+    a, h1, h2 = K * RE_M, prof.antenna_height_m, 5000.0
+    d = 2 * a * math.asin(math.sqrt((slant**2 - (h2 - h1) ** 2) / (4 * (a + h1) * (a + h2))))
+    assert prof.contour_ground_range_m(h2) == pytest.approx(d, rel=0.005)
+
+
+def test_worst_and_best_aspect_envelopes_bracket_every_aspect() -> None:
+    from samsim import loads
+
+    sc = loads(_one_radar_scenario("RLM-M"))
+    area = {}
+    for aspect in ("worst", "nose", "beam", "best"):
+        res = coverage(sc, alt_m=[9000.0], target="F-35A", aspect=aspect, az_step_deg=5.0)
+        area[aspect] = next(f.area_km2 for f in res.footprints if f.radar == "RLM-M")
+        if aspect == "worst":
+            assert res.rcs_of("b", "RLM-M") == pytest.approx(0.5)  # smallest VHF value of the table
+            assert res.rcs_text == "F-35A, worst aspect"
+    assert 0.0 < area["worst"] <= area["nose"] < area["beam"] <= area["best"]
+    with pytest.raises(ValueError, match="unknown threat type"):
+        coverage(sc, alt_m=[9000.0], target="F-99")

@@ -43,6 +43,7 @@ from typing import Any
 
 from samsim.catalog.entries import Entry, Figure, Kind
 from samsim.catalog.kinds import BY_KIND, BY_SECTION, SECTIONS, KindInfo
+from samsim.catalog.signatures import rcs_table_problems
 from samsim.catalog.specs import FLYOUT_FIELDS, interceptor_spec, launcher_spec, load_problem
 
 PathKey = tuple[str | int, ...]
@@ -281,6 +282,8 @@ def _value_problems(
     elif isinstance(sample, bool):
         if not isinstance(value, bool):
             yield (), f"must be true or false, not {_what(value)}"
+    elif name in _STRUCTURED:
+        yield from _STRUCTURED[name](value)
     elif isinstance(sample, str):
         if not isinstance(value, str) or not value.strip():
             yield (), f"must be text, not {_what(value)}"
@@ -353,6 +356,10 @@ _TEMPLATE_LISTS: dict[
 """Attributes holding lists of mappings: what an item is, its fields, and the check of one item."""
 
 
+_STRUCTURED: dict[str, Callable[[Any], Iterator[tuple[PathKey, str]]]] = {"rcs_table": rcs_table_problems}
+"""Figures whose value is a structure of its own, each with its check (paths inside the value)."""
+
+
 def _template_list(name: str, value: Any) -> Iterator[tuple[PathKey, str]]:
     """A system template's ``radars`` or ``launchers``: a list of at least one mapping."""
     what, fields, check = _TEMPLATE_LISTS[name]
@@ -418,6 +425,8 @@ def field_kinds(entries: Mapping[str, Entry], info: KindInfo) -> dict[str, str]:
         sample = values[0] if values else None
         if name in _TEMPLATE_LISTS:
             out[name] = f"list of {name}"
+        elif name in _STRUCTURED:
+            out[name] = "table {aspect_deg, bands, elevation_deg?}"
         elif isinstance(sample, str):
             out[name] = "one of " + ", ".join(sorted(set(values))) if name in info.attributes else "text"
         elif isinstance(sample, list):
@@ -539,8 +548,30 @@ def _merge_entry(m: _Merge, info: KindInfo, name: str, patch: Any, path: PathKey
         changed = True
     if base_name is not None and not changed:
         m.result.overrides.append(Override(info.kind, name, None, None, None, base_name))
+    if "rcs_table" not in patch:
+        _scale_rcs_table(entry, original)
     m.out[name] = entry
     m.touched[name] = path
+
+
+def _scale_rcs_table(entry: Entry, original: Entry) -> None:
+    """A change of ``rcs_m2`` alone scales the entry's ``rcs_table`` by the same factor: the table
+    keeps its shape over aspect and band and ``rcs_m2`` stays its level (otherwise a scenario's new
+    ``rcs_m2``, or a sweep of it, would not change what the radars see)."""
+    table = entry.figures.get("rcs_table")
+    old, new = original.value("rcs_m2"), entry.value("rcs_m2")
+    if table is None or old is None or new is None or float(new) == float(old):
+        return
+    k = float(new) / float(old)
+
+    def scaled(node: Any) -> Any:
+        return [scaled(x) for x in node] if isinstance(node, list) else float(node) * k
+
+    value = copy.deepcopy(table.value)
+    value["bands"] = {band: scaled(rows) for band, rows in value["bands"].items()}
+    entry.figures["rcs_table"] = Figure(
+        value=value, source=SCENARIO_SOURCE, note=f"the catalog's table scaled by {k:g} with rcs_m2"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

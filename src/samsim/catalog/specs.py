@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from samsim.catalog.entries import Entry
+from samsim.catalog.signatures import RcsTable, rcs_table
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class ThreatSpec:
     # A jammer the type carries (a MALD-J); None: none.
     jammer_erp_dbw: float | None = None
     jammer_bandwidth_mhz: float | None = None
+    rcs_table: RcsTable | None = None  # over aspect and band; None: rcs_m2 from every angle, every band
 
     @property
     def boost(self) -> dict[str, float] | None:
@@ -306,6 +308,7 @@ def threat_spec(e: Entry) -> ThreatSpec:
         terminal_acquisition_m=float(v("terminal_acquisition_m", 0.0)),
         jammer_erp_dbw=_optional(v("jammer_erp_dbw")),
         jammer_bandwidth_mhz=_optional(v("jammer_bandwidth_mhz")),
+        rcs_table=rcs_table(e.value("rcs_table")) if "rcs_table" in e.figures else None,
     )
 
 

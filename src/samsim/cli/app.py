@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from samsim._version import __version__
-from samsim.cli import catalog, coverage, envelope, export, mc, run, serve
+from samsim.cli import catalog, coverage, envelope, export, exposure, mc, run, serve
 from samsim.cli.console import err_console, out_console
 
 
@@ -49,6 +49,7 @@ app.command(name="validate")(run.validate)
 app.command(name="mc")(mc.mc)
 app.command(name="coverage", context_settings=coverage.CONTEXT_SETTINGS)(coverage.coverage)
 app.command(name="envelope")(envelope.envelope_cmd)
+app.command(name="exposure")(exposure.exposure)
 app.command(name="export")(export.export)
 app.command(name="catalog")(catalog.catalog_cmd)
 app.command(name="serve")(serve.serve)

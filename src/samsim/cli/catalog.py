@@ -19,6 +19,10 @@ def _figure_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, int | float):
         return f"{value:,}" if abs(value) >= 1000 else f"{value:g}"
+    if isinstance(value, dict) and "aspect_deg" in value and "bands" in value:  # an rcs_table, m²
+        head = "aspect " + ", ".join(f"{a:g}" for a in value["aspect_deg"]) + "°"
+        rows = [f"{band}: {', '.join(f'{x:g}' for x in row)}" for band, row in value["bands"].items()]
+        return "\n".join([head, *rows])
     return str(value)
 
 

@@ -57,7 +57,24 @@ def coverage(
     agl: Annotated[
         bool, typer.Option("--agl/--msl", help="Altitudes above the ground under the target, or above MSL.")
     ] = True,
-    rcs_m2: Annotated[float, typer.Option("--rcs-m2", help="Target radar cross-section, m².")] = 1.0,
+    rcs_m2: Annotated[
+        float | None, typer.Option("--rcs-m2", help="Target radar cross-section, m² \\[default: 1].")
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="Catalog threat type instead of --rcs-m2: each radar sees its RCS table in its band.",
+        ),
+    ] = None,
+    aspect: Annotated[
+        str,
+        typer.Option(
+            "--aspect",
+            help="With --target: degrees from the nose (0-180), nose, beam, tail, or the envelopes worst "
+            "(covered from every aspect) and best.",
+        ),
+    ] = "nose",
     pd: Annotated[
         float, typer.Option("--pd", help="Probability of detection per look that counts as covered.")
     ] = 0.5,
@@ -117,8 +134,18 @@ def coverage(
     for a in alts:
         if not (math.isfinite(a) and a >= 0.0):
             problems.append(f"--alt-m: altitudes must be finite and >= 0 m, got {a:g}")
-    if not (math.isfinite(rcs_m2) and rcs_m2 > 0.0):
+    if rcs_m2 is not None and not (math.isfinite(rcs_m2) and rcs_m2 > 0.0):
         problems.append(f"--rcs-m2: must be > 0, got {rcs_m2:g}")
+    if rcs_m2 is not None and target is not None:
+        problems.append("--target: give --rcs-m2 or --target, not both")
+    aspect_value: float | str = aspect
+    if aspect not in ("nose", "beam", "tail", "worst", "best"):
+        try:
+            aspect_value = float(aspect)
+        except ValueError:
+            aspect_value = math.nan
+        if not (0.0 <= aspect_value <= 180.0):
+            problems.append(f"--aspect: must be 0-180 degrees or nose, beam, tail, worst, best; got {aspect}")
     if not (0.0 < pd < 1.0):
         problems.append(f"--pd: must be between 0 and 1 (exclusive), got {pd:g}")
     if swerling is not None and swerling not in (0, 1, 3):
@@ -139,13 +166,15 @@ def coverage(
         result = compute(
             sc,
             alt_m=alts,
-            rcs_m2=rcs_m2,
+            rcs_m2=1.0 if rcs_m2 is None else rcs_m2,
             pd_threshold=pd,
             agl=agl,
             swerling=swerling,
             az_step_deg=az_step_deg,
             range_step_m=range_step_m,
             jam_at_s=jam_at_s,
+            target=target,
+            aspect=aspect_value,
         )
     except TerrainError as exc:
         bad_input([f"{scenario}: environment.terrain: {exc}"])
@@ -165,7 +194,7 @@ def coverage(
     out_console.print(
         f"{_count(len(result.sites), 'battery', 'batteries')} x {_count(len(result.alt_m), 'altitude')} "
         f"({alt_list} m {ref}), "
-        f"RCS {result.rcs_m2:g} m², Pd ≥ {result.pd_threshold:g}: {n_png} PNG, {n_geojson} GeoJSON"
+        f"{result.rcs_text}, Pd ≥ {result.pd_threshold:g}: {n_png} PNG, {n_geojson} GeoJSON"
         + (", compare.csv" if compare else "")
         + f" in {out}/ ({elapsed:.1f} s)"
     )
@@ -201,7 +230,7 @@ def compare_table(result: object, console: Console, *, wide: bool = False) -> Ta
     )
     return fitted_table(
         console,
-        f"Covered area, km² (RCS {result.rcs_m2:g} m², Pd ≥ {result.pd_threshold:g} per look)",
+        f"Covered area, km² ({result.rcs_text}, Pd ≥ {result.pd_threshold:g} per look)",
         columns,
         cells,
         wide=wide,

@@ -63,7 +63,7 @@ import functools
 import math
 import os
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -78,8 +78,9 @@ from samsim.arrays import BoolArray, FloatArray
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import horizon, radar
+from samsim.models.signature import band_of_frequency
 from samsim.scenario import Scenario, load
-from samsim.sim import sensing
+from samsim.sim import sensing, signatures
 from samsim.sim.jamming import jammers_of, look_jnr_db
 from samsim.sim.world import CompiledBattery, World, compile_world
 
@@ -281,6 +282,26 @@ class CoverageResult:
     profiles: tuple[Profile, ...]
     terrain: Dem | None = field(default=None, repr=False)
     jam_at_s: float | None = None  # the jamming layer's jammer positions are those at this time
+    # With a target type: its name, the aspect asked for, and the RCS each radar's band sees there
+    # ((battery, radar) -> m²); rcs_m2 is then the type's frontal reference figure.
+    target: str | None = None
+    aspect: str | None = None
+    radar_rcs_m2: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def rcs_text(self) -> str:
+        """The target in words: ``RCS 1 m²`` or ``F-35A, worst aspect``."""
+        if self.target is None:
+            return f"RCS {self.rcs_m2:g} m²"
+        what = self.aspect if self.aspect in ("worst", "best", "nose", "beam", "tail") else f"{self.aspect}°"
+        return f"{self.target}, {what} aspect"
+
+    def rcs_of(self, battery: str, radar: str) -> float:
+        """The RCS the coverage of one radar was computed for."""
+        for b, r, value in self.radar_rcs_m2:
+            if (b, r) == (battery, radar):
+                return value
+        return self.rcs_m2
 
     @property
     def alt_ref(self) -> Literal["agl", "msl"]:
@@ -365,6 +386,8 @@ def coverage(
     az_step_deg: float = 0.5,
     range_step_m: float | None = None,
     jam_at_s: float | None = None,
+    target: str | None = None,
+    aspect: float | str = "nose",
 ) -> CoverageResult:
     """Detection and engagement coverage of every battery of a scenario.
 
@@ -390,6 +413,13 @@ def coverage(
         Add a "with jamming" layer: detection with the noise of every jammer of the scenario, placed
         where it flies at this time (s from the scenario start), through each radar's antenna
         pattern; its footprint's edge is the burn-through contour. None: no jamming layer.
+    target : str or None
+        A catalog threat type (the scenario's catalog): each radar's coverage is then for the RCS that
+        type's ``rcs_table`` gives in the radar's band at ``aspect`` (its ``rcs_m2`` without a table),
+        and ``rcs_m2`` is not used.
+    aspect : float or str
+        With ``target``: degrees from the nose (0-180), ``nose``, ``beam``, ``tail``, or the envelopes
+        ``worst`` (the smallest RCS over the table: covered from every aspect) and ``best`` (the largest).
 
     Returns
     -------
@@ -415,9 +445,10 @@ def coverage(
         raise ValueError(f"jam_at_s must be a finite time >= 0 s, got {jam_at_s:g}")
     if jam_at_s is not None and jammers_of(world).size == 0:
         raise ValueError(f"{sc.name}: jam_at_s given but no threat of the scenario carries a jammer")
+    rcs_for = _target_rcs(world, target, aspect, rcs_m2)
     dem: Dem | None = world.terrain if world.has_terrain else None
     reach_m = max(
-        _reach_m(world, b, k, alts, rcs_m2, pd_threshold, swerling, agl, dem)
+        _reach_m(world, b, k, alts, rcs_for(b.radars.specs[k]), pd_threshold, swerling, agl, dem)
         for b in world.batteries
         for k in range(len(b.radars.ids))
     )
@@ -441,23 +472,26 @@ def coverage(
     cells: list[RadarCoverage] = []
     footprints: list[Footprint] = []
     profiles: list[Profile] = []
+    radar_rcs: list[tuple[str, str, float]] = []
     for battery in world.batteries:
         sites.append(_site(battery))
         per_alt: dict[float, list[RadarCoverage]] = {a: [] for a in alts}
         for k in range(len(battery.radars.ids)):
+            rcs_k = rcs_for(battery.radars.specs[k])
+            radar_rcs.append((battery.id, battery.radars.ids[k], rcs_k))
             for rc in _radar_coverage(
-                world, battery, k, grid, alts, rcs_m2, pd_threshold, swerling, agl, dem, jam_at_s
+                world, battery, k, grid, alts, rcs_k, pd_threshold, swerling, agl, dem, jam_at_s
             ):
                 per_alt[rc.alt_m].append(rc)
                 cells.append(rc)
-            profiles.append(_profile(world, battery, k, alts, rcs_m2, pd_threshold, swerling, agl))
+            profiles.append(_profile(world, battery, k, alts, rcs_k, pd_threshold, swerling, agl))
         for alt in alts:
             footprints.extend(_footprints(battery, alt, per_alt[alt], grid))
     return CoverageResult(
         scenario=sc.name,
         alt_m=alts,
         agl=agl,
-        rcs_m2=float(rcs_m2),
+        rcs_m2=float(rcs_m2) if target is None else world.catalog.threat(target).rcs_m2,
         pd_threshold=float(pd_threshold),
         swerling=swerling,
         refraction_k=world.refraction_k,
@@ -469,7 +503,31 @@ def coverage(
         profiles=tuple(profiles),
         terrain=dem,
         jam_at_s=jam_at_s,
+        target=target,
+        aspect=None if target is None else str(aspect),
+        radar_rcs_m2=tuple(radar_rcs) if target is not None else (),
     )
+
+
+def _target_rcs(
+    world: World, target: str | None, aspect: float | str, rcs_m2: float
+) -> Callable[[RadarSpec], float]:
+    """The RCS a radar's coverage is computed for: ``rcs_m2``, or the target type's at ``aspect`` in
+    the radar's band (:func:`samsim.sim.signatures.aspect_rcs_m2`)."""
+    if target is None:
+        return lambda spec: float(rcs_m2)
+    known = world.catalog.names("threat")
+    if target not in known:
+        raise ValueError(f"target: unknown threat type {target!r}; known: {', '.join(known)}")
+    if isinstance(aspect, str) and aspect not in ("nose", "beam", "tail", "worst", "best"):
+        raise ValueError(f"aspect: must be degrees or nose, beam, tail, worst, best; got {aspect!r}")
+    if not isinstance(aspect, str) and not (math.isfinite(aspect) and 0.0 <= aspect <= 360.0):
+        raise ValueError(f"aspect: must be between 0 and 360 degrees, got {aspect:g}")
+    threat = world.catalog.threat(target)
+    table = threat.rcs_table
+    if table is None:
+        return lambda spec: float(threat.rcs_m2)
+    return lambda spec: signatures.aspect_rcs_m2(table, band_of_frequency(spec.frequency_ghz), aspect)
 
 
 def _check_options(

@@ -252,7 +252,7 @@ def render_map(result: CoverageResult, battery: str, alt_m: float, path: Path) -
     total = f"; all radars {combined.area_km2:,.0f} km²" if combined is not None else ""
     fig.suptitle(
         f"{battery} ({site.system}): coverage of a target at {alt_label(alt_m)} m {ref}\n"
-        f"radars {', '.join(site.radars)} · RCS {result.rcs_m2:g} m² · Pd ≥ {result.pd_threshold:g} per look "
+        f"radars {', '.join(site.radars)} · {result.rcs_text} · Pd ≥ {result.pd_threshold:g} per look "
         f"· {_swerling_text(result)}{total}",
         fontsize=10.5,
         y=0.975,
@@ -297,7 +297,9 @@ def render_profile(result: CoverageResult, prof: Profile, path: Path) -> None:
             line[:, 1] / 1000.0 + surf_km,
             color="#1f5fa8",
             lw=1.8,
-            label=f"Pd = {result.pd_threshold:g} per look, RCS {result.rcs_m2:g} m² ({_medium(prof)})"
+            label=f"Pd = {result.pd_threshold:g} per look, {result.rcs_text}"
+            + (f" ({result.rcs_of(prof.battery, prof.radar):.3g} m²)" if result.target else "")
+            + f" ({_medium(prof)})"
             if i == 0
             else None,
         )

@@ -14,7 +14,12 @@ PALETTE: dict[str, Any] = {
     # Sites.
     "asset": "#40c057",
     "battery": "#4263eb",
-    "radar": {"acquisition": "#22b8cf", "engagement": "#e64980", "low-altitude": "#a9e34b"},
+    "radar": {
+        "acquisition": "#22b8cf",
+        "engagement": "#e64980",
+        "low-altitude": "#a9e34b",
+        "early-warning": "#fab005",
+    },
     # A battery's firm track (its estimate of a threat) and a detection.
     "track": "#e599f7",
     "detection": "#adb5bd",

@@ -19,6 +19,7 @@ from scipy import special
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
+from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
     BatteryState,
     CommandDoctrine,
@@ -74,8 +75,6 @@ _MIN_RANGE_M = 1.0
 # The excess of a detection's power over the threshold is positive (it crossed it); this floor only
 # keeps the logarithm finite if rounding ever says otherwise.
 _MIN_EXCESS = 1e-9
-# ln RCS (m²) the post expects of a track known only from jam-strobe fixes: 1e-10 m², i.e. no echo.
-JAM_ONLY_LOG_RCS = math.log(1e-10)
 # The M-of-N logic the score replaces (3 hits of the last 5 looks, deleted after 3 misses), kept as
 # the reference the score was set against (scripts/validate.py measures the initiation speed limit,
 # which depends only on the gate and the initial velocity, with it).
@@ -133,8 +132,12 @@ class TrackPicture:
         self.coast_max_s = COAST_REVISITS * max((g.spec.revisit_s for g in geometry), default=1.0)
         self.tracker = battery_tracker(self.coast_max_s)
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
-        # track id -> (sum of its detections' ln-RCS estimates, sum of their variances, their number)
-        self.rcs_stats: dict[int, tuple[float, float, int]] = {}
+        # (track id, band) -> (sum of its detections' ln-RCS estimates in that radar band, sum of their
+        # variances, their number): a shaped target's cross section differs by band (models.signature)
+        self.rcs_stats: dict[tuple[int, str], tuple[float, float, int]] = {}
+        self.bands = [band_of_frequency(g.spec.frequency_ghz) for g in self.geometry]
+        # track id -> last time an engagement radar's detection updated it (fire-control quality)
+        self.engagement_update_s: dict[int, float] = {}
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
@@ -176,21 +179,28 @@ class TrackPicture:
     def track_pd(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
         """Tracks this radar's scan could see, and its detection probability at each.
 
-        Pd of one look at the track's predicted range and its RCS as estimated from its detections
-        (:meth:`track_log_rcs`), for the radar's own Swerling case and without jamming; 0 out of view;
-        at most ``TRACK_MAX_PD``.
+        Pd of one look at the track's predicted range and its RCS as estimated from its detections in
+        this radar's band (:meth:`track_log_rcs`), for the radar's own Swerling case and without
+        jamming; 0 out of view, and 0 while no radar of this band has detected it (a VHF track of a
+        shaped aircraft says nothing of what an X-band radar can see, so the X-band radar's misses do
+        not count against it until that radar acquires it); at most ``TRACK_MAX_PD``.
         """
         mask, range_m = self._view(radar, time_s)
         pd = np.zeros(mask.size)
         if np.any(mask):
             spec = self.geometry[radar].spec
-            rcs_m2 = np.exp(self.track_log_rcs(self.tracker.ids[mask]))
-            pd[mask] = look_pd(spec, np.maximum(range_m[mask], _MIN_RANGE_M), rcs_m2, spec.swerling)
+            band = self.bands[radar]
+            ids = self.tracker.ids
+            seen = mask & np.array([(i, band) in self.rcs_stats for i in ids.tolist()], dtype=bool)
+            if np.any(seen):
+                rcs_m2 = np.exp(self.track_log_rcs(ids[seen], band))
+                pd[seen] = look_pd(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2, spec.swerling)
         return mask, np.minimum(pd, TRACK_MAX_PD)
 
-    def track_log_rcs(self, track_ids: IntArray) -> FloatArray:
-        """ln of the RCS (m²) the post expects of each track: the mean of its detections' ln-RCS
-        estimates less ``TRACK_RCS_CONFIDENCE_SIGMAS`` standard errors of that mean.
+    def track_log_rcs(self, track_ids: IntArray, band: str | None = None) -> FloatArray:
+        """ln of the RCS (m²) the post expects of each track in ``band`` (every band pooled when
+        None): the mean of its detections' ln-RCS estimates less ``TRACK_RCS_CONFIDENCE_SIGMAS``
+        standard errors of that mean. Each track has detections in that band.
 
         A single detection's estimate scatters by a factor of about 3.6 either way (the standard
         deviation of the log of an exponential variable is pi/sqrt(6)). Too large an estimate makes
@@ -198,7 +208,14 @@ class TrackPicture:
         too small a one only lets a false track live until its coasting limit. So the post expects
         the lower end until the detections agree.
         """
-        stats = np.array([self.rcs_stats[i] for i in track_ids.tolist()], dtype=np.float64).reshape(-1, 3)
+        bands = self.bands if band is None else [band]
+        stats = np.array(
+            [
+                np.sum([self.rcs_stats.get((i, b), (0.0, 0.0, 0)) for b in dict.fromkeys(bands)], axis=0)
+                for i in track_ids.tolist()
+            ],
+            dtype=np.float64,
+        ).reshape(-1, 3)
         total, variance, count = stats[:, 0], stats[:, 1], stats[:, 2]
         return np.asarray((total - TRACK_RCS_CONFIDENCE_SIGMAS * np.sqrt(variance)) / count, dtype=np.float64)
 
@@ -265,21 +282,24 @@ class TrackPicture:
         pd_meas = self.measurement_pd(radar, snr_db, range_m)
         res = self.tracker.step(time_s, z, cov, in_view, pd_track=pd_track, pd_meas=pd_meas)
         log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m)
+        band = self.bands[radar]
+        engagement = self.geometry[radar].spec.role == "engagement"
         for track_id, value in zip(res.track_of_measurement.tolist(), log_rcs.tolist(), strict=True):
             if track_id in self.jam_only:  # its first echo: the RCS is now measured
                 self.jam_only.discard(track_id)
-                self.rcs_stats.pop(track_id, None)
             if track_id >= 0:
-                total, var_total, count = self.rcs_stats.get(track_id, (0.0, 0.0, 0))
-                self.rcs_stats[track_id] = (total + value, var_total + variance, count + 1)
+                total, var_total, count = self.rcs_stats.get((track_id, band), (0.0, 0.0, 0))
+                self.rcs_stats[(track_id, band)] = (total + value, var_total + variance, count + 1)
+                if engagement:
+                    self.engagement_update_s[track_id] = time_s
         return res
 
     def step_fix(self, time_s: float, z: FloatArray, cov: FloatArray) -> StepResult:
         """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`, in this
         picture's frame) to the tracker. No radar looked, so no track counts a miss; a fix counts as a
         hit at ``TRACK_MAX_PD`` (strobes above the threshold are not in doubt). A track a fix starts
-        is known only from its jamming: the post expects no echo of it (``JAM_ONLY_LOG_RCS``), so the
-        jammed radars' misses do not delete it, until an echo updates it."""
+        is known only from its jamming: it has no RCS estimate in any band, so no radar expects to
+        see it and the jammed radars' misses do not delete it, until an echo updates it."""
         n = self.tracker.ids.size
         res = self.tracker.step(
             time_s,
@@ -290,15 +310,22 @@ class TrackPicture:
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
         for track_id in res.track_of_measurement.tolist():
-            if track_id >= 0 and track_id not in self.rcs_stats:
-                self.rcs_stats[track_id] = (JAM_ONLY_LOG_RCS, 0.0, 1)
+            if track_id >= 0 and not any((track_id, b) in self.rcs_stats for b in self.bands):
                 self.jam_only.add(track_id)
         return res
+
+    def engagement_update_times_s(self, track_ids: IntArray) -> FloatArray:
+        """When an engagement radar last detected each track (-inf: never). A battery fires only at
+        tracks its engagement radar holds: an early-warning radar's track has no fire-control quality."""
+        times = [self.engagement_update_s.get(i, -np.inf) for i in track_ids.tolist()]
+        return np.array(times, dtype=np.float64)
 
     def forget(self, track_id: int) -> None:
         """A track was deleted: drop what the post knew about it."""
         self.label.pop(track_id, None)
-        self.rcs_stats.pop(track_id, None)
+        for band in dict.fromkeys(self.bands):
+            self.rcs_stats.pop((track_id, band), None)
+        self.engagement_update_s.pop(track_id, None)
         self.jam_only.discard(track_id)
 
 

@@ -467,7 +467,13 @@ class Engine:
         post = self.post_of.get(rt.index)
         if post is not None and t < post.lost_s:
             return
-        units = [battery.FireUnit(rt.plan, rt.state, rt.recorder)]
+        unit = battery.FireUnit(rt.plan, rt.state, rt.recorder)
+        # Fire only at what the engagement radar holds (an early-warning radar's track has no
+        # fire-control quality), or, with home-on-jam missiles, at what is known from its jamming.
+        firm_ids = rt.tracker.ids[rt.tracker.is_confirmed]
+        fresh = t - rt.engagement_update_times_s(firm_ids) <= battery.ENGAGE_MAX_AGE_S
+        unit.holds = fresh | np.array([i in rt.jam_only for i in firm_ids.tolist()], dtype=bool)
+        units = [unit]
         self._decide(rt, units, t)
 
     def _command_cycle(self, post: CommandPost, t: float) -> None:

@@ -2,7 +2,8 @@
 
 Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
 what the battery decides, so every scan of every radar is evaluated up front, vectorised over
-scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, SNR calibrated on the
+scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, the cross section the
+radar's band sees at the live aspect (:mod:`samsim.sim.signatures`), SNR calibrated on the
 published detection range (with noise jamming from every jammer through the antenna pattern, and
 over a surface the two-ray multipath factor F⁴ and the residual surface clutter), Swerling Pd per
 look, a random draw, measurement noise, Poisson false alarms, and the SNR each measurement was
@@ -22,6 +23,7 @@ from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
 from samsim.models import frames, horizon, jamming, propagation, radar
 from samsim.sim.jamming import look_jnr_db
+from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 FALSE_ALARM_MIN_RANGE_M = 2000.0
@@ -265,7 +267,8 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         el,
     )
     jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel)
-    snr_db = look_snr_db(spec, rng_m, threats.rcs_m2[thr_idx], jnr_db, path)
+    rcs_m2 = live_rcs_m2(threats, thr_idx, t_pair, ecef, battery.radars.ecef_m[k], spec.frequency_ghz)
+    snr_db = look_snr_db(spec, rng_m, rcs_m2, jnr_db, path)
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]

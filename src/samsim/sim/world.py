@@ -14,6 +14,7 @@ import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
+from samsim.catalog.signatures import RcsTable
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
 from samsim.models.propagation import SURFACE_DEFAULTS, Surface
@@ -49,6 +50,9 @@ class Threats:
     max_speed_mps: FloatArray
     target_radar: IntArray  # (n, 2) battery and radar index an ARM is fired at (its leak: impact); -1
     deception: tuple[Any, ...] = ()  # per threat: its scenario `deception` (repeater jammer) or None
+    # Per threat: the catalog's RCS table over aspect and band (shared by members of one type), or None
+    # where the threat has none or the scenario gave it a fixed rcs_m2.
+    rcs_tables: tuple[RcsTable | None, ...] = ()
 
     @property
     def count(self) -> int:
@@ -208,6 +212,7 @@ def _compile_threats(
     rcs, swerling, target, start, paths = [], [], [], [], []
     erp, bw, max_speed = [], [], []
     deception: list[Any] = []
+    tables: list[RcsTable | None] = []
     asset_index = {a: i for i, a in enumerate(assets.ids)}
     radar_at = {
         (b.id, rid): (b_i, k) for b_i, b in enumerate(batteries) for k, rid in enumerate(b.radars.ids)
@@ -230,6 +235,7 @@ def _compile_threats(
             group.append(threat.id)
             kinds.append(spec.kind)
             rcs.append(threat.rcs_m2 if threat.rcs_m2 is not None else spec.rcs_m2)
+            tables.append(spec.rcs_table if threat.rcs_m2 is None else None)
             swerling.append(spec.swerling)
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
@@ -285,6 +291,7 @@ def _compile_threats(
         max_speed_mps=np.array(max_speed, dtype=np.float64),
         target_radar=np.array(aimed, dtype=np.int64).reshape(n, 2),
         deception=tuple(deception),
+        rcs_tables=tuple(tables),
     )
 
 
@@ -522,3 +529,13 @@ def altitudes_m(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatA
     k0, k1, frac = _table_weights(threats, index, time_s)
     a0 = threats.table_alt_m[index, k0]
     return np.asarray(a0 + frac * (threats.table_alt_m[index, k1] - a0), dtype=np.float64)
+
+
+def velocities_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
+    """True ECEF velocities of threats ``index`` at times ``time_s``: the slope of the trajectory table
+    between the samples around each time (the velocity of :func:`positions_ecef`'s interpolation),
+    the first or last leg's outside the table, zero for a one-sample table."""
+    k0, k1, _ = _table_weights(threats, index, time_s)
+    return np.asarray(
+        (threats.table_ecef_m[index, k1] - threats.table_ecef_m[index, k0]) / TABLE_DT_S, dtype=np.float64
+    )

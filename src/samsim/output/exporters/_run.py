@@ -41,7 +41,12 @@ TIME_DIGITS, DEG_DIGITS, ALT_DIGITS = 3, 7, 2
 THREAT_COLOURS = {"leaked": "#ff3b30", "killed": "#ffa94d", "survived": "#ffd43b"}
 INTERCEPTOR_COLOURS = {"kill": "#4dabf7", "miss": "#adb5bd", "self-destruct": "#b197fc"}
 OTHER_COLOURS = {"threat": "#ff8787", "interceptor": "#74c0fc"}
-RADAR_COLOURS = {"acquisition": "#74c0fc", "engagement": "#ff922b", "low-altitude": "#69db7c"}
+RADAR_COLOURS = {
+    "acquisition": "#74c0fc",
+    "engagement": "#ff922b",
+    "low-altitude": "#69db7c",
+    "early-warning": "#ffd43b",
+}
 RADAR_OTHER_COLOUR = "#e599f7"
 ASSET_COLOUR = "#51cf66"
 BATTERY_COLOUR, BATTERY_OUTLINE = "#ffffff", "#1c7ed6"

@@ -37,6 +37,7 @@ export function legendPanel() {
         item(dot(PALETTE.radar.acquisition), "acquisition radar"),
         item(dot(PALETTE.radar.engagement), "engagement radar"),
         item(dot(PALETTE.radar["low-altitude"]), "low-altitude radar"),
+        item(dot(PALETTE.radar["early-warning"]), "early-warning radar"),
         item(line(PALETTE.radar.acquisition, true), "ring at altitude"),
         item(icon("square", PALETTE.track), "battery track"),
         item(line(PALETTE.strobe, false), "jam strobe (bearing of a jammer)"),
