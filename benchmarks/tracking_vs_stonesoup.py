@@ -117,7 +117,7 @@ def run_case(data: Data, params: dict[str, float], peers: str, repeat: int) -> d
         rec.update(scans_per_s_filterpy=round(fp_rate, 2), ratio_filterpy=round(rate / fp_rate, 1))
         rec["ospa_filterpy"] = round(fp_score, 3)
     if peers == "all" and targets <= STONESOUP_MAX_TARGETS:
-        ss_rate, ss_score = _timed(stonesoup_gnn.run, data, params, repeat=1)
+        ss_rate, ss_score = _timed(stonesoup_gnn.run, data, params, repeat=repeat)
         rec.update(scans_per_s_stonesoup=round(ss_rate, 3), ratio=round(rate / ss_rate))
         rec["ospa_stonesoup"] = round(ss_score, 3)
     return rec
