@@ -741,7 +741,6 @@ def required_snr_db(pd: ArrayLike, pfa: ArrayLike, swerling: ArrayLike) -> Float
 # ---------------------------------------------------------------------------------------------------
 
 
-
 @functools.lru_cache(maxsize=256)
 def required_snr_db_scalar(pd: float, pfa: float, swerling: int) -> float:
     """:func:`required_snr_db` for one radar's constants, remembered: a radar's reference SNR is asked
@@ -752,6 +751,7 @@ def required_snr_db_scalar(pd: float, pfa: float, swerling: int) -> float:
     Richards 2005, ch. 6; Skolnik 2001, ch. 2 (as :func:`required_snr_db`).
     """
     return float(required_snr_db(pd, pfa, swerling))
+
 
 def in_coverage(
     range_m: ArrayLike,
