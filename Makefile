@@ -50,7 +50,7 @@ bench: $(VENV)/.dev
 FUZZ_EXAMPLES ?= 5000
 fuzz: $(VENV)/.dev
 	SAMSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 2 -p no:cacheprovider --hypothesis-show-statistics \
-		-rA tests/test_fuzz.py tests/test_faults.py
+		-rA tests/test_fuzz.py tests/test_faults.py tests/web/test_fuzz_api.py
 
 validate: $(VENV)/.dev
 	$(PY) scripts/validate.py

@@ -24,6 +24,7 @@ QUICK = [
     ["wta.py", "--quick"],
     ["viewshed_vs_gdal.py"],
     ["mc_scaling.py", "--runs", "40"],
+    ["theatre.py", "bench", "--quick"],
 ]
 FULL = [
     ["geodesy.py"],
@@ -32,6 +33,7 @@ FULL = [
     ["wta.py"],
     ["viewshed_vs_gdal.py", "--repeat", "7"],
     ["mc_scaling.py"],
+    ["theatre.py", "bench"],
 ]
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -52,6 +53,19 @@ EXAMPLE_DEM = Path(__file__).resolve().parents[1] / "examples" / "terrain" / "an
 OBSERVER_AGL_M = 25.0
 TARGET_AGL_M = 50.0
 REFRACTION_K = 4.0 / 3.0  # gdal_viewshed -cc 0.75 (cc = 1/k)
+HERE = Path(__file__).resolve().parent
+# A Python with GDAL's bindings (the system one: python3-gdal), for GDAL's net-work timing.
+GDAL_PYTHON = os.environ.get("SAMSIM_GDAL_PYTHON", "/usr/bin/python3")
+# samsim as a whole process, like the command: start, read the DEM, compute, write a GeoTIFF, exit.
+SAMSIM_PROCESS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from viewshed_vs_gdal import OBSERVER_AGL_M, TARGET_AGL_M, REFRACTION_K, write_visibility
+from samsim.models.terrain import read_dem, viewshed
+d = read_dem(sys.argv[2])
+vis = viewshed(d, float(sys.argv[3]), float(sys.argv[4]), OBSERVER_AGL_M, TARGET_AGL_M, REFRACTION_K)
+write_visibility(sys.argv[5], vis, d.crs, d.transform)
+"""
 
 
 def median_time_s(fn: Callable[[], object], repeat: int) -> float:
@@ -124,6 +138,8 @@ def main() -> int:
         t_e2e = median_time_s(samsim_end_to_end, args.repeat)
 
         t_gdal: float | None = None
+        t_gdal_net: float | None = None
+        same_as_command: bool | None = None
         agreement: float | None = None
         gdal_version = None
         if gdal is None:
@@ -144,10 +160,31 @@ def main() -> int:
             with rasterio.open(out_path) as src:
                 theirs = src.read(1) == 255
             agreement = float((theirs == ours).mean())
+            # GDAL as net work: ViewshedGenerate in-process on an open band, into memory.
+            net_path = Path(tmp) / "gdal-net.tif"
+            proc = subprocess.run(
+                [GDAL_PYTHON, str(HERE / "peers" / "gdal_viewshed_net.py"), str(dem_path), repr(float(x_obs)),
+                 repr(float(y_obs)), str(OBSERVER_AGL_M), str(TARGET_AGL_M), str(1.0 / REFRACTION_K),
+                 str(args.repeat), str(net_path)],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if proc.returncode == 0:
+                t_gdal_net = float(json.loads(proc.stdout.strip().splitlines()[-1])["net_s"])
+                with rasterio.open(net_path) as src:
+                    same_as_command = bool(np.array_equal(src.read(1) == 255, theirs))
+            else:
+                print(f"GDAL net-work timing skipped ({GDAL_PYTHON} has no GDAL bindings?)")
+        # samsim as a whole process (interpreter start, imports, numba cache load, read, compute, write)
+        cmd_samsim = [sys.executable, "-c", SAMSIM_PROCESS, str(HERE), str(dem_path), repr(float(x_obs)),
+                      repr(float(y_obs)), str(Path(tmp) / "samsim-process.tif")]  # fmt: skip
+        subprocess.run(cmd_samsim, check=True)  # warm: the numba cache on disk and the file cache
+        t_samsim_process = median_time_s(lambda: subprocess.run(cmd_samsim, check=True), args.repeat)
 
     rows = [
         ("gdal_viewshed, whole process", t_gdal),
-        ("samsim viewshed() alone", t_compute),
+        ("samsim, whole process", t_samsim_process),
+        ("GDAL ViewshedGenerate, net work", t_gdal_net),
+        ("samsim viewshed() alone, net work", t_compute),
         ("samsim read + viewshed + write", t_e2e),
     ]
     print(f"\nviewshed {args.size}x{args.size} cells of {args.cell_m:g} m, -oz 25 -tz 50 -cc 0.75, "
@@ -155,10 +192,10 @@ def main() -> int:
     print(f"{'':34s} {'time (s)':>10s} {'÷ GDAL':>8s}")
     for name, t in rows:
         if t is None:
-            print(f"{name:34s} {'n/a':>10s}")
+            print(f"{name:36s} {'n/a':>10s}")
             continue
         ratio = f"{t / t_gdal:8.2f}" if t_gdal else f"{'n/a':>8s}"
-        print(f"{name:34s} {t:10.4f} {ratio}")
+        print(f"{name:36s} {t:10.4f} {ratio}")
     visible = float(ours.mean())
     print(f"visible share (samsim): {100 * visible:.2f} %")
     if agreement is not None:
@@ -184,6 +221,11 @@ def main() -> int:
         "gdal_s": t_gdal,
         "samsim_compute_s": t_compute,
         "samsim_end_to_end_s": t_e2e,
+        "samsim_process_s": t_samsim_process,
+        "gdal_net_s": t_gdal_net,
+        "gdal_net_same_as_command": same_as_command,
+        "ratio_process": (t_samsim_process / t_gdal) if t_gdal else None,
+        "ratio_net": (t_compute / t_gdal_net) if t_gdal_net else None,
         "ratio_end_to_end": (t_e2e / t_gdal) if t_gdal else None,
         "ratio_compute": (t_compute / t_gdal) if t_gdal else None,
         "agreement": agreement,

@@ -10,7 +10,7 @@ tentative ones take what is left and are confirmed on their 3rd detection (the f
 unused detections start tentative tracks; any track is dropped after 3 consecutive missed scans.
 Only the tracking loop is timed.
 
-    python benchmarks/peers/filterpy_gnn.py data.npz     # prints one JSON line
+    python benchmarks/peers/filterpy_gnn.py data.npz [--tree]    # prints one JSON line
 """
 
 from __future__ import annotations
@@ -31,12 +31,22 @@ GATE, MIN_POINTS, MAX_MISSES, VEL_SIGMA_MPS = 3.0, 3, 3, 300.0
 
 
 def run(
-    data: dict[str, NDArray[np.float64]], params: dict[str, float]
+    data: dict[str, NDArray[np.float64]], params: dict[str, float], tree: bool = False
 ) -> tuple[float, list[NDArray[np.float64]]]:
-    """Track every scan; returns (seconds spent in the loop, confirmed positions after each scan)."""
+    """Track every scan; returns (seconds spent in the loop, confirmed positions after each scan).
+
+    ``tree``: gate with a SciPy k-d tree (each track asks only the detections inside the circle that
+    bounds its gate ellipse) and solve one assignment per connected cluster of tracks and detections;
+    otherwise build the full track x detection matrix. Both give the same assignment (a cluster's
+    pairs are independent of the others': a pair outside every gate costs 0 either way); the tree is
+    the faster form from some hundreds of targets, the matrix below.
+    """
     from filterpy.common import Q_continuous_white_noise
     from filterpy.kalman import KalmanFilter
     from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
 
     sigma_m, q = float(params["sigma"]), float(params["q"])
     h = np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])
@@ -52,11 +62,52 @@ def run(
             self.kf.P, self.kf.H, self.kf.R = p0.copy(), h, r
             self.hits, self.misses = 1, 0
 
+    def pairs_by_tree(tracks: list[Track], z: NDArray[np.float64]) -> dict[int, int]:
+        """The GNN assignment of ``tracks`` to ``z`` (track index -> detection index), by clusters."""
+        index = cKDTree(z)
+        ti, di, cost = [], [], []
+        for i, tr in enumerate(tracks):
+            s = h @ tr.kf.P @ h.T + r
+            centre = (h @ tr.kf.x).ravel()
+            near = index.query_ball_point(centre, GATE * float(np.sqrt(np.linalg.eigvalsh(s)[-1])))
+            if not near:
+                continue
+            innov = z[near] - centre
+            dist = np.sqrt(np.einsum("ij,jk,ik->i", innov, np.linalg.inv(s), innov))
+            for j, d in zip(near, dist, strict=True):
+                if d < GATE:
+                    ti.append(i)
+                    di.append(j)
+                    cost.append(d - GATE)
+        if not ti:
+            return {}
+        n_t = len(tracks)
+        graph = coo_matrix((np.ones(len(ti)), (ti, np.asarray(di) + n_t)), shape=(n_t + len(z),) * 2)
+        _, label = connected_components(graph, directed=False)
+        taken: dict[int, int] = {}
+        by_cluster: dict[int, list[int]] = {}
+        for k, i in enumerate(ti):
+            by_cluster.setdefault(int(label[i]), []).append(k)
+        for ks in by_cluster.values():
+            rows = sorted({ti[k] for k in ks})
+            cols = sorted({di[k] for k in ks})
+            sub = np.zeros((len(rows), len(cols)))
+            rpos = {t: a for a, t in enumerate(rows)}
+            cpos = {d: b for b, d in enumerate(cols)}
+            for k in ks:
+                sub[rpos[ti[k]], cpos[di[k]]] = cost[k]
+            for a, b in zip(*linear_sum_assignment(sub), strict=True):
+                if sub[a, b] < 0.0:
+                    taken[rows[a]] = cols[b]
+        return taken
+
     def serve(tracks: list[Track], z: NDArray[np.float64]) -> NDArray[np.bool_]:
         """GNN-update ``tracks`` with ``z``; returns the mask of detections nobody took."""
         free = np.ones(len(z), dtype=bool)
         taken: dict[int, int] = {}
-        if tracks and len(z):
+        if tracks and len(z) and tree:
+            taken = pairs_by_tree(tracks, z)
+        elif tracks and len(z):
             # a pair costs (distance - gate) and a miss 0: same argmin as pair = distance, miss = gate
             cost = np.zeros((len(tracks), len(z)))
             for i, tr in enumerate(tracks):
@@ -100,12 +151,14 @@ def run(
 
 if __name__ == "__main__":
     data, params = load(sys.argv[1])
-    seconds, est = run(data, params)
+    tree = "--tree" in sys.argv
+    seconds, est = run(data, params, tree=tree)
     n_scans = len(data["times"])
     print(
         json.dumps(
             {
                 "tracker": "filterpy-gnn",
+                "gating": "k-d tree, per cluster" if tree else "dense matrix",
                 "targets": int(data["truth"].shape[1]),
                 "scans": n_scans,
                 "tracking_seconds": round(seconds, 3),

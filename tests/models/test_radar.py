@@ -22,6 +22,7 @@ from samsim.models.radar import (
     probability_of_detection,
     range_at_pd_m,
     required_snr_db,
+    required_snr_db_scalar,
     shnidman_snr_db,
     snr_db_calibrated,
     snr_db_radar_equation,
@@ -357,3 +358,13 @@ def test_detected_snr_draws_the_same_amount_whatever_the_cases() -> None:
     detected_snr_db(np.full(7, 10.0), PFA, np.array([0, 1, 3, 0, 1, 3, 1]), a)
     detected_snr_db(np.full(7, 10.0), PFA, 0, b)
     assert a.random() == b.random()
+
+
+@pytest.mark.parametrize(("pd", "pfa", "swerling"), [(0.5, 1e-6, 1), (0.9, 1e-6, 0), (0.8, 1e-4, 3)])
+def test_required_snr_scalar_is_the_array_function_remembered(pd: float, pfa: float, swerling: int) -> None:
+    # Swerling 1 in closed form: SNR = ln(Pfa)/ln(Pd) - 1 (Richards 2005, eq. 6.36).
+    want = float(required_snr_db(pd, pfa, swerling))
+    assert required_snr_db_scalar(pd, pfa, swerling) == want
+    assert required_snr_db_scalar(pd, pfa, swerling) == want  # from the cache
+    if swerling == 1:
+        assert want == pytest.approx(10 * np.log10(np.log(pfa) / np.log(pd) - 1.0), abs=1e-12)

@@ -30,6 +30,8 @@ D. A. Shnidman, "Determination of required SNR values", IEEE Trans. AES 38(3), p
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
@@ -737,6 +739,18 @@ def required_snr_db(pd: ArrayLike, pfa: ArrayLike, swerling: ArrayLike) -> Float
 # ---------------------------------------------------------------------------------------------------
 # Coverage, false alarms, measurement noise
 # ---------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def required_snr_db_scalar(pd: float, pfa: float, swerling: int) -> float:
+    """:func:`required_snr_db` for one radar's constants, remembered: a radar's reference SNR is asked
+    for at every look evaluation, and the bisection behind it (64 halvings) cost more than the look.
+
+    References
+    ----------
+    Richards 2005, ch. 6; Skolnik 2001, ch. 2 (as :func:`required_snr_db`).
+    """
+    return float(required_snr_db(pd, pfa, swerling))
 
 
 def in_coverage(

@@ -124,7 +124,7 @@ def _with_clutter(snr_db: FloatArray, rcs_m2: FloatArray, path: PathTerms | None
 
 def reference_snr_db(spec: RadarSpec) -> float:
     """SNR at the published detection range: the SNR giving the reference Pd at the radar's Pfa."""
-    return float(radar.required_snr_db(spec.ref_pd, spec.pfa, spec.swerling))
+    return radar.required_snr_db_scalar(float(spec.ref_pd), float(spec.pfa), int(spec.swerling))
 
 
 def look_snr_db(

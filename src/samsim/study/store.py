@@ -217,7 +217,25 @@ class Store:
 
     def _verify(self) -> None:
         """Read every stored value once, so that damage anywhere in the file (DuckDB checks each block's
-        checksum as it reads it) is found before anything is written into it."""
+        checksum as it reads it) is found before anything is written into it.
+
+        That proves the whole file only because the tables carry no index: an index (a primary key) is
+        stored in blocks of its own that no scan reads, and DuckDB reads them first at the next insert,
+        after it has begun rewriting the file. So no table has one (the store checks each run's presence
+        itself, in the transaction that inserts it), and a file whose tables do is refused."""
+        indexed = self.con.execute(
+            "SELECT table_name, constraint_type FROM duckdb_constraints() "
+            "WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') "
+            "UNION ALL SELECT table_name, 'INDEX' FROM duckdb_indexes()"
+        ).fetchall()
+        if indexed:
+            table, kind = indexed[0]
+            raise StudyError(
+                [
+                    f"{self.path}: table {table} carries an index ({kind.lower()}), which this samsim "
+                    "version cannot verify before writing; it was left untouched: choose a new OUT"
+                ]
+            )
         for table in ("study", *TABLES):
             self.con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {_q(table)}").fetchall()
 
@@ -248,7 +266,7 @@ class Store:
         if not tables:
             con.begin()
             con.execute(_ddl("study", [(n, k) for n, k in _STUDY_COLUMNS]))
-            con.execute(_ddl("runs", self.runs_columns, ', PRIMARY KEY ("group", run)'))
+            con.execute(_ddl("runs", self.runs_columns))  # no primary key: see _verify
             con.execute(_ddl("threat_outcomes", _THREAT_COLUMNS))
             con.execute(_ddl("interceptors", _INTERCEPTOR_COLUMNS))
             con.execute(

@@ -5,9 +5,10 @@ re-simulated on demand into the server's private cache and then read like a run 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
+from fastapi import Path as PathParam
 from starlette.exceptions import HTTPException
 
 from samsim.web.data import DataError
@@ -16,9 +17,13 @@ from samsim.web.state import Folder
 
 router = APIRouter()
 
+# The ``run`` column is a 32-bit INTEGER: a larger index names no run, and must not reach Arrow's
+# comparison as a Python int it cannot convert (which raised, a 500).
+RunIndex = Annotated[int, PathParam(ge=0, le=2**31 - 1)]
+
 
 @router.post("/api/study/runs/{group}/{run}/replay")
-def study_replay(folder: Folder, group: str, run: int) -> dict[str, Any]:
+def study_replay(folder: Folder, group: str, run: RunIndex) -> dict[str, Any]:
     """Re-simulate run ``run`` of ``group`` (same seed, same replication index) for replay; the
     result goes to the server's private cache, never into the results folder."""
     s = folder.need_study()

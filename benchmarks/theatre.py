@@ -1,0 +1,336 @@
+"""Theatre-scale scenarios: N S-400 batteries on a ring around a city against M threats, the raid-48
+threat mix (examples/raid-48.yaml) replicated, each copy turned about the city and the copies spread
+over the simulated time.
+
+    .venv/bin/python benchmarks/theatre.py write -n 8 -m 384 -o ring-8.yaml          # a scenario file
+    .venv/bin/python benchmarks/theatre.py bench                                      # the scaling table
+    .venv/bin/python benchmarks/theatre.py bench --quick                              # a smaller one
+
+Defaults: 8 × 384 over 20 min (the ring around Ankara of issue 13: eight batteries, the raid mix × 8)
+and 24 × 1500 over 2 h. Copy k of the raid is turned by k × 360°/copies (golden-angle steps when there
+are more copies than fit one turn) about the city, so the raid comes from every side; with a duration
+longer than the raid's 20 min the copies start at evenly spaced times, so threats arrive at a steady
+rate. Each battery is raid-48's S-400 battery (same radars) moved onto a circle of ``--ring-km`` about
+the city; the raid's air base turned with its copy is an asset of its own.
+
+``bench`` runs every configuration in a fresh process (so memory figures are the replication's own):
+one untimed replication of a small scenario compiles the numba kernels, then one replication of the
+configuration is timed (wall and CPU). Memory: the process's peak RSS (``getrusage``), and its growth
+over the replication (peak after it minus peak before it: what the replication itself added on top of
+the interpreter, the compiled kernels and the scenario); ``--traced`` repeats the replication under
+``tracemalloc`` for the peak of Python-visible memory (NumPy arrays included; 3-6x slower). Prints a
+Markdown table (stdout) and one JSON line per configuration (stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+RAID = ROOT / "examples" / "raid-48.yaml"
+RAID_S = 1200.0  # raid-48's duration: its threats are all launched within it
+GOLDEN_DEG = 137.50776405003785
+KM_PER_DEG = 111.195  # mean Earth radius × π/180: a local flat map is plenty for placing sites
+
+
+def _turn(point: dict[str, Any], centre: tuple[float, float], angle_deg: float) -> dict[str, Any]:
+    """``point`` (lat_deg/lon_deg) turned by ``angle_deg`` clockwise about ``centre`` on a local map."""
+    lat0, lon0 = centre
+    coslat = math.cos(math.radians(lat0))
+    east = (point["lon_deg"] - lon0) * KM_PER_DEG * coslat
+    north = (point["lat_deg"] - lat0) * KM_PER_DEG
+    a = math.radians(angle_deg)
+    e2 = east * math.cos(a) + north * math.sin(a)
+    n2 = -east * math.sin(a) + north * math.cos(a)
+    out = dict(point)
+    out["lat_deg"] = round(lat0 + n2 / KM_PER_DEG, 5)
+    out["lon_deg"] = round(lon0 + e2 / (KM_PER_DEG * coslat), 5)
+    return out
+
+
+def theatre(
+    batteries: int = 8, threats: int = 384, duration_s: float = RAID_S, ring_km: float = 30.0
+) -> dict[str, Any]:
+    """The scenario data (as a YAML mapping) of ``batteries`` S-400 batteries against ``threats``."""
+    if batteries < 1 or threats < 1:
+        raise ValueError("need at least one battery and one threat")
+    if duration_s < RAID_S:
+        raise ValueError(f"duration_s must be at least the raid's {RAID_S:.0f} s")
+    raid = yaml.safe_load(RAID.read_text())
+    city = next(a for a in raid["assets"] if a["id"] == "ankara")
+    base = next(a for a in raid["assets"] if a["id"] == "airbase")
+    centre = (city["position"]["lat_deg"], city["position"]["lon_deg"])
+    per_raid = sum(int(t.get("count", 1)) for t in raid["threats"])
+    copies = math.ceil(threats / per_raid)
+    step_deg = 360.0 / copies if copies <= 8 else GOLDEN_DEG
+    spread_s = (duration_s - RAID_S) / (copies - 1) if copies > 1 else 0.0
+    assets = [copy.deepcopy(city)]
+    out_threats: list[dict[str, Any]] = []
+    left = threats
+    for k in range(copies):
+        angle, t0 = k * step_deg, round(k * spread_s, 1)
+        base_k = {**copy.deepcopy(base), "id": f"airbase-{k}"}
+        base_k["position"] = _turn(base["position"], centre, angle)
+        assets.append(base_k)
+        for entry in raid["threats"]:
+            if left == 0:
+                break
+            t = copy.deepcopy(entry)
+            t["id"] = f"{entry['id']}-{k}"
+            t["count"] = min(int(entry.get("count", 1)), left)
+            left -= t["count"]
+            if t.get("target") == "airbase":
+                t["target"] = base_k["id"]
+            if "route" in t:
+                t["route"] = [_turn(p, centre, angle) for p in t["route"]]
+                t["start_s"] = float(t.get("start_s", 0.0)) + t0
+            if "ballistic" in t:
+                b = t["ballistic"]
+                b["launch"] = _turn(b["launch"], centre, angle)
+                if b.get("impact_on") == "airbase":
+                    b["impact_on"] = base_k["id"]
+                b["launch_s"] = float(b.get("launch_s", 0.0)) + t0
+            out_threats.append(t)
+    template = raid["batteries"][0]
+    sites = []
+    for i in range(batteries):
+        bearing = math.radians(360.0 * i / batteries)
+        north, east = ring_km * math.cos(bearing), ring_km * math.sin(bearing)
+        site = copy.deepcopy(template)
+        site["id"] = f"s400-{i + 1}"
+        site["position"] = {
+            "lat_deg": round(centre[0] + north / KM_PER_DEG, 5),
+            "lon_deg": round(centre[1] + east / (KM_PER_DEG * math.cos(math.radians(centre[0]))), 5),
+            "alt_m": template["position"]["alt_m"],
+        }
+        sites.append(site)
+    data = {k: v for k, v in raid.items() if k not in ("assets", "batteries", "threats")}
+    data.update(
+        name=f"theatre-{batteries}x{threats}-{duration_s / 60:.0f}min",
+        description=(
+            f"{batteries} S-400 batteries on a {ring_km:g} km ring around the city, the raid-48 mix "
+            f"× {copies} ({threats} threats) over {duration_s / 60:.0f} min (benchmarks/theatre.py)"
+        ),
+        duration_s=float(duration_s),
+        assets=assets,
+        batteries=sites,
+        threats=out_threats,
+    )
+    return data
+
+
+# ---------------------------------------------------------------------------------------------------
+# The benchmark: one configuration per process
+
+_CHILD = r"""
+import json, resource, sys, time, tracemalloc
+sys.path.insert(0, sys.argv[1])
+import samsim
+from theatre import theatre
+n, m, seed = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[6])
+dur, ring = float(sys.argv[4]), float(sys.argv[5])
+samsim.simulate(samsim.loads(json.dumps(theatre(1, 8))), seed=0)  # compile the kernels, fill the caches
+scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring)))
+rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+w0, c0 = time.perf_counter(), time.process_time()
+result = samsim.simulate(scenario, seed=seed)
+wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+rss_run_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = None
+if sys.argv[7] == "1":
+    del result
+    tracemalloc.start()
+    result = samsim.simulate(scenario, seed=seed)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+outcomes = result.threats
+shot_at = {i.target for i in result.interceptors}
+kills = sum(1 for t in outcomes if t.fate == "killed")
+fired = len(result.interceptors)
+print(json.dumps({
+    "batteries": n, "threats": m, "duration_min": dur / 60, "seed": seed,
+    "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+    "peak_traced_mb": None if peak is None else round(peak / 2**20, 1),
+    "peak_rss_mb": round(rss_run_kb / 1024, 1),
+    "rss_growth_mb": round((rss_run_kb - rss_before_kb) / 1024, 1),
+    "kills": kills, "leaked": sum(1 for t in outcomes if t.fate == "leaked"),
+    "fired": fired, "per_kill": round(fired / kills, 2) if kills else None,
+    "engaged": len(shot_at),
+}))
+"""
+
+DEFAULTS = [(8, 384, 1200.0), (24, 1500, 7200.0)]
+FULL = [
+    # against N (M fixed)
+    (1, 96, 1200.0),
+    (2, 96, 1200.0),
+    (4, 96, 1200.0),
+    (8, 96, 1200.0),
+    # against M (N fixed)
+    (8, 48, 1200.0),
+    (8, 192, 1200.0),
+    (8, 384, 1200.0),
+    # against simulated time at a steady arrival rate (4.8 threats a minute): M grows with the time
+    (8, 192, 2400.0),
+    (8, 384, 4800.0),
+    # the two defaults
+    (24, 1500, 7200.0),
+]
+QUICK = [(1, 48, 1200.0), (8, 96, 1200.0), (8, 192, 2400.0)]
+
+
+def measure(n: int, m: int, duration_s: float, ring_km: float, seed: int, memory: bool) -> dict[str, Any]:
+    """One replication of the configuration in a fresh process; its figures."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            str(Path(__file__).parent),
+            str(n),
+            str(m),
+            str(duration_s),
+            str(ring_km),
+            str(seed),
+            "1" if memory else "0",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode:
+        raise RuntimeError(
+            f"{n}x{m}: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}"
+        )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _raid48(seed: int) -> dict[str, Any]:
+    """raid-48 itself measured the same way (its one battery, its own geometry)."""
+    code = _CHILD.replace(
+        "scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring)))",
+        f"scenario = samsim.load({str(RAID)!r})",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), "1", "48", "1200", "0", str(seed), "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def bench(
+    configs: list[tuple[int, int, float]], ring_km: float, seed: int, memory: bool, repeat: int
+) -> None:
+    head = (
+        "batteries × threats",
+        "simulated min",
+        "wall s per replication",
+        "CPU s",
+        "peak traced MB",
+        "peak RSS MB",
+        "RSS growth MB",
+        "kills",
+        "leaked",
+        "fired",
+        "interceptors per kill",
+        "threats engaged",
+    )
+    print("| " + " | ".join(head) + " |\n" + "|---" * len(head) + "|")
+    rows = [("raid-48", lambda r: _raid48(seed))]
+    rows += [
+        (f"{n} × {m}", lambda r, n=n, m=m, d=d: measure(n, m, d, ring_km, seed, memory and r == 0))
+        for n, m, d in configs
+    ]
+    for label, run in rows:
+        t0 = time.perf_counter()
+        got = [run(r) for r in range(repeat)]
+        walls = sorted(g["wall_s"] for g in got)
+        mid = got[0]
+        wall = walls[len(walls) // 2]
+        spread = f" [{walls[0]:.2f}–{walls[-1]:.2f}]" if repeat > 1 else ""
+        peak = next((g["peak_traced_mb"] for g in got if g["peak_traced_mb"] is not None), None)
+        cpu = sorted(g["cpu_s"] for g in got)[len(got) // 2]
+        cells = (
+            label,
+            f"{mid['duration_min']:.0f}",
+            f"{wall:.2f}{spread}",
+            f"{cpu:.2f}",
+            "—" if peak is None else f"{peak}",
+            f"{max(g['peak_rss_mb'] for g in got):.0f}",
+            f"{max(g['rss_growth_mb'] for g in got):.0f}",
+            mid["kills"],
+            mid["leaked"],
+            mid["fired"],
+            mid["per_kill"],
+            mid["engaged"],
+        )
+        print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
+        print(
+            json.dumps(
+                {
+                    "label": label,
+                    "runs": got,
+                    "median_wall_s": wall,
+                    "elapsed_s": round(time.perf_counter() - t0, 1),
+                }
+            ),
+            file=sys.stderr,
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    w = sub.add_parser("write", help="write one scenario file")
+    w.add_argument("-n", "--batteries", type=int, default=8)
+    w.add_argument("-m", "--threats", type=int, default=384)
+    w.add_argument("--minutes", type=float, default=RAID_S / 60)
+    w.add_argument("--ring-km", type=float, default=30.0)
+    w.add_argument("-o", "--out", type=Path, required=True)
+    b = sub.add_parser("bench", help="time and memory per replication against N, M and simulated time")
+    b.add_argument("--quick", action="store_true", help="three small configurations (about a minute)")
+    b.add_argument("--defaults", action="store_true", help="only 8 × 384 / 20 min and 24 × 1500 / 2 h")
+    b.add_argument(
+        "--config",
+        nargs=3,
+        type=float,
+        action="append",
+        metavar=("N", "M", "MIN"),
+        help="one configuration (batteries, threats, simulated minutes); repeatable",
+    )
+    b.add_argument("--ring-km", type=float, default=30.0)
+    b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--repeat", type=int, default=1, help="replications per configuration (median and range)")
+    b.add_argument(
+        "--traced", action="store_true", help="repeat each replication under tracemalloc (slow: 3-6x)"
+    )
+    args = ap.parse_args()
+    if args.cmd == "write":
+        data = theatre(args.batteries, args.threats, args.minutes * 60, args.ring_km)
+        args.out.write_text(
+            f"# Generated by benchmarks/theatre.py write -n {args.batteries} -m {args.threats} "
+            f"--minutes {args.minutes:g} --ring-km {args.ring_km:g}\n"
+            + yaml.safe_dump(data, sort_keys=False, width=110)
+        )
+        print(f"{args.out}: {args.batteries} batteries, {args.threats} threats, {args.minutes:g} min")
+        return
+    configs = QUICK if args.quick else DEFAULTS if args.defaults else FULL
+    if args.config:
+        configs = [(int(n), int(m), minutes * 60) for n, m, minutes in args.config]
+    bench(configs, args.ring_km, args.seed, args.traced, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
