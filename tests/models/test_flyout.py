@@ -44,9 +44,9 @@ PUBLISHED = {
     # the systems an S-400 fights beside (PAC-3 MSE, AIM-120C-7 from the ground and IRIS-T SL speeds
     # are assumed: see their catalog notes)
     "57E6E": (20e3, 1300.0, 5e3),
-    "5V55R": (75e3, 1700.0, 10e3),
+    "5V55R": (90e3, 1700.0, 10e3),
     "PAC-2-GEM-T": (160e3, 1400.0, 10e3),
-    "PAC-3-MSE": (60e3, 1500.0, 10e3),
+    "PAC-3-MSE": (36e3, 1250.0, 5e3),
     "AIM-120C-7": (30e3, 1000.0, 5e3),
     "IRIS-T-SL": (40e3, 1000.0, 5e3),
 }
