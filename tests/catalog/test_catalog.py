@@ -14,21 +14,18 @@ def test_builtin_is_read_once_and_the_module_helpers_read_it() -> None:
     assert builtin() is builtin()
     cat = builtin()
     assert catalog.entries() == cat.entries
-    assert (
-        catalog.names("radar")
-        == cat.names("radar")
-        == [
-            "91N6E",
-            "92N6E",
-            "96L6E",
-            "64N6E2",
-            "30N6E2",
-            "RLM-M",
-            "RLM-D",
-            "RLM-S",
-            "P-18",
-        ]
-    )
+    assert catalog.names("radar") == cat.names("radar")
+    assert cat.names("radar")[:9] == [
+        "91N6E",
+        "92N6E",
+        "96L6E",
+        "64N6E2",
+        "30N6E2",
+        "RLM-M",
+        "RLM-D",
+        "RLM-S",
+        "P-18",
+    ]
     assert catalog.radar("91N6E") is cat.radar("91N6E")  # specs are built once per catalog
     assert catalog.get("F-16C") is cat.get("F-16C")
     assert catalog.threat("F-16C").rcs_m2 == pytest.approx(1.2)
@@ -38,11 +35,11 @@ def test_builtin_is_read_once_and_the_module_helpers_read_it() -> None:
 
 def test_entries_by_key_and_kind() -> None:
     cat = builtin()
-    assert "48N6E3" in cat and "Patriot" not in cat
+    assert "48N6E3" in cat and "Patriot" in cat and "THAAD" not in cat
     assert len(cat) == sum(len(cat.names(k.kind)) for k in catalog.KINDS)
     assert [k.section for k in catalog.KINDS] == list(catalog.SECTIONS)
-    with pytest.raises(KeyError, match="unknown catalog name 'Patriot'"):
-        cat.get("Patriot")
+    with pytest.raises(KeyError, match="unknown catalog name 'THAAD'"):
+        cat.get("THAAD")
     with pytest.raises(KeyError, match="'91N6E' is a radar, not a threat"):
         cat.threat("91N6E")
 

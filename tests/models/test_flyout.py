@@ -41,6 +41,14 @@ PUBLISHED = {
     "48N6E2": (200e3, 1900.0, 10e3),
     "9M96E2": (120e3, 1000.0, 10e3),
     "9M96E": (40e3, 900.0, 5e3),
+    # the systems an S-400 fights beside (PAC-3 MSE, AIM-120C-7 from the ground and IRIS-T SL speeds
+    # are assumed: see their catalog notes)
+    "57E6E": (20e3, 1300.0, 5e3),
+    "5V55R": (90e3, 1700.0, 10e3),
+    "PAC-2-GEM-T": (160e3, 1400.0, 10e3),
+    "PAC-3-MSE": (36e3, 1250.0, 5e3),
+    "AIM-120C-7": (30e3, 1000.0, 5e3),
+    "IRIS-T-SL": (40e3, 1000.0, 5e3),
 }
 
 

@@ -13,7 +13,7 @@ import typer
 
 from samsim._version import __version__
 from samsim.cli import catalog, coverage, envelope, export, exposure, mc, run, serve
-from samsim.cli.console import err_console, out_console
+from samsim.cli.console import err_console, interrupted, out_console
 
 
 def _hide_flag_types() -> None:
@@ -88,6 +88,9 @@ def main() -> None:
         err_console.print(f"error: {exc.strerror or exc}{where}", markup=False, highlight=False)
         sys.exit(1)
     except Exception as exc:  # usage errors (typer's click) and internal errors
+        if interrupted(exc):
+            err_console.print("interrupted; nothing was written")
+            sys.exit(130)
         if any(c.__name__ == "ClickException" for c in type(exc).__mro__):
             exc.show()  # type: ignore[attr-defined]
             sys.exit(int(exc.exit_code))  # type: ignore[attr-defined]

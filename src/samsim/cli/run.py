@@ -10,7 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from samsim.cli.console import bad_input, err_console, fmt_s, load_scenario, out_console, wide_console
+from samsim.cli.console import (
+    bad_input,
+    err_console,
+    fmt_s,
+    interrupted,
+    load_scenario,
+    out_console,
+    wide_console,
+)
 from samsim.cli.tables import Column, fitted_table
 
 if TYPE_CHECKING:
@@ -145,7 +153,9 @@ def run(
         write_run(result, out)
     except OutputFolderError as exc:
         bad_input([f"-o: {exc}"])
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as exc:
+        if not interrupted(exc):
+            raise
         err_console.print("interrupted; nothing was written")
         raise typer.Exit(130) from None
     if not quiet:
