@@ -29,8 +29,15 @@ import numpy as np
 
 from samsim.arrays import FloatArray
 from samsim.models import deception as dm
-from samsim.models import frames, radar
-from samsim.sim.sensing import RadarScans, look_snr_db, radar_geometry, visible
+from samsim.models import radar
+from samsim.sim.sensing import (
+    RadarScans,
+    look_snr_db,
+    measurements_enu,
+    noisy_measurements,
+    radar_geometry,
+    visible,
+)
 from samsim.sim.world import World, altitudes_m, positions_ecef
 
 # The copy must be this much stronger than the echo, after processing, to capture the range gate
@@ -130,24 +137,8 @@ def _false_targets(
     hit = radar.draw_detections(radar.probability_of_detection(f_snr, spec.pfa, 0), rng)
     inside = f_rng <= spec.max_range_m
     keep = hit & inside
-    m_rng, m_az, m_el = radar.measurement_noise(
-        f_rng[keep],
-        f_az[keep],
-        f_el[keep],
-        spec.sigma_range_m,
-        np.radians(spec.sigma_azimuth_deg),
-        np.radians(spec.sigma_elevation_deg),
-        rng,
-    )
-    z = frames.spherical_to_enu(m_rng, m_az, m_el) + geom.enu_m
-    cov = frames.converted_measurement_covariance(
-        m_rng,
-        m_az,
-        m_el,
-        spec.sigma_range_m,
-        np.radians(spec.sigma_azimuth_deg),
-        np.radians(spec.sigma_elevation_deg),
-    )
+    m_rng, m_az, m_el = noisy_measurements(spec, f_rng[keep], f_az[keep], f_el[keep], rng)
+    z, cov = measurements_enu(geom, m_rng, m_az, m_el)
     return (
         f_scan[keep].astype(np.float64),
         np.asarray(z, np.float64).reshape(-1, 3),

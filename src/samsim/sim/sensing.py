@@ -236,6 +236,40 @@ def scan_times(
     )
 
 
+def noisy_measurements(
+    spec: RadarSpec, range_m: FloatArray, az_rad: FloatArray, el_rad: FloatArray, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The radar's range, azimuth and elevation measurements of true ones: its Gaussian errors added
+    (:func:`samsim.models.radar.measurement_noise` with the radar's accuracies)."""
+    return radar.measurement_noise(
+        range_m,
+        az_rad,
+        el_rad,
+        spec.sigma_range_m,
+        np.radians(spec.sigma_azimuth_deg),
+        np.radians(spec.sigma_elevation_deg),
+        rng,
+    )
+
+
+def measurements_enu(
+    geom: RadarGeometry, range_m: FloatArray, az_rad: FloatArray, el_rad: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Spherical measurements as the tracker takes them: battery-frame ENU positions and their
+    converted-measurement covariances."""
+    spec = geom.spec
+    z = frames.spherical_to_enu(range_m, az_rad, el_rad) + geom.enu_m
+    cov = frames.converted_measurement_covariance(
+        range_m,
+        az_rad,
+        el_rad,
+        spec.sigma_range_m,
+        np.radians(spec.sigma_azimuth_deg),
+        np.radians(spec.sigma_elevation_deg),
+    )
+    return np.asarray(z, np.float64), np.asarray(cov, np.float64)
+
+
 def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarScans:
     """Evaluate every scan of radar ``k`` of battery ``b``."""
     battery = world.batteries[b]
@@ -272,15 +306,7 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
-    m_rng, m_az, m_el = radar.measurement_noise(
-        rng_m[hit],
-        az[hit],
-        el[hit],
-        spec.sigma_range_m,
-        np.radians(spec.sigma_azimuth_deg),
-        np.radians(spec.sigma_elevation_deg),
-        rng,
-    )
+    m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], az[hit], el[hit], rng)
 
     # False alarms: Poisson per scan, uniform in range, azimuth and elevation over the coverage.
     n_fa = radar.false_alarm_count(rng, np.full(n_scan, spec.false_alarms_per_scan))
@@ -309,15 +335,7 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     meas_el = np.concatenate([m_el, fa_el])[order]
     truth = np.concatenate([d_thr, np.full(fa_scan.size, -1)])[order]
     meas_snr = meas_snr[order]
-    z = frames.spherical_to_enu(meas_rng, meas_az, meas_el) + geom.enu_m
-    cov = frames.converted_measurement_covariance(
-        meas_rng,
-        meas_az,
-        meas_el,
-        spec.sigma_range_m,
-        np.radians(spec.sigma_azimuth_deg),
-        np.radians(spec.sigma_elevation_deg),
-    )
+    z, cov = measurements_enu(geom, meas_rng, meas_az, meas_el)
     offsets = np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))]).astype(np.int64)
     del n_thr
     return RadarScans(
