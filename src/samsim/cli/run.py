@@ -14,7 +14,6 @@ from samsim.cli.console import (
     bad_input,
     err_console,
     fmt_s,
-    interrupted,
     load_scenario,
     out_console,
     wide_console,
@@ -153,9 +152,7 @@ def run(
         write_run(result, out)
     except OutputFolderError as exc:
         bad_input([f"-o: {exc}"])
-    except (KeyboardInterrupt, SystemError) as exc:
-        if not interrupted(exc):
-            raise
+    except KeyboardInterrupt:  # (one surfacing from compiled code as a SystemError: samsim.cli.app.main)
         err_console.print("interrupted; nothing was written")
         raise typer.Exit(130) from None
     if not quiet:
