@@ -49,6 +49,8 @@ class RadarSpec:
     pulse_compression_db: float
     clutter_improvement_db: float
     polarization: str  # "horizontal" or "vertical": the surface's reflection coefficient
+    velocity_gate: bool = False  # pulse-Doppler tracker: a velocity gate aids the range gate (VGPO)
+    range_rate_check: bool = False  # compares the velocity gate with the differenced range (VGPO ECCM)
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,8 @@ def radar_spec(e: Entry) -> RadarSpec:
         pulse_compression_db=float(v("pulse_compression_db", 0.0)),
         clutter_improvement_db=float(v("clutter_improvement_db")),
         polarization=str(e.attrs.get("polarization", "horizontal")),
+        velocity_gate=bool(v("velocity_gate", False)),
+        range_rate_check=bool(v("range_rate_check", False)),
     )
 
 

@@ -380,7 +380,8 @@ class Jammer(_Model):
 
 
 class Deception(_Model):
-    """Repeater (deception) jammer carried by the threat: range-gate pull-off and DRFM false targets."""
+    """Repeater (deception) jammer carried by the threat: range- and velocity-gate pull-off and DRFM
+    false targets."""
 
     js_db: float = Field(
         ge=-30.0,
@@ -400,6 +401,19 @@ class Deception(_Model):
         gt=0.0,
         le=1.0e5,
         description="pull-off distance at which the jammer stops and a cycle ends, m",
+    )
+    vgpo_mps2: float | None = Field(
+        None,
+        gt=0.0,
+        le=1.0e4,
+        description="velocity-gate pull-off rate (the copy's Doppler walks off at it), m/s²; against "
+        "pulse-Doppler trackers (catalog velocity_gate); none: no pull-off",
+    )
+    vgpo_hold_s: float = Field(
+        1.0, ge=0.0, le=600.0, description="hold on the echo's Doppler before each pull-off, s"
+    )
+    vgpo_max_mps: float = Field(
+        300.0, gt=0.0, le=1.0e4, description="velocity offset at which the jammer stops and a cycle ends, m/s"
     )
     false_targets: int = Field(0, ge=0, le=50, description="DRFM false targets per look, behind the threat")
     false_target_spacing_m: float = Field(

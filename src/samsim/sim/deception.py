@@ -1,4 +1,5 @@
-"""Deception jamming in a run: pulled-off and false measurements in a radar's scans.
+"""Deception jamming in a run: pulled-off and false measurements in a radar's scans, and what they
+did to the trackers.
 
 A threat with a scenario ``deception`` carries a repeater jammer (:mod:`samsim.models.deception`).
 Its copies reach each radar at the configured J/S (a constant-gain repeater: independent of range),
@@ -11,33 +12,51 @@ are drawn, so the echo draws of a seed do not change:
   copy's range, ``a (t - t_h)^2 / 2`` beyond the echo along the line of sight, in cycles of hold and
   walk-off from the threat's start (:func:`samsim.models.deception.rgpo_offset_m`). The battery's
   tracker is fed those measurements, still of the threat: its track is seduced away from the target.
-* **DRFM false targets**: every look of the radar at the threat (in its coverage and above its
-  horizon) also holds ``false_targets`` copies at ``k x spacing`` behind it, at the echo's mean SNR plus
-  the effective J/S, each detected with the Pd of a steady target at that SNR and measured with the
-  radar's noise. They are false measurements (no threat): the tracker may confirm false tracks and
-  the command post may shoot at them (saturation).
+* **Velocity-gate pull-off**: against a pulse-Doppler tracker (catalog ``velocity_gate``) whose
+  velocity gate the copy captures, the velocity-aided range gate walks by the integral of the pulled
+  Doppler, ``a_v (t - t_h)^2 / 2`` (:func:`samsim.models.deception.vgpo_range_walk_m`), unless the
+  radar's range-rate consistency check (catalog ``range_rate_check``) declares the pull-off first
+  (:func:`samsim.models.deception.vgpo_detect_s`, at ``RANGE_RATE_CHECK_SIGMAS``). The tracker
+  measures positions only, so this range walk is how a pulled velocity gate reaches it.
+* **DRFM false targets**: every look of the radar at the threat (in its coverage, above its horizon
+  and clear of terrain) also holds ``false_targets`` copies at ``k x spacing`` behind it, each
+  received like an echo of cross-section ``sigma x J/S`` (the live cross-section the radar's band
+  sees, the surface's multipath and clutter, noise jamming), detected with the Pd of a steady
+  target at that SNR and measured with the radar's noise. They are false measurements of no threat
+  (``truth`` :func:`false_target_truth`): the tracker may confirm false tracks and the command post
+  may shoot at them (saturation); they end when the jammer is shot down.
 
-Limitations: the copies' SNR ignores noise jamming; a DRFM copy is at the threat's angle (no
-angle deception).
+:class:`DeceptionTally` counts, while the engine runs, what reached the trackers: per radar the looks
+at deceiving threats, the pulled-off ones and the false targets; per deceiving threat the firm tracks
+that held it, those seduced (updated by a pulled-off measurement while firm) and the false tracks its
+false targets made (docs/outputs.md).
+
+Limitation: a DRFM copy is at the threat's angle (no angle deception).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from samsim.arrays import FloatArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.models import deception as dm
 from samsim.models import radar
+from samsim.output.result import RadarDeception, ThreatDeception
+from samsim.sim.jamming import look_jnr_db
 from samsim.sim.sensing import (
     RadarScans,
+    battery_path_terms,
     look_snr_db,
+    mask_by_terrain,
     measurements_enu,
     noisy_measurements,
     radar_geometry,
     visible,
 )
+from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import World, altitudes_m, positions_ecef
 
 # The copy must be this much stronger than the echo, after processing, to capture the range gate
@@ -45,11 +64,36 @@ from samsim.sim.world import World, altitudes_m, positions_ecef
 CAPTURE_JS_DB = 3.0
 # A pulled-off measurement counts as seduced when it lies this many range sigmas off the echo.
 SEDUCED_SIGMAS = 3.0
+# A range-rate consistency check declares a velocity-gate pull-off at this many sigmas of the
+# differenced range rate (ASSUMED: a 3-sigma test, 0.3 % false declarations per look).
+RANGE_RATE_CHECK_SIGMAS = 3.0
+# ``truth`` of a DRFM false target of threat i: FALSE_TARGET - i (-1 stays a false alarm).
+FALSE_TARGET = -2
+
+
+def false_target_truth(threat: int) -> int:
+    """The ``truth`` a false-target measurement of threat ``threat``'s DRFM carries."""
+    return FALSE_TARGET - threat
+
+
+def source_threat(truth: IntArray) -> IntArray:
+    """The threat behind each measurement: the threat itself, the jammer of a false target, or -1
+    for a false alarm."""
+    t = np.asarray(truth, dtype=np.int64)
+    return np.asarray(np.where(t <= FALSE_TARGET, FALSE_TARGET - t, t), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class DeceivedScans(RadarScans):
+    """Radar scans with deception applied; ``pulled`` marks the rows measured at a pulled-off range
+    (more than ``SEDUCED_SIGMAS`` range sigmas off the echo)."""
+
+    pulled: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
 
 
 @dataclass(frozen=True)
 class DeceptionCounts:
-    """What deception did to one radar's scans."""
+    """What deception did to one radar's scans (every scan, before the engine drops any)."""
 
     detections: int  # detections of deceiving threats
     seduced: int  # of them, measured at a pulled-off range
@@ -71,52 +115,100 @@ def apply_deception(
     battery = world.batteries[rs.battery]
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
-    eccm = dm.RadarEccm(spec.leading_edge_tracking, spec.frequency_agility, spec.pulse_compression_db)
+    eccm = dm.RadarEccm(
+        spec.leading_edge_tracking,
+        spec.frequency_agility,
+        spec.pulse_compression_db,
+        spec.velocity_gate,
+        spec.range_rate_check,
+    )
     threats = world.threats
     scan_of = np.repeat(np.arange(rs.time_s.size), np.diff(rs.offsets))
     z, range_m = rs.z_enu_m.copy(), rs.range_m.copy()
-    detections = seduced = 0
+    pulled = np.zeros(rs.truth.size, dtype=np.bool_)
+    detections = 0
     extra: list[tuple[FloatArray, ...]] = []
     for i in ids:
         d = threats.deception[i]
         js_db = float(dm.effective_js_db(d.js_db, eccm, d.drfm))
         rows = np.flatnonzero(rs.truth == i)
         detections += rows.size
-        if d.rgpo_mps2 is not None and rows.size and bool(dm.gate_captured(js_db, eccm, CAPTURE_JS_DB)):
-            cycle = dm.rgpo_cycle_s(d.rgpo_hold_s, d.rgpo_mps2, d.rgpo_max_offset_m)
-            since = np.mod(rs.time_s[scan_of[rows]] - threats.start_s[i], cycle)
-            off = dm.rgpo_offset_m(since, d.rgpo_hold_s, d.rgpo_mps2, d.rgpo_max_offset_m)
+        off = pull_off_m(
+            d, eccm, spec.sigma_range_m, spec.revisit_s, js_db, rs.time_s[scan_of[rows]] - threats.start_s[i]
+        )
+        if np.any(off > 0.0):
             los = z[rows] - geom.enu_m
             z[rows] += off[:, None] * los / np.linalg.norm(los, axis=1, keepdims=True)
             range_m[rows] += off
-            seduced += int(np.count_nonzero(off > SEDUCED_SIGMAS * spec.sigma_range_m))
+            pulled[rows] = off > SEDUCED_SIGMAS * spec.sigma_range_m
         if d.false_targets and np.isfinite(js_db):
             extra.append(_false_targets(world, rs, i, d.false_targets, d.false_target_spacing_m, js_db, rng))
-    if not extra:
-        return replace(rs, z_enu_m=z, range_m=range_m), DeceptionCounts(detections, seduced, 0)
-    f_scan, f_z, f_cov, f_rng, f_snr = (np.concatenate([e[k] for e in extra]) for k in range(5))
+    seduced = int(np.count_nonzero(pulled))
+    if not extra or not sum(e[0].size for e in extra):
+        out = DeceivedScans(**{**_fields(rs), "z_enu_m": z, "range_m": range_m}, pulled=pulled)
+        return out, DeceptionCounts(detections, seduced, 0)
+    f_scan, f_truth, f_z, f_cov, f_rng, f_snr = (np.concatenate([e[k] for e in extra]) for k in range(6))
     all_scan = np.concatenate([scan_of, f_scan.astype(np.int64)])
     order = np.argsort(all_scan, kind="stable")
     offsets = np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=rs.time_s.size))]).astype(
         np.int64
     )
-    out = replace(
-        rs,
-        offsets=offsets,
-        truth=np.concatenate([rs.truth, np.full(f_scan.size, -1, dtype=np.int64)])[order],
-        z_enu_m=np.concatenate([z, f_z])[order],
-        r_enu_m2=np.concatenate([rs.r_enu_m2, f_cov])[order],
-        range_m=np.concatenate([range_m, f_rng])[order],
-        snr_db=np.concatenate([rs.snr_db, f_snr])[order],
+    out = DeceivedScans(
+        **{
+            **_fields(rs),
+            "offsets": offsets,
+            "truth": np.concatenate([rs.truth, f_truth.astype(np.int64)])[order],
+            "z_enu_m": np.concatenate([z, f_z])[order],
+            "r_enu_m2": np.concatenate([rs.r_enu_m2, f_cov])[order],
+            "range_m": np.concatenate([range_m, f_rng])[order],
+            "snr_db": np.concatenate([rs.snr_db, f_snr])[order],
+        },
+        pulled=np.concatenate([pulled, np.zeros(f_scan.size, dtype=np.bool_)])[order],
     )
     return out, DeceptionCounts(detections, seduced, int(f_scan.size))
+
+
+def _fields(rs: RadarScans) -> dict[str, Any]:
+    """The fields of plain radar scans (to rebuild them as :class:`DeceivedScans`)."""
+    return {k: getattr(rs, k) for k in RadarScans.__dataclass_fields__}
+
+
+def pull_off_m(
+    d: object,
+    eccm: dm.RadarEccm,
+    sigma_range_m: float,
+    update_s: float,
+    js_db: float,
+    since_start_s: FloatArray,
+) -> FloatArray:
+    """Range offset of each look at a deceiving threat ``since_start_s`` after it started: the range
+    gate's pull-off if the copy captures it, plus the velocity-aided range walk if the copy captures
+    a pulse-Doppler tracker's velocity gate (zero once its range-rate check trips)."""
+    t = np.asarray(since_start_s, dtype=np.float64)
+    off = np.zeros(t.size)
+    if not bool(dm.gate_captured(js_db, eccm._replace(leading_edge_tracking=False), CAPTURE_JS_DB)):
+        return off
+    rgpo = getattr(d, "rgpo_mps2", None)
+    if rgpo is not None and not eccm.leading_edge_tracking:
+        cycle = dm.rgpo_cycle_s(d.rgpo_hold_s, rgpo, d.rgpo_max_offset_m)  # type: ignore[attr-defined]
+        off += dm.rgpo_offset_m(np.mod(t, cycle), d.rgpo_hold_s, rgpo, d.rgpo_max_offset_m)  # type: ignore[attr-defined]
+    vgpo = getattr(d, "vgpo_mps2", None)
+    if vgpo is not None and eccm.velocity_gate:
+        hold, top = d.vgpo_hold_s, d.vgpo_max_mps  # type: ignore[attr-defined]
+        detect = (
+            dm.vgpo_detect_s(vgpo, sigma_range_m, update_s, RANGE_RATE_CHECK_SIGMAS)
+            if eccm.range_rate_check
+            else np.inf
+        )
+        off += dm.vgpo_range_walk_m(np.mod(t, dm.vgpo_cycle_s(hold, vgpo, top)), hold, vgpo, top, detect)
+    return np.asarray(off, dtype=np.float64)
 
 
 def _false_targets(
     world: World, rs: RadarScans, i: int, count: int, spacing_m: float, js_db: float, rng: np.random.Generator
 ) -> tuple[FloatArray, ...]:
     """DRFM false-target measurements of threat ``i`` in every scan that looks at it: (scan index,
-    ENU position, covariance, range, SNR)."""
+    truth, ENU position, covariance, range, SNR)."""
     battery = world.batteries[rs.battery]
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
@@ -125,10 +217,19 @@ def _false_targets(
     scans = np.flatnonzero((rs.time_s >= threats.start_s[i]) & (rs.time_s < gone_s))
     idx = np.full(scans.size, i)
     t = rs.time_s[scans]
-    rel = battery.frame.ecef_to_enu(positions_ecef(threats, idx, t)) - geom.enu_m
-    seen, rng_m, az, el = visible(geom, rel, altitudes_m(threats, idx, t) - world.horizon_ref_alt_m)
-    scans, rng_m, az, el = scans[seen], rng_m[seen], az[seen], el[seen]
-    snr_db = look_snr_db(spec, rng_m, np.full(rng_m.size, threats.rcs_m2[i])) + js_db
+    ecef = positions_ecef(threats, idx, t)
+    rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
+    alt = altitudes_m(threats, idx, t)
+    seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
+    mask_by_terrain(world, battery, geom, ecef, seen)
+    scans, idx, t = scans[seen], idx[seen], t[seen]
+    rng_m, az, el, ecef, rel, alt = rng_m[seen], az[seen], el[seen], ecef[seen], rel[seen], alt[seen]
+    # Each copy is received like an echo of cross-section sigma x J/S: the live cross-section the
+    # radar's band sees, the surface's multipath and clutter, noise jamming.
+    rcs_m2 = live_rcs_m2(threats, idx, t, ecef, battery.radars.ecef_m[rs.radar], spec.frequency_ghz)
+    path = battery_path_terms(world, battery, geom, rng_m, alt, el)
+    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t, rel)
+    snr_db = look_snr_db(spec, rng_m, rcs_m2 * 10.0 ** (js_db / 10.0), jnr_db, path)
     k = np.arange(1, count + 1)
     f_scan = np.repeat(scans, count)
     f_rng = (rng_m[:, None] + spacing_m * k[None, :]).reshape(-1)
@@ -141,8 +242,81 @@ def _false_targets(
     z, cov = measurements_enu(geom, m_rng, m_az, m_el)
     return (
         f_scan[keep].astype(np.float64),
+        np.full(int(np.count_nonzero(keep)), false_target_truth(i), dtype=np.float64),
         np.asarray(z, np.float64).reshape(-1, 3),
         np.asarray(cov, np.float64).reshape(-1, 3, 3),
         np.asarray(m_rng, np.float64),
         f_snr[keep],
     )
+
+
+@dataclass
+class DeceptionTally:
+    """What deception put into the trackers during a run, per radar and per deceiving threat."""
+
+    world: World
+    radars: dict[tuple[int, int], RadarDeception] = field(default_factory=dict)
+    held: dict[int, set[tuple[str, int]]] = field(default_factory=dict)  # threat -> (picture, track)
+    seduced: dict[int, set[tuple[str, int]]] = field(default_factory=dict)
+    false_tracks: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ids = deceivers(self.world)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.ids)
+
+    def scan(self, rs: RadarScans, rows: slice, alive: BoolArray) -> None:
+        """A scan of radar ``rs`` handed its ``alive`` rows ``rows`` to the tracker."""
+        if not self.ids:
+            return
+        tally = self.radars.setdefault((rs.battery, rs.radar), RadarDeception())
+        truth = rs.truth[rows][alive]
+        tally.looks += int(np.count_nonzero(np.isin(truth, self.ids)))
+        tally.false_targets += int(np.count_nonzero(truth <= FALSE_TARGET))
+        tally.pulled_off += int(np.count_nonzero(pulled_rows(rs, rows)[alive]))
+
+    def step(
+        self, picture: str, track_of_measurement: IntArray, truth: IntArray, pulled: BoolArray, firm: set[int]
+    ) -> None:
+        """A tracker step of ``picture``: which firm tracks held a deceiving threat, which of them a
+        pulled-off measurement updated."""
+        if not self.ids:
+            return
+        for track, threat, off in zip(
+            track_of_measurement.tolist(), truth.tolist(), pulled.tolist(), strict=True
+        ):
+            if track in firm and threat in self.ids:
+                self.held.setdefault(threat, set()).add((picture, track))
+                if off:
+                    self.seduced.setdefault(threat, set()).add((picture, track))
+
+    def confirmed(self, label: int) -> None:
+        """A track of label ``label`` was confirmed: a false track if it came from a false target."""
+        if label <= FALSE_TARGET:
+            jammer = FALSE_TARGET - label
+            self.false_tracks[jammer] = self.false_tracks.get(jammer, 0) + 1
+
+    def threat(self, i: int) -> ThreatDeception | None:
+        """Summary figures of threat ``i`` (None: it carries no repeater jammer)."""
+        if i not in self.ids:
+            return None
+        return ThreatDeception(
+            tracks=len(self.held.get(i, ())),
+            seduced_tracks=len(self.seduced.get(i, ())),
+            false_tracks=self.false_tracks.get(i, 0),
+        )
+
+    def radar(self, b: int, k: int) -> RadarDeception | None:
+        """Summary figures of radar ``k`` of battery ``b`` (None: no repeater jammer in the run)."""
+        if not self.ids:
+            return None
+        return self.radars.get((b, k), RadarDeception())
+
+
+def pulled_rows(rs: RadarScans, rows: slice) -> BoolArray:
+    """Whether each of the rows ``rows`` of ``rs`` was measured at a pulled-off range."""
+    if isinstance(rs, DeceivedScans):
+        return np.asarray(rs.pulled[rows], dtype=np.bool_)
+    return np.zeros(int(rows.stop) - int(rows.start), dtype=np.bool_)

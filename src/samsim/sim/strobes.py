@@ -38,7 +38,7 @@ from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import RadarSpec
 from samsim.models import frames, jamming, radar
 from samsim.sim.jamming import jammer_geometry, jammer_jnr_db, jammers_of
-from samsim.sim.sensing import mask_by_terrain, radar_geometry
+from samsim.sim.sensing import radar_geometry
 from samsim.sim.world import World
 from samsim.tracking import bearings
 
@@ -100,12 +100,7 @@ def scan_strobes(world: World, b: int, k: int, time_s: FloatArray, rng: np.rando
         rng_m, az, el = frames.enu_to_spherical(rel)
         on &= (el >= np.radians(spec.min_elevation_deg)) & (el <= np.radians(spec.max_elevation_deg))
         jnr = jammer_jnr_db(spec, rng_m, jammers, world, np.full(rng_m.shape, spec.antenna_gain_db))
-        on &= jnr >= strobe_threshold_db(spec)
-        if np.any(on):
-            ecef = battery.frame.enu_to_ecef(rel + geom.enu_m)
-            flat = on.reshape(-1)
-            mask_by_terrain(world, battery, geom, ecef.reshape(-1, 3), flat)
-            on = flat.reshape(on.shape)
+        on &= jnr >= strobe_threshold_db(spec)  # (terrain masking: in jammer_geometry)
         scan_idx, j_idx = np.nonzero(on)
         jnr, az, el = jnr[on], az[on], el[on]
     else:
