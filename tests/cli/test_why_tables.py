@@ -102,12 +102,14 @@ def test_deception_tables_per_radar_and_jammer_fit_80_columns() -> None:
     result = why_result()
     assert deception_tables(result, _console(80)) == []
     result.threats[0].deception = ThreatDeception(tracks=4, seduced_tracks=1, false_tracks=6)
-    result.batteries[0].radars[0].deception = RadarDeception(looks=30, pulled_off=12, false_targets=90)
+    result.batteries[0].radars[0].deception = RadarDeception(
+        looks=30, pulled_off=12, false_targets=90, blanked=5
+    )
     radar_table, jammer_table = deception_tables(result, _console(80))
     lines = render(radar_table, 80)
     assert max(len(line) for line in lines) <= 80
     rows = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
-    assert rows == [["north", "92N6E", "30", "12", "90"]]
+    assert rows == [["north", "92N6E", "30", "12", "90", "5"]]
     rows = [
         [c.strip() for c in line.split("│")[1:-1]]
         for line in render(jammer_table, 80)

@@ -7,10 +7,10 @@ import pyarrow.compute as pc
 import pytest
 
 from samsim.scenario import loads
-from samsim.sim.deception import apply_deception, false_target_truth
+from samsim.sim.deception import DeceivedScans, apply_deception, false_target_truth
 from samsim.sim.engine import Engine
 from samsim.sim.sensors import scan_sensor
-from samsim.sim.world import compile_world
+from samsim.sim.world import compile_world, positions_ecef
 
 DECEIVER = """\
 samsim: 1
@@ -197,3 +197,45 @@ def test_range_rate_check_stops_the_velocity_gate_pull_off() -> None:
     # Tripped 3 sqrt(2) 10 m / (2 s x 50 m/s²) = 0.42 s into the walk: at most 4.5 m of range walk.
     assert counts.detections > 20 and counts.seduced == 0
     assert np.max(out.range_m - clean.range_m) <= 0.5 * 50.0 * (3 * np.sqrt(2) * 10.0 / 100.0) ** 2 + 1e-9
+
+
+STANDOFF = DECEIVER[: DECEIVER.index("threats:")].replace(
+    "    system: S-400\n", "    system: S-400\n    radars: [{{type: 91N6E}}]\n"
+) + (
+    "threats:\n  - id: escort\n    type: EA-18G\n    target: base\n"
+    "    deception: {{js_db: 40, drfm: true, sidelobe_false_targets: 20}}\n    route:\n"
+    "      - {{lat_deg: 39.5, lon_deg: 31.6, alt_m: 9000, speed_mps: 200}}\n"
+    "      - {{lat_deg: 40.5, lon_deg: 31.6, alt_m: 9000}}\n"
+)
+
+
+def test_sidelobe_blanker_removes_exactly_the_sidelobe_false_targets() -> None:
+    from samsim.models import antenna, frames
+
+    no_blanker = "catalog:\n  radars:\n    91N6E: {sidelobe_blanker_guard_db: -200}\n"
+    w_on = compile_world(loads(STANDOFF.format(catalog="", weapons="hold")))
+    w_off = compile_world(loads(STANDOFF.format(catalog=no_blanker, weapons="hold")))
+    spec = w_on.batteries[0].radars.specs[0]
+    assert spec.sidelobe_blanker_guard_db == pytest.approx(spec.sidelobe_db + 6.0)
+    clean_on, on, _ = deceived(w_on, 0)
+    clean_off, off, _ = deceived(w_off, 0)
+    # The blanker does nothing to the echoes or to noise jamming: the clean scans are the same.
+    np.testing.assert_array_equal(clean_on.snr_db, clean_off.snr_db)
+    ft = false_target_truth(0)
+    n_on, n_off = int(np.count_nonzero(on.truth == ft)), int(np.count_nonzero(off.truth == ft))
+    assert isinstance(on, DeceivedScans) and isinstance(off, DeceivedScans)
+    assert off.blanked_scan.size == 0 and n_off > 100  # every sidelobe copy gets through
+    # Same draws either way: the blanker removes copies and nothing else.
+    assert n_on + on.blanked_scan.size == n_off and on.blanked_scan.size > 100
+    # What passes entered through the main lobe toward the jammer: main-channel gain above the guard.
+    scan_of = np.repeat(np.arange(on.time_s.size), np.diff(on.offsets))
+    rows = np.flatnonzero(on.truth == ft)
+    radar_enu = w_on.batteries[0].radars.enu_m[0]
+    _, az, el = frames.enu_to_spherical(on.z_enu_m[rows] - radar_enu)
+    jam = w_on.batteries[0].frame.ecef_to_enu(
+        positions_ecef(w_on.threats, np.zeros(rows.size, dtype=np.int64), on.time_s[scan_of[rows]])
+    )
+    # Measured angles carry the radar's noise: allow its 4 sigma on the main-lobe edge.
+    off_az = np.abs(np.angle(np.exp(1j * (az - frames.enu_to_spherical(jam - radar_enu)[1]))))
+    edge = antenna.first_null_rad(np.radians(spec.beamwidth_az_deg)) + 4 * np.radians(spec.sigma_azimuth_deg)
+    assert np.all(off_az < edge)

@@ -119,6 +119,7 @@ RADAR_DECEPTION_COLUMNS = (
     Column("looks", "right"),
     Column("pulled off", "right"),
     Column("false targets", "right"),
+    Column("blanked", "right", drop=1),
 )
 JAMMER_DECEPTION_COLUMNS = (
     Column("jammer"),
@@ -138,7 +139,11 @@ def deception_tables(result: Result, console: Console, *, wide: bool = False) ->
     if not jammers:
         return []
     r_rows = [
-        [escape(r.battery), escape(r.radar), str(r.looks), str(r.pulled_off), str(r.false_targets)]
+        [
+            escape(r.battery),
+            escape(r.radar),
+            *(str(n) for n in (r.looks, r.pulled_off, r.false_targets, r.blanked)),
+        ]
         for r in radars
     ]
     j_rows = [

@@ -254,6 +254,7 @@ class RadarDeception:
     looks: int = 0  # detections of threats carrying a repeater jammer, handed to the tracker
     pulled_off: int = 0  # of them, measured at a pulled-off range (range or velocity gate)
     false_targets: int = 0  # DRFM false-target measurements handed to the tracker
+    blanked: int = 0  # sidelobe false targets the sidelobe blanker removed (ones it would have detected)
 
 
 @dataclass

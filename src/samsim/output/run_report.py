@@ -360,7 +360,7 @@ def _deception_html(result: Result) -> str:
         return ""
     r_rows = "".join(
         f"<tr><td>{html.escape(r.battery)}</td><td>{html.escape(r.radar)}</td><td>{r.looks}</td>"
-        f"<td>{r.pulled_off}</td><td>{r.false_targets}</td></tr>"
+        f"<td>{r.pulled_off}</td><td>{r.false_targets}</td><td>{r.blanked}</td></tr>"
         for r in radars
     )
     j_rows = "".join(
@@ -370,13 +370,14 @@ def _deception_html(result: Result) -> str:
     )
     return (
         "<h2>Deception jamming</h2>\n<table data-section='deception-radars'><tr><th>battery</th>"
-        "<th>radar</th><th>looks at repeater jammers</th><th>pulled off</th><th>false targets</th></tr>"
+        "<th>radar</th><th>looks at repeater jammers</th><th>pulled off</th><th>false targets</th>"
+        "<th>blanked</th></tr>"
         f"{r_rows}</table>\n<table data-section='deception-jammers'><tr><th>jammer</th><th>type</th>"
         f"<th>firm tracks on it</th><th>seduced</th><th>false tracks</th></tr>{j_rows}</table>\n"
         "<p class='muted'>Looks: measurements of repeater jammers a radar handed to its tracker; pulled "
         "off: of them, measured at a pulled-off range (range or velocity gate); seduced: firm tracks a "
         "pulled-off measurement updated; false tracks: tracks confirmed from the jammer's DRFM false "
-        "targets.</p>\n"
+        "targets; blanked: sidelobe false targets the sidelobe blanker removed.</p>\n"
     )
 
 

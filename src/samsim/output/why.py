@@ -225,6 +225,7 @@ class RadarDeceptionRow:
     looks: int
     pulled_off: int
     false_targets: int
+    blanked: int
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,14 @@ def deception_rows(result: Result) -> tuple[list[RadarDeceptionRow], list[Jammer
     """Per radar and per repeater jammer, the deception figures of a run (both empty without a
     repeater jammer)."""
     radars = [
-        RadarDeceptionRow(b.id, r.id, r.deception.looks, r.deception.pulled_off, r.deception.false_targets)
+        RadarDeceptionRow(
+            b.id,
+            r.id,
+            r.deception.looks,
+            r.deception.pulled_off,
+            r.deception.false_targets,
+            r.deception.blanked,
+        )
         for b in result.batteries
         for r in b.radars
         if r.deception is not None

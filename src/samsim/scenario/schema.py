@@ -416,6 +416,13 @@ class Deception(_Model):
         300.0, gt=0.0, le=1.0e4, description="velocity offset at which the jammer stops and a cycle ends, m/s"
     )
     false_targets: int = Field(0, ge=0, le=50, description="DRFM false targets per look, behind the threat")
+    sidelobe_false_targets: int = Field(
+        0,
+        ge=0,
+        le=50,
+        description="DRFM false targets per radar scan injected through the radar's sidelobes (a "
+        "stand-off repeater): at random bearings beyond the jammer's range; a sidelobe blanker removes them",
+    )
     false_target_spacing_m: float = Field(
         2000.0, gt=0.0, le=1.0e5, description="range spacing of the false targets, m"
     )

@@ -18,6 +18,15 @@ are drawn, so the echo draws of a seed do not change:
   radar's range-rate consistency check (catalog ``range_rate_check``) declares the pull-off first
   (:func:`samsim.models.deception.vgpo_detect_s`, at ``RANGE_RATE_CHECK_SIGMAS``). The tracker
   measures positions only, so this range walk is how a pulled velocity gate reaches it.
+* **Sidelobe false targets** (``sidelobe_false_targets``, a stand-off repeater): every scan of a
+  radar the jammer can see (horizon, terrain) holds that many copies in random beam directions at the
+  jammer's elevation, at ``k x spacing`` beyond the jammer's range (a copy cannot come before the
+  pulse reached it), received at the jammer's echo plus J/S through the antenna's pulse gain toward
+  the jammer (:func:`samsim.models.antenna.pulse_gain_db`, no canceller: its loop is set on noise).
+  A radar with a sidelobe blanker (catalog ``sidelobe_blanker_guard_db``) blanks those whose guard
+  channel outweighs the main channel by ``BLANKING_RATIO_DB``
+  (:func:`samsim.models.antenna.sidelobe_blanked`): only copies that land in the main lobe toward the
+  jammer pass. Noise jamming is unaffected by the blanker.
 * **DRFM false targets**: every look of the radar at the threat (in its coverage, above its horizon
   and clear of terrain) also holds ``false_targets`` copies at ``k x spacing`` behind it, each
   received like an echo of cross-section ``sigma x J/S`` (the live cross-section the radar's band
@@ -27,9 +36,9 @@ are drawn, so the echo draws of a seed do not change:
   may shoot at them (saturation); they end when the jammer is shot down.
 
 :class:`DeceptionTally` counts, while the engine runs, what reached the trackers: per radar the looks
-at deceiving threats, the pulled-off ones and the false targets; per deceiving threat the firm tracks
-that held it, those seduced (updated by a pulled-off measurement while firm) and the false tracks its
-false targets made (docs/outputs.md).
+at deceiving threats, the pulled-off ones, the false targets and the sidelobe false targets blanked;
+per deceiving threat the firm tracks that held it, those seduced (updated by a pulled-off measurement
+while firm) and the false tracks its false targets made (docs/outputs.md).
 
 Limitation: a DRFM copy is at the threat's angle (no angle deception).
 """
@@ -42,10 +51,10 @@ from typing import Any
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.models import antenna, frames, radar
 from samsim.models import deception as dm
-from samsim.models import radar
 from samsim.output.result import RadarDeception, ThreatDeception
-from samsim.sim.jamming import look_jnr_db
+from samsim.sim.jamming import jammer_geometry, look_jnr_db, radar_antenna
 from samsim.sim.sensing import (
     RadarScans,
     battery_path_terms,
@@ -67,6 +76,9 @@ SEDUCED_SIGMAS = 3.0
 # A range-rate consistency check declares a velocity-gate pull-off at this many sigmas of the
 # differenced range rate (ASSUMED: a 3-sigma test, 0.3 % false declarations per look).
 RANGE_RATE_CHECK_SIGMAS = 3.0
+# A sidelobe blanker blanks a pulse when its guard channel's output exceeds the main channel's by this
+# (ASSUMED: 0 dB, the guard simply stronger; Maisel 1968 puts the ratio near unity).
+BLANKING_RATIO_DB = 0.0
 # ``truth`` of a DRFM false target of threat i: FALSE_TARGET - i (-1 stays a false alarm).
 FALSE_TARGET = -2
 
@@ -86,9 +98,13 @@ def source_threat(truth: IntArray) -> IntArray:
 @dataclass(frozen=True)
 class DeceivedScans(RadarScans):
     """Radar scans with deception applied; ``pulled`` marks the rows measured at a pulled-off range
-    (more than ``SEDUCED_SIGMAS`` range sigmas off the echo)."""
+    (more than ``SEDUCED_SIGMAS`` range sigmas off the echo); ``blanked_scan`` and ``blanked_jammer``
+    give, per sidelobe false target the blanker removed (one it would have detected), its scan and
+    its jammer."""
 
     pulled: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    blanked_scan: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    blanked_jammer: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,7 @@ def apply_deception(
     pulled = np.zeros(rs.truth.size, dtype=np.bool_)
     detections = 0
     extra: list[tuple[FloatArray, ...]] = []
+    blanked: list[tuple[IntArray, IntArray]] = []
     for i in ids:
         d = threats.deception[i]
         js_db = float(dm.effective_js_db(d.js_db, eccm, d.drfm))
@@ -143,9 +160,22 @@ def apply_deception(
             pulled[rows] = off > SEDUCED_SIGMAS * spec.sigma_range_m
         if d.false_targets and np.isfinite(js_db):
             extra.append(_false_targets(world, rs, i, d.false_targets, d.false_target_spacing_m, js_db, rng))
+        if d.sidelobe_false_targets and np.isfinite(js_db):
+            *side, b_rows = _sidelobe_false_targets(
+                world, rs, i, d.sidelobe_false_targets, d.false_target_spacing_m, js_db, rng
+            )
+            extra.append(tuple(side))
+            blanked.append((b_rows.astype(np.int64), np.full(b_rows.size, i, dtype=np.int64)))
     seduced = int(np.count_nonzero(pulled))
+    b_scan = np.concatenate([b[0] for b in blanked]).astype(np.int64) if blanked else np.zeros(0, np.int64)
+    b_jam = np.concatenate([b[1] for b in blanked]) if blanked else np.zeros(0, dtype=np.int64)
     if not extra or not sum(e[0].size for e in extra):
-        out = DeceivedScans(**{**_fields(rs), "z_enu_m": z, "range_m": range_m}, pulled=pulled)
+        out = DeceivedScans(
+            **{**_fields(rs), "z_enu_m": z, "range_m": range_m},
+            pulled=pulled,
+            blanked_scan=b_scan,
+            blanked_jammer=b_jam,
+        )
         return out, DeceptionCounts(detections, seduced, 0)
     f_scan, f_truth, f_z, f_cov, f_rng, f_snr = (np.concatenate([e[k] for e in extra]) for k in range(6))
     all_scan = np.concatenate([scan_of, f_scan.astype(np.int64)])
@@ -164,6 +194,8 @@ def apply_deception(
             "snr_db": np.concatenate([rs.snr_db, f_snr])[order],
         },
         pulled=np.concatenate([pulled, np.zeros(f_scan.size, dtype=np.bool_)])[order],
+        blanked_scan=b_scan,
+        blanked_jammer=b_jam,
     )
     return out, DeceptionCounts(detections, seduced, int(f_scan.size))
 
@@ -250,6 +282,68 @@ def _false_targets(
     )
 
 
+def _sidelobe_false_targets(
+    world: World, rs: RadarScans, i: int, count: int, spacing_m: float, js_db: float, rng: np.random.Generator
+) -> tuple[FloatArray, ...]:
+    """Sidelobe false-target measurements of stand-off repeater ``i`` in every scan of the radar that
+    it can see: (scan index, truth, ENU position, covariance, range, SNR) of those detected and not
+    blanked, and the scan index of each detected copy the sidelobe blanker removed."""
+    battery = world.batteries[rs.battery]
+    geom = radar_geometry(world, battery, rs.radar)
+    spec = geom.spec
+    threats = world.threats
+    rel3, on = jammer_geometry(world, battery, geom.enu_m, geom.antenna_height_m, np.array([i]), rs.time_s)
+    scans = np.flatnonzero(on[:, 0])
+    rel = rel3[scans, 0]
+    t = rs.time_s[scans]
+    j_rng, _, j_el = frames.enu_to_spherical(rel)
+    rcs_m2 = live_rcs_m2(
+        threats,
+        np.full(scans.size, i),
+        t,
+        battery.frame.enu_to_ecef(rel + geom.enu_m),
+        battery.radars.ecef_m[rs.radar],
+        spec.frequency_ghz,
+    )
+    # Copy k of a scan: a random beam direction at the jammer's elevation, k spacings beyond it.
+    f_scan = np.repeat(scans, count)
+    f_az = rng.uniform(0.0, 2.0 * np.pi, f_scan.size)
+    f_el = np.repeat(j_el, count)
+    f_rng = (j_rng[:, None] + spacing_m * np.arange(1, count + 1)[None, :]).reshape(-1)
+    u, v, front = antenna.beam_sines(f_az, f_el, np.repeat(rel, count, axis=0))
+    gain_db = antenna.pulse_gain_db(radar_antenna(spec), u, v, front)
+    look = frames.spherical_to_enu(f_rng, f_az, f_el)
+    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, rs.time_s[f_scan], look)
+    power_m2 = np.repeat(rcs_m2, count) * 10.0 ** ((js_db + gain_db) / 10.0)
+    f_snr = look_snr_db(spec, np.repeat(j_rng, count), power_m2, jnr_db)
+    hit = radar.draw_detections(radar.probability_of_detection(f_snr, spec.pfa, 0), rng)
+    inside = radar.in_coverage(
+        f_rng,
+        f_az,
+        f_el,
+        spec.max_range_m,
+        np.radians(spec.min_elevation_deg),
+        np.radians(spec.max_elevation_deg),
+    )
+    keep = hit & inside
+    # Measurement noise is drawn for every detected copy, blanked or not, so that the blanker changes
+    # nothing else a seed draws.
+    m_rng, m_az, m_el = noisy_measurements(spec, f_rng[keep], f_az[keep], f_el[keep], rng)
+    passed = np.ones(int(np.count_nonzero(keep)), dtype=np.bool_)
+    if np.isfinite(spec.sidelobe_blanker_guard_db):
+        passed = ~antenna.sidelobe_blanked(gain_db[keep], spec.sidelobe_blanker_guard_db, BLANKING_RATIO_DB)
+    z, cov = measurements_enu(geom, m_rng[passed], m_az[passed], m_el[passed])
+    return (
+        f_scan[keep][passed].astype(np.float64),
+        np.full(int(np.count_nonzero(passed)), false_target_truth(i), dtype=np.float64),
+        np.asarray(z, np.float64).reshape(-1, 3),
+        np.asarray(cov, np.float64).reshape(-1, 3, 3),
+        np.asarray(m_rng[passed], np.float64),
+        f_snr[keep][passed],
+        f_scan[keep][~passed].astype(np.float64),
+    )
+
+
 @dataclass
 class DeceptionTally:
     """What deception put into the trackers during a run, per radar and per deceiving threat."""
@@ -267,8 +361,9 @@ class DeceptionTally:
     def active(self) -> bool:
         return bool(self.ids)
 
-    def scan(self, rs: RadarScans, rows: slice, alive: BoolArray) -> None:
-        """A scan of radar ``rs`` handed its ``alive`` rows ``rows`` to the tracker."""
+    def scan(self, rs: RadarScans, k: int, rows: slice, alive: BoolArray, killed_s: FloatArray) -> None:
+        """Scan ``k`` of radar ``rs`` handed its ``alive`` rows ``rows`` to the tracker (``killed_s``:
+        when each threat was shot down)."""
         if not self.ids:
             return
         tally = self.radars.setdefault((rs.battery, rs.radar), RadarDeception())
@@ -276,6 +371,9 @@ class DeceptionTally:
         tally.looks += int(np.count_nonzero(np.isin(truth, self.ids)))
         tally.false_targets += int(np.count_nonzero(truth <= FALSE_TARGET))
         tally.pulled_off += int(np.count_nonzero(pulled_rows(rs, rows)[alive]))
+        if isinstance(rs, DeceivedScans) and rs.blanked_scan.size:
+            mine = rs.blanked_jammer[rs.blanked_scan == k]
+            tally.blanked += int(np.count_nonzero(killed_s[mine] > rs.time_s[k]))
 
     def step(
         self, picture: str, track_of_measurement: IntArray, truth: IntArray, pulled: BoolArray, firm: set[int]

@@ -249,7 +249,7 @@ class Engine:
         own = self.own_picture[rs.battery]
         if not np.any(alive) and (not own or rt.tracker.ids.size == 0):
             return
-        self.deceit.scan(rs, rows, alive)
+        self.deceit.scan(rs, k, rows, alive, self.killed_s)
         real = alive & (truth >= 0)
         if np.any(real):
             self._detections(rt, rs, t, truth[real], rs.range_m[rows][real])
