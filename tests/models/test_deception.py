@@ -7,6 +7,8 @@ import pytest
 
 from samsim.models.deception import (
     RadarEccm,
+    cross_eye_bias_rad,
+    cross_eye_error_rad,
     effective_js_db,
     gate_captured,
     range_gate_track,
@@ -111,3 +113,25 @@ def test_range_rate_check_trips_at_k_sigmas_of_the_differenced_range() -> None:
     assert pull * t_d == pytest.approx(3.0 * np.std(diff), rel=0.01)  # Doppler offset when tripped
     walk = vgpo_range_walk_m(np.array([0.5, 1.0 + 0.9 * t_d, 1.0 + 1.1 * t_d, 5.0]), 1.0, pull, MAX_MPS, t_d)
     np.testing.assert_allclose(walk, [0.0, 0.5 * pull * (0.9 * t_d) ** 2, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("a", [0.0, 0.5, 0.9, 0.99])
+@pytest.mark.parametrize("phi_deg", [0.0, 90.0, 160.0, 180.0])
+def test_cross_eye_error_is_the_monopulse_ratio_of_two_coherent_sources(a: float, phi_deg: float) -> None:
+    # Two sources at +-theta_e/2, amplitudes 1 and a e^{j phi}: a linear difference pattern gives
+    # Delta = k (theta_e / 2) (1 - a e^{j phi}), the sum Sigma = 1 + a e^{j phi}; the radar indicates
+    # Re(Delta / Sigma) / k (Sherman & Barton 2011).
+    theta_e = 1e-3
+    src = a * np.exp(1j * np.radians(phi_deg))
+    want = (theta_e / 2) * np.real((1 - src) / (1 + src))
+    assert float(cross_eye_error_rad(theta_e, a, np.radians(phi_deg))) == pytest.approx(
+        want, rel=1e-9, abs=1e-15
+    )
+
+
+def test_cross_eye_bias_is_diluted_by_the_skin_and_held_in_the_linear_region() -> None:
+    err = float(cross_eye_error_rad(1e-3, 0.9, np.pi))
+    assert err == pytest.approx(0.5e-3 * 0.19 / 0.01)  # 9.5 separations off the midpoint
+    assert float(cross_eye_bias_rad(1e-3, 0.9, np.pi, 0.0, 1.0)) == pytest.approx(err / 2)  # J = S
+    assert float(cross_eye_bias_rad(1e-3, 0.9, np.pi, 30.0, 1.0)) == pytest.approx(err / 1.001)
+    assert float(cross_eye_bias_rad(1e-3, 0.9, np.pi, 30.0, 0.004)) == pytest.approx(0.002)  # half a beam

@@ -239,3 +239,30 @@ def test_sidelobe_blanker_removes_exactly_the_sidelobe_false_targets() -> None:
     off_az = np.abs(np.angle(np.exp(1j * (az - frames.enu_to_spherical(jam - radar_enu)[1]))))
     edge = antenna.first_null_rad(np.radians(spec.beamwidth_az_deg)) + 4 * np.radians(spec.sigma_azimuth_deg)
     assert np.all(off_az < edge)
+
+
+def test_cross_eye_turns_the_measured_azimuth_by_the_monopulse_error() -> None:
+    from samsim.models import frames
+
+    text = DECEIVER.format(drfm="true", n_false=0, catalog="", weapons="hold")
+    text = text.replace(
+        "rgpo_mps2: 100, rgpo_hold_s: 2",
+        "cross_eye_m: 15, cross_eye_amplitude: 0.9, cross_eye_phase_deg: 180",
+    ).replace("duration_s: 300", "duration_s: 640")  # on to 10 km from the battery
+    w = compile_world(loads(text))
+    k = w.batteries[0].radars.ids.index("92N6E")
+    clean, out, counts = deceived(w, k)
+    rows = np.flatnonzero(clean.truth == 0)
+    assert rows.size > 20
+    radar_enu = w.batteries[0].radars.enu_m[k]
+    r0, az0, el0 = frames.enu_to_spherical(clean.z_enu_m[rows] - radar_enu)
+    r1, az1, el1 = frames.enu_to_spherical(out.z_enu_m[rows] - radar_enu)
+    np.testing.assert_allclose(r1, r0, rtol=1e-12)  # range and elevation untouched
+    np.testing.assert_allclose(el1, el0, atol=1e-12)
+    turn = np.abs(np.angle(np.exp(1j * (az1 - az0))))
+    # Head-on, the wing span is across the sight line: error (L / R) / 2 x (1 - 0.81) / (1 + 0.81 -
+    # 1.8) x J/S / (1 + J/S) with J/S = 10 dB, up to half the 1 deg beamwidth. (At beam aspect the span
+    # lies along the sight line and the error vanishes.)
+    want = np.minimum(0.5 * 15.0 / r0 * 19.0 * 10.0 / 11.0, np.radians(0.5))
+    np.testing.assert_allclose(turn, want, rtol=0.01)
+    assert counts.seduced == np.count_nonzero(want > 3 * np.radians(0.05)) > 0

@@ -30,6 +30,14 @@ is ``sqrt(2) sigma_R / T``, and the check declares the pull-off once ``Delta v``
 walk is lost until the jammer's next cycle. Leading-edge range tracking does not help against VGPO
 (the copy is not delayed).
 
+**Cross-eye** (angle deception against monopulse): two repeater antennas a distance ``L`` apart (wing
+tips) retransmit the pulse with amplitude ratio ``a`` and phase difference ``phi`` (near 180 deg, in a
+retrodirective loop so that the two paths are matched). The radar's monopulse ratio of the two-source
+return indicates, relative to their midpoint, ``theta_i = (theta_e / 2) (1 - a^2) / (1 + a^2 + 2 a cos
+phi)`` with ``theta_e = L_perp / R`` the sources' angular separation — far outside the target when
+``a -> 1`` and ``phi -> 180 deg``; the skin echo dilutes it by ``J/S / (1 + J/S)``, and the linear
+monopulse region bounds it (half a beamwidth).
+
 References
 ----------
 D. C. Schleher, *Electronic Warfare in the Information Age*, Artech House, 1999, ch. 4
@@ -39,6 +47,10 @@ F. Neri, *Introduction to Electronic Defense Systems*, 2nd ed., SciTech, 2006 (r
 A. Farina, "Electronic counter-countermeasures", ch. 24 of M. I. Skolnik (ed.), *Radar Handbook*,
     3rd ed., McGraw-Hill, 2008 (leading-edge tracking, frequency agility, pulse compression).
 E. Brookner, *Tracking and Kalman Filtering Made Easy*, Wiley, 1998, ch. 1 (alpha-beta filter).
+W. P. du Plessis, J. W. Odendaal, J. Joubert, "Extended analysis of retrodirective cross-eye
+    jamming", *IEEE Trans. Antennas and Propagation* 57(9), 2803-2806, 2009 (cross-eye angle error).
+S. M. Sherman, D. K. Barton, *Monopulse Principles and Techniques*, 2nd ed., Artech House, 2011
+    (monopulse ratio of unresolved sources, linear region).
 S. A. Vakin, L. N. Shustov, R. H. Dunwell, *Fundamentals of Electronic Warfare*, Artech House, 2001
     (range and velocity gate pull-off, range-rate/Doppler consistency check).
 """
@@ -219,3 +231,24 @@ def velocity_gate_track(
     return range_gate_track(
         time_s, target_rate_mps, false_rate_mps, js_db, gate_halfwidth_mps, alpha, beta, leading_edge=False
     )
+
+
+def cross_eye_error_rad(separation_rad: ArrayLike, amplitude_ratio: float, phase_rad: float) -> FloatArray:
+    """Angle a monopulse radar indicates for a two-source cross-eye jammer, relative to the sources'
+    midpoint, toward the stronger source: ``(theta_e / 2) (1 - a^2) / (1 + a^2 + 2 a cos phi)``
+    (du Plessis et al. 2009; Neri 2006; Schleher 1999, ch. 4)."""
+    a = float(amplitude_ratio)
+    gain = (1.0 - a**2) / (1.0 + a**2 + 2.0 * a * np.cos(phase_rad))
+    return np.asarray(0.5 * _f64(separation_rad) * gain, dtype=np.float64)
+
+
+def cross_eye_bias_rad(
+    separation_rad: ArrayLike, amplitude_ratio: float, phase_rad: float, js_db: float, beamwidth_rad: float
+) -> FloatArray:
+    """Angle error of a monopulse measurement of a target carrying a cross-eye jammer: the two-source
+    error diluted by the skin echo, ``J/S / (1 + J/S)`` (power-weighted), and held within the linear
+    monopulse region, half a beamwidth (Schleher 1999, ch. 4; Sherman & Barton 2011)."""
+    js = 10.0 ** (js_db / 10.0)
+    err = cross_eye_error_rad(separation_rad, amplitude_ratio, phase_rad) * js / (1.0 + js)
+    half = 0.5 * beamwidth_rad
+    return np.asarray(np.clip(err, -half, half), dtype=np.float64)

@@ -252,7 +252,7 @@ class RadarDeception:
     """What deception jamming put into a radar's measurements over a run (docs/outputs.md)."""
 
     looks: int = 0  # detections of threats carrying a repeater jammer, handed to the tracker
-    pulled_off: int = 0  # of them, measured at a pulled-off range (range or velocity gate)
+    pulled_off: int = 0  # of them, measured > 3 sigma off: gate pull-off (range) or cross-eye (azimuth)
     false_targets: int = 0  # DRFM false-target measurements handed to the tracker
     blanked: int = 0  # sidelobe false targets the sidelobe blanker removed (ones it would have detected)
 

@@ -416,6 +416,19 @@ class Deception(_Model):
         300.0, gt=0.0, le=1.0e4, description="velocity offset at which the jammer stops and a cycle ends, m/s"
     )
     false_targets: int = Field(0, ge=0, le=50, description="DRFM false targets per look, behind the threat")
+    cross_eye_m: float | None = Field(
+        None,
+        gt=0.0,
+        le=100.0,
+        description="cross-eye (angle deception against monopulse): separation of its two antennas "
+        "across the airframe, m; none: no cross-eye",
+    )
+    cross_eye_amplitude: float = Field(
+        0.9, gt=0.0, lt=1.0, description="amplitude ratio of the cross-eye's two sources (below 1)"
+    )
+    cross_eye_phase_deg: float = Field(
+        180.0, ge=0.0, le=360.0, description="phase difference of the cross-eye's two sources, degrees"
+    )
     sidelobe_false_targets: int = Field(
         0,
         ge=0,

@@ -40,7 +40,11 @@ at deceiving threats, the pulled-off ones, the false targets and the sidelobe fa
 per deceiving threat the firm tracks that held it, those seduced (updated by a pulled-off measurement
 while firm) and the false tracks its false targets made (docs/outputs.md).
 
-Limitation: a DRFM copy is at the threat's angle (no angle deception).
+* **Cross-eye**: the measured azimuth of each detection of a threat with ``cross_eye_m`` is turned
+  by the monopulse error of its two-source repeater
+  (:func:`samsim.models.deception.cross_eye_bias_rad`), the span taken across the airframe.
+
+Limitation: DRFM false targets are at the threat's angle.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from samsim.models import deception as dm
 from samsim.output.result import RadarDeception, ThreatDeception
 from samsim.sim.jamming import jammer_geometry, look_jnr_db, radar_antenna
 from samsim.sim.sensing import (
+    RadarGeometry,
     RadarScans,
     battery_path_terms,
     look_snr_db,
@@ -97,10 +102,10 @@ def source_threat(truth: IntArray) -> IntArray:
 
 @dataclass(frozen=True)
 class DeceivedScans(RadarScans):
-    """Radar scans with deception applied; ``pulled`` marks the rows measured at a pulled-off range
-    (more than ``SEDUCED_SIGMAS`` range sigmas off the echo); ``blanked_scan`` and ``blanked_jammer``
-    give, per sidelobe false target the blanker removed (one it would have detected), its scan and
-    its jammer."""
+    """Radar scans with deception applied; ``pulled`` marks the rows measured more than
+    ``SEDUCED_SIGMAS`` sigmas off the echo (in range by a gate pull-off, in azimuth by cross-eye);
+    ``blanked_scan`` and ``blanked_jammer`` give, per sidelobe false target the blanker removed (one
+    it would have detected), its scan and its jammer."""
 
     pulled: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     blanked_scan: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -158,6 +163,8 @@ def apply_deception(
             z[rows] += off[:, None] * los / np.linalg.norm(los, axis=1, keepdims=True)
             range_m[rows] += off
             pulled[rows] = off > SEDUCED_SIGMAS * spec.sigma_range_m
+        if getattr(d, "cross_eye_m", None) is not None and rows.size and np.isfinite(js_db):
+            pulled[rows] |= _cross_eye(world, rs, geom, i, rows, scan_of, z, js_db)
         if d.false_targets and np.isfinite(js_db):
             extra.append(_false_targets(world, rs, i, d.false_targets, d.false_target_spacing_m, js_db, rng))
         if d.sidelobe_false_targets and np.isfinite(js_db):
@@ -198,6 +205,49 @@ def apply_deception(
         blanked_jammer=b_jam,
     )
     return out, DeceptionCounts(detections, seduced, int(f_scan.size))
+
+
+def _cross_eye(
+    world: World,
+    rs: RadarScans,
+    geom: RadarGeometry,
+    i: int,
+    rows: IntArray,
+    scan_of: IntArray,
+    z: FloatArray,
+    js_db: float,
+) -> BoolArray:
+    """Turn the measured azimuth of threat ``i``'s detections ``rows`` (in ``z``, in place) by its
+    cross-eye's monopulse error; return which of them lie more than ``SEDUCED_SIGMAS`` azimuth sigmas
+    off. The antennas are across the airframe (horizontal, perpendicular to the velocity): their
+    separation as seen by the radar is the part of that span perpendicular to the line of sight."""
+    d = world.threats.deception[i]
+    spec = geom.spec
+    battery = world.batteries[rs.battery]
+    t = rs.time_s[scan_of[rows]]
+    idx = np.full(rows.size, i)
+    pos = battery.frame.ecef_to_enu(positions_ecef(world.threats, idx, t))
+    ahead = battery.frame.ecef_to_enu(positions_ecef(world.threats, idx, t + 0.5))
+    vel = ahead - pos
+    span = np.stack([vel[:, 1], -vel[:, 0], np.zeros(rows.size)], axis=1)  # horizontal, across the track
+    span /= np.maximum(np.linalg.norm(span, axis=1, keepdims=True), 1e-9)
+    los = pos - geom.enu_m
+    rng_m = np.linalg.norm(los, axis=1)
+    los /= rng_m[:, None]
+    across = np.linalg.norm(span - np.sum(span * los, axis=1, keepdims=True) * los, axis=1)
+    bias = dm.cross_eye_bias_rad(
+        d.cross_eye_m * across / rng_m,
+        d.cross_eye_amplitude,
+        float(np.radians(d.cross_eye_phase_deg)),
+        js_db,
+        float(np.radians(spec.beamwidth_az_deg)),
+    )
+    # Turn each measurement about the antenna's vertical by the error (azimuth grows clockwise).
+    rel = z[rows] - geom.enu_m
+    c, s_ = np.cos(bias), np.sin(bias)
+    z[rows, 0] = geom.enu_m[0] + c * rel[:, 0] + s_ * rel[:, 1]
+    z[rows, 1] = geom.enu_m[1] - s_ * rel[:, 0] + c * rel[:, 1]
+    return np.asarray(np.abs(bias) > SEDUCED_SIGMAS * np.radians(spec.sigma_azimuth_deg), dtype=np.bool_)
 
 
 def _fields(rs: RadarScans) -> dict[str, Any]:
