@@ -423,3 +423,40 @@ def test_replay_draws_jam_strobes_with_the_clock_and_destroyed_radars(
     page.click("li[data-key='threat:shahed-2']")
     page.wait_for_selector("[data-testid=detail-why]")
     assert page.inner_text("[data-testid=detail-why]") == "magazine empty (last at 350.0 s)"
+
+
+def test_replay_domes_follow_the_threat_types_aspect_in_each_radars_band(
+    serve: Callable[[Path], str], stealth_run: Path, watched: Watched
+) -> None:
+    """Choosing a threat type and an aspect sizes every dome for that type's cross section in the
+    radar's band (the server reads the table): for an F-35A the X-band dome nose-on is about a quarter
+    of its beam dome, the VHF one about two thirds."""
+    page = watched.page
+    page.goto(serve(stealth_run) + "/#/replay/run")
+    watched.wait_ready()
+    assert page.is_disabled("[data-testid=aspect]") and not page.is_disabled("[data-testid=rcs]")
+
+    def domes() -> dict[str, Any]:
+        return dict(page.evaluate("() => window.__samsim.coverage()"))
+
+    fixed = domes()
+    page.select_option("[data-testid=target]", "F-35A")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 !== 1")
+    assert page.is_disabled("[data-testid=rcs]") and not page.is_disabled("[data-testid=aspect]")
+    nose = domes()
+    assert nose["bat/92N6E"]["band"] == "X" and nose["bat/RLM-M"]["band"] == "VHF"
+    assert nose["bat/92N6E"]["dome_m"] < fixed["bat/92N6E"]["dome_m"]
+    page.select_option("[data-testid=aspect]", "beam")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 === 1")
+    beam = domes()
+    ratio = {r: nose[f"bat/{r}"]["dome_m"] / beam[f"bat/{r}"]["dome_m"] for r in ("91N6E", "92N6E", "RLM-M")}
+    assert ratio["92N6E"] == pytest.approx((0.005 / 1.0) ** 0.25, rel=1e-3)
+    assert ratio["91N6E"] < 0.3 and ratio["RLM-M"] > 0.6
+    page.select_option("[data-testid=aspect]", "worst")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 < 0.01")
+    assert domes()["bat/RLM-M"]["dome_m"] == pytest.approx(nose["bat/RLM-M"]["dome_m"], rel=1e-6)
+    watched.shot("replay-stealth-domes.png")
+    # Back to a fixed RCS: every band gets the same cross section again.
+    page.select_option("[data-testid=target]", "")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 === 1")
+    assert domes() == fixed
