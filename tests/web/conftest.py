@@ -422,7 +422,8 @@ def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def write_stealth_run(out: Path) -> Path:
     """The synthetic run whose scene's battery and signatures are those the recorder writes for
-    :data:`STEALTH_SCENARIO` (three radars: S, X and VHF band; the F-35A's RCS table)."""
+    :data:`STEALTH_SCENARIO` (three radars: S, X and VHF band; the F-35A's RCS table); its threat
+    t-kill is an F-35A."""
     import samsim
     from samsim.sim.recorder import scene_of
     from samsim.sim.world import compile_world
@@ -432,7 +433,12 @@ def write_stealth_run(out: Path) -> Path:
     scene = json.loads((out / "scene.json").read_text())
     scene["batteries"] = compiled["batteries"]
     scene["signatures"] = compiled["signatures"]
+    # t-kill becomes an F-35A, so that its signature is the table's.
+    scene["threats"][0]["type"] = "F-35A"
     (out / "scene.json").write_text(json.dumps(scene, indent=2))
+    summary = json.loads((out / "summary.json").read_text())
+    summary["threats"][0]["type"] = "F-35A"
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return out
 
 

@@ -234,6 +234,49 @@ def test_domes_for_a_threat_type_follow_its_rcs_table_in_each_radars_band(stealt
         assert r.status_code == status and text in r.json()["error"], r.json()
 
 
+def test_signature_series_gives_the_aspect_each_radar_sees_and_its_rcs(stealth_client: TestClient) -> None:
+    """t-kill flies a straight line towards the city at constant speed; every radar sits north of
+    its track, so it shows them its left side (aspect in (180, 360)), and the RCS is the F-35A table's
+    at that aspect, mirrored to the right side, in each radar's band."""
+    from samsim.catalog import threat
+    from samsim.geodesy import geodetic_to_ecef
+    from samsim.models.signature import body_angles_deg
+
+    body = stealth_client.get("/api/replays/run/signature", params={"id": "t-kill"}).json()
+    assert body["type"] == "F-35A" and body["signature"] is True
+    t = np.asarray(body["t"])
+    assert t[0] == 0.0 and t[-1] == pytest.approx(300.0) and np.all(np.diff(t) > 0)
+    table = threat("F-35A").rcs_table
+    assert table is not None
+    (lat0, lon0, alt0), (lat1, lon1, alt1), t0, t1 = THREAT_FLIGHTS["t-kill"]
+    # The straight flight's velocity, from its end points (linear in lat/lon/alt: nearly constant).
+    k = 100
+    f = lambda s: geodetic_to_ecef(  # noqa: E731
+        lat0 + (lat1 - lat0) * s / (t1 - t0),
+        lon0 + (lon1 - lon0) * s / (t1 - t0),
+        alt0 + (alt1 - alt0) * s / (t1 - t0),
+    )
+    vel = (f(t[k] + 1.0) - f(t[k] - 1.0)) / 2.0
+    scene = stealth_client.get("/api/replays/run/scene").json()
+    radars = {f"bat/{r['id']}": r for r in scene["batteries"][0]["radars"]}
+    assert {r["id"] for r in body["radars"]} == set(radars)
+    for r in body["radars"]:
+        site = radars[r["id"]]
+        aspect, elevation = body_angles_deg(
+            vel, f(t[k]), geodetic_to_ecef(site["lat_deg"], site["lon_deg"], site["alt_m"])
+        )
+        assert r["aspect_deg"][k] == pytest.approx(float(aspect), abs=0.2)
+        assert 180.0 < r["aspect_deg"][k] < 360.0 and r["elevation_deg"][k] < 0.0
+        mirrored = 360.0 - r["aspect_deg"][k]
+        lo = max(a for a in table.aspect_deg if a <= mirrored)
+        hi = min(a for a in table.aspect_deg if a >= mirrored)
+        row = table.rows(r["band"])[0]
+        bounds = sorted([row[table.aspect_deg.index(lo)], row[table.aspect_deg.index(hi)]])
+        assert bounds[0] * 0.999 <= r["rcs_m2"][k] <= bounds[1] * 1.001
+        assert float(elevation) == pytest.approx(r["elevation_deg"][k], abs=0.2)
+    assert stealth_client.get("/api/replays/run/signature", params={"id": "bat"}).status_code == 404
+
+
 def test_domes_by_type_need_a_scene_with_signatures(run_client: TestClient) -> None:
     """A run folder written before scene.json recorded bands and signatures still serves fixed-RCS
     domes, and says why it cannot size them for a type."""

@@ -460,3 +460,23 @@ def test_replay_domes_follow_the_threat_types_aspect_in_each_radars_band(
     page.select_option("[data-testid=target]", "")
     page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 === 1")
     assert domes() == fixed
+    # A threat's details show, at the clock's time, the aspect it presents each radar and the RCS that
+    # radar sees in its band; they follow the clock.
+    page.click("li[data-key='threat:t-kill']")
+    page.wait_for_selector("[data-testid=detail-signature] tr[data-radar='bat/92N6E']")
+
+    def row(radar: str) -> list[str]:
+        return page.locator(f"[data-testid=detail-signature] tr[data-radar='{radar}'] td").all_inner_texts()
+
+    page.fill("[data-testid=time-slider]", "100")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=detail-signature] h4')?.textContent.includes('T+100 s')"
+    )
+    x_band, vhf = row("bat/92N6E"), row("bat/RLM-M")
+    assert x_band[1] == "X" and vhf[1] == "VHF"
+    assert float(x_band[3].split()[0]) < 0.1 < float(vhf[3].split()[0])  # X band: stealthy; VHF: not
+    watched.shot("replay-threat-signature.png")
+    page.fill("[data-testid=time-slider]", "400")  # after its kill at 300 s
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=detail-signature]')?.textContent.includes('not in the air')"
+    )

@@ -375,6 +375,65 @@ class RunData:
 
         return rcs_for
 
+    def signature_series(self, entity: str, max_samples: int = 2000) -> dict[str, Any] | None:
+        """For threat ``entity``, at (up to ``max_samples`` of) its path's samples: per radar of the
+        scene, the aspect and elevation it presents to the radar and the cross section the radar sees
+        in its band (its type's table in ``scene.json``, or its fixed ``rcs_m2``). The attitude follows
+        the path's velocity (central differences in ECEF), as the engine's
+        (:func:`samsim.models.signature.body_angles_deg`, :func:`samsim.sim.signatures.table_rcs_m2`).
+        None when ``entity`` is not a threat with a path."""
+        from samsim.catalog.signatures import rcs_table, rcs_table_problems
+        from samsim.geodesy import geodetic_to_ecef
+        from samsim.models.signature import body_angles_deg
+        from samsim.sim.signatures import table_rcs_m2
+
+        path = self.path(entity) if entity in self.threats else None
+        if path is None or path.time_s.size < 2:
+            return None
+        step = max(1, math.ceil(path.time_s.size / max_samples))
+        pos = geodetic_to_ecef(path.lat_deg, path.lon_deg, path.alt_m)
+        t = path.time_s
+        # Repeated sample times (a path's joins) would divide by zero: spread them by a microsecond.
+        t_strict = t + np.arange(t.size) * 1e-6
+        vel = np.gradient(pos, t_strict, axis=0)
+        keep = slice(0, None, step)
+        kind = str(self.threats[entity].get("type"))
+        sig = (self.scene.get("signatures") or {}).get(kind)
+        value = sig.get("rcs_table") if isinstance(sig, dict) else None
+        table = None
+        if value is not None and next(iter(rcs_table_problems(value)), None) is None:
+            table = rcs_table(value)
+        fixed = finite(sig.get("rcs_m2")) if isinstance(sig, dict) else None
+        radars = []
+        for b in self.scene.get("batteries", []):
+            for r in b.get("radars", []):
+                ghz = finite(r.get("frequency_ghz"))
+                lat, lon, alt = finite(r.get("lat_deg")), finite(r.get("lon_deg")), finite(r.get("alt_m"))
+                if ghz is None or ghz <= 0 or lat is None or lon is None or alt is None:
+                    continue
+                aspect, elevation = body_angles_deg(vel[keep], pos[keep], geodetic_to_ecef(lat, lon, alt))
+                band = band_of_frequency(ghz)
+                if table is not None:  # read at min(a, 360 - a): the left side mirrors the right
+                    rcs: list[float | None] = _rounded(table_rcs_m2(table, band, aspect, elevation), 5)
+                else:
+                    rcs = [fixed] * aspect.size
+                radars.append(
+                    {
+                        "id": f"{b['id']}/{r['id']}",
+                        "band": band,
+                        "aspect_deg": _rounded(np.round(aspect, 1) % 360.0, 1),
+                        "elevation_deg": _rounded(elevation, 1),
+                        "rcs_m2": rcs,
+                    }
+                )
+        return {
+            "id": entity,
+            "type": kind,
+            "signature": sig is not None,
+            "t": _rounded(t[keep], 3),
+            "radars": radars,
+        }
+
     def domes(
         self, rcs_m2: float, alt_agl_m: float, target: str | None = None, aspect: float | str = "nose"
     ) -> list[dict[str, Any]]:

@@ -117,6 +117,18 @@ def replay_domes(
     }
 
 
+@router.get("/signature")
+def replay_signature(
+    folder: Folder, rid: str, entity_id: Annotated[str, Query(alias="id", max_length=200)]
+) -> dict[str, Any]:
+    """For one threat, at its path's samples: per radar, the aspect and elevation it presents and the
+    cross section the radar sees in its band (its type's RCS table at that aspect, or its fixed RCS)."""
+    found = folder.replay(rid).signature_series(entity_id)
+    if found is None:
+        raise HTTPException(404, f"no threat {entity_id!r} with a path in this run")
+    return found
+
+
 @router.get("/entity")
 def replay_entity(
     folder: Folder, rid: str, entity_id: Annotated[str, Query(alias="id", max_length=200)]
