@@ -13,6 +13,7 @@ import numpy as np
 
 from samsim.arrays import FloatArray
 from samsim.geodesy import ecef_to_geodetic
+from samsim.models.signature import band_of_frequency
 from samsim.output.result import TrajectoryKind, TrajectoryLog
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.flights import TABLE_DT_S
@@ -165,6 +166,8 @@ def scene_of(world: World) -> dict[str, Any]:
                     **geodetic(b.radars.ecef_m[k]),
                     "antenna_height_m": round(float(b.radars.antenna_height_m[k]), 2),
                     "max_range_m": spec.max_range_m,
+                    "frequency_ghz": spec.frequency_ghz,
+                    "band": band_of_frequency(spec.frequency_ghz),
                     "ref_range_m": spec.ref_range_m,
                     "ref_rcs_m2": spec.ref_rcs_m2,
                     "ref_pd": spec.ref_pd,
@@ -212,4 +215,16 @@ def scene_of(world: World) -> dict[str, Any]:
         "assets": assets,
         "batteries": batteries,
         "threats": threats,
+        "signatures": signatures_of(world),
     }
+
+
+def signatures_of(world: World) -> dict[str, dict[str, Any]]:
+    """Per threat type of the run, from the scenario's catalog: its ``rcs_m2`` and ``rcs_table`` (or
+    None), so that a viewer can size each radar's coverage for a type at an aspect, in the radar's band."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in dict.fromkeys(world.threats.types):
+        spec = world.catalog.threat(key)
+        table = spec.rcs_table
+        out[key] = {"rcs_m2": spec.rcs_m2, "rcs_table": None if table is None else table.as_value()}
+    return out

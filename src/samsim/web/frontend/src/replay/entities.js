@@ -273,11 +273,12 @@ export function addEntities(viewer, primitives, labels, { scene, summary, traj, 
   }
   entities.resumeEvents();
 
-  // Sizes of the domes, footprints and rings from /domes (ranges in metres, ring height).
+  // Sizes of the domes, footprints and rings from /domes (ranges in metres, ring height), with the
+  // band and the cross section each radar's dome was sized for.
   const coverage = new Map();
   function setCoverage(radars) {
     for (const d of radars) {
-      coverage.set(d.id, { dome_m: d.range_m, ring_m: d.ring_range_m, ring_alt_m: d.ring_alt_m });
+      coverage.set(d.id, { dome_m: d.range_m, ring_m: d.ring_range_m, ring_alt_m: d.ring_alt_m, band: d.band, rcs_m2: d.rcs_m2 });
       const found = radarsById.get(d.id);
       if (!found) continue;
       const { r, dome, footprint, ring } = found;
