@@ -252,6 +252,18 @@ class LauncherConfig(_Model):
         return self
 
 
+class Move(_Model):
+    """A relocation of a battery: at ``at_s`` it stops radiating and firing, stows, marches to ``to``
+    and deploys there (its system's catalog `stow_time_min`, `march_speed_kmh`, `deployment_time_min`)."""
+
+    at_s: float = Field(
+        ge=0.0, description="when the battery is ordered to move (stops radiating and firing), s"
+    )
+    to: Position = Field(
+        description="the new site; the march covers the great-circle distance from the present one"
+    )
+
+
 class Battery(_Model):
     """An air-defence battery: a system template at a site, with what the scenario changes in it."""
 
@@ -279,6 +291,11 @@ class Battery(_Model):
         {},
         description="reload rounds on the battery's transloaders, `{interceptor: count}`: an emptied "
         "launcher is reloaded from them (the launcher's reload time, catalog `reload_s`)",
+    )
+    moves: list[Move] = Field(
+        [],
+        description="relocations, in time order: from each `at_s` the battery neither detects nor fires "
+        "until it has stowed, marched and deployed at `to` (a move starts after the previous one ended)",
     )
 
     @field_validator("system")
