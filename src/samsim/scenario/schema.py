@@ -44,10 +44,9 @@ FORMAT_VERSION = 1
 MAX_DURATION_S = 86400.0
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 MIN_ALT_M = -12000.0
-DEFAULT_LINK_LATENCY_S = 1.0
-"""Latency of a track or kill-assessment message between a battery and its command post, s. ASSUMED:
-no public figure for the 30K6E's links; one second is the order of a tactical data link's report
-interval (e.g. Link 16's 12 s frame shared by many units, radio-relay links faster)."""
+DEFAULT_LINK_LATENCY_S = float(builtin().get("S-400").value("command_post_link_latency_s"))
+"""Latency of a track or kill-assessment message between a battery and its command post, s: the
+catalog's S-400 ``command_post_link_latency_s`` (ASSUMED, with its reasoning there)."""
 MAX_ALT_M = 2.0e6
 
 CATALOG_CONTEXT = "samsim_catalog"
