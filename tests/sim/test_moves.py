@@ -208,3 +208,56 @@ def test_strobe_rays_start_at_the_antenna_of_the_site_they_were_measured_from() 
     assert np.allclose(old, geodetic_to_ecef(*SITE, 25.0), atol=1e-6)
     assert np.allclose(new, geodetic_to_ecef(40.0, lon_new, 25.0), atol=1e-6)
     assert np.allclose(rotation, bat.sites[1].frame.rotation)
+
+
+@pytest.mark.parametrize("networked", [False, True])
+def test_after_the_move_interceptors_leave_from_the_new_site_and_hit(networked: bool) -> None:
+    """A battery moved 8.5 km west fires from there (its interceptors' first trajectory point is at
+    the new site, within the launcher ring) and its interceptors reach their targets, alone or under a
+    command post with a second battery that stays."""
+    threats = """  - id: f
+    type: F-16C
+    count: 3
+    spacing_s: 60
+    start_s: 1750
+    target: base
+    route:
+      - {lat_deg: 40.0, lon_deg: 31.5, alt_m: 6000, speed_mps: 250}
+      - {lat_deg: 40.0, lon_deg: 32.0, alt_m: 6000}
+"""
+    text = _scenario(
+        "[{at_s: 0, to: {lat_deg: 40.0, lon_deg: 32.9}}]", threats, duration_s=2300, weapons="free"
+    )
+    if networked:
+        text = text.replace(
+            "threats:\n",
+            "  - id: far\n    system: S-400\n    position: {lat_deg: 40.6, lon_deg: 33.5}\n"
+            "    doctrine: {weapons: hold}\nthreats:\n",
+            1,
+        )
+    sc = loads(text)
+    world = compile_world(sc)
+    assert len(world.commands) == (1 if networked else 0)
+    ready_s = world.batteries[0].sites[1].from_s
+    result = simulate(sc)
+    assert violations(result, sc) == []
+    fired = [i for i in result.interceptors if i.battery == "b"]
+    assert fired and all(i.launch_s >= ready_s for i in fired)
+    traj = result.trajectories.to_pylist()
+    new_site = geodetic_to_ecef(40.0, 32.9, 0.0)
+    for i in fired:
+        first = min((r for r in traj if r["entity"] == i.id), key=lambda r: r["time_s"])
+        at = geodetic_to_ecef(first["lat_deg"], first["lon_deg"], first["alt_m"])
+        assert np.linalg.norm(at - new_site) < 400.0
+    # Where the interceptors ended is where their targets were (the flight and the plan in one frame).
+    ended = [i for i in fired if i.result in ("kill", "miss")]
+    assert ended
+    index = {t: k for k, t in enumerate(world.threats.ids)}
+    for i in ended:
+        last = max((r for r in traj if r["entity"] == i.id), key=lambda r: r["time_s"])
+        at = geodetic_to_ecef(last["lat_deg"], last["lon_deg"], last["alt_m"])
+        target = positions_ecef(world.threats, np.array([index[i.target]]), np.array([last["time_s"]]))[0]
+        assert np.linalg.norm(at - target) < 500.0
+        # ... and the command post or the battery planned the shot from the new site: the predicted
+        # intercept point's range is the range from there (8.5 km more or less from the old site).
+        assert abs(np.linalg.norm(at - new_site) - i.pip_range_m) < 3000.0
