@@ -11,7 +11,7 @@ import pytest
 
 from samsim import loads, simulate
 from samsim.constants import MEAN_EARTH_RADIUS_M
-from samsim.geodesy import geodetic_to_ecef
+from samsim.geodesy import geodesic_direct, geodetic_to_ecef
 from samsim.output.details import parse_move
 from samsim.output.result import Result
 from samsim.sim.invariants import violations
@@ -261,3 +261,29 @@ def test_after_the_move_interceptors_leave_from_the_new_site_and_hit(networked: 
         # ... and the command post or the battery planned the shot from the new site: the predicted
         # intercept point's range is the range from there (8.5 km more or less from the old site).
         assert abs(np.linalg.norm(at - new_site) - i.pip_range_m) < 3000.0
+
+
+def test_an_arm_fired_at_the_old_site_misses_a_radar_on_the_march() -> None:
+    """An AGM-88E fired at the 92N6E before it moves flies to where the radar was; by its impact the
+    battery (stowed in a minute here) is marching east at 30 km/h, farther than the missile's 300 m
+    terminal seeker reaches: it misses by the distance marched (memory CEP 10 m)."""
+    lat, lon, _ = geodesic_direct(SITE[0], SITE[1], 270.0, 100e3)
+    arm = (
+        f"  - {{id: arm, type: AGM-88E, launch: {{lat_deg: {float(lat):.6f}, lon_deg: {float(lon):.6f}, "
+        "alt_m: 8000}, target: {battery: b, radar: 92N6E}}\n"
+    )
+    text = _scenario("[{at_s: 10, to: {lat_deg: 40.0, lon_deg: 33.2}}]", arm, duration_s=400)
+    sc = loads(
+        text.replace("name: moves\n", "name: moves\ncatalog: {systems: {S-400: {stow_time_min: 1}}}\n")
+    )
+    site = compile_world(sc).batteries[0].sites[1]
+    result = simulate(sc)
+    assert not _events(result, "radar_destroyed")
+    (leak,) = _events(result, "leak")
+    t = float(str(leak["time_s"]))
+    assert site.stowed_s < t < site.arrived_s
+    marched_m = site.distance_m * (t - site.stowed_s) / (site.arrived_s - site.stowed_s)
+    assert marched_m > 300.0
+    miss_m = float(str(leak["detail"]).split("miss_m=")[1].split(";")[0])
+    assert abs(miss_m - marched_m) < 40.0
+    assert "radar survived" in str(leak["detail"])

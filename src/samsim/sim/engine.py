@@ -359,7 +359,7 @@ class Engine:
         bat = self.world.batteries[b]
         aimed_ecef = bat.radar_ecef_at(float(self.world.threats.start_s[threat]))[k]
         moved_en_m = np.zeros(2)
-        if bat.sites:  # (a radar stowing or on the march is taken at the site it left)
+        if bat.sites:
             lat, lon, _ = ecef_to_geodetic(aimed_ecef)
             local = LocalFrame(float(lat), float(lon), 0.0)
             moved_en_m = (local.ecef_to_enu(bat.radar_ecef_at(t)[k]) - local.ecef_to_enu(aimed_ecef))[:2]

@@ -194,10 +194,20 @@ class CompiledBattery:
         return out
 
     def radar_ecef_at(self, t: float) -> FloatArray:
-        """Where its radars stand at ``t`` (on the move: at the site it last left), ECEF."""
+        """Where its radars are at ``t``, ECEF: at a site; stowing, still at the site it leaves; on
+        the march, on the straight line to the next one (by the share of the march done); deploying,
+        at the new site."""
         sites = self.deployments
+        enu = self.radars.enu_m
+        for prev, site in zip(sites[:-1], sites[1:], strict=True):
+            if site.stowed_s <= t < site.arrived_s:
+                share = (t - site.stowed_s) / (site.arrived_s - site.stowed_s)
+                a, b = prev.frame.enu_to_ecef(enu), site.frame.enu_to_ecef(enu)
+                return np.asarray(a + share * (b - a), dtype=np.float64)
+            if site.arrived_s <= t < site.from_s:
+                return np.asarray(site.frame.enu_to_ecef(enu), dtype=np.float64)
         i = max((k for k, s in enumerate(sites) if s.from_s <= t), default=0)
-        return np.asarray(sites[i].frame.enu_to_ecef(self.radars.enu_m), dtype=np.float64)
+        return np.asarray(sites[i].frame.enu_to_ecef(enu), dtype=np.float64)
 
 
 @dataclass(frozen=True)
