@@ -9,8 +9,8 @@ the replay) parses them with the matching ``parse_*`` function, so the two sides
 | ``magazine_empty`` | ``type=48N6E3`` |
 | ``reload`` | ``type=48N6E3; count=4; launcher=2`` |
 | ``jam_strobe`` | ``az_deg=123.4; el_deg=1.2; jnr_db=17.3`` |
-| ``move_start``, ``move_end`` | ``to_lat_deg=55.81; to_lon_deg=37.52; to_alt_m=180; distance_km=12.3; \
-at_s=600.0; stowed_s=900.0; arrived_s=2376.0; ready_s=2676.0`` |
+| ``move_start``, ``move_end`` | ``to_lat_deg=40.10000; to_lon_deg=32.75000; to_alt_m=950; \
+distance_km=13.9; at_s=600.0; stowed_s=900.0; arrived_s=2570.6; ready_s=2870.6`` |
 """
 
 from __future__ import annotations
