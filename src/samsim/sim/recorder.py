@@ -72,6 +72,11 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
             speed.append(float(np.linalg.norm(state.flight.vel_mps[slot])))
     order = np.lexsort((np.array(times), np.array(slots)))
     names = [state.meta[slots[i]].id for i in order.tolist()]
+    pos_m = np.array(pos).reshape(-1, 3)
+    if runtime.battery.sites:  # each flew in the frame of the site it was launched from
+        for slot, meta in enumerate(state.meta):
+            rows = np.flatnonzero(np.array(slots) == slot)
+            pos_m[rows] = runtime.battery.from_site_frame(meta.launch_s, pos_m[rows])
     _add_battery_rows(
         log,
         world,
@@ -79,7 +84,7 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
         np.array(times)[order],
         names,
         "interceptor",
-        np.array(pos)[order],
+        pos_m[order],
         np.array(speed)[order],
     )
 
@@ -185,6 +190,18 @@ def scene_of(world: World) -> dict[str, Any]:
                 "launchers": len(b.launchers.types),
                 "loaded": loaded,
                 "weapons": b.doctrine.weapons,
+                # each relocation: ordered at at_s, deployed (radiating, firing) at the site from ready_s
+                "moves": [
+                    {
+                        "at_s": site.move_at_s,
+                        "stowed_s": site.stowed_s,
+                        "arrived_s": site.arrived_s,
+                        "ready_s": site.from_s,
+                        "distance_m": round(site.distance_m, 1),
+                        **geodetic(site.frame.origin_ecef_m),
+                    }
+                    for site in b.sites[1:]
+                ],
             }
         )
     assets = [
