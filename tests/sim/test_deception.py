@@ -266,3 +266,44 @@ def test_cross_eye_turns_the_measured_azimuth_by_the_monopulse_error() -> None:
     want = np.minimum(0.5 * 15.0 / r0 * 19.0 * 10.0 / 11.0, np.radians(0.5))
     np.testing.assert_allclose(turn, want, rtol=0.01)
     assert counts.seduced == np.count_nonzero(want > 3 * np.radians(0.05)) > 0
+
+
+def test_false_targets_of_a_moved_battery_lie_beyond_the_threat_from_its_new_site() -> None:
+    import math
+
+    from samsim.constants import MEAN_EARTH_RADIUS_M
+    from tests.sim.test_moves import _scenario
+
+    lon_new = 33.0 - math.degrees(20e3 / (MEAN_EARTH_RADIUS_M * math.cos(math.radians(40.0))))
+    threat = """  - id: cm
+    type: Tomahawk
+    start_s: 3100
+    target: base
+    deception: {js_db: 10, drfm: true, false_targets: 2}
+    route:
+      - {lat_deg: 40.0, lon_deg: 31.5, alt_m: 3000, speed_mps: 245}
+      - {lat_deg: 40.0, lon_deg: 34.0, alt_m: 3000}
+"""
+    w = compile_world(
+        loads(
+            _scenario(
+                f"[{{at_s: 0, to: {{lat_deg: 40.0, lon_deg: {lon_new:.6f}, alt_m: 0}}}}]",
+                threat,
+                duration_s=3400,
+                radars="    radars: [{type: 96L6E, mast_m: 25}]\n",
+                base_lon=34.0,
+            )
+        )
+    )
+    bat = w.batteries[0]
+    clean, out, counts = deceived(w, 0)
+    assert counts.false_targets > 10
+    rows = np.flatnonzero(out.truth == false_target_truth(0))
+    scan_of = np.repeat(np.arange(out.time_s.size), np.diff(out.offsets))[rows]
+    t = out.time_s[scan_of]
+    radar = bat.radar_enu_at(0, t)  # the new site, in the battery frame
+    threat = bat.frame.ecef_to_enu(positions_ecef(w.threats, np.zeros(rows.size, dtype=np.int64), t))
+    beyond = np.linalg.norm(out.z_enu_m[rows] - radar, axis=1) - np.linalg.norm(threat - radar, axis=1)
+    k = np.round(beyond / 2000.0)
+    assert set(k.tolist()) <= {1.0, 2.0}
+    np.testing.assert_allclose(beyond, 2000.0 * k, atol=4 * bat.radars.specs[0].sigma_range_m)

@@ -49,12 +49,14 @@ Limitation: DRFM false targets are at the threat's angle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.geodesy import frame_map
 from samsim.models import antenna, frames, radar
 from samsim.models import deception as dm
 from samsim.output.result import RadarDeception, ThreatDeception
@@ -71,7 +73,7 @@ from samsim.sim.sensing import (
     visible,
 )
 from samsim.sim.signatures import live_rcs_m2
-from samsim.sim.world import World, altitudes_m, positions_ecef
+from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 # The copy must be this much stronger than the echo, after processing, to capture the range gate
 # (ASSUMED: a 2:1 power ratio moves the centroid of the gate decisively; Schleher 1999, ch. 4).
@@ -159,17 +161,28 @@ def apply_deception(
             d, eccm, spec.sigma_range_m, spec.revisit_s, js_db, rs.time_s[scan_of[rows]] - threats.start_s[i]
         )
         if np.any(off > 0.0):
-            los = z[rows] - geom.enu_m
+            los = z[rows] - battery.radar_enu_at(rs.radar, rs.time_s[scan_of[rows]])
             z[rows] += off[:, None] * los / np.linalg.norm(los, axis=1, keepdims=True)
             range_m[rows] += off
             pulled[rows] = off > SEDUCED_SIGMAS * spec.sigma_range_m
         if getattr(d, "cross_eye_m", None) is not None and rows.size and np.isfinite(js_db):
             pulled[rows] |= _cross_eye(world, rs, geom, i, rows, scan_of, z, js_db)
         if d.false_targets and np.isfinite(js_db):
-            extra.append(_false_targets(world, rs, i, d.false_targets, d.false_target_spacing_m, js_db, rng))
+            extra.append(
+                _over_sites(
+                    _site_false_targets, world, rs, i, d.false_targets, d.false_target_spacing_m, js_db, rng
+                )
+            )
         if d.sidelobe_false_targets and np.isfinite(js_db):
-            *side, b_rows = _sidelobe_false_targets(
-                world, rs, i, d.sidelobe_false_targets, d.false_target_spacing_m, js_db, rng
+            *side, b_rows = _over_sites(
+                _site_sidelobe_false_targets,
+                world,
+                rs,
+                i,
+                d.sidelobe_false_targets,
+                d.false_target_spacing_m,
+                js_db,
+                rng,
             )
             extra.append(tuple(side))
             blanked.append((b_rows.astype(np.int64), np.full(b_rows.size, i, dtype=np.int64)))
@@ -231,7 +244,8 @@ def _cross_eye(
     vel = ahead - pos
     span = np.stack([vel[:, 1], -vel[:, 0], np.zeros(rows.size)], axis=1)  # horizontal, across the track
     span /= np.maximum(np.linalg.norm(span, axis=1, keepdims=True), 1e-9)
-    los = pos - geom.enu_m
+    radar_enu = battery.radar_enu_at(rs.radar, t)
+    los = pos - radar_enu
     rng_m = np.linalg.norm(los, axis=1)
     los /= rng_m[:, None]
     across = np.linalg.norm(span - np.sum(span * los, axis=1, keepdims=True) * los, axis=1)
@@ -243,10 +257,10 @@ def _cross_eye(
         float(np.radians(spec.beamwidth_az_deg)),
     )
     # Turn each measurement about the antenna's vertical by the error (azimuth grows clockwise).
-    rel = z[rows] - geom.enu_m
+    rel = z[rows] - radar_enu
     c, s_ = np.cos(bias), np.sin(bias)
-    z[rows, 0] = geom.enu_m[0] + c * rel[:, 0] + s_ * rel[:, 1]
-    z[rows, 1] = geom.enu_m[1] - s_ * rel[:, 0] + c * rel[:, 1]
+    z[rows, 0] = radar_enu[:, 0] + c * rel[:, 0] + s_ * rel[:, 1]
+    z[rows, 1] = radar_enu[:, 1] - s_ * rel[:, 0] + c * rel[:, 1]
     return np.asarray(np.abs(bias) > SEDUCED_SIGMAS * np.radians(spec.sigma_azimuth_deg), dtype=np.bool_)
 
 
@@ -286,17 +300,61 @@ def pull_off_m(
     return np.asarray(off, dtype=np.float64)
 
 
-def _false_targets(
-    world: World, rs: RadarScans, i: int, count: int, spacing_m: float, js_db: float, rng: np.random.Generator
+SiteCopies = Callable[
+    [World, CompiledBattery, RadarScans, IntArray, int, int, float, float, np.random.Generator],
+    tuple[FloatArray, ...],
+]
+"""Copies of a repeater in some scans of a radar of a battery standing at one site (positions in its
+frame): :func:`_site_false_targets` or :func:`_site_sidelobe_false_targets`."""
+
+
+def _over_sites(
+    make: SiteCopies,
+    world: World,
+    rs: RadarScans,
+    i: int,
+    count: int,
+    spacing_m: float,
+    js_db: float,
+    rng: np.random.Generator,
 ) -> tuple[FloatArray, ...]:
-    """DRFM false-target measurements of threat ``i`` in every scan that looks at it: (scan index,
-    truth, ENU position, covariance, range, SNR)."""
-    battery = world.batteries[rs.battery]
+    """The copies ``make`` gives of repeater ``i`` in every scan of radar ``rs`` while it flies:
+    (scan index, truth, battery-frame ENU position, covariance, range, SNR, ...), from each site the
+    radar's battery stood at, positions and covariances turned into the battery frame."""
+    home = world.batteries[rs.battery]
+    threats = world.threats
+    looks = (rs.time_s >= threats.start_s[i]) & (rs.time_s < min(threats.end_s[i], threats.leak_s[i]))
+    parts = []
+    for site in home.deployments:
+        at = home.at_site(site)
+        scans = np.flatnonzero(looks & (rs.time_s >= site.from_s) & (rs.time_s < site.until_s))
+        part = list(make(world, at, rs, scans, i, count, spacing_m, js_db, rng))
+        if at is not home:
+            m, o = frame_map(at.frame, home.frame)
+            part[2], part[3] = part[2] @ m.T + o, m @ part[3] @ m.T
+        parts.append(part)
+    if len(parts) == 1:
+        return tuple(parts[0])
+    return tuple(np.concatenate([p[n] for p in parts]) for n in range(len(parts[0])))
+
+
+def _site_false_targets(
+    world: World,
+    battery: CompiledBattery,
+    rs: RadarScans,
+    scans: IntArray,
+    i: int,
+    count: int,
+    spacing_m: float,
+    js_db: float,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, ...]:
+    """DRFM false targets of threat ``i`` in scans ``scans`` of a radar of ``battery`` standing at its
+    frame's origin (positions in that frame): (scan index, truth, ENU position, covariance, range,
+    SNR) of those detected."""
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
     threats = world.threats
-    gone_s = min(threats.end_s[i], threats.leak_s[i])
-    scans = np.flatnonzero((rs.time_s >= threats.start_s[i]) & (rs.time_s < gone_s))
     idx = np.full(scans.size, i)
     t = rs.time_s[scans]
     ecef = positions_ecef(threats, idx, t)
@@ -332,19 +390,30 @@ def _false_targets(
     )
 
 
-def _sidelobe_false_targets(
-    world: World, rs: RadarScans, i: int, count: int, spacing_m: float, js_db: float, rng: np.random.Generator
+def _site_sidelobe_false_targets(
+    world: World,
+    battery: CompiledBattery,
+    rs: RadarScans,
+    scans: IntArray,
+    i: int,
+    count: int,
+    spacing_m: float,
+    js_db: float,
+    rng: np.random.Generator,
 ) -> tuple[FloatArray, ...]:
-    """Sidelobe false-target measurements of stand-off repeater ``i`` in every scan of the radar that
-    it can see: (scan index, truth, ENU position, covariance, range, SNR) of those detected and not
-    blanked, and the scan index of each detected copy the sidelobe blanker removed."""
-    battery = world.batteries[rs.battery]
+    """Sidelobe false targets of stand-off repeater ``i`` in scans ``scans`` of a radar of ``battery``
+    standing at its frame's origin (positions in that frame), where it can see the jammer: (scan
+    index, truth, ENU position, covariance, range, SNR) of those detected and not blanked, and the
+    scan index of each detected copy the sidelobe blanker removed."""
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
     threats = world.threats
-    rel3, on = jammer_geometry(world, battery, geom.enu_m, geom.antenna_height_m, np.array([i]), rs.time_s)
-    scans = np.flatnonzero(on[:, 0])
-    rel = rel3[scans, 0]
+    rel3, on = jammer_geometry(
+        world, battery, geom.enu_m, geom.antenna_height_m, np.array([i]), rs.time_s[scans]
+    )
+    scans = scans[on[:, 0]]
+    rel3 = rel3[on[:, 0]]
+    rel = rel3[:, 0]
     t = rs.time_s[scans]
     j_rng, _, j_el = frames.enu_to_spherical(rel)
     rcs_m2 = live_rcs_m2(
