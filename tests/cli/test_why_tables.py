@@ -93,3 +93,26 @@ def test_mc_reasons_per_type_over_runs_fit_80_columns() -> None:
     assert "50 runs of 2 sweep groups together" in " ".join(" ".join(grouped).split())
     none = pa.table({"type": ["F-16C"], "unengaged_reason": pa.array([None], pa.string())})
     assert study_reasons_table(none, 1, _console(80)) is None
+
+
+def test_deception_tables_per_radar_and_jammer_fit_80_columns() -> None:
+    from samsim.cli.run import deception_tables
+    from samsim.output.result import RadarDeception, ThreatDeception
+
+    result = why_result()
+    assert deception_tables(result, _console(80)) == []
+    result.threats[0].deception = ThreatDeception(tracks=4, seduced_tracks=1, false_tracks=6)
+    result.batteries[0].radars[0].deception = RadarDeception(
+        looks=30, pulled_off=12, false_targets=90, blanked=5
+    )
+    radar_table, jammer_table = deception_tables(result, _console(80))
+    lines = render(radar_table, 80)
+    assert max(len(line) for line in lines) <= 80
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+    assert rows == [["north", "92N6E", "30", "12", "90", "5"]]
+    rows = [
+        [c.strip() for c in line.split("│")[1:-1]]
+        for line in render(jammer_table, 80)
+        if line.startswith("│")
+    ]
+    assert rows == [[result.threats[0].id, result.threats[0].type, "4", "1", "6"]]

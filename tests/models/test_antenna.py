@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import optimize
 
 from samsim.models.antenna import (
     AntennaPattern,
     beam_sines,
     first_null_rad,
+    pulse_gain_db,
     relative_gain_db,
+    sidelobe_blanked,
     unit_vectors,
 )
 
@@ -63,3 +66,22 @@ def test_beam_sines_of_directions_off_the_look() -> None:
     assert float(v) == pytest.approx(np.sin(np.radians(2.0)), rel=1e-9)
     _, _, front = beam_sines(look_az, look_el, -unit_vectors(look_az, look_el))
     assert not bool(front)
+
+
+def test_sidelobe_blanker_passes_the_main_lobe_and_blanks_the_sidelobes() -> None:
+    guard_db, ratio_db = -29.0, 0.0  # guard 6 dB above the -35 dB sidelobes
+    # Closed form: the main channel's sinc^2 falls to guard - F at x* with sinc^2(x*) = 10^((G - F)/10);
+    # in azimuth sin(theta*) = x* sin(theta_3 / 2) / 1.3916.
+    x_star = optimize.brentq(lambda x: (np.sin(x) / x) ** 2 - 10 ** ((guard_db - ratio_db) / 10), 1.0, np.pi)
+    u_star = x_star * np.sin(ANT.beamwidth_az_rad / 2) / 1.391557
+    u = np.array([0.0, 0.5 * u_star, 0.999 * u_star, 1.001 * u_star, 1.5 * u_star, 0.1, 0.7])
+    gain = pulse_gain_db(ANT, u, np.zeros_like(u))
+    blanked = sidelobe_blanked(gain, guard_db, ratio_db)
+    assert blanked.tolist() == [False, False, False, True, True, True, True]
+    # The canceller is not in the pulse channel: a sidelobe pulse arrives at the sidelobe level.
+    assert float(pulse_gain_db(ANT, 0.5, 0.0)) == pytest.approx(ANT.sidelobe_db)
+    # A stronger guard (or a lower blanking ratio) blanks more of the main lobe's skirt.
+    assert bool(sidelobe_blanked(float(pulse_gain_db(ANT, 0.999 * u_star, 0.0)), guard_db + 1.0, ratio_db))
+    # Decision equals the channel comparison: guard output over main output above the ratio.
+    main_db = np.linspace(-40.0, 0.0, 81)
+    np.testing.assert_array_equal(sidelobe_blanked(main_db, guard_db, 3.0), guard_db - main_db > 3.0)

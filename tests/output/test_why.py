@@ -158,3 +158,45 @@ def test_stock_chart_draws_the_computed_steps() -> None:
         assert empties == [12.0]  # the magazine_empty mark (axvline)
     finally:
         plt.close(fig)
+
+
+def _deceived_result():  # type: ignore[no-untyped-def]
+    from samsim.output.result import RadarDeception, ThreatDeception
+
+    result = why_result()
+    result.threats[1].deception = ThreatDeception(tracks=3, seduced_tracks=2, false_tracks=5)
+    for b, looks in zip(result.batteries, (40, 7), strict=True):
+        b.radars[0].deception = RadarDeception(
+            looks=looks, pulled_off=looks // 2, false_targets=3 * looks, blanked=looks + 1
+        )
+    return result
+
+
+def test_deception_figures_in_summary_rows_and_report() -> None:
+    from samsim.output.run_report import render_run_report
+    from samsim.output.why import deception_rows
+
+    result = _deceived_result()
+    summary = result.summary()
+    assert summary["threats"][1]["deception"] == {"tracks": 3, "seduced_tracks": 2, "false_tracks": 5}
+    assert all("deception" not in t for k, t in enumerate(summary["threats"]) if k != 1)
+    assert summary["batteries"][1]["radars"][0]["deception"] == {
+        "looks": 7,
+        "pulled_off": 3,
+        "false_targets": 21,
+        "blanked": 8,
+    }
+    radars, jammers = deception_rows(result)
+    assert [(r.battery, r.looks, r.pulled_off, r.false_targets, r.blanked) for r in radars] == [
+        ("north", 40, 20, 120, 41),
+        ("south", 7, 3, 21, 8),
+    ]
+    assert [(j.threat, j.tracks, j.seduced_tracks, j.false_tracks) for j in jammers] == [
+        (result.threats[1].id, 3, 2, 5)
+    ]
+    page = render_run_report(result)
+    radar_table = page.split("data-section='deception-radars'")[1].split("</table>")[0]
+    assert "<td>north</td><td>92N6E</td><td>40</td><td>20</td><td>120</td><td>41</td>" in radar_table
+    jammer_table = page.split("data-section='deception-jammers'")[1].split("</table>")[0]
+    assert "<td>3</td><td>2</td><td>5</td>" in jammer_table
+    assert "data-section='deception-radars'" not in render_run_report(why_result())

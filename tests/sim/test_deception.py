@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow.compute as pc
+import pytest
 
 from samsim.scenario import loads
-from samsim.sim.deception import apply_deception
+from samsim.sim.deception import DeceivedScans, apply_deception, false_target_truth
 from samsim.sim.engine import Engine
 from samsim.sim.sensors import scan_sensor
-from samsim.sim.world import compile_world
+from samsim.sim.world import compile_world, positions_ecef
 
 DECEIVER = """\
 samsim: 1
@@ -83,14 +84,15 @@ def test_drfm_false_targets_are_false_measurements_behind_the_threat() -> None:
     k = w.batteries[0].radars.ids.index("92N6E")
     clean, out, counts = deceived(w, k)
     assert counts.false_targets > 3 * 0.9 * np.count_nonzero(clean.truth == 0)
-    assert np.count_nonzero(out.truth == -1) == np.count_nonzero(clean.truth == -1) + counts.false_targets
+    assert np.count_nonzero(out.truth == -1) == np.count_nonzero(clean.truth == -1)
+    assert np.count_nonzero(out.truth == false_target_truth(0)) == counts.false_targets
     assert out.offsets[-1] == out.truth.size
     # Each scan's rows: the real ones unchanged (leading-edge radar), false targets beyond the threat.
     for s in range(clean.time_s.size):
         a, b = out.offsets[s], out.offsets[s + 1]
         real = out.truth[a:b] == 0
         if np.any(real):
-            extra = out.range_m[a:b][(out.truth[a:b] == -1)]
+            extra = out.range_m[a:b][(out.truth[a:b] == false_target_truth(0))]
             assert np.sum(extra > out.range_m[a:b][real].max() + 1000.0) >= 1 or extra.size == 0
 
 
@@ -101,3 +103,207 @@ def test_false_targets_make_false_tracks_that_draw_interceptors() -> None:
     assert confirms.filter(pc.equal(confirms.column("detail"), "false track")).num_rows >= 2
     assert len(result.interceptors) > result.threats[0].shots  # some fired at false tracks
     assert result.threats[0].first_track_s is not None
+
+
+def test_summary_counts_what_deception_put_into_the_trackers() -> None:
+    w = world(n_false=4, weapons="free")
+    engine = Engine(w, seed=1)
+    result = engine.run()
+    ev = result.events.to_pylist()
+    summary = result.summary()
+    radars = summary["batteries"][0]["radars"]
+    assert all("deception" in r for r in radars)
+    for r, outcome in zip(radars, result.batteries[0].radars, strict=True):
+        # Every look at the deceiver handed to the tracker is one `detect` event of that radar.
+        detects = sum(
+            1 for e in ev if e["kind"] == "detect" and e["radar"] == r["id"] and e["threat"] == "striker"
+        )
+        assert r["deception"]["looks"] == detects
+        assert outcome.deception is not None and outcome.deception.looks == detects
+    assert sum(r["deception"]["false_targets"] for r in radars) > 100
+    d = summary["threats"][0]["deception"]
+    false_confirms = sum(1 for e in ev if e["kind"] == "track_confirm" and e["detail"] == "false track")
+    # False tracks of the DRFM are among the false tracks confirmed (the others: false alarms).
+    assert 2 <= d["false_tracks"] <= false_confirms
+    assert d["tracks"] >= 1 and 0 <= d["seduced_tracks"] <= d["tracks"]
+
+
+def test_a_run_without_deception_keeps_its_summary_keys() -> None:
+    text = DECEIVER.format(drfm="true", n_false=0, catalog="", weapons="hold")
+    text = text.replace(
+        "    deception: {js_db: 10, drfm: true, rgpo_mps2: 100, rgpo_hold_s: 2, false_targets: 0}\n", ""
+    )
+    summary = Engine(compile_world(loads(text)), seed=1).run().summary()
+    assert "deception" not in summary["threats"][0]
+    assert all("deception" not in r for r in summary["batteries"][0]["radars"])
+
+
+def test_pulled_off_looks_seduce_firm_tracks() -> None:
+    # Only the 91N6E (no leading-edge tracking; the DRFM copy captures its range gate) in the battery.
+    text = DECEIVER.format(drfm="true", n_false=0, catalog="", weapons="hold").replace(
+        "    system: S-400\n", "    system: S-400\n    radars: [{type: 91N6E}]\n"
+    )
+    result = Engine(compile_world(loads(text)), seed=3).run()
+    radar = result.batteries[0].radars[0].deception
+    threat = result.threats[0].deception
+    assert radar is not None and threat is not None
+    assert 0 < radar.pulled_off < radar.looks
+    assert threat.seduced_tracks >= 1
+
+
+def test_false_targets_end_with_their_jammer() -> None:
+    engine = Engine(world(n_false=2), seed=1)
+    engine.killed_s[0] = 10.0
+    truth = np.array([false_target_truth(0), -1, 0])
+    np.testing.assert_array_equal(engine._alive(truth, 5.0), [True, True, True])
+    np.testing.assert_array_equal(engine._alive(truth, 20.0), [False, True, False])
+
+
+VGPO_CATALOG = (
+    "catalog:\n  radars:\n    92N6E: {leading_edge_tracking: true, frequency_agility: true, "
+    "velocity_gate: true, range_rate_check: %s}\n"
+)
+
+
+def vgpo_world(check: bool):  # type: ignore[no-untyped-def]
+    text = DECEIVER.format(drfm="true", n_false=0, catalog=VGPO_CATALOG % str(check).lower(), weapons="hold")
+    text = text.replace("rgpo_mps2: 100, rgpo_hold_s: 2", "vgpo_mps2: 50, vgpo_hold_s: 1, vgpo_max_mps: 300")
+    return compile_world(loads(text))
+
+
+def test_velocity_gate_pull_off_walks_the_range_at_the_programmed_rate() -> None:
+    w = vgpo_world(check=False)
+    k = w.batteries[0].radars.ids.index("92N6E")
+    clean, out, counts = deceived(w, k)
+    rows = np.flatnonzero(clean.truth == 0)
+    assert rows.size > 20 and counts.seduced > 0
+    scan_of = np.repeat(np.arange(clean.time_s.size), np.diff(clean.offsets))[rows]
+    tau = np.mod(clean.time_s[scan_of] - w.threats.start_s[0], 1.0 + 300.0 / 50.0) - 1.0
+    off = out.range_m[rows] - clean.range_m[rows]
+    walking = (tau > 0.0) & (tau < 300.0 / 50.0)
+    assert walking.sum() > 10
+    # The range walk is the integral of the pulled Doppler: a parabola whose curvature is the
+    # programmed pull-off rate.
+    coef = np.polyfit(tau[walking], off[walking], 2)
+    assert 2 * coef[0] == pytest.approx(50.0, rel=1e-6)
+    assert abs(coef[1]) < 1e-6 and abs(coef[2]) < 1e-6
+    assert np.all(off[tau <= 0.0] == 0.0)
+
+
+def test_range_rate_check_stops_the_velocity_gate_pull_off() -> None:
+    w = vgpo_world(check=True)
+    k = w.batteries[0].radars.ids.index("92N6E")
+    clean, out, counts = deceived(w, k)
+    # Tripped 3 sqrt(2) 10 m / (2 s x 50 m/s²) = 0.42 s into the walk: at most 4.5 m of range walk.
+    assert counts.detections > 20 and counts.seduced == 0
+    assert np.max(out.range_m - clean.range_m) <= 0.5 * 50.0 * (3 * np.sqrt(2) * 10.0 / 100.0) ** 2 + 1e-9
+
+
+STANDOFF = DECEIVER[: DECEIVER.index("threats:")].replace(
+    "    system: S-400\n", "    system: S-400\n    radars: [{{type: 91N6E}}]\n"
+) + (
+    "threats:\n  - id: escort\n    type: EA-18G\n    target: base\n"
+    "    deception: {{js_db: 40, drfm: true, sidelobe_false_targets: 20}}\n    route:\n"
+    "      - {{lat_deg: 39.5, lon_deg: 31.6, alt_m: 9000, speed_mps: 200}}\n"
+    "      - {{lat_deg: 40.5, lon_deg: 31.6, alt_m: 9000}}\n"
+)
+
+
+def test_sidelobe_blanker_removes_exactly_the_sidelobe_false_targets() -> None:
+    from samsim.models import antenna, frames
+
+    no_blanker = "catalog:\n  radars:\n    91N6E: {sidelobe_blanker_guard_db: -200}\n"
+    w_on = compile_world(loads(STANDOFF.format(catalog="", weapons="hold")))
+    w_off = compile_world(loads(STANDOFF.format(catalog=no_blanker, weapons="hold")))
+    spec = w_on.batteries[0].radars.specs[0]
+    assert spec.sidelobe_blanker_guard_db == pytest.approx(spec.sidelobe_db + 6.0)
+    clean_on, on, _ = deceived(w_on, 0)
+    clean_off, off, _ = deceived(w_off, 0)
+    # The blanker does nothing to the echoes or to noise jamming: the clean scans are the same.
+    np.testing.assert_array_equal(clean_on.snr_db, clean_off.snr_db)
+    ft = false_target_truth(0)
+    n_on, n_off = int(np.count_nonzero(on.truth == ft)), int(np.count_nonzero(off.truth == ft))
+    assert isinstance(on, DeceivedScans) and isinstance(off, DeceivedScans)
+    assert off.blanked_scan.size == 0 and n_off > 100  # every sidelobe copy gets through
+    # Same draws either way: the blanker removes copies and nothing else.
+    assert n_on + on.blanked_scan.size == n_off and on.blanked_scan.size > 100
+    # What passes entered through the main lobe toward the jammer: main-channel gain above the guard.
+    scan_of = np.repeat(np.arange(on.time_s.size), np.diff(on.offsets))
+    rows = np.flatnonzero(on.truth == ft)
+    radar_enu = w_on.batteries[0].radars.enu_m[0]
+    _, az, el = frames.enu_to_spherical(on.z_enu_m[rows] - radar_enu)
+    jam = w_on.batteries[0].frame.ecef_to_enu(
+        positions_ecef(w_on.threats, np.zeros(rows.size, dtype=np.int64), on.time_s[scan_of[rows]])
+    )
+    # Measured angles carry the radar's noise: allow its 4 sigma on the main-lobe edge.
+    off_az = np.abs(np.angle(np.exp(1j * (az - frames.enu_to_spherical(jam - radar_enu)[1]))))
+    edge = antenna.first_null_rad(np.radians(spec.beamwidth_az_deg)) + 4 * np.radians(spec.sigma_azimuth_deg)
+    assert np.all(off_az < edge)
+
+
+def test_cross_eye_turns_the_measured_azimuth_by_the_monopulse_error() -> None:
+    from samsim.models import frames
+
+    text = DECEIVER.format(drfm="true", n_false=0, catalog="", weapons="hold")
+    text = text.replace(
+        "rgpo_mps2: 100, rgpo_hold_s: 2",
+        "cross_eye_m: 15, cross_eye_amplitude: 0.9, cross_eye_phase_deg: 180",
+    ).replace("duration_s: 300", "duration_s: 640")  # on to 10 km from the battery
+    w = compile_world(loads(text))
+    k = w.batteries[0].radars.ids.index("92N6E")
+    clean, out, counts = deceived(w, k)
+    rows = np.flatnonzero(clean.truth == 0)
+    assert rows.size > 20
+    radar_enu = w.batteries[0].radars.enu_m[k]
+    r0, az0, el0 = frames.enu_to_spherical(clean.z_enu_m[rows] - radar_enu)
+    r1, az1, el1 = frames.enu_to_spherical(out.z_enu_m[rows] - radar_enu)
+    np.testing.assert_allclose(r1, r0, rtol=1e-12)  # range and elevation untouched
+    np.testing.assert_allclose(el1, el0, atol=1e-12)
+    turn = np.abs(np.angle(np.exp(1j * (az1 - az0))))
+    # Head-on, the wing span is across the sight line: error (L / R) / 2 x (1 - 0.81) / (1 + 0.81 -
+    # 1.8) x J/S / (1 + J/S) with J/S = 10 dB, up to half the 1 deg beamwidth. (At beam aspect the span
+    # lies along the sight line and the error vanishes.)
+    want = np.minimum(0.5 * 15.0 / r0 * 19.0 * 10.0 / 11.0, np.radians(0.5))
+    np.testing.assert_allclose(turn, want, rtol=0.01)
+    assert counts.seduced == np.count_nonzero(want > 3 * np.radians(0.05)) > 0
+
+
+def test_false_targets_of_a_moved_battery_lie_beyond_the_threat_from_its_new_site() -> None:
+    import math
+
+    from samsim.constants import MEAN_EARTH_RADIUS_M
+    from tests.sim.test_moves import _scenario
+
+    lon_new = 33.0 - math.degrees(20e3 / (MEAN_EARTH_RADIUS_M * math.cos(math.radians(40.0))))
+    threat = """  - id: cm
+    type: Tomahawk
+    start_s: 3100
+    target: base
+    deception: {js_db: 10, drfm: true, false_targets: 2}
+    route:
+      - {lat_deg: 40.0, lon_deg: 31.5, alt_m: 3000, speed_mps: 245}
+      - {lat_deg: 40.0, lon_deg: 34.0, alt_m: 3000}
+"""
+    w = compile_world(
+        loads(
+            _scenario(
+                f"[{{at_s: 0, to: {{lat_deg: 40.0, lon_deg: {lon_new:.6f}, alt_m: 0}}}}]",
+                threat,
+                duration_s=3400,
+                radars="    radars: [{type: 96L6E, mast_m: 25}]\n",
+                base_lon=34.0,
+            )
+        )
+    )
+    bat = w.batteries[0]
+    clean, out, counts = deceived(w, 0)
+    assert counts.false_targets > 10
+    rows = np.flatnonzero(out.truth == false_target_truth(0))
+    scan_of = np.repeat(np.arange(out.time_s.size), np.diff(out.offsets))[rows]
+    t = out.time_s[scan_of]
+    radar = bat.radar_enu_at(0, t)  # the new site, in the battery frame
+    threat = bat.frame.ecef_to_enu(positions_ecef(w.threats, np.zeros(rows.size, dtype=np.int64), t))
+    beyond = np.linalg.norm(out.z_enu_m[rows] - radar, axis=1) - np.linalg.norm(threat - radar, axis=1)
+    k = np.round(beyond / 2000.0)
+    assert set(k.tolist()) <= {1.0, 2.0}
+    np.testing.assert_allclose(beyond, 2000.0 * k, atol=4 * bat.radars.specs[0].sigma_range_m)

@@ -49,6 +49,9 @@ class RadarSpec:
     pulse_compression_db: float
     clutter_improvement_db: float
     polarization: str  # "horizontal" or "vertical": the surface's reflection coefficient
+    velocity_gate: bool = False  # pulse-Doppler tracker: a velocity gate aids the range gate (VGPO)
+    range_rate_check: bool = False  # compares the velocity gate with the differenced range (VGPO ECCM)
+    sidelobe_blanker_guard_db: float = math.nan  # guard antenna gain vs the main peak, dB; nan: no blanker
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,9 @@ def radar_spec(e: Entry) -> RadarSpec:
         pulse_compression_db=float(v("pulse_compression_db", 0.0)),
         clutter_improvement_db=float(v("clutter_improvement_db")),
         polarization=str(e.attrs.get("polarization", "horizontal")),
+        velocity_gate=bool(v("velocity_gate", False)),
+        range_rate_check=bool(v("range_rate_check", False)),
+        sidelobe_blanker_guard_db=float(v("sidelobe_blanker_guard_db", math.nan)),
     )
 
 

@@ -113,6 +113,49 @@ def battery_table(result: Result, console: Console, *, wide: bool = False) -> Ta
     return fitted_table(console, "Missiles per battery", BATTERY_COLUMNS, rows, wide=wide)
 
 
+RADAR_DECEPTION_COLUMNS = (
+    Column("battery"),
+    Column("radar"),
+    Column("looks", "right"),
+    Column("pulled off", "right"),
+    Column("false targets", "right"),
+    Column("blanked", "right", drop=1),
+)
+JAMMER_DECEPTION_COLUMNS = (
+    Column("jammer"),
+    Column("type", drop=1),
+    Column("firm tracks", "right"),
+    Column("seduced", "right"),
+    Column("false tracks", "right"),
+)
+
+
+def deception_tables(result: Result, console: Console, *, wide: bool = False) -> list[Table]:
+    """What repeater jammers put into each radar's measurements and did to the trackers; no table
+    without a repeater jammer."""
+    from samsim.output.why import deception_rows
+
+    radars, jammers = deception_rows(result)
+    if not jammers:
+        return []
+    r_rows = [
+        [
+            escape(r.battery),
+            escape(r.radar),
+            *(str(n) for n in (r.looks, r.pulled_off, r.false_targets, r.blanked)),
+        ]
+        for r in radars
+    ]
+    j_rows = [
+        [escape(j.threat), escape(j.type), str(j.tracks), str(j.seduced_tracks), str(j.false_tracks)]
+        for j in jammers
+    ]
+    return [
+        fitted_table(console, "Deception jamming per radar", RADAR_DECEPTION_COLUMNS, r_rows, wide=wide),
+        fitted_table(console, "Deception jamming per jammer", JAMMER_DECEPTION_COLUMNS, j_rows, wide=wide),
+    ]
+
+
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (format version 1).")],
     out: Annotated[
@@ -163,6 +206,8 @@ def run(
         for table in (reasons_table(summary, console, wide=wide), battery_table(result, console, wide=wide)):
             if table is not None:
                 console.print(table)
+        for table in deception_tables(result, console, wide=wide):
+            console.print(table)
         out_console.print(
             f"{tot['threats']} threats: [green]{tot['killed']} killed[/], [red]{tot['leaked']} leaked[/], "
             f"[yellow]{tot['survived']} survived[/]; {tot['interceptors_fired']} interceptors fired. "

@@ -18,7 +18,11 @@ sidelobe level (the uniform pattern dips into nulls a real array fills). A sidel
 (auxiliary antennas whose adaptively weighted outputs subtract the jamming received in the
 sidelobes) lowers noise jamming entering outside the main lobe by its cancellation ratio. A
 sidelobe *blanker* does nothing against continuous noise (it would blank every range cell) and
-acts on pulsed deception only.
+acts on pulses only: a guard (auxiliary) antenna whose gain lies between the main lobe and the main
+antenna's sidelobes feeds a second receiver, and a range cell is blanked when the guard channel's
+output exceeds the main channel's by the blanking ratio ``F`` — for a pulse far above the noise, when
+``G_guard - g(u, v) > F`` in dB (:func:`sidelobe_blanked`): a pulsed false target entering through the
+sidelobes is removed, one in the main lobe passes.
 
 The main-lobe angles are sines of the plane angles between the look direction and the jammer in
 the beam's frame (horizontal ``u`` along increasing azimuth, ``v`` toward increasing elevation):
@@ -34,6 +38,8 @@ A. Farina, "Electronic counter-countermeasures", ch. 24 of M. I. Skolnik (ed.), 
     3rd ed., McGraw-Hill, 2008 (sidelobe canceller cancellation ratio; blanker against pulses).
 D. C. Schleher, *Electronic Warfare in the Information Age*, Artech House, 1999 (stand-off
     jamming through the sidelobes).
+L. Maisel, "Performance of sidelobe blanking systems", *IEEE Trans. Aerospace and Electronic
+    Systems* AES-4(2), 174-180, 1968 (guard channel, blanking ratio).
 """
 
 from __future__ import annotations
@@ -144,3 +150,22 @@ def first_null_rad(beamwidth_rad: float) -> float:
     """Angle of the first null of the uniform-aperture pattern with half-power width ``beamwidth_rad``:
     ``sin(theta_0) = pi sin(theta_3 / 2) / xi_3``, about 1.13 beamwidths (Balanis 2016, ch. 12)."""
     return float(np.arcsin(min(1.0, np.pi * np.sin(beamwidth_rad / 2.0) / HALF_POWER_X)))
+
+
+def pulse_gain_db(
+    antenna: AntennaPattern, u: ArrayLike, v: ArrayLike, front: ArrayLike | None = None
+) -> FloatArray:
+    """Receive gain toward ``(u, v)`` relative to the peak for a *pulse*, dB: the pattern of
+    :func:`relative_gain_db` without the sidelobe canceller, whose adaptive loop is set on
+    continuous noise and does not cancel a short pulse (Farina 2008)."""
+    return relative_gain_db(antenna._replace(canceller_db=0.0), u, v, front)
+
+
+def sidelobe_blanked(main_gain_db: ArrayLike, guard_gain_db: float, blanking_ratio_db: float) -> BoolArray:
+    """Whether a sidelobe blanker blanks a pulse received with main-antenna gain ``main_gain_db``
+    (relative to the main-lobe peak), by a guard antenna of gain ``guard_gain_db`` (same reference):
+    it compares the two channels' outputs and blanks when the guard's exceeds the main's by the
+    blanking ratio, ``guard_gain_db - main_gain_db > blanking_ratio_db``. Both channels see the same
+    incident pulse, so for a pulse far above the noise the decision is this gain comparison (Maisel
+    1968; Farina 2008; Skolnik 2001, ch. 10)."""
+    return np.asarray(guard_gain_db - _f64(main_gain_db) > blanking_ratio_db, dtype=np.bool_)

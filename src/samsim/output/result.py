@@ -238,6 +238,26 @@ class TrajectoryLog:
 
 
 @dataclass
+class ThreatDeception:
+    """What a threat's repeater jammer did to the trackers of every picture (batteries that keep
+    their own and command posts) over a run (docs/outputs.md)."""
+
+    tracks: int = 0  # firm tracks that held the threat
+    seduced_tracks: int = 0  # of them, updated at least once by a pulled-off measurement while firm
+    false_tracks: int = 0  # tracks confirmed from its DRFM false targets
+
+
+@dataclass
+class RadarDeception:
+    """What deception jamming put into a radar's measurements over a run (docs/outputs.md)."""
+
+    looks: int = 0  # detections of threats carrying a repeater jammer, handed to the tracker
+    pulled_off: int = 0  # of them, measured > 3 sigma off: gate pull-off (range) or cross-eye (azimuth)
+    false_targets: int = 0  # DRFM false-target measurements handed to the tracker
+    blanked: int = 0  # sidelobe false targets the sidelobe blanker removed (ones it would have detected)
+
+
+@dataclass
 class ThreatOutcome:
     id: str
     type: str
@@ -253,6 +273,7 @@ class ThreatOutcome:
     unengaged_reason: UnengagedReason | None = None
     unengaged_reason_s: float | None = None
     first_strobe_s: float | None = None  # first jam strobe any radar reported on it
+    deception: ThreatDeception | None = None  # its repeater jammer's effect; None: it has none
 
 
 @dataclass
@@ -275,6 +296,7 @@ class RadarOutcome:
     id: str
     type: str
     destroyed_s: float | None = None
+    deception: RadarDeception | None = None  # None: no repeater jammer in the run
 
 
 @dataclass
@@ -356,7 +378,7 @@ class Result:
             "seed": self.seed,
             **({"run": self.run} if self.run is not None else {}),
             "duration_s": _num(self.duration_s),
-            "threats": [_clean(asdict(t)) for t in self.threats],
+            "threats": [_drop_none(_clean(asdict(t)), "deception") for t in self.threats],
             "interceptors": [_clean(asdict(i)) for i in self.interceptors],
             "totals": self.totals,
             **({"batteries": [_battery_summary(b) for b in self.batteries]} if self.batteries else {}),
@@ -368,10 +390,18 @@ class Result:
 def _battery_summary(b: BatteryOutcome) -> dict[str, Any]:
     return {
         "id": b.id,
-        "radars": [_clean(asdict(r)) for r in b.radars],
+        "radars": [_drop_none(_clean(asdict(r)), "deception") for r in b.radars],
         "fired": dict(b.fired),
         "left": dict(b.left),
     }
+
+
+def _drop_none(d: dict[str, Any], key: str) -> dict[str, Any]:
+    """``d`` without ``key`` when it is None (a field only some runs have leaves the others' files
+    as they were)."""
+    if d.get(key, 0) is None:
+        del d[key]
+    return d
 
 
 def _num(x: float) -> float | int:

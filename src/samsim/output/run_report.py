@@ -13,6 +13,7 @@ from samsim.output.why import (
     REASON_LABELS,
     REASON_TEXT,
     battery_rows,
+    deception_rows,
     decoy_shots,
     reason_counts,
     stock_series,
@@ -336,6 +337,7 @@ def _why_html(result: Result) -> str:
                 "loaded and reserve rounds (only launches lower them); rounds on the launchers fall with "
                 "launches and rise with reloads.</p>\n"
             )
+    parts.append(_deception_html(result))
     destroyed = [(b.id, r) for b in result.batteries for r in b.radars if r.destroyed_s is not None]
     if destroyed:
         rows = "".join(
@@ -348,6 +350,35 @@ def _why_html(result: Result) -> str:
             f"<th>radar</th><th>type</th><th>destroyed at (s)</th></tr>{rows}</table>\n"
         )
     return "".join(parts)
+
+
+def _deception_html(result: Result) -> str:
+    """What repeater jammers put into each radar's measurements and did to the trackers (nothing
+    without a repeater jammer; definitions in docs/outputs.md)."""
+    radars, jammers = deception_rows(result)
+    if not jammers:
+        return ""
+    r_rows = "".join(
+        f"<tr><td>{html.escape(r.battery)}</td><td>{html.escape(r.radar)}</td><td>{r.looks}</td>"
+        f"<td>{r.pulled_off}</td><td>{r.false_targets}</td><td>{r.blanked}</td></tr>"
+        for r in radars
+    )
+    j_rows = "".join(
+        f"<tr><td>{html.escape(j.threat)}</td><td>{html.escape(j.type)}</td><td>{j.tracks}</td>"
+        f"<td>{j.seduced_tracks}</td><td>{j.false_tracks}</td></tr>"
+        for j in jammers
+    )
+    return (
+        "<h2>Deception jamming</h2>\n<table data-section='deception-radars'><tr><th>battery</th>"
+        "<th>radar</th><th>looks at repeater jammers</th><th>pulled off</th><th>false targets</th>"
+        "<th>blanked</th></tr>"
+        f"{r_rows}</table>\n<table data-section='deception-jammers'><tr><th>jammer</th><th>type</th>"
+        f"<th>firm tracks on it</th><th>seduced</th><th>false tracks</th></tr>{j_rows}</table>\n"
+        "<p class='muted'>Looks: measurements of repeater jammers a radar handed to its tracker; pulled "
+        "off: of them, measured at a pulled-off range (range or velocity gate); seduced: firm tracks a "
+        "pulled-off measurement updated; false tracks: tracks confirmed from the jammer's DRFM false "
+        "targets; blanked: sidelobe false targets the sidelobe blanker removed.</p>\n"
+    )
 
 
 def _reason_label(reason: str | None) -> str:

@@ -21,8 +21,11 @@ __all__ = [
     "REASON_SHORT",
     "REASON_TEXT",
     "BatteryStock",
+    "JammerDeception",
+    "RadarDeceptionRow",
     "StockSeries",
     "battery_rows",
+    "deception_rows",
     "decoy_shots",
     "reason_counts",
     "stock_series",
@@ -211,3 +214,52 @@ def step_at(series_t: list[float], values: list[int], t: float) -> int:
     """The value of a step series at time ``t``."""
     i = int(np.searchsorted(np.asarray(series_t), t, side="right")) - 1
     return values[max(i, 0)]
+
+
+@dataclass(frozen=True)
+class RadarDeceptionRow:
+    """What deception jamming put into one radar's measurements (``radars[].deception``)."""
+
+    battery: str
+    radar: str
+    looks: int
+    pulled_off: int
+    false_targets: int
+    blanked: int
+
+
+@dataclass(frozen=True)
+class JammerDeception:
+    """What one repeater jammer did to the trackers (``threats[].deception``)."""
+
+    threat: str
+    type: str
+    tracks: int
+    seduced_tracks: int
+    false_tracks: int
+
+
+def deception_rows(result: Result) -> tuple[list[RadarDeceptionRow], list[JammerDeception]]:
+    """Per radar and per repeater jammer, the deception figures of a run (both empty without a
+    repeater jammer)."""
+    radars = [
+        RadarDeceptionRow(
+            b.id,
+            r.id,
+            r.deception.looks,
+            r.deception.pulled_off,
+            r.deception.false_targets,
+            r.deception.blanked,
+        )
+        for b in result.batteries
+        for r in b.radars
+        if r.deception is not None
+    ]
+    jammers = [
+        JammerDeception(
+            t.id, t.type, t.deception.tracks, t.deception.seduced_tracks, t.deception.false_tracks
+        )
+        for t in result.threats
+        if t.deception is not None
+    ]
+    return radars, jammers

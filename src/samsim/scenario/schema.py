@@ -396,7 +396,8 @@ class Jammer(_Model):
 
 
 class Deception(_Model):
-    """Repeater (deception) jammer carried by the threat: range-gate pull-off and DRFM false targets."""
+    """Repeater (deception) jammer carried by the threat: range- and velocity-gate pull-off and DRFM
+    false targets."""
 
     js_db: float = Field(
         ge=-30.0,
@@ -417,7 +418,40 @@ class Deception(_Model):
         le=1.0e5,
         description="pull-off distance at which the jammer stops and a cycle ends, m",
     )
+    vgpo_mps2: float | None = Field(
+        None,
+        gt=0.0,
+        le=1.0e4,
+        description="velocity-gate pull-off rate (the copy's Doppler walks off at it), m/s²; against "
+        "pulse-Doppler trackers (catalog velocity_gate); none: no pull-off",
+    )
+    vgpo_hold_s: float = Field(
+        1.0, ge=0.0, le=600.0, description="hold on the echo's Doppler before each pull-off, s"
+    )
+    vgpo_max_mps: float = Field(
+        300.0, gt=0.0, le=1.0e4, description="velocity offset at which the jammer stops and a cycle ends, m/s"
+    )
     false_targets: int = Field(0, ge=0, le=50, description="DRFM false targets per look, behind the threat")
+    cross_eye_m: float | None = Field(
+        None,
+        gt=0.0,
+        le=100.0,
+        description="cross-eye (angle deception against monopulse): separation of its two antennas "
+        "across the airframe, m; none: no cross-eye",
+    )
+    cross_eye_amplitude: float = Field(
+        0.9, gt=0.0, lt=1.0, description="amplitude ratio of the cross-eye's two sources (below 1)"
+    )
+    cross_eye_phase_deg: float = Field(
+        180.0, ge=0.0, le=360.0, description="phase difference of the cross-eye's two sources, degrees"
+    )
+    sidelobe_false_targets: int = Field(
+        0,
+        ge=0,
+        le=50,
+        description="DRFM false targets per radar scan injected through the radar's sidelobes (a "
+        "stand-off repeater): at random bearings beyond the jammer's range; a sidelobe blanker removes them",
+    )
     false_target_spacing_m: float = Field(
         2000.0, gt=0.0, le=1.0e5, description="range spacing of the false targets, m"
     )

@@ -109,6 +109,7 @@ class Engine:
         ]
         self.scans = [rs for rs, _ in deceived]
         self.deception_counts = [c for _, c in deceived]
+        self.deceit = deception.DeceptionTally(world)
         self.first_strobe_s = np.full(threats.count, np.inf)
         # per command post: (measured at, jammer, position, covariance) of strobe fixes on their way
         self.fixes_in_transit: dict[str, list[tuple[float, int, int, FloatArray, FloatArray]]] = {
@@ -160,6 +161,7 @@ class Engine:
             out.first_detected_range_m = _finite_or_none(self.first_detected_range_m[i])
             out.first_track_s = _finite_or_none(self.first_track_s[i])
             out.first_strobe_s = _finite_or_none(self.first_strobe_s[i])
+            out.deception = self.deceit.threat(i)
         return Result(
             scenario=self.world.name,
             seed=self.seed,
@@ -190,8 +192,13 @@ class Engine:
         return BatteryOutcome(
             id=bat.id,
             radars=[
-                RadarOutcome(id=i, type=t, destroyed_s=_finite_or_none(em.destroyed_s))
-                for i, t, em in zip(bat.radars.ids, bat.radars.types, emitters, strict=True)
+                RadarOutcome(
+                    id=i,
+                    type=t,
+                    destroyed_s=_finite_or_none(em.destroyed_s),
+                    deception=self.deceit.radar(rt.index, k),
+                )
+                for k, (i, t, em) in enumerate(zip(bat.radars.ids, bat.radars.types, emitters, strict=True))
             ],
             fired=fired,
             left=left,
@@ -260,6 +267,7 @@ class Engine:
         own = self.own_picture[rs.battery]
         if not np.any(alive) and (not own or rt.tracker.ids.size == 0):
             return
+        self.deceit.scan(rs, k, rows, alive, self.killed_s)
         real = alive & (truth >= 0)
         if np.any(real):
             self._detections(rt, rs, t, truth[real], rs.range_m[rows][real])
@@ -272,7 +280,7 @@ class Engine:
                 rs.snr_db[rows][alive],
                 rs.range_m[rows][alive],
             )
-            self._after_step(rt, res, truth[alive], t)
+            self._after_step(rt, res, truth[alive], t, deception.pulled_rows(rs, rows)[alive])
 
     def _net_scan(self, rs: RadarScans, k: int, t: float) -> None:
         """A scan of a member's radar reaches its command post (measured one link latency ago)."""
@@ -293,19 +301,26 @@ class Engine:
             rs.snr_db[rows][alive],
             rs.range_m[rows][alive],
         )
-        self._after_step(post, res, truth[alive], t)
+        self._after_step(post, res, truth[alive], t, deception.pulled_rows(rs, rows)[alive])
 
     def _alive(self, truth: IntArray, t: float) -> BoolArray:
-        """Measurements of threats not yet killed at ``t`` (and false alarms)."""
-        alive = truth < 0
+        """Measurements of threats not yet killed at ``t``, false targets of repeater jammers not yet
+        killed, and false alarms."""
+        source = deception.source_threat(truth)
+        alive = source < 0
         if self.killed_s.size:
-            alive |= self.killed_s[np.maximum(truth, 0)] > t
+            alive |= self.killed_s[np.maximum(source, 0)] > t
         return np.asarray(alive, dtype=np.bool_)
 
-    def _after_step(self, pic: TrackPicture, res: StepResult, truth: IntArray, t: float) -> None:
+    def _after_step(
+        self, pic: TrackPicture, res: StepResult, truth: IntArray, t: float, pulled: BoolArray | None = None
+    ) -> None:
         """What a picture's tracker step means: what its tracks follow, track events, fresher
-        mid-course updates for the interceptors flying at its tracks."""
+        mid-course updates for the interceptors flying at its tracks. ``pulled`` marks measurements
+        at a pulled-off range (deception)."""
         firm = set(pic.tracker.ids[pic.tracker.is_confirmed].tolist())
+        if pulled is not None:
+            self.deceit.step(pic.name, res.track_of_measurement, truth, pulled, firm)
         for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
             if track_id >= 0:
                 if threat >= 0 or track_id not in pic.label:
@@ -523,6 +538,7 @@ class Engine:
             name = self.world.threats.ids[threat] if threat >= 0 else None
             if kind == "track_confirm":
                 pic.memory.first_firm_s[track_id] = t
+                self.deceit.confirmed(threat)
                 if threat >= 0:
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
             self.events.add(

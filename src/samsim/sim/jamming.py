@@ -9,10 +9,12 @@ cancellation) for a stand-off jammer far off the look direction
 (:func:`samsim.models.antenna.relative_gain_db`). The J/N of the jammers add as powers
 (:func:`samsim.models.jamming.power_sum_db`). Computed vectorised over looks x jammers.
 
-Limitations (documented in docs/models.md): a jammer radiates until its scheduled end even if it is
+A jammer below the radar's horizon, or hidden from the antenna by terrain (scenario DEM:
+:func:`terrain_clear`, the line of sight the echoes use), neither jams it nor gives it a strobe.
+
+Limitation (documented in docs/models.md): a jammer radiates until its scheduled end even if it is
 shot down, because scans are evaluated before the engagement is (the strobes of a dead jammer are
-dropped, like its echoes); jamming paths are checked against the radar horizon but not against
-terrain.
+dropped, like its echoes).
 """
 
 from __future__ import annotations
@@ -41,6 +43,29 @@ def jammers_of(world: World) -> IntArray:
     return np.flatnonzero(np.isfinite(world.threats.jammer_erp_dbw)).astype(np.int64)
 
 
+def terrain_clear(
+    world: World, battery: CompiledBattery, radar_enu_m: FloatArray, ecef_m: FloatArray
+) -> BoolArray:
+    """Whether the line of sight from a battery's antenna at ``radar_enu_m`` to each of ``ecef_m``
+    clears the scenario's terrain (on the k·Re earth; :func:`samsim.models.terrain.line_of_sight_clear`).
+    Only for a world with a DEM."""
+    from samsim.models.terrain import line_of_sight_clear  # only scenarios with a DEM need it
+
+    radar_lat, radar_lon, radar_alt = battery.frame.enu_to_geodetic(radar_enu_m)
+    lat, lon, h = world.frame.enu_to_geodetic(world.frame.ecef_to_enu(ecef_m))
+    clear = line_of_sight_clear(
+        world.terrain,
+        float(radar_lon),
+        float(radar_lat),
+        float(radar_alt),
+        lon,
+        lat,
+        h,
+        world.refraction_k,
+    )
+    return np.asarray(clear, dtype=np.bool_)
+
+
 def jammer_geometry(
     world: World,
     battery: CompiledBattery,
@@ -50,7 +75,8 @@ def jammer_geometry(
     time_s: FloatArray,
 ) -> tuple[FloatArray, BoolArray]:
     """Positions of ``jammers`` relative to a radar at each of ``time_s`` (battery ENU, shape
-    ``(n, m, 3)``) and whether each radiates then and is above the radar's horizon ``(n, m)``."""
+    ``(n, m, 3)``) and whether each radiates then, above the radar's horizon and clear of terrain
+    ``(n, m)``."""
     threats = world.threats
     n, m = time_s.size, jammers.size
     idx = np.broadcast_to(jammers[None, :], (n, m))
@@ -63,7 +89,10 @@ def jammer_geometry(
     h1 = np.full(rng_m.shape, antenna_height_m)
     h2 = np.maximum(altitudes_m(threats, idx, t) - world.horizon_ref_alt_m, 0.0)
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, world.refraction_k)
-    return np.asarray(rel, np.float64), np.asarray(on & over, np.bool_)
+    seen = np.asarray(on & over, np.bool_)
+    if world.has_terrain and np.any(seen):
+        seen[seen] = terrain_clear(world, battery, radar_enu_m, ecef[seen])
+    return np.asarray(rel, np.float64), seen
 
 
 def jammer_jnr_db(
@@ -110,7 +139,10 @@ def look_jnr_db(
     n = time_s.size
     if n == 0:
         return np.zeros(0)
-    rel, on = jammer_geometry(world, battery, radar_enu_m, antenna_height_m, jammers, time_s)
+    # The jammers' geometry depends on the time only: once per scan, not per look.
+    times, scan = np.unique(time_s, return_inverse=True)
+    rel, on = jammer_geometry(world, battery, radar_enu_m, antenna_height_m, jammers, times)
+    rel, on = rel[scan], on[scan]
     _, look_az, look_el = frames.enu_to_spherical(look_enu_m)
     u, v, front = antenna.beam_sines(look_az[:, None], look_el[:, None], rel)
     ant = radar_antenna(spec)

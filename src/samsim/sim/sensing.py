@@ -23,7 +23,7 @@ from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
 from samsim.geodesy import LocalFrame, frame_map
 from samsim.models import frames, horizon, jamming, propagation, radar
-from samsim.sim.jamming import look_jnr_db
+from samsim.sim.jamming import look_jnr_db, terrain_clear
 from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
@@ -202,27 +202,36 @@ def mask_by_terrain(
     """Clear ``seen`` (in place) where terrain blocks the line of sight from the radar to ``ecef_m``."""
     if not world.has_terrain or not np.any(seen):
         return
-    from samsim.models.terrain import line_of_sight_clear  # only scenarios with a DEM need it
-
-    radar_lat, radar_lon, radar_alt = battery.frame.enu_to_geodetic(geom.enu_m)
-    lat, lon, h = world.frame.enu_to_geodetic(world.frame.ecef_to_enu(ecef_m[seen]))
-    clear = line_of_sight_clear(
-        world.terrain,
-        float(radar_lon),
-        float(radar_lat),
-        float(radar_alt),
-        lon,
-        lat,
-        h,
-        world.refraction_k,
-    )
-    seen[np.flatnonzero(seen)[~np.asarray(clear, dtype=bool)]] = False
+    clear = terrain_clear(world, battery, geom.enu_m, ecef_m[seen])
+    seen[np.flatnonzero(seen)[~clear]] = False
 
 
 def surface_alt(world: World, battery: CompiledBattery) -> float:
     """Altitude of the surface that reflects a battery's low beams: the flat ground, or with a DEM the
     ground at the battery's site taken level (the two-ray model needs a smooth sphere)."""
     return float(battery.frame.alt_m) if world.has_terrain else world.horizon_ref_alt_m
+
+
+def battery_path_terms(
+    world: World,
+    battery: CompiledBattery,
+    geom: RadarGeometry,
+    range_m: FloatArray,
+    alt_m: FloatArray,
+    elevation_rad: FloatArray,
+) -> PathTerms | None:
+    """:func:`path_terms` of a battery's radar looking at targets at altitudes ``alt_m`` over the
+    world's surface (:func:`surface_alt`)."""
+    surface_alt_m = surface_alt(world, battery)
+    return path_terms(
+        world.surface,
+        geom.spec,
+        float(battery.frame.alt_m + geom.enu_m[2] - surface_alt_m),
+        world.refraction_k,
+        range_m,
+        alt_m - surface_alt_m,
+        elevation_rad,
+    )
 
 
 def scan_times(
@@ -337,16 +346,7 @@ def _scan_site(
     seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
     mask_by_terrain(world, battery, geom, ecef, seen)
 
-    surface_alt_m = surface_alt(world, battery)
-    path = path_terms(
-        world.surface,
-        spec,
-        float(battery.frame.alt_m + geom.enu_m[2] - surface_alt_m),
-        world.refraction_k,
-        rng_m,
-        alt - surface_alt_m,
-        el,
-    )
+    path = battery_path_terms(world, battery, geom, rng_m, alt, el)
     jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel)
     rcs_m2 = live_rcs_m2(threats, thr_idx, t_pair, ecef, battery.radars.ecef_m[k], spec.frequency_ghz)
     snr_db = look_snr_db(spec, rng_m, rcs_m2, jnr_db, path)

@@ -18,6 +18,14 @@ tracker as a measurement, so the jammer gets a position track that may be engage
 that can home on jam). Strobes of two jammers that happen to intersect make a *ghost* fix, as in
 real passive location; its track carries no threat.
 
+Ghost rejection: with two radars, only the elevations test a fix (the chi-square of two rays has one
+degree of freedom). A third radar decides: a fix is dropped when another radar that reports jamming
+(it holds angle tracks) and would see the fix's point (above its horizon, inside its elevation
+coverage) has no angle track whose ray passes through it within the gate — a real jammer there would
+have been strobed by it too (Blackman & Popoli 1999, ch. 11: ghosts are resolved by a third sensor).
+Limitation: a jammer below one radar's strobe threshold while that radar strobes another jammer is
+taken for a ghost by it.
+
 References
 ----------
 S. Blackman, R. Popoli, *Design and Analysis of Modern Tracking Systems*, Artech House, 1999,
@@ -29,6 +37,7 @@ A. Farina, "Electronic counter-countermeasures", ch. 24 of M. I. Skolnik (ed.), 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,9 +45,10 @@ from scipy import optimize, stats
 
 from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import RadarSpec
-from samsim.models import frames, jamming, radar
+from samsim.constants import MEAN_EARTH_RADIUS_M
+from samsim.models import frames, horizon, jamming, radar
 from samsim.sim.jamming import jammer_geometry, jammer_jnr_db, jammers_of
-from samsim.sim.sensing import mask_by_terrain, radar_geometry
+from samsim.sim.sensing import radar_geometry
 from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import bearings
 
@@ -55,6 +65,11 @@ FIX_GATE_PROBABILITY = 0.99
 FIX_MAX_SIGMA_M = 10_000.0
 # An angle track not updated for this many revisits of its radar is dropped.
 ANGLE_COAST_REVISITS = 3.5
+# A radar reporting jamming that would see a fix's point but has no ray through it refutes the fix.
+REJECT_GHOSTS = True
+# Rays of one radar tried per fix, and the most combinations of them tried (then best rays only).
+MAX_PARTNERS_PER_RADAR = 3
+MAX_COMBINATIONS = 256
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,10 @@ class StrobeScans:
     rotation: FloatArray  # battery ENU rotation (ENU = R @ ECEF)
     frame_origin_ecef_m: FloatArray  # the battery frame's origin
     revisit_s: float
+    min_elevation_rad: float = -np.pi / 2  # the radar's elevation coverage (ghost rejection)
+    max_elevation_rad: float = np.pi / 2
+    antenna_height_m: float = 0.0  # above the horizon reference surface
+    refraction_k: float = 4.0 / 3.0
     # A battery that moves: (from_s, antenna ECEF, site ENU rotation) at each later site; a strobe
     # measured from then on is an angle at that antenna, in that site's ENU.
     moved: tuple[tuple[float, FloatArray, FloatArray], ...] = ()
@@ -152,12 +171,7 @@ def _site_strobes(
         rng_m, az, el = frames.enu_to_spherical(rel)
         on &= (el >= np.radians(spec.min_elevation_deg)) & (el <= np.radians(spec.max_elevation_deg))
         jnr = jammer_jnr_db(spec, rng_m, jammers, world, np.full(rng_m.shape, spec.antenna_gain_db))
-        on &= jnr >= strobe_threshold_db(spec)
-        if np.any(on):
-            ecef = battery.frame.enu_to_ecef(rel + geom.enu_m)
-            flat = on.reshape(-1)
-            mask_by_terrain(world, battery, geom, ecef.reshape(-1, 3), flat)
-            on = flat.reshape(on.shape)
+        on &= jnr >= strobe_threshold_db(spec)  # (terrain masking: in jammer_geometry)
         scan_idx, j_idx = np.nonzero(on)
         jnr, az, el = jnr[on], az[on], el[on]
     else:
@@ -188,6 +202,10 @@ def _site_strobes(
         rotation=battery.frame.rotation,
         frame_origin_ecef_m=np.asarray(world.batteries[b].frame.origin_ecef_m, np.float64),
         revisit_s=spec.revisit_s,
+        min_elevation_rad=float(np.radians(spec.min_elevation_deg)),
+        max_elevation_rad=float(np.radians(spec.max_elevation_deg)),
+        antenna_height_m=geom.antenna_height_m,
+        refraction_k=world.refraction_k,
     )
 
 
@@ -204,6 +222,11 @@ class AngleTrack:
     prev_time_s: float = np.nan
     prev_az_rad: float = np.nan
     prev_el_rad: float = np.nan
+
+    @property
+    def mature(self) -> bool:
+        """Two strobes or more: a bearing rate, and a prediction no wider than the strobes' errors."""
+        return bool(np.isfinite(self.prev_time_s))
 
     def predict(self, t: float) -> tuple[float, float, float, float]:
         """Angles and their standard deviations at ``t``: linear extrapolation through the last two
@@ -321,10 +344,17 @@ class PassiveNetwork:
         )
 
     def _fix(self, j: int, a: AngleTrack, t: float) -> PositionFix | None:
-        """The best fix of angle track ``a`` of radar ``j`` with the other radars' angle tracks."""
+        """The best fix of angle track ``a`` of radar ``j`` with the other radars' angle tracks: of
+        every combination of at most one ray per other radar (each passing the two-ray gate with
+        ``a``'s), the one joining the most rays whose intersection passes its chi-square gate (then
+        the smallest chi-square); dropped as a ghost if a radar reporting jamming that would see its
+        point has no ray through it."""
+        if not a.mature:
+            return None
         mine = self._ray(j, a, t)
-        partners: list[tuple[tuple[FloatArray, ...], int]] = []
         gate2 = float(stats.chi2.ppf(FIX_GATE_PROBABILITY, 1))
+        options: list[list[tuple[tuple[FloatArray, ...], int]]] = []
+        witnesses: list[tuple[int, list[tuple[FloatArray, ...]]]] = []  # radars reporting jamming
         for r, others in enumerate(self.tracks):
             if r == j:
                 continue
@@ -332,30 +362,101 @@ class PassiveNetwork:
             if not live:
                 continue
             rays = [self._ray(r, o, t) for o in live]
+            witnesses.append((r, rays))
+            # Only mature angle tracks join a fix (association over time: a single strobe, widened
+            # by an unknown bearing rate, lines up with almost anything).
+            rays = [ray for ray, o in zip(rays, live, strict=True) if o.mature]
+            live = [o for o in live if o.mature]
+            if not live:
+                continue
             fix = _intersect([[mine, ray] for ray in rays])
             score = np.where(fix.valid, fix.chi2, np.inf)
-            best = int(np.argmin(score))
-            if score[best] <= gate2:
-                partners.append((rays[best], live[best].jammer))
-        if not partners:
+            order = [int(i) for i in np.argsort(score)[:MAX_PARTNERS_PER_RADAR] if score[i] <= gate2]
+            if order:
+                options.append([(rays[i], live[i].jammer) for i in order])
+        best = _best_combination(mine, options)
+        if best is None:
             return None
-        fix = _intersect([[mine, *(p for p, _ in partners)]])
-        dof = 2 * (len(partners) + 1) - 3
-        if not fix.valid[0] or fix.chi2[0] > stats.chi2.ppf(FIX_GATE_PROBABILITY, dof):
-            return None
-        cov = fix.covariance_m2[0]
-        if np.sqrt(np.max(np.linalg.eigvalsh(cov))) > FIX_MAX_SIGMA_M:
-            return None
+        position, cov, partners = best
+        if REJECT_GHOSTS and any(
+            self._sees(r, position, t) and not any(_passes_through(ray, position, cov) for ray in rays)
+            for r, rays in witnesses
+        ):
+            return None  # a radar that would see it has no strobe through it: a ghost
         ss = self.scans[j]
         rot = ss.rotation
         jam = {a.jammer, *(jm for _, jm in partners)}
         return PositionFix(
             battery=ss.battery,
-            z_enu_m=np.asarray(rot @ (fix.position_m[0] - ss.frame_origin_ecef_m), np.float64),
+            z_enu_m=np.asarray(rot @ (position - ss.frame_origin_ecef_m), np.float64),
             cov_enu_m2=np.asarray(rot @ cov @ rot.T, np.float64),
             jammer=a.jammer if len(jam) == 1 else -1,
             radars=len(partners) + 1,
         )
+
+    def _sees(self, r: int, point_ecef_m: FloatArray, t: float) -> bool:
+        return _sees_point(self.scans[r], point_ecef_m, t)
+
+
+def _best_combination(
+    mine: tuple[FloatArray, ...], options: list[list[tuple[tuple[FloatArray, ...], int]]]
+) -> tuple[FloatArray, FloatArray, list[tuple[tuple[FloatArray, ...], int]]] | None:
+    """Of the combinations of at most one option per radar with ``mine``, the intersection joining
+    the most rays that passes the chi-square gate (``2k - 3`` degrees of freedom) and the size limit,
+    then the smallest chi-square: (position, covariance, partners), or None."""
+    if not options:
+        return None
+    combos = [list(c) for c in itertools.product(*[[None, *o] for o in options])]
+    if len(combos) > MAX_COMBINATIONS:  # too many: each radar's best ray only
+        combos = [[o[0] for o in options]]
+    picked = [[p for p in c if p is not None] for c in combos]
+    best: tuple[int, float, FloatArray, FloatArray, list[tuple[tuple[FloatArray, ...], int]]] | None = None
+    for size in sorted({len(p) for p in picked if p}, reverse=True):
+        group = [p for p in picked if len(p) == size]
+        fix = _intersect([[mine, *(ray for ray, _ in p)] for p in group])
+        limit = float(stats.chi2.ppf(FIX_GATE_PROBABILITY, 2 * (size + 1) - 3))
+        sigma = np.sqrt(np.max(np.linalg.eigvalsh(fix.covariance_m2), axis=1))
+        ok = np.flatnonzero(fix.valid & (fix.chi2 <= limit) & (sigma <= FIX_MAX_SIGMA_M))
+        if ok.size:
+            i = int(ok[np.argmin(fix.chi2[ok])])
+            best = (size, float(fix.chi2[i]), fix.position_m[i], fix.covariance_m2[i], group[i])
+            break
+    if best is None:
+        return None
+    return best[2], best[3], best[4]
+
+
+def _passes_through(ray: tuple[FloatArray, ...], point_m: FloatArray, cov_m2: FloatArray) -> bool:
+    """Whether a ray (origin, direction, error axes, angle sigmas) passes through a fix within the
+    gate: its angular miss, normalised by the ray's sigmas and the fix's spread across it, under the
+    chi-square (2 degrees of freedom) quantile ``FIX_GATE_PROBABILITY``."""
+    origin, d, ax_a, ax_b, sig = ray
+    rel = np.asarray(point_m) - origin
+    rng_m = float(d @ rel)
+    if rng_m <= 0.0:
+        return False
+    chi2 = 0.0
+    for axis, s in ((ax_a, sig[0]), (ax_b, sig[1])):
+        var = s**2 + float(axis @ cov_m2 @ axis) / rng_m**2
+        chi2 += float(axis @ rel / rng_m) ** 2 / var
+    return chi2 <= float(stats.chi2.ppf(FIX_GATE_PROBABILITY, 2))
+
+
+def _sees_point(ss: StrobeScans, point_ecef_m: FloatArray, t: float) -> bool:
+    """Whether the radar of ``ss`` would see a point at ``t``: inside its elevation coverage and above its
+    horizon on the k·Re earth (the point's height above the sphere under the antenna from the local
+    vertical and the horizontal distance, ``h = h_a + up + d^2 / 2 R``)."""
+    origin, rotation = ss.antenna_at(t)
+    rel = rotation @ (np.asarray(point_ecef_m) - origin)
+    horiz = float(np.hypot(rel[0], rel[1]))
+    slant = float(np.linalg.norm(rel))
+    el = float(np.arctan2(rel[2], horiz))
+    if not ss.min_elevation_rad <= el <= ss.max_elevation_rad:
+        return False
+    h1 = ss.antenna_height_m
+    h2 = max(h1 + float(rel[2]) + horiz**2 / (2.0 * MEAN_EARTH_RADIUS_M), 0.0)
+    arc = horizon.arc_from_slant_m(slant, h1, h2)
+    return bool(horizon.above_horizon(arc, h1, h2, ss.refraction_k))
 
 
 def _intersect(groups: list[list[tuple[FloatArray, ...]]]) -> bearings.Fix:
