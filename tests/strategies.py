@@ -722,8 +722,12 @@ def structural_mutants(draw: st.DrawFn) -> Mutant:
             k = draw(st.sampled_from(with_launchers))
             launchers = data["batteries"][k]["launchers"]
             j = draw(st.integers(0, len(launchers) - 1))
+            # One more 48N6-size missile than the drawn launcher type has tube positions.
+            tubes = catalog.builtin().with_overrides(data.get("catalog")).launcher(launchers[j]["type"]).tubes
             launchers[j]["load"] = draw(
-                st.sampled_from([{"48N6E3": 5}, {"9M96E2": 17}, {"40N6E": 3, "9M96E": 5}])
+                st.sampled_from(
+                    [{"48N6E3": tubes + 1}, {"9M96E2": 4 * tubes + 1}, {"40N6E": tubes, "9M96E": 5}]
+                )
             )
             return Mutant(kind, to_yaml(data), f"batteries[{k}].launchers[{j}]", ("tube positions",))
     if kind == "catalog-limit" and routed:
