@@ -231,37 +231,3 @@ def test_interceptors_in_midcourse_follow_their_track_to_the_threat_it_now_follo
     state.meta[0].threat = state.flight.target[0] = -1
     state.truth.dead_s[0] = 0.0
     assert battery.refresh_tracks(state, rt.name, np.array([7]), mean, 4.0, {7: 0}) == []
-
-
-def test_rcs_estimate_divides_out_the_multipath_lobe_it_was_seen_in() -> None:
-    # A 1.2 m² Swerling 1 target 500 m over the sea at 30-50 km from the 91N6E: its echo is multiplied
-    # by the two-ray F⁴ of each look (a lobe or a null). The post divides the F⁴ of the measured
-    # position out, so the mean ln-estimate is ln((1 + S) / (c F⁴)) and the RCS comes out as the
-    # target's, where the free-space estimate is off by F⁴.
-    text = inbound_f16("{type: 91N6E}").replace("{ground_alt_m: 0}", "{ground_alt_m: 0, surface: sea}")
-    rt = BatteryRuntime(compile_world(loads(text)), 0)
-    assert rt.surface is not None
-    spec = catalog.radar("91N6E")
-    n, rcs = 40_000, 1.2
-    rng = np.random.default_rng(4)
-    range_m = rng.uniform(30e3, 50e3, n)
-    # points 500 m above the sea due east of the radar: height = z + d²/2R above the flat frame
-    east = np.sqrt(range_m**2 - 500.0**2)
-    z = np.stack([east, np.zeros(n), 500.0 - east**2 / (2.0 * 6_371_000.0)], axis=1)
-    _, r_look, el, height = rt._looks(0, z)
-    path = rt._path(0, r_look, el, height)
-    assert path is not None and np.ptp(path.f4_db) > 6.0  # lobes and nulls over the span
-    mean_snr_db = sensing.look_snr_db(spec, r_look, np.full(n, rcs), path=path)
-    pd = radar.probability_of_detection(mean_snr_db, spec.pfa, 1)
-    seen = rng.random(n) < pd
-    snr_db = radar.detected_snr_db(mean_snr_db[seen], spec.pfa, 1, rng)
-    log_rcs, _ = rt.measurement_log_rcs(0, snr_db, r_look[seen], z[seen])
-    free, _ = rt.measurement_log_rcs(0, snr_db, r_look[seen])
-    per_m2 = sensing.look_snr_db(spec, r_look[seen], np.ones(seen.sum())) + path.f4_db[seen]
-    expected = np.log((1.0 + radar.db_to_ratio(mean_snr_db[seen])) / radar.db_to_ratio(per_m2))
-    assert log_rcs.mean() == pytest.approx(expected.mean(), abs=0.03)
-    # the target's RCS, where free space would say ~2.2 m² (the looks that detected it were mostly
-    # in lobes: the mean F⁴ over them is +2.7 dB)
-    assert np.exp(log_rcs.mean()) == pytest.approx(rcs, rel=0.15)
-    assert np.exp(free.mean()) > 1.5 * rcs
-    np.testing.assert_allclose(free - log_rcs, path.f4_db[seen] * np.log(10.0) / 10.0, atol=1e-9)

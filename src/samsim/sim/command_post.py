@@ -20,7 +20,6 @@ from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2.handover import hand_over, track_distance2
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
-from samsim.models.propagation import Surface
 from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
@@ -34,16 +33,7 @@ from samsim.sim.battery import (
     battery_command_doctrine,
     initial_state,
 )
-from samsim.sim.sensing import (
-    PathTerms,
-    RadarGeometry,
-    look_pd,
-    look_snr_db,
-    path_terms,
-    radar_geometry,
-    surface_alt,
-    visible,
-)
+from samsim.sim.sensing import RadarGeometry, look_pd, look_snr_db, radar_geometry, visible
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import ScoreLogic, StepResult, Tracker
@@ -166,15 +156,8 @@ class TrackPicture:
         geometry: list[RadarGeometry],
         horizon_ref_alt_m: float,
         assets_ecef_m: FloatArray,
-        surface: Surface | None = None,
-        surface_alt_m: list[float] | None = None,
     ):
         self.name = name
-        # what reflects each radar's low beams (None: free space), and that surface's altitude per radar
-        self.surface = surface
-        self.surface_alt_m = (
-            surface_alt_m if surface_alt_m is not None else [horizon_ref_alt_m] * len(geometry)
-        )
         self.frame = frame
         self.geometry = geometry
         self.coast_max_s = COAST_REVISITS * max((g.spec.revisit_s for g in geometry), default=1.0)
@@ -229,51 +212,24 @@ class TrackPicture:
         """In-view mask and range from the radar of each track's predicted position."""
         if self.tracker.ids.size == 0:
             return np.zeros(0, dtype=bool), np.zeros(0)
-        mask, range_m, _, _ = self._looks(radar, self.predicted_positions(time_s))
-        return mask, range_m
-
-    def _looks(self, radar: int, pos: FloatArray) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
-        """This radar's looks at picture-frame points: in view, range, elevation and the points'
-        height above the horizon reference."""
         geom = self.geometry[radar]
+        pos = self.predicted_positions(time_s)
         horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
         # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
         height = self.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M) - self.horizon_ref_alt_m
-        mask, range_m, _, el = visible(geom, pos - geom.enu_m, height)
-        return mask, range_m, el, height
-
-    def _path(
-        self, radar: int, range_m: FloatArray, el_rad: FloatArray, height_m: FloatArray
-    ) -> PathTerms | None:
-        """Multipath F⁴ and residual clutter of this radar's looks (:func:`samsim.sim.sensing.path_terms`,
-        the engine's own model) at points ``height_m`` above the horizon reference."""
-        if self.surface is None:
-            return None
-        geom = self.geometry[radar]
-        above = self.horizon_ref_alt_m - self.surface_alt_m[radar]  # the reference over the surface
-        return path_terms(
-            self.surface,
-            geom.spec,
-            geom.antenna_height_m + above,
-            geom.refraction_k,
-            range_m,
-            height_m + above,
-            el_rad,
-        )
+        mask, range_m, _, _ = visible(geom, pos - geom.enu_m, height)
+        return mask, range_m
 
     def track_pd(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
         """Tracks this radar's scan could see, and its detection probability at each.
 
         Pd of one look at the track's predicted range and its RCS as estimated from its detections in
         this radar's band (:meth:`track_log_rcs`), for the radar's own Swerling case and without
-        jamming, over a surface with the multipath and clutter of a look at the predicted position; 0
-        out of view, and 0 while no radar of this band has detected it (a VHF track of a shaped
-        aircraft says nothing of what an X-band radar can see, so the X-band radar's misses do not
-        count against it until that radar acquires it); at most ``TRACK_MAX_PD``.
+        jamming; 0 out of view, and 0 while no radar of this band has detected it (a VHF track of a
+        shaped aircraft says nothing of what an X-band radar can see, so the X-band radar's misses do
+        not count against it until that radar acquires it); at most ``TRACK_MAX_PD``.
         """
-        if self.tracker.ids.size == 0:
-            return np.zeros(0, dtype=bool), np.zeros(0)
-        mask, range_m, el, height = self._looks(radar, self.predicted_positions(time_s))
+        mask, range_m = self._view(radar, time_s)
         pd = np.zeros(mask.size)
         if np.any(mask):
             spec = self.geometry[radar].spec
@@ -282,9 +238,7 @@ class TrackPicture:
             seen = mask & np.array([(i, band) in self.rcs_stats for i in ids.tolist()], dtype=bool)
             if np.any(seen):
                 rcs_m2 = np.exp(self.track_log_rcs(ids[seen], band))
-                r = np.maximum(range_m[seen], _MIN_RANGE_M)
-                path = self._path(radar, r, el[seen], height[seen])
-                pd[seen] = look_pd(spec, r, rcs_m2, spec.swerling, path=path)
+                pd[seen] = look_pd(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2, spec.swerling)
         return mask, np.minimum(pd, TRACK_MAX_PD)
 
     def track_log_rcs(self, track_ids: IntArray, band: str | None = None) -> FloatArray:
@@ -310,13 +264,10 @@ class TrackPicture:
         return np.asarray((total - TRACK_RCS_CONFIDENCE_SIGMAS * np.sqrt(variance)) / count, dtype=np.float64)
 
     def measurement_log_rcs(
-        self, radar: int, snr_db: FloatArray, range_m: FloatArray, z_m: FloatArray | None = None
+        self, radar: int, snr_db: FloatArray, range_m: FloatArray
     ) -> tuple[FloatArray, float]:
         """ln of each detection's RCS estimate (m²) from its received SNR and measured range, and the
-        variance of such an estimate. Over a surface, with the measured positions ``z_m`` (picture
-        frame), the multipath factor F⁴ of each look (:meth:`_path`) is divided out, so the estimate
-        is of the target's cross section, not of the lobe it flew in; without them (or over no
-        surface) the range equation is free space.
+        variance of such an estimate.
 
         The radar's calibrated range equation gives the mean SNR ``c`` a 1 m² target would have at
         that range, so ``sigma = S / c``, i.e. ``sigma_ref (S / SNR_ref) (R / R_ref)^4`` for a mean
@@ -335,11 +286,6 @@ class TrackPicture:
         spec = self.geometry[radar].spec
         range_m = np.maximum(range_m, _MIN_RANGE_M)
         per_m2_db = look_snr_db(spec, range_m, np.ones_like(range_m))
-        if z_m is not None and self.surface is not None and range_m.size:
-            _, _, el, height = self._looks(radar, z_m)
-            path = self._path(radar, range_m, el, height)
-            assert path is not None
-            per_m2_db = per_m2_db + path.f4_db
         snr = np.power(10.0, np.asarray(snr_db, dtype=np.float64) / 10.0)
         if spec.swerling == 0:
             log_s, variance = np.log(snr), 0.0
@@ -380,7 +326,7 @@ class TrackPicture:
         pd_meas = self.measurement_pd(radar, snr_db, range_m)
         res = self.tracker.step(time_s, z, cov, in_view, pd_track=pd_track, pd_meas=pd_meas)
         self._note_engaged()
-        log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m, z)
+        log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m)
         band = self.bands[radar]
         engagement = self.geometry[radar].spec.role == "engagement"
         for track_id, value in zip(res.track_of_measurement.tolist(), log_rcs.tolist(), strict=True):
@@ -528,13 +474,7 @@ class BatteryRuntime(TrackPicture):
         self.battery: CompiledBattery = world.batteries[index]
         geometry = [radar_geometry(world, self.battery, k) for k in range(len(self.battery.radars.ids))]
         super().__init__(
-            self.battery.id,
-            self.battery.frame,
-            geometry,
-            world.horizon_ref_alt_m,
-            world.assets.ecef_m,
-            world.surface,
-            [surface_alt(world, self.battery)] * len(geometry),
+            self.battery.id, self.battery.frame, geometry, world.horizon_ref_alt_m, world.assets.ecef_m
         )
         self.plan: FirePlan = fire_plan(world, self.battery, self.geometry)
         self.state: BatteryState = initial_state(world, self.battery)

@@ -71,15 +71,7 @@ class CommandPost(TrackPicture):
                     )
                 )
                 self.engagement_radar.append(m if g.spec.role == "engagement" else -1)
-        super().__init__(
-            command.id,
-            frame,
-            geometry,
-            world.horizon_ref_alt_m,
-            world.assets.ecef_m,
-            world.surface,
-            [alt for rt in self.members for alt in rt.surface_alt_m],
-        )
+        super().__init__(command.id, frame, geometry, world.horizon_ref_alt_m, world.assets.ecef_m)
         self.units = []
         for rt in self.members:
             rot, off = frame_map(frame, rt.battery.frame)
