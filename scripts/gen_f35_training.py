@@ -1,10 +1,14 @@
-"""Write examples/f35-training-ankara.yaml and examples/f35-training-ankara-nebo.yaml: F-35A training
-sorties (CAP orbits, a racetrack, an approach) near the S-400 site at Ankara, without and with a
-Nebo-M. Orbits and racetracks become waypoints every 15 degrees of turn (the route flight kind flies
+"""Write examples/f35-training-ankara.yaml, examples/f35-training-ankara-nebo.yaml and
+examples/f35-training-ankara-nebosvu.yaml: F-35A training sorties (CAP orbits, a racetrack, an
+approach) near the S-400 site at Ankara, without low-band radars, with a Nebo-M and with a Nebo-SVU.
+Orbits and racetracks become waypoints every 15 degrees of turn (the route flight kind flies
 waypoints). Run from the repository root: .venv/bin/python scripts/gen_f35_training.py
 """
 
 import math
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def circle(cx, cy, r, alt, laps, n=24, speed=240, start_bearing=0.0):
@@ -57,7 +61,7 @@ HEAD = """# Hypothetical F-35A training sorties near Ankara, inside the reach of
 # approach to the air base next to the battery, each flown by a pair. Weapons on hold: the battery
 # only watches. {variant}
 # Positions are local (east_m / north_m, metres from the origin, the battery); orbits and racetracks are
-# written out as waypoints every 15 degrees of turn (scripts/gen_f35_training.py writes both files;
+# written out as waypoints every 15 degrees of turn (scripts/gen_f35_training.py writes these files;
 # see docs/exposure.md). Run: samsim exposure {file} -o out/{stem} --threats F-35A
 samsim: 1
 name: {stem}
@@ -87,6 +91,8 @@ threats:
 NEBO = """      - {type: RLM-M, offset_m: [2000, 1000, 0]}     # 55Zh6M Nebo-M: VHF module
       - {type: RLM-D, offset_m: [2000, 1500, 0]}     # L-band module
       - {type: RLM-S, offset_m: [2000, 2000, 0]}     # X-band module
+"""
+SVU = """      - {type: 1L119, offset_m: [2000, 1000, 0]}     # 1L119 Nebo-SVU: VHF only
 """
 
 
@@ -150,8 +156,14 @@ for variant, stem, extra, desc in [
         NEBO,
         " and a Nebo-M",
     ),
+    (
+        "With a 1L119 Nebo-SVU (VHF only) beside the battery.",
+        "f35-training-ankara-nebosvu",
+        SVU,
+        " and a Nebo-SVU",
+    ),
 ]:
     text = (
         HEAD.format(variant=variant, file=f"examples/{stem}.yaml", stem=stem, extra=extra, desc=desc) + body()
     )
-    open(f"/work/wt-stealth/examples/{stem}.yaml", "w").write(text)
+    (EXAMPLES / f"{stem}.yaml").write_text(text)

@@ -175,6 +175,14 @@ def _battery(draw: st.DrawFn, k: int, frame: _Frame, at_origin: bool) -> dict[st
         bat["command"] = "autonomous"
     if _maybe(draw, 0.7):
         bat["reserve"] = {draw(st.sampled_from(MISSILES)): draw(st.integers(0, 8))}
+    if _maybe(draw, 0.85):  # a move ordered within the shortest duration drawn (30 s)
+        east, north = _polar(draw, 500.0, 5e3)
+        bat["moves"] = [
+            {
+                "at_s": round(draw(_f(0.0, 29.0)), 1),
+                "to": _position(draw, frame, east, north, None, local=False),
+            }
+        ]
     return bat
 
 

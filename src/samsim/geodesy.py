@@ -141,6 +141,13 @@ class LocalFrame:
         return self.ecef_to_enu(np.zeros(3))
 
 
+def frame_map(src: LocalFrame, dst: LocalFrame) -> tuple[FloatArray, FloatArray]:
+    """``(M, o)`` with ``x_dst = M x_src + o`` for ENU points of two local frames (vectors: ``M v``)."""
+    m = dst.rotation @ src.rotation.T
+    o = dst.rotation @ (src.origin_ecef_m - dst.origin_ecef_m)
+    return np.asarray(m, np.float64), np.asarray(o, np.float64)
+
+
 def geodesic_inverse(
     lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -135,3 +135,32 @@ def test_a_threat_table_gives_rcs_m2_nose_on_at_x_band() -> None:
         assert spec.rcs_table is not None
         assert spec.rcs_table.aspect_deg[0] == 0.0
         assert spec.rcs_table.rows("X")[0][0] == spec.rcs_m2, key
+
+
+def test_an_rcs_table_written_back_reads_as_the_same_table() -> None:
+    """``RcsTable.as_value`` is what scene.json records for viewers; reading it gives the table back."""
+    from samsim.catalog.signatures import rcs_table, rcs_table_problems
+
+    tables = [t for k in builtin().names("threat") if (t := builtin().threat(k).rcs_table) is not None]
+    assert tables
+    with_elevations = {
+        "aspect_deg": [0, 90, 180],
+        "bands": {"X": [[1, 2, 3], [4, 5, 6]]},
+        "elevation_deg": [0, 30],
+    }
+    tables.append(rcs_table(with_elevations))
+    for table in tables:
+        value = table.as_value()
+        assert list(rcs_table_problems(value)) == []
+        assert rcs_table(value) == table
+
+
+def test_the_nebo_svu_is_a_vhf_early_warning_radar_with_its_published_range() -> None:
+    spec = catalog.radar("1L119")
+    assert spec.role == "early-warning" and spec.frequency_ghz < 0.3
+    # The catalog's calibration rule: 0.65 x the published maximum range on 4 m2.
+    assert (
+        spec.max_range_m == 380e3
+        and spec.ref_range_m == pytest.approx(0.65 * 380e3)
+        and spec.ref_rcs_m2 == 4.0
+    )

@@ -398,3 +398,19 @@ def test_worst_and_best_aspect_envelopes_bracket_every_aspect() -> None:
     assert 0.0 < area["worst"] <= area["nose"] < area["beam"] <= area["best"]
     with pytest.raises(ValueError, match="unknown threat type"):
         coverage(sc, alt_m=[9000.0], target="F-99")
+
+
+def test_target_rcs_is_the_coverage_rcs_per_band_for_viewers() -> None:
+    """:func:`samsim.coverage.target_rcs_m2`, which the web replay sizes its domes with, gives what
+    ``coverage(target=...)`` uses: the table in the radar's band, or the fixed RCS without a table."""
+    from samsim import loads
+    from samsim.coverage import aspect_problem, target_rcs_m2
+
+    f35 = catalog.threat("F-35A")
+    for radar, ghz in (("92N6E", 10.0), ("RLM-M", 0.17), ("1L119", 0.17)):
+        assert catalog.radar(radar).frequency_ghz == ghz
+        res = coverage(loads(_one_radar_scenario(radar)), alt_m=[5000.0], target="F-35A", aspect="tail")
+        assert target_rcs_m2(f35.rcs_table, f35.rcs_m2, ghz, "tail") == res.rcs_of("b", radar)
+    assert target_rcs_m2(None, 2.5, 0.17, "worst") == 2.5
+    assert aspect_problem("beam") is None and aspect_problem(12.5) is None
+    assert "must be degrees" in str(aspect_problem("side")) and "360" in str(aspect_problem(-1.0))

@@ -11,14 +11,16 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from samsim import loads
+from samsim import catalog, loads
 from samsim.coverage.exposure import (
     ASPECT_BINS,
+    Spread,
     aspect_bins,
     detection_intervals,
     exposure,
     measure_s,
     overlap_s,
+    spread,
     union,
 )
 from samsim.coverage.exposure_files import write_exposure
@@ -127,7 +129,97 @@ def test_cli_exposure_exit_codes(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     bad = cli(str(scenario), "-o", str(tmp_path / "out2"), "--threats", "Su-34")
     assert bad.returncode == 2 and "--threats: Su-34 not in the scenario" in bad.stderr
+    many = cli(str(scenario), "-o", str(tmp_path / "many"), "--runs", "3")
+    assert many.returncode == 0, many.stderr
+    entry = json.loads((tmp_path / "many" / "exposure.json").read_text())["aircraft"][0]["radars"][0]
+    assert set(entry["over_runs"]["detected_s"]) == {"mean", "p5", "p95"}
+    assert "3 runs" in many.stdout and "5–95 %" in many.stdout
+    assert max(len(line) for line in many.stdout.splitlines()) <= 80
+    zero = cli(str(scenario), "-o", str(tmp_path / "zero"), "--runs", "0")
+    assert zero.returncode == 2 and "--runs: must be >= 1" in zero.stderr
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("x")
     refused = cli(str(scenario), "-o", str(tmp_path / "other"))
     assert refused.returncode == 2 and "-o:" in refused.stderr
+
+
+def test_spread_is_the_mean_and_the_5_to_95_percent_interval() -> None:
+    # 21 values 0..20: percentiles by linear interpolation between order statistics (Hyndman-Fan 7)
+    # fall on the values 1 and 19 exactly.
+    assert spread(np.arange(21.0)) == Spread(mean=10.0, p5=1.0, p95=19.0)
+    assert spread([3.0]) == Spread(3.0, 3.0, 3.0)
+    with pytest.raises(ValueError):
+        spread([])
+
+
+def _arc_at_reference_range(radar: str, up_m: float = 8000.0, degrees: int = 30) -> tuple[str, float]:
+    """A scenario whose aircraft flies an arc about the radar at the radar's reference range, seen on
+    the beam with the reference RCS; and its flight time (s)."""
+    import math
+
+    spec = catalog.radar(radar)
+    ground = math.sqrt(spec.ref_range_m**2 - up_m**2)  # slant range = ref_range_m in the ENU frame
+    pts = []
+    for k in range(degrees // 5 + 1):
+        a = math.radians(-degrees / 2 + 5 * k)
+        speed = ", speed_mps: 250" if k == 0 else ""
+        pts.append(
+            f"      - {{east_m: {ground * math.sin(a):.1f}, north_m: {ground * math.cos(a):.1f}, up_m: {up_m}{speed}}}"
+        )
+    flight_s = (len(pts) - 1) * 2.0 * ground * math.sin(math.radians(2.5)) / 250.0
+    threat = (
+        f"  - id: jet\n    type: F-16C\n    rcs_m2: {spec.ref_rcs_m2}\n    route:\n" + "\n".join(pts) + "\n"
+    )
+    scenario = one_battery_scenario(
+        threat, radars=f"{{type: {radar}, mast_m: 0}}", duration_s=flight_s + 100.0
+    )
+    return scenario, flight_s
+
+
+def test_spread_over_runs_of_looks_at_the_reference_detection_probability() -> None:
+    """At the radar's reference range, on its reference RCS, every look detects with the reference
+    probability 0.5 (the catalog calibration), independently (Swerling 1, scan to scan). Over n looks
+    the number of detections is binomial B(n, 0.5) and, looks abutting, detected_s = revisit x count:
+    its mean is n/2 looks and its 5-95 % interval the binomial one."""
+    from scipy.stats import binom
+
+    spec = catalog.radar("92N6E")
+    assert spec.ref_pd == 0.5 and spec.swerling == 1
+    scenario, flight_s = _arc_at_reference_range("92N6E")
+    runs = 40
+    res = exposure(loads(scenario), runs=runs)
+    assert res.runs == runs
+    (radar,) = res.aircraft[0].radars
+    det = radar.over_runs["detected_s"]
+    n = flight_s / spec.revisit_s
+    sd_looks = (n * 0.25) ** 0.5
+    assert det.mean / spec.revisit_s == pytest.approx(n / 2, abs=4 * sd_looks / runs**0.5 + 1)
+    # The percentiles of 40 draws scatter by about a third of the binomial standard deviation.
+    assert det.p5 / spec.revisit_s == pytest.approx(binom.ppf(0.05, round(n), 0.5), abs=sd_looks + 1)
+    assert det.p95 / spec.revisit_s == pytest.approx(binom.ppf(0.95, round(n), 0.5), abs=sd_looks + 1)
+    assert det.p5 < det.mean < det.p95
+    # The aspect is the beam on every look of every run: no spread in what sides are seen.
+    cov = radar.over_runs["aspect_coverage"]
+    assert cov.p5 == cov.p95 == pytest.approx(2 / ASPECT_BINS)
+    tracked = radar.over_runs["tracked_s"]
+    assert 0.0 <= tracked.p5 <= tracked.mean <= det.mean
+    # Run 0 gives the single-run figures and the detections: `samsim run --run 0`.
+    data = res.as_dict()
+    assert data["runs"] == runs and data["run"] == 0
+    entry = data["aircraft"][0]["radars"][0]  # type: ignore[index]
+    assert set(entry["over_runs"]) == {"detected_s", "tracked_s", "aspect_coverage"}
+    assert entry["over_runs"]["detected_s"] == {
+        "mean": round(det.mean, 3),
+        "p5": round(det.p5, 3),
+        "p95": round(det.p95, 3),
+    }
+    assert res.detections.num_rows == radar.detections
+
+
+def test_one_run_keeps_the_single_run_fields() -> None:
+    scenario, _ = _arc_at_reference_range("92N6E", degrees=10)
+    one = exposure(loads(scenario), runs=1).as_dict()
+    assert "runs" not in one and "over_runs" not in one["aircraft"][0]["radars"][0]  # type: ignore[index]
+    assert one == exposure(loads(scenario)).as_dict()
+    with pytest.raises(ValueError, match="runs must be >= 1"):
+        exposure(loads(scenario), runs=0)

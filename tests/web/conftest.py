@@ -8,6 +8,8 @@
   ``threat_outcomes``, ``interceptors`` as Parquet) and a copy of its scenario, so runs can be
   replayed; its outcomes are chosen so that every P(leak) and histogram is known.
   ``swept_study``: two sweep points.
+- ``stealth_run``: the synthetic run with the sites of an S-400 battery and a Nebo-M VHF module, and
+  the F-35A's signature, as the engine's recorder writes them (``scene_of`` of a compiled scenario).
 """
 
 from __future__ import annotations
@@ -48,6 +50,32 @@ threats:
     route:
       - {lat_deg: 39.9, lon_deg: 31.5, alt_m: 5000, speed_mps: 300}
       - {lat_deg: 39.93, lon_deg: 32.86, alt_m: 3000}
+"""
+
+STEALTH_SCENARIO = """\
+samsim: 1
+name: stealth-sites
+duration_s: 600
+origin: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}
+environment: {ground_alt_m: 900}
+assets:
+  - {id: city, position: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}, radius_m: 3000}
+batteries:
+  - id: bat
+    system: S-400
+    position: {lat_deg: 40.0, lon_deg: 32.7, alt_m: 950}
+    radars:
+      - {type: 91N6E, offset_m: [0, 0, 0], mast_m: 8}
+      - {type: 92N6E, offset_m: [300, 0, 0], mast_m: 8}
+      - {type: RLM-M, offset_m: [2000, 1000, 0]}
+    doctrine: {weapons: hold}
+threats:
+  - id: f35
+    type: F-35A
+    target: city
+    route:
+      - {lat_deg: 39.5, lon_deg: 31.0, alt_m: 9000, speed_mps: 250}
+      - {lat_deg: 39.93, lon_deg: 32.86, alt_m: 9000}
 """
 
 CITY = (39.93, 32.86, 900.0)
@@ -392,6 +420,33 @@ def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_synthetic_run(tmp_path_factory.mktemp("synthetic") / "run")
 
 
+def write_stealth_run(out: Path) -> Path:
+    """The synthetic run whose scene's battery and signatures are those the recorder writes for
+    :data:`STEALTH_SCENARIO` (three radars: S, X and VHF band; the F-35A's RCS table); its threat
+    t-kill is an F-35A."""
+    import samsim
+    from samsim.sim.recorder import scene_of
+    from samsim.sim.world import compile_world
+
+    write_synthetic_run(out)
+    compiled = scene_of(compile_world(samsim.loads(STEALTH_SCENARIO)))
+    scene = json.loads((out / "scene.json").read_text())
+    scene["batteries"] = compiled["batteries"]
+    scene["signatures"] = compiled["signatures"]
+    # t-kill becomes an F-35A, so that its signature is the table's.
+    scene["threats"][0]["type"] = "F-35A"
+    (out / "scene.json").write_text(json.dumps(scene, indent=2))
+    summary = json.loads((out / "summary.json").read_text())
+    summary["threats"][0]["type"] = "F-35A"
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return out
+
+
+@pytest.fixture(scope="session")
+def stealth_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_stealth_run(tmp_path_factory.mktemp("stealth") / "run")
+
+
 @pytest.fixture(scope="session")
 def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import samsim
@@ -442,3 +497,8 @@ def run_client(synthetic_run: Path) -> Iterator[TestClient]:
 @pytest.fixture
 def study_client(study: Path) -> Iterator[TestClient]:
     yield from client_for(study)
+
+
+@pytest.fixture
+def stealth_client(stealth_run: Path) -> Iterator[TestClient]:
+    yield from client_for(stealth_run)

@@ -191,6 +191,101 @@ def test_domes_follow_the_radar_equation_and_horizon(run_client: TestClient) -> 
         assert r.status_code == 422 and r.json()["error"].startswith("invalid request")
 
 
+def test_domes_for_a_threat_type_follow_its_rcs_table_in_each_radars_band(stealth_client: TestClient) -> None:
+    """With ``target``, each dome is R_ref (sigma / sigma_ref)^(1/4) for the cross section the type's
+    table gives in that radar's band at the aspect: the F-35A's X- and S-band nose-on returns are
+    hundreds of times smaller than its beam, its VHF ones only a few times."""
+    from samsim.catalog import threat
+
+    table = threat("F-35A").rcs_table
+    assert table is not None
+    row = {band: np.asarray(table.rows(band)[0]) for band in table.band_names}
+    col = {a: list(table.aspect_deg).index(d) for a, d in (("nose", 0.0), ("beam", 90.0), ("tail", 180.0))}
+    ref = {"91N6E": (390e3, "S"), "92N6E": (260e3, "X"), "RLM-M": (390e3, "VHF")}
+    client = stealth_client
+    ranges: dict[str, dict[str, float]] = {}
+    for aspect in ("nose", "beam", "tail", "worst", "best", "45"):
+        body = client.get("/api/replays/run/domes", params={"target": "F-35A", "aspect": aspect}).json()
+        assert body["target"] == "F-35A" and body["aspect"] == aspect and body["targets"] == ["F-35A"]
+        ranges[aspect] = {}
+        for d in body["radars"]:
+            ref_m, band = ref[d["radar"]]
+            assert d["band"] == band
+            values = row[band]
+            sigma = {
+                "worst": values.min(),
+                "best": values.max(),
+                # 45 deg: halfway between the 30 and 60 deg nodes in dB, the geometric mean.
+                "45": math.sqrt(values[1] * values[2]),
+            }.get(aspect, values[col.get(aspect, 0)])
+            assert d["rcs_m2"] == pytest.approx(sigma, rel=1e-5)
+            assert d["range_m"] == pytest.approx(ref_m * (sigma / 4.0) ** 0.25, abs=0.1)
+            ranges[aspect][d["radar"]] = d["range_m"]
+    nose_over_beam = {r: ranges["nose"][r] / ranges["beam"][r] for r in ref}
+    assert nose_over_beam["92N6E"] == pytest.approx((0.005 / 1.0) ** 0.25, rel=1e-4)
+    assert nose_over_beam["91N6E"] < 0.3 < 0.6 < nose_over_beam["RLM-M"]
+    assert ranges["worst"]["RLM-M"] <= ranges["nose"]["RLM-M"] <= ranges["best"]["RLM-M"]
+    for params, status, text in [
+        ({"target": "Su-57", "aspect": "nose"}, 422, "no signature of 'Su-57'"),
+        ({"target": "F-35A", "aspect": "side"}, 422, "aspect: must be degrees or nose"),
+        ({"target": "F-35A", "aspect": "400"}, 422, "between 0 and 360"),
+    ]:
+        r = client.get("/api/replays/run/domes", params=params)
+        assert r.status_code == status and text in r.json()["error"], r.json()
+
+
+def test_signature_series_gives_the_aspect_each_radar_sees_and_its_rcs(stealth_client: TestClient) -> None:
+    """t-kill flies a straight line towards the city at constant speed; every radar sits north of
+    its track, so it shows them its left side (aspect in (180, 360)), and the RCS is the F-35A table's
+    at that aspect, mirrored to the right side, in each radar's band."""
+    from samsim.catalog import threat
+    from samsim.geodesy import geodetic_to_ecef
+    from samsim.models.signature import body_angles_deg
+
+    body = stealth_client.get("/api/replays/run/signature", params={"id": "t-kill"}).json()
+    assert body["type"] == "F-35A" and body["signature"] is True
+    t = np.asarray(body["t"])
+    assert t[0] == 0.0 and t[-1] == pytest.approx(300.0) and np.all(np.diff(t) > 0)
+    table = threat("F-35A").rcs_table
+    assert table is not None
+    (lat0, lon0, alt0), (lat1, lon1, alt1), t0, t1 = THREAT_FLIGHTS["t-kill"]
+    # The straight flight's velocity, from its end points (linear in lat/lon/alt: nearly constant).
+    k = 100
+    f = lambda s: geodetic_to_ecef(  # noqa: E731
+        lat0 + (lat1 - lat0) * s / (t1 - t0),
+        lon0 + (lon1 - lon0) * s / (t1 - t0),
+        alt0 + (alt1 - alt0) * s / (t1 - t0),
+    )
+    vel = (f(t[k] + 1.0) - f(t[k] - 1.0)) / 2.0
+    scene = stealth_client.get("/api/replays/run/scene").json()
+    radars = {f"bat/{r['id']}": r for r in scene["batteries"][0]["radars"]}
+    assert {r["id"] for r in body["radars"]} == set(radars)
+    for r in body["radars"]:
+        site = radars[r["id"]]
+        aspect, elevation = body_angles_deg(
+            vel, f(t[k]), geodetic_to_ecef(site["lat_deg"], site["lon_deg"], site["alt_m"])
+        )
+        assert r["aspect_deg"][k] == pytest.approx(float(aspect), abs=0.2)
+        assert 180.0 < r["aspect_deg"][k] < 360.0 and r["elevation_deg"][k] < 0.0
+        mirrored = 360.0 - r["aspect_deg"][k]
+        lo = max(a for a in table.aspect_deg if a <= mirrored)
+        hi = min(a for a in table.aspect_deg if a >= mirrored)
+        row = table.rows(r["band"])[0]
+        bounds = sorted([row[table.aspect_deg.index(lo)], row[table.aspect_deg.index(hi)]])
+        assert bounds[0] * 0.999 <= r["rcs_m2"][k] <= bounds[1] * 1.001
+        assert float(elevation) == pytest.approx(r["elevation_deg"][k], abs=0.2)
+    assert stealth_client.get("/api/replays/run/signature", params={"id": "bat"}).status_code == 404
+
+
+def test_domes_by_type_need_a_scene_with_signatures(run_client: TestClient) -> None:
+    """A run folder written before scene.json recorded bands and signatures still serves fixed-RCS
+    domes, and says why it cannot size them for a type."""
+    body = run_client.get("/api/replays/run/domes").json()
+    assert body["targets"] == [] and body["radars"][0]["band"] is None
+    r = run_client.get("/api/replays/run/domes", params={"target": "F-35A"})
+    assert r.status_code == 422 and "older samsim" in r.json()["error"]
+
+
 def test_events_filters_and_paging(run_client: TestClient) -> None:
     all_events = run_client.get("/api/replays/run/events").json()
     assert all_events["total"] == 23

@@ -423,3 +423,60 @@ def test_replay_draws_jam_strobes_with_the_clock_and_destroyed_radars(
     page.click("li[data-key='threat:shahed-2']")
     page.wait_for_selector("[data-testid=detail-why]")
     assert page.inner_text("[data-testid=detail-why]") == "magazine empty (last at 350.0 s)"
+
+
+def test_replay_domes_follow_the_threat_types_aspect_in_each_radars_band(
+    serve: Callable[[Path], str], stealth_run: Path, watched: Watched
+) -> None:
+    """Choosing a threat type and an aspect sizes every dome for that type's cross section in the
+    radar's band (the server reads the table): for an F-35A the X-band dome nose-on is about a quarter
+    of its beam dome, the VHF one about two thirds."""
+    page = watched.page
+    page.goto(serve(stealth_run) + "/#/replay/run")
+    watched.wait_ready()
+    assert page.is_disabled("[data-testid=aspect]") and not page.is_disabled("[data-testid=rcs]")
+
+    def domes() -> dict[str, Any]:
+        return dict(page.evaluate("() => window.__samsim.coverage()"))
+
+    fixed = domes()
+    page.select_option("[data-testid=target]", "F-35A")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 !== 1")
+    assert page.is_disabled("[data-testid=rcs]") and not page.is_disabled("[data-testid=aspect]")
+    nose = domes()
+    assert nose["bat/92N6E"]["band"] == "X" and nose["bat/RLM-M"]["band"] == "VHF"
+    assert nose["bat/92N6E"]["dome_m"] < fixed["bat/92N6E"]["dome_m"]
+    page.select_option("[data-testid=aspect]", "beam")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 === 1")
+    beam = domes()
+    ratio = {r: nose[f"bat/{r}"]["dome_m"] / beam[f"bat/{r}"]["dome_m"] for r in ("91N6E", "92N6E", "RLM-M")}
+    assert ratio["92N6E"] == pytest.approx((0.005 / 1.0) ** 0.25, rel=1e-3)
+    assert ratio["91N6E"] < 0.3 and ratio["RLM-M"] > 0.6
+    page.select_option("[data-testid=aspect]", "worst")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 < 0.01")
+    assert domes()["bat/RLM-M"]["dome_m"] == pytest.approx(nose["bat/RLM-M"]["dome_m"], rel=1e-6)
+    watched.shot("replay-stealth-domes.png")
+    # Back to a fixed RCS: every band gets the same cross section again.
+    page.select_option("[data-testid=target]", "")
+    page.wait_for_function("() => window.__samsim.coverage()['bat/92N6E'].rcs_m2 === 1")
+    assert domes() == fixed
+    # A threat's details show, at the clock's time, the aspect it presents each radar and the RCS that
+    # radar sees in its band; they follow the clock.
+    page.click("li[data-key='threat:t-kill']")
+    page.wait_for_selector("[data-testid=detail-signature] tr[data-radar='bat/92N6E']")
+
+    def row(radar: str) -> list[str]:
+        return page.locator(f"[data-testid=detail-signature] tr[data-radar='{radar}'] td").all_inner_texts()
+
+    page.fill("[data-testid=time-slider]", "100")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=detail-signature] h4')?.textContent.includes('T+100 s')"
+    )
+    x_band, vhf = row("bat/92N6E"), row("bat/RLM-M")
+    assert x_band[1] == "X" and vhf[1] == "VHF"
+    assert float(x_band[3].split()[0]) < 0.1 < float(vhf[3].split()[0])  # X band: stealthy; VHF: not
+    watched.shot("replay-threat-signature.png")
+    page.fill("[data-testid=time-slider]", "400")  # after its kill at 300 s
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=detail-signature]')?.textContent.includes('not in the air')"
+    )

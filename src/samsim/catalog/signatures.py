@@ -39,6 +39,16 @@ class RcsTable:
         """The band's values: (n_elevation, n_aspect), or (1, n_aspect) without elevations."""
         return dict(self.bands)[band]
 
+    def as_value(self) -> dict[str, Any]:
+        """The table as the catalog writes it (``rcs_table(table.as_value()) == table``)."""
+        if self.elevation_deg is None:
+            return {"aspect_deg": list(self.aspect_deg), "bands": {b: list(r[0]) for b, r in self.bands}}
+        return {
+            "aspect_deg": list(self.aspect_deg),
+            "bands": {b: [list(row) for row in r] for b, r in self.bands},
+            "elevation_deg": list(self.elevation_deg),
+        }
+
 
 def rcs_table(value: Mapping[str, Any]) -> RcsTable:
     """The table of a checked ``rcs_table`` value (see :func:`rcs_table_problems`)."""

@@ -153,6 +153,24 @@ class EmconTimings:
 
 
 @dataclass(frozen=True)
+class MoveTimings:
+    """What a battery's relocation takes (its ``stow_time_min``, ``march_speed_kmh`` and
+    ``deployment_time_min`` figures), in SI units: stow to march order, road march, emplace and
+    radiate again at the new site."""
+
+    stow_s: float
+    march_speed_mps: float
+    deploy_s: float
+
+    def timeline(self, at_s: float, distance_m: float) -> tuple[float, float, float]:
+        """``(stowed_s, arrived_s, ready_s)`` of a move ordered at ``at_s`` to a site ``distance_m``
+        away: stow, march at the road speed (the road taken as long as the great circle), deploy."""
+        stowed_s = at_s + self.stow_s
+        arrived_s = stowed_s + distance_m / self.march_speed_mps
+        return stowed_s, arrived_s, arrived_s + self.deploy_s
+
+
+@dataclass(frozen=True)
 class SystemSpec:
     key: str
     radars: tuple[dict[str, Any], ...]
@@ -163,6 +181,7 @@ class SystemSpec:
     kill_assessment_s: float
     max_target_speed_mps: float
     ballistic_engagement_range_m: float
+    move: MoveTimings  # relocation: stow, march, deploy
     emcon: EmconTimings = field(default_factory=EmconTimings)
     engage_on_remote: bool = False  # may fire on a network track its own engagement radar does not hold
 
@@ -336,6 +355,16 @@ def system_spec(e: Entry) -> SystemSpec:
             }
         ),
         engage_on_remote=bool(v("engage_on_remote", False)),
+        move=_move_timings(e),
+    )
+
+
+def _move_timings(e: Entry) -> MoveTimings:
+    """A system's relocation figures, in SI units."""
+    return MoveTimings(
+        stow_s=60.0 * float(e.value("stow_time_min")),
+        march_speed_mps=float(e.value("march_speed_kmh")) / 3.6,
+        deploy_s=60.0 * float(e.value("deployment_time_min")),
     )
 
 

@@ -11,6 +11,7 @@ import types
 from typing import Any
 
 from samsim.coverage.compute import (
+    ASPECTS,
     DEFAULT_ALT_M,
     CompareRow,
     CoverageResult,
@@ -20,11 +21,14 @@ from samsim.coverage.compute import (
     RadarCoverage,
     Site,
     alt_label,
+    aspect_problem,
     coverage,
+    target_rcs_m2,
 )
 from samsim.coverage.files import compare_csv, geojson, geojson_text, write_coverage
 
 __all__ = [
+    "ASPECTS",
     "DEFAULT_ALT_M",
     "CompareRow",
     "CoverageResult",
@@ -34,10 +38,12 @@ __all__ = [
     "RadarCoverage",
     "Site",
     "alt_label",
+    "aspect_problem",
     "compare_csv",
     "coverage",
     "geojson",
     "geojson_text",
+    "target_rcs_m2",
     "write_coverage",
 ]
 

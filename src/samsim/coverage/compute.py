@@ -76,6 +76,7 @@ from shapely.geometry.base import BaseGeometry
 
 from samsim.arrays import BoolArray, FloatArray
 from samsim.catalog import RadarSpec
+from samsim.catalog.signatures import RcsTable
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models import horizon, radar
 from samsim.models.signature import band_of_frequency
@@ -89,6 +90,7 @@ if TYPE_CHECKING:  # the terrain model (rasterio) loads only when a scenario has
 
 
 __all__ = [
+    "ASPECTS",
     "DEFAULT_ALT_M",
     "CompareRow",
     "CoverageResult",
@@ -97,7 +99,9 @@ __all__ = [
     "Profile",
     "RadarCoverage",
     "Site",
+    "aspect_problem",
     "coverage",
+    "target_rcs_m2",
 ]
 
 DEFAULT_ALT_M = (50.0, 500.0, 5000.0)
@@ -509,25 +513,44 @@ def coverage(
     )
 
 
+ASPECTS = ("nose", "beam", "tail", "worst", "best")
+"""The named aspects of a coverage for a target type (besides degrees from the nose)."""
+
+
+def aspect_problem(aspect: float | str) -> str | None:
+    """What is wrong with ``aspect`` (degrees 0-360 or one of :data:`ASPECTS`), or None."""
+    if isinstance(aspect, str):
+        return None if aspect in ASPECTS else f"must be degrees or {', '.join(ASPECTS)}; got {aspect!r}"
+    if not (math.isfinite(aspect) and 0.0 <= aspect <= 360.0):
+        return f"must be between 0 and 360 degrees, got {aspect:g}"
+    return None
+
+
+def target_rcs_m2(table: RcsTable | None, rcs_m2: float, frequency_ghz: float, aspect: float | str) -> float:
+    """The cross section the coverage of a radar on ``frequency_ghz`` is computed for, for a target
+    type with RCS table ``table`` (its fixed ``rcs_m2`` when None) seen at ``aspect``: the table read
+    in the radar's band (:func:`samsim.sim.signatures.aspect_rcs_m2`; ``worst`` / ``best`` are the
+    smallest / largest over every aspect and elevation)."""
+    if table is None:
+        return float(rcs_m2)
+    return signatures.aspect_rcs_m2(table, band_of_frequency(frequency_ghz), aspect)
+
+
 def _target_rcs(
     world: World, target: str | None, aspect: float | str, rcs_m2: float
 ) -> Callable[[RadarSpec], float]:
     """The RCS a radar's coverage is computed for: ``rcs_m2``, or the target type's at ``aspect`` in
-    the radar's band (:func:`samsim.sim.signatures.aspect_rcs_m2`)."""
+    the radar's band (:func:`target_rcs_m2`)."""
     if target is None:
         return lambda spec: float(rcs_m2)
     known = world.catalog.names("threat")
     if target not in known:
         raise ValueError(f"target: unknown threat type {target!r}; known: {', '.join(known)}")
-    if isinstance(aspect, str) and aspect not in ("nose", "beam", "tail", "worst", "best"):
-        raise ValueError(f"aspect: must be degrees or nose, beam, tail, worst, best; got {aspect!r}")
-    if not isinstance(aspect, str) and not (math.isfinite(aspect) and 0.0 <= aspect <= 360.0):
-        raise ValueError(f"aspect: must be between 0 and 360 degrees, got {aspect:g}")
+    problem = aspect_problem(aspect)
+    if problem is not None:
+        raise ValueError(f"aspect: {problem}")
     threat = world.catalog.threat(target)
-    table = threat.rcs_table
-    if table is None:
-        return lambda spec: float(threat.rcs_m2)
-    return lambda spec: signatures.aspect_rcs_m2(table, band_of_frequency(spec.frequency_ghz), aspect)
+    return lambda spec: target_rcs_m2(threat.rcs_table, threat.rcs_m2, spec.frequency_ghz, aspect)
 
 
 def _check_options(

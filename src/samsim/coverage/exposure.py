@@ -18,12 +18,25 @@ One run of the engine (the scenario's seed, or ``seed``), then, per aircraft and
 
 Aspects are the true ones (the geometry the radar saw), not estimates a radar could make; the RCS
 column is what a site could compute from its own measurements.
+
+With ``runs`` > 1 the scenario is run ``runs`` times, run *i* from the *i*-th child of
+``numpy.random.SeedSequence(seed)`` as in ``samsim mc`` (so run *i* is ``samsim run --seed S --run i``);
+the per-detection rows and single-run figures are those of run 0, and each aircraft and radar gains the
+mean and the 5-95 % interval (empirical percentiles, linear interpolation; Hyndman and Fan 1996,
+definition 7) of ``detected_s``, ``tracked_s`` and ``aspect_coverage`` over the runs: how much of what
+a site learns is luck of the draw (fluctuating RCS, detection per look, false alarms) rather than
+geometry.
+
+References
+----------
+R. J. Hyndman and Y. Fan, "Sample quantiles in statistical packages", The American Statistician 50(4),
+1996, pp. 361-365.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -53,6 +66,36 @@ DETECTION_COLUMNS = (
 )
 
 
+SPREAD_FIELDS = ("detected_s", "tracked_s", "aspect_coverage")
+"""The exposure figures summarised over Monte Carlo runs."""
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A figure over runs: its mean and its 5 % and 95 % empirical percentiles."""
+
+    mean: float
+    p5: float
+    p95: float
+
+    def as_dict(self, digits: int) -> dict[str, float]:
+        return {
+            "mean": round(self.mean, digits),
+            "p5": round(self.p5, digits),
+            "p95": round(self.p95, digits),
+        }
+
+
+def spread(values: Sequence[float] | FloatArray) -> Spread:
+    """Mean and 5-95 % interval of ``values`` (percentiles with linear interpolation between order
+    statistics, Hyndman and Fan 1996, definition 7)."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size == 0:
+        raise ValueError("spread of no values")
+    p5, p95 = np.percentile(v, [5.0, 95.0])
+    return Spread(float(v.mean()), float(p5), float(p95))
+
+
 @dataclass(frozen=True)
 class RadarExposure:
     battery: str
@@ -63,6 +106,8 @@ class RadarExposure:
     tracked_s: float
     aspect_coverage: float
     aspect_bins: tuple[bool, ...]
+    over_runs: dict[str, Spread] = field(default_factory=dict)
+    """With several runs: per figure of :data:`SPREAD_FIELDS`, its spread over them; else empty."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +126,19 @@ class ExposureResult:
     duration_s: float
     aircraft: list[AircraftExposure]
     detections: pa.Table
+    runs: int = 1
+    """Monte Carlo runs; with more than one, ``detections`` and the single-run figures are run 0's."""
 
     def as_dict(self) -> dict[str, object]:
         """exposure.json: ``{"aircraft": [{"id", "type", "radars": [{battery, radar, band, detected_s,
-        tracked_s, aspect_coverage, detections}]}]}`` plus the run's scenario, seed and duration."""
+        tracked_s, aspect_coverage, detections}]}]}`` plus the run's scenario, seed and duration; with
+        several runs also ``runs``, ``run`` (0: the run the single-run figures come from) and per radar
+        ``over_runs: {detected_s|tracked_s|aspect_coverage: {mean, p5, p95}}``."""
+        several = {"runs": self.runs, "run": 0} if self.runs > 1 else {}
         return {
             "scenario": self.scenario,
             "seed": self.seed,
+            **several,
             "duration_s": self.duration_s,
             "aspect_bins": ASPECT_BINS,
             "aircraft": [
@@ -103,6 +154,16 @@ class ExposureResult:
                             "detected_s": round(r.detected_s, 3),
                             "tracked_s": round(r.tracked_s, 3),
                             "aspect_coverage": round(r.aspect_coverage, 4),
+                            **(
+                                {
+                                    "over_runs": {
+                                        k: r.over_runs[k].as_dict(4 if k == "aspect_coverage" else 3)
+                                        for k in SPREAD_FIELDS
+                                    }
+                                }
+                                if r.over_runs
+                                else {}
+                            ),
                         }
                         for r in a.radars
                     ],
@@ -193,14 +254,49 @@ def selected_threats(world: World, types: Sequence[str] | None) -> list[int]:
 
 
 def exposure(
-    scenario: Scenario, *, threats: Sequence[str] | None = None, seed: int | None = None
+    scenario: Scenario,
+    *,
+    threats: Sequence[str] | None = None,
+    seed: int | None = None,
+    runs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExposureResult:
-    """Run ``scenario`` once and measure what each radar observed of each selected aircraft."""
+    """Run ``scenario`` once (or ``runs`` times, seeded as ``samsim mc``) and measure what each radar
+    observed of each selected aircraft. ``progress(done, runs)`` is called after each run."""
+    if runs < 1:
+        raise ValueError(f"runs must be >= 1, got {runs}")
     world = compile_world(scenario)
     seed = scenario.seed if seed is None else int(seed)
-    engine = Engine(world, seed, trajectories=False)
-    result = engine.run()
     chosen = selected_threats(world, threats)
+    first: ExposureResult | None = None
+    values: dict[tuple[str, str, str], list[tuple[float, float, float]]] = {}
+    for run in range(runs):
+        one = _one_run(world, seed, None if runs == 1 else run, chosen)
+        if first is None:
+            first = one
+        for a in one.aircraft:
+            for r in a.radars:
+                key = (a.id, r.battery, r.radar)
+                values.setdefault(key, []).append((r.detected_s, r.tracked_s, r.aspect_coverage))
+        if progress is not None:
+            progress(run + 1, runs)
+    assert first is not None
+    if runs == 1:
+        return first
+
+    def with_spread(aircraft: str, r: RadarExposure) -> RadarExposure:
+        per_run = np.asarray(values[(aircraft, r.battery, r.radar)], dtype=np.float64)
+        assert per_run.shape[0] == runs  # every run measures every radar of every chosen aircraft
+        return replace(r, over_runs={k: spread(per_run[:, j]) for j, k in enumerate(SPREAD_FIELDS)})
+
+    aircraft = [replace(a, radars=[with_spread(a.id, r) for r in a.radars]) for a in first.aircraft]
+    return replace(first, aircraft=aircraft, runs=runs)
+
+
+def _one_run(world: World, seed: int, run: int | None, chosen: list[int]) -> ExposureResult:
+    """One run of ``world`` (run ``run`` of a study with ``seed``, or the plain seeded run) measured."""
+    engine = Engine(world, seed, run, trajectories=False)
+    result = engine.run()
     th = world.threats
     # The aircraft's time in the air: until it ends, leaks or is killed.
     gone_s = np.minimum(np.minimum(th.end_s, th.leak_s), engine.killed_s)

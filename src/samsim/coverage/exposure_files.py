@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 
 from samsim.constants import RADAR_BANDS_GHZ
-from samsim.coverage.exposure import ASPECT_BINS, ExposureResult, aspect_bins
+from samsim.coverage.exposure import ASPECT_BINS, ExposureResult, RadarExposure, aspect_bins
 from samsim.output.files import atomic_dir, check_output_folder, write_parquet
 from samsim.output.html import PAGE_CSS, figure_png
 
@@ -83,15 +83,30 @@ def polar_figure(result: ExposureResult, band: str) -> Figure:
 
 def report_html(result: ExposureResult, figures: dict[str, str]) -> str:
     """The exposure page: one table row per aircraft and radar, then the polar plots per band."""
+    several = result.runs > 1
+
+    def cell(r: RadarExposure, name: str, scale: float, unit: str = "") -> str:
+        if not several:
+            return f"{scale * getattr(r, name):,.0f}{unit}"
+        sp = r.over_runs[name]
+        interval = f"{scale * sp.p5:,.0f}–{scale * sp.p95:,.0f}"
+        return f"{scale * sp.mean:,.0f}{unit} <span class=muted>({interval})</span>"
+
     rows = []
     for a in result.aircraft:
         for r in a.radars:
             rows.append(
                 f"<tr><td>{html.escape(a.id)}</td><td>{html.escape(a.type)}</td>"
                 f"<td>{html.escape(r.battery)}</td><td>{html.escape(r.radar)}</td><td>{r.band}</td>"
-                f"<td>{r.detections}</td><td>{r.detected_s:,.0f}</td><td>{r.tracked_s:,.0f}</td>"
-                f"<td>{100.0 * r.aspect_coverage:.0f} %</td></tr>"
+                f"<td>{r.detections}</td><td>{cell(r, 'detected_s', 1.0)}</td>"
+                f"<td>{cell(r, 'tracked_s', 1.0)}</td>"
+                f"<td>{cell(r, 'aspect_coverage', 100.0, ' %')}</td></tr>"
             )
+    runs_text = (
+        f" · {result.runs} runs: mean (5–95 %) over the runs; detections and plots of run 0"
+        if several
+        else ""
+    )
     body = "".join(rows) or "<tr><td colspan=9>no aircraft selected</td></tr>"
     imgs = "".join(
         f'<img alt="aspect coverage, {band} band" src="data:image/png;base64,{png}" style="width:32%">'
@@ -101,7 +116,7 @@ def report_html(result: ExposureResult, figures: dict[str, str]) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>samsim exposure — {html.escape(result.scenario)}</title>
 <style>{PAGE_CSS}</style></head><body>
 <h1>{html.escape(result.scenario)}</h1>
-<p class="muted">samsim exposure · seed {result.seed} · {result.duration_s:g} s simulated</p>
+<p class="muted">samsim exposure · seed {result.seed} · {result.duration_s:g} s simulated{runs_text}</p>
 <h2>Exposure</h2>
 <p>What each radar observed of each aircraft. <b>detected</b>: time during which the radar's latest look
 had detected the aircraft (each detection holds until the next look); <b>tracked</b>: the part of it

@@ -9,6 +9,8 @@ the replay) parses them with the matching ``parse_*`` function, so the two sides
 | ``magazine_empty`` | ``type=48N6E3`` |
 | ``reload`` | ``type=48N6E3; count=4; launcher=2`` |
 | ``jam_strobe`` | ``az_deg=123.4; el_deg=1.2; jnr_db=17.3`` |
+| ``move_start``, ``move_end`` | ``to_lat_deg=40.10000; to_lon_deg=32.75000; to_alt_m=950; \
+distance_km=13.9; at_s=600.0; stowed_s=900.0; arrived_s=2570.6; ready_s=2870.6`` |
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from dataclasses import dataclass
 __all__ = [
     "DetailError",
     "JamStrobe",
+    "Move",
     "Reload",
     "format_jam_strobe",
     "format_magazine_empty",
+    "format_move",
     "format_reload",
     "interceptor_battery_type",
     "parse_detail",
     "parse_jam_strobe",
     "parse_magazine_empty",
+    "parse_move",
     "parse_reload",
 ]
 
@@ -113,6 +118,35 @@ def parse_jam_strobe(detail: str | None) -> JamStrobe:
         el_deg=_number(pairs, "el_deg", detail),
         jnr_db=_number(pairs, "jnr_db", detail),
     )
+
+
+@dataclass(frozen=True)
+class Move:
+    """A ``move_start`` or ``move_end`` event: a battery's relocation to the site (``to_lat_deg``,
+    ``to_lon_deg``, ``to_alt_m``) ``distance_km`` away (great circle), ordered at ``at_s``, stowed at
+    ``stowed_s``, arrived at ``arrived_s`` and deployed (radiating and firing again) at ``ready_s``."""
+
+    to_lat_deg: float
+    to_lon_deg: float
+    to_alt_m: float
+    distance_km: float
+    at_s: float
+    stowed_s: float
+    arrived_s: float
+    ready_s: float
+
+
+def format_move(move: Move) -> str:
+    return (
+        f"to_lat_deg={move.to_lat_deg:.5f}; to_lon_deg={move.to_lon_deg:.5f}; to_alt_m={move.to_alt_m:.0f}; "
+        f"distance_km={move.distance_km:.1f}; at_s={move.at_s:.1f}; stowed_s={move.stowed_s:.1f}; "
+        f"arrived_s={move.arrived_s:.1f}; ready_s={move.ready_s:.1f}"
+    )
+
+
+def parse_move(detail: str | None) -> Move:
+    pairs = parse_detail(detail)
+    return Move(**{name: _number(pairs, name, detail) for name in Move.__dataclass_fields__})
 
 
 def interceptor_battery_type(interceptor_id: str) -> tuple[str, str]:

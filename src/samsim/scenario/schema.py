@@ -44,10 +44,9 @@ FORMAT_VERSION = 1
 MAX_DURATION_S = 86400.0
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 MIN_ALT_M = -12000.0
-DEFAULT_LINK_LATENCY_S = 1.0
-"""Latency of a track or kill-assessment message between a battery and its command post, s. ASSUMED:
-no public figure for the 30K6E's links; one second is the order of a tactical data link's report
-interval (e.g. Link 16's 12 s frame shared by many units, radio-relay links faster)."""
+DEFAULT_LINK_LATENCY_S = float(builtin().get("S-400").value("command_post_link_latency_s"))
+"""Latency of a track or kill-assessment message between a battery and its command post, s: the
+catalog's S-400 ``command_post_link_latency_s`` (ASSUMED, with its reasoning there)."""
 MAX_ALT_M = 2.0e6
 
 CATALOG_CONTEXT = "samsim_catalog"
@@ -252,6 +251,18 @@ class LauncherConfig(_Model):
         return self
 
 
+class Move(_Model):
+    """A relocation of a battery: at ``at_s`` it stops radiating and firing, stows, marches to ``to``
+    and deploys there (its system's catalog `stow_time_min`, `march_speed_kmh`, `deployment_time_min`)."""
+
+    at_s: float = Field(
+        ge=0.0, description="when the battery is ordered to move (stops radiating and firing), s"
+    )
+    to: Position = Field(
+        description="the new site; the march covers the great-circle distance from the present one"
+    )
+
+
 class Battery(_Model):
     """An air-defence battery: a system template at a site, with what the scenario changes in it."""
 
@@ -279,6 +290,11 @@ class Battery(_Model):
         {},
         description="reload rounds on the battery's transloaders, `{interceptor: count}`: an emptied "
         "launcher is reloaded from them (the launcher's reload time, catalog `reload_s`)",
+    )
+    moves: list[Move] = Field(
+        [],
+        description="relocations, in time order: from each `at_s` the battery neither detects nor fires "
+        "until it has stowed, marched and deployed at `to` (a move starts after the previous one ended)",
     )
 
     @field_validator("system")

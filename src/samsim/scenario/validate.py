@@ -9,6 +9,7 @@ other than its own ``environment.terrain``.
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from samsim.catalog import Catalog, CatalogError, builtin, did_you_mean
-from samsim.geodesy import LocalFrame, geodesic_inverse
+from samsim.geodesy import LocalFrame, geodesic_inverse, haversine_m
 from samsim.models.ballistic import ShotError, arc_launch, ballistic_missile, kepler_apogee_m, solve_shot
 from samsim.scenario.problems import PathKey, Problem, ScenarioError, format_path, line_of
 from samsim.scenario.schema import CATALOG_CONTEXT, FORMAT_VERSION, Ballistic, Position, Scenario
@@ -292,6 +293,48 @@ def _geodetic(
     return pos.lat_deg, pos.lon_deg, pos.alt_m if pos.alt_m is not None else ground_alt_m
 
 
+def _scenario_frame(scenario: Scenario) -> LocalFrame | None:
+    """The frame local positions hang from (None when the origin is itself local: reported elsewhere)."""
+    origin = scenario.origin_position()
+    if origin.is_local or origin.lat_deg is None or origin.lon_deg is None:
+        return None
+    return LocalFrame(origin.lat_deg, origin.lon_deg, origin.alt_m or 0.0)
+
+
+def _move_problems(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Relocations the timeline cannot hold: a move ordered after the end of the scenario, out of time
+    order, or before the previous one has ended (ready at its site)."""
+    cat = scenario.merged_catalog
+    frame = _scenario_frame(scenario)
+    ground = scenario.environment.ground_alt_m
+    for i, bat in enumerate(scenario.batteries):
+        if not bat.moves:
+            continue
+        timings = cat.system(bat.system).move
+        site = _geodetic(bat.position, frame, ground)
+        ready_s = -math.inf
+        for j, move in enumerate(bat.moves):
+            where: PathKey = ("batteries", i, "moves", j, "at_s")
+            if move.at_s >= scenario.duration_s:
+                yield (
+                    where,
+                    f"{move.at_s:g} s is not before the end of the scenario ({scenario.duration_s:g} s)",
+                )
+            elif move.at_s < ready_s:
+                previous = bat.moves[j - 1].at_s
+                yield (
+                    where,
+                    f"the move ordered at {previous:g} s ends at {ready_s:.1f} s (stow, march, deploy): "
+                    "a move starts after the previous one ended",
+                )
+            dest = _geodetic(move.to, frame, ground)
+            if site is None or dest is None:
+                break
+            distance_m = float(haversine_m(site[0], site[1], dest[0], dest[1]))
+            ready_s = timings.timeline(move.at_s, distance_m)[2]
+            site = dest
+
+
 def _shape_words(b: Ballistic) -> str:
     if b.apogee_m is not None:
         return f"with an apogee of {b.apogee_m / 1e3:g} km"
@@ -413,6 +456,8 @@ def validate_data(data: Any, lines: dict[PathKey, int], file: str) -> tuple[Scen
         add(loc, message)
     if scenario is not None:
         for loc, message in _ballistic_problems(scenario):
+            add(loc, message)
+        for loc, message in _move_problems(scenario):
             add(loc, message)
     return (scenario if not problems else None), problems
 

@@ -26,7 +26,6 @@ from samsim.sim.battery import (
     BatteryState,
     CommandDoctrine,
     EngagementMemory,
-    FireUnit,
     FlightRecorder,
     PictureFrame,
     TrackEstimate,
@@ -481,12 +480,12 @@ class BatteryRuntime(TrackPicture):
         self.recorder = FlightRecorder()
         self.doctrine: CommandDoctrine = battery_command_doctrine(self.plan)
 
-    def fire_units(self, t: float) -> list[FireUnit]:
-        """The battery as the one fire unit of its own picture, holding the firm tracks its engagement
-        radar updated within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S` (an early-warning radar's
-        track has no fire-control quality), and those known only from their jamming (for home-on-jam
-        missiles)."""
+    def holds(self, t: float) -> BoolArray:
+        """Over the firm tracks of its own picture, those the battery may fire at (its fire unit's
+        ``holds``): updated by its engagement radar within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`
+        (an early-warning radar's track has no fire-control quality), or known only from their
+        jamming (for home-on-jam missiles)."""
         firm_ids = self.tracker.ids[self.tracker.is_confirmed]
         fresh = t - self.engagement_update_times_s(firm_ids) <= ENGAGE_MAX_AGE_S
         jam_only = np.array([i in self.jam_only for i in firm_ids.tolist()], dtype=bool)
-        return [FireUnit(self.plan, self.state, self.recorder, holds=fresh | jam_only)]
+        return np.asarray(fresh | jam_only, dtype=np.bool_)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from samsim.arrays import FloatArray
+from samsim.arrays import FloatArray, IntArray
+from samsim.geodesy import frame_map
 from samsim.models import deception as dm
 from samsim.models import radar
 from samsim.sim.sensing import (
@@ -38,7 +39,7 @@ from samsim.sim.sensing import (
     radar_geometry,
     visible,
 )
-from samsim.sim.world import World, altitudes_m, positions_ecef
+from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
 # The copy must be this much stronger than the echo, after processing, to capture the range gate
 # (ASSUMED: a 2:1 power ratio moves the centroid of the gate decisively; Schleher 1999, ch. 4).
@@ -86,7 +87,7 @@ def apply_deception(
             cycle = dm.rgpo_cycle_s(d.rgpo_hold_s, d.rgpo_mps2, d.rgpo_max_offset_m)
             since = np.mod(rs.time_s[scan_of[rows]] - threats.start_s[i], cycle)
             off = dm.rgpo_offset_m(since, d.rgpo_hold_s, d.rgpo_mps2, d.rgpo_max_offset_m)
-            los = z[rows] - geom.enu_m
+            los = z[rows] - battery.radar_enu_at(rs.radar, rs.time_s[scan_of[rows]])
             z[rows] += off[:, None] * los / np.linalg.norm(los, axis=1, keepdims=True)
             range_m[rows] += off
             seduced += int(np.count_nonzero(off > SEDUCED_SIGMAS * spec.sigma_range_m))
@@ -116,13 +117,43 @@ def _false_targets(
     world: World, rs: RadarScans, i: int, count: int, spacing_m: float, js_db: float, rng: np.random.Generator
 ) -> tuple[FloatArray, ...]:
     """DRFM false-target measurements of threat ``i`` in every scan that looks at it: (scan index,
-    ENU position, covariance, range, SNR)."""
-    battery = world.batteries[rs.battery]
+    battery-frame ENU position, covariance, range, SNR), each from the site the radar stood at."""
+    home = world.batteries[rs.battery]
+    threats = world.threats
+    gone_s = min(threats.end_s[i], threats.leak_s[i])
+    looks = (rs.time_s >= threats.start_s[i]) & (rs.time_s < gone_s)
+    parts = []
+    for site in home.deployments:
+        at = home.at_site(site)
+        scans = np.flatnonzero(looks & (rs.time_s >= site.from_s) & (rs.time_s < site.until_s))
+        f_scan, z, cov, m_rng, f_snr = _site_false_targets(
+            world, at, rs, scans, i, count, spacing_m, js_db, rng
+        )
+        if at is not home:
+            m, o = frame_map(at.frame, home.frame)
+            z, cov = z @ m.T + o, m @ cov @ m.T
+        parts.append((f_scan, z, cov, m_rng, f_snr))
+    if len(parts) == 1:
+        return parts[0]
+    return tuple(np.concatenate([p[n] for p in parts]) for n in range(5))
+
+
+def _site_false_targets(
+    world: World,
+    battery: CompiledBattery,
+    rs: RadarScans,
+    scans: IntArray,
+    i: int,
+    count: int,
+    spacing_m: float,
+    js_db: float,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, ...]:
+    """False targets of threat ``i`` in scans ``scans`` of a radar of ``battery`` standing at its
+    frame's origin (positions in that frame)."""
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
     threats = world.threats
-    gone_s = min(threats.end_s[i], threats.leak_s[i])
-    scans = np.flatnonzero((rs.time_s >= threats.start_s[i]) & (rs.time_s < gone_s))
     idx = np.full(scans.size, i)
     t = rs.time_s[scans]
     rel = battery.frame.ecef_to_enu(positions_ecef(threats, idx, t)) - geom.enu_m

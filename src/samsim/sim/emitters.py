@@ -14,6 +14,9 @@ Every radar of every battery has an :class:`Emitter`: the time it starts radiati
   track, so a silence lasts until ``hold_off_s + switch_on_s`` after the last warning issued before the
   transmitters went off. Warnings pass between batteries without delay (one integrated defence).
 
+A battery that moves (the scenario's ``moves``) is silent from each order to move until it is
+deployed at the new site (reason ``move``), so everything below applies to it as to a silent radar.
+
 The engine hands a radar's scan to its tracker only while the radar radiates (:meth:`Emitters.radiating`)
 and reads what an ARM saw of its emitter at impact (:meth:`Emitter.last_emission_s`). A battery whose
 engagement radar is silent cannot launch, and its semi-active (track-via-missile) interceptors reaching
@@ -101,6 +104,11 @@ class Emitters:
             if bat.doctrine.emcon == "blink":
                 for em in self.radars[b]:
                     _blink(em, bat, world.duration_s)
+        # A battery on the move radiates nothing from the order to move until it is deployed again.
+        for b, bat in enumerate(world.batteries):
+            for site in bat.sites[1:]:
+                for em in self.radars[b]:
+                    em.silence(site.move_at_s, site.from_s, "move")
         self._warned = [b.doctrine.emcon == "shutdown_on_arm" for b in world.batteries]
         ecef = [bat.radars.ecef_m[k] for bat in world.batteries for k in range(len(bat.radars.ids))]
         self._owner = np.array(
@@ -132,10 +140,14 @@ class Emitters:
         ``shutdown_on_arm`` battery a track flies at; returns those batteries."""
         if not self.any_shutdown_on_arm or track_pos_m.shape[0] == 0:
             return []
+        radar_enu = self._radar_enu[battery]
+        if any(bat.sites for bat in self.world.batteries):  # where the radars stand now
+            ecef = np.concatenate([bat.radar_ecef_at(t) for bat in self.world.batteries])
+            radar_enu = self.world.batteries[battery].frame.ecef_to_enu(ecef)
         hits: BoolArray = arm_warning(
             track_pos_m,
             track_vel_mps,
-            self._radar_enu[battery],
+            radar_enu,
             ARM_WARNING_MIN_SPEED_MPS,
             ARM_WARNING_CPA_M,
         )
@@ -162,9 +174,10 @@ class Emitters:
                     start = max(s.start_s, em.radiate_from_s)
                     if start >= min(duration_s, em.destroyed_s) or start >= s.end_s:
                         continue
-                    out.append((start, "radar_off", b, k, f"emcon={s.reason}"))
+                    why = "moving" if s.reason == "move" else f"emcon={s.reason}"
+                    out.append((start, "radar_off", b, k, why))
                     if s.end_s <= duration_s and s.end_s < em.destroyed_s:
-                        out.append((s.end_s, "radar_on", b, k, f"emcon={s.reason}"))
+                        out.append((s.end_s, "radar_on", b, k, why))
         return sorted(out)
 
 

@@ -13,8 +13,15 @@ from __future__ import annotations
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.geodesy import LocalFrame, ecef_to_geodetic
 from samsim.models import arm, flyout, lethality
-from samsim.output.details import format_jam_strobe, format_magazine_empty, format_reload
+from samsim.output.details import (
+    Move,
+    format_jam_strobe,
+    format_magazine_empty,
+    format_move,
+    format_reload,
+)
 from samsim.output.result import (
     BatteryOutcome,
     EventKind,
@@ -27,7 +34,7 @@ from samsim.output.result import (
     TrajectoryLog,
 )
 from samsim.scenario import Scenario
-from samsim.sim import battery, deception, recorder, strobes
+from samsim.sim import battery, deception, moves, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.emitters import Emitters
 from samsim.sim.network import CommandPost
@@ -41,6 +48,8 @@ SCAN, NETSCAN, DECIDE, COMMAND, IMPACT = 0, 1, 2, 3, 4
 """Kinds of instants, in the order they are visited at equal times: a radar scan (the battery's own
 picture), a scan arriving at a command post, a battery's cycle, a command post's cycle, an
 anti-radiation missile reaching its radar."""
+MOVE = -1
+"""A battery ordered to move, or deployed at its new site: visited before anything else at its time."""
 
 
 _UNREACHED = ("no_track", "out_of_envelope")
@@ -66,6 +75,7 @@ class Engine:
         ]
         self.interceptors: list[InterceptorOutcome] = []
         self.batteries = [BatteryRuntime(world, b) for b in range(len(world.batteries))]
+        self._runtime_of_state = {id(rt.state): rt for rt in self.batteries}
         self.posts = [CommandPost(world, c, self.batteries) for c in world.commands]
         self.post_of: dict[int, CommandPost] = {rt.index: p for p in self.posts for rt in p.members}
         self.pictures: dict[str, TrackPicture] = {rt.name: rt for rt in self.batteries}
@@ -132,6 +142,8 @@ class Engine:
                 self._battery_cycle(self.batteries[j], t)
             elif kind == COMMAND:
                 self._command_cycle(self.posts[j], t)
+            elif kind == MOVE:
+                self._move(self.batteries[j], k, t)
             else:
                 self._arm_impact(j, t)
         self._fly_to(self.world.duration_s)
@@ -216,6 +228,12 @@ class Engine:
             kinds.append(np.full(t.size, COMMAND))
             who.append(np.full(t.size, c))
             which.append(np.zeros(t.size, dtype=np.int64))
+        instants = [m for m in moves.move_instants(self.world) if m[0] <= self.world.duration_s]
+        times.append(np.array([m[0] for m in instants], dtype=np.float64))
+        kinds.append(np.full(len(instants), MOVE))
+        who.append(np.array([m[1] for m in instants], dtype=np.int64))
+        # which: 2 x site + (0: ordered to move there, 1: deployed there)
+        which.append(np.array([2 * m[2] + m[3] for m in instants], dtype=np.int64))
         threats = self.world.threats
         arms = np.flatnonzero((threats.target_radar[:, 0] >= 0) & (threats.end_s <= self.world.duration_s))
         times.append(threats.end_s[arms])
@@ -295,7 +313,7 @@ class Engine:
                 if threat >= 0 and track_id in firm:  # a firm track now holding this threat
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
         tr = pic.tracker
-        for state, unit in self._fire_states(pic):
+        for state, unit in self._fire_states(pic, t):
             for _, old, new in battery.refresh_tracks(
                 state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
             ):
@@ -334,9 +352,16 @@ class Engine:
         em = self.emitters.radars[b][k]
         last_s = em.last_emission_s(t)
         homing = t - last_s <= spec.seeker_window_s
-        # Radars stand still while a run can fire ARMs at them, so the site has not moved since its
-        # last emission.
+        # The ARM flew at the site its radar had at launch; a radar that has moved away since is
+        # not where it aims (nor where its seeker last saw it radiate).
+        bat = self.world.batteries[b]
+        aimed_ecef = bat.radar_ecef_at(float(self.world.threats.start_s[threat]))[k]
         moved_en_m = np.zeros(2)
+        if bat.sites:
+            lat, lon, _ = ecef_to_geodetic(aimed_ecef)
+            local = LocalFrame(float(lat), float(lon), 0.0)
+            moved_en_m = (local.ecef_to_enu(bat.radar_ecef_at(t)[k]) - local.ecef_to_enu(aimed_ecef))[:2]
+            homing = homing and not np.any(moved_en_m)  # its path ends at the old site
         miss = arm.arm_miss_m(
             homing,
             moved_en_m,
@@ -346,7 +371,6 @@ class Engine:
             self.rng_c2,
         )
         pk = float(lethality.kill_probability(miss, lethality.lethal_radius_m(spec.warhead_kg)))
-        bat = self.world.batteries[b]
         standing = em.destroyed_s > t
         hit = standing and bool(self.rng_c2.random() < pk)
         mode = (
@@ -373,6 +397,59 @@ class Engine:
             for slot in list(rt.state.flying):
                 battery.destruct(rt.state, slot, t)
                 self._settle_flight(rt, slot, t, note="engagement radar destroyed")
+
+    def _move(self, rt: BatteryRuntime, which: int, t: float) -> None:
+        """A battery ordered to move (its radars fall silent: :class:`~samsim.sim.emitters.Emitters`),
+        or deployed at its new site: it radiates and fires from there."""
+        index, deployed = divmod(which, 2)
+        site = rt.battery.deployments[index]
+        detail = format_move(
+            Move(
+                to_lat_deg=site.frame.lat_deg,
+                to_lon_deg=site.frame.lon_deg,
+                to_alt_m=site.frame.alt_m,
+                distance_km=site.distance_m / 1000.0,
+                at_s=site.move_at_s,
+                stowed_s=site.stowed_s,
+                arrived_s=site.arrived_s,
+                ready_s=site.from_s,
+            )
+        )
+        if not deployed:
+            self.events.add(t, "move_start", battery=rt.battery.id, detail=detail)
+            return
+        # Interceptors launched from the old site and still flying (none when the move outlasts their
+        # flight, as it does with the catalog's figures) fly in its frame and nothing guides them now.
+        for slot in list(rt.state.flying):
+            battery.destruct(rt.state, slot, t)
+            self._settle_flight(rt, slot, t, note="battery moved")
+        moves.resite(self.world, rt, site)
+        post = self.post_of.get(rt.index)
+        if post is not None:
+            moves.resite_in_post(post, post.units, rt, post.radar_offset[rt.index], site)
+        if self.own_picture[rt.index]:
+            self._age_out(rt, t)
+        self.events.add(t, "move_end", battery=rt.battery.id, detail=detail)
+
+    def _age_out(self, rt: BatteryRuntime, t: float) -> None:
+        """A battery's own picture once it has deployed at a new site. No scan has updated it since the
+        move was ordered: minutes (stow, march, deploy), far beyond any track's coasting limit (a few
+        revisits), so the tracker drops every track now, as it would at the first scan from the new
+        site, with the usual ``track_drop`` events. Dropping them rather than keeping their
+        extrapolation over the move is what a real post would do with an air picture that old."""
+        tr = rt.tracker
+        n = tr.ids.size
+        if n == 0:
+            return
+        res = tr.step(
+            t,
+            np.zeros((0, 3)),
+            np.zeros((0, 3, 3)),
+            np.zeros(n, dtype=bool),
+            pd_track=np.zeros(n),
+            pd_meas=np.zeros(0),
+        )
+        self._after_step(rt, res, np.zeros(0, dtype=np.int64), t)
 
     def _strobes(self, j: int, k: int, t: float) -> None:
         """Scan ``k`` of radar ``j``'s strobes: ``jam_strobe`` events, angle-only tracks, and the
@@ -467,7 +544,12 @@ class Engine:
         post = self.post_of.get(rt.index)
         if post is not None and t < post.lost_s:
             return
-        self._decide(rt, rt.fire_units(t), t)
+        site = rt.battery.site_index(t)
+        if site is None:  # on the move: its picture gets no scans and it cannot fire
+            return
+        unit = moves.own_unit(rt, rt.battery.deployments[site])
+        unit.holds = rt.holds(t)
+        self._decide(rt, [unit], t)
 
     def _command_cycle(self, post: CommandPost, t: float) -> None:
         """A command post's cycle: one assignment over the fire units it directs."""
@@ -478,7 +560,7 @@ class Engine:
         """The decision cycle of a picture's post: take the firm picture, then evaluate, assign and
         launch; record why the threats on tracks left unengaged were."""
         for lost, new in pic.hand_over(t):
-            for state, _ in self._fire_states(pic):
+            for state, _ in self._fire_states(pic, t):
                 battery.hand_over_flights(state, pic.name, lost, new)
         tr = pic.tracker
         firm = tr.is_confirmed
@@ -556,16 +638,19 @@ class Engine:
                 )
             del started  # reported when done (reload events)
 
-    def _fire_states(self, pic: TrackPicture) -> list[tuple[battery.BatteryState, battery.FireUnit | None]]:
-        """The batteries that fire at a picture's tracks, each with its frame mapping (None: its own)."""
+    def _fire_states(
+        self, pic: TrackPicture, t: float
+    ) -> list[tuple[battery.BatteryState, battery.FireUnit | None]]:
+        """The batteries that fire at a picture's tracks at ``t``, each with its frame mapping."""
         if isinstance(pic, CommandPost):
             return [(unit.state, unit) for unit in pic.units]
         assert isinstance(pic, BatteryRuntime)
-        return [(pic.state, None)]
+        site = pic.battery.site_index(t)
+        return [(pic.state, moves.own_unit(pic, None if site is None else pic.battery.deployments[site]))]
 
     def _battery_of(self, holder: battery.FireUnit | battery.Launch) -> BatteryRuntime:
         """The battery whose runtime state a fire unit or a launch belongs to."""
-        return next(b for b in self.batteries if b.state is holder.state)
+        return self._runtime_of_state[id(holder.state)]
 
     # -----------------------------------------------------------------------------------------
     def _fly_to(self, t: float) -> None:

@@ -168,6 +168,7 @@ def violations(result: Result, scenario: Scenario, *, tolerance_m: float = 1.0) 
             problems.append(f"{t.id}: shots {t.shots} but {shots.get(t.id, 0)} interceptors flew at it")
 
     problems.extend(_emission_violations(result))
+    problems.extend(_move_violations(result))
     problems += known_gone_violations(result, scenario)
     problems += reason_violations(result)
 
@@ -229,4 +230,30 @@ def _emission_violations(result: Result) -> list[str]:
                 problems.append(
                     f"{bat.id}/{radar.id}: destroyed_s {radar.destroyed_s} but radar_destroyed at {event_s}"
                 )
+    return problems
+
+
+def _move_violations(result: Result) -> list[str]:
+    """A battery on the move (from its move_start to its move_end) neither detects, reports a jam
+    strobe nor launches; each move_start has its move_end, unless the run ends first."""
+    ev = result.events
+    kinds = ev.column("kind").to_pylist()
+    times = ev.column("time_s").to_pylist()
+    batteries = ev.column("battery").to_pylist()
+    moving: dict[str, list[tuple[float, float]]] = {}
+    started: dict[str, float] = {}
+    problems: list[str] = []
+    for kind, t, b in zip(kinds, times, batteries, strict=True):
+        if kind == "move_start":
+            started[b] = t
+        elif kind == "move_end":
+            if b not in started:
+                problems.append(f"{b}: move_end at {t} s without a move_start")
+                continue
+            moving.setdefault(b, []).append((started.pop(b), t))
+    for b, t in started.items():  # still on the move at the end of the run
+        moving.setdefault(b, []).append((t, math.inf))
+    for kind, t, b in zip(kinds, times, batteries, strict=True):
+        if kind in ("detect", "jam_strobe", "launch") and any(s <= t < e for s, e in moving.get(b, [])):
+            problems.append(f"{b}: {kind} at {t} s while on the move")
     return problems

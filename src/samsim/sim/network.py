@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray
-from samsim.geodesy import LocalFrame
+from samsim.geodesy import frame_map
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
     CommandDoctrine,
@@ -37,13 +37,6 @@ from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.sensing import RadarGeometry
 from samsim.sim.world import CompiledCommand, World
 from samsim.tracking import StepResult
-
-
-def frame_map(src: LocalFrame, dst: LocalFrame) -> tuple[FloatArray, FloatArray]:
-    """``(M, o)`` with ``x_dst = M x_src + o`` for ENU points of two local frames (vectors: ``M v``)."""
-    m = dst.rotation @ src.rotation.T
-    o = dst.rotation @ (src.origin_ecef_m - dst.origin_ecef_m)
-    return np.asarray(m, np.float64), np.asarray(o, np.float64)
 
 
 class CommandPost(TrackPicture):

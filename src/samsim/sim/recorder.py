@@ -13,6 +13,7 @@ import numpy as np
 
 from samsim.arrays import FloatArray
 from samsim.geodesy import ecef_to_geodetic
+from samsim.models.signature import band_of_frequency
 from samsim.output.result import TrajectoryKind, TrajectoryLog
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.flights import TABLE_DT_S
@@ -71,6 +72,11 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
             speed.append(float(np.linalg.norm(state.flight.vel_mps[slot])))
     order = np.lexsort((np.array(times), np.array(slots)))
     names = [state.meta[slots[i]].id for i in order.tolist()]
+    pos_m = np.array(pos).reshape(-1, 3)
+    if runtime.battery.sites:  # each flew in the frame of the site it was launched from
+        for slot, meta in enumerate(state.meta):
+            rows = np.flatnonzero(np.array(slots) == slot)
+            pos_m[rows] = runtime.battery.from_site_frame(meta.launch_s, pos_m[rows])
     _add_battery_rows(
         log,
         world,
@@ -78,7 +84,7 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
         np.array(times)[order],
         names,
         "interceptor",
-        np.array(pos)[order],
+        pos_m[order],
         np.array(speed)[order],
     )
 
@@ -165,6 +171,8 @@ def scene_of(world: World) -> dict[str, Any]:
                     **geodetic(b.radars.ecef_m[k]),
                     "antenna_height_m": round(float(b.radars.antenna_height_m[k]), 2),
                     "max_range_m": spec.max_range_m,
+                    "frequency_ghz": spec.frequency_ghz,
+                    "band": band_of_frequency(spec.frequency_ghz),
                     "ref_range_m": spec.ref_range_m,
                     "ref_rcs_m2": spec.ref_rcs_m2,
                     "ref_pd": spec.ref_pd,
@@ -182,6 +190,18 @@ def scene_of(world: World) -> dict[str, Any]:
                 "launchers": len(b.launchers.types),
                 "loaded": loaded,
                 "weapons": b.doctrine.weapons,
+                # each relocation: ordered at at_s, deployed (radiating, firing) at the site from ready_s
+                "moves": [
+                    {
+                        "at_s": site.move_at_s,
+                        "stowed_s": site.stowed_s,
+                        "arrived_s": site.arrived_s,
+                        "ready_s": site.from_s,
+                        "distance_m": round(site.distance_m, 1),
+                        **geodetic(site.frame.origin_ecef_m),
+                    }
+                    for site in b.sites[1:]
+                ],
             }
         )
     assets = [
@@ -212,4 +232,16 @@ def scene_of(world: World) -> dict[str, Any]:
         "assets": assets,
         "batteries": batteries,
         "threats": threats,
+        "signatures": signatures_of(world),
     }
+
+
+def signatures_of(world: World) -> dict[str, dict[str, Any]]:
+    """Per threat type of the run, from the scenario's catalog: its ``rcs_m2`` and ``rcs_table`` (or
+    None), so that a viewer can size each radar's coverage for a type at an aspect, in the radar's band."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in dict.fromkeys(world.threats.types):
+        spec = world.catalog.threat(key)
+        table = spec.rcs_table
+        out[key] = {"rcs_m2": spec.rcs_m2, "rcs_table": None if table is None else table.as_value()}
+    return out

@@ -14,13 +14,14 @@ its own random stream, so adding a radar never changes what the others see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
+from samsim.geodesy import LocalFrame, frame_map
 from samsim.models import frames, horizon, jamming, propagation, radar
 from samsim.sim.jamming import look_jnr_db
 from samsim.sim.signatures import live_rcs_m2
@@ -271,11 +272,57 @@ def measurements_enu(
 
 
 def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarScans:
-    """Evaluate every scan of radar ``k`` of battery ``b``."""
+    """Evaluate every scan of radar ``k`` of battery ``b``: at each site the battery is deployed at
+    (:attr:`~samsim.sim.world.CompiledBattery.deployments`), scans from when it radiates there until it
+    moves on, with that site's geometry (horizon, terrain, surface, jamming, coverage); measurements
+    made away from the first site are converted to the battery frame through ECEF, so that the
+    battery's tracker and its command post see one frame."""
     battery = world.batteries[b]
+    parts = []
+    for site in battery.deployments:
+        times = scan_times(
+            battery.radars.specs[k], max(battery.radiate_from_s, site.from_s), world.duration_s, rng
+        )
+        times = times[times < site.until_s]
+        at_site = battery.at_site(site)
+        scans = _scan_site(world, b, k, at_site, times, rng)
+        if at_site is not battery:
+            scans = _to_frame(scans, at_site.frame, battery.frame)
+        parts.append(scans)
+    return parts[0] if len(parts) == 1 else _concatenate(parts)
+
+
+def _to_frame(scans: RadarScans, src: LocalFrame, dst: LocalFrame) -> RadarScans:
+    """Scans with their measurements (and covariances) taken from frame ``src`` to ``dst``."""
+    m, o = frame_map(src, dst)
+    return replace(scans, z_enu_m=scans.z_enu_m @ m.T + o, r_enu_m2=m @ scans.r_enu_m2 @ m.T)
+
+
+def _concatenate(parts: list[RadarScans]) -> RadarScans:
+    """One radar's scans at successive sites, in time order."""
+    offsets = [parts[0].offsets]
+    for p in parts[1:]:
+        offsets.append(p.offsets[1:] + offsets[-1][-1])
+    first = parts[0]
+    return replace(
+        first,
+        time_s=np.concatenate([p.time_s for p in parts]),
+        offsets=np.concatenate(offsets).astype(np.int64),
+        truth=np.concatenate([p.truth for p in parts]),
+        z_enu_m=np.concatenate([p.z_enu_m for p in parts]).reshape(-1, 3),
+        r_enu_m2=np.concatenate([p.r_enu_m2 for p in parts]).reshape(-1, 3, 3),
+        range_m=np.concatenate([p.range_m for p in parts]),
+        snr_db=np.concatenate([p.snr_db for p in parts]),
+    )
+
+
+def _scan_site(
+    world: World, b: int, k: int, battery: CompiledBattery, times: FloatArray, rng: np.random.Generator
+) -> RadarScans:
+    """Every scan at ``times`` of radar ``k`` of battery ``b``, standing at ``battery``'s site
+    (measurements in that site's frame)."""
     spec = battery.radars.specs[k]
     geom = radar_geometry(world, battery, k)
-    times = scan_times(spec, battery.radiate_from_s, world.duration_s, rng)
     threats = world.threats
     n_scan, n_thr = times.size, threats.count
 

@@ -29,7 +29,7 @@ A. Farina, "Electronic counter-countermeasures", ch. 24 of M. I. Skolnik (ed.), 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import optimize, stats
@@ -39,7 +39,7 @@ from samsim.catalog import RadarSpec
 from samsim.models import frames, jamming, radar
 from samsim.sim.jamming import jammer_geometry, jammer_jnr_db, jammers_of
 from samsim.sim.sensing import mask_by_terrain, radar_geometry
-from samsim.sim.world import World
+from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import bearings
 
 # Fastest bearing rate an angle track allows for between strobes: 600 m/s crossing at 20 km
@@ -80,6 +80,17 @@ class StrobeScans:
     rotation: FloatArray  # battery ENU rotation (ENU = R @ ECEF)
     frame_origin_ecef_m: FloatArray  # the battery frame's origin
     revisit_s: float
+    # A battery that moves: (from_s, antenna ECEF, site ENU rotation) at each later site; a strobe
+    # measured from then on is an angle at that antenna, in that site's ENU.
+    moved: tuple[tuple[float, FloatArray, FloatArray], ...] = ()
+
+    def antenna_at(self, t: float) -> tuple[FloatArray, FloatArray]:
+        """Antenna position (ECEF) and the ENU rotation its angles are measured in, at ``t``."""
+        origin, rotation = self.origin_ecef_m, self.rotation
+        for from_s, o, r in self.moved:
+            if t >= from_s:
+                origin, rotation = o, r
+        return origin, rotation
 
 
 def strobe_threshold_db(spec: RadarSpec) -> float:
@@ -89,8 +100,49 @@ def strobe_threshold_db(spec: RadarSpec) -> float:
 
 
 def scan_strobes(world: World, b: int, k: int, time_s: FloatArray, rng: np.random.Generator) -> StrobeScans:
-    """Every strobe of radar ``k`` of battery ``b`` at its scan times ``time_s``."""
+    """Every strobe of radar ``k`` of battery ``b`` at its scan times ``time_s`` (those of a battery
+    that moves, each from the site it stood at then)."""
     battery = world.batteries[b]
+    if not battery.sites:
+        return _site_strobes(world, b, k, battery, time_s, rng)
+    parts = []
+    for site in battery.deployments:
+        at = battery.at_site(site)
+        parts.append(
+            (
+                site,
+                _site_strobes(
+                    world, b, k, at, time_s[(time_s >= site.from_s) & (time_s < site.until_s)], rng
+                ),
+            )
+        )
+    first = parts[0][1]
+    offsets = [first.offsets]
+    for _, p in parts[1:]:
+        offsets.append(p.offsets[1:] + offsets[-1][-1])
+
+    def joined(name: str) -> FloatArray:
+        return np.concatenate([getattr(p, name) for _, p in parts])
+
+    return replace(
+        first,
+        time_s=joined("time_s"),
+        offsets=np.concatenate(offsets).astype(np.int64),
+        jammer=joined("jammer").astype(np.int64),
+        az_rad=joined("az_rad"),
+        el_rad=joined("el_rad"),
+        sigma_az_rad=joined("sigma_az_rad"),
+        sigma_el_rad=joined("sigma_el_rad"),
+        jnr_db=joined("jnr_db"),
+        moved=tuple((site.from_s, p.origin_ecef_m, p.rotation) for site, p in parts[1:]),
+    )
+
+
+def _site_strobes(
+    world: World, b: int, k: int, battery: CompiledBattery, time_s: FloatArray, rng: np.random.Generator
+) -> StrobeScans:
+    """Every strobe of radar ``k`` of ``battery`` standing at its frame's origin at ``time_s``
+    (angles in that frame)."""
     spec = battery.radars.specs[k]
     geom = radar_geometry(world, battery, k)
     jammers = jammers_of(world)
@@ -134,7 +186,7 @@ def scan_strobes(world: World, b: int, k: int, time_s: FloatArray, rng: np.rando
         jnr_db=np.asarray(jnr, np.float64),
         origin_ecef_m=np.asarray(battery.frame.enu_to_ecef(geom.enu_m), np.float64),
         rotation=battery.frame.rotation,
-        frame_origin_ecef_m=np.asarray(battery.frame.origin_ecef_m, np.float64),
+        frame_origin_ecef_m=np.asarray(world.batteries[b].frame.origin_ecef_m, np.float64),
         revisit_s=spec.revisit_s,
     )
 
@@ -258,9 +310,10 @@ class PassiveNetwork:
         az, el, s_az, s_el = a.predict(t)
         d_enu = frames.spherical_to_enu(np.ones(1), np.array([az]), np.array([el]))[0]
         ax_a, ax_b = bearings.perpendiculars(d_enu)
-        rot = ss.rotation.T  # ENU -> ECEF
+        origin, rotation = ss.antenna_at(a.time_s)
+        rot = rotation.T  # ENU -> ECEF
         return (
-            ss.origin_ecef_m,
+            origin,
             rot @ d_enu,
             rot @ ax_a,
             rot @ ax_b,

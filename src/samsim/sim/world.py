@@ -7,7 +7,8 @@ figure and default resolved. Nothing here advances time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.catalog.signatures import RcsTable
-from samsim.geodesy import LocalFrame, ecef_to_geodetic, geodetic_to_ecef
+from samsim.geodesy import LocalFrame, ecef_to_geodetic, frame_map, geodetic_to_ecef, haversine_m
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
 from samsim.models.propagation import SURFACE_DEFAULTS, Surface
 from samsim.scenario import DEFAULT_LINK_LATENCY_S, RadarTarget, Scenario
@@ -108,6 +109,29 @@ class CompiledDoctrine:
 
 
 @dataclass(frozen=True)
+class Site:
+    """One stay of a battery at a site: it may radiate and fire from there over [from_s, until_s).
+
+    A battery that moves (the scenario's ``moves``) has one site per move plus the first; the move
+    that brought it to a site is ordered at ``move_at_s``, stowed at ``stowed_s``, arrives at
+    ``arrived_s`` after ``distance_m`` of road and is deployed (ready) at ``from_s``. Its radars and
+    launchers stand at their offsets in the site's ``frame`` (centred on the site).
+    """
+
+    frame: LocalFrame
+    from_s: float
+    until_s: float = math.inf
+    move_at_s: float = math.nan  # nan: the first site (no move brought the battery here)
+    stowed_s: float = math.nan
+    arrived_s: float = math.nan
+    distance_m: float = 0.0
+
+    def holds(self, t: float) -> bool:
+        """Whether the battery is deployed at this site at ``t``."""
+        return self.from_s <= t < self.until_s
+
+
+@dataclass(frozen=True)
 class CompiledBattery:
     """One battery of the world: its frame, radars, launchers, doctrine and system figures."""
 
@@ -121,6 +145,69 @@ class CompiledBattery:
     spec: SystemSpec
     autonomous: bool = False  # `command: autonomous`: never part of a command post's network
     reserve: dict[str, int] = field(default_factory=dict)  # missile type -> rounds on the transloaders
+    # Where it stands when (the first site's frame is ``frame``, the battery frame); one site if it
+    # never moves. Its air picture stays in ``frame``: measurements made elsewhere are converted.
+    sites: tuple[Site, ...] = ()
+
+    @property
+    def deployments(self) -> tuple[Site, ...]:
+        """Its sites (one, from time 0, when it never moves)."""
+        return self.sites or (Site(frame=self.frame, from_s=0.0),)
+
+    def site_index(self, t: float) -> int | None:
+        """The site it is deployed at at ``t`` (None: on the move)."""
+        return next((i for i, s in enumerate(self.deployments) if s.holds(t)), None)
+
+    def at_site(self, site: Site) -> CompiledBattery:
+        """The battery standing at ``site``: its frame centred there, radars at their offsets."""
+        if site.frame == self.frame:
+            return self
+        r = self.radars
+        radars = Radars(
+            types=r.types,
+            specs=r.specs,
+            ids=r.ids,
+            enu_m=r.enu_m,
+            ecef_m=site.frame.enu_to_ecef(r.enu_m),
+            antenna_height_m=r.antenna_height_m,
+            ground_alt_m=np.full(len(r.types), site.frame.alt_m, dtype=np.float64),
+        )
+        return replace(self, frame=site.frame, radars=radars)
+
+    def from_site_frame(self, t: float, pos_m: FloatArray) -> FloatArray:
+        """Points given in the frame of the site the battery stood at at ``t`` (an interceptor
+        launched then flies in it), in the battery frame."""
+        i = self.site_index(t)
+        site = self.deployments[0 if i is None else i]
+        if site.frame == self.frame:
+            return pos_m
+        m, o = frame_map(site.frame, self.frame)
+        return np.asarray(pos_m @ m.T + o, np.float64)
+
+    def radar_enu_at(self, k: int, time_s: FloatArray) -> FloatArray:
+        """Where radar ``k`` stands at each of ``time_s`` (deployed then), in the battery frame."""
+        out = np.tile(self.radars.enu_m[k], (np.size(time_s), 1))
+        for site in self.deployments[1:]:
+            at = (time_s >= site.from_s) & (time_s < site.until_s)
+            m, o = frame_map(site.frame, self.frame)
+            out[at] = m @ self.radars.enu_m[k] + o
+        return out
+
+    def radar_ecef_at(self, t: float) -> FloatArray:
+        """Where its radars are at ``t``, ECEF: at a site; stowing, still at the site it leaves; on
+        the march, on the straight line to the next one (by the share of the march done); deploying,
+        at the new site."""
+        sites = self.deployments
+        enu = self.radars.enu_m
+        for prev, site in zip(sites[:-1], sites[1:], strict=True):
+            if site.stowed_s <= t < site.arrived_s:
+                share = (t - site.stowed_s) / (site.arrived_s - site.stowed_s)
+                a, b = prev.frame.enu_to_ecef(enu), site.frame.enu_to_ecef(enu)
+                return np.asarray(a + share * (b - a), dtype=np.float64)
+            if site.arrived_s <= t < site.from_s:
+                return np.asarray(site.frame.enu_to_ecef(enu), dtype=np.float64)
+        i = max((k for k, s in enumerate(sites) if s.from_s <= t), default=0)
+        return np.asarray(sites[i].frame.enu_to_ecef(enu), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -217,11 +304,17 @@ def _compile_threats(
     radar_at = {
         (b.id, rid): (b_i, k) for b_i, b in enumerate(batteries) for k, rid in enumerate(b.radars.ids)
     }
-    radar_geo: dict[tuple[str, str], tuple[float, float, float]] = {}
-    for key, (b_i, k) in radar_at.items():
-        lat, lon, alt = ecef_to_geodetic(batteries[b_i].radars.ecef_m[k])
-        radar_geo[key] = (float(lat), float(lon), float(alt))
-    context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo, radars=radar_geo)
+
+    def radars_at(t: float) -> dict[tuple[str, str], tuple[float, float, float]]:
+        """Where each radar stands at ``t`` (an ARM flies at the site its radar had at launch)."""
+        out = {}
+        for key, (b_i, k) in radar_at.items():
+            lat, lon, alt = ecef_to_geodetic(batteries[b_i].radar_ecef_at(t)[k])
+            out[key] = (float(lat), float(lon), float(alt))
+        return out
+
+    moving = any(b.sites for b in batteries)
+    context = flights.FlightContext(frame=frame, ground=ground, assets=asset_geo, radars=radars_at(0.0))
     aimed: list[tuple[int, int]] = []
     for threat in scenario.threats:
         spec = cat.threat(threat.type)
@@ -239,7 +332,8 @@ def _compile_threats(
             swerling.append(spec.swerling)
             target.append(asset_index[tgt] if tgt is not None else -1)
             start.append(start_s)
-            paths.append(flight.fly(threat, spec, start_s, context))
+            launch_context = replace(context, radars=radars_at(start_s)) if moving else context
+            paths.append(flight.fly(threat, spec, start_s, launch_context))
             jammer = (
                 (threat.jammer.erp_dbw, threat.jammer.bandwidth_mhz)
                 if threat.jammer
@@ -386,7 +480,35 @@ def _compile_battery(b: object, cat: Catalog, frame: LocalFrame, ground: GroundH
         spec=spec,
         autonomous=b.command == "autonomous",
         reserve=dict(b.reserve),
+        sites=_sites(b, spec, bframe, frame, ground),
     )
+
+
+def _sites(
+    b: Any, spec: SystemSpec, first: LocalFrame, frame: LocalFrame, ground: GroundHeight
+) -> tuple[Site, ...]:
+    """A battery's sites and the timeline of each move (stow, march over the great-circle distance,
+    deploy: the system's catalog figures); validation has checked that moves do not overlap."""
+    if not b.moves:
+        return ()
+    sites = [Site(frame=first, from_s=0.0)]
+    for move in b.moves:
+        here = sites[-1]
+        sites[-1] = replace(here, until_s=move.at_s)
+        lat, lon, alt = geodetic_of(move.to, frame, ground)
+        distance_m = float(haversine_m(here.frame.lat_deg, here.frame.lon_deg, lat, lon))
+        stowed_s, arrived_s, ready_s = spec.move.timeline(move.at_s, distance_m)
+        sites.append(
+            Site(
+                frame=LocalFrame(lat, lon, alt),
+                from_s=ready_s,
+                move_at_s=move.at_s,
+                stowed_s=stowed_s,
+                arrived_s=arrived_s,
+                distance_m=distance_m,
+            )
+        )
+    return tuple(sites)
 
 
 def _compile_commands(scenario: Scenario, frame: LocalFrame, ground: GroundHeight) -> list[CompiledCommand]:

@@ -7,7 +7,7 @@ Routes (all ``GET`` but one), one router each in :mod:`samsim.web.routes`:
   ``/assets/...`` and ``/cesium/...`` its files (:mod:`~samsim.web.routes.static`);
 - ``/files/PATH`` a file of the results folder (nothing outside it, no hidden files), ``/api/info``,
   ``/api/files`` (:mod:`~samsim.web.routes.folder`);
-- ``/api/replays/{rid}/summary|scene|trajectories|events|markers|domes|entity`` for the run folder
+- ``/api/replays/{rid}/summary|scene|trajectories|events|markers|domes|signature|entity`` for the run folder
   (``rid = "run"``) or a study run re-simulated for replay (:mod:`~samsim.web.routes.run`);
 - ``/api/study/summary|status|groups|overview|p_leak|histograms|compare|missiles|runs`` for a study
   folder, readable while ``samsim mc`` still writes it

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from samsim.arrays import FloatArray
 from samsim.models import radar
 from samsim.models.horizon import horizon_range_m
+from samsim.models.signature import band_of_frequency
 from samsim.study import wilson_interval  # the study layer's 95 % Wilson score interval
 
 __all__ = ["DataError", "RunData", "detection_range_m", "histogram", "wilson_interval"]
@@ -339,11 +340,109 @@ class RunData:
         stop = max([duration or 0.0, *times])
         return {"start_s": finite(start, 3), "stop_s": finite(stop, 3)}
 
-    def domes(self, rcs_m2: float, alt_agl_m: float) -> list[dict[str, Any]]:
-        """Per radar: the detection range for ``rcs_m2`` (the dome), the radar horizon for a target
+    def target_types(self) -> list[str]:
+        """The threat types whose signature the run's scene records (coverage can be sized for them)."""
+        sig = self.scene.get("signatures")
+        return sorted(sig) if isinstance(sig, dict) else []
+
+    def _target_rcs(self, target: str, aspect: float | str) -> Callable[[dict[str, Any]], tuple[float, str]]:
+        """For a radar of the scene: the RCS of ``target`` at ``aspect`` in the radar's band, and the band,
+        from the coverage analysis (:func:`samsim.coverage.target_rcs_m2`) on the scene's signature."""
+        from samsim.catalog.signatures import rcs_table, rcs_table_problems
+        from samsim.coverage import aspect_problem, target_rcs_m2
+
+        problem = aspect_problem(aspect)
+        if problem is not None:
+            raise DataError(f"aspect: {problem}")
+        sig = (self.scene.get("signatures") or {}).get(target)
+        if not isinstance(sig, dict) or finite(sig.get("rcs_m2")) is None:
+            known = ", ".join(self.target_types()) or "none (scene.json made by an older samsim)"
+            raise DataError(f"target: no signature of {target!r} in this run; known: {known}")
+        value = sig.get("rcs_table")
+        if value is not None and next(iter(rcs_table_problems(value)), None) is not None:
+            raise DataError(f"target: the rcs_table of {target!r} in scene.json is not valid")
+        table = None if value is None else rcs_table(value)
+        fixed = float(sig["rcs_m2"])
+
+        def rcs_for(r: dict[str, Any]) -> tuple[float, str]:
+            ghz = finite(r.get("frequency_ghz"))
+            if ghz is None or ghz <= 0:
+                raise DataError(
+                    f"radar {r.get('id')!r}: scene.json gives no frequency (made by an older samsim); "
+                    "re-run the scenario to size coverage by band"
+                )
+            return target_rcs_m2(table, fixed, ghz, aspect), band_of_frequency(ghz)
+
+        return rcs_for
+
+    def signature_series(self, entity: str, max_samples: int = 2000) -> dict[str, Any] | None:
+        """For threat ``entity``, at (up to ``max_samples`` of) its path's samples: per radar of the
+        scene, the aspect and elevation it presents to the radar and the cross section the radar sees
+        in its band (its type's table in ``scene.json``, or its fixed ``rcs_m2``). The attitude follows
+        the path's velocity (central differences in ECEF), as the engine's
+        (:func:`samsim.models.signature.body_angles_deg`, :func:`samsim.sim.signatures.table_rcs_m2`).
+        None when ``entity`` is not a threat with a path."""
+        from samsim.catalog.signatures import rcs_table, rcs_table_problems
+        from samsim.geodesy import geodetic_to_ecef
+        from samsim.models.signature import body_angles_deg
+        from samsim.sim.signatures import table_rcs_m2
+
+        path = self.path(entity) if entity in self.threats else None
+        if path is None or path.time_s.size < 2:
+            return None
+        step = max(1, math.ceil(path.time_s.size / max_samples))
+        pos = geodetic_to_ecef(path.lat_deg, path.lon_deg, path.alt_m)
+        t = path.time_s
+        # Repeated sample times (a path's joins) would divide by zero: spread them by a microsecond.
+        t_strict = t + np.arange(t.size) * 1e-6
+        vel = np.gradient(pos, t_strict, axis=0)
+        keep = slice(0, None, step)
+        kind = str(self.threats[entity].get("type"))
+        sig = (self.scene.get("signatures") or {}).get(kind)
+        value = sig.get("rcs_table") if isinstance(sig, dict) else None
+        table = None
+        if value is not None and next(iter(rcs_table_problems(value)), None) is None:
+            table = rcs_table(value)
+        fixed = finite(sig.get("rcs_m2")) if isinstance(sig, dict) else None
+        radars = []
+        for b in self.scene.get("batteries", []):
+            for r in b.get("radars", []):
+                ghz = finite(r.get("frequency_ghz"))
+                lat, lon, alt = finite(r.get("lat_deg")), finite(r.get("lon_deg")), finite(r.get("alt_m"))
+                if ghz is None or ghz <= 0 or lat is None or lon is None or alt is None:
+                    continue
+                aspect, elevation = body_angles_deg(vel[keep], pos[keep], geodetic_to_ecef(lat, lon, alt))
+                band = band_of_frequency(ghz)
+                if table is not None:  # read at min(a, 360 - a): the left side mirrors the right
+                    rcs: list[float | None] = _rounded(table_rcs_m2(table, band, aspect, elevation), 5)
+                else:
+                    rcs = [fixed] * aspect.size
+                radars.append(
+                    {
+                        "id": f"{b['id']}/{r['id']}",
+                        "band": band,
+                        "aspect_deg": _rounded(np.round(aspect, 1) % 360.0, 1),
+                        "elevation_deg": _rounded(elevation, 1),
+                        "rcs_m2": rcs,
+                    }
+                )
+        return {
+            "id": entity,
+            "type": kind,
+            "signature": sig is not None,
+            "t": _rounded(t[keep], 3),
+            "radars": radars,
+        }
+
+    def domes(
+        self, rcs_m2: float, alt_agl_m: float, target: str | None = None, aspect: float | str = "nose"
+    ) -> list[dict[str, Any]]:
+        """Per radar: the detection range (the dome) for ``rcs_m2``, or with ``target`` for the RCS the
+        target type's table gives at ``aspect`` in that radar's band; the radar horizon for a target
         ``alt_agl_m`` above the ground, and the coverage ring at that height (the smaller of the two).
         """
         k = finite(self.scene.get("refraction_k")) or 4.0 / 3.0
+        rcs_for = None if target is None else self._target_rcs(target, aspect)
         out = []
         for b in self.scene.get("batteries", []):
             for r in b.get("radars", []):
@@ -351,7 +450,8 @@ class RunData:
                 ref_rcs = finite(r.get("ref_rcs_m2"))
                 if ref_range is None or ref_rcs is None or ref_range <= 0 or ref_rcs <= 0:
                     continue
-                dome = detection_range_m(ref_range, ref_rcs, rcs_m2, finite(r.get("max_range_m")))
+                rcs, band = (rcs_m2, r.get("band")) if rcs_for is None else rcs_for(r)
+                dome = detection_range_m(ref_range, ref_rcs, rcs, finite(r.get("max_range_m")))
                 antenna_m = finite(r.get("antenna_height_m")) or 0.0
                 horizon = float(horizon_range_m(antenna_m, alt_agl_m, k))
                 ground_m = (finite(r.get("alt_m")) or 0.0) - antenna_m
@@ -362,9 +462,11 @@ class RunData:
                         "radar": r["id"],
                         "type": r.get("type"),
                         "role": r.get("role"),
+                        "band": band,
                         "lat_deg": finite(r.get("lat_deg")),
                         "lon_deg": finite(r.get("lon_deg")),
                         "alt_m": finite(r.get("alt_m")),
+                        "rcs_m2": float(f"{rcs:.6g}"),
                         "range_m": round(dome, 1),
                         "horizon_range_m": round(horizon, 1),
                         "ring_range_m": round(min(dome, horizon), 1),

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.exceptions import HTTPException
 
+from samsim.web.data import DataError
 from samsim.web.state import Folder
 
 TRAJECTORY_KINDS = ("threat", "interceptor", "track")
@@ -90,11 +91,42 @@ def replay_domes(
     rid: str,
     rcs_m2: Annotated[float, Query(gt=0, le=1e4)] = 1.0,
     alt_agl_m: Annotated[float, Query(ge=0, le=1e5)] = 100.0,
+    target: Annotated[str | None, Query(max_length=200)] = None,
+    aspect: Annotated[str, Query(max_length=20)] = "nose",
 ) -> dict[str, Any]:
     """Per radar: detection range for a target of ``rcs_m2`` (R_ref (rcs/rcs_ref)^1/4, capped at
-    the instrumented range), radar horizon and coverage ring at ``alt_agl_m``."""
-    radars = folder.replay(rid).domes(rcs_m2, alt_agl_m)
-    return {"rcs_m2": rcs_m2, "alt_agl_m": alt_agl_m, "radars": radars}
+    the instrumented range), radar horizon and coverage ring at ``alt_agl_m``. With ``target`` (a
+    threat type of the run), each radar's RCS is that type's at ``aspect`` (degrees from the nose,
+    ``nose``, ``beam``, ``tail``, or the envelopes ``worst`` and ``best``) in the radar's band."""
+    data = folder.replay(rid)
+    try:
+        angle: float | str = float(aspect)
+    except ValueError:
+        angle = aspect
+    try:
+        radars = data.domes(rcs_m2, alt_agl_m, target, angle)
+    except DataError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {
+        "rcs_m2": rcs_m2 if target is None else None,
+        "alt_agl_m": alt_agl_m,
+        "target": target,
+        "aspect": None if target is None else aspect,
+        "targets": data.target_types(),
+        "radars": radars,
+    }
+
+
+@router.get("/signature")
+def replay_signature(
+    folder: Folder, rid: str, entity_id: Annotated[str, Query(alias="id", max_length=200)]
+) -> dict[str, Any]:
+    """For one threat, at its path's samples: per radar, the aspect and elevation it presents and the
+    cross section the radar sees in its band (its type's RCS table at that aspect, or its fixed RCS)."""
+    found = folder.replay(rid).signature_series(entity_id)
+    if found is None:
+        raise HTTPException(404, f"no threat {entity_id!r} with a path in this run")
+    return found
 
 
 @router.get("/entity")

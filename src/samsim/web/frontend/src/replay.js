@@ -52,7 +52,7 @@ function testHooks({ viewer, rid, store, labels, basemap, scaleBar, strobes }) {
     // Labels drawn in the last frame: key, kind, text, the rectangle planned and the box Cesium drew.
     labelBoxes: () => labels.boxes(),
     basemap: () => (basemap ? { ...basemap.counts, linesShown: basemap.lines.show } : null),
-    // Per radar: dome and ring radii (m) and the ring's height, as drawn.
+    // Per radar: dome and ring radii (m) and the ring's height, as drawn; band and RCS sized for.
     coverage: () => Object.fromEntries(store.coverage),
     // What each layer toggle currently shows.
     layerState: () => ({
@@ -106,7 +106,7 @@ export async function mountReplay(root, info, route) {
   const legend = legendPanel();
   const globeWrap = h("div", { class: "globe-wrap" }, globe, legend);
   const details = detailsPanel();
-  const layerUi = layerControls();
+  const layerUi = layerControls(domes.targets || []);
   const list = entityListPanel();
   const eventsPanel = keyEventsPanel(keyEvents.total);
   const timeUi = timeControls();

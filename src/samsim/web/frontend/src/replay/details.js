@@ -49,6 +49,7 @@ function rowsOf(d, kind) {
     rows.push(
       ["battery", d.battery],
       ["role", d.role],
+      ["band", missing(d.frequency_ghz) ? undefined : `${d.band} (${fmtNum(d.frequency_ghz, 2)} GHz)`],
       ["reference", `${km(d.ref_range_m, 0)} on ${d.ref_rcs_m2} m² (Pd ${d.ref_pd})`],
       ["instrumented range", km(d.max_range_m, 0)],
       ["antenna height", `${fmtNum(d.antenna_height_m, 0)} m`],

@@ -76,6 +76,25 @@ function sampledPosition(rec) {
   return { prop, times, positions };
 }
 
+// Where a battery is: its site, or for one that moves (scene.json `moves`) a straight march from the
+// old site to the new one between stowing and arriving. Its radars, domes and rings stay drawn at the
+// first site.
+function batteryPosition(b) {
+  const site = (p) => Cesium.Cartesian3.fromDegrees(p.lon_deg, p.lat_deg, p.alt_m);
+  if (!(b.moves || []).length) return site(b);
+  const prop = new Cesium.SampledPositionProperty();
+  prop.forwardExtrapolationType = Cesium.ExtrapolationType.HOLD;
+  prop.backwardExtrapolationType = Cesium.ExtrapolationType.HOLD;
+  let here = site(b);
+  prop.addSample(toJulian(0), here);
+  for (const m of b.moves) {
+    prop.addSample(toJulian(m.stowed_s), here);
+    here = site(m);
+    prop.addSample(toJulian(m.arrived_s), here);
+  }
+  return prop;
+}
+
 const during = (start, stop) => new Cesium.TimeIntervalCollection([new Cesium.TimeInterval({ start, stop })]);
 
 function thin(array, maxPoints) {
@@ -177,11 +196,11 @@ export function addEntities(viewer, primitives, labels, { scene, summary, traj, 
   // sized by setCoverage() from the server's answer for the chosen target RCS and height.
   for (const b of scene.batteries || []) {
     const e = add(
-      { id: `battery:${b.id}`, position: Cesium.Cartesian3.fromDegrees(b.lon_deg, b.lat_deg, b.alt_m), point: { pixelSize: 13, color: Cesium.Color.WHITE, outlineColor: colour(PALETTE.battery), outlineWidth: 3, disableDepthTestDistance: ON_TOP } },
+      { id: `battery:${b.id}`, position: batteryPosition(b), point: { pixelSize: 13, color: Cesium.Color.WHITE, outlineColor: colour(PALETTE.battery), outlineWidth: 3, disableDepthTestDistance: ON_TOP } },
       "battery",
       b.id,
     );
-    labels.add({ key: `battery:${b.id}`, text: b.id, kind: "battery", priority: PRIORITY.battery, position: fixed(e), symbolRadius: 9 });
+    labels.add({ key: `battery:${b.id}`, text: b.id, kind: "battery", priority: PRIORITY.battery, position: (b.moves || []).length ? moving(e) : fixed(e), symbolRadius: 9 });
     for (const r of b.radars || []) {
       const rid = `${b.id}/${r.id}`;
       const css = PALETTE.radar[r.role] || "#e599f7";
@@ -273,11 +292,12 @@ export function addEntities(viewer, primitives, labels, { scene, summary, traj, 
   }
   entities.resumeEvents();
 
-  // Sizes of the domes, footprints and rings from /domes (ranges in metres, ring height).
+  // Sizes of the domes, footprints and rings from /domes (ranges in metres, ring height), with the
+  // band and the cross section each radar's dome was sized for.
   const coverage = new Map();
   function setCoverage(radars) {
     for (const d of radars) {
-      coverage.set(d.id, { dome_m: d.range_m, ring_m: d.ring_range_m, ring_alt_m: d.ring_alt_m });
+      coverage.set(d.id, { dome_m: d.range_m, ring_m: d.ring_range_m, ring_alt_m: d.ring_alt_m, band: d.band, rcs_m2: d.rcs_m2 });
       const found = radarsById.get(d.id);
       if (!found) continue;
       const { r, dome, footprint, ring } = found;

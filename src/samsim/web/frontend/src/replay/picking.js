@@ -35,6 +35,44 @@ export function bindPicking({ viewer, store, labels, details, list, summary, sce
   const { byKey } = store;
   let detailToken = 0; // answers to an older selection are dropped
   let highlighted = null;
+  // The selected threat's signature per radar over its path (/signature), shown at the clock's time.
+  let signature = null;
+  const signatureBox = h("div", { class: "signature", "data-testid": "detail-signature" });
+  function showSignatureAt(seconds) {
+    if (!signature || !signature.t.length) return;
+    const { t } = signature;
+    if (seconds < t[0] || seconds > t[t.length - 1]) {
+      signatureBox.replaceChildren(h("p", { class: "muted" }, "not in the air at this time"));
+      return;
+    }
+    let lo = 0;
+    let hi = t.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (t[mid] <= seconds) lo = mid;
+      else hi = mid - 1;
+    }
+    const rows = signature.radars.map((r) =>
+      h("tr", { "data-radar": r.id }, h("td", {}, r.id), h("td", {}, r.band), h("td", { class: "num" }, `${fmtNum(r.aspect_deg[lo], 0)}°`), h("td", { class: "num" }, r.rcs_m2[lo] === null ? "—" : `${fmtNum(r.rcs_m2[lo], 3)} m²`)),
+    );
+    signatureBox.replaceChildren(
+      h("h4", { title: "The aspect the threat shows each radar (0° nose-on, 90° its right side) and the cross section that radar sees in its band, from the type's RCS table" }, `Seen by each radar at T+${fmtNum(t[lo], 0)} s`),
+      h("table", { class: "events" }, h("tr", {}, h("th", {}, "radar"), h("th", {}, "band"), h("th", {}, "aspect"), h("th", {}, "RCS")), rows),
+    );
+  }
+  timeline.onTime(showSignatureAt);
+  async function loadSignature(id, token) {
+    let answer;
+    try {
+      answer = await replayGet("signature", { id });
+    } catch {
+      return; // a threat without a path: nothing to show
+    }
+    if (token !== detailToken || !answer.radars.length) return;
+    signature = answer;
+    details.append(signatureBox);
+    showSignatureAt(timeline.timeS());
+  }
 
   function highlight(entity) {
     if (highlighted && highlighted.point) highlighted.point.pixelSize = highlighted.__size;
@@ -65,7 +103,9 @@ export function bindPicking({ viewer, store, labels, details, list, summary, sce
       return;
     }
     if (token !== detailToken) return;
+    signature = null;
     details.replaceChildren(...detailsContent(id, kind, d, timeline));
+    if (kind === "threat") loadSignature(id, token);
     for (const li of list.querySelectorAll("li.selected")) li.classList.remove("selected");
     const li = list.querySelector(`li[data-key="${CSS.escape(`${kind}:${id}`)}"]`);
     if (li) li.classList.add("selected");
