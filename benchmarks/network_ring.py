@@ -9,6 +9,13 @@ around the city. Prints, per replication and as medians: distinct threats engage
 interceptors fired, interceptors per kill and the wall time; then the same for raid-48 itself.
 Measures issue 13's claim: one integrated defence (the default) against batteries fighting as
 islands (``--autonomous`` gives every battery ``command: autonomous``).
+
+A second table says where the interceptors went, per kill (medians; the causes add up to the
+interceptors per kill): the one that killed; its salvo partner, destroyed with the target; an
+end-game miss (the warhead's draw at the closest approach); no intercept (ground impact, end-game
+criterion failed, fuze timer, scenario ended); fired at a threat already dead; a second salvo at a
+threat another salvo was still flying at, at the same track or, after the first track was deleted or
+while it was still held, at another; and fired at a false track.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ import json
 import math
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 import samsim
+from samsim.output.result import InterceptorOutcome
 
 ROOT = Path(__file__).resolve().parents[1]
 RAID = ROOT / "examples" / "raid-48.yaml"
@@ -69,6 +78,53 @@ def ring_scenario(batteries: int, radius_km: float, copies: int, autonomous: boo
     }
 
 
+def where_interceptors_went(r: samsim.Result) -> Counter[str]:
+    """Each interceptor of a replication by what became of it (see the module docstring)."""
+    events = r.events.to_pylist()
+    launch_track = {e["interceptor"]: e["track"] for e in events if e["kind"] == "launch"}
+    note = {e["interceptor"]: e["detail"] for e in events if e["kind"] == "self_destruct"}
+    dropped_s: dict[str, float] = {}
+    for e in events:
+        if e["kind"] == "track_drop":
+            dropped_s.setdefault(e["track"], e["time_s"])
+    fate = {t.id: t for t in r.threats}
+    at: dict[str, list[InterceptorOutcome]] = {}
+    for ic in r.interceptors:
+        at.setdefault(ic.target, []).append(ic)
+    causes: Counter[str] = Counter()
+    for ic in r.interceptors:
+        threat = fate.get(ic.target)
+        if threat is None:
+            causes["false track"] += 1
+            continue
+        if threat.fate == "killed" and threat.fate_s is not None and threat.fate_s <= ic.launch_s + 1e-9:
+            causes["threat already dead"] += 1
+            continue
+        earlier = [
+            o
+            for o in at[ic.target]
+            if o.launch_s < ic.launch_s - 1e-9
+            and (o.end_s if o.end_s is not None else math.inf) > ic.launch_s
+        ]
+        if earlier:
+            track = launch_track[ic.id]
+            if any(launch_track[o.id] == track for o in earlier):
+                causes["second salvo, same track"] += 1
+            elif all(dropped_s.get(launch_track[o.id], math.inf) <= ic.launch_s for o in earlier):
+                causes["second salvo, first track deleted"] += 1
+            else:
+                causes["second salvo, first track held"] += 1
+        elif ic.result == "kill":
+            causes["kill"] += 1
+        elif ic.result == "miss":
+            causes["end-game miss"] += 1
+        elif note.get(ic.id) == "target destroyed":
+            causes["salvo partner of a kill"] += 1
+        else:
+            causes[f"no intercept: {note.get(ic.id)}"] += 1
+    return causes
+
+
 def measure(scenario: samsim.Scenario, runs: int) -> dict[str, float]:
     rows = []
     for seed in range(runs):
@@ -77,6 +133,7 @@ def measure(scenario: samsim.Scenario, runs: int) -> dict[str, float]:
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         fired = len(r.interceptors)
         kills = sum(1 for t in r.threats if t.fate == "killed")
+        causes = where_interceptors_went(r)
         rows.append(
             {
                 "engaged": sum(1 for t in r.threats if t.shots > 0),
@@ -88,14 +145,16 @@ def measure(scenario: samsim.Scenario, runs: int) -> dict[str, float]:
                 "wall_s": wall,
                 "cpu_s": cpu,
             }
+            | {f"cause: {c}": n / kills if kills else math.inf for c, n in causes.items()}
         )
         print(scenario.name, f"seed {seed}", json.dumps({k: round(v, 3) for k, v in rows[-1].items()}))
-    return {k: statistics.median(row[k] for row in rows) for k in rows[0]}
+    keys = dict.fromkeys(k for row in rows for k in row)
+    return {k: statistics.median(row.get(k, 0.0) for row in rows) for k in keys}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="seeds 0 .. runs-1 of each scenario")
     ap.add_argument("--batteries", type=int, default=8)
     ap.add_argument("--radius-km", type=float, default=60.0)
     ap.add_argument("--copies", type=int, default=8)
@@ -109,14 +168,22 @@ def main() -> None:
         "| scenario | threats | engaged | kills | leaked | fired | per kill | max at one | wall s | CPU s |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
+    medians = {}
     for sc in (ring, raid):
         m = measure(sc, args.runs)
+        medians[sc.name] = m
         n = sum(t.count for t in sc.threats)
         print(
             f"| {sc.name} | {n} | {m['engaged']:.0f} | {m['kills']:.0f} | {m['leaked']:.0f} | "
             f"{m['fired']:.0f} | {m['per_kill']:.2f} | {m['max_shots_one_threat']:.0f} | {m['wall_s']:.2f} "
             f"| {m['cpu_s']:.2f} |"
         )
+    causes = sorted({k for m in medians.values() for k in m if k.startswith("cause: ")})
+    print()
+    print("| interceptors per kill: where they went | " + " | ".join(medians) + " |")
+    print("|---|" + "---|" * len(medians))
+    for c in causes:
+        print(f"| {c[7:]} | " + " | ".join(f"{m.get(c, 0.0):.3f}" for m in medians.values()) + " |")
 
 
 if __name__ == "__main__":

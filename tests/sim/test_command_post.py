@@ -8,11 +8,13 @@ import pytest
 
 from samsim import catalog, loads, simulate
 from samsim import geodesy as geo
-from samsim.models import radar
-from samsim.sim import sensing
-from samsim.sim.command_post import TRACK_MAX_PD, BatteryRuntime
+from samsim.c2.doctrine import Engagement
+from samsim.models import flyout, radar
+from samsim.sim import battery, sensing
+from samsim.sim.command_post import TRACK_MAX_PD, BatteryRuntime, predict_position
 from samsim.sim.engine import Engine
 from samsim.sim.world import compile_world
+from samsim.tracking import kalman, models
 
 SITE = (40.0, 33.0)
 ALL_RADARS = (
@@ -116,3 +118,116 @@ def test_received_snr_is_drawn_after_everything_else() -> None:
         assert a.snr_db.shape == a.truth.shape
         # every measurement crossed the threshold: 1 + SNR >= T (Swerling 1 target and false alarms)
         assert np.all(radar.db_to_ratio(a.snr_db) >= -np.log(catalog.radar("91N6E").pfa) - 1.0 - 1e-9)
+
+
+def _firm_tracks(rt: BatteryRuntime, north_m: list[float], t0_s: float, looks: int = 6) -> list[int]:
+    """Feed the battery's tracker targets at 5 km up flying east at 200 m/s from 10 km east at t = 0,
+    ``north_m`` apart, over ``looks`` seconds from ``t0_s``; returns their firm track ids."""
+    tracker = rt.tracker
+    for k in range(looks):
+        t = t0_s + k
+        n = len(tracker)
+        z = np.array([[10_000.0 + 200.0 * t, y, 5000.0] for y in north_m])
+        tracker.step(
+            t, z, np.eye(3)[None] * 100.0, pd_track=np.full(n, 0.9), pd_meas=np.full(len(north_m), 0.9)
+        )
+    ids = tracker.ids[tracker.is_confirmed]
+    pos = tracker.mean[tracker.is_confirmed]
+    return [int(ids[np.argmin(np.abs(pos[:, 1] - y))]) for y in north_m]
+
+
+def _empty_look(rt: BatteryRuntime, t: float) -> None:
+    """A scan of the battery's 91N6E that detects nothing (the tracks have no RCS estimate in its
+    band, so it expects none of them)."""
+    rt.step(0, t, np.zeros((0, 3)), np.zeros((0, 3, 3)), np.zeros(0), np.zeros(0))
+
+
+def test_a_coasting_track_is_extrapolated_once() -> None:
+    # The tracker predicts every track to each scan's time, so a track last updated at 5 s holds its
+    # estimate at 9 s after an empty scan then; at 12 s it is at x0 + v * 12, not v * (12 + 4).
+    rt = BatteryRuntime(compile_world(loads(inbound_f16(ALL_RADARS))), 0)
+    (track,) = _firm_tracks(rt, [0.0], 0.0)
+    _empty_look(rt, 9.0)
+    assert rt.tracker.last_update_s[0] == pytest.approx(5.0)
+    assert rt.estimate_s == 9.0
+    pos = rt.predicted_positions(12.0)[list(rt.tracker.ids).index(track)]
+    assert pos[0] == pytest.approx(10_000.0 + 200.0 * 12.0, abs=30.0)
+
+
+def test_predicted_position_covariance_is_the_ncv_prediction() -> None:
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=(4, 6, 6))
+    cov = a @ a.transpose(0, 2, 1) + 6.0 * np.eye(6)
+    mean = rng.normal(size=(4, 6)) * 100.0
+    dt = np.array([0.0, 1.5, 4.0, 20.0])
+    q = np.array([5.0, 2000.0, 100.0, 5.0])
+    pos, p = predict_position(mean, cov, dt, q)
+    for i in range(4):
+        m_ref, p_ref = kalman.predict(
+            mean[i : i + 1],
+            cov[i : i + 1],
+            models.ncv_transition(dt[i], 3),
+            models.ncv_process_noise(dt[i], q[i], 3),
+        )
+        assert pos[i] == pytest.approx(m_ref[0, :3])
+        assert p[i] == pytest.approx(p_ref[0, :3, :3])
+
+
+def test_a_lost_track_under_fire_hands_its_engagement_to_the_track_that_continues_it() -> None:
+    rt = BatteryRuntime(compile_world(loads(inbound_f16(ALL_RADARS))), 0)
+    (lost,) = _firm_tracks(rt, [0.0], 0.0)
+    rt.memory.engagements[lost] = Engagement(in_flight=2, salvos=1)
+    _empty_look(rt, 7.0)  # the post keeps the estimate of the track under fire
+    assert set(rt.engaged_estimates) == {lost}
+    t = 8.0
+    while lost in rt.tracker.ids:  # looks that should have seen it, and missed: the tracker deletes it
+        n = len(rt.tracker)
+        z = np.zeros((0, 3))
+        rt.tracker.step(t, z, np.zeros((0, 3, 3)), pd_track=np.full(n, TRACK_MAX_PD), pd_meas=np.zeros(0))
+        t += 1.0
+    assert t < 20.0
+    rt.forget(lost)
+    assert set(rt.memory.lost) == {lost}
+    # Later, new tracks on the same target and on one 5 km north of it.
+    same, other = _firm_tracks(rt, [0.0, 5000.0], 20.0)
+    t = 27.0
+    firm = rt.tracker.ids[rt.tracker.is_confirmed]
+    dup = rt.duplicates(firm, t)
+    assert dup[list(firm).index(same)], "a second track of the target under fire is a duplicate"
+    assert not dup[list(firm).index(other)]
+    assert rt.hand_over(t) == [(lost, same)]
+    assert rt.memory.engagements[same].in_flight == 2 and lost not in rt.memory.lost
+    assert other not in rt.memory.engagements
+    # the track that took over is the one under fire now, not a duplicate of it
+    assert not rt.duplicates(firm, t)[list(firm).index(same)]
+    # a lost track whose interceptors have all ended is forgotten, not handed over
+    rt.memory.engagements[99] = Engagement(in_flight=0, salvos=1)
+    rt.memory.lost[99] = rt.engaged_estimates[same]
+    assert rt.hand_over(t + 1.0) == [] and 99 not in rt.memory.lost
+
+
+def test_interceptors_in_midcourse_follow_their_track_to_the_threat_it_now_follows() -> None:
+    sc = loads(inbound_f16(ALL_RADARS).replace("weapons: hold", "weapons: free"))
+    world = compile_world(sc)
+    rt = BatteryRuntime(world, 0)
+    state = rt.state
+    for slot, status in ((0, flyout.MIDCOURSE), (1, flyout.TERMINAL)):
+        state.meta.append(
+            battery.InterceptorMeta(
+                id=f"i{slot}", type="48N6E3", track=7, threat=-1, launch_s=0.0, post=rt.name
+            )
+        )
+        state.flight.status[slot] = status
+        state.flight.target[slot] = -1
+        state.flying.append(slot)
+    mean = np.array([[1000.0, 2000.0, 3000.0, 10.0, 20.0, 0.0]])
+    changes = battery.refresh_tracks(state, rt.name, np.array([7]), mean, 4.0, {7: 0})
+    # the mid-course one now homes on threat 0; the one whose seeker has locked on keeps its target
+    assert changes == [(0, -1, 0)]
+    assert state.meta[0].threat == 0 and state.flight.target[0] == 0
+    assert state.meta[1].threat == -1 and state.flight.target[1] == -1
+    assert state.flight.track_time_s[0] == 4.0 and state.flight.track_pos_m[0] == pytest.approx(mean[0, :3])
+    # never onto a threat already dead
+    state.meta[0].threat = state.flight.target[0] = -1
+    state.truth.dead_s[0] = 0.0
+    assert battery.refresh_tracks(state, rt.name, np.array([7]), mean, 4.0, {7: 0}) == []

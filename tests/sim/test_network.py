@@ -115,6 +115,9 @@ def test_one_defence_fires_one_salvo_per_threat_across_batteries(seed: int) -> N
     # at one track of the network's picture, whichever batteries fire them.
     assert max(_salvos_at_one_instant(result).values()) <= 2
     assert _in_flight_at_once(result, by_track=True) <= 2
+    # nor at one threat: a track lost and found again, or a second track of it, gets no second salvo
+    # while the first flies (the engagement is handed over; the second track is a duplicate)
+    assert _in_flight_at_once(result) <= 2
     events = result.events.to_pandas()
     assert set(events.loc[events.kind == "assign", "battery"]) == {"network"}
 

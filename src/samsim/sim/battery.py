@@ -24,6 +24,7 @@ what happened for the trajectories file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -44,9 +45,6 @@ LOW_TARGET_ALT_M = 3_000.0
 """Tracks below this height use the reach table flown against a low target (denser air)."""
 ENGAGE_MAX_AGE_S = 15.0
 """A track not updated for longer than this is coasting: its position is too uncertain to fire at."""
-DUPLICATE_TRACK_M = 300.0
-"""A new track this close to the estimate of a track already under fire is taken to be the same target
-(track continuity is imperfect; a command post does not fire a second salvo at a duplicate)."""
 ENGINE_EXACT_MAX_CELLS = 24
 """Per-cycle assignments up to this many (type x track) cells are solved exactly; larger ones by the
 heuristic, which matched the exact optimum on every unconstrained benchmark instance and keeps a
@@ -155,6 +153,17 @@ class Decision:
     reasons: dict[int, str]  # threat index -> one of samsim.output.result.UNENGAGED_REASONS
 
 
+class TrackEstimate(NamedTuple):
+    """A track's state estimate ``[position, velocity]`` and covariance at ``time_s``, and the process
+    noise intensity to predict it on with (its tracker modes' intensities weighed by their
+    probabilities)."""
+
+    mean: FloatArray
+    cov: FloatArray
+    time_s: float
+    q_m2ps3: float
+
+
 @dataclass
 class EngagementMemory:
     """What a command post remembers about the tracks of its picture that it engages."""
@@ -162,6 +171,9 @@ class EngagementMemory:
     engagements: dict[int, Engagement] = field(default_factory=dict)
     first_firm_s: dict[int, float] = field(default_factory=dict)
     destroyed: set[int] = field(default_factory=set)  # tracks whose target a kill assessment confirmed
+    # tracks deleted while interceptors flew at them: their last estimate, until a new track takes the
+    # engagement over (samsim.c2.handover) or the interceptors end
+    lost: dict[int, TrackEstimate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -237,6 +249,7 @@ def decide(
     track_last_update_s: FloatArray,
     gone_s: FloatArray,
     jam_only: BoolArray | None = None,
+    duplicate: BoolArray | None = None,
 ) -> Decision:
     """One command-post cycle over the firm tracks of picture ``post`` (positions predicted to ``t``,
     in the picture's frame): one weapon–target assignment over every fire unit in ``units``, each a
@@ -246,7 +259,9 @@ def decide(
     link latency): its tracks are never fired at from then on. The decision also says, per threat
     seen on a track that got no shot this cycle, why not (:data:`samsim.output.result.UNENGAGED_REASONS`).
     ``jam_only`` marks tracks known only from jam-strobe fixes: only interceptors that can home on
-    jam (catalog ``home_on_jam``) are planned against them.
+    jam (catalog ``home_on_jam``) are planned against them. ``duplicate`` marks tracks that may be
+    second tracks of targets already under fire (:meth:`samsim.sim.command_post.TrackPicture.duplicates`):
+    they are not engaged.
     """
     decision = Decision([], [], {})
     if track_ids.size == 0:
@@ -278,9 +293,8 @@ def decide(
         waiting[j] = status == _WAITING
     eligible &= live
     mark(waiting, "no_track")
-    for unit in active:
-        pos_b, _ = unit.to_battery(track_pos_m, track_vel_mps)
-        eligible &= ~_duplicates(post, unit.state, track_ids, pos_b, t)
+    if duplicate is not None:
+        eligible &= ~duplicate
     if not np.any(eligible):
         return decision
     ids = track_ids[eligible]
@@ -461,22 +475,6 @@ def _eligibility(
     if eng is None or doctrine.fire_policy(eng, doctrine.salvo_doctrine, t, last_update_s):
         return _ELIGIBLE
     return _ENGAGED
-
-
-def _duplicates(post: str, state: BatteryState, track_ids: IntArray, pos: FloatArray, t: float) -> BoolArray:
-    """Tracks lying within DUPLICATE_TRACK_M of another track of the same picture that interceptors
-    of this battery are flying at (``pos`` in the battery frame)."""
-    out = np.zeros(track_ids.size, dtype=bool)
-    flying = [s for s in state.flying if state.meta[s].post == post]
-    if not flying:
-        return out
-    slots = np.array(flying, dtype=np.int64)
-    engaged = np.array([state.meta[s].track for s in flying], dtype=np.int64)
-    st = state.flight
-    est = st.track_pos_m[slots] + st.track_vel_mps[slots] * (t - st.track_time_s[slots])[:, None]
-    dist = np.linalg.norm(pos[:, None, :] - est[None, :, :], axis=-1)
-    other = track_ids[:, None] != engaged[None, :]
-    return np.asarray(np.any((dist < DUPLICATE_TRACK_M) & other, axis=1), dtype=np.bool_)
 
 
 def _intercepts(
@@ -666,14 +664,22 @@ def refresh_tracks(
     post: str,
     track_ids: IntArray,
     mean: FloatArray,
-    last_update_s: FloatArray,
+    estimate_s: float,
+    label: Mapping[int, int],
     unit: FireUnit | None = None,
-) -> None:
-    """Give interceptors in flight at tracks of picture ``post`` its latest estimate of their track
-    (``unit``: how the picture's frame maps to the battery's, when it is not the battery's own)."""
+) -> list[tuple[int, int, int]]:
+    """Give interceptors in flight at tracks of picture ``post`` its latest estimate of their track,
+    which holds at ``estimate_s`` (``unit``: how the picture's frame maps to the battery's, when it is
+    not the battery's own).
+
+    An interceptor in mid-course flies where its track leads it, so the target its seeker or the
+    terminal track-via-missile acquires is the one the track follows by then: when a track has
+    swapped to another threat (``label``: track id -> threat it follows), its interceptors still in
+    mid-course home on that one. Returns those changes as ``(slot, old threat, new threat)``.
+    """
     flying = [s for s in state.flying if state.meta[s].post == post]
     if not flying or track_ids.size == 0:
-        return
+        return []
     if unit is not None:
         pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
         mean = np.hstack([pos_b, vel_b])
@@ -683,11 +689,34 @@ def refresh_tracks(
     row = np.minimum(row, track_ids.size - 1)
     found = track_ids[row] == tracks
     if not np.any(found):
-        return
+        return []
     s, r = slots[found], row[found]
     state.flight.track_pos_m[s] = mean[r, :3]
     state.flight.track_vel_mps[s] = mean[r, 3:]
-    state.flight.track_time_s[s] = last_update_s[r]
+    state.flight.track_time_s[s] = estimate_s
+    changes = []
+    for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
+        meta = state.meta[slot]
+        threat = label.get(track, -1)
+        if (
+            threat >= 0
+            and threat != meta.threat
+            and state.flight.status[slot] == flyout.MIDCOURSE
+            and state.truth.dead_s[threat] > state.clock_s
+        ):
+            changes.append((slot, meta.threat, threat))
+            meta.threat = threat
+            state.flight.target[slot] = threat
+    return changes
+
+
+def hand_over_flights(state: BatteryState, post: str, lost_track: int, new_track: int) -> None:
+    """Interceptors flying at a lost track of picture ``post`` take their updates from the new track
+    that continues it (:meth:`samsim.sim.command_post.TrackPicture.hand_over`)."""
+    for slot in state.flying:
+        meta = state.meta[slot]
+        if meta.post == post and meta.track == lost_track:
+            meta.track = new_track
 
 
 def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]:

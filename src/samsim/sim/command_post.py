@@ -17,15 +17,18 @@ import numpy as np
 from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.c2.handover import hand_over, track_distance2
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
 from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
+    ENGAGE_MAX_AGE_S,
     BatteryState,
     CommandDoctrine,
     EngagementMemory,
     FlightRecorder,
     PictureFrame,
+    TrackEstimate,
     battery_command_doctrine,
     initial_state,
 )
@@ -110,6 +113,33 @@ def battery_tracker(coast_s: float = math.inf) -> Tracker:
     )
 
 
+def predict_position(
+    mean: FloatArray, cov: FloatArray, dt_s: FloatArray, q_m2ps3: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Position and its covariance of state estimates ``[position, velocity]`` (n, 6), (n, 6, 6)
+    predicted ``dt_s`` ahead on the nearly-constant-velocity model with continuous white-noise
+    acceleration of intensity ``q_m2ps3`` (each (n,)): ``x + v dt`` and
+    ``P_pp + dt (P_pv + P_vp) + dt² P_vv + q dt³/3 I`` (Bar-Shalom, Li & Kirubarajan, *Estimation
+    with Applications to Tracking and Navigation*, Wiley, 2001, section 6.2.2)."""
+    dt = np.asarray(dt_s, dtype=np.float64)[:, None]
+    pos = mean[:, :3] + mean[:, 3:] * dt
+    pv = cov[:, :3, 3:]
+    dt3 = dt[:, :, None]
+    p = cov[:, :3, :3] + dt3 * (pv + pv.transpose(0, 2, 1)) + dt3**2 * cov[:, 3:, 3:]
+    p = p + (np.asarray(q_m2ps3, dtype=np.float64) * dt[:, 0] ** 3 / 3.0)[:, None, None] * np.eye(3)
+    return np.asarray(pos, dtype=np.float64), np.asarray(p, dtype=np.float64)
+
+
+def _predicted(estimates: list[TrackEstimate], time_s: float) -> tuple[FloatArray, FloatArray]:
+    """Positions and their covariances of remembered estimates predicted to ``time_s``."""
+    return predict_position(
+        np.array([e.mean for e in estimates]),
+        np.array([e.cov for e in estimates]),
+        time_s - np.array([e.time_s for e in estimates]),
+        np.array([e.q_m2ps3 for e in estimates]),
+    )
+
+
 class TrackPicture:
     """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
     and the engagement memory of the post that fights from it.
@@ -143,6 +173,8 @@ class TrackPicture:
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
         self.memory = EngagementMemory()
+        # track id -> its latest estimate, for the tracks interceptors are flying at
+        self.engaged_estimates: dict[int, TrackEstimate] = {}
         center = frame.earth_center_enu_m
         self.where = PictureFrame(
             assets_enu_m=frame.ecef_to_enu(assets_ecef_m).reshape(-1, 3),
@@ -155,10 +187,21 @@ class TrackPicture:
     def track_name(self, track_id: int) -> str:
         return f"{self.name}/T{track_id}"
 
+    @property
+    def estimate_s(self) -> float:
+        """When the tracker's estimates hold: its last step. A step predicts every track to its time,
+        the tracks its scan did not update too, so the means are not at each track's last update."""
+        return self.tracker.time_s if self.tracker.time_s is not None else 0.0
+
+    def predicted_states(self, time_s: float) -> tuple[FloatArray, FloatArray]:
+        """Every track's position and velocity extrapolated to ``time_s`` (constant velocity from
+        the tracker's last step)."""
+        mean = self.tracker.mean
+        vel = mean[:, 3:]
+        return np.asarray(mean[:, :3] + vel * (time_s - self.estimate_s), dtype=np.float64), vel
+
     def predicted_positions(self, time_s: float) -> FloatArray:
-        tr = self.tracker
-        dt = (time_s - tr.last_update_s)[:, None]
-        return np.asarray(tr.mean[:, :3] + tr.mean[:, 3:] * dt, dtype=np.float64)
+        return self.predicted_states(time_s)[0]
 
     def in_view(self, radar: int, time_s: float) -> BoolArray:
         """Tracks whose predicted position is inside this radar's coverage and above its horizon."""
@@ -281,6 +324,7 @@ class TrackPicture:
         in_view, pd_track = self.track_pd(radar, time_s)
         pd_meas = self.measurement_pd(radar, snr_db, range_m)
         res = self.tracker.step(time_s, z, cov, in_view, pd_track=pd_track, pd_meas=pd_meas)
+        self._note_engaged()
         log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m)
         band = self.bands[radar]
         engagement = self.geometry[radar].spec.role == "engagement"
@@ -309,6 +353,7 @@ class TrackPicture:
             pd_track=np.zeros(n),
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
+        self._note_engaged()
         for track_id in res.track_of_measurement.tolist():
             if track_id >= 0 and not any((track_id, b) in self.rcs_stats for b in self.bands):
                 self.jam_only.add(track_id)
@@ -320,8 +365,98 @@ class TrackPicture:
         times = [self.engagement_update_s.get(i, -np.inf) for i in track_ids.tolist()]
         return np.array(times, dtype=np.float64)
 
+    def _note_engaged(self) -> None:
+        """Keep the latest estimate of every track interceptors are flying at (a track deleted in this
+        step keeps its estimate of the step before, for :meth:`forget`)."""
+        flying = [i for i, e in self.memory.engagements.items() if e.in_flight > 0]
+        for i in [i for i in self.engaged_estimates if i not in flying]:
+            del self.engaged_estimates[i]
+        tr = self.tracker
+        if not flying or tr.ids.size == 0:
+            return
+        ids = tr.ids
+        want = np.array(flying, dtype=np.int64)
+        row = np.minimum(np.searchsorted(ids, want), ids.size - 1)
+        found = ids[row] == want
+        if not np.any(found):
+            return
+        rows = row[found]
+        mean, cov, q = tr.mean[rows], tr.cov[rows], self._process_noise(rows)
+        for j, i in enumerate(want[found].tolist()):
+            self.engaged_estimates[i] = TrackEstimate(mean[j], cov[j], self.estimate_s, float(q[j]))
+
+    def _process_noise(self, rows: IntArray) -> FloatArray:
+        """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their
+        probabilities (moment matching of the mixture)."""
+        q_modes = np.array([TRACK_Q_M2PS3, TRACK_Q_MANOEUVRE_M2PS3])
+        return np.asarray(self.tracker.mode_probabilities[rows] @ q_modes, dtype=np.float64)
+
+    def _predicted_rows(self, rows: IntArray, time_s: float) -> tuple[FloatArray, FloatArray]:
+        """Positions and their covariances of these tracker rows predicted to ``time_s``."""
+        tr = self.tracker
+        dt = np.full(rows.size, time_s - self.estimate_s)
+        return predict_position(tr.mean[rows], tr.cov[rows], dt, self._process_noise(rows))
+
+    def hand_over(self, time_s: float) -> list[tuple[int, int]]:
+        """Hand the engagements of lost tracks (deleted while interceptors flew at them) over to the
+        firm, unengaged tracks that continue them (:func:`samsim.c2.handover.hand_over`, gated at
+        ``TRACK_GATE``), both predicted to ``time_s``. Returns the ``(lost, new)`` track pairs; the
+        interceptors in flight at a lost track are re-pointed by the caller."""
+        mem = self.memory
+        for i in [i for i in mem.lost if mem.engagements[i].in_flight <= 0]:
+            del mem.lost[i]
+        tr = self.tracker
+        if not mem.lost or tr.ids.size == 0:
+            return []
+        free = np.array([i not in mem.engagements and i not in mem.destroyed for i in tr.ids.tolist()])
+        cand = np.flatnonzero(tr.is_confirmed & free)
+        if cand.size == 0:
+            return []
+        lost_ids = list(mem.lost)
+        lost_pos, lost_cov = _predicted([mem.lost[i] for i in lost_ids], time_s)
+        new_pos, new_cov = self._predicted_rows(cand, time_s)
+        match = hand_over(lost_pos, lost_cov, new_pos, new_cov, TRACK_GATE)
+        pairs = []
+        for old, j in zip(lost_ids, match.tolist(), strict=True):
+            if j >= 0:
+                new = int(tr.ids[cand[j]])
+                mem.engagements[new] = mem.engagements.pop(old)
+                del mem.lost[old]
+                pairs.append((old, new))
+        if pairs:
+            self._note_engaged()
+        return pairs
+
+    def duplicates(self, track_ids: IntArray, time_s: float) -> BoolArray:
+        """Which of these tracks (not themselves under fire) may be a second track of a target that
+        interceptors are already flying at: its estimate and that of a track under fire (or of a lost
+        one not handed over) pass the track-to-track test (:func:`samsim.c2.handover.track_distance2`)
+        at ``TRACK_GATE``, both predicted to ``time_s``. A post does not fire a second salvo at a
+        target it cannot tell apart from one it is engaging; the test widens with a coasting track's
+        uncertainty, where a fixed distance would not."""
+        out = np.zeros(track_ids.size, dtype=bool)
+        engaged = list(self.engaged_estimates.values()) + list(self.memory.lost.values())
+        if not engaged or track_ids.size == 0:
+            return out
+        tr = self.tracker
+        row = np.searchsorted(tr.ids, track_ids)
+        cand = np.flatnonzero(
+            np.array([i not in self.engaged_estimates for i in track_ids.tolist()], dtype=bool)
+        )
+        if cand.size == 0:
+            return out
+        pos, cov = self._predicted_rows(row[cand], time_s)
+        d2 = track_distance2(pos, cov, *_predicted(engaged, time_s))
+        out[cand] = np.any(d2 <= TRACK_GATE**2, axis=1)
+        return out
+
     def forget(self, track_id: int) -> None:
-        """A track was deleted: drop what the post knew about it."""
+        """A track was deleted: drop what the post knew about it; remember the last estimate of a
+        track interceptors are flying at, for a hand-over."""
+        estimate = self.engaged_estimates.pop(track_id, None)
+        eng = self.memory.engagements.get(track_id)
+        if estimate is not None and eng is not None and eng.in_flight > 0:
+            self.memory.lost[track_id] = estimate
         self.label.pop(track_id, None)
         for band in dict.fromkeys(self.bands):
             self.rcs_stats.pop((track_id, band), None)
@@ -344,3 +479,13 @@ class BatteryRuntime(TrackPicture):
         self.state: BatteryState = initial_state(world, self.battery)
         self.recorder = FlightRecorder()
         self.doctrine: CommandDoctrine = battery_command_doctrine(self.plan)
+
+    def holds(self, t: float) -> BoolArray:
+        """Over the firm tracks of its own picture, those the battery may fire at (its fire unit's
+        ``holds``): updated by its engagement radar within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`
+        (an early-warning radar's track has no fire-control quality), or known only from their
+        jamming (for home-on-jam missiles)."""
+        firm_ids = self.tracker.ids[self.tracker.is_confirmed]
+        fresh = t - self.engagement_update_times_s(firm_ids) <= ENGAGE_MAX_AGE_S
+        jam_only = np.array([i in self.jam_only for i in firm_ids.tolist()], dtype=bool)
+        return np.asarray(fresh | jam_only, dtype=np.bool_)

@@ -328,14 +328,12 @@ class Engine:
                 if threat >= 0 and track_id in firm:  # a firm track now holding this threat
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
         tr = pic.tracker
-        if isinstance(pic, CommandPost):
-            for unit in pic.units:
-                battery.refresh_tracks(unit.state, pic.name, tr.ids, tr.mean, tr.last_update_s, unit)
-        else:
-            assert isinstance(pic, BatteryRuntime)
-            site = pic.battery.site_index(t)
-            unit = moves.own_unit(pic, None if site is None else pic.battery.deployments[site])
-            battery.refresh_tracks(pic.state, pic.name, tr.ids, tr.mean, tr.last_update_s, unit)
+        for state, unit in self._fire_states(pic, t):
+            for _, old, new in battery.refresh_tracks(
+                state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
+            ):
+                self.outcomes[old].shots -= 1  # its interceptor now flies at another threat
+                self.outcomes[new].shots += 1
         self._track_events(pic, res.confirmed, "track_confirm", t)
         self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
@@ -349,8 +347,8 @@ class Engine:
         firm = tr.is_confirmed
         if not (self.emitters.any_shutdown_on_arm and np.any(firm)):
             return
-        pos = tr.mean[firm, :3] + tr.mean[firm, 3:] * (t - tr.last_update_s[firm])[:, None]
-        vel = tr.mean[firm, 3:]
+        pos_all, vel_all = pic.predicted_states(t)
+        pos, vel = pos_all[firm], vel_all[firm]
         if isinstance(pic, CommandPost):
             pos, vel = pic.units[0].to_battery(pos, vel)
             index = pic.members[0].index
@@ -566,32 +564,27 @@ class Engine:
         if site is None:  # on the move: its picture gets no scans and it cannot fire
             return
         unit = moves.own_unit(rt, rt.battery.deployments[site])
-        # Fire only at what the engagement radar holds (an early-warning radar's track has no
-        # fire-control quality), or, with home-on-jam missiles, at what is known from its jamming.
-        firm_ids = rt.tracker.ids[rt.tracker.is_confirmed]
-        fresh = t - rt.engagement_update_times_s(firm_ids) <= battery.ENGAGE_MAX_AGE_S
-        unit.holds = fresh | np.array([i in rt.jam_only for i in firm_ids.tolist()], dtype=bool)
-        units = [unit]
-        self._decide(rt, units, t)
+        unit.holds = rt.holds(t)
+        self._decide(rt, [unit], t)
 
     def _command_cycle(self, post: CommandPost, t: float) -> None:
         """A command post's cycle: one assignment over the fire units it directs."""
         self._deliver_fixes(post, t - post.latency_s, t)
-        tr = post.tracker
-        firm = tr.is_confirmed
-        active = np.ones(len(post.members), dtype=bool)
-        self._decide(post, post.fire_units(tr.ids[firm], t, active), t)
+        self._decide(post, post.fire_units(t, np.ones(len(post.members), dtype=bool)), t)
 
     def _decide(self, pic: TrackPicture, units: list[battery.FireUnit], t: float) -> None:
         """The decision cycle of a picture's post: take the firm picture, then evaluate, assign and
         launch; record why the threats on tracks left unengaged were."""
+        for lost, new in pic.hand_over(t):
+            for state, _ in self._fire_states(pic, t):
+                battery.hand_over_flights(state, pic.name, lost, new)
         tr = pic.tracker
         firm = tr.is_confirmed
         if not np.any(firm):
             return
-        ids, mean, last = tr.ids[firm], tr.mean[firm], tr.last_update_s[firm]
-        pos = mean[:, :3] + mean[:, 3:] * (t - last)[:, None]
-        vel = mean[:, 3:]
+        ids, last = tr.ids[firm], tr.last_update_s[firm]
+        pos_all, vel_all = pic.predicted_states(t)
+        pos, vel = pos_all[firm], vel_all[firm]
         if self.record_trajectories:
             pic.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
         labels = [pic.label.get(i, -1) for i in ids.tolist()]
@@ -614,6 +607,7 @@ class Engine:
             last,
             pic.gone_s,
             jam_only=jam_only,
+            duplicate=pic.duplicates(ids, t),
         )
         for threat, reason in decision.reasons.items():
             # A reason given while the threat was within reach (and a shot possible but for it) is
@@ -659,6 +653,16 @@ class Engine:
                     t, "magazine_empty", battery=rt.battery.id, detail=format_magazine_empty(types[k])
                 )
             del started  # reported when done (reload events)
+
+    def _fire_states(
+        self, pic: TrackPicture, t: float
+    ) -> list[tuple[battery.BatteryState, battery.FireUnit | None]]:
+        """The batteries that fire at a picture's tracks at ``t``, each with its frame mapping."""
+        if isinstance(pic, CommandPost):
+            return [(unit.state, unit) for unit in pic.units]
+        assert isinstance(pic, BatteryRuntime)
+        site = pic.battery.site_index(t)
+        return [(pic.state, moves.own_unit(pic, None if site is None else pic.battery.deployments[site]))]
 
     def _battery_of(self, holder: battery.FireUnit | battery.Launch) -> BatteryRuntime:
         """The battery whose runtime state a fire unit or a launch belongs to."""

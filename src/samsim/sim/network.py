@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.arrays import BoolArray, FloatArray
 from samsim.geodesy import frame_map
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
@@ -117,9 +117,10 @@ class CommandPost(TrackPicture):
         super().forget(track_id)
         self.held_s.pop(track_id, None)
 
-    def fire_units(self, track_ids: IntArray, t: float, active: BoolArray) -> list[FireUnit]:
-        """The members still fighting under the post (``active``), each with the tracks its own
-        engagement radar holds (updated within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`)."""
+    def fire_units(self, t: float, active: BoolArray) -> list[FireUnit]:
+        """The members still fighting under the post (``active``), each holding the firm tracks its
+        own engagement radar updated within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`."""
+        track_ids = self.tracker.ids[self.tracker.is_confirmed]
         held = np.array(
             [self.held_s.get(i, np.full(len(self.members), -np.inf)) for i in track_ids.tolist()],
             dtype=np.float64,
