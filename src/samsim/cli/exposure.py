@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from samsim.cli.console import bad_input, load_scenario, out_console, wide_console
+from samsim.cli.console import bad_input, check_inputs, load_scenario, out_console, wide_console
 from samsim.cli.tables import Column, fitted_table
 
 EXPOSURE_COLUMNS = (
@@ -58,12 +58,7 @@ def exposure(
     types = [t.strip() for t in threats.split(",") if t.strip()] if threats is not None else None
     if types is not None and not types:
         problems.append("--threats: give one or more threat types, comma-separated")
-    try:
-        check_exposure_folder(out)
-    except OutputFolderError as exc:
-        problems.append(f"-o: {exc}")
-    if problems:
-        bad_input(problems)
+    check_inputs(problems, out, check_exposure_folder)
     sc = load_scenario(scenario)
     if types:
         known = sorted({t.type for t in sc.threats})
