@@ -21,30 +21,32 @@ def small_scenario(threats: str, *, name: str, seed: int, duration_s: float, sit
     return f"samsim: 1\nname: {name}\nseed: {seed}\nduration_s: {duration_s}\n{site}threats:\n{threats}"
 
 
+def _site(origin: str, asset: str, battery_at: str, *, environment: str = "", radars: str = "") -> str:
+    """The top-level YAML from ``origin`` to one S-400 battery ``bat`` (flow mappings given as text;
+    ``radars``: YAML list items, or the system's default radars)."""
+    env = f"environment: {environment}\n" if environment else ""
+    listed = f"    radars:\n{radars}" if radars else ""
+    return (
+        f"origin: {origin}\n{env}assets:\n  - {asset}\n"
+        f"batteries:\n  - id: bat\n    system: S-400\n    position: {battery_at}\n{listed}"
+    )
+
+
 # One S-400 battery (the system's default radars) 15 km north-west of a city with a 3 km asset.
-ANKARA = """\
-origin: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}
-environment: {ground_alt_m: 900}
-assets:
-  - {id: city, position: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}, radius_m: 3000}
-batteries:
-  - id: bat
-    system: S-400
-    position: {lat_deg: 40.0, lon_deg: 32.7, alt_m: 950}
-"""
+ANKARA = _site(
+    "{lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}",
+    "{id: city, position: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}, radius_m: 3000}",
+    "{lat_deg: 40.0, lon_deg: 32.7, alt_m: 950}",
+    environment="{ground_alt_m: 900}",
+)
 
 # One S-400 battery with one 92N6E on a town at sea level (the origin): the fastest real runs.
-TOWN = """\
-origin: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
-assets:
-  - {id: town, position: {east_m: 0, north_m: 0, up_m: 0}, radius_m: 2000}
-batteries:
-  - id: bat
-    system: S-400
-    position: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
-    radars:
-      - {type: 92N6E}
-"""
+TOWN = _site(
+    "{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}",
+    "{id: town, position: {east_m: 0, north_m: 0, up_m: 0}, radius_m: 2000}",
+    "{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}",
+    radars="      - {type: 92N6E}\n",
+)
 
 
 def f16_pair(start_lon_deg: float) -> str:
