@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,14 +20,18 @@ import numpy as np
 
 from samsim import geodesy as geo
 
+REPEAT = 5
 
-def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    best, out = float("inf"), None
+
+def timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[list[float], Any]:
+    """Wall-clock seconds of ``repeat`` calls after an untimed one (compilation, caches), and the result;
+    the table gives their median and range."""
+    times, out = [], fn()
     for _ in range(repeat):
         t0 = time.perf_counter()
         out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+        times.append(time.perf_counter() - t0)
+    return times, out
 
 
 def main() -> None:
@@ -79,10 +85,14 @@ def main() -> None:
         }
     )
 
-    print(f"| implementation | operation | seconds for {n:,} points | max error (m) |")
+    print(f"load average (1 min): {os.getloadavg()[0]:.2f}")
+    head = f"seconds for {n:,} points, median of {REPEAT} (min–max)"
+    print(f"| implementation | operation | {head} | max error (m) |")
     print("|---|---|---|---|")
     for r in rows:
-        print(f"| {r['impl']} | {r['op']} | {r['seconds']:.3f} | {r['max_err_m']:.2e} |")
+        ts = r["seconds"]
+        spread = f"{statistics.median(ts):.3f} ({min(ts):.3f}–{max(ts):.3f})"
+        print(f"| {r['impl']} | {r['op']} | {spread} | {r['max_err_m']:.2e} |")
     for r in rows:
         print(json.dumps(r))
 

@@ -8,7 +8,8 @@ as a GeoTIFF; one observer at the centre cell, 25 m above the ground, a target 5
 curvature and refraction with k = 4/3 (gdal_viewshed ``-oz 25 -tz 50 -cc 0.75``). GDAL is timed as a
 whole process (``subprocess``, start to exit: read, compute, write). samsim is timed in-process, warm
 (numba compiled beforehand), two ways: the viewshed call alone, and the same work GDAL's process does
-(read the GeoTIFF, compute, write a Byte GeoTIFF of 255/0). Medians over ``--repeat`` runs.
+(read the GeoTIFF, compute, write a Byte GeoTIFF of 255/0). Medians over ``--repeat`` runs, with
+their range.
 Agreement is the share of cells where both say visible or both say not.
 
 Run::
@@ -68,13 +69,18 @@ write_visibility(sys.argv[5], vis, d.crs, d.transform)
 """
 
 
-def median_time_s(fn: Callable[[], object], repeat: int) -> float:
+def times_s(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall-clock seconds of ``repeat`` calls."""
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return times
+
+
+def median_time_s(fn: Callable[[], object], repeat: int) -> float:
+    return statistics.median(times_s(fn, repeat))
 
 
 def write_visibility(path: Path, visible: np.ndarray, crs: str, transform: object) -> None:
@@ -117,6 +123,7 @@ def main() -> int:
     args = parser.parse_args()
 
     gdal = shutil.which("gdal_viewshed")
+    runs: dict[str, list[float]] = {}  # seconds of every timed run, by row (GDAL's net work: its range)
     with tempfile.TemporaryDirectory(prefix="samsim-viewshed-") as tmp:
         dem_path = Path(tmp) / "dem.tif"
         write_dem(dem_path, synthetic_dem((args.size, args.size), args.cell_m, seed=args.seed))
@@ -134,8 +141,10 @@ def main() -> int:
 
         ours = samsim_compute()  # warm-up: numba compilation (or cache load) is not timed
         samsim_end_to_end()
-        t_compute = median_time_s(samsim_compute, args.repeat)
-        t_e2e = median_time_s(samsim_end_to_end, args.repeat)
+        runs["samsim viewshed() alone, net work"] = times_s(samsim_compute, args.repeat)
+        runs["samsim read + viewshed + write"] = times_s(samsim_end_to_end, args.repeat)
+        t_compute = statistics.median(runs["samsim viewshed() alone, net work"])
+        t_e2e = statistics.median(runs["samsim read + viewshed + write"])
 
         t_gdal: float | None = None
         t_gdal_net: float | None = None
@@ -156,7 +165,10 @@ def main() -> int:
                 str(dem_path), str(out_path),
             ]  # fmt: skip
             subprocess.run(cmd, check=True)  # warm the file cache like samsim's warm-up
-            t_gdal = median_time_s(lambda: subprocess.run(cmd, check=True), args.repeat)
+            runs["gdal_viewshed, whole process"] = times_s(
+                lambda: subprocess.run(cmd, check=True), args.repeat
+            )
+            t_gdal = statistics.median(runs["gdal_viewshed, whole process"])
             with rasterio.open(out_path) as src:
                 theirs = src.read(1) == 255
             agreement = float((theirs == ours).mean())
@@ -169,7 +181,9 @@ def main() -> int:
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             if proc.returncode == 0:
-                t_gdal_net = float(json.loads(proc.stdout.strip().splitlines()[-1])["net_s"])
+                net = json.loads(proc.stdout.strip().splitlines()[-1])
+                t_gdal_net = float(net["net_s"])
+                runs["GDAL ViewshedGenerate, net work"] = list(net["net_s_range"])
                 with rasterio.open(net_path) as src:
                     same_as_command = bool(np.array_equal(src.read(1) == 255, theirs))
             else:
@@ -178,7 +192,8 @@ def main() -> int:
         cmd_samsim = [sys.executable, "-c", SAMSIM_PROCESS, str(HERE), str(dem_path), repr(float(x_obs)),
                       repr(float(y_obs)), str(Path(tmp) / "samsim-process.tif")]  # fmt: skip
         subprocess.run(cmd_samsim, check=True)  # warm: the numba cache on disk and the file cache
-        t_samsim_process = median_time_s(lambda: subprocess.run(cmd_samsim, check=True), args.repeat)
+        runs["samsim, whole process"] = times_s(lambda: subprocess.run(cmd_samsim, check=True), args.repeat)
+        t_samsim_process = statistics.median(runs["samsim, whole process"])
 
     rows = [
         ("gdal_viewshed, whole process", t_gdal),
@@ -189,13 +204,15 @@ def main() -> int:
     ]
     print(f"\nviewshed {args.size}x{args.size} cells of {args.cell_m:g} m, -oz 25 -tz 50 -cc 0.75, "
           f"median of {args.repeat}")  # fmt: skip
-    print(f"{'':34s} {'time (s)':>10s} {'÷ GDAL':>8s}")
+    print(f"load average (1 min): {os.getloadavg()[0]:.2f}")
+    print(f"{'':34s} {'time (s)':>10s} {'(min-max)':>17s} {'÷ GDAL':>8s}")
     for name, t in rows:
         if t is None:
             print(f"{name:36s} {'n/a':>10s}")
             continue
         ratio = f"{t / t_gdal:8.2f}" if t_gdal else f"{'n/a':>8s}"
-        print(f"{name:36s} {t:10.4f} {ratio}")
+        spread = f"({min(runs[name]):.4f}-{max(runs[name]):.4f})"
+        print(f"{name:36s} {t:10.4f} {spread:>17s} {ratio}")
     visible = float(ours.mean())
     print(f"visible share (samsim): {100 * visible:.2f} %")
     if agreement is not None:
@@ -229,6 +246,8 @@ def main() -> int:
         "ratio_end_to_end": (t_e2e / t_gdal) if t_gdal else None,
         "ratio_compute": (t_compute / t_gdal) if t_gdal else None,
         "agreement": agreement,
+        "range_s": {name: [min(ts), max(ts)] for name, ts in runs.items()},
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "visible_share": visible,
         "calls_us": {name: round(us, 1) for name, us in calls},
     }

@@ -2308,8 +2308,9 @@ def render(
             "",
             "Same detections (`benchmarks/peers/gen.py`, seed 1: 2-D NCV targets, σ 10 m, Pd 0.95, 10 "
             "clutter points per scan), same OSPA (c = 100 m, p = 1), from "
-            "`benchmarks/tracking_vs_stonesoup.py` (samsim and FilterPy: median of 3 runs; Stone Soup "
-            "once). OSPA is deterministic; speeds vary with the machine and its load.",
+            "`benchmarks/tracking_vs_stonesoup.py` (every tracker: median of 3 runs; each peer in its "
+            "faster form, Stone Soup k-d tree or dense, FilterPy dense or k-d tree; wall-clock ratios). "
+            "OSPA is deterministic; speeds vary with the machine and its load.",
             "",
             _md_row(
                 [

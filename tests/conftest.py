@@ -15,6 +15,67 @@ def examples() -> Path:
     return EXAMPLES
 
 
+def small_scenario(threats: str, *, name: str, seed: int, duration_s: float, site: str) -> str:
+    """Scenario text: the header, ``site`` (top-level YAML from ``origin`` or ``environment`` to the
+    batteries, such as ``ANKARA`` or ``TOWN``) and ``threats`` (list items)."""
+    return f"samsim: 1\nname: {name}\nseed: {seed}\nduration_s: {duration_s}\n{site}threats:\n{threats}"
+
+
+def _site(origin: str, asset: str, battery_at: str, *, environment: str = "", radars: str = "") -> str:
+    """The top-level YAML from ``origin`` to one S-400 battery ``bat`` (flow mappings given as text;
+    ``radars``: YAML list items, or the system's default radars)."""
+    env = f"environment: {environment}\n" if environment else ""
+    listed = f"    radars:\n{radars}" if radars else ""
+    return (
+        f"origin: {origin}\n{env}assets:\n  - {asset}\n"
+        f"batteries:\n  - id: bat\n    system: S-400\n    position: {battery_at}\n{listed}"
+    )
+
+
+# One S-400 battery (the system's default radars) 15 km north-west of a city with a 3 km asset.
+ANKARA = _site(
+    "{lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}",
+    "{id: city, position: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}, radius_m: 3000}",
+    "{lat_deg: 40.0, lon_deg: 32.7, alt_m: 950}",
+    environment="{ground_alt_m: 900}",
+)
+
+# One S-400 battery with one 92N6E on a town at sea level (the origin): the fastest real runs.
+TOWN = _site(
+    "{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}",
+    "{id: town, position: {east_m: 0, north_m: 0, up_m: 0}, radius_m: 2000}",
+    "{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}",
+    radars="      - {type: 92N6E}\n",
+)
+
+
+def f16_pair(start_lon_deg: float) -> str:
+    """Threat item for ``ANKARA``: two F-16C 20 s apart from the west at 5 km, diving on the city."""
+    return f"""\
+  - id: f16
+    type: F-16C
+    count: 2
+    spacing_s: 20
+    target: city
+    route:
+      - {{lat_deg: 39.9, lon_deg: {start_lon_deg}, alt_m: 5000, speed_mps: 300}}
+      - {{lat_deg: 39.93, lon_deg: 32.86, alt_m: 3000}}
+"""
+
+
+def town_jets(east_m: int, count: int = 1) -> str:
+    """Threat item for ``TOWN``: ``count`` F-16C 5 s apart from ``east_m`` east at 3 km, onto the town."""
+    counted = f"    count: {count}\n    spacing_s: 5\n" if count > 1 else ""
+    return f"""\
+  - id: jet
+    type: F-16C
+{counted}    target: town
+    route:
+      - {{east_m: {east_m}, north_m: 0, up_m: 3000, speed_mps: 300}}
+      - {{east_m: 0, north_m: 0, up_m: 300}}
+"""
+
+
 def one_battery_scenario(
     threats: str,
     *,
@@ -28,11 +89,7 @@ def one_battery_scenario(
     """Scenario text: one S-400 battery at 40°N 33°E with ``radars`` (a YAML flow list's items), an
     asset there, ``head`` (top-level YAML such as a ``catalog:`` section) and ``threats`` (list items);
     free space by default (``surface``), so closed forms hold without multipath."""
-    return f"""\
-samsim: 1
-name: {name}
-seed: 5
-duration_s: {duration_s}
+    site = f"""\
 environment: {{ground_alt_m: 0, surface: {surface}}}
 assets:
   - {{id: base, position: {{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}}, radius_m: 500}}
@@ -42,8 +99,8 @@ assets:
     position: {{lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}}
     radars: [{radars}]
     doctrine: {{weapons: {weapons}}}
-threats:
-{threats}"""
+"""
+    return small_scenario(threats, name=name, seed=5, duration_s=duration_s, site=site)
 
 
 def circle_route(

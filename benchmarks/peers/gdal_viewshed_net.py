@@ -41,4 +41,13 @@ for _ in range(int(repeat)):
 if len(sys.argv) > 8:
     ds = once("GTiff", sys.argv[8])
     ds = None
-print(json.dumps({"gdal": gdal.__version__, "net_s": statistics.median(times), "runs": len(times)}))
+print(
+    json.dumps(
+        {
+            "gdal": gdal.__version__,
+            "net_s": statistics.median(times),
+            "net_s_range": [min(times), max(times)],
+            "runs": len(times),
+        }
+    )
+)

@@ -29,29 +29,11 @@ from samsim.output.exporters import (
     exporter,
     load_run,
 )
+from tests.conftest import ANKARA, f16_pair, small_scenario
 
-SCENARIO = """
-samsim: 1
-name: export-small
-seed: 3
-duration_s: 300
-origin: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}
-environment: {ground_alt_m: 900}
-assets:
-  - {id: city, position: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}, radius_m: 3000}
-batteries:
-  - id: bat
-    system: S-400
-    position: {lat_deg: 40.0, lon_deg: 32.7, alt_m: 950}
-threats:
-  - id: f16
-    type: F-16C
-    count: 2
-    spacing_s: 20
-    target: city
-    route:
-      - {lat_deg: 39.9, lon_deg: 31.9, alt_m: 5000, speed_mps: 300}
-      - {lat_deg: 39.93, lon_deg: 32.86, alt_m: 3000}
+SCENARIO = small_scenario(
+    f16_pair(31.9)
+    + """\
   - id: tlam
     type: Tomahawk
     target: city
@@ -64,7 +46,12 @@ threats:
     route:
       - {lat_deg: 42.5, lon_deg: 32.0, alt_m: 9000, speed_mps: 250}
       - {lat_deg: 42.5, lon_deg: 34.0, alt_m: 9000}
-"""
+""",
+    name="export-small",
+    seed=3,
+    duration_s=300,
+    site=ANKARA,
+)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from samsim.output.details import (
+    DETAIL_FORMATS,
     DetailError,
     JamStrobe,
     Reload,
@@ -18,7 +19,7 @@ from samsim.output.details import (
     parse_magazine_empty,
     parse_reload,
 )
-from samsim.output.result import UNENGAGED_REASONS
+from samsim.output.result import EVENT_KINDS, UNENGAGED_REASONS
 from samsim.output.why import (
     REASON_SHORT,
     battery_rows,
@@ -45,6 +46,16 @@ def test_detail_strings_round_trip_and_match_the_documented_form() -> None:
         parse_jam_strobe("az_deg=north; el_deg=1; jnr_db=3")
     with pytest.raises(DetailError):
         interceptor_battery_type("bat")
+
+
+def test_every_detail_format_reads_what_it_writes() -> None:
+    samples = {"magazine_empty": ("9M96E2",), "reload": ("48N6E3", 2, 5), "jam_strobe": (359.9, -0.5, 3.0)}
+    assert set(samples) == set(DETAIL_FORMATS) <= set(EVENT_KINDS)
+    for kind, values in samples.items():
+        table = DETAIL_FORMATS[kind]
+        assert table.parse(table.format(*values)) == table.record(*values), kind
+    with pytest.raises(DetailError, match="no type="):
+        DETAIL_FORMATS["magazine_empty"].parse("count=2")
 
 
 def test_reason_counts_cover_every_reason_in_contract_order() -> None:

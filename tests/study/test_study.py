@@ -14,32 +14,9 @@ import pytest
 
 import samsim
 from samsim.study import StudyError, monte_carlo, parse_sweep, sweep_groups
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TOWN, small_scenario, town_jets
 
-TINY = """\
-samsim: 1
-name: tiny
-seed: 5
-duration_s: 40
-origin: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
-assets:
-  - {id: town, position: {east_m: 0, north_m: 0, up_m: 0}, radius_m: 2000}
-batteries:
-  - id: bat
-    system: S-400
-    position: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
-    radars:
-      - {type: 92N6E}
-threats:
-  - id: jet
-    type: F-16C
-    count: 2
-    spacing_s: 5
-    target: town
-    route:
-      - {east_m: 30000, north_m: 0, up_m: 3000, speed_mps: 300}
-      - {east_m: 0, north_m: 0, up_m: 300}
-"""
+TINY = small_scenario(town_jets(30000, count=2), name="tiny", seed=5, duration_s=40, site=TOWN)
 
 
 @pytest.fixture

@@ -17,34 +17,13 @@ import duckdb
 import pytest
 
 from samsim.study import monte_carlo
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TOWN, small_scenario, town_jets
 from tests.study.test_study import TINY
 
 TABLES = ("runs", "threat_outcomes", "interceptors")
 
 # One threat, 20 s, one radar: a few milliseconds a run, still random (scan phases, noise).
-MICRO = """\
-samsim: 1
-name: micro
-seed: 11
-duration_s: 20
-origin: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
-assets:
-  - {id: town, position: {east_m: 0, north_m: 0, up_m: 0}, radius_m: 2000}
-batteries:
-  - id: bat
-    system: S-400
-    position: {lat_deg: 40.0, lon_deg: 33.0, alt_m: 0}
-    radars:
-      - {type: 92N6E}
-threats:
-  - id: jet
-    type: F-16C
-    target: town
-    route:
-      - {east_m: 20000, north_m: 0, up_m: 3000, speed_mps: 300}
-      - {east_m: 0, north_m: 0, up_m: 300}
-"""
+MICRO = small_scenario(town_jets(20000), name="micro", seed=11, duration_s=20, site=TOWN)
 
 
 def tables(out: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -27,30 +27,9 @@ from fastapi.testclient import TestClient
 
 from samsim.output.result import EVENT_SCHEMA, TRAJECTORY_SCHEMA
 from samsim.web.app import create_app
+from tests.conftest import ANKARA, f16_pair, small_scenario
 
-TINY_SCENARIO = """\
-samsim: 1
-name: tiny
-seed: 3
-duration_s: 400
-origin: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}
-environment: {ground_alt_m: 900}
-assets:
-  - {id: city, position: {lat_deg: 39.93, lon_deg: 32.86, alt_m: 900}, radius_m: 3000}
-batteries:
-  - id: bat
-    system: S-400
-    position: {lat_deg: 40.0, lon_deg: 32.7, alt_m: 950}
-threats:
-  - id: f16
-    type: F-16C
-    count: 2
-    spacing_s: 20
-    target: city
-    route:
-      - {lat_deg: 39.9, lon_deg: 31.5, alt_m: 5000, speed_mps: 300}
-      - {lat_deg: 39.93, lon_deg: 32.86, alt_m: 3000}
-"""
+TINY_SCENARIO = small_scenario(f16_pair(31.5), name="tiny", seed=3, duration_s=400, site=ANKARA)
 
 STEALTH_SCENARIO = """\
 samsim: 1

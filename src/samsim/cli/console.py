@@ -1,7 +1,8 @@
-"""What every command shares: the two consoles, bad-input exits, scenario loading."""
+"""What every command shares: the two consoles, bad-input exits and checks, scenario loading."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,6 +23,20 @@ def bad_input(lines: list[str]) -> NoReturn:
     for line in lines:
         err_console.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def check_inputs(problems: list[str], out: Path | None, check_folder: Callable[[Path], None]) -> None:
+    """The last of a command's input checks: ``check_folder(out)`` (when there is an ``out``) adds its
+    complaint about the output folder to ``problems``, then exit 2 listing them all, if there are any."""
+    from samsim.output.files import OutputFolderError
+
+    if out is not None:
+        try:
+            check_folder(out)
+        except OutputFolderError as exc:
+            problems.append(f"-o: {exc}")
+    if problems:
+        bad_input(problems)
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from samsim.cli.console import bad_input, load_scenario, out_console
+from samsim.cli.console import bad_input, check_inputs, load_scenario, out_console
 from samsim.cli.tables import Column, fitted_table
 
 CONTEXT_SETTINGS = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -154,12 +154,7 @@ def coverage(
         problems.append(f"--az-step-deg: must be between 0.01 and 45, got {az_step_deg:g}")
     if range_step_m is not None and not (math.isfinite(range_step_m) and range_step_m >= 1.0):
         problems.append(f"--range-step-m: must be >= 1 m, got {range_step_m:g}")
-    try:
-        check_coverage_folder(out)
-    except OutputFolderError as exc:
-        problems.append(f"-o: {exc}")
-    if problems:
-        bad_input(problems)
+    check_inputs(problems, out, check_coverage_folder)
     sc = load_scenario(scenario)
     t0 = time.perf_counter()
     try:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from samsim import catalog
-from samsim.cli.console import bad_input, out_console, wide_console
+from samsim.cli.console import bad_input, check_inputs, out_console, wide_console
 from samsim.cli.tables import Column, fitted_table
 
 
@@ -105,13 +105,7 @@ def envelope_cmd(
     problems = []
     if not (math.isfinite(target_speed_mps) and 0.0 <= target_speed_mps <= 2_000.0):
         problems.append(f"--target-speed-mps: must be between 0 and 2000 m/s, got {target_speed_mps:g}")
-    if out is not None:
-        try:
-            check_envelope_folder(out)
-        except OutputFolderError as exc:
-            problems.append(f"-o: {exc}")
-    if problems:
-        bad_input(problems)
+    check_inputs(problems, out, check_envelope_folder)
     t0 = time.perf_counter()
     env = envelope(catalog.interceptor(key), target_speed_mps=target_speed_mps, fuze=not no_fuze)
     paths: list[Path] = []

@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from samsim.cli.console import bad_input, err_console, load_scenario, out_console, wide_console
+from samsim.cli.console import bad_input, check_inputs, err_console, load_scenario, out_console, wide_console
 from samsim.cli.tables import Column, fitted_table
 
 if TYPE_CHECKING:
@@ -82,12 +82,7 @@ def exposure(
     types = [t.strip() for t in threats.split(",") if t.strip()] if threats is not None else None
     if types is not None and not types:
         problems.append("--threats: give one or more threat types, comma-separated")
-    try:
-        check_exposure_folder(out)
-    except OutputFolderError as exc:
-        problems.append(f"-o: {exc}")
-    if problems:
-        bad_input(problems)
+    check_inputs(problems, out, check_exposure_folder)
     sc = load_scenario(scenario)
     if types:
         known = sorted({t.type for t in sc.threats})

@@ -1,8 +1,10 @@
 """The ``detail`` strings of events.parquet, written and read in one place.
 
-A ``detail`` is ``key=value`` pairs separated by ``; `` (docs/outputs.md, events.parquet). The engine
-writes the structured ones with the ``format_*`` functions below and every reader (CLI, report.html,
-the replay) parses them with the matching ``parse_*`` function, so the two sides cannot drift apart.
+A ``detail`` is ``key=value`` pairs separated by ``; `` (docs/outputs.md, events.parquet). One table,
+``DETAIL_FORMATS``, declares the structured ones (each kind's fields, their types and how they are
+written); the engine writes them with the ``format_*`` functions below and every reader (CLI,
+report.html, the replay) parses them with the matching ``parse_*`` function, both following the same
+entry, so the two sides cannot drift apart.
 
 | kind | detail |
 |---|---|
@@ -15,10 +17,17 @@ distance_km=13.9; at_s=600.0; stowed_s=900.0; arrived_s=2570.6; ready_s=2870.6``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
+    "DETAIL_FORMATS",
     "DetailError",
+    "DetailFormat",
+    "Field",
     "JamStrobe",
     "Move",
     "Reload",
@@ -49,31 +58,6 @@ def parse_detail(detail: str | None) -> dict[str, str]:
     return out
 
 
-def _field(pairs: dict[str, str], key: str, detail: str | None) -> str:
-    if key not in pairs or not pairs[key]:
-        raise DetailError(f"detail {detail!r}: no {key}=")
-    return pairs[key]
-
-
-def _number(pairs: dict[str, str], key: str, detail: str | None) -> float:
-    text = _field(pairs, key, detail)
-    try:
-        return float(text)
-    except ValueError:
-        raise DetailError(f"detail {detail!r}: {key}={text} is not a number") from None
-
-
-def format_magazine_empty(missile_type: str) -> str:
-    """Detail of a ``magazine_empty`` event: the battery has no round of ``missile_type`` left, loaded,
-    in reserve or being reloaded."""
-    return f"type={missile_type}"
-
-
-def parse_magazine_empty(detail: str | None) -> str:
-    """The missile type of a ``magazine_empty`` event."""
-    return _field(parse_detail(detail), "type", detail)
-
-
 @dataclass(frozen=True)
 class Reload:
     """A ``reload`` event: ``count`` rounds of ``missile_type`` moved from the battery's reserve onto
@@ -82,19 +66,6 @@ class Reload:
     missile_type: str
     count: int
     launcher: int
-
-
-def format_reload(missile_type: str, count: int, launcher: int) -> str:
-    return f"type={missile_type}; count={int(count)}; launcher={int(launcher)}"
-
-
-def parse_reload(detail: str | None) -> Reload:
-    pairs = parse_detail(detail)
-    return Reload(
-        missile_type=_field(pairs, "type", detail),
-        count=int(_number(pairs, "count", detail)),
-        launcher=int(_number(pairs, "launcher", detail)),
-    )
 
 
 @dataclass(frozen=True)
@@ -107,17 +78,88 @@ class JamStrobe:
     jnr_db: float
 
 
+@dataclass(frozen=True)
+class Field:
+    """One ``key=value`` pair of a detail: its key, the Python type of its value and how it is
+    written (a format spec such as ``.1f``)."""
+
+    key: str
+    kind: type[str] | type[int] | type[float]
+    spec: str = ""
+
+    def write(self, value: str | float) -> str:
+        typed = str(value) if self.kind is str else int(value) if self.kind is int else float(value)
+        return format(typed, self.spec)
+
+    def read(self, pairs: dict[str, str], detail: str | None) -> str | int | float:
+        text = pairs.get(self.key, "")
+        if not text:
+            raise DetailError(f"detail {detail!r}: no {self.key}=")
+        if self.kind is str:
+            return text
+        try:
+            number = float(text)
+        except ValueError:
+            raise DetailError(f"detail {detail!r}: {self.key}={text} is not a number") from None
+        return int(number) if self.kind is int else number
+
+
+@dataclass(frozen=True)
+class DetailFormat(Generic[T]):
+    """The detail of one event kind: its fields in the order written, and what reading them builds
+    (called with the values in that order). Writing and reading both follow ``fields``."""
+
+    fields: tuple[Field, ...]
+    record: Callable[..., T]
+
+    def format(self, *values: str | float) -> str:
+        return "; ".join(f"{f.key}={f.write(v)}" for f, v in zip(self.fields, values, strict=True))
+
+    def parse(self, detail: str | None) -> T:
+        pairs = parse_detail(detail)
+        return self.record(*(f.read(pairs, detail) for f in self.fields))
+
+
+MAGAZINE_EMPTY: DetailFormat[str] = DetailFormat((Field("type", str),), str)
+RELOAD: DetailFormat[Reload] = DetailFormat(
+    (Field("type", str), Field("count", int), Field("launcher", int)), Reload
+)
+JAM_STROBE: DetailFormat[JamStrobe] = DetailFormat(
+    (Field("az_deg", float, ".1f"), Field("el_deg", float, ".1f"), Field("jnr_db", float, ".1f")), JamStrobe
+)
+#: The structured details, by event kind: the one table both writers and readers follow.
+DETAIL_FORMATS: dict[str, DetailFormat[Any]] = {
+    "magazine_empty": MAGAZINE_EMPTY,
+    "reload": RELOAD,
+    "jam_strobe": JAM_STROBE,
+}
+
+
+def format_magazine_empty(missile_type: str) -> str:
+    """Detail of a ``magazine_empty`` event: the battery has no round of ``missile_type`` left, loaded,
+    in reserve or being reloaded."""
+    return MAGAZINE_EMPTY.format(missile_type)
+
+
+def parse_magazine_empty(detail: str | None) -> str:
+    """The missile type of a ``magazine_empty`` event."""
+    return MAGAZINE_EMPTY.parse(detail)
+
+
+def format_reload(missile_type: str, count: int, launcher: int) -> str:
+    return RELOAD.format(missile_type, count, launcher)
+
+
+def parse_reload(detail: str | None) -> Reload:
+    return RELOAD.parse(detail)
+
+
 def format_jam_strobe(az_deg: float, el_deg: float, jnr_db: float) -> str:
-    return f"az_deg={az_deg:.1f}; el_deg={el_deg:.1f}; jnr_db={jnr_db:.1f}"
+    return JAM_STROBE.format(az_deg, el_deg, jnr_db)
 
 
 def parse_jam_strobe(detail: str | None) -> JamStrobe:
-    pairs = parse_detail(detail)
-    return JamStrobe(
-        az_deg=_number(pairs, "az_deg", detail),
-        el_deg=_number(pairs, "el_deg", detail),
-        jnr_db=_number(pairs, "jnr_db", detail),
-    )
+    return JAM_STROBE.parse(detail)
 
 
 @dataclass(frozen=True)
