@@ -198,7 +198,7 @@ def exposure(
     """Run ``scenario`` once and measure what each radar observed of each selected aircraft."""
     world = compile_world(scenario)
     seed = scenario.seed if seed is None else int(seed)
-    engine = Engine(world, seed, trajectories=False)
+    engine = Engine(world, seed, trajectories=False, keep_scans=True)
     result = engine.run()
     chosen = selected_threats(world, threats)
     th = world.threats

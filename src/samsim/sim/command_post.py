@@ -208,14 +208,17 @@ class TrackPicture:
         too small a one only lets a false track live until its coasting limit. So the post expects
         the lower end until the detections agree.
         """
-        bands = self.bands if band is None else [band]
-        stats = np.array(
-            [
-                np.sum([self.rcs_stats.get((i, b), (0.0, 0.0, 0)) for b in dict.fromkeys(bands)], axis=0)
-                for i in track_ids.tolist()
-            ],
-            dtype=np.float64,
-        ).reshape(-1, 3)
+        bands = list(dict.fromkeys(self.bands if band is None else [band]))
+        get = self.rcs_stats.get
+        rows = []
+        for i in track_ids.tolist():  # plain Python: called at every scan for every track
+            s_total = s_var = s_count = 0.0
+            for b in bands:
+                got = get((i, b))
+                if got is not None:
+                    s_total, s_var, s_count = s_total + got[0], s_var + got[1], s_count + got[2]
+            rows.append((s_total, s_var, s_count))
+        stats = np.array(rows, dtype=np.float64).reshape(-1, 3)
         total, variance, count = stats[:, 0], stats[:, 1], stats[:, 2]
         return np.asarray((total - TRACK_RCS_CONFIDENCE_SIGMAS * np.sqrt(variance)) / count, dtype=np.float64)
 

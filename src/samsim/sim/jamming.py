@@ -9,10 +9,10 @@ cancellation) for a stand-off jammer far off the look direction
 (:func:`samsim.models.antenna.relative_gain_db`). The J/N of the jammers add as powers
 (:func:`samsim.models.jamming.power_sum_db`). Computed vectorised over looks x jammers.
 
-Limitations (documented in docs/models.md): a jammer radiates until its scheduled end even if it is
-shot down, because scans are evaluated before the engagement is (the strobes of a dead jammer are
-dropped, like its echoes); jamming paths are checked against the radar horizon but not against
-terrain.
+A jammer shot down stops jamming at its kill time: the engine evaluates scans in windows just
+ahead of its loop and evaluates the rest of a window again when a jammer dies
+(:mod:`samsim.sim.scan_windows`). Limitation (documented in docs/models.md): jamming paths are
+checked against the radar horizon but not against terrain.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def look_jnr_db(
     antenna_height_m: float,
     time_s: FloatArray,
     look_enu_m: FloatArray,
+    jammers: IntArray | None = None,
 ) -> FloatArray | None:
     """Total J/N of each look of a radar (dB), from every jammer of the run through the antenna
     pattern toward it; None when the run has no jammer.
@@ -103,8 +104,11 @@ def look_jnr_db(
     antenna_height_m : its height above the horizon reference surface.
     time_s : (n,) time of each look.
     look_enu_m : (n, 3) where each look points (the target relative to the antenna, battery ENU).
+    jammers : the threats that may jam these looks (default: every jammer of the run); those left
+        out (not radiating then, or shot down) add nothing.
     """
-    jammers = jammers_of(world)
+    if jammers is None:
+        jammers = jammers_of(world)
     if jammers.size == 0:
         return None
     n = time_s.size

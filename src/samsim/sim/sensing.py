@@ -22,7 +22,7 @@ from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
 from samsim.models import frames, horizon, jamming, propagation, radar
-from samsim.sim.jamming import look_jnr_db
+from samsim.sim.jamming import jammers_of, look_jnr_db
 from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
@@ -271,16 +271,38 @@ def measurements_enu(
 
 
 def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarScans:
-    """Evaluate every scan of radar ``k`` of battery ``b``."""
+    """Evaluate every scan of radar ``k`` of battery ``b`` over the whole run at once (the scan times
+    drawn first from ``rng``, then the scans; the engine evaluates them in windows instead,
+    :mod:`samsim.sim.scan_windows`)."""
+    battery = world.batteries[b]
+    times = scan_times(battery.radars.specs[k], battery.radiate_from_s, world.duration_s, rng)
+    return scan_window(world, b, k, times, rng)
+
+
+def scan_window(
+    world: World,
+    b: int,
+    k: int,
+    times: FloatArray,
+    rng: np.random.Generator,
+    killed_s: FloatArray | None = None,
+) -> RadarScans:
+    """Evaluate the scans of radar ``k`` of battery ``b`` at ``times``.
+
+    ``killed_s`` (per threat; ``inf`` for one alive) is when each threat was shot down, as far as
+    the caller knows: a threat killed before a scan is not in it, neither its echo nor its jamming
+    (the engine evaluates scans only once every kill before them is known).
+    """
     battery = world.batteries[b]
     spec = battery.radars.specs[k]
     geom = radar_geometry(world, battery, k)
-    times = scan_times(spec, battery.radiate_from_s, world.duration_s, rng)
     threats = world.threats
-    n_scan, n_thr = times.size, threats.count
+    n_scan = times.size
 
-    # Every (scan, threat) pair while the threat is in the air and has not leaked.
+    # Every (scan, threat) pair while the threat is in the air, has not leaked and was not killed.
     gone_s = np.minimum(threats.end_s, threats.leak_s)
+    if killed_s is not None:
+        gone_s = np.minimum(gone_s, killed_s)
     active = (times[:, None] >= threats.start_s[None, :]) & (times[:, None] < gone_s[None, :])
     scan_idx, thr_idx = np.nonzero(active)
     t_pair = times[scan_idx]
@@ -300,7 +322,8 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         alt - surface_alt_m,
         el,
     )
-    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel)
+    jammers = _jammers_on(world, times, gone_s)
+    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel, jammers)
     rcs_m2 = live_rcs_m2(threats, thr_idx, t_pair, ecef, battery.radars.ecef_m[k], spec.frequency_ghz)
     snr_db = look_snr_db(spec, rng_m, rcs_m2, jnr_db, path)
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
@@ -337,7 +360,6 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
     meas_snr = meas_snr[order]
     z, cov = measurements_enu(geom, meas_rng, meas_az, meas_el)
     offsets = np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))]).astype(np.int64)
-    del n_thr
     return RadarScans(
         battery=b,
         radar=k,
@@ -350,3 +372,15 @@ def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarS
         range_m=np.asarray(meas_rng, np.float64),
         snr_db=np.asarray(meas_snr, np.float64),
     )
+
+
+def _jammers_on(world: World, times: FloatArray, gone_s: FloatArray) -> IntArray:
+    """The jammers that radiate at some of ``times`` (launched before the last, gone after the first):
+    the others add nothing to these looks, and leaving them out keeps a window's work to the jammers
+    of its own minutes."""
+    jammers = jammers_of(world)
+    if jammers.size == 0 or times.size == 0:
+        return jammers[:0]
+    th = world.threats
+    on = (th.start_s[jammers] <= times[-1]) & (gone_s[jammers] > times[0])
+    return np.asarray(jammers[on], dtype=np.int64)
