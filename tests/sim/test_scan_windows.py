@@ -12,6 +12,7 @@ import pytest
 from samsim import loads
 from samsim.models import radar
 from samsim.sim import scan_windows
+from samsim.sim.deception import apply_deception
 from samsim.sim.engine import Engine, simulate_world
 from samsim.sim.scan_windows import ScanWindows
 from samsim.sim.sensing import look_pd, scan_window
@@ -187,3 +188,21 @@ def test_a_jammer_shot_down_stops_jamming_and_strobing_at_its_kill_time(
         rows = slice(int(clean.offsets[k]), int(clean.offsets[k + 1]))
         if never[k].size and np.any(clean.truth[rows] == 0):
             assert never[k][0] < clean.snr_db[rows][clean.truth[rows] == 0][0] - 0.1
+
+
+def test_a_repeater_jammer_shot_down_makes_no_more_false_targets() -> None:
+    from tests.sim.test_deception import world as deceiver_world
+
+    w = deceiver_world(n_false=3)
+    k = w.batteries[0].radars.ids.index(RADAR)
+    times = np.arange(5.0, 250.0, 2.0)
+    rs = scan_window(w, 0, k, times, np.random.default_rng(1))
+    _, alive = apply_deception(w, rs, np.random.default_rng(2), np.full(w.threats.count, np.inf))
+    assert alive.false_targets > 30
+    # Killed before these scans: no echo of it (so no pulled-off detection) and no copies.
+    killed = np.full(w.threats.count, np.inf)
+    killed[0] = 1.0
+    dead = scan_window(w, 0, k, times, np.random.default_rng(1), killed)
+    out, counts = apply_deception(w, dead, np.random.default_rng(2), killed)
+    assert not np.any(dead.truth == 0) and counts.false_targets == 0 and counts.detections == 0
+    np.testing.assert_array_equal(out.truth, dead.truth)

@@ -191,8 +191,10 @@ class TrackPicture:
             spec = self.geometry[radar].spec
             band = self.bands[radar]
             ids = self.tracker.ids
-            seen = mask & np.array([(i, band) in self.rcs_stats for i in ids.tolist()], dtype=bool)
-            if np.any(seen):
+            cand = np.flatnonzero(mask)  # only the tracks in view: this runs at every scan
+            stats = self.rcs_stats
+            seen = cand[np.array([(i, band) in stats for i in ids[cand].tolist()], dtype=bool)]
+            if seen.size:
                 rcs_m2 = np.exp(self.track_log_rcs(ids[seen], band))
                 pd[seen] = look_pd(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2, spec.swerling)
         return mask, np.minimum(pd, TRACK_MAX_PD)

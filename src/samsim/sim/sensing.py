@@ -1,15 +1,16 @@
-"""Radar scans of a whole replication, evaluated at once (the engine's eyes).
+"""Radar scans, evaluated vectorised over scans x threats (the engine's eyes).
 
-Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
-what the battery decides, so every scan of every radar is evaluated up front, vectorised over
+Whether a radar detects a threat at a scan depends only on geometry, the target, the radar and the
+jammers still radiating, not on what the battery decides, so scans are evaluated ahead of the
+engine's loop, a window of them at a time (:mod:`samsim.sim.scan_windows`), vectorised over
 scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, the cross section the
 radar's band sees at the live aspect (:mod:`samsim.sim.signatures`), SNR calibrated on the
 published detection range (with noise jamming from every jammer through the antenna pattern, and
 over a surface the two-ray multipath factor F⁴ and the residual surface clutter), Swerling Pd per
 look, a random draw, measurement noise, Poisson false alarms, and the SNR each measurement was
 received at (what the command post estimates a target's RCS from). The engine then consumes the
-scans in time order and drops the detections of threats killed in between. Each radar draws from
-its own random stream, so adding a radar never changes what the others see.
+scans in time order and drops the detections of threats killed since the window was evaluated.
+Each radar draws from its own random streams, so adding a radar never changes what the others see.
 """
 
 from __future__ import annotations
