@@ -9,7 +9,7 @@ import pytest
 from samsim.scenario import loads
 from samsim.sim.deception import DeceivedScans, apply_deception, false_target_truth
 from samsim.sim.engine import Engine
-from samsim.sim.sensors import scan_sensor
+from samsim.sim.sensing import scan_radar
 from samsim.sim.world import compile_world, positions_ecef
 
 DECEIVER = """\
@@ -42,7 +42,7 @@ def world(drfm: bool = True, n_false: int = 0, catalog: str = "", weapons: str =
 
 
 def deceived(w, k: int, seed: int = 2):  # type: ignore[no-untyped-def]
-    clean = scan_sensor(w, 0, k, np.random.default_rng(seed))
+    clean = scan_radar(w, 0, k, np.random.default_rng(seed))
     out, counts = apply_deception(w, clean, np.random.default_rng(seed + 1))
     return clean, out, counts
 

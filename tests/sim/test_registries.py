@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from samsim import catalog, loads
+from samsim.arrays import FloatArray
 from samsim.catalog import RadarSpec
 from samsim.sim import flights, sensors
 from samsim.sim.sensing import RadarScans
@@ -51,9 +52,11 @@ def test_sensors_scan_through_the_kind_registered_for_their_spec_type() -> None:
     class TracingRadarSpec(RadarSpec):
         """A radar spec of a new type: the registry must route it to its own scan function."""
 
-    def traced_scan(w: World, b: int, k: int, rng: np.random.Generator) -> RadarScans:
+    def traced_scan(
+        w: World, b: int, k: int, times: FloatArray, rng: np.random.Generator, killed_s: FloatArray | None
+    ) -> RadarScans:
         calls.append((b, k))
-        return sensors.SENSOR_KINDS[RadarSpec](w, b, k, rng)
+        return sensors.SENSOR_KINDS[RadarSpec](w, b, k, times, rng, killed_s)
 
     sensors.sensor_kind(TracingRadarSpec)(traced_scan)
     try:
@@ -61,9 +64,10 @@ def test_sensors_scan_through_the_kind_registered_for_their_spec_type() -> None:
         spec = radars.specs[0]
         traced = TracingRadarSpec(**{f: getattr(spec, f) for f in spec.__dataclass_fields__})
         radars.specs[0] = traced
-        scans = sensors.scan_sensor(world, 0, 0, np.random.default_rng(1))
+        times = np.arange(0.0, world.duration_s, spec.revisit_s)
+        scans = sensors.scan_sensor(world, 0, 0, times, np.random.default_rng(1))
         radars.specs[0] = spec
-        plain = sensors.scan_sensor(world, 0, 0, np.random.default_rng(1))
+        plain = sensors.scan_sensor(world, 0, 0, times, np.random.default_rng(1))
     finally:
         del sensors.SENSOR_KINDS[TracingRadarSpec]
     assert calls == [(0, 0)]
@@ -80,5 +84,5 @@ def test_a_sensor_without_a_registered_kind_is_refused() -> None:
 
     world.batteries[0].radars.specs[0] = UnknownSpec("x")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="unknown sensor kind UnknownSpec"):
-        sensors.scan_sensor(world, 0, 0, np.random.default_rng(0))
+        sensors.scan_sensor(world, 0, 0, np.zeros(1), np.random.default_rng(0))
     assert catalog.radar("91N6E").key == "91N6E"  # the catalog itself is untouched

@@ -78,7 +78,8 @@ def test_scans_detect_the_beam_on_target_with_the_tables_pd() -> None:
     world = compile_world(loads(scenario(circle_route(spec_range, up_m=ALT_M), duration_s=2400.0)))
     seen, looks = 0, 0
     for seed in range(4):
-        eng = Engine(world, seed, trajectories=False)
+        eng = Engine(world, seed, trajectories=False, keep_scans=True)
+        eng.run()
         rs = eng.scans[0]
         idx = np.zeros(rs.time_s.size, dtype=np.int64)
         ecef = positions_ecef(world.threats, idx, rs.time_s)

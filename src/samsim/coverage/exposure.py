@@ -295,7 +295,7 @@ def exposure(
 
 def _one_run(world: World, seed: int, run: int | None, chosen: list[int]) -> ExposureResult:
     """One run of ``world`` (run ``run`` of a study with ``seed``, or the plain seeded run) measured."""
-    engine = Engine(world, seed, run, trajectories=False)
+    engine = Engine(world, seed, run, trajectories=False, keep_scans=True)
     result = engine.run()
     th = world.threats
     # The aircraft's time in the air: until it ends, leaks or is killed.

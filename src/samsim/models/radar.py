@@ -421,7 +421,11 @@ def pd_swerling3(snr: ArrayLike, pfa: ArrayLike) -> FloatArray:
 
 
 def _check_swerling(swerling: NDArray[np.int64]) -> None:
-    if not np.all(np.isin(swerling, SWERLING_CASES)):
+    # Comparisons, not numpy.isin: this runs at every look evaluation, where isin's set-up dominated.
+    ok = np.zeros(np.shape(swerling), dtype=bool)
+    for case in SWERLING_CASES:
+        ok |= swerling == case
+    if not np.all(ok):
         bad = np.unique(swerling[~np.isin(swerling, SWERLING_CASES)])
         raise ValueError(f"unsupported Swerling case(s) {bad.tolist()}; expected one of {SWERLING_CASES}")
 

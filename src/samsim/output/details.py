@@ -178,17 +178,28 @@ class Move:
     ready_s: float
 
 
+MOVE: DetailFormat[Move] = DetailFormat(
+    (
+        Field("to_lat_deg", float, ".5f"),
+        Field("to_lon_deg", float, ".5f"),
+        Field("to_alt_m", float, ".0f"),
+        Field("distance_km", float, ".1f"),
+        Field("at_s", float, ".1f"),
+        Field("stowed_s", float, ".1f"),
+        Field("arrived_s", float, ".1f"),
+        Field("ready_s", float, ".1f"),
+    ),
+    Move,
+)
+DETAIL_FORMATS["move_start"] = DETAIL_FORMATS["move_end"] = MOVE
+
+
 def format_move(move: Move) -> str:
-    return (
-        f"to_lat_deg={move.to_lat_deg:.5f}; to_lon_deg={move.to_lon_deg:.5f}; to_alt_m={move.to_alt_m:.0f}; "
-        f"distance_km={move.distance_km:.1f}; at_s={move.at_s:.1f}; stowed_s={move.stowed_s:.1f}; "
-        f"arrived_s={move.arrived_s:.1f}; ready_s={move.ready_s:.1f}"
-    )
+    return MOVE.format(*(getattr(move, f.key) for f in MOVE.fields))
 
 
 def parse_move(detail: str | None) -> Move:
-    pairs = parse_detail(detail)
-    return Move(**{name: _number(pairs, name, detail) for name in Move.__dataclass_fields__})
+    return MOVE.parse(detail)
 
 
 def interceptor_battery_type(interceptor_id: str) -> tuple[str, str]:

@@ -85,6 +85,9 @@ class BatteryState:
     fired_per_type: dict[str, int] = field(default_factory=dict)
     flying: list[int] = field(default_factory=list)  # slots in flight
     clock_s: float = 0.0  # interceptors have been flown up to here
+    # The threats' tables in ECEF (the world's, shared) and which of them ``truth`` holds yet.
+    truth_ecef_m: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 3)))
+    truth_ready: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,12 @@ class FlightRecorder:
 
 def initial_state(world: World, battery: CompiledBattery) -> BatteryState:
     """A battery at the start of a run: launchers loaded, nothing flying, the threats' truth tables
-    in its frame."""
+    in its frame (a threat's filled in when the battery first fires at it, :func:`_launch`: only
+    the interceptors' targets are read, and a copy of every table per battery would be most of a
+    theatre run's memory; the zeroed rows of the others are never touched, so never resident)."""
     t = world.threats
     samples = t.table_ecef_m.shape[1]
-    table = battery.frame.ecef_to_enu(t.table_ecef_m) if t.count else np.zeros((0, samples, 3))
+    table = np.zeros((t.count, samples, 3))
     reserve = np.array([battery.reserve.get(m, 0) for m in battery.launchers.missile_types], dtype=np.int64)
     return BatteryState(
         stock=battery.launchers.stock.copy(),
@@ -122,6 +127,8 @@ def initial_state(world: World, battery: CompiledBattery) -> BatteryState:
             dead_s=np.minimum(t.end_s, t.leak_s).copy(),
         ),
         reserve=reserve,
+        truth_ecef_m=t.table_ecef_m,
+        truth_ready=np.zeros(t.count, dtype=bool),
     )
 
 
@@ -603,6 +610,9 @@ def _launch(
     )
     slot = len(state.meta)
     state.meta.append(meta)
+    if threat >= 0 and not state.truth_ready[threat]:
+        state.truth.pos_m[threat] = plan.battery.frame.ecef_to_enu(state.truth_ecef_m[threat])
+        state.truth_ready[threat] = True
     flyout.launch(
         state.flight,
         slot,

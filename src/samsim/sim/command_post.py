@@ -234,8 +234,10 @@ class TrackPicture:
             spec = self.geometry[radar].spec
             band = self.bands[radar]
             ids = self.tracker.ids
-            seen = mask & np.array([(i, band) in self.rcs_stats for i in ids.tolist()], dtype=bool)
-            if np.any(seen):
+            cand = np.flatnonzero(mask)  # only the tracks in view: this runs at every scan
+            stats = self.rcs_stats
+            seen = cand[np.array([(i, band) in stats for i in ids[cand].tolist()], dtype=bool)]
+            if seen.size:
                 rcs_m2 = np.exp(self.track_log_rcs(ids[seen], band))
                 pd[seen] = look_pd(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2, spec.swerling)
         return mask, np.minimum(pd, TRACK_MAX_PD)
@@ -251,14 +253,17 @@ class TrackPicture:
         too small a one only lets a false track live until its coasting limit. So the post expects
         the lower end until the detections agree.
         """
-        bands = self.bands if band is None else [band]
-        stats = np.array(
-            [
-                np.sum([self.rcs_stats.get((i, b), (0.0, 0.0, 0)) for b in dict.fromkeys(bands)], axis=0)
-                for i in track_ids.tolist()
-            ],
-            dtype=np.float64,
-        ).reshape(-1, 3)
+        bands = list(dict.fromkeys(self.bands if band is None else [band]))
+        get = self.rcs_stats.get
+        rows = []
+        for i in track_ids.tolist():  # plain Python: called at every scan for every track
+            s_total = s_var = s_count = 0.0
+            for b in bands:
+                got = get((i, b))
+                if got is not None:
+                    s_total, s_var, s_count = s_total + got[0], s_var + got[1], s_count + got[2]
+            rows.append((s_total, s_var, s_count))
+        stats = np.array(rows, dtype=np.float64).reshape(-1, 3)
         total, variance, count = stats[:, 0], stats[:, 1], stats[:, 2]
         return np.asarray((total - TRACK_RCS_CONFIDENCE_SIGMAS * np.sqrt(variance)) / count, dtype=np.float64)
 

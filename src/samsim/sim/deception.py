@@ -129,10 +129,13 @@ def deceivers(world: World) -> list[int]:
 
 
 def apply_deception(
-    world: World, rs: RadarScans, rng: np.random.Generator
+    world: World, rs: RadarScans, rng: np.random.Generator, killed_s: FloatArray | None = None
 ) -> tuple[RadarScans, DeceptionCounts]:
-    """Radar scans ``rs`` with the pull-off and false-target measurements of every repeater jammer."""
+    """Radar scans ``rs`` with the pull-off and false-target measurements of every repeater jammer;
+    one shot down before the first of the scans (``killed_s``, per threat) repeats nothing."""
     ids = deceivers(world)
+    if killed_s is not None and rs.time_s.size:
+        ids = [i for i in ids if killed_s[i] > rs.time_s[0]]
     if not ids:
         return rs, DeceptionCounts(0, 0, 0)
     battery = world.batteries[rs.battery]

@@ -1,14 +1,17 @@
 """The engine: one replication of a compiled world, as a story told in time order.
 
-Threat motion is known in closed form (trajectory tables) and sensor scans are evaluated up front
-(:mod:`samsim.sim.sensors`), so the loop only visits the times that matter — a radar scan, a
-command-post decision cycle — and at each of them: fly the interceptors up to now, hand the scan to
-the battery's tracker, and let the command post decide. Components report to one
+Threat motion is known in closed form (trajectory tables) and sensor scans are evaluated a window of
+simulated time at a time just ahead of the loop (:mod:`samsim.sim.scan_windows`), so the loop only
+visits the times that matter — a radar scan, a command-post decision cycle — and at each of them:
+fly the interceptors up to now, hand the scan to the battery's tracker, and let the command post
+decide. Components report to one
 :class:`~samsim.output.result.EventLog`; trajectories are assembled afterwards by
 :mod:`samsim.sim.recorder`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -36,10 +39,11 @@ from samsim.output.result import (
 from samsim.scenario import Scenario
 from samsim.sim import battery, deception, moves, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
+from samsim.sim.deception import DeceptionCounts
 from samsim.sim.emitters import Emitters
 from samsim.sim.network import CommandPost
+from samsim.sim.scan_windows import ScanWindows
 from samsim.sim.sensing import RadarScans
-from samsim.sim.sensors import scan_sensor
 from samsim.sim.weapons import weapon_type
 from samsim.sim.world import World, compile_world
 from samsim.tracking import StepResult
@@ -58,7 +62,17 @@ _UNREACHED = ("no_track", "out_of_envelope")
 class Engine:
     """Runs one replication; create one per run."""
 
-    def __init__(self, world: World, seed: int, run: int | None = None, *, trajectories: bool = True):
+    def __init__(
+        self,
+        world: World,
+        seed: int,
+        run: int | None = None,
+        *,
+        trajectories: bool = True,
+        keep_scans: bool = False,
+    ):
+        """``keep_scans``: keep every scan evaluated, for :attr:`scans` after the run (analyses of
+        what the radars saw); otherwise a window of scans is freed once the loop is past it."""
         self.world = world
         self.record_trajectories = trajectories
         self.seed = int(seed)
@@ -93,52 +107,55 @@ class Engine:
         self.reason: dict[int, tuple[str, float]] = {}  # threat -> why not engaged, and when
         self.emitters = Emitters(world)
         self.arm_notes: dict[int, str] = {}  # ARM threat index -> what its impact did
-        # One random stream per sensor, spawned in a fixed order from the run's seed; the strobe
-        # streams come after all the others, so that they leave the echo draws of a seed unchanged.
-        n_radars = sum(len(b.radars.ids) for b in world.batteries)
-        streams = iter(run_seed_sequence(self.seed, run).spawn(1 + 3 * n_radars))
-        self.rng_c2 = np.random.default_rng(next(streams))
-        self.scans: list[RadarScans] = [
-            scan_sensor(world, b, k, np.random.default_rng(next(streams)))
-            for b, bat in enumerate(world.batteries)
-            for k in range(len(bat.radars.ids))
-        ]
-        # Repeater jammers' pulled-off and false-target measurements, each radar from its own stream.
-        deceived = [
-            deception.apply_deception(world, rs, np.random.default_rng(next(streams))) for rs in self.scans
-        ]
-        self.scans = [rs for rs, _ in deceived]
-        self.deception_counts = [c for _, c in deceived]
+        # Three seed sequences per sensor (echoes, repeater jammers' copies, strobes), spawned in a
+        # fixed order from the run's seed; its scans are evaluated a window at a time from them.
+        sensors = [(b, k) for b, bat in enumerate(world.batteries) for k in range(len(bat.radars.ids))]
+        n_radars = len(sensors)
+        seqs = run_seed_sequence(self.seed, run).spawn(1 + 3 * n_radars)
+        self.rng_c2 = np.random.default_rng(seqs[0])
+        latency = [self.post_of[b].latency_s if b in self.post_of else 0.0 for b, _ in sensors]
+        self.windows = ScanWindows(
+            world,
+            sensors,
+            [(seqs[1 + j], seqs[1 + n_radars + j], seqs[1 + 2 * n_radars + j]) for j in range(n_radars)],
+            self.killed_s,
+            latency,
+            keep=keep_scans,
+        )
         self.deceit = deception.DeceptionTally(world)
         self.first_strobe_s = np.full(threats.count, np.inf)
         # per command post: (measured at, jammer, position, covariance) of strobe fixes on their way
         self.fixes_in_transit: dict[str, list[tuple[float, int, int, FloatArray, FloatArray]]] = {
             p.name: [] for p in self.posts
         }
-        self.passive = strobes.PassiveNetwork(
-            [
-                strobes.scan_strobes(
-                    world, rs.battery, rs.radar, rs.time_s, np.random.default_rng(next(streams))
-                )
-                for rs in self.scans
-            ]
-        )
+        self.passive = strobes.PassiveNetwork([self.windows.empty_strobes(j) for j in range(n_radars)])
+
+    @property
+    def scans(self) -> list[RadarScans]:
+        """Every scan of every sensor evaluated in the run (needs ``keep_scans``)."""
+        return self.windows.all_scans()
+
+    @property
+    def deception_counts(self) -> list[DeceptionCounts]:
+        """Per sensor, what repeater jammers did to its scans."""
+        return self.windows.deception_counts()
 
     # -----------------------------------------------------------------------------------------
     def run(self) -> Result:
         """Visit every scan and decision instant in time order, then settle the fates."""
-        times, kinds, who, which = self._schedule()
-        for t, kind, j, k in zip(times.tolist(), kinds.tolist(), who.tolist(), which.tolist(), strict=True):
+        for t, kind, j, k in _instants(*self._schedule()):
             self._fly_to(t)
             if kind == SCAN:
-                rs = self.scans[j]
-                if self.emitters.radiating(rs.battery, rs.radar, t):  # silent or destroyed: deaf too
-                    self._scan(rs, k, t)
+                b, r = self.windows.sensors[j].battery, self.windows.sensors[j].radar
+                if self.emitters.radiating(b, r, t):  # silent or destroyed: deaf too
+                    rs, i = self.windows.scan(j, k, t)
+                    self._scan(rs, i, t)
                     self._strobes(j, k, t)
             elif kind == NETSCAN:
-                rs = self.scans[j]
-                if self.emitters.radiating(rs.battery, rs.radar, float(rs.time_s[k])):
-                    self._net_scan(rs, k, t)
+                sensor = self.windows.sensors[j]
+                if self.emitters.radiating(sensor.battery, sensor.radar, float(sensor.time_s[k])):
+                    rs, i = self.windows.scan(j, k, t)
+                    self._net_scan(rs, i, t)
             elif kind == DECIDE:
                 self._battery_cycle(self.batteries[j], t)
             elif kind == COMMAND:
@@ -207,15 +224,16 @@ class Engine:
     def _schedule(self) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
         """All scan and decision instants, sorted by time (scans before decisions at equal times)."""
         times, kinds, who, which = [], [], [], []
-        for j, rs in enumerate(self.scans):
-            n = rs.time_s.size
-            times.append(rs.time_s)
+        for j, sensor in enumerate(self.windows.sensors):
+            scan_s = sensor.time_s
+            n = scan_s.size
+            times.append(scan_s)
             kinds.append(np.full(n, SCAN))
             who.append(np.full(n, j))
             which.append(np.arange(n))
-            post = self.post_of.get(rs.battery)
+            post = self.post_of.get(sensor.battery)
             if post is not None:  # the scan also reaches the command post, if it arrives before the loss
-                arrive = rs.time_s + post.latency_s
+                arrive = scan_s + post.latency_s
                 keep = np.flatnonzero((arrive < post.lost_s) & (arrive <= self.world.duration_s))
                 times.append(arrive[keep])
                 kinds.append(np.full(keep.size, NETSCAN))
@@ -470,8 +488,9 @@ class Engine:
         """Scan ``k`` of radar ``j``'s strobes: ``jam_strobe`` events, angle-only tracks, and the
         position fixes they triangulate, handed to the pictures of the fixes' batteries (a command
         post takes them at once: a modelling shortcut, the fixes are few)."""
-        ss = self.passive.scans[j]
-        rows, fixes = self.passive.update(j, k, t, self.killed_s)
+        ss, i = self.windows.strobes(j, k)
+        self.passive.scans[j] = ss
+        rows, fixes = self.passive.update(j, i, t, self.killed_s)
         if rows.size:
             jam = ss.jammer[rows]
             self.first_strobe_s[jam] = np.minimum(self.first_strobe_s[jam], t)
@@ -744,6 +763,7 @@ class Engine:
         from their own radars (their track of it stops being updated).
         """
         self.killed_s[threat] = t
+        self.windows.killed(threat, t)  # a jammer's jamming stops now
         self.outcomes[threat].killed_by = by
         shooter_post = self.post_of.get(shooter)
         networked = shooter_post is not None and t < shooter_post.lost_s
@@ -809,6 +829,17 @@ class Engine:
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log
+
+
+def _instants(
+    times: FloatArray, kinds: IntArray, who: IntArray, which: IntArray, chunk: int = 4096
+) -> Iterator[tuple[float, int, int, int]]:
+    """The schedule's instants as Python scalars, converted a chunk at a time (a whole run's at once
+    would be a list of Python objects growing with simulated time)."""
+    for lo in range(0, times.size, chunk):
+        hi = lo + chunk
+        part = (times[lo:hi], kinds[lo:hi], who[lo:hi], which[lo:hi])
+        yield from zip(*(a.tolist() for a in part), strict=True)
 
 
 def outcome_kind(catalog_kind: str) -> str:

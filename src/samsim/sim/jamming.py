@@ -11,10 +11,9 @@ cancellation) for a stand-off jammer far off the look direction
 
 A jammer below the radar's horizon, or hidden from the antenna by terrain (scenario DEM:
 :func:`terrain_clear`, the line of sight the echoes use), neither jams it nor gives it a strobe.
-
-Limitation (documented in docs/models.md): a jammer radiates until its scheduled end even if it is
-shot down, because scans are evaluated before the engagement is (the strobes of a dead jammer are
-dropped, like its echoes).
+A jammer shot down stops jamming at its kill time: the engine evaluates scans in windows just
+ahead of its loop and evaluates the rest of a window again when a jammer dies
+(:mod:`samsim.sim.scan_windows`).
 """
 
 from __future__ import annotations
@@ -120,6 +119,7 @@ def look_jnr_db(
     antenna_height_m: float,
     time_s: FloatArray,
     look_enu_m: FloatArray,
+    jammers: IntArray | None = None,
 ) -> FloatArray | None:
     """Total J/N of each look of a radar (dB), from every jammer of the run through the antenna
     pattern toward it; None when the run has no jammer.
@@ -132,8 +132,11 @@ def look_jnr_db(
     antenna_height_m : its height above the horizon reference surface.
     time_s : (n,) time of each look.
     look_enu_m : (n, 3) where each look points (the target relative to the antenna, battery ENU).
+    jammers : the threats that may jam these looks (default: every jammer of the run); those left
+        out (not radiating then, or shot down) add nothing.
     """
-    jammers = jammers_of(world)
+    if jammers is None:
+        jammers = jammers_of(world)
     if jammers.size == 0:
         return None
     n = time_s.size

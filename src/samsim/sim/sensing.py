@@ -1,15 +1,16 @@
-"""Radar scans of a whole replication, evaluated at once (the engine's eyes).
+"""Radar scans, evaluated vectorised over scans x threats (the engine's eyes).
 
-Whether a radar detects a threat at a scan depends only on geometry, the target and the radar, not on
-what the battery decides, so every scan of every radar is evaluated up front, vectorised over
+Whether a radar detects a threat at a scan depends only on geometry, the target, the radar and the
+jammers still radiating, not on what the battery decides, so scans are evaluated ahead of the
+engine's loop, a window of them at a time (:mod:`samsim.sim.scan_windows`), vectorised over
 scans x threats: coverage, radar horizon on the k·Re earth, terrain masking, the cross section the
 radar's band sees at the live aspect (:mod:`samsim.sim.signatures`), SNR calibrated on the
 published detection range (with noise jamming from every jammer through the antenna pattern, and
 over a surface the two-ray multipath factor F⁴ and the residual surface clutter), Swerling Pd per
 look, a random draw, measurement noise, Poisson false alarms, and the SNR each measurement was
 received at (what the command post estimates a target's RCS from). The engine then consumes the
-scans in time order and drops the detections of threats killed in between. Each radar draws from
-its own random stream, so adding a radar never changes what the others see.
+scans in time order and drops the detections of threats killed since the window was evaluated.
+Each radar draws from its own random streams, so adding a radar never changes what the others see.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
 from samsim.geodesy import LocalFrame, frame_map
 from samsim.models import frames, horizon, jamming, propagation, radar
-from samsim.sim.jamming import look_jnr_db, terrain_clear
+from samsim.sim.jamming import jammers_of, look_jnr_db, terrain_clear
 from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
 
@@ -281,20 +282,50 @@ def measurements_enu(
 
 
 def scan_radar(world: World, b: int, k: int, rng: np.random.Generator) -> RadarScans:
-    """Evaluate every scan of radar ``k`` of battery ``b``: at each site the battery is deployed at
-    (:attr:`~samsim.sim.world.CompiledBattery.deployments`), scans from when it radiates there until it
-    moves on, with that site's geometry (horizon, terrain, surface, jamming, coverage); measurements
-    made away from the first site are converted to the battery frame through ECEF, so that the
-    battery's tracker and its command post see one frame."""
+    """Evaluate every scan of radar ``k`` of battery ``b`` over the whole run at once (the scan times
+    drawn first from ``rng``, then the scans; the engine evaluates them in windows instead,
+    :mod:`samsim.sim.scan_windows`)."""
+    return scan_window(world, b, k, radar_scan_times(world, b, k, rng), rng)
+
+
+def radar_scan_times(world: World, b: int, k: int, rng: np.random.Generator) -> FloatArray:
+    """Every scan instant of radar ``k`` of battery ``b``: at each site the battery is deployed at
+    (:attr:`~samsim.sim.world.CompiledBattery.deployments`), from when it radiates there until it moves
+    on, with a random phase at each site."""
     battery = world.batteries[b]
-    parts = []
+    spec = battery.radars.specs[k]
+    parts: list[FloatArray] = []
     for site in battery.deployments:
-        times = scan_times(
-            battery.radars.specs[k], max(battery.radiate_from_s, site.from_s), world.duration_s, rng
-        )
-        times = times[times < site.until_s]
+        times = scan_times(spec, max(battery.radiate_from_s, site.from_s), world.duration_s, rng)
+        parts.append(times[times < site.until_s])
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def scan_window(
+    world: World,
+    b: int,
+    k: int,
+    times: FloatArray,
+    rng: np.random.Generator,
+    killed_s: FloatArray | None = None,
+) -> RadarScans:
+    """Evaluate the scans of radar ``k`` of battery ``b`` at ``times``, each with the geometry of the
+    site the battery is deployed at then (horizon, terrain, surface, jamming, coverage); measurements
+    made away from the first site are converted to the battery frame through ECEF, so that the
+    battery's tracker and its command post see one frame.
+
+    ``killed_s`` (per threat; ``inf`` for one alive) is when each threat was shot down, as far as
+    the caller knows: a threat killed before a scan is not in it, neither its echo nor its jamming
+    (the engine evaluates scans only once every kill before them is known).
+    """
+    battery = world.batteries[b]
+    parts: list[RadarScans] = []
+    for site in battery.deployments:
+        at = times[(times >= site.from_s) & (times < site.until_s)]
+        if at.size == 0 and parts:
+            continue
         at_site = battery.at_site(site)
-        scans = _scan_site(world, b, k, at_site, times, rng)
+        scans = _scan_site(world, b, k, at_site, at, rng, killed_s)
         if at_site is not battery:
             scans = _to_frame(scans, at_site.frame, battery.frame)
         parts.append(scans)
@@ -326,17 +357,25 @@ def _concatenate(parts: list[RadarScans]) -> RadarScans:
 
 
 def _scan_site(
-    world: World, b: int, k: int, battery: CompiledBattery, times: FloatArray, rng: np.random.Generator
+    world: World,
+    b: int,
+    k: int,
+    battery: CompiledBattery,
+    times: FloatArray,
+    rng: np.random.Generator,
+    killed_s: FloatArray | None,
 ) -> RadarScans:
     """Every scan at ``times`` of radar ``k`` of battery ``b``, standing at ``battery``'s site
     (measurements in that site's frame)."""
     spec = battery.radars.specs[k]
     geom = radar_geometry(world, battery, k)
     threats = world.threats
-    n_scan, n_thr = times.size, threats.count
+    n_scan = times.size
 
-    # Every (scan, threat) pair while the threat is in the air and has not leaked.
+    # Every (scan, threat) pair while the threat is in the air, has not leaked and was not killed.
     gone_s = np.minimum(threats.end_s, threats.leak_s)
+    if killed_s is not None:
+        gone_s = np.minimum(gone_s, killed_s)
     active = (times[:, None] >= threats.start_s[None, :]) & (times[:, None] < gone_s[None, :])
     scan_idx, thr_idx = np.nonzero(active)
     t_pair = times[scan_idx]
@@ -347,7 +386,8 @@ def _scan_site(
     mask_by_terrain(world, battery, geom, ecef, seen)
 
     path = battery_path_terms(world, battery, geom, rng_m, alt, el)
-    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel)
+    jammers = _jammers_on(world, times, gone_s)
+    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel, jammers)
     rcs_m2 = live_rcs_m2(threats, thr_idx, t_pair, ecef, battery.radars.ecef_m[k], spec.frequency_ghz)
     snr_db = look_snr_db(spec, rng_m, rcs_m2, jnr_db, path)
     pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
@@ -384,7 +424,6 @@ def _scan_site(
     meas_snr = meas_snr[order]
     z, cov = measurements_enu(geom, meas_rng, meas_az, meas_el)
     offsets = np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))]).astype(np.int64)
-    del n_thr
     return RadarScans(
         battery=b,
         radar=k,
@@ -397,3 +436,15 @@ def _scan_site(
         range_m=np.asarray(meas_rng, np.float64),
         snr_db=np.asarray(meas_snr, np.float64),
     )
+
+
+def _jammers_on(world: World, times: FloatArray, gone_s: FloatArray) -> IntArray:
+    """The jammers that radiate at some of ``times`` (launched before the last, gone after the first):
+    the others add nothing to these looks, and leaving them out keeps a window's work to the jammers
+    of its own minutes."""
+    jammers = jammers_of(world)
+    if jammers.size == 0 or times.size == 0:
+        return jammers[:0]
+    th = world.threats
+    on = (th.start_s[jammers] <= times[-1]) & (gone_s[jammers] > times[0])
+    return np.asarray(jammers[on], dtype=np.int64)

@@ -58,13 +58,20 @@ def live_rcs_m2(
     if not any(t is not None for t in threats.rcs_tables):
         return rcs
     band = signature.band_of_frequency(frequency_ghz)
-    for i in np.unique(index).tolist():
-        table = threats.rcs_tables[i]
-        if table is None:
-            continue
-        rows = np.flatnonzero(index == i)
-        angles = body_angles(threats, index[rows], np.asarray(time_s)[rows], ecef_m[rows], sensor_ecef_m)
-        rcs[rows] = table_rcs_m2(table, band, angles.aspect_deg, angles.elevation_deg)
+    # One attitude evaluation for every row with a table, then one table read per distinct table
+    # (threats of a type share theirs): per-threat calls would cost more than the arithmetic.
+    tables = threats.rcs_tables
+    which = {i: id(tables[i]) for i in np.unique(index).tolist() if tables[i] is not None}
+    if not which:
+        return rcs
+    table_of = np.array([which.get(i, 0) for i in index.tolist()], dtype=np.int64)
+    rows = np.flatnonzero(table_of != 0)
+    angles = body_angles(threats, index[rows], np.asarray(time_s)[rows], ecef_m[rows], sensor_ecef_m)
+    by_id = {id(tables[i]): tables[i] for i in which}
+    for key, table in by_id.items():
+        sel = table_of[rows] == key
+        assert table is not None
+        rcs[rows[sel]] = table_rcs_m2(table, band, angles.aspect_deg[sel], angles.elevation_deg[sel])
     return rcs
 
 

@@ -4,8 +4,9 @@ A radar whose beam sweeps across a noise jammer receives the jamming in its main
 exceeds the radar's detection threshold it reports a *strobe*, the direction of the jamming
 (azimuth, elevation) and its J/N, once per scan. Its angle accuracy is the radar's own, degraded by
 the thermal-noise angle error at that J/N (:func:`samsim.models.jamming.strobe_angle_sigma_rad`).
-Like echo scans (:mod:`samsim.sim.sensing`), every strobe of every scan is evaluated up front; the
-engine drops those of jammers already shot down.
+Like echo scans (:mod:`samsim.sim.sensing`), strobes are evaluated a window of scans at a time ahead
+of the engine's loop (:mod:`samsim.sim.scan_windows`); the engine drops those of jammers shot down
+before the scan.
 
 During the run (:class:`PassiveNetwork`) each radar keeps *angle-only tracks*: strobes associated
 scan to scan by nearest angle (global nearest neighbour), with the bearing rate of the last two
