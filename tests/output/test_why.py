@@ -49,7 +49,14 @@ def test_detail_strings_round_trip_and_match_the_documented_form() -> None:
 
 
 def test_every_detail_format_reads_what_it_writes() -> None:
-    samples = {"magazine_empty": ("9M96E2",), "reload": ("48N6E3", 2, 5), "jam_strobe": (359.9, -0.5, 3.0)}
+    move = (40.1, 32.75, 950.0, 13.9, 600.0, 900.0, 2570.6, 2870.6)
+    samples = {
+        "magazine_empty": ("9M96E2",),
+        "reload": ("48N6E3", 2, 5),
+        "jam_strobe": (359.9, -0.5, 3.0),
+        "move_start": move,
+        "move_end": move,
+    }
     assert set(samples) == set(DETAIL_FORMATS) <= set(EVENT_KINDS)
     for kind, values in samples.items():
         table = DETAIL_FORMATS[kind]

@@ -350,7 +350,10 @@ class Engine:
             for _, old, new in battery.refresh_tracks(
                 state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
             ):
-                self.outcomes[old].shots -= 1  # its interceptor now flies at another threat
+                # Its interceptor now flies at another threat; one fired at a false alarm or a
+                # repeater's false target (label < 0) was counted on no threat.
+                if old >= 0:
+                    self.outcomes[old].shots -= 1
                 self.outcomes[new].shots += 1
         self._track_events(pic, res.confirmed, "track_confirm", t)
         self._track_events(pic, res.dropped_confirmed, "track_drop", t)
