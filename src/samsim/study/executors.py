@@ -225,7 +225,17 @@ def _execute_processes(planner: Planner, workers: int) -> Generator[ChunkRows, N
                 yield future.result()
         finished = True
     finally:
+        if not finished:
+            # Interrupted: the runs in flight are given up, so stop the workers now. A worker the
+            # forkserver is still starting would otherwise read its queues' semaphores after this
+            # process has exited and removed them, and print a traceback to the user's terminal.
+            workers_started = list((pool._processes or {}).values())
+            for proc in workers_started:
+                proc.terminate()
         pool.shutdown(wait=finished, cancel_futures=True)
+        if not finished:
+            for proc in workers_started:
+                proc.join(timeout=5.0)
 
 
 def _execute_dask(planner: Planner, address: str, workers: int) -> Generator[ChunkRows, None, None]:
