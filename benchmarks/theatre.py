@@ -165,7 +165,7 @@ print(json.dumps({
     "rss_growth_mb": round((rss_run_kb - rss_before_kb) / 1024, 1),
     "kills": kills, "leaked": sum(1 for t in outcomes if t.fate == "leaked"),
     "fired": fired, "per_kill": round(fired / kills, 2) if kills else None,
-    "engaged": len(shot_at),
+    "engaged": len(shot_at), "events": result.events.num_rows,
 }))
 """
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -104,17 +105,44 @@ TRAJECTORY_SCHEMA = pa.schema(
 )
 
 
+_KIND_CODE: dict[str, int] = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+_NAME_COLUMNS = ("battery", "radar", "threat", "track", "interceptor")
+
+
 class EventLog:
     """The one place every engine component reports what happened.
 
-    Single events and vectorised batches (``add_many``) are kept as column chunks and sorted by time
-    once, at the end; ties keep the order in which they were reported.
+    Events are kept compactly, in typed columns that grow as they are reported (``array.array``,
+    amortised doubling): the time as float64, the kind as a one-byte code, battery/radar/threat/
+    track/interceptor as int32 codes into one table of the names seen (-1 for none), and the detail
+    text as UTF-8 bytes with its row and end offset, only for the events that have one. That is 29
+    bytes an event, plus 16 and the text's length where there is a detail: 60 bytes an event on a
+    theatre run, where the Python objects of the log before held 154 (docs/performance.md). The
+    Arrow table is built once, at the end, sorted by time; ties keep the order in which events were
+    reported.
     """
 
     def __init__(self) -> None:
-        self._rows: list[tuple[Any, ...]] = []
-        self._chunks: list[dict[str, Any]] = []
-        self._order = 0
+        self._time_s = array("d")
+        self._kind = array("b")
+        self._refs = {column: array("i") for column in _NAME_COLUMNS}
+        self._codes: dict[str, int] = {}
+        self._detail_row = array("q")
+        self._detail_end = array("q")
+        self._detail_bytes = bytearray()
+
+    def _code(self, name: str | None) -> int:
+        if name is None:
+            return -1
+        code = self._codes.get(name)
+        if code is None:
+            code = self._codes[name] = len(self._codes)
+        return code
+
+    def _add_detail(self, row: int, detail: str) -> None:
+        self._detail_bytes += detail.encode()
+        self._detail_row.append(row)
+        self._detail_end.append(len(self._detail_bytes))
 
     def add(
         self,
@@ -128,11 +156,17 @@ class EventLog:
         interceptor: str | None = None,
         detail: str | None = None,
     ) -> None:
-        assert kind in EVENT_KINDS, kind
-        self._rows.append(
-            (float(time_s), self._order, kind, battery, radar, threat, track, interceptor, detail)
-        )
-        self._order += 1
+        row = len(self._time_s)
+        self._kind.append(_KIND_CODE[kind])
+        self._time_s.append(float(time_s))
+        refs, code = self._refs, self._code
+        refs["battery"].append(code(battery))
+        refs["radar"].append(code(radar))
+        refs["threat"].append(code(threat))
+        refs["track"].append(code(track))
+        refs["interceptor"].append(code(interceptor))
+        if detail is not None:
+            self._add_detail(row, detail)
 
     def add_many(
         self,
@@ -146,48 +180,75 @@ class EventLog:
         detail: list[str | None] | None = None,
     ) -> None:
         """Report a batch of events of one kind (e.g. every detection of a scan)."""
-        assert kind in EVENT_KINDS, kind
+        code_of_kind = _KIND_CODE[kind]
         n = int(np.size(time_s))
         if n == 0:
             return
-        none: list[str | None] = [None] * n
-        self._chunks.append(
-            {
-                "time_s": np.asarray(time_s, dtype=np.float64),
-                "order": self._order + np.arange(n),
-                "kind": [kind] * n,
-                "battery": [battery] * n,
-                "radar": [radar] * n,
-                "threat": threat if threat is not None else none,
-                "track": track if track is not None else none,
-                "interceptor": none,
-                "detail": detail if detail is not None else none,
-            }
-        )
-        self._order += n
+        row = len(self._time_s)
+        self._time_s.frombytes(np.ascontiguousarray(time_s, dtype=np.float64).reshape(n).tobytes())
+        self._kind.frombytes(np.full(n, code_of_kind, dtype=np.int8).tobytes())
+        given: dict[str, str | None | list[str | None]] = {
+            "battery": battery,
+            "radar": radar,
+            "threat": threat,
+            "track": track,
+            "interceptor": None,
+        }
+        for column, value in given.items():
+            if isinstance(value, list):
+                assert len(value) == n, (column, len(value), n)
+                codes = np.fromiter((self._code(v) for v in value), dtype=np.intc, count=n)
+            else:
+                codes = np.full(n, self._code(value), dtype=np.intc)
+            self._refs[column].frombytes(codes.tobytes())
+        if detail is not None:
+            assert len(detail) == n, ("detail", len(detail), n)
+            rows = [k for k, text in enumerate(detail) if text is not None]
+            encoded = [text.encode() for text in detail if text is not None]
+            ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+            self._detail_row.frombytes((row + np.asarray(rows, dtype=np.int64)).tobytes())
+            self._detail_end.frombytes((len(self._detail_bytes) + ends).tobytes())
+            self._detail_bytes += b"".join(encoded)
 
     def __len__(self) -> int:
-        return self._order
+        return len(self._time_s)
 
     def table(self) -> pa.Table:
         """Events in time order (ties keep the order in which they were reported)."""
-        parts = list(self._chunks)
-        if self._rows:
-            cols = list(zip(*self._rows, strict=True))
-            parts.append(
-                {
-                    name: list(col)
-                    for name, col in zip(("time_s", "order", *EVENT_COLUMNS[1:]), cols, strict=True)
-                }
-            )
-        if not parts:
+        n = len(self)
+        if n == 0:
             return EVENT_SCHEMA.empty_table()
-        table = pa.concat_tables(
-            [pa.table({name: part[name] for name in EVENT_COLUMNS}, schema=EVENT_SCHEMA) for part in parts]
+        # Copies, not views: a buffer exported from an array.array would block later appends.
+        time_s = np.array(self._time_s, dtype=np.float64)
+        order = np.argsort(time_s, kind="stable")
+        names = pa.array(list(self._codes), type=pa.string())
+        columns: dict[str, pa.Array] = {
+            "time_s": pa.array(time_s[order]),
+            "kind": pa.array(EVENT_KINDS, type=pa.string()).take(
+                pa.array(np.array(self._kind, dtype=np.int8)[order])
+            ),
+        }
+        for column in _NAME_COLUMNS:
+            codes = np.array(self._refs[column], dtype=np.intc)[order]
+            columns[column] = names.take(pa.array(codes, mask=codes < 0))
+        columns["detail"] = self._details(n).take(pa.array(order)).cast(pa.string())
+        return pa.table([columns[c] for c in EVENT_COLUMNS], schema=EVENT_SCHEMA)
+
+    def _details(self, n: int) -> pa.Array:
+        """The detail column in report order (null where an event has none)."""
+        rows = np.array(self._detail_row, dtype=np.int64)
+        ends = np.array(self._detail_end, dtype=np.int64)
+        lengths = np.zeros(n, dtype=np.int64)
+        lengths[rows] = np.diff(ends, prepend=0)
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        valid = np.zeros(n, dtype=bool)
+        valid[rows] = True
+        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+        return pa.Array.from_buffers(
+            pa.large_string(),
+            n,
+            [bitmap, pa.py_buffer(offsets.tobytes()), pa.py_buffer(bytes(self._detail_bytes))],
         )
-        order_key = np.concatenate([np.asarray(part["order"], dtype=np.int64) for part in parts])
-        order = np.lexsort((order_key, table.column("time_s").to_numpy()))
-        return table.take(pa.array(order))
 
 
 class TrajectoryLog:
