@@ -493,14 +493,17 @@ def _intercepts(
     tof = np.full((n, m), np.nan)
     pip = np.full((n, m, 3), np.nan)
     arrival = np.full((n, m), np.nan)
-    low = plan.height_m(pos) < LOW_TARGET_ALT_M
+    height = plan.height_m(pos)
+    low = height < LOW_TARGET_ALT_M
+    # a ballistic track is predicted falling under gravity, the others at constant velocity
+    acc = intercept.track_acceleration_mps2(pos, vel, height, plan.center_enu_m)
     for mask, table, speed in (
         (low, plan.reach_low_m, plan.arrival_low_mps),
         (~low, plan.reach_high_m, plan.arrival_high_mps),
     ):
         if np.any(mask):
             tof[mask], pip[mask] = intercept.predict_intercept(
-                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table
+                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table, track_acc_mps2=acc[mask]
             )
             for k in range(m):
                 arrival[mask, k] = np.interp(tof[mask, k], plan.profile_time_s, speed[k], right=np.nan)
@@ -626,6 +629,9 @@ def _launch(
         aim_m=pip,
         intercept_s=t + tof,
         center_enu_m=plan.center_enu_m,
+        track_acc_mps2=intercept.track_acceleration_mps2(
+            pos[None], vel[None], plan.height_m(pos[None]), plan.center_enu_m
+        )[0],
     )
     state.flying.append(slot)
     recorder.launch_pos_m.append(launchers.enu_m[launcher].copy())
@@ -704,6 +710,11 @@ def refresh_tracks(
     state.flight.track_pos_m[s] = mean[r, :3]
     state.flight.track_vel_mps[s] = mean[r, 3:]
     state.flight.track_time_s[s] = estimate_s
+    if unit is not None:  # mid-course extrapolates a ballistic track with gravity, as planning did
+        p_s = mean[r, :3]
+        state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
+            p_s, mean[r, 3:], unit.plan.height_m(p_s), unit.plan.center_enu_m
+        )
     changes = []
     for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
         meta = state.meta[slot]
