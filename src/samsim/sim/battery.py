@@ -562,6 +562,12 @@ def _pk_matrix(
     receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
     closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
     ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
+    # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
+    # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
+    alt = np.nan_to_num(plan.height_m(pip), nan=0.0)
+    for k, w in enumerate(plan.types):
+        pull = flyout.available_accel_mps2(w.params, alt[:, k], np.nan_to_num(arrival_mps[:, k], nan=0.0))
+        ok[:, k] &= pull >= w.params[flyout.P_ENDGAME_MIN_ACCEL_MPS2]
     ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
     # The engagement radar must see the intercept point to guide the missile there.
