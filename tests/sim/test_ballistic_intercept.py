@@ -2,9 +2,10 @@
 
 The S-400 sits 25 km to the side of the defended city; Iskander-M shots from ~370 km cross its field
 of fire. A descending ballistic missile falls under gravity, so a constant-velocity prediction puts
-the planned intercept point ~g t²/2 (~10 km after 45 s) above the true path, and the 48N6E3s flew
-there and failed the end game. Predicted with gravity (c2.intercept.track_acceleration_mps2) and
-fired only where the airframe can still pull its end-game acceleration, most salvos kill.
+the planned intercept point ~g t²/2 (~10 km after 45 s) above the true path; and the first feasible
+intercept lies ~25 km up, where the 48N6E3 cannot pull its end-game acceleration, so the salvos
+failed their end game. Predicted with gravity (c2.intercept.track_acceleration_mps2) and fired only
+where the airframe can still pull that acceleration at the intercept point, most salvos kill.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def _crossing_scenario(count: int) -> str:
 
 
 def test_s400_kills_crossing_descending_ballistic_missiles() -> None:
-    # Before gravity entered the prediction, 2 of these 18 were killed (the salvos ended in failed end
-    # games ~10 km above the missiles). Now each two-missile salvo meets its target on its path at
+    # Before this change 2 of these 18 were killed (the salvos ended in failed end games, most of them
+    # fired at once at intercepts in thin air). Now each two-missile salvo meets its target on its path at
     # ~20 km altitude, where thin air leaves the 48N6E3 little more than its end-game acceleration;
     # what is left is the end game: the catalog's 8 m 1-sigma homing error against the warhead's
     # lethal radius, track noise, and the Iskander's terminal weave (so not every salvo kills).

@@ -530,7 +530,9 @@ def _pk_matrix(
     Besides the envelope, the interceptor must catch the target: its speed on arrival less the
     target's speed away from the launcher along the line to the intercept point must reach the end
     game's minimum closing speed (``endgame_min_closing_mps``; a low receding target at long range is
-    out of reach even where the reach table has a root)."""
+    out of reach even where the reach table has a root), and its airframe must still pull the end
+    game's minimum acceleration (``endgame_min_g``) at the intercept point's altitude at that speed
+    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion)."""
     m = len(plan.types)
     launcher = _launch_points(m)
     system = plan.battery.spec
