@@ -17,10 +17,14 @@ from samsim.c2.intercept import (
     NO_SOLUTION,
     REASON_NAMES,
     TARGET_TOO_FAST,
+    extrapolate_track,
+    gravity_mps2,
     launch_feasible,
     predict_intercept,
+    track_acceleration_mps2,
 )
-from samsim.constants import MEAN_EARTH_RADIUS_M
+from samsim.constants import G0_MPS2, MEAN_EARTH_RADIUS_M
+from samsim.models.ballistic import ballistic_profile, kepler_arc
 
 RE = MEAN_EARTH_RADIUS_M
 CENTER = np.array([0.0, 0.0, -RE])
@@ -170,3 +174,85 @@ def test_launch_feasible_per_launcher_envelopes() -> None:
     )
     assert ok.tolist() == [[True, False]]
     assert reason[0, 1] == BEYOND_MAX_RANGE
+
+
+def _arc_enu(range_m: float, apogee_m: float, t_s: np.ndarray) -> np.ndarray:
+    """Points of the drag-free Kepler arc at ``t_s`` in the ENU frame of its launch point (east = downrange)."""
+    ground, alt = ballistic_profile(range_m, apogee_m, t_s)
+    theta = ground / RE
+    rho = RE + alt
+    return np.stack([rho * np.sin(theta), np.zeros_like(theta), rho * np.cos(theta) - RE], axis=-1)
+
+
+def test_ballistic_extrapolation_follows_the_kepler_arc() -> None:
+    # A descending 300 km / 80 km-apogee arc, predicted 20 s ahead from a point and velocity on it:
+    # p + v t + g t^2 / 2 with the central gravity there stays on the closed-form Kepler arc to a few
+    # metres (what is left is gravity's change in direction and size over ~30 km of flight, ~0.05 m/s^2,
+    # so ~10 m after 20 s), while the constant-velocity prediction is g t^2 / 2 ~ 1.96 km high.
+    range_m, apogee_m = 300e3, 80e3
+    _, _, flight_s = kepler_arc(range_m, apogee_m)
+    t0 = 0.7 * flight_s
+    h = 1e-3
+    p0, p_plus, p_minus = _arc_enu(range_m, apogee_m, np.array([t0, t0 + h, t0 - h]))
+    v0 = (p_plus - p_minus) / (2 * h)
+    assert v0[2] < 0.0  # descending
+    g = gravity_mps2(p0[None], CENTER)[0]
+    assert np.linalg.norm(g) == pytest.approx(G0_MPS2 * (RE / (RE + p0[2])) ** 2, rel=3e-3)
+    dt = np.array([5.0, 10.0, 20.0])
+    truth = _arc_enu(range_m, apogee_m, t0 + dt)
+    predicted = extrapolate_track(p0, v0, g, dt)
+    np.testing.assert_allclose(predicted, truth, atol=30.0)
+    straight = extrapolate_track(p0, v0, np.zeros(3), dt)
+    assert np.linalg.norm(straight[-1] - truth[-1]) == pytest.approx(
+        0.5 * np.linalg.norm(g) * 20.0**2, rel=0.02
+    )
+
+
+def test_track_acceleration_is_gravity_for_ballistic_tracks_only() -> None:
+    pos = np.array([[50e3, 0.0, 30e3], [50e3, 0.0, 8e3], [20e3, 0.0, 100.0]])
+    vel = np.array([[-1_500.0, 0.0, -900.0], [-250.0, 0.0, 0.0], [-240.0, 0.0, 0.0]])
+    height = np.linalg.norm(pos - CENTER, axis=1) - RE
+    acc = track_acceleration_mps2(pos, vel, height, CENTER)
+    np.testing.assert_allclose(acc[0], gravity_mps2(pos[:1], CENTER)[0])
+    assert acc[0, 2] < -9.6 and np.all(acc[1:] == 0.0)
+
+
+def _quartic_root(q: np.ndarray, v: np.ndarray, a: np.ndarray, s: float) -> float:
+    """Smallest positive root of |q + v t + a t^2 / 2|^2 = (s t)^2, a quartic in t."""
+    c4 = 0.25 * (a @ a)
+    c3 = v @ a
+    c2 = v @ v + q @ a - s * s
+    c1 = 2.0 * (q @ v)
+    c0 = q @ q
+    roots = np.roots([c4, c3, c2, c1, c0])
+    real = roots[np.abs(roots.imag) < 1e-6].real
+    return float(real[real > 0].min())
+
+
+def test_ballistic_pip_solves_the_falling_collision_quartic() -> None:
+    # A constant-speed interceptor against targets falling under gravity: the time of flight is the
+    # smallest positive root of the quartic |q + v t + g t^2/2| = s t, and the PIP lies on the arc.
+    rng = np.random.default_rng(11)
+    n = 30
+    p = np.column_stack(
+        [rng.uniform(30e3, 120e3, n), rng.uniform(-30e3, 30e3, n), rng.uniform(20e3, 60e3, n)]
+    )
+    v = np.column_stack(
+        [rng.uniform(-1_800.0, -900.0, n), rng.uniform(-200.0, 200.0, n), rng.uniform(-900.0, 0.0, n)]
+    )
+    acc = gravity_mps2(p, CENTER)
+    lau = np.array([[0.0, 0.0, 0.0], [3_000.0, -2_000.0, 10.0]])
+    tof, pip = predict_intercept(p, v, lau, T, R, track_acc_mps2=acc)
+    flat, _ = predict_intercept(p, v, lau, T, R)
+    for k in range(n):
+        for j in range(2):
+            expected = _quartic_root(p[k] - lau[j], v[k], acc[k], S)
+            assert tof[k, j] == pytest.approx(expected, rel=1e-9)
+            np.testing.assert_allclose(pip[k, j], extrapolate_track(p[k], v[k], acc[k], expected), rtol=1e-9)
+            assert np.linalg.norm(pip[k, j] - lau[j]) == pytest.approx(S * expected, rel=1e-9)
+    # gravity moves the solution: without it the PIP is the constant-velocity one
+    assert np.all(np.abs(tof - flat) > 1e-3)
+    # with a launch delay the track first falls for the delay, then the same quartic from there
+    tof_d, _ = predict_intercept(p[:1], v[:1], lau[:1], T, R, track_acc_mps2=acc[:1], launch_delay_s=4.0)
+    q4 = extrapolate_track(p[0], v[0], acc[0], 4.0)
+    assert tof_d[0, 0] == pytest.approx(_quartic_root(q4, v[0] + 4.0 * acc[0], acc[0], S), rel=1e-9)

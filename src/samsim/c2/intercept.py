@@ -12,6 +12,18 @@ Intercept geometry
     ahead with the Lipschitz bound ``|d/dt (|q + v t| - r(t))| <= |v| + max r'`` (no root is jumped),
     so a pair costs a few segment tests, not a scan of the table.
 
+Ballistic tracks
+    A ballistic missile coasting above the dense air falls under gravity: extrapolating its track at
+    constant velocity puts the PIP above the true trajectory by ``g t**2 / 2`` (~1.1 km after 15 s).
+    A track given an acceleration ``a`` (:func:`track_acceleration_mps2`: gravity for the kinematic
+    class :data:`samsim.c2.evaluation.BALLISTIC`, else none) is extrapolated with constant
+    acceleration, ``p(t) = p + v t + a t**2 / 2`` (:func:`extrapolate_track`; the flat-earth,
+    drag-free ballistic trajectory, Zarchan 2012, ch. 12; Bar-Shalom, Li & Kirubarajan 2001, §6.3.3,
+    the constant-acceleration motion model), with ``a`` the central gravity ``-mu r / |r|**3`` at the
+    track (``r`` from the earth's centre). Each segment is then solved with the target's motion
+    linearised at the segment start (the quadratic above) and refined by Newton steps on the exact
+    ``|q + v t + a t**2 / 2| - r(t)``; the skip bound becomes ``|v| + |a| t_max + max r'``.
+
 Launch feasibility
     The PIP must lie inside the interceptor's envelope: slant range from the launcher in
     ``[min_range_m, max_range_m]``, altitude above the sphere (``|PIP - c| - R_e`` with the earth centre
@@ -21,6 +33,9 @@ Launch feasibility
 References
 ----------
 Shneydor N. A., *Missile Guidance and Pursuit: Kinematics, Dynamics and Control*, Horwood, 1998.
+Zarchan P., *Tactical and Strategic Missile Guidance*, 6th ed., AIAA, 2012.
+Bar-Shalom Y., Li X. R., Kirubarajan T., *Estimation with Applications to Tracking and Navigation*,
+Wiley, 2001.
 """
 
 from __future__ import annotations
@@ -30,6 +45,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from samsim.c2.evaluation import BALLISTIC, classify_tracks
+from samsim.constants import GM_M3PS2
 from samsim.jit import njit
 
 __all__ = [
@@ -42,8 +59,11 @@ __all__ = [
     "NO_SOLUTION",
     "REASON_NAMES",
     "TARGET_TOO_FAST",
+    "extrapolate_track",
+    "gravity_mps2",
     "launch_feasible",
     "predict_intercept",
+    "track_acceleration_mps2",
 ]
 
 _F64 = NDArray[np.float64]
@@ -112,9 +132,78 @@ def _segment_root(
 
 
 @njit
+def _gap(
+    qx: float,
+    qy: float,
+    qz: float,
+    vx: float,
+    vy: float,
+    vz: float,
+    ax: float,
+    ay: float,
+    az: float,
+    t: float,
+) -> tuple[float, float, float]:
+    """Relative position ``q + v t + a t**2 / 2`` at ``t``."""
+    h = 0.5 * t * t
+    return qx + vx * t + ax * h, qy + vy * t + ay * h, qz + vz * t + az * h
+
+
+@njit
+def _accel_root(
+    qx: float,
+    qy: float,
+    qz: float,
+    vx: float,
+    vy: float,
+    vz: float,
+    ax: float,
+    ay: float,
+    az: float,
+    a: float,
+    b: float,
+    t_lo: float,
+    t_hi: float,
+) -> float:
+    """Smallest ``t`` in ``[t_lo, t_hi]`` with ``|q + v t + a t**2 / 2| = a + b t``, or -1: the root of
+    the motion linearised at ``t_lo``, refined by Newton steps on the exact gap."""
+    # tangent line at t_lo, written as q' + v' t for the absolute time t
+    h = 0.5 * t_lo * t_lo
+    root = _segment_root(
+        qx - ax * h,
+        qy - ay * h,
+        qz - az * h,
+        vx + ax * t_lo,
+        vy + ay * t_lo,
+        vz + az * t_lo,
+        a,
+        b,
+        t_lo,
+        t_hi,
+    )
+    if root < 0.0:
+        return root
+    for _ in range(4):
+        ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, root)
+        d = math.sqrt(ex * ex + ey * ey + ez * ez)
+        f = d - (a + b * root)
+        if d <= 0.0:
+            break
+        fp = (ex * (vx + ax * root) + ey * (vy + ay * root) + ez * (vz + az * root)) / d - b
+        if fp == 0.0:
+            break
+        step = f / fp
+        root = min(max(root - step, t_lo), t_hi)
+        if abs(step) < 1e-9 * max(1.0, t_hi):
+            break
+    return root
+
+
+@njit
 def _pip_kernel(
     p: _F64,
     v: _F64,
+    acc: _F64,
     launchers: _F64,
     t_grid: _F64,
     r_tab: _F64,
@@ -125,6 +214,7 @@ def _pip_kernel(
     n_k = p.shape[0]
     n_l = launchers.shape[0]
     n_t = t_grid.size
+    d = delay_s
     for l_idx in range(n_l):
         r = r_tab[l_idx]
         # usable length of this launcher's table (nan marks beyond its maximum flight time)
@@ -141,35 +231,49 @@ def _pip_kernel(
             pip[k, l_idx, 2] = np.nan
             if n_ok < 2:
                 continue
-            vx = v[k, 0]
-            vy = v[k, 1]
-            vz = v[k, 2]
-            qx = p[k, 0] + vx * delay_s - launchers[l_idx, 0]
-            qy = p[k, 1] + vy * delay_s - launchers[l_idx, 1]
-            qz = p[k, 2] + vz * delay_s - launchers[l_idx, 2]
-            lip = math.sqrt(vx * vx + vy * vy + vz * vz) + slope_max
+            ax = acc[k, 0]
+            ay = acc[k, 1]
+            az = acc[k, 2]
+            accelerated = ax != 0.0 or ay != 0.0 or az != 0.0
+            # the track's state at launch (after the delay), relative to the launcher
+            vx = v[k, 0] + ax * d
+            vy = v[k, 1] + ay * d
+            vz = v[k, 2] + az * d
+            qx = p[k, 0] + v[k, 0] * d + 0.5 * ax * d * d - launchers[l_idx, 0]
+            qy = p[k, 1] + v[k, 1] * d + 0.5 * ay * d * d - launchers[l_idx, 1]
+            qz = p[k, 2] + v[k, 2] * d + 0.5 * az * d * d - launchers[l_idx, 2]
             t = t_grid[0]
             i = 0
             t_end = t_grid[n_ok - 1]
+            lip = math.sqrt(vx * vx + vy * vy + vz * vz) + slope_max
+            if accelerated:
+                lip += math.sqrt(ax * ax + ay * ay + az * az) * t_end
             while t <= t_end:
                 if t_grid[i + 1] <= t:
                     i = min(int(np.searchsorted(t_grid[:n_ok], t, side="right")) - 1, n_ok - 2)
                 b = (r[i + 1] - r[i]) / (t_grid[i + 1] - t_grid[i])
                 a = r[i] - b * t_grid[i]
-                root = _segment_root(qx, qy, qz, vx, vy, vz, a, b, t, t_grid[i + 1])
+                if accelerated:
+                    root = _accel_root(qx, qy, qz, vx, vy, vz, ax, ay, az, a, b, t, t_grid[i + 1])
+                else:
+                    root = _segment_root(qx, qy, qz, vx, vy, vz, a, b, t, t_grid[i + 1])
                 if root >= 0.0:
                     tof[k, l_idx] = root
-                    pip[k, l_idx, 0] = p[k, 0] + vx * (delay_s + root)
-                    pip[k, l_idx, 1] = p[k, 1] + vy * (delay_s + root)
-                    pip[k, l_idx, 2] = p[k, 2] + vz * (delay_s + root)
+                    if accelerated:
+                        ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, root)
+                        pip[k, l_idx, 0] = ex + launchers[l_idx, 0]
+                        pip[k, l_idx, 1] = ey + launchers[l_idx, 1]
+                        pip[k, l_idx, 2] = ez + launchers[l_idx, 2]
+                    else:
+                        pip[k, l_idx, 0] = p[k, 0] + vx * (d + root)
+                        pip[k, l_idx, 1] = p[k, 1] + vy * (d + root)
+                        pip[k, l_idx, 2] = p[k, 2] + vz * (d + root)
                     break
                 if i >= n_ok - 2:
                     break
                 # no root up to the segment end; from there the gap closes no faster than lip
                 t = t_grid[i + 1]
-                ex = qx + vx * t
-                ey = qy + vy * t
-                ez = qz + vz * t
+                ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t)
                 gap = math.sqrt(ex * ex + ey * ey + ez * ez) - r[i + 1]
                 if lip > 0.0 and gap > 0.0:
                     t += gap / lip
@@ -183,6 +287,7 @@ def predict_intercept(
     profile_range_m: ArrayLike,
     *,
     launch_delay_s: float = 0.0,
+    track_acc_mps2: ArrayLike | None = None,
 ) -> tuple[_F64, _F64]:
     """Time of flight and predicted intercept point for every (track, launcher) pair.
 
@@ -199,6 +304,9 @@ def predict_intercept(
         ``nan`` after a missile's last time (resample with ``np.interp(grid, t, r, right=np.nan)``).
     launch_delay_s
         Time from now to launch; the target moves on meanwhile.
+    track_acc_mps2
+        (K, 3) constant acceleration each track is extrapolated with (:func:`track_acceleration_mps2`);
+        ``None``: constant velocity for all.
 
     Returns
     -------
@@ -213,10 +321,86 @@ def predict_intercept(
     t_grid = np.ascontiguousarray(np.asarray(profile_time_s, dtype=np.float64))
     r_tab = np.asarray(profile_range_m, dtype=np.float64)
     r_tab = np.ascontiguousarray(np.broadcast_to(r_tab, (lau.shape[0], t_grid.size)))
+    if track_acc_mps2 is None:
+        acc = np.zeros_like(p)
+    else:
+        acc = np.ascontiguousarray(np.broadcast_to(np.asarray(track_acc_mps2, dtype=np.float64), p.shape))
     tof = np.empty((p.shape[0], lau.shape[0]))
     pip = np.empty((p.shape[0], lau.shape[0], 3))
-    _pip_kernel(p, v, lau, t_grid, r_tab, float(launch_delay_s), tof, pip)
+    _pip_kernel(p, v, acc, lau, t_grid, r_tab, float(launch_delay_s), tof, pip)
     return tof, pip
+
+
+def gravity_mps2(pos_m: ArrayLike, center_enu_m: ArrayLike, gm_m3ps2: float = GM_M3PS2) -> _F64:
+    """Central gravity ``g = -mu r / |r|**3`` at each point, ``r`` from the earth centre (Newton's law
+    of gravitation for a spherical earth; the same field the flyout and threat flights use).
+
+    Parameters
+    ----------
+    pos_m
+        (K, 3) points in a local ENU frame.
+    center_enu_m
+        (3,) earth centre in that frame.
+    gm_m3ps2
+        Geocentric gravitational constant.
+
+    Returns
+    -------
+    (K, 3) acceleration, pointing to the earth centre.
+    """
+    r = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3) - np.asarray(center_enu_m, dtype=np.float64)
+    n = np.linalg.norm(r, axis=1, keepdims=True)
+    return np.asarray(-gm_m3ps2 * r / n**3, dtype=np.float64)
+
+
+def track_acceleration_mps2(
+    pos_m: ArrayLike, vel_mps: ArrayLike, height_m: ArrayLike, center_enu_m: ArrayLike
+) -> _F64:
+    """Acceleration a track is predicted with: gravity (:func:`gravity_mps2` at the track) for the
+    kinematic class :data:`~samsim.c2.evaluation.BALLISTIC` (a coasting ballistic missile falls
+    freely; Zarchan 2012, ch. 12), none for the others (aircraft, cruise missiles and drones hold
+    their height: their lift carries their weight).
+
+    Parameters
+    ----------
+    pos_m, vel_mps
+        (K, 3) track positions and velocities, ENU frame.
+    height_m
+        (K,) height of each track above the earth's sphere (for the classification).
+    center_enu_m
+        (3,) earth centre in the frame.
+    """
+    pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
+    speed = np.linalg.norm(np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3), axis=1)
+    ballistic = classify_tracks(speed, np.asarray(height_m, dtype=np.float64)) == BALLISTIC
+    acc = np.zeros_like(pos)
+    if np.any(ballistic):
+        acc[ballistic] = gravity_mps2(pos[ballistic], center_enu_m)
+    return acc
+
+
+def extrapolate_track(pos_m: ArrayLike, vel_mps: ArrayLike, acc_mps2: ArrayLike, dt_s: ArrayLike) -> _F64:
+    """Track position after ``dt_s`` at constant acceleration, ``p + v t + a t**2 / 2``.
+
+    With ``a = g`` this is the drag-free ballistic trajectory in a uniform gravity field (Zarchan 2012,
+    ch. 12, flat-earth ballistics); with ``a = 0`` the constant-velocity prediction. Bar-Shalom, Li &
+    Kirubarajan 2001, §6.3.3 (the constant-acceleration motion model's transition).
+
+    Parameters
+    ----------
+    pos_m, vel_mps, acc_mps2
+        (..., 3) position, velocity, acceleration.
+    dt_s
+        (...) or scalar prediction time.
+    """
+    p = np.asarray(pos_m, dtype=np.float64)
+    dt = np.asarray(dt_s, dtype=np.float64)[..., None]
+    return np.asarray(
+        p
+        + np.asarray(vel_mps, dtype=np.float64) * dt
+        + 0.5 * np.asarray(acc_mps2, dtype=np.float64) * dt * dt,
+        dtype=np.float64,
+    )
 
 
 def launch_feasible(

@@ -39,8 +39,10 @@ Guidance
     * the law is true PN (:mod:`samsim.models.guidance`) with the closing velocity bounded below by the
       missile speed (keeps the command's sense while the missile is slower than a receding target);
     * mid-course: PN with gravity compensation at the predicted intercept point: the engagement
-      radar's track extrapolated at constant velocity from its time of estimate to the planned
-      intercept time (the engine refreshes track and plan at radar updates), aimed above it by
+      radar's track extrapolated from its time of estimate to the planned intercept time at its
+      assumed constant acceleration, ``p + v t + a t**2 / 2`` (``a`` = gravity for a ballistic track,
+      else 0: :func:`samsim.c2.intercept.track_acceleration_mps2`; the engine refreshes track and plan
+      at radar updates), aimed above it by
       ``loft * max(0, R_go - R_end)`` (trajectory shaping; ``R_end`` is the seeker range, or
       :data:`LOFT_END_M` when there is none);
     * terminal: once the *true* target is within ``seeker_range_m`` (active seeker acquisition range,
@@ -243,6 +245,8 @@ class FlyoutState(NamedTuple):
         (n,) int64 threat index into :class:`ThreatTruth` (-1 = none: unguided).
     track_pos_m, track_vel_mps, track_time_s
         (n, 3), (n, 3), (n,): the engagement radar's estimate of the target used in mid-course.
+    track_acc_mps2
+        (n, 3) acceleration the track is extrapolated with (gravity for a ballistic track, else 0).
     plan_s
         (n,) planned intercept time (launch time + predicted time of flight); mid-course steers at the
         track extrapolated to it. ``nan`` (or past): steer at the track itself.
@@ -263,6 +267,7 @@ class FlyoutState(NamedTuple):
     track_pos_m: _F64
     track_vel_mps: _F64
     track_time_s: _F64
+    track_acc_mps2: _F64
     plan_s: _F64
     miss_m: _F64
     cpa_s: _F64
@@ -480,6 +485,7 @@ def empty_state(n: int) -> FlyoutState:
         track_pos_m=np.zeros((n, 3)),
         track_vel_mps=np.zeros((n, 3)),
         track_time_s=np.zeros(n),
+        track_acc_mps2=np.zeros((n, 3)),
         plan_s=np.full(n, np.nan),
         miss_m=np.full(n, np.inf),
         cpa_s=np.full(n, np.nan),
@@ -502,6 +508,7 @@ def launch(
     intercept_s: float,
     center_enu_m: ArrayLike,
     launch_speed_mps: float = 30.0,
+    track_acc_mps2: ArrayLike = (0.0, 0.0, 0.0),
 ) -> None:
     """Put an interceptor in ``slot``, flying from ``time_s`` (may lie inside the next :func:`advance`).
 
@@ -510,7 +517,8 @@ def launch(
     ``intercept_s`` (launch time + predicted time of flight; ``nan`` if unknown), raised by the
     mid-course loft of ``params``, plus an extra elevation ``params[P_LAUNCH_LOFT_RAD]`` that grows from
     0 at the terminal range ``R_end`` to its full value at ``4 R_end`` (long shots climb out of the dense
-    air early; short shots go straight for the PIP).
+    air early; short shots go straight for the PIP). ``track_acc_mps2``: the acceleration mid-course
+    extrapolates the track with (gravity for a ballistic track).
     """
     row = np.asarray(params, dtype=np.float64)
     origin = np.asarray(position_m, dtype=np.float64)
@@ -534,6 +542,7 @@ def launch(
     state.track_pos_m[slot] = track_pos_m
     state.track_vel_mps[slot] = track_vel_mps
     state.track_time_s[slot] = track_time_s
+    state.track_acc_mps2[slot] = track_acc_mps2
     state.plan_s[slot] = intercept_s
     state.miss_m[slot] = np.inf
     state.cpa_s[slot] = np.nan
@@ -727,6 +736,7 @@ def advance_kernel(
     trk_pos = state.track_pos_m
     trk_vel = state.track_vel_mps
     trk_t = state.track_time_s
+    trk_acc = state.track_acc_mps2
     plan = state.plan_s
     miss = state.miss_m
     cpa_s = state.cpa_s
@@ -774,9 +784,11 @@ def advance_kernel(
         j = target[i]
         keep_dt = math.exp(-dt_s / lag) if lag > 0.0 else 0.0
         # a planned intercept point stays put for the whole call: its lofting direction too
-        pax = trk_pos[i, 0] + trk_vel[i, 0] * (plan[i] - trk_t[i])
-        pay = trk_pos[i, 1] + trk_vel[i, 1] * (plan[i] - trk_t[i])
-        paz = trk_pos[i, 2] + trk_vel[i, 2] * (plan[i] - trk_t[i])
+        # (p + v t + a t^2 / 2: a ballistic track falls under gravity on the way)
+        dtp = plan[i] - trk_t[i]
+        pax = trk_pos[i, 0] + trk_vel[i, 0] * dtp + 0.5 * trk_acc[i, 0] * dtp * dtp
+        pay = trk_pos[i, 1] + trk_vel[i, 1] * dtp + 0.5 * trk_acc[i, 1] * dtp * dtp
+        paz = trk_pos[i, 2] + trk_vel[i, 2] * dtp + 0.5 * trk_acc[i, 2] * dtp * dtp
         pun = math.sqrt((pax - cx) ** 2 + (pay - cy) ** 2 + (paz - cz) ** 2)
         pux = (pax - cx) / pun
         puy = (pay - cy) / pun
@@ -853,16 +865,16 @@ def advance_kernel(
                         avx = avy = avz = 0.0
                     else:
                         dtk = t - trk_t[i]
-                        ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk
-                        ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk
-                        az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk
+                        ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk + 0.5 * trk_acc[i, 0] * dtk * dtk
+                        ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk + 0.5 * trk_acc[i, 1] * dtk * dtk
+                        az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk + 0.5 * trk_acc[i, 2] * dtk * dtk
                         un = math.sqrt((ax_ - cx) ** 2 + (ay_ - cy) ** 2 + (az_ - cz) ** 2)
                         ux = (ax_ - cx) / un
                         uy = (ay_ - cy) / un
                         uz = (az_ - cz) / un
-                        avx = trk_vel[i, 0]
-                        avy = trk_vel[i, 1]
-                        avz = trk_vel[i, 2]
+                        avx = trk_vel[i, 0] + trk_acc[i, 0] * dtk
+                        avy = trk_vel[i, 1] + trk_acc[i, 1] * dtk
+                        avz = trk_vel[i, 2] + trk_acc[i, 2] * dtk
                     dx = ax_ - x
                     dy = ay_ - y
                     dz = az_ - z

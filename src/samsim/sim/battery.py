@@ -493,14 +493,17 @@ def _intercepts(
     tof = np.full((n, m), np.nan)
     pip = np.full((n, m, 3), np.nan)
     arrival = np.full((n, m), np.nan)
-    low = plan.height_m(pos) < LOW_TARGET_ALT_M
+    height = plan.height_m(pos)
+    low = height < LOW_TARGET_ALT_M
+    # a ballistic track is predicted falling under gravity, the others at constant velocity
+    acc = intercept.track_acceleration_mps2(pos, vel, height, plan.center_enu_m)
     for mask, table, speed in (
         (low, plan.reach_low_m, plan.arrival_low_mps),
         (~low, plan.reach_high_m, plan.arrival_high_mps),
     ):
         if np.any(mask):
             tof[mask], pip[mask] = intercept.predict_intercept(
-                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table
+                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table, track_acc_mps2=acc[mask]
             )
             for k in range(m):
                 arrival[mask, k] = np.interp(tof[mask, k], plan.profile_time_s, speed[k], right=np.nan)
@@ -527,7 +530,9 @@ def _pk_matrix(
     Besides the envelope, the interceptor must catch the target: its speed on arrival less the
     target's speed away from the launcher along the line to the intercept point must reach the end
     game's minimum closing speed (``endgame_min_closing_mps``; a low receding target at long range is
-    out of reach even where the reach table has a root)."""
+    out of reach even where the reach table has a root), and its airframe must still pull the end
+    game's minimum acceleration (``endgame_min_g``) at the intercept point's altitude at that speed
+    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion)."""
     m = len(plan.types)
     launcher = _launch_points(m)
     system = plan.battery.spec
@@ -559,6 +564,12 @@ def _pk_matrix(
     receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
     closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
     ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
+    # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
+    # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
+    alt = np.nan_to_num(plan.height_m(pip), nan=0.0)
+    for k, w in enumerate(plan.types):
+        pull = flyout.available_accel_mps2(w.params, alt[:, k], np.nan_to_num(arrival_mps[:, k], nan=0.0))
+        ok[:, k] &= pull >= w.params[flyout.P_ENDGAME_MIN_ACCEL_MPS2]
     ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
     # The engagement radar must see the intercept point to guide the missile there.
@@ -626,6 +637,9 @@ def _launch(
         aim_m=pip,
         intercept_s=t + tof,
         center_enu_m=plan.center_enu_m,
+        track_acc_mps2=intercept.track_acceleration_mps2(
+            pos[None], vel[None], plan.height_m(pos[None]), plan.center_enu_m
+        )[0],
     )
     state.flying.append(slot)
     recorder.launch_pos_m.append(launchers.enu_m[launcher].copy())
@@ -704,6 +718,11 @@ def refresh_tracks(
     state.flight.track_pos_m[s] = mean[r, :3]
     state.flight.track_vel_mps[s] = mean[r, 3:]
     state.flight.track_time_s[s] = estimate_s
+    if unit is not None:  # mid-course extrapolates a ballistic track with gravity, as planning did
+        p_s = mean[r, :3]
+        state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
+            p_s, mean[r, 3:], unit.plan.height_m(p_s), unit.plan.center_enu_m
+        )
     changes = []
     for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
         meta = state.meta[slot]
