@@ -6,7 +6,10 @@ Exit codes: 0 success; 2 bad input (scenario or arguments), one line per problem
 
 from __future__ import annotations
 
+import _thread
 import sys
+import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -73,8 +76,25 @@ def main_options(
     """samsim: what an S-400-class battery sees, what it can engage, and what leaks through."""
 
 
+def _deliver_interrupts_again(previous: Callable[[Any], object]) -> Callable[[Any], object]:
+    """An unraisable-exception hook that hands a Ctrl-C swallowed by a C callback back to the main
+    thread. A Ctrl-C that arrives while numba compiles lands in llvmlite's ctypes callback, which
+    cannot raise: Python would print "Exception ignored ... KeyboardInterrupt" and carry on."""
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            # From another thread a moment later: raised here, inside the callback's hook, it would
+            # be swallowed again.
+            threading.Timer(0.01, _thread.interrupt_main).start()
+            return
+        previous(unraisable)
+
+    return hook
+
+
 def main() -> None:
     """Console entry point: maps errors to exit codes (2 bad input, 1 internal error)."""
+    sys.unraisablehook = _deliver_interrupts_again(sys.unraisablehook)
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,44 @@
+"""A Ctrl-C swallowed by a C callback (numba's compiler calls back into Python through ctypes, where
+an exception cannot propagate) is handed back to the main thread instead of printed and dropped."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from samsim.cli.app import _deliver_interrupts_again
+
+
+def test_a_swallowed_ctrl_c_is_raised_again_in_the_main_thread() -> None:
+    seen: list[object] = []
+    hook = _deliver_interrupts_again(seen.append)
+    with pytest.raises(KeyboardInterrupt):
+        hook(SimpleNamespace(exc_type=KeyboardInterrupt))
+        for _ in range(100):  # the interrupt is raised at the next check of pending signals
+            time.sleep(0.01)
+    assert seen == []
+
+
+def test_other_unraisable_exceptions_go_to_the_previous_hook() -> None:
+    seen: list[object] = []
+    hook = _deliver_interrupts_again(seen.append)
+    event = SimpleNamespace(exc_type=ValueError)
+    hook(event)
+    assert seen == [event]
+
+
+def test_a_ctrl_c_inside_a_ctypes_callback_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+    import sys
+
+    def callback() -> None:
+        raise KeyboardInterrupt  # as when Ctrl-C lands in llvmlite's object-cache callback
+
+    c_callback = ctypes.CFUNCTYPE(None)(callback)
+    monkeypatch.setattr(sys, "unraisablehook", _deliver_interrupts_again(sys.unraisablehook))
+    with pytest.raises(KeyboardInterrupt):
+        c_callback()  # ctypes cannot propagate it: without the hook it is printed and dropped
+        for _ in range(100):
+            time.sleep(0.01)
