@@ -1019,14 +1019,7 @@ def _profile(
     slant, el = horizon.slant_range_elevation(g2, h1, h2, kk)
     path = sensing.path_terms(world.surface, spec, h1, kk, slant, h2, el, ground_range_m=g2)
     pd = sensing.look_pd(spec, slant, np.asarray(rcs_m2), _swerling(spec, swerling), path=path)
-    inside = radar.in_coverage(
-        slant,
-        0.0,
-        el,
-        spec.max_range_m,
-        math.radians(spec.min_elevation_deg),
-        math.radians(spec.max_elevation_deg),
-    )
+    inside = sensing.in_radar_coverage(spec, slant, 0.0, el)
     over = horizon.above_horizon(g2, h1, h2, kk)
     detect = np.asarray((pd >= pd_threshold) & inside & over, dtype=np.bool_)
     lines = contourpy.contour_generator(ground, height, pd).lines(pd_threshold)

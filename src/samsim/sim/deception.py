@@ -65,6 +65,7 @@ from samsim.sim.sensing import (
     RadarGeometry,
     RadarScans,
     battery_path_terms,
+    in_radar_coverage,
     look_snr_db,
     mask_by_terrain,
     measurements_enu,
@@ -439,14 +440,7 @@ def _site_sidelobe_false_targets(
     power_m2 = np.repeat(rcs_m2, count) * 10.0 ** ((js_db + gain_db) / 10.0)
     f_snr = look_snr_db(spec, np.repeat(j_rng, count), power_m2, jnr_db)
     hit = radar.draw_detections(radar.probability_of_detection(f_snr, spec.pfa, 0), rng)
-    inside = radar.in_coverage(
-        f_rng,
-        f_az,
-        f_el,
-        spec.max_range_m,
-        np.radians(spec.min_elevation_deg),
-        np.radians(spec.max_elevation_deg),
-    )
+    inside = in_radar_coverage(spec, f_rng, f_az, f_el)
     keep = hit & inside
     # Measurement noise is drawn for every detected copy, blanked or not, so that the blanker changes
     # nothing else a seed draws.

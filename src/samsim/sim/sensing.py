@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.catalog import RadarSpec
@@ -177,20 +178,26 @@ def radar_geometry(world: World, battery: CompiledBattery, index: int) -> RadarG
     )
 
 
+def in_radar_coverage(spec: RadarSpec, range_m: ArrayLike, az_rad: ArrayLike, el_rad: ArrayLike) -> BoolArray:
+    """Inside the radar's instrumented volume: its maximum range and elevation limits
+    (:func:`samsim.models.radar.in_coverage` with the catalog figures)."""
+    return radar.in_coverage(
+        range_m,
+        az_rad,
+        el_rad,
+        spec.max_range_m,
+        np.radians(spec.min_elevation_deg),
+        np.radians(spec.max_elevation_deg),
+    )
+
+
 def visible(
     geom: RadarGeometry, rel_enu_m: FloatArray, target_height_m: FloatArray
 ) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
     """Inside the radar's coverage and above its horizon: (mask, range, azimuth, elevation)."""
     rng_m, az, el = frames.enu_to_spherical(rel_enu_m)
     spec = geom.spec
-    inside = radar.in_coverage(
-        rng_m,
-        az,
-        el,
-        spec.max_range_m,
-        np.radians(spec.min_elevation_deg),
-        np.radians(spec.max_elevation_deg),
-    )
+    inside = in_radar_coverage(spec, rng_m, az, el)
     h2 = np.maximum(target_height_m, 0.0)
     h1 = np.full_like(h2, geom.antenna_height_m)
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
