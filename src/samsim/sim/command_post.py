@@ -12,12 +12,14 @@ the detections (:meth:`BatteryRuntime.step`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2.handover import hand_over, track_distance2
+from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
 from samsim.models.signature import band_of_frequency
@@ -72,6 +74,7 @@ COAST_REVISITS = 3.5
 # BatteryRuntime.track_log_rcs): a radar's misses count against a track only once the detections
 # agree that it could see the target.
 TRACK_RCS_CONFIDENCE_SIGMAS = 1.0
+_Q_MODES = np.array([TRACK_Q_M2PS3, TRACK_Q_MANOEUVRE_M2PS3])  # the tracker's IMM modes, in order
 # A target passing over a radar may be measured at a range near zero or, with the range noise, below
 # it; the range equation is used from here on.
 _MIN_RANGE_M = 1.0
@@ -140,6 +143,45 @@ def _predicted(estimates: list[TrackEstimate], time_s: float) -> tuple[FloatArra
     )
 
 
+def _per_m2_db(spec: RadarSpec, range_m: FloatArray) -> FloatArray:
+    """Mean SNR (dB) a 1 m² target would have at ``range_m`` (at least ``_MIN_RANGE_M``) in one look
+    of this radar (its calibrated range equation, :func:`samsim.sim.sensing.look_snr_db`)."""
+    return look_snr_db(spec, range_m, np.ones_like(range_m))
+
+
+def _log_chi2_correction(swerling: int) -> tuple[float, float]:
+    """``ln k - psi(k)`` and ``psi'(k)`` of the log of a chi-square-2k power sample (k = 1 for
+    Swerling case 1, 2 for case 3; see :meth:`TrackPicture.measurement_log_rcs`)."""
+    k = 1.0 if swerling == 1 else 2.0
+    return math.log(k) - float(special.digamma(k)), float(special.polygamma(1, k))
+
+
+_LOG_CHI2 = {case1: _log_chi2_correction(1 if case1 else 3) for case1 in (True, False)}
+
+
+def _measurement_log_rcs(
+    spec: RadarSpec, snr_db: FloatArray, per_m2_db: FloatArray
+) -> tuple[FloatArray, float]:
+    """:meth:`TrackPicture.measurement_log_rcs` given the 1 m² SNR at each detection's range."""
+    snr = np.power(10.0, np.asarray(snr_db, dtype=np.float64) / 10.0)
+    if spec.swerling == 0:
+        log_s, variance = np.log(snr), 0.0
+    else:
+        shift, variance = _LOG_CHI2[spec.swerling == 1]
+        excess = np.maximum(1.0 + snr + math.log(spec.pfa), _MIN_EXCESS)
+        log_s = np.log(excess) + shift
+    return np.asarray(log_s - per_m2_db * (math.log(10.0) / 10.0), dtype=np.float64), variance
+
+
+def _measurement_pd(
+    spec: RadarSpec, snr_db: FloatArray, range_m: FloatArray, per_m2_db: FloatArray
+) -> FloatArray:
+    """:meth:`TrackPicture.measurement_pd` given the ranges (at least ``_MIN_RANGE_M``) and the 1 m²
+    SNR there."""
+    rcs_m2 = np.power(10.0, (snr_db - per_m2_db) / 10.0)
+    return np.minimum(look_pd(spec, range_m, rcs_m2, spec.swerling), TRACK_MAX_PD)
+
+
 class TrackPicture:
     """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
     and the engagement memory of the post that fights from it.
@@ -155,6 +197,7 @@ class TrackPicture:
         geometry: list[RadarGeometry],
         horizon_ref_alt_m: float,
         assets_ecef_m: FloatArray,
+        extra_columns: int = 0,
     ):
         self.name = name
         self.frame = frame
@@ -162,12 +205,26 @@ class TrackPicture:
         self.coast_max_s = COAST_REVISITS * max((g.spec.revisit_s for g in geometry), default=1.0)
         self.tracker = battery_tracker(self.coast_max_s)
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
-        # (track id, band) -> (sum of its detections' ln-RCS estimates in that radar band, sum of their
-        # variances, their number): a shaped target's cross section differs by band (models.signature)
-        self.rcs_stats: dict[tuple[int, str], tuple[float, float, int]] = {}
+        # A shaped target's cross section differs by band (models.signature): the RCS statistics are
+        # kept per radar band, each radar pointing at the column of its band.
         self.bands = [band_of_frequency(g.spec.frequency_ghz) for g in self.geometry]
-        # track id -> last time an engagement radar's detection updated it (fire-control quality)
-        self.engagement_update_s: dict[int, float] = {}
+        distinct = list(dict.fromkeys(self.bands))
+        self._band_col = [distinct.index(b) for b in self.bands]
+        nb = len(distinct)
+        self._nb = nb
+        # What the post knows of each track, one row per tracker row (kept aligned with the tracker's
+        # rows, which its steps compact, by _sync / _follow_step): per band the sum of the track's
+        # detections' ln-RCS estimates [0, nb), of their variances [nb, 2 nb) and their number
+        # [2 nb, 3 nb); the last time an engagement radar's detection updated it (fire-control
+        # quality) [3 nb]; then ``extra_columns`` times of a subclass's own (-inf: never).
+        self._col_engaged = 3 * nb
+        self._col_extra = 3 * nb + 1
+        self._aux_default = np.zeros(3 * nb + 1 + extra_columns)
+        self._aux_default[3 * nb :] = -np.inf
+        self._aux = np.empty((64, self._aux_default.size))
+        self._aux_ids = np.zeros(0, dtype=np.int64)  # the track ids of the rows in use
+        self._aux_step = 0  # the tracker step the rows are aligned with
+        self._last_step: tuple[StepResult | None, IntArray] = (None, np.zeros(0, dtype=np.int64))
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
@@ -183,6 +240,57 @@ class TrackPicture:
         )
         # per threat: when this picture's post knows it is dead or has leaked
         self.gone_s: FloatArray = np.zeros(0)
+
+    # -- per-track rows --------------------------------------------------------------------------
+
+    def _reserve(self, n: int) -> None:
+        """Room for ``n`` rows."""
+        if n > self._aux.shape[0]:
+            grown = np.empty((max(2 * self._aux.shape[0], n), self._aux.shape[1]))
+            grown[: self._aux_ids.size] = self._aux[: self._aux_ids.size]
+            self._aux = grown
+
+    def _sync(self) -> None:
+        """Align the per-track rows with the tracker's after steps this picture did not make itself
+        (a track kept its row's figures, a new one starts from nothing)."""
+        tr = self.tracker
+        if tr.step_count == self._aux_step:
+            return
+        ids = tr.view().ids
+        old = self._aux_ids
+        self._reserve(ids.size)
+        rows = np.empty((ids.size, self._aux.shape[1]))
+        rows[:] = self._aux_default
+        if old.size:
+            pos = np.minimum(np.searchsorted(old, ids), old.size - 1)
+            found = old[pos] == ids
+            rows[found] = self._aux[pos[found]]
+        self._aux[: ids.size] = rows
+        self._aux_ids = ids.copy()
+        self._aux_step = tr.step_count
+
+    def _follow_step(self, res: StepResult) -> None:
+        """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
+        its surviving rows in order and appends the tracks it starts."""
+        tr = self.tracker
+        ids = tr.view().ids
+        n = ids.size
+        self._reserve(n)
+        keep = n - res.started.size
+        if res.dropped.size:
+            self._aux[:keep] = self._aux[np.searchsorted(self._aux_ids, ids[:keep])]
+        self._aux[keep:n] = self._aux_default
+        self._aux_ids = ids.copy()
+        self._aux_step = tr.step_count
+
+    def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
+        """The rows of these track ids and which of them are current tracks."""
+        self._sync()
+        ids = self._aux_ids
+        if ids.size == 0:
+            return np.zeros(track_ids.size, dtype=np.int64), np.zeros(track_ids.size, dtype=bool)
+        rows = np.minimum(np.searchsorted(ids, track_ids), ids.size - 1)
+        return rows, np.asarray(ids[rows] == track_ids, dtype=np.bool_)
 
     def track_name(self, track_id: int) -> str:
         return f"{self.name}/T{track_id}"
@@ -209,10 +317,11 @@ class TrackPicture:
 
     def _view(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
         """In-view mask and range from the radar of each track's predicted position."""
-        if self.tracker.ids.size == 0:
+        mean = self.tracker.view().mean
+        if mean.shape[0] == 0:
             return np.zeros(0, dtype=bool), np.zeros(0)
         geom = self.geometry[radar]
-        pos = self.predicted_positions(time_s)
+        pos = mean[:, :3] + mean[:, 3:] * (time_s - self.estimate_s)
         horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
         # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
         height = self.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M) - self.horizon_ref_alt_m
@@ -228,24 +337,23 @@ class TrackPicture:
         shaped aircraft says nothing of what an X-band radar can see, so the X-band radar's misses do
         not count against it until that radar acquires it); at most ``TRACK_MAX_PD``.
         """
+        self._sync()
         mask, range_m = self._view(radar, time_s)
         pd = np.zeros(mask.size)
-        if np.any(mask):
+        cand = np.flatnonzero(mask)  # only the tracks in view: this runs at every scan
+        if cand.size:
             spec = self.geometry[radar].spec
-            band = self.bands[radar]
-            ids = self.tracker.ids
-            cand = np.flatnonzero(mask)  # only the tracks in view: this runs at every scan
-            stats = self.rcs_stats
-            seen = cand[np.array([(i, band) in stats for i in ids[cand].tolist()], dtype=bool)]
+            b = self._band_col[radar]
+            seen = cand[self._aux[cand, 2 * self._nb + b] > 0.0]
             if seen.size:
-                rcs_m2 = np.exp(self.track_log_rcs(ids[seen], band))
+                rcs_m2 = np.exp(self._log_rcs_rows(seen, [b]))
                 pd[seen] = look_pd(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2, spec.swerling)
         return mask, np.minimum(pd, TRACK_MAX_PD)
 
     def track_log_rcs(self, track_ids: IntArray, band: str | None = None) -> FloatArray:
         """ln of the RCS (m²) the post expects of each track in ``band`` (every band pooled when
         None): the mean of its detections' ln-RCS estimates less ``TRACK_RCS_CONFIDENCE_SIGMAS``
-        standard errors of that mean. Each track has detections in that band.
+        standard errors of that mean. Each track is a current one with detections in that band.
 
         A single detection's estimate scatters by a factor of about 3.6 either way (the standard
         deviation of the log of an exponential variable is pi/sqrt(6)). Too large an estimate makes
@@ -253,18 +361,20 @@ class TrackPicture:
         too small a one only lets a false track live until its coasting limit. So the post expects
         the lower end until the detections agree.
         """
-        bands = list(dict.fromkeys(self.bands if band is None else [band]))
-        get = self.rcs_stats.get
-        rows = []
-        for i in track_ids.tolist():  # plain Python: called at every scan for every track
-            s_total = s_var = s_count = 0.0
-            for b in bands:
-                got = get((i, b))
-                if got is not None:
-                    s_total, s_var, s_count = s_total + got[0], s_var + got[1], s_count + got[2]
-            rows.append((s_total, s_var, s_count))
-        stats = np.array(rows, dtype=np.float64).reshape(-1, 3)
-        total, variance, count = stats[:, 0], stats[:, 1], stats[:, 2]
+        rows, _ = self._rows_of(np.asarray(track_ids, dtype=np.int64))
+        cols = range(self._nb) if band is None else [self._band_col[self.bands.index(band)]]
+        return self._log_rcs_rows(rows, cols)
+
+    def _log_rcs_rows(self, rows: IntArray, cols: Sequence[int]) -> FloatArray:
+        """:meth:`track_log_rcs` of these rows, pooling these band columns."""
+        aux, nb = self._aux, self._nb
+        total, variance, count = aux[rows, cols[0]], aux[rows, nb + cols[0]], aux[rows, 2 * nb + cols[0]]
+        for b in cols[1:]:
+            total, variance, count = (
+                total + aux[rows, b],
+                variance + aux[rows, nb + b],
+                count + aux[rows, 2 * nb + b],
+            )
         return np.asarray((total - TRACK_RCS_CONFIDENCE_SIGMAS * np.sqrt(variance)) / count, dtype=np.float64)
 
     def measurement_log_rcs(
@@ -288,17 +398,7 @@ class TrackPicture:
         directly, with no scatter.
         """
         spec = self.geometry[radar].spec
-        range_m = np.maximum(range_m, _MIN_RANGE_M)
-        per_m2_db = look_snr_db(spec, range_m, np.ones_like(range_m))
-        snr = np.power(10.0, np.asarray(snr_db, dtype=np.float64) / 10.0)
-        if spec.swerling == 0:
-            log_s, variance = np.log(snr), 0.0
-        else:
-            k = 1.0 if spec.swerling == 1 else 2.0
-            excess = np.maximum(1.0 + snr + math.log(spec.pfa), _MIN_EXCESS)
-            log_s = np.log(excess) + (math.log(k) - float(special.digamma(k)))
-            variance = float(special.polygamma(1, k))
-        return np.asarray(log_s - per_m2_db * (math.log(10.0) / 10.0), dtype=np.float64), variance
+        return _measurement_log_rcs(spec, snr_db, _per_m2_db(spec, np.maximum(range_m, _MIN_RANGE_M)))
 
     def measurement_pd(self, radar: int, snr_db: FloatArray, range_m: FloatArray) -> FloatArray:
         """Pd of each detection's own look, for its hit increment: that of a target of its single-look
@@ -311,9 +411,7 @@ class TrackPicture:
         """
         spec = self.geometry[radar].spec
         range_m = np.maximum(range_m, _MIN_RANGE_M)
-        per_m2_db = look_snr_db(spec, range_m, np.ones_like(range_m))
-        rcs_m2 = np.power(10.0, (snr_db - per_m2_db) / 10.0)
-        return np.minimum(look_pd(spec, range_m, rcs_m2, spec.swerling), TRACK_MAX_PD)
+        return _measurement_pd(spec, snr_db, range_m, _per_m2_db(spec, range_m))
 
     def step(
         self,
@@ -326,22 +424,44 @@ class TrackPicture:
     ) -> StepResult:
         """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
         and fold the detections' RCS estimates into the tracks they updated or started."""
-        in_view, pd_track = self.track_pd(radar, time_s)
-        pd_meas = self.measurement_pd(radar, snr_db, range_m)
-        res = self.tracker.step(time_s, z, cov, in_view, pd_track=pd_track, pd_meas=pd_meas)
+        in_view, pd_track = self.track_pd(radar, time_s)  # aligns the rows (_sync) too
+        spec = self.geometry[radar].spec
+        range_m = np.maximum(range_m, _MIN_RANGE_M)
+        per_m2_db = _per_m2_db(spec, range_m)  # one range-equation evaluation for both estimates
+        pd_meas = _measurement_pd(spec, snr_db, range_m, per_m2_db)
+        # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
+        # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
+        res = self.tracker.step_unchecked(time_s, z, cov, in_view, pd_track, pd_meas)
+        self._follow_step(res)
         self._note_engaged()
-        log_rcs, variance = self.measurement_log_rcs(radar, snr_db, range_m)
-        band = self.bands[radar]
-        engagement = self.geometry[radar].spec.role == "engagement"
-        for track_id, value in zip(res.track_of_measurement.tolist(), log_rcs.tolist(), strict=True):
-            if track_id in self.jam_only:  # its first echo: the RCS is now measured
-                self.jam_only.discard(track_id)
-            if track_id >= 0:
-                total, var_total, count = self.rcs_stats.get((track_id, band), (0.0, 0.0, 0))
-                self.rcs_stats[(track_id, band)] = (total + value, var_total + variance, count + 1)
-                if engagement:
-                    self.engagement_update_s[track_id] = time_s
+        track_of = res.track_of_measurement
+        if self.jam_only:  # a track's first echo: its RCS is now measured
+            self.jam_only.difference_update(track_of.tolist())
+        meas, rows = self._updated_rows(track_of)
+        self._last_step = (res, rows)
+        if rows.size:
+            log_rcs, variance = _measurement_log_rcs(spec, snr_db[meas], per_m2_db[meas])
+            b, nb, aux = self._band_col[radar], self._nb, self._aux
+            aux[rows, b] += log_rcs
+            aux[rows, nb + b] += variance
+            aux[rows, 2 * nb + b] += 1.0
+            if spec.role == "engagement":
+                aux[rows, self._col_engaged] = time_s
         return res
+
+    def _rows_updated_by(self, res: StepResult) -> IntArray:
+        """The rows of the tracks a step's measurements updated or started and that it kept."""
+        last_res, rows = self._last_step
+        return rows if last_res is res else self._updated_rows(res.track_of_measurement)[1]
+
+    def _updated_rows(self, track_of_measurement: IntArray) -> tuple[IntArray, IntArray]:
+        """The measurements of a step that updated or started a track still held after it (a
+        tentative track may be deleted by the step that updated it), and the rows of those tracks."""
+        meas = np.flatnonzero(track_of_measurement >= 0)
+        if meas.size == 0:
+            return meas, meas
+        rows, found = self._rows_of(track_of_measurement[meas])
+        return meas[found], rows[found]
 
     def step_fix(self, time_s: float, z: FloatArray, cov: FloatArray) -> StepResult:
         """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`, in this
@@ -349,7 +469,10 @@ class TrackPicture:
         hit at ``TRACK_MAX_PD`` (strobes above the threshold are not in doubt). A track a fix starts
         is known only from its jamming: it has no RCS estimate in any band, so no radar expects to
         see it and the jammed radars' misses do not delete it, until an echo updates it."""
-        n = self.tracker.ids.size
+        self._sync()
+        before = self._aux_ids
+        echoed = self._aux[: before.size, 2 * self._nb : 3 * self._nb].sum(axis=1) > 0.0
+        n = before.size
         res = self.tracker.step(
             time_s,
             z,
@@ -358,49 +481,59 @@ class TrackPicture:
             pd_track=np.zeros(n),
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
+        self._follow_step(res)
         self._note_engaged()
-        for track_id in res.track_of_measurement.tolist():
-            if track_id >= 0 and not any((track_id, b) in self.rcs_stats for b in self.bands):
-                self.jam_only.add(track_id)
+        track_of = res.track_of_measurement
+        fixed = track_of[track_of >= 0]
+        if fixed.size:
+            row = np.minimum(np.searchsorted(before, fixed), max(before.size - 1, 0))
+            known = (before[row] == fixed) & echoed[row] if before.size else np.zeros(fixed.size, dtype=bool)
+            self.jam_only.update(fixed[~known].tolist())
         return res
 
     def engagement_update_times_s(self, track_ids: IntArray) -> FloatArray:
-        """When an engagement radar last detected each track (-inf: never). A battery fires only at
-        tracks its engagement radar holds: an early-warning radar's track has no fire-control quality."""
-        times = [self.engagement_update_s.get(i, -np.inf) for i in track_ids.tolist()]
-        return np.array(times, dtype=np.float64)
+        """When an engagement radar last detected each track (-inf: never, or not a current track). A
+        battery fires only at tracks its engagement radar holds: an early-warning radar's track has no
+        fire-control quality."""
+        rows, found = self._rows_of(np.asarray(track_ids, dtype=np.int64))
+        return np.where(found, self._aux[rows, self._col_engaged], -np.inf)
 
     def _note_engaged(self) -> None:
         """Keep the latest estimate of every track interceptors are flying at (a track deleted in this
         step keeps its estimate of the step before, for :meth:`forget`)."""
         flying = [i for i, e in self.memory.engagements.items() if e.in_flight > 0]
-        for i in [i for i in self.engaged_estimates if i not in flying]:
-            del self.engaged_estimates[i]
-        tr = self.tracker
-        if not flying or tr.ids.size == 0:
+        estimates = self.engaged_estimates
+        if estimates:
+            keep = set(flying)
+            for i in [i for i in estimates if i not in keep]:
+                del estimates[i]
+        if not flying:
             return
-        ids = tr.ids
+        view = self.tracker.view()
+        ids = view.ids
+        if ids.size == 0:
+            return
         want = np.array(flying, dtype=np.int64)
         row = np.minimum(np.searchsorted(ids, want), ids.size - 1)
         found = ids[row] == want
         if not np.any(found):
             return
         rows = row[found]
-        mean, cov, q = tr.mean[rows], tr.cov[rows], self._process_noise(rows)
+        mean, cov, q = view.mean[rows], view.cov[rows], self._process_noise(rows)
+        time_s = self.estimate_s
         for j, i in enumerate(want[found].tolist()):
-            self.engaged_estimates[i] = TrackEstimate(mean[j], cov[j], self.estimate_s, float(q[j]))
+            estimates[i] = TrackEstimate(mean[j], cov[j], time_s, float(q[j]))
 
     def _process_noise(self, rows: IntArray) -> FloatArray:
         """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their
         probabilities (moment matching of the mixture)."""
-        q_modes = np.array([TRACK_Q_M2PS3, TRACK_Q_MANOEUVRE_M2PS3])
-        return np.asarray(self.tracker.mode_probabilities[rows] @ q_modes, dtype=np.float64)
+        return np.asarray(self.tracker.view().prob[rows] @ _Q_MODES, dtype=np.float64)
 
     def _predicted_rows(self, rows: IntArray, time_s: float) -> tuple[FloatArray, FloatArray]:
         """Positions and their covariances of these tracker rows predicted to ``time_s``."""
-        tr = self.tracker
+        view = self.tracker.view()
         dt = np.full(rows.size, time_s - self.estimate_s)
-        return predict_position(tr.mean[rows], tr.cov[rows], dt, self._process_noise(rows))
+        return predict_position(view.mean[rows], view.cov[rows], dt, self._process_noise(rows))
 
     def hand_over(self, time_s: float) -> list[tuple[int, int]]:
         """Hand the engagements of lost tracks (deleted while interceptors flew at them) over to the
@@ -410,11 +543,11 @@ class TrackPicture:
         mem = self.memory
         for i in [i for i in mem.lost if mem.engagements[i].in_flight <= 0]:
             del mem.lost[i]
-        tr = self.tracker
-        if not mem.lost or tr.ids.size == 0:
+        view = self.tracker.view()
+        if not mem.lost or view.ids.size == 0:
             return []
-        free = np.array([i not in mem.engagements and i not in mem.destroyed for i in tr.ids.tolist()])
-        cand = np.flatnonzero(tr.is_confirmed & free)
+        free = np.array([i not in mem.engagements and i not in mem.destroyed for i in view.ids.tolist()])
+        cand = np.flatnonzero(view.confirmed & free)
         if cand.size == 0:
             return []
         lost_ids = list(mem.lost)
@@ -424,7 +557,7 @@ class TrackPicture:
         pairs = []
         for old, j in zip(lost_ids, match.tolist(), strict=True):
             if j >= 0:
-                new = int(tr.ids[cand[j]])
+                new = int(view.ids[cand[j]])
                 mem.engagements[new] = mem.engagements.pop(old)
                 del mem.lost[old]
                 pairs.append((old, new))
@@ -443,8 +576,7 @@ class TrackPicture:
         engaged = list(self.engaged_estimates.values()) + list(self.memory.lost.values())
         if not engaged or track_ids.size == 0:
             return out
-        tr = self.tracker
-        row = np.searchsorted(tr.ids, track_ids)
+        row = np.searchsorted(self.tracker.view().ids, track_ids)
         cand = np.flatnonzero(
             np.array([i not in self.engaged_estimates for i in track_ids.tolist()], dtype=bool)
         )
@@ -463,10 +595,7 @@ class TrackPicture:
         if estimate is not None and eng is not None and eng.in_flight > 0:
             self.memory.lost[track_id] = estimate
         self.label.pop(track_id, None)
-        for band in dict.fromkeys(self.bands):
-            self.rcs_stats.pop((track_id, band), None)
-        self.engagement_update_s.pop(track_id, None)
-        self.jam_only.discard(track_id)
+        self.jam_only.discard(track_id)  # its rows went with the tracker's (_follow_step)
 
 
 class BatteryRuntime(TrackPicture):
@@ -490,7 +619,8 @@ class BatteryRuntime(TrackPicture):
         ``holds``): updated by its engagement radar within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`
         (an early-warning radar's track has no fire-control quality), or known only from their
         jamming (for home-on-jam missiles)."""
-        firm_ids = self.tracker.ids[self.tracker.is_confirmed]
+        view = self.tracker.view()
+        firm_ids = view.ids[view.confirmed]
         fresh = t - self.engagement_update_times_s(firm_ids) <= ENGAGE_MAX_AGE_S
         jam_only = np.array([i in self.jam_only for i in firm_ids.tolist()], dtype=bool)
         return np.asarray(fresh | jam_only, dtype=np.bool_)

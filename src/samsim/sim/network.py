@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from samsim.arrays import BoolArray, FloatArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.geodesy import frame_map
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
@@ -64,14 +64,16 @@ class CommandPost(TrackPicture):
                     )
                 )
                 self.engagement_radar.append(m if g.spec.role == "engagement" else -1)
-        super().__init__(command.id, frame, geometry, world.horizon_ref_alt_m, world.assets.ecef_m)
+        # a column per member: when its own engagement radar last updated each track (-inf: never)
+        super().__init__(
+            command.id, frame, geometry, world.horizon_ref_alt_m, world.assets.ecef_m, len(self.members)
+        )
         self.units = []
         for rt in self.members:
             rot, off = frame_map(frame, rt.battery.frame)
             self.units.append(FireUnit(rt.plan, rt.state, rt.recorder, rotation=rot, offset_m=off))
         self.doctrine: CommandDoctrine = battery_command_doctrine(self.members[0].plan, command.reaction_s)
-        # track id -> per member, when its own engagement radar last updated the track
-        self.held_s: dict[int, FloatArray] = {}
+        self.member_of = {rt.index: m for m, rt in enumerate(self.members)}  # world index -> member
 
     @property
     def latency_s(self) -> float:
@@ -104,28 +106,24 @@ class CommandPost(TrackPicture):
 
     def mark_held(self, res: StepResult, battery: int, time_s: float) -> None:
         """Battery ``battery`` (a world index) holds the tracks ``res`` updated (a strobe fix of its)."""
-        member = next(m for m, rt in enumerate(self.members) if rt.index == battery)
-        self._held(res, member, time_s)
+        self._held(res, self.member_of[battery], time_s)
 
     def _held(self, res: StepResult, member: int, time_s: float) -> None:
-        for track_id in set(res.track_of_measurement.tolist()):
-            if track_id >= 0:
-                held = self.held_s.setdefault(track_id, np.full(len(self.members), -np.inf))
-                held[member] = time_s
+        self._aux[self._rows_updated_by(res), self._col_extra + member] = time_s
 
-    def forget(self, track_id: int) -> None:
-        super().forget(track_id)
-        self.held_s.pop(track_id, None)
+    def held_s(self, track_ids: IntArray) -> FloatArray:
+        """(n, members): when each member's own engagement radar last updated each of these current
+        tracks (-inf: never)."""
+        rows, found = self._rows_of(np.asarray(track_ids, dtype=np.int64))
+        held = self._aux[rows, self._col_extra : self._col_extra + len(self.members)]
+        held[~found] = -np.inf
+        return np.asarray(held, dtype=np.float64)
 
     def fire_units(self, t: float, active: BoolArray) -> list[FireUnit]:
         """The members still fighting under the post (``active``), each holding the firm tracks its
         own engagement radar updated within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`."""
-        track_ids = self.tracker.ids[self.tracker.is_confirmed]
-        held = np.array(
-            [self.held_s.get(i, np.full(len(self.members), -np.inf)) for i in track_ids.tolist()],
-            dtype=np.float64,
-        ).reshape(track_ids.size, len(self.members))
-        fresh = (t - held) <= ENGAGE_MAX_AGE_S
+        view = self.tracker.view()
+        fresh = (t - self.held_s(view.ids[view.confirmed])) <= ENGAGE_MAX_AGE_S
         units = []
         for m, unit in enumerate(self.units):
             if active[m]:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -196,6 +196,16 @@ class TrackRows(NamedTuple):
     last_update_s: FloatArray
     score: FloatArray  # log-likelihood-ratio track score (score logic only)
     score_max: FloatArray  # its running maximum
+
+
+class TrackView(NamedTuple):
+    """The rows in use of the tracker's arrays themselves, not copies (:meth:`Tracker.view`)."""
+
+    ids: IntArray  # (n,) increasing
+    mean: FloatArray  # (n, d) combined state estimates at the tracker's time
+    cov: FloatArray  # (n, d, d) their covariances
+    confirmed: BoolArray  # (n,)
+    prob: FloatArray  # (n, r) mode probabilities
 
 
 class TrackRules(NamedTuple):
@@ -499,6 +509,9 @@ class Tracker:
             self._default_r = (float(measurement_sigma_m) ** 2 * np.eye(ndim))[None]
         self._n = 0
         self._next_id = 0
+        self._steps = 0
+        self._rules: tuple[Any, ...] | None = None
+        self._rules_of: ScoreLogic | None = None
         self._time_s: float | None = None
         self._trans_dt = np.nan
         self._trans = np.ones((1, 1))
@@ -586,6 +599,18 @@ class Tracker:
         """(n, r) IMM mode probabilities (NCV first); a column of ones for ``model="ncv"``."""
         return self._rows.prob[: self._n].copy()
 
+    @property
+    def step_count(self) -> int:
+        """Steps made so far: the rows change only at a step."""
+        return self._steps
+
+    def view(self) -> TrackView:
+        """The current tracks' ids, estimates, confirmation flags and mode probabilities as views of
+        the tracker's own arrays: no copies, for readers that only look, and valid only until the next
+        step, which updates and compacts them in place."""
+        n, rows = self._n, self._rows
+        return TrackView(rows.ids[:n], rows.out_mean[:n], rows.out_cov[:n], rows.confirmed[:n], rows.prob[:n])
+
     def __len__(self) -> int:
         return self._n
 
@@ -608,6 +633,27 @@ class Tracker:
         elif r3.ndim != 3 or r3.shape[1:] != (nd, nd) or r3.shape[0] not in (1, k):
             raise ValueError(f"R must have shape ({nd}, {nd}) or ({k}, {nd}, {nd}), got {r3.shape}")
         return r3
+
+    def _rule_constants(self) -> tuple[Any, ...]:
+        """The fields of :class:`TrackRules` that do not change from step to step."""
+        sl = self.score_logic
+        return (
+            self.confirm_hits,
+            self._window_mask,
+            self.max_misses,
+            float(self.init_velocity_sigma_mps**2),
+            self._prob0,
+            sl is not None,
+            0.0 if sl is None else math.log(sl.false_alarm_probability),
+            0.0 if sl is None else math.log1p(-sl.false_alarm_probability),
+            0.0 if sl is None else sl.confirm_score,
+            0.0 if sl is None else sl.delete_score,
+            0.0 if sl is None else sl.drop,
+            0.0 if sl is None else sl.max_score,
+            math.inf if sl is None else sl.confirmed_coast_s,
+            math.inf if sl is None else sl.tentative_coast_s,
+            0.0 if sl is None else sl.min_hit_interval_s,
+        )
 
     def _stale(self, time_s: float, sl: ScoreLogic) -> BoolArray:
         """Tracks not updated for longer than their coasting limit at ``time_s``."""
@@ -703,6 +749,29 @@ class Tracker:
         t = float(time_s)
         if self._time_s is not None and not t >= self._time_s:
             raise ValueError(f"time_s {t} is before the previous step's {self._time_s}")
+        return self.step_unchecked(t, zz, r3, exp_mask, pd_t, pd_m, initiate=initiate)
+
+    def step_unchecked(
+        self,
+        time_s: float,
+        z: FloatArray,
+        R: FloatArray,  # noqa: N803 (the textbook's name)
+        expected: BoolArray,
+        pd_track: FloatArray,
+        pd_meas: FloatArray,
+        *,
+        initiate: bool = True,
+    ) -> StepResult:
+        """:meth:`step` without checking its arguments, for a caller that guarantees them: ``time_s``
+        a float not before the previous step's, ``z`` a finite float64 (k, ndim) array, ``R`` float64
+        (k, ndim, ndim) or (1, ndim, ndim), ``expected`` bool (n,), and with a score logic
+        ``pd_track`` (n,) and ``pd_meas`` (k,) float64 probabilities in [0, 1] (empty arrays
+        without). Called at every scan of every radar of a command post, where the checks cost as
+        much as the step's arithmetic."""
+        n = self._n
+        zz, r3, exp_mask, pd_t, pd_m, t = z, R, expected, pd_track, pd_meas, time_s
+        k = zz.shape[0]
+        sl = self.score_logic
         dt = 0.0 if self._time_s is None else t - self._time_s
 
         if n and dt > 0.0:
@@ -735,30 +804,15 @@ class Tracker:
 
         if self._n + k > len(self._rows.ids):
             self._allocate(max(2 * len(self._rows.ids), self._n + k))
-        rules = TrackRules(
-            self.confirm_hits,
-            self._window_mask,
-            self.max_misses,
-            float(self.init_velocity_sigma_mps**2),
-            self._prob0,
-            sl is not None,
-            0.0 if sl is None else math.log(sl.false_alarm_probability),
-            0.0 if sl is None else math.log1p(-sl.false_alarm_probability),
-            0.0 if sl is None else sl.confirm_score,
-            0.0 if sl is None else sl.delete_score,
-            0.0 if sl is None else sl.drop,
-            0.0 if sl is None else sl.max_score,
-            math.inf if sl is None else sl.confirmed_coast_s,
-            math.inf if sl is None else sl.tentative_coast_s,
-            0.0 if sl is None else sl.min_hit_interval_s,
-            pd_t,
-            pd_m,
-        )
+        if self._rules_of is not sl or self._rules is None:
+            self._rules, self._rules_of = self._rule_constants(), sl
+        rules = TrackRules(*self._rules, pd_t, pd_m)
         n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
             n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, self._rows
         )
         self._n = n_new
         self._time_s = t
+        self._steps += 1
         return StepResult(tom, confirmed, started, dropped, dropped_conf)
 
 
