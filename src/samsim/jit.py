@@ -17,3 +17,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 def njit(fn: F) -> F:
     """Compile ``fn`` in nopython mode with an on-disk cache."""
     return cast(F, numba.njit(cache=True, nogil=True)(fn))
+
+
+def njit_inline(fn: F) -> F:
+    """Compile ``fn`` for inlining into the compiled kernels that call it (numba's IR-level
+    ``inline="always"``): the caller's constant arguments, such as a fixed state dimension, then
+    reach its loops, which the compiler unrolls."""
+    return cast(F, numba.njit(cache=True, nogil=True, inline="always")(fn))

@@ -34,8 +34,8 @@ import math
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
-from samsim.jit import njit
-from samsim.tracking.kalman import predict_ncv_inplace, update_position_inplace
+from samsim.jit import njit, njit_inline
+from samsim.tracking.kalman import predict_ncv_mode, update_position_inplace
 
 
 def transition_matrix(dt_s: float, sojourn_s: FloatArray) -> FloatArray:
@@ -66,69 +66,74 @@ def stationary_probabilities(sojourn_s: FloatArray) -> FloatArray:
     return out
 
 
-@njit
-def combine_at(
-    mean: FloatArray, cov: FloatArray, prob: FloatArray, t: int, out_mean: FloatArray, out_cov: FloatArray
+@njit_inline
+def _combine(
+    prob: FloatArray,
+    t: int,
+    x: FloatArray,
+    p: FloatArray,
+    r: int,
+    d: int,
+    out_mean: FloatArray,
+    out_cov: FloatArray,
 ) -> None:
-    """Moment-matched combination (step 4 above) of track ``t`` into ``out_mean[t]``, ``out_cov[t]``."""
-    r = mean.shape[1]
-    d = mean.shape[2]
+    """Moment-matched combination (step 4 above) of the mode estimates ``x`` (r, d), ``p`` (r, d, d)
+    of track ``t`` into ``out_mean[t]``, ``out_cov[t]``."""
     for i in range(d):
         acc = 0.0
         for j in range(r):
-            acc += prob[t, j] * mean[t, j, i]
+            acc += prob[t, j] * x[j, i]
         out_mean[t, i] = acc
     for a in range(d):
         for b in range(a + 1):
             acc = 0.0
             for j in range(r):
-                acc += prob[t, j] * (
-                    cov[t, j, a, b] + (mean[t, j, a] - out_mean[t, a]) * (mean[t, j, b] - out_mean[t, b])
-                )
+                acc += prob[t, j] * (p[j, a, b] + (x[j, a] - out_mean[t, a]) * (x[j, b] - out_mean[t, b]))
             out_cov[t, a, b] = acc
             out_cov[t, b, a] = acc
 
 
-@njit
-def _mix_inplace(mean: FloatArray, cov: FloatArray, prob: FloatArray, trans: FloatArray) -> None:
-    """IMM mixing (step 1) in place: mode-matched initial conditions and predicted probabilities."""
-    n, r, d = mean.shape
-    x0 = np.empty((r, d))
-    p0 = np.empty((r, d, d))
-    c = np.empty(r)
-    w = np.empty(r)
-    for t in range(n):
-        for j in range(r):
-            cj = 0.0
+@njit_inline
+def _mix(
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+    trans: FloatArray,
+    t: int,
+    r: int,
+    d: int,
+    x0: FloatArray,
+    p0: FloatArray,
+    c: FloatArray,
+    w: FloatArray,
+) -> None:
+    """IMM mixing (step 1) of track ``t``: its mode-matched initial conditions into ``x0`` (r, d) and
+    ``p0`` (r, d, d), its predicted mode probabilities into ``prob[t]`` (``c``, ``w``: scratch)."""
+    for j in range(r):
+        cj = 0.0
+        for i in range(r):
+            cj += trans[i, j] * prob[t, i]
+        c[j] = cj
+        if cj > 0.0:
             for i in range(r):
-                cj += trans[i, j] * prob[t, i]
-            c[j] = cj
-            if cj > 0.0:
-                for i in range(r):
-                    w[i] = trans[i, j] * prob[t, i] / cj
-            else:
-                for i in range(r):
-                    w[i] = 1.0 if i == j else 0.0
-            for a in range(d):
+                w[i] = trans[i, j] * prob[t, i] / cj
+        else:
+            for i in range(r):
+                w[i] = 1.0 if i == j else 0.0
+        for a in range(d):
+            acc = 0.0
+            for i in range(r):
+                acc += w[i] * mean[t, i, a]
+            x0[j, a] = acc
+        for a in range(d):
+            for b in range(a + 1):
                 acc = 0.0
                 for i in range(r):
-                    acc += w[i] * mean[t, i, a]
-                x0[j, a] = acc
-            for a in range(d):
-                for b in range(a + 1):
-                    acc = 0.0
-                    for i in range(r):
-                        acc += w[i] * (
-                            cov[t, i, a, b] + (mean[t, i, a] - x0[j, a]) * (mean[t, i, b] - x0[j, b])
-                        )
-                    p0[j, a, b] = acc
-                    p0[j, b, a] = acc
-        for j in range(r):
-            prob[t, j] = c[j]
-            for a in range(d):
-                mean[t, j, a] = x0[j, a]
-                for b in range(d):
-                    cov[t, j, a, b] = p0[j, a, b]
+                    acc += w[i] * (cov[t, i, a, b] + (mean[t, i, a] - x0[j, a]) * (mean[t, i, b] - x0[j, b]))
+                p0[j, a, b] = acc
+                p0[j, b, a] = acc
+    for j in range(r):
+        prob[t, j] = c[j]
 
 
 @njit
@@ -146,12 +151,54 @@ def _output(
     for a in range(rows.shape[0]):
         t = rows[a]
         if r > 1:
-            combine_at(mean, cov, prob, t, out_mean, out_cov)
+            _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov)
         else:
             for i in range(d):
                 out_mean[t, i] = mean[t, 0, i]
                 for b in range(d):
                     out_cov[t, i, b] = cov[t, 0, i, b]
+
+
+@njit_inline
+def _predict_rows(
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+    trans: FloatArray,
+    dt_s: float,
+    q_m2ps3: FloatArray,
+    out_mean: FloatArray,
+    out_cov: FloatArray,
+    r: int,
+    d: int,
+) -> None:
+    """:func:`predict_inplace` for ``r`` modes of dimension ``d``, one track at a time (mixing,
+    mode-matched prediction and combination with the track's estimates in scratch arrays)."""
+    x0 = np.empty((r, d))
+    p0 = np.empty((r, d, d))
+    c = np.empty(r)
+    w = np.empty(r)
+    for t in range(mean.shape[0]):
+        if r > 1:
+            _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w)
+        else:
+            for a in range(d):
+                x0[0, a] = mean[t, 0, a]
+                for b in range(d):
+                    p0[0, a, b] = cov[t, 0, a, b]
+        for k in range(r):
+            predict_ncv_mode(x0, p0, k, dt_s, q_m2ps3[k], d // 2)
+            for a in range(d):
+                mean[t, k, a] = x0[k, a]
+                for b in range(d):
+                    cov[t, k, a, b] = p0[k, a, b]
+        if r > 1:
+            _combine(prob, t, x0, p0, r, d, out_mean, out_cov)
+        else:
+            for a in range(d):
+                out_mean[t, a] = x0[0, a]
+                for b in range(d):
+                    out_cov[t, a, b] = p0[0, a, b]
 
 
 @njit
@@ -181,10 +228,14 @@ def predict_inplace(
     out_mean, out_cov : (n, d), (n, d, d) arrays
         Receive the predicted combined estimate (for gating and association).
     """
-    if mean.shape[1] > 1:
-        _mix_inplace(mean, cov, prob, trans)
-    predict_ncv_inplace(mean, cov, dt_s, q_m2ps3)
-    _output(mean, cov, prob, np.arange(mean.shape[0]), out_mean, out_cov)
+    r = mean.shape[1]
+    d = mean.shape[2]
+    # The tracker of a battery (two modes, 3-D states) gets loops of fixed length, which the compiler
+    # unrolls; it is the cost of every step of a command post's picture.
+    if r == 2 and d == 6:
+        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, 2, 6)
+    else:
+        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, r, d)
 
 
 @njit

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -70,6 +70,32 @@ def predict(mean: FloatArray, cov: FloatArray, f: FloatArray, q: FloatArray) -> 
     return out_x, out_p
 
 
+@njit_inline
+def predict_ncv_mode(x: FloatArray, p: FloatArray, k: int, dt_s: float, q_m2ps3: float, m: int) -> None:
+    """NCV prediction in place of state ``k`` of ``x`` (r, 2m) and ``p`` (r, 2m, 2m) by ``dt_s``, CWNA
+    intensity ``q_m2ps3``: the per-state body of :func:`predict_ncv_inplace` (inlined into its callers,
+    so that a constant ``m`` fixes its loops at compile time)."""
+    dt2 = dt_s * dt_s
+    for i in range(m):
+        x[k, i] += dt_s * x[k, m + i]
+    # order matters: A uses the old B and C, B uses the old C; C itself does not change
+    for i in range(m):
+        for j in range(m):
+            p[k, i, j] += dt_s * (p[k, i, m + j] + p[k, m + i, j]) + dt2 * p[k, m + i, m + j]
+    for i in range(m):
+        for j in range(m):
+            p[k, i, m + j] += dt_s * p[k, m + i, m + j]
+            p[k, m + i, j] += dt_s * p[k, m + i, m + j]
+    q_pp = q_m2ps3 * dt2 * dt_s / 3.0
+    q_pv = q_m2ps3 * dt2 / 2.0
+    q_vv = q_m2ps3 * dt_s
+    for i in range(m):
+        p[k, i, i] += q_pp
+        p[k, i, m + i] += q_pv
+        p[k, m + i, i] += q_pv
+        p[k, m + i, m + i] += q_vv
+
+
 @njit
 def predict_ncv_inplace(mean: FloatArray, cov: FloatArray, dt_s: float, q_m2ps3: FloatArray) -> None:
     """NCV prediction in place of every state of a batch, CWNA process noise.
@@ -82,30 +108,9 @@ def predict_ncv_inplace(mean: FloatArray, cov: FloatArray, dt_s: float, q_m2ps3:
     :func:`samsim.tracking.models.ncv_process_noise` (Bar-Shalom et al. 2001, eq. 6.2.2-14).
     """
     n, r, d = mean.shape
-    m = d // 2
-    dt2 = dt_s * dt_s
     for t in range(n):
         for k in range(r):
-            for i in range(m):
-                mean[t, k, i] += dt_s * mean[t, k, m + i]
-            # order matters: A uses the old B and C, B uses the old C; C itself does not change
-            for i in range(m):
-                for j in range(m):
-                    cov[t, k, i, j] += (
-                        dt_s * (cov[t, k, i, m + j] + cov[t, k, m + i, j]) + dt2 * cov[t, k, m + i, m + j]
-                    )
-            for i in range(m):
-                for j in range(m):
-                    cov[t, k, i, m + j] += dt_s * cov[t, k, m + i, m + j]
-                    cov[t, k, m + i, j] += dt_s * cov[t, k, m + i, m + j]
-            q_pp = q_m2ps3[k] * dt2 * dt_s / 3.0
-            q_pv = q_m2ps3[k] * dt2 / 2.0
-            q_vv = q_m2ps3[k] * dt_s
-            for i in range(m):
-                cov[t, k, i, i] += q_pp
-                cov[t, k, i, m + i] += q_pv
-                cov[t, k, m + i, i] += q_pv
-                cov[t, k, m + i, m + i] += q_vv
+            predict_ncv_mode(mean[t], cov[t], k, dt_s, q_m2ps3[k], d // 2)
 
 
 @njit
