@@ -75,6 +75,9 @@ COAST_REVISITS = 3.5
 # agree that it could see the target.
 TRACK_RCS_CONFIDENCE_SIGMAS = 1.0
 _Q_MODES = np.array([TRACK_Q_M2PS3, TRACK_Q_MANOEUVRE_M2PS3])  # the tracker's IMM modes, in order
+# Tracks farther than this times a radar's instrumented range are out of its view without asking
+# sensing.visible (which tests the range exactly): a margin far above the rounding of either range.
+_REACH_MARGIN = 1.001
 # A target passing over a radar may be measured at a range near zero or, with the range noise, below
 # it; the range equation is used from here on.
 _MIN_RANGE_M = 1.0
@@ -322,10 +325,21 @@ class TrackPicture:
             return np.zeros(0, dtype=bool), np.zeros(0)
         geom = self.geometry[radar]
         pos = mean[:, :3] + mean[:, 3:] * (time_s - self.estimate_s)
-        horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
-        # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
-        height = self.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M) - self.horizon_ref_alt_m
-        mask, range_m, _, _ = visible(geom, pos - geom.enu_m, height)
+        rel = pos - geom.enu_m
+        # A command post's picture spans the theatre and most tracks lie beyond any one radar's
+        # instrumented range: only those within it (with a margin far above rounding) are looked at.
+        reach_m = geom.spec.max_range_m * _REACH_MARGIN
+        near = np.flatnonzero(rel[:, 0] ** 2 + rel[:, 1] ** 2 + rel[:, 2] ** 2 <= reach_m * reach_m)
+        mask = np.zeros(pos.shape[0], dtype=bool)
+        range_m = np.full(pos.shape[0], np.inf)
+        if near.size:
+            pos = pos[near]
+            horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
+            # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
+            height = (
+                self.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M) - self.horizon_ref_alt_m
+            )
+            mask[near], range_m[near], _, _ = visible(geom, rel[near], height)
         return mask, range_m
 
     def track_pd(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
