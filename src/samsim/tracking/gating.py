@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 
 
 @njit
@@ -77,9 +77,27 @@ def gate_subset(
     pair_dist : float array
         Their Mahalanobis distances.
     """
+    m = z.shape[1]
+    # 3-D positions (the battery tracker's) get loops of fixed length, which the compiler unrolls
+    if m == 3:
+        return _gate(pos, pos_cov, z, r_cov, gate, tracks, meas, 3)
+    return _gate(pos, pos_cov, z, r_cov, gate, tracks, meas, m)
+
+
+@njit_inline
+def _gate(
+    pos: FloatArray,
+    pos_cov: FloatArray,
+    z: FloatArray,
+    r_cov: FloatArray,
+    gate: float,
+    tracks: IntArray,
+    meas: IntArray,
+    m: int,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """:func:`gate_subset` for measurements of dimension ``m``."""
     nt = tracks.shape[0]
     nm = meas.shape[0]
-    m = z.shape[1]
     cap = 4 * (nt + nm) + 16
     out_t = np.empty(cap, dtype=np.int64)
     out_m = np.empty(cap, dtype=np.int64)
