@@ -151,6 +151,26 @@ def update_position_inplace(
     r = mean.shape[1]
     d = mean.shape[2]
     m = z.shape[1]
+    # the battery tracker's IMM (2 modes, 3-D) gets loops of fixed length, which the compiler unrolls
+    if r == 2 and d == 6 and m == 3:
+        return _update_rows(mean, cov, rows, z, meas, r_cov, likelihood, 2, 6, 3)
+    return _update_rows(mean, cov, rows, z, meas, r_cov, likelihood, r, d, m)
+
+
+@njit_inline
+def _update_rows(
+    mean: FloatArray,
+    cov: FloatArray,
+    rows: IntArray,
+    z: FloatArray,
+    meas: IntArray,
+    r_cov: FloatArray,
+    likelihood: bool,
+    r: int,
+    d: int,
+    m: int,
+) -> FloatArray:
+    """:func:`update_position_inplace` for ``r`` states of dimension ``d`` and measurements of ``m``."""
     chol = np.empty((m, m))
     u = np.empty((d, m))
     w = np.empty(m)

@@ -338,11 +338,17 @@ def _manage(
             continue
         if w != t:
             ids[w] = ids[t]
-            mean[w] = mean[t]
-            cov[w] = cov[t]
-            prob[w] = prob[t]
-            out_mean[w] = out_mean[t]
-            out_cov[w] = out_cov[t]
+            # element by element: a row slice assignment per array costs more than the copy
+            for mode in range(r):
+                prob[w, mode] = prob[t, mode]
+                for a in range(d):
+                    mean[w, mode, a] = mean[t, mode, a]
+                    for b in range(d):
+                        cov[w, mode, a, b] = cov[t, mode, a, b]
+            for a in range(d):
+                out_mean[w, a] = out_mean[t, a]
+                for b in range(d):
+                    out_cov[w, a, b] = out_cov[t, a, b]
             confirmed[w] = confirmed[t]
             hits[w] = hits[t]
             misses[w] = misses[t]
