@@ -231,3 +231,60 @@ def test_interceptors_in_midcourse_follow_their_track_to_the_threat_it_now_follo
     state.meta[0].threat = state.flight.target[0] = -1
     state.truth.dead_s[0] = 0.0
     assert battery.refresh_tracks(state, rt.name, np.array([7]), mean, 4.0, {7: 0}) == []
+
+
+def test_per_track_figures_follow_the_tracker_rows() -> None:
+    # The post keeps what it knows of each track (RCS statistics, engagement-radar update times) in
+    # rows aligned with the tracker's; they must stay with their track when steps delete and start
+    # tracks, whether the post made the step or the tracker was stepped directly (a move's age-out).
+    rt = BatteryRuntime(compile_world(loads(inbound_f16(ALL_RADARS))), 0)
+    firm = _firm_tracks(rt, [0.0, 5000.0, 10000.0], 0.0)
+    t = 6.0
+    engagement = next(k for k, g in enumerate(rt.geometry) if g.spec.role == "engagement")
+    spec = rt.geometry[engagement].spec
+    pos = rt.predicted_positions(t)[np.searchsorted(rt.tracker.ids, firm)]
+    rng_m = np.linalg.norm(pos - rt.geometry[engagement].enu_m, axis=1)
+    snr_db = sensing.look_snr_db(spec, rng_m, np.full(3, 2.0)) + np.array([0.0, 3.0, 6.0])
+    res = rt.step(engagement, t, pos, np.tile(np.eye(3) * 100.0, (3, 1, 1)), snr_db, rng_m)
+    assert res.track_of_measurement.tolist() == firm
+    log_rcs, variance = rt.measurement_log_rcs(engagement, snr_db, rng_m)
+    band = rt.bands[engagement]
+    expected = log_rcs - np.sqrt(variance)  # one detection each: its estimate less one standard error
+    np.testing.assert_array_equal(rt.track_log_rcs(np.array(firm), band), expected)
+    np.testing.assert_array_equal(rt.engagement_update_times_s(np.array(firm)), [t, t, t])
+    # a tracker step outside the post: the middle track is not seen, a new one starts far away
+    for k in range(4):
+        n = len(rt.tracker)
+        ahead = pos[[0, 2]] + [200.0 * (1.0 + k), 0.0, 0.0]  # the targets fly east at 200 m/s
+        z = np.concatenate([ahead, [[-80e3, 40e3 + 1000.0 * k, 9000.0]]])
+        rt.tracker.step(
+            t + 1.0 + k, z, np.eye(3)[None] * 100.0, pd_track=np.full(n, 0.95), pd_meas=np.full(3, 0.9)
+        )
+    assert firm[1] not in rt.tracker.ids and firm[0] in rt.tracker.ids and firm[2] in rt.tracker.ids
+    keep = np.array([firm[0], firm[2]])
+    np.testing.assert_array_equal(rt.track_log_rcs(keep, band), expected[[0, 2]])
+    np.testing.assert_array_equal(rt.engagement_update_times_s(keep), [t, t])
+    newest = rt.tracker.ids[-1:]
+    assert newest[0] > max(firm)
+    assert rt.engagement_update_times_s(newest)[0] == -np.inf
+    assert rt.engagement_update_times_s(np.array([firm[1]]))[0] == -np.inf  # deleted: forgotten
+
+
+def test_in_view_is_sensings_visibility_of_every_track() -> None:
+    # Tracks far beyond a radar's instrumented range skip sensing.visible; the mask must be the one
+    # visible() gives over all tracks.
+    world = compile_world(loads(inbound_f16(ALL_RADARS)))
+    engine = Engine(world, seed=3)
+    engine.run()
+    rt = engine.batteries[0]
+    _firm_tracks(rt, [0.0, 400e3, -700e3], 700.0)
+    t = 710.0
+    mean = rt.tracker.mean
+    pos = mean[:, :3] + mean[:, 3:] * (t - rt.estimate_s)
+    height = (
+        rt.frame.alt_m + pos[:, 2] + (pos[:, 0] ** 2 + pos[:, 1] ** 2) / (2.0 * 6371e3) - rt.horizon_ref_alt_m
+    )
+    for k, geom in enumerate(rt.geometry):
+        mask, _, _, _ = sensing.visible(geom, pos - geom.enu_m, height)
+        np.testing.assert_array_equal(rt.in_view(k, t), mask)
+        assert 0 < mask.sum() < mask.size or k > 0

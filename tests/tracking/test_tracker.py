@@ -420,3 +420,35 @@ def test_score_initiation_matches_the_cumulative_detection_model(pd: float) -> N
         tol = 4.0 * np.sqrt(exact[k] * (1.0 - exact[k]) / n_targets) + 1e-9
         assert share == pytest.approx(exact[k], abs=tol), (k, share, exact[k])
     assert exact[-1] > 0.15  # the comparison covers the rising part of the curve
+
+
+def test_step_unchecked_equals_step_and_view_shows_the_rows() -> None:
+    # The same scans through step() and through the unchecked entry (given what step() would have
+    # made of its arguments) leave identical trackers; view() shows the rows copies are made of.
+    score = ScoreLogic(false_alarm_probability=0.05, alpha=1e-3, beta=0.2, drop=4.5, max_score=12.0)
+    checked = Tracker(ndim=3, model="imm", q=5.0, gate=4.0, score=score)
+    unchecked = Tracker(ndim=3, model="imm", q=5.0, gate=4.0, score=score)
+    rng = np.random.default_rng(4)
+    r = np.tile(np.eye(3) * 400.0, (4, 1, 1))
+    for step in range(12):
+        t = 0.7 * step
+        z = (
+            np.array([[1000.0 + 250.0 * t, 50.0 * j, 8000.0] for j in range(3)])
+            + rng.normal(size=(3, 3)) * 20.0
+        )
+        z = np.concatenate([z, rng.uniform(-50e3, 50e3, (1, 3))])  # and a false alarm
+        n = len(checked)
+        expected = rng.random(n) < 0.8
+        pd_track, pd_meas = rng.uniform(0.0, 0.95, n), rng.uniform(0.4, 0.95, 4)
+        a = checked.step(t, z, r, expected, pd_track=pd_track, pd_meas=pd_meas)
+        b = unchecked.step_unchecked(t, z, r, expected, pd_track, pd_meas)
+        for field in ("track_of_measurement", "confirmed", "started", "dropped", "dropped_confirmed"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+        view = unchecked.view()
+        np.testing.assert_array_equal(view.ids, checked.ids)
+        np.testing.assert_array_equal(view.mean, checked.mean)
+        np.testing.assert_array_equal(view.cov, checked.cov)
+        np.testing.assert_array_equal(view.confirmed, checked.is_confirmed)
+        np.testing.assert_array_equal(view.prob, checked.mode_probabilities)
+        assert unchecked.step_count == step + 1
+    assert checked.is_confirmed.sum() == 3

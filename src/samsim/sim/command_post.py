@@ -22,6 +22,7 @@ from samsim.c2.handover import hand_over, track_distance2
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
+from samsim.jit import njit
 from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
@@ -185,6 +186,38 @@ def _measurement_pd(
     return np.minimum(look_pd(spec, range_m, rcs_m2, spec.swerling), TRACK_MAX_PD)
 
 
+@njit
+def _within_reach(
+    mean: FloatArray, dt_s: float, radar_enu_m: FloatArray, reach_m: float, alt_m: float, ref_alt_m: float
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """The tracks (states ``mean`` (n, 6) in a frame at altitude ``alt_m``) whose position extrapolated
+    ``dt_s`` ahead at constant velocity lies within ``reach_m`` of a radar at ``radar_enu_m``: their
+    rows, positions relative to the radar and heights above ``ref_alt_m``. A command post's picture
+    spans the theatre and most tracks lie beyond any one radar's instrumented range; only those
+    within it are looked at (:func:`samsim.sim.sensing.visible`), in one pass over the tracks."""
+    n = mean.shape[0]
+    rows = np.empty(n, dtype=np.int64)
+    rel = np.empty((n, 3))
+    height = np.empty(n)
+    count = 0
+    for t in range(n):
+        x = mean[t, 0] + mean[t, 3] * dt_s
+        y = mean[t, 1] + mean[t, 4] * dt_s
+        up = mean[t, 2] + mean[t, 5] * dt_s
+        rx = x - radar_enu_m[0]
+        ry = y - radar_enu_m[1]
+        rz = up - radar_enu_m[2]
+        if rx * rx + ry * ry + rz * rz <= reach_m * reach_m:
+            rows[count] = t
+            rel[count, 0] = rx
+            rel[count, 1] = ry
+            rel[count, 2] = rz
+            # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
+            height[count] = alt_m + up + (x * x + y * y) / (2.0 * MEAN_EARTH_RADIUS_M) - ref_alt_m
+            count += 1
+    return rows[:count], rel[:count], height[:count]
+
+
 class TrackPicture:
     """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
     and the engagement memory of the post that fights from it.
@@ -324,22 +357,18 @@ class TrackPicture:
         if mean.shape[0] == 0:
             return np.zeros(0, dtype=bool), np.zeros(0)
         geom = self.geometry[radar]
-        pos = mean[:, :3] + mean[:, 3:] * (time_s - self.estimate_s)
-        rel = pos - geom.enu_m
-        # A command post's picture spans the theatre and most tracks lie beyond any one radar's
-        # instrumented range: only those within it (with a margin far above rounding) are looked at.
-        reach_m = geom.spec.max_range_m * _REACH_MARGIN
-        near = np.flatnonzero(rel[:, 0] ** 2 + rel[:, 1] ** 2 + rel[:, 2] ** 2 <= reach_m * reach_m)
-        mask = np.zeros(pos.shape[0], dtype=bool)
-        range_m = np.full(pos.shape[0], np.inf)
+        near, rel, height = _within_reach(
+            mean,
+            time_s - self.estimate_s,
+            geom.enu_m,
+            geom.spec.max_range_m * _REACH_MARGIN,
+            self.frame.alt_m,
+            self.horizon_ref_alt_m,
+        )
+        mask = np.zeros(mean.shape[0], dtype=bool)
+        range_m = np.full(mean.shape[0], np.inf)
         if near.size:
-            pos = pos[near]
-            horiz2 = pos[:, 0] ** 2 + pos[:, 1] ** 2
-            # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
-            height = (
-                self.frame.alt_m + pos[:, 2] + horiz2 / (2.0 * MEAN_EARTH_RADIUS_M) - self.horizon_ref_alt_m
-            )
-            mask[near], range_m[near], _, _ = visible(geom, rel[near], height)
+            mask[near], range_m[near], _, _ = visible(geom, rel, height)
         return mask, range_m
 
     def track_pd(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:

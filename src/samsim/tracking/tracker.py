@@ -812,7 +812,7 @@ class Tracker:
             self._allocate(max(2 * len(self._rows.ids), self._n + k))
         if self._rules_of is not sl or self._rules is None:
             self._rules, self._rules_of = self._rule_constants(), sl
-        rules = TrackRules(*self._rules, pd_t, pd_m)
+        rules = TrackRules._make((*self._rules, pd_t, pd_m))
         n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
             n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, self._rows
         )
