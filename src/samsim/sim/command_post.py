@@ -218,6 +218,20 @@ def _within_reach(
     return rows[:count], rel[:count], height[:count]
 
 
+@njit
+def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: int) -> None:
+    """Move in place the rows of the tracks ``new_ids[:keep]`` (those of ``old_ids``, in the order of
+    ``rows``, that a tracker step kept) to the front, in order, as the step did with its own rows."""
+    src = 0
+    for dst in range(keep):
+        while src < old_ids.shape[0] - 1 and old_ids[src] != new_ids[dst]:
+            src += 1
+        if src != dst:
+            for c in range(rows.shape[1]):
+                rows[dst, c] = rows[src, c]
+        src += 1
+
+
 class TrackPicture:
     """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
     and the engagement memory of the post that fights from it.
@@ -314,7 +328,7 @@ class TrackPicture:
         self._reserve(n)
         keep = n - res.started.size
         if res.dropped.size:
-            self._aux[:keep] = self._aux[np.searchsorted(self._aux_ids, ids[:keep])]
+            _compact_rows(self._aux, self._aux_ids, ids, keep)
         self._aux[keep:n] = self._aux_default
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count

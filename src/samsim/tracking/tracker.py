@@ -410,6 +410,44 @@ def _manage(
     )
 
 
+@njit
+def _live_rows(
+    confirmed: BoolArray,
+    last_update_s: FloatArray,
+    n: int,
+    time_s: float,
+    confirmed_coast_s: float,
+    tentative_coast_s: float,
+) -> tuple[IntArray, IntArray]:
+    """The confirmed and the tentative tracks among the first ``n`` rows that are within their
+    coasting limit at ``time_s`` (the others take no measurement)."""
+    firm = np.empty(n, dtype=np.int64)
+    tentative = np.empty(n, dtype=np.int64)
+    n_firm = 0
+    n_tentative = 0
+    for t in range(n):
+        limit = confirmed_coast_s if confirmed[t] else tentative_coast_s
+        if time_s - last_update_s[t] > limit:
+            continue
+        if confirmed[t]:
+            firm[n_firm] = t
+            n_firm += 1
+        else:
+            tentative[n_tentative] = t
+            n_tentative += 1
+    return firm[:n_firm], tentative[:n_tentative]
+
+
+@njit
+def _unpaired(track_meas: IntArray, k: int) -> IntArray:
+    """The measurements (of ``k``) that no track took in ``track_meas``."""
+    taken = np.zeros(k, dtype=np.bool_)
+    for j in track_meas:
+        if j >= 0:
+            taken[j] = True
+    return np.flatnonzero(~taken)
+
+
 class Tracker:
     """Multi-target tracker over scans of position measurements, state held as arrays.
 
@@ -661,12 +699,6 @@ class Tracker:
             0.0 if sl is None else sl.min_hit_interval_s,
         )
 
-    def _stale(self, time_s: float, sl: ScoreLogic) -> BoolArray:
-        """Tracks not updated for longer than their coasting limit at ``time_s``."""
-        n = self._n
-        limit = np.where(self._rows.confirmed[:n], sl.confirmed_coast_s, sl.tentative_coast_s)
-        return np.asarray(time_s - self._rows.last_update_s[:n] > limit, dtype=np.bool_)
-
     def _round(self, tracks: IntArray, meas: IntArray, z: FloatArray, r3: FloatArray) -> IntArray:
         """Gate ``tracks`` against ``meas``, solve the GNN, update; returns each track's measurement."""
         pt, pm, pdist = gate_subset(self._rows.out_mean, self._rows.out_cov, z, r3, self.gate, tracks, meas)
@@ -797,15 +829,19 @@ class Tracker:
 
         track_meas = np.full(n, -1, dtype=np.int64)
         if n and k:
-            conf = self._rows.confirmed[:n]
             # A track past its coasting limit is deleted before association (in _manage, as it is
             # not updated): its spread-out prediction must not take a measurement, and whether it
             # ends does not depend on how often other sensors happen to scan in between.
-            live = np.ones(n, dtype=np.bool_) if sl is None else ~self._stale(t, sl)
-            first = self._round(np.flatnonzero(conf & live), np.arange(k, dtype=np.int64), zz, r3)
-            free = np.ones(k, dtype=np.bool_)
-            free[first[first >= 0]] = False
-            second = self._round(np.flatnonzero(~conf & live), np.flatnonzero(free), zz, r3)
+            firm, tentative = _live_rows(
+                self._rows.confirmed,
+                self._rows.last_update_s,
+                n,
+                t,
+                math.inf if sl is None else sl.confirmed_coast_s,
+                math.inf if sl is None else sl.tentative_coast_s,
+            )
+            first = self._round(firm, np.arange(k, dtype=np.int64), zz, r3)
+            second = self._round(tentative, _unpaired(first, k), zz, r3)
             track_meas = np.maximum(first, second)
 
         if self._n + k > len(self._rows.ids):
