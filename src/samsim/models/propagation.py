@@ -296,6 +296,11 @@ def _interference_edge_m(h1: FloatArray, h2: FloatArray, ka: float, wavelength_m
     a pair whose path difference sat that close to λ/6 at some midpoint is bisected again with NumPy
     (:func:`_interference_edge_numpy_m`). The result is the NumPy bisection's, bit for bit."""
     u1, u2, inverse = _distinct_pairs(_f64(h1), _f64(h2))
+    return np.asarray(_edge_of_pairs_m(u1, u2, ka, wavelength_m)[inverse], np.float64)
+
+
+def _edge_of_pairs_m(u1: FloatArray, u2: FloatArray, ka: float, wavelength_m: float) -> FloatArray:
+    """:func:`_interference_edge_m` of distinct pairs of heights (1-D, contiguous)."""
     hi = np.sqrt(2.0 * ka * u1) + np.sqrt(2.0 * ka * u2)
     target = INTERFERENCE_EDGE * wavelength_m
     edge, mids, above = _kernels.bisect_edge(u1, u2, hi, ka, target, _EDGE_STEPS)
@@ -304,7 +309,7 @@ def _interference_edge_m(h1: FloatArray, h2: FloatArray, ka: float, wavelength_m
     redo = np.flatnonzero(np.any(checked.reshape(mids.shape) != above, axis=1))
     if redo.size:
         edge[redo] = _interference_edge_numpy_m(u1[redo], u2[redo], ka, wavelength_m)
-    return np.asarray(edge[inverse], np.float64)
+    return np.asarray(edge, np.float64)
 
 
 def _distinct_pairs(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
@@ -354,33 +359,41 @@ def multipath_f4_db(
     )
     ka = float(earth_radius_m)
 
-    def two_ray_db(geo: TwoRayGeometry) -> FloatArray:
+    def two_ray_db(grazing_rad: FloatArray, divergence: FloatArray, delta_m: FloatArray) -> FloatArray:
         gamma = fresnel_reflection(
-            geo.grazing_rad,
+            grazing_rad,
             surface.relative_permittivity,
             surface.conductivity_s_per_m,
             wavelength_m,
             polarization,
         )
         rough = miller_brown_vegh_roughness if surface.kind == "sea" else ament_roughness
-        x = gamma * geo.divergence * rough(geo.grazing_rad, surface.rms_height_m, wavelength_m)
-        f = propagation_factor(geo.path_difference_m, wavelength_m, x)
+        x = gamma * divergence * rough(grazing_rad, surface.rms_height_m, wavelength_m)
+        f = propagation_factor(delta_m, wavelength_m, x)
         return np.asarray(20.0 * np.log10(f), np.float64)
 
+    # Every term is elementwise: the two-ray sum is evaluated where it holds, and what depends on the
+    # heights alone (the edge, the two-ray value there, the horizon) once per distinct pair of heights.
     geo = reflection_geometry(d, h1, h2, ka)
-    one_way = np.array(two_ray_db(geo), dtype=np.float64)
-    delta = geo.path_difference_m
-    beyond = (delta < INTERFERENCE_EDGE * wavelength_m) & (h1 > 0.0) & (h2 > 0.0)
+    beyond = (geo.path_difference_m < INTERFERENCE_EDGE * wavelength_m) & (h1 > 0.0) & (h2 > 0.0)
+    near = ~beyond
+    one_way = np.empty(d.shape, dtype=np.float64)
+    one_way[near] = two_ray_db(geo.grazing_rad[near], geo.divergence[near], geo.path_difference_m[near])
     if np.any(beyond):
         b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
-        edge = _interference_edge_m(b1, b2, ka, wavelength_m)
-        horizon = np.sqrt(2.0 * ka * b1) + np.sqrt(2.0 * ka * b2)
-        at_edge = two_ray_db(reflection_geometry(edge, b1, b2, ka))
-        at_horizon = smooth_earth_diffraction_db(horizon, b1, b2, ka, wavelength_m)
+        p1, p2, pair = _distinct_pairs(b1, b2)
+        edge_p = _edge_of_pairs_m(p1, p2, ka, wavelength_m)
+        horizon_p = np.sqrt(2.0 * ka * p1) + np.sqrt(2.0 * ka * p2)
+        at = reflection_geometry(edge_p, p1, p2, ka)
+        at_edge = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)[pair]
+        at_horizon = smooth_earth_diffraction_db(horizon_p, p1, p2, ka, wavelength_m)[pair]
+        edge, horizon = edge_p[pair], horizon_p[pair]
         u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
+        value = at_edge + u * (at_horizon - at_edge)
         # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
-        diffracted = smooth_earth_diffraction_db(bd, b1, b2, ka, wavelength_m)
-        one_way[beyond] = np.where(u <= 1.0, at_edge + u * (at_horizon - at_edge), diffracted)
+        far = ~(u <= 1.0)
+        value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
+        one_way[beyond] = value
     return np.asarray(2.0 * one_way, np.float64)
 
 
