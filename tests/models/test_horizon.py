@@ -85,6 +85,12 @@ def test_negative_heights_count_as_surface() -> None:
 def test_central_angle_is_exact_acos() -> None:
     h = np.array([1.0, 30.0, 1000.0, 100_000.0])
     np.testing.assert_allclose(horizon_central_angle_rad(h), np.arccos(A43_M / (A43_M + h)), rtol=1e-6)
+    # one height (an antenna's, remembered) gives the same angle as within an array, at any k
+    for hi, expected in zip(h.tolist(), horizon_central_angle_rad(h).tolist(), strict=True):
+        assert float(horizon_central_angle_rad(hi)) == pytest.approx(expected, rel=1e-15)
+        assert float(horizon_central_angle_rad(np.float64(hi), 1.0)) == pytest.approx(
+            float(np.arccos(MEAN_EARTH_RADIUS_M / (MEAN_EARTH_RADIUS_M + hi))), rel=1e-6
+        )
 
 
 def test_grazing_ray_elevation_is_minus_dip_angle() -> None:

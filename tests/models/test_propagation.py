@@ -177,3 +177,71 @@ def test_intermediate_region_bridges_two_ray_and_diffraction() -> None:
     inside = p.multipath_f4_db(surface, d, h1, h2, KA, lam, "horizontal")
     np.testing.assert_allclose(np.diff(inside, 2), 0.0, atol=1e-6)
     assert inside[-1] < -20.0  # the horizon is a deep shadow for a 50 m target at C band
+
+
+def test_interference_edge_is_the_numpy_bisection_bit_for_bit() -> None:
+    # The compiled bisection, checked branch by branch against the NumPy arithmetic, gives the NumPy
+    # bisection's float exactly, over radar and target heights from metres to tens of km, repeated
+    # pairs included (the looks at one level flier share theirs) and either height the lower.
+    rng = np.random.default_rng(7)
+    h1 = rng.uniform(2.0, 80.0, 400)
+    h2 = rng.uniform(5.0, 20000.0, 400)
+    h1[200:], h2[200:] = h2[200:].copy(), h1[200:].copy()
+    h1 = np.concatenate([h1, h1[:50]])
+    h2 = np.concatenate([h2, h2[:50]])
+    for lam in (0.03, 0.1, 0.23, 1.5):
+        fast = p._interference_edge_m(h1, h2, KA, lam)
+        ref = p._interference_edge_numpy_m(h1, h2, KA, lam)
+        np.testing.assert_array_equal(fast, ref)
+        # at the edge the path difference is λ/6 to the bisection's resolution
+        delta = p.reflection_geometry(fast, h1, h2, KA).path_difference_m
+        np.testing.assert_allclose(delta, p.INTERFERENCE_EDGE * lam, rtol=1e-6)
+
+
+def test_interference_edge_falls_back_to_numpy_where_the_compiled_branch_differs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A compiled branch that NumPy's arithmetic does not confirm (here forced: the last branch of the
+    # second pair flipped, its result nudged) sends that pair back to the NumPy bisection.
+    kernel = p._kernels.bisect_edge
+
+    def wrong(*args: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        edge, mids, above = kernel(*args)  # type: ignore[arg-type]
+        above[1, -1] = ~above[1, -1]
+        edge[1] += 1.0
+        return edge, mids, above
+
+    monkeypatch.setattr(p._kernels, "bisect_edge", wrong)
+    h1 = np.array([10.0, 20.0, 30.0])
+    h2 = np.array([100.0, 500.0, 3000.0])
+    np.testing.assert_array_equal(
+        p._interference_edge_m(h1, h2, KA, 0.1), p._interference_edge_numpy_m(h1, h2, KA, 0.1)
+    )
+
+
+def test_distinct_pairs_rebuild_their_arrays() -> None:
+    x = np.array([3.0, 1.0, 3.0, 1.0, 2.0, 3.0])
+    y = np.array([1.0, 5.0, 1.0, 4.0, 4.0, 2.0])
+    ux, uy, inverse = p._distinct_pairs(x, y)
+    assert ux.size == 5
+    assert len(set(zip(ux.tolist(), uy.tolist(), strict=True))) == 5
+    np.testing.assert_array_equal(ux[inverse], x)
+    np.testing.assert_array_equal(uy[inverse], y)
+
+
+def test_multipath_of_many_looks_is_that_of_each_look() -> None:
+    # F⁴ of a look depends on that look alone: evaluated over a mix of looks (two-ray region,
+    # intermediate region, beyond the horizon, repeated pairs of heights, a target on the surface) it
+    # is, bit for bit, what each look gives on its own, over land and sea, in both polarisations.
+    rng = np.random.default_rng(11)
+    n = 120
+    h1 = np.full(n, 30.0)
+    h2 = rng.choice([0.0, 15.0, 50.0, 300.0, 8000.0], n)
+    d = rng.uniform(1e3, 450e3, n)
+    for kind in ("land", "sea"):
+        for pol in ("horizontal", "vertical"):
+            surface = p.SURFACE_DEFAULTS[kind]
+            many = p.multipath_f4_db(surface, d, h1, h2, KA, 0.1, pol)  # type: ignore[arg-type]
+            each = [p.multipath_f4_db(surface, d[i : i + 1], h1[i], h2[i], KA, 0.1, pol)[0] for i in range(n)]  # type: ignore[arg-type]
+            np.testing.assert_array_equal(many, each)
+    assert np.isfinite(many).all()

@@ -176,6 +176,8 @@ def test_probability_of_detection_mixed_swerling_array() -> None:
 def test_unsupported_swerling_case_raises() -> None:
     with pytest.raises(ValueError, match="Swerling"):
         probability_of_detection(10.0, PFA, [1, 2])
+    with pytest.raises(ValueError, match=r"Swerling case\(s\) \[2\]"):  # one case for every look
+        probability_of_detection([10.0, 12.0], PFA, 2)
 
 
 # --- range equation and calibration ----------------------------------------------------------------
@@ -268,6 +270,11 @@ def test_in_coverage_sector_wrap_and_limits() -> None:
     got = in_coverage(1e3, az, 0.1, 2e3, 0.0, 1.0, np.deg2rad(350.0), np.deg2rad(20.0))
     np.testing.assert_array_equal(got, [True, True, False, False])
     assert in_coverage(1e3, az, 0.1, 2e3, 0.0, 1.0).all()
+    # the full circle, given as the default or as a sector of 2 pi, tests range and elevation alone
+    rng_m, el = np.array([1e3, 3e3, 1e3, 1e3]), np.array([0.1, 0.1, -0.1, 0.5])
+    full = in_coverage(rng_m, az, el, 2e3, 0.0, 1.0)
+    np.testing.assert_array_equal(full, [True, False, False, True])
+    np.testing.assert_array_equal(full, in_coverage(rng_m, az, el, 2e3, 0.0, 1.0, 0.3, [2.0 * np.pi] * 4))
     assert not in_coverage(3e3, 0.0, 0.1, 2e3, 0.0, 1.0)
     assert not in_coverage(1e3, 0.0, -0.1, 2e3, 0.0, 1.0)
 

@@ -206,3 +206,15 @@ def test_a_repeater_jammer_shot_down_makes_no_more_false_targets() -> None:
     out, counts = apply_deception(w, dead, np.random.default_rng(2), killed)
     assert not np.any(dead.truth == 0) and counts.false_targets == 0 and counts.detections == 0
     np.testing.assert_array_equal(out.truth, dead.truth)
+
+
+def test_scan_identity_is_the_scans_of_no_scan() -> None:
+    # Built directly, it is what the sensor's scan function gives for no scan time.
+    world = _orbit_world(60e3, 120.0)
+    sw = _windows(world, 1)
+    got = sw.scan_identity(0)
+    ref = scan_window(world, 0, 0, np.zeros(0), np.random.default_rng(0))
+    assert (got.battery, got.radar, got.radar_id) == (ref.battery, ref.radar, ref.radar_id)
+    for name in ("time_s", "offsets", "truth", "z_enu_m", "r_enu_m2", "range_m", "snr_db"):
+        a, b = getattr(got, name), getattr(ref, name)
+        assert a.shape == b.shape and a.dtype == b.dtype, name

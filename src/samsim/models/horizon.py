@@ -22,6 +22,8 @@ J. C. Schelleng, C. R. Burrows, E. B. Ferrell, "Ultra-short-wave propagation", P
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -105,9 +107,22 @@ def horizon_central_angle_rad(
     Blake, *Radar Range-Performance Analysis*, 1986 (geometry of the tangent ray on the effective
     earth).
     """
+    if np.ndim(height_m) == 0 and np.ndim(refraction_k) == 0:  # one antenna: remembered
+        return np.asarray(_central_angle_scalar_rad(float(_f64(height_m)), float(_f64(refraction_k))))
+    return _central_angle_rad(height_m, refraction_k)
+
+
+def _central_angle_rad(height_m: ArrayLike, refraction_k: ArrayLike) -> FloatArray:
     a_m = _f64(refraction_k) * MEAN_EARTH_RADIUS_M
     h = _surface_height_m(height_m)
     return np.asarray(np.arctan2(np.sqrt(h * (2.0 * a_m + h)), a_m), dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=1024)
+def _central_angle_scalar_rad(height_m: float, refraction_k: float) -> float:
+    """:func:`horizon_central_angle_rad` of one height, remembered: a radar's own horizon angle is
+    asked for at every visibility test of its looks."""
+    return float(_central_angle_rad(height_m, refraction_k))
 
 
 def horizon_ground_range_m(
@@ -354,5 +369,6 @@ def arc_from_slant_m(
     r1 = earth_radius_m + h1
     r2 = earth_radius_m + h2
     chord2 = np.maximum(rho * rho - (h2 - h1) ** 2, 0.0)
-    half = np.arcsin(np.clip(np.sqrt(chord2 / (4.0 * r1 * r2)), 0.0, 1.0))
+    # a square root is never below +0: only its top is clipped (np.clip's wrapper cost more than the sum)
+    half = np.arcsin(np.minimum(np.sqrt(chord2 / (4.0 * r1 * r2)), 1.0))
     return np.asarray(2.0 * half * earth_radius_m, dtype=np.float64)

@@ -58,7 +58,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from samsim.arrays import FloatArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.models import _propagation_kernels as _kernels
 
 Polarization = Literal["horizontal", "vertical"]
 
@@ -114,6 +115,24 @@ def reflection_geometry(
     TwoRayGeometry
         Where the geometry has no reflection point above the horizon (``ψ <= 0``), ``ψ = Δ = D = 0``.
     """
+    d, d1, d2, ok, psi, delta = _reflected_ray(ground_range_m, h1_m, h2_m, earth_radius_m)
+    a = float(earth_radius_m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        div = np.where(ok, 1.0 / np.sqrt(1.0 + 2.0 * d1 * d2 / (a * d * np.tan(np.where(ok, psi, 1.0)))), 0.0)
+    return TwoRayGeometry(
+        grazing_rad=np.asarray(psi, np.float64),
+        path_difference_m=np.asarray(delta, np.float64),
+        divergence=np.asarray(div, np.float64),
+        radar_side_m=np.asarray(d1, np.float64),
+    )
+
+
+def _reflected_ray(
+    ground_range_m: ArrayLike, h1_m: ArrayLike, h2_m: ArrayLike, earth_radius_m: float
+) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, FloatArray, FloatArray]:
+    """:func:`reflection_geometry` up to the path difference: ``(d, d1, d2, ok, psi, delta)``
+    (``ok`` where there is a reflection point), without the divergence factor
+    that the search for the interference edge does not need."""
     d = np.maximum(_f64(ground_range_m), 1e-9)
     ha, hb = np.broadcast_arrays(np.maximum(_f64(h1_m), 0.0), np.maximum(_f64(h2_m), 0.0))
     h1, h2 = np.minimum(ha, hb), np.maximum(ha, hb)
@@ -133,14 +152,7 @@ def reflection_geometry(
     ok = (sin_psi > 0.0) & (h1 > 0.0)
     psi = np.where(ok, np.arcsin(np.clip(sin_psi, 0.0, 1.0)), 0.0)
     delta = np.where(ok, 4.0 * r1 * r2 * np.sin(psi) ** 2 / (r1 + r2 + rd), 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        div = np.where(ok, 1.0 / np.sqrt(1.0 + 2.0 * d1 * d2 / (a * d * np.tan(np.where(ok, psi, 1.0)))), 0.0)
-    return TwoRayGeometry(
-        grazing_rad=np.asarray(psi, np.float64),
-        path_difference_m=np.asarray(delta, np.float64),
-        divergence=np.asarray(div, np.float64),
-        radar_side_m=np.asarray(d1, np.float64),
-    )
+    return d, d1, d2, ok, psi, delta
 
 
 def fresnel_reflection(
@@ -269,15 +281,57 @@ over a smooth perfect reflector equals free space (2 sin(π/6) = 1); towards the
 two-ray formulas no longer hold (Blake 1986, ch. 6: the intermediate region)."""
 
 
+_EDGE_STEPS = 40  # bisection halvings: the horizon range / 2**40 is well below a micrometre
+
+
 def _interference_edge_m(h1: FloatArray, h2: FloatArray, ka: float, wavelength_m: float) -> FloatArray:
     """Ground range at which the path difference falls to λ/6 (Δ falls monotonically towards the
-    horizon there), by bisection between the radar and the horizon."""
+    horizon there), by bisection between the radar and the horizon, for 1-D arrays of heights above
+    the surface (both positive: the multipath region).
+
+    The looks at a threat flying level share one pair of heights, so each distinct pair is bisected
+    once. The bisection runs compiled (:func:`~samsim.models._propagation_kernels.bisect_edge`), then
+    every branch it took is checked in one vectorised call of the NumPy arithmetic
+    (:func:`_reflected_ray`): the compiled sine and arcsine may differ from NumPy's in the last bit, so
+    a pair whose path difference sat that close to λ/6 at some midpoint is bisected again with NumPy
+    (:func:`_interference_edge_numpy_m`). The result is the NumPy bisection's, bit for bit."""
+    u1, u2, inverse = _distinct_pairs(_f64(h1), _f64(h2))
+    return np.asarray(_edge_of_pairs_m(u1, u2, ka, wavelength_m)[inverse], np.float64)
+
+
+def _edge_of_pairs_m(u1: FloatArray, u2: FloatArray, ka: float, wavelength_m: float) -> FloatArray:
+    """:func:`_interference_edge_m` of distinct pairs of heights (1-D, contiguous)."""
+    hi = np.sqrt(2.0 * ka * u1) + np.sqrt(2.0 * ka * u2)
+    target = INTERFERENCE_EDGE * wavelength_m
+    edge, mids, above = _kernels.bisect_edge(u1, u2, hi, ka, target, _EDGE_STEPS)
+    n = mids.shape[1]
+    checked = _reflected_ray(mids.ravel(), np.repeat(u1, n), np.repeat(u2, n), ka)[-1] > target
+    redo = np.flatnonzero(np.any(checked.reshape(mids.shape) != above, axis=1))
+    if redo.size:
+        edge[redo] = _interference_edge_numpy_m(u1[redo], u2[redo], ka, wavelength_m)
+    return np.asarray(edge, np.float64)
+
+
+def _distinct_pairs(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
+    """The distinct pairs ``(x[i], y[i])`` of two 1-D arrays, and the index of each element's pair
+    (a lexicographic sort on two float keys: cheaper than ``numpy.unique`` over rows)."""
+    order = np.lexsort((y, x))
+    xs, ys = x[order], y[order]
+    first = np.ones(x.size, dtype=np.bool_)
+    first[1:] = (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1])
+    inverse = np.empty(x.size, dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return xs[first], ys[first], inverse
+
+
+def _interference_edge_numpy_m(h1: FloatArray, h2: FloatArray, ka: float, wavelength_m: float) -> FloatArray:
+    """:func:`_interference_edge_m` by NumPy alone: the bisection's reference arithmetic."""
     lo = np.zeros_like(h1)
     hi = np.sqrt(2.0 * ka * h1) + np.sqrt(2.0 * ka * h2)
     target = INTERFERENCE_EDGE * wavelength_m
-    for _ in range(40):
+    for _ in range(_EDGE_STEPS):
         mid = 0.5 * (lo + hi)
-        above = reflection_geometry(mid, h1, h2, ka).path_difference_m > target
+        above = _reflected_ray(mid, h1, h2, ka)[-1] > target
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return np.asarray(0.5 * (lo + hi), np.float64)
@@ -305,33 +359,41 @@ def multipath_f4_db(
     )
     ka = float(earth_radius_m)
 
-    def two_ray_db(d_m: FloatArray, ha: FloatArray, hb: FloatArray) -> FloatArray:
-        geo = reflection_geometry(d_m, ha, hb, ka)
+    def two_ray_db(grazing_rad: FloatArray, divergence: FloatArray, delta_m: FloatArray) -> FloatArray:
         gamma = fresnel_reflection(
-            geo.grazing_rad,
+            grazing_rad,
             surface.relative_permittivity,
             surface.conductivity_s_per_m,
             wavelength_m,
             polarization,
         )
         rough = miller_brown_vegh_roughness if surface.kind == "sea" else ament_roughness
-        x = gamma * geo.divergence * rough(geo.grazing_rad, surface.rms_height_m, wavelength_m)
-        f = propagation_factor(geo.path_difference_m, wavelength_m, x)
+        x = gamma * divergence * rough(grazing_rad, surface.rms_height_m, wavelength_m)
+        f = propagation_factor(delta_m, wavelength_m, x)
         return np.asarray(20.0 * np.log10(f), np.float64)
 
-    one_way = np.array(two_ray_db(d, h1, h2), dtype=np.float64)
-    delta = reflection_geometry(d, h1, h2, ka).path_difference_m
-    beyond = (delta < INTERFERENCE_EDGE * wavelength_m) & (h1 > 0.0) & (h2 > 0.0)
+    # Every term is elementwise: the two-ray sum is evaluated where it holds, and what depends on the
+    # heights alone (the edge, the two-ray value there, the horizon) once per distinct pair of heights.
+    geo = reflection_geometry(d, h1, h2, ka)
+    beyond = (geo.path_difference_m < INTERFERENCE_EDGE * wavelength_m) & (h1 > 0.0) & (h2 > 0.0)
+    near = ~beyond
+    one_way = np.empty(d.shape, dtype=np.float64)
+    one_way[near] = two_ray_db(geo.grazing_rad[near], geo.divergence[near], geo.path_difference_m[near])
     if np.any(beyond):
         b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
-        edge = _interference_edge_m(b1, b2, ka, wavelength_m)
-        horizon = np.sqrt(2.0 * ka * b1) + np.sqrt(2.0 * ka * b2)
-        at_edge = two_ray_db(edge, b1, b2)
-        at_horizon = smooth_earth_diffraction_db(horizon, b1, b2, ka, wavelength_m)
+        p1, p2, pair = _distinct_pairs(b1, b2)
+        edge_p = _edge_of_pairs_m(p1, p2, ka, wavelength_m)
+        horizon_p = np.sqrt(2.0 * ka * p1) + np.sqrt(2.0 * ka * p2)
+        at = reflection_geometry(edge_p, p1, p2, ka)
+        at_edge = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)[pair]
+        at_horizon = smooth_earth_diffraction_db(horizon_p, p1, p2, ka, wavelength_m)[pair]
+        edge, horizon = edge_p[pair], horizon_p[pair]
         u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
+        value = at_edge + u * (at_horizon - at_edge)
         # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
-        diffracted = smooth_earth_diffraction_db(bd, b1, b2, ka, wavelength_m)
-        one_way[beyond] = np.where(u <= 1.0, at_edge + u * (at_horizon - at_edge), diffracted)
+        far = ~(u <= 1.0)
+        value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
+        one_way[beyond] = value
     return np.asarray(2.0 * one_way, np.float64)
 
 

@@ -421,6 +421,12 @@ def pd_swerling3(snr: ArrayLike, pfa: ArrayLike) -> FloatArray:
 
 
 def _check_swerling(swerling: NDArray[np.int64]) -> None:
+    if swerling.ndim == 0:  # one case for every look (a radar's own): a Python test, not array calls
+        if int(swerling) not in SWERLING_CASES:
+            raise ValueError(
+                f"unsupported Swerling case(s) {[int(swerling)]}; expected one of {SWERLING_CASES}"
+            )
+        return
     # Comparisons, not numpy.isin: this runs at every look evaluation, where isin's set-up dominated.
     ok = np.zeros(np.shape(swerling), dtype=bool)
     for case in SWERLING_CASES:
@@ -795,16 +801,18 @@ def in_coverage(
     Skolnik 2001, ch. 1 (coverage of a surveillance radar).
     """
     el = _f64(elevation_rad)
-    span = _f64(azimuth_span_rad)
-    offset = np.mod(_f64(azimuth_rad) - _f64(min_azimuth_rad), 2.0 * np.pi)
-    in_az = (span >= 2.0 * np.pi) | (offset <= span)
-    return np.asarray(
+    inside = (
         (_f64(range_m) <= _f64(max_range_m))
         & (el >= _f64(min_elevation_rad))
         & (el <= _f64(max_elevation_rad))
-        & in_az,
-        dtype=np.bool_,
     )
+    span = _f64(azimuth_span_rad)
+    if span.ndim == 0 and span >= 2.0 * np.pi:  # the full circle (the common case): no sector to test
+        shape = np.broadcast_shapes(inside.shape, np.shape(azimuth_rad))
+        return inside if inside.shape == shape else np.broadcast_to(inside, shape).copy()
+    offset = np.mod(_f64(azimuth_rad) - _f64(min_azimuth_rad), 2.0 * np.pi)
+    in_az = (span >= 2.0 * np.pi) | (offset <= span)
+    return np.asarray(inside & in_az, dtype=np.bool_)
 
 
 def false_alarm_count(rng: np.random.Generator, mean_per_scan: ArrayLike) -> IntArray:

@@ -240,9 +240,20 @@ class ScanWindows:
         return out
 
     def scan_identity(self, j: int) -> RadarScans:
-        """Sensor ``j``'s scans of no scan."""
+        """Sensor ``j``'s scans of no scan (built directly: no scan to evaluate, no stream to draw)."""
         s = self.sensors[j]
-        return scan_sensor(self.world, s.battery, s.radar, np.zeros(0), np.random.default_rng(0))
+        return RadarScans(
+            battery=s.battery,
+            radar=s.radar,
+            radar_id=self.world.batteries[s.battery].radars.ids[s.radar],
+            time_s=np.zeros(0),
+            offsets=np.zeros(1, dtype=np.int64),
+            truth=np.zeros(0, dtype=np.int64),
+            z_enu_m=np.zeros((0, 3)),
+            r_enu_m2=np.zeros((0, 3, 3)),
+            range_m=np.zeros(0),
+            snr_db=np.zeros(0),
+        )
 
     # -----------------------------------------------------------------------------------------
     def _evaluate(self, s: _Sensor, w: int, win: _Window, start: int) -> None:

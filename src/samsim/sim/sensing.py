@@ -199,7 +199,7 @@ def visible(
     spec = geom.spec
     inside = in_radar_coverage(spec, rng_m, az, el)
     h2 = np.maximum(target_height_m, 0.0)
-    h1 = np.full_like(h2, geom.antenna_height_m)
+    h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
     return np.asarray(inside & over, dtype=np.bool_), rng_m, az, el
 
@@ -392,12 +392,22 @@ def _scan_site(
     seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
     mask_by_terrain(world, battery, geom, ecef, seen)
 
-    path = battery_path_terms(world, battery, geom, rng_m, alt, el)
+    # Only the looks inside the coverage and above the horizon can be detected: the echo's terms are
+    # evaluated for them alone (each look's on its own, so the same as over every pair), and the
+    # others keep Pd 0 (one draw per pair all the same, so the stream does not depend on which).
+    look = np.flatnonzero(seen)
+    path = battery_path_terms(world, battery, geom, rng_m[look], alt[look], el[look])
     jammers = _jammers_on(world, times, gone_s)
-    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair, rel, jammers)
-    rcs_m2 = live_rcs_m2(threats, thr_idx, t_pair, ecef, battery.radars.ecef_m[k], spec.frequency_ghz)
-    snr_db = look_snr_db(spec, rng_m, rcs_m2, jnr_db, path)
-    pd = np.where(seen, radar.probability_of_detection(snr_db, spec.pfa, threats.swerling[thr_idx]), 0.0)
+    jnr_db = look_jnr_db(
+        world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair[look], rel[look], jammers
+    )
+    rcs_m2 = live_rcs_m2(
+        threats, thr_idx[look], t_pair[look], ecef[look], battery.radars.ecef_m[k], spec.frequency_ghz
+    )
+    snr_db = np.full(scan_idx.size, -np.inf)
+    snr_db[look] = look_snr_db(spec, rng_m[look], rcs_m2, jnr_db, path)
+    pd = np.zeros(scan_idx.size)
+    pd[look] = radar.probability_of_detection(snr_db[look], spec.pfa, threats.swerling[thr_idx[look]])
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
     m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], az[hit], el[hit], rng)

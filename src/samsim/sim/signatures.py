@@ -60,17 +60,26 @@ def live_rcs_m2(
     band = signature.band_of_frequency(frequency_ghz)
     # One attitude evaluation for every row with a table, then one table read per distinct table
     # (threats of a type share theirs): per-threat calls would cost more than the arithmetic.
+    # Threats are numbered by their table among the distinct tables of the threats in view (0: none),
+    # looked up per threat and spread to the looks by index, not per look in Python.
     tables = threats.rcs_tables
-    which = {i: id(tables[i]) for i in np.unique(index).tolist() if tables[i] is not None}
-    if not which:
+    uniq, inverse = np.unique(index, return_inverse=True)
+    distinct: dict[int, int] = {}
+    by_number: list[RcsTable] = []
+    number = []
+    for i in uniq.tolist():
+        table = tables[i]
+        if table is not None and id(table) not in distinct:
+            by_number.append(table)
+            distinct[id(table)] = len(by_number)
+        number.append(0 if table is None else distinct[id(table)])
+    if not by_number:
         return rcs
-    table_of = np.array([which.get(i, 0) for i in index.tolist()], dtype=np.int64)
+    table_of = np.array(number, dtype=np.int64)[inverse.reshape(-1)]
     rows = np.flatnonzero(table_of != 0)
     angles = body_angles(threats, index[rows], np.asarray(time_s)[rows], ecef_m[rows], sensor_ecef_m)
-    by_id = {id(tables[i]): tables[i] for i in which}
-    for key, table in by_id.items():
+    for key, table in enumerate(by_number, start=1):
         sel = table_of[rows] == key
-        assert table is not None
         rcs[rows[sel]] = table_rcs_m2(table, band, angles.aspect_deg[sel], angles.elevation_deg[sel])
     return rcs
 
