@@ -337,13 +337,14 @@ def decide(
         else:
             may[:] = True
             held[:] = True
-        tof, pip, arrival = _intercepts(plan, pos_b, vel_b)
-        pk = _pk_matrix(plan, pos_b, vel_b, tof, pip, arrival)  # (types, tracks)
+        tof, pip, pk = _planned(plan, pos_b, vel_b, may)
         if jam_only is not None:
             hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
             pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
         pk[pk < d.min_pk] = 0.0
         pk[:, ~may] = 0.0
+        if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
+            continue
         reach |= np.any(pk > 0.0, axis=0)
         # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
         pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
@@ -482,6 +483,30 @@ def _eligibility(
     if eng is None or doctrine.fire_policy(eng, doctrine.salvo_doctrine, t, last_update_s):
         return _ELIGIBLE
     return _ENGAGED
+
+
+def _planned(
+    plan: FirePlan, pos: FloatArray, vel: FloatArray, may: BoolArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`_intercepts` and :func:`_pk_matrix` of the tracks a unit ``may`` engage, worked out only
+    for those that have an intercept solution with some type (every step is per track, so the others
+    are 0 — or nan for the intercepts — as they would be computed in full).
+
+    Returns ``(tof, pip, pk)``: (tracks, types), (tracks, types, 3), (types, tracks)."""
+    n, m = pos.shape[0], len(plan.types)
+    tof = np.full((n, m), np.nan)
+    pip = np.full((n, m, 3), np.nan)
+    pk = np.zeros((m, n))
+    cols = np.flatnonzero(may)
+    if cols.size == 0:
+        return tof, pip, pk
+    tof_c, pip_c, arrival_c = _intercepts(plan, pos[cols], vel[cols])
+    tof[cols], pip[cols] = tof_c, pip_c
+    some = np.flatnonzero(np.any(np.isfinite(tof_c), axis=1))
+    if some.size:
+        c = cols[some]
+        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_c[some], pip_c[some], arrival_c[some])
+    return tof, pip, pk
 
 
 def _intercepts(
@@ -758,12 +783,16 @@ def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]
             state.flight, state.truth, state.clock_s, t, dt_s, plan.center_enu_m, plan.earth_radius_m
         )
     state.clock_s = t
-    status = state.flight.status
-    ended = [s for s in state.flying if status[s] in flyout.ENDED]
-    if ended:
-        gone = set(ended)
-        state.flying = [s for s in state.flying if s not in gone]
-    return ended
+    slots = np.array(state.flying, dtype=np.int64)
+    done = _IS_ENDED[state.flight.status[slots]]
+    if not np.any(done):
+        return []
+    state.flying = slots[~done].tolist()
+    return slots[done].tolist()  # type: ignore[no-any-return]
+
+
+_IS_ENDED = np.isin(np.arange(128), flyout.ENDED)
+"""Per flight status code (int8, non-negative): whether the flight has ended."""
 
 
 def destruct(state: BatteryState, slot: int, t: float) -> None:

@@ -129,6 +129,9 @@ class Engine:
             p.name: [] for p in self.posts
         }
         self.passive = strobes.PassiveNetwork([self.windows.empty_strobes(j) for j in range(n_radars)])
+        # picture name -> {battery index: its interceptors in flight at that picture's tracks}: a
+        # tracker step refreshes the mid-course data of those batteries only
+        self.flying_at: dict[str, dict[int, int]] = {}
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -346,15 +349,19 @@ class Engine:
                 if threat >= 0 and track_id in firm:  # a firm track now holding this threat
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
         tr = pic.tracker
-        for state, unit in self._fire_states(pic, t):
-            for _, old, new in battery.refresh_tracks(
-                state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
-            ):
-                # Its interceptor now flies at another threat; one fired at a false alarm or a
-                # repeater's false target (label < 0) was counted on no threat.
-                if old >= 0:
-                    self.outcomes[old].shots -= 1
-                self.outcomes[new].shots += 1
+        flying = self.flying_at.get(pic.name)
+        if flying:  # only batteries with interceptors flying at this picture's tracks have news
+            for state, unit in self._fire_states(pic, t):
+                if self._runtime_of_state[id(state)].index not in flying:
+                    continue
+                for _, old, new in battery.refresh_tracks(
+                    state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
+                ):
+                    # Its interceptor now flies at another threat; one fired at a false alarm or a
+                    # repeater's false target (label < 0) was counted on no threat.
+                    if old >= 0:
+                        self.outcomes[old].shots -= 1
+                    self.outcomes[new].shots += 1
         self._track_events(pic, res.confirmed, "track_confirm", t)
         self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
@@ -548,8 +555,8 @@ class Engine:
             "detect",
             battery=rt.battery.id,
             radar=rs.radar_id,
-            threat=[ids[i] for i in seen],
-            detail=[f"range_km={r:.1f}" for r in range_m / 1000.0],
+            threat=[ids[i] for i in seen.tolist()],
+            detail=[f"range_km={r:.1f}" for r in (range_m / 1000.0).tolist()],
         )
 
     def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
@@ -655,6 +662,8 @@ class Engine:
             meta = launch.meta
             rt = self._battery_of(launch)
             fired[rt.index] = rt
+            at = self.flying_at.setdefault(meta.post, {})
+            at[rt.index] = at.get(rt.index, 0) + 1
             self.events.add(
                 t,
                 "launch",
@@ -695,14 +704,22 @@ class Engine:
         """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
         ended: list[tuple[float, int, int]] = []
         for b, rt in enumerate(self.batteries):
-            for slot in battery.fly(rt.plan, rt.state, t, self.world.step_s):
-                ended.append((float(rt.state.flight.end_s[slot]), b, slot))
+            state = rt.state
+            if not state.flying:  # what battery.fly does with nothing in flight, without the call
+                state.clock_s = t
+                continue
+            for slot in battery.fly(rt.plan, state, t, self.world.step_s):
+                ended.append((float(state.flight.end_s[slot]), b, slot))
         for end_s, b, slot in sorted(ended):
             self._settle_flight(self.batteries[b], slot, end_s)
 
     def _settle_flight(self, rt: BatteryRuntime, slot: int, end_s: float, note: str | None = None) -> None:
         state = rt.state
         meta = state.meta[slot]
+        at = self.flying_at[meta.post]
+        at[rt.index] -= 1
+        if not at[rt.index]:
+            del at[rt.index]
         threat = meta.threat
         names = self.world.threats.ids
         target_name = names[threat] if threat >= 0 else None
