@@ -726,27 +726,28 @@ def refresh_tracks(
     swapped to another threat (``label``: track id -> threat it follows), its interceptors still in
     mid-course home on that one. Returns those changes as ``(slot, old threat, new threat)``.
     """
-    flying = [s for s in state.flying if state.meta[s].post == post]
+    metas = state.meta
+    flying = [s for s in state.flying if metas[s].post == post]
     if not flying or track_ids.size == 0:
         return []
-    if unit is not None:
-        pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
-        mean = np.hstack([pos_b, vel_b])
     slots = np.array(flying, dtype=np.int64)
-    tracks = np.array([state.meta[s].track for s in flying], dtype=np.int64)
-    row = np.searchsorted(track_ids, tracks)
-    row = np.minimum(row, track_ids.size - 1)
+    tracks = np.array([metas[s].track for s in flying], dtype=np.int64)
+    row = np.minimum(np.searchsorted(track_ids, tracks), track_ids.size - 1)
     found = track_ids[row] == tracks
-    if not np.any(found):
+    if not found.any():
         return []
     s, r = slots[found], row[found]
-    state.flight.track_pos_m[s] = mean[r, :3]
-    state.flight.track_vel_mps[s] = mean[r, 3:]
+    if unit is None:
+        pos_r, vel_r = mean[r, :3], mean[r, 3:]
+    else:  # the whole picture mapped, then the rows taken (the map of a subset may round otherwise)
+        pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
+        pos_r, vel_r = pos_b[r], vel_b[r]
+    state.flight.track_pos_m[s] = pos_r
+    state.flight.track_vel_mps[s] = vel_r
     state.flight.track_time_s[s] = estimate_s
     if unit is not None:  # mid-course extrapolates a ballistic track with gravity, as planning did
-        p_s = mean[r, :3]
         state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
-            p_s, mean[r, 3:], unit.plan.height_m(p_s), unit.plan.center_enu_m
+            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
         )
     changes = []
     for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
@@ -779,8 +780,16 @@ def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]
         state.clock_s = t
         return []
     if t > state.clock_s:
-        flyout.advance(
-            state.flight, state.truth, state.clock_s, t, dt_s, plan.center_enu_m, plan.earth_radius_m
+        # flyout.advance without its checks (done once per flight: :func:`_launch` aims at a threat
+        # of the table), called for every battery with flights at every instant of the run
+        flyout.advance_kernel(
+            float(state.clock_s),
+            float(t),
+            float(dt_s),
+            state.flight,
+            state.truth,
+            plan.center_enu_m,
+            float(plan.earth_radius_m),
         )
     state.clock_s = t
     slots = np.array(state.flying, dtype=np.int64)

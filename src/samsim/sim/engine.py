@@ -339,16 +339,22 @@ class Engine:
         """What a picture's tracker step means: what its tracks follow, track events, fresher
         mid-course updates for the interceptors flying at its tracks. ``pulled`` marks measurements
         at a pulled-off range (deception)."""
-        firm = set(pic.tracker.ids[pic.tracker.is_confirmed].tolist())
-        if pulled is not None:
-            self.deceit.step(pic.name, res.track_of_measurement, truth, pulled, firm)
-        for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
-            if track_id >= 0:
-                if threat >= 0 or track_id not in pic.label:
-                    pic.label[track_id] = threat
-                if threat >= 0 and track_id in firm:  # a firm track now holding this threat
-                    self.first_track_s[threat] = min(self.first_track_s[threat], t)
         tr = pic.tracker
+        firm_ids = tr.ids[tr.is_confirmed]
+        if pulled is not None and self.deceit.active:
+            self.deceit.step(pic.name, res.track_of_measurement, truth, pulled, set(firm_ids.tolist()))
+        tom = res.track_of_measurement
+        on = tom >= 0
+        if np.any(on):
+            tracks, threats = tom[on], truth[on]
+            label = pic.label
+            for track_id, threat in zip(tracks.tolist(), threats.tolist(), strict=True):
+                if threat >= 0 or track_id not in label:
+                    label[track_id] = threat
+            held = (threats >= 0) & np.isin(tracks, firm_ids)  # a firm track now holding this threat
+            if np.any(held):
+                seen = threats[held]
+                self.first_track_s[seen] = np.minimum(self.first_track_s[seen], t)
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
             for state, unit in self._fire_states(pic, t):
