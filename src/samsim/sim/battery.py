@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
+from numba.typed import List
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
@@ -717,9 +718,10 @@ def refresh_tracks(
     label: Mapping[int, int],
     unit: FireUnit | None = None,
 ) -> list[tuple[int, int, int]]:
-    """Give interceptors in flight at tracks of picture ``post`` its latest estimate of their track,
-    which holds at ``estimate_s`` (``unit``: how the picture's frame maps to the battery's, when it is
-    not the battery's own).
+    """Give interceptors in mid-course at tracks of picture ``post`` its latest estimate of their
+    track, which holds at ``estimate_s`` (``unit``: how the picture's frame maps to the battery's,
+    when it is not the battery's own). Those in terminal homing follow the target itself and keep
+    what they had.
 
     An interceptor in mid-course flies where its track leads it, so the target its seeker or the
     terminal track-via-missile acquires is the one the track follows by then: when a track has
@@ -731,7 +733,12 @@ def refresh_tracks(
     if not flying or track_ids.size == 0:
         return []
     slots = np.array(flying, dtype=np.int64)
-    tracks = np.array([metas[s].track for s in flying], dtype=np.int64)
+    # Only mid-course flight reads the track (terminal homing follows the target itself, and a
+    # flight never returns to mid-course), and only mid-course interceptors change target.
+    slots = slots[state.flight.status[slots] == flyout.MIDCOURSE]
+    if slots.size == 0:
+        return []
+    tracks = np.array([metas[s].track for s in slots.tolist()], dtype=np.int64)
     row = np.minimum(np.searchsorted(track_ids, tracks), track_ids.size - 1)
     found = track_ids[row] == tracks
     if not found.any():
@@ -802,6 +809,81 @@ def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]
 
 _IS_ENDED = np.isin(np.arange(128), flyout.ENDED)
 """Per flight status code (int8, non-negative): whether the flight has ended."""
+
+
+class Fleet:
+    """Every battery's interceptors, flown together: one compiled call per instant
+    (:func:`samsim.models.flyout.advance_many_kernel`) does what :func:`fly` does battery by battery.
+
+    It holds references to the batteries' flight states and threat tables (no copies); after a
+    battery's plan or truth table is replaced (a move), :meth:`update` it.
+    """
+
+    def __init__(self, plans: list[FirePlan], states: list[BatteryState], dt_s: float):
+        self.states = states
+        self.dt_s = float(dt_s)  # the flyout's inner step
+        n = len(states)
+        self._flights: List[flyout.FlyoutState] = List([s.flight for s in states]) if n else List()
+        self._tables: List[FloatArray] = List([s.truth.pos_m for s in states]) if n else List()
+        self._table_t0: List[FloatArray] = List([s.truth.t0_s for s in states]) if n else List()
+        self._dead: List[FloatArray] = List([s.truth.dead_s for s in states]) if n else List()
+        self._table_dt = np.zeros(n)
+        self._centers = np.zeros((n, 3))
+        self._radii = np.zeros(n)
+        for b in range(n):
+            self.update(b, plans[b], states[b])
+        slots = sum(s.flight.status.size for s in states)
+        self._ended_unit = np.zeros(slots, dtype=np.int64)
+        self._ended_slot = np.zeros(slots, dtype=np.int64)
+        self._t0 = np.zeros(n)
+        self._go = np.zeros(n, dtype=bool)
+
+    def update(self, b: int, plan: FirePlan, state: BatteryState) -> None:
+        """Battery ``b``'s frame and threat table, as they are now."""
+        self._tables[b] = state.truth.pos_m
+        self._table_t0[b] = state.truth.t0_s
+        self._dead[b] = state.truth.dead_s
+        self._table_dt[b] = float(state.truth.dt_s)
+        self._centers[b] = plan.center_enu_m
+        self._radii[b] = float(plan.earth_radius_m)
+
+    def fly(self, t: float) -> list[tuple[int, int]]:
+        """:func:`fly` every battery up to ``t``; returns the ``(battery, slot)`` flights that ended."""
+        go, t0 = self._go, self._t0
+        go[:] = False
+        anything = False
+        for b, state in enumerate(self.states):
+            if state.flying and t > state.clock_s:
+                go[b] = anything = True
+                t0[b] = state.clock_s
+            state.clock_s = t
+        if not anything:
+            return []
+        n = flyout.advance_many_kernel(
+            t0,
+            float(t),
+            float(self.dt_s),
+            self._flights,
+            self._tables,
+            self._table_t0,
+            self._table_dt,
+            self._dead,
+            self._centers,
+            self._radii,
+            go,
+            self._ended_unit,
+            self._ended_slot,
+        )
+        if n == 0:
+            return []
+        ended = list(zip(self._ended_unit[:n].tolist(), self._ended_slot[:n].tolist(), strict=True))
+        done: dict[int, set[int]] = {}
+        for b, slot in ended:
+            done.setdefault(b, set()).add(slot)
+        for b, gone in done.items():
+            state = self.states[b]
+            state.flying = [s for s in state.flying if s not in gone]
+        return ended
 
 
 def destruct(state: BatteryState, slot: int, t: float) -> None:

@@ -132,6 +132,9 @@ class Engine:
         # picture name -> {battery index: its interceptors in flight at that picture's tracks}: a
         # tracker step refreshes the mid-course data of those batteries only
         self.flying_at: dict[str, dict[int, int]] = {}
+        self.fleet = battery.Fleet(
+            [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
+        )
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -351,17 +354,20 @@ class Engine:
             for track_id, threat in zip(tracks.tolist(), threats.tolist(), strict=True):
                 if threat >= 0 or track_id not in label:
                     label[track_id] = threat
-            held = (threats >= 0) & np.isin(tracks, firm_ids)  # a firm track now holding this threat
-            if np.any(held):
-                seen = threats[held]
+            real = threats >= 0
+            if firm_ids.size and real.any():  # a firm track now holding this threat (ids increase)
+                tracks, threats = tracks[real], threats[real]
+                at = np.minimum(np.searchsorted(firm_ids, tracks), firm_ids.size - 1)
+                seen = threats[firm_ids[at] == tracks]
                 self.first_track_s[seen] = np.minimum(self.first_track_s[seen], t)
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
+            track_ids, mean, estimate_s = tr.ids, tr.mean, pic.estimate_s
             for state, unit in self._fire_states(pic, t):
                 if self._runtime_of_state[id(state)].index not in flying:
                     continue
                 for _, old, new in battery.refresh_tracks(
-                    state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
+                    state, pic.name, track_ids, mean, estimate_s, pic.label, unit
                 ):
                     # Its interceptor now flies at another threat; one fired at a false alarm or a
                     # repeater's false target (label < 0) was counted on no threat.
@@ -377,9 +383,10 @@ class Engine:
     def _arm_warning(self, pic: TrackPicture, t: float) -> None:
         """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so
         (judged in a battery's frame: the picture's own, or a command post's first member's)."""
-        tr = pic.tracker
-        firm = tr.is_confirmed
-        if not (self.emitters.any_shutdown_on_arm and np.any(firm)):
+        if not self.emitters.any_shutdown_on_arm:
+            return
+        firm = pic.tracker.is_confirmed
+        if not np.any(firm):
             return
         pos_all, vel_all = pic.predicted_states(t)
         pos, vel = pos_all[firm], vel_all[firm]
@@ -473,6 +480,7 @@ class Engine:
             battery.destruct(rt.state, slot, t)
             self._settle_flight(rt, slot, t, note="battery moved")
         moves.resite(self.world, rt, site)
+        self.fleet.update(rt.index, rt.plan, rt.state)
         post = self.post_of.get(rt.index)
         if post is not None:
             moves.resite_in_post(post, post.units, rt, post.radar_offset[rt.index], site)
@@ -708,14 +716,9 @@ class Engine:
     # -----------------------------------------------------------------------------------------
     def _fly_to(self, t: float) -> None:
         """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
-        ended: list[tuple[float, int, int]] = []
-        for b, rt in enumerate(self.batteries):
-            state = rt.state
-            if not state.flying:  # what battery.fly does with nothing in flight, without the call
-                state.clock_s = t
-                continue
-            for slot in battery.fly(rt.plan, state, t, self.world.step_s):
-                ended.append((float(state.flight.end_s[slot]), b, slot))
+        ended = [
+            (float(self.batteries[b].state.flight.end_s[slot]), b, slot) for b, slot in self.fleet.fly(t)
+        ]
         for end_s, b, slot in sorted(ended):
             self._settle_flight(self.batteries[b], slot, end_s)
 
