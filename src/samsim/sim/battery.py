@@ -585,11 +585,16 @@ def _pk_matrix(
         max_target_speed_mps=max_speed,
         max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
     )
+    none = np.zeros((m, pos.shape[0]))
+    if not ok.any():  # the checks below only take away
+        return none
     slant = np.linalg.norm(pip - launcher[None], axis=-1)
     los = (pip - launcher[None]) / np.maximum(slant, 1.0)[..., None]
     receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
     closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
     ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
+    if not ok.any():
+        return none
     # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
     # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
     alt = np.nan_to_num(plan.height_m(pip), nan=0.0)
@@ -598,6 +603,8 @@ def _pk_matrix(
         ok[:, k] &= pull >= w.params[flyout.P_ENDGAME_MIN_ACCEL_MPS2]
     ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
+    if not ok.any():
+        return none
     # The engagement radar must see the intercept point to guide the missile there.
     radar = plan.engagement_radar
     assert radar is not None

@@ -570,7 +570,7 @@ class Engine:
             battery=rt.battery.id,
             radar=rs.radar_id,
             threat=[ids[i] for i in seen.tolist()],
-            detail=[f"range_km={r:.1f}" for r in (range_m / 1000.0).tolist()],
+            detail=list(map("range_km={:.1f}".format, (range_m / 1000.0).tolist())),
         )
 
     def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
