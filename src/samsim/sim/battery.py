@@ -844,6 +844,9 @@ class Fleet:
         self._ended_slot = np.zeros(slots, dtype=np.int64)
         self._t0 = np.zeros(n)
         self._go = np.zeros(n, dtype=bool)
+        # batteries that may have interceptors in flight: only their clocks are kept (the others'
+        # are set when they next launch, :meth:`launched`)
+        self._active: set[int] = {b for b, s in enumerate(states) if s.flying}
 
     def update(self, b: int, plan: FirePlan, state: BatteryState) -> None:
         """Battery ``b``'s frame and threat table, as they are now."""
@@ -854,13 +857,25 @@ class Fleet:
         self._centers[b] = plan.center_enu_m
         self._radii[b] = float(plan.earth_radius_m)
 
+    def launched(self, b: int, t: float) -> None:
+        """Battery ``b`` fired at ``t``, the time every battery with interceptors in flight has been
+        flown to (call it before the battery's flights are refreshed or flown)."""
+        self.states[b].clock_s = t
+        self._active.add(b)
+
     def fly(self, t: float) -> list[tuple[int, int]]:
-        """:func:`fly` every battery up to ``t``; returns the ``(battery, slot)`` flights that ended."""
+        """:func:`fly` every battery up to ``t``; returns the ``(battery, slot)`` flights that ended.
+
+        Flying up to ``t`` leaves the clocks of the batteries with nothing in flight behind (nothing
+        reads them until the battery fires again: :meth:`launched`)."""
         go, t0 = self._go, self._t0
         go[:] = False
         anything = False
-        for b, state in enumerate(self.states):
-            if state.flying and t > state.clock_s:
+        for b in list(self._active):
+            state = self.states[b]
+            if not state.flying:
+                self._active.discard(b)
+            elif t > state.clock_s:
                 go[b] = anything = True
                 t0[b] = state.clock_s
             state.clock_s = t

@@ -676,6 +676,7 @@ class Engine:
             meta = launch.meta
             rt = self._battery_of(launch)
             fired[rt.index] = rt
+            self.fleet.launched(rt.index, t)
             at = self.flying_at.setdefault(meta.post, {})
             at[rt.index] = at.get(rt.index, 0) + 1
             self.events.add(
