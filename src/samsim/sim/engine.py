@@ -351,10 +351,12 @@ class Engine:
         if np.any(on):
             tracks, threats = tom[on], truth[on]
             label = pic.label
-            for track_id, threat in zip(tracks.tolist(), threats.tolist(), strict=True):
-                if threat >= 0 or track_id not in label:
-                    label[track_id] = threat
             real = threats >= 0
+            # A track follows the last threat that updated it; a track only false targets or false
+            # alarms updated keeps what it had, or the first of them when it is new.
+            for track_id, threat in zip(tracks[~real].tolist(), threats[~real].tolist(), strict=True):
+                label.setdefault(track_id, threat)
+            label.update(zip(tracks[real].tolist(), threats[real].tolist(), strict=True))
             if firm_ids.size and real.any():  # a firm track now holding this threat (ids increase)
                 tracks, threats = tracks[real], threats[real]
                 at = np.minimum(np.searchsorted(firm_ids, tracks), firm_ids.size - 1)
