@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from samsim.c2.evaluation import BALLISTIC, BALLISTIC_SPEED_MPS, classify_tracks
 from samsim.c2.intercept import (
     ABOVE_MAX_ALTITUDE,
     BELOW_MIN_ALTITUDE,
@@ -215,6 +216,23 @@ def test_track_acceleration_is_gravity_for_ballistic_tracks_only() -> None:
     acc = track_acceleration_mps2(pos, vel, height, CENTER)
     np.testing.assert_allclose(acc[0], gravity_mps2(pos[:1], CENTER)[0])
     assert acc[0, 2] < -9.6 and np.all(acc[1:] == 0.0)
+
+
+def test_track_acceleration_agrees_with_the_classification_on_either_side_of_ballistic_speed() -> None:
+    # the function skips the classification when no track reaches BALLISTIC_SPEED_MPS: it must give
+    # what classify_tracks says at any height, just below and at that speed
+    rng = np.random.default_rng(5)
+    n = 200
+    pos = np.column_stack([rng.uniform(-1e5, 1e5, n), rng.uniform(-1e5, 1e5, n), rng.uniform(0.0, 9e4, n)])
+    direction = rng.normal(size=(n, 3))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    height = np.linalg.norm(pos - CENTER, axis=1) - RE
+    for speed in (np.nextafter(BALLISTIC_SPEED_MPS, 0.0), BALLISTIC_SPEED_MPS, 1.5 * BALLISTIC_SPEED_MPS):
+        vel = direction * speed
+        acc = track_acceleration_mps2(pos, vel, height, CENTER)
+        ballistic = classify_tracks(np.linalg.norm(vel, axis=1), height) == BALLISTIC
+        np.testing.assert_array_equal(np.any(acc != 0.0, axis=1), ballistic)
+        np.testing.assert_array_equal(acc[ballistic], gravity_mps2(pos[ballistic], CENTER))
 
 
 def _quartic_root(q: np.ndarray, v: np.ndarray, a: np.ndarray, s: float) -> float:

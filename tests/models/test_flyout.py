@@ -634,3 +634,59 @@ def test_feasible_launches_mostly_kill_with_a_perfect_track() -> None:
     # by the thick air (and by paying for its manoeuvres) cannot catch fail the end game or pass wide
     # (before the drag polar, lift was free and nearly every feasible launch arrived: >= 85 %).
     assert kills.mean() >= 0.75
+
+
+def test_advance_many_flies_each_set_exactly_as_advance_does() -> None:
+    # Two batteries' interceptor sets in frames with different earth centres, flown together in 1 s
+    # chunks, must end bit for bit where each set flown on its own ends, and report each flight
+    # that ended in the chunk in which it ended.
+    from numba.typed import List
+
+    centers = [CENTER, np.array([0.0, 2.0e3, -RE - 150.0])]
+    targets = np.array([[30e3, 5e3, 8e3], [45e3, -8e3, 12e3], [20e3, 0.0, 3e3]])
+    vel = np.array([[-250.0, 0.0, 0.0], [-300.0, 40.0, 0.0], [-200.0, 0.0, 0.0]])
+    rows = [_row(), _row(max_flight_s=15.0)]
+
+    def fleet() -> list[fo.FlyoutState]:
+        out = []
+        for center in centers:
+            st = fo.empty_state(4)
+            for k in range(3):
+                _launch_at(st, k, rows[k % 2], k, targets[k], vel[k], 60.0, center=center)
+            out.append(st)
+        return out
+
+    alone, together = fleet(), fleet()
+    truths = [_truth(targets, vel), _truth(targets, vel)]
+    flights = List(together)
+    ended: list[tuple[int, int, float]] = []
+    buf_u = np.zeros(8, dtype=np.int64)
+    buf_s = np.zeros(8, dtype=np.int64)
+    for step in range(120):
+        t0, t1 = float(step), float(step + 1)
+        for st, truth, center in zip(alone, truths, centers, strict=True):
+            fo.advance(st, truth, t0, t1, 0.1, center, RE)
+        n = fo.advance_many_kernel(
+            np.full(2, t0),
+            t1,
+            0.1,
+            flights,
+            List([tr.pos_m for tr in truths]),
+            List([tr.t0_s for tr in truths]),
+            np.array([tr.dt_s for tr in truths]),
+            List([tr.dead_s for tr in truths]),
+            np.array(centers),
+            np.full(2, RE),
+            np.ones(2, dtype=bool),
+            buf_u,
+            buf_s,
+        )
+        ended += [(int(u), int(s), t1) for u, s in zip(buf_u[:n], buf_s[:n], strict=True)]
+    for a, b in zip(alone, together, strict=True):
+        for field_a, field_b in zip(a, b, strict=True):
+            np.testing.assert_array_equal(field_a, field_b)
+    # every flight ended, once, in the chunk holding its end time
+    assert sorted((u, s) for u, s, _ in ended) == [(u, s) for u in range(2) for s in range(3)]
+    for u, s, t1 in ended:
+        assert t1 - 1.0 <= together[u].end_s[s] <= t1
+        assert together[u].status[s] in fo.ENDED

@@ -45,7 +45,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim.c2.evaluation import BALLISTIC, classify_tracks
+from samsim.c2.evaluation import BALLISTIC, BALLISTIC_SPEED_MPS, classify_tracks
 from samsim.constants import GM_M3PS2
 from samsim.jit import njit
 
@@ -372,8 +372,10 @@ def track_acceleration_mps2(
     """
     pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
     speed = np.linalg.norm(np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3), axis=1)
-    ballistic = classify_tracks(speed, np.asarray(height_m, dtype=np.float64)) == BALLISTIC
     acc = np.zeros_like(pos)
+    if not np.any(speed >= BALLISTIC_SPEED_MPS):  # no track fast enough to be classed ballistic
+        return acc
+    ballistic = classify_tracks(speed, np.asarray(height_m, dtype=np.float64)) == BALLISTIC
     if np.any(ballistic):
         acc[ballistic] = gravity_mps2(pos[ballistic], center_enu_m)
     return acc

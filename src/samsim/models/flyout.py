@@ -711,20 +711,25 @@ def _step(
 
 
 @njit
-def advance_kernel(
+def _advance_slot(
+    i: int,
     t0_s: float,
     t1_s: float,
     dt_s: float,
     state: FlyoutState,
-    truth: ThreatTruth,
-    center: _F64,
-    earth_radius_m: float,
+    tbl: _F64,
+    tbl_t0: _F64,
+    tbl_dt: float,
+    dead_s: _F64,
+    cx: float,
+    cy: float,
+    cz: float,
+    re: float,
 ) -> None:
-    """Advance every flying interceptor of ``state`` from ``t0_s`` (or its launch) to ``t1_s``, in place.
-
-    :func:`advance` is the checked entry point. Each interceptor runs its own inner loop of steps of
-    at most ``dt_s`` (shorter near the closest approach and at the self-destruct time).
-    """
+    """Advance interceptor ``i`` of ``state`` from ``t0_s`` (or its launch) to ``t1_s``, in place, if it
+    flies: its own inner loop of steps of at most ``dt_s`` (shorter near the closest approach and at
+    the self-destruct time), against the threat table ``tbl`` (:class:`ThreatTruth`'s fields) and the
+    earth's centre ``(cx, cy, cz)`` and radius ``re`` in the frame."""
     pos = state.pos_m
     vel = state.vel_mps
     acc = state.acc_mps2
@@ -741,271 +746,355 @@ def advance_kernel(
     miss = state.miss_m
     cpa_s = state.cpa_s
     end_s = state.end_s
-    tbl = truth.pos_m
-    tbl_t0 = truth.t0_s
-    tbl_dt = truth.dt_s
-    dead_s = truth.dead_s
-    cx = center[0]
-    cy = center[1]
-    cz = center[2]
-    re = earth_radius_m
-    for i in range(pos.shape[0]):
-        st = status[i]
-        if st != MIDCOURSE and st != TERMINAL:
-            continue
-        t = max(t0_s, launch_s[i])
-        if t >= t1_s:
-            continue
-        p = params[i]
-        t_launch = launch_s[i]
-        t_sd = t_launch + p[P_MAX_FLIGHT_S]
-        t_guid = t_launch + p[P_GUIDANCE_DELAY_S]
-        seeker = p[P_SEEKER_RANGE_M]
-        gate = max(seeker, CPA_GATE_M)
-        loft = p[P_LOFT]
-        loft_end = seeker if seeker > 0.0 else LOFT_END_M
-        nav = p[P_NAV_RATIO]
-        amax = p[P_MAX_ACCEL_MPS2]
-        lag = p[P_TAU_S]
-        cn_max = p[P_CN_MAX]
-        area = p[P_REF_AREA_M2]
-        min_accel = p[P_ENDGAME_MIN_ACCEL_MPS2]
-        min_closing = p[P_ENDGAME_MIN_CLOSING_MPS]
-        x = pos[i, 0]
-        y = pos[i, 1]
-        z = pos[i, 2]
-        vx = vel[i, 0]
-        vy = vel[i, 1]
-        vz = vel[i, 2]
-        lx = acc[i, 0]
-        ly = acc[i, 1]
-        lz = acc[i, 2]
-        m = mass[i]
-        j = target[i]
-        keep_dt = math.exp(-dt_s / lag) if lag > 0.0 else 0.0
-        # a planned intercept point stays put for the whole call: its lofting direction too
-        # (p + v t + a t^2 / 2: a ballistic track falls under gravity on the way)
-        dtp = plan[i] - trk_t[i]
-        pax = trk_pos[i, 0] + trk_vel[i, 0] * dtp + 0.5 * trk_acc[i, 0] * dtp * dtp
-        pay = trk_pos[i, 1] + trk_vel[i, 1] * dtp + 0.5 * trk_acc[i, 1] * dtp * dtp
-        paz = trk_pos[i, 2] + trk_vel[i, 2] * dtp + 0.5 * trk_acc[i, 2] * dtp * dtp
-        pun = math.sqrt((pax - cx) ** 2 + (pay - cy) ** 2 + (paz - cz) ** 2)
-        pux = (pax - cx) / pun
-        puy = (pay - cy) / pun
-        puz = (paz - cz) / pun
-        cached = False  # truth at the start of the step known from the previous step's end
-        tx = ty = tz = tvx = tvy = tvz = 0.0
-        while t < t1_s - _T_EPS_S:
-            if t >= t_sd - _T_EPS_S:
-                st = SELF_DESTRUCT
-                end_s[i] = t
-                break
-            # steps land exactly on t1 and on the self-destruct time (no sliver steps from round-off)
-            h = dt_s
-            if t1_s - t <= dt_s + _T_EPS_S:
-                h = t1_s - t
-            if t_sd - t <= h + _T_EPS_S:
-                h = t_sd - t
-            alive = j >= 0 and t >= tbl_t0[j] and t < dead_s[j]
-            rx = ry = rz = 0.0
-            rdot0 = 0.0
-            if alive:
-                if not cached:
-                    tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt)
-                rx = tx - x
-                ry = ty - y
-                rz = tz - z
-                rng = math.sqrt(rx * rx + ry * ry + rz * rz)
-                if rng > 0.0:
-                    rdot0 = ((tvx - vx) * rx + (tvy - vy) * ry + (tvz - vz) * rz) / rng
-                if st == MIDCOURSE and seeker > 0.0 and rng <= seeker:
-                    st = TERMINAL
-                # end game: a third of the time to go per step keeps PN and the miss accurate
-                if rdot0 < 0.0 and rng < -3.0 * rdot0 * h:
-                    h = max(rng / (-3.0 * rdot0), min(_MIN_STEP_S, h))
-            # ---- air and the lateral acceleration the airframe can pull here
-            ex = x - cx
-            ey = y - cy
-            ez = z - cz
-            e2 = ex * ex + ey * ey + ez * ez
-            e1 = math.sqrt(e2)
-            gk = -GM_M3PS2 / (e2 * e1)
-            rho, sound = density_sound_scalar(e1 - re)
-            speed = math.sqrt(vx * vx + vy * vy + vz * vz)
-            a_lim = amax
-            if cn_max > 0.0:
-                a_lim = min(amax, 0.5 * rho * speed * speed * area * cn_max / m)
-            a_aero = a_lim
-            # ---- guidance command
-            cmx = cmy = cmz = 0.0
-            guided = False
-            tvc = t < t_guid
+    st = status[i]
+    if st != MIDCOURSE and st != TERMINAL:
+        return
+    t = max(t0_s, launch_s[i])
+    if t >= t1_s:
+        return
+    p = params[i]
+    t_launch = launch_s[i]
+    t_sd = t_launch + p[P_MAX_FLIGHT_S]
+    t_guid = t_launch + p[P_GUIDANCE_DELAY_S]
+    seeker = p[P_SEEKER_RANGE_M]
+    gate = max(seeker, CPA_GATE_M)
+    loft = p[P_LOFT]
+    loft_end = seeker if seeker > 0.0 else LOFT_END_M
+    nav = p[P_NAV_RATIO]
+    amax = p[P_MAX_ACCEL_MPS2]
+    lag = p[P_TAU_S]
+    cn_max = p[P_CN_MAX]
+    area = p[P_REF_AREA_M2]
+    min_accel = p[P_ENDGAME_MIN_ACCEL_MPS2]
+    min_closing = p[P_ENDGAME_MIN_CLOSING_MPS]
+    x = pos[i, 0]
+    y = pos[i, 1]
+    z = pos[i, 2]
+    vx = vel[i, 0]
+    vy = vel[i, 1]
+    vz = vel[i, 2]
+    lx = acc[i, 0]
+    ly = acc[i, 1]
+    lz = acc[i, 2]
+    m = mass[i]
+    j = target[i]
+    keep_dt = math.exp(-dt_s / lag) if lag > 0.0 else 0.0
+    # a planned intercept point stays put for the whole call: its lofting direction too
+    # (p + v t + a t^2 / 2: a ballistic track falls under gravity on the way)
+    dtp = plan[i] - trk_t[i]
+    pax = trk_pos[i, 0] + trk_vel[i, 0] * dtp + 0.5 * trk_acc[i, 0] * dtp * dtp
+    pay = trk_pos[i, 1] + trk_vel[i, 1] * dtp + 0.5 * trk_acc[i, 1] * dtp * dtp
+    paz = trk_pos[i, 2] + trk_vel[i, 2] * dtp + 0.5 * trk_acc[i, 2] * dtp * dtp
+    pun = math.sqrt((pax - cx) ** 2 + (pay - cy) ** 2 + (paz - cz) ** 2)
+    pux = (pax - cx) / pun
+    puy = (pay - cy) / pun
+    puz = (paz - cz) / pun
+    cached = False  # truth at the start of the step known from the previous step's end
+    tx = ty = tz = tvx = tvy = tvz = 0.0
+    while t < t1_s - _T_EPS_S:
+        if t >= t_sd - _T_EPS_S:
+            st = SELF_DESTRUCT
+            end_s[i] = t
+            break
+        # steps land exactly on t1 and on the self-destruct time (no sliver steps from round-off)
+        h = dt_s
+        if t1_s - t <= dt_s + _T_EPS_S:
+            h = t1_s - t
+        if t_sd - t <= h + _T_EPS_S:
+            h = t_sd - t
+        alive = j >= 0 and t >= tbl_t0[j] and t < dead_s[j]
+        rx = ry = rz = 0.0
+        rdot0 = 0.0
+        if alive:
+            if not cached:
+                tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt)
+            rx = tx - x
+            ry = ty - y
+            rz = tz - z
+            rng = math.sqrt(rx * rx + ry * ry + rz * rz)
+            if rng > 0.0:
+                rdot0 = ((tvx - vx) * rx + (tvy - vy) * ry + (tvz - vz) * rz) / rng
+            if st == MIDCOURSE and seeker > 0.0 and rng <= seeker:
+                st = TERMINAL
+            # end game: a third of the time to go per step keeps PN and the miss accurate
+            if rdot0 < 0.0 and rng < -3.0 * rdot0 * h:
+                h = max(rng / (-3.0 * rdot0), min(_MIN_STEP_S, h))
+        # ---- air and the lateral acceleration the airframe can pull here
+        ex = x - cx
+        ey = y - cy
+        ez = z - cz
+        e2 = ex * ex + ey * ey + ez * ez
+        e1 = math.sqrt(e2)
+        gk = -GM_M3PS2 / (e2 * e1)
+        rho, sound = density_sound_scalar(e1 - re)
+        speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+        a_lim = amax
+        if cn_max > 0.0:
+            a_lim = min(amax, 0.5 * rho * speed * speed * area * cn_max / m)
+        a_aero = a_lim
+        # ---- guidance command
+        cmx = cmy = cmz = 0.0
+        guided = False
+        tvc = t < t_guid
+        if tvc:
+            # pitch-programmed boost: thrust-vector / gas-dynamic control, which does not need
+            # dynamic pressure, turns at most the whole thrust sideways (paid in axial thrust)
+            thrust_now, _ = _propulsion(p, t - t_launch, h)
+            a_lim = min(amax, thrust_now / m)
+        if j >= 0 and t < dead_s[j]:
             if tvc:
-                # pitch-programmed boost: thrust-vector / gas-dynamic control, which does not need
-                # dynamic pressure, turns at most the whole thrust sideways (paid in axial thrust)
-                thrust_now, _ = _propulsion(p, t - t_launch, h)
-                a_lim = min(amax, thrust_now / m)
-            if j >= 0 and t < dead_s[j]:
-                if tvc:
-                    # hold the launch line against gravity
-                    guided = True
-                elif st == TERMINAL and alive:
-                    cmx, cmy, cmz = true_pn_scalar(rx, ry, rz, tvx - vx, tvy - vy, tvz - vz, nav, speed)
-                    guided = True
-                elif st == MIDCOURSE:
-                    # aim at the track extrapolated to the planned intercept time (a point fixed in
-                    # space, steered at by PN), or, without a plan, at the moving track itself
-                    if plan[i] > t:
-                        ax_ = pax
-                        ay_ = pay
-                        az_ = paz
-                        ux = pux
-                        uy = puy
-                        uz = puz
-                        avx = avy = avz = 0.0
-                    else:
-                        dtk = t - trk_t[i]
-                        ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk + 0.5 * trk_acc[i, 0] * dtk * dtk
-                        ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk + 0.5 * trk_acc[i, 1] * dtk * dtk
-                        az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk + 0.5 * trk_acc[i, 2] * dtk * dtk
-                        un = math.sqrt((ax_ - cx) ** 2 + (ay_ - cy) ** 2 + (az_ - cz) ** 2)
-                        ux = (ax_ - cx) / un
-                        uy = (ay_ - cy) / un
-                        uz = (az_ - cz) / un
-                        avx = trk_vel[i, 0] + trk_acc[i, 0] * dtk
-                        avy = trk_vel[i, 1] + trk_acc[i, 1] * dtk
-                        avz = trk_vel[i, 2] + trk_acc[i, 2] * dtk
-                    dx = ax_ - x
-                    dy = ay_ - y
-                    dz = az_ - z
-                    r_go = math.sqrt(dx * dx + dy * dy + dz * dz)
-                    if loft > 0.0 and r_go > loft_end:
-                        # PN sees the raised point as moving with the track only: were it told that
-                        # the point sinks as the range closes, it would lead it straight to the target
-                        lift_m = loft * (r_go - loft_end)
-                        dx += ux * lift_m
-                        dy += uy * lift_m
-                        dz += uz * lift_m
-                    cmx, cmy, cmz = true_pn_scalar(dx, dy, dz, avx - vx, avy - vy, avz - vz, nav, speed)
-                    guided = True
-            if guided:
-                # gravity compensation (Zarchan): lift also carries the weight's normal component
-                cmx, cmy, cmz = limit_lateral_scalar(
-                    cmx - gk * ex, cmy - gk * ey, cmz - gk * ez, vx, vy, vz, a_lim
-                )
-            # first-order autopilot lag, exact for the command held over the step
-            keep = keep_dt
-            if h != dt_s:
-                keep = math.exp(-h / lag) if lag > 0.0 else 0.0
-            lx = cmx + (lx - cmx) * keep
-            ly = cmy + (ly - cmy) * keep
-            lz = cmz + (lz - cmz) * keep
-            lx, ly, lz = limit_lateral_scalar(lx, ly, lz, vx, vy, vz, a_lim)
-            # ---- move
-            x1, y1, z1, vx1, vy1, vz1, m1 = _step(
-                p,
-                t - t_launch,
-                h,
-                x,
-                y,
-                z,
-                vx,
-                vy,
-                vz,
-                m,
-                lx,
-                ly,
-                lz,
-                gk * ex,
-                gk * ey,
-                gk * ez,
-                rho,
-                sound,
-                tvc,
+                # hold the launch line against gravity
+                guided = True
+            elif st == TERMINAL and alive:
+                cmx, cmy, cmz = true_pn_scalar(rx, ry, rz, tvx - vx, tvy - vy, tvz - vz, nav, speed)
+                guided = True
+            elif st == MIDCOURSE:
+                # aim at the track extrapolated to the planned intercept time (a point fixed in
+                # space, steered at by PN), or, without a plan, at the moving track itself
+                if plan[i] > t:
+                    ax_ = pax
+                    ay_ = pay
+                    az_ = paz
+                    ux = pux
+                    uy = puy
+                    uz = puz
+                    avx = avy = avz = 0.0
+                else:
+                    dtk = t - trk_t[i]
+                    ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk + 0.5 * trk_acc[i, 0] * dtk * dtk
+                    ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk + 0.5 * trk_acc[i, 1] * dtk * dtk
+                    az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk + 0.5 * trk_acc[i, 2] * dtk * dtk
+                    un = math.sqrt((ax_ - cx) ** 2 + (ay_ - cy) ** 2 + (az_ - cz) ** 2)
+                    ux = (ax_ - cx) / un
+                    uy = (ay_ - cy) / un
+                    uz = (az_ - cz) / un
+                    avx = trk_vel[i, 0] + trk_acc[i, 0] * dtk
+                    avy = trk_vel[i, 1] + trk_acc[i, 1] * dtk
+                    avz = trk_vel[i, 2] + trk_acc[i, 2] * dtk
+                dx = ax_ - x
+                dy = ay_ - y
+                dz = az_ - z
+                r_go = math.sqrt(dx * dx + dy * dy + dz * dz)
+                if loft > 0.0 and r_go > loft_end:
+                    # PN sees the raised point as moving with the track only: were it told that
+                    # the point sinks as the range closes, it would lead it straight to the target
+                    lift_m = loft * (r_go - loft_end)
+                    dx += ux * lift_m
+                    dy += uy * lift_m
+                    dz += uz * lift_m
+                cmx, cmy, cmz = true_pn_scalar(dx, dy, dz, avx - vx, avy - vy, avz - vz, nav, speed)
+                guided = True
+        if guided:
+            # gravity compensation (Zarchan): lift also carries the weight's normal component
+            cmx, cmy, cmz = limit_lateral_scalar(
+                cmx - gk * ex, cmy - gk * ey, cmz - gk * ez, vx, vy, vz, a_lim
             )
-            # ---- closest approach to the true target within the step
-            cached = False
-            if alive:
-                tx1, ty1, tz1, tvx1, tvy1, tvz1 = _truth(tbl, j, t + h, tbl_t0[j], tbl_dt)
-                r1x = tx1 - x1
-                r1y = ty1 - y1
-                r1z = tz1 - z1
-                ddx = r1x - rx
-                ddy = r1y - ry
-                ddz = r1z - rz
-                dd = ddx * ddx + ddy * ddy + ddz * ddz
-                s = 0.0
-                if dd > 0.0:
-                    s = min(max(-(rx * ddx + ry * ddy + rz * ddz) / dd, 0.0), 1.0)
-                mx = rx + s * ddx
-                my = ry + s * ddy
-                mz = rz + s * ddz
-                r_min = math.sqrt(mx * mx + my * my + mz * mz)
-                if r_min < miss[i]:
-                    miss[i] = r_min
-                    cpa_s[i] = t + s * h
-                r1 = math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
-                rdot1 = 0.0
-                if r1 > 0.0:
-                    rdot1 = ((tvx1 - vx1) * r1x + (tvy1 - vy1) * r1y + (tvz1 - vz1) * r1z) / r1
-                if rdot0 < 0.0 and rdot1 >= 0.0 and r_min <= gate:
-                    x += s * (x1 - x)
-                    y += s * (y1 - y)
-                    z += s * (z1 - z)
-                    vx += s * (vx1 - vx)
-                    vy += s * (vy1 - vy)
-                    vz += s * (vz1 - vz)
-                    m += s * (m1 - m)
-                    t += s * h
-                    # end game: the closing speed and what the airframe can still pull decide
-                    # whether this closest approach is an intercept or a kinematic defeat
-                    wx = tvx1 - vx
-                    wy = tvy1 - vy
-                    wz = tvz1 - vz
-                    closing = math.sqrt(wx * wx + wy * wy + wz * wz)
-                    st = INTERCEPT
-                    if closing < min_closing or a_aero < min_accel:
-                        st = ENDGAME_FAILED
-                    end_s[i] = t
-                    break
-                cached = True
-                tx = tx1
-                ty = ty1
-                tz = tz1
-                tvx = tvx1
-                tvy = tvy1
-                tvz = tvz1
-            x = x1
-            y = y1
-            z = z1
-            vx = vx1
-            vy = vy1
-            vz = vz1
-            m = m1
-            t += h
-            # ---- ground (spherical earth, descending)
-            gx = x - cx
-            gy = y - cy
-            gz = z - cz
-            if gx * vx + gy * vy + gz * vz < 0.0 and gx * gx + gy * gy + gz * gz < re * re:
-                st = GROUND_IMPACT
+        # first-order autopilot lag, exact for the command held over the step
+        keep = keep_dt
+        if h != dt_s:
+            keep = math.exp(-h / lag) if lag > 0.0 else 0.0
+        lx = cmx + (lx - cmx) * keep
+        ly = cmy + (ly - cmy) * keep
+        lz = cmz + (lz - cmz) * keep
+        lx, ly, lz = limit_lateral_scalar(lx, ly, lz, vx, vy, vz, a_lim)
+        # ---- move
+        x1, y1, z1, vx1, vy1, vz1, m1 = _step(
+            p,
+            t - t_launch,
+            h,
+            x,
+            y,
+            z,
+            vx,
+            vy,
+            vz,
+            m,
+            lx,
+            ly,
+            lz,
+            gk * ex,
+            gk * ey,
+            gk * ez,
+            rho,
+            sound,
+            tvc,
+        )
+        # ---- closest approach to the true target within the step
+        cached = False
+        if alive:
+            tx1, ty1, tz1, tvx1, tvy1, tvz1 = _truth(tbl, j, t + h, tbl_t0[j], tbl_dt)
+            r1x = tx1 - x1
+            r1y = ty1 - y1
+            r1z = tz1 - z1
+            ddx = r1x - rx
+            ddy = r1y - ry
+            ddz = r1z - rz
+            dd = ddx * ddx + ddy * ddy + ddz * ddz
+            s = 0.0
+            if dd > 0.0:
+                s = min(max(-(rx * ddx + ry * ddy + rz * ddz) / dd, 0.0), 1.0)
+            mx = rx + s * ddx
+            my = ry + s * ddy
+            mz = rz + s * ddz
+            r_min = math.sqrt(mx * mx + my * my + mz * mz)
+            if r_min < miss[i]:
+                miss[i] = r_min
+                cpa_s[i] = t + s * h
+            r1 = math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
+            rdot1 = 0.0
+            if r1 > 0.0:
+                rdot1 = ((tvx1 - vx1) * r1x + (tvy1 - vy1) * r1y + (tvz1 - vz1) * r1z) / r1
+            if rdot0 < 0.0 and rdot1 >= 0.0 and r_min <= gate:
+                x += s * (x1 - x)
+                y += s * (y1 - y)
+                z += s * (z1 - z)
+                vx += s * (vx1 - vx)
+                vy += s * (vy1 - vy)
+                vz += s * (vz1 - vz)
+                m += s * (m1 - m)
+                t += s * h
+                # end game: the closing speed and what the airframe can still pull decide
+                # whether this closest approach is an intercept or a kinematic defeat
+                wx = tvx1 - vx
+                wy = tvy1 - vy
+                wz = tvz1 - vz
+                closing = math.sqrt(wx * wx + wy * wy + wz * wz)
+                st = INTERCEPT
+                if closing < min_closing or a_aero < min_accel:
+                    st = ENDGAME_FAILED
                 end_s[i] = t
                 break
-            if t >= t_sd - _T_EPS_S:
-                st = SELF_DESTRUCT
-                end_s[i] = t
-                break
-        pos[i, 0] = x
-        pos[i, 1] = y
-        pos[i, 2] = z
-        vel[i, 0] = vx
-        vel[i, 1] = vy
-        vel[i, 2] = vz
-        acc[i, 0] = lx
-        acc[i, 1] = ly
-        acc[i, 2] = lz
-        mass[i] = m
-        status[i] = st
+            cached = True
+            tx = tx1
+            ty = ty1
+            tz = tz1
+            tvx = tvx1
+            tvy = tvy1
+            tvz = tvz1
+        x = x1
+        y = y1
+        z = z1
+        vx = vx1
+        vy = vy1
+        vz = vz1
+        m = m1
+        t += h
+        # ---- ground (spherical earth, descending)
+        gx = x - cx
+        gy = y - cy
+        gz = z - cz
+        if gx * vx + gy * vy + gz * vz < 0.0 and gx * gx + gy * gy + gz * gz < re * re:
+            st = GROUND_IMPACT
+            end_s[i] = t
+            break
+        if t >= t_sd - _T_EPS_S:
+            st = SELF_DESTRUCT
+            end_s[i] = t
+            break
+    pos[i, 0] = x
+    pos[i, 1] = y
+    pos[i, 2] = z
+    vel[i, 0] = vx
+    vel[i, 1] = vy
+    vel[i, 2] = vz
+    acc[i, 0] = lx
+    acc[i, 1] = ly
+    acc[i, 2] = lz
+    mass[i] = m
+    status[i] = st
+
+
+@njit
+def advance_kernel(
+    t0_s: float,
+    t1_s: float,
+    dt_s: float,
+    state: FlyoutState,
+    truth: ThreatTruth,
+    center: _F64,
+    earth_radius_m: float,
+) -> None:
+    """Advance every flying interceptor of ``state`` from ``t0_s`` (or its launch) to ``t1_s``, in place.
+
+    :func:`advance` is the checked entry point. Each interceptor runs its own inner loop of steps of
+    at most ``dt_s`` (shorter near the closest approach and at the self-destruct time).
+    """
+    for i in range(state.pos_m.shape[0]):
+        _advance_slot(
+            i,
+            t0_s,
+            t1_s,
+            dt_s,
+            state,
+            truth.pos_m,
+            truth.t0_s,
+            truth.dt_s,
+            truth.dead_s,
+            center[0],
+            center[1],
+            center[2],
+            earth_radius_m,
+        )
+
+
+@njit
+def advance_many_kernel(
+    t0_s: _F64,
+    t1_s: float,
+    dt_s: float,
+    states: list[FlyoutState],
+    tables: list[_F64],
+    table_t0_s: list[_F64],
+    table_dt_s: _F64,
+    dead_s: list[_F64],
+    centers: _F64,
+    radii_m: _F64,
+    go: NDArray[np.bool_],
+    ended_unit: NDArray[np.int64],
+    ended_slot: NDArray[np.int64],
+) -> int:
+    """:func:`advance_kernel` over several interceptor sets at once (e.g. every battery's, each in its
+    own frame), one compiled call instead of one per set: set ``u`` (where ``go[u]``) flies from
+    ``t0_s[u]`` to ``t1_s`` against ``tables[u]``, ``table_t0_s[u]``, ``table_dt_s[u]``, ``dead_s[u]``
+    (:class:`ThreatTruth`'s fields), earth centre ``centers[u]`` and radius ``radii_m[u]``.
+
+    Writes the flights that ended in this call as ``(ended_unit[k], ended_slot[k])`` (in set, then
+    slot order; the buffers hold at least every slot) and returns their number.
+    """
+    n = 0
+    for u in range(len(states)):
+        if not go[u]:
+            continue
+        state = states[u]
+        status = state.status
+        tbl = tables[u]
+        tbl_t0 = table_t0_s[u]
+        dead = dead_s[u]
+        for i in range(state.pos_m.shape[0]):
+            before = status[i]
+            if before != MIDCOURSE and before != TERMINAL:
+                continue
+            _advance_slot(
+                i,
+                t0_s[u],
+                t1_s,
+                dt_s,
+                state,
+                tbl,
+                tbl_t0,
+                table_dt_s[u],
+                dead,
+                centers[u, 0],
+                centers[u, 1],
+                centers[u, 2],
+                radii_m[u],
+            )
+            after = status[i]
+            if after != MIDCOURSE and after != TERMINAL:
+                ended_unit[n] = u
+                ended_slot[n] = i
+                n += 1
+    return n
 
 
 def advance(

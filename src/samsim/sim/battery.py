@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
+from numba.typed import List
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
@@ -337,13 +338,14 @@ def decide(
         else:
             may[:] = True
             held[:] = True
-        tof, pip, arrival = _intercepts(plan, pos_b, vel_b)
-        pk = _pk_matrix(plan, pos_b, vel_b, tof, pip, arrival)  # (types, tracks)
+        tof, pip, pk = _planned(plan, pos_b, vel_b, may)
         if jam_only is not None:
             hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
             pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
         pk[pk < d.min_pk] = 0.0
         pk[:, ~may] = 0.0
+        if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
+            continue
         reach |= np.any(pk > 0.0, axis=0)
         # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
         pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
@@ -484,6 +486,30 @@ def _eligibility(
     return _ENGAGED
 
 
+def _planned(
+    plan: FirePlan, pos: FloatArray, vel: FloatArray, may: BoolArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`_intercepts` and :func:`_pk_matrix` of the tracks a unit ``may`` engage, worked out only
+    for those that have an intercept solution with some type (every step is per track, so the others
+    are 0 — or nan for the intercepts — as they would be computed in full).
+
+    Returns ``(tof, pip, pk)``: (tracks, types), (tracks, types, 3), (types, tracks)."""
+    n, m = pos.shape[0], len(plan.types)
+    tof = np.full((n, m), np.nan)
+    pip = np.full((n, m, 3), np.nan)
+    pk = np.zeros((m, n))
+    cols = np.flatnonzero(may)
+    if cols.size == 0:
+        return tof, pip, pk
+    tof_c, pip_c, arrival_c = _intercepts(plan, pos[cols], vel[cols])
+    tof[cols], pip[cols] = tof_c, pip_c
+    some = np.flatnonzero(np.any(np.isfinite(tof_c), axis=1))
+    if some.size:
+        c = cols[some]
+        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_c[some], pip_c[some], arrival_c[some])
+    return tof, pip, pk
+
+
 def _intercepts(
     plan: FirePlan, pos: FloatArray, vel: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -559,11 +585,16 @@ def _pk_matrix(
         max_target_speed_mps=max_speed,
         max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
     )
+    none = np.zeros((m, pos.shape[0]))
+    if not ok.any():  # the checks below only take away
+        return none
     slant = np.linalg.norm(pip - launcher[None], axis=-1)
     los = (pip - launcher[None]) / np.maximum(slant, 1.0)[..., None]
     receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
     closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
     ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
+    if not ok.any():
+        return none
     # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
     # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
     alt = np.nan_to_num(plan.height_m(pip), nan=0.0)
@@ -572,6 +603,8 @@ def _pk_matrix(
         ok[:, k] &= pull >= w.params[flyout.P_ENDGAME_MIN_ACCEL_MPS2]
     ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
     ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
+    if not ok.any():
+        return none
     # The engagement radar must see the intercept point to guide the missile there.
     radar = plan.engagement_radar
     assert radar is not None
@@ -692,36 +725,43 @@ def refresh_tracks(
     label: Mapping[int, int],
     unit: FireUnit | None = None,
 ) -> list[tuple[int, int, int]]:
-    """Give interceptors in flight at tracks of picture ``post`` its latest estimate of their track,
-    which holds at ``estimate_s`` (``unit``: how the picture's frame maps to the battery's, when it is
-    not the battery's own).
+    """Give interceptors in mid-course at tracks of picture ``post`` its latest estimate of their
+    track, which holds at ``estimate_s`` (``unit``: how the picture's frame maps to the battery's,
+    when it is not the battery's own). Those in terminal homing follow the target itself and keep
+    what they had.
 
     An interceptor in mid-course flies where its track leads it, so the target its seeker or the
     terminal track-via-missile acquires is the one the track follows by then: when a track has
     swapped to another threat (``label``: track id -> threat it follows), its interceptors still in
     mid-course home on that one. Returns those changes as ``(slot, old threat, new threat)``.
     """
-    flying = [s for s in state.flying if state.meta[s].post == post]
+    metas = state.meta
+    flying = [s for s in state.flying if metas[s].post == post]
     if not flying or track_ids.size == 0:
         return []
-    if unit is not None:
-        pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
-        mean = np.hstack([pos_b, vel_b])
     slots = np.array(flying, dtype=np.int64)
-    tracks = np.array([state.meta[s].track for s in flying], dtype=np.int64)
-    row = np.searchsorted(track_ids, tracks)
-    row = np.minimum(row, track_ids.size - 1)
+    # Only mid-course flight reads the track (terminal homing follows the target itself, and a
+    # flight never returns to mid-course), and only mid-course interceptors change target.
+    slots = slots[state.flight.status[slots] == flyout.MIDCOURSE]
+    if slots.size == 0:
+        return []
+    tracks = np.array([metas[s].track for s in slots.tolist()], dtype=np.int64)
+    row = np.minimum(np.searchsorted(track_ids, tracks), track_ids.size - 1)
     found = track_ids[row] == tracks
-    if not np.any(found):
+    if not found.any():
         return []
     s, r = slots[found], row[found]
-    state.flight.track_pos_m[s] = mean[r, :3]
-    state.flight.track_vel_mps[s] = mean[r, 3:]
+    if unit is None:
+        pos_r, vel_r = mean[r, :3], mean[r, 3:]
+    else:  # the whole picture mapped, then the rows taken (the map of a subset may round otherwise)
+        pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
+        pos_r, vel_r = pos_b[r], vel_b[r]
+    state.flight.track_pos_m[s] = pos_r
+    state.flight.track_vel_mps[s] = vel_r
     state.flight.track_time_s[s] = estimate_s
     if unit is not None:  # mid-course extrapolates a ballistic track with gravity, as planning did
-        p_s = mean[r, :3]
         state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
-            p_s, mean[r, 3:], unit.plan.height_m(p_s), unit.plan.center_enu_m
+            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
         )
     changes = []
     for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
@@ -754,16 +794,118 @@ def fly(plan: FirePlan, state: BatteryState, t: float, dt_s: float) -> list[int]
         state.clock_s = t
         return []
     if t > state.clock_s:
-        flyout.advance(
-            state.flight, state.truth, state.clock_s, t, dt_s, plan.center_enu_m, plan.earth_radius_m
+        # flyout.advance without its checks (done once per flight: :func:`_launch` aims at a threat
+        # of the table), called for every battery with flights at every instant of the run
+        flyout.advance_kernel(
+            float(state.clock_s),
+            float(t),
+            float(dt_s),
+            state.flight,
+            state.truth,
+            plan.center_enu_m,
+            float(plan.earth_radius_m),
         )
     state.clock_s = t
-    status = state.flight.status
-    ended = [s for s in state.flying if status[s] in flyout.ENDED]
-    if ended:
-        gone = set(ended)
-        state.flying = [s for s in state.flying if s not in gone]
-    return ended
+    slots = np.array(state.flying, dtype=np.int64)
+    done = _IS_ENDED[state.flight.status[slots]]
+    if not np.any(done):
+        return []
+    state.flying = slots[~done].tolist()
+    return slots[done].tolist()  # type: ignore[no-any-return]
+
+
+_IS_ENDED = np.isin(np.arange(128), flyout.ENDED)
+"""Per flight status code (int8, non-negative): whether the flight has ended."""
+
+
+class Fleet:
+    """Every battery's interceptors, flown together: one compiled call per instant
+    (:func:`samsim.models.flyout.advance_many_kernel`) does what :func:`fly` does battery by battery.
+
+    It holds references to the batteries' flight states and threat tables (no copies); after a
+    battery's plan or truth table is replaced (a move), :meth:`update` it.
+    """
+
+    def __init__(self, plans: list[FirePlan], states: list[BatteryState], dt_s: float):
+        self.states = states
+        self.dt_s = float(dt_s)  # the flyout's inner step
+        n = len(states)
+        self._flights: List[flyout.FlyoutState] = List([s.flight for s in states]) if n else List()
+        self._tables: List[FloatArray] = List([s.truth.pos_m for s in states]) if n else List()
+        self._table_t0: List[FloatArray] = List([s.truth.t0_s for s in states]) if n else List()
+        self._dead: List[FloatArray] = List([s.truth.dead_s for s in states]) if n else List()
+        self._table_dt = np.zeros(n)
+        self._centers = np.zeros((n, 3))
+        self._radii = np.zeros(n)
+        for b in range(n):
+            self.update(b, plans[b], states[b])
+        slots = sum(s.flight.status.size for s in states)
+        self._ended_unit = np.zeros(slots, dtype=np.int64)
+        self._ended_slot = np.zeros(slots, dtype=np.int64)
+        self._t0 = np.zeros(n)
+        self._go = np.zeros(n, dtype=bool)
+        # batteries that may have interceptors in flight: only their clocks are kept (the others'
+        # are set when they next launch, :meth:`launched`)
+        self._active: set[int] = {b for b, s in enumerate(states) if s.flying}
+
+    def update(self, b: int, plan: FirePlan, state: BatteryState) -> None:
+        """Battery ``b``'s frame and threat table, as they are now."""
+        self._tables[b] = state.truth.pos_m
+        self._table_t0[b] = state.truth.t0_s
+        self._dead[b] = state.truth.dead_s
+        self._table_dt[b] = float(state.truth.dt_s)
+        self._centers[b] = plan.center_enu_m
+        self._radii[b] = float(plan.earth_radius_m)
+
+    def launched(self, b: int, t: float) -> None:
+        """Battery ``b`` fired at ``t``, the time every battery with interceptors in flight has been
+        flown to (call it before the battery's flights are refreshed or flown)."""
+        self.states[b].clock_s = t
+        self._active.add(b)
+
+    def fly(self, t: float) -> list[tuple[int, int]]:
+        """:func:`fly` every battery up to ``t``; returns the ``(battery, slot)`` flights that ended.
+
+        Flying up to ``t`` leaves the clocks of the batteries with nothing in flight behind (nothing
+        reads them until the battery fires again: :meth:`launched`)."""
+        go, t0 = self._go, self._t0
+        go[:] = False
+        anything = False
+        for b in list(self._active):
+            state = self.states[b]
+            if not state.flying:
+                self._active.discard(b)
+            elif t > state.clock_s:
+                go[b] = anything = True
+                t0[b] = state.clock_s
+            state.clock_s = t
+        if not anything:
+            return []
+        n = flyout.advance_many_kernel(
+            t0,
+            float(t),
+            float(self.dt_s),
+            self._flights,
+            self._tables,
+            self._table_t0,
+            self._table_dt,
+            self._dead,
+            self._centers,
+            self._radii,
+            go,
+            self._ended_unit,
+            self._ended_slot,
+        )
+        if n == 0:
+            return []
+        ended = list(zip(self._ended_unit[:n].tolist(), self._ended_slot[:n].tolist(), strict=True))
+        done: dict[int, set[int]] = {}
+        for b, slot in ended:
+            done.setdefault(b, set()).add(slot)
+        for b, gone in done.items():
+            state = self.states[b]
+            state.flying = [s for s in state.flying if s not in gone]
+        return ended
 
 
 def destruct(state: BatteryState, slot: int, t: float) -> None:

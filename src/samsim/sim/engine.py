@@ -129,6 +129,12 @@ class Engine:
             p.name: [] for p in self.posts
         }
         self.passive = strobes.PassiveNetwork([self.windows.empty_strobes(j) for j in range(n_radars)])
+        # picture name -> {battery index: its interceptors in flight at that picture's tracks}: a
+        # tracker step refreshes the mid-course data of those batteries only
+        self.flying_at: dict[str, dict[int, int]] = {}
+        self.fleet = battery.Fleet(
+            [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
+        )
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -336,25 +342,40 @@ class Engine:
         """What a picture's tracker step means: what its tracks follow, track events, fresher
         mid-course updates for the interceptors flying at its tracks. ``pulled`` marks measurements
         at a pulled-off range (deception)."""
-        firm = set(pic.tracker.ids[pic.tracker.is_confirmed].tolist())
-        if pulled is not None:
-            self.deceit.step(pic.name, res.track_of_measurement, truth, pulled, firm)
-        for track_id, threat in zip(res.track_of_measurement.tolist(), truth.tolist(), strict=True):
-            if track_id >= 0:
-                if threat >= 0 or track_id not in pic.label:
-                    pic.label[track_id] = threat
-                if threat >= 0 and track_id in firm:  # a firm track now holding this threat
-                    self.first_track_s[threat] = min(self.first_track_s[threat], t)
         tr = pic.tracker
-        for state, unit in self._fire_states(pic, t):
-            for _, old, new in battery.refresh_tracks(
-                state, pic.name, tr.ids, tr.mean, pic.estimate_s, pic.label, unit
-            ):
-                # Its interceptor now flies at another threat; one fired at a false alarm or a
-                # repeater's false target (label < 0) was counted on no threat.
-                if old >= 0:
-                    self.outcomes[old].shots -= 1
-                self.outcomes[new].shots += 1
+        firm_ids = tr.ids[tr.is_confirmed]
+        if pulled is not None and self.deceit.active:
+            self.deceit.step(pic.name, res.track_of_measurement, truth, pulled, set(firm_ids.tolist()))
+        tom = res.track_of_measurement
+        on = tom >= 0
+        if np.any(on):
+            tracks, threats = tom[on], truth[on]
+            label = pic.label
+            real = threats >= 0
+            # A track follows the last threat that updated it; a track only false targets or false
+            # alarms updated keeps what it had, or the first of them when it is new.
+            for track_id, threat in zip(tracks[~real].tolist(), threats[~real].tolist(), strict=True):
+                label.setdefault(track_id, threat)
+            label.update(zip(tracks[real].tolist(), threats[real].tolist(), strict=True))
+            if firm_ids.size and real.any():  # a firm track now holding this threat (ids increase)
+                tracks, threats = tracks[real], threats[real]
+                at = np.minimum(np.searchsorted(firm_ids, tracks), firm_ids.size - 1)
+                seen = threats[firm_ids[at] == tracks]
+                self.first_track_s[seen] = np.minimum(self.first_track_s[seen], t)
+        flying = self.flying_at.get(pic.name)
+        if flying:  # only batteries with interceptors flying at this picture's tracks have news
+            track_ids, mean, estimate_s = tr.ids, tr.mean, pic.estimate_s
+            for state, unit in self._fire_states(pic, t):
+                if self._runtime_of_state[id(state)].index not in flying:
+                    continue
+                for _, old, new in battery.refresh_tracks(
+                    state, pic.name, track_ids, mean, estimate_s, pic.label, unit
+                ):
+                    # Its interceptor now flies at another threat; one fired at a false alarm or a
+                    # repeater's false target (label < 0) was counted on no threat.
+                    if old >= 0:
+                        self.outcomes[old].shots -= 1
+                    self.outcomes[new].shots += 1
         self._track_events(pic, res.confirmed, "track_confirm", t)
         self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         for track_id in res.dropped.tolist():
@@ -364,9 +385,10 @@ class Engine:
     def _arm_warning(self, pic: TrackPicture, t: float) -> None:
         """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so
         (judged in a battery's frame: the picture's own, or a command post's first member's)."""
-        tr = pic.tracker
-        firm = tr.is_confirmed
-        if not (self.emitters.any_shutdown_on_arm and np.any(firm)):
+        if not self.emitters.any_shutdown_on_arm:
+            return
+        firm = pic.tracker.is_confirmed
+        if not np.any(firm):
             return
         pos_all, vel_all = pic.predicted_states(t)
         pos, vel = pos_all[firm], vel_all[firm]
@@ -460,6 +482,7 @@ class Engine:
             battery.destruct(rt.state, slot, t)
             self._settle_flight(rt, slot, t, note="battery moved")
         moves.resite(self.world, rt, site)
+        self.fleet.update(rt.index, rt.plan, rt.state)
         post = self.post_of.get(rt.index)
         if post is not None:
             moves.resite_in_post(post, post.units, rt, post.radar_offset[rt.index], site)
@@ -548,8 +571,8 @@ class Engine:
             "detect",
             battery=rt.battery.id,
             radar=rs.radar_id,
-            threat=[ids[i] for i in seen],
-            detail=[f"range_km={r:.1f}" for r in range_m / 1000.0],
+            threat=[ids[i] for i in seen.tolist()],
+            detail=list(map("range_km={:.1f}".format, (range_m / 1000.0).tolist())),
         )
 
     def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
@@ -655,6 +678,9 @@ class Engine:
             meta = launch.meta
             rt = self._battery_of(launch)
             fired[rt.index] = rt
+            self.fleet.launched(rt.index, t)
+            at = self.flying_at.setdefault(meta.post, {})
+            at[rt.index] = at.get(rt.index, 0) + 1
             self.events.add(
                 t,
                 "launch",
@@ -693,16 +719,19 @@ class Engine:
     # -----------------------------------------------------------------------------------------
     def _fly_to(self, t: float) -> None:
         """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
-        ended: list[tuple[float, int, int]] = []
-        for b, rt in enumerate(self.batteries):
-            for slot in battery.fly(rt.plan, rt.state, t, self.world.step_s):
-                ended.append((float(rt.state.flight.end_s[slot]), b, slot))
+        ended = [
+            (float(self.batteries[b].state.flight.end_s[slot]), b, slot) for b, slot in self.fleet.fly(t)
+        ]
         for end_s, b, slot in sorted(ended):
             self._settle_flight(self.batteries[b], slot, end_s)
 
     def _settle_flight(self, rt: BatteryRuntime, slot: int, end_s: float, note: str | None = None) -> None:
         state = rt.state
         meta = state.meta[slot]
+        at = self.flying_at[meta.post]
+        at[rt.index] -= 1
+        if not at[rt.index]:
+            del at[rt.index]
         threat = meta.threat
         names = self.world.threats.ids
         target_name = names[threat] if threat >= 0 else None
