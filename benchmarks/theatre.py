@@ -195,6 +195,7 @@ def table(log):
     return events_table(log)
 R.EventLog.table = table
 samsim.simulate(samsim.loads(json.dumps(theatre(1, 8))), seed=0)  # compile the kernels, fill the caches
+got.clear()
 world = E.compile_world(samsim.loads(json.dumps(theatre(n, m, dur))))
 before_now, before_peak = now_mb(), peak_mb()
 c0 = time.process_time()
