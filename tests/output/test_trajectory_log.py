@@ -115,7 +115,11 @@ def test_compact_log_gives_the_chunk_logs_table_on_constructed_rows(tmp_path: Pa
     ]
     assert all(r["battery"] is None for r in rows if r["kind"] == "threat")
     assert_same_parquet(got, want, tmp_path)
-    assert len(new) == 0  # the table was built from the log's columns, released
+    assert new.table() is got and len(new) == 12  # built once, from the log's columns, released
+    _rows(new, [1.5], "kh101-2", "threat", None)
+    merged = new.table()
+    assert len(new) == merged.num_rows == 13
+    assert merged.column("entity").to_pylist()[5:7] == ["north/I1", "kh101-2"]  # after the ties at 1 s
 
 
 def test_empty_trajectory_log() -> None:

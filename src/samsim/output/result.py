@@ -109,12 +109,40 @@ _KIND_CODE: dict[str, int] = {kind: code for code, kind in enumerate(EVENT_KINDS
 _NAME_COLUMNS = ("battery", "radar", "threat", "track", "interceptor")
 
 
-class _NameCodes:
-    """Names (battery, radar, threat, track, interceptor, entity) as int32 codes into one table of
-    the names seen, in the order first seen; -1 for none."""
+class _ColumnLog:
+    """What the event and trajectory logs share: names (battery, radar, threat, track, interceptor,
+    entity) as int32 codes into one table of the names seen, in the order first seen (-1 for none);
+    and the table, built once from the log's columns (which building empties) and kept. Rows added
+    after it was built are merged in by the next :meth:`table` (one stable sort by time: ties keep
+    the order in which rows were added)."""
+
+    _schema: pa.Schema
 
     def __init__(self) -> None:
         self._codes: dict[str, int] = {}
+        self._built: pa.Table | None = None  # the table built so far (the columns are then emptied)
+
+    def _pending(self) -> int:
+        """Rows added and not yet in a built table."""
+        raise NotImplementedError
+
+    def _build(self) -> pa.Table:
+        """The pending rows in time order; empties the columns."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self._pending() + (0 if self._built is None else self._built.num_rows)
+
+    def table(self) -> pa.Table:
+        """The rows in time order (ties keep the order in which they were added)."""
+        if not self._pending():
+            return self._schema.empty_table() if self._built is None else self._built
+        table = self._build()
+        if self._built is not None:  # rows added after a table was built: one stable merge
+            table = pa.concat_tables([self._built, table]).combine_chunks()
+            table = table.take(pa.array(np.argsort(table.column("time_s").to_numpy(), kind="stable")))
+        self._built = table
+        return table
 
     def _code(self, name: str | None) -> int:
         if name is None:
@@ -125,7 +153,7 @@ class _NameCodes:
         return code
 
 
-class EventLog(_NameCodes):
+class EventLog(_ColumnLog):
     """The one place every engine component reports what happened.
 
     Events are kept compactly, in typed columns that grow as they are reported (``array.array``,
@@ -135,8 +163,11 @@ class EventLog(_NameCodes):
     bytes an event, plus 16 and the text's length where there is a detail: 60 bytes an event on a
     theatre run, where the Python objects of the log before held 154 (docs/performance.md). The
     Arrow table is built once, at the end, sorted by time; ties keep the order in which events were
-    reported.
+    reported. Building it empties the log's columns, each released as soon as the table's column is
+    built from it, so that the log and the table are not held twice over.
     """
+
+    _schema = EVENT_SCHEMA
 
     def __init__(self) -> None:
         super().__init__()
@@ -146,7 +177,6 @@ class EventLog(_NameCodes):
         self._detail_row = array("q")
         self._detail_end = array("q")
         self._detail_bytes = bytearray()
-        self._built: pa.Table | None = None  # the table built so far (the columns are then emptied)
 
     def _add_detail(self, row: int, detail: str) -> None:
         self._detail_bytes += detail.encode()
@@ -219,23 +249,8 @@ class EventLog(_NameCodes):
             self._detail_end.frombytes((len(self._detail_bytes) + ends).tobytes())
             self._detail_bytes += b"".join(encoded)
 
-    def __len__(self) -> int:
-        return len(self._time_s) + (0 if self._built is None else self._built.num_rows)
-
-    def table(self) -> pa.Table:
-        """Events in time order (ties keep the order in which they were reported).
-
-        Building the table empties the log's columns (each released as soon as the table's column
-        is built from it, so that the log and the table are not held twice over) and keeps the table:
-        a second call returns it again, with any events reported since merged in."""
-        if not len(self._time_s):
-            return EVENT_SCHEMA.empty_table() if self._built is None else self._built
-        table = self._build()
-        if self._built is not None:  # events reported after a table was built: one stable merge
-            table = pa.concat_tables([self._built, table]).combine_chunks()
-            table = table.take(pa.array(np.argsort(table.column("time_s").to_numpy(), kind="stable")))
-        self._built = table
-        return table
+    def _pending(self) -> int:
+        return len(self._time_s)
 
     def _build(self) -> pa.Table:
         n = len(self._time_s)
@@ -290,7 +305,7 @@ _TRAJECTORY_KIND_CODE: dict[str, int] = {kind: code for code, kind in enumerate(
 _TRAJECTORY_FLOATS = ("time_s", "east_m", "north_m", "up_m", "lat_deg", "lon_deg", "alt_m", "speed_mps")
 
 
-class TrajectoryLog(_NameCodes):
+class TrajectoryLog(_ColumnLog):
     """Sampled positions of threats, interceptors and tracks, kept compactly as :class:`EventLog`
     keeps events: typed columns that grow as rows are added (``array.array``), the eight numbers of
     a row as float64, the kind as a one-byte code, entity and battery as int32 codes into one table
@@ -299,6 +314,8 @@ class TrajectoryLog(_NameCodes):
     each column of the log is released as soon as its column of the table is built, so that building
     the table does not hold the log and the table at once (docs/performance.md)."""
 
+    _schema = TRAJECTORY_SCHEMA
+
     def __init__(self) -> None:
         super().__init__()
         self._floats = {column: array("d") for column in _TRAJECTORY_FLOATS}
@@ -306,7 +323,7 @@ class TrajectoryLog(_NameCodes):
         self._entity = array("i")
         self._battery = array("i")
 
-    def __len__(self) -> int:
+    def _pending(self) -> int:
         return len(self._kind)
 
     def add(
@@ -348,12 +365,7 @@ class TrajectoryLog(_NameCodes):
         self._kind.frombytes(np.full(n, _TRAJECTORY_KIND_CODE[kind], dtype=np.int8).tobytes())
         self._battery.frombytes(np.full(n, self._code(battery), dtype=np.intc).tobytes())
 
-    def table(self) -> pa.Table:
-        """The rows in time order (ties keep the order in which they were added). Empties the log:
-        each of its columns is released once the table's column is built from it."""
-        n = len(self)
-        if n == 0:
-            return TRAJECTORY_SCHEMA.empty_table()
+    def _build(self) -> pa.Table:
         # Views of the log's columns: nothing is appended while they live, and each is released
         # (the view, then the column) as soon as its column of the table is built.
         order = np.argsort(np.frombuffer(self._floats["time_s"], dtype=np.float64), kind="stable")
