@@ -5,6 +5,7 @@ over the simulated time.
     .venv/bin/python benchmarks/theatre.py write -n 8 -m 384 -o ring-8.yaml          # a scenario file
     .venv/bin/python benchmarks/theatre.py bench                                      # the scaling table
     .venv/bin/python benchmarks/theatre.py bench --quick                              # a smaller one
+    .venv/bin/python benchmarks/theatre.py phases --config 8 96 20                    # where RSS goes
 
 Defaults: 8 × 384 over 20 min (the ring around Ankara of issue 13: eight batteries, the raid mix × 8)
 and 24 × 1500 over 2 h. Copy k of the raid is turned by k × 360°/copies (golden-angle steps when there
@@ -20,6 +21,10 @@ over the replication (peak after it minus peak before it: what the replication i
 the interpreter, the compiled kernels and the scenario); ``--traced`` repeats the replication under
 ``tracemalloc`` for the peak of Python-visible memory (NumPy arrays included; 3-6x slower). Prints a
 Markdown table (stdout) and one JSON line per configuration (stderr).
+
+``phases`` runs each configuration twice, recording trajectories and not, and reports the RSS growth
+over the simulation loop (read when the event table is about to be built) and at the peak (after the
+result's tables are built), with the events and trajectory rows and the two tables' size.
 """
 
 from __future__ import annotations
@@ -169,6 +174,66 @@ print(json.dumps({
 }))
 """
 
+# Where the replication's memory goes: RSS when the loop ends (the event table is about to be
+# built) and the peak after the result is built, with trajectories recorded or not.
+_PHASES_CHILD = r"""
+import json, os, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+import samsim
+from samsim.output import result as R
+from samsim.sim import engine as E
+from theatre import theatre
+n, m, dur, traj = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5] == "1"
+page = os.sysconf("SC_PAGE_SIZE")
+def now_mb(): return int(open("/proc/self/statm").read().split()[1]) * page / 2**20
+def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+got = {}
+events_table = R.EventLog.table
+def table(log):
+    if "loop_end_mb" not in got:
+        got["loop_end_mb"], got["events"] = now_mb(), len(log)
+    return events_table(log)
+R.EventLog.table = table
+samsim.simulate(samsim.loads(json.dumps(theatre(1, 8))), seed=0)  # compile the kernels, fill the caches
+got.clear()
+world = E.compile_world(samsim.loads(json.dumps(theatre(n, m, dur))))
+before_now, before_peak = now_mb(), peak_mb()
+c0 = time.process_time()
+result = E.Engine(world, 1, trajectories=traj).run()
+print(json.dumps({
+    "batteries": n, "threats": m, "duration_min": dur / 60, "trajectories": traj,
+    "cpu_s": round(time.process_time() - c0, 2), "events": got["events"],
+    "trajectory_rows": result.trajectories.num_rows,
+    "loop_growth_mb": round(got["loop_end_mb"] - before_now, 1),
+    "peak_growth_mb": round(peak_mb() - before_peak, 1),
+    "tables_mb": round((result.events.nbytes + result.trajectories.nbytes) / 2**20, 1),
+}))
+"""
+
+
+def phases(configs: list[tuple[int, int, float]]) -> None:
+    """Per configuration, trajectories recorded and not: RSS growth over the loop and at the peak."""
+    head = ("batteries × threats / min", "trajectories", "events", "trajectory rows", "CPU s")
+    head += ("RSS growth at loop end MB", "peak RSS growth MB", "events + trajectories tables MB")
+    print("| " + " | ".join(head) + " |\n" + "|---" * len(head) + "|")
+    for n, m, dur in configs:
+        for traj in (True, False):
+            args = [str(Path(__file__).parent), str(n), str(m), str(dur), "1" if traj else "0"]
+            proc = subprocess.run(
+                [sys.executable, "-c", _PHASES_CHILD, *args], capture_output=True, text=True, check=True
+            )
+            g = json.loads(proc.stdout.strip().splitlines()[-1])
+            cells = (
+                f"{n} × {m} / {dur / 60:.0f}",
+                "on" if traj else "off",
+                g["events"],
+                g["trajectory_rows"],
+            )
+            cells += (g["cpu_s"], g["loop_growth_mb"], g["peak_growth_mb"], g["tables_mb"])
+            print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
+            print(json.dumps(g), file=sys.stderr)
+
+
 DEFAULTS = [(8, 384, 1200.0), (24, 1500, 7200.0)]
 FULL = [
     # against N (M fixed)
@@ -316,7 +381,15 @@ def main() -> None:
     b.add_argument(
         "--traced", action="store_true", help="repeat each replication under tracemalloc (slow: 3-6x)"
     )
+    p = sub.add_parser(
+        "phases",
+        help="RSS growth over the loop and at the peak, trajectories on and off (fresh process each)",
+    )
+    p.add_argument("--config", nargs=3, type=float, action="append", metavar=("N", "M", "MIN"), required=True)
     args = ap.parse_args()
+    if args.cmd == "phases":
+        phases([(int(n), int(m), minutes * 60) for n, m, minutes in args.config])
+        return
     if args.cmd == "write":
         data = theatre(args.batteries, args.threats, args.minutes * 60, args.ring_km)
         args.out.write_text(

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 import samsim
 import samsim.sim.engine as engine
 from samsim.output.files import write_parquet
-from samsim.output.result import EVENT_COLUMNS, EVENT_KINDS, EVENT_SCHEMA, EventKind, EventLog
+from samsim.output.result import EVENT_COLUMNS, EVENT_KINDS, EVENT_SCHEMA, EventKind, EventLog, Result
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,11 +133,21 @@ def test_unknown_kind_is_refused() -> None:
 def test_raid48_events_parquet_is_byte_identical_to_the_tuple_logs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scenario = samsim.load(ROOT / "examples" / "raid-48.yaml")
-    new = samsim.simulate(scenario, seed=3).events
-    monkeypatch.setattr(engine, "EventLog", TupleLog)
-    old = samsim.simulate(scenario, seed=3).events
+    new, old = (r.events for r in raid48_before_after(monkeypatch, "EventLog", TupleLog))
     assert new.num_rows == old.num_rows > 1000
+    assert_same_parquet(new, old, tmp_path)
+
+
+def raid48_before_after(monkeypatch: pytest.MonkeyPatch, name: str, reference: type) -> tuple[Result, Result]:
+    """raid-48 (seed 3) simulated as it is, then with the engine's ``name`` replaced by ``reference``."""
+    scenario = samsim.load(ROOT / "examples" / "raid-48.yaml")
+    new = samsim.simulate(scenario, seed=3)
+    monkeypatch.setattr(engine, name, reference)
+    return new, samsim.simulate(scenario, seed=3)
+
+
+def assert_same_parquet(new: pa.Table, old: pa.Table, tmp_path: Path) -> None:
+    """The same table, and written to the very same Parquet bytes."""
     assert new.equals(old)
     write_parquet(new, tmp_path / "new.parquet")
     write_parquet(old, tmp_path / "old.parquet")

@@ -109,7 +109,51 @@ _KIND_CODE: dict[str, int] = {kind: code for code, kind in enumerate(EVENT_KINDS
 _NAME_COLUMNS = ("battery", "radar", "threat", "track", "interceptor")
 
 
-class EventLog:
+class _ColumnLog:
+    """What the event and trajectory logs share: names (battery, radar, threat, track, interceptor,
+    entity) as int32 codes into one table of the names seen, in the order first seen (-1 for none);
+    and the table, built once from the log's columns (which building empties) and kept. Rows added
+    after it was built are merged in by the next :meth:`table` (one stable sort by time: ties keep
+    the order in which rows were added)."""
+
+    _schema: pa.Schema
+
+    def __init__(self) -> None:
+        self._codes: dict[str, int] = {}
+        self._built: pa.Table | None = None  # the table built so far (the columns are then emptied)
+
+    def _pending(self) -> int:
+        """Rows added and not yet in a built table."""
+        raise NotImplementedError
+
+    def _build(self) -> pa.Table:
+        """The pending rows in time order; empties the columns."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self._pending() + (0 if self._built is None else self._built.num_rows)
+
+    def table(self) -> pa.Table:
+        """The rows in time order (ties keep the order in which they were added)."""
+        if not self._pending():
+            return self._schema.empty_table() if self._built is None else self._built
+        table = self._build()
+        if self._built is not None:  # rows added after a table was built: one stable merge
+            table = pa.concat_tables([self._built, table]).combine_chunks()
+            table = table.take(pa.array(np.argsort(table.column("time_s").to_numpy(), kind="stable")))
+        self._built = table
+        return table
+
+    def _code(self, name: str | None) -> int:
+        if name is None:
+            return -1
+        code = self._codes.get(name)
+        if code is None:
+            code = self._codes[name] = len(self._codes)
+        return code
+
+
+class EventLog(_ColumnLog):
     """The one place every engine component reports what happened.
 
     Events are kept compactly, in typed columns that grow as they are reported (``array.array``,
@@ -119,25 +163,20 @@ class EventLog:
     bytes an event, plus 16 and the text's length where there is a detail: 60 bytes an event on a
     theatre run, where the Python objects of the log before held 154 (docs/performance.md). The
     Arrow table is built once, at the end, sorted by time; ties keep the order in which events were
-    reported.
+    reported. Building it empties the log's columns, each released as soon as the table's column is
+    built from it, so that the log and the table are not held twice over.
     """
 
+    _schema = EVENT_SCHEMA
+
     def __init__(self) -> None:
+        super().__init__()
         self._time_s = array("d")
         self._kind = array("b")
         self._refs = {column: array("i") for column in _NAME_COLUMNS}
-        self._codes: dict[str, int] = {}
         self._detail_row = array("q")
         self._detail_end = array("q")
         self._detail_bytes = bytearray()
-
-    def _code(self, name: str | None) -> int:
-        if name is None:
-            return -1
-        code = self._codes.get(name)
-        if code is None:
-            code = self._codes[name] = len(self._codes)
-        return code
 
     def _add_detail(self, row: int, detail: str) -> None:
         self._detail_bytes += detail.encode()
@@ -210,52 +249,82 @@ class EventLog:
             self._detail_end.frombytes((len(self._detail_bytes) + ends).tobytes())
             self._detail_bytes += b"".join(encoded)
 
-    def __len__(self) -> int:
+    def _pending(self) -> int:
         return len(self._time_s)
 
-    def table(self) -> pa.Table:
-        """Events in time order (ties keep the order in which they were reported)."""
-        n = len(self)
-        if n == 0:
-            return EVENT_SCHEMA.empty_table()
-        # Copies, not views: a buffer exported from an array.array would block later appends.
-        time_s = np.array(self._time_s, dtype=np.float64)
-        order = np.argsort(time_s, kind="stable")
-        names = pa.array(list(self._codes), type=pa.string())
+    def _build(self) -> pa.Table:
+        n = len(self._time_s)
+        # Views of the log's columns (no copies): each view is dropped, and its column released,
+        # before anything could be appended again.
+        order = np.argsort(np.frombuffer(self._time_s, dtype=np.float64), kind="stable")
         columns: dict[str, pa.Array] = {
-            "time_s": pa.array(time_s[order]),
-            "kind": pa.array(EVENT_KINDS, type=pa.string()).take(
-                pa.array(np.array(self._kind, dtype=np.int8)[order])
-            ),
+            "time_s": pa.array(np.frombuffer(self._time_s, dtype=np.float64)[order])
         }
+        self._time_s = array("d")
+        kind = np.frombuffer(self._kind, dtype=np.int8)[order]
+        self._kind = array("b")
+        columns["kind"] = pa.array(EVENT_KINDS, type=pa.string()).take(pa.array(kind))
+        del kind
+        names = pa.array(list(self._codes), type=pa.string())
         for column in _NAME_COLUMNS:
-            codes = np.array(self._refs[column], dtype=np.intc)[order]
+            codes = np.frombuffer(self._refs[column], dtype=np.intc)[order]
+            self._refs[column] = array("i")
             columns[column] = names.take(pa.array(codes, mask=codes < 0))
-        columns["detail"] = self._details(n).take(pa.array(order)).cast(pa.string())
+            del codes
+        columns["detail"] = self._details(n, order)
         return pa.table([columns[c] for c in EVENT_COLUMNS], schema=EVENT_SCHEMA)
 
-    def _details(self, n: int) -> pa.Array:
-        """The detail column in report order (null where an event has none)."""
-        rows = np.array(self._detail_row, dtype=np.int64)
-        ends = np.array(self._detail_end, dtype=np.int64)
+    def _details(self, n: int, order: NDArray[np.intp]) -> pa.Array:
+        """The detail column in time order (null where an event has none); releases the log's text."""
+        rows = np.frombuffer(self._detail_row, dtype=np.int64)
         lengths = np.zeros(n, dtype=np.int64)
-        lengths[rows] = np.diff(ends, prepend=0)
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        lengths[rows] = np.diff(np.frombuffer(self._detail_end, dtype=np.int64), prepend=0)
         valid = np.zeros(n, dtype=bool)
         valid[rows] = True
+        del rows
+        self._detail_row, self._detail_end = array("q"), array("q")
+        # 32-bit offsets (the table's string type) while the text fits them; else 64-bit, then cast
+        large = len(self._detail_bytes) >= 2**31
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64 if large else np.int32)
+        del lengths
         bitmap = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
-        return pa.Array.from_buffers(
-            pa.large_string(),
+        del valid
+        in_report_order = pa.Array.from_buffers(
+            pa.large_string() if large else pa.string(),
             n,
-            [bitmap, pa.py_buffer(offsets.tobytes()), pa.py_buffer(bytes(self._detail_bytes))],
+            [bitmap, pa.py_buffer(offsets.tobytes()), pa.py_buffer(self._detail_bytes)],
         )
+        del offsets
+        details = in_report_order.take(pa.array(order))
+        del in_report_order
+        self._detail_bytes = bytearray()
+        return details.cast(pa.string()) if large else details
 
 
-class TrajectoryLog:
-    """Sampled positions of threats, interceptors and tracks, collected as array chunks."""
+_TRAJECTORY_KIND_CODE: dict[str, int] = {kind: code for code, kind in enumerate(get_args(TrajectoryKind))}
+_TRAJECTORY_FLOATS = ("time_s", "east_m", "north_m", "up_m", "lat_deg", "lon_deg", "alt_m", "speed_mps")
+
+
+class TrajectoryLog(_ColumnLog):
+    """Sampled positions of threats, interceptors and tracks, kept compactly as :class:`EventLog`
+    keeps events: typed columns that grow as rows are added (``array.array``), the eight numbers of
+    a row as float64, the kind as a one-byte code, entity and battery as int32 codes into one table
+    of the names seen (-1: no battery). 73 bytes a row, and no Python object per row; the Arrow table
+    is built once, at the end, sorted by time (ties keep the order in which rows were added), and
+    each column of the log is released as soon as its column of the table is built, so that building
+    the table does not hold the log and the table at once (docs/performance.md)."""
+
+    _schema = TRAJECTORY_SCHEMA
 
     def __init__(self) -> None:
-        self._chunks: list[dict[str, Any]] = []
+        super().__init__()
+        self._floats = {column: array("d") for column in _TRAJECTORY_FLOATS}
+        self._kind = array("b")
+        self._entity = array("i")
+        self._battery = array("i")
+
+    def _pending(self) -> int:
+        return len(self._kind)
 
     def add(
         self,
@@ -269,33 +338,54 @@ class TrajectoryLog:
         lon_deg: NDArray[np.float64],
         alt_m: NDArray[np.float64],
         speed_mps: NDArray[np.float64],
+        entity_index: NDArray[np.integer[Any]] | None = None,
     ) -> None:
+        """Rows of one kind (and battery). ``entity``: one name for every row, or a name per row;
+        with ``entity_index``, the distinct names and, per row, the index of its name among them
+        (no Python string per row)."""
         n = int(np.size(time_s))
         if n == 0:
             return
-        self._chunks.append(
-            {
-                "time_s": np.asarray(time_s, np.float64),
-                "entity": [entity] * n if isinstance(entity, str) else list(entity),
-                "kind": [kind] * n,
-                "battery": [battery] * n,
-                "east_m": np.asarray(enu_m[:, 0], np.float64),
-                "north_m": np.asarray(enu_m[:, 1], np.float64),
-                "up_m": np.asarray(enu_m[:, 2], np.float64),
-                "lat_deg": np.asarray(lat_deg, np.float64),
-                "lon_deg": np.asarray(lon_deg, np.float64),
-                "alt_m": np.asarray(alt_m, np.float64),
-                "speed_mps": np.asarray(speed_mps, np.float64),
-            }
-        )
+        if entity_index is not None:
+            assert isinstance(entity, list), "entity_index indexes a list of names"
+            table = np.fromiter((self._code(name) for name in entity), dtype=np.intc, count=len(entity))
+            codes = table[np.asarray(entity_index, dtype=np.intp).reshape(n)]
+        elif isinstance(entity, str):
+            codes = np.full(n, self._code(entity), dtype=np.intc)
+        else:
+            assert len(entity) == n, ("entity", len(entity), n)
+            codes = np.fromiter((self._code(name) for name in entity), dtype=np.intc, count=n)
+        enu = np.asarray(enu_m, dtype=np.float64).reshape(n, 3)
+        given = (time_s, enu[:, 0], enu[:, 1], enu[:, 2], lat_deg, lon_deg, alt_m, speed_mps)
+        for column, values in zip(_TRAJECTORY_FLOATS, given, strict=True):
+            self._floats[column].frombytes(
+                np.ascontiguousarray(values, dtype=np.float64).reshape(n).tobytes()
+            )
+        self._entity.frombytes(codes.tobytes())
+        self._kind.frombytes(np.full(n, _TRAJECTORY_KIND_CODE[kind], dtype=np.int8).tobytes())
+        self._battery.frombytes(np.full(n, self._code(battery), dtype=np.intc).tobytes())
 
-    def table(self) -> pa.Table:
-        if not self._chunks:
-            return TRAJECTORY_SCHEMA.empty_table()
-        tables = [pa.table(c, schema=TRAJECTORY_SCHEMA) for c in self._chunks]
-        t = pa.concat_tables(tables)
-        order = np.lexsort((np.arange(t.num_rows), t.column("time_s").to_numpy()))
-        return t.take(pa.array(order))
+    def _build(self) -> pa.Table:
+        # Views of the log's columns: nothing is appended while they live, and each is released
+        # (the view, then the column) as soon as its column of the table is built.
+        order = np.argsort(np.frombuffer(self._floats["time_s"], dtype=np.float64), kind="stable")
+        columns: dict[str, pa.Array] = {}
+        for column in _TRAJECTORY_FLOATS:
+            columns[column] = pa.array(np.frombuffer(self._floats[column], dtype=np.float64)[order])
+            self._floats[column] = array("d")
+        names = pa.array(list(self._codes), type=pa.string())
+        entity = np.frombuffer(self._entity, dtype=np.intc)[order]
+        self._entity = array("i")
+        columns["entity"] = names.take(pa.array(entity))
+        del entity
+        kind = np.frombuffer(self._kind, dtype=np.int8)[order]
+        self._kind = array("b")
+        columns["kind"] = pa.array(get_args(TrajectoryKind), type=pa.string()).take(pa.array(kind))
+        battery = np.frombuffer(self._battery, dtype=np.intc)[order]
+        self._battery = array("i")
+        columns["battery"] = names.take(pa.array(battery, mask=battery < 0))
+        self._codes = {}
+        return pa.table([columns[c] for c in TRAJECTORY_COLUMNS], schema=TRAJECTORY_SCHEMA)
 
 
 @dataclass

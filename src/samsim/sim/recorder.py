@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from samsim.arrays import FloatArray
+from samsim.arrays import FloatArray, IntArray
 from samsim.geodesy import ecef_to_geodetic
 from samsim.models.signature import band_of_frequency
 from samsim.output.result import TrajectoryKind, TrajectoryLog
@@ -40,14 +40,18 @@ def record_threats(log: TrajectoryLog, world: World, end_s: FloatArray) -> None:
 
 def record_tracks(log: TrajectoryLog, world: World, runtime: TrackPicture) -> None:
     """Tracks as one picture (a battery's own, or a command post's) held them at its decision cycles,
-    converted in one pass; their ``battery`` is the picture's owner."""
+    converted in one pass; their ``battery`` is the picture's owner. Each track's name is made once
+    (rows refer to it by index), not once per row."""
     if not runtime.picture:
         return
     times = np.concatenate([np.full(ids.size, t) for t, ids, _, _ in runtime.picture])
-    names = [runtime.track_name(i) for _, ids, _, _ in runtime.picture for i in ids.tolist()]
+    track_ids, index = np.unique(
+        np.concatenate([ids for _, ids, _, _ in runtime.picture]), return_inverse=True
+    )
+    names = [runtime.track_name(i) for i in track_ids.tolist()]
     pos = np.concatenate([p for _, _, p, _ in runtime.picture])
     speed = np.concatenate([v for _, _, _, v in runtime.picture])
-    _add_battery_rows(log, world, runtime, times, names, "track", pos, speed)
+    _add_battery_rows(log, world, runtime, times, names, index, "track", pos, speed)
 
 
 def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntime) -> None:
@@ -55,37 +59,46 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
     state, rec = runtime.state, runtime.recorder
     if not state.meta:
         return
-    times = [t for t, slots, _, _ in rec.samples for _ in range(slots.size)]
-    slots = [int(x) for _, sl, _, _ in rec.samples for x in sl.tolist()]
-    pos = [p for _, _, ps, _ in rec.samples for p in ps]
-    speed = [v for _, _, _, vs in rec.samples for v in vs.tolist()]
+    # Launch and end points, per slot in turn: launch, then its end if it has ended.
+    end_times: list[float] = []
+    end_slots: list[int] = []
+    end_pos: list[FloatArray] = []
+    end_speed: list[float] = []
     for slot, meta in enumerate(state.meta):
-        times.append(meta.launch_s)
-        slots.append(slot)
-        pos.append(rec.launch_pos_m[slot])
-        speed.append(0.0)
+        end_times.append(meta.launch_s)
+        end_slots.append(slot)
+        end_pos.append(rec.launch_pos_m[slot])
+        end_speed.append(0.0)
         end = float(state.flight.end_s[slot])
         if np.isfinite(end):
-            times.append(end)
-            slots.append(slot)
-            pos.append(state.flight.pos_m[slot].copy())
-            speed.append(float(np.linalg.norm(state.flight.vel_mps[slot])))
-    order = np.lexsort((np.array(times), np.array(slots)))
-    names = [state.meta[slots[i]].id for i in order.tolist()]
-    pos_m = np.array(pos).reshape(-1, 3)
+            end_times.append(end)
+            end_slots.append(slot)
+            end_pos.append(state.flight.pos_m[slot].copy())
+            end_speed.append(float(np.linalg.norm(state.flight.vel_mps[slot])))
+    # The samples of the decision cycles first, then those points (the order ties keep in the sort).
+    times = np.concatenate([np.full(sl.size, t) for t, sl, _, _ in rec.samples] + [np.array(end_times)])
+    slots = np.concatenate([sl for _, sl, _, _ in rec.samples] + [np.array(end_slots, dtype=np.int64)])
+    pos_m = np.concatenate(
+        [ps.reshape(-1, 3) for _, _, ps, _ in rec.samples] + [np.array(end_pos).reshape(-1, 3)]
+    )
+    speed = np.concatenate([vs for _, _, _, vs in rec.samples] + [np.array(end_speed)])
+    order = np.lexsort((times, slots))
     if runtime.battery.sites:  # each flew in the frame of the site it was launched from
+        by_slot = np.argsort(slots, kind="stable")
+        bounds = np.searchsorted(slots[by_slot], np.arange(len(state.meta) + 1))
         for slot, meta in enumerate(state.meta):
-            rows = np.flatnonzero(np.array(slots) == slot)
+            rows = by_slot[bounds[slot] : bounds[slot + 1]]  # ascending, as np.flatnonzero gives them
             pos_m[rows] = runtime.battery.from_site_frame(meta.launch_s, pos_m[rows])
     _add_battery_rows(
         log,
         world,
         runtime,
-        np.array(times)[order],
-        names,
+        times[order],
+        [meta.id for meta in state.meta],
+        slots[order],
         "interceptor",
         pos_m[order],
-        np.array(speed)[order],
+        speed[order],
     )
 
 
@@ -95,16 +108,18 @@ def _add_battery_rows(
     runtime: TrackPicture,
     times: FloatArray,
     names: list[str],
+    index: IntArray,
     kind: TrajectoryKind,
     pos_m: FloatArray,
     speed_mps: FloatArray,
 ) -> None:
-    """Rows of points given in the picture's (battery's) frame."""
+    """Rows of points given in the picture's (battery's) frame; row k follows ``names[index[k]]``."""
     enu = world.frame.ecef_to_enu(runtime.frame.enu_to_ecef(pos_m))
     lat, lon, alt = world.frame.enu_to_geodetic(enu)
     log.add(
         time_s=times,
         entity=names,
+        entity_index=index,
         kind=kind,
         battery=runtime.name,
         enu_m=enu,
