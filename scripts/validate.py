@@ -1278,9 +1278,7 @@ def propagation_checks() -> list[Check]:
     sin_psi = h1_c / r_c - r_c / (2.0 * ka)  # Barton 2013 ch. 9, h ≪ R
     depression = h1_c / r_c + r_c / (2.0 * ka)
     cell = r_c * math.radians(spec.beamwidth_az_deg) * SPEED_OF_LIGHT_MPS / (2e6 * spec.bandwidth_mhz)
-    beam = math.exp(
-        -8.0 * math.log(2.0) * ((el + depression) / math.radians(spec.beamwidth_el_deg)) ** 2
-    )
+    beam = math.exp(-8.0 * math.log(2.0) * ((el + depression) / math.radians(spec.beamwidth_el_deg)) ** 2)
     clutter_hand = (
         10 ** (land.gamma_db / 10) * sin_psi * cell * beam / 10 ** (spec.clutter_improvement_db / 10)
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from samsim.c2.evaluation import MISS_SCALE_M, VALUE_FLOOR, closest_approach, evaluate_threats
+from samsim.c2.evaluation import (
+    MISS_SCALE_M,
+    VALUE_FLOOR,
+    ballistic_impact,
+    closest_approach,
+    evaluate_threats,
+)
+from samsim.c2.intercept import track_acceleration_mps2
 
 
 def test_cpa_closed_form() -> None:
@@ -44,3 +51,64 @@ def test_values_assets_and_ranking() -> None:
 def test_no_assets_gives_floor() -> None:
     a = evaluate_threats(np.zeros((2, 3)), np.ones((2, 3)), np.zeros((0, 3)), np.zeros(0), np.zeros(0))
     assert a.asset.tolist() == [-1, -1] and np.all(a.value == VALUE_FLOOR)
+
+
+# A drag-free arc in uniform gravity: launched from the origin at 2 km/s, 45 deg up, it lands at
+# R = V^2 sin(2 theta) / g after T = 2 V sin(theta) / g (Zarchan 2012, ch. 12). The track is taken
+# 100 s into the flight.
+G, V, T0 = 9.81, 2000.0, 100.0
+VC = VS = V / np.sqrt(2.0)
+RANGE_M, FLIGHT_S = V**2 / G, 2.0 * VS / G
+POS = np.array([[VC * T0, 0.0, VS * T0 - 0.5 * G * T0**2]])
+VEL = np.array([[VC, 0.0, VS - G * T0]])
+ACC = np.array([[0.0, 0.0, -G]])
+
+
+def test_ballistic_impact_closed_form() -> None:
+    # At the impact point, 30 km beyond and 5 km aside, and an asset 1 km up: the arc comes down
+    # through 1 km at t = (V_s + sqrt(V_s^2 - 2 g 1 km)) / g, x = V_c t.
+    t_up = (VS + np.sqrt(VS**2 - 2.0 * G * 1e3)) / G
+    assets = np.array([[RANGE_M, 0.0, 0.0], [RANGE_M + 30e3, 5e3, 0.0], [VC * t_up, 0.0, 1e3]])
+    miss, impact = ballistic_impact(POS, VEL, ACC, assets)
+    np.testing.assert_allclose(miss[0], [0.0, np.hypot(30e3, 5e3), 0.0], atol=1e-6)
+    np.testing.assert_allclose(impact[0], [FLIGHT_S - T0, FLIGHT_S - T0, t_up - T0], rtol=1e-12)
+    # Gravity pointing along another axis (the frame turned): the same miss and time.
+    turn = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    miss_t, impact_t = ballistic_impact(POS @ turn.T, VEL @ turn.T, ACC @ turn.T, assets @ turn.T)
+    np.testing.assert_allclose(miss_t, miss, atol=1e-6)
+    np.testing.assert_allclose(impact_t, impact, rtol=1e-12)
+    # Below an asset's plane (92 km up against 150 km) and falling: it has come down already.
+    up = np.array([[0.0, 0.0, 150e3]])
+    miss, impact = ballistic_impact(POS, np.array([[VC, 0.0, -500.0]]), ACC, up)
+    assert impact[0, 0] == 0.0 and miss[0, 0] == pytest.approx(np.linalg.norm(POS[0] - up[0]))
+
+
+def test_a_ballistic_track_threatens_where_it_lands_not_what_it_overflies() -> None:
+    # Asset 0 (worth more) lies under the arc, overflown ~97 km up; asset 1 at the impact point.
+    assets = np.array([[250e3, 0.0, 0.0], [RANGE_M, 0.0, 0.0]])
+    radius, value = np.array([5e3, 5e3]), np.array([10.0, 5.0])
+    flat = evaluate_threats(POS, VEL, assets, radius, value)
+    assert flat.asset[0] == 0 and flat.cpa_m[0] == pytest.approx(0.0, abs=1e-6)  # passes over it
+    falling = evaluate_threats(POS, VEL, assets, radius, value, acc_mps2=ACC)
+    assert falling.asset[0] == 1
+    assert falling.cpa_m[0] == pytest.approx(0.0, abs=1e-6)
+    assert falling.time_to_go_s[0] == pytest.approx(FLIGHT_S - T0, rel=1e-12)
+    assert falling.value[0] == pytest.approx(5.0)
+
+
+def test_only_ballistic_tracks_fall_in_the_evaluation() -> None:
+    # The intercept planning's acceleration: gravity for the ballistic track (1.48 km/s), none for
+    # an aircraft, whose assessment stays the constant-velocity one.
+    center = np.array([0.0, 0.0, -6.371e6])
+    pos = np.vstack([POS, [[0.0, -30e3, 8e3]]])
+    vel = np.vstack([VEL, [[0.0, 250.0, 0.0]]])
+    acc = track_acceleration_mps2(pos, vel, pos[:, 2], center)
+    assert np.all(acc[1] == 0.0) and acc[0, 2] < -9.5  # 9.53 m/s² at 91 km
+    assets = np.array([[250e3, 0.0, 0.0], [RANGE_M, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    radius, value = np.full(3, 20e3), np.array([10.0, 5.0, 8.0])
+    flat = evaluate_threats(pos, vel, assets, radius, value)
+    a = evaluate_threats(pos, vel, assets, radius, value, acc_mps2=acc)
+    assert a.asset.tolist() == [1, 2] and flat.asset.tolist() == [0, 2]
+    assert a.cpa_m[1] == flat.cpa_m[1] and a.time_to_go_s[1] == flat.time_to_go_s[1]
+    # Central gravity, tilted along the flight, shortens the arc a little: the impact within the radius.
+    assert a.cpa_m[0] < 20e3 and a.time_to_go_s[0] == pytest.approx(FLIGHT_S - T0, rel=0.05)

@@ -307,3 +307,42 @@ def test_false_targets_of_a_moved_battery_lie_beyond_the_threat_from_its_new_sit
     k = np.round(beyond / 2000.0)
     assert set(k.tolist()) <= {1.0, 2.0}
     np.testing.assert_allclose(beyond, 2000.0 * k, atol=4 * bat.radars.specs[0].sigma_range_m)
+
+
+ESCORT = """  - id: escort
+    type: EA-18G
+    target: base
+    route:
+      - {lat_deg: 40.003, lon_deg: 31.0, alt_m: 8000, speed_mps: 250}
+      - {lat_deg: 40.003, lon_deg: 33.0, alt_m: 8000}
+"""
+
+
+def test_drfm_false_targets_are_not_jammed_by_a_noise_jammer_shot_down() -> None:
+    from samsim.sim.sensing import radar_scan_times, scan_window
+
+    escorted = compile_world(
+        loads(DECEIVER.format(drfm="true", n_false=3, catalog="", weapons="hold") + ESCORT)
+    )
+    alone = world(n_false=3)
+    k = escorted.batteries[0].radars.ids.index("92N6E")
+    times = radar_scan_times(escorted, 0, k, np.random.default_rng(0))
+    after = times[times > 150.0]
+
+    def false_target_snr(w, killed_s):  # type: ignore[no-untyped-def]
+        rs = scan_window(w, 0, k, after, np.random.default_rng(1), killed_s)
+        out, counts = apply_deception(w, rs, np.random.default_rng(2), killed_s)
+        rows = np.flatnonzero(out.truth == false_target_truth(0))
+        scan_of = np.repeat(np.arange(out.time_s.size), np.diff(out.offsets))[rows]
+        # Every copy of a look has the same SNR: one per scan.
+        return dict(zip(out.time_s[scan_of].tolist(), out.snr_db[rows].tolist(), strict=True)), counts
+
+    _, jammed_counts = false_target_snr(escorted, np.array([np.inf, np.inf]))
+    shot_down, counts = false_target_snr(escorted, np.array([np.inf, 150.0]))
+    unescorted, _ = false_target_snr(alone, None)
+    # The escort's noise masks the copies while it flies beside the striker, in the main lobe...
+    assert counts.false_targets > 50 and jammed_counts.false_targets < counts.false_targets / 10
+    # ...and none once it is shot down: each copy's SNR is the one without the escort in the run.
+    common = sorted(set(shot_down) & set(unescorted))
+    assert len(common) > 0.9 * len(shot_down) > 15
+    np.testing.assert_allclose([shot_down[t] for t in common], [unescorted[t] for t in common], atol=1e-9)

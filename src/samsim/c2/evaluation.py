@@ -4,9 +4,19 @@ For a track at position p with velocity v (constant-velocity prediction) and an 
 horizontal closest point of approach happens at t* = max(0, −(p − a)·v_h / |v_h|²) with distance
 d* = |(p − a)_h + v_h t*| (the classic CPA of two constant-velocity points; Bar-Shalom,
 Li & Kirubarajan 2001 §1.4 for the kinematics, Roux & van Vuuren 2007 for its use in threat
-evaluation). A track threatens the asset it will pass closest to relative to that asset's radius;
-its value is the asset's value, discounted smoothly for a predicted miss beyond the radius. The
-ranked list orders tracks by value, then by time to go.
+evaluation).
+
+A ballistic track falls: given its acceleration g (gravity, the prediction the intercept planning
+uses, :func:`samsim.c2.intercept.track_acceleration_mps2`), it is predicted along the drag-free arc
+p(t) = p + v t + g t² / 2 (flat-earth ballistics in the gravity at the track; Zarchan 2012, ch. 12)
+down to its impact, where the arc crosses the plane through the asset normal to g: with H = −(p − a)·ĝ
+its height above that plane and w = −v·ĝ its climb rate, t* = (w + √(w² + 2|g|H)) / |g| and
+d* = |p(t*) − a| (:func:`ballistic_impact`). A ballistic missile harms where it lands, not where it
+passes over: an asset it overflies on its way to another is not threatened.
+
+A track threatens the asset it will pass closest to relative to that asset's radius; its value is
+the asset's value, discounted smoothly for a predicted miss beyond the radius. The ranked list orders
+tracks by value, then by time to go.
 
 References
 ----------
@@ -14,6 +24,7 @@ J. N. Roux and J. H. van Vuuren, "Threat evaluation and weapon assignment decisi
 review of the state of the art", ORiON 23(2), 2007.
 Y. Bar-Shalom, X. R. Li, T. Kirubarajan, "Estimation with Applications to Tracking and Navigation",
 Wiley, 2001.
+P. Zarchan, "Tactical and Strategic Missile Guidance", 6th ed., AIAA, 2012.
 """
 
 from __future__ import annotations
@@ -98,14 +109,55 @@ def closest_approach(
     return np.asarray(d, dtype=np.float64), np.asarray(t, dtype=np.float64)
 
 
+def ballistic_impact(
+    pos_m: FloatArray, vel_mps: FloatArray, acc_mps2: FloatArray, asset_m: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Miss distance and time of the impact of each falling track (rows) near each asset (columns).
+
+    Each track is predicted along the drag-free ballistic arc ``p + v t + a t**2 / 2`` in its gravity
+    ``a`` (flat-earth ballistics, Zarchan 2012, ch. 12; the same prediction as
+    :func:`samsim.c2.intercept.extrapolate_track`) until it crosses the plane through the asset normal
+    to ``a``: with ``H = -(p - asset).â`` and ``w = -v.â`` (height above the plane and climb rate),
+    ``t = (w + sqrt(w**2 + 2 |a| H)) / |a|``, the descending root of ``H + w t - |a| t**2 / 2 = 0``.
+    A track that never reaches the plane (below it and not climbing enough to come back down through
+    it) impacts now (``t = 0``).
+
+    Parameters
+    ----------
+    pos_m, vel_mps, acc_mps2
+        (n, 3) track positions, velocities and accelerations (nonzero), one ENU frame.
+    asset_m
+        (m, 3) asset positions.
+
+    Returns
+    -------
+    ``(miss_m, impact_s)`` of shape (n, m): distance from the impact point to the asset, time to impact.
+    """
+    g = np.linalg.norm(acc_mps2, axis=1)
+    down = acc_mps2 / g[:, None]
+    rel = pos_m[:, None, :] - asset_m[None, :, :]
+    height = -np.sum(rel * down[:, None, :], axis=-1)
+    climb = -np.sum(vel_mps * down, axis=1)[:, None]
+    disc = np.maximum(climb * climb + 2.0 * g[:, None] * height, 0.0)
+    t = np.maximum((climb + np.sqrt(disc)) / g[:, None], 0.0)
+    impact = rel + vel_mps[:, None, :] * t[..., None] + 0.5 * acc_mps2[:, None, :] * (t * t)[..., None]
+    return np.asarray(np.linalg.norm(impact, axis=-1), dtype=np.float64), np.asarray(t, dtype=np.float64)
+
+
 def evaluate_threats(
     pos_m: FloatArray,
     vel_mps: FloatArray,
     asset_m: FloatArray,
     asset_radius_m: FloatArray,
     asset_value: FloatArray,
+    acc_mps2: FloatArray | None = None,
 ) -> ThreatAssessment:
     """Assess tracks against the defended assets (all positions in one local ENU frame).
+
+    A track with an acceleration (``acc_mps2``, :func:`samsim.c2.intercept.track_acceleration_mps2`:
+    gravity for a ballistic track, zero for the others) is assessed at its ballistic impact
+    (:func:`ballistic_impact`), the others at their constant-velocity closest approach
+    (:func:`closest_approach`); ``None``: constant velocity for all.
 
     The value of a track is max over assets of ``value_a · w(d_a)`` with ``w = 1`` inside the
     asset's radius and ``w = 2^(−(d − r)/MISS_SCALE_M)`` beyond it, floored at ``VALUE_FLOOR`` times the
@@ -123,6 +175,12 @@ def evaluate_threats(
             rank=np.arange(n, dtype=np.int64),
         )
     cpa, tcpa = closest_approach(pos_m, vel_mps, asset_m)
+    if acc_mps2 is not None:
+        falling = np.any(acc_mps2 != 0.0, axis=1)
+        if np.any(falling):
+            cpa[falling], tcpa[falling] = ballistic_impact(
+                pos_m[falling], vel_mps[falling], acc_mps2[falling], asset_m
+            )
     excess = np.maximum(cpa - asset_radius_m[None, :], 0.0)
     weighted = asset_value[None, :] * np.exp2(-excess / MISS_SCALE_M)
     best = np.argmax(weighted, axis=1)

@@ -64,6 +64,7 @@ from samsim.sim.jamming import jammer_geometry, look_jnr_db, radar_antenna
 from samsim.sim.sensing import (
     RadarGeometry,
     RadarScans,
+    _jammers_on,
     battery_path_terms,
     in_radar_coverage,
     look_snr_db,
@@ -150,6 +151,12 @@ def apply_deception(
         spec.range_rate_check,
     )
     threats = world.threats
+    # The noise jammers still radiating in these scans, as the echoes' looks count them: a jammer shot
+    # down before the first scan jams none of the copies either.
+    gone_s = np.minimum(threats.end_s, threats.leak_s)
+    if killed_s is not None:
+        gone_s = np.minimum(gone_s, killed_s)
+    live = _jammers_on(world, rs.time_s, gone_s)
     scan_of = np.repeat(np.arange(rs.time_s.size), np.diff(rs.offsets))
     z, range_m = rs.z_enu_m.copy(), rs.range_m.copy()
     pulled = np.zeros(rs.truth.size, dtype=np.bool_)
@@ -172,22 +179,11 @@ def apply_deception(
         if getattr(d, "cross_eye_m", None) is not None and rows.size and np.isfinite(js_db):
             pulled[rows] |= _cross_eye(world, rs, geom, i, rows, scan_of, z, js_db)
         if d.false_targets and np.isfinite(js_db):
-            extra.append(
-                _over_sites(
-                    _site_false_targets, world, rs, i, d.false_targets, d.false_target_spacing_m, js_db, rng
-                )
-            )
+            copies = Repeater(i, d.false_targets, d.false_target_spacing_m, js_db, live)
+            extra.append(_over_sites(_site_false_targets, world, rs, copies, rng))
         if d.sidelobe_false_targets and np.isfinite(js_db):
-            *side, b_rows = _over_sites(
-                _site_sidelobe_false_targets,
-                world,
-                rs,
-                i,
-                d.sidelobe_false_targets,
-                d.false_target_spacing_m,
-                js_db,
-                rng,
-            )
+            copies = Repeater(i, d.sidelobe_false_targets, d.false_target_spacing_m, js_db, live)
+            *side, b_rows = _over_sites(_site_sidelobe_false_targets, world, rs, copies, rng)
             extra.append(tuple(side))
             blanked.append((b_rows.astype(np.int64), np.full(b_rows.size, i, dtype=np.int64)))
     seduced = int(np.count_nonzero(pulled))
@@ -304,8 +300,19 @@ def pull_off_m(
     return np.asarray(off, dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class Repeater:
+    """The copies one repeater jammer puts into a radar's scans, and the noise that masks them."""
+
+    threat: int  # the threat carrying the repeater
+    count: int  # copies per look
+    spacing_m: float  # range between successive copies
+    js_db: float  # effective J/S of a copy at the radar, after its ECCM
+    jammers: IntArray  # the noise jammers still radiating in these scans (not shot down)
+
+
 SiteCopies = Callable[
-    [World, CompiledBattery, RadarScans, IntArray, int, int, float, float, np.random.Generator],
+    [World, CompiledBattery, RadarScans, IntArray, Repeater, np.random.Generator],
     tuple[FloatArray, ...],
 ]
 """Copies of a repeater in some scans of a radar of a battery standing at one site (positions in its
@@ -316,23 +323,21 @@ def _over_sites(
     make: SiteCopies,
     world: World,
     rs: RadarScans,
-    i: int,
-    count: int,
-    spacing_m: float,
-    js_db: float,
+    copies: Repeater,
     rng: np.random.Generator,
 ) -> tuple[FloatArray, ...]:
-    """The copies ``make`` gives of repeater ``i`` in every scan of radar ``rs`` while it flies:
+    """The copies ``make`` gives of repeater ``copies`` in every scan of radar ``rs`` while it flies:
     (scan index, truth, battery-frame ENU position, covariance, range, SNR, ...), from each site the
     radar's battery stood at, positions and covariances turned into the battery frame."""
     home = world.batteries[rs.battery]
     threats = world.threats
+    i = copies.threat
     looks = (rs.time_s >= threats.start_s[i]) & (rs.time_s < min(threats.end_s[i], threats.leak_s[i]))
     parts = []
     for site in home.deployments:
         at = home.at_site(site)
         scans = np.flatnonzero(looks & (rs.time_s >= site.from_s) & (rs.time_s < site.until_s))
-        part = list(make(world, at, rs, scans, i, count, spacing_m, js_db, rng))
+        part = list(make(world, at, rs, scans, copies, rng))
         if at is not home:
             m, o = frame_map(at.frame, home.frame)
             part[2], part[3] = part[2] @ m.T + o, m @ part[3] @ m.T
@@ -347,18 +352,16 @@ def _site_false_targets(
     battery: CompiledBattery,
     rs: RadarScans,
     scans: IntArray,
-    i: int,
-    count: int,
-    spacing_m: float,
-    js_db: float,
+    copies: Repeater,
     rng: np.random.Generator,
 ) -> tuple[FloatArray, ...]:
-    """DRFM false targets of threat ``i`` in scans ``scans`` of a radar of ``battery`` standing at its
+    """DRFM false targets of repeater ``copies`` in scans ``scans`` of a radar of ``battery`` standing at its
     frame's origin (positions in that frame): (scan index, truth, ENU position, covariance, range,
     SNR) of those detected."""
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
     threats = world.threats
+    i, count, spacing_m, js_db = copies.threat, copies.count, copies.spacing_m, copies.js_db
     idx = np.full(scans.size, i)
     t = rs.time_s[scans]
     ecef = positions_ecef(threats, idx, t)
@@ -372,7 +375,7 @@ def _site_false_targets(
     # radar's band sees, the surface's multipath and clutter, noise jamming.
     rcs_m2 = live_rcs_m2(threats, idx, t, ecef, battery.radars.ecef_m[rs.radar], spec.frequency_ghz)
     path = battery_path_terms(world, battery, geom, rng_m, alt, el)
-    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t, rel)
+    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t, rel, copies.jammers)
     snr_db = look_snr_db(spec, rng_m, rcs_m2 * 10.0 ** (js_db / 10.0), jnr_db, path)
     k = np.arange(1, count + 1)
     f_scan = np.repeat(scans, count)
@@ -399,19 +402,17 @@ def _site_sidelobe_false_targets(
     battery: CompiledBattery,
     rs: RadarScans,
     scans: IntArray,
-    i: int,
-    count: int,
-    spacing_m: float,
-    js_db: float,
+    copies: Repeater,
     rng: np.random.Generator,
 ) -> tuple[FloatArray, ...]:
-    """Sidelobe false targets of stand-off repeater ``i`` in scans ``scans`` of a radar of ``battery``
+    """Sidelobe false targets of stand-off repeater ``copies`` in scans ``scans`` of a radar of ``battery``
     standing at its frame's origin (positions in that frame), where it can see the jammer: (scan
     index, truth, ENU position, covariance, range, SNR) of those detected and not blanked, and the
     scan index of each detected copy the sidelobe blanker removed."""
     geom = radar_geometry(world, battery, rs.radar)
     spec = geom.spec
     threats = world.threats
+    i, count, spacing_m, js_db = copies.threat, copies.count, copies.spacing_m, copies.js_db
     rel3, on = jammer_geometry(
         world, battery, geom.enu_m, geom.antenna_height_m, np.array([i]), rs.time_s[scans]
     )
@@ -436,7 +437,9 @@ def _site_sidelobe_false_targets(
     u, v, front = antenna.beam_sines(f_az, f_el, np.repeat(rel, count, axis=0))
     gain_db = antenna.pulse_gain_db(radar_antenna(spec), u, v, front)
     look = frames.spherical_to_enu(f_rng, f_az, f_el)
-    jnr_db = look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, rs.time_s[f_scan], look)
+    jnr_db = look_jnr_db(
+        world, battery, spec, geom.enu_m, geom.antenna_height_m, rs.time_s[f_scan], look, copies.jammers
+    )
     power_m2 = np.repeat(rcs_m2, count) * 10.0 ** ((js_db + gain_db) / 10.0)
     f_snr = look_snr_db(spec, np.repeat(j_rng, count), power_m2, jnr_db)
     hit = radar.draw_detections(radar.probability_of_detection(f_snr, spec.pfa, 0), rng)
