@@ -287,3 +287,23 @@ def test_an_arm_fired_at_the_old_site_misses_a_radar_on_the_march() -> None:
     miss_m = float(str(leak["detail"]).split("miss_m=")[1].split(";")[0])
     assert abs(miss_m - marched_m) < 40.0
     assert "radar survived" in str(leak["detail"])
+
+
+def test_a_threat_fired_at_before_the_move_is_converted_into_the_new_site_frame() -> None:
+    """A threat's truth row, converted into the first site's frame when the battery fired at it, is
+    converted again after the move: the interceptors of a later launch home on the threat, not on a
+    zeroed row (the battery's new origin) or on the old frame's coordinates."""
+    from samsim.sim.command_post import BatteryRuntime
+    from samsim.sim.moves import resite
+
+    world, _ = _moved_world()
+    rt = BatteryRuntime(world, 0)
+    rt.state.truth_ready[0] = True
+    rt.state.truth.pos_m[0] = 1.0
+    resite(world, rt, world.batteries[0].sites[1])
+    assert not np.any(rt.state.truth_ready)
+    assert not np.any(rt.state.truth.pos_m[0])  # not filled in until the next launch converts it
+    ecef = rt.state.truth_ecef_m[0]
+    site_frame = world.batteries[0].sites[1].frame
+    converted = rt.plan.battery.frame.ecef_to_enu(ecef)
+    assert np.allclose(converted, site_frame.ecef_to_enu(ecef))

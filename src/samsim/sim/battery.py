@@ -390,7 +390,9 @@ def decide(
     mark_cols(reach & loaded & ~kept & ~usable, "no_fire_channel")
     if not np.any(pk_all > 0.0):
         return decision
-    assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value)
+    # a ballistic track is assessed where it falls, not where its straight line passes (c2.evaluation)
+    acc = intercept.track_acceleration_mps2(pos, vel, frame.height_m(pos), frame.center_enu_m)
+    assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
     value = assess.value * damage_weight(classes)
     group = np.array([g for g, _ in rows], dtype=np.int64)
     x = solve_wta(
