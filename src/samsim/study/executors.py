@@ -194,10 +194,11 @@ def _execute_inline(planner: Planner) -> Generator[ChunkRows, None, None]:
 
 def _mp_context() -> multiprocessing.context.BaseContext:
     """forkserver where available: workers fork from a clean server that has imported samsim once
-    (cheap to start, and safe with the parent's DuckDB threads); spawn elsewhere."""
+    (cheap to start, and safe with the parent's DuckDB threads; :mod:`samsim.study._forkserver`);
+    spawn elsewhere."""
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["samsim.study.executors"])
+        ctx.set_forkserver_preload(["samsim.study._forkserver"])
         return ctx
     return multiprocessing.get_context("spawn")
 
