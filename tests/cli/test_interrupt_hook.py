@@ -42,3 +42,30 @@ def test_a_ctrl_c_inside_a_ctypes_callback_reaches_the_caller(monkeypatch: pytes
         c_callback()  # ctypes cannot propagate it: without the hook it is printed and dropped
         for _ in range(100):
             time.sleep(0.01)
+
+
+def test_a_ctrl_c_delivered_again_while_stopping_does_not_kill_the_process() -> None:
+    """The command is already stopping on one Ctrl-C when a second arrives (re-delivered from a
+    callback, or pressed again): it still exits 130 with its message, not by the signal (-2)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    program = textwrap.dedent(
+        """
+        import time
+        from types import SimpleNamespace
+        from samsim.cli import app
+        hook = app._deliver_interrupts_again(lambda unraisable: None)
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            hook(SimpleNamespace(exc_type=KeyboardInterrupt))  # a re-delivery on its way
+            time.sleep(0.005)
+            app._stop_interrupted()
+        """
+    )
+    for _ in range(5):
+        proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+        assert proc.returncode == 130, proc.stderr
+        assert "interrupted; nothing was written" in proc.stderr

@@ -7,10 +7,11 @@ Exit codes: 0 success; 2 bad input (scenario or arguments), one line per problem
 from __future__ import annotations
 
 import _thread
+import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -84,12 +85,34 @@ def _deliver_interrupts_again(previous: Callable[[Any], object]) -> Callable[[An
     def hook(unraisable: Any) -> None:
         if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
             # From another thread a moment later: raised here, inside the callback's hook, it would
-            # be swallowed again.
-            threading.Timer(0.01, _thread.interrupt_main).start()
+            # be swallowed again. A daemon thread, so a command already stopping does not wait for it.
+            timer = threading.Timer(0.01, _interrupt_main_once)
+            timer.daemon = True
+            timer.start()
             return
         previous(unraisable)
 
     return hook
+
+
+def _interrupt_main_once() -> None:
+    """Interrupt the main thread unless it is already stopping on an interrupt: a second one while
+    it reports the first would escape the handler and kill the process by SIGINT instead of exit
+    130."""
+    if not _stopping.is_set():
+        _thread.interrupt_main()
+
+
+_stopping = threading.Event()
+
+
+def _stop_interrupted() -> NoReturn:
+    """Exit 130 after a Ctrl-C, deaf to further ones (a re-delivered or repeated Ctrl-C arriving
+    while this runs would otherwise end the process by the signal instead)."""
+    _stopping.set()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    err_console.print("interrupted; nothing was written")
+    sys.exit(130)
 
 
 def main() -> None:
@@ -101,16 +124,14 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("interrupted; nothing was written")
-        sys.exit(130)
+        _stop_interrupted()
     except OSError as exc:  # the machine, not samsim: a full or read-only disk, a missing folder
         where = f": {exc.filename}" if exc.filename else ""
         err_console.print(f"error: {exc.strerror or exc}{where}", markup=False, highlight=False)
         sys.exit(1)
     except Exception as exc:  # usage errors (typer's click) and internal errors
         if interrupted(exc):
-            err_console.print("interrupted; nothing was written")
-            sys.exit(130)
+            _stop_interrupted()
         if any(c.__name__ == "ClickException" for c in type(exc).__mro__):
             exc.show()  # type: ignore[attr-defined]
             sys.exit(int(exc.exit_code))  # type: ignore[attr-defined]
