@@ -239,6 +239,27 @@ def _seen_log_rcs(
 
 
 @njit
+def _held_rows(track_of_measurement: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
+    """The measurements whose track (``track_of_measurement``, -1: none) is among the sorted ``ids``,
+    and the index of that track in ``ids``, in one pass."""
+    k = track_of_measurement.shape[0]
+    meas = np.empty(k, dtype=np.int64)
+    rows = np.empty(k, dtype=np.int64)
+    n = ids.shape[0]
+    count = 0
+    for j in range(k):
+        i = track_of_measurement[j]
+        if i < 0:
+            continue
+        r = np.searchsorted(ids, i)
+        if r < n and ids[r] == i:
+            meas[count] = j
+            rows[count] = r
+            count += 1
+    return meas[:count], rows[:count]
+
+
+@njit
 def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: int) -> None:
     """Move in place the rows of the tracks ``new_ids[:keep]`` (those of ``old_ids``, in the order of
     ``rows``, that a tracker step kept) to the front, in order, as the step did with its own rows."""
@@ -539,11 +560,8 @@ class TrackPicture:
     def _updated_rows(self, track_of_measurement: IntArray) -> tuple[IntArray, IntArray]:
         """The measurements of a step that updated or started a track still held after it (a
         tentative track may be deleted by the step that updated it), and the rows of those tracks."""
-        meas = np.flatnonzero(track_of_measurement >= 0)
-        if meas.size == 0:
-            return meas, meas
-        rows, found = self._rows_of(track_of_measurement[meas])
-        return meas[found], rows[found]
+        self._sync()
+        return _held_rows(np.asarray(track_of_measurement, dtype=np.int64), self._aux_ids)
 
     def step_fix(self, time_s: float, z: FloatArray, cov: FloatArray) -> StepResult:
         """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`, in this
