@@ -288,3 +288,37 @@ def test_in_view_is_sensings_visibility_of_every_track() -> None:
         mask, _, _, _ = sensing.visible(geom, pos - geom.enu_m, height)
         np.testing.assert_array_equal(rt.in_view(k, t), mask)
         assert 0 < mask.sum() < mask.size or k > 0
+
+
+def test_track_pd_is_look_pd_at_the_expected_rcs() -> None:
+    # The post's Pd of a track in view is sensing.look_pd of the radar's own Swerling case at the
+    # track's predicted range and its expected RCS in the radar's band; 0 where no detection of
+    # that band has measured it, and never above TRACK_MAX_PD.
+    rt = BatteryRuntime(compile_world(loads(inbound_f16(ALL_RADARS))), 0)
+    firm = _firm_tracks(rt, [0.0, 5000.0, 10000.0], 0.0)
+    engagement = next(k for k, g in enumerate(rt.geometry) if g.spec.role == "engagement")
+    spec = rt.geometry[engagement].spec
+    pos = rt.predicted_positions(6.0)[np.searchsorted(rt.tracker.ids, firm)]
+    rng_m = np.linalg.norm(pos - rt.geometry[engagement].enu_m, axis=1)
+    snr_db = sensing.look_snr_db(spec, rng_m, np.full(3, 2.0)) + np.array([0.0, 3.0, 6.0])
+    rt.step(engagement, 6.0, pos, np.tile(np.eye(3) * 100.0, (3, 1, 1)), snr_db, rng_m)
+    t = 6.5
+    for k, geom in enumerate(rt.geometry):
+        in_view, pd = rt.track_pd(k, t)
+        np.testing.assert_array_equal(in_view, rt.in_view(k, t))
+        spec = geom.spec
+        rows = np.flatnonzero(in_view)
+        ids = rt.tracker.ids[rows]
+        band = rt.bands[k]
+        same_band = band == rt.bands[engagement]
+        measured = np.array([same_band and i in firm for i in ids.tolist()], dtype=bool)
+        assert measured.any() or not same_band
+        pos = rt.predicted_positions(t)[rows]
+        rng_m = np.maximum(np.linalg.norm(pos - geom.enu_m, axis=1), 1.0)
+        want = np.zeros(rows.size)
+        if measured.any():
+            rcs_m2 = np.exp(rt.track_log_rcs(ids[measured], band))
+            want[measured] = sensing.look_pd(spec, rng_m[measured], rcs_m2, spec.swerling)
+        np.testing.assert_allclose(pd[rows], np.minimum(want, TRACK_MAX_PD), rtol=1e-9, atol=0.0)
+        assert np.all(pd[~in_view] == 0.0)
+        assert np.all(pd <= TRACK_MAX_PD)

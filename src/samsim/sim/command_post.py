@@ -35,7 +35,7 @@ from samsim.sim.battery import (
     battery_command_doctrine,
     initial_state,
 )
-from samsim.sim.sensing import RadarGeometry, look_pd, look_snr_db, radar_geometry, visible
+from samsim.sim.sensing import RadarGeometry, clear_pd, clear_snr_db, radar_geometry, visible_range
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import ScoreLogic, StepResult, Tracker
@@ -149,8 +149,9 @@ def _predicted(estimates: list[TrackEstimate], time_s: float) -> tuple[FloatArra
 
 def _per_m2_db(spec: RadarSpec, range_m: FloatArray) -> FloatArray:
     """Mean SNR (dB) a 1 m² target would have at ``range_m`` (at least ``_MIN_RANGE_M``) in one look
-    of this radar (its calibrated range equation, :func:`samsim.sim.sensing.look_snr_db`)."""
-    return look_snr_db(spec, range_m, np.ones_like(range_m))
+    of this radar (its calibrated range equation, :func:`samsim.sim.sensing.look_snr_db`, here
+    :func:`samsim.sim.sensing.clear_snr_db`: the same floats with no jamming or surface terms)."""
+    return clear_snr_db(spec, range_m, np.ones_like(range_m))
 
 
 def _log_chi2_correction(swerling: int) -> tuple[float, float]:
@@ -183,7 +184,7 @@ def _measurement_pd(
     """:meth:`TrackPicture.measurement_pd` given the ranges (at least ``_MIN_RANGE_M``) and the 1 m²
     SNR there."""
     rcs_m2 = np.power(10.0, (snr_db - per_m2_db) / 10.0)
-    return np.minimum(look_pd(spec, range_m, rcs_m2, spec.swerling), TRACK_MAX_PD)
+    return np.minimum(clear_pd(spec, clear_snr_db(spec, range_m, rcs_m2)), TRACK_MAX_PD)
 
 
 @njit
@@ -216,6 +217,46 @@ def _within_reach(
             height[count] = alt_m + up + (x * x + y * y) / (2.0 * MEAN_EARTH_RADIUS_M) - ref_alt_m
             count += 1
     return rows[:count], rel[:count], height[:count]
+
+
+@njit
+def _seen_log_rcs(
+    aux: FloatArray, rows: IntArray, band_col: int, nb: int, sigmas: float
+) -> tuple[IntArray, FloatArray]:
+    """Of these rows of a picture's per-track figures, those with detections in band column
+    ``band_col``, and their expected ln RCS (:meth:`TrackPicture._log_rcs_rows` of that one column:
+    the same operations, a square root and three exact-rounded operations, in one pass)."""
+    seen = np.empty(rows.shape[0], dtype=np.int64)
+    log_rcs = np.empty(rows.shape[0])
+    count = 0
+    for row in rows:
+        n = aux[row, 2 * nb + band_col]
+        if n > 0.0:
+            seen[count] = row
+            log_rcs[count] = (aux[row, band_col] - sigmas * math.sqrt(aux[row, nb + band_col])) / n
+            count += 1
+    return seen[:count], log_rcs[:count]
+
+
+@njit
+def _held_rows(track_of_measurement: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
+    """The measurements whose track (``track_of_measurement``, -1: none) is among the sorted ``ids``,
+    and the index of that track in ``ids``, in one pass."""
+    k = track_of_measurement.shape[0]
+    meas = np.empty(k, dtype=np.int64)
+    rows = np.empty(k, dtype=np.int64)
+    n = ids.shape[0]
+    count = 0
+    for j in range(k):
+        i = track_of_measurement[j]
+        if i < 0:
+            continue
+        r = np.searchsorted(ids, i)
+        if r < n and ids[r] == i:
+            meas[count] = j
+            rows[count] = r
+            count += 1
+    return meas[:count], rows[:count]
 
 
 @njit
@@ -280,8 +321,11 @@ class TrackPicture:
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
         self.memory = EngagementMemory()
-        # track id -> its latest estimate, for the tracks interceptors are flying at
-        self.engaged_estimates: dict[int, TrackEstimate] = {}
+        # track id -> its latest estimate, for the tracks interceptors are flying at (engaged_estimates):
+        # those of tracks the last step kept wait as rows (ids, means, covariances, mode
+        # probabilities, time) until someone reads them, as most steps nobody does
+        self._estimates: dict[int, TrackEstimate] = {}
+        self._pending: tuple[list[int], FloatArray, FloatArray, FloatArray, float] | None = None
         center = frame.earth_center_enu_m
         self.where = PictureFrame(
             assets_enu_m=frame.ecef_to_enu(assets_ecef_m).reshape(-1, 3),
@@ -382,7 +426,7 @@ class TrackPicture:
         mask = np.zeros(mean.shape[0], dtype=bool)
         range_m = np.full(mean.shape[0], np.inf)
         if near.size:
-            mask[near], range_m[near], _, _ = visible(geom, rel, height)
+            mask[near], range_m[near] = visible_range(geom, rel, height)
         return mask, range_m
 
     def track_pd(self, radar: int, time_s: float) -> tuple[BoolArray, FloatArray]:
@@ -400,11 +444,13 @@ class TrackPicture:
         cand = np.flatnonzero(mask)  # only the tracks in view: this runs at every scan
         if cand.size:
             spec = self.geometry[radar].spec
-            b = self._band_col[radar]
-            seen = cand[self._aux[cand, 2 * self._nb + b] > 0.0]
+            seen, log_rcs = _seen_log_rcs(
+                self._aux, cand, self._band_col[radar], self._nb, TRACK_RCS_CONFIDENCE_SIGMAS
+            )
             if seen.size:
-                rcs_m2 = np.exp(self._log_rcs_rows(seen, [b]))
-                pd[seen] = look_pd(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2, spec.swerling)
+                rcs_m2 = np.exp(log_rcs)
+                # look_pd of the radar's own case, no jamming (the same floats, fewer array passes)
+                pd[seen] = clear_pd(spec, clear_snr_db(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2))
         return mask, np.minimum(pd, TRACK_MAX_PD)
 
     def track_log_rcs(self, track_ids: IntArray, band: str | None = None) -> FloatArray:
@@ -514,11 +560,8 @@ class TrackPicture:
     def _updated_rows(self, track_of_measurement: IntArray) -> tuple[IntArray, IntArray]:
         """The measurements of a step that updated or started a track still held after it (a
         tentative track may be deleted by the step that updated it), and the rows of those tracks."""
-        meas = np.flatnonzero(track_of_measurement >= 0)
-        if meas.size == 0:
-            return meas, meas
-        rows, found = self._rows_of(track_of_measurement[meas])
-        return meas[found], rows[found]
+        self._sync()
+        return _held_rows(np.asarray(track_of_measurement, dtype=np.int64), self._aux_ids)
 
     def step_fix(self, time_s: float, z: FloatArray, cov: FloatArray) -> StepResult:
         """Hand position fixes triangulated from jam strobes (:mod:`samsim.sim.strobes`, in this
@@ -555,31 +598,62 @@ class TrackPicture:
         rows, found = self._rows_of(np.asarray(track_ids, dtype=np.int64))
         return np.where(found, self._aux[rows, self._col_engaged], -np.inf)
 
+    @property
+    def engaged_estimates(self) -> dict[int, TrackEstimate]:
+        """Track id -> the latest estimate of every track interceptors are flying at (as of the last
+        step; a track deleted by a step keeps its estimate of the step before, for :meth:`forget`)."""
+        pending = self._pending
+        if pending is not None:
+            ids, mean, cov, prob, time_s = pending
+            q = prob @ _Q_MODES  # as _process_noise
+            estimates = self._estimates
+            for j, i in enumerate(ids):
+                estimates[i] = TrackEstimate(mean[j], cov[j], time_s, float(q[j]))
+            self._pending = None
+        return self._estimates
+
     def _note_engaged(self) -> None:
         """Keep the latest estimate of every track interceptors are flying at (a track deleted in this
-        step keeps its estimate of the step before, for :meth:`forget`)."""
+        step keeps its estimate of the step before, for :meth:`forget`). The estimates of the tracks
+        still held are kept as rows, made into :class:`TrackEstimate` only when read."""
         flying = [i for i, e in self.memory.engagements.items() if e.in_flight > 0]
-        estimates = self.engaged_estimates
-        if estimates:
-            keep = set(flying)
-            for i in [i for i in estimates if i not in keep]:
-                del estimates[i]
         if not flying:
-            return
-        view = self.tracker.view()
-        ids = view.ids
-        if ids.size == 0:
+            self._estimates.clear()
+            self._pending = None
             return
         want = np.array(flying, dtype=np.int64)
-        row = np.minimum(np.searchsorted(ids, want), ids.size - 1)
-        found = ids[row] == want
+        view = self.tracker.view()
+        ids = view.ids
+        if ids.size:
+            row = np.minimum(np.searchsorted(ids, want), ids.size - 1)
+            found = ids[row] == want
+        else:
+            row, found = want, np.zeros(want.size, dtype=bool)
+        # the flying tracks no longer held keep the estimate they had
+        gone = want[~found].tolist()
+        carried: dict[int, TrackEstimate] = {}
+        if gone:
+            old = self._estimates
+            carried = {i: old[i] for i in gone if i in old}
+            just_deleted = set(gone) - carried.keys()
+            if self._pending is not None and just_deleted:  # held at the step before: from its rows
+                p_ids, mean, cov, prob, time_s = self._pending
+                q = prob @ _Q_MODES  # as engaged_estimates, over the same rows
+                for j, i in enumerate(p_ids):
+                    if i in just_deleted:
+                        carried[i] = TrackEstimate(mean[j], cov[j], time_s, float(q[j]))
+        self._estimates = carried
         if not np.any(found):
+            self._pending = None
             return
         rows = row[found]
-        mean, cov, q = view.mean[rows], view.cov[rows], self._process_noise(rows)
-        time_s = self.estimate_s
-        for j, i in enumerate(want[found].tolist()):
-            estimates[i] = TrackEstimate(mean[j], cov[j], time_s, float(q[j]))
+        self._pending = (
+            want[found].tolist(),
+            view.mean[rows],
+            view.cov[rows],
+            view.prob[rows],
+            self.estimate_s,
+        )
 
     def _process_noise(self, rows: IntArray) -> FloatArray:
         """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their
@@ -647,7 +721,10 @@ class TrackPicture:
     def forget(self, track_id: int) -> None:
         """A track was deleted: drop what the post knew about it; remember the last estimate of a
         track interceptors are flying at, for a hand-over."""
-        estimate = self.engaged_estimates.pop(track_id, None)
+        # a deleted track's estimate is carried as a TrackEstimate (_note_engaged): no rows to make up
+        pending = self._pending
+        held = pending is not None and track_id in pending[0]
+        estimate = (self.engaged_estimates if held else self._estimates).pop(track_id, None)
         eng = self.memory.engagements.get(track_id)
         if estimate is not None and eng is not None and eng.in_flight > 0:
             self.memory.lost[track_id] = estimate

@@ -465,3 +465,63 @@ def _jammers_on(world: World, times: FloatArray, gone_s: FloatArray) -> IntArray
     th = world.threats
     on = (th.start_s[jammers] <= times[-1]) & (gone_s[jammers] > times[0])
     return np.asarray(jammers[on], dtype=np.int64)
+
+
+def visible_range(
+    geom: RadarGeometry, rel_enu_m: FloatArray, target_height_m: FloatArray
+) -> tuple[BoolArray, FloatArray]:
+    """:func:`visible` for a reader that needs no angles: (mask, range). A radar's coverage spans the
+    full circle in azimuth (:func:`in_radar_coverage`), so the azimuth is not computed; range,
+    elevation and the horizon test are the same arithmetic, hence the same floats (the command post
+    asks this at every scan of every radar, for the tracks within its reach)."""
+    east, north, up = rel_enu_m[..., 0], rel_enu_m[..., 1], rel_enu_m[..., 2]
+    horizontal = np.hypot(east, north)
+    rng_m = np.hypot(horizontal, up)
+    el = np.arctan2(up, horizontal)  # as frames.enu_to_spherical
+    spec = geom.spec
+    inside = (
+        (rng_m <= spec.max_range_m)
+        & (el >= np.radians(spec.min_elevation_deg))
+        & (el <= np.radians(spec.max_elevation_deg))
+    )
+    h2 = np.maximum(target_height_m, 0.0)
+    h1 = geom.antenna_height_m
+    # horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, k), written out: the
+    # same operations in the same order, without the wrappers' conversions (Skolnik 2001, ch. 8)
+    earth_m = MEAN_EARTH_RADIUS_M
+    r1 = earth_m + h1
+    chord2 = np.maximum(rng_m * rng_m - (h2 - h1) ** 2, 0.0)
+    half = np.arcsin(np.minimum(np.sqrt(chord2 / (4.0 * r1 * (earth_m + h2))), 1.0))
+    ground_m = 2.0 * half * earth_m
+    a_m = geom.refraction_k * earth_m
+    target_angle = np.arctan2(np.sqrt(h2 * (2.0 * a_m + h2)), a_m)
+    limit_m = a_m * (horizon.horizon_central_angle_rad(h1, geom.refraction_k) + target_angle)
+    return np.asarray(inside & (ground_m <= limit_m), dtype=np.bool_), np.asarray(rng_m, dtype=np.float64)
+
+
+def clear_snr_db(spec: RadarSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:
+    """:func:`look_snr_db` with neither jamming nor surface terms (the calibrated range equation,
+    :func:`samsim.models.radar.snr_db_calibrated`: ``SNR_ref + 10 log10(σ/σ_ref) - 40 log10(R/R_ref)``,
+    Skolnik 2001, ch. 2), in fewer array passes and with the same floats. ``range_m`` positive."""
+    with np.errstate(divide="ignore"):  # a zero RCS gives -inf, as radar.ratio_to_db
+        return np.asarray(
+            reference_snr_db(spec)
+            + 10.0 * np.log10(rcs_m2 / spec.ref_rcs_m2)
+            - 40.0 * np.log10(range_m / spec.ref_range_m),
+            dtype=np.float64,
+        )
+
+
+def clear_pd(spec: RadarSpec, snr_db: FloatArray) -> FloatArray:
+    """:func:`look_pd` at the radar's own Swerling case from a mean SNR of :func:`clear_snr_db`: the
+    exact single-look Pd (:func:`samsim.models.radar.probability_of_detection`; Swerling 1960,
+    Richards 2005, ch. 6), with the same floats."""
+    snr = np.power(10.0, snr_db / 10.0)  # radar.db_to_ratio
+    case = int(spec.swerling)
+    if case == 1:
+        return radar.pd_swerling1(snr, spec.pfa)
+    if case == 3:
+        return radar.pd_swerling3(snr, spec.pfa)
+    if case == 0:
+        return radar.pd_swerling0(snr, spec.pfa)
+    return radar.probability_of_detection(snr_db, spec.pfa, case)  # raises on an unknown case

@@ -702,20 +702,21 @@ class Tracker:
     def _round(self, tracks: IntArray, meas: IntArray, z: FloatArray, r3: FloatArray) -> IntArray:
         """Gate ``tracks`` against ``meas``, solve the GNN, update; returns each track's measurement."""
         pt, pm, pdist = gate_subset(self._rows.out_mean, self._rows.out_cov, z, r3, self.gate, tracks, meas)
+        if len(pt) == 0:  # nothing in any gate: nothing to associate or update
+            return np.full(self._n, -1, dtype=np.int64)
         track_meas = gnn(self._n, len(z), pt, pm, pdist, self.gate, self.max_compiled_cells)
-        if len(pt):
-            rows = np.flatnonzero(track_meas >= 0)
-            imm.update_inplace(
-                self._rows.mean,
-                self._rows.cov,
-                self._rows.prob,
-                self._rows.out_mean,
-                self._rows.out_cov,
-                rows,
-                z,
-                r3,
-                track_meas[rows],
-            )
+        rows = np.flatnonzero(track_meas >= 0)
+        imm.update_inplace(
+            self._rows.mean,
+            self._rows.cov,
+            self._rows.prob,
+            self._rows.out_mean,
+            self._rows.out_cov,
+            rows,
+            z,
+            r3,
+            track_meas[rows],
+        )
         return track_meas
 
     def step(
@@ -840,9 +841,13 @@ class Tracker:
                 math.inf if sl is None else sl.confirmed_coast_s,
                 math.inf if sl is None else sl.tentative_coast_s,
             )
-            first = self._round(firm, np.arange(k, dtype=np.int64), zz, r3)
-            second = self._round(tentative, _unpaired(first, k), zz, r3)
-            track_meas = np.maximum(first, second)
+            # a round with no tracks or no measurements pairs nothing: it is skipped, not called
+            if firm.size:
+                track_meas = self._round(firm, np.arange(k, dtype=np.int64), zz, r3)
+            if tentative.size:
+                left = _unpaired(track_meas, k)
+                if left.size:
+                    track_meas = np.maximum(track_meas, self._round(tentative, left, zz, r3))
 
         if self._n + k > len(self._rows.ids):
             self._allocate(max(2 * len(self._rows.ids), self._n + k))
