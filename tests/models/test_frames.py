@@ -111,3 +111,20 @@ def test_covariance_matches_monte_carlo_for_small_angular_errors(
     # sampling error of a covariance element ~ sqrt(2 / n) = 0.2 % of the scale
     np.testing.assert_allclose(empirical / scale, cov / scale, atol=0.015)
     np.testing.assert_allclose(np.diag(empirical), np.diag(cov), rtol=0.015)
+
+
+def test_azimuth_is_numpy_remainder_bit_for_bit() -> None:
+    """The compiled turn into [0, 2 pi) gives NumPy's ``mod`` of the arc tangent, with a turn that
+    rounds up to 2 pi taken as 0 and a -0 bearing as +0."""
+    rng = np.random.default_rng(5)
+    enu = rng.normal(size=(50_000, 3)) * rng.choice([1e-12, 1.0, 1e5, 1e9], size=(50_000, 1))
+    enu[:10] = 0.0
+    enu[10:20, 0] = -0.0
+    enu[20:30, 0] = -1e-300  # a bearing a hair below 0: rounds up to 2 pi
+    _, az, _ = enu_to_spherical(enu)
+    ref = np.mod(np.arctan2(enu[:, 0], enu[:, 1]), 2.0 * np.pi)
+    ref = np.where(ref >= 2.0 * np.pi, 0.0, ref)
+    assert np.array_equal(az.view(np.int64), ref.view(np.int64))
+    assert np.all((az >= 0.0) & (az < 2.0 * np.pi))
+    _, one, _ = enu_to_spherical(np.array([-1e-300, 1.0, 0.0]))
+    assert one.shape == () and float(one) == 0.0

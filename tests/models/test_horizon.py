@@ -8,6 +8,7 @@ import pytest
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.models.horizon import (
     above_horizon,
+    arc_from_slant_m,
     ground_range_m,
     horizon_central_angle_rad,
     horizon_ground_range_m,
@@ -142,9 +143,26 @@ def test_target_height_classic_approximation() -> None:
 def test_arc_from_slant_inverts_the_law_of_cosines(h1: float, h2: float, arc_km: float) -> None:
     """Two points at heights h1, h2 over sub-points ``arc`` apart on the sphere: their chord by the law
     of cosines, fed back, gives the arc (to a millimetre even at short range)."""
-    from samsim.models.horizon import arc_from_slant_m
 
     phi = arc_km * 1000.0 / MEAN_EARTH_RADIUS_M
     r1, r2 = MEAN_EARTH_RADIUS_M + h1, MEAN_EARTH_RADIUS_M + h2
     slant = np.sqrt(r1 * r1 + r2 * r2 - 2.0 * r1 * r2 * np.cos(phi))
     assert float(arc_from_slant_m(slant, h1, h2)) == pytest.approx(arc_km * 1000.0, abs=1e-3)
+
+
+@pytest.mark.parametrize(("h1", "k"), [(0.0, 4.0 / 3.0), (30.0, 4.0 / 3.0), (12.5, 1.0), (-5.0, 4.0 / 3.0)])
+def test_one_antenna_fast_paths_agree_bit_for_bit_with_the_general_ones(h1: float, k: float) -> None:
+    """One antenna over many targets takes compiled arithmetic and an arc-tangent bracket; the answers
+    must be those of the broadcast NumPy forms, also on the horizon limit and one ulp either side."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    rho = rng.uniform(0.0, 900e3, n)
+    h2 = np.concatenate([rng.uniform(-100.0, 300e3, n - 100), rng.uniform(0.0, 1e7, 100)])
+    arc = arc_from_slant_m(rho, h1, h2)
+    assert np.array_equal(arc.view(np.int64), arc_from_slant_m(rho, np.full(n, h1), h2).view(np.int64))
+    limit = horizon_ground_range_m(h1, h2, k)
+    d = np.concatenate([arc, limit, np.nextafter(limit, 0.0), np.nextafter(limit, np.inf)])
+    hh = np.tile(h2, 4)
+    expected = d <= horizon_ground_range_m(np.full(hh.size, h1), hh, k)
+    np.testing.assert_array_equal(above_horizon(d, h1, hh, k), expected)
+    assert 0.3 < expected.mean() < 0.9  # both answers are exercised

@@ -111,3 +111,24 @@ def test_body_angles_of_a_target_at_rest_is_nose_on() -> None:
     sensor = _enu_to_ecef(frame, [20_000.0, 5_000.0, 0.0])
     a, _ = body_angles_deg(np.zeros(3), target, sensor)
     assert float(a) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_one_sensor_fast_path_is_the_broadcast_form_bit_for_bit() -> None:
+    """Rows of targets seen from one sensor run compiled; the angles must be those of the NumPy form
+    (the sensor given per row), including targets at rest, climbing straight up, at -0 velocity
+    components and at the sensor itself."""
+    rng = np.random.default_rng(11)
+    n = 20_000
+    p = rng.normal(size=(n, 3))
+    p *= (6.4e6 + rng.uniform(0.0, 2e5, (n, 1))) / np.linalg.norm(p, axis=1, keepdims=True)
+    v = rng.normal(size=(n, 3)) * rng.choice([0.0, 1e-4, 1.0, 300.0, 3000.0], size=(n, 1))
+    v[:100] = p[:100] * 1e-3
+    v[300:400] = -0.0
+    v[400:500, 0] = -0.0
+    sensor = p[7] + rng.normal(size=3) * 1e5
+    p[200:300] = sensor
+    p[350:450] = sensor
+    aspect, elevation = body_angles_deg(v, p, sensor)
+    ref_aspect, ref_elevation = body_angles_deg(v, p, np.broadcast_to(sensor, (n, 3)))
+    assert np.array_equal(aspect.view(np.int64), ref_aspect.view(np.int64))
+    assert np.array_equal(elevation.view(np.int64), ref_elevation.view(np.int64))

@@ -346,3 +346,14 @@ def test_drfm_false_targets_are_not_jammed_by_a_noise_jammer_shot_down() -> None
     common = sorted(set(shot_down) & set(unescorted))
     assert len(common) > 0.9 * len(shot_down) > 15
     np.testing.assert_allclose([shot_down[t] for t in common], [unescorted[t] for t in common], atol=1e-9)
+
+
+def test_source_threat_of_echoes_false_targets_and_false_alarms() -> None:
+    """An echo is its threat, a DRFM false target its jammer, a false alarm -1 (1-D compiled, any
+    other shape the NumPy form)."""
+    from samsim.sim.deception import source_threat
+
+    truth = np.array([3, -1, false_target_truth(0), false_target_truth(7), 0], dtype=np.int64)
+    np.testing.assert_array_equal(source_threat(truth), [3, -1, 0, 7, 0])
+    np.testing.assert_array_equal(source_threat(truth.reshape(1, 5)), [[3, -1, 0, 7, 0]])
+    assert source_threat(np.zeros(0, dtype=np.int64)).shape == (0,)

@@ -129,3 +129,32 @@ def test_escort_jammer_comes_from_the_catalog_unless_the_scenario_gives_one() ->
     w = compile_world(loads(plain))
     assert w.threats.jammer_erp_dbw[0] == 60.0 and w.threats.jammer_bandwidth_mhz[0] == 1000.0
     assert compile_world(loads(text)).threats.jammer_erp_dbw[0] == 30.0
+
+
+@pytest.mark.parametrize("moves", ["[]", "[{at_s: 100, to: {lat_deg: 40.3, lon_deg: 33.2}}]"])
+def test_empty_strobes_are_scan_strobes_of_no_scan(moves: str) -> None:
+    """The strobe scans of no scan, built directly, equal :func:`scan_strobes` of no times, field by
+    field (with a move: each later site's antenna and rotation)."""
+    from dataclasses import fields
+
+    from samsim.sim.strobes import empty_strobes
+
+    text = scenario(duration=4000.0).replace("  - id: b2\n", f"    moves: {moves}\n  - id: b2\n")
+    world = compile_world(loads(text))
+    assert len(world.batteries[0].deployments) == (1 if moves == "[]" else 2)
+    for k in range(len(world.batteries[0].radars.ids)):
+        got = empty_strobes(world, 0, k)
+        ref = scan_strobes(world, 0, k, np.zeros(0), np.random.default_rng(0))
+        for f in fields(ref):
+            a, b = getattr(got, f.name), getattr(ref, f.name)
+            if f.name == "moved":
+                assert len(a) == len(b) == (0 if moves == "[]" else 1)
+                for x, y in zip(a, b, strict=True):
+                    assert x[0] == y[0]
+                    np.testing.assert_array_equal(x[1], y[1])
+                    np.testing.assert_array_equal(x[2], y[2])
+            elif isinstance(b, np.ndarray):
+                assert a.dtype == b.dtype
+                np.testing.assert_array_equal(a, b)
+            else:
+                assert a == b

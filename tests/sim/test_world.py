@@ -53,3 +53,26 @@ def test_missing_altitudes_mean_on_the_ground() -> None:
     assert world.horizon_ref_alt_m == 800.0
     # Terrain-following at 60 m over the 800 m plain.
     assert np.allclose(world.threats.table_alt_m[0, : world.threats.table_n[0]], 860.0, atol=1e-6)
+
+
+def test_compiled_table_reading_is_the_numpy_interpolation_bit_for_bit() -> None:
+    """Positions, altitudes and velocities read compiled for 1-D (threat, time) pairs equal the NumPy
+    interpolation between table samples, before, inside and after each table."""
+    from samsim.sim.world import TABLE_DT_S, _table_weights, altitudes_m, velocities_ecef
+
+    th = compile_world(loads(GROUP)).threats
+    rng = np.random.default_rng(2)
+    idx = rng.integers(0, th.start_s.size, 5000).astype(np.int64)
+    t = rng.uniform(-100.0, 2500.0, idx.size)
+    t[:50] = th.table_t0_s[idx[:50]]
+    k0, k1, frac = _table_weights(th, idx, t)
+    p0, p1 = th.table_ecef_m[idx, k0], th.table_ecef_m[idx, k1]
+    a0 = th.table_alt_m[idx, k0]
+    cases = [
+        (positions_ecef(th, idx, t), p0 + frac[:, None] * (p1 - p0)),
+        (altitudes_m(th, idx, t), a0 + frac * (th.table_alt_m[idx, k1] - a0)),
+        (velocities_ecef(th, idx, t), (p1 - p0) / TABLE_DT_S),
+    ]
+    for got, ref in cases:
+        assert got.shape == ref.shape
+        assert np.array_equal(got.view(np.int64), ref.view(np.int64))

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from samsim.arrays import FloatArray
+from samsim.models import _frames_kernels
 
 
 def _f64(x: ArrayLike) -> FloatArray:
@@ -61,9 +62,10 @@ def enu_to_spherical(enu_m: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArr
     east, north, up = enu[..., 0], enu[..., 1], enu[..., 2]
     horizontal = np.hypot(east, north)
     range_m = np.hypot(horizontal, up)
-    azimuth = np.mod(np.arctan2(east, north), 2.0 * np.pi)
-    # mod can round a tiny negative angle up to exactly 2 pi
-    azimuth = np.where(azimuth >= 2.0 * np.pi, 0.0, azimuth)
+    # the turn taken modulo 2 pi (compiled: NumPy's remainder costs more than the arc tangents); a
+    # tiny negative angle rounds up to exactly 2 pi, which is 0
+    bearing = np.asarray(np.arctan2(east, north), dtype=np.float64)
+    azimuth = _frames_kernels.azimuth_turn(bearing.reshape(-1)).reshape(bearing.shape)
     elevation = np.arctan2(up, horizontal)
     return (
         np.asarray(range_m, dtype=np.float64),

@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from samsim.arrays import BoolArray, FloatArray
 from samsim.constants import MEAN_EARTH_RADIUS_M, STANDARD_REFRACTION_K
+from samsim.models import _horizon_kernels
 
 
 def _f64(x: ArrayLike) -> FloatArray:
@@ -191,8 +192,29 @@ def above_horizon(
     ----------
     Skolnik 2001, ch. 8; Blake 1986.
     """
+    ground = _f64(ground_range_m)
+    target = _f64(target_height_m)
+    if (
+        isinstance(antenna_height_m, float | int)
+        and isinstance(refraction_k, float | int)
+        and ground.ndim == 1
+        and ground.shape == target.shape
+    ):
+        # One antenna over many targets: bracket the arc tangent of each target's tangent angle
+        # (x - x³/3 <= atan x <= x) and evaluate it only where the bracket cannot decide, which
+        # gives the same answers as evaluating it everywhere.
+        theta1 = _central_angle_scalar_rad(float(antenna_height_m), float(refraction_k))
+        a_m = float(refraction_k) * MEAN_EARTH_RADIUS_M
+        decided, n_close = _horizon_kernels.horizon_decided(ground, theta1, target, a_m)
+        if n_close == 0:
+            return decided.view(np.bool_)  # every element 0 or 1
+        out: BoolArray = np.asarray(decided == 1, dtype=np.bool_)
+        close = np.flatnonzero(decided < 0)
+        limit_m = horizon_ground_range_m(antenna_height_m, target[close], refraction_k)
+        out[close] = ground[close] <= limit_m
+        return out
     limit_m = horizon_ground_range_m(antenna_height_m, target_height_m, refraction_k)
-    return np.asarray(_f64(ground_range_m) <= limit_m, dtype=np.bool_)
+    return np.asarray(ground <= limit_m, dtype=np.bool_)
 
 
 def slant_range_elevation(
@@ -366,6 +388,13 @@ def arc_from_slant_m(
     h1 = _f64(height1_m)
     h2 = _f64(height2_m)
     rho = _f64(slant_range_m)
+    if h1.ndim == 0 and rho.ndim == 1 and rho.shape == h2.shape:
+        # one antenna over many targets: the arithmetic compiled, the arc sine NumPy's as below
+        half = _horizon_kernels.half_chord_sine(rho, float(h1), h2, float(earth_radius_m))
+        np.arcsin(half, out=half)
+        half *= 2.0
+        half *= earth_radius_m
+        return half
     r1 = earth_radius_m + h1
     r2 = earth_radius_m + h2
     chord2 = np.maximum(rho * rho - (h2 - h1) ** 2, 0.0)

@@ -31,8 +31,12 @@ import numpy as np
 
 from samsim.arrays import FloatArray
 from samsim.constants import RADAR_BANDS_GHZ, WGS84_A_M, WGS84_B_M
+from samsim.models import _frames_kernels, _signature_kernels
 
 __all__ = ["band_of_frequency", "body_angles_deg", "nearest_band", "table_rcs_m2"]
+
+_A2 = WGS84_A_M**2
+_B2 = WGS84_B_M**2
 
 
 def band_of_frequency(frequency_ghz: float) -> str:
@@ -112,10 +116,16 @@ def body_angles_deg(
     """
     v = np.asarray(velocity_ecef_mps, dtype=np.float64)
     p = np.asarray(target_ecef_m, dtype=np.float64)
-    los = np.asarray(sensor_ecef_m, dtype=np.float64) - p
+    sensor = np.asarray(sensor_ecef_m, dtype=np.float64)
+    if v.ndim == 2 and v.shape == p.shape and v.shape[1] == 3 and sensor.shape == (3,):
+        # rows of targets and one sensor: the vector algebra below compiled, the angles NumPy's
+        right_c, fwd_c, up_c = _signature_kernels.body_frame_components(v, p, sensor, _A2, _B2)
+        aspect = _frames_kernels.remainder(np.degrees(np.arctan2(right_c, fwd_c)), 360.0)
+        return aspect, np.asarray(np.degrees(np.arcsin(up_c)), dtype=np.float64)
+    los = sensor - p
     los = los / np.maximum(np.linalg.norm(los, axis=-1, keepdims=True), 1e-9)
     # Geodetic up: the ellipsoid normal (x/a², y/a², z/b²), normalised.
-    up = p / np.array([WGS84_A_M**2, WGS84_A_M**2, WGS84_B_M**2])
+    up = p / np.array([_A2, _A2, _B2])
     up = up / np.linalg.norm(up, axis=-1, keepdims=True)
     horiz = v - np.sum(v * up, axis=-1, keepdims=True) * up
     los_h = los - np.sum(los * up, axis=-1, keepdims=True) * up

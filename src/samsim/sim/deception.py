@@ -57,6 +57,7 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.geodesy import frame_map
+from samsim.jit import njit
 from samsim.models import antenna, frames, radar
 from samsim.models import deception as dm
 from samsim.output.result import RadarDeception, ThreatDeception
@@ -101,7 +102,19 @@ def source_threat(truth: IntArray) -> IntArray:
     """The threat behind each measurement: the threat itself, the jammer of a false target, or -1
     for a false alarm."""
     t = np.asarray(truth, dtype=np.int64)
+    if t.ndim == 1:  # one scan's rows, asked for at every scan: compiled, as below
+        return _source_threat(t)
     return np.asarray(np.where(t <= FALSE_TARGET, FALSE_TARGET - t, t), dtype=np.int64)
+
+
+@njit
+def _source_threat(truth: IntArray) -> IntArray:
+    """:func:`source_threat` of a 1-D array, element by element."""
+    out = np.empty(truth.size, dtype=np.int64)
+    for i in range(truth.size):
+        t = truth[i]
+        out[i] = FALSE_TARGET - t if t <= FALSE_TARGET else t
+    return out
 
 
 @dataclass(frozen=True)

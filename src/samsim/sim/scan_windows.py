@@ -38,7 +38,7 @@ from samsim.sim.deception import DeceptionCounts, apply_deception, deceivers
 from samsim.sim.jamming import jammers_of
 from samsim.sim.sensing import RadarScans, radar_scan_times
 from samsim.sim.sensors import scan_sensor
-from samsim.sim.strobes import StrobeScans, scan_strobes
+from samsim.sim.strobes import StrobeScans, empty_strobes, scan_strobes
 from samsim.sim.world import World
 
 WINDOW_S = 60.0
@@ -113,7 +113,7 @@ class _Sensor:
     battery: int
     radar: int
     time_s: FloatArray
-    window_of: IntArray  # window index of each scan
+    window_of: list[int]  # window index of each scan (a list: read one scan at a time)
     bounds: IntArray  # first scan of each window, and one past the last
     keep_s: float  # how long after a window's end its scans may still be asked for (link latency)
     seqs: tuple[np.random.SeedSequence, np.random.SeedSequence, np.random.SeedSequence]
@@ -158,7 +158,7 @@ class ScanWindows:
             times = radar_scan_times(world, b, k, np.random.default_rng(seq[0]))
             bounds = np.searchsorted(times, edges, side="left").astype(np.int64)
             bounds[-1] = times.size
-            window_of = np.repeat(np.arange(n_windows), np.diff(bounds)).astype(np.int64)
+            window_of = np.repeat(np.arange(n_windows), np.diff(bounds)).tolist()
             self.sensors.append(_Sensor(b, k, times, window_of, bounds, keep_k, seq))
 
     def time_s(self, j: int) -> FloatArray:
@@ -169,7 +169,7 @@ class ScanWindows:
         """Scan ``k`` of sensor ``j``, asked for at loop time ``t``: the evaluated scans holding it and
         its index among them."""
         s = self.sensors[j]
-        w = int(s.window_of[k])
+        w = s.window_of[k]
         win = s.windows.get(w)
         if win is None:
             assert w >= s.released, "a freed window of scans was asked for again"
@@ -186,22 +186,25 @@ class ScanWindows:
             win.strobes_first = k
         elif win.stale_from is not None and k >= win.stale_from:
             self._evaluate(s, w, win, k)
-        seg = next((g for g in reversed(win.segments) if g.first <= k), None)
-        assert seg is not None, "a scan before the first one evaluated in its window was asked for"
+        segments = win.segments
+        seg = segments[-1]
+        if seg.first > k:  # held by an earlier evaluation's scans (rarely: the last one mostly)
+            seg = next((g for g in reversed(segments) if g.first <= k), seg)
+            assert seg.first <= k, "a scan before the first one evaluated in its window was asked for"
         return seg.scans, k - seg.first
 
     def strobes(self, j: int, k: int) -> tuple[StrobeScans, int]:
         """The strobes of scan ``k`` of sensor ``j`` (after :meth:`scan` of it): the evaluated strobe
         scans holding it and its index among them."""
         s = self.sensors[j]
-        win = s.windows[int(s.window_of[k])]
+        win = s.windows[s.window_of[k]]
         assert win.strobes is not None and k >= win.strobes_first
         return win.strobes, k - win.strobes_first
 
     def empty_strobes(self, j: int) -> StrobeScans:
         """Sensor ``j``'s strobe scans of no scan (its identity, for the passive network)."""
         s = self.sensors[j]
-        return scan_strobes(self.world, s.battery, s.radar, np.zeros(0), np.random.default_rng(0))
+        return empty_strobes(self.world, s.battery, s.radar)
 
     def killed(self, threat: int, t: float) -> None:
         """Threat ``threat`` was killed at ``t``: if it jammed, the open windows' scans after ``t`` are

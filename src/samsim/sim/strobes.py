@@ -187,10 +187,8 @@ def _site_strobes(
     m_az = np.mod(az + s_az * rng.standard_normal(az.size), 2.0 * np.pi)
     m_el = el + s_el * rng.standard_normal(el.size)
     offsets = np.concatenate([[0], np.cumsum(np.bincount(scan_idx, minlength=n_scan))]).astype(np.int64)
-    return StrobeScans(
-        battery=b,
-        radar=k,
-        radar_id=battery.radars.ids[k],
+    return replace(
+        _no_strobes(world, b, k, battery),
         time_s=time_s,
         offsets=offsets,
         jammer=jammers[j_idx].astype(np.int64),
@@ -199,6 +197,26 @@ def _site_strobes(
         sigma_az_rad=np.asarray(s_az, np.float64),
         sigma_el_rad=np.asarray(s_el, np.float64),
         jnr_db=np.asarray(jnr, np.float64),
+    )
+
+
+def _no_strobes(world: World, b: int, k: int, battery: CompiledBattery) -> StrobeScans:
+    """Radar ``k`` of ``battery`` (battery ``b`` at one of its sites) with no scan: the per-site
+    fields alone."""
+    spec = battery.radars.specs[k]
+    geom = radar_geometry(world, battery, k)
+    return StrobeScans(
+        battery=b,
+        radar=k,
+        radar_id=battery.radars.ids[k],
+        time_s=np.zeros(0),
+        offsets=np.zeros(1, dtype=np.int64),
+        jammer=np.zeros(0, dtype=np.int64),
+        az_rad=np.zeros(0),
+        el_rad=np.zeros(0),
+        sigma_az_rad=np.zeros(0),
+        sigma_el_rad=np.zeros(0),
+        jnr_db=np.zeros(0),
         origin_ecef_m=np.asarray(battery.frame.enu_to_ecef(geom.enu_m), np.float64),
         rotation=battery.frame.rotation,
         frame_origin_ecef_m=np.asarray(world.batteries[b].frame.origin_ecef_m, np.float64),
@@ -207,6 +225,18 @@ def _site_strobes(
         max_elevation_rad=float(np.radians(spec.max_elevation_deg)),
         antenna_height_m=geom.antenna_height_m,
         refraction_k=world.refraction_k,
+    )
+
+
+def empty_strobes(world: World, b: int, k: int) -> StrobeScans:
+    """Radar ``k`` of battery ``b``'s strobe scans of no scan, as :func:`scan_strobes` gives them for
+    no times (built directly: no jammer geometry evaluated, nothing drawn)."""
+    battery = world.batteries[b]
+    if not battery.sites:
+        return _no_strobes(world, b, k, battery)
+    sites = [(site, _no_strobes(world, b, k, battery.at_site(site))) for site in battery.deployments]
+    return replace(
+        sites[0][1], moved=tuple((site.from_s, p.origin_ecef_m, p.rotation) for site, p in sites[1:])
     )
 
 

@@ -17,6 +17,7 @@ from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.catalog.signatures import RcsTable
 from samsim.geodesy import LocalFrame, ecef_to_geodetic, frame_map, geodetic_to_ecef, haversine_m
+from samsim.jit import njit
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
 from samsim.models.propagation import SURFACE_DEFAULTS, Surface
 from samsim.scenario import DEFAULT_LINK_LATENCY_S, RadarTarget, Scenario
@@ -640,6 +641,8 @@ def _table_weights(
 
 def positions_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
     """True ECEF positions of threats ``index`` at times ``time_s`` (linear between table samples)."""
+    if _rows(index, time_s):
+        return _kinematics(threats, index, time_s, 1)[0]
     k0, k1, frac = _table_weights(threats, index, time_s)
     p0 = threats.table_ecef_m[index, k0]
     p1 = threats.table_ecef_m[index, k1]
@@ -648,6 +651,8 @@ def positions_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> Flo
 
 def altitudes_m(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
     """True altitudes above MSL of threats ``index`` at times ``time_s`` (linear between samples)."""
+    if _rows(index, time_s):
+        return _kinematics(threats, index, time_s, 2)[1]
     k0, k1, frac = _table_weights(threats, index, time_s)
     a0 = threats.table_alt_m[index, k0]
     return np.asarray(a0 + frac * (threats.table_alt_m[index, k1] - a0), dtype=np.float64)
@@ -657,7 +662,79 @@ def velocities_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> Fl
     """True ECEF velocities of threats ``index`` at times ``time_s``: the slope of the trajectory table
     between the samples around each time (the velocity of :func:`positions_ecef`'s interpolation),
     the first or last leg's outside the table, zero for a one-sample table."""
+    if _rows(index, time_s):
+        return _kinematics(threats, index, time_s, 4)[2]
     k0, k1, _ = _table_weights(threats, index, time_s)
     return np.asarray(
         (threats.table_ecef_m[index, k1] - threats.table_ecef_m[index, k0]) / TABLE_DT_S, dtype=np.float64
     )
+
+
+def _rows(index: IntArray, time_s: FloatArray) -> bool:
+    """Whether the pairs are two 1-D arrays of one length (the compiled reading's case)."""
+    return (
+        isinstance(index, np.ndarray)
+        and isinstance(time_s, np.ndarray)
+        and index.ndim == 1
+        and time_s.shape == index.shape
+        and index.dtype == np.int64
+        and time_s.dtype == np.float64
+    )
+
+
+def _kinematics(
+    threats: Threats, index: IntArray, time_s: FloatArray, want: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    return _read_tables(
+        threats.table_t0_s,
+        threats.table_n,
+        threats.table_ecef_m,
+        threats.table_alt_m,
+        index,
+        time_s,
+        TABLE_DT_S,
+        want,
+    )
+
+
+@njit
+def _read_tables(
+    t0_s: FloatArray,
+    n_samples: IntArray,
+    ecef_m: FloatArray,
+    alt_m: FloatArray,
+    index: IntArray,
+    time_s: FloatArray,
+    dt_s: float,
+    want: int,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The trajectory tables read at (``index``, ``time_s``) pairs, operation for operation as
+    :func:`_table_weights` and the NumPy forms above: positions (``want`` & 1), altitudes (& 2),
+    velocities (& 4); the others left empty."""
+    m = index.size
+    pos = np.empty((m if want & 1 else 0, 3))
+    alt = np.empty(m if want & 2 else 0)
+    vel = np.empty((m if want & 4 else 0, 3))
+    for i in range(m):
+        j = index[i]
+        last = n_samples[j] - 1
+        u = (time_s[i] - t0_s[j]) / dt_s
+        # np.clip(u, 0, last): NaN stays NaN, -0 becomes +0
+        if u <= 0.0:
+            u = 0.0
+        elif u > float(last):
+            u = float(last)
+        k0 = min(math.floor(u), max(last - 1, 0))
+        k1 = min(k0 + 1, last)
+        frac = u - float(k0)
+        if want & 1:
+            for c in range(3):
+                p0 = ecef_m[j, k0, c]
+                pos[i, c] = p0 + frac * (ecef_m[j, k1, c] - p0)
+        if want & 2:
+            a0 = alt_m[j, k0]
+            alt[i] = a0 + frac * (alt_m[j, k1] - a0)
+        if want & 4:
+            for c in range(3):
+                vel[i, c] = (ecef_m[j, k1, c] - ecef_m[j, k0, c]) / dt_s
+    return pos, alt, vel
