@@ -748,16 +748,16 @@ def refresh_tracks(
     mid-course home on that one. Returns those changes as ``(slot, old threat, new threat)``.
     """
     metas = state.meta
-    flying = [s for s in state.flying if metas[s].post == post]
-    if not flying or track_ids.size == 0:
+    if track_ids.size == 0:
         return []
-    slots = np.array(flying, dtype=np.int64)
     # Only mid-course flight reads the track (terminal homing follows the target itself, and a
     # flight never returns to mid-course), and only mid-course interceptors change target.
-    slots = slots[state.flight.status[slots] == flyout.MIDCOURSE]
-    if slots.size == 0:
+    status = state.flight.status
+    flying = [s for s in state.flying if metas[s].post == post and status[s] == flyout.MIDCOURSE]
+    if not flying:
         return []
-    tracks = np.array([metas[s].track for s in slots.tolist()], dtype=np.int64)
+    slots = np.array(flying, dtype=np.int64)
+    tracks = np.array([metas[s].track for s in flying], dtype=np.int64)
     row = _rows_of(track_ids, tracks)
     found = row >= 0
     if not found.any():
