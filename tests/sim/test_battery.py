@@ -171,3 +171,38 @@ def test_ballistic_missiles_are_tracked_and_engaged() -> None:
         i.pip_range_m is not None and i.pip_range_m <= 60e3 + 1 for i in result.interceptors
     )
     assert violations(result, sc) == []
+
+
+def test_frame_map_fuses_multiply_adds() -> None:
+    # x0 m0 + x1 m1 with x0 m0 = -1 and x1 m1 = (1 + e)(1 - e) = 1 - e**2: a fused multiply-add keeps the
+    # exact -e**2, a product rounded to 1 first gives 0
+    from samsim.sim.battery import _map_rows_fma
+
+    e = 2.0**-30
+    mean = np.array([[1.0, 1.0 + e, 0.0, 1.0, 1.0 + e, 0.0]])
+    rotation = np.array([[-1.0, 1.0 - e, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    pos, vel = np.empty((1, 3)), np.empty((1, 3))
+    _map_rows_fma(mean, np.array([0]), rotation, np.array([0.0, 3.0, 0.0]), pos, vel)
+    assert vel[0, 0] == -(e**2)
+    assert pos[0, 0] == -(e**2)
+    assert pos[0, 1] == (1.0 + e) + 3.0 and pos[0, 2] == 0.0
+
+
+def test_rows_map_like_the_whole_picture() -> None:
+    # A fire unit's mid-course updates map only the rows they read: the same bits as the rows of the
+    # whole picture mapped, and the frame map x_b = R x_p + o to rounding.
+    from samsim.sim.battery import _map_rows_fma
+
+    rng = np.random.default_rng(5)
+    q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    mean = rng.normal(size=(40, 6)) * np.array([1e5, 1e5, 1e4, 300.0, 300.0, 100.0])
+    offset = rng.normal(size=3) * 1e5
+    pos_all, vel_all = np.empty((40, 3)), np.empty((40, 3))
+    _map_rows_fma(mean, np.arange(40), q, offset, pos_all, vel_all)
+    rows = np.array([31, 2, 17])
+    pos, vel = np.empty((3, 3)), np.empty((3, 3))
+    _map_rows_fma(mean, rows, q, offset, pos, vel)
+    np.testing.assert_array_equal(pos, pos_all[rows])
+    np.testing.assert_array_equal(vel, vel_all[rows])
+    np.testing.assert_allclose(pos_all, mean[:, :3] @ q.T + offset, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(vel_all, mean[:, 3:] @ q.T, rtol=0, atol=1e-11)

@@ -24,18 +24,28 @@ what happened for the trajectories file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
+from numba import types
+from numba.extending import intrinsic
 from numba.typed import List
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
 from samsim.c2.doctrine import Engagement, FirePolicy, SalvoDoctrine, cheapest_adequate, hold_reserve
-from samsim.c2.evaluation import AIRCRAFT, BALLISTIC, classify_tracks, damage_weight, evaluate_threats
+from samsim.c2.evaluation import (
+    AIRCRAFT,
+    BALLISTIC,
+    BALLISTIC_SPEED_MPS,
+    classify_tracks,
+    damage_weight,
+    evaluate_threats,
+)
 from samsim.c2.wta import solve_wta
+from samsim.jit import njit
 from samsim.models import flyout, lethality
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
@@ -738,33 +748,38 @@ def refresh_tracks(
     mid-course home on that one. Returns those changes as ``(slot, old threat, new threat)``.
     """
     metas = state.meta
-    flying = [s for s in state.flying if metas[s].post == post]
-    if not flying or track_ids.size == 0:
+    if track_ids.size == 0:
         return []
-    slots = np.array(flying, dtype=np.int64)
     # Only mid-course flight reads the track (terminal homing follows the target itself, and a
     # flight never returns to mid-course), and only mid-course interceptors change target.
-    slots = slots[state.flight.status[slots] == flyout.MIDCOURSE]
-    if slots.size == 0:
+    status = state.flight.status
+    flying = [s for s in state.flying if metas[s].post == post and status[s] == flyout.MIDCOURSE]
+    if not flying:
         return []
-    tracks = np.array([metas[s].track for s in slots.tolist()], dtype=np.int64)
-    row = np.minimum(np.searchsorted(track_ids, tracks), track_ids.size - 1)
-    found = track_ids[row] == tracks
+    slots = np.array(flying, dtype=np.int64)
+    tracks = np.array([metas[s].track for s in flying], dtype=np.int64)
+    row = _rows_of(track_ids, tracks)
+    found = row >= 0
     if not found.any():
         return []
     s, r = slots[found], row[found]
     if unit is None:
         pos_r, vel_r = mean[r, :3], mean[r, 3:]
-    else:  # the whole picture mapped, then the rows taken (the map of a subset may round otherwise)
-        pos_b, vel_b = unit.to_battery(mean[:, :3], mean[:, 3:])
-        pos_r, vel_r = pos_b[r], vel_b[r]
+    elif unit.rotation is None or unit.offset_m is None or track_ids.size == 1:
+        pos_r, vel_r = unit.to_battery(mean[r, :3], mean[r, 3:])
+    else:  # only the rows read, mapped as the whole picture's matrix product rounds them
+        pos_r, vel_r = np.empty((r.size, 3)), np.empty((r.size, 3))
+        _map_rows_fma(mean, r, unit.rotation, unit.offset_m, pos_r, vel_r)
     state.flight.track_pos_m[s] = pos_r
     state.flight.track_vel_mps[s] = vel_r
     state.flight.track_time_s[s] = estimate_s
     if unit is not None:  # mid-course extrapolates a ballistic track with gravity, as planning did
-        state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
-            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
-        )
+        if _maybe_faster(vel_r, BALLISTIC_SPEED_MPS):
+            state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
+                pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
+            )
+        else:  # what track_acceleration_mps2 gives when no track is fast enough to be ballistic
+            state.flight.track_acc_mps2[s] = 0.0
     changes = []
     for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
         meta = state.meta[slot]
@@ -779,6 +794,72 @@ def refresh_tracks(
             meta.threat = threat
             state.flight.target[slot] = threat
     return changes
+
+
+@njit
+def _rows_of(ids: IntArray, wanted: IntArray) -> IntArray:
+    """Row of each of ``wanted`` in the sorted ``ids`` (-1: not there)."""
+    rows = np.full(wanted.size, -1, dtype=np.int64)
+    if ids.size == 0:
+        return rows
+    at = np.searchsorted(ids, wanted)
+    for n in range(wanted.size):
+        if at[n] < ids.size and ids[at[n]] == wanted[n]:
+            rows[n] = at[n]
+    return rows
+
+
+@njit
+def _maybe_faster(vel_mps: FloatArray, speed_mps: float) -> bool:
+    """Whether any of the velocities may be as fast as ``speed_mps`` (a margin of 1e-9 relative
+    below it, so that no rounding of the speed's norm decides: callers then compare exactly)."""
+    floor = (speed_mps * (1.0 - 1e-9)) ** 2
+    for n in range(vel_mps.shape[0]):
+        if vel_mps[n, 0] ** 2 + vel_mps[n, 1] ** 2 + vel_mps[n, 2] ** 2 >= floor:
+            return True
+    return False
+
+
+def _fma_intrinsic(typingctx: object, a: object, b: object, c: object) -> object:  # pragma: no cover
+    """Typing and code generation of :func:`_fma` (numba's ``@intrinsic`` protocol)."""
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context: object, builder: Any, signature: object, args: Any) -> Any:
+        return builder.fma(*args)
+
+    return sig, codegen
+
+
+_fma = cast(Callable[[float, float, float], float], intrinsic(_fma_intrinsic))
+"""``a * b + c`` rounded once (LLVM's ``llvm.fma``: IEEE 754-2008 fusedMultiplyAdd); compiled code only."""
+
+
+@njit
+def _map_rows_fma(
+    mean: FloatArray,
+    rows: IntArray,
+    rotation: FloatArray,
+    offset_m: FloatArray,
+    pos_out: FloatArray,
+    vel_out: FloatArray,
+) -> None:
+    """Rows ``rows`` of picture states ``mean`` (n, 6) in a fire unit's frame: ``rotation @ p + offset_m``
+    and ``rotation @ v``, each component the chain ``fma(x2, m2, fma(x1, m1, x0 m0))`` (then the offset
+    added). That is how the matrix product of a whole picture of two or more tracks rounds every row
+    (numpy's ``matmul`` through OpenBLAS' dgemm kernels, which accumulate the three products with
+    fused multiply-adds in index order), so mapping only the rows read gives the same bits; a one-row
+    product goes through another kernel (gemv) and rounds otherwise (:func:`refresh_tracks` maps
+    such a picture with the matrix product itself)."""
+    for n in range(rows.size):
+        i = rows[n]
+        for j in range(3):
+            p = _fma(
+                mean[i, 2], rotation[j, 2], _fma(mean[i, 1], rotation[j, 1], mean[i, 0] * rotation[j, 0])
+            )
+            pos_out[n, j] = p + offset_m[j]
+            vel_out[n, j] = _fma(
+                mean[i, 5], rotation[j, 2], _fma(mean[i, 4], rotation[j, 1], mean[i, 3] * rotation[j, 0])
+            )
 
 
 def hand_over_flights(state: BatteryState, post: str, lost_track: int, new_track: int) -> None:

@@ -365,9 +365,7 @@ class Engine:
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
             track_ids, mean, estimate_s = tr.ids, tr.mean, pic.estimate_s
-            for state, unit in self._fire_states(pic, t):
-                if self._runtime_of_state[id(state)].index not in flying:
-                    continue
+            for state, unit in self._flying_fire_states(pic, t, flying):
                 for _, old, new in battery.refresh_tracks(
                     state, pic.name, track_ids, mean, estimate_s, pic.label, unit
                 ):
@@ -596,7 +594,8 @@ class Engine:
     def _battery_cycle(self, rt: BatteryRuntime, t: float) -> None:
         """A battery's cycle: remember its interceptors, finish reloads, and when it fights alone,
         decide from its own picture."""
-        battery.record_flying(rt.recorder, rt.state, t)
+        if self.record_trajectories:  # its samples are read for trajectories.parquet only
+            battery.record_flying(rt.recorder, rt.state, t)
         for r in battery.finish_reloads(rt.state, t):
             for m, n in zip(rt.battery.launchers.missile_types, r.rounds.tolist(), strict=True):
                 if n:
@@ -711,6 +710,20 @@ class Engine:
         assert isinstance(pic, BatteryRuntime)
         site = pic.battery.site_index(t)
         return [(pic.state, moves.own_unit(pic, None if site is None else pic.battery.deployments[site]))]
+
+    def _flying_fire_states(
+        self, pic: TrackPicture, t: float, flying: dict[int, int]
+    ) -> list[tuple[battery.BatteryState, battery.FireUnit | None]]:
+        """:meth:`_fire_states` of the batteries in ``flying`` only (a command post's in member
+        order, without visiting the members with nothing in flight)."""
+        if isinstance(pic, CommandPost):
+            units = pic.units
+            return [(units[m].state, units[m]) for m in sorted(pic.member_of[b] for b in flying)]
+        return [
+            (state, unit)
+            for state, unit in self._fire_states(pic, t)
+            if self._runtime_of_state[id(state)].index in flying
+        ]
 
     def _battery_of(self, holder: battery.FireUnit | battery.Launch) -> BatteryRuntime:
         """The battery whose runtime state a fire unit or a launch belongs to."""
