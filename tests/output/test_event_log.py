@@ -15,10 +15,12 @@ from numpy.typing import NDArray
 
 import samsim
 import samsim.sim.engine as engine
+from samsim.output.details import RANGE_KM, NumberDetail
 from samsim.output.files import write_parquet
 from samsim.output.result import EVENT_COLUMNS, EVENT_KINDS, EVENT_SCHEMA, EventKind, EventLog, Result
 
 ROOT = Path(__file__).resolve().parents[2]
+MISS = NumberDetail("miss_m", 2)
 
 
 class TupleLog:
@@ -28,6 +30,7 @@ class TupleLog:
         self._rows: list[tuple[Any, ...]] = []
         self._chunks: list[dict[str, Any]] = []
         self._order = 0
+        self._names: dict[str, int] = {}
 
     def add(self, time_s: float, kind: EventKind, **names: str | None) -> None:
         assert kind in EVENT_KINDS, kind
@@ -35,12 +38,26 @@ class TupleLog:
         self._rows.append((float(time_s), self._order, kind, *row))
         self._order += 1
 
-    def add_many(
-        self, time_s: NDArray[np.float64], kind: EventKind, **given: str | list[str | None] | None
-    ) -> None:
+    def codes(self, names: list[str | None]) -> NDArray[np.int64]:
+        """Codes as the compact log hands them out: here, indices into the names seen (-1: None)."""
+        out = []
+        for name in names:
+            if name is not None and name not in self._names:
+                self._names[name] = len(self._names)
+            out.append(-1 if name is None else self._names[name])
+        return np.array(out, dtype=np.int64)
+
+    def add_many(self, time_s: NDArray[np.float64], kind: EventKind, **given: Any) -> None:
         n = int(np.size(time_s))
         if n == 0:
             return
+        names = list(self._names)
+        for c, value in given.items():
+            if isinstance(value, np.ndarray):  # codes: the names, one by one
+                given[c] = [None if code < 0 else names[code] for code in value.tolist()]
+        if isinstance(given.get("detail"), tuple):  # a NumberDetail and numbers: its format, one by one
+            number_detail, values = given["detail"]
+            given["detail"] = [number_detail.format(v) for v in np.asarray(values).tolist()]
         chunk: dict[str, Any] = {
             "time_s": np.asarray(time_s, dtype=np.float64),
             "order": self._order + np.arange(n),
@@ -89,12 +106,25 @@ def _report(log: EventLog | TupleLog) -> None:
         detail=["range_km=88.1", None, "range_km=301.7"],
     )
     log.add_many(np.array([], dtype=np.float64), "jam_strobe", battery="south", radar="96L6", threat=[])
+    # threats by code and details as numbers, of two formats, between the text details
+    log.add_many(
+        np.array([5.0, 4.0]),
+        "detect",
+        battery="east",
+        radar="96L6",
+        threat=log.codes(["f16-1", "su35-2"]),
+        detail=(RANGE_KM, np.array([88.15, -0.04])),
+    )
+    log.add_many(
+        np.array([6.0]), "detect", battery="east", threat=log.codes([None]), detail=(MISS, np.ones(1))
+    )
     log.add(5.0, "track_confirm", battery="north", threat=None, track="north/T3", detail="false track")
     log.add_many(np.full(2, 7.25), "jam_strobe", battery="north", radar="92N6E", threat=["ea18-1", "ea18-1"])
     log.add(0.0, "radar_destroyed", battery="north", radar="92N6E")
     log.add(7.25, "move_start", battery="south", detail="to Ø-site, 12.0 km — dash")
     log.add(9.0, "leak", threat="kh101-1")
     log.add(5.0, "kill", battery="north", threat="f16-1", interceptor="north/I1", detail="miss_m=3.2")
+    log.add_many(np.array([0.5, 9.0]), "detect", radar="96L6", detail=(RANGE_KM, np.array([np.nan, 1e3])))
 
 
 def test_compact_log_gives_the_tuple_logs_table_on_constructed_events(tmp_path: Path) -> None:
@@ -102,14 +132,17 @@ def test_compact_log_gives_the_tuple_logs_table_on_constructed_events(tmp_path: 
     _report(new)
     _report(old)
     got, want = new.table(), old.table()
-    assert len(new) == len(old) == got.num_rows == 12
+    assert len(new) == len(old) == got.num_rows == 17
     assert got.schema.equals(EVENT_SCHEMA)
     assert got.equals(want)
     assert got.to_pylist() == want.to_pylist()
     # the rows at t = 5 s in the order reported, the absent names null
     at5 = [r for r in got.to_pylist() if r["time_s"] == 5.0]
-    assert [r["kind"] for r in at5] == ["detect", "detect", "detect", "track_confirm", "kill"]
+    assert [r["kind"] for r in at5] == ["detect", "detect", "detect", "detect", "track_confirm", "kill"]
     assert at5[2]["threat"] is None and at5[2]["detail"] is None
+    assert at5[3]["threat"] == "f16-1" and at5[3]["detail"] == "range_km=88.2"
+    details = set(got.column("detail").to_pylist())
+    assert {"range_km=nan", "range_km=-0.0", "range_km=1000.0", "miss_m=1.00"} <= details
     write_parquet(got, tmp_path / "new.parquet")
     write_parquet(want, tmp_path / "old.parquet")
     assert (tmp_path / "new.parquet").read_bytes() == (tmp_path / "old.parquet").read_bytes()
@@ -178,3 +211,37 @@ def test_compact_log_holds_a_fraction_of_the_memory_per_event() -> None:
     # track-name table (each name once, for two events) and the columns' spare capacity
     assert compact < 140, compact
     assert tuples > 2 * compact, (tuples, compact)
+
+
+def test_detections_by_code_and_number_hold_less_than_by_name_and_text() -> None:
+    def held(by_code: bool) -> float:
+        log = EventLog()
+        names = [f"f16-{k}" for k in range(100)]
+        codes = log.codes(names)
+        rng = np.random.default_rng(1)
+        batches = [(rng.integers(0, 100, 50), rng.uniform(1e3, 4e5, 50)) for _ in range(400)]
+        gc.collect()
+        tracemalloc.start()
+        for k, (seen, range_m) in enumerate(batches):
+            if by_code:
+                threat: Any = codes[seen]
+                detail: Any = (RANGE_KM, range_m / 1000.0)
+            else:
+                threat = [names[i] for i in seen.tolist()]
+                detail = [RANGE_KM.format(r) for r in (range_m / 1000.0).tolist()]
+            log.add_many(
+                np.full(seen.size, float(k)),
+                "detect",
+                battery="north",
+                radar="92N6E",
+                threat=threat,
+                detail=detail,
+            )
+        out = tracemalloc.get_traced_memory()[0] / 20_000
+        tracemalloc.stop()
+        return out
+
+    by_code, by_name = held(True), held(False)
+    # 8 (time) + 1 (kind) + 5 x 4 (name codes) + 8 (range) + 8 (row) + 1 (format), and spare capacity
+    assert by_code < 52, by_code
+    assert by_name > by_code + 10, (by_name, by_code)  # text: ~14 bytes and a 16-byte row and end

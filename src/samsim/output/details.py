@@ -8,6 +8,7 @@ entry, so the two sides cannot drift apart.
 
 | kind | detail |
 |---|---|
+| ``detect`` | ``range_km=56.1`` |
 | ``magazine_empty`` | ``type=48N6E3`` |
 | ``reload`` | ``type=48N6E3; count=4; launcher=2`` |
 | ``jam_strobe`` | ``az_deg=123.4; el_deg=1.2; jnr_db=17.3`` |
@@ -21,15 +22,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 T = TypeVar("T")
 
 __all__ = [
     "DETAIL_FORMATS",
+    "RANGE_KM",
     "DetailError",
     "DetailFormat",
     "Field",
     "JamStrobe",
     "Move",
+    "NumberDetail",
     "Reload",
     "format_jam_strobe",
     "format_magazine_empty",
@@ -200,6 +206,78 @@ def format_move(move: Move) -> str:
 
 def parse_move(detail: str | None) -> Move:
     return MOVE.parse(detail)
+
+
+_CHUNK = 1 << 15
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: the event log looks one up per batch
+class NumberDetail:
+    """A detail of one number, ``key=value`` written with ``decimals`` decimals (``range_km=56.1``),
+    which the event log keeps as the number and writes, for all its events at once, only when it
+    builds its table (:meth:`format_many`: the very text :meth:`format` gives, without Python per
+    event)."""
+
+    key: str
+    decimals: int
+
+    def format(self, value: float) -> str:
+        return f"{self.key}={float(value):.{self.decimals}f}"
+
+    def parse(self, detail: str | None) -> float:
+        return float(Field(self.key, float).read(parse_detail(detail), detail))
+
+    def format_many(self, values: NDArray[np.float64]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
+        """The details of ``values``: their UTF-8 text one after the other, and each one's length.
+
+        The text is that of :meth:`format` (Python's ``format(value, ".Nf")``: the exact binary value
+        rounded half to even at ``N`` decimals), built from integer digits: ``value x 10**N`` rounded
+        to the nearest integer, whose rounding the float product decides unless it lies within a
+        relative 1e-12 of a half (the product is within 2**-53 of exact). Those, and values that are
+        not finite or too large for exact integer digits, are written by :meth:`format` itself.
+        """
+        x = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+        if x.size > _CHUNK:  # in chunks: the working arrays stay small (cached, not paged in afresh)
+            parts = [self.format_many(x[k : k + _CHUNK]) for k in range(0, x.size, _CHUNK)]
+            return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        d = self.decimals
+        with np.errstate(invalid="ignore", over="ignore"):
+            y = np.abs(x) * 10.0**d
+            exact = np.isfinite(y) & (y < 2.0**52) & (np.abs(y - np.floor(y) - 0.5) > y * 1e-12)
+            n = np.rint(np.where(exact, y, 0.0)).astype(np.int64)
+        # the digits of n, at least d + 1 of them (a 0 before the point), the point, the sign
+        powers = 10 ** np.arange(19, dtype=np.int64)
+        digits = np.maximum(np.searchsorted(powers, n, side="right"), d + 1)
+        point = 1 if d else 0
+        number_len = np.signbit(x) + digits + point
+        # Others (rare): the number's text from Python, right-aligned like the rest.
+        other = np.flatnonzero(~exact)
+        other_text = [f"{float(v):.{d}f}".encode() for v in x[other].tolist()]
+        number_len[other] = [len(b) for b in other_text]
+        prefix = np.frombuffer(f"{self.key}=".encode(), dtype=np.uint8)
+        width = prefix.size + int(number_len.max(initial=1))
+        # Each row: the prefix, then the number right-aligned (leading zeros masked off below).
+        rows = np.empty((x.size, width), dtype=np.uint8)
+        rows[:, : prefix.size] = prefix
+        q = n.astype(np.uint32) if int(n.max(initial=0)) < 2**32 else n
+        for k in range(width - prefix.size - point):
+            q, digit = np.divmod(q, 10)
+            rows[:, width - 1 - k - (point if k >= d else 0)] = digit + ord("0")
+        if point:
+            rows[:, width - 1 - d] = ord(".")
+        start = width - number_len
+        negative = np.flatnonzero(np.signbit(x))
+        rows[negative, start[negative]] = ord("-")
+        for row, text in zip(other.tolist(), other_text, strict=True):
+            rows[row, width - len(text) :] = np.frombuffer(text, dtype=np.uint8)
+        keep = np.arange(width) >= start[:, None]
+        keep[:, : prefix.size] = True
+        utf8: NDArray[np.uint8] = rows[keep]
+        return utf8, (prefix.size + number_len).astype(np.int64)
+
+
+#: ``detect``: the measured slant range from the radar, 0.1 km.
+RANGE_KM = NumberDetail("range_km", 1)
 
 
 def interceptor_battery_type(interceptor_id: str) -> tuple[str, str]:

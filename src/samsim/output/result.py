@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from samsim._version import __version__
+from samsim.output.details import NumberDetail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -161,10 +163,13 @@ class EventLog(_ColumnLog):
     track/interceptor as int32 codes into one table of the names seen (-1 for none), and the detail
     text as UTF-8 bytes with its row and end offset, only for the events that have one. That is 29
     bytes an event, plus 16 and the text's length where there is a detail: 60 bytes an event on a
-    theatre run, where the Python objects of the log before held 154 (docs/performance.md). The
-    Arrow table is built once, at the end, sorted by time; ties keep the order in which events were
-    reported. Building it empties the log's columns, each released as soon as the table's column is
-    built from it, so that the log and the table are not held twice over.
+    theatre run, where the Python objects of the log before held 154 (docs/performance.md). A detail
+    of one number (:class:`~samsim.output.details.NumberDetail`, the range of a ``detect``) is kept as
+    the number, its row and its format (17 bytes) and written, all at once, when the table is built;
+    a batch of events given with name codes and such numbers (:meth:`add_many`) costs no Python per
+    event. The Arrow table is built once, at the end, sorted by time; ties keep the order in which
+    events were reported. Building it empties the log's columns, each released as soon as the table's
+    column is built from it, so that the log and the table are not held twice over.
     """
 
     _schema = EVENT_SCHEMA
@@ -177,6 +182,12 @@ class EventLog(_ColumnLog):
         self._detail_row = array("q")
         self._detail_end = array("q")
         self._detail_bytes = bytearray()
+        # Details of one number (NumberDetail), written when the table is built: the row, the number
+        # and which of the log's number formats (in the order first used) writes it.
+        self._number_row = array("q")
+        self._number_value = array("d")
+        self._number_format = array("b")
+        self._number_formats: dict[NumberDetail, int] = {}
 
     def _add_detail(self, row: int, detail: str) -> None:
         self._detail_bytes += detail.encode()
@@ -207,6 +218,11 @@ class EventLog(_ColumnLog):
         if detail is not None:
             self._add_detail(row, detail)
 
+    def codes(self, names: Sequence[str | None]) -> NDArray[np.int64]:
+        """The log's codes of ``names`` (-1 for None), for :meth:`add_many`: a reporter that names
+        the same threats over and over looks their codes up once."""
+        return np.fromiter(map(self._code, names), dtype=np.int64, count=len(names))
+
     def add_many(
         self,
         time_s: NDArray[np.float64],
@@ -214,33 +230,44 @@ class EventLog(_ColumnLog):
         *,
         battery: str | None = None,
         radar: str | None = None,
-        threat: list[str | None] | None = None,
-        track: list[str | None] | None = None,
-        detail: list[str | None] | None = None,
+        threat: list[str | None] | NDArray[np.integer[Any]] | None = None,
+        track: list[str | None] | NDArray[np.integer[Any]] | None = None,
+        detail: list[str | None] | tuple[NumberDetail, NDArray[np.float64]] | None = None,
     ) -> None:
-        """Report a batch of events of one kind (e.g. every detection of a scan)."""
+        """Report a batch of events of one kind (e.g. every detection of a scan). ``threat`` and
+        ``track``: a name per event, or their codes (:meth:`codes`). ``detail``: a text per event, or
+        a :class:`~samsim.output.details.NumberDetail` and a number per event, kept as numbers and
+        written when the table is built (no Python per event)."""
         code_of_kind = _KIND_CODE[kind]
-        n = int(np.size(time_s))
+        times = np.ascontiguousarray(time_s, dtype=np.float64).reshape(-1)
+        n = times.size
         if n == 0:
             return
         row = len(self._time_s)
-        self._time_s.frombytes(np.ascontiguousarray(time_s, dtype=np.float64).reshape(n).tobytes())
-        self._kind.frombytes(np.full(n, code_of_kind, dtype=np.int8).tobytes())
-        given: dict[str, str | None | list[str | None]] = {
-            "battery": battery,
-            "radar": radar,
-            "threat": threat,
-            "track": track,
-            "interceptor": None,
-        }
-        for column, value in given.items():
-            if isinstance(value, list):
+        # Repeated values as repeated arrays (``array * n``): no NumPy call per column.
+        self._time_s.frombytes(times.tobytes())
+        self._kind += array("b", (code_of_kind,)) * n
+        refs = self._refs
+        for column, value in (("battery", battery), ("radar", radar), ("threat", threat), ("track", track)):
+            if value is None or isinstance(value, str):
+                refs[column] += array("i", (self._code(value),)) * n
+            elif isinstance(value, list):
                 assert len(value) == n, (column, len(value), n)
-                codes = np.fromiter((self._code(v) for v in value), dtype=np.intc, count=n)
+                refs[column].frombytes(self.codes(value).astype(np.intc).tobytes())
             else:
-                codes = np.full(n, self._code(value), dtype=np.intc)
-            self._refs[column].frombytes(codes.tobytes())
-        if detail is not None:
+                assert value.shape == (n,), (column, value.shape, n)
+                refs[column].frombytes(value.astype(np.intc).tobytes())
+        refs["interceptor"] += array("i", (-1,)) * n
+        if isinstance(detail, tuple):
+            number_detail, values = detail
+            assert np.size(values) == n, ("detail", np.size(values), n)
+            fmt = self._number_formats.get(number_detail)
+            if fmt is None:
+                fmt = self._number_formats[number_detail] = len(self._number_formats)
+            self._number_row.extend(range(row, row + n))
+            self._number_value.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+            self._number_format += array("b", (fmt,)) * n
+        elif detail is not None:
             assert len(detail) == n, ("detail", len(detail), n)
             rows = [k for k, text in enumerate(detail) if text is not None]
             encoded = [text.encode() for text in detail if text is not None]
@@ -275,30 +302,47 @@ class EventLog(_ColumnLog):
         return pa.table([columns[c] for c in EVENT_COLUMNS], schema=EVENT_SCHEMA)
 
     def _details(self, n: int, order: NDArray[np.intp]) -> pa.Array:
-        """The detail column in time order (null where an event has none); releases the log's text."""
+        """The detail column in time order (null where an event has none); releases the log's text
+        and numbers. The numbers are written here, all of a format at once; the details, text first
+        and then each format's, are then taken in time order by one index of the events' rows."""
         rows = np.frombuffer(self._detail_row, dtype=np.int64)
-        lengths = np.zeros(n, dtype=np.int64)
-        lengths[rows] = np.diff(np.frombuffer(self._detail_end, dtype=np.int64), prepend=0)
-        valid = np.zeros(n, dtype=bool)
-        valid[rows] = True
-        del rows
-        self._detail_row, self._detail_end = array("q"), array("q")
+        ends = np.frombuffer(self._detail_end, dtype=np.int64)
+        parts: list[tuple[NDArray[np.int64], NDArray[np.int64], bytearray | NDArray[np.uint8]]] = [
+            (rows, ends, self._detail_bytes)
+        ]
+        del rows, ends
+        self._detail_row, self._detail_end, self._detail_bytes = array("q"), array("q"), bytearray()
+        number_rows = np.frombuffer(self._number_row, dtype=np.int64)
+        values = np.frombuffer(self._number_value, dtype=np.float64)
+        formats = np.frombuffer(self._number_format, dtype=np.int8)
+        for number_detail, code in self._number_formats.items():
+            mine = formats == code
+            utf8, lengths = number_detail.format_many(values[mine])
+            parts.append((number_rows[mine], np.cumsum(lengths), utf8))
+        del number_rows, values, formats
+        self._number_row, self._number_value, self._number_format = array("q"), array("d"), array("b")
+        self._number_formats = {}
         # 32-bit offsets (the table's string type) while the text fits them; else 64-bit, then cast
-        large = len(self._detail_bytes) >= 2**31
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64 if large else np.int32)
-        del lengths
-        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
-        del valid
-        in_report_order = pa.Array.from_buffers(
-            pa.large_string() if large else pa.string(),
-            n,
-            [bitmap, pa.py_buffer(offsets.tobytes()), pa.py_buffer(self._detail_bytes)],
-        )
-        del offsets
-        details = in_report_order.take(pa.array(order))
-        del in_report_order
-        self._detail_bytes = bytearray()
-        return details.cast(pa.string()) if large else details
+        large = sum(len(text) for _, _, text in parts) >= 2**31
+        string = pa.large_string() if large else pa.string()
+        where = np.full(n, -1, dtype=np.int64)  # each event's detail among all of them (-1: none)
+        arrays, first = [], 0
+        for rows, ends, data in parts:
+            where[rows] = np.arange(first, first + rows.size)
+            first += rows.size
+            offsets = np.concatenate([[0], ends]).astype(np.int64 if large else np.int32)
+            arrays.append(
+                pa.Array.from_buffers(
+                    string, rows.size, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)]
+                )
+            )
+        del parts
+        details = pa.concat_arrays(arrays)
+        del arrays
+        where = where[order]
+        in_time_order = details.take(pa.array(where, mask=where < 0))
+        del details, where
+        return in_time_order.cast(pa.string()) if large else in_time_order
 
 
 _TRAJECTORY_KIND_CODE: dict[str, int] = {kind: code for code, kind in enumerate(get_args(TrajectoryKind))}

@@ -19,6 +19,7 @@ from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.geodesy import LocalFrame, ecef_to_geodetic
 from samsim.models import arm, flyout, lethality
 from samsim.output.details import (
+    RANGE_KM,
     Move,
     format_jam_strobe,
     format_magazine_empty,
@@ -563,15 +564,23 @@ class Engine:
         new = self.first_detected_s[seen] > t
         self.first_detected_range_m[seen[new]] = range_m[new]
         self.first_detected_s[seen] = np.minimum(self.first_detected_s[seen], t)
-        ids = self.world.threats.ids
         self.events.add_many(
             np.full(seen.size, t),
             "detect",
             battery=rt.battery.id,
             radar=rs.radar_id,
-            threat=[ids[i] for i in seen.tolist()],
-            detail=list(map("range_km={:.1f}".format, (range_m / 1000.0).tolist())),
+            threat=self._threat_codes()[seen],
+            detail=(RANGE_KM, range_m / 1000.0),
         )
+
+    def _threat_codes(self) -> IntArray:
+        """The event log's codes of the threats' names, looked up once a run: detections, the bulk
+        of the events, are reported by code, without a name per event."""
+        try:
+            return self._threat_code_table
+        except AttributeError:
+            self._threat_code_table: IntArray = self.events.codes(self.world.threats.ids)
+            return self._threat_code_table
 
     def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
         for track_id in track_ids.tolist():
