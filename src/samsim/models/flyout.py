@@ -711,6 +711,19 @@ def _step(
 
 
 @njit
+def _track_position(
+    trk_pos: _F64, trk_vel: _F64, trk_acc: _F64, i: int, dt_s: float
+) -> tuple[float, float, float]:
+    """Where track estimate ``i`` puts its target ``dt_s`` after the estimate: ``p + v t + a t**2 / 2``
+    (a ballistic track falls under gravity, the others have ``a = 0``)."""
+    return (
+        trk_pos[i, 0] + trk_vel[i, 0] * dt_s + 0.5 * trk_acc[i, 0] * dt_s * dt_s,
+        trk_pos[i, 1] + trk_vel[i, 1] * dt_s + 0.5 * trk_acc[i, 1] * dt_s * dt_s,
+        trk_pos[i, 2] + trk_vel[i, 2] * dt_s + 0.5 * trk_acc[i, 2] * dt_s * dt_s,
+    )
+
+
+@njit
 def _advance_slot(
     i: int,
     t0_s: float,
@@ -782,9 +795,7 @@ def _advance_slot(
     # a planned intercept point stays put for the whole call: its lofting direction too
     # (p + v t + a t^2 / 2: a ballistic track falls under gravity on the way)
     dtp = plan[i] - trk_t[i]
-    pax = trk_pos[i, 0] + trk_vel[i, 0] * dtp + 0.5 * trk_acc[i, 0] * dtp * dtp
-    pay = trk_pos[i, 1] + trk_vel[i, 1] * dtp + 0.5 * trk_acc[i, 1] * dtp * dtp
-    paz = trk_pos[i, 2] + trk_vel[i, 2] * dtp + 0.5 * trk_acc[i, 2] * dtp * dtp
+    pax, pay, paz = _track_position(trk_pos, trk_vel, trk_acc, i, dtp)
     pun = math.sqrt((pax - cx) ** 2 + (pay - cy) ** 2 + (paz - cz) ** 2)
     pux = (pax - cx) / pun
     puy = (pay - cy) / pun
@@ -861,9 +872,7 @@ def _advance_slot(
                     avx = avy = avz = 0.0
                 else:
                     dtk = t - trk_t[i]
-                    ax_ = trk_pos[i, 0] + trk_vel[i, 0] * dtk + 0.5 * trk_acc[i, 0] * dtk * dtk
-                    ay_ = trk_pos[i, 1] + trk_vel[i, 1] * dtk + 0.5 * trk_acc[i, 1] * dtk * dtk
-                    az_ = trk_pos[i, 2] + trk_vel[i, 2] * dtk + 0.5 * trk_acc[i, 2] * dtk * dtk
+                    ax_, ay_, az_ = _track_position(trk_pos, trk_vel, trk_acc, i, dtk)
                     un = math.sqrt((ax_ - cx) ** 2 + (ay_ - cy) ** 2 + (az_ - cz) ** 2)
                     ux = (ax_ - cx) / un
                     uy = (ay_ - cy) / un

@@ -472,8 +472,8 @@ def visible_range(
 ) -> tuple[BoolArray, FloatArray]:
     """:func:`visible` for a reader that needs no angles: (mask, range). A radar's coverage spans the
     full circle in azimuth (:func:`in_radar_coverage`), so the azimuth is not computed; range,
-    elevation and the horizon test are the same arithmetic, hence the same floats (the command post
-    asks this at every scan of every radar, for the tracks within its reach)."""
+    elevation and the horizon test are the same calls, hence the same floats (the command post asks
+    this at every scan of every radar, for the tracks within its reach)."""
     east, north, up = rel_enu_m[..., 0], rel_enu_m[..., 1], rel_enu_m[..., 2]
     horizontal = np.hypot(east, north)
     rng_m = np.hypot(horizontal, up)
@@ -486,17 +486,8 @@ def visible_range(
     )
     h2 = np.maximum(target_height_m, 0.0)
     h1 = geom.antenna_height_m
-    # horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, k), written out: the
-    # same operations in the same order, without the wrappers' conversions (Skolnik 2001, ch. 8)
-    earth_m = MEAN_EARTH_RADIUS_M
-    r1 = earth_m + h1
-    chord2 = np.maximum(rng_m * rng_m - (h2 - h1) ** 2, 0.0)
-    half = np.arcsin(np.minimum(np.sqrt(chord2 / (4.0 * r1 * (earth_m + h2))), 1.0))
-    ground_m = 2.0 * half * earth_m
-    a_m = geom.refraction_k * earth_m
-    target_angle = np.arctan2(np.sqrt(h2 * (2.0 * a_m + h2)), a_m)
-    limit_m = a_m * (horizon.horizon_central_angle_rad(h1, geom.refraction_k) + target_angle)
-    return np.asarray(inside & (ground_m <= limit_m), dtype=np.bool_), np.asarray(rng_m, dtype=np.float64)
+    over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
+    return np.asarray(inside & over, dtype=np.bool_), np.asarray(rng_m, dtype=np.float64)
 
 
 def clear_snr_db(spec: RadarSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:

@@ -78,7 +78,13 @@ def _combine(
     out_cov: FloatArray,
 ) -> None:
     """Moment-matched combination (step 4 above) of the mode estimates ``x`` (r, d), ``p`` (r, d, d)
-    of track ``t`` into ``out_mean[t]``, ``out_cov[t]``."""
+    of track ``t`` into ``out_mean[t]``, ``out_cov[t]``; a plain copy when there is one mode."""
+    if r == 1:
+        for a in range(d):
+            out_mean[t, a] = x[0, a]
+            for b in range(d):
+                out_cov[t, a, b] = p[0, a, b]
+        return
     for i in range(d):
         acc = 0.0
         for j in range(r):
@@ -154,13 +160,7 @@ def _output(
         return
     for a in range(rows.shape[0]):
         t = rows[a]
-        if r > 1:
-            _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov)
-        else:
-            for i in range(d):
-                out_mean[t, i] = mean[t, 0, i]
-                for b in range(d):
-                    out_cov[t, i, b] = cov[t, 0, i, b]
+        _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov)
 
 
 @njit_inline
@@ -196,13 +196,7 @@ def _predict_rows(
                 mean[t, k, a] = x0[k, a]
                 for b in range(d):
                     cov[t, k, a, b] = p0[k, a, b]
-        if r > 1:
-            _combine(prob, t, x0, p0, r, d, out_mean, out_cov)
-        else:
-            for a in range(d):
-                out_mean[t, a] = x0[0, a]
-                for b in range(d):
-                    out_cov[t, a, b] = p0[0, a, b]
+        _combine(prob, t, x0, p0, r, d, out_mean, out_cov)
 
 
 @njit
