@@ -23,6 +23,7 @@ from figures measured in the same run. Stone Soup is skipped at 2000 targets.
     python benchmarks/tracking_vs_stonesoup.py --quick          # < 60 s
     python benchmarks/tracking_vs_stonesoup.py --targets 200 --scans 50 --peers filterpy
     python benchmarks/tracking_vs_stonesoup.py --data d50.npz   # a data set in the recipe's format
+    python benchmarks/tracking_vs_stonesoup.py --scaling        # samsim alone, 200 to 20 000 targets
 
 Prints one JSON line per case (``ratio`` = samsim / Stone Soup median scans per second,
 ``ratio_filterpy`` = samsim / the faster FilterPy form, ``ratio_cpu`` and ``ratio_filterpy_cpu`` the
@@ -35,6 +36,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import os
 import statistics
 import sys
@@ -58,7 +60,10 @@ Data = dict[str, NDArray[np.float64]]
 Runner = Callable[[Data, dict[str, float]], tuple[float, list[NDArray[np.float64]]]]
 
 TABLE_CASES = [(10, 100), (50, 100), (200, 50), (2000, 50)]
+# samsim alone: is its cost per target and scan flat up to 20 000 targets (linear cost)?
+SCALING_CASES = [(200, 50), (2000, 50), (5000, 50), (20000, 50)]
 STONESOUP_MAX_TARGETS = 200
+OSPA_MAX_TARGETS = 5000  # beyond, scoring a run would take far longer than the run
 # above this the k-d tree form is several times the faster (benchmarks/peers/stonesoup_gnn.py)
 STONESOUP_DENSE_MAX_TARGETS = 50
 
@@ -124,10 +129,13 @@ def _fmt(rate: float) -> str:
     return f"{rate:.3g}" if rate < 100 else f"{rate:.0f}"
 
 
-def _timed(runner: Runner, data: Data, params: dict[str, float], repeat: int) -> Timing:
+def _timed(
+    runner: Runner, data: Data, params: dict[str, float], repeat: int, score_ospa: bool = True
+) -> Timing:
     """``repeat`` runs of ``runner`` on the data (every tracker the same number: medians of five by
-    default, whatever they cost)."""
-    rates, cpu_rates, score = [], [], 0.0
+    default, whatever they cost). ``score_ospa`` False leaves the OSPA NaN (its optimal assignment is
+    a dense targets × tracks problem per scan, beyond reach at 20 000 targets)."""
+    rates, cpu_rates, score = [], [], math.nan
     scans = len(data["times"])
     for _ in range(repeat):
         cpu0 = time.process_time()
@@ -135,7 +143,8 @@ def _timed(runner: Runner, data: Data, params: dict[str, float], repeat: int) ->
         cpu = time.process_time() - cpu0
         rates.append(scans / seconds)
         cpu_rates.append(scans / max(cpu, 1e-9))
-        score = mean_ospa(estimates, data["truth"])
+        if score_ospa:
+            score = mean_ospa(estimates, data["truth"])
     return Timing(rates, cpu_rates, score)
 
 
@@ -150,11 +159,11 @@ def run_case(data: Data, params: dict[str, float], peers: str, repeat: int) -> d
     ``Timing`` of each tracker under ``"timings"``, for the table)."""
     targets = int(data["truth"].shape[1])
     scans = len(data["times"])
-    ours = _timed(run_samsim, data, params, repeat)
+    ours = _timed(run_samsim, data, params, repeat, score_ospa=targets <= OSPA_MAX_TARGETS)
     timings: dict[str, Timing] = {"samsim": ours}
     rec: dict[str, object] = {"targets": targets, "scans": scans, "repeat": repeat}
     rec["load_average_1min"] = round(os.getloadavg()[0], 2)
-    rec |= ours.record("samsim") | {"ospa_samsim": round(ours.ospa, 3)}
+    rec |= ours.record("samsim") | {"ospa_samsim": None if math.isnan(ours.ospa) else round(ours.ospa, 3)}
     rec |= {"ratio": None, "ratio_filterpy": None, "ratio_cpu": None, "ratio_filterpy_cpu": None}
     rec |= {"ospa_stonesoup": None, "ospa_filterpy": None}
     if peers in ("all", "filterpy"):
@@ -204,6 +213,29 @@ def markdown(records: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def scaling_markdown(records: list[dict[str, object]]) -> str:
+    """samsim's cost per target and scan (CPU microseconds) at each size, relative to the smallest:
+    a flat last column is a linear cost."""
+    lines = [
+        "| targets × scans | runs | scans per CPU s | CPU µs per target-scan "
+        "| relative to the first | OSPA (m) |",
+        "|---|---|---|---|---|---|",
+    ]
+    first = None
+    for r in records:
+        t: Timing = r["timings"]["samsim"]  # type: ignore[index]
+        targets = int(str(r["targets"]))
+        per = [1e6 / (rate * targets) for rate in t.cpu_rates]
+        med = statistics.median(per)
+        first = first or med
+        lines.append(
+            f"| {r['targets']} × {r['scans']} | {len(per)} | {_cell(t.cpu_rates)} "
+            f"| {med:.3g} ({min(per):.3g}–{max(per):.3g}) | {med / first:.2f} "
+            f"| {'—' if math.isnan(t.ospa) else f'{t.ospa:.3f}'} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--targets", type=int, default=200)
@@ -214,14 +246,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=5, help="runs of every tracker (median and range)")
     ap.add_argument("--quick", action="store_true", help="one small case (50 targets, 40 scans), < 60 s")
     ap.add_argument("--table", action="store_true", help="10, 50, 200, 2000 targets and a markdown table")
+    ap.add_argument(
+        "--scaling", action="store_true", help="samsim alone at 200 to 20 000 targets: cost per target-scan"
+    )
     a = ap.parse_args(argv)
+    if a.scaling:
+        a.peers = "none"
 
     warm_up()
     cases: list[tuple[Data, dict[str, float]]] = []
     if a.data is not None:
         cases.append(load(a.data))
     else:
-        if a.table:
+        if a.scaling:
+            sizes = SCALING_CASES
+        elif a.table:
             sizes = TABLE_CASES
         elif a.quick:
             sizes = [(50, 40)]
@@ -240,6 +279,9 @@ def main(argv: list[str] | None = None) -> None:
     if a.table:
         print()
         print(markdown(records))
+    if a.scaling:
+        print()
+        print(scaling_markdown(records))
 
 
 if __name__ == "__main__":
