@@ -423,6 +423,18 @@ def _ring(
 
 
 @njit
+def _ring_ends(
+    cur: FloatArray, axis: int, p: int, axis_s: FloatArray, diag_lo: FloatArray, diag_hi: FloatArray
+) -> None:
+    """Put ring ``p``'s precomputed surface on the axis and on the two diagonals (where on the raster)."""
+    cur[axis] = axis_s[p]
+    if p < diag_lo.size:
+        cur[axis - p] = diag_lo[p]
+    if p < diag_hi.size:
+        cur[axis + p] = diag_hi[p]
+
+
+@njit
 def viewshed_reference_planes(
     heights: FloatArray,
     obs_row: int,
@@ -488,11 +500,7 @@ def viewshed_reference_planes(
             hi = min(obs_col + k - 1, nx - 1)
             _ring(heights[i], visible[i], east[0], north[0], east[1][i], north[1][i], prev, cur,
                   obs_col, lo, hi, k, z_obs, target_height_m, inv_2ka, max_d2)  # fmt: skip
-            cur[obs_col] = axis_s[k]
-            if k < diag_lo.size:
-                cur[obs_col - k] = diag_lo[k]
-            if k < diag_hi.size:
-                cur[obs_col + k] = diag_hi[k]
+            _ring_ends(cur, obs_col, k, axis_s, diag_lo, diag_hi)
             prev, cur = cur, prev
     # Left and right: ring m is column obs_col -+ m. Columns are strided in memory, so they are taken
     # VIEWSHED_BLOCK at a time through a transposed copy (one cache line of each row per block) and the
@@ -514,11 +522,7 @@ def viewshed_reference_planes(
                 _ring(block_h[b], block_v[b], east[1], north[1], east[0][j], north[0][j], prev, cur, obs_row,
                       max(obs_row - m + 1, 0), min(obs_row + m - 1, ny - 1), m,
                       z_obs, target_height_m, inv_2ka, max_d2)  # fmt: skip
-                cur[obs_row] = axis_s[m]
-                if m < diag_lo.size:
-                    cur[obs_row - m] = diag_lo[m]
-                if m < diag_hi.size:
-                    cur[obs_row + m] = diag_hi[m]
+                _ring_ends(cur, obs_row, m, axis_s, diag_lo, diag_hi)
                 prev, cur = cur, prev
             for i in range(lo, hi + 1):
                 # Row i is in ring m when 0 < |i - obs_row| < m.
