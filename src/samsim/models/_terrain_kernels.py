@@ -325,6 +325,115 @@ def _line_height(n: int, z_prev: float, z_obs: float) -> float:
     return z_prev + (z_prev - z_obs) / (n - 1)
 
 
+VIEWSHED_BLOCK = 64  # columns per transposed block: whole cache lines of each row per copy
+
+
+@njit
+def _ray_chain(
+    heights: FloatArray,
+    visible: BoolArray,
+    obs_row: int,
+    obs_col: int,
+    di: int,
+    dj: int,
+    east: tuple[FloatArray, FloatArray],
+    north: tuple[FloatArray, FloatArray],
+    z_obs: float,
+    g0: float,
+    target_height_m: float,
+    inv_2ka: float,
+    max_d2: float,
+) -> FloatArray:
+    """Sight-line surface along the ray of cells ``(obs_row + di p, obs_col + dj p)`` to the raster's edge.
+
+    A grid axis or a diagonal: each cell's sight line runs through the cell before it (``_line_height``),
+    except the first cell on either side of the observer in its row, which is visible whenever in range.
+    ``east = (per column, per row)`` metric terms, whose sum is a cell's east offset; ``north`` the
+    same. Writes the cells' visibility; returns the surface by ``p`` (index 0: the observer's ground).
+    """
+    ny, nx = heights.shape
+    n = nx + ny
+    if di != 0:
+        n = min(n, obs_row if di < 0 else ny - 1 - obs_row)
+    if dj != 0:
+        n = min(n, obs_col if dj < 0 else nx - 1 - obs_col)
+    surface = np.empty(n + 1)
+    surface[0] = g0
+    for p in range(1, n + 1):
+        i = obs_row + di * p
+        j = obs_col + dj * p
+        z = heights[i, j]
+        if math.isnan(z):
+            z = 0.0
+        e = east[0][j] + east[1][i]
+        no = north[0][j] + north[1][i]
+        d2 = e * e + no * no
+        z = z - d2 * inv_2ka
+        if p == 1 and di == 0:
+            surface[p] = z
+            visible[i, j] = d2 <= max_d2
+        else:
+            zl = _line_height(p, surface[p - 1], z_obs)
+            visible[i, j] = d2 <= max_d2 and z + target_height_m >= zl
+            surface[p] = max(z, zl)
+    return surface
+
+
+@njit
+def _ring(
+    heights_line: FloatArray,
+    visible_line: BoolArray,
+    east_line: FloatArray,
+    north_line: FloatArray,
+    east_ring: float,
+    north_ring: float,
+    prev: FloatArray,
+    cur: FloatArray,
+    axis: int,
+    lo: int,
+    hi: int,
+    p: int,
+    z_obs: float,
+    target_height_m: float,
+    inv_2ka: float,
+    max_d2: float,
+) -> None:
+    """One ring ``p`` of two octants: the cells ``lo <= t <= hi``, ``t != axis``, of one row or column.
+
+    A cell ``q = |t - axis|`` off the axis (``1 <= q < p``) takes its sight-line height from the previous
+    ring's surface ``prev`` at ``t`` and at its neighbour towards the axis (Wang, Robinson & White
+    2000, "edge" variant): ``((s_diag - z_obs) q + (s_t - z_obs) (p - q)) / (p - 1) + z_obs``; writes its
+    visibility and its surface into ``cur[t]``. No cell depends on another of the same ring, so each
+    loop runs without a carried dependency. ``east_line[t] + east_ring`` is the cell's east offset.
+    """
+    # The two halves: before the axis the neighbour towards it is t + 1, after it t - 1.
+    for toward, start, stop in ((1, lo, axis), (-1, axis + 1, hi + 1)):
+        for t in range(start, stop):
+            q = (axis - t) * toward
+            z = heights_line[t]
+            if math.isnan(z):
+                z = 0.0
+            e = east_line[t] + east_ring
+            no = north_line[t] + north_ring
+            d2 = e * e + no * no
+            z = z - d2 * inv_2ka
+            zl = ((prev[t + toward] - z_obs) * q + (prev[t] - z_obs) * (p - q)) / (p - 1) + z_obs
+            visible_line[t] = (d2 <= max_d2) & (z + target_height_m >= zl)
+            cur[t] = max(z, zl)
+
+
+@njit
+def _ring_ends(
+    cur: FloatArray, axis: int, p: int, axis_s: FloatArray, diag_lo: FloatArray, diag_hi: FloatArray
+) -> None:
+    """Put ring ``p``'s precomputed surface on the axis and on the two diagonals (where on the raster)."""
+    cur[axis] = axis_s[p]
+    if p < diag_lo.size:
+        cur[axis - p] = diag_lo[p]
+    if p < diag_hi.size:
+        cur[axis + p] = diag_hi[p]
+
+
 @njit
 def viewshed_reference_planes(
     heights: FloatArray,
@@ -345,6 +454,13 @@ def viewshed_reference_planes(
     the larger of its terrain and the sight-line height. ``metric`` (2x2) maps a (column, row) offset
     to (east, north) metres. Cells beyond ``max_distance_m`` are False.
 
+    Order of work: the observer's row and column and the four diagonals first (each cell through the
+    one before it), then the eight octants between them ring by ring outwards: rows for the octants
+    above and below the observer, columns for those left and right. A cell of an octant depends only
+    on the previous ring, so each ring is a loop without a carried dependency. Every cell's arithmetic
+    is the same expression, in the same order, as in a row-by-row sweep, so the result is identical;
+    only two rings of the surface are kept, and terrain is lowered on the fly.
+
     References
     ----------
     Wang, J., Robinson, G. J., White, K., "Generating viewsheds without using sightlines",
@@ -357,65 +473,61 @@ def viewshed_reference_planes(
     if math.isnan(g0):
         g0 = 0.0
     z_obs = g0 + observer_height_m
-    surface = np.empty((ny, nx))  # sight-line surface: max(lowered terrain, sight-line height)
-    lowered = np.empty((ny, nx))
-    visible = np.zeros((ny, nx), dtype=np.bool_)
-    in_range = np.zeros((ny, nx), dtype=np.bool_)
-    for i in range(ny):
-        dr = i - obs_row
-        for j in range(nx):
-            dc = j - obs_col
-            east = metric[0, 0] * dc + metric[0, 1] * dr
-            north = metric[1, 0] * dc + metric[1, 1] * dr
-            d2 = east * east + north * north
-            z = heights[i, j]
-            if math.isnan(z):
-                z = 0.0
-            lowered[i, j] = z - d2 * inv_2ka
-            in_range[i, j] = d2 <= max_d2
-
-    surface[obs_row, obs_col] = g0
+    visible = np.empty((ny, nx), dtype=np.bool_)
     visible[obs_row, obs_col] = True
-    # The observer's row and column: sight lines along the axis, through the previous cell.
-    for sc in (-1, 1):
-        m = 1
-        j = obs_col + sc
-        while 0 <= j < nx:
-            z = lowered[obs_row, j]
-            if m == 1:
-                surface[obs_row, j] = z
-                visible[obs_row, j] = in_range[obs_row, j]
-            else:
-                zl = _line_height(m, surface[obs_row, j - sc], z_obs)
-                visible[obs_row, j] = in_range[obs_row, j] and z + target_height_m >= zl
-                surface[obs_row, j] = max(z, zl)
-            m += 1
-            j += sc
-    for sr in (-1, 1):
-        k = 1
-        i = obs_row + sr
-        while 0 <= i < ny:
-            z = lowered[i, obs_col]
-            zl = _line_height(k, surface[i - sr, obs_col], z_obs)
-            visible[i, obs_col] = in_range[i, obs_col] and z + target_height_m >= zl
-            surface[i, obs_col] = max(z, zl)
-            # Rest of this row, outwards on both sides.
-            for sc in (-1, 1):
-                m = 1
-                j = obs_col + sc
-                while 0 <= j < nx:
-                    z = lowered[i, j]
-                    diag = surface[i - sr, j - sc]
-                    if m == k:
-                        zl = _line_height(m, diag, z_obs)
-                    elif m > k:
-                        zl = ((diag - z_obs) * k + (surface[i, j - sc] - z_obs) * (m - k)) / (m - 1) + z_obs
-                    else:
-                        zl = ((diag - z_obs) * m + (surface[i - sr, j] - z_obs) * (k - m)) / (k - 1) + z_obs
-                    visible[i, j] = in_range[i, j] and z + target_height_m >= zl
-                    surface[i, j] = max(z, zl)
-                    m += 1
-                    j += sc
-            k += 1
-            i += sr
+    # Metric terms of a (column, row) offset: a cell's east is east_c[j] + east_r[i], as metric @ offset.
+    dc = np.arange(nx) - obs_col
+    dr = np.arange(ny) - obs_row
+    east = (metric[0, 0] * dc, metric[0, 1] * dr)
+    north = (metric[1, 0] * dc, metric[1, 1] * dr)
+    args = (z_obs, g0, target_height_m, inv_2ka, max_d2)
+    left = _ray_chain(heights, visible, obs_row, obs_col, 0, -1, east, north, *args)
+    right = _ray_chain(heights, visible, obs_row, obs_col, 0, 1, east, north, *args)
+    up = _ray_chain(heights, visible, obs_row, obs_col, -1, 0, east, north, *args)
+    down = _ray_chain(heights, visible, obs_row, obs_col, 1, 0, east, north, *args)
+    up_left = _ray_chain(heights, visible, obs_row, obs_col, -1, -1, east, north, *args)
+    up_right = _ray_chain(heights, visible, obs_row, obs_col, -1, 1, east, north, *args)
+    down_left = _ray_chain(heights, visible, obs_row, obs_col, 1, -1, east, north, *args)
+    down_right = _ray_chain(heights, visible, obs_row, obs_col, 1, 1, east, north, *args)
+    n = max(nx, ny)
+    prev = np.empty(n)
+    cur = np.empty(n)
+    # Above and below: ring k is row obs_row -+ k, contiguous in memory.
+    for axis_s, diag_lo, diag_hi, sr in ((up, up_left, up_right, -1), (down, down_left, down_right, 1)):
+        for k in range(1, axis_s.size):
+            i = obs_row + sr * k
+            lo = max(obs_col - k + 1, 0)
+            hi = min(obs_col + k - 1, nx - 1)
+            _ring(heights[i], visible[i], east[0], north[0], east[1][i], north[1][i], prev, cur,
+                  obs_col, lo, hi, k, z_obs, target_height_m, inv_2ka, max_d2)  # fmt: skip
+            _ring_ends(cur, obs_col, k, axis_s, diag_lo, diag_hi)
+            prev, cur = cur, prev
+    # Left and right: ring m is column obs_col -+ m. Columns are strided in memory, so they are taken
+    # VIEWSHED_BLOCK at a time through a transposed copy (one cache line of each row per block) and the
+    # rings run on contiguous memory.
+    block_h = np.empty((VIEWSHED_BLOCK, ny))
+    block_v = np.empty((VIEWSHED_BLOCK, ny), dtype=np.bool_)
+    for axis_s, diag_lo, diag_hi, sc in ((left, up_left, down_left, -1), (right, up_right, down_right, 1)):
+        n_rings = axis_s.size - 1
+        for m0 in range(1, n_rings + 1, VIEWSHED_BLOCK):
+            nb = min(VIEWSHED_BLOCK, n_rings + 1 - m0)
+            lo = max(obs_row - (m0 + nb - 2), 0)  # the block's widest ring, m0 + nb - 1
+            hi = min(obs_row + (m0 + nb - 2), ny - 1)
+            for i in range(lo, hi + 1):
+                for b in range(nb):
+                    block_h[b, i] = heights[i, obs_col + sc * (m0 + b)]
+            for b in range(nb):
+                m = m0 + b
+                j = obs_col + sc * m
+                _ring(block_h[b], block_v[b], east[1], north[1], east[0][j], north[0][j], prev, cur, obs_row,
+                      max(obs_row - m + 1, 0), min(obs_row + m - 1, ny - 1), m,
+                      z_obs, target_height_m, inv_2ka, max_d2)  # fmt: skip
+                _ring_ends(cur, obs_row, m, axis_s, diag_lo, diag_hi)
+                prev, cur = cur, prev
+            for i in range(lo, hi + 1):
+                # Row i is in ring m when 0 < |i - obs_row| < m.
+                q = abs(i - obs_row)
+                if q > 0:
+                    for b in range(max(q + 1 - m0, 0), nb):
+                        visible[i, obs_col + sc * (m0 + b)] = block_v[b, i]
     return visible
