@@ -519,6 +519,47 @@ def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: 
         src += 1
 
 
+@njit
+def _follow_rows(
+    rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: int, dropped: bool, default: FloatArray
+) -> IntArray:
+    """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
+    (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
+    them; returns a copy of ``new_ids``."""
+    if dropped:
+        _compact_rows(rows, old_ids, new_ids, keep)
+    for r in range(keep, new_ids.shape[0]):
+        for c in range(rows.shape[1]):
+            rows[r, c] = default[c]
+    return new_ids.copy()
+
+
+@njit
+def _held_estimates(
+    ids: IntArray, want: IntArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
+) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+    """Which of the track ids ``want`` are among the sorted ``ids``, and copies of the rows of
+    ``mean``, ``cov`` and ``prob`` of those that are, in the order of ``want``."""
+    n = ids.shape[0]
+    found = np.zeros(want.shape[0], dtype=np.bool_)
+    rows = np.empty(want.shape[0], dtype=np.int64)
+    count = 0
+    for a in range(want.shape[0]):
+        r = np.searchsorted(ids, want[a])
+        if r < n and ids[r] == want[a]:
+            found[a] = True
+            rows[count] = r
+            count += 1
+    out_mean = np.empty((count, mean.shape[1]))
+    out_cov = np.empty((count, cov.shape[1], cov.shape[2]))
+    out_prob = np.empty((count, prob.shape[1]))
+    for a in range(count):
+        out_mean[a] = mean[rows[a]]
+        out_cov[a] = cov[rows[a]]
+        out_prob[a] = prob[rows[a]]
+    return found, out_mean, out_cov, out_prob
+
+
 class _RadarConstants(NamedTuple):
     """A radar's figures for :meth:`TrackPicture.step`'s compiled route, worked out once."""
 
@@ -638,13 +679,15 @@ class TrackPicture:
         its surviving rows in order and appends the tracks it starts."""
         tr = self.tracker
         ids = tr.view().ids
-        n = ids.size
-        self._reserve(n)
-        keep = n - res.started.size
-        if res.dropped.size:
-            _compact_rows(self._aux, self._aux_ids, ids, keep)
-        self._aux[keep:n] = self._aux_default
-        self._aux_ids = ids.copy()
+        self._reserve(ids.size)
+        self._aux_ids = _follow_rows(
+            self._aux,
+            self._aux_ids,
+            ids,
+            ids.size - res.started.size,
+            res.dropped.size > 0,
+            self._aux_default,
+        )
         self._aux_step = tr.step_count
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
@@ -997,44 +1040,34 @@ class TrackPicture:
         """Keep the latest estimate of every track interceptors are flying at (a track deleted in this
         step keeps its estimate of the step before, for :meth:`forget`). The estimates of the tracks
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
-        flying = [i for i, e in self.memory.engagements.items() if e.in_flight > 0]
+        engagements = self.memory.engagements
+        flying = [i for i, e in engagements.items() if e.in_flight > 0] if engagements else None
         if not flying:
             self._estimates.clear()
             self._pending = None
             return
         want = np.array(flying, dtype=np.int64)
         view = self.tracker.view()
-        ids = view.ids
-        if ids.size:
-            row = np.minimum(np.searchsorted(ids, want), ids.size - 1)
-            found = ids[row] == want
-        else:
-            row, found = want, np.zeros(want.size, dtype=bool)
-        # the flying tracks no longer held keep the estimate they had
-        gone = want[~found].tolist()
+        found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
+        held = mean.shape[0]
         carried: dict[int, TrackEstimate] = {}
-        if gone:
+        if held < want.size:  # the flying tracks no longer held keep the estimate they had
+            gone = want[~found].tolist()
             old = self._estimates
             carried = {i: old[i] for i in gone if i in old}
             just_deleted = set(gone) - carried.keys()
             if self._pending is not None and just_deleted:  # held at the step before: from its rows
-                p_ids, mean, cov, prob, time_s = self._pending
-                q = prob @ _Q_MODES  # as engaged_estimates, over the same rows
+                p_ids, p_mean, p_cov, p_prob, time_s = self._pending
+                q = p_prob @ _Q_MODES  # as engaged_estimates, over the same rows
                 for j, i in enumerate(p_ids):
                     if i in just_deleted:
-                        carried[i] = TrackEstimate(mean[j], cov[j], time_s, float(q[j]))
+                        carried[i] = TrackEstimate(p_mean[j], p_cov[j], time_s, float(q[j]))
         self._estimates = carried
-        if not np.any(found):
+        if held == 0:
             self._pending = None
             return
-        rows = row[found]
-        self._pending = (
-            want[found].tolist(),
-            view.mean[rows],
-            view.cov[rows],
-            view.prob[rows],
-            self.estimate_s,
-        )
+        ids = want.tolist() if held == want.size else want[found].tolist()
+        self._pending = (ids, mean, cov, prob, self.estimate_s)
 
     def _process_noise(self, rows: IntArray) -> FloatArray:
         """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their
