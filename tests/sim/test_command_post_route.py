@@ -38,8 +38,10 @@ def _scans(
         t = 1.0 * step + 0.1 * k
         geom = rt.geometry[k]
         pos = start + vel * t
-        pos = pos[rng.random(len(pos)) < 0.8]
-        alarms = rng.uniform(-150e3, 150e3, (rng.integers(0, 4), 3)) * np.array([1.0, 1.0, 0.05])
+        pos = pos[rng.random(len(pos)) < (0.8 if step % 7 else 0.0)]  # every 7th scan sees nothing
+        alarms = rng.uniform(-150e3, 150e3, (rng.integers(0, 4) if step % 7 else 0, 3)) * np.array(
+            [1.0, 1.0, 0.05]
+        )
         z = np.concatenate([pos, alarms]) + rng.normal(0.0, 50.0, (len(pos) + len(alarms), 3))
         range_m = np.linalg.norm(z - geom.enu_m, axis=1)
         snr_db = sensing.look_snr_db(geom.spec, range_m, np.full(len(z), 3.0)) + rng.exponential(3.0, len(z))

@@ -861,6 +861,10 @@ class TrackPicture:
         if undecided:  # a track at an elevation limit or the horizon: NumPy's angles decide
             return self._step_general(radar, time_s, z, cov, snr_db, range_m)
         s = seen.size
+        if s == 0 and snr_db.size == 0:  # no track to weigh a miss of and no detection: no Pd at all
+            res = self.tracker.step_unchecked(time_s, z, cov, mask, np.zeros(n), np.zeros(0))
+            self._after_tracker_step(res)
+            return res
         with np.errstate(divide="ignore"):  # a zero RCS gives -inf dB, as clear_snr_db
             logs = _log10_arguments(np.exp(log_rcs), track_range_m, range_m, c.ref_rcs_m2, c.ref_range_m)
             np.log10(logs, out=logs)
