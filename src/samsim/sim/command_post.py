@@ -253,6 +253,17 @@ def _seen_log_rcs(
 # sensing.visible_range, whose floats it must reproduce.
 _ANGLE_MARGIN_RAD = 1e-12
 _HORIZON_MARGIN = 2e-12  # relative; twice horizon_decided's own
+_BOUND_SLACK = 1e-13  # relative; above the rounding of the few operations of a bound's evaluation
+
+
+def _tangent_bounds(min_el_rad: float, max_el_rad: float) -> tuple[float, float]:
+    """Tangents of elevations ``2 * _ANGLE_MARGIN_RAD`` inside the limits (:func:`_visible_seen`
+    takes a look whose ``up / horizontal`` lies between them as inside without its arc tangent); an
+    empty interval for limits within a microradian of the vertical, where the tangent is no guide."""
+    near_vertical = 0.5 * math.pi - 1e-6
+    if not -near_vertical < min_el_rad < max_el_rad < near_vertical:
+        return math.inf, -math.inf
+    return math.tan(min_el_rad + 2.0 * _ANGLE_MARGIN_RAD), math.tan(max_el_rad - 2.0 * _ANGLE_MARGIN_RAD)
 
 
 @njit
@@ -282,6 +293,7 @@ def _visible_seen(
     reach, alt_m, ref_alt_m = geo[3], geo[4], geo[5]
     max_range, el_lo, el_hi = geo[6], geo[7], geo[8]
     h1, theta1, a_m = geo[9], geo[10], geo[11]
+    tan_lo, tan_hi = geo[12], geo[13]
     mask = np.zeros(n, dtype=np.bool_)
     seen = np.empty(n, dtype=np.int64)
     log_rcs = np.empty(n)
@@ -304,12 +316,14 @@ def _visible_seen(
         rng = math.hypot(horizontal, rz)
         if not rng <= max_range:
             continue
-        el = math.atan2(rz, horizontal)
-        if el < el_lo - _ANGLE_MARGIN_RAD or el > el_hi + _ANGLE_MARGIN_RAD:
-            continue
-        if el < el_lo + _ANGLE_MARGIN_RAD or el > el_hi - _ANGLE_MARGIN_RAD:
-            undecided += 1
-            continue
+        # inside the elevation limits by a margin: no arc tangent needed (tan is increasing)
+        if not (horizontal > 0.0 and horizontal * tan_lo <= rz <= horizontal * tan_hi):
+            el = math.atan2(rz, horizontal)
+            if el < el_lo - _ANGLE_MARGIN_RAD or el > el_hi + _ANGLE_MARGIN_RAD:
+                continue
+            if el < el_lo + _ANGLE_MARGIN_RAD or el > el_hi - _ANGLE_MARGIN_RAD:
+                undecided += 1
+                continue
         # the horizon: arc_from_slant_m and horizon_decided, operation for operation
         h2 = max(height, 0.0)
         dh = h2 - h1
@@ -319,15 +333,23 @@ def _visible_seen(
         s = math.sqrt(c / (four_r1 * (earth + h2)))
         if s > 1.0:
             s = 1.0
-        ground = math.asin(s) * 2.0 * earth
         xt = math.sqrt(h2 * (2.0 * a_m + h2)) / a_m
-        if ground <= a_m * (theta1 + (xt - xt * xt * xt / 3.0)) * (1.0 - _HORIZON_MARGIN):
+        below = a_m * (theta1 + (xt - xt * xt * xt / 3.0)) * (1.0 - _HORIZON_MARGIN)
+        beyond = a_m * (theta1 + xt) * (1.0 + _HORIZON_MARGIN)
+        # s <= asin(s) <= s / sqrt(1 - s^2) settles most tracks without the arc sine
+        if s < 1.0 and 2.0 * earth * s / math.sqrt(1.0 - s * s) * (1.0 + _BOUND_SLACK) <= below:
             pass
-        elif ground > a_m * (theta1 + xt) * (1.0 + _HORIZON_MARGIN):
+        elif 2.0 * earth * s * (1.0 - _BOUND_SLACK) > beyond:
             continue
         else:
-            undecided += 1
-            continue
+            ground = math.asin(s) * 2.0 * earth
+            if ground <= below:
+                pass
+            elif ground > beyond:
+                continue
+            else:
+                undecided += 1
+                continue
         mask[t] = True
         detections = aux[t, 2 * nb + band_col]
         if detections > 0.0:
@@ -564,7 +586,8 @@ class _RadarConstants(NamedTuple):
     """A radar's figures for :meth:`TrackPicture.step`'s compiled route, worked out once."""
 
     geo: FloatArray  # _visible_seen's: position (3), reach, frame and horizon altitudes, max range,
-    # elevation limits (rad), antenna height, its horizon's central angle, effective earth radius
+    # elevation limits (rad), antenna height, its horizon's central angle, effective earth radius,
+    # _tangent_bounds
     band_col: int
     ref_rcs_m2: float
     ref_range_m: float
@@ -955,6 +978,7 @@ class TrackPicture:
                     geom.antenna_height_m,
                     float(horizon.horizon_central_angle_rad(float(geom.antenna_height_m), float(k))),
                     float(k) * MEAN_EARTH_RADIUS_M,
+                    *_tangent_bounds(np.radians(spec.min_elevation_deg), np.radians(spec.max_elevation_deg)),
                 ],
                 dtype=np.float64,
             )
