@@ -103,3 +103,15 @@ def test_imm_beats_ncv_on_a_turning_target() -> None:
     after = manoeuvre[(times >= 70)].mean()
     # measured: 0.86 in the turn, 0.10 before it, 0.11 after it
     assert in_turn > 0.6 and straight < 0.3 and after < 0.3, (in_turn, straight, after)
+
+
+def test_compiled_transition_matrix_is_numpys() -> None:
+    # The tracker's compiled step builds the switching matrix from exp(-dt / tau) as
+    # imm.transition_matrix does, float for float.
+    from samsim.tracking.tracker import _transition_from_stay
+
+    tau = np.array([20.0, 10.0])
+    for dt in (0.01, 0.37, 2.0, 11.5):
+        np.testing.assert_array_equal(
+            _transition_from_stay(np.exp(-dt / tau)), imm.transition_matrix(dt, tau)
+        )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy import special
@@ -23,6 +24,7 @@ from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
 from samsim.jit import njit
+from samsim.models import horizon
 from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
@@ -35,7 +37,14 @@ from samsim.sim.battery import (
     battery_command_doctrine,
     initial_state,
 )
-from samsim.sim.sensing import RadarGeometry, clear_pd, clear_snr_db, radar_geometry, visible_range
+from samsim.sim.sensing import (
+    RadarGeometry,
+    clear_pd,
+    clear_snr_db,
+    radar_geometry,
+    reference_snr_db,
+    visible_range,
+)
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import ScoreLogic, StepResult, Tracker
@@ -85,6 +94,7 @@ _MIN_RANGE_M = 1.0
 # The excess of a detection's power over the threshold is positive (it crossed it); this floor only
 # keeps the logarithm finite if rounding ever says otherwise.
 _MIN_EXCESS = 1e-9
+_DB_TO_LN = math.log(10.0) / 10.0  # ln x = x_dB ln(10) / 10
 # The M-of-N logic the score replaces (3 hits of the last 5 looks, deleted after 3 misses), kept as
 # the reference the score was set against (scripts/validate.py measures the initiation speed limit,
 # which depends only on the gate and the initial velocity, with it).
@@ -175,7 +185,7 @@ def _measurement_log_rcs(
         shift, variance = _LOG_CHI2[spec.swerling == 1]
         excess = np.maximum(1.0 + snr + math.log(spec.pfa), _MIN_EXCESS)
         log_s = np.log(excess) + shift
-    return np.asarray(log_s - per_m2_db * (math.log(10.0) / 10.0), dtype=np.float64), variance
+    return np.asarray(log_s - per_m2_db * _DB_TO_LN, dtype=np.float64), variance
 
 
 def _measurement_pd(
@@ -238,6 +248,264 @@ def _seen_log_rcs(
     return seen[:count], log_rcs[:count]
 
 
+# Margin of the compiled visibility test (_visible_seen), far above the few units in the last place by
+# which the C library's arc sine and arc tangent can differ from NumPy's: within it the test defers to
+# sensing.visible_range, whose floats it must reproduce.
+_ANGLE_MARGIN_RAD = 1e-12
+_HORIZON_MARGIN = 2e-12  # relative; twice horizon_decided's own
+_BOUND_SLACK = 1e-13  # relative; above the rounding of the few operations of a bound's evaluation
+
+
+def _tangent_bounds(min_el_rad: float, max_el_rad: float) -> tuple[float, float]:
+    """Tangents of elevations ``2 * _ANGLE_MARGIN_RAD`` inside the limits (:func:`_visible_seen`
+    takes a look whose ``up / horizontal`` lies between them as inside without its arc tangent); an
+    empty interval for limits within a microradian of the vertical, where the tangent is no guide."""
+    near_vertical = 0.5 * math.pi - 1e-6
+    if not -near_vertical < min_el_rad < max_el_rad < near_vertical:
+        return math.inf, -math.inf
+    return math.tan(min_el_rad + 2.0 * _ANGLE_MARGIN_RAD), math.tan(max_el_rad - 2.0 * _ANGLE_MARGIN_RAD)
+
+
+@njit
+def _visible_seen(
+    mean: FloatArray,
+    dt_s: float,
+    geo: FloatArray,
+    aux: FloatArray,
+    band_col: int,
+    nb: int,
+    sigmas: float,
+) -> tuple[BoolArray, IntArray, FloatArray, FloatArray, int]:
+    """:meth:`TrackPicture.track_pd` up to the range equation, in one pass over the tracks: which
+    tracks (states ``mean`` (n, 6) extrapolated ``dt_s`` at constant velocity) the radar of
+    constants ``geo`` (:meth:`TrackPicture._radar_constants`) sees (:func:`_within_reach`, then
+    :func:`samsim.sim.sensing.visible_range`), and of those the ones with detections in band column
+    ``band_col``, with their range (at least ``_MIN_RANGE_M``) and expected ln RCS
+    (:func:`_seen_log_rcs`).
+
+    The range is the C library's ``hypot``, which ``np.hypot`` calls too. The elevation limits and the
+    horizon are tested with the C library's arc tangent and arc sine, which may differ from NumPy's
+    in the last bit: a track within ``_ANGLE_MARGIN_RAD`` of an elevation limit or
+    ``_HORIZON_MARGIN`` of the horizon bracket is not decided here; their number is returned last,
+    and the caller then takes :func:`samsim.sim.sensing.visible_range`'s answers instead."""
+    n = mean.shape[0]
+    ex, ny, uz = geo[0], geo[1], geo[2]
+    reach, alt_m, ref_alt_m = geo[3], geo[4], geo[5]
+    max_range, el_lo, el_hi = geo[6], geo[7], geo[8]
+    h1, theta1, a_m = geo[9], geo[10], geo[11]
+    tan_lo, tan_hi = geo[12], geo[13]
+    mask = np.zeros(n, dtype=np.bool_)
+    seen = np.empty(n, dtype=np.int64)
+    log_rcs = np.empty(n)
+    range_m = np.empty(n)
+    count = 0
+    undecided = 0
+    earth = MEAN_EARTH_RADIUS_M
+    four_r1 = 4.0 * (earth + h1)
+    for t in range(n):
+        x = mean[t, 0] + mean[t, 3] * dt_s
+        y = mean[t, 1] + mean[t, 4] * dt_s
+        up = mean[t, 2] + mean[t, 5] * dt_s
+        rx = x - ex
+        ry = y - ny
+        rz = up - uz
+        if not rx * rx + ry * ry + rz * rz <= reach * reach:
+            continue
+        height = alt_m + up + (x * x + y * y) / (2.0 * earth) - ref_alt_m
+        horizontal = math.hypot(rx, ry)
+        rng = math.hypot(horizontal, rz)
+        if not rng <= max_range:
+            continue
+        # inside the elevation limits by a margin: no arc tangent needed (tan is increasing)
+        if not (horizontal > 0.0 and horizontal * tan_lo <= rz <= horizontal * tan_hi):
+            el = math.atan2(rz, horizontal)
+            if el < el_lo - _ANGLE_MARGIN_RAD or el > el_hi + _ANGLE_MARGIN_RAD:
+                continue
+            if el < el_lo + _ANGLE_MARGIN_RAD or el > el_hi - _ANGLE_MARGIN_RAD:
+                undecided += 1
+                continue
+        # the horizon: arc_from_slant_m and horizon_decided, operation for operation
+        h2 = max(height, 0.0)
+        dh = h2 - h1
+        c = rng * rng - dh * dh
+        if c < 0.0:
+            c = 0.0
+        s = math.sqrt(c / (four_r1 * (earth + h2)))
+        if s > 1.0:
+            s = 1.0
+        xt = math.sqrt(h2 * (2.0 * a_m + h2)) / a_m
+        below = a_m * (theta1 + (xt - xt * xt * xt / 3.0)) * (1.0 - _HORIZON_MARGIN)
+        beyond = a_m * (theta1 + xt) * (1.0 + _HORIZON_MARGIN)
+        # s <= asin(s) <= s / sqrt(1 - s^2) settles most tracks without the arc sine
+        if s < 1.0 and 2.0 * earth * s / math.sqrt(1.0 - s * s) * (1.0 + _BOUND_SLACK) <= below:
+            pass
+        elif 2.0 * earth * s * (1.0 - _BOUND_SLACK) > beyond:
+            continue
+        else:
+            ground = math.asin(s) * 2.0 * earth
+            if ground <= below:
+                pass
+            elif ground > beyond:
+                continue
+            else:
+                undecided += 1
+                continue
+        mask[t] = True
+        detections = aux[t, 2 * nb + band_col]
+        if detections > 0.0:
+            seen[count] = t
+            log_rcs[count] = (aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])) / detections
+            range_m[count] = max(rng, _MIN_RANGE_M)
+            count += 1
+    return mask, seen[:count], log_rcs[:count], range_m[:count], undecided
+
+
+@njit
+def _log10_arguments(
+    rcs_m2: FloatArray, track_range_m: FloatArray, range_m: FloatArray, ref_rcs_m2: float, ref_range_m: float
+) -> FloatArray:
+    """The arguments of the range equation's two logarithms (:func:`samsim.sim.sensing.clear_snr_db`)
+    at the tracks ``rcs_m2 / ref_rcs_m2``, ``track_range_m / ref_range_m``, and at the measurements
+    ``max(range_m, _MIN_RANGE_M) / ref_range_m``, in one array for one ``np.log10``."""
+    s = rcs_m2.shape[0]
+    k = range_m.shape[0]
+    out = np.empty(2 * s + k)
+    for i in range(s):
+        out[i] = rcs_m2[i] / ref_rcs_m2
+        out[s + i] = track_range_m[i] / ref_range_m
+    for j in range(k):
+        out[2 * s + j] = max(range_m[j], _MIN_RANGE_M) / ref_range_m
+    return out
+
+
+@njit
+def _snr_exponents(
+    log10s: FloatArray, snr_db: FloatArray, s: int, ref_snr_db: float, per_m2_offset_db: float
+) -> tuple[FloatArray, FloatArray]:
+    """From the logarithms of :func:`_log10_arguments`: the tracks' mean SNR and the measurements'
+    RCS estimate and received SNR as powers of ten to take (``x / 10`` of each, dB), in one array;
+    and the measurements' 1 m² SNR (:func:`_per_m2_db`)."""
+    k = snr_db.shape[0]
+    out = np.empty(s + 2 * k)
+    per_m2 = np.empty(k)
+    for i in range(s):
+        out[i] = (ref_snr_db + 10.0 * log10s[i] - 40.0 * log10s[s + i]) / 10.0
+    for j in range(k):
+        per_m2[j] = per_m2_offset_db - 40.0 * log10s[2 * s + j]
+        out[s + j] = (snr_db[j] - per_m2[j]) / 10.0
+        out[s + k + j] = snr_db[j] / 10.0
+    return out, per_m2
+
+
+@njit
+def _ratio_over(values: FloatArray, start: int, stop: int, ref: float) -> FloatArray:
+    """``values[start:stop] / ref`` as a new array."""
+    out = np.empty(stop - start)
+    for i in range(stop - start):
+        out[i] = values[start + i] / ref
+    return out
+
+
+@njit
+def _measured_snr_exponents(
+    log10_rcs: FloatArray, log10s: FloatArray, s: int, ref_snr_db: float
+) -> FloatArray:
+    """The measurements' mean SNR at their estimated RCS (:func:`_measurement_pd`), ``x / 10`` dB."""
+    k = log10_rcs.shape[0]
+    out = np.empty(k)
+    for j in range(k):
+        out[j] = (ref_snr_db + 10.0 * log10_rcs[j] - 40.0 * log10s[2 * s + j]) / 10.0
+    return out
+
+
+@njit
+def _pd_arguments(track_snr: FloatArray, s: int, meas_snr: FloatArray, case1: bool) -> FloatArray:
+    """Swerling case 1: the exponents ``1 / (1 + SNR)`` of ``Pfa`` (:func:`samsim.models.radar.
+    pd_swerling1`); case 3: ``x = 1 / (1 + SNR / 2)`` (:func:`samsim.models.radar.pd_swerling3`), of
+    the tracks' (the first ``s`` of ``track_snr``) then the measurements' looks."""
+    k = meas_snr.shape[0]
+    out = np.empty(s + k)
+    for i in range(s + k):
+        snr = track_snr[i] if i < s else meas_snr[i - s]
+        out[i] = 1.0 / (1.0 + snr) if case1 else 1.0 / (1.0 + 0.5 * snr)
+    return out
+
+
+@njit
+def _swerling3_exponents(x: FloatArray, threshold: float) -> FloatArray:
+    """``-T x`` of :func:`samsim.models.radar.pd_swerling3`."""
+    out = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        out[i] = -threshold * x[i]
+    return out
+
+
+@njit
+def _excess(powers: FloatArray, s: int, log_pfa: float) -> FloatArray:
+    """``max(1 + SNR + ln Pfa, _MIN_EXCESS)`` of each measurement's received SNR (the last ``k`` of
+    ``powers``; :func:`_measurement_log_rcs`)."""
+    k = (powers.shape[0] - s) // 2
+    out = np.empty(k)
+    for j in range(k):
+        out[j] = max(1.0 + powers[s + k + j] + log_pfa, _MIN_EXCESS)
+    return out
+
+
+@njit
+def _finish_pd(
+    n: int,
+    seen: IntArray,
+    pd: FloatArray,
+    x: FloatArray,
+    threshold: float,
+    case1: bool,
+    log_excess: FloatArray,
+    shift: float,
+    per_m2: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The look's Pd at each of ``n`` tracks (0 but at ``seen``), each measurement's (both at most
+    ``TRACK_MAX_PD``), and each measurement's ln-RCS estimate (:func:`_measurement_log_rcs`), from
+    ``pd`` (case 1: ``Pfa^(1/(1+SNR))``; case 3: ``exp(-T x)``, with ``x``), tracks first."""
+    s = seen.shape[0]
+    k = per_m2.shape[0]
+    pd_track = np.zeros(n)
+    pd_meas = np.empty(k)
+    log_rcs = np.empty(k)
+    for i in range(s + k):
+        p = pd[i] if case1 else pd[i] * (1.0 + threshold * x[i] * (1.0 - x[i]))
+        if i < s:
+            pd_track[seen[i]] = min(p, TRACK_MAX_PD)
+        else:
+            pd_meas[i - s] = min(p, TRACK_MAX_PD)
+    for j in range(k):
+        log_rcs[j] = (log_excess[j] + shift) - per_m2[j] * _DB_TO_LN
+    return pd_track, pd_meas, log_rcs
+
+
+@njit
+def _fold_rcs(
+    aux: FloatArray,
+    rows: IntArray,
+    meas: IntArray,
+    log_rcs: FloatArray,
+    variance: float,
+    band_col: int,
+    nb: int,
+    col_engaged: int,
+    time_s: float,
+) -> None:
+    """Add the measurements ``meas``'s ln-RCS estimates to the figures of the tracks they updated
+    (``rows``, distinct) in band column ``band_col``; ``col_engaged`` >= 0: an engagement radar's
+    detections, stamped ``time_s`` there."""
+    for a in range(rows.shape[0]):
+        r = rows[a]
+        aux[r, band_col] += log_rcs[meas[a]]
+        aux[r, nb + band_col] += variance
+        aux[r, 2 * nb + band_col] += 1.0
+        if col_engaged >= 0:
+            aux[r, col_engaged] = time_s
+
+
 @njit
 def _held_rows(track_of_measurement: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
     """The measurements whose track (``track_of_measurement``, -1: none) is among the sorted ``ids``,
@@ -271,6 +539,67 @@ def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: 
             for c in range(rows.shape[1]):
                 rows[dst, c] = rows[src, c]
         src += 1
+
+
+@njit
+def _follow_rows(
+    rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: int, dropped: bool, default: FloatArray
+) -> IntArray:
+    """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
+    (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
+    them; returns a copy of ``new_ids``."""
+    if dropped:
+        _compact_rows(rows, old_ids, new_ids, keep)
+    for r in range(keep, new_ids.shape[0]):
+        for c in range(rows.shape[1]):
+            rows[r, c] = default[c]
+    return new_ids.copy()
+
+
+@njit
+def _held_estimates(
+    ids: IntArray, want: IntArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
+) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+    """Which of the track ids ``want`` are among the sorted ``ids``, and copies of the rows of
+    ``mean``, ``cov`` and ``prob`` of those that are, in the order of ``want``."""
+    n = ids.shape[0]
+    found = np.zeros(want.shape[0], dtype=np.bool_)
+    rows = np.empty(want.shape[0], dtype=np.int64)
+    count = 0
+    for a in range(want.shape[0]):
+        r = np.searchsorted(ids, want[a])
+        if r < n and ids[r] == want[a]:
+            found[a] = True
+            rows[count] = r
+            count += 1
+    out_mean = np.empty((count, mean.shape[1]))
+    out_cov = np.empty((count, cov.shape[1], cov.shape[2]))
+    out_prob = np.empty((count, prob.shape[1]))
+    for a in range(count):
+        out_mean[a] = mean[rows[a]]
+        out_cov[a] = cov[rows[a]]
+        out_prob[a] = prob[rows[a]]
+    return found, out_mean, out_cov, out_prob
+
+
+class _RadarConstants(NamedTuple):
+    """A radar's figures for :meth:`TrackPicture.step`'s compiled route, worked out once."""
+
+    geo: FloatArray  # _visible_seen's: position (3), reach, frame and horizon altitudes, max range,
+    # elevation limits (rad), antenna height, its horizon's central angle, effective earth radius,
+    # _tangent_bounds
+    band_col: int
+    ref_rcs_m2: float
+    ref_range_m: float
+    ref_snr_db: float
+    per_m2_offset_db: float  # SNR_ref + 10 log10(1 m² / sigma_ref)
+    case1: bool  # Swerling 1 (else 3)
+    pfa: FloatArray  # 0-d, as pd_swerling1 takes it
+    threshold: float  # -ln Pfa as pd_swerling3 computes it
+    log_pfa: float
+    shift: float  # _log_chi2_correction
+    variance: float
+    col_engaged: int  # -1: not an engagement radar
 
 
 class TrackPicture:
@@ -315,7 +644,12 @@ class TrackPicture:
         self._aux = np.empty((64, self._aux_default.size))
         self._aux_ids = np.zeros(0, dtype=np.int64)  # the track ids of the rows in use
         self._aux_step = 0  # the tracker step the rows are aligned with
-        self._last_step: tuple[StepResult | None, IntArray] = (None, np.zeros(0, dtype=np.int64))
+        none = np.zeros(0, dtype=np.int64)
+        # the last step, the measurements that updated a track it kept, and those tracks' rows
+        self._last_step: tuple[StepResult | None, IntArray, IntArray] = (None, none, none)
+        self._radar_constants: list[tuple[RadarGeometry, _RadarConstants | None] | None] = [None] * len(
+            geometry
+        )
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
@@ -368,13 +702,15 @@ class TrackPicture:
         its surviving rows in order and appends the tracks it starts."""
         tr = self.tracker
         ids = tr.view().ids
-        n = ids.size
-        self._reserve(n)
-        keep = n - res.started.size
-        if res.dropped.size:
-            _compact_rows(self._aux, self._aux_ids, ids, keep)
-        self._aux[keep:n] = self._aux_default
-        self._aux_ids = ids.copy()
+        self._reserve(ids.size)
+        self._aux_ids = _follow_rows(
+            self._aux,
+            self._aux_ids,
+            ids,
+            ids.size - res.started.size,
+            res.dropped.size > 0,
+            self._aux_default,
+        )
         self._aux_step = tr.step_count
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
@@ -526,22 +862,89 @@ class TrackPicture:
         range_m: FloatArray,
     ) -> StepResult:
         """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
-        and fold the detections' RCS estimates into the tracks they updated or started."""
-        in_view, pd_track = self.track_pd(radar, time_s)  # aligns the rows (_sync) too
-        spec = self.geometry[radar].spec
-        range_m = np.maximum(range_m, _MIN_RANGE_M)
-        per_m2_db = _per_m2_db(spec, range_m)  # one range-equation evaluation for both estimates
-        pd_meas = _measurement_pd(spec, snr_db, range_m, per_m2_db)
+        and fold the detections' RCS estimates into the tracks they updated or started.
+
+        The same floats as :meth:`track_pd`, :meth:`measurement_pd` and :meth:`measurement_log_rcs`
+        (the route :meth:`_step_general` takes), in a few compiled passes with NumPy's transcendental
+        functions between them, each called once over the tracks and the measurements together."""
+        c = self._constants(radar)
+        if c is None:  # a Swerling case the compiled route does not cover
+            return self._step_general(radar, time_s, z, cov, snr_db, range_m)
+        self._sync()
+        n = self._aux_ids.size
+        mask, seen, log_rcs, track_range_m, undecided = _visible_seen(
+            self.tracker.view().mean,
+            time_s - self.estimate_s,
+            c.geo,
+            self._aux,
+            c.band_col,
+            self._nb,
+            TRACK_RCS_CONFIDENCE_SIGMAS,
+        )
+        if undecided:  # a track at an elevation limit or the horizon: NumPy's angles decide
+            return self._step_general(radar, time_s, z, cov, snr_db, range_m)
+        s = seen.size
+        if s == 0 and snr_db.size == 0:  # no track to weigh a miss of and no detection: no Pd at all
+            res = self.tracker.step_unchecked(time_s, z, cov, mask, np.zeros(n), np.zeros(0))
+            self._after_tracker_step(res)
+            return res
+        with np.errstate(divide="ignore"):  # a zero RCS gives -inf dB, as clear_snr_db
+            logs = _log10_arguments(np.exp(log_rcs), track_range_m, range_m, c.ref_rcs_m2, c.ref_range_m)
+            np.log10(logs, out=logs)
+            powers, per_m2_db = _snr_exponents(logs, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
+            np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
+            rcs_ratio = _ratio_over(powers, s, s + snr_db.size, c.ref_rcs_m2)
+            np.log10(rcs_ratio, out=rcs_ratio)
+            meas_snr = _measured_snr_exponents(rcs_ratio, logs, s, c.ref_snr_db)
+            np.power(10.0, meas_snr, out=meas_snr)
+            x = _pd_arguments(powers, s, meas_snr, c.case1)
+            pd = np.power(c.pfa, x) if c.case1 else np.exp(_swerling3_exponents(x, c.threshold))
+            excess = _excess(powers, s, c.log_pfa)
+            np.log(excess, out=excess)
+        pd_track, pd_meas, meas_log_rcs = _finish_pd(
+            n, seen, pd, x, c.threshold, c.case1, excess, c.shift, per_m2_db
+        )
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
-        res = self.tracker.step_unchecked(time_s, z, cov, in_view, pd_track, pd_meas)
+        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, pd_meas)
+        self._after_tracker_step(res)
+        meas, rows = self._last_step[1:]
+        if rows.size:
+            _fold_rcs(
+                self._aux, rows, meas, meas_log_rcs, c.variance, c.band_col, self._nb, c.col_engaged, time_s
+            )
+        return res
+
+    def _after_tracker_step(self, res: StepResult) -> None:
+        """Align the rows after a step of the tracker made from this radar's scan, keep the engaged
+        tracks' estimates, and find the rows its measurements updated (``_last_step``)."""
         self._follow_step(res)
         self._note_engaged()
         track_of = res.track_of_measurement
         if self.jam_only:  # a track's first echo: its RCS is now measured
             self.jam_only.difference_update(track_of.tolist())
         meas, rows = self._updated_rows(track_of)
-        self._last_step = (res, rows)
+        self._last_step = (res, meas, rows)
+
+    def _step_general(
+        self,
+        radar: int,
+        time_s: float,
+        z: FloatArray,
+        cov: FloatArray,
+        snr_db: FloatArray,
+        range_m: FloatArray,
+    ) -> StepResult:
+        """:meth:`step` through :meth:`track_pd` and the range equation's NumPy route, for any
+        Swerling case and any geometry."""
+        in_view, pd_track = self.track_pd(radar, time_s)  # aligns the rows (_sync) too
+        spec = self.geometry[radar].spec
+        range_m = np.maximum(range_m, _MIN_RANGE_M)
+        per_m2_db = _per_m2_db(spec, range_m)  # one range-equation evaluation for both estimates
+        pd_meas = _measurement_pd(spec, snr_db, range_m, per_m2_db)
+        res = self.tracker.step_unchecked(time_s, z, cov, in_view, pd_track, pd_meas)
+        self._after_tracker_step(res)
+        meas, rows = self._last_step[1:]
         if rows.size:
             log_rcs, variance = _measurement_log_rcs(spec, snr_db[meas], per_m2_db[meas])
             b, nb, aux = self._band_col[radar], self._nb, self._aux
@@ -552,9 +955,58 @@ class TrackPicture:
                 aux[rows, self._col_engaged] = time_s
         return res
 
+    def _constants(self, radar: int) -> _RadarConstants | None:
+        """This radar's figures for :meth:`step`, worked out once per geometry (a battery that moves
+        gets new geometry); None for a Swerling case :meth:`step`'s compiled route does not cover."""
+        geom = self.geometry[radar]
+        held = self._radar_constants[radar]
+        if held is not None and held[0] is geom:
+            return held[1]
+        spec = geom.spec
+        made: _RadarConstants | None = None
+        if spec.swerling in (1, 3):
+            k = geom.refraction_k
+            geo = np.array(
+                [
+                    *geom.enu_m,
+                    spec.max_range_m * _REACH_MARGIN,
+                    self.frame.alt_m,
+                    self.horizon_ref_alt_m,
+                    spec.max_range_m,
+                    np.radians(spec.min_elevation_deg),
+                    np.radians(spec.max_elevation_deg),
+                    geom.antenna_height_m,
+                    float(horizon.horizon_central_angle_rad(float(geom.antenna_height_m), float(k))),
+                    float(k) * MEAN_EARTH_RADIUS_M,
+                    *_tangent_bounds(np.radians(spec.min_elevation_deg), np.radians(spec.max_elevation_deg)),
+                ],
+                dtype=np.float64,
+            )
+            ref_snr_db = reference_snr_db(spec)
+            # clear_snr_db's 10 log10(sigma / sigma_ref) of a 1 m² target, through the same np.log10
+            per_m2_offset_db = ref_snr_db + 10.0 * float(np.log10(np.ones(1) / spec.ref_rcs_m2)[0])
+            shift, variance = _LOG_CHI2[spec.swerling == 1]
+            made = _RadarConstants(
+                geo=geo,
+                band_col=self._band_col[radar],
+                ref_rcs_m2=float(spec.ref_rcs_m2),
+                ref_range_m=float(spec.ref_range_m),
+                ref_snr_db=ref_snr_db,
+                per_m2_offset_db=per_m2_offset_db,
+                case1=spec.swerling == 1,
+                pfa=np.asarray(spec.pfa, dtype=np.float64),
+                threshold=float(-np.log(np.asarray(spec.pfa, dtype=np.float64))),  # as pd_swerling3
+                log_pfa=math.log(spec.pfa),
+                shift=shift,
+                variance=variance,
+                col_engaged=self._col_engaged if spec.role == "engagement" else -1,
+            )
+        self._radar_constants[radar] = (geom, made)
+        return made
+
     def _rows_updated_by(self, res: StepResult) -> IntArray:
         """The rows of the tracks a step's measurements updated or started and that it kept."""
-        last_res, rows = self._last_step
+        last_res, _, rows = self._last_step
         return rows if last_res is res else self._updated_rows(res.track_of_measurement)[1]
 
     def _updated_rows(self, track_of_measurement: IntArray) -> tuple[IntArray, IntArray]:
@@ -616,44 +1068,34 @@ class TrackPicture:
         """Keep the latest estimate of every track interceptors are flying at (a track deleted in this
         step keeps its estimate of the step before, for :meth:`forget`). The estimates of the tracks
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
-        flying = [i for i, e in self.memory.engagements.items() if e.in_flight > 0]
+        engagements = self.memory.engagements
+        flying = [i for i, e in engagements.items() if e.in_flight > 0] if engagements else None
         if not flying:
             self._estimates.clear()
             self._pending = None
             return
         want = np.array(flying, dtype=np.int64)
         view = self.tracker.view()
-        ids = view.ids
-        if ids.size:
-            row = np.minimum(np.searchsorted(ids, want), ids.size - 1)
-            found = ids[row] == want
-        else:
-            row, found = want, np.zeros(want.size, dtype=bool)
-        # the flying tracks no longer held keep the estimate they had
-        gone = want[~found].tolist()
+        found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
+        held = mean.shape[0]
         carried: dict[int, TrackEstimate] = {}
-        if gone:
+        if held < want.size:  # the flying tracks no longer held keep the estimate they had
+            gone = want[~found].tolist()
             old = self._estimates
             carried = {i: old[i] for i in gone if i in old}
             just_deleted = set(gone) - carried.keys()
             if self._pending is not None and just_deleted:  # held at the step before: from its rows
-                p_ids, mean, cov, prob, time_s = self._pending
-                q = prob @ _Q_MODES  # as engaged_estimates, over the same rows
+                p_ids, p_mean, p_cov, p_prob, time_s = self._pending
+                q = p_prob @ _Q_MODES  # as engaged_estimates, over the same rows
                 for j, i in enumerate(p_ids):
                     if i in just_deleted:
-                        carried[i] = TrackEstimate(mean[j], cov[j], time_s, float(q[j]))
+                        carried[i] = TrackEstimate(p_mean[j], p_cov[j], time_s, float(q[j]))
         self._estimates = carried
-        if not np.any(found):
+        if held == 0:
             self._pending = None
             return
-        rows = row[found]
-        self._pending = (
-            want[found].tolist(),
-            view.mean[rows],
-            view.cov[rows],
-            view.prob[rows],
-            self.estimate_s,
-        )
+        ids = want.tolist() if held == want.size else want[found].tolist()
+        self._pending = (ids, mean, cov, prob, self.estimate_s)
 
     def _process_noise(self, rows: IntArray) -> FloatArray:
         """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their

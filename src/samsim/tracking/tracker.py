@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.jit import njit
 from samsim.tracking import imm
-from samsim.tracking.association import MAX_COMPILED_CELLS, gnn
+from samsim.tracking.association import MAX_COMPILED_CELLS, gnn, gnn_compiled
 from samsim.tracking.gating import gate_subset
 
 _T = TypeVar("_T", bound=np.generic)
@@ -448,6 +448,125 @@ def _unpaired(track_meas: IntArray, k: int) -> IntArray:
     return np.flatnonzero(~taken)
 
 
+@njit
+def _transition_from_stay(stay: FloatArray) -> FloatArray:
+    """:func:`samsim.tracking.imm.transition_matrix` given ``stay = exp(-dt / tau)`` (the same
+    operations: ``p_ii = stay_i``, ``p_ij = (1 - stay_i) / (r - 1)``)."""
+    r = stay.shape[0]
+    p = np.empty((r, r))
+    for i in range(r):
+        for j in range(r):
+            p[i, j] = stay[i] if i == j else (1.0 - stay[i]) / (r - 1)
+    return p
+
+
+@njit
+def _compiled_round(
+    rows: TrackRows,
+    n: int,
+    tracks: IntArray,
+    meas: IntArray,
+    z: FloatArray,
+    r3: FloatArray,
+    gate: float,
+    max_cells: int,
+) -> tuple[bool, IntArray]:
+    """:meth:`Tracker._round` when every association cluster is small enough for the compiled solvers:
+    returns True and each track's measurement; False (and nothing updated) when one is not."""
+    pt, pm, pdist = gate_subset(rows.out_mean, rows.out_cov, z, r3, gate, tracks, meas)
+    if pt.shape[0] == 0:
+        return True, np.full(n, -1, dtype=np.int64)
+    track_meas, _, big_starts = gnn_compiled(n, z.shape[0], pt, pm, pdist, gate, max_cells)
+    if big_starts.shape[0] > 1:
+        return False, track_meas
+    count = 0
+    for t in range(n):
+        if track_meas[t] >= 0:
+            count += 1
+    paired = np.empty(count, dtype=np.int64)
+    with_meas = np.empty(count, dtype=np.int64)
+    count = 0
+    for t in range(n):
+        if track_meas[t] >= 0:
+            paired[count] = t
+            with_meas[count] = track_meas[t]
+            count += 1
+    imm.update_inplace(rows.mean, rows.cov, rows.prob, rows.out_mean, rows.out_cov, paired, z, r3, with_meas)
+    return True, track_meas
+
+
+@njit
+def _step_kernel(
+    rows_t: tuple[Any, ...],
+    n: int,
+    next_id: int,
+    time_s: float,
+    dt: float,
+    stay: FloatArray,
+    q_modes: FloatArray,
+    z: FloatArray,
+    r3: FloatArray,
+    expected: BoolArray,
+    rule_constants: tuple[Any, ...],
+    pd_track: FloatArray,
+    pd_meas: FloatArray,
+    gate: float,
+    max_cells: int,
+    initiate: bool,
+) -> tuple[int, int, int, IntArray, int, int, int, int]:
+    """One :meth:`Tracker.step_unchecked` in one compiled call: prediction, the two association rounds
+    and track management, on the track arrays ``rows_t`` (:class:`TrackRows` as a plain tuple).
+
+    Returns ``(status, n, next_id, out, n_confirmed, n_started, n_dropped, n_dropped_confirmed)``.
+    Status 0: the step is done; ``out`` holds track_of_measurement (k) then the ids confirmed,
+    started, dropped and dropped while confirmed. Status 1 (2): a cluster of the first (second) round
+    is too large for the compiled solvers; the prediction (and the first round) are done and ``out``
+    holds each track's measurement so far, for the caller to finish the step."""
+    rows = TrackRows(*rows_t)
+    rules = TrackRules(*rule_constants, pd_track, pd_meas)  # type: ignore[call-arg]
+    k = z.shape[0]
+    if n and dt > 0.0:
+        trans = _transition_from_stay(stay) if stay.shape[0] > 1 else np.ones((1, 1))
+        imm.predict_inplace(
+            rows.mean[:n],
+            rows.cov[:n],
+            rows.prob[:n],
+            trans,
+            dt,
+            q_modes,
+            rows.out_mean[:n],
+            rows.out_cov[:n],
+        )
+    track_meas = np.full(n, -1, dtype=np.int64)
+    if n and k:
+        firm, tentative = _live_rows(
+            rows.confirmed, rows.last_update_s, n, time_s, rules.confirmed_coast_s, rules.tentative_coast_s
+        )
+        if firm.shape[0]:
+            ok, track_meas = _compiled_round(rows, n, firm, np.arange(k), z, r3, gate, max_cells)
+            if not ok:
+                return 1, n, next_id, np.full(n, -1, dtype=np.int64), 0, 0, 0, 0
+        if tentative.shape[0]:
+            left = _unpaired(track_meas, k)
+            if left.shape[0]:
+                ok, second = _compiled_round(rows, n, tentative, left, z, r3, gate, max_cells)
+                if not ok:
+                    return 2, n, next_id, track_meas, 0, 0, 0, 0
+                for t in range(n):
+                    track_meas[t] = max(track_meas[t], second[t])
+    w, next_id, tom, conf, started, dropped, dropped_conf = _manage(
+        n, next_id, time_s, track_meas, expected, z, r3, initiate, rules, rows
+    )
+    out = np.empty(
+        k + conf.shape[0] + started.shape[0] + dropped.shape[0] + dropped_conf.shape[0], dtype=np.int64
+    )
+    a = 0
+    for part in (tom, conf, started, dropped, dropped_conf):
+        out[a : a + part.shape[0]] = part
+        a += part.shape[0]
+    return 0, w, next_id, out, conf.shape[0], started.shape[0], dropped.shape[0], dropped_conf.shape[0]
+
+
 class Tracker:
     """Multi-target tracker over scans of position measurements, state held as arrays.
 
@@ -558,7 +677,7 @@ class Tracker:
         self._rules_of: ScoreLogic | None = None
         self._time_s: float | None = None
         self._trans_dt = np.nan
-        self._trans = np.ones((1, 1))
+        self._stay = np.ones(1)  # exp(-dt / sojourn) of the last interval (imm.transition_matrix)
         self._allocate(64)
 
     # -- storage ---------------------------------------------------------------------------------
@@ -595,6 +714,8 @@ class Tracker:
                 for name, (shape, dtype) in shapes.items()
             }
         )
+        self._rows_tuple = tuple(self._rows)  # as the compiled step takes them (a plain tuple is
+        # cheaper to pass than the named one)
 
     # -- public state ----------------------------------------------------------------------------
 
@@ -807,58 +928,81 @@ class Tracker:
         ``pd_track`` (n,) and ``pd_meas`` (k,) float64 probabilities in [0, 1] (empty arrays
         without). Called at every scan of every radar of a command post, where the checks cost as
         much as the step's arithmetic."""
-        n = self._n
-        zz, r3, exp_mask, pd_t, pd_m, t = z, R, expected, pd_track, pd_meas, time_s
-        k = zz.shape[0]
+        n, k = self._n, z.shape[0]
+        dt = 0.0 if self._time_s is None else time_s - self._time_s
+        if n and dt > 0.0 and dt != self._trans_dt and self._sojourn.shape[0] > 1:
+            self._stay = np.exp(-dt / self._sojourn)  # NumPy's exp, as imm.transition_matrix
+            self._trans_dt = dt
+        if n + k > len(self._rows.ids):
+            self._allocate(max(2 * len(self._rows.ids), n + k))
         sl = self.score_logic
-        dt = 0.0 if self._time_s is None else t - self._time_s
-
-        if n and dt > 0.0:
-            if dt != self._trans_dt:
-                self._trans = imm.transition_matrix(dt, self._sojourn)
-                self._trans_dt = dt
-            imm.predict_inplace(
-                self._rows.mean[:n],
-                self._rows.cov[:n],
-                self._rows.prob[:n],
-                self._trans,
-                dt,
-                self._q_modes,
-                self._rows.out_mean[:n],
-                self._rows.out_cov[:n],
-            )
-
-        track_meas = np.full(n, -1, dtype=np.int64)
-        if n and k:
-            # A track past its coasting limit is deleted before association (in _manage, as it is
-            # not updated): its spread-out prediction must not take a measurement, and whether it
-            # ends does not depend on how often other sensors happen to scan in between.
-            firm, tentative = _live_rows(
-                self._rows.confirmed,
-                self._rows.last_update_s,
-                n,
-                t,
-                math.inf if sl is None else sl.confirmed_coast_s,
-                math.inf if sl is None else sl.tentative_coast_s,
-            )
-            # a round with no tracks or no measurements pairs nothing: it is skipped, not called
-            if firm.size:
-                track_meas = self._round(firm, np.arange(k, dtype=np.int64), zz, r3)
-            if tentative.size:
-                left = _unpaired(track_meas, k)
-                if left.size:
-                    track_meas = np.maximum(track_meas, self._round(tentative, left, zz, r3))
-
-        if self._n + k > len(self._rows.ids):
-            self._allocate(max(2 * len(self._rows.ids), self._n + k))
         if self._rules_of is not sl or self._rules is None:
             self._rules, self._rules_of = self._rule_constants(), sl
-        rules = TrackRules._make((*self._rules, pd_t, pd_m))
+        status, n_new, next_id, out, n_conf, n_start, n_drop, n_drop_conf = _step_kernel(
+            self._rows_tuple,
+            n,
+            self._next_id,
+            time_s,
+            dt,
+            self._stay,
+            self._q_modes,
+            z,
+            R,
+            expected,
+            self._rules,
+            pd_track,
+            pd_meas,
+            self.gate,
+            self.max_compiled_cells,
+            initiate,
+        )
+        if status:  # a cluster too large for the compiled solvers: this step ends here
+            return self._finish_step(status, out, time_s, z, R, expected, pd_track, pd_meas, initiate)
+        self._n, self._next_id = n_new, next_id
+        self._time_s = time_s
+        self._steps += 1
+        a = k + n_conf
+        b = a + n_start
+        c = b + n_drop
+        return StepResult(out[:k], out[k:a], out[a:b], out[b:c], out[c : c + n_drop_conf])
+
+    def _finish_step(
+        self,
+        status: int,
+        track_meas: IntArray,
+        time_s: float,
+        z: FloatArray,
+        r3: FloatArray,
+        expected: BoolArray,
+        pd_track: FloatArray,
+        pd_meas: FloatArray,
+        initiate: bool,
+    ) -> StepResult:
+        """The rest of a step :func:`_step_kernel` handed back (status 1: both association rounds, 2:
+        the second) with ``scipy.optimize.linear_sum_assignment`` for the large clusters, then track
+        management."""
+        n, k = self._n, z.shape[0]
+        sl = self.score_logic
+        firm, tentative = _live_rows(
+            self._rows.confirmed,
+            self._rows.last_update_s,
+            n,
+            time_s,
+            math.inf if sl is None else sl.confirmed_coast_s,
+            math.inf if sl is None else sl.tentative_coast_s,
+        )
+        if status == 1:
+            track_meas = self._round(firm, np.arange(k, dtype=np.int64), z, r3)
+        left = _unpaired(track_meas, k)
+        if tentative.size and left.size:
+            track_meas = np.maximum(track_meas, self._round(tentative, left, z, r3))
+        assert self._rules is not None  # set by step_unchecked
+        rules = TrackRules._make((*self._rules, pd_track, pd_meas))
         n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
-            n, self._next_id, t, track_meas, exp_mask, zz, r3, initiate, rules, self._rows
+            n, self._next_id, time_s, track_meas, expected, z, r3, initiate, rules, self._rows
         )
         self._n = n_new
-        self._time_s = t
+        self._time_s = time_s
         self._steps += 1
         return StepResult(tom, confirmed, started, dropped, dropped_conf)
 
