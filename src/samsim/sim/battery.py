@@ -951,6 +951,8 @@ class Fleet:
 
         Flying up to ``t`` leaves the clocks of the batteries with nothing in flight behind (nothing
         reads them until the battery fires again: :meth:`launched`)."""
+        if not self._active:  # nothing in flight anywhere: no battery's clock is read
+            return []
         go, t0 = self._go, self._t0
         go[:] = False
         anything = False
