@@ -295,7 +295,8 @@ class Engine:
         truth = rs.truth[rows]
         alive = deception.alive_rows(truth, self.killed_s, t)
         own = self.own_picture[rs.battery]
-        if not alive.any() and (not own or len(rt.tracker) == 0):
+        n_alive = int(np.count_nonzero(alive))
+        if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
         if self.deceit.active:
             self.deceit.scan(rs, k, rows, alive, self.killed_s)
@@ -304,15 +305,9 @@ class Engine:
         if real.any():
             self._detections(rt, rs, t, truth[real], range_m[real])
         if own:
-            res = rt.step(
-                rs.radar,
-                t,
-                rs.z_enu_m[rows][alive],
-                rs.r_enu_m2[rows][alive],
-                rs.snr_db[rows][alive],
-                range_m[alive],
-            )
-            self._after_step(rt, res, truth[alive], t, self._pulled(rs, rows, alive))
+            z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+            res = rt.step(rs.radar, t, z, r, snr, range_m)
+            self._after_step(rt, res, truth, t, self._pulled(rs, rows, alive))
 
     def _net_scan(self, rs: RadarScans, k: int, t: float) -> None:
         """A scan of a member's radar reaches its command post (measured one link latency ago)."""
@@ -324,18 +319,12 @@ class Engine:
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
         truth = rs.truth[rows]
         alive = deception.alive_rows(truth, self.killed_s, measured_s)
-        if len(post.tracker) == 0 and not alive.any():
+        n_alive = int(np.count_nonzero(alive))
+        if len(post.tracker) == 0 and n_alive == 0:
             return
-        res = post.receive(
-            rs.battery,
-            rs.radar,
-            measured_s,
-            rs.z_enu_m[rows][alive],
-            rs.r_enu_m2[rows][alive],
-            rs.snr_db[rows][alive],
-            rs.range_m[rows][alive],
-        )
-        self._after_step(post, res, truth[alive], t, self._pulled(rs, rows, alive))
+        z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+        res = post.receive(rs.battery, rs.radar, measured_s, z, r, snr, range_m)
+        self._after_step(post, res, truth, t, self._pulled(rs, rows, alive))
 
     def _pulled(self, rs: RadarScans, rows: slice, alive: BoolArray) -> BoolArray | None:
         """Which of a scan's ``alive`` rows ``rows`` were measured at a pulled-off range (None when
@@ -899,6 +888,28 @@ class Engine:
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log
+
+
+def _alive_measurements(
+    rs: RadarScans, rows: slice, alive: BoolArray, n_alive: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+    """Positions, covariances, SNRs, ranges and truth of the ``alive`` rows ``rows`` of a scan, as
+    new arrays (``n_alive`` of them alive: all of them mostly, copied as one block then)."""
+    if n_alive == alive.size:
+        return (
+            rs.z_enu_m[rows].copy(),
+            rs.r_enu_m2[rows].copy(),
+            rs.snr_db[rows].copy(),
+            rs.range_m[rows].copy(),
+            rs.truth[rows].copy(),
+        )
+    return (
+        rs.z_enu_m[rows][alive],
+        rs.r_enu_m2[rows][alive],
+        rs.snr_db[rows][alive],
+        rs.range_m[rows][alive],
+        rs.truth[rows][alive],
+    )
 
 
 @njit
