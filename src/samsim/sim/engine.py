@@ -156,13 +156,15 @@ class Engine:
         sensor_emitter = [self.emitters.radars[s.battery][s.radar] for s in self.windows.sensors]
         sensor_times = [s.time_s for s in self.windows.sensors]
         scan, fly_to = self.windows.scan, self._fly_to
+        jamming = self.windows.jamming  # else no scan holds a strobe
         for t, kind, j, k in _instants(*self._schedule()):
             fly_to(t)
             if kind == SCAN:
                 if sensor_emitter[j].radiating(t):  # silent or destroyed: deaf too
                     rs, i = scan(j, k, t)
                     self._scan(rs, i, t)
-                    self._strobes(j, k, t)
+                    if jamming:
+                        self._strobes(j, k, t)
             elif kind == NETSCAN:
                 if sensor_emitter[j].radiating(float(sensor_times[j][k])):
                     rs, i = scan(j, k, t)
