@@ -994,6 +994,7 @@ class Fleet:
         # batteries that may have interceptors in flight: only their clocks are kept (the others'
         # are set when they next launch, :meth:`launched`)
         self._active: set[int] = {b for b, s in enumerate(states) if s.flying}
+        self._flown_s = -np.inf  # the time :meth:`fly` was last asked for
 
     def update(self, b: int, plan: FirePlan, state: BatteryState) -> None:
         """Battery ``b``'s frame and threat table, as they are now."""
@@ -1015,8 +1016,11 @@ class Fleet:
 
         Flying up to ``t`` leaves the clocks of the batteries with nothing in flight behind (nothing
         reads them until the battery fires again: :meth:`launched`)."""
-        if not self._active:  # nothing in flight anywhere: no battery's clock is read
+        if not self._active or t == self._flown_s:
+            # nothing in flight anywhere (no battery's clock is read), or flown up to ``t`` already
+            # (a battery that fired since did so at ``t``: its clock is ``t``, :meth:`launched`)
             return []
+        self._flown_s = t
         go, t0 = self._go, self._t0
         go[:] = False
         anything = False
