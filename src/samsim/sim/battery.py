@@ -32,6 +32,7 @@ import numpy as np
 from numba import types
 from numba.extending import intrinsic
 from numba.typed import List
+from numpy.typing import NDArray
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2 import intercept
@@ -747,66 +748,129 @@ def refresh_tracks(
     swapped to another threat (``label``: track id -> threat it follows), its interceptors still in
     mid-course home on that one. Returns those changes as ``(slot, old threat, new threat)``.
     """
-    metas = state.meta
     if track_ids.size == 0:
         return []
+    metas = state.meta
+    # (slot, track) of the interceptors flying at this picture's tracks
+    at = [(slot, meta.track) for slot in state.flying if (meta := metas[slot]).post == post]
+    if not at:
+        return []
+    slot_track = np.array(at, dtype=np.int64)
+    if unit is None:
+        mode, rotation, offset_m = _COPY, _NO_ROTATION, _NO_OFFSET
+    elif unit.rotation is None or unit.offset_m is None or track_ids.size == 1:
+        mode, rotation, offset_m = _CALLER_MAPS, _NO_ROTATION, _NO_OFFSET
+    else:  # only the rows read, mapped as the whole picture's matrix product rounds them
+        mode, rotation, offset_m = _FMA_MAP, unit.rotation, unit.offset_m
+    flight = state.flight
     # Only mid-course flight reads the track (terminal homing follows the target itself, and a
     # flight never returns to mid-course), and only mid-course interceptors change target.
-    status = state.flight.status
-    flying = [s for s in state.flying if metas[s].post == post and status[s] == flyout.MIDCOURSE]
-    if not flying:
+    found, r, faster = _refresh_rows(
+        slot_track,
+        flight.status,
+        track_ids,
+        mean,
+        mode,
+        rotation,
+        offset_m,
+        float(estimate_s),
+        flight.track_pos_m,
+        flight.track_vel_mps,
+        flight.track_time_s,
+        BALLISTIC_SPEED_MPS,
+    )
+    if found.size == 0:
         return []
-    slots = np.array(flying, dtype=np.int64)
-    tracks = np.array([metas[s].track for s in flying], dtype=np.int64)
-    row = _rows_of(track_ids, tracks)
-    found = row >= 0
-    if not found.any():
-        return []
-    s, r = slots[found], row[found]
-    if unit is None:
-        pos_r, vel_r = mean[r, :3], mean[r, 3:]
-    elif unit.rotation is None or unit.offset_m is None or track_ids.size == 1:
-        pos_r, vel_r = unit.to_battery(mean[r, :3], mean[r, 3:])
-    else:  # only the rows read, mapped as the whole picture's matrix product rounds them
-        pos_r, vel_r = np.empty((r.size, 3)), np.empty((r.size, 3))
-        _map_rows_fma(mean, r, unit.rotation, unit.offset_m, pos_r, vel_r)
-    state.flight.track_pos_m[s] = pos_r
-    state.flight.track_vel_mps[s] = vel_r
-    state.flight.track_time_s[s] = estimate_s
-    if unit is not None:  # mid-course extrapolates a ballistic track with gravity, as planning did
-        if _maybe_faster(vel_r, BALLISTIC_SPEED_MPS):
-            state.flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
+    s = slot_track[found, 0]
+    if unit is not None:
+        if mode == _CALLER_MAPS:
+            pos_r, vel_r = unit.to_battery(mean[r, :3], mean[r, 3:])
+            flight.track_pos_m[s] = pos_r
+            flight.track_vel_mps[s] = vel_r
+            flight.track_time_s[s] = estimate_s
+            faster = _maybe_faster(vel_r, BALLISTIC_SPEED_MPS)
+        # mid-course extrapolates a ballistic track with gravity, as planning did
+        if faster:
+            pos_r, vel_r = flight.track_pos_m[s], flight.track_vel_mps[s]
+            flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
                 pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
             )
         else:  # what track_acceleration_mps2 gives when no track is fast enough to be ballistic
-            state.flight.track_acc_mps2[s] = 0.0
+            flight.track_acc_mps2[s] = 0.0
     changes = []
-    for slot, track in zip(s.tolist(), tracks[found].tolist(), strict=True):
-        meta = state.meta[slot]
+    for slot, track in zip(s.tolist(), slot_track[found, 1].tolist(), strict=True):
+        meta = metas[slot]
         threat = label.get(track, -1)
         if (
             threat >= 0
             and threat != meta.threat
-            and state.flight.status[slot] == flyout.MIDCOURSE
+            and flight.status[slot] == flyout.MIDCOURSE
             and state.truth.dead_s[threat] > state.clock_s
         ):
             changes.append((slot, meta.threat, threat))
             meta.threat = threat
-            state.flight.target[slot] = threat
+            flight.target[slot] = threat
     return changes
 
 
+_COPY, _FMA_MAP, _CALLER_MAPS = 0, 1, 2
+"""How :func:`_refresh_rows` takes the picture's states into a battery's frame: as they are (the
+battery's own picture), mapped row by row (:func:`_map_rows_fma`), or not at all (the caller maps)."""
+_NO_ROTATION, _NO_OFFSET = np.eye(3), np.zeros(3)
+_MIDCOURSE = flyout.MIDCOURSE
+
+
 @njit
-def _rows_of(ids: IntArray, wanted: IntArray) -> IntArray:
-    """Row of each of ``wanted`` in the sorted ``ids`` (-1: not there)."""
-    rows = np.full(wanted.size, -1, dtype=np.int64)
-    if ids.size == 0:
-        return rows
-    at = np.searchsorted(ids, wanted)
-    for n in range(wanted.size):
-        if at[n] < ids.size and ids[at[n]] == wanted[n]:
-            rows[n] = at[n]
-    return rows
+def _refresh_rows(
+    slot_track: IntArray,
+    status: NDArray[np.int8],
+    track_ids: IntArray,
+    mean: FloatArray,
+    mode: int,
+    rotation: FloatArray,
+    offset_m: FloatArray,
+    estimate_s: float,
+    track_pos_m: FloatArray,
+    track_vel_mps: FloatArray,
+    track_time_s: FloatArray,
+    ballistic_speed_mps: float,
+) -> tuple[IntArray, IntArray, bool]:
+    """:func:`refresh_tracks`' per-slot work: of the ``(slot, track)`` rows of ``slot_track``, those in
+    mid-course at a track of ``track_ids``, and that track's row of ``mean``; unless the caller maps
+    them (``mode`` :data:`_CALLER_MAPS`), their track estimates are written (in the battery's frame),
+    and whether any of them may be as fast as a ballistic track (:func:`_maybe_faster`)."""
+    n = slot_track.shape[0]
+    found = np.empty(n, dtype=np.int64)
+    rows = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if status[slot_track[i, 0]] != _MIDCOURSE:
+            continue
+        track = slot_track[i, 1]
+        at = np.searchsorted(track_ids, track)
+        if at < track_ids.size and track_ids[at] == track:
+            found[m] = i
+            rows[m] = at
+            m += 1
+    found, rows = found[:m], rows[:m]
+    if mode == _CALLER_MAPS or m == 0:
+        return found, rows, False
+    pos = np.empty((m, 3))
+    vel = np.empty((m, 3))
+    if mode == _FMA_MAP:
+        _map_rows_fma(mean, rows, rotation, offset_m, pos, vel)
+    else:
+        for i in range(m):
+            for j in range(3):
+                pos[i, j] = mean[rows[i], j]
+                vel[i, j] = mean[rows[i], 3 + j]
+    for i in range(m):
+        slot = slot_track[found[i], 0]
+        for j in range(3):
+            track_pos_m[slot, j] = pos[i, j]
+            track_vel_mps[slot, j] = vel[i, j]
+        track_time_s[slot] = estimate_s
+    return found, rows, _maybe_faster(vel, ballistic_speed_mps)
 
 
 @njit
@@ -930,6 +994,7 @@ class Fleet:
         # batteries that may have interceptors in flight: only their clocks are kept (the others'
         # are set when they next launch, :meth:`launched`)
         self._active: set[int] = {b for b, s in enumerate(states) if s.flying}
+        self._flown_s = -np.inf  # the time :meth:`fly` was last asked for
 
     def update(self, b: int, plan: FirePlan, state: BatteryState) -> None:
         """Battery ``b``'s frame and threat table, as they are now."""
@@ -951,6 +1016,11 @@ class Fleet:
 
         Flying up to ``t`` leaves the clocks of the batteries with nothing in flight behind (nothing
         reads them until the battery fires again: :meth:`launched`)."""
+        if not self._active or t == self._flown_s:
+            # nothing in flight anywhere (no battery's clock is read), or flown up to ``t`` already
+            # (a battery that fired since did so at ``t``: its clock is ``t``, :meth:`launched`)
+            return []
+        self._flown_s = t
         go, t0 = self._go, self._t0
         go[:] = False
         anything = False

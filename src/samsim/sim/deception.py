@@ -117,6 +117,19 @@ def _source_threat(truth: IntArray) -> IntArray:
     return out
 
 
+@njit
+def alive_rows(truth: IntArray, killed_s: FloatArray, t: float) -> BoolArray:
+    """Whether each measurement's source (:func:`source_threat`) is alive at ``t``: a false alarm
+    always, a threat or a false target of its repeater while the threat is not killed by ``t``
+    (``killed_s``: when each threat was killed, inf while not)."""
+    out = np.empty(truth.size, dtype=np.bool_)
+    for i in range(truth.size):
+        v = truth[i]
+        source = FALSE_TARGET - v if v <= FALSE_TARGET else v
+        out[i] = source < 0 or killed_s[source] > t
+    return out
+
+
 @dataclass(frozen=True)
 class DeceivedScans(RadarScans):
     """Radar scans with deception applied; ``pulled`` marks the rows measured more than

@@ -17,6 +17,7 @@ import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.geodesy import LocalFrame, ecef_to_geodetic
+from samsim.jit import njit
 from samsim.models import arm, flyout, lethality
 from samsim.output.details import (
     RANGE_KM,
@@ -136,6 +137,7 @@ class Engine:
         self.fleet = battery.Fleet(
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
+        self._arm_shutdown = self.emitters.any_shutdown_on_arm  # fixed for the run
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -150,18 +152,22 @@ class Engine:
     # -----------------------------------------------------------------------------------------
     def run(self) -> Result:
         """Visit every scan and decision instant in time order, then settle the fates."""
+        # each sensor's emitter and scan times, looked up once a run rather than at every scan
+        sensor_emitter = [self.emitters.radars[s.battery][s.radar] for s in self.windows.sensors]
+        sensor_times = [s.time_s for s in self.windows.sensors]
+        scan, fly_to = self.windows.scan, self._fly_to
+        jamming = self.windows.jamming  # else no scan holds a strobe
         for t, kind, j, k in _instants(*self._schedule()):
-            self._fly_to(t)
+            fly_to(t)
             if kind == SCAN:
-                b, r = self.windows.sensors[j].battery, self.windows.sensors[j].radar
-                if self.emitters.radiating(b, r, t):  # silent or destroyed: deaf too
-                    rs, i = self.windows.scan(j, k, t)
+                if sensor_emitter[j].radiating(t):  # silent or destroyed: deaf too
+                    rs, i = scan(j, k, t)
                     self._scan(rs, i, t)
-                    self._strobes(j, k, t)
+                    if jamming:
+                        self._strobes(j, k, t)
             elif kind == NETSCAN:
-                sensor = self.windows.sensors[j]
-                if self.emitters.radiating(sensor.battery, sensor.radar, float(sensor.time_s[k])):
-                    rs, i = self.windows.scan(j, k, t)
+                if sensor_emitter[j].radiating(float(sensor_times[j][k])):
+                    rs, i = scan(j, k, t)
                     self._net_scan(rs, i, t)
             elif kind == DECIDE:
                 self._battery_cycle(self.batteries[j], t)
@@ -286,56 +292,53 @@ class Engine:
     def _scan(self, rs: RadarScans, k: int, t: float) -> None:
         """One radar scan: its detections, and the battery's own tracker when it keeps its own picture."""
         rt = self.batteries[rs.battery]
-        rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
+        offsets = rs.offsets
+        rows = slice(int(offsets[k]), int(offsets[k + 1]))
         truth = rs.truth[rows]
-        alive = self._alive(truth, t)
+        alive = deception.alive_rows(truth, self.killed_s, t)
         own = self.own_picture[rs.battery]
-        if not np.any(alive) and (not own or rt.tracker.ids.size == 0):
+        n_alive = int(np.count_nonzero(alive))
+        if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
-        self.deceit.scan(rs, k, rows, alive, self.killed_s)
+        if self.deceit.active:
+            self.deceit.scan(rs, k, rows, alive, self.killed_s)
+        range_m = rs.range_m[rows]
         real = alive & (truth >= 0)
-        if np.any(real):
-            self._detections(rt, rs, t, truth[real], rs.range_m[rows][real])
+        if real.any():
+            self._detections(rt, rs, t, truth[real], range_m[real])
         if own:
-            res = rt.step(
-                rs.radar,
-                t,
-                rs.z_enu_m[rows][alive],
-                rs.r_enu_m2[rows][alive],
-                rs.snr_db[rows][alive],
-                rs.range_m[rows][alive],
-            )
-            self._after_step(rt, res, truth[alive], t, deception.pulled_rows(rs, rows)[alive])
+            z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+            res = rt.step(rs.radar, t, z, r, snr, range_m)
+            self._after_step(rt, res, truth, t, self._pulled(rs, rows, alive))
 
     def _net_scan(self, rs: RadarScans, k: int, t: float) -> None:
         """A scan of a member's radar reaches its command post (measured one link latency ago)."""
         post = self.post_of[rs.battery]
         measured_s = float(rs.time_s[k])
-        self._deliver_fixes(post, measured_s, t)
-        rows = slice(int(rs.offsets[k]), int(rs.offsets[k + 1]))
+        if self.fixes_in_transit[post.name]:
+            self._deliver_fixes(post, measured_s, t)
+        offsets = rs.offsets
+        rows = slice(int(offsets[k]), int(offsets[k + 1]))
         truth = rs.truth[rows]
-        alive = self._alive(truth, measured_s)
-        if post.tracker.ids.size == 0 and not np.any(alive):
+        alive = deception.alive_rows(truth, self.killed_s, measured_s)
+        n_alive = int(np.count_nonzero(alive))
+        if len(post.tracker) == 0 and n_alive == 0:
             return
-        res = post.receive(
-            rs.battery,
-            rs.radar,
-            measured_s,
-            rs.z_enu_m[rows][alive],
-            rs.r_enu_m2[rows][alive],
-            rs.snr_db[rows][alive],
-            rs.range_m[rows][alive],
-        )
-        self._after_step(post, res, truth[alive], t, deception.pulled_rows(rs, rows)[alive])
+        z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+        res = post.receive(rs.battery, rs.radar, measured_s, z, r, snr, range_m)
+        self._after_step(post, res, truth, t, self._pulled(rs, rows, alive))
+
+    def _pulled(self, rs: RadarScans, rows: slice, alive: BoolArray) -> BoolArray | None:
+        """Which of a scan's ``alive`` rows ``rows`` were measured at a pulled-off range (None when
+        no threat of the run deceives: nobody reads it then)."""
+        if not self.deceit.active:
+            return None
+        return deception.pulled_rows(rs, rows)[alive]
 
     def _alive(self, truth: IntArray, t: float) -> BoolArray:
         """Measurements of threats not yet killed at ``t``, false targets of repeater jammers not yet
         killed, and false alarms."""
-        source = deception.source_threat(truth)
-        alive = source < 0
-        if self.killed_s.size:
-            alive |= self.killed_s[np.maximum(source, 0)] > t
-        return np.asarray(alive, dtype=np.bool_)
+        return deception.alive_rows(np.asarray(truth, dtype=np.int64), self.killed_s, float(t))
 
     def _after_step(
         self, pic: TrackPicture, res: StepResult, truth: IntArray, t: float, pulled: BoolArray | None = None
@@ -344,28 +347,29 @@ class Engine:
         mid-course updates for the interceptors flying at its tracks. ``pulled`` marks measurements
         at a pulled-off range (deception)."""
         tr = pic.tracker
-        firm_ids = tr.ids[tr.is_confirmed]
-        if pulled is not None and self.deceit.active:
-            self.deceit.step(pic.name, res.track_of_measurement, truth, pulled, set(firm_ids.tolist()))
+        view = tr.view()  # read only, and no step of this tracker before the end of this call
         tom = res.track_of_measurement
-        on = tom >= 0
-        if np.any(on):
-            tracks, threats = tom[on], truth[on]
+        if pulled is not None and self.deceit.active:
+            firm_ids = view.ids[view.confirmed]
+            self.deceit.step(pic.name, tom, truth, pulled, set(firm_ids.tolist()))
+        if tom.size:
             label = pic.label
-            real = threats >= 0
+            any_real = False
             # A track follows the last threat that updated it; a track only false targets or false
             # alarms updated keeps what it had, or the first of them when it is new.
-            for track_id, threat in zip(tracks[~real].tolist(), threats[~real].tolist(), strict=True):
-                label.setdefault(track_id, threat)
-            label.update(zip(tracks[real].tolist(), threats[real].tolist(), strict=True))
-            if firm_ids.size and real.any():  # a firm track now holding this threat (ids increase)
-                tracks, threats = tracks[real], threats[real]
-                at = np.minimum(np.searchsorted(firm_ids, tracks), firm_ids.size - 1)
-                seen = threats[firm_ids[at] == tracks]
-                self.first_track_s[seen] = np.minimum(self.first_track_s[seen], t)
+            for track_id, threat in zip(tom.tolist(), truth.tolist(), strict=True):
+                if track_id < 0:
+                    continue
+                if threat >= 0:
+                    label[track_id] = threat
+                    any_real = True
+                else:
+                    label.setdefault(track_id, threat)
+            if any_real:  # a firm track now holding this threat
+                _first_firm(view.ids, view.confirmed, tom, truth, self.first_track_s, t)
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
-            track_ids, mean, estimate_s = tr.ids, tr.mean, pic.estimate_s
+            track_ids, mean, estimate_s = view.ids, view.mean, pic.estimate_s
             for state, unit in self._flying_fire_states(pic, t, flying):
                 for _, old, new in battery.refresh_tracks(
                     state, pic.name, track_ids, mean, estimate_s, pic.label, unit
@@ -375,11 +379,15 @@ class Engine:
                     if old >= 0:
                         self.outcomes[old].shots -= 1
                     self.outcomes[new].shots += 1
-        self._track_events(pic, res.confirmed, "track_confirm", t)
-        self._track_events(pic, res.dropped_confirmed, "track_drop", t)
-        for track_id in res.dropped.tolist():
-            pic.forget(track_id)
-        self._arm_warning(pic, t)
+        if res.confirmed.size:
+            self._track_events(pic, res.confirmed, "track_confirm", t)
+        if res.dropped_confirmed.size:
+            self._track_events(pic, res.dropped_confirmed, "track_drop", t)
+        if res.dropped.size:
+            for track_id in res.dropped.tolist():
+                pic.forget(track_id)
+        if self._arm_shutdown:
+            self._arm_warning(pic, t)
 
     def _arm_warning(self, pic: TrackPicture, t: float) -> None:
         """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so
@@ -561,9 +569,7 @@ class Engine:
         self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
     ) -> None:
         """First detections and one ``detect`` event per threat a scan saw."""
-        new = self.first_detected_s[seen] > t
-        self.first_detected_range_m[seen[new]] = range_m[new]
-        self.first_detected_s[seen] = np.minimum(self.first_detected_s[seen], t)
+        _first_detections(self.first_detected_s, self.first_detected_range_m, seen, range_m, t)
         self.events.add_many(
             np.full(seen.size, t),
             "detect",
@@ -741,9 +747,10 @@ class Engine:
     # -----------------------------------------------------------------------------------------
     def _fly_to(self, t: float) -> None:
         """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
-        ended = [
-            (float(self.batteries[b].state.flight.end_s[slot]), b, slot) for b, slot in self.fleet.fly(t)
-        ]
+        flown = self.fleet.fly(t)
+        if not flown:
+            return
+        ended = [(float(self.batteries[b].state.flight.end_s[slot]), b, slot) for b, slot in flown]
         for end_s, b, slot in sorted(ended):
             self._settle_flight(self.batteries[b], slot, end_s)
 
@@ -883,6 +890,65 @@ class Engine:
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log
+
+
+def _alive_measurements(
+    rs: RadarScans, rows: slice, alive: BoolArray, n_alive: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+    """Positions, covariances, SNRs, ranges and truth of the ``alive`` rows ``rows`` of a scan, as
+    new arrays (``n_alive`` of them alive: all of them mostly, copied as one block then)."""
+    if n_alive == alive.size:
+        return (
+            rs.z_enu_m[rows].copy(),
+            rs.r_enu_m2[rows].copy(),
+            rs.snr_db[rows].copy(),
+            rs.range_m[rows].copy(),
+            rs.truth[rows].copy(),
+        )
+    return (
+        rs.z_enu_m[rows][alive],
+        rs.r_enu_m2[rows][alive],
+        rs.snr_db[rows][alive],
+        rs.range_m[rows][alive],
+        rs.truth[rows][alive],
+    )
+
+
+@njit
+def _first_detections(
+    first_s: FloatArray, first_range_m: FloatArray, seen: IntArray, range_m: FloatArray, t: float
+) -> None:
+    """Note a scan at ``t`` that saw threats ``seen`` at ``range_m``: the range of those first seen
+    now (the last of a threat's rows when it is seen twice), then the first detection times."""
+    new = np.empty(seen.size, dtype=np.bool_)
+    for n in range(seen.size):
+        new[n] = first_s[seen[n]] > t
+    for n in range(seen.size):
+        if new[n]:
+            first_range_m[seen[n]] = range_m[n]
+    for n in range(seen.size):
+        first_s[seen[n]] = min(first_s[seen[n]], t)
+
+
+@njit
+def _first_firm(
+    firm_ids: IntArray,
+    firm: BoolArray,
+    track_of: IntArray,
+    truth: IntArray,
+    first_track_s: FloatArray,
+    t: float,
+) -> None:
+    """A step at ``t`` updated track ``track_of[n]`` with a measurement of threat ``truth[n]``:
+    threats on tracks that were firm (``firm`` over the increasing ``firm_ids``) have been
+    tracked since ``t`` at the latest."""
+    for n in range(track_of.size):
+        track, threat = track_of[n], truth[n]
+        if track < 0 or threat < 0:
+            continue
+        at = np.searchsorted(firm_ids, track)
+        if at < firm_ids.size and firm_ids[at] == track and firm[at]:
+            first_track_s[threat] = min(first_track_s[threat], t)
 
 
 def _instants(

@@ -151,6 +151,9 @@ class ScanWindows:
         self.killed_s = killed_s
         self.keep = keep
         self.emitters = set(jammers_of(world).tolist()) | set(deceivers(world))
+        # Strobes come from jammers only: without one no scan has any, and none are evaluated
+        # until asked for (:meth:`strobes`).
+        self.jamming = bool(jammers_of(world).size)
         n_windows = int(world.duration_s // WINDOW_S) + 1
         edges = WINDOW_S * np.arange(n_windows + 1)
         self.sensors: list[_Sensor] = []
@@ -176,14 +179,9 @@ class ScanWindows:
             self._release(s, t)
             win = s.windows[w] = _Window()
             self._evaluate(s, w, win, k)
-            win.strobes = scan_strobes(
-                self.world,
-                s.battery,
-                s.radar,
-                s.time_s[k : s.bounds[w + 1]],
-                _child(s.seqs[2], w),
-            )
             win.strobes_first = k
+            if self.jamming:
+                self._evaluate_strobes(s, w, win)
         elif win.stale_from is not None and k >= win.stale_from:
             self._evaluate(s, w, win, k)
         segments = win.segments
@@ -197,9 +195,22 @@ class ScanWindows:
         """The strobes of scan ``k`` of sensor ``j`` (after :meth:`scan` of it): the evaluated strobe
         scans holding it and its index among them."""
         s = self.sensors[j]
-        win = s.windows[s.window_of[k]]
+        w = s.window_of[k]
+        win = s.windows[w]
+        if win.strobes is None:  # no jammer in the run: none evaluated until now
+            self._evaluate_strobes(s, w, win)
         assert win.strobes is not None and k >= win.strobes_first
         return win.strobes, k - win.strobes_first
+
+    def _evaluate_strobes(self, s: _Sensor, w: int, win: _Window) -> None:
+        """The strobes of window ``w``'s scans from the first one asked for (its own draws)."""
+        win.strobes = scan_strobes(
+            self.world,
+            s.battery,
+            s.radar,
+            s.time_s[win.strobes_first : s.bounds[w + 1]],
+            _child(s.seqs[2], w),
+        )
 
     def empty_strobes(self, j: int) -> StrobeScans:
         """Sensor ``j``'s strobe scans of no scan (its identity, for the passive network)."""
