@@ -153,8 +153,8 @@ def _last_chance_plan_s(p: _Post, t: float, pos: tuple[float, float, float]) -> 
     unit = p.post.units[1]
     pos_b, vel_b = unit.to_battery(np.array([pos]), np.array([[0.0, -CRUISE_SPEED_MPS, 0.0]]))
     tof, _, pk = battery._planned(unit.plan, pos_b, vel_b, np.array([True]))
-    tof_min = float(np.min(np.where(pk.T[0] >= unit.plan.battery.doctrine.min_pk, tof[0], np.inf)))
-    assert np.isfinite(tof_min)
+    assert np.all(pk >= unit.plan.battery.doctrine.min_pk)  # one type, in its envelope
+    tof_min = float(np.min(tof[0]))
     w = p.post.where
     assess = evaluate_threats(
         np.array([pos]),

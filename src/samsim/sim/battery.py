@@ -561,14 +561,14 @@ def _leaker_engagements(
         max_i T_i + t_KA(u) + tof_u  >  t + t_go
 
     with ``T_i`` the planned intercept times of those interceptors, ``t_KA(u)`` the unit's own
-    kill-assessment time, ``tof_u`` its shortest time of flight to ``j`` now (with a type whose
-    planned Pk meets its ``min_pk``), ``t_go`` the time to the threat's closest approach to the
-    asset it threatens (threat evaluation): if the others miss, a shot fired after the look would
-    meet the threat only after it reached its asset. That is the point-defence layer's re-engagement of
-    leakers (a "shoot-look-shoot" across layers whose look must come before the inner layer's last
-    chance; Wagner, Mylander & Sanders, *Naval Operations Analysis*, 3rd ed., 1999, ch. 8, on layered
-    defence and salvo doctrine). The time of flight after the look is taken as now's (shorter in
-    truth, as the threat closes), so the test errs towards firing.
+    kill-assessment time, ``tof_u`` its shortest time of flight to ``j`` now (its reach tables; some
+    type's planned Pk must also meet its ``min_pk``), ``t_go`` the time to the threat's closest
+    approach to the asset it threatens (threat evaluation): if the others miss, a shot fired after the
+    look would meet the threat only after it reached its asset. That is the point-defence layer's
+    re-engagement of leakers (a "shoot-look-shoot" across layers whose look must come before the
+    inner layer's last chance; Wagner, Mylander & Sanders, *Naval Operations Analysis*, 3rd ed.,
+    1999, ch. 8, on layered defence and salvo doctrine). The time of flight after the look is taken
+    as now's (shorter in truth, as the threat closes), so the test errs towards firing.
 
     Returns (units, tracks) booleans."""
     out = np.zeros(status.shape, dtype=bool)
@@ -592,20 +592,27 @@ def _leaker_engagements(
     assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
     look_s = plan_s[:, cols].max(axis=0)  # the unit itself has none there
     for ui in np.flatnonzero(np.any(candidate[:, cols], axis=1)).tolist():
-        c = candidate[ui, cols] & (assess.asset >= 0)
-        if not np.any(c):
-            continue
         unit, doc = units[ui], docs[ui]
         plan = unit.plan
-        pos_b, vel_b = unit.to_battery(pos[c], vel[c])
-        may = np.ones(pos_b.shape[0], dtype=bool)
+        ka_s = doc.salvo_doctrine.kill_assessment_s
+        # no flight outlasts the reach tables' time grid: a later look with a longer flight cannot be late
+        c = candidate[ui, cols] & (assess.asset >= 0)
+        c &= look_s + ka_s + float(plan.profile_time_s[-1]) > t + assess.time_to_go_s
         if unit.holds is not None and not plan.battery.spec.engage_on_remote:
-            may = unit.holds[cols[c]].copy()
-        tof, _, pk = _planned(plan, pos_b, vel_b, may)
-        reach = (pk.T > 0.0) & (pk.T >= plan.battery.doctrine.min_pk)
-        tof_min = np.min(np.where(reach, tof, np.inf), axis=1)
-        late = look_s[c] + doc.salvo_doctrine.kill_assessment_s + tof_min > t + assess.time_to_go_s[c]
-        out[ui, cols[c]] = late & np.isfinite(tof_min)
+            c &= unit.holds[cols]
+        at = np.flatnonzero(c)
+        if at.size == 0:
+            continue
+        pos_b, vel_b = unit.to_battery(pos[at], vel[at])
+        # the reach tables first (cheap); the full feasibility only where the look comes too late
+        tof, _, _ = _intercepts(plan, pos_b, vel_b)
+        soonest = np.min(np.where(np.isfinite(tof), tof, np.inf), axis=1)
+        late = np.isfinite(soonest) & (look_s[at] + ka_s + soonest > t + assess.time_to_go_s[at])
+        if not np.any(late):
+            continue
+        _, _, pk = _planned(plan, pos_b[late], vel_b[late], np.ones(int(late.sum()), dtype=bool))
+        fires = np.any((pk > 0.0) & (pk >= plan.battery.doctrine.min_pk), axis=0)
+        out[ui, cols[at[late][fires]]] = True
     return out
 
 
