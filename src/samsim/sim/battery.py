@@ -197,12 +197,24 @@ class EngagementMemory:
 
 @dataclass(frozen=True)
 class CommandDoctrine:
-    """The doctrine a command post decides by (a battery's own, or its command post's)."""
+    """The doctrine a command post decides by (a battery's own, or its command post's).
+
+    Under a post each fire unit fights by its own doctrine (:meth:`for_unit`): its salvo, fire policy
+    and kill-assessment time, and its own reaction time, at most the post's ``reaction_time_s`` (a
+    unit cued by the post's fused track fires no later than the post would have it fire)."""
 
     salvo: int
     reaction_time_s: float
     fire_policy: FirePolicy
     salvo_doctrine: SalvoDoctrine
+
+    def for_unit(self, plan: FirePlan) -> CommandDoctrine:
+        """The doctrine the battery of ``plan`` fights by under this post (for a battery's own post:
+        this doctrine itself)."""
+        own = battery_command_doctrine(plan)
+        if own.reaction_time_s <= self.reaction_time_s:
+            return own
+        return battery_command_doctrine(plan, self.reaction_time_s)
 
 
 def battery_command_doctrine(plan: FirePlan, reaction_time_s: float | None = None) -> CommandDoctrine:
@@ -304,18 +316,43 @@ def decide(
         has_rounds = any(np.any(u.state.stock > 0) for u in active)
         mark(np.ones(track_ids.size, dtype=bool), "no_fire_channel" if has_rounds else "magazine_empty")
         return decision
-    waiting = np.zeros(track_ids.size, dtype=bool)  # firm too recently, or not updated lately
-    eligible = np.zeros(track_ids.size, dtype=bool)
-    for j, (i, u) in enumerate(zip(track_ids.tolist(), track_last_update_s.tolist(), strict=True)):
-        status = _eligibility(memory, doctrine, int(i), t, float(u))
-        eligible[j] = status == _ELIGIBLE
-        waiting[j] = status == _WAITING
-    eligible &= live
-    mark(waiting, "no_track")
+    # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
+    # track's whole engagement (every unit's interceptors at it), then layered defence's exception.
+    docs = [doctrine.for_unit(u.plan) for u in active]
+    status_of: dict[CommandDoctrine, IntArray] = {}
+    for doc in docs:
+        if doc not in status_of:
+            status_of[doc] = np.array(
+                [
+                    _eligibility(memory, doc, int(i), t, float(u))
+                    for i, u in zip(track_ids.tolist(), track_last_update_s.tolist(), strict=True)
+                ],
+                dtype=np.int64,
+            ).reshape(-1)
+    status = np.stack([status_of[doc] for doc in docs])  # (units, tracks)
+    allowed = status == _ELIGIBLE
+    if len(active) > 1:
+        allowed |= _leaker_engagements(
+            post,
+            docs,
+            active,
+            frame,
+            world,
+            t,
+            track_ids,
+            track_pos_m,
+            track_vel_mps,
+            status,
+            live if duplicate is None else live & ~duplicate,
+        )
+    eligible = np.any(allowed, axis=0) & live
+    # firm too recently, or not updated lately, for every unit that may not fire at it
+    mark(~eligible & np.any(status == _WAITING, axis=0), "no_track")
     if duplicate is not None:
         eligible &= ~duplicate
     if not np.any(eligible):
         return decision
+    allowed = allowed[:, eligible]
     ids = track_ids[eligible]
     pos = track_pos_m[eligible]
     vel = track_vel_mps[eligible]
@@ -349,12 +386,12 @@ def decide(
         else:
             may[:] = True
             held[:] = True
-        tof, pip, pk = _planned(plan, pos_b, vel_b, may)
+        tof, pip, pk = _planned(plan, pos_b, vel_b, may & allowed[ui])
         if jam_only is not None:
             hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
             pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
         pk[pk < d.min_pk] = 0.0
-        pk[:, ~may] = 0.0
+        pk[:, ~(may & allowed[ui])] = 0.0
         if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
             continue
         reach |= np.any(pk > 0.0, axis=0)
@@ -405,12 +442,14 @@ def decide(
     acc = intercept.track_acceleration_mps2(pos, vel, frame.height_m(pos), frame.center_enu_m)
     assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
     value = assess.value * damage_weight(classes)
+    salvo = np.array([doc.salvo for doc in docs], dtype=np.int64)
     group = np.array([g for g, _ in rows], dtype=np.int64)
     x = solve_wta(
         value,
         pk_all,
         stock_all,
-        max_per_target=np.full(n, doctrine.salvo, dtype=np.int64),
+        # a unit fires at most its own salvo at a track (clipped below where salvos differ)
+        max_per_target=np.max(np.where(allowed, salvo[:, None], 0), axis=0),
         group=group,
         group_shot_cap=np.array(caps_shot),
         group_target_cap=np.array(caps_target),
@@ -438,7 +477,7 @@ def decide(
             unit = active[ui]
             plan, state = unit.plan, unit.state
             pos_b, vel_b, tof, pip = geom[g]
-            shots = x[offsets[g] : offsets[g + 1], j]
+            shots = _clip_salvo(x[offsets[g] : offsets[g + 1], j], int(salvo[ui]))
             for k in np.flatnonzero(shots).tolist():
                 kinds.append(
                     plan.types[k].key if len(unit_of_group) == 1 else f"{plan.battery.id}:{plan.types[k].key}"
@@ -479,16 +518,17 @@ def decide(
     return decision
 
 
-_ELIGIBLE, _WAITING, _ENGAGED = 0, 1, 2
+_ELIGIBLE, _WAITING, _ENGAGED, _DESTROYED = 0, 1, 2, 3
 
 
 def _eligibility(
     memory: EngagementMemory, doctrine: CommandDoctrine, track: int, t: float, last_update_s: float
 ) -> int:
-    """Doctrine: reaction time since the track went firm, a fresh track (else ``_WAITING``), and the
-    fire policy (else ``_ENGAGED``: the track is already being engaged)."""
+    """Doctrine: not assessed destroyed (else ``_DESTROYED``), reaction time since the track went
+    firm, a fresh track (else ``_WAITING``), and the fire policy (else ``_ENGAGED``: the track is
+    already being engaged)."""
     if track in memory.destroyed:
-        return _ENGAGED
+        return _DESTROYED
     if t < memory.first_firm_s.get(track, np.inf) + doctrine.reaction_time_s - 1e-9:
         return _WAITING
     if t - last_update_s > ENGAGE_MAX_AGE_S:
@@ -497,6 +537,91 @@ def _eligibility(
     if eng is None or doctrine.fire_policy(eng, doctrine.salvo_doctrine, t, last_update_s):
         return _ELIGIBLE
     return _ENGAGED
+
+
+def _leaker_engagements(
+    post: str,
+    docs: list[CommandDoctrine],
+    units: list[FireUnit],
+    frame: PictureFrame,
+    world: World,
+    t: float,
+    track_ids: IntArray,
+    pos_m: FloatArray,
+    vel_mps: FloatArray,
+    status: IntArray,
+    open_: BoolArray,
+) -> BoolArray:
+    """Layered defence: which (unit, track) pairs a unit may engage although its fire policy says the
+    track is engaged (``status`` ``_ENGAGED``; ``open_``: tracks that may be fired at at all).
+
+    Shoot-look-shoot waits for the look; a unit need not wait for another unit's interceptors when
+    the look would come too late for it. Unit ``u`` may fire at track ``j`` when only other units'
+    interceptors fly at ``j``, ``j`` threatens an asset, and
+
+        max_i T_i + t_KA(u) + tof_u  >  t + t_go
+
+    with ``T_i`` the planned intercept times of those interceptors, ``t_KA(u)`` the unit's own
+    kill-assessment time, ``tof_u`` its shortest time of flight to ``j`` now (its reach tables; some
+    type's planned Pk must also meet its ``min_pk``), ``t_go`` the time to the threat's closest
+    approach to the asset it threatens (threat evaluation): if the others miss, a shot fired after the
+    look would meet the threat only after it reached its asset. That is the point-defence layer's
+    re-engagement of leakers (a "shoot-look-shoot" across layers whose look must come before the
+    inner layer's last chance; Wagner, Mylander & Sanders, *Naval Operations Analysis*, 3rd ed.,
+    1999, ch. 8, on layered defence and salvo doctrine). The time of flight after the look is taken
+    as now's (shorter in truth, as the threat closes), so the test errs towards firing.
+
+    Returns (units, tracks) booleans."""
+    out = np.zeros(status.shape, dtype=bool)
+    flying = np.zeros(status.shape, dtype=np.int64)  # interceptors of each unit at each track
+    plan_s = np.full(status.shape, -np.inf)  # their latest planned intercept (nan ones ignored)
+    row = {int(i): j for j, i in enumerate(track_ids.tolist())}
+    for ui, unit in enumerate(units):
+        state = unit.state
+        for slot in state.flying:
+            meta = state.meta[slot]
+            j = row.get(meta.track) if meta.post == post else None
+            if j is not None:
+                flying[ui, j] += 1
+                plan_s[ui, j] = max(plan_s[ui, j], float(state.flight.plan_s[slot]))
+    candidate = (status == _ENGAGED) & (flying == 0) & (flying.sum(axis=0) > 0)[None, :] & open_[None, :]
+    if not np.any(candidate):
+        return out
+    cols = np.flatnonzero(np.any(candidate, axis=0))
+    pos, vel = pos_m[cols], vel_mps[cols]
+    acc = intercept.track_acceleration_mps2(pos, vel, frame.height_m(pos), frame.center_enu_m)
+    assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
+    look_s = plan_s[:, cols].max(axis=0)  # the unit itself has none there
+    for ui in np.flatnonzero(np.any(candidate[:, cols], axis=1)).tolist():
+        unit, doc = units[ui], docs[ui]
+        plan = unit.plan
+        ka_s = doc.salvo_doctrine.kill_assessment_s
+        # no flight outlasts the reach tables' time grid: a later look with a longer flight cannot be late
+        c = candidate[ui, cols] & (assess.asset >= 0)
+        c &= look_s + ka_s + float(plan.profile_time_s[-1]) > t + assess.time_to_go_s
+        if unit.holds is not None and not plan.battery.spec.engage_on_remote:
+            c &= unit.holds[cols]
+        at = np.flatnonzero(c)
+        if at.size == 0:
+            continue
+        pos_b, vel_b = unit.to_battery(pos[at], vel[at])
+        # the reach tables first (cheap); the full feasibility only where the look comes too late
+        tof, _, _ = _intercepts(plan, pos_b, vel_b)
+        soonest = np.min(np.where(np.isfinite(tof), tof, np.inf), axis=1)
+        late = np.isfinite(soonest) & (look_s[at] + ka_s + soonest > t + assess.time_to_go_s[at])
+        if not np.any(late):
+            continue
+        _, _, pk = _planned(plan, pos_b[late], vel_b[late], np.ones(int(late.sum()), dtype=bool))
+        fires = np.any((pk > 0.0) & (pk >= plan.battery.doctrine.min_pk), axis=0)
+        out[ui, cols[at[late][fires]]] = True
+    return out
+
+
+def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
+    """A unit's shots at one track (per missile type, in type order) cut to its own salvo."""
+    if int(shots.sum()) <= salvo:
+        return shots
+    return np.diff(np.minimum(np.cumsum(shots), salvo), prepend=0)
 
 
 def _planned(

@@ -72,6 +72,7 @@ class CommandPost(TrackPicture):
         for rt in self.members:
             rot, off = frame_map(frame, rt.battery.frame)
             self.units.append(FireUnit(rt.plan, rt.state, rt.recorder, rotation=rot, offset_m=off))
+        # the post's reaction time bounds its units'; each fights by its own (CommandDoctrine.for_unit)
         self.doctrine: CommandDoctrine = battery_command_doctrine(self.members[0].plan, command.reaction_s)
         self.member_of = {rt.index: m for m, rt in enumerate(self.members)}  # world index -> member
 
