@@ -210,3 +210,19 @@ def test_a_unit_fires_at_most_its_own_salvo() -> None:
     d = p.decide(30.0, (0.0, 160_000.0, 9_000.0), units=[1])  # beyond the 9M96E2s (two launchers)
     assert p.fired_by(d) == {"s400"}
     assert len(d.launches) == 3
+
+
+def test_only_an_inner_layer_re_engages_and_never_a_peer_or_outer_one() -> None:
+    """The exception is the inner layer's: with the Pantsir's salvo in the air and its look far too
+    late, the S-400 (the outer layer, which could fire at the track) still waits for the look, as a
+    peer of the firing unit would; otherwise each battery in reach would add a salvo a cycle."""
+    t, pos = 50.0, (0.0, 12_000.0, 50.0)
+    alone = _Post(_scenario())
+    assert alone.fired_by(alone.decide(t, pos, units=[0])) == {"s400"}  # it reaches the track
+    p = _Post(_scenario())
+    assert p.fired_by(p.decide(t, pos, units=[1])) == {"pantsir"}
+    s400, pantsir = p.post.units
+    assert battery._outer_reach_m(s400.plan) > battery._outer_reach_m(pantsir.plan)
+    state = pantsir.state
+    state.flight.plan_s[state.flying] = t + 1e4  # its look comes long after the threat arrives
+    assert p.decide(t + 1.0, (0.0, pos[1] - CRUISE_SPEED_MPS, 50.0)).launches == []

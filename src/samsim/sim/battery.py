@@ -555,9 +555,10 @@ def _leaker_engagements(
     """Layered defence: which (unit, track) pairs a unit may engage although its fire policy says the
     track is engaged (``status`` ``_ENGAGED``; ``open_``: tracks that may be fired at at all).
 
-    Shoot-look-shoot waits for the look; a unit need not wait for another unit's interceptors when
-    the look would come too late for it. Unit ``u`` may fire at track ``j`` when only other units'
-    interceptors fly at ``j``, ``j`` threatens an asset, and
+    Shoot-look-shoot waits for the look; an inner layer need not wait for an outer layer's
+    interceptors when the look would come too late for it. Unit ``u`` may fire at track ``j`` when
+    only units of outer layers (a longer-reaching missile than ``u``'s longest) have interceptors
+    flying at ``j``, ``j`` threatens an asset, and
 
         max_i T_i + t_KA(u) + tof_u  >  t + t_go
 
@@ -569,7 +570,10 @@ def _leaker_engagements(
     re-engagement of leakers (a "shoot-look-shoot" across layers whose look must come before the
     inner layer's last chance; Wagner, Mylander & Sanders, *Naval Operations Analysis*, 3rd ed.,
     1999, ch. 8, on layered defence and salvo doctrine). The time of flight after the look is taken
-    as now's (shorter in truth, as the threat closes), so the test errs towards firing.
+    as now's (shorter in truth, as the threat closes), so the test errs towards firing. A unit of the
+    same layer as the units already firing (or of an outer one) waits for the look: otherwise every
+    peer battery in reach would add a salvo in turn, one per decision cycle, each finding the look
+    too late, and a ring of long-range batteries would spend a salvo per battery on one threat.
 
     Returns (units, tracks) booleans."""
     out = np.zeros(status.shape, dtype=bool)
@@ -584,7 +588,12 @@ def _leaker_engagements(
             if j is not None:
                 flying[ui, j] += 1
                 plan_s[ui, j] = max(plan_s[ui, j], float(state.flight.plan_s[slot]))
-    candidate = (status == _ENGAGED) & (flying == 0) & (flying.sum(axis=0) > 0)[None, :] & open_[None, :]
+    # a layer is a reach: units whose longest missile reaches as far or farther than u's are not
+    # inner to u, and interceptors of theirs in flight make u wait for the look
+    reach_m = np.array([_outer_reach_m(u.plan) for u in units])
+    not_outer = reach_m[None, :] <= reach_m[:, None]  # (u, v): v is u's layer or inside it
+    blocked = (not_outer.astype(np.int64) @ (flying > 0).astype(np.int64)) > 0
+    candidate = (status == _ENGAGED) & ~blocked & (flying.sum(axis=0) > 0)[None, :] & open_[None, :]
     if not np.any(candidate):
         return out
     cols = np.flatnonzero(np.any(candidate, axis=0))
@@ -615,6 +624,11 @@ def _leaker_engagements(
         fires = np.any((pk > 0.0) & (pk >= plan.battery.doctrine.min_pk), axis=0)
         out[ui, cols[at[late][fires]]] = True
     return out
+
+
+def _outer_reach_m(plan: FirePlan) -> float:
+    """The unit's layer: the catalog maximum range of its longest-reaching missile type."""
+    return max((w.spec.max_range_m for w in plan.types), default=0.0)
 
 
 def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
