@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from samsim._version import __version__
 from samsim.output.details import NumberDetail
-from samsim.output.spill import SPILL_ROWS, SortedRuns
+from samsim.output.spill import SPILL_ROWS, SortedRuns, release
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,6 +140,7 @@ class _ColumnLog:
     def _spill(self) -> None:
         """The pending rows to disk as a sorted run (called once they are :attr:`spill_rows`)."""
         self._runs.add(self._build(), spill=True)
+        release()  # the run's table, now on disk
 
     def __len__(self) -> int:
         return self._pending() + len(self._runs)

@@ -116,6 +116,7 @@ class SortedRuns:
                 self._dir.rmdir()  # empty unless a mapped file could not be unlinked (not Linux)
             self._dir = None
         self._runs, self._on_disk, self._rows = [merged], [True], [merged.num_rows]
+        release()
         return merged
 
     def _gather(
@@ -172,6 +173,12 @@ def _parts(run: pa.Table | Path, on_disk: bool) -> list[pa.Table]:
 
 def _one_array(column: pa.ChunkedArray) -> pa.Array:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def release() -> None:
+    """Hand the memory Arrow's allocator kept from the tables just written back to the system: its
+    pool keeps freed blocks for reuse, a run's worth (some 16 MB) at every spill otherwise."""
+    pa.default_memory_pool().release_unused()
 
 
 def _open(path: Path) -> pa.Table:
