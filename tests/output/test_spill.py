@@ -13,6 +13,7 @@ import pytest
 
 import samsim
 import samsim.output.spill as spill
+import samsim.sim.engine as engine
 from samsim.output.details import RANGE_KM
 from samsim.output.files import write_parquet
 from samsim.output.result import EVENT_SCHEMA, EventLog, TrajectoryLog
@@ -137,6 +138,8 @@ def test_raid48_spilled_outputs_are_byte_identical_and_pickle(
     monkeypatch.setattr(spill, "ROW_GROUP", 1024)
     monkeypatch.setattr(EventLog, "spill_rows", 1000)
     monkeypatch.setattr(TrajectoryLog, "spill_rows", 1000)
+    # and each picture's tracks converted in parts of some 200 rows rather than at once
+    monkeypatch.setattr(engine._picture_parts, "__defaults__", (200,))
     spilled = samsim.simulate(scenario, seed=3)
     assert spilled.events.column("time_s").num_chunks > 1
     assert spilled.trajectories.column("time_s").num_chunks > 1
