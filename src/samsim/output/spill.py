@@ -120,30 +120,30 @@ class SortedRuns:
         return merged
 
     def _gather(
-        self, runs: list[pa.Table], run_of: NDArray[np.intp], row_of: NDArray[np.int64]
+        self, runs: list[pa.Table], run_of: NDArray[np.int32], row_of: NDArray[np.int32]
     ) -> pa.RecordBatch:
         """One record batch of the merged table: row k is row ``row_of[k]`` of run ``run_of[k]``.
         Built a column at a time, each column copied (where it must be) and then written to disk and
         mapped, so that no more than a column of the batch is held in memory at once."""
-        by_run = np.argsort(run_of, kind="stable")  # the rows grouped by run, each run's in order
-        present, first, count = np.unique(run_of[by_run], return_index=True, return_counts=True)
-        starts = row_of[by_run][first]  # each run's rows in the batch are a range from here
-        in_order = bool(np.all(by_run[1:] > by_run[:-1]))  # the runs' ranges follow one another
-        where = None
-        if not in_order:
-            where = np.empty_like(by_run)
-            where[by_run] = np.arange(by_run.size)
+        # Each run's rows in the batch are a range, in order: from its row at its first place.
+        present, first, count = np.unique(run_of, return_index=True, return_counts=True)
+        starts = row_of[first]
+        # Row k's place among the runs' ranges laid end to end (in run order).
+        offset = np.zeros(int(present[-1]) + 1, dtype=np.int64)
+        offset[present] = np.cumsum(count) - count - starts
+        where = offset[run_of] + row_of
+        in_order = where[0] == 0 and bool(np.all(np.diff(where) == 1))  # the ranges follow one another
         columns = []
         for name in self.schema.names:
             pieces = [
                 _one_array(runs[r].column(name).slice(int(lo), int(n)))
                 for r, lo, n in zip(present.tolist(), starts.tolist(), count.tolist(), strict=True)
             ]
-            if len(pieces) == 1 and where is None:  # a slice of one run: no copy
+            if len(pieces) == 1 and in_order:  # a slice of one run: no copy
                 columns.append(pieces[0])
                 continue
             column = pa.concat_arrays(pieces)
-            if where is not None:
+            if not in_order:
                 column = column.take(pa.array(where))
             columns.append(self._stage(column))
             del column
@@ -199,16 +199,17 @@ def _times(run: pa.Table) -> NDArray[np.float64]:
     return _one_array(run.column("time_s")).to_numpy(zero_copy_only=True)  # type: ignore[no-any-return]
 
 
-def _merge_batches(times: list[NDArray[np.float64]]) -> Iterator[tuple[NDArray[np.intp], NDArray[np.int64]]]:
+def _merge_batches(times: list[NDArray[np.float64]]) -> Iterator[tuple[NDArray[np.int32], NDArray[np.int32]]]:
     """The merged order of the runs (by time, then run, then row within the run), a batch of
     :data:`ROW_GROUP` rows at a time (the last: the rest), as each row's run and its row in the run.
 
     A block at a time: every run's rows up to a cutoff time (so later blocks hold only later times,
     or equal times of later runs), sorted stably by time, the runs in order. Any prefix of the merge
-    is a prefix of each run, so a batch holds a range of rows of each run."""
+    is a prefix of each run, so a batch holds a range of rows of each run. (32-bit: a run holds
+    fewer rows than that, and a batch's indices are the merge's largest transient memory.)"""
     cursor = [0] * len(times)
-    held_run: list[NDArray[np.intp]] = []
-    held_row: list[NDArray[np.int64]] = []
+    held_run: list[NDArray[np.int32]] = []
+    held_row: list[NDArray[np.int32]] = []
     held = 0
     while True:
         live = [r for r in range(len(times)) if cursor[r] < times[r].size]
@@ -220,8 +221,8 @@ def _merge_batches(times: list[NDArray[np.float64]]) -> Iterator[tuple[NDArray[n
                 lo = cursor[r]
                 hi = lo + int(np.searchsorted(times[r][lo:], cutoff, side="right"))
                 if hi > lo:
-                    run_parts.append(np.full(hi - lo, r, dtype=np.intp))
-                    row_parts.append(np.arange(lo, hi, dtype=np.int64))
+                    run_parts.append(np.full(hi - lo, r, dtype=np.int32))
+                    row_parts.append(np.arange(lo, hi, dtype=np.int32))
                     time_parts.append(times[r][lo:hi])
                     cursor[r] = hi
             run_of, row_of = np.concatenate(run_parts), np.concatenate(row_parts)
