@@ -24,7 +24,11 @@ Markdown table (stdout) and one JSON line per configuration (stderr).
 
 ``phases`` runs each configuration twice, recording trajectories and not, and reports the RSS growth
 over the simulation loop (read when the event table is about to be built) and at the peak (after the
-result's tables are built), with the events and trajectory rows and the two tables' size.
+result's tables are built), with the events and trajectory rows and the two tables' size, and the
+same for the anonymous memory (RssAnon: the peak sampled every 20 ms, and with the result held): the
+result's tables memory-mapped from the logs' spill file are file-backed and not in it. ``--no-spill``
+(both commands) keeps the logs in memory however long they grow, as before they spilled (the
+comparison); ``--trajectories on`` runs phases with trajectories only.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import argparse
 import copy
 import json
 import math
+import os
 import subprocess
 import sys
 import time
@@ -137,20 +142,62 @@ def theatre(
 # ---------------------------------------------------------------------------------------------------
 # The benchmark: one configuration per process
 
-_CHILD = r"""
-import json, resource, sys, time, tracemalloc
+# Anonymous memory (RssAnon of /proc/self/status: heap and anonymous mappings, not the file-backed
+# pages of memory-mapped output, which the kernel may drop), sampled by a thread every 20 ms for its
+# peak (the kernel keeps only the peak of the whole RSS). Linux only; elsewhere None.
+_ANON = r"""
+import threading
+def anon_mb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+class AnonPeak(threading.Thread):
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak, self.running = anon_mb(), True
+    def run(self):
+        while self.running:
+            now = anon_mb()
+            if now is not None and now > self.peak:
+                self.peak = now
+            time.sleep(0.02)
+    def stop(self):
+        self.running = False
+        self.join()
+        now = anon_mb()
+        self.peak = None if now is None else max(self.peak, now)
+        return self.peak
+"""
+
+_CHILD = (
+    r"""
+import json, os, resource, sys, time, tracemalloc
 sys.path.insert(0, sys.argv[1])
+"""
+    + _ANON
+    + r"""
 import samsim
+if os.environ.get("THEATRE_NO_SPILL"):  # the logs held in memory however long (the comparison)
+    from samsim.output import result as _R
+    _R.EventLog.spill_rows = _R.TrajectoryLog.spill_rows = 1 << 62
 from theatre import theatre
 n, m, seed = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[6])
 dur, ring = float(sys.argv[4]), float(sys.argv[5])
 samsim.simulate(samsim.loads(json.dumps(theatre(1, 8))), seed=0)  # compile the kernels, fill the caches
 scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring)))
 rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+anon_before = anon_mb()
+sampler = AnonPeak()
+sampler.start()
 w0, c0 = time.perf_counter(), time.process_time()
 result = samsim.simulate(scenario, seed=seed)
 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
 rss_run_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+anon_peak, anon_after = sampler.stop(), anon_mb()
 peak = None
 if sys.argv[7] == "1":
     del result
@@ -168,18 +215,28 @@ print(json.dumps({
     "peak_traced_mb": None if peak is None else round(peak / 2**20, 1),
     "peak_rss_mb": round(rss_run_kb / 1024, 1),
     "rss_growth_mb": round((rss_run_kb - rss_before_kb) / 1024, 1),
+    "anon_peak_growth_mb": None if anon_before is None else round(anon_peak - anon_before, 1),
+    "anon_after_growth_mb": None if anon_before is None else round(anon_after - anon_before, 1),
     "kills": kills, "leaked": sum(1 for t in outcomes if t.fate == "leaked"),
     "fired": fired, "per_kill": round(fired / kills, 2) if kills else None,
     "engaged": len(shot_at), "events": result.events.num_rows,
 }))
 """
+)
 
 # Where the replication's memory goes: RSS when the loop ends (the event table is about to be
 # built) and the peak after the result is built, with trajectories recorded or not.
-_PHASES_CHILD = r"""
+_PHASES_CHILD = (
+    r"""
 import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[1])
+"""
+    + _ANON
+    + r"""
 import samsim
+if os.environ.get("THEATRE_NO_SPILL"):  # the logs held in memory however long (the comparison)
+    from samsim.output import result as _R
+    _R.EventLog.spill_rows = _R.TrajectoryLog.spill_rows = 1 << 62
 from samsim.output import result as R
 from samsim.sim import engine as E
 from theatre import theatre
@@ -191,33 +248,42 @@ got = {}
 events_table = R.EventLog.table
 def table(log):
     if "loop_end_mb" not in got:
-        got["loop_end_mb"], got["events"] = now_mb(), len(log)
+        got["loop_end_mb"], got["loop_end_anon_mb"], got["events"] = now_mb(), anon_mb(), len(log)
     return events_table(log)
 R.EventLog.table = table
 samsim.simulate(samsim.loads(json.dumps(theatre(1, 8))), seed=0)  # compile the kernels, fill the caches
 got.clear()
 world = E.compile_world(samsim.loads(json.dumps(theatre(n, m, dur))))
-before_now, before_peak = now_mb(), peak_mb()
+before_now, before_peak, before_anon = now_mb(), peak_mb(), anon_mb()
+sampler = AnonPeak()
+sampler.start()
 c0 = time.process_time()
 result = E.Engine(world, 1, trajectories=traj).run()
+cpu_s = time.process_time() - c0
+anon_peak, anon_after = sampler.stop(), anon_mb()
 print(json.dumps({
     "batteries": n, "threats": m, "duration_min": dur / 60, "trajectories": traj,
-    "cpu_s": round(time.process_time() - c0, 2), "events": got["events"],
+    "cpu_s": round(cpu_s, 2), "events": got["events"],
     "trajectory_rows": result.trajectories.num_rows,
     "loop_growth_mb": round(got["loop_end_mb"] - before_now, 1),
     "peak_growth_mb": round(peak_mb() - before_peak, 1),
+    "loop_anon_growth_mb": round(got["loop_end_anon_mb"] - before_anon, 1),
+    "peak_anon_growth_mb": round(anon_peak - before_anon, 1),
+    "after_anon_growth_mb": round(anon_after - before_anon, 1),
     "tables_mb": round((result.events.nbytes + result.trajectories.nbytes) / 2**20, 1),
 }))
 """
+)
 
 
-def phases(configs: list[tuple[int, int, float]]) -> None:
+def phases(configs: list[tuple[int, int, float]], trajectories: tuple[bool, ...] = (True, False)) -> None:
     """Per configuration, trajectories recorded and not: RSS growth over the loop and at the peak."""
     head = ("batteries × threats / min", "trajectories", "events", "trajectory rows", "CPU s")
     head += ("RSS growth at loop end MB", "peak RSS growth MB", "events + trajectories tables MB")
+    head += ("RssAnon growth at loop end MB", "peak RssAnon growth MB", "RssAnon growth, result held MB")
     print("| " + " | ".join(head) + " |\n" + "|---" * len(head) + "|")
     for n, m, dur in configs:
-        for traj in (True, False):
+        for traj in trajectories:
             args = [str(Path(__file__).parent), str(n), str(m), str(dur), "1" if traj else "0"]
             proc = subprocess.run(
                 [sys.executable, "-c", _PHASES_CHILD, *args], capture_output=True, text=True, check=True
@@ -230,6 +296,7 @@ def phases(configs: list[tuple[int, int, float]]) -> None:
                 g["trajectory_rows"],
             )
             cells += (g["cpu_s"], g["loop_growth_mb"], g["peak_growth_mb"], g["tables_mb"])
+            cells += (g["loop_anon_growth_mb"], g["peak_anon_growth_mb"], g["after_anon_growth_mb"])
             print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
             print(json.dumps(g), file=sys.stderr)
 
@@ -306,6 +373,7 @@ def bench(
         "peak traced MB",
         "peak RSS MB",
         "RSS growth MB",
+        "peak RssAnon growth MB",
         "kills",
         "leaked",
         "fired",
@@ -335,6 +403,7 @@ def bench(
             "—" if peak is None else f"{peak}",
             f"{max(g['peak_rss_mb'] for g in got):.0f}",
             f"{max(g['rss_growth_mb'] for g in got):.0f}",
+            _most(g.get("anon_peak_growth_mb") for g in got),
             mid["kills"],
             mid["leaked"],
             mid["fired"],
@@ -353,6 +422,12 @@ def bench(
             ),
             file=sys.stderr,
         )
+
+
+def _most(values: Any) -> str:
+    """The largest of the figures given, or a dash where none was measured."""
+    known = [v for v in values if v is not None]
+    return f"{max(known):.0f}" if known else "—"
 
 
 def main() -> None:
@@ -386,9 +461,15 @@ def main() -> None:
         help="RSS growth over the loop and at the peak, trajectories on and off (fresh process each)",
     )
     p.add_argument("--config", nargs=3, type=float, action="append", metavar=("N", "M", "MIN"), required=True)
+    p.add_argument("--trajectories", choices=("both", "on", "off"), default="both")
+    for cmd in (b, p):
+        cmd.add_argument("--no-spill", action="store_true", help="keep the logs in memory (the comparison)")
     args = ap.parse_args()
+    if getattr(args, "no_spill", False):
+        os.environ["THEATRE_NO_SPILL"] = "1"  # read by the child processes
     if args.cmd == "phases":
-        phases([(int(n), int(m), minutes * 60) for n, m, minutes in args.config])
+        which = {"both": (True, False), "on": (True,), "off": (False,)}[args.trajectories]
+        phases([(int(n), int(m), minutes * 60) for n, m, minutes in args.config], which)
         return
     if args.cmd == "write":
         data = theatre(args.batteries, args.threats, args.minutes * 60, args.ring_km)

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from samsim._version import __version__
 from samsim.output.details import NumberDetail
+from samsim.output.spill import SPILL_ROWS, SortedRuns, release
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,15 +115,19 @@ _NAME_COLUMNS = ("battery", "radar", "threat", "track", "interceptor")
 class _ColumnLog:
     """What the event and trajectory logs share: names (battery, radar, threat, track, interceptor,
     entity) as int32 codes into one table of the names seen, in the order first seen (-1 for none);
-    and the table, built once from the log's columns (which building empties) and kept. Rows added
-    after it was built are merged in by the next :meth:`table` (one stable sort by time: ties keep
-    the order in which rows were added)."""
+    and the table, built from the log's columns (which building empties) in time order, ties in the
+    order in which rows were added. Once the log holds :attr:`spill_rows` rows, they are built into
+    a sorted run written to disk, and the table is the runs merged and memory-mapped
+    (:mod:`samsim.output.spill`), so that neither the log nor its table grows the process's memory
+    with simulated time. Rows added after the table was built are merged in by the next
+    :meth:`table`."""
 
     _schema: pa.Schema
+    spill_rows: int = SPILL_ROWS
 
     def __init__(self) -> None:
         self._codes: dict[str, int] = {}
-        self._built: pa.Table | None = None  # the table built so far (the columns are then emptied)
+        self._runs = SortedRuns(self._schema)  # the rows already built, as sorted runs
 
     def _pending(self) -> int:
         """Rows added and not yet in a built table."""
@@ -132,19 +137,19 @@ class _ColumnLog:
         """The pending rows in time order; empties the columns."""
         raise NotImplementedError
 
+    def _spill(self) -> None:
+        """The pending rows to disk as a sorted run (called once they are :attr:`spill_rows`)."""
+        self._runs.add(self._build(), spill=True)
+        release()  # the run's table, now on disk
+
     def __len__(self) -> int:
-        return self._pending() + (0 if self._built is None else self._built.num_rows)
+        return self._pending() + len(self._runs)
 
     def table(self) -> pa.Table:
         """The rows in time order (ties keep the order in which they were added)."""
-        if not self._pending():
-            return self._schema.empty_table() if self._built is None else self._built
-        table = self._build()
-        if self._built is not None:  # rows added after a table was built: one stable merge
-            table = pa.concat_tables([self._built, table]).combine_chunks()
-            table = table.take(pa.array(np.argsort(table.column("time_s").to_numpy(), kind="stable")))
-        self._built = table
-        return table
+        if self._pending():
+            self._runs.add(self._build(), spill=False)
+        return self._runs.table()
 
     def _code(self, name: str | None) -> int:
         if name is None:
@@ -167,9 +172,11 @@ class EventLog(_ColumnLog):
     of one number (:class:`~samsim.output.details.NumberDetail`, the range of a ``detect``) is kept as
     the number, its row and its format (17 bytes) and written, all at once, when the table is built;
     a batch of events given with name codes and such numbers (:meth:`add_many`) costs no Python per
-    event. The Arrow table is built once, at the end, sorted by time; ties keep the order in which
-    events were reported. Building it empties the log's columns, each released as soon as the table's
-    column is built from it, so that the log and the table are not held twice over.
+    event. The Arrow table is sorted by time; ties keep the order in which events were reported.
+    Building it empties the log's columns, each released as soon as the table's column is built from
+    it, so that the log and the table are not held twice over. A long run's log builds a sorted run
+    of its events every :attr:`spill_rows` events and writes it to disk, and its table is memory-mapped
+    from the runs merged (:mod:`samsim.output.spill`): the same table, not held in the process's memory.
     """
 
     _schema = EVENT_SCHEMA
@@ -217,6 +224,8 @@ class EventLog(_ColumnLog):
         refs["interceptor"].append(code(interceptor))
         if detail is not None:
             self._add_detail(row, detail)
+        if row >= self.spill_rows - 1:
+            self._spill()
 
     def codes(self, names: Sequence[str | None]) -> NDArray[np.int64]:
         """The log's codes of ``names`` (-1 for None), for :meth:`add_many`: a reporter that names
@@ -275,6 +284,8 @@ class EventLog(_ColumnLog):
             self._detail_row.frombytes((row + np.asarray(rows, dtype=np.int64)).tobytes())
             self._detail_end.frombytes((len(self._detail_bytes) + ends).tobytes())
             self._detail_bytes += b"".join(encoded)
+        if len(self._time_s) >= self.spill_rows:
+            self._spill()
 
     def _pending(self) -> int:
         return len(self._time_s)
@@ -354,9 +365,10 @@ class TrajectoryLog(_ColumnLog):
     keeps events: typed columns that grow as rows are added (``array.array``), the eight numbers of
     a row as float64, the kind as a one-byte code, entity and battery as int32 codes into one table
     of the names seen (-1: no battery). 73 bytes a row, and no Python object per row; the Arrow table
-    is built once, at the end, sorted by time (ties keep the order in which rows were added), and
-    each column of the log is released as soon as its column of the table is built, so that building
-    the table does not hold the log and the table at once (docs/performance.md)."""
+    is sorted by time (ties keep the order in which rows were added), and each column of the log is
+    released as soon as its column of the table is built, so that building the table does not hold
+    the log and the table at once (docs/performance.md). Past :attr:`spill_rows` rows, the rows go to
+    disk as sorted runs, merged and memory-mapped as :class:`EventLog`'s."""
 
     _schema = TRAJECTORY_SCHEMA
 
@@ -408,6 +420,8 @@ class TrajectoryLog(_ColumnLog):
         self._entity.frombytes(codes.tobytes())
         self._kind.frombytes(np.full(n, _TRAJECTORY_KIND_CODE[kind], dtype=np.int8).tobytes())
         self._battery.frombytes(np.full(n, self._code(battery), dtype=np.intc).tobytes())
+        if len(self._kind) >= self.spill_rows:
+            self._spill()
 
     def _build(self) -> pa.Table:
         # Views of the log's columns: nothing is appended while they live, and each is released

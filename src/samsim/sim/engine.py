@@ -12,6 +12,7 @@ decide. Components report to one
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import numpy as np
 
@@ -883,10 +884,9 @@ class Engine:
         log = TrajectoryLog()
         if self.record_trajectories:
             recorder.record_threats(log, self.world, self._end_s())
-            for rt in self.batteries:
-                recorder.record_tracks(log, self.world, rt)
-            for post in self.posts:
-                recorder.record_tracks(log, self.world, post)
+            for pic in [*self.batteries, *self.posts]:
+                for part in _picture_parts(pic):
+                    recorder.record_tracks(log, self.world, part)
             for rt in self.batteries:
                 recorder.record_interceptors(log, self.world, rt)
         return log
@@ -949,6 +949,26 @@ def _first_firm(
         at = np.searchsorted(firm_ids, track)
         if at < firm_ids.size and firm_ids[at] == track and firm[at]:
             first_track_s[threat] = min(first_track_s[threat], t)
+
+
+class _PicturePart:
+    """Some of a picture's decision cycles, for :func:`recorder.record_tracks`: a picture's whole run
+    of tracks converted at once would be a peak of memory growing with simulated time."""
+
+    def __init__(self, pic: TrackPicture, cycles: list[tuple[float, IntArray, FloatArray, FloatArray]]):
+        self.picture, self.name, self.frame, self.track_name = cycles, pic.name, pic.frame, pic.track_name
+
+
+def _picture_parts(pic: TrackPicture, rows: int = 1 << 16) -> Iterator[TrackPicture]:
+    """A picture's decision cycles in consecutive parts of about ``rows`` track rows."""
+    start, held = 0, 0
+    for k, (_, ids, _, _) in enumerate(pic.picture):
+        held += ids.size
+        if held >= rows:
+            yield cast(TrackPicture, _PicturePart(pic, pic.picture[start : k + 1]))
+            start, held = k + 1, 0
+    if start < len(pic.picture):
+        yield cast(TrackPicture, _PicturePart(pic, pic.picture[start:]))
 
 
 def _instants(
