@@ -57,9 +57,10 @@ TRACK_INIT_VELOCITY_SIGMA_MPS = 1200.0  # a new track may be a 2 km/s ballistic 
 # With that wide a prior a new track's second detection may be a neighbour in a formation (cruise
 # missiles 2 km apart) or a false alarm, giving a velocity of 1-4 km/s; a look by another radar a
 # fraction of a second later cannot tell (300 m/s of error is 100 m in 0.3 s, inside a 91N6E gate), so
-# it would confirm the ghost. A tentative track's hit counts toward confirmation only this long after
-# its previous update: a velocity error of 1 km/s then moves the prediction 1 km, several sigmas of
-# the 92N6E's and 96L6E's accuracy, and the 92N6E's 2 s revisit still counts every look.
+# it would confirm the ghost. A tentative track's look counts in its score only this long after its
+# previous update: a velocity error of 1 km/s then moves the prediction 1 km, several sigmas of the
+# 92N6E's and 96L6E's accuracy, and the 92N6E's 2 s revisit still counts every look. Misses are held
+# back with the hits (ScoreLogic.min_hit_interval_s): a command post's 72 radars look within a second.
 TRACK_MIN_HIT_INTERVAL_S = 1.0
 # Track score (Blackman & Popoli 1999, section 6.2). Chosen so that a target seen at Pd 0.8 per look
 # behaves as under the 3-of-5 / 3-misses logic it replaces: three hits confirm (3 ln(0.8/P_F) = 8.3

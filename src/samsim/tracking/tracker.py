@@ -119,11 +119,16 @@ class ScoreLogic:
     confirmed_coast_s, tentative_coast_s : float
         Longest time (s) a confirmed / tentative track may go without an update; ``inf``: no limit.
     min_hit_interval_s : float
-        A detection updating a tentative track less than this long (s) after its previous update
-        still updates its state but adds nothing to its score. Initiation verifies a velocity: a new
+        A look at a tentative track less than this long (s) after the last detection that added to
+        its score changes nothing in it: a detection still updates its state, a miss is still
+        counted, but neither adds its log-likelihood ratio. Initiation verifies a velocity: a new
         track's velocity comes from its first two detections, possibly of two different targets or a
         false alarm, and only a detection far enough in time from the last one tests it; one from
-        another sensor a fraction of a second later would confirm any velocity. 0: every hit counts.
+        another sensor a fraction of a second later would confirm any velocity. The misses are held
+        back with the hits so that the score stays a fair test: with many sensors looking within the
+        interval (a command post fusing 72 radars), counting every miss but at most one hit drove
+        the score of a real target seen at a modest Pd below the deletion threshold before it could
+        confirm, and its track was deleted and started again and again. 0: every look counts.
     """
 
     false_alarm_probability: float
@@ -196,6 +201,7 @@ class TrackRows(NamedTuple):
     last_update_s: FloatArray
     score: FloatArray  # log-likelihood-ratio track score (score logic only)
     score_max: FloatArray  # its running maximum
+    scored_s: FloatArray  # when a hit last added to the score (min_hit_interval_s's clock)
 
 
 class TrackView(NamedTuple):
@@ -281,6 +287,7 @@ def _manage(
     last_update_s = rows.last_update_s
     score = rows.score
     score_max = rows.score_max
+    scored_s = rows.scored_s
     k, m = z.shape
     r = mean.shape[1]
     d = mean.shape[2]
@@ -298,14 +305,16 @@ def _manage(
             hits[t] += 1
             misses[t] = 0
             history[t] = ((history[t] << 1) | 1) & _HISTORY_MASK
-            if use_score and (confirmed[t] or time_s - last_update_s[t] >= rules.min_hit_interval_s):
+            if use_score and (confirmed[t] or time_s - scored_s[t] >= rules.min_hit_interval_s):
                 score[t] += _log_clip(pd_meas[j]) - log_pf
+                scored_s[t] = time_s
             last_update_s[t] = time_s
             track_of_meas[j] = ids[t]
         elif expected[t]:
             misses[t] += 1
             history[t] = (history[t] << 1) & _HISTORY_MASK
-            if use_score:
+            # as a hit, a miss so soon after the last scored hit is no test of a tentative track
+            if use_score and (confirmed[t] or time_s - scored_s[t] >= rules.min_hit_interval_s):
                 score[t] += min(0.0, _log_clip(1.0 - pd_track[t]) - log_1m_pf)
         drop = False
         if use_score:
@@ -356,6 +365,7 @@ def _manage(
             last_update_s[w] = last_update_s[t]
             score[w] = score[t]
             score_max[w] = score_max[t]
+            scored_s[w] = scored_s[t]
         w += 1
     started = np.empty(k, dtype=np.int64)
     n_start = 0
@@ -386,6 +396,7 @@ def _manage(
             misses[w] = 0
             history[w] = 1
             last_update_s[w] = time_s
+            scored_s[w] = time_s
             if use_score:
                 score[w] = min(_log_clip(pd_meas[j]) - log_pf, rules.max_score)
                 score_max[w] = score[w]
@@ -707,6 +718,7 @@ class Tracker:
             "last_update_s": ((), np.float64),
             "score": ((), np.float64),
             "score_max": ((), np.float64),
+            "scored_s": ((), np.float64),
         }
         self._rows = TrackRows(
             **{
