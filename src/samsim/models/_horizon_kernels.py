@@ -12,11 +12,37 @@ import numpy as np
 from numpy.typing import NDArray
 
 from samsim.arrays import FloatArray
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 
 # Relative margin of the bracketing test of :func:`horizon_decided`: far above the few units in the
 # last place by which the float evaluation of either side can differ from the exact value.
 _MARGIN = 1e-12
+
+
+@njit_inline
+def half_chord_sine_one(
+    rho_m: float, h1_m: float, h2_m: float, four_r1_m: float, earth_radius_m: float
+) -> float:
+    """:func:`half_chord_sine` of one point (``four_r1_m`` = 4 (R + h1), computed once by the caller)."""
+    dh = h2_m - h1_m
+    c = rho_m * rho_m - dh * dh
+    if c < 0.0:
+        c = 0.0
+    s = math.sqrt(c / (four_r1_m * (earth_radius_m + h2_m)))
+    if s > 1.0:
+        s = 1.0
+    return s
+
+
+@njit_inline
+def horizon_bounds(theta1_rad: float, h2_m: float, a_m: float, margin: float) -> tuple[float, float]:
+    """The bracket of :func:`horizon_decided` for a target at height ``h2_m`` (not negative): ground
+    distances at most the first are above the horizon, beyond the second below it, with the relative
+    ``margin``; from ``x - x³/3 <= atan(x) <= x``."""
+    x = math.sqrt(h2_m * (2.0 * a_m + h2_m)) / a_m
+    return a_m * (theta1_rad + (x - x * x * x / 3.0)) * (1.0 - margin), a_m * (theta1_rad + x) * (
+        1.0 + margin
+    )
 
 
 @njit
@@ -29,15 +55,7 @@ def half_chord_sine(rho_m: FloatArray, h1_m: float, h2_m: FloatArray, earth_radi
     r1 = earth_radius_m + h1_m
     four_r1 = 4.0 * r1
     for i in range(n):
-        rho = rho_m[i]
-        dh = h2_m[i] - h1_m
-        c = rho * rho - dh * dh
-        if c < 0.0:
-            c = 0.0
-        s = math.sqrt(c / (four_r1 * (earth_radius_m + h2_m[i])))
-        if s > 1.0:
-            s = 1.0
-        out[i] = s
+        out[i] = half_chord_sine_one(rho_m[i], h1_m, h2_m[i], four_r1, earth_radius_m)
     return out
 
 
@@ -56,11 +74,11 @@ def horizon_decided(
         h = h2_m[i]
         if h < 0.0:
             h = 0.0
-        x = math.sqrt(h * (2.0 * a_m + h)) / a_m
+        below, beyond = horizon_bounds(theta1_rad, h, a_m, _MARGIN)
         d = ground_m[i]
-        if d <= a_m * (theta1_rad + (x - x * x * x / 3.0)) * (1.0 - _MARGIN):
+        if d <= below:
             out[i] = 1
-        elif d > a_m * (theta1_rad + x) * (1.0 + _MARGIN):
+        elif d > beyond:
             out[i] = 0
         else:
             out[i] = -1

@@ -23,8 +23,9 @@ from samsim.c2.handover import hand_over, track_distance2
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 from samsim.models import horizon
+from samsim.models._horizon_kernels import half_chord_sine_one, horizon_bounds
 from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
@@ -198,6 +199,19 @@ def _measurement_pd(
     return np.minimum(clear_pd(spec, clear_snr_db(spec, range_m, rcs_m2)), TRACK_MAX_PD)
 
 
+@njit_inline
+def _extrapolated(mean: FloatArray, t: int, dt_s: float) -> tuple[float, float, float]:
+    """Row ``t``'s position (states ``[position, velocity]``) ``dt_s`` ahead at constant velocity."""
+    return mean[t, 0] + mean[t, 3] * dt_s, mean[t, 1] + mean[t, 4] * dt_s, mean[t, 2] + mean[t, 5] * dt_s
+
+
+@njit_inline
+def _height_m(x: float, y: float, up: float, alt_m: float, ref_alt_m: float) -> float:
+    """Height above ``ref_alt_m`` of a point of a local frame at altitude ``alt_m``: ENU 'up' drops
+    below the true height by d² / 2R away from the origin."""
+    return alt_m + up + (x * x + y * y) / (2.0 * MEAN_EARTH_RADIUS_M) - ref_alt_m
+
+
 @njit
 def _within_reach(
     mean: FloatArray, dt_s: float, radar_enu_m: FloatArray, reach_m: float, alt_m: float, ref_alt_m: float
@@ -213,9 +227,7 @@ def _within_reach(
     height = np.empty(n)
     count = 0
     for t in range(n):
-        x = mean[t, 0] + mean[t, 3] * dt_s
-        y = mean[t, 1] + mean[t, 4] * dt_s
-        up = mean[t, 2] + mean[t, 5] * dt_s
+        x, y, up = _extrapolated(mean, t, dt_s)
         rx = x - radar_enu_m[0]
         ry = y - radar_enu_m[1]
         rz = up - radar_enu_m[2]
@@ -224,8 +236,7 @@ def _within_reach(
             rel[count, 0] = rx
             rel[count, 1] = ry
             rel[count, 2] = rz
-            # ENU 'up' drops below the true height by d^2 / 2R away from the origin.
-            height[count] = alt_m + up + (x * x + y * y) / (2.0 * MEAN_EARTH_RADIUS_M) - ref_alt_m
+            height[count] = _height_m(x, y, up, alt_m, ref_alt_m)
             count += 1
     return rows[:count], rel[:count], height[:count]
 
@@ -304,15 +315,13 @@ def _visible_seen(
     earth = MEAN_EARTH_RADIUS_M
     four_r1 = 4.0 * (earth + h1)
     for t in range(n):
-        x = mean[t, 0] + mean[t, 3] * dt_s
-        y = mean[t, 1] + mean[t, 4] * dt_s
-        up = mean[t, 2] + mean[t, 5] * dt_s
+        x, y, up = _extrapolated(mean, t, dt_s)
         rx = x - ex
         ry = y - ny
         rz = up - uz
         if not rx * rx + ry * ry + rz * rz <= reach * reach:
             continue
-        height = alt_m + up + (x * x + y * y) / (2.0 * earth) - ref_alt_m
+        height = _height_m(x, y, up, alt_m, ref_alt_m)
         horizontal = math.hypot(rx, ry)
         rng = math.hypot(horizontal, rz)
         if not rng <= max_range:
@@ -327,16 +336,8 @@ def _visible_seen(
                 continue
         # the horizon: arc_from_slant_m and horizon_decided, operation for operation
         h2 = max(height, 0.0)
-        dh = h2 - h1
-        c = rng * rng - dh * dh
-        if c < 0.0:
-            c = 0.0
-        s = math.sqrt(c / (four_r1 * (earth + h2)))
-        if s > 1.0:
-            s = 1.0
-        xt = math.sqrt(h2 * (2.0 * a_m + h2)) / a_m
-        below = a_m * (theta1 + (xt - xt * xt * xt / 3.0)) * (1.0 - _HORIZON_MARGIN)
-        beyond = a_m * (theta1 + xt) * (1.0 + _HORIZON_MARGIN)
+        s = half_chord_sine_one(rng, h1, h2, four_r1, earth)
+        below, beyond = horizon_bounds(theta1, h2, a_m, _HORIZON_MARGIN)
         # s <= asin(s) <= s / sqrt(1 - s^2) settles most tracks without the arc sine
         if s < 1.0 and 2.0 * earth * s / math.sqrt(1.0 - s * s) * (1.0 + _BOUND_SLACK) <= below:
             pass
