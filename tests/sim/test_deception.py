@@ -7,7 +7,7 @@ import pyarrow.compute as pc
 import pytest
 
 from samsim.scenario import loads
-from samsim.sim.deception import DeceivedScans, apply_deception, false_target_truth
+from samsim.sim.deception import DeceivedScans, alive_rows, apply_deception, false_target_truth
 from samsim.sim.engine import Engine
 from samsim.sim.sensing import scan_radar
 from samsim.sim.world import compile_world, positions_ecef
@@ -155,8 +155,8 @@ def test_false_targets_end_with_their_jammer() -> None:
     engine = Engine(world(n_false=2), seed=1)
     engine.killed_s[0] = 10.0
     truth = np.array([false_target_truth(0), -1, 0])
-    np.testing.assert_array_equal(engine._alive(truth, 5.0), [True, True, True])
-    np.testing.assert_array_equal(engine._alive(truth, 20.0), [False, True, False])
+    np.testing.assert_array_equal(alive_rows(truth, engine.killed_s, 5.0), [True, True, True])
+    np.testing.assert_array_equal(alive_rows(truth, engine.killed_s, 20.0), [False, True, False])
 
 
 VGPO_CATALOG = (

@@ -102,26 +102,15 @@ def source_threat(truth: IntArray) -> IntArray:
     """The threat behind each measurement: the threat itself, the jammer of a false target, or -1
     for a false alarm."""
     t = np.asarray(truth, dtype=np.int64)
-    if t.ndim == 1:  # one scan's rows, asked for at every scan: compiled, as below
-        return _source_threat(t)
     return np.asarray(np.where(t <= FALSE_TARGET, FALSE_TARGET - t, t), dtype=np.int64)
-
-
-@njit
-def _source_threat(truth: IntArray) -> IntArray:
-    """:func:`source_threat` of a 1-D array, element by element."""
-    out = np.empty(truth.size, dtype=np.int64)
-    for i in range(truth.size):
-        t = truth[i]
-        out[i] = FALSE_TARGET - t if t <= FALSE_TARGET else t
-    return out
 
 
 @njit
 def alive_rows(truth: IntArray, killed_s: FloatArray, t: float) -> BoolArray:
     """Whether each measurement's source (:func:`source_threat`) is alive at ``t``: a false alarm
     always, a threat or a false target of its repeater while the threat is not killed by ``t``
-    (``killed_s``: when each threat was killed, inf while not)."""
+    (``killed_s``: when each threat was killed, inf while not). Compiled: the engine asks it at
+    every scan."""
     out = np.empty(truth.size, dtype=np.bool_)
     for i in range(truth.size):
         v = truth[i]

@@ -336,11 +336,6 @@ class Engine:
             return None
         return deception.pulled_rows(rs, rows)[alive]
 
-    def _alive(self, truth: IntArray, t: float) -> BoolArray:
-        """Measurements of threats not yet killed at ``t``, false targets of repeater jammers not yet
-        killed, and false alarms."""
-        return deception.alive_rows(np.asarray(truth, dtype=np.int64), self.killed_s, float(t))
-
     def _after_step(
         self, pic: TrackPicture, res: StepResult, truth: IntArray, t: float, pulled: BoolArray | None = None
     ) -> None:
