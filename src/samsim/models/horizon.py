@@ -31,6 +31,11 @@ from samsim.arrays import BoolArray, FloatArray
 from samsim.constants import MEAN_EARTH_RADIUS_M, STANDARD_REFRACTION_K
 from samsim.models import _horizon_kernels
 
+# the scalar pieces of the horizon test, re-exported for compiled kernels elsewhere that test one
+# point at a time
+from samsim.models._horizon_kernels import half_chord_sine_one as half_chord_sine_one
+from samsim.models._horizon_kernels import horizon_bounds as horizon_bounds
+
 
 def _f64(x: ArrayLike) -> FloatArray:
     return np.asarray(x, dtype=np.float64)

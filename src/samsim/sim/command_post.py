@@ -25,7 +25,7 @@ from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
 from samsim.jit import njit, njit_inline
 from samsim.models import horizon
-from samsim.models._horizon_kernels import half_chord_sine_one, horizon_bounds
+from samsim.models.horizon import half_chord_sine_one, horizon_bounds
 from samsim.models.signature import band_of_frequency
 from samsim.sim.battery import (
     ENGAGE_MAX_AGE_S,
