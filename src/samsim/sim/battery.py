@@ -24,6 +24,7 @@ what happened for the trajectories file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
@@ -386,25 +387,20 @@ def decide(
         else:
             may[:] = True
             held[:] = True
+        table = plan.table
         tof, pip, pk = _planned(plan, pos_b, vel_b, may & allowed[ui])
         if jam_only is not None:
-            hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
-            pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
+            pk[np.ix_(~table.home_on_jam, jam_only[eligible])] = 0.0
         pk[pk < d.min_pk] = 0.0
         pk[:, ~(may & allowed[ui])] = 0.0
         if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
             continue
         reach |= np.any(pk > 0.0, axis=0)
         # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
-        pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
+        pk = cheapest_adequate(pk, table.unit_cost_usd)
         left = state.stock.sum(axis=0)
         loaded |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0)
-        pk_kept = hold_reserve(
-            pk,
-            left,
-            np.array([d.high_value_reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
-            high_value,
-        )
+        pk_kept = hold_reserve(pk, left, table.high_value_reserve, high_value)
         kept |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0) & ~np.any(pk_kept > 0.0, axis=0)
         pk = pk_kept
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
@@ -615,7 +611,7 @@ def _leaker_engagements(
             continue
         pos_b, vel_b = unit.to_battery(pos[at], vel[at])
         # the reach tables first (cheap); the full feasibility only where the look comes too late
-        tof, _, _ = _intercepts(plan, pos_b, vel_b)
+        tof, _, _ = _intercept_points(plan, pos_b, vel_b)
         soonest = np.min(np.where(np.isfinite(tof), tof, np.inf), axis=1)
         late = np.isfinite(soonest) & (look_s[at] + ka_s + soonest > t + assess.time_to_go_s[at])
         if not np.any(late):
@@ -628,7 +624,7 @@ def _leaker_engagements(
 
 def _outer_reach_m(plan: FirePlan) -> float:
     """The unit's layer: the catalog maximum range of its longest-reaching missile type."""
-    return max((w.spec.max_range_m for w in plan.types), default=0.0)
+    return plan.table.outer_reach_m
 
 
 def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
@@ -653,12 +649,14 @@ def _planned(
     cols = np.flatnonzero(may)
     if cols.size == 0:
         return tof, pip, pk
-    tof_c, pip_c, arrival_c = _intercepts(plan, pos[cols], vel[cols])
+    tof_c, pip_c, low_c = _intercept_points(plan, pos[cols], vel[cols])
     tof[cols], pip[cols] = tof_c, pip_c
     some = np.flatnonzero(np.any(np.isfinite(tof_c), axis=1))
     if some.size:
         c = cols[some]
-        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_c[some], pip_c[some], arrival_c[some])
+        tof_s = tof_c[some]
+        arrival = _arrival_mps(plan, tof_s, low_c[some])
+        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_s, pip_c[some], arrival)
     return tof, pip, pk
 
 
@@ -667,31 +665,55 @@ def _intercepts(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Time of flight, intercept point and the interceptor's speed on arrival per (track, type), with
     the low or high reach table."""
-    n, m = pos.shape[0], len(plan.types)
-    tof = np.full((n, m), np.nan)
-    pip = np.full((n, m, 3), np.nan)
-    arrival = np.full((n, m), np.nan)
+    tof, pip, low = _intercept_points(plan, pos, vel)
+    return tof, pip, _arrival_mps(plan, tof, low)
+
+
+def _intercept_points(
+    plan: FirePlan, pos: FloatArray, vel: FloatArray
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """:func:`_intercepts`' times of flight and intercept points, and which tracks are low (flown
+    against with the low reach table, the others with the high one), in one compiled pass."""
     height = plan.height_m(pos)
     low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(pos, vel, height, plan.center_enu_m)
-    for mask, table, speed in (
-        (low, plan.reach_low_m, plan.arrival_low_mps),
-        (~low, plan.reach_high_m, plan.arrival_high_mps),
-    ):
+    tof, pip = intercept.predict_intercept_two_tables(
+        pos,
+        vel,
+        _launch_points(len(plan.types)),
+        plan.profile_time_s,
+        plan.reach_low_m,
+        plan.reach_high_m,
+        low,
+        acc,
+    )
+    return tof, pip, low
+
+
+def _arrival_mps(plan: FirePlan, tof: FloatArray, low: BoolArray) -> FloatArray:
+    """The interceptor's speed on arrival after flights of ``tof`` (tracks, types) on the low or high
+    reach table (nan where ``tof`` is nan or beyond the type's table)."""
+    arrival = np.full(tof.shape, np.nan)
+    for mask, speed in ((low, plan.arrival_low_mps), (~low, plan.arrival_high_mps)):
         if np.any(mask):
-            tof[mask], pip[mask] = intercept.predict_intercept(
-                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table, track_acc_mps2=acc[mask]
-            )
-            for k in range(m):
-                arrival[mask, k] = np.interp(tof[mask, k], plan.profile_time_s, speed[k], right=np.nan)
-    return tof, pip, arrival
+            tof_m = tof[mask]
+            for k in range(tof.shape[1]):
+                arrival[mask, k] = np.interp(tof_m[:, k], plan.profile_time_s, speed[k], right=np.nan)
+    return arrival
+
+
+_LAUNCH_POINTS: dict[int, FloatArray] = {}
 
 
 def _launch_points(m: int) -> FloatArray:
-    """Where planning assumes each of ``m`` types leaves from (see :data:`LAUNCH_HEIGHT_M`)."""
-    points = np.zeros((m, 3))
-    points[:, 2] = LAUNCH_HEIGHT_M
+    """Where planning assumes each of ``m`` types leaves from (see :data:`LAUNCH_HEIGHT_M`); one array
+    per ``m``, shared: read it, do not write it."""
+    points = _LAUNCH_POINTS.get(m)
+    if points is None:
+        points = np.zeros((m, 3))
+        points[:, 2] = LAUNCH_HEIGHT_M
+        _LAUNCH_POINTS[m] = points
     return points
 
 
@@ -705,70 +727,148 @@ def _pk_matrix(
 ) -> FloatArray:
     """Planned kill probability of one shot of each type at each track (0 where infeasible).
 
-    Besides the envelope, the interceptor must catch the target: its speed on arrival less the
-    target's speed away from the launcher along the line to the intercept point must reach the end
-    game's minimum closing speed (``endgame_min_closing_mps``; a low receding target at long range is
-    out of reach even where the reach table has a root), and its airframe must still pull the end
-    game's minimum acceleration (``endgame_min_g``) at the intercept point's altitude at that speed
-    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion)."""
-    m = len(plan.types)
-    launcher = _launch_points(m)
+    Besides the envelope (:func:`samsim.c2.intercept.launch_feasible`'s checks), the interceptor must
+    catch the target: its speed on arrival less the target's speed away from the launcher along the
+    line to the intercept point must reach the end game's minimum closing speed
+    (``endgame_min_closing_mps``; a low receding target at long range is out of reach even where the
+    reach table has a root), and its airframe must still pull the end game's minimum acceleration
+    (``endgame_min_g``) at the intercept point's altitude at that speed
+    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion).
+
+    The arithmetic checks run in one compiled pass (:func:`_envelope_kernel`); the atmosphere, the
+    terrain under the intercept point and the engagement radar's view (transcendental functions,
+    left to NumPy) only where everything else holds: each is per (track, type), so the floats and
+    the answer are those of the checks done in full."""
+    m, n = len(plan.types), pos.shape[0]
+    table = plan.table
     system = plan.battery.spec
-    specs = [w.spec for w in plan.types]
     speed = np.linalg.norm(vel, axis=1)
-    max_speed = np.minimum([s.max_target_speed_mps for s in specs], system.max_target_speed_mps)
-    # Minimum altitudes are heights above the ground under the intercept point.
-    ground = np.zeros(tof.shape)
-    finite = np.isfinite(tof)
-    if np.any(finite):
-        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
-        ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
-    ok, _ = intercept.launch_feasible(
+    ok = np.empty((n, m), dtype=np.bool_)
+    slant = np.empty((n, m))
+    alt = np.empty((n, m))
+    pk = np.zeros((m, n))
+    if not _envelope_kernel(
         pip,
         tof,
+        arrival_mps,
         vel,
-        launcher,
+        speed,
+        _launch_points(m),
         plan.center_enu_m,
-        plan.earth_radius_m,
-        min_range_m=np.array([s.min_range_m for s in specs]),
-        max_range_m=np.array([s.max_range_m for s in specs]),
-        min_alt_m=np.array([s.min_altitude_m for s in specs])[None, :] + ground,
-        max_alt_m=np.array([s.max_altitude_m for s in specs]),
-        max_target_speed_mps=max_speed,
-        max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
-    )
-    none = np.zeros((m, pos.shape[0]))
-    if not ok.any():  # the checks below only take away
-        return none
-    slant = np.linalg.norm(pip - launcher[None], axis=-1)
-    los = (pip - launcher[None]) / np.maximum(slant, 1.0)[..., None]
-    receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
-    closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
-    ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
-    if not ok.any():
-        return none
+        float(plan.earth_radius_m),
+        table.min_range_m,
+        table.max_range_m,
+        table.max_altitude_m,
+        table.max_target_speed_mps,
+        table.max_flight_s,
+        table.endgame_min_closing_mps,
+        BALLISTIC_SPEED_MPS,
+        float(system.ballistic_engagement_range_m),
+        ok,
+        slant,
+        alt,
+    ):
+        return pk
+    # Minimum altitudes are heights above the ground under the intercept point (the terrain of every
+    # intercept point, as the envelope check of them all would take it).
+    finite = np.isfinite(tof)
+    ground = np.zeros(tof.shape)
+    lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
+    ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
+    ok &= ~(alt < table.min_altitude_m[None, :] + ground)
+    i, k = np.nonzero(ok)
+    if i.size == 0:
+        return pk
     # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
     # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
-    alt = np.nan_to_num(plan.height_m(pip), nan=0.0)
-    for k, w in enumerate(plan.types):
-        pull = flyout.available_accel_mps2(w.params, alt[:, k], np.nan_to_num(arrival_mps[:, k], nan=0.0))
-        ok[:, k] &= pull >= w.params[flyout.P_ENDGAME_MIN_ACCEL_MPS2]
-    ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
-    ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
-    if not ok.any():
-        return none
+    alt_ik = alt[i, k]
+    pull = flyout.available_accel_mps2(table.params[k], alt_ik, np.nan_to_num(arrival_mps[i, k], nan=0.0))
+    keep = pull >= table.endgame_min_accel_mps2[k]
     # The engagement radar must see the intercept point to guide the missile there.
     radar = plan.engagement_radar
     assert radar is not None
-    flat_pip = np.where(np.isfinite(pip), pip, 0.0).reshape(-1, 3)
-    height = plan.height_m(flat_pip) - plan.horizon_ref_alt_m
-    seen, _, _, _ = visible(radar, flat_pip - radar.enu_m, height)
-    ok &= seen.reshape(ok.shape)
-    pk = np.zeros((m, pos.shape[0]))
-    for k, s in enumerate(specs):
-        est = predicted_pk(s.pk_nominal, slant[:, k] / s.max_range_m, speed / max_speed[k])
-        pk[k] = np.where(ok[:, k], est, 0.0)
+    i, k, alt_ik = i[keep], k[keep], alt_ik[keep]
+    if i.size == 0:
+        return pk
+    seen, _, _, _ = visible(radar, pip[i, k] - radar.enu_m, alt_ik - plan.horizon_ref_alt_m)
+    i, k = i[seen], k[seen]
+    pk[k, i] = predicted_pk(
+        table.pk_nominal[k], slant[i, k] / table.max_range_m[k], speed[i] / table.max_target_speed_mps[k]
+    )
     return pk
+
+
+@njit
+def _envelope_kernel(
+    pip: FloatArray,
+    tof: FloatArray,
+    arrival_mps: FloatArray,
+    vel: FloatArray,
+    speed: FloatArray,
+    launcher: FloatArray,
+    center_enu_m: FloatArray,
+    earth_radius_m: float,
+    min_range_m: FloatArray,
+    max_range_m: FloatArray,
+    max_alt_m: FloatArray,
+    max_target_speed_mps: FloatArray,
+    max_flight_s: FloatArray,
+    min_closing_mps: FloatArray,
+    ballistic_speed_mps: float,
+    ballistic_range_m: float,
+    ok: BoolArray,
+    slant_m: FloatArray,
+    alt_m: FloatArray,
+) -> bool:
+    """:func:`_pk_matrix`'s arithmetic checks of each (track, type): an intercept solution, the target
+    speed, the slant range to the intercept point (``slant_m``), its height above the sphere
+    (``alt_m``) below the maximum altitude, the time of flight, the end game's closing speed (the
+    speed on arrival, 0 where unknown, less the target's speed away from the launcher along the line
+    of sight), and for a ballistic track (as fast as ``ballistic_speed_mps``,
+    :func:`samsim.c2.evaluation.classify_tracks`) the system's ballistic engagement range. Writes
+    ``ok``, ``slant_m`` and ``alt_m``; returns whether any pair passed.
+
+    The floats are NumPy's: a norm sums its squares in index order (``np.linalg.norm`` over the last
+    axis), and the receding speed sums its products as ``np.einsum("nmk,nk->nm")`` does on C-ordered
+    operands, ``(x0 + x2) + x1`` (tests/sim/test_battery_kernels.py holds both to NumPy's bits)."""
+    n, m = tof.shape
+    anything = False
+    for i in range(n):
+        vx, vy, vz = vel[i, 0], vel[i, 1], vel[i, 2]
+        speed_i = speed[i]
+        ballistic = speed[i] >= ballistic_speed_mps
+        for k in range(m):
+            dx = pip[i, k, 0] - launcher[k, 0]
+            dy = pip[i, k, 1] - launcher[k, 1]
+            dz = pip[i, k, 2] - launcher[k, 2]
+            slant = math.sqrt((dx * dx + dy * dy) + dz * dz)
+            cx = pip[i, k, 0] - center_enu_m[0]
+            cy = pip[i, k, 1] - center_enu_m[1]
+            cz = pip[i, k, 2] - center_enu_m[2]
+            alt = math.sqrt((cx * cx + cy * cy) + cz * cz) - earth_radius_m
+            slant_m[i, k] = slant
+            alt_m[i, k] = alt
+            t = tof[i, k]
+            good = not (
+                math.isnan(t)
+                or speed_i > max_target_speed_mps[k]
+                or slant < min_range_m[k]
+                or slant > max_range_m[k]
+                or alt > max_alt_m[k]
+                or t > max_flight_s[k]
+            )
+            if good:
+                den = max(slant, 1.0)
+                receding = ((dx / den) * vx + (dz / den) * vz) + (dy / den) * vy
+                arrival = arrival_mps[i, k]
+                if math.isnan(arrival):
+                    arrival = 0.0
+                good = arrival - receding >= min_closing_mps[k]
+            if good and ballistic and slant > ballistic_range_m:
+                good = False
+            ok[i, k] = good
+            anything = anything or good
+    return anything
 
 
 def _pick_launcher(state: BatteryState, k: int, t: float) -> int:
