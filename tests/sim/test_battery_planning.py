@@ -214,3 +214,47 @@ def test_available_accel_takes_one_row_per_element(plan: FirePlan) -> None:
         ]
     )
     assert np.array_equal(together, alone)
+
+
+def test_arrival_speeds_are_numpy_interp(plan: FirePlan) -> None:
+    """The compiled interpolation of the arrival-speed tables gives ``np.interp``'s floats: inside
+    the grid, on its points, before it, beyond it and where a type's table has ended (nan)."""
+    rng = np.random.default_rng(7)
+    grid = plan.profile_time_s
+    n, m = 300, len(plan.types)
+    tof = rng.uniform(-5.0, float(grid[-1]) + 20.0, (n, m))
+    tof[rng.random((n, m)) < 0.2] = np.nan
+    on = rng.random((n, m)) < 0.2
+    tof[on] = grid[rng.integers(0, grid.size, np.count_nonzero(on))]
+    low = rng.random(n) < 0.5
+    want = np.full((n, m), np.nan)
+    for mask, table in ((low, plan.arrival_low_mps), (~low, plan.arrival_high_mps)):
+        for k in range(m):
+            want[mask, k] = np.interp(tof[mask, k], grid, table[k], right=np.nan)
+    got = battery._arrival_mps(plan, tof, low)
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.any(np.isnan(plan.arrival_low_mps)) or np.any(np.isnan(plan.arrival_high_mps))
+    assert np.count_nonzero(np.isfinite(got)) > n * m // 3
+
+
+def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> None:
+    """A track the reach bound rules out has no intercept solution (ballistic ones among those with
+    one), and the bound does rule out tracks far beyond the reach tables."""
+    rng = np.random.default_rng(8)
+    pos, vel = _tracks(rng, 600)
+    pos[::3] *= rng.uniform(1.0, 4.0, (200, 1))  # some well beyond reach
+    tof, _, _ = battery._intercepts(plan, pos, vel)
+    table = plan.table
+    within = np.array(
+        [
+            battery._maybe_in_reach(
+                pos[j : j + 1], vel[j : j + 1], np.ones(1, dtype=bool), np.zeros(3), table
+            )
+            for j in range(600)
+        ]
+    )
+    solved = np.any(np.isfinite(tof), axis=1)
+    assert np.all(within[solved])
+    assert np.count_nonzero(~within) > 100
+    fast = np.linalg.norm(vel, axis=1) >= 1200.0
+    assert np.any(fast & solved)

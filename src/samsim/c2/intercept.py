@@ -438,6 +438,17 @@ def gravity_mps2(pos_m: ArrayLike, center_enu_m: ArrayLike, gm_m3ps2: float = GM
     return np.asarray(-gm_m3ps2 * r / n**3, dtype=np.float64)
 
 
+@njit
+def _maybe_as_fast(vel_mps: _F64, speed_mps: float) -> NDArray[np.bool_]:
+    """Which of the (K, 3) velocities may be as fast as ``speed_mps``: a margin of 1e-9 relative below
+    it, so that no rounding of the speed's norm decides (the caller then compares exactly)."""
+    floor = (speed_mps * (1.0 - 1e-9)) ** 2
+    out = np.empty(vel_mps.shape[0], dtype=np.bool_)
+    for k in range(vel_mps.shape[0]):
+        out[k] = vel_mps[k, 0] ** 2 + vel_mps[k, 1] ** 2 + vel_mps[k, 2] ** 2 >= floor
+    return out
+
+
 def track_acceleration_mps2(
     pos_m: ArrayLike, vel_mps: ArrayLike, height_m: ArrayLike, center_enu_m: ArrayLike
 ) -> _F64:
@@ -456,12 +467,16 @@ def track_acceleration_mps2(
         (3,) earth centre in the frame.
     """
     pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
-    speed = np.linalg.norm(np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3), axis=1)
+    vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
     acc = np.zeros_like(pos)
-    if not np.any(speed >= BALLISTIC_SPEED_MPS):  # no track fast enough to be classed ballistic
+    # only tracks about as fast as a ballistic one are classified (the others cannot be)
+    rows = np.flatnonzero(_maybe_as_fast(vel, BALLISTIC_SPEED_MPS))
+    if rows.size == 0:
         return acc
-    ballistic = classify_tracks(speed, np.asarray(height_m, dtype=np.float64)) == BALLISTIC
-    if np.any(ballistic):
+    speed = np.linalg.norm(vel[rows], axis=1)
+    height = np.broadcast_to(np.asarray(height_m, dtype=np.float64), (pos.shape[0],))[rows]
+    ballistic = rows[classify_tracks(speed, height) == BALLISTIC]
+    if ballistic.size:
         acc[ballistic] = gravity_mps2(pos[ballistic], center_enu_m)
     return acc
 

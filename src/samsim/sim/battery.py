@@ -47,11 +47,12 @@ from samsim.c2.evaluation import (
     evaluate_threats,
 )
 from samsim.c2.wta import solve_wta
+from samsim.constants import GM_M3PS2
 from samsim.jit import njit
 from samsim.models import flyout, lethality
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
-from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
+from samsim.sim.weapons import FirePlan, TypeTable, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
 LOW_TARGET_ALT_M = 3_000.0
@@ -380,7 +381,6 @@ def decide(
     for ui, unit in enumerate(active):
         plan, state = unit.plan, unit.state
         d = plan.battery.doctrine
-        pos_b, vel_b = unit.to_battery(pos, vel)
         may = np.ones(n, dtype=bool) if unit.holds is None else unit.holds[eligible].copy()
         if not plan.battery.spec.engage_on_remote:
             held |= may
@@ -388,9 +388,14 @@ def decide(
             may[:] = True
             held[:] = True
         table = plan.table
+        if not _maybe_in_reach(pos, vel, may & allowed[ui], _site_in_picture(unit), table):
+            continue  # no intercept solution at any track: every pk 0, as _planned would find
+        pos_b, vel_b = unit.to_battery(pos, vel)
         tof, pip, pk = _planned(plan, pos_b, vel_b, may & allowed[ui])
         if jam_only is not None:
-            pk[np.ix_(~table.home_on_jam, jam_only[eligible])] = 0.0
+            jammed = jam_only[eligible]
+            if np.any(jammed):
+                pk[(~table.home_on_jam)[:, None] & jammed[None, :]] = 0.0
         pk[pk < d.min_pk] = 0.0
         pk[:, ~(may & allowed[ui])] = 0.0
         if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
@@ -622,6 +627,78 @@ def _leaker_engagements(
     return out
 
 
+TRACK_ACCEL_BOUND_MPS2 = GM_M3PS2 / 6.0e6**2
+"""More than the gravity at any track (central gravity 6,000 km from the earth's centre, below its
+surface): the most a track is predicted to accelerate
+(:func:`samsim.c2.intercept.track_acceleration_mps2`)."""
+
+
+def _site_in_picture(unit: FireUnit) -> FloatArray:
+    """Where the unit's battery stands in the deciding picture's frame."""
+    if unit.rotation is None or unit.offset_m is None:
+        return _ORIGIN
+    return np.asarray(-(unit.offset_m @ unit.rotation), dtype=np.float64)
+
+
+_ORIGIN = np.zeros(3)
+
+
+def _maybe_in_reach(
+    pos: FloatArray, vel: FloatArray, may: BoolArray, site_m: FloatArray, table: TypeTable
+) -> bool:
+    """Whether some track ``may`` be engaged and may have an intercept solution from ``site_m``
+    (picture frame): within the reach tables' farthest reach plus the way it covers in their time
+    span (:func:`_within_reach_kernel`). False means :func:`_planned` finds no solution there."""
+    if table.table_reach_m <= 0.0 or not np.any(may):
+        return False
+    return _within_reach_kernel(
+        pos,
+        vel,
+        may,
+        site_m,
+        table.table_reach_m,
+        table.table_time_s,
+        BALLISTIC_SPEED_MPS,
+        TRACK_ACCEL_BOUND_MPS2,
+    )
+
+
+@njit
+def _within_reach_kernel(
+    pos: FloatArray,
+    vel: FloatArray,
+    may: BoolArray,
+    site_m: FloatArray,
+    reach_m: float,
+    time_s: float,
+    ballistic_speed_mps: float,
+    accel_bound_mps2: float,
+) -> bool:
+    """Whether a track of ``may`` lies within ``reach_m`` of ``site_m`` plus the way it covers in
+    ``time_s``: ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a
+    margin of 1 km and 1e-6 relative. A pair beyond it has no intercept solution
+    (:func:`samsim.c2.intercept.predict_intercept_two_tables`): the reach table never exceeds
+    ``r_max``, the track at constant velocity moves at most ``|v| T``, and a falling track's motion
+    linearised at a segment start strays at most ``3/2 a T**2`` from its start (a bound on the
+    tangent's offset ``a t0**2 / 2`` and its velocity change ``a t0`` over ``T``); the frame mapping's
+    rounding is far inside the margin."""
+    fast2 = (ballistic_speed_mps * (1.0 - 1e-9)) ** 2
+    for j in range(pos.shape[0]):
+        if not may[j]:
+            continue
+        dx = pos[j, 0] - site_m[0]
+        dy = pos[j, 1] - site_m[1]
+        dz = pos[j, 2] - site_m[2]
+        dist = math.sqrt(dx * dx + dy * dy + dz * dz)
+        v2 = vel[j, 0] ** 2 + vel[j, 1] ** 2 + vel[j, 2] ** 2
+        travel = math.sqrt(v2) * time_s
+        if v2 >= fast2:
+            travel += 1.5 * accel_bound_mps2 * time_s * time_s
+        if not dist > reach_m + travel + 1_000.0 + 1e-6 * dist:
+            return True
+    return False
+
+
 def _outer_reach_m(plan: FirePlan) -> float:
     """The unit's layer: the catalog maximum range of its longest-reaching missile type."""
     return plan.table.outer_reach_m
@@ -693,14 +770,52 @@ def _intercept_points(
 
 def _arrival_mps(plan: FirePlan, tof: FloatArray, low: BoolArray) -> FloatArray:
     """The interceptor's speed on arrival after flights of ``tof`` (tracks, types) on the low or high
-    reach table (nan where ``tof`` is nan or beyond the type's table)."""
-    arrival = np.full(tof.shape, np.nan)
-    for mask, speed in ((low, plan.arrival_low_mps), (~low, plan.arrival_high_mps)):
-        if np.any(mask):
-            tof_m = tof[mask]
-            for k in range(tof.shape[1]):
-                arrival[mask, k] = np.interp(tof_m[:, k], plan.profile_time_s, speed[k], right=np.nan)
+    reach table (nan where ``tof`` is nan or beyond the type's table): the tables interpolated
+    linearly, as ``np.interp(tof, plan.profile_time_s, table, right=np.nan)`` (:func:`_interp_kernel`)."""
+    arrival = np.empty(tof.shape)
+    _arrival_kernel(tof, low, plan.profile_time_s, plan.arrival_low_mps, plan.arrival_high_mps, arrival)
     return arrival
+
+
+@njit
+def _arrival_kernel(
+    tof: FloatArray,
+    low: BoolArray,
+    grid: FloatArray,
+    table_low: FloatArray,
+    table_high: FloatArray,
+    out: FloatArray,
+) -> None:
+    """:func:`_arrival_mps`: ``out[i, k]`` interpolated in row ``k`` of ``table_low`` where ``low[i]``,
+    else of ``table_high``."""
+    for i in range(tof.shape[0]):
+        table = table_low if low[i] else table_high
+        for k in range(tof.shape[1]):
+            out[i, k] = _interp_kernel(tof[i, k], grid, table[k])
+
+
+@njit
+def _interp_kernel(x: float, xp: FloatArray, fp: FloatArray) -> float:
+    """``np.interp(x, xp, fp, right=np.nan)`` for one ``x`` and strictly increasing ``xp`` (of two or
+    more points), with NumPy's floats: its slope and formula, and where that gives nan the other end
+    of the interval (numpy/_core/src/multiarray/compiled_base.c, ``arr_interp``)."""
+    n = xp.size
+    if math.isnan(x):
+        return x
+    if x < xp[0]:
+        return fp[0]  # type: ignore[no-any-return]
+    if x > xp[n - 1]:
+        return np.nan
+    j = np.searchsorted(xp, x, side="right") - 1
+    if j == n - 1 or xp[j] == x:
+        return fp[j]  # type: ignore[no-any-return]
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    y = slope * (x - xp[j]) + fp[j]
+    if math.isnan(y):
+        y = slope * (x - xp[j + 1]) + fp[j + 1]
+        if math.isnan(y) and fp[j] == fp[j + 1]:
+            y = fp[j]
+    return y  # type: ignore[no-any-return]
 
 
 _LAUNCH_POINTS: dict[int, FloatArray] = {}
@@ -773,8 +888,11 @@ def _pk_matrix(
     # intercept point, as the envelope check of them all would take it).
     finite = np.isfinite(tof)
     ground = np.zeros(tof.shape)
-    lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
-    ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
+    if plan.flat_ground_m is not None:  # the same everywhere: no need to find where the points lie
+        ground[finite] = plan.flat_ground_m
+    else:
+        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
+        ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
     ok &= ~(alt < table.min_altitude_m[None, :] + ground)
     i, k = np.nonzero(ok)
     if i.size == 0:

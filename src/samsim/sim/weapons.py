@@ -99,6 +99,7 @@ class FirePlan:
     ground_height: GroundHeight  # terrain under an intercept point (minimum altitudes are above ground)
     fire_policy: FirePolicy
     salvo_doctrine: SalvoDoctrine
+    flat_ground_m: float | None = None  # the ground's height everywhere when it is flat (no DEM)
 
     def height_m(self, pos_enu_m: FloatArray) -> FloatArray:
         """Height above the earth's sphere of battery-frame points."""
@@ -132,6 +133,8 @@ class TypeTable:
     home_on_jam: BoolArray
     high_value_reserve: IntArray
     outer_reach_m: float  # the longest catalog maximum range (0 without types)
+    table_reach_m: float  # the farthest reach of the reach tables, low or high (0 without types)
+    table_time_s: float  # their last time of flight
 
 
 def type_table(plan: FirePlan) -> TypeTable:
@@ -139,6 +142,7 @@ def type_table(plan: FirePlan) -> TypeTable:
     specs = [w.spec for w in plan.types]
     reserve = plan.battery.doctrine.high_value_reserve
     params = np.array([w.params for w in plan.types], dtype=np.float64).reshape(len(specs), flyout.N_PARAMS)
+    reach = np.concatenate([plan.reach_low_m.ravel(), plan.reach_high_m.ravel()])
     return TypeTable(
         min_range_m=np.array([s.min_range_m for s in specs], dtype=np.float64),
         max_range_m=np.array([s.max_range_m for s in specs], dtype=np.float64),
@@ -157,6 +161,8 @@ def type_table(plan: FirePlan) -> TypeTable:
         home_on_jam=np.array([s.home_on_jam for s in specs], dtype=bool),
         high_value_reserve=np.array([reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
         outer_reach_m=max((s.max_range_m for s in specs), default=0.0),
+        table_reach_m=float(np.nanmax(reach, initial=0.0)) if reach.size else 0.0,
+        table_time_s=float(plan.profile_time_s[-1]),
     )
 
 
@@ -189,4 +195,6 @@ def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeomet
         ground_height=world.ground_height,
         fire_policy=policy(d.policy),
         salvo_doctrine=SalvoDoctrine(salvo=d.salvo, kill_assessment_s=d.kill_assessment_s),
+        # without a DEM the world's ground is flat at its horizon reference altitude
+        flat_ground_m=None if world.has_terrain else float(world.horizon_ref_alt_m),
     )
