@@ -16,6 +16,7 @@ from samsim.arrays import FloatArray
 from samsim.c2 import intercept
 from samsim.c2.evaluation import BALLISTIC, classify_tracks
 from samsim.models import flyout
+from samsim.models.atmosphere import isa
 from samsim.sim import battery
 from samsim.sim.command_post import BatteryRuntime
 from samsim.sim.sensing import visible
@@ -258,3 +259,35 @@ def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> 
     assert np.count_nonzero(~within) > 100
     fast = np.linalg.norm(vel, axis=1) >= 1200.0
     assert np.any(fast & solved)
+
+
+def test_the_pull_bracket_agrees_with_the_standard_atmosphere(plan: FirePlan) -> None:
+    """Decided end-game pulls are those of :func:`samsim.models.flyout.available_accel_mps2`, also at
+    speeds that put the aerodynamic limit within a hair of the threshold (left undecided)."""
+    table = plan.table
+    rng = np.random.default_rng(9)
+    n = 3000
+    k = rng.integers(0, len(plan.types), n)
+    alt = rng.uniform(-1000.0, 60e3, n)
+    alt[:50] = 11_000.0 * 6_356_766.0 / (6_356_766.0 - 11_000.0) + rng.uniform(
+        -30.0, 30.0, 50
+    )  # a layer boundary
+    rows = table.params[k]
+    need = table.endgame_min_accel_mps2[k]
+    # the speed at which the aerodynamic limit is the threshold, then around it
+    rho = isa(alt).density_kgpm3
+    v_eq = np.sqrt(
+        need
+        * rows[:, flyout.P_DRY_MASS_KG]
+        / (0.5 * rho * rows[:, flyout.P_REF_AREA_M2] * rows[:, flyout.P_CN_MAX])
+    )
+    speed = v_eq * np.exp(rng.normal(0.0, 0.05, n))
+    speed[::7] = v_eq[::7] * (1.0 + rng.normal(0.0, 1e-9, speed[::7].size))
+    speed[::11] = 0.0
+    exact = flyout.available_accel_mps2(rows, alt, speed) >= need
+    out = np.empty(n, dtype=np.int8)
+    battery._pull_decided(table.params, table.endgame_min_accel_mps2, k, alt, speed, out)
+    decided = out != battery._UNDECIDED
+    assert np.array_equal(out[decided] == battery._PULLS, exact[decided])
+    assert np.count_nonzero(decided) > n // 2 and np.count_nonzero(~decided) > 0
+    assert np.any(exact[decided]) and np.any(~exact[decided])

@@ -50,6 +50,7 @@ from samsim.c2.wta import solve_wta
 from samsim.constants import GM_M3PS2
 from samsim.jit import njit
 from samsim.models import flyout, lethality
+from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
 from samsim.sim.weapons import FirePlan, TypeTable, WeaponType, predicted_pk
@@ -900,8 +901,16 @@ def _pk_matrix(
     # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
     # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
     alt_ik = alt[i, k]
-    pull = flyout.available_accel_mps2(table.params[k], alt_ik, np.nan_to_num(arrival_mps[i, k], nan=0.0))
-    keep = pull >= table.endgame_min_accel_mps2[k]
+    speed_ik = arrival_mps[i, k]
+    speed_ik[np.isnan(speed_ik)] = 0.0
+    decided = np.empty(i.size, dtype=np.int8)
+    _pull_decided(table.params, table.endgame_min_accel_mps2, k, alt_ik, speed_ik, decided)
+    keep = decided == _PULLS
+    exact = np.flatnonzero(decided == _UNDECIDED)
+    if exact.size:
+        k_x = k[exact]
+        pull = flyout.available_accel_mps2(table.params[k_x], alt_ik[exact], speed_ik[exact])
+        keep[exact] = pull >= table.endgame_min_accel_mps2[k_x]
     # The engagement radar must see the intercept point to guide the missile there.
     radar = plan.engagement_radar
     assert radar is not None
@@ -914,6 +923,50 @@ def _pk_matrix(
         table.pk_nominal[k], slant[i, k] / table.max_range_m[k], speed[i] / table.max_target_speed_mps[k]
     )
     return pk
+
+
+_FAILS, _PULLS, _UNDECIDED = 0, 1, -1
+_DENSITY_MARGIN = 1e-2
+"""Relative bound on the tabulated density's error (:func:`samsim.models.atmosphere.density_sound_scalar`,
+1.3e-4 at worst, next to a layer boundary) that :func:`_pull_decided` allows for."""
+
+
+@njit
+def _pull_decided(
+    params: FloatArray,
+    min_accel_mps2: FloatArray,
+    k: IntArray,
+    alt_m: FloatArray,
+    speed_mps: FloatArray,
+    out: NDArray[np.int8],
+) -> None:
+    """Whether the airframe of type ``k[e]`` pulls ``min_accel_mps2[k[e]]`` at ``alt_m[e]`` and
+    ``speed_mps[e]`` (:func:`samsim.models.flyout.available_accel_mps2` at least that): ``_PULLS``,
+    ``_FAILS`` or ``_UNDECIDED``. Without an aerodynamic limit, or when the structural limit is lower,
+    the answer is exact; else the aerodynamic limit ``q S CN_max / m`` is bracketed with the
+    tabulated density, widened by :data:`_DENSITY_MARGIN`, and only a bracket that holds the
+    threshold (with 1e-9 relative to spare for rounding) is left to the exact standard atmosphere."""
+    for e in range(k.size):
+        row = k[e]
+        need = min_accel_mps2[row]
+        max_accel = params[row, flyout.P_MAX_ACCEL_MPS2]
+        cn = params[row, flyout.P_CN_MAX]
+        if cn <= 0.0:
+            out[e] = _PULLS if max_accel >= need else _FAILS
+        elif not max_accel >= need:
+            out[e] = _FAILS  # the aerodynamic limit can only lower it
+        else:
+            rho, _ = density_sound_scalar(alt_m[e])
+            v = speed_mps[e]
+            pull = (
+                0.5 * rho * v * v * params[row, flyout.P_REF_AREA_M2] * cn / params[row, flyout.P_DRY_MASS_KG]
+            )
+            if pull * (1.0 - _DENSITY_MARGIN) > need * (1.0 + 1e-9):
+                out[e] = _PULLS
+            elif pull * (1.0 + _DENSITY_MARGIN) < need * (1.0 - 1e-9):
+                out[e] = _FAILS
+            else:
+                out[e] = _UNDECIDED
 
 
 @njit
