@@ -246,14 +246,8 @@ def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> 
     pos[::3] *= rng.uniform(1.0, 4.0, (200, 1))  # some well beyond reach
     tof, _, _ = battery._intercepts(plan, pos, vel)
     table = plan.table
-    within = np.array(
-        [
-            battery._maybe_in_reach(
-                pos[j : j + 1], vel[j : j + 1], np.ones(1, dtype=bool), np.zeros(3), table
-            )
-            for j in range(600)
-        ]
-    )
+    within = battery._within_reach(pos, vel, np.ones(600, dtype=bool), np.zeros(3), table)
+    assert not np.any(battery._within_reach(pos, vel, np.zeros(600, dtype=bool), np.zeros(3), table))
     solved = np.any(np.isfinite(tof), axis=1)
     assert np.all(within[solved])
     assert np.count_nonzero(~within) > 100

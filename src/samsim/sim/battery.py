@@ -389,10 +389,12 @@ def decide(
             may[:] = True
             held[:] = True
         table = plan.table
-        if not _maybe_in_reach(pos, vel, may & allowed[ui], _site_in_picture(unit), table):
-            continue  # no intercept solution at any track: every pk 0, as _planned would find
+        # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
+        near = _within_reach(pos, vel, may & allowed[ui], _site_in_picture(unit), table)
+        if not np.any(near):
+            continue
         pos_b, vel_b = unit.to_battery(pos, vel)
-        tof, pip, pk = _planned(plan, pos_b, vel_b, may & allowed[ui])
+        tof, pip, pk = _planned(plan, pos_b, vel_b, near)
         if jam_only is not None:
             jammed = jam_only[eligible]
             if np.any(jammed):
@@ -644,24 +646,26 @@ def _site_in_picture(unit: FireUnit) -> FloatArray:
 _ORIGIN = np.zeros(3)
 
 
-def _maybe_in_reach(
+def _within_reach(
     pos: FloatArray, vel: FloatArray, may: BoolArray, site_m: FloatArray, table: TypeTable
-) -> bool:
-    """Whether some track ``may`` be engaged and may have an intercept solution from ``site_m``
-    (picture frame): within the reach tables' farthest reach plus the way it covers in their time
-    span (:func:`_within_reach_kernel`). False means :func:`_planned` finds no solution there."""
-    if table.table_reach_m <= 0.0 or not np.any(may):
-        return False
-    return _within_reach_kernel(
-        pos,
-        vel,
-        may,
-        site_m,
-        table.table_reach_m,
-        table.table_time_s,
-        BALLISTIC_SPEED_MPS,
-        TRACK_ACCEL_BOUND_MPS2,
-    )
+) -> BoolArray:
+    """The tracks of ``may`` that may have an intercept solution from ``site_m`` (picture frame):
+    within the reach tables' farthest reach plus the way they cover in their time span
+    (:func:`_within_reach_kernel`). :func:`_planned` finds no solution at the others."""
+    near = np.zeros(may.shape, dtype=np.bool_)
+    if table.table_reach_m > 0.0 and np.any(may):
+        _within_reach_kernel(
+            pos,
+            vel,
+            may,
+            site_m,
+            table.table_reach_m,
+            table.table_time_s,
+            BALLISTIC_SPEED_MPS,
+            TRACK_ACCEL_BOUND_MPS2,
+            near,
+        )
+    return near
 
 
 @njit
@@ -674,9 +678,10 @@ def _within_reach_kernel(
     time_s: float,
     ballistic_speed_mps: float,
     accel_bound_mps2: float,
-) -> bool:
-    """Whether a track of ``may`` lies within ``reach_m`` of ``site_m`` plus the way it covers in
-    ``time_s``: ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a
+    near: BoolArray,
+) -> None:
+    """Marks in ``near`` the tracks of ``may`` within ``reach_m`` of ``site_m`` plus the way they cover
+    in ``time_s``: ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a
     margin of 1 km and 1e-6 relative. A pair beyond it has no intercept solution
     (:func:`samsim.c2.intercept.predict_intercept_two_tables`): the reach table never exceeds
     ``r_max``, the track at constant velocity moves at most ``|v| T``, and a falling track's motion
@@ -695,9 +700,7 @@ def _within_reach_kernel(
         travel = math.sqrt(v2) * time_s
         if v2 >= fast2:
             travel += 1.5 * accel_bound_mps2 * time_s * time_s
-        if not dist > reach_m + travel + 1_000.0 + 1e-6 * dist:
-            return True
-    return False
+        near[j] = not dist > reach_m + travel + 1_000.0 + 1e-6 * dist
 
 
 def _outer_reach_m(plan: FirePlan) -> float:
