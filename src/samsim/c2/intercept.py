@@ -470,11 +470,12 @@ def track_acceleration_mps2(
     vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
     acc = np.zeros_like(pos)
     # only tracks about as fast as a ballistic one are classified (the others cannot be)
-    rows = np.flatnonzero(_maybe_as_fast(vel, BALLISTIC_SPEED_MPS))
+    rows = _maybe_as_fast(vel, BALLISTIC_SPEED_MPS).nonzero()[0]
     if rows.size == 0:
         return acc
     speed = np.linalg.norm(vel[rows], axis=1)
-    height = np.broadcast_to(np.asarray(height_m, dtype=np.float64), (pos.shape[0],))[rows]
+    height = np.asarray(height_m, dtype=np.float64)
+    height = height[rows] if height.ndim == 1 else np.broadcast_to(height, (pos.shape[0],))[rows]
     ballistic = rows[classify_tracks(speed, height) == BALLISTIC]
     if ballistic.size:
         acc[ballistic] = gravity_mps2(pos[ballistic], center_enu_m)
