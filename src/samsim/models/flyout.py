@@ -470,14 +470,21 @@ def available_accel_mps2(
 
     ``q = rho V**2 / 2`` in the standard atmosphere at ``altitude_m``; ``mass_kg`` defaults to the dry
     mass (motor burnt out). Manoeuvrability falls with altitude and with speed (Fleeman 2012, ch. 2);
-    ``cn_max = 0`` in ``params`` means no aerodynamic limit. Arguments broadcast.
+    ``cn_max = 0`` in ``params`` means no aerodynamic limit. Arguments broadcast; ``params`` is one
+    interceptor's row or (..., N_PARAMS) rows, one per element (several types in one call).
     """
     row = np.asarray(params, dtype=np.float64)
     rho = isa(altitude_m).density_kgpm3
     v = np.asarray(speed_mps, dtype=np.float64)
-    m = row[P_DRY_MASS_KG] if mass_kg is None else np.asarray(mass_kg, dtype=np.float64)
-    limit = np.full(np.broadcast(rho, v, m).shape, row[P_MAX_ACCEL_MPS2])
-    if row[P_CN_MAX] > 0.0:
+    m = row[..., P_DRY_MASS_KG] if mass_kg is None else np.asarray(mass_kg, dtype=np.float64)
+    max_accel = row[..., P_MAX_ACCEL_MPS2]
+    limit = np.full(np.broadcast(rho, v, m, max_accel).shape, max_accel)
+    if row.ndim > 1:  # per element: the aerodynamic limit where the row has one
+        aero = row[..., P_CN_MAX] > 0.0
+        if np.any(aero):
+            pull = 0.5 * rho * v * v * row[..., P_REF_AREA_M2] * row[..., P_CN_MAX] / m
+            limit = np.where(aero, np.minimum(limit, pull), limit)
+    elif row[P_CN_MAX] > 0.0:
         limit = np.minimum(limit, 0.5 * rho * v * v * row[P_REF_AREA_M2] * row[P_CN_MAX] / m)
     return np.asarray(limit, dtype=np.float64)
 
