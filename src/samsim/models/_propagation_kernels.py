@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray
-from samsim.jit import njit
+from samsim.jit import njit, np_divide, np_maximum, np_minimum
 
 
 @njit
@@ -72,34 +72,6 @@ def bisect_edge(
 
 
 @njit
-def _maximum(x: float, y: float) -> float:
-    """``numpy.maximum`` of two floats (a NaN wins)."""
-    if x != x:
-        return x
-    if y != y:
-        return y
-    return x if x >= y else y
-
-
-@njit
-def _minimum(x: float, y: float) -> float:
-    """``numpy.minimum`` of two floats (a NaN wins)."""
-    if x != x:
-        return x
-    if y != y:
-        return y
-    return x if x <= y else y
-
-
-@njit
-def _divide(x: float, y: float) -> float:
-    """``x / y`` as NumPy divides (a zero divisor gives ±inf or NaN instead of raising)."""
-    if y == 0.0:
-        return x * math.copysign(math.inf, y) if x != 0.0 else math.nan
-    return x / y
-
-
-@njit
 def ray_heights(
     ground_m: FloatArray, h1_m: FloatArray, h2_m: FloatArray, a: float, scale: float
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -111,11 +83,11 @@ def ray_heights(
     hi = np.empty(n)
     p = np.empty(n)
     for i in range(n):
-        di = _maximum(ground_m[i], 1e-9)
-        ha = _maximum(h1_m[i], 0.0)
-        hb = _maximum(h2_m[i], 0.0)
-        h1 = _minimum(ha, hb)
-        h2 = _maximum(ha, hb)
+        di = np_maximum(ground_m[i], 1e-9)
+        ha = np_maximum(h1_m[i], 0.0)
+        hb = np_maximum(h2_m[i], 0.0)
+        h1 = np_minimum(ha, hb)
+        h2 = np_maximum(ha, hb)
         d[i] = di
         lo[i] = h1
         hi[i] = h2
@@ -131,7 +103,7 @@ def cubic_argument(
     n = d.size
     out = np.empty(n)
     for i in range(n):
-        out[i] = _minimum(_maximum(_divide(2.0 * a * (h2[i] - h1[i]) * d[i], p_cubed[i]), -1.0), 1.0)
+        out[i] = np_minimum(np_maximum(np_divide(2.0 * a * (h2[i] - h1[i]) * d[i], p_cubed[i]), -1.0), 1.0)
     return out
 
 
@@ -147,7 +119,7 @@ def ray_feet(
     half = np.empty((3, n))
     for i in range(n):
         di = d[i]
-        x = _minimum(_maximum(di / 2.0 - p[i] * sin_third[i], 0.0), di)
+        x = np_minimum(np_maximum(di / 2.0 - p[i] * sin_third[i], 0.0), di)
         y = di - x
         d1[i] = x
         d2[i] = y
@@ -181,7 +153,7 @@ def ray_lengths(
         rd[i] = math.sqrt((hi - lo) * (hi - lo) + 4.0 * (a + lo) * (a + hi) * (sd * sd))
         sin_psi = (lo - 2.0 * (a + lo) * (s1 * s1)) / x1 if x1 > 0.0 else 0.0
         ok[i] = sin_psi > 0.0 and lo > 0.0
-        clipped[i] = _minimum(_maximum(sin_psi, 0.0), 1.0)
+        clipped[i] = np_minimum(np_maximum(sin_psi, 0.0), 1.0)
     return r1, r2, rd, clipped, ok
 
 
@@ -206,5 +178,7 @@ def divergence(
     n = d.size
     out = np.empty(n)
     for i in range(n):
-        out[i] = 1.0 / math.sqrt(1.0 + _divide(2.0 * d1[i] * d2[i], a * d[i] * tan_psi[i])) if ok[i] else 0.0
+        out[i] = (
+            1.0 / math.sqrt(1.0 + np_divide(2.0 * d1[i] * d2[i], a * d[i] * tan_psi[i])) if ok[i] else 0.0
+        )
     return out
