@@ -352,6 +352,10 @@ def _interference_edge_numpy_m(h1: FloatArray, h2: FloatArray, ka: float, wavele
     return np.asarray(0.5 * (lo + hi), np.float64)
 
 
+_EDGE_MEMO: dict[tuple[Surface, float, float, str], dict[tuple[float, float], tuple[float, ...]]] = {}
+_EDGE_MEMO_SIZE = 200_000  # pairs per surface, earth and wavelength before the memo starts afresh
+
+
 def multipath_f4_db(
     surface: Surface,
     ground_range_m: ArrayLike,
@@ -397,12 +401,28 @@ def multipath_f4_db(
     if np.any(beyond):
         b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
         p1, p2, pair = _distinct_pairs(b1, b2)
-        edge_p = _edge_of_pairs_m(p1, p2, ka, wavelength_m)
-        horizon_p = np.sqrt(2.0 * ka * p1) + np.sqrt(2.0 * ka * p2)
-        at = reflection_geometry(edge_p, p1, p2, ka)
-        at_edge = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)[pair]
-        at_horizon = smooth_earth_diffraction_db(horizon_p, p1, p2, ka, wavelength_m)[pair]
+        # Per pair of heights: the edge, the horizon and the dB values there. The engine asks again
+        # and again for the same pairs (a threat flying level, a radar standing still), so each pair
+        # is worked out once per surface, earth and wavelength (elementwise: the same floats).
+        memo = _EDGE_MEMO.setdefault((surface, ka, wavelength_m, polarization), {})
+        if len(memo) > _EDGE_MEMO_SIZE:
+            memo.clear()
+        keys = list(zip(p1.tolist(), p2.tolist(), strict=True))
+        missing = [i for i, key in enumerate(keys) if key not in memo]
+        if missing:
+            q1, q2 = p1[missing], p2[missing]
+            edge_q = _edge_of_pairs_m(q1, q2, ka, wavelength_m)
+            horizon_q = np.sqrt(2.0 * ka * q1) + np.sqrt(2.0 * ka * q2)
+            at = reflection_geometry(edge_q, q1, q2, ka)
+            at_edge_q = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)
+            at_horizon_q = smooth_earth_diffraction_db(horizon_q, q1, q2, ka, wavelength_m)
+            for i, row in zip(
+                missing, zip(edge_q, horizon_q, at_edge_q, at_horizon_q, strict=True), strict=True
+            ):
+                memo[keys[i]] = row
+        edge_p, horizon_p, at_edge_p, at_horizon_p = np.array([memo[key] for key in keys], dtype=np.float64).T
         edge, horizon = edge_p[pair], horizon_p[pair]
+        at_edge, at_horizon = at_edge_p[pair], at_horizon_p[pair]
         u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
         value = at_edge + u * (at_horizon - at_edge)
         # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
