@@ -397,8 +397,15 @@ def _scan_site(
     gone_s = np.minimum(threats.end_s, threats.leak_s)
     if killed_s is not None:
         gone_s = np.minimum(gone_s, killed_s)
-    active = (times[:, None] >= threats.start_s[None, :]) & (times[:, None] < gone_s[None, :])
-    scan_idx, thr_idx = np.nonzero(active)
+    # Tested only for the threats in the air at some of the scans (in a long raid most have not
+    # started or are gone): the pairs come out in the same order, scan by scan, threat by threat.
+    if n_scan:
+        aloft = np.flatnonzero((threats.start_s <= times.max()) & (gone_s > times.min()))
+    else:
+        aloft = np.zeros(0, dtype=np.int64)
+    active = (times[:, None] >= threats.start_s[aloft][None, :]) & (times[:, None] < gone_s[aloft][None, :])
+    scan_idx, column = np.nonzero(active)
+    thr_idx = aloft[column]
     t_pair = times[scan_idx]
     ecef = positions_ecef(threats, thr_idx, t_pair)
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
