@@ -114,13 +114,17 @@ def live_rcs_m2(
     if rows.size == 0:
         return rcs
     band = signature.band_of_frequency(frequency_ghz)
-    angles = body_angles(threats, index[rows], np.asarray(time_s)[rows], ecef_m[rows], sensor_ecef_m)
     keys = table_of[rows]
-    for key in np.flatnonzero(np.bincount(keys)).tolist():
+    in_view = np.flatnonzero(np.bincount(keys)).tolist()
+    idx, t, pos = index[rows], np.asarray(time_s)[rows], ecef_m[rows]
+    if any(numbering.distinct[key - 1].elevation_deg is not None for key in in_view):
+        aspect, elevation = body_angles(threats, idx, t, pos, sensor_ecef_m)
+    else:  # tables over aspect alone: no elevation to work out
+        aspect = signature.body_aspect_deg(velocities_ecef(threats, idx, t), pos, sensor_ecef_m)
+        elevation = np.zeros(aspect.shape)
+    for key in in_view:
         sel = keys == key
-        rcs[rows[sel]] = table_rcs_m2(
-            numbering.distinct[key - 1], band, angles.aspect_deg[sel], angles.elevation_deg[sel]
-        )
+        rcs[rows[sel]] = table_rcs_m2(numbering.distinct[key - 1], band, aspect[sel], elevation[sel])
     return rcs
 
 
