@@ -416,11 +416,10 @@ def multipath_f4_db(
             at = reflection_geometry(edge_q, q1, q2, ka)
             at_edge_q = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)
             at_horizon_q = smooth_earth_diffraction_db(horizon_q, q1, q2, ka, wavelength_m)
-            for i, row in zip(
-                missing, zip(edge_q, horizon_q, at_edge_q, at_horizon_q, strict=True), strict=True
-            ):
-                memo[keys[i]] = row
-        edge_p, horizon_p, at_edge_p, at_horizon_p = np.array([memo[key] for key in keys], dtype=np.float64).T
+            rows = np.stack((edge_q, horizon_q, at_edge_q, at_horizon_q), axis=1).tolist()
+            memo.update((keys[i], tuple(row)) for i, row in zip(missing, rows, strict=True))
+        terms = np.array([memo[key] for key in keys], dtype=np.float64)
+        edge_p, horizon_p, at_edge_p, at_horizon_p = terms.T
         edge, horizon = edge_p[pair], horizon_p[pair]
         at_edge, at_horizon = at_edge_p[pair], at_horizon_p[pair]
         u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
