@@ -65,3 +65,41 @@ def test_geodesic_vs_haversine() -> None:
     assert np.max(np.abs(d / h - 1)) < 0.006  # flattening 1/298 plus the choice of R
     # Ankara to Istanbul is ~350 km.
     assert geo.haversine_m(39.93, 32.86, 41.01, 28.98) == pytest.approx(351_000, rel=0.01)
+
+
+def test_ecef_to_geodetic_is_the_numpy_arithmetic_bit_for_bit() -> None:
+    # Heikkinen's closed form runs compiled between NumPy's cube root and arc tangents: the floats are
+    # those of Zhu's formulas written in NumPy, for points from the ground to orbit, at the poles, in
+    # any array shape.
+    rng = np.random.default_rng(2)
+    n = 2000
+    p = geo.geodetic_to_ecef(rng.uniform(-90, 90, n), rng.uniform(-180, 180, n), rng.uniform(-400, 4e5, n))
+    p[:10, :2] = 0.0
+    a, b = constants.WGS84_A_M, constants.WGS84_B_M
+    e2, ep2 = constants.WGS84_E2, constants.WGS84_EP2
+    x, y, z = p[:, 0], p[:, 1], p[:, 2]
+    r2 = x * x + y * y
+    r = np.sqrt(r2)
+    z2 = z * z
+    f = 54.0 * b * b * z2
+    g = r2 + (1.0 - e2) * z2 - e2 * (a * a - b * b)
+    c = e2 * e2 * f * r2 / (g * g * g)
+    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
+    k = s + 1.0 / s + 1.0
+    big_p = f / (3.0 * k * k * g * g)
+    q = np.sqrt(1.0 + 2.0 * e2 * e2 * big_p)
+    inner = 0.5 * a * a * (1.0 + 1.0 / q) - big_p * (1.0 - e2) * z2 / (q * (1.0 + q)) - 0.5 * big_p * r2
+    r0 = -(big_p * e2 * r) / (1.0 + q) + np.sqrt(np.maximum(inner, 0.0))
+    t = r - e2 * r0
+    v = np.sqrt(t * t + (1.0 - e2) * z2)
+    lat_ref = np.degrees(np.arctan2(z + ep2 * (b * b * z / (a * v)), r))
+    alt_ref = np.sqrt(t * t + z2) * (1.0 - b * b / (a * v))
+    lat, lon, alt = geo.ecef_to_geodetic(p)
+    np.testing.assert_array_equal(lat, lat_ref)
+    np.testing.assert_array_equal(lon, np.degrees(np.arctan2(y, x)))
+    np.testing.assert_array_equal(alt, alt_ref)
+    grid = geo.ecef_to_geodetic(p[:12].reshape(3, 4, 3))
+    assert all(v.shape == (3, 4) for v in grid)
+    np.testing.assert_array_equal(grid[2].ravel(), alt[:12])
+    one = geo.ecef_to_geodetic(p[20])
+    assert all(np.shape(v) == () for v in one) and float(one[2]) == alt[20]

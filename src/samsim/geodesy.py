@@ -20,6 +20,7 @@ C. F. F. Karney, "Algorithms for geodesics", J. Geodesy 87, 2013.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -29,6 +30,7 @@ from pyproj import Geod
 
 from samsim.arrays import FloatArray
 from samsim.constants import MEAN_EARTH_RADIUS_M, WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
+from samsim.jit import njit, np_divide, np_maximum
 
 
 @lru_cache(maxsize=1)
@@ -62,31 +64,81 @@ def ecef_to_geodetic(ecef_m: ArrayLike) -> tuple[FloatArray, FloatArray, FloatAr
     """
     p_ecef = np.asarray(ecef_m, dtype=np.float64)
     x, y, z = p_ecef[..., 0], p_ecef[..., 1], p_ecef[..., 2]
-    a, b, e2, ep2 = WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
-    r2 = x * x + y * y
-    r = np.sqrt(r2)
-    z2 = z * z
-    big_f = 54.0 * b * b * z2
-    big_g = r2 + (1.0 - e2) * z2 - e2 * (a * a - b * b)
-    c = e2 * e2 * big_f * r2 / (big_g * big_g * big_g)
-    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
-    k = s + 1.0 / s + 1.0
-    big_p = big_f / (3.0 * k * k * big_g * big_g)
-    q = np.sqrt(1.0 + 2.0 * e2 * e2 * big_p)
-    r0 = -(big_p * e2 * r) / (1.0 + q) + np.sqrt(
-        np.maximum(
-            0.5 * a * a * (1.0 + 1.0 / q) - big_p * (1.0 - e2) * z2 / (q * (1.0 + q)) - 0.5 * big_p * r2,
-            0.0,
-        )
-    )
-    t = r - e2 * r0
-    u = np.sqrt(t * t + z2)
-    v = np.sqrt(t * t + (1.0 - e2) * z2)
-    z0 = b * b * z / (a * v)
-    alt = u * (1.0 - b * b / (a * v))
-    lat = np.degrees(np.arctan2(z + ep2 * z0, r))
+    shape = x.shape
+    xs, ys, zs = x.reshape(-1), y.reshape(-1), z.reshape(-1)
+    # The arithmetic runs compiled (one point at a time, the operations of Zhu's formulas in the order
+    # written in _heikkinen_cbrt_argument and _heikkinen_rest); the cube root and the arc tangents stay
+    # NumPy's, on arrays laid out as ever (numba's may differ from NumPy's in the last bit).
+    r2, big_f, big_g, cube = _heikkinen_cbrt_argument(xs, ys, zs)
+    alt, num, r = _heikkinen_rest(r2, zs, big_f, big_g, np.cbrt(cube))
+    lat = np.degrees(np.arctan2(num, r)).reshape(shape)
     lon = np.degrees(np.arctan2(y, x))
-    return np.asarray(lat, np.float64), np.asarray(lon, np.float64), np.asarray(alt, np.float64)
+    return np.asarray(lat, np.float64), np.asarray(lon, np.float64), alt.reshape(shape)
+
+
+@njit
+def _heikkinen_cbrt_argument(
+    x: FloatArray, y: FloatArray, z: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Heikkinen's closed form (Zhu 1994) up to the cube root: ``r²``, ``F``, ``G`` and the cube
+    root's argument ``1 + c + √(c² + 2c)``."""
+    a, b, e2 = WGS84_A_M, WGS84_B_M, WGS84_E2
+    n = x.size
+    r2 = np.empty(n)
+    big_f = np.empty(n)
+    big_g = np.empty(n)
+    cube = np.empty(n)
+    f_scale = 54.0 * b * b
+    g_scale = 1.0 - e2
+    g_shift = e2 * (a * a - b * b)
+    c_scale = e2 * e2
+    for i in range(n):
+        xi, yi, zi = x[i], y[i], z[i]
+        r2_i = xi * xi + yi * yi
+        z2 = zi * zi
+        f_i = f_scale * z2
+        g_i = r2_i + g_scale * z2 - g_shift
+        c = np_divide(c_scale * f_i * r2_i, g_i * g_i * g_i)
+        r2[i] = r2_i
+        big_f[i] = f_i
+        big_g[i] = g_i
+        cube[i] = 1.0 + c + math.sqrt(c * c + 2.0 * c)
+    return r2, big_f, big_g, cube
+
+
+@njit
+def _heikkinen_rest(
+    r2: FloatArray, z: FloatArray, big_f: FloatArray, big_g: FloatArray, s: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Heikkinen's closed form from the cube root ``s`` on: the height, and the two arguments
+    ``(z + e'² z0, r)`` of the latitude's arc tangent."""
+    a, b, e2, ep2 = WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
+    n = r2.size
+    alt = np.empty(n)
+    num = np.empty(n)
+    r_out = np.empty(n)
+    q_scale = 2.0 * e2 * e2
+    half_a2 = 0.5 * a * a
+    polar = 1.0 - e2
+    b2 = b * b
+    for i in range(n):
+        r2_i, zi, f_i, g_i, s_i = r2[i], z[i], big_f[i], big_g[i], s[i]
+        r = math.sqrt(r2_i)
+        z2 = zi * zi
+        k = s_i + np_divide(1.0, s_i) + 1.0
+        big_p = np_divide(f_i, 3.0 * k * k * g_i * g_i)
+        q = math.sqrt(1.0 + q_scale * big_p)
+        radial = half_a2 * (1.0 + np_divide(1.0, q)) - np_divide(big_p * polar * z2, q * (1.0 + q))
+        rest = np_maximum(radial - 0.5 * big_p * r2_i, 0.0)
+        r0 = np_divide(-(big_p * e2 * r), 1.0 + q) + math.sqrt(rest)
+        t = r - e2 * r0
+        u = math.sqrt(t * t + z2)
+        v = math.sqrt(t * t + polar * z2)
+        z0 = np_divide(b2 * zi, a * v)
+        alt[i] = u * (1.0 - np_divide(b2, a * v))
+        num[i] = zi + ep2 * z0
+        r_out[i] = r
+    return alt, num, r_out
 
 
 def enu_rotation(lat_deg: float, lon_deg: float) -> FloatArray:

@@ -6,6 +6,7 @@ and keeps their signatures visible to mypy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -24,3 +25,35 @@ def njit_inline(fn: F) -> F:
     ``inline="always"``): the caller's constant arguments, such as a fixed state dimension, then
     reach its loops, which the compiler unrolls."""
     return cast(F, numba.njit(cache=True, nogil=True, inline="always")(fn))
+
+
+# Scalar forms of NumPy's elementwise operations for kernels that must give NumPy's floats.
+
+
+@njit
+def np_maximum(x: float, y: float) -> float:
+    """``numpy.maximum`` of two floats (a NaN wins)."""
+    if x != x:
+        return x
+    if y != y:
+        return y
+    return x if x >= y else y
+
+
+@njit
+def np_minimum(x: float, y: float) -> float:
+    """``numpy.minimum`` of two floats (a NaN wins)."""
+    if x != x:
+        return x
+    if y != y:
+        return y
+    return x if x <= y else y
+
+
+@njit
+def np_divide(x: float, y: float) -> float:
+    """``x / y`` as NumPy divides: a zero divisor gives ±inf or NaN instead of raising (a compiled
+    kernel's division raises ZeroDivisionError, as Python's)."""
+    if y == 0.0:
+        return x * math.copysign(math.inf, y) if x != 0.0 else math.nan
+    return x / y

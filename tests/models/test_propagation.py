@@ -245,3 +245,64 @@ def test_multipath_of_many_looks_is_that_of_each_look() -> None:
             each = [p.multipath_f4_db(surface, d[i : i + 1], h1[i], h2[i], KA, 0.1, pol)[0] for i in range(n)]  # type: ignore[arg-type]
             np.testing.assert_array_equal(many, each)
     assert np.isfinite(many).all()
+
+
+def _reflection_reference(
+    ground_m: np.ndarray, h1_m: np.ndarray, h2_m: np.ndarray, a: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blake's reflection geometry written in NumPy expressions: (ψ, Δ, D)."""
+    d = np.maximum(ground_m, 1e-9)
+    h1, h2 = np.minimum(np.maximum(h1_m, 0.0), np.maximum(h2_m, 0.0)), np.maximum(np.maximum(h1_m, 0.0), h2_m)
+    pp = (2.0 / np.sqrt(3.0)) * np.sqrt(a * (h1 + h2) + d * d / 4.0)
+    xi = np.arcsin(np.clip(2.0 * a * (h2 - h1) * d / pp**3, -1.0, 1.0))
+    d1 = np.clip(d / 2.0 - pp * np.sin(xi / 3.0), 0.0, d)
+    d2 = d - d1
+    s1 = np.sin(d1 / (2.0 * a))
+    r1 = np.sqrt(h1 * h1 + 4.0 * a * (a + h1) * s1**2)
+    r2 = np.sqrt(h2 * h2 + 4.0 * a * (a + h2) * np.sin(d2 / (2.0 * a)) ** 2)
+    rd = np.sqrt((h2 - h1) ** 2 + 4.0 * (a + h1) * (a + h2) * np.sin(d / (2.0 * a)) ** 2)
+    sin_psi = (h1 - 2.0 * (a + h1) * s1**2) / r1
+    ok = (sin_psi > 0.0) & (h1 > 0.0)
+    psi = np.where(ok, np.arcsin(np.clip(sin_psi, 0.0, 1.0)), 0.0)
+    delta = np.where(ok, 4.0 * r1 * r2 * np.sin(psi) ** 2 / (r1 + r2 + rd), 0.0)
+    div = np.where(ok, 1.0 / np.sqrt(1.0 + 2.0 * d1 * d2 / (a * d * np.tan(np.where(ok, psi, 1.0)))), 0.0)
+    return psi, delta, div
+
+
+def test_reflection_geometry_is_the_numpy_arithmetic_bit_for_bit() -> None:
+    # The arithmetic runs compiled between NumPy's transcendental functions: the floats are those of
+    # the formulas written in NumPy, over ranges from the radar to past the horizon, heights from the
+    # surface up, either height the lower, one radar height or one per look.
+    rng = np.random.default_rng(5)
+    n = 3000
+    ground = rng.uniform(1.0, 400e3, n)
+    h2 = rng.choice([0.0, 3.0, 40.0, 900.0, 15000.0], n) + rng.uniform(0.0, 5.0, n)
+    for h1 in (np.full(n, 25.0), rng.uniform(1.0, 20000.0, n)):
+        geo = p.reflection_geometry(ground, h1, h2, KA)
+        psi, delta, div = _reflection_reference(ground, h1, h2, KA)
+        assert geo.grazing_rad.shape == (n,)
+        np.testing.assert_array_equal(geo.grazing_rad, psi)
+        np.testing.assert_array_equal(geo.path_difference_m, delta)
+        np.testing.assert_array_equal(geo.divergence, div)
+    one = p.reflection_geometry(20e3, 30.0, 500.0, KA)  # scalars in, 0-d arrays out
+    assert one.grazing_rad.shape == () and 0.0 < float(one.divergence) < 1.0
+
+
+def test_multipath_remembers_the_edge_of_a_pair_of_heights_with_the_same_floats() -> None:
+    # The edge terms of a pair of heights, worked out once, give the same F⁴ as worked out afresh,
+    # whichever looks asked for the pair first.
+    rng = np.random.default_rng(3)
+    n = 400
+    d = rng.uniform(20e3, 400e3, n)
+    h2 = rng.choice([20.0, 60.0, 150.0, 2000.0], n)
+    surface = p.SURFACE_DEFAULTS["land"]
+    p._EDGE_MEMO.clear()
+    fresh = p.multipath_f4_db(surface, d, 30.0, h2, KA, 0.1, "horizontal")
+    assert any(p._EDGE_MEMO.values())  # some looks lay beyond the interference edge
+    again = p.multipath_f4_db(surface, d, 30.0, h2, KA, 0.1, "horizontal")
+    p._EDGE_MEMO.clear()
+    half = p.multipath_f4_db(surface, d[::2], 30.0, h2[::2], KA, 0.1, "horizontal")
+    rest = p.multipath_f4_db(surface, d, 30.0, h2, KA, 0.1, "horizontal")
+    np.testing.assert_array_equal(again, fresh)
+    np.testing.assert_array_equal(half, fresh[::2])
+    np.testing.assert_array_equal(rest, fresh)

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from samsim.geodesy import LocalFrame
-from samsim.models.signature import band_of_frequency, body_angles_deg, nearest_band, table_rcs_m2
+from samsim.models.signature import (
+    band_of_frequency,
+    body_angles_deg,
+    body_aspect_deg,
+    nearest_band,
+    table_rcs_m2,
+)
 
 ASPECTS = np.array([0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0])
 TABLE = np.array([0.001, 0.01, 0.1, 10.0, 1.0, 0.1, 1.0])
@@ -132,3 +138,17 @@ def test_one_sensor_fast_path_is_the_broadcast_form_bit_for_bit() -> None:
     ref_aspect, ref_elevation = body_angles_deg(v, p, np.broadcast_to(sensor, (n, 3)))
     assert np.array_equal(aspect.view(np.int64), ref_aspect.view(np.int64))
     assert np.array_equal(elevation.view(np.int64), ref_elevation.view(np.int64))
+
+
+def test_aspect_alone_is_the_aspect_of_both_angles() -> None:
+    # The same floats, for rows of targets seen by one sensor (the compiled case) and for any other
+    # shape, targets at rest included.
+    rng = np.random.default_rng(4)
+    n = 500
+    p = rng.normal(size=(n, 3))
+    p *= (6.4e6 + rng.uniform(0.0, 2e5, (n, 1))) / np.linalg.norm(p, axis=1, keepdims=True)
+    v = rng.normal(size=(n, 3)) * rng.choice([0.0, 1.0, 300.0], size=(n, 1))
+    sensor = p[7] + rng.normal(size=3) * 1e5
+    for seen_from in (sensor, np.broadcast_to(sensor, (n, 3))):
+        aspect = body_aspect_deg(v, p, seen_from)
+        assert np.array_equal(aspect.view(np.int64), body_angles_deg(v, p, seen_from)[0].view(np.int64))

@@ -125,3 +125,36 @@ def test_aspect_rcs_and_its_envelopes() -> None:
     assert aspect_rcs_m2(table, "X", 45.0) == pytest.approx(math.sqrt(0.01 * 0.05))  # mid-way in dB
     assert aspect_rcs_m2(table, "VHF", "worst") == pytest.approx(0.5)
     assert aspect_rcs_m2(table, "Ku", "best") == pytest.approx(1.0)  # Ku served by the X row
+
+
+def test_looks_at_threats_of_several_tables_read_each_threats_own() -> None:
+    # Threats of two table types and one with a fixed RCS, their looks interleaved: each look reads its
+    # own threat's table (or value), as the looks at that threat alone do.
+    head = TABLE + (
+        "    Other:\n      base: F-35A\n"
+        "      rcs_table: {aspect_deg: [0, 90, 180], bands: {X: [3.0, 30.0, 5.0]}}\n"
+    )
+    route = INBOUND.replace("east_m: 0", "east_m: EAST")
+    threats = "".join(
+        f"  - id: t{i}\n    type: {kind}\n{extra}    route:\n{route.replace('EAST', str(2000 * i))}\n"
+        for i, (kind, extra) in enumerate(
+            [("Shape", ""), ("Other", ""), ("Shape", "    rcs_m2: 2.0\n"), ("Other", "")]
+        )
+    )
+    world = compile_world(
+        loads(one_battery_scenario(threats, radars="{type: 92N6E}", duration_s=1200.0, head=head))
+    )
+    th = world.threats
+    assert th.rcs_tables[0] is not None and th.rcs_tables[2] is None and th.rcs_tables[1] is th.rcs_tables[3]
+    idx = np.array([0, 1, 2, 3, 3, 1, 0, 2, 1], dtype=np.int64)
+    times = np.linspace(100.0, 900.0, idx.size)
+    ecef = positions_ecef(th, idx, times)
+    bat = world.batteries[0]
+    freq = bat.radars.specs[0].frequency_ghz
+    mixed = live_rcs_m2(th, idx, times, ecef, bat.radars.ecef_m[0], freq)
+    for i in range(4):
+        own = idx == i
+        alone = live_rcs_m2(th, idx[own], times[own], ecef[own], bat.radars.ecef_m[0], freq)
+        np.testing.assert_array_equal(mixed[own], alone)
+    np.testing.assert_allclose(mixed[idx == 2], 2.0)
+    assert np.all(mixed[idx == 1] >= 3.0 - 1e-9) and np.all(mixed[idx == 0] <= BEAM_M2 + 1e-9)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray
-from samsim.jit import njit
+from samsim.jit import njit, np_divide, np_maximum, np_minimum
 
 
 @njit
@@ -62,3 +62,123 @@ def bisect_edge(
                 hi = mid
         out[i] = 0.5 * (lo + hi)
     return out, mids, above
+
+
+# The arithmetic between the transcendental functions of propagation._reflected_ray, compiled in
+# stages: the sines, arcsines, tangent and power stay NumPy calls on whole arrays (numba's may differ
+# from NumPy's in the last bit), and each stage below writes the same operations in the same order
+# as the NumPy expressions they replace (no fused multiply-add: numba compiles without fast-math),
+# so the results are the same floats, without NumPy's temporaries and per-call overhead.
+
+
+@njit
+def ray_heights(
+    ground_m: FloatArray, h1_m: FloatArray, h2_m: FloatArray, a: float, scale: float
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``d = max(ground, 1e-9)``, the lower and higher of the two heights (floored at 0) and
+    ``p = scale √(a (h1 + h2) + d²/4)`` (1-D arrays of one length)."""
+    n = ground_m.size
+    d = np.empty(n)
+    lo = np.empty(n)
+    hi = np.empty(n)
+    p = np.empty(n)
+    for i in range(n):
+        di = np_maximum(ground_m[i], 1e-9)
+        ha = np_maximum(h1_m[i], 0.0)
+        hb = np_maximum(h2_m[i], 0.0)
+        h1 = np_minimum(ha, hb)
+        h2 = np_maximum(ha, hb)
+        d[i] = di
+        lo[i] = h1
+        hi[i] = h2
+        p[i] = scale * math.sqrt(a * (h1 + h2) + di * di / 4.0)
+    return d, lo, hi, p
+
+
+@njit
+def cubic_argument(
+    d: FloatArray, h1: FloatArray, h2: FloatArray, p_cubed: FloatArray, a: float
+) -> FloatArray:
+    """``clip(2 a (h2 - h1) d / p³, -1, 1)``."""
+    n = d.size
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = np_minimum(np_maximum(np_divide(2.0 * a * (h2[i] - h1[i]) * d[i], p_cubed[i]), -1.0), 1.0)
+    return out
+
+
+@njit
+def ray_feet(
+    d: FloatArray, p: FloatArray, sin_third: FloatArray, a: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``d1 = clip(d/2 - p sin_third, 0, d)``, ``d2 = d - d1`` and the half-angles ``(d1, d2, d)/(2a)``
+    at the earth's centre (rows of one array, for one call of the sine)."""
+    n = d.size
+    d1 = np.empty(n)
+    d2 = np.empty(n)
+    half = np.empty((3, n))
+    for i in range(n):
+        di = d[i]
+        x = np_minimum(np_maximum(di / 2.0 - p[i] * sin_third[i], 0.0), di)
+        y = di - x
+        d1[i] = x
+        d2[i] = y
+        half[0, i] = x / (2.0 * a)
+        half[1, i] = y / (2.0 * a)
+        half[2, i] = di / (2.0 * a)
+    return d1, d2, half
+
+
+@njit
+def ray_lengths(
+    h1: FloatArray, h2: FloatArray, sines: FloatArray, a: float
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
+    """The ray lengths ``R1``, ``R2``, ``Rd``, the grazing angle's sine clipped to [0, 1] and where
+    there is a reflection point, from the sines of :func:`ray_feet`'s half-angles."""
+    n = h1.size
+    r1 = np.empty(n)
+    r2 = np.empty(n)
+    rd = np.empty(n)
+    clipped = np.empty(n)
+    ok = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        lo = h1[i]
+        hi = h2[i]
+        s1 = sines[0, i]
+        s2 = sines[1, i]
+        sd = sines[2, i]
+        x1 = math.sqrt(lo * lo + 4.0 * a * (a + lo) * (s1 * s1))
+        r1[i] = x1
+        r2[i] = math.sqrt(hi * hi + 4.0 * a * (a + hi) * (s2 * s2))
+        rd[i] = math.sqrt((hi - lo) * (hi - lo) + 4.0 * (a + lo) * (a + hi) * (sd * sd))
+        sin_psi = (lo - 2.0 * (a + lo) * (s1 * s1)) / x1 if x1 > 0.0 else 0.0
+        ok[i] = sin_psi > 0.0 and lo > 0.0
+        clipped[i] = np_minimum(np_maximum(sin_psi, 0.0), 1.0)
+    return r1, r2, rd, clipped, ok
+
+
+@njit
+def path_difference(
+    r1: FloatArray, r2: FloatArray, rd: FloatArray, sin_psi: FloatArray, ok: BoolArray
+) -> FloatArray:
+    """``Δ = 4 R1 R2 sin²ψ / (R1 + R2 + Rd)`` where there is a reflection point, else 0."""
+    n = r1.size
+    out = np.empty(n)
+    for i in range(n):
+        s = sin_psi[i]
+        out[i] = 4.0 * r1[i] * r2[i] * (s * s) / (r1[i] + r2[i] + rd[i]) if ok[i] else 0.0
+    return out
+
+
+@njit
+def divergence(
+    d: FloatArray, d1: FloatArray, d2: FloatArray, tan_psi: FloatArray, ok: BoolArray, a: float
+) -> FloatArray:
+    """``D = [1 + 2 d1 d2 / (a d tan ψ)]^(-1/2)`` where there is a reflection point, else 0."""
+    n = d.size
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = (
+            1.0 / math.sqrt(1.0 + np_divide(2.0 * d1[i] * d2[i], a * d[i] * tan_psi[i])) if ok[i] else 0.0
+        )
+    return out

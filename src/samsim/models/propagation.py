@@ -63,6 +63,8 @@ from samsim.models import _propagation_kernels as _kernels
 
 Polarization = Literal["horizontal", "vertical"]
 
+_P_SCALE = float(2.0 / np.sqrt(3.0))  # of p in Kerr's cubic (reflection_geometry)
+
 _F_FLOOR = 1e-6  # |F| floor: an exact null is -240 dB of F⁴, not -inf (keeps SNR arithmetic finite)
 
 
@@ -117,14 +119,25 @@ def reflection_geometry(
     """
     d, d1, d2, ok, psi, delta = _reflected_ray(ground_range_m, h1_m, h2_m, earth_radius_m)
     a = float(earth_radius_m)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        div = np.where(ok, 1.0 / np.sqrt(1.0 + 2.0 * d1 * d2 / (a * d * np.tan(np.where(ok, psi, 1.0)))), 0.0)
+    tan_psi = np.tan(np.where(ok, psi, 1.0))
+    shape = d.shape
+    div = _kernels.divergence(
+        _flat(d, shape), _flat(d1, shape), _flat(d2, shape), _flat(tan_psi, shape), _flat(ok, shape), a
+    )
     return TwoRayGeometry(
         grazing_rad=np.asarray(psi, np.float64),
         path_difference_m=np.asarray(delta, np.float64),
-        divergence=np.asarray(div, np.float64),
+        divergence=div.reshape(shape),
         radar_side_m=np.asarray(d1, np.float64),
     )
+
+
+def _flat(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` broadcast to ``shape`` as a 1-D writeable array (a compiled kernel's argument): itself
+    when it is one already, else a copy."""
+    if x.shape == shape and x.flags.c_contiguous and x.flags.owndata:  # never a broadcast view
+        return x.reshape(-1)
+    return np.broadcast_to(x, shape).flatten()
 
 
 def _reflected_ray(
@@ -133,26 +146,28 @@ def _reflected_ray(
     """:func:`reflection_geometry` up to the path difference: ``(d, d1, d2, ok, psi, delta)``
     (``ok`` where there is a reflection point), without the divergence factor
     that the search for the interference edge does not need."""
-    d = np.maximum(_f64(ground_range_m), 1e-9)
-    ha, hb = np.broadcast_arrays(np.maximum(_f64(h1_m), 0.0), np.maximum(_f64(h2_m), 0.0))
-    h1, h2 = np.minimum(ha, hb), np.maximum(ha, hb)
-    d, h1, h2 = np.broadcast_arrays(d, h1, h2)
+    g, ha, hb = _f64(ground_range_m), _f64(h1_m), _f64(h2_m)
+    shape = np.broadcast_shapes(g.shape, ha.shape, hb.shape)
     a = float(earth_radius_m)
-    p = (2.0 / np.sqrt(3.0)) * np.sqrt(a * (h1 + h2) + d * d / 4.0)
+    # The arithmetic runs compiled in stages (samsim.models._propagation_kernels), the same operations
+    # in the same order as the formulas above; the transcendental functions stay NumPy's.
+    d, h1, h2, p = _kernels.ray_heights(_flat(g, shape), _flat(ha, shape), _flat(hb, shape), a, _P_SCALE)
     # cos((Φ + π)/3) = sin(arcsin(x)/3) for Φ = arccos(x): the sine form keeps its digits when p ≫ d.
-    xi = np.arcsin(np.clip(2.0 * a * (h2 - h1) * d / p**3, -1.0, 1.0))
-    d1 = np.clip(d / 2.0 - p * np.sin(xi / 3.0), 0.0, d)
-    d2 = d - d1
-    r1 = np.sqrt(h1 * h1 + 4.0 * a * (a + h1) * np.sin(d1 / (2.0 * a)) ** 2)
-    r2 = np.sqrt(h2 * h2 + 4.0 * a * (a + h2) * np.sin(d2 / (2.0 * a)) ** 2)
-    # The same triangles written without differences of large numbers (exact, stable for large a).
-    rd = np.sqrt((h2 - h1) ** 2 + 4.0 * (a + h1) * (a + h2) * np.sin(d / (2.0 * a)) ** 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sin_psi = np.where(r1 > 0.0, (h1 - 2.0 * (a + h1) * np.sin(d1 / (2.0 * a)) ** 2) / r1, 0.0)
-    ok = (sin_psi > 0.0) & (h1 > 0.0)
-    psi = np.where(ok, np.arcsin(np.clip(sin_psi, 0.0, 1.0)), 0.0)
-    delta = np.where(ok, 4.0 * r1 * r2 * np.sin(psi) ** 2 / (r1 + r2 + rd), 0.0)
-    return d, d1, d2, ok, psi, delta
+    xi = np.arcsin(_kernels.cubic_argument(d, h1, h2, p**3, a))
+    d1, d2, half_angle = _kernels.ray_feet(d, p, np.sin(xi / 3.0), a)
+    # The ray lengths from the triangles at the earth's centre, written without differences of large
+    # numbers (exact, stable for large a).
+    r1, r2, rd, sin_psi, ok = _kernels.ray_lengths(h1, h2, np.sin(half_angle), a)
+    psi = np.where(ok, np.arcsin(sin_psi), 0.0)
+    delta = _kernels.path_difference(r1, r2, rd, np.sin(psi), ok)
+    return (
+        d.reshape(shape),
+        d1.reshape(shape),
+        d2.reshape(shape),
+        ok.reshape(shape),
+        psi.reshape(shape),
+        delta.reshape(shape),
+    )
 
 
 def fresnel_reflection(
@@ -337,6 +352,10 @@ def _interference_edge_numpy_m(h1: FloatArray, h2: FloatArray, ka: float, wavele
     return np.asarray(0.5 * (lo + hi), np.float64)
 
 
+_EDGE_MEMO: dict[tuple[Surface, float, float, str], dict[tuple[float, float], tuple[float, ...]]] = {}
+_EDGE_MEMO_SIZE = 200_000  # pairs per surface, earth and wavelength before the memo starts afresh
+
+
 def multipath_f4_db(
     surface: Surface,
     ground_range_m: ArrayLike,
@@ -382,12 +401,27 @@ def multipath_f4_db(
     if np.any(beyond):
         b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
         p1, p2, pair = _distinct_pairs(b1, b2)
-        edge_p = _edge_of_pairs_m(p1, p2, ka, wavelength_m)
-        horizon_p = np.sqrt(2.0 * ka * p1) + np.sqrt(2.0 * ka * p2)
-        at = reflection_geometry(edge_p, p1, p2, ka)
-        at_edge = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)[pair]
-        at_horizon = smooth_earth_diffraction_db(horizon_p, p1, p2, ka, wavelength_m)[pair]
+        # Per pair of heights: the edge, the horizon and the dB values there. The engine asks again
+        # and again for the same pairs (a threat flying level, a radar standing still), so each pair
+        # is worked out once per surface, earth and wavelength (elementwise: the same floats).
+        memo = _EDGE_MEMO.setdefault((surface, ka, wavelength_m, polarization), {})
+        if len(memo) > _EDGE_MEMO_SIZE:
+            memo.clear()
+        keys = list(zip(p1.tolist(), p2.tolist(), strict=True))
+        missing = [i for i, key in enumerate(keys) if key not in memo]
+        if missing:
+            q1, q2 = p1[missing], p2[missing]
+            edge_q = _edge_of_pairs_m(q1, q2, ka, wavelength_m)
+            horizon_q = np.sqrt(2.0 * ka * q1) + np.sqrt(2.0 * ka * q2)
+            at = reflection_geometry(edge_q, q1, q2, ka)
+            at_edge_q = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)
+            at_horizon_q = smooth_earth_diffraction_db(horizon_q, q1, q2, ka, wavelength_m)
+            rows = np.stack((edge_q, horizon_q, at_edge_q, at_horizon_q), axis=1).tolist()
+            memo.update((keys[i], tuple(row)) for i, row in zip(missing, rows, strict=True))
+        terms = np.array([memo[key] for key in keys], dtype=np.float64)
+        edge_p, horizon_p, at_edge_p, at_horizon_p = terms.T
         edge, horizon = edge_p[pair], horizon_p[pair]
+        at_edge, at_horizon = at_edge_p[pair], at_horizon_p[pair]
         u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
         value = at_edge + u * (at_horizon - at_edge)
         # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)

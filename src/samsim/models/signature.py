@@ -117,11 +117,10 @@ def body_angles_deg(
     v = np.asarray(velocity_ecef_mps, dtype=np.float64)
     p = np.asarray(target_ecef_m, dtype=np.float64)
     sensor = np.asarray(sensor_ecef_m, dtype=np.float64)
-    if v.ndim == 2 and v.shape == p.shape and v.shape[1] == 3 and sensor.shape == (3,):
+    if _rows_and_one_sensor(v, p, sensor):
         # rows of targets and one sensor: the vector algebra below compiled, the angles NumPy's
         right_c, fwd_c, up_c = _signature_kernels.body_frame_components(v, p, sensor, _A2, _B2)
-        aspect = _frames_kernels.remainder(np.degrees(np.arctan2(right_c, fwd_c)), 360.0)
-        return aspect, np.asarray(np.degrees(np.arcsin(up_c)), dtype=np.float64)
+        return _aspect_deg(right_c, fwd_c), np.asarray(np.degrees(np.arcsin(up_c)), dtype=np.float64)
     los = sensor - p
     los = los / np.maximum(np.linalg.norm(los, axis=-1, keepdims=True), 1e-9)
     # Geodetic up: the ellipsoid normal (x/a², y/a², z/b²), normalised.
@@ -138,6 +137,30 @@ def body_angles_deg(
     aspect = np.degrees(np.arctan2(np.sum(los * right, axis=-1), np.sum(los * fwd, axis=-1))) % 360.0
     elevation = np.degrees(np.arcsin(np.clip(np.sum(los * body_up, axis=-1), -1.0, 1.0)))
     return np.asarray(aspect, dtype=np.float64), np.asarray(elevation, dtype=np.float64)
+
+
+def body_aspect_deg(
+    velocity_ecef_mps: FloatArray, target_ecef_m: FloatArray, sensor_ecef_m: FloatArray
+) -> FloatArray:
+    """The aspect of :func:`body_angles_deg` alone, the same floats, for a reader that needs no
+    elevation (a table over aspect only)."""
+    v = np.asarray(velocity_ecef_mps, dtype=np.float64)
+    p = np.asarray(target_ecef_m, dtype=np.float64)
+    sensor = np.asarray(sensor_ecef_m, dtype=np.float64)
+    if _rows_and_one_sensor(v, p, sensor):
+        right_c, fwd_c, _ = _signature_kernels.body_frame_components(v, p, sensor, _A2, _B2)
+        return _aspect_deg(right_c, fwd_c)
+    return body_angles_deg(v, p, sensor)[0]
+
+
+def _rows_and_one_sensor(v: FloatArray, p: FloatArray, sensor: FloatArray) -> bool:
+    """Whether the angles are asked for rows of targets seen by one sensor (the compiled case)."""
+    return v.ndim == 2 and v.shape == p.shape and v.shape[1] == 3 and sensor.shape == (3,)
+
+
+def _aspect_deg(right_c: FloatArray, fwd_c: FloatArray) -> FloatArray:
+    """Aspect in [0°, 360°) from the line of sight's right-wing and forward components."""
+    return _frames_kernels.remainder(np.degrees(np.arctan2(right_c, fwd_c)), 360.0)
 
 
 def _weights(grid: FloatArray, x: FloatArray) -> tuple[np.ndarray, np.ndarray, FloatArray]:

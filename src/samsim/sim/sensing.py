@@ -196,12 +196,26 @@ def visible(
 ) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
     """Inside the radar's coverage and above its horizon: (mask, range, azimuth, elevation)."""
     rng_m, az, el = frames.enu_to_spherical(rel_enu_m)
+    return _covered_and_over(geom, rng_m, el, target_height_m), rng_m, az, el
+
+
+def _covered_and_over(
+    geom: RadarGeometry, rng_m: FloatArray, el: FloatArray, target_height_m: FloatArray
+) -> BoolArray:
+    """Inside the radar's coverage (:func:`in_radar_coverage`: its range and elevation limits; a
+    radar's coverage spans the full circle in azimuth) and above its horizon. The comparisons written
+    out: the batteries ask this for a few points at a time, where the general function's argument
+    handling cost more than the tests."""
     spec = geom.spec
-    inside = in_radar_coverage(spec, rng_m, az, el)
+    inside = (
+        (rng_m <= spec.max_range_m)
+        & (el >= np.radians(spec.min_elevation_deg))
+        & (el <= np.radians(spec.max_elevation_deg))
+    )
     h2 = np.maximum(target_height_m, 0.0)
     h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
-    return np.asarray(inside & over, dtype=np.bool_), rng_m, az, el
+    return np.asarray(inside & over, dtype=np.bool_)
 
 
 def mask_by_terrain(
@@ -383,8 +397,15 @@ def _scan_site(
     gone_s = np.minimum(threats.end_s, threats.leak_s)
     if killed_s is not None:
         gone_s = np.minimum(gone_s, killed_s)
-    active = (times[:, None] >= threats.start_s[None, :]) & (times[:, None] < gone_s[None, :])
-    scan_idx, thr_idx = np.nonzero(active)
+    # Tested only for the threats in the air at some of the scans (in a long raid most have not
+    # started or are gone): the pairs come out in the same order, scan by scan, threat by threat.
+    if n_scan:
+        aloft = np.flatnonzero((threats.start_s <= times.max()) & (gone_s > times.min()))
+    else:
+        aloft = np.zeros(0, dtype=np.int64)
+    active = (times[:, None] >= threats.start_s[aloft][None, :]) & (times[:, None] < gone_s[aloft][None, :])
+    scan_idx, column = np.nonzero(active)
+    thr_idx = aloft[column]
     t_pair = times[scan_idx]
     ecef = positions_ecef(threats, thr_idx, t_pair)
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
@@ -476,18 +497,9 @@ def visible_range(
     this at every scan of every radar, for the tracks within its reach)."""
     east, north, up = rel_enu_m[..., 0], rel_enu_m[..., 1], rel_enu_m[..., 2]
     horizontal = np.hypot(east, north)
-    rng_m = np.hypot(horizontal, up)
+    rng_m = np.asarray(np.hypot(horizontal, up), dtype=np.float64)
     el = np.arctan2(up, horizontal)  # as frames.enu_to_spherical
-    spec = geom.spec
-    inside = (
-        (rng_m <= spec.max_range_m)
-        & (el >= np.radians(spec.min_elevation_deg))
-        & (el <= np.radians(spec.max_elevation_deg))
-    )
-    h2 = np.maximum(target_height_m, 0.0)
-    h1 = geom.antenna_height_m
-    over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
-    return np.asarray(inside & over, dtype=np.bool_), np.asarray(rng_m, dtype=np.float64)
+    return _covered_and_over(geom, rng_m, el, target_height_m), rng_m
 
 
 def clear_snr_db(spec: RadarSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:

@@ -35,12 +35,61 @@ def body_angles(
 
 def table_rcs_m2(table: RcsTable, band: str, aspect_deg: FloatArray, elevation_deg: FloatArray) -> FloatArray:
     """``table`` read for a radar of ``band`` (the nearest band the table gives) at the given angles."""
-    rows = np.asarray(table.rows(signature.nearest_band(table.band_names, band)), dtype=np.float64)
-    if table.elevation_deg is None:
-        return signature.table_rcs_m2(np.asarray(table.aspect_deg), rows[0], aspect_deg)
-    return signature.table_rcs_m2(
-        np.asarray(table.aspect_deg), rows, aspect_deg, np.asarray(table.elevation_deg), elevation_deg
-    )
+    aspect_grid, rows, elevation_grid = _grids(table, band)
+    if elevation_grid is None:
+        return signature.table_rcs_m2(aspect_grid, rows[0], aspect_deg)
+    return signature.table_rcs_m2(aspect_grid, rows, aspect_deg, elevation_grid, elevation_deg)
+
+
+_GRIDS: dict[tuple[int, str], tuple[RcsTable, FloatArray, FloatArray, FloatArray | None]] = {}
+
+
+def _grids(table: RcsTable, band: str) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """``table``'s aspect grid, rows for ``band`` and elevation grid as arrays, converted once per
+    table and band (every window of scans reads the same few tables). Keyed by the table's identity,
+    which the entry holds, so that a key is never reused by another table."""
+    key = (id(table), band)
+    got = _GRIDS.get(key)
+    if got is None or got[0] is not table:
+        if len(_GRIDS) > 256:  # tables of runs long gone
+            _GRIDS.clear()
+        rows = np.asarray(table.rows(signature.nearest_band(table.band_names, band)), dtype=np.float64)
+        elevation = None if table.elevation_deg is None else np.asarray(table.elevation_deg)
+        got = _GRIDS[key] = (table, np.asarray(table.aspect_deg), rows, elevation)
+    return got[1], got[2], got[3]
+
+
+class _Numbering(NamedTuple):
+    """Threats numbered by their RCS table among the distinct tables of a run (0: none)."""
+
+    tables: tuple[RcsTable | None, ...]  # the threats' tables, held so that their identity is the key
+    number: IntArray  # per threat
+    distinct: list[RcsTable]  # table k is distinct[k - 1]
+
+
+_NUMBERINGS: dict[int, _Numbering] = {}
+
+
+def _numbering(threats: Threats) -> _Numbering:
+    """:class:`_Numbering` of ``threats``, built once per run's threats (not per window of scans: a
+    Python pass over every threat would cost more than the window's arithmetic)."""
+    tables = threats.rcs_tables
+    got = _NUMBERINGS.get(id(tables))
+    if got is None or got.tables is not tables:
+        if len(_NUMBERINGS) > 16:  # runs long gone
+            _NUMBERINGS.clear()
+        distinct: dict[int, int] = {}
+        by_number: list[RcsTable] = []
+        number = np.zeros(len(tables), dtype=np.int64)
+        for i, table in enumerate(tables):
+            if table is None:
+                continue
+            if id(table) not in distinct:  # threats of a type share one table object
+                by_number.append(table)
+                distinct[id(table)] = len(by_number)
+            number[i] = distinct[id(table)]
+        got = _NUMBERINGS[id(tables)] = _Numbering(tables, number, by_number)
+    return got
 
 
 def live_rcs_m2(
@@ -55,32 +104,27 @@ def live_rcs_m2(
     at ``time_s`` (positions ``ecef_m``): the table for the radar's band at the live aspect, or the
     threat's fixed ``rcs_m2``."""
     rcs = np.array(threats.rcs_m2[index], dtype=np.float64)
-    if not any(t is not None for t in threats.rcs_tables):
+    numbering = _numbering(threats)
+    if not numbering.distinct:
+        return rcs
+    # One attitude evaluation for every row with a table, then one table read per distinct table in
+    # view (threats of a type share theirs): per-threat calls would cost more than the arithmetic.
+    table_of = numbering.number[index]
+    rows = np.flatnonzero(table_of)
+    if rows.size == 0:
         return rcs
     band = signature.band_of_frequency(frequency_ghz)
-    # One attitude evaluation for every row with a table, then one table read per distinct table
-    # (threats of a type share theirs): per-threat calls would cost more than the arithmetic.
-    # Threats are numbered by their table among the distinct tables of the threats in view (0: none),
-    # looked up per threat and spread to the looks by index, not per look in Python.
-    tables = threats.rcs_tables
-    uniq, inverse = np.unique(index, return_inverse=True)
-    distinct: dict[int, int] = {}
-    by_number: list[RcsTable] = []
-    number = []
-    for i in uniq.tolist():
-        table = tables[i]
-        if table is not None and id(table) not in distinct:
-            by_number.append(table)
-            distinct[id(table)] = len(by_number)
-        number.append(0 if table is None else distinct[id(table)])
-    if not by_number:
-        return rcs
-    table_of = np.array(number, dtype=np.int64)[inverse.reshape(-1)]
-    rows = np.flatnonzero(table_of != 0)
-    angles = body_angles(threats, index[rows], np.asarray(time_s)[rows], ecef_m[rows], sensor_ecef_m)
-    for key, table in enumerate(by_number, start=1):
-        sel = table_of[rows] == key
-        rcs[rows[sel]] = table_rcs_m2(table, band, angles.aspect_deg[sel], angles.elevation_deg[sel])
+    keys = table_of[rows]
+    in_view = np.flatnonzero(np.bincount(keys)).tolist()
+    idx, t, pos = index[rows], np.asarray(time_s)[rows], ecef_m[rows]
+    if any(numbering.distinct[key - 1].elevation_deg is not None for key in in_view):
+        aspect, elevation = body_angles(threats, idx, t, pos, sensor_ecef_m)
+    else:  # tables over aspect alone: no elevation to work out
+        aspect = signature.body_aspect_deg(velocities_ecef(threats, idx, t), pos, sensor_ecef_m)
+        elevation = np.zeros(aspect.shape)
+    for key in in_view:
+        sel = keys == key
+        rcs[rows[sel]] = table_rcs_m2(numbering.distinct[key - 1], band, aspect[sel], elevation[sel])
     return rcs
 
 
