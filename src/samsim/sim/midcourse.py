@@ -1,0 +1,181 @@
+"""Mid-course updates of the interceptors a command post's fire units fly at its tracks, for all of
+its units in one compiled pass per tracker step.
+
+:func:`samsim.sim.battery.refresh_tracks` does the same for one fire unit; a command post directing
+two dozen batteries with interceptors in flight would call it for each unit at every scan of every
+radar, and those calls, not their arithmetic, were most of the cost. :class:`PostFlights` holds the
+units' flight states as one typed list and their frame maps as stacked arrays, so one call covers
+every unit and gives the same floats (:func:`samsim.sim.battery._map_rows_fma` row by row, as the
+per-unit pass maps a picture of two or more tracks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numba.typed import List
+
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.c2 import intercept
+from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
+from samsim.jit import njit
+from samsim.models import flyout
+from samsim.sim.battery import FireUnit, _map_rows_fma, _maybe_faster
+
+_MIDCOURSE = flyout.MIDCOURSE
+
+
+@njit
+def _refresh_units_rows(
+    slot_track: IntArray,
+    flights: List[flyout.FlyoutState],
+    track_ids: IntArray,
+    mean: FloatArray,
+    rotation: FloatArray,
+    offset_m: FloatArray,
+    estimate_s: float,
+    ballistic_speed_mps: float,
+) -> tuple[IntArray, BoolArray]:
+    """:func:`samsim.sim.battery._refresh_rows` (its row-by-row map) for several fire units at once:
+    of the ``(slot, track, unit)`` rows of ``slot_track`` (``unit`` indexes ``flights``, ``rotation``
+    (u, 3, 3) and ``offset_m`` (u, 3)), those in mid-course at a track of the sorted ``track_ids``,
+    whose estimate (row of ``mean``, mapped to the unit's frame) and time are written; returns them,
+    and per unit whether any of its estimates may be as fast as a ballistic track (their track
+    accelerations are then left to the caller; the others' are zero)."""
+    n = slot_track.shape[0]
+    units = rotation.shape[0]
+    found = np.empty(n, dtype=np.int64)
+    faster = np.zeros(units, dtype=np.bool_)
+    pos = np.empty((1, 3))
+    vel = np.empty((1, 3))
+    m = 0
+    for i in range(n):
+        slot, track, u = slot_track[i, 0], slot_track[i, 1], slot_track[i, 2]
+        flight = flights[u]
+        if flight.status[slot] != _MIDCOURSE:
+            continue
+        at = np.searchsorted(track_ids, track)
+        if not (at < track_ids.size and track_ids[at] == track):
+            continue
+        found[m] = i
+        m += 1
+        _map_rows_fma(mean, np.full(1, at), rotation[u], offset_m[u], pos, vel)
+        for j in range(3):
+            flight.track_pos_m[slot, j] = pos[0, j]
+            flight.track_vel_mps[slot, j] = vel[0, j]
+        flight.track_time_s[slot] = estimate_s
+        if not faster[u] and _maybe_faster(vel, ballistic_speed_mps):
+            faster[u] = True
+    for a in range(m):
+        i = found[a]
+        u = slot_track[i, 2]
+        if not faster[u]:  # what track_acceleration_mps2 gives when no track is fast enough
+            for j in range(3):
+                flights[u].track_acc_mps2[slot_track[i, 0], j] = 0.0
+    return found[:m], faster
+
+
+class PostFlights:
+    """A command post's fire units' flight states as one typed list, and their frame maps (post
+    frame to unit frame) stacked, for :func:`refresh_units`; kept up to date with the units (a unit
+    that moves gets a new map, :func:`samsim.sim.moves.resite_in_post`)."""
+
+    def __init__(self, units: list[FireUnit]):
+        self.units = units
+        self._held = [_held_by(u) for u in units]
+        self.flights = List([u.state.flight for u in units])
+        n = len(units)
+        self.rotation = np.zeros((n, 3, 3))
+        self.offset_m = np.zeros((n, 3))
+        for m, u in enumerate(units):
+            self._copy_map(m, u)
+
+    def _copy_map(self, m: int, unit: FireUnit) -> None:
+        if unit.rotation is not None and unit.offset_m is not None:
+            self.rotation[m] = unit.rotation
+            self.offset_m[m] = unit.offset_m
+
+    def mapped(self, members: list[int]) -> bool:
+        """Bring these members' flight states and maps up to date; whether each has a frame map."""
+        for m in members:
+            unit = self.units[m]
+            held = self._held[m]
+            if any(a is not b for a, b in zip(held, _held_by(unit), strict=True)):
+                self._held[m] = _held_by(unit)
+                self.flights[m] = unit.state.flight
+                self._copy_map(m, unit)
+            if unit.rotation is None or unit.offset_m is None:
+                return False
+        return True
+
+
+def _held_by(unit: FireUnit) -> tuple[object, object, object]:
+    """What :class:`PostFlights` copies of a unit: its flight state and frame map (by identity)."""
+    return unit.state.flight, unit.rotation, unit.offset_m
+
+
+def refresh_units(
+    fleet: PostFlights,
+    members: list[int],
+    post: str,
+    track_ids: IntArray,
+    mean: FloatArray,
+    estimate_s: float,
+    label: Mapping[int, int],
+) -> list[tuple[int, int, int]] | None:
+    """:func:`samsim.sim.battery.refresh_tracks` for each of these members (in order) of the post's
+    fire units, in one compiled pass: the same writes and the same changes of target, as
+    ``(slot, old threat, new threat)``. None when the pass does not apply (a picture of one track,
+    which the per-unit pass maps with a one-row matrix product, or a unit without a frame map): the
+    caller then refreshes unit by unit."""
+    if track_ids.size == 0:
+        return []
+    if track_ids.size == 1 or not fleet.mapped(members):
+        return None
+    units = fleet.units
+    at: list[tuple[int, int, int]] = []
+    for m in members:
+        state = units[m].state
+        metas = state.meta
+        at += [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
+    if not at:
+        return []
+    slot_track = np.array(at, dtype=np.int64)
+    found, faster = _refresh_units_rows(
+        slot_track,
+        fleet.flights,
+        track_ids,
+        mean,
+        fleet.rotation,
+        fleet.offset_m,
+        float(estimate_s),
+        BALLISTIC_SPEED_MPS,
+    )
+    if found.size == 0:
+        return []
+    rows = slot_track[found]
+    for m in np.flatnonzero(faster).tolist():
+        # mid-course extrapolates a ballistic track with gravity, as planning did
+        unit = units[m]
+        flight = unit.state.flight
+        s = rows[rows[:, 2] == m, 0]
+        pos_r, vel_r = flight.track_pos_m[s], flight.track_vel_mps[s]
+        flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
+            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
+        )
+    changes = []
+    for slot, track, m in rows.tolist():
+        state = units[m].state
+        meta = state.meta[slot]
+        threat = label.get(track, -1)
+        if (
+            threat >= 0
+            and threat != meta.threat
+            and state.flight.status[slot] == _MIDCOURSE
+            and state.truth.dead_s[threat] > state.clock_s
+        ):
+            changes.append((slot, meta.threat, threat))
+            meta.threat = threat
+            state.flight.target[slot] = threat
+    return changes
