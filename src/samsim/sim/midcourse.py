@@ -21,7 +21,7 @@ from samsim.c2 import intercept
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
-from samsim.sim.battery import FireUnit, _map_rows_fma, _maybe_faster
+from samsim.sim.battery import _FMA_MAP, FireUnit, _refresh_rows
 
 _MIDCOURSE = flyout.MIDCOURSE
 
@@ -29,6 +29,7 @@ _MIDCOURSE = flyout.MIDCOURSE
 @njit
 def _refresh_units_rows(
     slot_track: IntArray,
+    bounds: IntArray,
     flights: List[flyout.FlyoutState],
     track_ids: IntArray,
     mean: FloatArray,
@@ -37,42 +38,41 @@ def _refresh_units_rows(
     estimate_s: float,
     ballistic_speed_mps: float,
 ) -> tuple[IntArray, BoolArray]:
-    """:func:`samsim.sim.battery._refresh_rows` (its row-by-row map) for several fire units at once:
-    of the ``(slot, track, unit)`` rows of ``slot_track`` (``unit`` indexes ``flights``, ``rotation``
-    (u, 3, 3) and ``offset_m`` (u, 3)), those in mid-course at a track of the sorted ``track_ids``,
-    whose estimate (row of ``mean``, mapped to the unit's frame) and time are written; returns them,
-    and per unit whether any of its estimates may be as fast as a ballistic track (their track
-    accelerations are then left to the caller; the others' are zero)."""
-    n = slot_track.shape[0]
-    units = rotation.shape[0]
-    found = np.empty(n, dtype=np.int64)
-    faster = np.zeros(units, dtype=np.bool_)
-    pos = np.empty((1, 3))
-    vel = np.empty((1, 3))
+    """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
+    the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
+    ``slot_track[bounds[g], 2]``'s (an index of ``flights``, ``rotation`` (u, 3, 3) and ``offset_m``
+    (u, 3)). Returns the rows found (in mid-course at a track of ``track_ids``, their estimates
+    written) and per group whether any of its estimates may be as fast as a ballistic track (their
+    track accelerations are then left to the caller; the others' are zero)."""
+    groups = bounds.size - 1
+    found = np.empty(slot_track.shape[0], dtype=np.int64)
+    faster = np.zeros(groups, dtype=np.bool_)
     m = 0
-    for i in range(n):
-        slot, track, u = slot_track[i, 0], slot_track[i, 1], slot_track[i, 2]
+    for g in range(groups):
+        lo = bounds[g]
+        u = slot_track[lo, 2]
         flight = flights[u]
-        if flight.status[slot] != _MIDCOURSE:
-            continue
-        at = np.searchsorted(track_ids, track)
-        if not (at < track_ids.size and track_ids[at] == track):
-            continue
-        found[m] = i
-        m += 1
-        _map_rows_fma(mean, np.full(1, at), rotation[u], offset_m[u], pos, vel)
-        for j in range(3):
-            flight.track_pos_m[slot, j] = pos[0, j]
-            flight.track_vel_mps[slot, j] = vel[0, j]
-        flight.track_time_s[slot] = estimate_s
-        if not faster[u] and _maybe_faster(vel, ballistic_speed_mps):
-            faster[u] = True
-    for a in range(m):
-        i = found[a]
-        u = slot_track[i, 2]
-        if not faster[u]:  # what track_acceleration_mps2 gives when no track is fast enough
-            for j in range(3):
-                flights[u].track_acc_mps2[slot_track[i, 0], j] = 0.0
+        rows, _, fast = _refresh_rows(
+            slot_track[lo : bounds[g + 1]],
+            flight.status,
+            track_ids,
+            mean,
+            _FMA_MAP,
+            rotation[u],
+            offset_m[u],
+            estimate_s,
+            flight.track_pos_m,
+            flight.track_vel_mps,
+            flight.track_time_s,
+            ballistic_speed_mps,
+        )
+        faster[g] = fast
+        for i in rows:
+            found[m] = lo + i
+            m += 1
+            if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
+                for j in range(3):
+                    flight.track_acc_mps2[slot_track[lo + i, 0], j] = 0.0
     return found[:m], faster
 
 
@@ -98,11 +98,16 @@ class PostFlights:
 
     def mapped(self, members: list[int]) -> bool:
         """Bring these members' flight states and maps up to date; whether each has a frame map."""
+        units, held = self.units, self._held
         for m in members:
-            unit = self.units[m]
-            held = self._held[m]
-            if any(a is not b for a, b in zip(held, _held_by(unit), strict=True)):
-                self._held[m] = _held_by(unit)
+            unit = units[m]
+            flight, rotation, offset_m = held[m]
+            if (
+                flight is not unit.state.flight
+                or rotation is not unit.rotation
+                or offset_m is not unit.offset_m
+            ):
+                held[m] = _held_by(unit)
                 self.flights[m] = unit.state.flight
                 self._copy_map(m, unit)
             if unit.rotation is None or unit.offset_m is None:
@@ -135,15 +140,19 @@ def refresh_units(
         return None
     units = fleet.units
     at: list[tuple[int, int, int]] = []
+    bounds = [0]
     for m in members:
         state = units[m].state
         metas = state.meta
         at += [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
+        if len(at) > bounds[-1]:
+            bounds.append(len(at))
     if not at:
         return []
     slot_track = np.array(at, dtype=np.int64)
     found, faster = _refresh_units_rows(
         slot_track,
+        np.array(bounds, dtype=np.int64),
         fleet.flights,
         track_ids,
         mean,
@@ -155,8 +164,9 @@ def refresh_units(
     if found.size == 0:
         return []
     rows = slot_track[found]
-    for m in np.flatnonzero(faster).tolist():
+    for g in np.flatnonzero(faster).tolist():
         # mid-course extrapolates a ballistic track with gravity, as planning did
+        m = int(slot_track[bounds[g], 2])
         unit = units[m]
         flight = unit.state.flight
         s = rows[rows[:, 2] == m, 0]
