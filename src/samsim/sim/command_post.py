@@ -1194,7 +1194,8 @@ class TrackPicture:
         ``TRACK_GATE``), both predicted to ``time_s``. Returns the ``(lost, new)`` track pairs; the
         interceptors in flight at a lost track are re-pointed by the caller."""
         mem = self.memory
-        for i in [i for i in mem.lost if mem.engagements[i].in_flight <= 0]:
+        # read without touching (_Engagements): nothing here changes an engagement's interceptors
+        for i in [i for i in mem.lost if dict.__getitem__(mem.engagements, i).in_flight <= 0]:
             del mem.lost[i]
         view = self.tracker.view()
         if not mem.lost or view.ids.size == 0:
@@ -1247,7 +1248,7 @@ class TrackPicture:
         pending = self._pending
         held = pending is not None and track_id in pending[0]
         estimate = (self.engaged_estimates if held else self._estimates).pop(track_id, None)
-        eng = self.memory.engagements.get(track_id)
+        eng = dict.get(self.memory.engagements, track_id)  # read without touching (_Engagements)
         if estimate is not None and eng is not None and eng.in_flight > 0:
             self.memory.lost[track_id] = estimate
         self.label.pop(track_id, None)

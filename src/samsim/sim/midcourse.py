@@ -175,13 +175,16 @@ def refresh_units(
             pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
         )
     changes = []
+    states = [unit.state for unit in units]
+    label_of = label.get
     for slot, track, m in rows.tolist():
-        state = units[m].state
+        threat = label_of(track, -1)
+        if threat < 0:
+            continue
+        state = states[m]
         meta = state.meta[slot]
-        threat = label.get(track, -1)
         if (
-            threat >= 0
-            and threat != meta.threat
+            threat != meta.threat
             and state.flight.status[slot] == _MIDCOURSE
             and state.truth.dead_s[threat] > state.clock_s
         ):
