@@ -455,6 +455,15 @@ def _excess(powers: FloatArray, s: int, log_pfa: float) -> FloatArray:
 
 
 @njit
+def _ratio_and_excess(
+    powers: FloatArray, s: int, k: int, ref_rcs_m2: float, log_pfa: float
+) -> tuple[FloatArray, FloatArray]:
+    """From the powers of ten of :func:`_snr_exponents`: the measurements' RCS estimates over
+    ``ref_rcs_m2`` (:func:`_ratio_over`) and their excess (:func:`_excess`), in one call."""
+    return _ratio_over(powers, s, s + k, ref_rcs_m2), _excess(powers, s, log_pfa)
+
+
+@njit
 def _finish_pd(
     n: int,
     seen: IntArray,
@@ -546,17 +555,25 @@ def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: 
 
 @njit
 def _follow_rows(
-    rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: int, dropped: bool, default: FloatArray
-) -> IntArray:
+    rows: FloatArray,
+    old_ids: IntArray,
+    new_ids: IntArray,
+    keep: int,
+    dropped: bool,
+    default: FloatArray,
+    track_of_measurement: IntArray,
+) -> tuple[IntArray, IntArray, IntArray]:
     """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
     (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids``."""
+    them; returns a copy of ``new_ids``, and :func:`_held_rows` of the step's measurements in it."""
     if dropped:
         _compact_rows(rows, old_ids, new_ids, keep)
     for r in range(keep, new_ids.shape[0]):
         for c in range(rows.shape[1]):
             rows[r, c] = default[c]
-    return new_ids.copy()
+    ids = new_ids.copy()
+    meas, held = _held_rows(track_of_measurement, ids)
+    return ids, meas, held
 
 
 @njit
@@ -767,21 +784,24 @@ class TrackPicture:
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count
 
-    def _follow_step(self, res: StepResult) -> None:
+    def _follow_step(self, res: StepResult) -> tuple[IntArray, IntArray]:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
-        its surviving rows in order and appends the tracks it starts."""
+        its surviving rows in order and appends the tracks it starts. Returns
+        :meth:`_updated_rows` of the step, found in the same compiled call."""
         tr = self.tracker
         ids = tr.view().ids
         self._reserve(ids.size)
-        self._aux_ids = _follow_rows(
+        self._aux_ids, meas, rows = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
             ids.size - res.started.size,
             res.dropped.size > 0,
             self._aux_default,
+            res.track_of_measurement,
         )
         self._aux_step = tr.step_count
+        return meas, rows
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
         """The rows of these track ids and which of them are current tracks."""
@@ -963,13 +983,12 @@ class TrackPicture:
             np.log10(logs, out=logs)
             powers, per_m2_db = _snr_exponents(logs, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
             np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
-            rcs_ratio = _ratio_over(powers, s, s + snr_db.size, c.ref_rcs_m2)
+            rcs_ratio, excess = _ratio_and_excess(powers, s, snr_db.size, c.ref_rcs_m2, c.log_pfa)
             np.log10(rcs_ratio, out=rcs_ratio)
             meas_snr = _measured_snr_exponents(rcs_ratio, logs, s, c.ref_snr_db)
             np.power(10.0, meas_snr, out=meas_snr)
             x = _pd_arguments(powers, s, meas_snr, c.case1)
             pd = np.power(c.pfa, x) if c.case1 else np.exp(_swerling3_exponents(x, c.threshold))
-            excess = _excess(powers, s, c.log_pfa)
             np.log(excess, out=excess)
         pd_track, pd_meas, meas_log_rcs = _finish_pd(
             n, seen, pd, x, c.threshold, c.case1, excess, c.shift, per_m2_db
@@ -988,12 +1007,10 @@ class TrackPicture:
     def _after_tracker_step(self, res: StepResult) -> None:
         """Align the rows after a step of the tracker made from this radar's scan, keep the engaged
         tracks' estimates, and find the rows its measurements updated (``_last_step``)."""
-        self._follow_step(res)
+        meas, rows = self._follow_step(res)
         self._note_engaged()
-        track_of = res.track_of_measurement
         if self.jam_only:  # a track's first echo: its RCS is now measured
-            self.jam_only.difference_update(track_of.tolist())
-        meas, rows = self._updated_rows(track_of)
+            self.jam_only.difference_update(res.track_of_measurement.tolist())
         self._last_step = (res, meas, rows)
 
     def _step_general(
