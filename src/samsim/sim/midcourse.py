@@ -52,7 +52,7 @@ def _refresh_units_rows(
         lo = bounds[g]
         u = slot_track[lo, 2]
         flight = flights[u]
-        rows, _, fast = _refresh_rows(
+        hit, _, fast = _refresh_rows(
             slot_track[lo : bounds[g + 1]],
             flight.status,
             track_ids,
@@ -67,7 +67,7 @@ def _refresh_units_rows(
             ballistic_speed_mps,
         )
         faster[g] = fast
-        for i in rows:
+        for i in hit:
             found[m] = lo + i
             m += 1
             if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
@@ -164,7 +164,9 @@ def refresh_units(
     if found.size == 0:
         return []
     rows = slot_track[found]
-    for g in np.flatnonzero(faster).tolist():
+    for g, fast in enumerate(faster.tolist()):
+        if not fast:
+            continue
         # mid-course extrapolates a ballistic track with gravity, as planning did
         m = int(slot_track[bounds[g], 2])
         unit = units[m]
