@@ -335,6 +335,45 @@ def test_ideal_pn_hits_a_constant_velocity_target() -> None:
     assert state.end_s[0] == pytest.approx(tof[0, 0], rel=0.1)
 
 
+def test_a_table_in_another_frame_flies_as_the_table_converted_into_the_flight_frame() -> None:
+    """One ECEF table mapped by ThreatTruth's rotation and origin as the kernel reads it flies the
+    interceptor as the same table converted into the battery's ENU frame beforehand (to rounding:
+    the affine map commutes with the interpolation), and the identity default changes nothing."""
+    from samsim.geodesy import LocalFrame
+
+    frame = LocalFrame(39.93, 32.86, 900.0)
+    row = _row(tau_s=0.0, nav_ratio=3.0, max_accel_mps2=60.0 * G, cn_max=0.0)
+    p = np.array([[10e3, 70e3, 9e3], [-20e3, 40e3, 5e3]])
+    v = np.array([[-200.0, -200.0, 0.0], [150.0, -250.0, 0.0]])
+    enu = _truth(p, v)
+    table_ecef = frame.enu_to_ecef(enu.pos_m.reshape(-1, 3)).reshape(enu.pos_m.shape)
+    ecef = fo.ThreatTruth(table_ecef, enu.t0_s, enu.dt_s, enu.dead_s, frame.rotation, frame.origin_ecef_m)
+    t_grid, r_grid, _ = fo.reach_profile(row, target_alt_m=9e3)
+    tof, _ = predict_intercept(p, v, np.zeros((2, 3)), t_grid, r_grid)
+    states = []
+    for truth in (enu, ecef):
+        state = fo.empty_state(2)
+        for k in range(2):
+            _launch_at(state, k, row, k, p[k], v[k], tof[k, 0])
+        _fly(state, truth, 200.0)
+        states.append(state)
+    a, b = states
+    assert np.all(a.status == fo.INTERCEPT) and np.all(a.miss_m < 1.0)
+    np.testing.assert_array_equal(a.status, b.status)
+    np.testing.assert_allclose(a.end_s, b.end_s, atol=1e-6)
+    np.testing.assert_allclose(a.miss_m, b.miss_m, atol=1e-5)
+    np.testing.assert_allclose(a.pos_m, b.pos_m, atol=1e-4)
+    # the kernel's read of one instant, against the frame's own conversion
+    for j in range(2):
+        got = np.array(fo._truth(table_ecef, j, 12.3, 0.0, 1.0, frame.rotation, frame.origin_ecef_m))
+        np.testing.assert_allclose(got[:3], p[j] + 12.3 * v[j], atol=1e-6)
+        np.testing.assert_allclose(got[3:], v[j], atol=1e-9)
+        ident = fo._truth(enu.pos_m, j, 12.3, 0.0, 1.0, np.eye(3), np.zeros(3))
+        assert ident[0] == enu.pos_m[j, 12, 0] + 0.3 * 1.0 * (
+            (enu.pos_m[j, 13, 0] - enu.pos_m[j, 12, 0]) / 1.0
+        )
+
+
 # ------------------------------------------------------------------ proposed catalog parameters
 
 
@@ -675,6 +714,8 @@ def test_advance_many_flies_each_set_exactly_as_advance_does() -> None:
             List([tr.t0_s for tr in truths]),
             np.array([tr.dt_s for tr in truths]),
             List([tr.dead_s for tr in truths]),
+            np.array([tr.rotation for tr in truths]),
+            np.array([tr.origin_m for tr in truths]),
             np.array(centers),
             np.full(2, RE),
             np.ones(2, dtype=bool),

@@ -107,6 +107,43 @@ def test_a_dropped_log_leaves_no_file(private_tmp: Path, monkeypatch: pytest.Mon
     assert not list(private_tmp.iterdir())
 
 
+def test_a_killed_process_directory_is_removed_by_the_next_log_that_spills(
+    private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory of a process that no longer exists (killed by a signal it could not handle) goes
+    at the next spill once old enough; a live process's, a young one and anything not samsim's stay."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(done.stdout)
+    old_s = 1.0e9  # 2001: far older than ORPHAN_AGE_S
+    orphan = private_tmp / f"{spill.DIR_PREFIX}{dead_pid}-abc"
+    young = private_tmp / f"{spill.DIR_PREFIX}{dead_pid}-young"
+    alive = private_tmp / f"{spill.DIR_PREFIX}{os.getpid()}-live"
+    foreign = private_tmp / "samsim-log-notapid-x"
+    for d in (orphan, young, alive, foreign):
+        d.mkdir()
+        (d / "1.arrow").write_bytes(b"x")
+    for d in (orphan, alive, foreign):
+        os.utime(d, (old_s, old_s))
+    monkeypatch.setattr(EventLog, "spill_rows", 100)
+    log = EventLog()
+    _report_many(log, 5, 1000)
+    assert not orphan.exists()
+    assert young.exists() and alive.exists() and foreign.exists()
+    (own,) = [
+        d
+        for d in private_tmp.iterdir()
+        if d.name.startswith(f"{spill.DIR_PREFIX}{os.getpid()}-") and d != alive
+    ]
+    del log
+    assert not own.exists()
+
+
 def _distinct_rows(n: int) -> pa.Table:
     """Rows of distinct times and details: the dictionaries of both columns outgrow their limit."""
     rng = np.random.default_rng(1)

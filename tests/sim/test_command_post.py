@@ -226,6 +226,16 @@ def test_interceptors_in_midcourse_follow_their_track_to_the_threat_it_now_follo
     assert changes == [(0, -1, 0)]
     assert state.meta[0].threat == 0 and state.flight.target[0] == 0
     assert state.meta[1].threat == -1 and state.flight.target[1] == -1
+    # ... and its homing reads threat 0 where it truly is, though the battery never fired at it
+    # (a zeroed row would have sent it to the battery's own origin)
+    truth = state.truth
+    t_s = float(truth.t0_s[0]) + 10.0 * truth.dt_s
+    homes_on = np.array(
+        flyout._truth(truth.pos_m, 0, t_s, truth.t0_s[0], truth.dt_s, truth.rotation, truth.origin_m)
+    )
+    true_enu = world.batteries[0].frame.ecef_to_enu(world.threats.table_ecef_m[0, 10])
+    np.testing.assert_allclose(homes_on[:3], true_enu, atol=1e-6)
+    assert np.linalg.norm(true_enu) > 100e3
     assert state.flight.track_time_s[0] == 4.0 and state.flight.track_pos_m[0] == pytest.approx(mean[0, :3])
     # never onto a threat already dead
     state.meta[0].threat = state.flight.target[0] = -1

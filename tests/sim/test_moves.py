@@ -289,21 +289,27 @@ def test_an_arm_fired_at_the_old_site_misses_a_radar_on_the_march() -> None:
     assert "radar survived" in str(leak["detail"])
 
 
-def test_a_threat_fired_at_before_the_move_is_converted_into_the_new_site_frame() -> None:
-    """A threat's truth row, converted into the first site's frame when the battery fired at it, is
-    converted again after the move: the interceptors of a later launch home on the threat, not on a
-    zeroed row (the battery's new origin) or on the old frame's coordinates."""
+def test_after_the_move_the_interceptors_read_the_threats_in_the_new_site_frame() -> None:
+    """The battery's truth for terminal homing is the world's one ECEF table (no copy per battery),
+    read through the frame of the site it stands at: after the move every threat's position is the
+    new site's conversion of it, never the old frame's coordinates."""
+    from samsim.models import flyout
     from samsim.sim.command_post import BatteryRuntime
     from samsim.sim.moves import resite
 
     world, _ = _moved_world()
     rt = BatteryRuntime(world, 0)
-    rt.state.truth_ready[0] = True
-    rt.state.truth.pos_m[0] = 1.0
+    assert rt.state.truth.pos_m is world.threats.table_ecef_m
     resite(world, rt, world.batteries[0].sites[1])
-    assert not np.any(rt.state.truth_ready)
-    assert not np.any(rt.state.truth.pos_m[0])  # not filled in until the next launch converts it
-    ecef = rt.state.truth_ecef_m[0]
     site_frame = world.batteries[0].sites[1].frame
-    converted = rt.plan.battery.frame.ecef_to_enu(ecef)
-    assert np.allclose(converted, site_frame.ecef_to_enu(ecef))
+    truth = rt.state.truth
+    assert truth.pos_m is world.threats.table_ecef_m
+    t_s = float(truth.t0_s[0]) + 2.5 * truth.dt_s
+    got = np.array(
+        flyout._truth(truth.pos_m, 0, t_s, truth.t0_s[0], truth.dt_s, truth.rotation, truth.origin_m)
+    )
+    ecef = world.threats.table_ecef_m[0]
+    expected = site_frame.ecef_to_enu(ecef[2] + 0.5 * (ecef[3] - ecef[2]))
+    np.testing.assert_allclose(got[:3], expected, atol=1e-6)
+    old_site = world.batteries[0].frame.ecef_to_enu(ecef[2] + 0.5 * (ecef[3] - ecef[2]))
+    assert np.linalg.norm(got[:3] - old_site) > 100.0

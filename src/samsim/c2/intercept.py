@@ -63,6 +63,7 @@ __all__ = [
     "gravity_mps2",
     "launch_feasible",
     "predict_intercept",
+    "predict_intercept_two_tables",
     "track_acceleration_mps2",
 ]
 
@@ -200,6 +201,92 @@ def _accel_root(
 
 
 @njit
+def _table_reach(r: _F64, t_grid: _F64) -> tuple[int, float]:
+    """Usable length of a reach table (nan marks beyond its maximum flight time) and its steepest
+    slope over that length."""
+    n_t = t_grid.size
+    n_ok = 0
+    slope_max = 0.0
+    while n_ok < n_t and not math.isnan(r[n_ok]):
+        if n_ok > 0:
+            slope_max = max(slope_max, abs(r[n_ok] - r[n_ok - 1]) / (t_grid[n_ok] - t_grid[n_ok - 1]))
+        n_ok += 1
+    return n_ok, slope_max
+
+
+@njit
+def _pip_pair(
+    p: _F64,
+    v: _F64,
+    acc: _F64,
+    k: int,
+    launchers: _F64,
+    l_idx: int,
+    t_grid: _F64,
+    r: _F64,
+    n_ok: int,
+    slope_max: float,
+    d: float,
+    tof: _F64,
+    pip: _F64,
+) -> None:
+    """Track ``k`` against launcher ``l_idx`` with reach table ``r`` (usable length ``n_ok``, steepest
+    slope ``slope_max``, :func:`_table_reach`): writes ``tof[k, l_idx]`` and ``pip[k, l_idx]``."""
+    tof[k, l_idx] = np.nan
+    pip[k, l_idx, 0] = np.nan
+    pip[k, l_idx, 1] = np.nan
+    pip[k, l_idx, 2] = np.nan
+    if n_ok < 2:
+        return
+    ax = acc[k, 0]
+    ay = acc[k, 1]
+    az = acc[k, 2]
+    accelerated = ax != 0.0 or ay != 0.0 or az != 0.0
+    # the track's state at launch (after the delay), relative to the launcher
+    vx = v[k, 0] + ax * d
+    vy = v[k, 1] + ay * d
+    vz = v[k, 2] + az * d
+    qx = p[k, 0] + v[k, 0] * d + 0.5 * ax * d * d - launchers[l_idx, 0]
+    qy = p[k, 1] + v[k, 1] * d + 0.5 * ay * d * d - launchers[l_idx, 1]
+    qz = p[k, 2] + v[k, 2] * d + 0.5 * az * d * d - launchers[l_idx, 2]
+    t = t_grid[0]
+    i = 0
+    t_end = t_grid[n_ok - 1]
+    lip = math.sqrt(vx * vx + vy * vy + vz * vz) + slope_max
+    if accelerated:
+        lip += math.sqrt(ax * ax + ay * ay + az * az) * t_end
+    while t <= t_end:
+        if t_grid[i + 1] <= t:
+            i = min(int(np.searchsorted(t_grid[:n_ok], t, side="right")) - 1, n_ok - 2)
+        b = (r[i + 1] - r[i]) / (t_grid[i + 1] - t_grid[i])
+        a = r[i] - b * t_grid[i]
+        if accelerated:
+            root = _accel_root(qx, qy, qz, vx, vy, vz, ax, ay, az, a, b, t, t_grid[i + 1])
+        else:
+            root = _segment_root(qx, qy, qz, vx, vy, vz, a, b, t, t_grid[i + 1])
+        if root >= 0.0:
+            tof[k, l_idx] = root
+            if accelerated:
+                ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, root)
+                pip[k, l_idx, 0] = ex + launchers[l_idx, 0]
+                pip[k, l_idx, 1] = ey + launchers[l_idx, 1]
+                pip[k, l_idx, 2] = ez + launchers[l_idx, 2]
+            else:
+                pip[k, l_idx, 0] = p[k, 0] + vx * (d + root)
+                pip[k, l_idx, 1] = p[k, 1] + vy * (d + root)
+                pip[k, l_idx, 2] = p[k, 2] + vz * (d + root)
+            return
+        if i >= n_ok - 2:
+            return
+        # no root up to the segment end; from there the gap closes no faster than lip
+        t = t_grid[i + 1]
+        ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t)
+        gap = math.sqrt(ex * ex + ey * ey + ez * ez) - r[i + 1]
+        if lip > 0.0 and gap > 0.0:
+            t += gap / lip
+
+
+@njit
 def _pip_kernel(
     p: _F64,
     v: _F64,
@@ -211,72 +298,70 @@ def _pip_kernel(
     tof: _F64,
     pip: _F64,
 ) -> None:
-    n_k = p.shape[0]
-    n_l = launchers.shape[0]
-    n_t = t_grid.size
-    d = delay_s
-    for l_idx in range(n_l):
-        r = r_tab[l_idx]
-        # usable length of this launcher's table (nan marks beyond its maximum flight time)
-        n_ok = 0
-        slope_max = 0.0
-        while n_ok < n_t and not math.isnan(r[n_ok]):
-            if n_ok > 0:
-                slope_max = max(slope_max, abs(r[n_ok] - r[n_ok - 1]) / (t_grid[n_ok] - t_grid[n_ok - 1]))
-            n_ok += 1
-        for k in range(n_k):
-            tof[k, l_idx] = np.nan
-            pip[k, l_idx, 0] = np.nan
-            pip[k, l_idx, 1] = np.nan
-            pip[k, l_idx, 2] = np.nan
-            if n_ok < 2:
-                continue
-            ax = acc[k, 0]
-            ay = acc[k, 1]
-            az = acc[k, 2]
-            accelerated = ax != 0.0 or ay != 0.0 or az != 0.0
-            # the track's state at launch (after the delay), relative to the launcher
-            vx = v[k, 0] + ax * d
-            vy = v[k, 1] + ay * d
-            vz = v[k, 2] + az * d
-            qx = p[k, 0] + v[k, 0] * d + 0.5 * ax * d * d - launchers[l_idx, 0]
-            qy = p[k, 1] + v[k, 1] * d + 0.5 * ay * d * d - launchers[l_idx, 1]
-            qz = p[k, 2] + v[k, 2] * d + 0.5 * az * d * d - launchers[l_idx, 2]
-            t = t_grid[0]
-            i = 0
-            t_end = t_grid[n_ok - 1]
-            lip = math.sqrt(vx * vx + vy * vy + vz * vz) + slope_max
-            if accelerated:
-                lip += math.sqrt(ax * ax + ay * ay + az * az) * t_end
-            while t <= t_end:
-                if t_grid[i + 1] <= t:
-                    i = min(int(np.searchsorted(t_grid[:n_ok], t, side="right")) - 1, n_ok - 2)
-                b = (r[i + 1] - r[i]) / (t_grid[i + 1] - t_grid[i])
-                a = r[i] - b * t_grid[i]
-                if accelerated:
-                    root = _accel_root(qx, qy, qz, vx, vy, vz, ax, ay, az, a, b, t, t_grid[i + 1])
-                else:
-                    root = _segment_root(qx, qy, qz, vx, vy, vz, a, b, t, t_grid[i + 1])
-                if root >= 0.0:
-                    tof[k, l_idx] = root
-                    if accelerated:
-                        ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, root)
-                        pip[k, l_idx, 0] = ex + launchers[l_idx, 0]
-                        pip[k, l_idx, 1] = ey + launchers[l_idx, 1]
-                        pip[k, l_idx, 2] = ez + launchers[l_idx, 2]
-                    else:
-                        pip[k, l_idx, 0] = p[k, 0] + vx * (d + root)
-                        pip[k, l_idx, 1] = p[k, 1] + vy * (d + root)
-                        pip[k, l_idx, 2] = p[k, 2] + vz * (d + root)
-                    break
-                if i >= n_ok - 2:
-                    break
-                # no root up to the segment end; from there the gap closes no faster than lip
-                t = t_grid[i + 1]
-                ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t)
-                gap = math.sqrt(ex * ex + ey * ey + ez * ez) - r[i + 1]
-                if lip > 0.0 and gap > 0.0:
-                    t += gap / lip
+    for l_idx in range(launchers.shape[0]):
+        n_ok, slope_max = _table_reach(r_tab[l_idx], t_grid)
+        for k in range(p.shape[0]):
+            _pip_pair(
+                p, v, acc, k, launchers, l_idx, t_grid, r_tab[l_idx], n_ok, slope_max, delay_s, tof, pip
+            )
+
+
+@njit
+def _pip_two_tables_kernel(
+    p: _F64,
+    v: _F64,
+    acc: _F64,
+    launchers: _F64,
+    t_grid: _F64,
+    r_low: _F64,
+    r_high: _F64,
+    low: NDArray[np.bool_],
+    tof: _F64,
+    pip: _F64,
+) -> None:
+    """:func:`_pip_kernel` with no launch delay, each track on the table ``r_low`` or ``r_high``."""
+    for l_idx in range(launchers.shape[0]):
+        n_lo, slope_lo = _table_reach(r_low[l_idx], t_grid)
+        n_hi, slope_hi = _table_reach(r_high[l_idx], t_grid)
+        for k in range(p.shape[0]):
+            if low[k]:
+                _pip_pair(p, v, acc, k, launchers, l_idx, t_grid, r_low[l_idx], n_lo, slope_lo, 0.0, tof, pip)
+            else:
+                _pip_pair(
+                    p, v, acc, k, launchers, l_idx, t_grid, r_high[l_idx], n_hi, slope_hi, 0.0, tof, pip
+                )
+
+
+def predict_intercept_two_tables(
+    track_pos_m: _F64,
+    track_vel_mps: _F64,
+    launcher_pos_m: _F64,
+    profile_time_s: _F64,
+    low_range_m: _F64,
+    high_range_m: _F64,
+    low: NDArray[np.bool_],
+    track_acc_mps2: _F64,
+) -> tuple[_F64, _F64]:
+    """:func:`predict_intercept` (no launch delay) of tracks each with one of two reach tables: the
+    (L, T) ``low_range_m`` where ``low``, else ``high_range_m`` (a reach flown against a low or a
+    high target). The same floats as one :func:`predict_intercept` per table over its tracks, in one
+    compiled pass. Arrays as :func:`predict_intercept` takes them (float64; ``low`` (K,) bool)."""
+    p = np.ascontiguousarray(track_pos_m, dtype=np.float64).reshape(-1, 3)
+    tof = np.empty((p.shape[0], launcher_pos_m.shape[0]))
+    pip = np.empty((p.shape[0], launcher_pos_m.shape[0], 3))
+    _pip_two_tables_kernel(
+        p,
+        np.ascontiguousarray(track_vel_mps, dtype=np.float64).reshape(-1, 3),
+        np.ascontiguousarray(track_acc_mps2, dtype=np.float64).reshape(-1, 3),
+        np.ascontiguousarray(launcher_pos_m, dtype=np.float64),
+        np.ascontiguousarray(profile_time_s, dtype=np.float64),
+        np.ascontiguousarray(low_range_m, dtype=np.float64),
+        np.ascontiguousarray(high_range_m, dtype=np.float64),
+        np.ascontiguousarray(low, dtype=np.bool_),
+        tof,
+        pip,
+    )
+    return tof, pip
 
 
 def predict_intercept(
@@ -353,6 +438,17 @@ def gravity_mps2(pos_m: ArrayLike, center_enu_m: ArrayLike, gm_m3ps2: float = GM
     return np.asarray(-gm_m3ps2 * r / n**3, dtype=np.float64)
 
 
+@njit
+def _maybe_as_fast(vel_mps: _F64, speed_mps: float) -> NDArray[np.bool_]:
+    """Which of the (K, 3) velocities may be as fast as ``speed_mps``: a margin of 1e-9 relative below
+    it, so that no rounding of the speed's norm decides (the caller then compares exactly)."""
+    floor = (speed_mps * (1.0 - 1e-9)) ** 2
+    out = np.empty(vel_mps.shape[0], dtype=np.bool_)
+    for k in range(vel_mps.shape[0]):
+        out[k] = vel_mps[k, 0] ** 2 + vel_mps[k, 1] ** 2 + vel_mps[k, 2] ** 2 >= floor
+    return out
+
+
 def track_acceleration_mps2(
     pos_m: ArrayLike, vel_mps: ArrayLike, height_m: ArrayLike, center_enu_m: ArrayLike
 ) -> _F64:
@@ -371,12 +467,17 @@ def track_acceleration_mps2(
         (3,) earth centre in the frame.
     """
     pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
-    speed = np.linalg.norm(np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3), axis=1)
+    vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
     acc = np.zeros_like(pos)
-    if not np.any(speed >= BALLISTIC_SPEED_MPS):  # no track fast enough to be classed ballistic
+    # only tracks about as fast as a ballistic one are classified (the others cannot be)
+    rows = _maybe_as_fast(vel, BALLISTIC_SPEED_MPS).nonzero()[0]
+    if rows.size == 0:
         return acc
-    ballistic = classify_tracks(speed, np.asarray(height_m, dtype=np.float64)) == BALLISTIC
-    if np.any(ballistic):
+    speed = np.linalg.norm(vel[rows], axis=1)
+    height = np.asarray(height_m, dtype=np.float64)
+    height = height[rows] if height.ndim == 1 else np.broadcast_to(height, (pos.shape[0],))[rows]
+    ballistic = rows[classify_tracks(speed, height) == BALLISTIC]
+    if ballistic.size:
         acc[ballistic] = gravity_mps2(pos[ballistic], center_enu_m)
     return acc
 

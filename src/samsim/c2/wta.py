@@ -219,6 +219,11 @@ def check_assignment(
     pr = _problem(
         np.zeros(np.asarray(pk).shape[1]), pk, stock, max_per_target, group, group_shot_cap, group_target_cap
     )
+    return _limits_broken(pr, x)
+
+
+def _limits_broken(pr: _Problem, x: ArrayLike) -> list[str]:
+    """:func:`check_assignment` on a problem already validated (its trusted arrays)."""
     xx = np.asarray(x)
     problems: list[str] = []
     if xx.shape != pr.pk.shape:
@@ -568,7 +573,7 @@ def _exact(
         x = np.zeros((m, n), np.int64)
         x[mp.xi, mp.xj] = np.rint(sol[: mp.xi.size]).astype(np.int64)
         f = _objective(pr, x)
-        if f < ub and not _violations(pr, x):
+        if f < ub and not _limits_broken(pr, x):
             ub = f
             x_best = x
         if ub - lb <= _REL_GAP * ub + 1e-12:
@@ -821,7 +826,7 @@ class _TeamMaster:
             cand = np.zeros((m, n), np.int64)
             for col in np.nonzero(sol > 0.5)[0]:
                 np.add.at(cand[:, target[col]], types[col][types[col] >= 0], 1)
-            if not _violations(self.pr, cand) and _objective(self.pr, cand) < _objective(self.pr, x_start):
+            if not _limits_broken(self.pr, cand) and _objective(self.pr, cand) < _objective(self.pr, x_start):
                 x = cand
         return x, h.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
@@ -1120,20 +1125,8 @@ def solve_wta(
         x = _heuristic(pr, None)
     else:
         x = _anytime(pr, _Clock(time_limit_s, rounds), lower_bound).x
-    assert not _violations(pr, x), "WTA solver broke a limit"
+    assert not _limits_broken(pr, x), "WTA solver broke a limit"
     return x
-
-
-def _violations(pr: _Problem, x: NDArray[np.int64]) -> list[str]:
-    return check_assignment(
-        x,
-        pr.pk,
-        pr.stock,
-        max_per_target=pr.cap_t,
-        group=pr.grp,
-        group_shot_cap=pr.gshot_cap,
-        group_target_cap=pr.gtgt_cap,
-    )
 
 
 def wta_lower_bound(

@@ -274,13 +274,17 @@ class FlyoutState(NamedTuple):
     end_s: _F64
 
 
+_IDENTITY3 = np.eye(3)
+_ZERO3 = np.zeros(3)
+
+
 class ThreatTruth(NamedTuple):
     """True threat positions sampled at a fixed interval, interpolated linearly inside the kernel.
 
     Attributes
     ----------
     pos_m
-        (n_threats, n_samples, 3) positions in the battery frame; sample ``k`` of threat ``j`` is at
+        (n_threats, n_samples, 3) positions in the table's frame; sample ``k`` of threat ``j`` is at
         ``t0_s[j] + k * dt_s``. Beyond the last sample the last segment is extrapolated.
     t0_s
         (n_threats,) time of each threat's first sample (the threat is absent before it).
@@ -289,12 +293,19 @@ class ThreatTruth(NamedTuple):
     dead_s
         (n_threats,) time from which the threat is no longer there (killed, leaked, or the end of its
         samples); ``inf`` while it lives.
+    rotation, origin_m
+        The flight's frame from the table's: a table point ``p`` is at ``rotation @ (p - origin_m)``
+        (the identity by default: the table is in the flight's frame). An affine map commutes with the
+        linear interpolation, so one table (e.g. every threat in ECEF) serves flights in any number of
+        frames (every battery's ENU, ``LocalFrame.rotation`` and ``origin_ecef_m``) without a copy each.
     """
 
     pos_m: _F64
     t0_s: _F64
     dt_s: float
     dead_s: _F64
+    rotation: _F64 = _IDENTITY3
+    origin_m: _F64 = _ZERO3
 
 
 def interceptor_params(
@@ -459,14 +470,21 @@ def available_accel_mps2(
 
     ``q = rho V**2 / 2`` in the standard atmosphere at ``altitude_m``; ``mass_kg`` defaults to the dry
     mass (motor burnt out). Manoeuvrability falls with altitude and with speed (Fleeman 2012, ch. 2);
-    ``cn_max = 0`` in ``params`` means no aerodynamic limit. Arguments broadcast.
+    ``cn_max = 0`` in ``params`` means no aerodynamic limit. Arguments broadcast; ``params`` is one
+    interceptor's row or (..., N_PARAMS) rows, one per element (several types in one call).
     """
     row = np.asarray(params, dtype=np.float64)
     rho = isa(altitude_m).density_kgpm3
     v = np.asarray(speed_mps, dtype=np.float64)
-    m = row[P_DRY_MASS_KG] if mass_kg is None else np.asarray(mass_kg, dtype=np.float64)
-    limit = np.full(np.broadcast(rho, v, m).shape, row[P_MAX_ACCEL_MPS2])
-    if row[P_CN_MAX] > 0.0:
+    m = row[..., P_DRY_MASS_KG] if mass_kg is None else np.asarray(mass_kg, dtype=np.float64)
+    max_accel = row[..., P_MAX_ACCEL_MPS2]
+    limit = np.full(np.broadcast(rho, v, m, max_accel).shape, max_accel)
+    if row.ndim > 1:  # per element: the aerodynamic limit where the row has one
+        aero = row[..., P_CN_MAX] > 0.0
+        if np.any(aero):
+            pull = 0.5 * rho * v * v * row[..., P_REF_AREA_M2] * row[..., P_CN_MAX] / m
+            limit = np.where(aero, np.minimum(limit, pull), limit)
+    elif row[P_CN_MAX] > 0.0:
         limit = np.minimum(limit, 0.5 * rho * v * v * row[P_REF_AREA_M2] * row[P_CN_MAX] / m)
     return np.asarray(limit, dtype=np.float64)
 
@@ -615,29 +633,37 @@ def _propulsion(p: _F64, tau0: float, h: float) -> tuple[float, float]:
 
 @njit
 def _truth(
-    tbl: _F64, j: int, t: float, t0: float, dt: float
+    tbl: _F64, j: int, t: float, t0: float, dt: float, rot: _F64, org: _F64
 ) -> tuple[float, float, float, float, float, float]:
-    """Linearly interpolated position and the segment's velocity of threat ``j`` at ``t``."""
+    """Linearly interpolated position and the segment's velocity of threat ``j`` at ``t``, mapped into
+    the flight's frame (``rot @ (p - org)``, :class:`ThreatTruth`)."""
     ns = tbl.shape[1]
     if ns < 2:
-        return tbl[j, 0, 0], tbl[j, 0, 1], tbl[j, 0, 2], 0.0, 0.0, 0.0
-    u = (t - t0) / dt
-    k = int(math.floor(u))
-    if k < 0:
-        k = 0
-    elif k > ns - 2:
-        k = ns - 2
-    f = u - k
-    vx = (tbl[j, k + 1, 0] - tbl[j, k, 0]) / dt
-    vy = (tbl[j, k + 1, 1] - tbl[j, k, 1]) / dt
-    vz = (tbl[j, k + 1, 2] - tbl[j, k, 2]) / dt
+        px, py, pz = tbl[j, 0, 0], tbl[j, 0, 1], tbl[j, 0, 2]
+        vx = vy = vz = 0.0
+    else:
+        u = (t - t0) / dt
+        k = int(math.floor(u))
+        if k < 0:
+            k = 0
+        elif k > ns - 2:
+            k = ns - 2
+        f = u - k
+        vx = (tbl[j, k + 1, 0] - tbl[j, k, 0]) / dt
+        vy = (tbl[j, k + 1, 1] - tbl[j, k, 1]) / dt
+        vz = (tbl[j, k + 1, 2] - tbl[j, k, 2]) / dt
+        px = tbl[j, k, 0] + f * dt * vx
+        py = tbl[j, k, 1] + f * dt * vy
+        pz = tbl[j, k, 2] + f * dt * vz
+    # exact for the identity map: 1 * x + 0 * y + 0 * z == x
+    dx, dy, dz = px - org[0], py - org[1], pz - org[2]
     return (
-        tbl[j, k, 0] + f * dt * vx,
-        tbl[j, k, 1] + f * dt * vy,
-        tbl[j, k, 2] + f * dt * vz,
-        vx,
-        vy,
-        vz,
+        rot[0, 0] * dx + rot[0, 1] * dy + rot[0, 2] * dz,
+        rot[1, 0] * dx + rot[1, 1] * dy + rot[1, 2] * dz,
+        rot[2, 0] * dx + rot[2, 1] * dy + rot[2, 2] * dz,
+        rot[0, 0] * vx + rot[0, 1] * vy + rot[0, 2] * vz,
+        rot[1, 0] * vx + rot[1, 1] * vy + rot[1, 2] * vz,
+        rot[2, 0] * vx + rot[2, 1] * vy + rot[2, 2] * vz,
     )
 
 
@@ -734,6 +760,8 @@ def _advance_slot(
     tbl_t0: _F64,
     tbl_dt: float,
     dead_s: _F64,
+    rot: _F64,
+    org: _F64,
     cx: float,
     cy: float,
     cz: float,
@@ -818,7 +846,7 @@ def _advance_slot(
         rdot0 = 0.0
         if alive:
             if not cached:
-                tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt)
+                tx, ty, tz, tvx, tvy, tvz = _truth(tbl, j, t, tbl_t0[j], tbl_dt, rot, org)
             rx = tx - x
             ry = ty - y
             rz = tz - z
@@ -931,7 +959,7 @@ def _advance_slot(
         # ---- closest approach to the true target within the step
         cached = False
         if alive:
-            tx1, ty1, tz1, tvx1, tvy1, tvz1 = _truth(tbl, j, t + h, tbl_t0[j], tbl_dt)
+            tx1, ty1, tz1, tvx1, tvy1, tvz1 = _truth(tbl, j, t + h, tbl_t0[j], tbl_dt, rot, org)
             r1x = tx1 - x1
             r1y = ty1 - y1
             r1z = tz1 - z1
@@ -1039,6 +1067,8 @@ def advance_kernel(
             truth.t0_s,
             truth.dt_s,
             truth.dead_s,
+            truth.rotation,
+            truth.origin_m,
             center[0],
             center[1],
             center[2],
@@ -1056,6 +1086,8 @@ def advance_many_kernel(
     table_t0_s: list[_F64],
     table_dt_s: _F64,
     dead_s: list[_F64],
+    rotations: _F64,
+    origins_m: _F64,
     centers: _F64,
     radii_m: _F64,
     go: NDArray[np.bool_],
@@ -1064,8 +1096,9 @@ def advance_many_kernel(
 ) -> int:
     """:func:`advance_kernel` over several interceptor sets at once (e.g. every battery's, each in its
     own frame), one compiled call instead of one per set: set ``u`` (where ``go[u]``) flies from
-    ``t0_s[u]`` to ``t1_s`` against ``tables[u]``, ``table_t0_s[u]``, ``table_dt_s[u]``, ``dead_s[u]``
-    (:class:`ThreatTruth`'s fields), earth centre ``centers[u]`` and radius ``radii_m[u]``.
+    ``t0_s[u]`` to ``t1_s`` against ``tables[u]``, ``table_t0_s[u]``, ``table_dt_s[u]``, ``dead_s[u]``,
+    ``rotations[u]``, ``origins_m[u]`` (:class:`ThreatTruth`'s fields), earth centre ``centers[u]``
+    and radius ``radii_m[u]``.
 
     Writes the flights that ended in this call as ``(ended_unit[k], ended_slot[k])`` (in set, then
     slot order; the buffers hold at least every slot) and returns their number.
@@ -1093,6 +1126,8 @@ def advance_many_kernel(
                 tbl_t0,
                 table_dt_s[u],
                 dead,
+                rotations[u],
+                origins_m[u],
                 centers[u, 0],
                 centers[u, 1],
                 centers[u, 2],
@@ -1142,7 +1177,11 @@ def advance(
         float(t1_s),
         float(dt_s),
         state,
-        truth._replace(dt_s=float(truth.dt_s)),
+        truth._replace(
+            dt_s=float(truth.dt_s),
+            rotation=np.ascontiguousarray(truth.rotation, dtype=np.float64),
+            origin_m=np.ascontiguousarray(truth.origin_m, dtype=np.float64),
+        ),
         np.asarray(center_enu_m, dtype=np.float64),
         float(earth_radius_m),
     )

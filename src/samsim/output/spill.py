@@ -10,8 +10,10 @@ is the stable order of the whole log because the runs were cut in report order) 
 of :data:`ROW_GROUP` rows a record batch, and the table is memory-mapped from it: file-backed pages
 the kernel may drop, not the process's anonymous memory. Each file is unlinked as soon as it is
 mapped (or, where a mapped file cannot be unlinked, when the last table on it is collected), and the
-directory with it, so nothing is left on disk. A log that never holds :data:`SPILL_ROWS` rows never
-touches the disk and its table stays one in-memory chunk.
+directory with it, so nothing is left on disk. A process killed before it could clean up (a signal
+it cannot handle) leaves its directory behind; the next log that spills removes the directories of
+processes that no longer exist (:func:`sweep_orphans`). A log that never holds :data:`SPILL_ROWS`
+rows never touches the disk and its table stays one in-memory chunk.
 
 The merged table's chunks (record batches) are :data:`ROW_GROUP` rows long but for the last: the row
 group size of :func:`samsim.output.files.write_parquet`, so that each Parquet row group is written
@@ -27,6 +29,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +43,41 @@ ROW_GROUP = 1 << 20
 :func:`samsim.output.files.write_parquet`."""
 SPILL_ROWS = 1 << 17
 """Rows a log holds in memory before it writes them to disk as a sorted run."""
+DIR_PREFIX = "samsim-log-"
+"""A log's private directory is named ``DIR_PREFIX`` + the writing process's id + ``-`` + a random part."""
+ORPHAN_AGE_S = 600.0
+"""A directory of a process that no longer exists is removed only once it is this old: the process
+id may belong to a process of another PID namespace sharing the temporary directory, which a still
+running log of would have touched since (it writes a file per run)."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep_orphans(folder: Path, now_s: float) -> list[Path]:
+    """Remove the log directories in ``folder`` left by processes that no longer exist (killed before
+    they could clean up), untouched for :data:`ORPHAN_AGE_S`; returns them. Nothing else is touched:
+    only directories named as :data:`DIR_PREFIX` names samsim's own."""
+    removed = []
+    for entry in folder.glob(f"{DIR_PREFIX}*-*"):
+        pid_text = entry.name[len(DIR_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or not entry.is_dir() or entry.is_symlink():
+            continue
+        try:
+            age_s = now_s - entry.stat().st_mtime
+        except OSError:
+            continue
+        if age_s >= ORPHAN_AGE_S and not _pid_alive(int(pid_text)):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 class SortedRuns:
@@ -59,7 +97,8 @@ class SortedRuns:
 
     def _path(self) -> Path:
         if self._dir is None:
-            self._dir = Path(tempfile.mkdtemp(prefix="samsim-log-"))
+            sweep_orphans(Path(tempfile.gettempdir()), time.time())
+            self._dir = Path(tempfile.mkdtemp(prefix=f"{DIR_PREFIX}{os.getpid()}-"))
             # removed with everything in it if the log is dropped (or the process exits) before
             # its table is built
             weakref.finalize(self, shutil.rmtree, self._dir, ignore_errors=True)

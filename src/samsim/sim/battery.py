@@ -24,6 +24,7 @@ what happened for the trajectories file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
@@ -46,11 +47,13 @@ from samsim.c2.evaluation import (
     evaluate_threats,
 )
 from samsim.c2.wta import solve_wta
+from samsim.constants import GM_M3PS2
 from samsim.jit import njit
 from samsim.models import flyout, lethality
+from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
-from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
+from samsim.sim.weapons import FirePlan, TypeTable, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
 LOW_TARGET_ALT_M = 3_000.0
@@ -97,9 +100,6 @@ class BatteryState:
     fired_per_type: dict[str, int] = field(default_factory=dict)
     flying: list[int] = field(default_factory=list)  # slots in flight
     clock_s: float = 0.0  # interceptors have been flown up to here
-    # The threats' tables in ECEF (the world's, shared) and which of them ``truth`` holds yet.
-    truth_ecef_m: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 3)))
-    truth_ready: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -120,27 +120,28 @@ class FlightRecorder:
 
 
 def initial_state(world: World, battery: CompiledBattery) -> BatteryState:
-    """A battery at the start of a run: launchers loaded, nothing flying, the threats' truth tables
-    in its frame (a threat's filled in when the battery first fires at it, :func:`_launch`: only
-    the interceptors' targets are read, and a copy of every table per battery would be most of a
-    theatre run's memory; the zeroed rows of the others are never touched, so never resident)."""
+    """A battery at the start of a run: launchers loaded, nothing flying, the threats' truth for its
+    interceptors' terminal homing: the world's one table in ECEF, mapped into the battery's frame as
+    it is read (:class:`~samsim.models.flyout.ThreatTruth`). A copy of every table in each battery's
+    frame would be most of a theatre run's memory, and filling only the rows of the threats fired at
+    made that memory grow with every threat engaged (24 batteries against 750 threats over an hour:
+    330 MB) and missed the threat an interceptor turns to in mid-course (its track swapped)."""
     t = world.threats
-    samples = t.table_ecef_m.shape[1]
-    table = np.zeros((t.count, samples, 3))
+    frame = battery.frame
     reserve = np.array([battery.reserve.get(m, 0) for m in battery.launchers.missile_types], dtype=np.int64)
     return BatteryState(
         stock=battery.launchers.stock.copy(),
         ready_s=np.zeros(len(battery.launchers.types)),
         flight=flyout.empty_state(int(battery.launchers.stock.sum() + reserve.sum())),
         truth=flyout.ThreatTruth(
-            pos_m=np.ascontiguousarray(table),
+            pos_m=t.table_ecef_m,
             t0_s=t.table_t0_s.copy(),
             dt_s=TABLE_DT_S,
             dead_s=np.minimum(t.end_s, t.leak_s).copy(),
+            rotation=np.ascontiguousarray(frame.rotation, dtype=np.float64),
+            origin_m=np.ascontiguousarray(frame.origin_ecef_m, dtype=np.float64),
         ),
         reserve=reserve,
-        truth_ecef_m=t.table_ecef_m,
-        truth_ready=np.zeros(t.count, dtype=bool),
     )
 
 
@@ -379,32 +380,33 @@ def decide(
     for ui, unit in enumerate(active):
         plan, state = unit.plan, unit.state
         d = plan.battery.doctrine
-        pos_b, vel_b = unit.to_battery(pos, vel)
         may = np.ones(n, dtype=bool) if unit.holds is None else unit.holds[eligible].copy()
         if not plan.battery.spec.engage_on_remote:
             held |= may
         else:
             may[:] = True
             held[:] = True
-        tof, pip, pk = _planned(plan, pos_b, vel_b, may & allowed[ui])
+        table = plan.table
+        # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
+        near = _within_reach(pos, vel, may & allowed[ui], _site_in_picture(unit), table)
+        if not np.any(near):
+            continue
+        pos_b, vel_b = unit.to_battery(pos, vel)
+        tof, pip, pk = _planned(plan, pos_b, vel_b, near)
         if jam_only is not None:
-            hoj = np.array([w.spec.home_on_jam for w in plan.types], dtype=bool)
-            pk[np.ix_(~hoj, jam_only[eligible])] = 0.0
+            jammed = jam_only[eligible]
+            if np.any(jammed):
+                pk[(~table.home_on_jam)[:, None] & jammed[None, :]] = 0.0
         pk[pk < d.min_pk] = 0.0
         pk[:, ~(may & allowed[ui])] = 0.0
         if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
             continue
         reach |= np.any(pk > 0.0, axis=0)
         # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
-        pk = cheapest_adequate(pk, np.array([w.spec.unit_cost_usd for w in plan.types]))
+        pk = cheapest_adequate(pk, table.unit_cost_usd)
         left = state.stock.sum(axis=0)
         loaded |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0)
-        pk_kept = hold_reserve(
-            pk,
-            left,
-            np.array([d.high_value_reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
-            high_value,
-        )
+        pk_kept = hold_reserve(pk, left, table.high_value_reserve, high_value)
         kept |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0) & ~np.any(pk_kept > 0.0, axis=0)
         pk = pk_kept
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
@@ -615,7 +617,7 @@ def _leaker_engagements(
             continue
         pos_b, vel_b = unit.to_battery(pos[at], vel[at])
         # the reach tables first (cheap); the full feasibility only where the look comes too late
-        tof, _, _ = _intercepts(plan, pos_b, vel_b)
+        tof, _, _ = _intercept_points(plan, pos_b, vel_b)
         soonest = np.min(np.where(np.isfinite(tof), tof, np.inf), axis=1)
         late = np.isfinite(soonest) & (look_s[at] + ka_s + soonest > t + assess.time_to_go_s[at])
         if not np.any(late):
@@ -626,9 +628,82 @@ def _leaker_engagements(
     return out
 
 
+TRACK_ACCEL_BOUND_MPS2 = GM_M3PS2 / 6.0e6**2
+"""More than the gravity at any track (central gravity 6,000 km from the earth's centre, below its
+surface): the most a track is predicted to accelerate
+(:func:`samsim.c2.intercept.track_acceleration_mps2`)."""
+
+
+def _site_in_picture(unit: FireUnit) -> FloatArray:
+    """Where the unit's battery stands in the deciding picture's frame."""
+    if unit.rotation is None or unit.offset_m is None:
+        return _ORIGIN
+    return np.asarray(-(unit.offset_m @ unit.rotation), dtype=np.float64)
+
+
+_ORIGIN = np.zeros(3)
+
+
+def _within_reach(
+    pos: FloatArray, vel: FloatArray, may: BoolArray, site_m: FloatArray, table: TypeTable
+) -> BoolArray:
+    """The tracks of ``may`` that may have an intercept solution from ``site_m`` (picture frame):
+    within the reach tables' farthest reach plus the way they cover in their time span
+    (:func:`_within_reach_kernel`). :func:`_planned` finds no solution at the others."""
+    near = np.zeros(may.shape, dtype=np.bool_)
+    if table.table_reach_m > 0.0 and np.any(may):
+        _within_reach_kernel(
+            pos,
+            vel,
+            may,
+            site_m,
+            table.table_reach_m,
+            table.table_time_s,
+            BALLISTIC_SPEED_MPS,
+            TRACK_ACCEL_BOUND_MPS2,
+            near,
+        )
+    return near
+
+
+@njit
+def _within_reach_kernel(
+    pos: FloatArray,
+    vel: FloatArray,
+    may: BoolArray,
+    site_m: FloatArray,
+    reach_m: float,
+    time_s: float,
+    ballistic_speed_mps: float,
+    accel_bound_mps2: float,
+    near: BoolArray,
+) -> None:
+    """Marks in ``near`` the tracks of ``may`` within ``reach_m`` of ``site_m`` plus the way they cover
+    in ``time_s``: ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a
+    margin of 1 km and 1e-6 relative. A pair beyond it has no intercept solution
+    (:func:`samsim.c2.intercept.predict_intercept_two_tables`): the reach table never exceeds
+    ``r_max``, the track at constant velocity moves at most ``|v| T``, and a falling track's motion
+    linearised at a segment start strays at most ``3/2 a T**2`` from its start (a bound on the
+    tangent's offset ``a t0**2 / 2`` and its velocity change ``a t0`` over ``T``); the frame mapping's
+    rounding is far inside the margin."""
+    fast2 = (ballistic_speed_mps * (1.0 - 1e-9)) ** 2
+    for j in range(pos.shape[0]):
+        if not may[j]:
+            continue
+        dx = pos[j, 0] - site_m[0]
+        dy = pos[j, 1] - site_m[1]
+        dz = pos[j, 2] - site_m[2]
+        dist = math.sqrt(dx * dx + dy * dy + dz * dz)
+        v2 = vel[j, 0] ** 2 + vel[j, 1] ** 2 + vel[j, 2] ** 2
+        travel = math.sqrt(v2) * time_s
+        if v2 >= fast2:
+            travel += 1.5 * accel_bound_mps2 * time_s * time_s
+        near[j] = not dist > reach_m + travel + 1_000.0 + 1e-6 * dist
+
+
 def _outer_reach_m(plan: FirePlan) -> float:
     """The unit's layer: the catalog maximum range of its longest-reaching missile type."""
-    return max((w.spec.max_range_m for w in plan.types), default=0.0)
+    return plan.table.outer_reach_m
 
 
 def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
@@ -653,12 +728,14 @@ def _planned(
     cols = np.flatnonzero(may)
     if cols.size == 0:
         return tof, pip, pk
-    tof_c, pip_c, arrival_c = _intercepts(plan, pos[cols], vel[cols])
+    tof_c, pip_c, low_c = _intercept_points(plan, pos[cols], vel[cols])
     tof[cols], pip[cols] = tof_c, pip_c
     some = np.flatnonzero(np.any(np.isfinite(tof_c), axis=1))
     if some.size:
         c = cols[some]
-        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_c[some], pip_c[some], arrival_c[some])
+        tof_s = tof_c[some]
+        arrival = _arrival_mps(plan, tof_s, low_c[some])
+        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_s, pip_c[some], arrival)
     return tof, pip, pk
 
 
@@ -667,31 +744,93 @@ def _intercepts(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Time of flight, intercept point and the interceptor's speed on arrival per (track, type), with
     the low or high reach table."""
-    n, m = pos.shape[0], len(plan.types)
-    tof = np.full((n, m), np.nan)
-    pip = np.full((n, m, 3), np.nan)
-    arrival = np.full((n, m), np.nan)
+    tof, pip, low = _intercept_points(plan, pos, vel)
+    return tof, pip, _arrival_mps(plan, tof, low)
+
+
+def _intercept_points(
+    plan: FirePlan, pos: FloatArray, vel: FloatArray
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """:func:`_intercepts`' times of flight and intercept points, and which tracks are low (flown
+    against with the low reach table, the others with the high one), in one compiled pass."""
     height = plan.height_m(pos)
     low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(pos, vel, height, plan.center_enu_m)
-    for mask, table, speed in (
-        (low, plan.reach_low_m, plan.arrival_low_mps),
-        (~low, plan.reach_high_m, plan.arrival_high_mps),
-    ):
-        if np.any(mask):
-            tof[mask], pip[mask] = intercept.predict_intercept(
-                pos[mask], vel[mask], _launch_points(m), plan.profile_time_s, table, track_acc_mps2=acc[mask]
-            )
-            for k in range(m):
-                arrival[mask, k] = np.interp(tof[mask, k], plan.profile_time_s, speed[k], right=np.nan)
-    return tof, pip, arrival
+    tof, pip = intercept.predict_intercept_two_tables(
+        pos,
+        vel,
+        _launch_points(len(plan.types)),
+        plan.profile_time_s,
+        plan.reach_low_m,
+        plan.reach_high_m,
+        low,
+        acc,
+    )
+    return tof, pip, low
+
+
+def _arrival_mps(plan: FirePlan, tof: FloatArray, low: BoolArray) -> FloatArray:
+    """The interceptor's speed on arrival after flights of ``tof`` (tracks, types) on the low or high
+    reach table (nan where ``tof`` is nan or beyond the type's table): the tables interpolated
+    linearly, as ``np.interp(tof, plan.profile_time_s, table, right=np.nan)`` (:func:`_interp_kernel`)."""
+    arrival = np.empty(tof.shape)
+    _arrival_kernel(tof, low, plan.profile_time_s, plan.arrival_low_mps, plan.arrival_high_mps, arrival)
+    return arrival
+
+
+@njit
+def _arrival_kernel(
+    tof: FloatArray,
+    low: BoolArray,
+    grid: FloatArray,
+    table_low: FloatArray,
+    table_high: FloatArray,
+    out: FloatArray,
+) -> None:
+    """:func:`_arrival_mps`: ``out[i, k]`` interpolated in row ``k`` of ``table_low`` where ``low[i]``,
+    else of ``table_high``."""
+    for i in range(tof.shape[0]):
+        table = table_low if low[i] else table_high
+        for k in range(tof.shape[1]):
+            out[i, k] = _interp_kernel(tof[i, k], grid, table[k])
+
+
+@njit
+def _interp_kernel(x: float, xp: FloatArray, fp: FloatArray) -> float:
+    """``np.interp(x, xp, fp, right=np.nan)`` for one ``x`` and strictly increasing ``xp`` (of two or
+    more points), with NumPy's floats: its slope and formula, and where that gives nan the other end
+    of the interval (numpy/_core/src/multiarray/compiled_base.c, ``arr_interp``)."""
+    n = xp.size
+    if math.isnan(x):
+        return x
+    if x < xp[0]:
+        return fp[0]  # type: ignore[no-any-return]
+    if x > xp[n - 1]:
+        return np.nan
+    j = np.searchsorted(xp, x, side="right") - 1
+    if j == n - 1 or xp[j] == x:
+        return fp[j]  # type: ignore[no-any-return]
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    y = slope * (x - xp[j]) + fp[j]
+    if math.isnan(y):
+        y = slope * (x - xp[j + 1]) + fp[j + 1]
+        if math.isnan(y) and fp[j] == fp[j + 1]:
+            y = fp[j]
+    return y  # type: ignore[no-any-return]
+
+
+_LAUNCH_POINTS: dict[int, FloatArray] = {}
 
 
 def _launch_points(m: int) -> FloatArray:
-    """Where planning assumes each of ``m`` types leaves from (see :data:`LAUNCH_HEIGHT_M`)."""
-    points = np.zeros((m, 3))
-    points[:, 2] = LAUNCH_HEIGHT_M
+    """Where planning assumes each of ``m`` types leaves from (see :data:`LAUNCH_HEIGHT_M`); one array
+    per ``m``, shared: read it, do not write it."""
+    points = _LAUNCH_POINTS.get(m)
+    if points is None:
+        points = np.zeros((m, 3))
+        points[:, 2] = LAUNCH_HEIGHT_M
+        _LAUNCH_POINTS[m] = points
     return points
 
 
@@ -705,70 +844,203 @@ def _pk_matrix(
 ) -> FloatArray:
     """Planned kill probability of one shot of each type at each track (0 where infeasible).
 
-    Besides the envelope, the interceptor must catch the target: its speed on arrival less the
-    target's speed away from the launcher along the line to the intercept point must reach the end
-    game's minimum closing speed (``endgame_min_closing_mps``; a low receding target at long range is
-    out of reach even where the reach table has a root), and its airframe must still pull the end
-    game's minimum acceleration (``endgame_min_g``) at the intercept point's altitude at that speed
-    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion)."""
-    m = len(plan.types)
-    launcher = _launch_points(m)
+    Besides the envelope (:func:`samsim.c2.intercept.launch_feasible`'s checks), the interceptor must
+    catch the target: its speed on arrival less the target's speed away from the launcher along the
+    line to the intercept point must reach the end game's minimum closing speed
+    (``endgame_min_closing_mps``; a low receding target at long range is out of reach even where the
+    reach table has a root), and its airframe must still pull the end game's minimum acceleration
+    (``endgame_min_g``) at the intercept point's altitude at that speed
+    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion).
+
+    The arithmetic checks run in one compiled pass (:func:`_envelope_kernel`); the atmosphere, the
+    terrain under the intercept point and the engagement radar's view (transcendental functions,
+    left to NumPy) only where everything else holds: each is per (track, type), so the floats and
+    the answer are those of the checks done in full."""
+    m, n = len(plan.types), pos.shape[0]
+    table = plan.table
     system = plan.battery.spec
-    specs = [w.spec for w in plan.types]
     speed = np.linalg.norm(vel, axis=1)
-    max_speed = np.minimum([s.max_target_speed_mps for s in specs], system.max_target_speed_mps)
-    # Minimum altitudes are heights above the ground under the intercept point.
-    ground = np.zeros(tof.shape)
-    finite = np.isfinite(tof)
-    if np.any(finite):
-        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
-        ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
-    ok, _ = intercept.launch_feasible(
+    ok = np.empty((n, m), dtype=np.bool_)
+    slant = np.empty((n, m))
+    alt = np.empty((n, m))
+    pk = np.zeros((m, n))
+    if not _envelope_kernel(
         pip,
         tof,
+        arrival_mps,
         vel,
-        launcher,
+        speed,
+        _launch_points(m),
         plan.center_enu_m,
-        plan.earth_radius_m,
-        min_range_m=np.array([s.min_range_m for s in specs]),
-        max_range_m=np.array([s.max_range_m for s in specs]),
-        min_alt_m=np.array([s.min_altitude_m for s in specs])[None, :] + ground,
-        max_alt_m=np.array([s.max_altitude_m for s in specs]),
-        max_target_speed_mps=max_speed,
-        max_flight_s=np.array([w.params[flyout.P_MAX_FLIGHT_S] for w in plan.types]),
-    )
-    none = np.zeros((m, pos.shape[0]))
-    if not ok.any():  # the checks below only take away
-        return none
-    slant = np.linalg.norm(pip - launcher[None], axis=-1)
-    los = (pip - launcher[None]) / np.maximum(slant, 1.0)[..., None]
-    receding = np.einsum("nmk,nk->nm", np.nan_to_num(los), vel)
-    closing = np.nan_to_num(arrival_mps, nan=0.0) - receding
-    ok &= closing >= np.array([w.params[flyout.P_ENDGAME_MIN_CLOSING_MPS] for w in plan.types])[None, :]
-    if not ok.any():
-        return none
+        float(plan.earth_radius_m),
+        table.min_range_m,
+        table.max_range_m,
+        table.max_altitude_m,
+        table.max_target_speed_mps,
+        table.max_flight_s,
+        table.endgame_min_closing_mps,
+        BALLISTIC_SPEED_MPS,
+        float(system.ballistic_engagement_range_m),
+        ok,
+        slant,
+        alt,
+    ):
+        return pk
+    # Minimum altitudes are heights above the ground under the intercept point (the terrain of every
+    # intercept point, as the envelope check of them all would take it).
+    finite = np.isfinite(tof)
+    ground = np.zeros(tof.shape)
+    if plan.flat_ground_m is not None:  # the same everywhere: no need to find where the points lie
+        ground[finite] = plan.flat_ground_m
+    else:
+        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
+        ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
+    ok &= ~(alt < table.min_altitude_m[None, :] + ground)
+    i, k = np.nonzero(ok)
+    if i.size == 0:
+        return pk
     # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
     # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
-    alt = np.nan_to_num(plan.height_m(pip), nan=0.0)
-    for k, w in enumerate(plan.types):
-        pull = flyout.available_accel_mps2(w.params, alt[:, k], np.nan_to_num(arrival_mps[:, k], nan=0.0))
-        ok[:, k] &= pull >= w.params[flyout.P_ENDGAME_MIN_ACCEL_MPS2]
-    ballistic = classify_tracks(speed, plan.height_m(pos)) == BALLISTIC
-    ok &= ~(ballistic[:, None] & (slant > system.ballistic_engagement_range_m))
-    if not ok.any():
-        return none
+    alt_ik = alt[i, k]
+    speed_ik = arrival_mps[i, k]
+    speed_ik[np.isnan(speed_ik)] = 0.0
+    decided = np.empty(i.size, dtype=np.int8)
+    _pull_decided(table.params, table.endgame_min_accel_mps2, k, alt_ik, speed_ik, decided)
+    keep = decided == _PULLS
+    exact = np.flatnonzero(decided == _UNDECIDED)
+    if exact.size:
+        k_x = k[exact]
+        pull = flyout.available_accel_mps2(table.params[k_x], alt_ik[exact], speed_ik[exact])
+        keep[exact] = pull >= table.endgame_min_accel_mps2[k_x]
     # The engagement radar must see the intercept point to guide the missile there.
     radar = plan.engagement_radar
     assert radar is not None
-    flat_pip = np.where(np.isfinite(pip), pip, 0.0).reshape(-1, 3)
-    height = plan.height_m(flat_pip) - plan.horizon_ref_alt_m
-    seen, _, _, _ = visible(radar, flat_pip - radar.enu_m, height)
-    ok &= seen.reshape(ok.shape)
-    pk = np.zeros((m, pos.shape[0]))
-    for k, s in enumerate(specs):
-        est = predicted_pk(s.pk_nominal, slant[:, k] / s.max_range_m, speed / max_speed[k])
-        pk[k] = np.where(ok[:, k], est, 0.0)
+    i, k, alt_ik = i[keep], k[keep], alt_ik[keep]
+    if i.size == 0:
+        return pk
+    seen, _, _, _ = visible(radar, pip[i, k] - radar.enu_m, alt_ik - plan.horizon_ref_alt_m)
+    i, k = i[seen], k[seen]
+    pk[k, i] = predicted_pk(
+        table.pk_nominal[k], slant[i, k] / table.max_range_m[k], speed[i] / table.max_target_speed_mps[k]
+    )
     return pk
+
+
+_FAILS, _PULLS, _UNDECIDED = 0, 1, -1
+_DENSITY_MARGIN = 1e-2
+"""Relative bound on the tabulated density's error (:func:`samsim.models.atmosphere.density_sound_scalar`,
+1.3e-4 at worst, next to a layer boundary) that :func:`_pull_decided` allows for."""
+
+
+@njit
+def _pull_decided(
+    params: FloatArray,
+    min_accel_mps2: FloatArray,
+    k: IntArray,
+    alt_m: FloatArray,
+    speed_mps: FloatArray,
+    out: NDArray[np.int8],
+) -> None:
+    """Whether the airframe of type ``k[e]`` pulls ``min_accel_mps2[k[e]]`` at ``alt_m[e]`` and
+    ``speed_mps[e]`` (:func:`samsim.models.flyout.available_accel_mps2` at least that): ``_PULLS``,
+    ``_FAILS`` or ``_UNDECIDED``. Without an aerodynamic limit, or when the structural limit is lower,
+    the answer is exact; else the aerodynamic limit ``q S CN_max / m`` is bracketed with the
+    tabulated density, widened by :data:`_DENSITY_MARGIN`, and only a bracket that holds the
+    threshold (with 1e-9 relative to spare for rounding) is left to the exact standard atmosphere."""
+    for e in range(k.size):
+        row = k[e]
+        need = min_accel_mps2[row]
+        max_accel = params[row, flyout.P_MAX_ACCEL_MPS2]
+        cn = params[row, flyout.P_CN_MAX]
+        if cn <= 0.0:
+            out[e] = _PULLS if max_accel >= need else _FAILS
+        elif not max_accel >= need:
+            out[e] = _FAILS  # the aerodynamic limit can only lower it
+        else:
+            rho, _ = density_sound_scalar(alt_m[e])
+            v = speed_mps[e]
+            pull = (
+                0.5 * rho * v * v * params[row, flyout.P_REF_AREA_M2] * cn / params[row, flyout.P_DRY_MASS_KG]
+            )
+            if pull * (1.0 - _DENSITY_MARGIN) > need * (1.0 + 1e-9):
+                out[e] = _PULLS
+            elif pull * (1.0 + _DENSITY_MARGIN) < need * (1.0 - 1e-9):
+                out[e] = _FAILS
+            else:
+                out[e] = _UNDECIDED
+
+
+@njit
+def _envelope_kernel(
+    pip: FloatArray,
+    tof: FloatArray,
+    arrival_mps: FloatArray,
+    vel: FloatArray,
+    speed: FloatArray,
+    launcher: FloatArray,
+    center_enu_m: FloatArray,
+    earth_radius_m: float,
+    min_range_m: FloatArray,
+    max_range_m: FloatArray,
+    max_alt_m: FloatArray,
+    max_target_speed_mps: FloatArray,
+    max_flight_s: FloatArray,
+    min_closing_mps: FloatArray,
+    ballistic_speed_mps: float,
+    ballistic_range_m: float,
+    ok: BoolArray,
+    slant_m: FloatArray,
+    alt_m: FloatArray,
+) -> bool:
+    """:func:`_pk_matrix`'s arithmetic checks of each (track, type): an intercept solution, the target
+    speed, the slant range to the intercept point (``slant_m``), its height above the sphere
+    (``alt_m``) below the maximum altitude, the time of flight, the end game's closing speed (the
+    speed on arrival, 0 where unknown, less the target's speed away from the launcher along the line
+    of sight), and for a ballistic track (as fast as ``ballistic_speed_mps``,
+    :func:`samsim.c2.evaluation.classify_tracks`) the system's ballistic engagement range. Writes
+    ``ok``, ``slant_m`` and ``alt_m``; returns whether any pair passed.
+
+    The floats are NumPy's: a norm sums its squares in index order (``np.linalg.norm`` over the last
+    axis), and the receding speed sums its products as ``np.einsum("nmk,nk->nm")`` does on C-ordered
+    operands, ``(x0 + x2) + x1`` (tests/sim/test_battery_kernels.py holds both to NumPy's bits)."""
+    n, m = tof.shape
+    anything = False
+    for i in range(n):
+        vx, vy, vz = vel[i, 0], vel[i, 1], vel[i, 2]
+        speed_i = speed[i]
+        ballistic = speed[i] >= ballistic_speed_mps
+        for k in range(m):
+            dx = pip[i, k, 0] - launcher[k, 0]
+            dy = pip[i, k, 1] - launcher[k, 1]
+            dz = pip[i, k, 2] - launcher[k, 2]
+            slant = math.sqrt((dx * dx + dy * dy) + dz * dz)
+            cx = pip[i, k, 0] - center_enu_m[0]
+            cy = pip[i, k, 1] - center_enu_m[1]
+            cz = pip[i, k, 2] - center_enu_m[2]
+            alt = math.sqrt((cx * cx + cy * cy) + cz * cz) - earth_radius_m
+            slant_m[i, k] = slant
+            alt_m[i, k] = alt
+            t = tof[i, k]
+            good = not (
+                math.isnan(t)
+                or speed_i > max_target_speed_mps[k]
+                or slant < min_range_m[k]
+                or slant > max_range_m[k]
+                or alt > max_alt_m[k]
+                or t > max_flight_s[k]
+            )
+            if good:
+                den = max(slant, 1.0)
+                receding = ((dx / den) * vx + (dz / den) * vz) + (dy / den) * vy
+                arrival = arrival_mps[i, k]
+                if math.isnan(arrival):
+                    arrival = 0.0
+                good = arrival - receding >= min_closing_mps[k]
+            if good and ballistic and slant > ballistic_range_m:
+                good = False
+            ok[i, k] = good
+            anything = anything or good
+    return anything
 
 
 def _pick_launcher(state: BatteryState, k: int, t: float) -> int:
@@ -806,9 +1078,6 @@ def _launch(
     )
     slot = len(state.meta)
     state.meta.append(meta)
-    if threat >= 0 and not state.truth_ready[threat]:
-        state.truth.pos_m[threat] = plan.battery.frame.ecef_to_enu(state.truth_ecef_m[threat])
-        state.truth_ready[threat] = True
     flyout.launch(
         state.flight,
         slot,
@@ -1120,6 +1389,8 @@ class Fleet:
         self._tables: List[FloatArray] = List([s.truth.pos_m for s in states]) if n else List()
         self._table_t0: List[FloatArray] = List([s.truth.t0_s for s in states]) if n else List()
         self._dead: List[FloatArray] = List([s.truth.dead_s for s in states]) if n else List()
+        self._rotations = np.zeros((n, 3, 3))
+        self._origins = np.zeros((n, 3))
         self._table_dt = np.zeros(n)
         self._centers = np.zeros((n, 3))
         self._radii = np.zeros(n)
@@ -1140,6 +1411,8 @@ class Fleet:
         self._tables[b] = state.truth.pos_m
         self._table_t0[b] = state.truth.t0_s
         self._dead[b] = state.truth.dead_s
+        self._rotations[b] = state.truth.rotation
+        self._origins[b] = state.truth.origin_m
         self._table_dt[b] = float(state.truth.dt_s)
         self._centers[b] = plan.center_enu_m
         self._radii[b] = float(plan.earth_radius_m)
@@ -1182,6 +1455,8 @@ class Fleet:
             self._table_t0,
             self._table_dt,
             self._dead,
+            self._rotations,
+            self._origins,
             self._centers,
             self._radii,
             go,

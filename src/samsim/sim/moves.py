@@ -65,8 +65,6 @@ def resite(world: World, rt: BatteryRuntime, site: Site) -> None:
     dead_s = rt.state.truth.dead_s.copy()
     rt.state.truth = initial_state(world, at_site).truth
     rt.state.truth.dead_s[:] = dead_s
-    # the truth rows converted for earlier launches are in the old site's frame: convert afresh
-    rt.state.truth_ready[:] = False
     rt.geometry[:] = picture_geometry(world, battery, site)
 
 

@@ -7,12 +7,12 @@ Nothing here changes during a run; the battery's runtime state is :class:`samsim
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
 from samsim import catalog
-from samsim.arrays import FloatArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2.doctrine import FirePolicy, SalvoDoctrine, policy
 from samsim.constants import G0_MPS2
 from samsim.models import flyout, lethality
@@ -62,7 +62,9 @@ def weapon_type(spec: catalog.InterceptorSpec) -> WeaponType:
     )
 
 
-def predicted_pk(pk_nominal: float, range_fraction: FloatArray, speed_fraction: FloatArray) -> FloatArray:
+def predicted_pk(
+    pk_nominal: float | FloatArray, range_fraction: FloatArray, speed_fraction: FloatArray
+) -> FloatArray:
     """The command post's single-shot kill-probability estimate inside the envelope.
 
     ``pk = pk_nominal (1 − a (r/r_max)²)(1 − b (v/v_max)²)`` with a = b = 1/2: the usual parametric
@@ -97,12 +99,71 @@ class FirePlan:
     ground_height: GroundHeight  # terrain under an intercept point (minimum altitudes are above ground)
     fire_policy: FirePolicy
     salvo_doctrine: SalvoDoctrine
+    flat_ground_m: float | None = None  # the ground's height everywhere when it is flat (no DEM)
 
     def height_m(self, pos_enu_m: FloatArray) -> FloatArray:
         """Height above the earth's sphere of battery-frame points."""
         return np.asarray(
             np.linalg.norm(pos_enu_m - self.center_enu_m, axis=-1) - self.earth_radius_m, np.float64
         )
+
+    @cached_property
+    def table(self) -> TypeTable:
+        """The per-type figures fire planning reads every decision cycle, as arrays (built once)."""
+        return type_table(self)
+
+
+@dataclass(frozen=True)
+class TypeTable:
+    """A fire plan's missile types' planning figures, one entry per type in type order: the catalog
+    envelope (the target-speed limit is the tighter of the missile's and the system's), the end
+    game's limits from the flyout parameters, and the doctrine's cost and reserve figures."""
+
+    min_range_m: FloatArray
+    max_range_m: FloatArray
+    min_altitude_m: FloatArray
+    max_altitude_m: FloatArray
+    max_target_speed_mps: FloatArray
+    max_flight_s: FloatArray
+    endgame_min_closing_mps: FloatArray
+    endgame_min_accel_mps2: FloatArray
+    params: FloatArray  # (types, flyout.N_PARAMS)
+    pk_nominal: FloatArray
+    unit_cost_usd: FloatArray
+    home_on_jam: BoolArray
+    high_value_reserve: IntArray
+    outer_reach_m: float  # the longest catalog maximum range (0 without types)
+    table_reach_m: float  # the farthest reach of the reach tables, low or high (0 without types)
+    table_time_s: float  # their last time of flight
+
+
+def type_table(plan: FirePlan) -> TypeTable:
+    """:class:`TypeTable` of ``plan``'s missile types."""
+    specs = [w.spec for w in plan.types]
+    reserve = plan.battery.doctrine.high_value_reserve
+    params = np.array([w.params for w in plan.types], dtype=np.float64).reshape(len(specs), flyout.N_PARAMS)
+    reach = np.concatenate([plan.reach_low_m.ravel(), plan.reach_high_m.ravel()])
+    return TypeTable(
+        min_range_m=np.array([s.min_range_m for s in specs], dtype=np.float64),
+        max_range_m=np.array([s.max_range_m for s in specs], dtype=np.float64),
+        min_altitude_m=np.array([s.min_altitude_m for s in specs], dtype=np.float64),
+        max_altitude_m=np.array([s.max_altitude_m for s in specs], dtype=np.float64),
+        max_target_speed_mps=np.minimum(
+            np.array([s.max_target_speed_mps for s in specs], dtype=np.float64),
+            plan.battery.spec.max_target_speed_mps,
+        ),
+        max_flight_s=params[:, flyout.P_MAX_FLIGHT_S].copy(),
+        endgame_min_closing_mps=params[:, flyout.P_ENDGAME_MIN_CLOSING_MPS].copy(),
+        endgame_min_accel_mps2=params[:, flyout.P_ENDGAME_MIN_ACCEL_MPS2].copy(),
+        params=params,
+        pk_nominal=np.array([s.pk_nominal for s in specs], dtype=np.float64),
+        unit_cost_usd=np.array([s.unit_cost_usd for s in specs], dtype=np.float64),
+        home_on_jam=np.array([s.home_on_jam for s in specs], dtype=bool),
+        high_value_reserve=np.array([reserve.get(w.key, 0) for w in plan.types], dtype=np.int64),
+        outer_reach_m=max((s.max_range_m for s in specs), default=0.0),
+        table_reach_m=float(np.nanmax(reach, initial=0.0)) if reach.size else 0.0,
+        table_time_s=float(plan.profile_time_s[-1]),
+    )
 
 
 def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeometry]) -> FirePlan:
@@ -134,4 +195,6 @@ def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeomet
         ground_height=world.ground_height,
         fire_policy=policy(d.policy),
         salvo_doctrine=SalvoDoctrine(salvo=d.salvo, kill_assessment_s=d.kill_assessment_s),
+        # without a DEM the world's ground is flat at its horizon reference altitude
+        flat_ground_m=None if world.has_terrain else float(world.horizon_ref_alt_m),
     )
