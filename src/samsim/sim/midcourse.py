@@ -144,9 +144,10 @@ def refresh_units(
     for m in members:
         state = units[m].state
         metas = state.meta
-        at += [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
-        if len(at) > bounds[-1]:
-            bounds.append(len(at))
+        mine = [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
+        if mine:
+            at += mine
+            bounds.append(bounds[-1] + len(mine))
     if not at:
         return []
     slot_track = np.array(at, dtype=np.int64)
