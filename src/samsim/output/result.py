@@ -273,7 +273,7 @@ class EventLog(_ColumnLog):
             fmt = self._number_formats.get(number_detail)
             if fmt is None:
                 fmt = self._number_formats[number_detail] = len(self._number_formats)
-            self._number_row.extend(range(row, row + n))
+            self._number_row.frombytes(np.arange(row, row + n, dtype=np.int64).tobytes())
             self._number_value.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
             self._number_format += array("b", (fmt,)) * n
         elif detail is not None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.c2.doctrine import Engagement
 from samsim.c2.handover import hand_over, track_distance2
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
@@ -454,6 +455,15 @@ def _excess(powers: FloatArray, s: int, log_pfa: float) -> FloatArray:
 
 
 @njit
+def _ratio_and_excess(
+    powers: FloatArray, s: int, k: int, ref_rcs_m2: float, log_pfa: float
+) -> tuple[FloatArray, FloatArray]:
+    """From the powers of ten of :func:`_snr_exponents`: the measurements' RCS estimates over
+    ``ref_rcs_m2`` (:func:`_ratio_over`) and their excess (:func:`_excess`), in one call."""
+    return _ratio_over(powers, s, s + k, ref_rcs_m2), _excess(powers, s, log_pfa)
+
+
+@njit
 def _finish_pd(
     n: int,
     seen: IntArray,
@@ -545,17 +555,25 @@ def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: 
 
 @njit
 def _follow_rows(
-    rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: int, dropped: bool, default: FloatArray
-) -> IntArray:
+    rows: FloatArray,
+    old_ids: IntArray,
+    new_ids: IntArray,
+    keep: int,
+    dropped: bool,
+    default: FloatArray,
+    track_of_measurement: IntArray,
+) -> tuple[IntArray, IntArray, IntArray]:
     """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
     (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids``."""
+    them; returns a copy of ``new_ids``, and :func:`_held_rows` of the step's measurements in it."""
     if dropped:
         _compact_rows(rows, old_ids, new_ids, keep)
     for r in range(keep, new_ids.shape[0]):
         for c in range(rows.shape[1]):
             rows[r, c] = default[c]
-    return new_ids.copy()
+    ids = new_ids.copy()
+    meas, held = _held_rows(track_of_measurement, ids)
+    return ids, meas, held
 
 
 @njit
@@ -602,6 +620,71 @@ class _RadarConstants(NamedTuple):
     shift: float  # _log_chi2_correction
     variance: float
     col_engaged: int  # -1: not an engagement radar
+
+
+class _Engagements(dict[int, Engagement]):
+    """A post's engagements (:attr:`EngagementMemory.engagements`, track id -> :class:`Engagement`)
+    that note the tracks whose entry they hand out (``touched``), and the order in which tracks were
+    added (``order``).
+
+    An engagement's interceptors in flight change only through an entry taken from here (a salvo
+    adds to it through ``setdefault``, the end of a flight takes from it through ``get``), so the
+    tracks under fire (:meth:`TrackPicture._note_engaged`, at every scan) are those under fire at the
+    last look and the ones touched since, not every engagement of the run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.touched: set[int] = set()
+        self.order: dict[int, int] = {}  # track id -> rank of its insertion (the dict's own order)
+        self._added = 0
+
+    def _note_new(self, key: int) -> None:
+        if key not in self.order:
+            self.order[key] = self._added
+            self._added += 1
+
+    def get(self, key: int, default: Any = None) -> Any:
+        self.touched.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: int) -> Engagement:
+        self.touched.add(key)
+        return super().__getitem__(key)
+
+    def setdefault(self, key: int, default: Any = None) -> Any:
+        self.touched.add(key)
+        if not super().__contains__(key):
+            self._note_new(key)
+        return super().setdefault(key, default)
+
+    def __setitem__(self, key: int, value: Engagement) -> None:
+        self.touched.add(key)
+        if not super().__contains__(key):
+            self._note_new(key)
+        super().__setitem__(key, value)
+
+    def pop(self, key: int, *default: Any) -> Any:
+        self.touched.add(key)
+        self.order.pop(key, None)
+        return super().pop(key, *default)
+
+    def __delitem__(self, key: int) -> None:
+        self.touched.add(key)
+        self.order.pop(key, None)
+        super().__delitem__(key)
+
+    def under_fire(self, before: list[int]) -> list[int] | None:
+        """The tracks with interceptors in flight, in the dict's order, given those of the last look
+        (``before``); None when nothing was touched since (they are still ``before``)."""
+        touched = self.touched
+        if not touched:
+            return None
+        cands = touched.union(before)
+        touched.clear()
+        held = dict.get
+        flying = [i for i in cands if (e := held(self, i)) is not None and e.in_flight > 0]
+        flying.sort(key=self.order.__getitem__)
+        return flying
 
 
 class TrackPicture:
@@ -656,7 +739,9 @@ class TrackPicture:
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
-        self.memory = EngagementMemory()
+        self.memory = EngagementMemory(engagements=_Engagements())
+        self._under_fire: list[int] = []  # the tracks interceptors are flying at, at the last step
+        self._under_fire_ids = np.zeros(0, dtype=np.int64)
         # track id -> its latest estimate, for the tracks interceptors are flying at (engaged_estimates):
         # those of tracks the last step kept wait as rows (ids, means, covariances, mode
         # probabilities, time) until someone reads them, as most steps nobody does
@@ -699,21 +784,24 @@ class TrackPicture:
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count
 
-    def _follow_step(self, res: StepResult) -> None:
+    def _follow_step(self, res: StepResult) -> tuple[IntArray, IntArray]:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
-        its surviving rows in order and appends the tracks it starts."""
+        its surviving rows in order and appends the tracks it starts. Returns
+        :meth:`_updated_rows` of the step, found in the same compiled call."""
         tr = self.tracker
         ids = tr.view().ids
         self._reserve(ids.size)
-        self._aux_ids = _follow_rows(
+        self._aux_ids, meas, rows = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
             ids.size - res.started.size,
             res.dropped.size > 0,
             self._aux_default,
+            res.track_of_measurement,
         )
         self._aux_step = tr.step_count
+        return meas, rows
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
         """The rows of these track ids and which of them are current tracks."""
@@ -895,13 +983,12 @@ class TrackPicture:
             np.log10(logs, out=logs)
             powers, per_m2_db = _snr_exponents(logs, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
             np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
-            rcs_ratio = _ratio_over(powers, s, s + snr_db.size, c.ref_rcs_m2)
+            rcs_ratio, excess = _ratio_and_excess(powers, s, snr_db.size, c.ref_rcs_m2, c.log_pfa)
             np.log10(rcs_ratio, out=rcs_ratio)
             meas_snr = _measured_snr_exponents(rcs_ratio, logs, s, c.ref_snr_db)
             np.power(10.0, meas_snr, out=meas_snr)
             x = _pd_arguments(powers, s, meas_snr, c.case1)
             pd = np.power(c.pfa, x) if c.case1 else np.exp(_swerling3_exponents(x, c.threshold))
-            excess = _excess(powers, s, c.log_pfa)
             np.log(excess, out=excess)
         pd_track, pd_meas, meas_log_rcs = _finish_pd(
             n, seen, pd, x, c.threshold, c.case1, excess, c.shift, per_m2_db
@@ -920,12 +1007,10 @@ class TrackPicture:
     def _after_tracker_step(self, res: StepResult) -> None:
         """Align the rows after a step of the tracker made from this radar's scan, keep the engaged
         tracks' estimates, and find the rows its measurements updated (``_last_step``)."""
-        self._follow_step(res)
+        meas, rows = self._follow_step(res)
         self._note_engaged()
-        track_of = res.track_of_measurement
         if self.jam_only:  # a track's first echo: its RCS is now measured
-            self.jam_only.difference_update(track_of.tolist())
-        meas, rows = self._updated_rows(track_of)
+            self.jam_only.difference_update(res.track_of_measurement.tolist())
         self._last_step = (res, meas, rows)
 
     def _step_general(
@@ -1070,13 +1155,11 @@ class TrackPicture:
         """Keep the latest estimate of every track interceptors are flying at (a track deleted in this
         step keeps its estimate of the step before, for :meth:`forget`). The estimates of the tracks
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
-        engagements = self.memory.engagements
-        flying = [i for i, e in engagements.items() if e.in_flight > 0] if engagements else None
-        if not flying:
+        want = self._flying_ids()
+        if want.size == 0:
             self._estimates.clear()
             self._pending = None
             return
-        want = np.array(flying, dtype=np.int64)
         view = self.tracker.view()
         found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
         held = mean.shape[0]
@@ -1099,6 +1182,18 @@ class TrackPicture:
         ids = want.tolist() if held == want.size else want[found].tolist()
         self._pending = (ids, mean, cov, prob, self.estimate_s)
 
+    def _flying_ids(self) -> IntArray:
+        """The tracks interceptors are flying at (an engagement with interceptors in flight), in the
+        order their engagements began; found again only when an engagement was touched."""
+        engagements = self.memory.engagements
+        if isinstance(engagements, _Engagements):
+            flying = engagements.under_fire(self._under_fire)
+            if flying is not None and flying != self._under_fire:
+                self._under_fire = flying
+                self._under_fire_ids = np.array(flying, dtype=np.int64)
+            return self._under_fire_ids
+        return np.array([i for i, e in engagements.items() if e.in_flight > 0], dtype=np.int64)
+
     def _process_noise(self, rows: IntArray) -> FloatArray:
         """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their
         probabilities (moment matching of the mixture)."""
@@ -1116,7 +1211,8 @@ class TrackPicture:
         ``TRACK_GATE``), both predicted to ``time_s``. Returns the ``(lost, new)`` track pairs; the
         interceptors in flight at a lost track are re-pointed by the caller."""
         mem = self.memory
-        for i in [i for i in mem.lost if mem.engagements[i].in_flight <= 0]:
+        # read without touching (_Engagements): nothing here changes an engagement's interceptors
+        for i in [i for i in mem.lost if dict.__getitem__(mem.engagements, i).in_flight <= 0]:
             del mem.lost[i]
         view = self.tracker.view()
         if not mem.lost or view.ids.size == 0:
@@ -1169,7 +1265,7 @@ class TrackPicture:
         pending = self._pending
         held = pending is not None and track_id in pending[0]
         estimate = (self.engaged_estimates if held else self._estimates).pop(track_id, None)
-        eng = self.memory.engagements.get(track_id)
+        eng = dict.get(self.memory.engagements, track_id)  # read without touching (_Engagements)
         if estimate is not None and eng is not None and eng.in_flight > 0:
             self.memory.lost[track_id] = estimate
         self.label.pop(track_id, None)

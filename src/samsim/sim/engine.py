@@ -40,7 +40,7 @@ from samsim.output.result import (
     TrajectoryLog,
 )
 from samsim.scenario import Scenario
-from samsim.sim import battery, deception, moves, recorder, strobes
+from samsim.sim import battery, deception, midcourse, moves, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.deception import DeceptionCounts
 from samsim.sim.emitters import Emitters
@@ -135,6 +135,7 @@ class Engine:
         # picture name -> {battery index: its interceptors in flight at that picture's tracks}: a
         # tracker step refreshes the mid-course data of those batteries only
         self.flying_at: dict[str, dict[int, int]] = {}
+        self._post_flights: dict[str, midcourse.PostFlights] = {}  # per command post, made when needed
         self.fleet = battery.Fleet(
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
@@ -365,16 +366,12 @@ class Engine:
                 _first_firm(view.ids, view.confirmed, tom, truth, self.first_track_s, t)
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
-            track_ids, mean, estimate_s = view.ids, view.mean, pic.estimate_s
-            for state, unit in self._flying_fire_states(pic, t, flying):
-                for _, old, new in battery.refresh_tracks(
-                    state, pic.name, track_ids, mean, estimate_s, pic.label, unit
-                ):
-                    # Its interceptor now flies at another threat; one fired at a false alarm or a
-                    # repeater's false target (label < 0) was counted on no threat.
-                    if old >= 0:
-                        self.outcomes[old].shots -= 1
-                    self.outcomes[new].shots += 1
+            for _, old, new in self._refresh_flights(pic, t, flying, view.ids, view.mean):
+                # Its interceptor now flies at another threat; one fired at a false alarm or a
+                # repeater's false target (label < 0) was counted on no threat.
+                if old >= 0:
+                    self.outcomes[old].shots -= 1
+                self.outcomes[new].shots += 1
         if res.confirmed.size:
             self._track_events(pic, res.confirmed, "track_confirm", t)
         if res.dropped_confirmed.size:
@@ -384,6 +381,25 @@ class Engine:
                 pic.forget(track_id)
         if self._arm_shutdown:
             self._arm_warning(pic, t)
+
+    def _refresh_flights(
+        self, pic: TrackPicture, t: float, flying: dict[int, int], track_ids: IntArray, mean: FloatArray
+    ) -> list[tuple[int, int, int]]:
+        """:func:`battery.refresh_tracks` for the batteries in ``flying``: a command post's units in
+        one pass (:func:`midcourse.refresh_units`) where it applies, else unit by unit."""
+        estimate_s = pic.estimate_s
+        if isinstance(pic, CommandPost):
+            fleet = self._post_flights.get(pic.name)
+            if fleet is None:
+                fleet = self._post_flights[pic.name] = midcourse.PostFlights(pic.units)
+            members = sorted(pic.member_of[b] for b in flying)
+            done = midcourse.refresh_units(fleet, members, pic.name, track_ids, mean, estimate_s, pic.label)
+            if done is not None:
+                return done
+        changes = []
+        for state, unit in self._flying_fire_states(pic, t, flying):
+            changes += battery.refresh_tracks(state, pic.name, track_ids, mean, estimate_s, pic.label, unit)
+        return changes
 
     def _arm_warning(self, pic: TrackPicture, t: float) -> None:
         """A firm track flying at a radar like an ARM silences the batteries whose doctrine says so

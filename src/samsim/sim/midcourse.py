@@ -1,0 +1,197 @@
+"""Mid-course updates of the interceptors a command post's fire units fly at its tracks, for all of
+its units in one compiled pass per tracker step.
+
+:func:`samsim.sim.battery.refresh_tracks` does the same for one fire unit; a command post directing
+two dozen batteries with interceptors in flight would call it for each unit at every scan of every
+radar, and those calls, not their arithmetic, were most of the cost. :class:`PostFlights` holds the
+units' flight states as one typed list and their frame maps as stacked arrays, so one call covers
+every unit and gives the same floats (:func:`samsim.sim.battery._map_rows_fma` row by row, as the
+per-unit pass maps a picture of two or more tracks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numba.typed import List
+
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.c2 import intercept
+from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
+from samsim.jit import njit
+from samsim.models import flyout
+from samsim.sim.battery import _FMA_MAP, FireUnit, _refresh_rows
+
+_MIDCOURSE = flyout.MIDCOURSE
+
+
+@njit
+def _refresh_units_rows(
+    slot_track: IntArray,
+    bounds: IntArray,
+    flights: List[flyout.FlyoutState],
+    track_ids: IntArray,
+    mean: FloatArray,
+    rotation: FloatArray,
+    offset_m: FloatArray,
+    estimate_s: float,
+    ballistic_speed_mps: float,
+) -> tuple[IntArray, BoolArray]:
+    """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
+    the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
+    ``slot_track[bounds[g], 2]``'s (an index of ``flights``, ``rotation`` (u, 3, 3) and ``offset_m``
+    (u, 3)). Returns the rows found (in mid-course at a track of ``track_ids``, their estimates
+    written) and per group whether any of its estimates may be as fast as a ballistic track (their
+    track accelerations are then left to the caller; the others' are zero)."""
+    groups = bounds.size - 1
+    found = np.empty(slot_track.shape[0], dtype=np.int64)
+    faster = np.zeros(groups, dtype=np.bool_)
+    m = 0
+    for g in range(groups):
+        lo = bounds[g]
+        u = slot_track[lo, 2]
+        flight = flights[u]
+        hit, _, fast = _refresh_rows(
+            slot_track[lo : bounds[g + 1]],
+            flight.status,
+            track_ids,
+            mean,
+            _FMA_MAP,
+            rotation[u],
+            offset_m[u],
+            estimate_s,
+            flight.track_pos_m,
+            flight.track_vel_mps,
+            flight.track_time_s,
+            ballistic_speed_mps,
+        )
+        faster[g] = fast
+        for i in hit:
+            found[m] = lo + i
+            m += 1
+            if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
+                for j in range(3):
+                    flight.track_acc_mps2[slot_track[lo + i, 0], j] = 0.0
+    return found[:m], faster
+
+
+class PostFlights:
+    """A command post's fire units' flight states as one typed list, and their frame maps (post
+    frame to unit frame) stacked, for :func:`refresh_units`; kept up to date with the units (a unit
+    that moves gets a new map, :func:`samsim.sim.moves.resite_in_post`)."""
+
+    def __init__(self, units: list[FireUnit]):
+        self.units = units
+        self._held = [_held_by(u) for u in units]
+        self.flights = List([u.state.flight for u in units])
+        n = len(units)
+        self.rotation = np.zeros((n, 3, 3))
+        self.offset_m = np.zeros((n, 3))
+        for m, u in enumerate(units):
+            self._copy_map(m, u)
+
+    def _copy_map(self, m: int, unit: FireUnit) -> None:
+        if unit.rotation is not None and unit.offset_m is not None:
+            self.rotation[m] = unit.rotation
+            self.offset_m[m] = unit.offset_m
+
+    def mapped(self, members: list[int]) -> bool:
+        """Bring these members' flight states and maps up to date; whether each has a frame map."""
+        units, held = self.units, self._held
+        for m in members:
+            unit = units[m]
+            flight, rotation, offset_m = held[m]
+            if (
+                flight is not unit.state.flight
+                or rotation is not unit.rotation
+                or offset_m is not unit.offset_m
+            ):
+                held[m] = _held_by(unit)
+                self.flights[m] = unit.state.flight
+                self._copy_map(m, unit)
+            if unit.rotation is None or unit.offset_m is None:
+                return False
+        return True
+
+
+def _held_by(unit: FireUnit) -> tuple[object, object, object]:
+    """What :class:`PostFlights` copies of a unit: its flight state and frame map (by identity)."""
+    return unit.state.flight, unit.rotation, unit.offset_m
+
+
+def refresh_units(
+    fleet: PostFlights,
+    members: list[int],
+    post: str,
+    track_ids: IntArray,
+    mean: FloatArray,
+    estimate_s: float,
+    label: Mapping[int, int],
+) -> list[tuple[int, int, int]] | None:
+    """:func:`samsim.sim.battery.refresh_tracks` for each of these members (in order) of the post's
+    fire units, in one compiled pass: the same writes and the same changes of target, as
+    ``(slot, old threat, new threat)``. None when the pass does not apply (a picture of one track,
+    which the per-unit pass maps with a one-row matrix product, or a unit without a frame map): the
+    caller then refreshes unit by unit."""
+    if track_ids.size == 0:
+        return []
+    if track_ids.size == 1 or not fleet.mapped(members):
+        return None
+    units = fleet.units
+    at: list[tuple[int, int, int]] = []
+    bounds = [0]
+    for m in members:
+        state = units[m].state
+        metas = state.meta
+        mine = [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
+        if mine:
+            at += mine
+            bounds.append(bounds[-1] + len(mine))
+    if not at:
+        return []
+    slot_track = np.array(at, dtype=np.int64)
+    found, faster = _refresh_units_rows(
+        slot_track,
+        np.array(bounds, dtype=np.int64),
+        fleet.flights,
+        track_ids,
+        mean,
+        fleet.rotation,
+        fleet.offset_m,
+        float(estimate_s),
+        BALLISTIC_SPEED_MPS,
+    )
+    if found.size == 0:
+        return []
+    rows = slot_track[found]
+    for g, fast in enumerate(faster.tolist()):
+        if not fast:
+            continue
+        # mid-course extrapolates a ballistic track with gravity, as planning did
+        m = int(slot_track[bounds[g], 2])
+        unit = units[m]
+        flight = unit.state.flight
+        s = rows[rows[:, 2] == m, 0]
+        pos_r, vel_r = flight.track_pos_m[s], flight.track_vel_mps[s]
+        flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
+            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
+        )
+    changes = []
+    states = [unit.state for unit in units]
+    label_of = label.get
+    for slot, track, m in rows.tolist():
+        threat = label_of(track, -1)
+        if threat < 0:
+            continue
+        state = states[m]
+        meta = state.meta[slot]
+        if (
+            threat != meta.threat
+            and state.flight.status[slot] == _MIDCOURSE
+            and state.truth.dead_s[threat] > state.clock_s
+        ):
+            changes.append((slot, meta.threat, threat))
+            meta.threat = threat
+            state.flight.target[slot] = threat
+    return changes

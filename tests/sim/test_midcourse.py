@@ -1,0 +1,118 @@
+"""A command post's mid-course updates in one pass over its fire units (sim/midcourse.py) are
+battery.refresh_tracks unit by unit, float for float; the post's engagements find the tracks under
+fire as a look over every engagement would."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from samsim.c2.doctrine import Engagement
+from samsim.models import flyout
+from samsim.sim import battery, midcourse
+from samsim.sim.engine import Engine
+from samsim.sim.network import CommandPost
+from samsim.sim.world import compile_world
+
+from .test_network import F35S, TWO, _battery, _scenario
+
+
+def _post() -> CommandPost:
+    three = [*TWO, _battery("north", 0, 25e3)]
+    engine = Engine(compile_world(_scenario(three, F35S)), seed=0)
+    assert engine.posts, "the batteries fight under one post"
+    return engine.posts[0]
+
+
+def _fly(post: CommandPost, rng: np.random.Generator, track_ids: np.ndarray) -> None:
+    """Interceptors of every member at the post's tracks (some at tracks it no longer holds, some in
+    terminal homing, one at another picture's track), aimed at no threat yet."""
+    statuses = (flyout.MIDCOURSE, flyout.MIDCOURSE, flyout.TERMINAL)
+    for unit in post.units:
+        state = unit.state
+        for slot in range(6):
+            track = int(rng.choice(track_ids)) if slot != 5 else 999
+            state.meta.append(
+                battery.InterceptorMeta(
+                    id=f"i{slot}",
+                    type="48N6E3",
+                    track=track,
+                    threat=-1,
+                    launch_s=0.0,
+                    post=post.name if slot != 4 else "elsewhere",
+                )
+            )
+            state.flight.status[slot] = statuses[slot % 3]
+            state.flight.target[slot] = -1
+            state.flying.append(slot)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_one_pass_over_the_units_is_refresh_tracks_unit_by_unit(fast: bool) -> None:
+    post = _post()
+    rng = np.random.default_rng(3)
+    track_ids = np.array([2, 5, 7, 11, 12])
+    _fly(post, rng, track_ids)
+    mean = rng.normal(0.0, 50e3, (track_ids.size, 6))
+    mean[:, 3:] = rng.normal(0.0, 300.0, (track_ids.size, 3))
+    if fast:  # a ballistic track: mid-course extrapolates it with gravity
+        mean[1, 3:] = [0.0, 1500.0, -2500.0]
+        mean[1, 2] = 40e3
+    label = {2: 0, 5: 1, 7: -1, 11: 2}
+    post.units[1].state.truth.dead_s[1] = 0.0  # never onto a dead threat
+    want_units = copy.deepcopy(post.units)
+    want = []
+    for unit in want_units:
+        want += battery.refresh_tracks(unit.state, post.name, track_ids, mean, 4.0, label, unit)
+    fleet = midcourse.PostFlights(post.units)
+    members = list(range(len(post.units)))
+    got = midcourse.refresh_units(fleet, members, post.name, track_ids, mean, 4.0, label)
+    assert got == want and got
+    for unit, ref in zip(post.units, want_units, strict=True):
+        for name in ("track_pos_m", "track_vel_mps", "track_time_s", "track_acc_mps2", "target"):
+            np.testing.assert_array_equal(getattr(unit.state.flight, name), getattr(ref.state.flight, name))
+        assert [m.threat for m in unit.state.meta] == [m.threat for m in ref.state.meta]
+    if fast:
+        assert any(np.any(u.state.flight.track_acc_mps2 != 0.0) for u in post.units)
+    # a picture of one track is left to the per-unit pass (a one-row product rounds otherwise)
+    assert midcourse.refresh_units(fleet, members, post.name, track_ids[:1], mean[:1], 4.0, label) is None
+
+
+def test_a_moved_unit_is_mapped_by_its_new_frame() -> None:
+    post = _post()
+    rng = np.random.default_rng(4)
+    track_ids = np.array([1, 2, 3])
+    _fly(post, rng, track_ids)
+    fleet = midcourse.PostFlights(post.units)
+    unit = post.units[0]
+    unit.rotation = unit.rotation @ np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    unit.offset_m = unit.offset_m + 1000.0
+    mean = rng.normal(0.0, 30e3, (3, 6))
+    ref = copy.deepcopy(unit)
+    battery.refresh_tracks(ref.state, post.name, track_ids, mean, 2.0, {}, ref)
+    midcourse.refresh_units(fleet, [0], post.name, track_ids, mean, 2.0, {})
+    np.testing.assert_array_equal(unit.state.flight.track_pos_m, ref.state.flight.track_pos_m)
+
+
+def test_the_tracks_under_fire_are_those_of_every_engagement() -> None:
+    post = _post()
+    engagements = post.memory.engagements
+    rng = np.random.default_rng(5)
+
+    def every() -> list[int]:
+        return [i for i, e in dict.items(engagements) if e.in_flight > 0]
+
+    for _ in range(300):
+        track = int(rng.integers(0, 40))
+        roll = rng.random()
+        if roll < 0.4:  # a salvo
+            engagements.setdefault(track, Engagement()).in_flight += int(rng.integers(1, 3))
+        elif roll < 0.8:  # a flight ends
+            eng = engagements.get(track)
+            if eng is not None and eng.in_flight > 0:
+                eng.in_flight -= 1
+        elif roll < 0.9 and track in engagements:  # a hand-over to a new track
+            engagements[100 + track] = engagements.pop(track)
+        np.testing.assert_array_equal(post._flying_ids(), every())
