@@ -439,7 +439,7 @@ def gravity_mps2(pos_m: ArrayLike, center_enu_m: ArrayLike, gm_m3ps2: float = GM
 
 
 @njit
-def _maybe_as_fast(vel_mps: _F64, speed_mps: float) -> NDArray[np.bool_]:
+def maybe_as_fast(vel_mps: _F64, speed_mps: float) -> NDArray[np.bool_]:
     """Which of the (K, 3) velocities may be as fast as ``speed_mps``: a margin of 1e-9 relative below
     it, so that no rounding of the speed's norm decides (the caller then compares exactly)."""
     floor = (speed_mps * (1.0 - 1e-9)) ** 2
@@ -470,7 +470,7 @@ def track_acceleration_mps2(
     vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
     acc = np.zeros_like(pos)
     # only tracks about as fast as a ballistic one are classified (the others cannot be)
-    rows = _maybe_as_fast(vel, BALLISTIC_SPEED_MPS).nonzero()[0]
+    rows = maybe_as_fast(vel, BALLISTIC_SPEED_MPS).nonzero()[0]
     if rows.size == 0:
         return acc
     speed = np.linalg.norm(vel[rows], axis=1)

@@ -1283,13 +1283,9 @@ def _refresh_rows(
 
 @njit
 def _maybe_faster(vel_mps: FloatArray, speed_mps: float) -> bool:
-    """Whether any of the velocities may be as fast as ``speed_mps`` (a margin of 1e-9 relative
-    below it, so that no rounding of the speed's norm decides: callers then compare exactly)."""
-    floor = (speed_mps * (1.0 - 1e-9)) ** 2
-    for n in range(vel_mps.shape[0]):
-        if vel_mps[n, 0] ** 2 + vel_mps[n, 1] ** 2 + vel_mps[n, 2] ** 2 >= floor:
-            return True
-    return False
+    """Whether any of the velocities may be as fast as ``speed_mps``
+    (:func:`~samsim.c2.intercept.maybe_as_fast`)."""
+    return bool(intercept.maybe_as_fast(vel_mps, speed_mps).any())
 
 
 def _fma_intrinsic(typingctx: object, a: object, b: object, c: object) -> object:  # pragma: no cover
