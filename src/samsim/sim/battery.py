@@ -1197,21 +1197,39 @@ def refresh_tracks(
             flight.track_vel_mps[s] = vel_r
             flight.track_time_s[s] = estimate_s
             faster = _maybe_faster(vel_r, BALLISTIC_SPEED_MPS)
-        # mid-course extrapolates a ballistic track with gravity, as planning did
-        if faster:
-            pos_r, vel_r = flight.track_pos_m[s], flight.track_vel_mps[s]
-            flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
-                pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
-            )
-        else:  # what track_acceleration_mps2 gives when no track is fast enough to be ballistic
-            flight.track_acc_mps2[s] = 0.0
+        set_track_acceleration(unit, flight, s, faster)
+    return turn_to_followed(state, s.tolist(), slot_track[found, 1].tolist(), label)
+
+
+def set_track_acceleration(unit: FireUnit, flight: flyout.FlyoutState, slots: IntArray, faster: bool) -> None:
+    """The acceleration the unit's interceptors ``slots`` (of ``flight``) extrapolate their new track
+    estimates with: mid-course extrapolates a ballistic track with gravity, as planning did
+    (``faster``: some of the estimates may be as fast as a ballistic track,
+    :func:`~samsim.c2.intercept.maybe_as_fast`)."""
+    if faster:
+        pos_r, vel_r = flight.track_pos_m[slots], flight.track_vel_mps[slots]
+        flight.track_acc_mps2[slots] = intercept.track_acceleration_mps2(
+            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
+        )
+    else:  # what track_acceleration_mps2 gives when no track is fast enough to be ballistic
+        flight.track_acc_mps2[slots] = 0.0
+
+
+def turn_to_followed(
+    state: BatteryState, slots: list[int], tracks: list[int], label: Mapping[int, int]
+) -> list[tuple[int, int, int]]:
+    """The battery's interceptors ``slots``, flying at ``tracks`` (their estimates just refreshed),
+    turn to the threat each track now follows (``label``: track id -> threat) while still in
+    mid-course and that threat alive. Returns the changes as ``(slot, old threat, new threat)``."""
+    metas, flight = state.meta, state.flight
     changes = []
-    for slot, track in zip(s.tolist(), slot_track[found, 1].tolist(), strict=True):
-        meta = metas[slot]
+    for slot, track in zip(slots, tracks, strict=True):
         threat = label.get(track, -1)
+        if threat < 0:
+            continue
+        meta = metas[slot]
         if (
-            threat >= 0
-            and threat != meta.threat
+            threat != meta.threat
             and flight.status[slot] == flyout.MIDCOURSE
             and state.truth.dead_s[threat] > state.clock_s
         ):

@@ -17,13 +17,10 @@ import numpy as np
 from numba.typed import List
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
-from samsim.c2 import intercept
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
-from samsim.sim.battery import _FMA_MAP, FireUnit, _refresh_rows
-
-_MIDCOURSE = flyout.MIDCOURSE
+from samsim.sim.battery import _FMA_MAP, FireUnit, _refresh_rows, set_track_acceleration, turn_to_followed
 
 
 @njit
@@ -165,33 +162,13 @@ def refresh_units(
     if found.size == 0:
         return []
     rows = slot_track[found]
-    for g, fast in enumerate(faster.tolist()):
-        if not fast:
-            continue
-        # mid-course extrapolates a ballistic track with gravity, as planning did
-        m = int(slot_track[bounds[g], 2])
-        unit = units[m]
-        flight = unit.state.flight
-        s = rows[rows[:, 2] == m, 0]
-        pos_r, vel_r = flight.track_pos_m[s], flight.track_vel_mps[s]
-        flight.track_acc_mps2[s] = intercept.track_acceleration_mps2(
-            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
-        )
     changes = []
-    states = [unit.state for unit in units]
-    label_of = label.get
-    for slot, track, m in rows.tolist():
-        threat = label_of(track, -1)
-        if threat < 0:
+    for g, fast in enumerate(faster.tolist()):
+        m = int(slot_track[bounds[g], 2])
+        mine = rows[rows[:, 2] == m]
+        if mine.size == 0:
             continue
-        state = states[m]
-        meta = state.meta[slot]
-        if (
-            threat != meta.threat
-            and state.flight.status[slot] == _MIDCOURSE
-            and state.truth.dead_s[threat] > state.clock_s
-        ):
-            changes.append((slot, meta.threat, threat))
-            meta.threat = threat
-            state.flight.target[slot] = threat
+        if fast:  # the others' accelerations were zeroed in the pass
+            set_track_acceleration(units[m], units[m].state.flight, mine[:, 0], True)
+        changes += turn_to_followed(units[m].state, mine[:, 0].tolist(), mine[:, 1].tolist(), label)
     return changes
