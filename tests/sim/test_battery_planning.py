@@ -131,7 +131,8 @@ def test_planning_gives_the_array_passes_floats(plan: FirePlan, seed: int, n: in
     assert np.array_equal(tof, ref_tof, equal_nan=True)
     assert np.array_equal(pip, ref_pip, equal_nan=True)
     assert np.array_equal(pk, ref_pk)
-    t2, p2, arrival = battery._intercepts(plan, pos, vel)
+    t2, p2, low = battery._intercept_points(plan, pos, vel)
+    arrival = battery._arrival_mps(plan, t2, low)
     assert np.array_equal(t2, ref_tof, equal_nan=True) and np.array_equal(p2, ref_pip, equal_nan=True)
     assert arrival.shape == tof.shape and np.all(np.isnan(arrival[np.isnan(tof)]))
 
@@ -244,7 +245,7 @@ def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> 
     rng = np.random.default_rng(8)
     pos, vel = _tracks(rng, 600)
     pos[::3] *= rng.uniform(1.0, 4.0, (200, 1))  # some well beyond reach
-    tof, _, _ = battery._intercepts(plan, pos, vel)
+    tof, _, _ = battery._intercept_points(plan, pos, vel)
     table = plan.table
     within = battery._within_reach(pos, vel, np.ones(600, dtype=bool), np.zeros(3), table)
     assert not np.any(battery._within_reach(pos, vel, np.zeros(600, dtype=bool), np.zeros(3), table))

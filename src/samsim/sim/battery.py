@@ -716,9 +716,10 @@ def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
 def _planned(
     plan: FirePlan, pos: FloatArray, vel: FloatArray, may: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_intercepts` and :func:`_pk_matrix` of the tracks a unit ``may`` engage, worked out only
-    for those that have an intercept solution with some type (every step is per track, so the others
-    are 0 — or nan for the intercepts — as they would be computed in full).
+    """:func:`_intercept_points`, :func:`_arrival_mps` and :func:`_pk_matrix` of the tracks a unit
+    ``may`` engage, worked out only for those that have an intercept solution with some type (every
+    step is per track, so the others are 0 — or nan for the intercepts — as they would be computed in
+    full).
 
     Returns ``(tof, pip, pk)``: (tracks, types), (tracks, types, 3), (types, tracks)."""
     n, m = pos.shape[0], len(plan.types)
@@ -739,20 +740,11 @@ def _planned(
     return tof, pip, pk
 
 
-def _intercepts(
-    plan: FirePlan, pos: FloatArray, vel: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Time of flight, intercept point and the interceptor's speed on arrival per (track, type), with
-    the low or high reach table."""
-    tof, pip, low = _intercept_points(plan, pos, vel)
-    return tof, pip, _arrival_mps(plan, tof, low)
-
-
 def _intercept_points(
     plan: FirePlan, pos: FloatArray, vel: FloatArray
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """:func:`_intercepts`' times of flight and intercept points, and which tracks are low (flown
-    against with the low reach table, the others with the high one), in one compiled pass."""
+    """Time of flight and intercept point per (track, type), and which tracks are low (flown against
+    with the low reach table, the others with the high one), in one compiled pass."""
     height = plan.height_m(pos)
     low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
