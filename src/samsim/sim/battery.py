@@ -184,11 +184,76 @@ class TrackEstimate(NamedTuple):
     q_m2ps3: float
 
 
+class Engagements(dict[int, Engagement]):
+    """A post's engagements (:attr:`EngagementMemory.engagements`, track id -> :class:`Engagement`)
+    that note the tracks whose entry they hand out (``touched``), and the order in which tracks were
+    added (``order``).
+
+    An engagement's interceptors in flight change only through an entry taken from here (a salvo
+    adds to it through ``setdefault``, the end of a flight takes from it through ``get``), so the
+    tracks under fire (:meth:`under_fire`, asked by the picture at every scan) are those under fire
+    at the last look and the ones touched since, not every engagement of the run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.touched: set[int] = set()
+        self.order: dict[int, int] = {}  # track id -> rank of its insertion (the dict's own order)
+        self._added = 0
+
+    def _note_new(self, key: int) -> None:
+        if key not in self.order:
+            self.order[key] = self._added
+            self._added += 1
+
+    def get(self, key: int, default: Any = None) -> Any:
+        self.touched.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: int) -> Engagement:
+        self.touched.add(key)
+        return super().__getitem__(key)
+
+    def setdefault(self, key: int, default: Any = None) -> Any:
+        self.touched.add(key)
+        if not super().__contains__(key):
+            self._note_new(key)
+        return super().setdefault(key, default)
+
+    def __setitem__(self, key: int, value: Engagement) -> None:
+        self.touched.add(key)
+        if not super().__contains__(key):
+            self._note_new(key)
+        super().__setitem__(key, value)
+
+    def pop(self, key: int, *default: Any) -> Any:
+        self.touched.add(key)
+        self.order.pop(key, None)
+        return super().pop(key, *default)
+
+    def __delitem__(self, key: int) -> None:
+        self.touched.add(key)
+        self.order.pop(key, None)
+        super().__delitem__(key)
+
+    def under_fire(self, before: list[int]) -> list[int] | None:
+        """The tracks with interceptors in flight, in the dict's order, given those of the last look
+        (``before``); None when nothing was touched since (they are still ``before``)."""
+        touched = self.touched
+        if not touched:
+            return None
+        cands = touched.union(before)
+        touched.clear()
+        held = dict.get
+        flying = [i for i in cands if (e := held(self, i)) is not None and e.in_flight > 0]
+        flying.sort(key=self.order.__getitem__)
+        return flying
+
+
 @dataclass
 class EngagementMemory:
     """What a command post remembers about the tracks of its picture that it engages."""
 
-    engagements: dict[int, Engagement] = field(default_factory=dict)
+    engagements: Engagements = field(default_factory=Engagements)
     first_firm_s: dict[int, float] = field(default_factory=dict)
     destroyed: set[int] = field(default_factory=set)  # tracks whose target a kill assessment confirmed
     # tracks deleted while interceptors flew at them: their last estimate, until a new track takes the

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
-from samsim.c2.doctrine import Engagement
 from samsim.c2.handover import hand_over, track_distance2
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
@@ -622,71 +621,6 @@ class _RadarConstants(NamedTuple):
     col_engaged: int  # -1: not an engagement radar
 
 
-class _Engagements(dict[int, Engagement]):
-    """A post's engagements (:attr:`EngagementMemory.engagements`, track id -> :class:`Engagement`)
-    that note the tracks whose entry they hand out (``touched``), and the order in which tracks were
-    added (``order``).
-
-    An engagement's interceptors in flight change only through an entry taken from here (a salvo
-    adds to it through ``setdefault``, the end of a flight takes from it through ``get``), so the
-    tracks under fire (:meth:`TrackPicture._note_engaged`, at every scan) are those under fire at the
-    last look and the ones touched since, not every engagement of the run."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.touched: set[int] = set()
-        self.order: dict[int, int] = {}  # track id -> rank of its insertion (the dict's own order)
-        self._added = 0
-
-    def _note_new(self, key: int) -> None:
-        if key not in self.order:
-            self.order[key] = self._added
-            self._added += 1
-
-    def get(self, key: int, default: Any = None) -> Any:
-        self.touched.add(key)
-        return super().get(key, default)
-
-    def __getitem__(self, key: int) -> Engagement:
-        self.touched.add(key)
-        return super().__getitem__(key)
-
-    def setdefault(self, key: int, default: Any = None) -> Any:
-        self.touched.add(key)
-        if not super().__contains__(key):
-            self._note_new(key)
-        return super().setdefault(key, default)
-
-    def __setitem__(self, key: int, value: Engagement) -> None:
-        self.touched.add(key)
-        if not super().__contains__(key):
-            self._note_new(key)
-        super().__setitem__(key, value)
-
-    def pop(self, key: int, *default: Any) -> Any:
-        self.touched.add(key)
-        self.order.pop(key, None)
-        return super().pop(key, *default)
-
-    def __delitem__(self, key: int) -> None:
-        self.touched.add(key)
-        self.order.pop(key, None)
-        super().__delitem__(key)
-
-    def under_fire(self, before: list[int]) -> list[int] | None:
-        """The tracks with interceptors in flight, in the dict's order, given those of the last look
-        (``before``); None when nothing was touched since (they are still ``before``)."""
-        touched = self.touched
-        if not touched:
-            return None
-        cands = touched.union(before)
-        touched.clear()
-        held = dict.get
-        flying = [i for i in cands if (e := held(self, i)) is not None and e.in_flight > 0]
-        flying.sort(key=self.order.__getitem__)
-        return flying
-
-
 class TrackPicture:
     """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
     and the engagement memory of the post that fights from it.
@@ -739,7 +673,7 @@ class TrackPicture:
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, speeds) at each decision cycle
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
-        self.memory = EngagementMemory(engagements=_Engagements())
+        self.memory = EngagementMemory()
         self._under_fire: list[int] = []  # the tracks interceptors are flying at, at the last step
         self._under_fire_ids = np.zeros(0, dtype=np.int64)
         # track id -> its latest estimate, for the tracks interceptors are flying at (engaged_estimates):
@@ -1185,14 +1119,11 @@ class TrackPicture:
     def _flying_ids(self) -> IntArray:
         """The tracks interceptors are flying at (an engagement with interceptors in flight), in the
         order their engagements began; found again only when an engagement was touched."""
-        engagements = self.memory.engagements
-        if isinstance(engagements, _Engagements):
-            flying = engagements.under_fire(self._under_fire)
-            if flying is not None and flying != self._under_fire:
-                self._under_fire = flying
-                self._under_fire_ids = np.array(flying, dtype=np.int64)
-            return self._under_fire_ids
-        return np.array([i for i, e in engagements.items() if e.in_flight > 0], dtype=np.int64)
+        flying = self.memory.engagements.under_fire(self._under_fire)
+        if flying is not None and flying != self._under_fire:
+            self._under_fire = flying
+            self._under_fire_ids = np.array(flying, dtype=np.int64)
+        return self._under_fire_ids
 
     def _process_noise(self, rows: IntArray) -> FloatArray:
         """Each of these tracker rows' process-noise intensity: its IMM modes' weighed by their
@@ -1211,7 +1142,7 @@ class TrackPicture:
         ``TRACK_GATE``), both predicted to ``time_s``. Returns the ``(lost, new)`` track pairs; the
         interceptors in flight at a lost track are re-pointed by the caller."""
         mem = self.memory
-        # read without touching (_Engagements): nothing here changes an engagement's interceptors
+        # read without touching (battery.Engagements): nothing here changes an engagement's interceptors
         for i in [i for i in mem.lost if dict.__getitem__(mem.engagements, i).in_flight <= 0]:
             del mem.lost[i]
         view = self.tracker.view()
@@ -1265,7 +1196,7 @@ class TrackPicture:
         pending = self._pending
         held = pending is not None and track_id in pending[0]
         estimate = (self.engaged_estimates if held else self._estimates).pop(track_id, None)
-        eng = dict.get(self.memory.engagements, track_id)  # read without touching (_Engagements)
+        eng = dict.get(self.memory.engagements, track_id)  # read without touching (battery.Engagements)
         if estimate is not None and eng is not None and eng.in_flight > 0:
             self.memory.lost[track_id] = estimate
         self.label.pop(track_id, None)
