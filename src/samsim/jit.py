@@ -51,6 +51,12 @@ def np_minimum(x: float, y: float) -> float:
 
 
 @njit
+def np_clip(x: float, lo: float, hi: float) -> float:
+    """``numpy.clip`` of a float to ``[lo, hi]``: ``minimum(maximum(x, lo), hi)`` (a NaN wins)."""
+    return np_minimum(np_maximum(x, lo), hi)
+
+
+@njit
 def np_divide(x: float, y: float) -> float:
     """``x / y`` as NumPy divides: a zero divisor gives ±inf or NaN instead of raising (a compiled
     kernel's division raises ZeroDivisionError, as Python's)."""

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from samsim.arrays import BoolArray, FloatArray
-from samsim.jit import njit, np_divide, np_maximum, np_minimum
+from samsim.jit import njit, np_clip, np_divide, np_maximum, np_minimum
 
 
 @njit
@@ -103,7 +103,7 @@ def cubic_argument(
     n = d.size
     out = np.empty(n)
     for i in range(n):
-        out[i] = np_minimum(np_maximum(np_divide(2.0 * a * (h2[i] - h1[i]) * d[i], p_cubed[i]), -1.0), 1.0)
+        out[i] = np_clip(np_divide(2.0 * a * (h2[i] - h1[i]) * d[i], p_cubed[i]), -1.0, 1.0)
     return out
 
 
@@ -119,7 +119,7 @@ def ray_feet(
     half = np.empty((3, n))
     for i in range(n):
         di = d[i]
-        x = np_minimum(np_maximum(di / 2.0 - p[i] * sin_third[i], 0.0), di)
+        x = np_clip(di / 2.0 - p[i] * sin_third[i], 0.0, di)
         y = di - x
         d1[i] = x
         d2[i] = y
@@ -153,7 +153,7 @@ def ray_lengths(
         rd[i] = math.sqrt((hi - lo) * (hi - lo) + 4.0 * (a + lo) * (a + hi) * (sd * sd))
         sin_psi = (lo - 2.0 * (a + lo) * (s1 * s1)) / x1 if x1 > 0.0 else 0.0
         ok[i] = sin_psi > 0.0 and lo > 0.0
-        clipped[i] = np_minimum(np_maximum(sin_psi, 0.0), 1.0)
+        clipped[i] = np_clip(sin_psi, 0.0, 1.0)
     return r1, r2, rd, clipped, ok
 
 
