@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
+from samsim.c2 import _wta_kernels as _k
+from samsim.c2 import wta
 from samsim.c2.wta import check_assignment, expected_surviving_value, solve_wta, wta_lower_bound
 
 
@@ -343,6 +345,89 @@ def test_bad_input_raises() -> None:
         solve_wta([1.0], [[0.5]], [1], method="fast")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="rounds"):
         solve_wta([1.0], [[0.5]], [1], method="heuristic", rounds=-1)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (([np.nan], [[0.5]], [1]), {}, "value must be finite and >= 0"),
+        (([np.inf], [[0.5]], [1]), {}, "value must be finite and >= 0"),
+        (([-1.0], [[0.5]], [1]), {}, "value must be finite and >= 0"),
+        (([1.0], [[np.nan]], [1]), {}, r"pk must be finite and in \[0, 1\]"),
+        (([1.0], [[-0.1]], [1]), {}, r"pk must be finite and in \[0, 1\]"),
+        (([1.0], [[0.5]], np.array([-1])), {}, "stock must be >= 0"),
+        (([1.0], [[0.5]], [np.inf]), {}, "stock must be finite"),
+        (([1.0], [[0.5]], [1, 1]), {}, r"stock must have shape \(1,\)"),
+        (([1.0], [[0.5]], [1]), {"max_per_target": np.array([-2])}, "max_per_target must be >= 0"),
+        (([1.0], [[0.5]], [1]), {"max_per_target": [0.5]}, "max_per_target must hold integers"),
+        (
+            ([1.0], [[0.5]], [1]),
+            {"group": [0], "group_shot_cap": np.array([-1])},
+            "group_shot_cap must be >= 0",
+        ),
+        (([1.0], [[0.5]], [1]), {"group": [0], "group_target_cap": [-1.0]}, "group_target_cap must be >= 0"),
+        (([1.0], [[0.5]], [1]), {"group": [1], "group_target_cap": [1]}, "one entry per fire unit"),
+    ],
+)
+def test_each_bad_input_has_its_message(
+    args: tuple[object, ...], kwargs: dict[str, object], message: str
+) -> None:
+    # integer arrays take a shorter validation path than lists and floats: the same messages
+    with pytest.raises(ValueError, match=message):
+        solve_wta(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 6), n=st.integers(1, 12))
+def test_no_useful_shot_gives_no_shots(seed: int, m: int, n: int) -> None:
+    # every pair in reach is blocked by a worthless target or a zero stock, salvo or channel cap:
+    # solve_wta skips both solvers, which must agree that nothing is fired
+    rng = np.random.default_rng(seed)
+    pk = np.where(rng.random((m, n)) < 0.3, 0.0, rng.uniform(0.05, 1.0, (m, n)))
+    value = np.where(rng.random(n) < 0.5, 0.0, rng.uniform(1.0, 100.0, n))
+    stock = rng.integers(0, 4, m)
+    cap_t = rng.integers(0, 3, n)
+    group = rng.integers(0, 2, m)
+    gshot = rng.integers(0, 4, 2)
+    # block each useful cell by one of its limits
+    for i, j in zip(*np.nonzero(pk > 0.0), strict=True):
+        if value[j] > 0 and stock[i] > 0 and cap_t[j] > 0 and gshot[group[i]] > 0:
+            which = int(rng.integers(0, 3))
+            if which == 0:
+                stock[i] = 0
+            elif which == 1:
+                cap_t[j] = 0
+            else:
+                gshot[group[i]] = 0
+    limits = {"max_per_target": cap_t, "group": group, "group_shot_cap": gshot, "group_target_cap": [n, n]}
+    pr = wta._problem(value, pk, stock, cap_t, group, gshot, np.array([n, n]))
+    assert not wta._can_shoot(pr)
+    x0 = wta._heuristic(pr, None)
+    np.testing.assert_array_equal(x0, 0)
+    np.testing.assert_array_equal(wta._exact(pr, None, x0)[0], 0)
+    for method in ("exact", "heuristic", "auto"):
+        x = solve_wta(value, pk, stock, method=method, **limits)  # type: ignore[arg-type]
+        assert x.dtype == np.int64 and x.shape == (m, n)
+        np.testing.assert_array_equal(x, 0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 5), n=st.integers(1, 7))
+def test_compiled_limit_check_agrees_with_check_assignment(seed: int, m: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    ng = int(rng.integers(1, m + 1))
+    pk = np.where(rng.random((m, n)) < 0.2, 0.0, 0.5)
+    limits = {
+        "max_per_target": rng.integers(0, 4, n),
+        "group": rng.integers(0, ng, m),
+        "group_shot_cap": rng.integers(0, 6, ng),
+        "group_target_cap": rng.integers(0, 4, ng),
+    }
+    stock = rng.integers(0, 4, m)
+    pr = wta._problem(np.ones(n), pk, stock, *limits.values())
+    for _ in range(20):
+        x = rng.integers(-1 if rng.random() < 0.1 else 0, 3, (m, n)) * (rng.random((m, n)) < 0.4)
+        assert _k.within_limits(pr, x) == (check_assignment(x, pk, stock, **limits) == [])
 
 
 # ----------------------------------------------------------------------------------------------

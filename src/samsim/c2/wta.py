@@ -108,6 +108,11 @@ def _int_vector(name: str, a: ArrayLike, size: int) -> NDArray[np.int64]:
     arr = np.asarray(a)
     if arr.shape != (size,):
         raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
+    if arr.dtype.kind == "i":
+        # signed integers (what the engine passes) are finite and whole: only the sign to check
+        if size and arr.min() < 0:
+            raise ValueError(f"{name} must be >= 0")
+        return arr.astype(np.int64)
     if arr.size and not np.all(np.isfinite(arr.astype(np.float64))):
         raise ValueError(f"{name} must be finite")
     out = arr.astype(np.int64)
@@ -136,9 +141,10 @@ def _problem(
     if p.ndim != 2 or p.shape[1] != n:
         raise ValueError(f"pk must have shape (m, {n}), got {p.shape}")
     m = p.shape[0]
-    if not (np.all(np.isfinite(v)) and np.all(v >= 0.0)):
+    # one reduction each way: a NaN makes min() NaN, which fails every comparison
+    if v.size and not (v.min() >= 0.0 and v.max() < np.inf):
         raise ValueError("value must be finite and >= 0")
-    if not (np.all(np.isfinite(p)) and np.all((p >= 0.0) & (p <= 1.0))):
+    if p.size and not (p.min() >= 0.0 and p.max() <= 1.0):
         raise ValueError("pk must be finite and in [0, 1]")
     st = _int_vector("stock", stock, m)
     constrained = False
@@ -248,6 +254,22 @@ def _limits_broken(pr: _Problem, x: ArrayLike) -> list[str]:
     for g in np.nonzero(engaged > pr.gtgt_cap)[0]:
         problems.append(f"fire unit {g}: {engaged[g]} targets > group_target_cap {pr.gtgt_cap[g]}")
     return problems
+
+
+def _can_shoot(pr: _Problem) -> bool:
+    """Whether some cell (i, j) admits a shot that lowers the objective: ``pk_ij > 0``, ``v_j > 0``,
+    and weapon type i, target j and i's fire unit each allow at least one shot.
+
+    Without one, the exact solver's MILP has no ``x`` column (it returns its start) and the local
+    search (:func:`_heuristic`) returns no shots: greedy adds a shot only for a gain ``v_j p_ij > 0``
+    within every limit; a descent from no shots offers only unused units, whose feasible places
+    change the objective by ``v_j (q - 1) = 0``, which is not the strict improvement it needs, and
+    pair re-splits need units at a target; the kicks need an assigned unit; so every round keeps
+    ``x = 0`` (the generator is the call's own, nothing else reads it).
+    """
+    live_type = (pr.stock > 0) & (pr.gshot_cap[pr.grp] > 0)
+    live_target = (pr.value > 0.0) & (pr.cap_t > 0)
+    return bool(np.any(pr.allowed & live_type[:, None] & live_target[None, :]))
 
 
 def _objective(pr: _Problem, x: NDArray[np.int64]) -> float:
@@ -540,12 +562,12 @@ def _exact(
 
     t0 = time.perf_counter()
     m, n = pr.shape
-    mp = _build_milp(pr)
-    h = mp.h
     x_best = x0.copy()
     ub = _objective(pr, x_best)
-    if mp.xi.size == 0:
-        return x_best, ub, True
+    if not _can_shoot(pr):
+        return x_best, ub, True  # the MILP would have no x column (decided before building it)
+    mp = _build_milp(pr)
+    h = mp.h
     _initial_tangents(pr, mp, x0)
     h.setOptionValue("mip_rel_gap", _REL_GAP / 4)
     h.setOptionValue("mip_abs_gap", 1e-12)
@@ -573,7 +595,7 @@ def _exact(
         x = np.zeros((m, n), np.int64)
         x[mp.xi, mp.xj] = np.rint(sol[: mp.xi.size]).astype(np.int64)
         f = _objective(pr, x)
-        if f < ub and not _limits_broken(pr, x):
+        if f < ub and _k.within_limits(pr, x):
             ub = f
             x_best = x
         if ub - lb <= _REL_GAP * ub + 1e-12:
@@ -1113,9 +1135,12 @@ def solve_wta(
         raise ValueError(f"method must be 'auto', 'exact' or 'heuristic', got {method!r}")
     if rounds is not None and rounds < 0:
         raise ValueError(f"rounds must be >= 0, got {rounds}")
-    if m == 0 or n == 0:
-        return np.zeros((m, n), np.int64)
     exact = method == "exact" or (method == "auto" and m * n <= AUTO_EXACT_MAX_CELLS)
+    # Without a cell where a shot can lower the objective, the exact solver and the plain local
+    # search both return no shots (see _can_shoot), so neither is started: most decision cycles of
+    # a command post see only tracks out of reach, worthless, or with no missile or channel left.
+    if m == 0 or n == 0 or ((exact or (time_limit_s is None and rounds is None)) and not _can_shoot(pr)):
+        return np.zeros((m, n), np.int64)
     if exact:
         t0 = time.perf_counter()
         x0 = _heuristic(pr, time_limit_s)
@@ -1125,7 +1150,7 @@ def solve_wta(
         x = _heuristic(pr, None)
     else:
         x = _anytime(pr, _Clock(time_limit_s, rounds), lower_bound).x
-    assert not _limits_broken(pr, x), "WTA solver broke a limit"
+    assert _k.within_limits(pr, x), "WTA solver broke a limit"
     return x
 
 
