@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from samsim.models.frames import (
+    converted_measurement,
     converted_measurement_covariance,
     enu_to_spherical,
     spherical_jacobian,
@@ -128,3 +129,25 @@ def test_azimuth_is_numpy_remainder_bit_for_bit() -> None:
     assert np.all((az >= 0.0) & (az < 2.0 * np.pi))
     _, one, _ = enu_to_spherical(np.array([-1e-300, 1.0, 0.0]))
     assert one.shape == () and float(one) == 0.0
+
+
+def test_converted_measurement_is_the_two_conversions_bit_for_bit() -> None:
+    """One call for the points and their covariances gives the floats of spherical_to_enu (shifted
+    by the antenna's position) and converted_measurement_covariance, the covariance symmetric."""
+    rng = np.random.default_rng(21)
+    n = 5000
+    r = rng.uniform(0.0, 600e3, n)
+    r[:5] = 0.0
+    az = rng.uniform(0.0, 2.0 * np.pi, n)
+    el = rng.uniform(-np.pi / 2, np.pi / 2, n)
+    origin = np.array([120.0, -3.5, 17.25])
+    sigmas = (25.0, float(np.radians(0.2)), float(np.radians(0.3)))
+    z, cov = converted_measurement(r, az, el, *sigmas, origin)
+    ref_z = spherical_to_enu(r, az, el) + origin
+    ref_cov = converted_measurement_covariance(r, az, el, *sigmas)
+    assert z.shape == (n, 3) and cov.shape == (n, 3, 3)
+    assert np.array_equal(z.view(np.int64), ref_z.view(np.int64))
+    assert np.array_equal(cov.view(np.int64), ref_cov.view(np.int64))
+    assert np.array_equal(cov, np.swapaxes(cov, -1, -2))
+    z0, cov0 = converted_measurement(np.zeros(0), np.zeros(0), np.zeros(0), *sigmas)
+    assert z0.shape == (0, 3) and cov0.shape == (0, 3, 3)

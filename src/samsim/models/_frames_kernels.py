@@ -55,3 +55,48 @@ def _zero_full_turns(turn_rad: FloatArray) -> FloatArray:
         if turn_rad[i] >= two_pi:
             turn_rad[i] = 0.0
     return turn_rad
+
+
+@njit
+def enu_and_jacobian(
+    range_m: FloatArray,
+    sin_az: FloatArray,
+    cos_az: FloatArray,
+    sin_el: FloatArray,
+    cos_el: FloatArray,
+    variances: FloatArray,
+    origin_m: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The products of :func:`samsim.models.frames.converted_measurement` from the sines and cosines
+    of the angles (1-D arrays of one length): the ENU points shifted by ``origin_m``, the Jacobian of
+    :func:`~samsim.models.frames.spherical_jacobian` and that Jacobian with its columns scaled by the
+    three ``variances``, each element the same operations in the same order as the NumPy expressions
+    of :func:`~samsim.models.frames.spherical_to_enu` and
+    :func:`~samsim.models.frames.converted_measurement_covariance` (so the same floats)."""
+    n = range_m.size
+    enu = np.empty((n, 3))
+    jac = np.empty((n, 3, 3))
+    weighted = np.empty((n, 3, 3))
+    for i in range(n):
+        r = range_m[i]
+        sa = sin_az[i]
+        ca = cos_az[i]
+        se = sin_el[i]
+        ce = cos_el[i]
+        horizontal = r * ce
+        enu[i, 0] = horizontal * sa + origin_m[0]
+        enu[i, 1] = horizontal * ca + origin_m[1]
+        enu[i, 2] = r * se + origin_m[2]
+        jac[i, 0, 0] = ce * sa
+        jac[i, 0, 1] = horizontal * ca
+        jac[i, 0, 2] = -r * se * sa
+        jac[i, 1, 0] = ce * ca
+        jac[i, 1, 1] = -r * ce * sa
+        jac[i, 1, 2] = -r * se * ca
+        jac[i, 2, 0] = se
+        jac[i, 2, 1] = 0.0
+        jac[i, 2, 2] = horizontal
+        for row in range(3):
+            for col in range(3):
+                weighted[i, row, col] = jac[i, row, col] * variances[col]
+    return enu, jac, weighted

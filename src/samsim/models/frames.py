@@ -184,3 +184,39 @@ def converted_measurement_covariance(
     cov = (jac * variances[..., np.newaxis, :]) @ np.swapaxes(jac, -1, -2)
     # rounding in the product leaves ~1e-16 relative asymmetry; filters want exact symmetry
     return np.asarray(0.5 * (cov + np.swapaxes(cov, -1, -2)), dtype=np.float64)
+
+
+def converted_measurement(
+    range_m: FloatArray,
+    azimuth_rad: FloatArray,
+    elevation_rad: FloatArray,
+    sigma_range_m: float,
+    sigma_azimuth_rad: float,
+    sigma_elevation_rad: float,
+    origin_enu_m: ArrayLike = (0.0, 0.0, 0.0),
+) -> tuple[FloatArray, FloatArray]:
+    """A radar's spherical measurements converted for a Cartesian tracker: the ENU points
+    (:func:`spherical_to_enu`, shifted by the antenna's position ``origin_enu_m``) and their
+    linearised covariances (:func:`converted_measurement_covariance`,
+    ``R_c = J diag(sigma_R^2, sigma_A^2, sigma_E^2) J^T``), with the same floats as those two
+    functions, for 1-D arrays of one length and one radar's accuracies: the sines and cosines of the
+    angles are taken once for both, and the products between them run compiled.
+
+    Returns
+    -------
+    enu_m : numpy.ndarray, shape (k, 3)
+    covariance_m2 : numpy.ndarray, shape (k, 3, 3)
+
+    References
+    ----------
+    Bar-Shalom, Li & Kirubarajan 2001 (polar/spherical-to-Cartesian conversion; covariance of the
+    converted measurement, linearised).
+    """
+    r, az, el = _f64(range_m), _f64(azimuth_rad), _f64(elevation_rad)
+    variances = np.square(np.array([sigma_range_m, sigma_azimuth_rad, sigma_elevation_rad], dtype=np.float64))
+    enu, jac, weighted = _frames_kernels.enu_and_jacobian(
+        r, np.sin(az), np.cos(az), np.sin(el), np.cos(el), variances, _f64(origin_enu_m)
+    )
+    cov = weighted @ np.swapaxes(jac, -1, -2)
+    # rounding in the product leaves ~1e-16 relative asymmetry; filters want exact symmetry
+    return enu, np.asarray(0.5 * (cov + np.swapaxes(cov, -1, -2)), dtype=np.float64)

@@ -290,14 +290,14 @@ def measurements_enu(
     """Spherical measurements as the tracker takes them: battery-frame ENU positions and their
     converted-measurement covariances."""
     spec = geom.spec
-    z = frames.spherical_to_enu(range_m, az_rad, el_rad) + geom.enu_m
-    cov = frames.converted_measurement_covariance(
+    z, cov = frames.converted_measurement(  # spherical_to_enu and converted_measurement_covariance
         range_m,
         az_rad,
         el_rad,
         spec.sigma_range_m,
-        np.radians(spec.sigma_azimuth_deg),
-        np.radians(spec.sigma_elevation_deg),
+        float(np.radians(spec.sigma_azimuth_deg)),
+        float(np.radians(spec.sigma_elevation_deg)),
+        geom.enu_m,
     )
     return np.asarray(z, np.float64), np.asarray(cov, np.float64)
 
