@@ -306,3 +306,41 @@ def test_multipath_remembers_the_edge_of_a_pair_of_heights_with_the_same_floats(
     np.testing.assert_array_equal(again, fresh)
     np.testing.assert_array_equal(half, fresh[::2])
     np.testing.assert_array_equal(rest, fresh)
+
+
+def test_residual_clutter_is_the_clutter_functions_composed_bit_for_bit() -> None:
+    # The compiled arithmetic between NumPy's arc sines, sine, cosine and exponential gives the floats
+    # of the cell, the grazing and depression angles, the beam gain and the improvement factor
+    # composed, from the radar to past the surface horizon.
+    rng = np.random.default_rng(8)
+    n = 4000
+    range_m = rng.uniform(0.0, 300e3, n)
+    range_m[:3] = 0.0
+    elevation = rng.uniform(-0.02, 0.5, n)
+    h, gamma_db, az_bw, el_bw, dr, improvement = 28.0, -15.0, np.radians(1.2), np.radians(1.8), 15.0, 45.0
+    got = p.residual_clutter_m2(gamma_db, range_m, h, KA, elevation, az_bw, el_bw, dr, improvement)
+    psi = p.surface_grazing_rad(range_m, h, KA)
+    below = p.surface_depression_rad(range_m, h, KA)
+    cell = p.clutter_rcs_m2(gamma_db, range_m, psi, az_bw, dr)
+    want = cell * p.gaussian_two_way_gain(elevation + below, el_bw) * 10.0 ** (-improvement / 10.0)
+    np.testing.assert_array_equal(got, want)
+    assert np.all(got[range_m > np.sqrt(2 * KA * h)] == 0.0)  # beyond the surface horizon: no clutter
+
+
+def test_multipath_broadcasts_its_arguments() -> None:
+    # A grid of ranges against heights gives the F⁴ of each (range, height) look on its own.
+    d = np.linspace(5e3, 300e3, 7)[:, None]
+    h2 = np.array([[0.0, 20.0, 150.0, 3000.0]])
+    surface = p.SURFACE_DEFAULTS["sea"]
+    grid = p.multipath_f4_db(surface, d, 25.0, h2, KA, 0.1, "vertical")
+    flat = p.multipath_f4_db(
+        surface,
+        np.broadcast_to(d, (7, 4)).ravel(),
+        25.0,
+        np.broadcast_to(h2, (7, 4)).ravel(),
+        KA,
+        0.1,
+        "vertical",
+    )
+    assert grid.shape == (7, 4)
+    np.testing.assert_array_equal(grid.ravel(), flat)

@@ -182,3 +182,48 @@ def divergence(
             1.0 / math.sqrt(1.0 + np_divide(2.0 * d1[i] * d2[i], a * d[i] * tan_psi[i])) if ok[i] else 0.0
         )
     return out
+
+
+@njit
+def surface_sines(range_m: FloatArray, h: float, a: float) -> tuple[FloatArray, FloatArray]:
+    """The clipped sines of the grazing and the depression angle of the surface point at each slant
+    range from an antenna at height ``h`` (the arguments of the arc sines of
+    :func:`samsim.models.propagation.surface_grazing_rad` and
+    :func:`~samsim.models.propagation.surface_depression_rad`, the same operations in the same order)."""
+    n = range_m.size
+    grazing = np.empty(n)
+    depression = np.empty(n)
+    near = 2.0 * a * h + h * h
+    for i in range(n):
+        r = np_maximum(range_m[i], 1e-9)
+        grazing[i] = np_clip((near - r * r) / (2.0 * a * r), 0.0, 1.0)
+        depression[i] = np_clip((near + r * r) / (2.0 * (a + h) * r), 0.0, 1.0)
+    return grazing, depression
+
+
+@njit
+def clutter_terms(
+    range_m: FloatArray,
+    sin_psi: FloatArray,
+    cos_psi: FloatArray,
+    elevation_rad: FloatArray,
+    depression_rad: FloatArray,
+    gamma: float,
+    azimuth_beamwidth_rad: float,
+    range_resolution_m: float,
+    elevation_beamwidth_rad: float,
+    gain_scale: float,
+) -> tuple[FloatArray, FloatArray]:
+    """The clutter cell's RCS ``gamma sin ψ (R θ_az ΔR / cos ψ)`` and the exponent ``gain_scale
+    (θ/θ3)²`` of the two-way beam gain at the offset ``θ = elevation + depression``, the operations
+    of :func:`samsim.models.propagation.clutter_rcs_m2` and
+    :func:`~samsim.models.propagation.gaussian_two_way_gain` in their order."""
+    n = range_m.size
+    cell = np.empty(n)
+    exponent = np.empty(n)
+    for i in range(n):
+        area = range_m[i] * azimuth_beamwidth_rad * range_resolution_m / cos_psi[i]
+        cell[i] = gamma * sin_psi[i] * area
+        t = (elevation_rad[i] + depression_rad[i]) / elevation_beamwidth_rad
+        exponent[i] = gain_scale * t * t
+    return cell, exponent

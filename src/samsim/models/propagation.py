@@ -134,10 +134,26 @@ def reflection_geometry(
 
 def _flat(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """``x`` broadcast to ``shape`` as a 1-D writeable array (a compiled kernel's argument): itself
-    when it is one already, else a copy."""
-    if x.shape == shape and x.flags.c_contiguous and x.flags.owndata:  # never a broadcast view
-        return x.reshape(-1)
+    when it is one already, else a copy. An array a compiled kernel returned is one: its memory is
+    numba's (its base no NumPy array), not a view of another array."""
+    if x.shape == shape and x.flags.c_contiguous and (x.flags.owndata or _kernel_owned(x)):
+        return x.reshape(-1)  # never a broadcast view
     return np.broadcast_to(x, shape).flatten()
+
+
+def _kernel_owned(x: np.ndarray) -> bool:
+    """Whether ``x`` holds memory of its own that is not a NumPy array's (what a compiled kernel
+    returns), writeable: never a view of another array, so never a broadcast one."""
+    return not isinstance(x.base, np.ndarray) and x.base is not None and x.flags.writeable
+
+
+def _broadcast_owned(*arrays: FloatArray) -> list[FloatArray]:
+    """``numpy.broadcast_arrays`` as arrays of their own (the compiled kernels then take them without
+    a copy): an array already of the common shape as it is, a scalar filled out, anything else copied."""
+    shape = arrays[0].shape
+    if not all(x.shape == shape or x.ndim == 0 for x in arrays):
+        shape = np.broadcast_shapes(*(x.shape for x in arrays))
+    return [x if x.shape == shape else np.broadcast_to(x, shape).copy() for x in arrays]
 
 
 def _reflected_ray(
@@ -147,7 +163,7 @@ def _reflected_ray(
     (``ok`` where there is a reflection point), without the divergence factor
     that the search for the interference edge does not need."""
     g, ha, hb = _f64(ground_range_m), _f64(h1_m), _f64(h2_m)
-    shape = np.broadcast_shapes(g.shape, ha.shape, hb.shape)
+    shape = g.shape if g.shape == ha.shape == hb.shape else np.broadcast_shapes(g.shape, ha.shape, hb.shape)
     a = float(earth_radius_m)
     # The arithmetic runs compiled in stages (samsim.models._propagation_kernels), the same operations
     # in the same order as the formulas above; the transcendental functions stay NumPy's.
@@ -160,6 +176,8 @@ def _reflected_ray(
     r1, r2, rd, sin_psi, ok = _kernels.ray_lengths(h1, h2, np.sin(half_angle), a)
     psi = np.where(ok, np.arcsin(sin_psi), 0.0)
     delta = _kernels.path_difference(r1, r2, rd, np.sin(psi), ok)
+    if len(shape) == 1:  # the kernels' own arrays, which the divergence kernel then takes uncopied
+        return d, d1, d2, ok, psi, delta
     return (
         d.reshape(shape),
         d1.reshape(shape),
@@ -373,7 +391,7 @@ def multipath_f4_db(
     intermediate region between them, the dB values interpolated linearly in ground range, as Blake
     (1986, ch. 6) bridges the two.
     """
-    d, h1, h2 = np.broadcast_arrays(
+    d, h1, h2 = _broadcast_owned(
         _f64(ground_range_m), np.maximum(_f64(radar_height_m), 0.0), np.maximum(_f64(target_height_m), 0.0)
     )
     ka = float(earth_radius_m)
@@ -484,6 +502,46 @@ def gaussian_two_way_gain(offset_rad: ArrayLike, beamwidth_rad: float) -> FloatA
     """
     t = _f64(offset_rad) / beamwidth_rad
     return np.asarray(np.exp(-8.0 * np.log(2.0) * t * t), np.float64)
+
+
+def residual_clutter_m2(
+    gamma_db: float,
+    range_m: FloatArray,
+    radar_height_m: float,
+    earth_radius_m: float,
+    elevation_rad: FloatArray,
+    azimuth_beamwidth_rad: float,
+    elevation_beamwidth_rad: float,
+    range_resolution_m: float,
+    improvement_db: float,
+) -> FloatArray:
+    """Surface clutter left in the target's cell after the radar's clutter improvement factor, for a
+    beam pointed at elevation ``elevation_rad`` and range ``range_m`` (1-D arrays of one length), m².
+
+    ``σ_c = γ sin ψ · R θ_az ΔR sec ψ`` (:func:`clutter_rcs_m2` at the grazing angle of
+    :func:`surface_grazing_rad`), weighted by the two-way Gaussian gain of the beam at the surface
+    point's offset below it (:func:`gaussian_two_way_gain` at the elevation plus
+    :func:`surface_depression_rad`) and divided by the improvement factor ``I``: Barton (2013) ch. 5 and
+    9, Skolnik (2001) ch. 3 and 7. The same floats as those functions composed; the arithmetic between
+    the NumPy arc sines, sine, cosine and exponential runs compiled.
+    """
+    r = _f64(range_m)
+    a = float(earth_radius_m)
+    grazing_sin, depression_sin = _kernels.surface_sines(r, float(radar_height_m), a)
+    psi = np.arcsin(grazing_sin)
+    cell_m2, exponent = _kernels.clutter_terms(
+        r,
+        np.sin(psi),
+        np.cos(psi),
+        _f64(elevation_rad),
+        np.arcsin(depression_sin),
+        10.0 ** (gamma_db / 10.0),
+        azimuth_beamwidth_rad,
+        range_resolution_m,
+        elevation_beamwidth_rad,
+        float(-8.0 * np.log(2.0)),
+    )
+    return np.asarray(cell_m2 * np.exp(exponent) * 10.0 ** (-improvement_db / 10.0), np.float64)
 
 
 def sinr_db(snr_db: ArrayLike, scr_db: ArrayLike) -> FloatArray:

@@ -100,20 +100,18 @@ def path_terms(
     lam = float(radar.wavelength_m(spec.frequency_ghz * 1e9))
     polarization: propagation.Polarization = "vertical" if spec.polarization == "vertical" else "horizontal"
     f4_db = propagation.multipath_f4_db(surface, ground_m, radar_height_m, h2, ka, lam, polarization)
-    psi = propagation.surface_grazing_rad(range_m, radar_height_m, ka)
-    below = propagation.surface_depression_rad(range_m, radar_height_m, ka)
-    cell_m2 = propagation.clutter_rcs_m2(
+    clutter_m2 = propagation.residual_clutter_m2(
         surface.gamma_db,
         range_m,
-        psi,
-        np.radians(spec.beamwidth_az_deg),
+        radar_height_m,
+        ka,
+        elevation_rad,
+        float(np.radians(spec.beamwidth_az_deg)),
+        float(np.radians(spec.beamwidth_el_deg)),
         SPEED_OF_LIGHT_MPS / (2.0 * spec.bandwidth_mhz * 1e6),
+        spec.clutter_improvement_db,
     )
-    pattern = propagation.gaussian_two_way_gain(
-        np.asarray(elevation_rad) + below, np.radians(spec.beamwidth_el_deg)
-    )
-    clutter_m2 = cell_m2 * pattern * 10.0 ** (-spec.clutter_improvement_db / 10.0)
-    return PathTerms(f4_db=f4_db, clutter_m2=np.asarray(clutter_m2, dtype=np.float64))
+    return PathTerms(f4_db=f4_db, clutter_m2=clutter_m2)
 
 
 def _with_clutter(snr_db: FloatArray, rcs_m2: FloatArray, path: PathTerms | None) -> FloatArray:
