@@ -152,3 +152,31 @@ def test_aspect_alone_is_the_aspect_of_both_angles() -> None:
     for seen_from in (sensor, np.broadcast_to(sensor, (n, 3))):
         aspect = body_aspect_deg(v, p, seen_from)
         assert np.array_equal(aspect.view(np.int64), body_angles_deg(v, p, seen_from)[0].view(np.int64))
+
+
+def test_table_read_over_rows_is_the_numpy_interpolation_bit_for_bit() -> None:
+    """A 1-D array of aspects is read compiled; an array of any other shape by the NumPy
+    expressions. Both give the same floats, over aspects of any turn, on and between nodes, and with
+    one elevation or one per aspect, over tables of one or several nodes."""
+    rng = np.random.default_rng(9)
+    n = 6000
+    aspect = rng.uniform(-800.0, 800.0, n)
+    aspect[:40] = rng.choice([0.0, -0.0, 30.0, 90.0, 180.0, 360.0, -1e-300, 359.99999999999994], 40)
+    elevation = rng.uniform(-90.0, 90.0, n)
+    grid_a = np.array([0.0, 20.0, 45.0, 90.0, 135.0, 160.0, 180.0])
+    grid_e = np.array([-30.0, 0.0, 10.0, 45.0])
+    rows = rng.uniform(0.001, 20.0, (grid_e.size, grid_a.size))
+
+    def both(*args: object) -> None:
+        got = table_rcs_m2(*args)  # type: ignore[arg-type]
+        shaped = [x[None, :] if isinstance(x, np.ndarray) and x.shape == (n,) else x for x in args]
+        want = table_rcs_m2(*shaped)[0]  # type: ignore[arg-type]
+        assert got.shape == (n,)
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+    both(grid_a, rows[1], aspect)
+    both(grid_a[:1], rows[1, :1], aspect)
+    both(grid_a, rows, aspect, grid_e, elevation)
+    both(grid_a, rows, aspect, grid_e, np.full(n, 7.5))
+    both(grid_a, rows[:1], aspect, grid_e[:1], elevation)
+    assert table_rcs_m2(grid_a, rows, aspect, grid_e, 7.5).shape == (n,)

@@ -58,7 +58,13 @@ def test_missing_altitudes_mean_on_the_ground() -> None:
 def test_compiled_table_reading_is_the_numpy_interpolation_bit_for_bit() -> None:
     """Positions, altitudes and velocities read compiled for 1-D (threat, time) pairs equal the NumPy
     interpolation between table samples, before, inside and after each table."""
-    from samsim.sim.world import TABLE_DT_S, _table_weights, altitudes_m, velocities_ecef
+    from samsim.sim.world import (
+        TABLE_DT_S,
+        _table_weights,
+        altitudes_m,
+        positions_and_altitudes,
+        velocities_ecef,
+    )
 
     th = compile_world(loads(GROUP)).threats
     rng = np.random.default_rng(2)
@@ -72,6 +78,14 @@ def test_compiled_table_reading_is_the_numpy_interpolation_bit_for_bit() -> None
         (positions_ecef(th, idx, t), p0 + frac[:, None] * (p1 - p0)),
         (altitudes_m(th, idx, t), a0 + frac * (th.table_alt_m[idx, k1] - a0)),
         (velocities_ecef(th, idx, t), (p1 - p0) / TABLE_DT_S),
+    ]
+    both = positions_and_altitudes(th, idx, t)  # one reading for the two
+    both_numpy = positions_and_altitudes(th, idx.tolist(), t.tolist())  # type: ignore[arg-type]
+    cases += [
+        (both[0], cases[0][1]),
+        (both[1], cases[1][1]),
+        (both_numpy[0], cases[0][1]),
+        (both_numpy[1], cases[1][1]),
     ]
     for got, ref in cases:
         assert got.shape == ref.shape

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from samsim.arrays import FloatArray
-from samsim.jit import njit
+from samsim.jit import njit, np_clip, np_minimum
 
 
 def remainder(x: FloatArray, period: float) -> FloatArray:
@@ -100,3 +100,51 @@ def enu_and_jacobian(
             for col in range(3):
                 weighted[i, row, col] = jac[i, row, col] * variances[col]
     return enu, jac, weighted
+
+
+@njit
+def _cell(grid: FloatArray, x: float) -> tuple[int, int, float]:
+    """``signature._weights`` of one value: the grid cell around ``x`` and the weight of its upper
+    node, ``x`` clamped to the grid's ends (``numpy.searchsorted`` on the right: the first node above
+    ``x``; a NaN sorts after every node)."""
+    n = grid.size
+    if n == 1:
+        return 0, 0, 0.0
+    xc = np_clip(x, grid[0], grid[n - 1])
+    above = 0
+    while above < n and not xc < grid[above]:
+        above += 1
+    i1 = min(max(above, 1), n - 1)
+    i0 = i1 - 1
+    return i0, i1, (xc - grid[i0]) / (grid[i1] - grid[i0])
+
+
+@njit
+def table_db_over_10(
+    aspect_grid_deg: FloatArray,
+    table_db: FloatArray,
+    aspect_deg: FloatArray,
+    elevation_grid_deg: FloatArray,
+    elevation_deg: FloatArray,
+    with_elevation: bool,
+) -> FloatArray:
+    """The dB value of an RCS table at each (aspect, elevation), divided by 10: aspects folded onto
+    [0°, 180°] (``min(a, 360 - a)`` of aspects already in [0°, 360°)), then interpolated linearly over
+    aspect (``table_db`` of shape (1, n_aspect), elevations ignored) or, ``with_elevation``,
+    bilinearly over aspect and elevation (shape (n_elevation, n_aspect)), the operations of
+    :func:`samsim.models.signature.table_rcs_m2` in their order (so the same floats)."""
+    n = aspect_deg.size
+    out = np.empty(n)
+    for k in range(n):
+        a = aspect_deg[k]
+        a = np_minimum(a, 360.0 - a)
+        i0, i1, w = _cell(aspect_grid_deg, a)
+        if with_elevation:
+            j0, j1, u = _cell(elevation_grid_deg, elevation_deg[k])
+            lo = (1.0 - w) * table_db[j0, i0] + w * table_db[j0, i1]
+            hi = (1.0 - w) * table_db[j1, i0] + w * table_db[j1, i1]
+            db = (1.0 - u) * lo + u * hi
+        else:
+            db = (1.0 - w) * table_db[0, i0] + w * table_db[0, i1]
+        out[k] = db / 10.0
+    return out

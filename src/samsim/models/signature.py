@@ -208,7 +208,10 @@ def table_rcs_m2(
     tabulated in dBsm over aspect); Press et al., *Numerical Recipes*, 3rd ed., 2007, sec. 3.6
     (bilinear interpolation).
     """
-    a = np.asarray(aspect_deg, dtype=np.float64) % 360.0
+    a = np.asarray(aspect_deg, dtype=np.float64)
+    if a.ndim == 1 and (elevation_grid_deg is None or np.asarray(elevation_deg).shape in (a.shape, ())):
+        return _table_rcs_rows_m2(aspect_grid_deg, rcs_grid_m2, a, elevation_grid_deg, elevation_deg)
+    a = a % 360.0
     a = np.minimum(a, 360.0 - a)
     grid_a = np.asarray(aspect_grid_deg, dtype=np.float64)
     table_db = 10.0 * np.log10(np.asarray(rcs_grid_m2, dtype=np.float64))
@@ -225,3 +228,28 @@ def table_rcs_m2(
         hi = (1.0 - w) * table_db[j1, i0] + w * table_db[j1, i1]
         db = (1.0 - u) * lo + u * hi
     return np.asarray(np.power(10.0, db / 10.0), dtype=np.float64)
+
+
+def _table_rcs_rows_m2(
+    aspect_grid_deg: FloatArray,
+    rcs_grid_m2: FloatArray,
+    aspect_deg: FloatArray,
+    elevation_grid_deg: FloatArray | None,
+    elevation_deg: FloatArray | None,
+) -> FloatArray:
+    """:func:`table_rcs_m2` of a 1-D array of aspects (and one elevation or one per aspect), the same
+    floats: the aspects turned into [0°, 360°) as ``numpy.remainder``, the folding, cells, weights and
+    interpolation in dB compiled, NumPy's logarithm of the table and power of the result."""
+    a = _frames_kernels.remainder(np.ascontiguousarray(aspect_deg), 360.0)
+    table_db = 10.0 * np.log10(np.asarray(rcs_grid_m2, dtype=np.float64))
+    grid_a = np.asarray(aspect_grid_deg, dtype=np.float64)
+    if elevation_grid_deg is None:
+        assert table_db.ndim == 1, "a table without elevations has one value per aspect"
+        grid_e, e, with_elevation = grid_a[:0], a[:0], False
+    else:
+        assert elevation_deg is not None, "a table over elevation needs the elevation to read"
+        grid_e = np.asarray(elevation_grid_deg, dtype=np.float64)
+        e = np.ascontiguousarray(np.broadcast_to(np.asarray(elevation_deg, dtype=np.float64), a.shape))
+        with_elevation = True
+    db_10 = _frames_kernels.table_db_over_10(grid_a, np.atleast_2d(table_db), a, grid_e, e, with_elevation)
+    return np.asarray(np.power(10.0, db_10), dtype=np.float64)

@@ -27,7 +27,7 @@ from samsim.geodesy import LocalFrame, frame_map
 from samsim.models import frames, horizon, jamming, propagation, radar
 from samsim.sim.jamming import jammers_of, look_jnr_db, terrain_clear
 from samsim.sim.signatures import live_rcs_m2
-from samsim.sim.world import CompiledBattery, World, altitudes_m, positions_ecef
+from samsim.sim.world import CompiledBattery, World, positions_and_altitudes
 
 FALSE_ALARM_MIN_RANGE_M = 2000.0
 
@@ -405,9 +405,8 @@ def _scan_site(
     scan_idx, column = np.nonzero(active)
     thr_idx = aloft[column]
     t_pair = times[scan_idx]
-    ecef = positions_ecef(threats, thr_idx, t_pair)
+    ecef, alt = positions_and_altitudes(threats, thr_idx, t_pair)
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
-    alt = altitudes_m(world.threats, thr_idx, t_pair)
     seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
     mask_by_terrain(world, battery, geom, ecef, seen)
 

@@ -658,6 +658,17 @@ def altitudes_m(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatA
     return np.asarray(a0 + frac * (threats.table_alt_m[index, k1] - a0), dtype=np.float64)
 
 
+def positions_and_altitudes(
+    threats: Threats, index: IntArray, time_s: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`positions_ecef` and :func:`altitudes_m` of the same pairs, the same floats, from one
+    reading of the trajectory tables (a radar's scans need both of every pair)."""
+    if _rows(index, time_s):
+        pos, alt, _ = _kinematics(threats, index, time_s, 3)
+        return pos, alt
+    return positions_ecef(threats, index, time_s), altitudes_m(threats, index, time_s)
+
+
 def velocities_ecef(threats: Threats, index: IntArray, time_s: FloatArray) -> FloatArray:
     """True ECEF velocities of threats ``index`` at times ``time_s``: the slope of the trajectory table
     between the samples around each time (the velocity of :func:`positions_ecef`'s interpolation),
