@@ -375,3 +375,23 @@ def test_required_snr_scalar_is_the_array_function_remembered(pd: float, pfa: fl
     assert required_snr_db_scalar(pd, pfa, swerling) == want  # from the cache
     if swerling == 1:
         assert want == pytest.approx(10 * np.log10(np.log(pfa) / np.log(pd) - 1.0), abs=1e-12)
+
+
+def test_pd_of_looks_of_one_case_is_the_per_case_dispatch_bit_for_bit() -> None:
+    """Looks all of one Swerling case take that case's function directly; the floats are those of
+    the per-case dispatch over a mix of cases, from no signal to saturation."""
+    from samsim.models import radar
+
+    rng = np.random.default_rng(4)
+    snr_db = rng.uniform(-30.0, 60.0, 3000)
+    snr_db[:5] = [-np.inf, 0.0, 13.0, 200.0, -200.0]
+    for case in (0, 1, 3):
+        sw = np.full(snr_db.size, case, dtype=np.int64)
+        got = probability_of_detection(snr_db, 1e-6, sw)
+        mixed = np.append(sw, (case + 1) % 2)  # one look of another case: the masked dispatch
+        want = probability_of_detection(np.append(snr_db, 10.0), 1e-6, mixed)[:-1]
+        assert got.shape == snr_db.shape
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
+        assert np.array_equal(got, radar._pd_linear(db_to_ratio(snr_db), np.asarray(1e-6), sw))
+    with pytest.raises(ValueError, match="unsupported Swerling"):
+        probability_of_detection(snr_db[:3], 1e-6, np.full(3, 2))

@@ -453,6 +453,9 @@ def _pd_linear(snr: FloatArray, pfa: FloatArray, swerling: NDArray[np.int64]) ->
     return out
 
 
+_PD_OF_CASE = {0: pd_swerling0, 1: pd_swerling1, 3: pd_swerling3}
+
+
 def probability_of_detection(snr_db: ArrayLike, pfa: ArrayLike, swerling: ArrayLike) -> FloatArray:
     """Single-look probability of detection for Swerling 0, 1 or 3 targets.
 
@@ -484,6 +487,13 @@ def probability_of_detection(snr_db: ArrayLike, pfa: ArrayLike, swerling: ArrayL
     Swerling 1960; Marcum 1960; Richards 2005, ch. 6; Mahafza 2013.
     """
     sw = np.asarray(swerling, dtype=np.int64)
+    if sw.ndim == 1 and sw.size > 0 and np.shape(snr_db) == sw.shape:
+        fn = _PD_OF_CASE.get(int(sw[0]))
+        if fn is not None and bool(np.all(sw == sw[0])):
+            # One case for every look (a raid of one kind): the call the per-case dispatch makes, on
+            # the same contiguous arrays of every element, without its masks.
+            snr = db_to_ratio(snr_db)
+            return np.asarray(fn(snr, np.array(np.broadcast_to(_f64(pfa), snr.shape))), dtype=np.float64)
     _check_swerling(sw)
     return _pd_linear(db_to_ratio(snr_db), _f64(pfa), sw)
 
