@@ -395,3 +395,21 @@ def test_pd_of_looks_of_one_case_is_the_per_case_dispatch_bit_for_bit() -> None:
         assert np.array_equal(got, radar._pd_linear(db_to_ratio(snr_db), np.asarray(1e-6), sw))
     with pytest.raises(ValueError, match="unsupported Swerling"):
         probability_of_detection(snr_db[:3], 1e-6, np.full(3, 2))
+
+
+def test_measurement_noise_of_one_radars_looks_is_the_broadcast_form_bit_for_bit() -> None:
+    """Looks in 1-D arrays with one radar's accuracies take the short way; the floats and the random
+    stream are those of the broadcast form, azimuths wrapped as numpy.mod."""
+    rng_data = np.random.default_rng(6)
+    n = 4000
+    r = rng_data.uniform(1e3, 4e5, n)
+    az = rng_data.uniform(0.0, 2.0 * np.pi, n)
+    az[:20] = [0.0, 1e-12, 2.0 * np.pi - 1e-12, np.pi] * 5
+    el = rng_data.uniform(-0.01, 1.4, n)
+    sigmas = (30.0, 2e-3, 3e-3)
+    got = measurement_noise(r, az, el, *sigmas, np.random.default_rng(1))
+    broadcast = measurement_noise(r, az, el, *(np.array([s]) for s in sigmas), np.random.default_rng(1))
+    for g, w in zip(got, broadcast, strict=True):
+        assert g.shape == (n,)
+        assert np.array_equal(g.view(np.int64), w.view(np.int64))
+    assert np.all((got[1] >= 0.0) & (got[1] < 2.0 * np.pi))

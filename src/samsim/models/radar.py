@@ -38,6 +38,7 @@ from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.constants import BOLTZMANN_J_PER_K, REFERENCE_TEMPERATURE_K, SPEED_OF_LIGHT_MPS
+from samsim.models import _frames_kernels
 
 """Standard noise reference temperature T0 (IEEE Std 145 / Skolnik 2001 ch. 2)."""
 
@@ -935,14 +936,18 @@ def measurement_noise(
     Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking and Navigation*,
     Wiley, 2001 (radar measurement model in spherical coordinates).
     """
-    r, az, el, s_r, s_az, s_el = np.broadcast_arrays(
-        _f64(range_m),
-        _f64(azimuth_rad),
-        _f64(elevation_rad),
-        _f64(sigma_range_m),
-        _f64(sigma_azimuth_rad),
-        _f64(sigma_elevation_rad),
-    )
+    r, az, el = _f64(range_m), _f64(azimuth_rad), _f64(elevation_rad)
+    sigmas = _f64(sigma_range_m), _f64(sigma_azimuth_rad), _f64(sigma_elevation_rad)
+    if r.ndim == 1 and r.shape == az.shape == el.shape and all(x.ndim == 0 for x in sigmas):
+        # one radar's looks: the same products and sums as over broadcast arrays, without them
+        z = rng.standard_normal((3, r.size))
+        sr, saz, sel = (float(x) for x in sigmas)
+        return (
+            np.asarray(r + sr * z[0], dtype=np.float64),
+            _frames_kernels.remainder(az + saz * z[1], 2.0 * np.pi),  # numpy.mod's floats
+            np.asarray(el + sel * z[2], dtype=np.float64),
+        )
+    r, az, el, s_r, s_az, s_el = np.broadcast_arrays(r, az, el, *sigmas)
     z = rng.standard_normal((3, *r.shape))
     return (
         np.asarray(r + s_r * z[0], dtype=np.float64),
