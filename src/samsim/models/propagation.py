@@ -444,7 +444,8 @@ def multipath_f4_db(
         value = at_edge + u * (at_horizon - at_edge)
         # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
         far = ~(u <= 1.0)
-        value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
+        if np.any(far):
+            value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
         one_way[beyond] = value
     return np.asarray(2.0 * one_way, np.float64)
 
