@@ -413,3 +413,17 @@ def test_measurement_noise_of_one_radars_looks_is_the_broadcast_form_bit_for_bit
         assert g.shape == (n,)
         assert np.array_equal(g.view(np.int64), w.view(np.int64))
     assert np.all((got[1] >= 0.0) & (got[1] < 2.0 * np.pi))
+
+
+def test_detected_snr_of_one_radars_looks_is_the_broadcast_form_bit_for_bit() -> None:
+    """Looks with one Pfa take the short way to the broadcast; the floats and the random stream are
+    those of the general form, over a mix of cases and false alarms."""
+    rng_data = np.random.default_rng(12)
+    n = 3000
+    snr_db = rng_data.uniform(-5.0, 40.0, n)
+    snr_db[:50] = -np.inf
+    sw = rng_data.choice([0, 1, 3], n)
+    got = detected_snr_db(snr_db, 1e-6, sw, np.random.default_rng(3))
+    want = detected_snr_db(snr_db, np.array([1e-6]), sw, np.random.default_rng(3))
+    assert got.shape == (n,)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))

@@ -570,7 +570,11 @@ def detected_snr_db(
     """
     sw = np.asarray(swerling, dtype=np.int64)
     _check_swerling(sw)
-    snr_b, pfa_b, sw_b = np.broadcast_arrays(db_to_ratio(snr_db), _f64(pfa), sw)
+    snr, pfa_f = db_to_ratio(snr_db), _f64(pfa)
+    if snr.shape == sw.shape and pfa_f.ndim == 0:  # a radar's looks: only its Pfa to broadcast
+        snr_b, pfa_b, sw_b = snr, np.broadcast_to(pfa_f, snr.shape), sw
+    else:
+        snr_b, pfa_b, sw_b = np.broadcast_arrays(snr, pfa_f, sw)
     threshold = -np.log(pfa_b)
     u = 1.0 - rng.random((2, *snr_b.shape))  # in (0, 1]: -ln u stays finite
     x = 1.0 + snr_b  # Swerling 0
