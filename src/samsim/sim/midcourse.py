@@ -34,15 +34,17 @@ def _refresh_units_rows(
     offset_m: FloatArray,
     estimate_s: float,
     ballistic_speed_mps: float,
-) -> tuple[IntArray, BoolArray]:
+) -> tuple[IntArray, IntArray, BoolArray]:
     """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
     the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
     ``slot_track[bounds[g], 2]``'s (an index of ``flights``, ``rotation`` (u, 3, 3) and ``offset_m``
     (u, 3)). Returns the rows found (in mid-course at a track of ``track_ids``, their estimates
-    written) and per group whether any of its estimates may be as fast as a ballistic track (their
-    track accelerations are then left to the caller; the others' are zero)."""
+    written), where each group's begin among them (``cut[g]:cut[g + 1]``), and per group whether any
+    of its estimates may be as fast as a ballistic track (their track accelerations are then left to
+    the caller; the others' are zero)."""
     groups = bounds.size - 1
     found = np.empty(slot_track.shape[0], dtype=np.int64)
+    cut = np.zeros(groups + 1, dtype=np.int64)
     faster = np.zeros(groups, dtype=np.bool_)
     m = 0
     for g in range(groups):
@@ -70,7 +72,8 @@ def _refresh_units_rows(
             if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
                 for j in range(3):
                     flight.track_acc_mps2[slot_track[lo + i, 0], j] = 0.0
-    return found[:m], faster
+        cut[g + 1] = m
+    return found[:m], cut, faster
 
 
 class PostFlights:
@@ -138,6 +141,7 @@ def refresh_units(
     units = fleet.units
     at: list[tuple[int, int, int]] = []
     bounds = [0]
+    group_member = []
     for m in members:
         state = units[m].state
         metas = state.meta
@@ -145,10 +149,11 @@ def refresh_units(
         if mine:
             at += mine
             bounds.append(bounds[-1] + len(mine))
+            group_member.append(m)
     if not at:
         return []
     slot_track = np.array(at, dtype=np.int64)
-    found, faster = _refresh_units_rows(
+    found, cut, faster = _refresh_units_rows(
         slot_track,
         np.array(bounds, dtype=np.int64),
         fleet.flights,
@@ -162,13 +167,16 @@ def refresh_units(
     if found.size == 0:
         return []
     rows = slot_track[found]
+    slots, tracks = rows[:, 0], rows[:, 1].tolist()
+    slot_list = slots.tolist()
+    ends = cut.tolist()
     changes = []
     for g, fast in enumerate(faster.tolist()):
-        m = int(slot_track[bounds[g], 2])
-        mine = rows[rows[:, 2] == m]
-        if mine.size == 0:
+        lo, hi = ends[g], ends[g + 1]
+        if lo == hi:
             continue
+        unit = units[group_member[g]]
         if fast:  # the others' accelerations were zeroed in the pass
-            set_track_acceleration(units[m], units[m].state.flight, mine[:, 0], True)
-        changes += turn_to_followed(units[m].state, mine[:, 0].tolist(), mine[:, 1].tolist(), label)
+            set_track_acceleration(unit, unit.state.flight, slots[lo:hi], True)
+        changes += turn_to_followed(unit.state, slot_list[lo:hi], tracks[lo:hi], label)
     return changes
