@@ -1103,8 +1103,10 @@ class TrackPicture:
             old = self._estimates
             carried = {i: old[i] for i in gone if i in old}
             just_deleted = set(gone) - carried.keys()
-            if self._pending is not None and just_deleted:  # held at the step before: from its rows
-                p_ids, p_mean, p_cov, p_prob, time_s = self._pending
+            pending = self._pending
+            if pending is not None and just_deleted and not just_deleted.isdisjoint(pending[0]):
+                # held at the step before: from its rows
+                p_ids, p_mean, p_cov, p_prob, time_s = pending
                 q = p_prob @ _Q_MODES  # as engaged_estimates, over the same rows
                 for j, i in enumerate(p_ids):
                     if i in just_deleted:
