@@ -20,7 +20,14 @@ from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
-from samsim.sim.battery import _FMA_MAP, FireUnit, _refresh_rows, set_track_acceleration, turn_to_followed
+from samsim.sim.battery import (
+    _FMA_MAP,
+    FireUnit,
+    InterceptorMeta,
+    _refresh_rows,
+    set_track_acceleration,
+    turn_to_followed,
+)
 
 
 @njit
@@ -84,6 +91,14 @@ class PostFlights:
     def __init__(self, units: list[FireUnit]):
         self.units = units
         self._held = [_held_by(u) for u in units]
+        # per unit: its interceptors in flight, their InterceptorMeta and tracks when its rows were
+        # listed, and its rows (slot, track, unit) at the post's tracks (found again when any differs)
+        self._listed: list[
+            tuple[list[int], list[InterceptorMeta], list[int], list[tuple[int, int, int]]] | None
+        ]
+        self._listed = [None] * len(units)
+        # the last call's members and post, and its (slot, track, unit) rows, group bounds and members
+        self._table: tuple[list[int], str, IntArray, IntArray, list[int]] | None = None
         self.flights = List([u.state.flight for u in units])
         n = len(units)
         self.rotation = np.zeros((n, 3, 3))
@@ -114,6 +129,46 @@ class PostFlights:
                 return False
         return True
 
+    def rows(self, members: list[int], post: str) -> tuple[IntArray, IntArray, list[int]] | None:
+        """The ``(slot, track, unit)`` rows of these members' interceptors in flight at tracks of
+        picture ``post``, grouped by member in order: the rows, the groups' bounds and members; None
+        when a member has no frame map. Made again only for the members whose interceptors in flight
+        (or the tracks those fly at: a hand-over) changed since the last call."""
+        if not self.mapped(members):
+            return None
+        if self._table is not None and self._table[1] != post:  # rows at another picture's tracks
+            self._listed = [None] * len(self.units)
+            self._table = None
+        units, listed = self.units, self._listed
+        same = self._table is not None and self._table[0] == members
+        for m in members:
+            state = units[m].state
+            held = listed[m]
+            if held is not None and held[0] == state.flying and held[2] == [meta.track for meta in held[1]]:
+                continue
+            flying = list(state.flying)
+            metas = [state.meta[slot] for slot in flying]
+            mine = [
+                (slot, meta.track, m) for slot, meta in zip(flying, metas, strict=True) if meta.post == post
+            ]
+            listed[m] = (flying, metas, [meta.track for meta in metas], mine)
+            same = same and held is not None and held[3] == mine
+        if same:
+            assert self._table is not None
+            return self._table[2:]
+        at: list[tuple[int, int, int]] = []
+        bounds = [0]
+        group_member = []
+        for m in members:
+            mine = listed[m][3]  # type: ignore[index]
+            if mine:
+                at += mine
+                bounds.append(bounds[-1] + len(mine))
+                group_member.append(m)
+        slot_track = np.array(at, dtype=np.int64).reshape(-1, 3)
+        self._table = (list(members), post, slot_track, np.array(bounds, dtype=np.int64), group_member)
+        return slot_track, self._table[3], group_member
+
 
 def _held_by(unit: FireUnit) -> tuple[object, object, object]:
     """What :class:`PostFlights` copies of a unit: its flight state and frame map (by identity)."""
@@ -136,26 +191,18 @@ def refresh_units(
     caller then refreshes unit by unit."""
     if track_ids.size == 0:
         return []
-    if track_ids.size == 1 or not fleet.mapped(members):
+    if track_ids.size == 1:
         return None
-    units = fleet.units
-    at: list[tuple[int, int, int]] = []
-    bounds = [0]
-    group_member = []
-    for m in members:
-        state = units[m].state
-        metas = state.meta
-        mine = [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
-        if mine:
-            at += mine
-            bounds.append(bounds[-1] + len(mine))
-            group_member.append(m)
-    if not at:
+    listed = fleet.rows(members, post)
+    if listed is None:
+        return None
+    slot_track, bounds, group_member = listed
+    if slot_track.shape[0] == 0:
         return []
-    slot_track = np.array(at, dtype=np.int64)
+    units = fleet.units
     found, cut, faster = _refresh_units_rows(
         slot_track,
-        np.array(bounds, dtype=np.int64),
+        bounds,
         fleet.flights,
         track_ids,
         mean,
