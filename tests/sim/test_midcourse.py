@@ -119,7 +119,7 @@ def test_the_rows_kept_between_passes_follow_launches_ends_and_hand_overs() -> N
     check(3.0)
     post.units[2].state.flying.clear()
     check(4.0)
-    assert all(slot_track[2] != 2 for slot_track in fleet.rows(members, post.name)[0].tolist())
+    assert all(slot_track[2] != 2 for slot_track in fleet.rows(members, post.name).slot_track.tolist())
 
 
 def test_a_moved_unit_is_mapped_by_its_new_frame() -> None:

@@ -12,6 +12,7 @@ per-unit pass maps a picture of two or more tracks).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 from numba.typed import List
@@ -91,14 +92,8 @@ class PostFlights:
     def __init__(self, units: list[FireUnit]):
         self.units = units
         self._held = [_held_by(u) for u in units]
-        # per unit: its interceptors in flight, their InterceptorMeta and tracks when its rows were
-        # listed, and its rows (slot, track, unit) at the post's tracks (found again when any differs)
-        self._listed: list[
-            tuple[list[int], list[InterceptorMeta], list[int], list[tuple[int, int, int]]] | None
-        ]
-        self._listed = [None] * len(units)
-        # the last call's members and post, and its (slot, track, unit) rows, group bounds and members
-        self._table: tuple[list[int], str, IntArray, IntArray, list[int]] | None = None
+        self._listed: list[_Listing | None] = [None] * len(units)  # per unit, as of the last rows()
+        self._table: _Table | None = None  # the last rows()
         self.flights = List([u.state.flight for u in units])
         n = len(units)
         self.rotation = np.zeros((n, 3, 3))
@@ -129,45 +124,76 @@ class PostFlights:
                 return False
         return True
 
-    def rows(self, members: list[int], post: str) -> tuple[IntArray, IntArray, list[int]] | None:
+    def rows(self, members: list[int], post: str) -> _Table | None:
         """The ``(slot, track, unit)`` rows of these members' interceptors in flight at tracks of
-        picture ``post``, grouped by member in order: the rows, the groups' bounds and members; None
-        when a member has no frame map. Made again only for the members whose interceptors in flight
-        (or the tracks those fly at: a hand-over) changed since the last call."""
+        picture ``post``, grouped by member in order (:class:`_Table`); None when a member has no frame
+        map. Listed again only for the members whose interceptors in flight (or the tracks those fly
+        at: a hand-over) changed since the last call; an interceptor's post is set at its launch."""
         if not self.mapped(members):
             return None
-        if self._table is not None and self._table[1] != post:  # rows at another picture's tracks
+        if self._table is not None and self._table.post != post:  # rows at another picture's tracks
             self._listed = [None] * len(self.units)
             self._table = None
         units, listed = self.units, self._listed
-        same = self._table is not None and self._table[0] == members
+        same = self._table is not None and self._table.members == members
         for m in members:
             state = units[m].state
             held = listed[m]
-            if held is not None and held[0] == state.flying and held[2] == [meta.track for meta in held[1]]:
+            if (
+                held is not None
+                and held.flying == state.flying
+                and held.tracks == [i.track for i in held.metas]
+            ):
                 continue
             flying = list(state.flying)
             metas = [state.meta[slot] for slot in flying]
-            mine = [
-                (slot, meta.track, m) for slot, meta in zip(flying, metas, strict=True) if meta.post == post
-            ]
-            listed[m] = (flying, metas, [meta.track for meta in metas], mine)
-            same = same and held is not None and held[3] == mine
+            mine = [(slot, meta) for slot, meta in zip(flying, metas, strict=True) if meta.post == post]
+            rows = [(slot, meta.track, m) for slot, meta in mine]
+            listed[m] = _Listing(
+                flying, metas, [meta.track for meta in metas], rows, [meta for _, meta in mine]
+            )
+            same = same and held is not None and held.rows == rows
         if same:
             assert self._table is not None
-            return self._table[2:]
+            return self._table
         at: list[tuple[int, int, int]] = []
+        row_metas: list[InterceptorMeta] = []
         bounds = [0]
         group_member = []
         for m in members:
-            mine = listed[m][3]  # type: ignore[index]
-            if mine:
-                at += mine
-                bounds.append(bounds[-1] + len(mine))
+            listing = listed[m]
+            assert listing is not None
+            if listing.rows:
+                at += listing.rows
+                row_metas += listing.metas_of_rows
+                bounds.append(bounds[-1] + len(listing.rows))
                 group_member.append(m)
         slot_track = np.array(at, dtype=np.int64).reshape(-1, 3)
-        self._table = (list(members), post, slot_track, np.array(bounds, dtype=np.int64), group_member)
-        return slot_track, self._table[3], group_member
+        self._table = _Table(
+            list(members), post, slot_track, np.array(bounds, dtype=np.int64), group_member, row_metas
+        )
+        return self._table
+
+
+class _Listing(NamedTuple):
+    """A unit's interceptors as :meth:`PostFlights.rows` last listed them."""
+
+    flying: list[int]  # its slots in flight
+    metas: list[InterceptorMeta]  # theirs
+    tracks: list[int]  # the tracks they flew at
+    rows: list[tuple[int, int, int]]  # (slot, track, unit) of those at the picture's tracks
+    metas_of_rows: list[InterceptorMeta]
+
+
+class _Table(NamedTuple):
+    """:meth:`PostFlights.rows`: the members' rows stacked, unit by unit."""
+
+    members: list[int]
+    post: str
+    slot_track: IntArray  # (slot, track, unit) rows
+    bounds: IntArray  # unit group g: rows bounds[g]:bounds[g + 1]
+    group_member: list[int]  # the unit of each group
+    row_metas: list[InterceptorMeta]  # each row's interceptor
 
 
 def _held_by(unit: FireUnit) -> tuple[object, object, object]:
@@ -193,16 +219,16 @@ def refresh_units(
         return []
     if track_ids.size == 1:
         return None
-    listed = fleet.rows(members, post)
-    if listed is None:
+    table = fleet.rows(members, post)
+    if table is None:
         return None
-    slot_track, bounds, group_member = listed
+    slot_track, group_member = table.slot_track, table.group_member
     if slot_track.shape[0] == 0:
         return []
     units = fleet.units
     found, cut, faster = _refresh_units_rows(
         slot_track,
-        bounds,
+        table.bounds,
         fleet.flights,
         track_ids,
         mean,
@@ -217,6 +243,11 @@ def refresh_units(
     slots, tracks = rows[:, 0], rows[:, 1].tolist()
     slot_list = slots.tolist()
     ends = cut.tolist()
+    # turn_to_followed turns an interceptor only where its track now follows a threat it is not at
+    metas, get = table.row_metas, label.get
+    may_turn = [
+        0 <= get(track, -1) != metas[i].threat for i, track in zip(found.tolist(), tracks, strict=True)
+    ]
     changes = []
     for g, fast in enumerate(faster.tolist()):
         lo, hi = ends[g], ends[g + 1]
@@ -225,5 +256,6 @@ def refresh_units(
         unit = units[group_member[g]]
         if fast:  # the others' accelerations were zeroed in the pass
             set_track_acceleration(unit, unit.state.flight, slots[lo:hi], True)
-        changes += turn_to_followed(unit.state, slot_list[lo:hi], tracks[lo:hi], label)
+        if any(may_turn[lo:hi]):
+            changes += turn_to_followed(unit.state, slot_list[lo:hi], tracks[lo:hi], label)
     return changes
