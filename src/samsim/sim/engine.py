@@ -296,18 +296,22 @@ class Engine:
         rt = self.batteries[rs.battery]
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
-        truth = rs.truth[rows]
-        alive = deception.alive_rows(truth, self.killed_s, t)
+        alive, n_alive, times, threats, range_km = _scan_detections(
+            rs.truth[rows],
+            rs.range_m[rows],
+            self.killed_s,
+            t,
+            self._threat_codes(),
+            self.first_detected_s,
+            self.first_detected_range_m,
+        )
         own = self.own_picture[rs.battery]
-        n_alive = int(np.count_nonzero(alive))
         if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
         if self.deceit.active:
             self.deceit.scan(rs, k, rows, alive, self.killed_s)
-        range_m = rs.range_m[rows]
-        real = alive & (truth >= 0)
-        if real.any():
-            self._detections(rt, rs, t, truth[real], range_m[real])
+        if times.size:
+            self._detections(rt, rs, times, threats, range_km)
         if own:
             z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
             res = rt.step(rs.radar, t, z, r, snr, range_m)
@@ -321,9 +325,7 @@ class Engine:
             self._deliver_fixes(post, measured_s, t)
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
-        truth = rs.truth[rows]
-        alive = deception.alive_rows(truth, self.killed_s, measured_s)
-        n_alive = int(np.count_nonzero(alive))
+        alive, n_alive = _alive_count(rs.truth[rows], self.killed_s, measured_s)
         if len(post.tracker) == 0 and n_alive == 0:
             return
         z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
@@ -578,17 +580,17 @@ class Engine:
             self._after_step(post, res, np.array([jammer]), t)
 
     def _detections(
-        self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
+        self, rt: BatteryRuntime, rs: RadarScans, time_s: FloatArray, threats: IntArray, range_km: FloatArray
     ) -> None:
-        """First detections and one ``detect`` event per threat a scan saw."""
-        _first_detections(self.first_detected_s, self.first_detected_range_m, seen, range_m, t)
+        """One ``detect`` event per threat a scan saw (:func:`_scan_detections`: their times, the
+        event log's codes of the threats, the ranges in km)."""
         self.events.add_many(
-            np.full(seen.size, t),
+            time_s,
             "detect",
             battery=rt.battery.id,
             radar=rs.radar_id,
-            threat=self._threat_codes()[seen],
-            detail=(RANGE_KM, range_m / 1000.0),
+            threat=threats,
+            detail=(RANGE_KM, range_km),
         )
 
     def _threat_codes(self) -> IntArray:
@@ -923,6 +925,53 @@ def _alive_measurements(
         rs.range_m[rows][alive],
         rs.truth[rows][alive],
     )
+
+
+@njit
+def _alive_count(truth: IntArray, killed_s: FloatArray, t: float) -> tuple[BoolArray, int]:
+    """:func:`samsim.sim.deception.alive_rows` of a scan's rows, and how many are alive."""
+    alive = deception.alive_rows(truth, killed_s, t)
+    n_alive = 0
+    for i in range(alive.size):
+        if alive[i]:
+            n_alive += 1
+    return alive, n_alive
+
+
+@njit
+def _scan_detections(
+    truth: IntArray,
+    range_m: FloatArray,
+    killed_s: FloatArray,
+    t: float,
+    codes: IntArray,
+    first_s: FloatArray,
+    first_range_m: FloatArray,
+) -> tuple[BoolArray, int, FloatArray, IntArray, FloatArray]:
+    """A battery's scan at ``t`` (rows ``truth``, ``range_m``) in one pass: which rows are alive
+    (:func:`_alive_count`) and how many; the real threats among them noted as detected
+    (:func:`_first_detections`), and their ``detect`` events' times, threats (``codes``: the event
+    log's code of each threat) and ranges in km, in the scan's order."""
+    alive, n_alive = _alive_count(truth, killed_s, t)
+    n = 0
+    for i in range(truth.size):
+        if alive[i] and truth[i] >= 0:
+            n += 1
+    seen = np.empty(n, dtype=np.int64)
+    seen_range_m = np.empty(n)
+    j = 0
+    for i in range(truth.size):
+        if alive[i] and truth[i] >= 0:
+            seen[j] = truth[i]
+            seen_range_m[j] = range_m[i]
+            j += 1
+    _first_detections(first_s, first_range_m, seen, seen_range_m, t)
+    threats = np.empty(n, dtype=np.int64)
+    range_km = np.empty(n)
+    for j in range(n):
+        threats[j] = codes[seen[j]]
+        range_km[j] = seen_range_m[j] / 1000.0
+    return alive, n_alive, np.full(n, t), threats, range_km
 
 
 @njit
