@@ -561,10 +561,21 @@ def _follow_rows(
     dropped: bool,
     default: FloatArray,
     track_of_measurement: IntArray,
+    fold: bool,
+    log_rcs: FloatArray,
+    variance: float,
+    band_col: int,
+    nb: int,
+    col_engaged: int,
+    col_stamp: int,
+    time_s: float,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
     (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids``, and :func:`_held_rows` of the step's measurements in it."""
+    them; returns a copy of ``new_ids``, and :func:`_held_rows` of the step's measurements in it.
+    With ``fold``, the measurements' ln-RCS estimates ``log_rcs`` are then folded into the tracks
+    they updated (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp``
+    when >= 0."""
     if dropped:
         _compact_rows(rows, old_ids, new_ids, keep)
     for r in range(keep, new_ids.shape[0]):
@@ -572,6 +583,11 @@ def _follow_rows(
             rows[r, c] = default[c]
     ids = new_ids.copy()
     meas, held = _held_rows(track_of_measurement, ids)
+    if fold:
+        _fold_rcs(rows, held, meas, log_rcs, variance, band_col, nb, col_engaged, time_s)
+        if col_stamp >= 0:
+            for a in range(held.shape[0]):
+                rows[held[a], col_stamp] = time_s
     return ids, meas, held
 
 
@@ -619,6 +635,20 @@ class _RadarConstants(NamedTuple):
     shift: float  # _log_chi2_correction
     variance: float
     col_engaged: int  # -1: not an engagement radar
+
+
+class _Fold(NamedTuple):
+    """What :func:`_follow_rows` folds into the rows after a compiled step (:meth:`TrackPicture.step`)."""
+
+    log_rcs: FloatArray  # per measurement
+    variance: float
+    band_col: int
+    col_engaged: int
+    col_stamp: int
+    time_s: float
+
+
+_NO_FOLD = _Fold(np.zeros(0), 0.0, 0, -1, -1, 0.0)
 
 
 class TrackPicture:
@@ -718,13 +748,15 @@ class TrackPicture:
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count
 
-    def _follow_step(self, res: StepResult) -> tuple[IntArray, IntArray]:
+    def _follow_step(self, res: StepResult, fold: _Fold | None = None) -> tuple[IntArray, IntArray]:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
         its surviving rows in order and appends the tracks it starts. Returns
-        :meth:`_updated_rows` of the step, found in the same compiled call."""
+        :meth:`_updated_rows` of the step, found in the same compiled call, which also folds in the
+        step's RCS estimates when given them (``fold``)."""
         tr = self.tracker
         ids = tr.view().ids
         self._reserve(ids.size)
+        f = _NO_FOLD if fold is None else fold
         self._aux_ids, meas, rows = _follow_rows(
             self._aux,
             self._aux_ids,
@@ -733,6 +765,14 @@ class TrackPicture:
             res.dropped.size > 0,
             self._aux_default,
             res.track_of_measurement,
+            fold is not None,
+            f.log_rcs,
+            f.variance,
+            f.band_col,
+            self._nb,
+            f.col_engaged,
+            f.col_stamp,
+            f.time_s,
         )
         self._aux_step = tr.step_count
         return meas, rows
@@ -884,16 +924,19 @@ class TrackPicture:
         cov: FloatArray,
         snr_db: FloatArray,
         range_m: FloatArray,
+        *,
+        stamp_col: int = -1,
     ) -> StepResult:
         """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
-        and fold the detections' RCS estimates into the tracks they updated or started.
+        and fold the detections' RCS estimates into the tracks they updated or started (and stamp
+        ``time_s`` in their column ``stamp_col`` of the per-track rows, when >= 0).
 
         The same floats as :meth:`track_pd`, :meth:`measurement_pd` and :meth:`measurement_log_rcs`
         (the route :meth:`_step_general` takes), in a few compiled passes with NumPy's transcendental
         functions between them, each called once over the tracks and the measurements together."""
         c = self._constants(radar)
         if c is None:  # a Swerling case the compiled route does not cover
-            return self._step_general(radar, time_s, z, cov, snr_db, range_m)
+            return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         self._sync()
         n = self._aux_ids.size
         mask, seen, log_rcs, track_range_m, undecided = _visible_seen(
@@ -906,7 +949,7 @@ class TrackPicture:
             TRACK_RCS_CONFIDENCE_SIGMAS,
         )
         if undecided:  # a track at an elevation limit or the horizon: NumPy's angles decide
-            return self._step_general(radar, time_s, z, cov, snr_db, range_m)
+            return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         s = seen.size
         if s == 0 and snr_db.size == 0:  # no track to weigh a miss of and no detection: no Pd at all
             res = self.tracker.step_unchecked(time_s, z, cov, mask, np.zeros(n), np.zeros(0))
@@ -930,18 +973,16 @@ class TrackPicture:
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
         res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, pd_meas)
-        self._after_tracker_step(res)
-        meas, rows = self._last_step[1:]
-        if rows.size:
-            _fold_rcs(
-                self._aux, rows, meas, meas_log_rcs, c.variance, c.band_col, self._nb, c.col_engaged, time_s
-            )
+        self._after_tracker_step(
+            res, _Fold(meas_log_rcs, c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
+        )
         return res
 
-    def _after_tracker_step(self, res: StepResult) -> None:
-        """Align the rows after a step of the tracker made from this radar's scan, keep the engaged
-        tracks' estimates, and find the rows its measurements updated (``_last_step``)."""
-        meas, rows = self._follow_step(res)
+    def _after_tracker_step(self, res: StepResult, fold: _Fold | None = None) -> None:
+        """Align the rows after a step of the tracker made from this radar's scan (folding in its RCS
+        estimates, ``fold``), keep the engaged tracks' estimates, and find the rows its measurements
+        updated (``_last_step``)."""
+        meas, rows = self._follow_step(res, fold)
         self._note_engaged()
         if self.jam_only:  # a track's first echo: its RCS is now measured
             self.jam_only.difference_update(res.track_of_measurement.tolist())
@@ -955,6 +996,7 @@ class TrackPicture:
         cov: FloatArray,
         snr_db: FloatArray,
         range_m: FloatArray,
+        stamp_col: int = -1,
     ) -> StepResult:
         """:meth:`step` through :meth:`track_pd` and the range equation's NumPy route, for any
         Swerling case and any geometry."""
@@ -974,6 +1016,8 @@ class TrackPicture:
             aux[rows, 2 * nb + b] += 1.0
             if spec.role == "engagement":
                 aux[rows, self._col_engaged] = time_s
+            if stamp_col >= 0:
+                aux[rows, stamp_col] = time_s
         return res
 
     def _constants(self, radar: int) -> _RadarConstants | None:
