@@ -313,7 +313,7 @@ class Engine:
         if times.size:
             self._detections(rt, rs, times, threats, range_km)
         if own:
-            z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+            z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
             res = rt.step(rs.radar, t, z, r, snr, range_m)
             self._after_step(rt, res, truth, t, self._pulled(rs, rows, alive))
 
@@ -328,7 +328,7 @@ class Engine:
         alive, n_alive = _alive_count(rs.truth[rows], self.killed_s, measured_s)
         if len(post.tracker) == 0 and n_alive == 0:
             return
-        z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+        z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
         res = post.receive(rs.battery, rs.radar, measured_s, z, r, snr, range_m)
         self._after_step(post, res, truth, t, self._pulled(rs, rows, alive))
 
@@ -906,25 +906,26 @@ class Engine:
 
 
 def _alive_measurements(
-    rs: RadarScans, rows: slice, alive: BoolArray, n_alive: int
+    rs: RadarScans, first: int, alive: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
-    """Positions, covariances, SNRs, ranges and truth of the ``alive`` rows ``rows`` of a scan, as
-    new arrays (``n_alive`` of them alive: all of them mostly, copied as one block then)."""
-    if n_alive == alive.size:
-        return (
-            rs.z_enu_m[rows].copy(),
-            rs.r_enu_m2[rows].copy(),
-            rs.snr_db[rows].copy(),
-            rs.range_m[rows].copy(),
-            rs.truth[rows].copy(),
-        )
-    return (
-        rs.z_enu_m[rows][alive],
-        rs.r_enu_m2[rows][alive],
-        rs.snr_db[rows][alive],
-        rs.range_m[rows][alive],
-        rs.truth[rows][alive],
-    )
+    """Positions, covariances, SNRs, ranges and truth of the ``alive`` rows of a scan whose rows
+    begin at ``first``, as new arrays."""
+    return _alive_rows(alive, first, rs.z_enu_m, rs.r_enu_m2, rs.snr_db, rs.range_m, rs.truth)
+
+
+@njit
+def _alive_rows(
+    alive: BoolArray,
+    first: int,
+    z_enu_m: FloatArray,
+    r_enu_m2: FloatArray,
+    snr_db: FloatArray,
+    range_m: FloatArray,
+    truth: IntArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+    """:func:`_alive_measurements` in one compiled call (copies, in order)."""
+    rows = np.flatnonzero(alive) + first
+    return z_enu_m[rows], r_enu_m2[rows], snr_db[rows], range_m[rows], truth[rows]
 
 
 @njit
