@@ -569,13 +569,18 @@ def _follow_rows(
     col_engaged: int,
     col_stamp: int,
     time_s: float,
-) -> tuple[IntArray, IntArray, IntArray]:
+    want: IntArray,
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+) -> tuple[IntArray, IntArray, IntArray, BoolArray, FloatArray, FloatArray, FloatArray]:
     """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
     (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids``, and :func:`_held_rows` of the step's measurements in it.
-    With ``fold``, the measurements' ln-RCS estimates ``log_rcs`` are then folded into the tracks
-    they updated (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp``
-    when >= 0."""
+    them; returns a copy of ``new_ids``, :func:`_held_rows` of the step's measurements in it, and
+    :func:`_held_estimates` of the tracks ``want`` (the tracker's estimates ``mean``, ``cov``,
+    ``prob``). With ``fold``, the measurements' ln-RCS estimates ``log_rcs`` are folded into the
+    tracks they updated (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column
+    ``col_stamp`` when >= 0."""
     if dropped:
         _compact_rows(rows, old_ids, new_ids, keep)
     for r in range(keep, new_ids.shape[0]):
@@ -588,7 +593,8 @@ def _follow_rows(
         if col_stamp >= 0:
             for a in range(held.shape[0]):
                 rows[held[a], col_stamp] = time_s
-    return ids, meas, held
+    found, held_mean, held_cov, held_prob = _held_estimates(ids, want, mean, cov, prob)
+    return ids, meas, held, found, held_mean, held_cov, held_prob
 
 
 @njit
@@ -752,12 +758,15 @@ class TrackPicture:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
         its surviving rows in order and appends the tracks it starts. Returns
         :meth:`_updated_rows` of the step, found in the same compiled call, which also folds in the
-        step's RCS estimates when given them (``fold``)."""
+        step's RCS estimates when given them (``fold``) and keeps the engaged tracks' estimates
+        (:meth:`_note_engaged`)."""
         tr = self.tracker
-        ids = tr.view().ids
+        view = tr.view()
+        ids = view.ids
         self._reserve(ids.size)
         f = _NO_FOLD if fold is None else fold
-        self._aux_ids, meas, rows = _follow_rows(
+        want = self._flying_ids()
+        self._aux_ids, meas, rows, found, held_mean, held_cov, held_prob = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
@@ -773,8 +782,13 @@ class TrackPicture:
             f.col_engaged,
             f.col_stamp,
             f.time_s,
+            want,
+            view.mean,
+            view.cov,
+            view.prob,
         )
         self._aux_step = tr.step_count
+        self._keep_engaged(want, found, held_mean, held_cov, held_prob)
         return meas, rows
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
@@ -983,7 +997,6 @@ class TrackPicture:
         estimates, ``fold``), keep the engaged tracks' estimates, and find the rows its measurements
         updated (``_last_step``)."""
         meas, rows = self._follow_step(res, fold)
-        self._note_engaged()
         if self.jam_only:  # a track's first echo: its RCS is now measured
             self.jam_only.difference_update(res.track_of_measurement.tolist())
         self._last_step = (res, meas, rows)
@@ -1099,7 +1112,6 @@ class TrackPicture:
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
         self._follow_step(res)
-        self._note_engaged()
         track_of = res.track_of_measurement
         fixed = track_of[track_of >= 0]
         if fixed.size:
@@ -1134,12 +1146,17 @@ class TrackPicture:
         step keeps its estimate of the step before, for :meth:`forget`). The estimates of the tracks
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
         want = self._flying_ids()
+        view = self.tracker.view()
+        self._keep_engaged(want, *_held_estimates(view.ids, want, view.mean, view.cov, view.prob))
+
+    def _keep_engaged(
+        self, want: IntArray, found: BoolArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
+    ) -> None:
+        """:meth:`_note_engaged` given :func:`_held_estimates` of the tracks under fire ``want``."""
         if want.size == 0:
             self._estimates.clear()
             self._pending = None
             return
-        view = self.tracker.view()
-        found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
         held = mean.shape[0]
         carried: dict[int, TrackEstimate] = {}
         if held < want.size:  # the flying tracks no longer held keep the estimate they had
