@@ -80,6 +80,48 @@ def test_one_pass_over_the_units_is_refresh_tracks_unit_by_unit(fast: bool) -> N
     assert midcourse.refresh_units(fleet, members, post.name, track_ids[:1], mean[:1], 4.0, label) is None
 
 
+def test_the_rows_kept_between_passes_follow_launches_ends_and_hand_overs() -> None:
+    """The pass lists each unit's interceptors again only when they changed: a flight that ends and
+    one launched in its place (the same number in flight), a hand-over to a new track, and a unit
+    whose interceptors all ended each give what refresh_tracks gives on the units as they are."""
+    post = _post()
+    rng = np.random.default_rng(6)
+    track_ids = np.array([2, 5, 7, 11, 12])
+    _fly(post, rng, track_ids)
+    fleet = midcourse.PostFlights(post.units)
+    members = list(range(len(post.units)))
+    label = {2: 0, 5: 1, 7: 2, 11: 0, 12: 1}
+
+    def check(t: float) -> None:
+        mean = rng.normal(0.0, 50e3, (track_ids.size, 6))
+        want_units = copy.deepcopy(post.units)
+        want = []
+        for unit in want_units:
+            want += battery.refresh_tracks(unit.state, post.name, track_ids, mean, t, label, unit)
+        got = midcourse.refresh_units(fleet, members, post.name, track_ids, mean, t, label)
+        assert got == want
+        for unit, ref in zip(post.units, want_units, strict=True):
+            for name in ("track_pos_m", "track_vel_mps", "track_time_s"):
+                np.testing.assert_array_equal(
+                    getattr(unit.state.flight, name), getattr(ref.state.flight, name)
+                )
+
+    check(1.0)
+    state = post.units[0].state
+    state.flying.remove(0)  # a flight ends and another is launched: as many in flight as before
+    state.meta.append(battery.InterceptorMeta(id="i6", type="48N6E3", track=12, threat=-1, launch_s=1.0))
+    state.meta[-1].post = post.name
+    state.flight.status[6] = flyout.MIDCOURSE
+    state.flying.append(6)
+    check(2.0)
+    lost = post.units[1].state.meta[1].track  # a mid-course interceptor's track
+    battery.hand_over_flights(post.units[1].state, post.name, lost, 2 if lost != 2 else 5)
+    check(3.0)
+    post.units[2].state.flying.clear()
+    check(4.0)
+    assert all(slot_track[2] != 2 for slot_track in fleet.rows(members, post.name).slot_track.tolist())
+
+
 def test_a_moved_unit_is_mapped_by_its_new_frame() -> None:
     post = _post()
     rng = np.random.default_rng(4)

@@ -170,13 +170,14 @@ class EventLog(_ColumnLog):
     bytes an event, plus 16 and the text's length where there is a detail: 60 bytes an event on a
     theatre run, where the Python objects of the log before held 154 (docs/performance.md). A detail
     of one number (:class:`~samsim.output.details.NumberDetail`, the range of a ``detect``) is kept as
-    the number, its row and its format (17 bytes) and written, all at once, when the table is built;
-    a batch of events given with name codes and such numbers (:meth:`add_many`) costs no Python per
-    event. The Arrow table is sorted by time; ties keep the order in which events were reported.
-    Building it empties the log's columns, each released as soon as the table's column is built from
-    it, so that the log and the table are not held twice over. A long run's log builds a sorted run
-    of its events every :attr:`spill_rows` events and writes it to disk, and its table is memory-mapped
-    from the runs merged (:mod:`samsim.output.spill`): the same table, not held in the process's memory.
+    the number (8 bytes; a batch of them its first row, size and format, 17) and written, all at
+    once, when the table is built; a batch of events given with name codes and such numbers
+    (:meth:`add_many`) costs no Python per event. The Arrow table is sorted by time; ties keep the
+    order in which events were reported. Building it empties the log's columns, each released as
+    soon as the table's column is built from it, so that the log and the table are not held twice
+    over. A long run's log builds a sorted run of its events every :attr:`spill_rows` events and
+    writes it to disk, and its table is memory-mapped from the runs merged
+    (:mod:`samsim.output.spill`): the same table, not held in the process's memory.
     """
 
     _schema = EVENT_SCHEMA
@@ -189,10 +190,12 @@ class EventLog(_ColumnLog):
         self._detail_row = array("q")
         self._detail_end = array("q")
         self._detail_bytes = bytearray()
-        # Details of one number (NumberDetail), written when the table is built: the row, the number
-        # and which of the log's number formats (in the order first used) writes it.
-        self._number_row = array("q")
+        # Details of one number (NumberDetail), written when the table is built: the numbers, and per
+        # batch of them (add_many) its first row, its size and which of the log's number formats (in
+        # the order first used) writes it.
         self._number_value = array("d")
+        self._number_start = array("q")
+        self._number_count = array("q")
         self._number_format = array("b")
         self._number_formats: dict[NumberDetail, int] = {}
 
@@ -256,10 +259,10 @@ class EventLog(_ColumnLog):
         # Repeated values as repeated arrays (``array * n``): no NumPy call per column.
         self._time_s.frombytes(times.tobytes())
         self._kind += array("b", (code_of_kind,)) * n
-        refs = self._refs
+        refs, code = self._refs, self._code
         for column, value in (("battery", battery), ("radar", radar), ("threat", threat), ("track", track)):
             if value is None or isinstance(value, str):
-                refs[column] += array("i", (self._code(value),)) * n
+                refs[column] += array("i", (code(value),)) * n
             elif isinstance(value, list):
                 assert len(value) == n, (column, len(value), n)
                 refs[column].frombytes(self.codes(value).astype(np.intc).tobytes())
@@ -273,9 +276,10 @@ class EventLog(_ColumnLog):
             fmt = self._number_formats.get(number_detail)
             if fmt is None:
                 fmt = self._number_formats[number_detail] = len(self._number_formats)
-            self._number_row.frombytes(np.arange(row, row + n, dtype=np.int64).tobytes())
             self._number_value.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
-            self._number_format += array("b", (fmt,)) * n
+            self._number_start.append(row)
+            self._number_count.append(n)
+            self._number_format.append(fmt)
         elif detail is not None:
             assert len(detail) == n, ("detail", len(detail), n)
             rows = [k for k, text in enumerate(detail) if text is not None]
@@ -323,15 +327,22 @@ class EventLog(_ColumnLog):
         ]
         del rows, ends
         self._detail_row, self._detail_end, self._detail_bytes = array("q"), array("q"), bytearray()
-        number_rows = np.frombuffer(self._number_row, dtype=np.int64)
+        # each batch's rows and format, one per number
+        counts = np.frombuffer(self._number_count, dtype=np.int64)
+        starts = np.frombuffer(self._number_start, dtype=np.int64)
+        number_rows = np.arange(counts.sum(), dtype=np.int64) + np.repeat(
+            starts - (np.cumsum(counts) - counts), counts
+        )
+        formats = np.repeat(np.frombuffer(self._number_format, dtype=np.int8), counts)
+        del counts, starts
         values = np.frombuffer(self._number_value, dtype=np.float64)
-        formats = np.frombuffer(self._number_format, dtype=np.int8)
         for number_detail, code in self._number_formats.items():
             mine = formats == code
             utf8, lengths = number_detail.format_many(values[mine])
             parts.append((number_rows[mine], np.cumsum(lengths), utf8))
         del number_rows, values, formats
-        self._number_row, self._number_value, self._number_format = array("q"), array("d"), array("b")
+        self._number_value, self._number_format = array("d"), array("b")
+        self._number_start, self._number_count = array("q"), array("q")
         self._number_formats = {}
         # 32-bit offsets (the table's string type) while the text fits them; else 64-bit, then cast
         large = sum(len(text) for _, _, text in parts) >= 2**31

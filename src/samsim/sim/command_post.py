@@ -561,10 +561,26 @@ def _follow_rows(
     dropped: bool,
     default: FloatArray,
     track_of_measurement: IntArray,
-) -> tuple[IntArray, IntArray, IntArray]:
+    fold: bool,
+    log_rcs: FloatArray,
+    variance: float,
+    band_col: int,
+    nb: int,
+    col_engaged: int,
+    col_stamp: int,
+    time_s: float,
+    want: IntArray,
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+) -> tuple[IntArray, IntArray, IntArray, BoolArray, FloatArray, FloatArray, FloatArray]:
     """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
     (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids``, and :func:`_held_rows` of the step's measurements in it."""
+    them; returns a copy of ``new_ids``, :func:`_held_rows` of the step's measurements in it, and
+    :func:`_held_estimates` of the tracks ``want`` (the tracker's estimates ``mean``, ``cov``,
+    ``prob``). With ``fold``, the measurements' ln-RCS estimates ``log_rcs`` are folded into the
+    tracks they updated (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column
+    ``col_stamp`` when >= 0."""
     if dropped:
         _compact_rows(rows, old_ids, new_ids, keep)
     for r in range(keep, new_ids.shape[0]):
@@ -572,7 +588,13 @@ def _follow_rows(
             rows[r, c] = default[c]
     ids = new_ids.copy()
     meas, held = _held_rows(track_of_measurement, ids)
-    return ids, meas, held
+    if fold:
+        _fold_rcs(rows, held, meas, log_rcs, variance, band_col, nb, col_engaged, time_s)
+        if col_stamp >= 0:
+            for a in range(held.shape[0]):
+                rows[held[a], col_stamp] = time_s
+    found, held_mean, held_cov, held_prob = _held_estimates(ids, want, mean, cov, prob)
+    return ids, meas, held, found, held_mean, held_cov, held_prob
 
 
 @njit
@@ -619,6 +641,20 @@ class _RadarConstants(NamedTuple):
     shift: float  # _log_chi2_correction
     variance: float
     col_engaged: int  # -1: not an engagement radar
+
+
+class _Fold(NamedTuple):
+    """What :func:`_follow_rows` folds into the rows after a compiled step (:meth:`TrackPicture.step`)."""
+
+    log_rcs: FloatArray  # per measurement
+    variance: float
+    band_col: int
+    col_engaged: int
+    col_stamp: int
+    time_s: float
+
+
+_NO_FOLD = _Fold(np.zeros(0), 0.0, 0, -1, -1, 0.0)
 
 
 class TrackPicture:
@@ -718,14 +754,19 @@ class TrackPicture:
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count
 
-    def _follow_step(self, res: StepResult) -> tuple[IntArray, IntArray]:
+    def _follow_step(self, res: StepResult, fold: _Fold | None = None) -> tuple[IntArray, IntArray]:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
         its surviving rows in order and appends the tracks it starts. Returns
-        :meth:`_updated_rows` of the step, found in the same compiled call."""
+        :meth:`_updated_rows` of the step, found in the same compiled call, which also folds in the
+        step's RCS estimates when given them (``fold``) and keeps the engaged tracks' estimates
+        (:meth:`_note_engaged`)."""
         tr = self.tracker
-        ids = tr.view().ids
+        view = tr.view()
+        ids = view.ids
         self._reserve(ids.size)
-        self._aux_ids, meas, rows = _follow_rows(
+        f = _NO_FOLD if fold is None else fold
+        want = self._flying_ids()
+        self._aux_ids, meas, rows, found, held_mean, held_cov, held_prob = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
@@ -733,8 +774,21 @@ class TrackPicture:
             res.dropped.size > 0,
             self._aux_default,
             res.track_of_measurement,
+            fold is not None,
+            f.log_rcs,
+            f.variance,
+            f.band_col,
+            self._nb,
+            f.col_engaged,
+            f.col_stamp,
+            f.time_s,
+            want,
+            view.mean,
+            view.cov,
+            view.prob,
         )
         self._aux_step = tr.step_count
+        self._keep_engaged(want, found, held_mean, held_cov, held_prob)
         return meas, rows
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
@@ -884,16 +938,19 @@ class TrackPicture:
         cov: FloatArray,
         snr_db: FloatArray,
         range_m: FloatArray,
+        *,
+        stamp_col: int = -1,
     ) -> StepResult:
         """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
-        and fold the detections' RCS estimates into the tracks they updated or started.
+        and fold the detections' RCS estimates into the tracks they updated or started (and stamp
+        ``time_s`` in their column ``stamp_col`` of the per-track rows, when >= 0).
 
         The same floats as :meth:`track_pd`, :meth:`measurement_pd` and :meth:`measurement_log_rcs`
         (the route :meth:`_step_general` takes), in a few compiled passes with NumPy's transcendental
         functions between them, each called once over the tracks and the measurements together."""
         c = self._constants(radar)
         if c is None:  # a Swerling case the compiled route does not cover
-            return self._step_general(radar, time_s, z, cov, snr_db, range_m)
+            return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         self._sync()
         n = self._aux_ids.size
         mask, seen, log_rcs, track_range_m, undecided = _visible_seen(
@@ -906,7 +963,7 @@ class TrackPicture:
             TRACK_RCS_CONFIDENCE_SIGMAS,
         )
         if undecided:  # a track at an elevation limit or the horizon: NumPy's angles decide
-            return self._step_general(radar, time_s, z, cov, snr_db, range_m)
+            return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         s = seen.size
         if s == 0 and snr_db.size == 0:  # no track to weigh a miss of and no detection: no Pd at all
             res = self.tracker.step_unchecked(time_s, z, cov, mask, np.zeros(n), np.zeros(0))
@@ -930,19 +987,16 @@ class TrackPicture:
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
         res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, pd_meas)
-        self._after_tracker_step(res)
-        meas, rows = self._last_step[1:]
-        if rows.size:
-            _fold_rcs(
-                self._aux, rows, meas, meas_log_rcs, c.variance, c.band_col, self._nb, c.col_engaged, time_s
-            )
+        self._after_tracker_step(
+            res, _Fold(meas_log_rcs, c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
+        )
         return res
 
-    def _after_tracker_step(self, res: StepResult) -> None:
-        """Align the rows after a step of the tracker made from this radar's scan, keep the engaged
-        tracks' estimates, and find the rows its measurements updated (``_last_step``)."""
-        meas, rows = self._follow_step(res)
-        self._note_engaged()
+    def _after_tracker_step(self, res: StepResult, fold: _Fold | None = None) -> None:
+        """Align the rows after a step of the tracker made from this radar's scan (folding in its RCS
+        estimates, ``fold``), keep the engaged tracks' estimates, and find the rows its measurements
+        updated (``_last_step``)."""
+        meas, rows = self._follow_step(res, fold)
         if self.jam_only:  # a track's first echo: its RCS is now measured
             self.jam_only.difference_update(res.track_of_measurement.tolist())
         self._last_step = (res, meas, rows)
@@ -955,6 +1009,7 @@ class TrackPicture:
         cov: FloatArray,
         snr_db: FloatArray,
         range_m: FloatArray,
+        stamp_col: int = -1,
     ) -> StepResult:
         """:meth:`step` through :meth:`track_pd` and the range equation's NumPy route, for any
         Swerling case and any geometry."""
@@ -974,6 +1029,8 @@ class TrackPicture:
             aux[rows, 2 * nb + b] += 1.0
             if spec.role == "engagement":
                 aux[rows, self._col_engaged] = time_s
+            if stamp_col >= 0:
+                aux[rows, stamp_col] = time_s
         return res
 
     def _constants(self, radar: int) -> _RadarConstants | None:
@@ -1055,7 +1112,6 @@ class TrackPicture:
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
         self._follow_step(res)
-        self._note_engaged()
         track_of = res.track_of_measurement
         fixed = track_of[track_of >= 0]
         if fixed.size:
@@ -1090,12 +1146,17 @@ class TrackPicture:
         step keeps its estimate of the step before, for :meth:`forget`). The estimates of the tracks
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
         want = self._flying_ids()
+        view = self.tracker.view()
+        self._keep_engaged(want, *_held_estimates(view.ids, want, view.mean, view.cov, view.prob))
+
+    def _keep_engaged(
+        self, want: IntArray, found: BoolArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
+    ) -> None:
+        """:meth:`_note_engaged` given :func:`_held_estimates` of the tracks under fire ``want``."""
         if want.size == 0:
             self._estimates.clear()
             self._pending = None
             return
-        view = self.tracker.view()
-        found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
         held = mean.shape[0]
         carried: dict[int, TrackEstimate] = {}
         if held < want.size:  # the flying tracks no longer held keep the estimate they had
@@ -1103,8 +1164,10 @@ class TrackPicture:
             old = self._estimates
             carried = {i: old[i] for i in gone if i in old}
             just_deleted = set(gone) - carried.keys()
-            if self._pending is not None and just_deleted:  # held at the step before: from its rows
-                p_ids, p_mean, p_cov, p_prob, time_s = self._pending
+            pending = self._pending
+            if pending is not None and just_deleted and not just_deleted.isdisjoint(pending[0]):
+                # held at the step before: from its rows
+                p_ids, p_mean, p_cov, p_prob, time_s = pending
                 q = p_prob @ _Q_MODES  # as engaged_estimates, over the same rows
                 for j, i in enumerate(p_ids):
                     if i in just_deleted:

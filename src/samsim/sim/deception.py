@@ -141,8 +141,17 @@ class DeceptionCounts:
 
 
 def deceivers(world: World) -> list[int]:
-    """Indices of the threats that carry a repeater jammer."""
-    return [i for i, d in enumerate(world.threats.deception) if d is not None]
+    """Indices of the threats that carry a repeater jammer (a new list; worked out once per world's
+    threats: every radar's scan window asks)."""
+    deception = world.threats.deception
+    held = _DECEIVERS[0]
+    if held is None or held[0] is not deception:
+        held = _DECEIVERS[0] = (deception, [i for i, d in enumerate(deception) if d is not None])
+    return list(held[1])
+
+
+# The last threats' deception (held, so that its identity stays theirs) and deceivers().
+_DECEIVERS: list[tuple[tuple[Any, ...], list[int]] | None] = [None]
 
 
 def apply_deception(

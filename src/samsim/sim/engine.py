@@ -296,20 +296,24 @@ class Engine:
         rt = self.batteries[rs.battery]
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
-        truth = rs.truth[rows]
-        alive = deception.alive_rows(truth, self.killed_s, t)
+        alive, n_alive, times, threats, range_km = _scan_detections(
+            rs.truth[rows],
+            rs.range_m[rows],
+            self.killed_s,
+            t,
+            self._threat_codes(),
+            self.first_detected_s,
+            self.first_detected_range_m,
+        )
         own = self.own_picture[rs.battery]
-        n_alive = int(np.count_nonzero(alive))
         if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
         if self.deceit.active:
             self.deceit.scan(rs, k, rows, alive, self.killed_s)
-        range_m = rs.range_m[rows]
-        real = alive & (truth >= 0)
-        if real.any():
-            self._detections(rt, rs, t, truth[real], range_m[real])
+        if times.size:
+            self._detections(rt, rs, times, threats, range_km)
         if own:
-            z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+            z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
             res = rt.step(rs.radar, t, z, r, snr, range_m)
             self._after_step(rt, res, truth, t, self._pulled(rs, rows, alive))
 
@@ -321,12 +325,10 @@ class Engine:
             self._deliver_fixes(post, measured_s, t)
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
-        truth = rs.truth[rows]
-        alive = deception.alive_rows(truth, self.killed_s, measured_s)
-        n_alive = int(np.count_nonzero(alive))
+        alive, n_alive = _alive_count(rs.truth[rows], self.killed_s, measured_s)
         if len(post.tracker) == 0 and n_alive == 0:
             return
-        z, r, snr, range_m, truth = _alive_measurements(rs, rows, alive, n_alive)
+        z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
         res = post.receive(rs.battery, rs.radar, measured_s, z, r, snr, range_m)
         self._after_step(post, res, truth, t, self._pulled(rs, rows, alive))
 
@@ -578,17 +580,17 @@ class Engine:
             self._after_step(post, res, np.array([jammer]), t)
 
     def _detections(
-        self, rt: BatteryRuntime, rs: RadarScans, t: float, seen: IntArray, range_m: FloatArray
+        self, rt: BatteryRuntime, rs: RadarScans, time_s: FloatArray, threats: IntArray, range_km: FloatArray
     ) -> None:
-        """First detections and one ``detect`` event per threat a scan saw."""
-        _first_detections(self.first_detected_s, self.first_detected_range_m, seen, range_m, t)
+        """One ``detect`` event per threat a scan saw (:func:`_scan_detections`: their times, the
+        event log's codes of the threats, the ranges in km)."""
         self.events.add_many(
-            np.full(seen.size, t),
+            time_s,
             "detect",
             battery=rt.battery.id,
             radar=rs.radar_id,
-            threat=self._threat_codes()[seen],
-            detail=(RANGE_KM, range_m / 1000.0),
+            threat=threats,
+            detail=(RANGE_KM, range_km),
         )
 
     def _threat_codes(self) -> IntArray:
@@ -904,25 +906,73 @@ class Engine:
 
 
 def _alive_measurements(
-    rs: RadarScans, rows: slice, alive: BoolArray, n_alive: int
+    rs: RadarScans, first: int, alive: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
-    """Positions, covariances, SNRs, ranges and truth of the ``alive`` rows ``rows`` of a scan, as
-    new arrays (``n_alive`` of them alive: all of them mostly, copied as one block then)."""
-    if n_alive == alive.size:
-        return (
-            rs.z_enu_m[rows].copy(),
-            rs.r_enu_m2[rows].copy(),
-            rs.snr_db[rows].copy(),
-            rs.range_m[rows].copy(),
-            rs.truth[rows].copy(),
-        )
-    return (
-        rs.z_enu_m[rows][alive],
-        rs.r_enu_m2[rows][alive],
-        rs.snr_db[rows][alive],
-        rs.range_m[rows][alive],
-        rs.truth[rows][alive],
-    )
+    """Positions, covariances, SNRs, ranges and truth of the ``alive`` rows of a scan whose rows
+    begin at ``first``, as new arrays."""
+    return _alive_rows(alive, first, rs.z_enu_m, rs.r_enu_m2, rs.snr_db, rs.range_m, rs.truth)
+
+
+@njit
+def _alive_rows(
+    alive: BoolArray,
+    first: int,
+    z_enu_m: FloatArray,
+    r_enu_m2: FloatArray,
+    snr_db: FloatArray,
+    range_m: FloatArray,
+    truth: IntArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+    """:func:`_alive_measurements` in one compiled call (copies, in order)."""
+    rows = np.flatnonzero(alive) + first
+    return z_enu_m[rows], r_enu_m2[rows], snr_db[rows], range_m[rows], truth[rows]
+
+
+@njit
+def _alive_count(truth: IntArray, killed_s: FloatArray, t: float) -> tuple[BoolArray, int]:
+    """:func:`samsim.sim.deception.alive_rows` of a scan's rows, and how many are alive."""
+    alive = deception.alive_rows(truth, killed_s, t)
+    n_alive = 0
+    for i in range(alive.size):
+        if alive[i]:
+            n_alive += 1
+    return alive, n_alive
+
+
+@njit
+def _scan_detections(
+    truth: IntArray,
+    range_m: FloatArray,
+    killed_s: FloatArray,
+    t: float,
+    codes: IntArray,
+    first_s: FloatArray,
+    first_range_m: FloatArray,
+) -> tuple[BoolArray, int, FloatArray, IntArray, FloatArray]:
+    """A battery's scan at ``t`` (rows ``truth``, ``range_m``) in one pass: which rows are alive
+    (:func:`_alive_count`) and how many; the real threats among them noted as detected
+    (:func:`_first_detections`), and their ``detect`` events' times, threats (``codes``: the event
+    log's code of each threat) and ranges in km, in the scan's order."""
+    alive, n_alive = _alive_count(truth, killed_s, t)
+    n = 0
+    for i in range(truth.size):
+        if alive[i] and truth[i] >= 0:
+            n += 1
+    seen = np.empty(n, dtype=np.int64)
+    seen_range_m = np.empty(n)
+    j = 0
+    for i in range(truth.size):
+        if alive[i] and truth[i] >= 0:
+            seen[j] = truth[i]
+            seen_range_m[j] = range_m[i]
+            j += 1
+    _first_detections(first_s, first_range_m, seen, seen_range_m, t)
+    threats = np.empty(n, dtype=np.int64)
+    range_km = np.empty(n)
+    for j in range(n):
+        threats[j] = codes[seen[j]]
+        range_km[j] = seen_range_m[j] / 1000.0
+    return alive, n_alive, np.full(n, t), threats, range_km
 
 
 @njit

@@ -12,6 +12,7 @@ per-unit pass maps a picture of two or more tracks).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 from numba.typed import List
@@ -20,7 +21,14 @@ from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
-from samsim.sim.battery import _FMA_MAP, FireUnit, _refresh_rows, set_track_acceleration, turn_to_followed
+from samsim.sim.battery import (
+    _FMA_MAP,
+    FireUnit,
+    InterceptorMeta,
+    _refresh_rows,
+    set_track_acceleration,
+    turn_to_followed,
+)
 
 
 @njit
@@ -34,15 +42,17 @@ def _refresh_units_rows(
     offset_m: FloatArray,
     estimate_s: float,
     ballistic_speed_mps: float,
-) -> tuple[IntArray, BoolArray]:
+) -> tuple[IntArray, IntArray, BoolArray]:
     """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
     the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
     ``slot_track[bounds[g], 2]``'s (an index of ``flights``, ``rotation`` (u, 3, 3) and ``offset_m``
     (u, 3)). Returns the rows found (in mid-course at a track of ``track_ids``, their estimates
-    written) and per group whether any of its estimates may be as fast as a ballistic track (their
-    track accelerations are then left to the caller; the others' are zero)."""
+    written), where each group's begin among them (``cut[g]:cut[g + 1]``), and per group whether any
+    of its estimates may be as fast as a ballistic track (their track accelerations are then left to
+    the caller; the others' are zero)."""
     groups = bounds.size - 1
     found = np.empty(slot_track.shape[0], dtype=np.int64)
+    cut = np.zeros(groups + 1, dtype=np.int64)
     faster = np.zeros(groups, dtype=np.bool_)
     m = 0
     for g in range(groups):
@@ -70,7 +80,8 @@ def _refresh_units_rows(
             if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
                 for j in range(3):
                     flight.track_acc_mps2[slot_track[lo + i, 0], j] = 0.0
-    return found[:m], faster
+        cut[g + 1] = m
+    return found[:m], cut, faster
 
 
 class PostFlights:
@@ -81,6 +92,8 @@ class PostFlights:
     def __init__(self, units: list[FireUnit]):
         self.units = units
         self._held = [_held_by(u) for u in units]
+        self._listed: list[_Listing | None] = [None] * len(units)  # per unit, as of the last rows()
+        self._table: _Table | None = None  # the last rows()
         self.flights = List([u.state.flight for u in units])
         n = len(units)
         self.rotation = np.zeros((n, 3, 3))
@@ -111,6 +124,77 @@ class PostFlights:
                 return False
         return True
 
+    def rows(self, members: list[int], post: str) -> _Table | None:
+        """The ``(slot, track, unit)`` rows of these members' interceptors in flight at tracks of
+        picture ``post``, grouped by member in order (:class:`_Table`); None when a member has no frame
+        map. Listed again only for the members whose interceptors in flight (or the tracks those fly
+        at: a hand-over) changed since the last call; an interceptor's post is set at its launch."""
+        if not self.mapped(members):
+            return None
+        if self._table is not None and self._table.post != post:  # rows at another picture's tracks
+            self._listed = [None] * len(self.units)
+            self._table = None
+        units, listed = self.units, self._listed
+        same = self._table is not None and self._table.members == members
+        for m in members:
+            state = units[m].state
+            held = listed[m]
+            if (
+                held is not None
+                and held.flying == state.flying
+                and held.tracks == [i.track for i in held.metas]
+            ):
+                continue
+            flying = list(state.flying)
+            metas = [state.meta[slot] for slot in flying]
+            mine = [(slot, meta) for slot, meta in zip(flying, metas, strict=True) if meta.post == post]
+            rows = [(slot, meta.track, m) for slot, meta in mine]
+            listed[m] = _Listing(
+                flying, metas, [meta.track for meta in metas], rows, [meta for _, meta in mine]
+            )
+            same = same and held is not None and held.rows == rows
+        if same:
+            assert self._table is not None
+            return self._table
+        at: list[tuple[int, int, int]] = []
+        row_metas: list[InterceptorMeta] = []
+        bounds = [0]
+        group_member = []
+        for m in members:
+            listing = listed[m]
+            assert listing is not None
+            if listing.rows:
+                at += listing.rows
+                row_metas += listing.metas_of_rows
+                bounds.append(bounds[-1] + len(listing.rows))
+                group_member.append(m)
+        slot_track = np.array(at, dtype=np.int64).reshape(-1, 3)
+        self._table = _Table(
+            list(members), post, slot_track, np.array(bounds, dtype=np.int64), group_member, row_metas
+        )
+        return self._table
+
+
+class _Listing(NamedTuple):
+    """A unit's interceptors as :meth:`PostFlights.rows` last listed them."""
+
+    flying: list[int]  # its slots in flight
+    metas: list[InterceptorMeta]  # theirs
+    tracks: list[int]  # the tracks they flew at
+    rows: list[tuple[int, int, int]]  # (slot, track, unit) of those at the picture's tracks
+    metas_of_rows: list[InterceptorMeta]
+
+
+class _Table(NamedTuple):
+    """:meth:`PostFlights.rows`: the members' rows stacked, unit by unit."""
+
+    members: list[int]
+    post: str
+    slot_track: IntArray  # (slot, track, unit) rows
+    bounds: IntArray  # unit group g: rows bounds[g]:bounds[g + 1]
+    group_member: list[int]  # the unit of each group
+    row_metas: list[InterceptorMeta]  # each row's interceptor
+
 
 def _held_by(unit: FireUnit) -> tuple[object, object, object]:
     """What :class:`PostFlights` copies of a unit: its flight state and frame map (by identity)."""
@@ -133,24 +217,18 @@ def refresh_units(
     caller then refreshes unit by unit."""
     if track_ids.size == 0:
         return []
-    if track_ids.size == 1 or not fleet.mapped(members):
+    if track_ids.size == 1:
         return None
-    units = fleet.units
-    at: list[tuple[int, int, int]] = []
-    bounds = [0]
-    for m in members:
-        state = units[m].state
-        metas = state.meta
-        mine = [(slot, meta.track, m) for slot in state.flying if (meta := metas[slot]).post == post]
-        if mine:
-            at += mine
-            bounds.append(bounds[-1] + len(mine))
-    if not at:
+    table = fleet.rows(members, post)
+    if table is None:
+        return None
+    slot_track, group_member = table.slot_track, table.group_member
+    if slot_track.shape[0] == 0:
         return []
-    slot_track = np.array(at, dtype=np.int64)
-    found, faster = _refresh_units_rows(
+    units = fleet.units
+    found, cut, faster = _refresh_units_rows(
         slot_track,
-        np.array(bounds, dtype=np.int64),
+        table.bounds,
         fleet.flights,
         track_ids,
         mean,
@@ -162,13 +240,22 @@ def refresh_units(
     if found.size == 0:
         return []
     rows = slot_track[found]
+    slots, tracks = rows[:, 0], rows[:, 1].tolist()
+    slot_list = slots.tolist()
+    ends = cut.tolist()
+    # turn_to_followed turns an interceptor only where its track now follows a threat it is not at
+    metas, get = table.row_metas, label.get
+    may_turn = [
+        0 <= get(track, -1) != metas[i].threat for i, track in zip(found.tolist(), tracks, strict=True)
+    ]
     changes = []
     for g, fast in enumerate(faster.tolist()):
-        m = int(slot_track[bounds[g], 2])
-        mine = rows[rows[:, 2] == m]
-        if mine.size == 0:
+        lo, hi = ends[g], ends[g + 1]
+        if lo == hi:
             continue
+        unit = units[group_member[g]]
         if fast:  # the others' accelerations were zeroed in the pass
-            set_track_acceleration(units[m], units[m].state.flight, mine[:, 0], True)
-        changes += turn_to_followed(units[m].state, mine[:, 0].tolist(), mine[:, 1].tolist(), label)
+            set_track_acceleration(unit, unit.state.flight, slots[lo:hi], True)
+        if any(may_turn[lo:hi]):
+            changes += turn_to_followed(unit.state, slot_list[lo:hi], tracks[lo:hi], label)
     return changes

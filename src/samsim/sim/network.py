@@ -99,11 +99,10 @@ class CommandPost(TrackPicture):
         z = z_m @ m.T + o
         cov = m @ cov_m2 @ m.T
         k = self.radar_offset[battery] + radar
-        res = self.step(k, time_s, z, cov, snr_db, range_m)
-        member = self.engagement_radar[k]
-        if member >= 0:
-            self._held(res, member, time_s)
-        return res
+        member = self.engagement_radar[k]  # its own engagement radar: the member holds what it updated
+        return self.step(
+            k, time_s, z, cov, snr_db, range_m, stamp_col=self._col_extra + member if member >= 0 else -1
+        )
 
     def mark_held(self, res: StepResult, battery: int, time_s: float) -> None:
         """Battery ``battery`` (a world index) holds the tracks ``res`` updated (a strobe fix of its)."""

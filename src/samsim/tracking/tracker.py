@@ -689,6 +689,7 @@ class Tracker:
         self._time_s: float | None = None
         self._trans_dt = np.nan
         self._stay = np.ones(1)  # exp(-dt / sojourn) of the last interval (imm.transition_matrix)
+        self._view: tuple[int, int, TrackRows, TrackView] | None = None  # view()'s, and as of what
         self._allocate(64)
 
     # -- storage ---------------------------------------------------------------------------------
@@ -785,8 +786,20 @@ class Tracker:
         """The current tracks' ids, estimates, confirmation flags and mode probabilities as views of
         the tracker's own arrays: no copies, for readers that only look, and valid only until the next
         step, which updates and compacts them in place."""
-        n, rows = self._n, self._rows
-        return TrackView(rows.ids[:n], rows.out_mean[:n], rows.out_cov[:n], rows.confirmed[:n], rows.prob[:n])
+        n, rows, steps = self._n, self._rows, self._steps
+        held = self._view
+        # the same views until a step or a reallocation: readers ask several times between steps
+        if held is not None and held[0] == steps and held[1] == n and held[2] is rows:
+            return held[3]
+        view = TrackView(rows.ids[:n], rows.out_mean[:n], rows.out_cov[:n], rows.confirmed[:n], rows.prob[:n])
+        self._view = (steps, n, rows, view)
+        return view
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy's views would be copies of the arrays, not views of its own: it makes its own
+        state = self.__dict__.copy()
+        state["_view"] = None
+        return state
 
     def __len__(self) -> int:
         return self._n
