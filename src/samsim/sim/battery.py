@@ -277,10 +277,25 @@ class CommandDoctrine:
     def for_unit(self, plan: FirePlan) -> CommandDoctrine:
         """The doctrine the battery of ``plan`` fights by under this post (for a battery's own post:
         this doctrine itself)."""
+        key = (id(self), id(plan))
+        got = _FOR_UNIT.get(key)
+        if got is not None and got[0] is self and got[1] is plan:
+            return got[2]
         own = battery_command_doctrine(plan)
-        if own.reaction_time_s <= self.reaction_time_s:
-            return own
-        return battery_command_doctrine(plan, self.reaction_time_s)
+        if own.reaction_time_s > self.reaction_time_s:
+            own = battery_command_doctrine(plan, self.reaction_time_s)
+        own = _DOCTRINES.setdefault(own, own)  # equal doctrines are one object (_statuses keys by it)
+        if len(_FOR_UNIT) >= _FOR_UNIT_KEPT:
+            _FOR_UNIT.clear()
+        _FOR_UNIT[key] = (self, plan, own)
+        return own
+
+
+_FOR_UNIT: dict[tuple[int, int], tuple[CommandDoctrine, FirePlan, CommandDoctrine]] = {}
+""":meth:`CommandDoctrine.for_unit`'s answers, by the identities of the doctrine and the plan (with
+both, so that a new object at a reused address is not taken for the old one)."""
+_FOR_UNIT_KEPT = 4096
+_DOCTRINES: dict[CommandDoctrine, CommandDoctrine] = {}
 
 
 def battery_command_doctrine(plan: FirePlan, reaction_time_s: float | None = None) -> CommandDoctrine:
@@ -389,17 +404,7 @@ def decide(
     # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
     # track's whole engagement (every unit's interceptors at it), then layered defence's exception.
     docs = [doctrine.for_unit(u.plan) for u in active]
-    status_of: dict[CommandDoctrine, IntArray] = {}
-    for doc in docs:
-        if doc not in status_of:
-            status_of[doc] = np.array(
-                [
-                    _eligibility(memory, doc, int(i), t, float(u))
-                    for i, u in zip(track_ids.tolist(), track_last_update_s.tolist(), strict=True)
-                ],
-                dtype=np.int64,
-            ).reshape(-1)
-    status = np.stack([status_of[doc] for doc in docs])  # (units, tracks)
+    status = _statuses(memory, docs, t, track_ids, track_last_update_s)  # (units, tracks)
     allowed = status == _ELIGIBLE
     if len(active) > 1:
         allowed |= _leaker_engagements(
@@ -447,39 +452,37 @@ def decide(
     caps_target: list[int] = []
     unit_of_group: list[int] = []
     # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
-    planning: list[tuple[int, BoolArray, FloatArray, FloatArray]] = []  # (unit, may, pos_b, vel_b)
-    near_of: list[BoolArray] = []
+    may = np.empty((len(active), n), dtype=bool)
     for ui, unit in enumerate(active):
-        may = np.ones(n, dtype=bool) if unit.holds is None else unit.holds[eligible].copy()
-        if not unit.plan.battery.spec.engage_on_remote:
-            held |= may
+        if unit.holds is None or unit.plan.battery.spec.engage_on_remote:
+            may[ui] = True
         else:
-            may[:] = True
+            may[ui] = unit.holds[eligible]
+        if not unit.plan.battery.spec.engage_on_remote:
+            held |= may[ui]
+        else:
             held[:] = True
-        may &= allowed[ui]
-        near = _within_reach(pos, vel, may, _site_in_picture(unit), unit.plan.table)
-        if not np.any(near):
-            continue
-        pos_b, vel_b = unit.to_battery(pos, vel)
-        planning.append((ui, may, pos_b, vel_b))
-        near_of.append(near)
+    may &= allowed
+    near = _within_reach_units(pos, vel, may, active)
+    planning = np.flatnonzero(np.any(near, axis=1)).tolist()
+    mapped = {ui: active[ui].to_battery(pos, vel) for ui in planning}
     planned = _plan_units(
-        [active[ui].plan for ui, _, _, _ in planning],
-        [x[2] for x in planning],
-        [x[3] for x in planning],
-        near_of,
+        [u.plan for u in active],
+        [mapped[ui][0] if ui in mapped else pos for ui in range(len(active))],
+        [mapped[ui][1] if ui in mapped else vel for ui in range(len(active))],
+        list(near),
     )
     jammed = jam_only[eligible] if jam_only is not None else None
-    for pu, (ui, may, pos_b, vel_b) in enumerate(planning):
+    for ui in planning:
         unit = active[ui]
         plan, state = unit.plan, unit.state
         d = plan.battery.doctrine
         table = plan.table
-        pk = planned.unit_pk(pu, len(plan.types), n)
+        pk = planned.unit_pk(ui, len(plan.types), n)
         if jammed is not None and np.any(jammed):
             pk[(~table.home_on_jam)[:, None] & jammed[None, :]] = 0.0
         pk[pk < d.min_pk] = 0.0
-        pk[:, ~may] = 0.0
+        pk[:, ~may[ui]] = 0.0
         if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
             continue
         reach |= np.any(pk > 0.0, axis=0)
@@ -507,7 +510,7 @@ def decide(
             rows.append((g, k))
         pk_rows.append(pk)
         stock_rows.append(holding.sum(axis=0).astype(np.int64))
-        geom.append((pos_b, vel_b, planned.rows(pu, n)))
+        geom.append((*mapped[ui], planned.rows(ui, n)))
     mark_cols(~held, "no_track")
     mark_cols(held & ~reach, "out_of_envelope")
     mark_cols(reach & ~loaded, "magazine_empty")
@@ -621,6 +624,49 @@ def _eligibility(
     if eng is None or doctrine.fire_policy(eng, doctrine.salvo_doctrine, t, last_update_s):
         return _ELIGIBLE
     return _ENGAGED
+
+
+def _statuses(
+    memory: EngagementMemory,
+    docs: list[CommandDoctrine],
+    t: float,
+    track_ids: IntArray,
+    last_update_s: FloatArray,
+) -> IntArray:
+    """(units, tracks): :func:`_eligibility` of each track under each unit's doctrine ``docs[u]``, the
+    track's memory looked up once and the doctrine's tests as array passes (the same floats: the
+    reaction time is added to the firm time, then the 1e-9 taken off). The fire policy is asked only
+    where the other tests pass, as :func:`_eligibility` asks it; the engagements handed out are noted
+    (:class:`Engagements`) as its look-ups note them."""
+    n = track_ids.size
+    ids = track_ids.tolist()
+    last = last_update_s.tolist()
+    destroyed = np.zeros(n, dtype=bool)
+    if memory.destroyed:
+        destroyed[:] = [i in memory.destroyed for i in ids]
+    firm = memory.first_firm_s
+    first = np.array([firm.get(i, np.inf) for i in ids], dtype=np.float64).reshape(n)
+    stale = t - last_update_s > ENGAGE_MAX_AGE_S
+    engagements = memory.engagements
+    held = dict.get
+    eng = [held(engagements, i) for i in ids]
+    engaged = np.array([e is not None for e in eng], dtype=bool).reshape(n)
+    asked = np.zeros(n, dtype=bool)
+    by_doc: dict[int, IntArray] = {}
+    for doc in docs:
+        if id(doc) in by_doc:
+            continue
+        waiting = ~destroyed & ((t < first + doc.reaction_time_s - 1e-9) | stale)
+        status = np.where(destroyed, _DESTROYED, np.where(waiting, _WAITING, _ELIGIBLE)).astype(np.int64)
+        ask = ~destroyed & ~waiting
+        asked |= ask
+        for j in np.flatnonzero(ask & engaged).tolist():
+            if not doc.fire_policy(cast(Engagement, eng[j]), doc.salvo_doctrine, t, last[j]):
+                status[j] = _ENGAGED
+        by_doc[id(doc)] = status
+    if isinstance(engagements, Engagements):
+        engagements.touched.update(track_ids[asked].tolist())
+    return np.stack([by_doc[id(doc)] for doc in docs]).reshape(len(docs), n)
 
 
 def _leaker_engagements(
@@ -750,6 +796,55 @@ def _within_reach(
             near,
         )
     return near
+
+
+def _within_reach_units(pos: FloatArray, vel: FloatArray, may: BoolArray, units: list[FireUnit]) -> BoolArray:
+    """(units, tracks): :func:`_within_reach` of each unit's tracks ``may[u]`` from its site, in one
+    compiled call."""
+    near = np.zeros(may.shape, dtype=np.bool_)
+    if near.size:
+        tables = [u.plan.table for u in units]
+        _within_reach_units_kernel(
+            pos,
+            vel,
+            may,
+            np.array([_site_in_picture(u) for u in units], dtype=np.float64).reshape(-1, 3),
+            np.array([x.table_reach_m for x in tables], dtype=np.float64),
+            np.array([x.table_time_s for x in tables], dtype=np.float64),
+            BALLISTIC_SPEED_MPS,
+            TRACK_ACCEL_BOUND_MPS2,
+            near,
+        )
+    return near
+
+
+@njit
+def _within_reach_units_kernel(
+    pos: FloatArray,
+    vel: FloatArray,
+    may: BoolArray,
+    site_m: FloatArray,
+    reach_m: FloatArray,
+    time_s: FloatArray,
+    ballistic_speed_mps: float,
+    accel_bound_mps2: float,
+    near: BoolArray,
+) -> None:
+    """:func:`_within_reach_kernel` of each unit ``u`` (row ``u`` of ``may``, ``site_m`` and ``near``)
+    whose reach tables reach anywhere."""
+    for u in range(may.shape[0]):
+        if reach_m[u] > 0.0:
+            _within_reach_kernel(
+                pos,
+                vel,
+                may[u],
+                site_m[u],
+                reach_m[u],
+                time_s[u],
+                ballistic_speed_mps,
+                accel_bound_mps2,
+                near[u],
+            )
 
 
 @njit
