@@ -470,7 +470,7 @@ def decide(
         [u.plan for u in active],
         [mapped[ui][0] if ui in mapped else pos for ui in range(len(active))],
         [mapped[ui][1] if ui in mapped else vel for ui in range(len(active))],
-        list(near),
+        near,
     )
     jammed = jam_only[eligible] if jam_only is not None else None
     for ui in planning:
@@ -906,8 +906,8 @@ def _planned(
     tof = np.full((n, m), np.nan)
     pip = np.full((n, m, 3), np.nan)
     pk = np.zeros((m, n))
-    planned = _plan_units([plan], [pos], [vel], [may])
-    cols = planned.cols[0]
+    planned = _plan_units([plan], [pos], [vel], may.reshape(1, n))
+    cols = planned.track
     if cols.size:
         tof[cols] = planned.tof[:, :m]
         pip[cols] = planned.pip[:, :m]
@@ -916,12 +916,12 @@ def _planned(
 
 
 class _Planned(NamedTuple):
-    """:func:`_plan_units`' answer: the (unit, track) pairs planned, unit by unit (rows
-    ``start[u]:start[u + 1]`` hold unit ``u``'s tracks ``cols[u]``), and per pair and missile type (the
+    """:func:`_plan_units`' answer: the (unit, track) pairs planned, unit by unit (unit ``u``'s rows
+    ``start[u]:start[u + 1]``, at the tracks ``track`` holds there), and per pair and missile type (the
     columns past a unit's own types nan and 0) the time of flight, intercept point and planned pk."""
 
     start: IntArray
-    cols: list[IntArray]
+    track: IntArray  # (pairs,)
     tof: FloatArray  # (pairs, types)
     pip: FloatArray  # (pairs, types, 3)
     pk: FloatArray  # (pairs, types)
@@ -930,13 +930,15 @@ class _Planned(NamedTuple):
         """Unit ``u``'s (types, tracks) planned pk over all ``n`` tracks (``m`` types; 0 where not
         planned)."""
         pk = np.zeros((m, n))
-        pk[:, self.cols[u]] = self.pk[self.start[u] : self.start[u + 1], :m].T
+        s, e = self.start[u], self.start[u + 1]
+        pk[:, self.track[s:e]] = self.pk[s:e, :m].T
         return pk
 
     def rows(self, u: int, n: int) -> IntArray:
         """Per track of ``n``, its pair row of unit ``u`` (-1: not planned)."""
         row = np.full(n, -1, dtype=np.int64)
-        row[self.cols[u]] = np.arange(self.start[u], self.start[u + 1])
+        s, e = self.start[u], self.start[u + 1]
+        row[self.track[s:e]] = np.arange(s, e)
         return row
 
 
@@ -1040,12 +1042,12 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
 
 
 def _plan_units(
-    plans: list[FirePlan], pos: list[FloatArray], vel: list[FloatArray], may: list[BoolArray]
+    plans: list[FirePlan], pos: list[FloatArray], vel: list[FloatArray], may: BoolArray
 ) -> _Planned:
     """Fire planning of several fire units in one pass: for unit ``u`` (fire plan ``plans[u]``, tracks
     ``pos[u]``, ``vel[u]`` in its own frame), the time of flight, intercept point
     (:func:`_intercept_points`) and planned kill probability of one shot of each type at each track
-    of ``may[u]`` (0 where infeasible).
+    of row ``u`` of ``may`` (units, tracks; 0 where infeasible).
 
     Besides the envelope (:func:`samsim.c2.intercept.launch_feasible`'s checks), the interceptor must
     catch the target: its speed on arrival (:func:`_arrival_mps`) less the target's speed away from
@@ -1062,20 +1064,21 @@ def _plan_units(
     holds: each is per (track, type), so the floats and the answer are those of each unit's checks
     done in full."""
     tables = _unit_tables(plans)
-    cols = [np.flatnonzero(m) for m in may]
-    counts = [c.size for c in cols]
-    start = np.zeros(len(plans) + 1, dtype=np.int64)
-    np.cumsum(counts, out=start[1:])
-    n, mm = int(start[-1]), tables.min_range.shape[1]
+    unit, track = np.nonzero(may)  # pairs in unit order
+    start = np.searchsorted(unit, np.arange(len(plans) + 1))
+    n, mm = track.size, tables.min_range.shape[1]
     tof = np.full((n, mm), np.nan)
     pip = np.full((n, mm, 3), np.nan)
     pk = np.zeros((n, mm))
-    planned = _Planned(start, cols, tof, pip, pk)
+    planned = _Planned(start, track, tof, pip, pk)
     if n == 0:
         return planned
-    p = np.concatenate([x[c] for x, c in zip(pos, cols, strict=True)])
-    v = np.concatenate([x[c] for x, c in zip(vel, cols, strict=True)])
-    unit = np.repeat(np.arange(len(plans)), counts)
+    p = np.empty((n, 3))
+    v = np.empty((n, 3))
+    for w in np.flatnonzero(start[1:] > start[:-1]).tolist():
+        s, e = start[w], start[w + 1]
+        p[s:e] = pos[w][track[s:e]]
+        v[s:e] = vel[w][track[s:e]]
     center = tables.center[unit]
     # each unit's FirePlan.height_m, row by row
     height = np.asarray(np.linalg.norm(p - center, axis=-1) - tables.radius[unit], np.float64)
@@ -1156,7 +1159,7 @@ def _plan_units(
         return planned
     # The engagement radar must see the intercept point to guide the missile there.
     seen = np.zeros(i.size, dtype=np.bool_)
-    bounds = np.searchsorted(u, np.arange(len(plans) + 1))  # pairs are in unit order
+    bounds = np.searchsorted(u, np.arange(len(plans) + 1))  # pairs in unit order
     for uu in np.flatnonzero(np.diff(bounds)).tolist():
         plan = plans[uu]
         radar = plan.engagement_radar
