@@ -472,27 +472,32 @@ def decide(
         [mapped[ui][1] if ui in mapped else vel for ui in range(len(active))],
         near,
     )
-    jammed = jam_only[eligible] if jam_only is not None else None
+    # Per (unit, track) pair planned: the doctrine's pk floors, then its choices, the cheapest adequate
+    # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
+    # them (a unit's pairs and types are that matrix's non-zero part).
+    tables = _unit_tables([u.plan for u in active])
+    unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
+    track_of = planned.track
+    pk_p = planned.pk
+    if jam_only is not None:
+        jammed = jam_only[eligible][track_of]
+        if np.any(jammed):
+            pk_p[jammed[:, None] & ~tables.home_on_jam[unit_of]] = 0.0
+    pk_p[pk_p < tables.min_pk[unit_of][:, None]] = 0.0
+    reach[track_of[np.any(pk_p > 0.0, axis=1)]] = True
+    pk_p = cheapest_adequate(pk_p.T, tables.unit_cost[unit_of].T).T
+    left = np.zeros(tables.unit_cost.shape, dtype=np.int64)  # (units, types) rounds on the launchers
     for ui in planning:
+        left[ui, : len(active[ui].plan.types)] = active[ui].state.stock.sum(axis=0)
+    left_p = left[unit_of]
+    rounds = np.any((pk_p > 0.0) & (left_p > 0), axis=1)
+    loaded[track_of[rounds]] = True
+    pk_p = hold_reserve(pk_p.T, left_p.T, tables.reserve[unit_of].T, high_value[track_of]).T
+    firing = np.any(pk_p > 0.0, axis=1)
+    kept[track_of[rounds & ~firing]] = True
+    for ui in np.unique(unit_of[firing]).tolist():
         unit = active[ui]
         plan, state = unit.plan, unit.state
-        d = plan.battery.doctrine
-        table = plan.table
-        pk = planned.unit_pk(ui, len(plan.types), n)
-        if jammed is not None and np.any(jammed):
-            pk[(~table.home_on_jam)[:, None] & jammed[None, :]] = 0.0
-        pk[pk < d.min_pk] = 0.0
-        pk[:, ~may[ui]] = 0.0
-        if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
-            continue
-        reach |= np.any(pk > 0.0, axis=0)
-        # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
-        pk = cheapest_adequate(pk, table.unit_cost_usd)
-        left = state.stock.sum(axis=0)
-        loaded |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0)
-        pk_kept = hold_reserve(pk, left, table.high_value_reserve, high_value)
-        kept |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0) & ~np.any(pk_kept > 0.0, axis=0)
-        pk = pk_kept
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
         holding = ready[ui][:, None] & (state.stock > 0)
         spec = plan.engagement_radar.spec if plan.engagement_radar is not None else None
@@ -500,7 +505,7 @@ def decide(
         busy = len({(state.meta[s].post, state.meta[s].track) for s in state.flying})
         shot_cap = max(spec.guided_missiles - len(state.flying), 0)
         target_cap = max(spec.engaged_targets - busy, 0)
-        if shot_cap == 0 or target_cap == 0 or not np.any(pk > 0.0):
+        if shot_cap == 0 or target_cap == 0:
             continue
         g = len(caps_shot)
         caps_shot.append(shot_cap)
@@ -508,7 +513,7 @@ def decide(
         unit_of_group.append(ui)
         for k in range(len(plan.types)):
             rows.append((g, k))
-        pk_rows.append(pk)
+        pk_rows.append(planned.unit_pk(ui, len(plan.types), n, pk_p))
         stock_rows.append(holding.sum(axis=0).astype(np.int64))
         geom.append((*mapped[ui], planned.rows(ui, n)))
     mark_cols(~held, "no_track")
@@ -652,7 +657,8 @@ def _statuses(
     eng = [held(engagements, i) for i in ids]
     engaged = np.array([e is not None for e in eng], dtype=bool).reshape(n)
     asked = np.zeros(n, dtype=bool)
-    by_doc: dict[int, IntArray] = {}
+    by_doc: dict[int, int] = {}  # doctrine -> its row of ``distinct``
+    distinct: list[IntArray] = []
     for doc in docs:
         if id(doc) in by_doc:
             continue
@@ -663,10 +669,13 @@ def _statuses(
         for j in np.flatnonzero(ask & engaged).tolist():
             if not doc.fire_policy(cast(Engagement, eng[j]), doc.salvo_doctrine, t, last[j]):
                 status[j] = _ENGAGED
-        by_doc[id(doc)] = status
+        by_doc[id(doc)] = len(distinct)
+        distinct.append(status)
     if isinstance(engagements, Engagements):
         engagements.touched.update(track_ids[asked].tolist())
-    return np.stack([by_doc[id(doc)] for doc in docs]).reshape(len(docs), n)
+    return np.asarray(np.stack(distinct)[[by_doc[id(doc)] for doc in docs]], dtype=np.int64).reshape(
+        len(docs), n
+    )
 
 
 def _leaker_engagements(
@@ -707,6 +716,8 @@ def _leaker_engagements(
 
     Returns (units, tracks) booleans."""
     out = np.zeros(status.shape, dtype=bool)
+    if not np.any((status == _ENGAGED) & open_[None, :]):  # no candidate (below) at all
+        return out
     flying = np.zeros(status.shape, dtype=np.int64)  # interceptors of each unit at each track
     plan_s = np.full(status.shape, -np.inf)  # their latest planned intercept (nan ones ignored)
     row = {int(i): j for j, i in enumerate(track_ids.tolist())}
@@ -926,12 +937,12 @@ class _Planned(NamedTuple):
     pip: FloatArray  # (pairs, types, 3)
     pk: FloatArray  # (pairs, types)
 
-    def unit_pk(self, u: int, m: int, n: int) -> FloatArray:
+    def unit_pk(self, u: int, m: int, n: int, pk_pairs: FloatArray | None = None) -> FloatArray:
         """Unit ``u``'s (types, tracks) planned pk over all ``n`` tracks (``m`` types; 0 where not
-        planned)."""
+        planned), or of ``pk_pairs`` (pairs, types) in place of the planned."""
         pk = np.zeros((m, n))
         s, e = self.start[u], self.start[u + 1]
-        pk[:, self.track[s:e]] = self.pk[s:e, :m].T
+        pk[:, self.track[s:e]] = (self.pk if pk_pairs is None else pk_pairs)[s:e, :m].T
         return pk
 
     def rows(self, u: int, n: int) -> IntArray:
@@ -948,7 +959,8 @@ class _UnitTables:
     longest time-of-flight grid ``T`` (the padding is never read): per unit its number of types and
     grid points, the grid (U, T), the reach and arrival-speed tables (U, M, T), the earth's centre and
     radius in its frame, the :class:`~samsim.sim.weapons.TypeTable` figures (U, M), the system's
-    ballistic engagement range and its flat ground's height (nan with terrain)."""
+    ballistic engagement range, its flat ground's height (nan with terrain) and its doctrine's
+    ``min_pk``."""
 
     plans: tuple[FirePlan, ...]
     n_types: IntArray
@@ -972,6 +984,10 @@ class _UnitTables:
     params: FloatArray  # (U, M, flyout.N_PARAMS)
     ballistic_range: FloatArray
     flat_ground: FloatArray
+    min_pk: FloatArray  # (U,) the battery doctrine's
+    home_on_jam: BoolArray
+    unit_cost: FloatArray
+    reserve: IntArray  # rounds of each type kept for high-value tracks
 
 
 _UNIT_TABLES: dict[tuple[int, ...], _UnitTables] = {}
@@ -989,7 +1005,7 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
     mm = max((len(p.types) for p in plans), default=0)
     tt = max((p.profile_time_s.size for p in plans), default=0)
 
-    def per_type(f: Callable[[FirePlan], FloatArray]) -> FloatArray:
+    def per_type(f: Callable[[FirePlan], NDArray[Any]]) -> FloatArray:
         out = np.zeros((u, mm))
         for i, p in enumerate(plans):
             out[i, : len(p.types)] = f(p)
@@ -1034,6 +1050,10 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         flat_ground=np.array(
             [np.nan if p.flat_ground_m is None else p.flat_ground_m for p in plans], dtype=np.float64
         ),
+        min_pk=np.array([p.battery.doctrine.min_pk for p in plans], dtype=np.float64),
+        home_on_jam=per_type(lambda p: p.table.home_on_jam).astype(bool),
+        unit_cost=per_type(lambda p: p.table.unit_cost_usd),
+        reserve=per_type(lambda p: p.table.high_value_reserve).astype(np.int64),
     )
     if len(_UNIT_TABLES) >= _UNIT_TABLES_KEPT:
         _UNIT_TABLES.clear()
