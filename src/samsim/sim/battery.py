@@ -673,6 +673,8 @@ def _statuses(
         distinct.append(status)
     if isinstance(engagements, Engagements):
         engagements.touched.update(track_ids[asked].tolist())
+    if len(docs) == 1:
+        return distinct[0].reshape(1, n)
     return np.asarray(np.stack(distinct)[[by_doc[id(doc)] for doc in docs]], dtype=np.int64).reshape(
         len(docs), n
     )
@@ -988,6 +990,7 @@ class _UnitTables:
     home_on_jam: BoolArray
     unit_cost: FloatArray
     reserve: IntArray  # rounds of each type kept for high-value tracks
+    terrain: bool  # some unit stands on terrain (its flat_ground nan)
 
 
 _UNIT_TABLES: dict[tuple[int, ...], _UnitTables] = {}
@@ -1054,6 +1057,7 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         home_on_jam=per_type(lambda p: p.table.home_on_jam).astype(bool),
         unit_cost=per_type(lambda p: p.table.unit_cost_usd),
         reserve=per_type(lambda p: p.table.high_value_reserve).astype(np.int64),
+        terrain=any(p.flat_ground_m is None for p in plans),
     )
     if len(_UNIT_TABLES) >= _UNIT_TABLES_KEPT:
         _UNIT_TABLES.clear()
@@ -1152,7 +1156,7 @@ def _plan_units(
     # Minimum altitudes are heights above the ground under the intercept point (with terrain: of
     # every intercept point of the unit, as the envelope check of them all would take it).
     ground = tables.flat_ground[u]
-    for uu in np.unique(u[np.isnan(ground)]).tolist():
+    for uu in np.unique(u[np.isnan(ground)]).tolist() if tables.terrain else ():
         plan = plans[uu]
         seg = slice(int(start[uu]), int(start[uu + 1]))
         finite = np.isfinite(tof[seg, : len(plan.types)])
