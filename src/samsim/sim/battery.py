@@ -722,21 +722,15 @@ def _leaker_engagements(
         return out
     flying = np.zeros(status.shape, dtype=np.int64)  # interceptors of each unit at each track
     plan_s = np.full(status.shape, -np.inf)  # their latest planned intercept (nan ones ignored)
-    row = dict(zip(track_ids.tolist(), range(track_ids.size), strict=True)).get
+    row = {int(i): j for j, i in enumerate(track_ids.tolist())}
     for ui, unit in enumerate(units):
         state = unit.state
-        if not state.flying:
-            continue
-        metas = state.meta
-        aimed = [
-            (j, slot)
-            for slot in state.flying
-            if (m := metas[slot]).post == post and (j := row(m.track)) is not None
-        ]
-        if aimed:
-            aim_col, aim_slot = np.array(aimed, dtype=np.int64).T
-            np.add.at(flying[ui], aim_col, 1)
-            np.fmax.at(plan_s[ui], aim_col, state.flight.plan_s[aim_slot])  # as max() in turn: nan ignored
+        for slot in state.flying:
+            meta = state.meta[slot]
+            j = row.get(meta.track) if meta.post == post else None
+            if j is not None:
+                flying[ui, j] += 1
+                plan_s[ui, j] = max(plan_s[ui, j], float(state.flight.plan_s[slot]))
     # a layer is a reach: units whose longest missile reaches as far or farther than u's are not
     # inner to u, and interceptors of theirs in flight make u wait for the look
     reach_m = np.array([_outer_reach_m(u.plan) for u in units])
