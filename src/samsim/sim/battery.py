@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_not
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -648,36 +650,36 @@ def _statuses(
     last = last_update_s.tolist()
     destroyed = np.zeros(n, dtype=bool)
     if memory.destroyed:
-        destroyed[:] = [i in memory.destroyed for i in ids]
-    firm = memory.first_firm_s
-    first = np.array([firm.get(i, np.inf) for i in ids], dtype=np.float64).reshape(n)
+        destroyed[:] = list(map(memory.destroyed.__contains__, ids))
+    first = np.fromiter(map(memory.first_firm_s.get, ids, repeat(np.inf)), dtype=np.float64, count=n)
     stale = t - last_update_s > ENGAGE_MAX_AGE_S
     engagements = memory.engagements
-    held = dict.get
-    eng = [held(engagements, i) for i in ids]
-    engaged = np.array([e is not None for e in eng], dtype=bool).reshape(n)
+    eng = list(map(dict.get.__get__(engagements), ids))  # dict's own get: nothing noted yet
+    engaged = np.fromiter(map(is_not, eng, repeat(None)), dtype=bool, count=n)
     asked = np.zeros(n, dtype=bool)
     by_doc: dict[int, int] = {}  # doctrine -> its row of ``distinct``
     distinct: list[IntArray] = []
+    rows: list[int] = []
     for doc in docs:
-        if id(doc) in by_doc:
-            continue
-        waiting = ~destroyed & ((t < first + doc.reaction_time_s - 1e-9) | stale)
-        status = np.where(destroyed, _DESTROYED, np.where(waiting, _WAITING, _ELIGIBLE)).astype(np.int64)
-        ask = ~destroyed & ~waiting
-        asked |= ask
-        for j in np.flatnonzero(ask & engaged).tolist():
-            if not doc.fire_policy(cast(Engagement, eng[j]), doc.salvo_doctrine, t, last[j]):
-                status[j] = _ENGAGED
-        by_doc[id(doc)] = len(distinct)
-        distinct.append(status)
+        row = by_doc.get(id(doc))
+        if row is None:
+            waiting = ~destroyed & ((t < first + doc.reaction_time_s - 1e-9) | stale)
+            status = np.full(n, _ELIGIBLE, dtype=np.int64)
+            status[waiting] = _WAITING
+            status[destroyed] = _DESTROYED
+            ask = ~destroyed & ~waiting
+            asked |= ask
+            for j in np.flatnonzero(ask & engaged).tolist():
+                if not doc.fire_policy(eng[j], doc.salvo_doctrine, t, last[j]):
+                    status[j] = _ENGAGED
+            row = by_doc[id(doc)] = len(distinct)
+            distinct.append(status)
+        rows.append(row)
     if isinstance(engagements, Engagements):
         engagements.touched.update(track_ids[asked].tolist())
-    if len(docs) == 1:
-        return distinct[0].reshape(1, n)
-    return np.asarray(np.stack(distinct)[[by_doc[id(doc)] for doc in docs]], dtype=np.int64).reshape(
-        len(docs), n
-    )
+    if len(distinct) == 1:
+        return np.repeat(distinct[0].reshape(1, n), len(docs), axis=0)
+    return np.asarray(np.stack(distinct)[rows], dtype=np.int64).reshape(len(docs), n)
 
 
 def _leaker_engagements(
