@@ -371,3 +371,6 @@ def test_the_doctrine_tests_as_array_passes_are_eligibilitys() -> None:
         got.ravel().tolist()
     )
     assert not np.array_equal(got[0], got[1])
+    few = 7  # few enough to be asked one by one
+    assert few * 2 <= battery._FEW_STATUSES < n
+    assert np.array_equal(battery._statuses(memory, units[:2], t, ids[:few], last[:few]), want[:2, :few])

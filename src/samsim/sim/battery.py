@@ -633,6 +633,10 @@ def _eligibility(
     return _ENGAGED
 
 
+_FEW_STATUSES = 32
+"""Up to this many (unit, track) statuses :func:`_statuses` asks :func:`_eligibility` one by one."""
+
+
 def _statuses(
     memory: EngagementMemory,
     docs: list[CommandDoctrine],
@@ -648,6 +652,12 @@ def _statuses(
     n = track_ids.size
     ids = track_ids.tolist()
     last = last_update_s.tolist()
+    if n * len(docs) <= _FEW_STATUSES:  # the array passes' fixed cost is more than asking each
+        by_id: dict[int, list[int]] = {}
+        for doc in docs:
+            if id(doc) not in by_id:
+                by_id[id(doc)] = [_eligibility(memory, doc, i, t, u) for i, u in zip(ids, last, strict=True)]
+        return np.array([by_id[id(doc)] for doc in docs], dtype=np.int64).reshape(len(docs), n)
     destroyed = np.zeros(n, dtype=bool)
     if memory.destroyed:
         destroyed[:] = list(map(memory.destroyed.__contains__, ids))
