@@ -246,9 +246,11 @@ def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> 
     pos, vel = _tracks(rng, 600)
     pos[::3] *= rng.uniform(1.0, 4.0, (200, 1))  # some well beyond reach
     tof, _, _ = battery._intercept_points(plan, pos, vel)
-    table = plan.table
-    within = battery._within_reach(pos, vel, np.ones(600, dtype=bool), np.zeros(3), table)
-    assert not np.any(battery._within_reach(pos, vel, np.zeros(600, dtype=bool), np.zeros(3), table))
+    reach = np.array([plan.table.table_reach_m]), np.array([plan.table.table_time_s])
+    within = battery._within_reach(pos, vel, np.ones((1, 600), dtype=bool), np.zeros((1, 3)), *reach)[0]
+    assert not np.any(
+        battery._within_reach(pos, vel, np.zeros((1, 600), dtype=bool), np.zeros((1, 3)), *reach)
+    )
     solved = np.any(np.isfinite(tof), axis=1)
     assert np.all(within[solved])
     assert np.count_nonzero(~within) > 100

@@ -55,7 +55,7 @@ from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
-from samsim.sim.weapons import FirePlan, TypeTable, WeaponType, predicted_pk
+from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
 LOW_TARGET_ALT_M = 3_000.0
@@ -465,7 +465,9 @@ def decide(
         else:
             held[:] = True
     may &= allowed
-    near = _within_reach_units(pos, vel, may, active)
+    tables = _unit_tables([u.plan for u in active])
+    sites = np.array([_site_in_picture(u) for u in active], dtype=np.float64).reshape(-1, 3)
+    near = _within_reach(pos, vel, may, sites, tables.table_reach, tables.table_time)
     planning = np.flatnonzero(np.any(near, axis=1)).tolist()
     mapped = {ui: active[ui].to_battery(pos, vel) for ui in planning}
     planned = _plan_units(
@@ -477,7 +479,6 @@ def decide(
     # Per (unit, track) pair planned: the doctrine's pk floors, then its choices, the cheapest adequate
     # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
     # them (a unit's pairs and types are that matrix's non-zero part).
-    tables = _unit_tables([u.plan for u in active])
     unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
     track_of = planned.track
     pk_p = planned.pk
@@ -811,43 +812,21 @@ _ORIGIN = np.zeros(3)
 
 
 def _within_reach(
-    pos: FloatArray, vel: FloatArray, may: BoolArray, site_m: FloatArray, table: TypeTable
+    pos: FloatArray,
+    vel: FloatArray,
+    may: BoolArray,
+    site_m: FloatArray,
+    reach_m: FloatArray,
+    time_s: FloatArray,
 ) -> BoolArray:
-    """The tracks of ``may`` that may have an intercept solution from ``site_m`` (picture frame):
-    within the reach tables' farthest reach plus the way they cover in their time span
-    (:func:`_within_reach_kernel`). :func:`_planned` finds no solution at the others."""
-    near = np.zeros(may.shape, dtype=np.bool_)
-    if table.table_reach_m > 0.0 and np.any(may):
-        _within_reach_kernel(
-            pos,
-            vel,
-            may,
-            site_m,
-            table.table_reach_m,
-            table.table_time_s,
-            BALLISTIC_SPEED_MPS,
-            TRACK_ACCEL_BOUND_MPS2,
-            near,
-        )
-    return near
-
-
-def _within_reach_units(pos: FloatArray, vel: FloatArray, may: BoolArray, units: list[FireUnit]) -> BoolArray:
-    """(units, tracks): :func:`_within_reach` of each unit's tracks ``may[u]`` from its site, in one
-    compiled call."""
+    """(units, tracks): the tracks of row ``u`` of ``may`` that may have an intercept solution from unit
+    ``u``'s site ``site_m[u]`` (picture frame): within its reach tables' farthest reach ``reach_m[u]``
+    plus the way they cover in their time span ``time_s[u]`` (:func:`_within_reach_kernel`), every
+    unit in one compiled call. :func:`_plan_units` finds no solution at the others."""
     near = np.zeros(may.shape, dtype=np.bool_)
     if near.size:
-        tables = [u.plan.table for u in units]
         _within_reach_units_kernel(
-            pos,
-            vel,
-            may,
-            np.array([_site_in_picture(u) for u in units], dtype=np.float64).reshape(-1, 3),
-            np.array([x.table_reach_m for x in tables], dtype=np.float64),
-            np.array([x.table_time_s for x in tables], dtype=np.float64),
-            BALLISTIC_SPEED_MPS,
-            TRACK_ACCEL_BOUND_MPS2,
-            near,
+            pos, vel, may, site_m, reach_m, time_s, BALLISTIC_SPEED_MPS, TRACK_ACCEL_BOUND_MPS2, near
         )
     return near
 
@@ -1013,6 +992,8 @@ class _UnitTables:
     reserve: IntArray  # rounds of each type kept for high-value tracks
     terrain: bool  # some unit stands on terrain (its flat_ground nan)
     outer_reach: FloatArray  # (U,) the unit's layer (_outer_reach_m)
+    table_reach: FloatArray  # (U,) TypeTable.table_reach_m
+    table_time: FloatArray  # (U,) TypeTable.table_time_s
 
 
 _UNIT_TABLES: dict[tuple[int, ...], _UnitTables] = {}
@@ -1081,6 +1062,8 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         reserve=per_type(lambda p: p.table.high_value_reserve).astype(np.int64),
         terrain=any(p.flat_ground_m is None for p in plans),
         outer_reach=np.array([_outer_reach_m(p) for p in plans], dtype=np.float64),
+        table_reach=np.array([p.table.table_reach_m for p in plans], dtype=np.float64),
+        table_time=np.array([p.table.table_time_s for p in plans], dtype=np.float64),
     )
     if len(_UNIT_TABLES) >= _UNIT_TABLES_KEPT:
         _UNIT_TABLES.clear()
