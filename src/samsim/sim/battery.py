@@ -825,14 +825,14 @@ def _within_reach(
     unit in one compiled call. :func:`_plan_units` finds no solution at the others."""
     near = np.zeros(may.shape, dtype=np.bool_)
     if near.size:
-        _within_reach_units_kernel(
+        _within_reach_kernel(
             pos, vel, may, site_m, reach_m, time_s, BALLISTIC_SPEED_MPS, TRACK_ACCEL_BOUND_MPS2, near
         )
     return near
 
 
 @njit
-def _within_reach_units_kernel(
+def _within_reach_kernel(
     pos: FloatArray,
     vel: FloatArray,
     may: BoolArray,
@@ -843,56 +843,31 @@ def _within_reach_units_kernel(
     accel_bound_mps2: float,
     near: BoolArray,
 ) -> None:
-    """:func:`_within_reach_kernel` of each unit ``u`` (row ``u`` of ``may``, ``site_m`` and ``near``)
-    whose reach tables reach anywhere."""
-    for u in range(may.shape[0]):
-        if reach_m[u] > 0.0:
-            _within_reach_kernel(
-                pos,
-                vel,
-                may[u],
-                site_m[u],
-                reach_m[u],
-                time_s[u],
-                ballistic_speed_mps,
-                accel_bound_mps2,
-                near[u],
-            )
-
-
-@njit
-def _within_reach_kernel(
-    pos: FloatArray,
-    vel: FloatArray,
-    may: BoolArray,
-    site_m: FloatArray,
-    reach_m: float,
-    time_s: float,
-    ballistic_speed_mps: float,
-    accel_bound_mps2: float,
-    near: BoolArray,
-) -> None:
-    """Marks in ``near`` the tracks of ``may`` within ``reach_m`` of ``site_m`` plus the way they cover
-    in ``time_s``: ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a
-    margin of 1 km and 1e-6 relative. A pair beyond it has no intercept solution
+    """Marks in row ``u`` of ``near`` the tracks of row ``u`` of ``may`` within ``reach_m[u]`` of
+    ``site_m[u]`` plus the way they cover in ``time_s[u]`` (a unit whose reach is 0 reaches nothing):
+    ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a margin of
+    1 km and 1e-6 relative. A pair beyond it has no intercept solution
     (:func:`samsim.c2.intercept.predict_intercept_two_tables`): the reach table never exceeds
     ``r_max``, the track at constant velocity moves at most ``|v| T``, and a falling track's motion
     linearised at a segment start strays at most ``3/2 a T**2`` from its start (a bound on the
     tangent's offset ``a t0**2 / 2`` and its velocity change ``a t0`` over ``T``); the frame mapping's
     rounding is far inside the margin."""
     fast2 = (ballistic_speed_mps * (1.0 - 1e-9)) ** 2
-    for j in range(pos.shape[0]):
-        if not may[j]:
+    for u in range(may.shape[0]):
+        if not reach_m[u] > 0.0:
             continue
-        dx = pos[j, 0] - site_m[0]
-        dy = pos[j, 1] - site_m[1]
-        dz = pos[j, 2] - site_m[2]
-        dist = math.sqrt(dx * dx + dy * dy + dz * dz)
-        v2 = vel[j, 0] ** 2 + vel[j, 1] ** 2 + vel[j, 2] ** 2
-        travel = math.sqrt(v2) * time_s
-        if v2 >= fast2:
-            travel += 1.5 * accel_bound_mps2 * time_s * time_s
-        near[j] = not dist > reach_m + travel + 1_000.0 + 1e-6 * dist
+        for j in range(pos.shape[0]):
+            if not may[u, j]:
+                continue
+            dx = pos[j, 0] - site_m[u, 0]
+            dy = pos[j, 1] - site_m[u, 1]
+            dz = pos[j, 2] - site_m[u, 2]
+            dist = math.sqrt(dx * dx + dy * dy + dz * dz)
+            v2 = vel[j, 0] ** 2 + vel[j, 1] ** 2 + vel[j, 2] ** 2
+            travel = math.sqrt(v2) * time_s[u]
+            if v2 >= fast2:
+                travel += 1.5 * accel_bound_mps2 * time_s[u] * time_s[u]
+            near[u, j] = not dist > reach_m[u] + travel + 1_000.0 + 1e-6 * dist
 
 
 def _outer_reach_m(plan: FirePlan) -> float:
