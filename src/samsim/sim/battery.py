@@ -735,29 +735,20 @@ def _leaker_engagements(
         return out
     flying = np.zeros(status.shape, dtype=np.int64)  # interceptors of each unit at each track
     plan_s = np.full(status.shape, -np.inf)  # their latest planned intercept (nan ones ignored)
-    row = dict(zip(track_ids.tolist(), range(track_ids.size), strict=True)).get
-    count: dict[tuple[int, int], int] = {}  # (unit, track row) -> interceptors, in Python floats and ints
-    latest: dict[tuple[int, int], float] = {}
+    row = {int(i): j for j, i in enumerate(track_ids.tolist())}
     for ui, unit in enumerate(units):
         state = unit.state
-        metas, planned_s = state.meta, state.flight.plan_s
         for slot in state.flying:
-            meta = metas[slot]
-            j = row(meta.track) if meta.post == post else None
+            meta = state.meta[slot]
+            j = row.get(meta.track) if meta.post == post else None
             if j is not None:
-                key = (ui, j)
-                count[key] = count.get(key, 0) + 1
-                latest[key] = max(latest.get(key, -np.inf), float(planned_s[slot]))
-    if count:
-        cells = tuple(np.array(list(count), dtype=np.int64).reshape(-1, 2).T)
-        flying[cells] = list(count.values())
-        plan_s[cells] = list(latest.values())
+                flying[ui, j] += 1
+                plan_s[ui, j] = max(plan_s[ui, j], float(state.flight.plan_s[slot]))
     # a layer is a reach: units whose longest missile reaches as far or farther than u's are not
     # inner to u, and interceptors of theirs in flight make u wait for the look
-    reach_m = _unit_tables([u.plan for u in units]).outer_reach
+    reach_m = np.array([_outer_reach_m(u.plan) for u in units])
     not_outer = reach_m[None, :] <= reach_m[:, None]  # (u, v): v is u's layer or inside it
-    # (exact in floats: at most one per unit)
-    blocked = (not_outer.astype(np.float64) @ (flying > 0).astype(np.float64)) > 0.0
+    blocked = (not_outer.astype(np.int64) @ (flying > 0).astype(np.int64)) > 0
     candidate = (status == _ENGAGED) & ~blocked & (flying.sum(axis=0) > 0)[None, :] & open_[None, :]
     if not np.any(candidate):
         return out
@@ -966,7 +957,6 @@ class _UnitTables:
     unit_cost: FloatArray
     reserve: IntArray  # rounds of each type kept for high-value tracks
     terrain: bool  # some unit stands on terrain (its flat_ground nan)
-    outer_reach: FloatArray  # (U,) the unit's layer (_outer_reach_m)
     table_reach: FloatArray  # (U,) TypeTable.table_reach_m
     table_time: FloatArray  # (U,) TypeTable.table_time_s
 
@@ -1036,7 +1026,6 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         unit_cost=per_type(lambda p: p.table.unit_cost_usd),
         reserve=per_type(lambda p: p.table.high_value_reserve).astype(np.int64),
         terrain=any(p.flat_ground_m is None for p in plans),
-        outer_reach=np.array([_outer_reach_m(p) for p in plans], dtype=np.float64),
         table_reach=np.array([p.table.table_reach_m for p in plans], dtype=np.float64),
         table_time=np.array([p.table.table_time_s for p in plans], dtype=np.float64),
     )
