@@ -478,7 +478,8 @@ def decide(
     )
     # Per (unit, track) pair planned: the doctrine's pk floors, then its choices, the cheapest adequate
     # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
-    # them (a unit's pairs and types are that matrix's non-zero part).
+    # them (a unit's pairs and types are that matrix's non-zero part; its pairs are tracks it may engage,
+    # near is within may).
     unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
     track_of = planned.track
     pk_p = planned.pk
