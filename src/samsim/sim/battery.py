@@ -398,8 +398,8 @@ def decide(
     if not active:
         mark(np.ones(track_ids.size, dtype=bool), "weapons_hold" if units else "no_fire_channel")
         return decision
-    ready = [u.state.ready_s <= t + 1e-9 for u in active]
-    if not any(np.any(r[:, None] & (u.state.stock > 0)) for u, r in zip(active, ready, strict=True)):
+    # (a launcher's readiness is asked again for the units that may fire: most posts stop at the first)
+    if not any(np.any((u.state.ready_s <= t + 1e-9)[:, None] & (u.state.stock > 0)) for u in active):
         has_rounds = any(np.any(u.state.stock > 0) for u in active)
         mark(np.ones(track_ids.size, dtype=bool), "no_fire_channel" if has_rounds else "magazine_empty")
         return decision
@@ -503,7 +503,7 @@ def decide(
         unit = active[ui]
         plan, state = unit.plan, unit.state
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
-        holding = ready[ui][:, None] & (state.stock > 0)
+        holding = (state.ready_s <= t + 1e-9)[:, None] & (state.stock > 0)
         spec = plan.engagement_radar.spec if plan.engagement_radar is not None else None
         assert spec is not None
         busy = len({(state.meta[s].post, state.meta[s].track) for s in state.flying})
