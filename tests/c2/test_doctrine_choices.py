@@ -85,3 +85,26 @@ def test_long_range_rounds_in_reserve_are_not_spent_on_cruise_missiles() -> None
     ]
     assert at_cm_kept == [] and at_jet_kept
     assert at_cm_spent  # without the reserve the same battery fires at the cruise missile
+
+
+def test_the_choices_over_several_units_columns_are_each_units_own() -> None:
+    """Columns of several fire units side by side, each with its unit's costs, stocks and reserves
+    (types, tracks), give each unit's own choice column by column."""
+    rng = np.random.default_rng(3)
+    units, m, n = 4, 3, 9
+    pk = np.where(rng.random((units, m, n)) < 0.6, rng.uniform(0.3, 0.9, (units, m, n)), 0.0)
+    cost = rng.choice([0.2e6, 0.6e6, 1.5e6], (units, m))
+    stock = rng.integers(0, 6, (units, m))
+    reserve = rng.integers(0, 4, (units, m))
+    high_value = rng.random(n) < 0.5
+    unit_of = np.repeat(np.arange(units), n)  # column c of the joint matrix: unit c // n, track c % n
+    joint_pk = np.concatenate(list(pk), axis=1)
+    chosen = cheapest_adequate(joint_pk, cost[unit_of].T)
+    kept = hold_reserve(chosen, stock[unit_of].T, reserve[unit_of].T, np.tile(high_value, units))
+    for u in range(units):
+        own = cheapest_adequate(pk[u], cost[u])
+        np.testing.assert_array_equal(chosen[:, u * n : (u + 1) * n], own)
+        np.testing.assert_array_equal(
+            kept[:, u * n : (u + 1) * n], hold_reserve(own, stock[u], reserve[u], high_value)
+        )
+    assert np.any(chosen != joint_pk) and np.any(kept != chosen)

@@ -246,9 +246,11 @@ def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> 
     pos, vel = _tracks(rng, 600)
     pos[::3] *= rng.uniform(1.0, 4.0, (200, 1))  # some well beyond reach
     tof, _, _ = battery._intercept_points(plan, pos, vel)
-    table = plan.table
-    within = battery._within_reach(pos, vel, np.ones(600, dtype=bool), np.zeros(3), table)
-    assert not np.any(battery._within_reach(pos, vel, np.zeros(600, dtype=bool), np.zeros(3), table))
+    reach = np.array([plan.table.table_reach_m]), np.array([plan.table.table_time_s])
+    within = battery._within_reach(pos, vel, np.ones((1, 600), dtype=bool), np.zeros((1, 3)), *reach)[0]
+    assert not np.any(
+        battery._within_reach(pos, vel, np.zeros((1, 600), dtype=bool), np.zeros((1, 3)), *reach)
+    )
     solved = np.any(np.isfinite(tof), axis=1)
     assert np.all(within[solved])
     assert np.count_nonzero(~within) > 100
@@ -286,3 +288,91 @@ def test_the_pull_bracket_agrees_with_the_standard_atmosphere(plan: FirePlan) ->
     assert np.array_equal(out[decided] == battery._PULLS, exact[decided])
     assert np.count_nonzero(decided) > n // 2 and np.count_nonzero(~decided) > 0
     assert np.any(exact[decided]) and np.any(~exact[decided])
+
+
+def test_several_units_plan_in_one_pass_as_each_alone() -> None:
+    """:func:`battery._plan_units` over units with different missile types and time-of-flight grids
+    (an S-400 battalion and a Pantsir, each tracks in its own frame, some not to be planned) gives,
+    pair by pair, the array passes' floats of each unit alone."""
+    from tests.sim.test_layered import _scenario as layered
+
+    world = compile_world(layered())
+    plans = [BatteryRuntime(world, b).plan for b in range(len(world.batteries))]
+    assert len({len(p.types) for p in plans}) > 1 or len({p.profile_time_s.size for p in plans}) > 1
+    rng = np.random.default_rng(11)
+    n = 80
+    tracks = [_tracks(rng, n) for _ in plans]
+    may = rng.random((len(plans), n)) < 0.7
+    may[0, :5] = False
+    planned = battery._plan_units(plans, [p for p, _ in tracks], [v for _, v in tracks], may)
+    feasible = 0
+    for u, plan in enumerate(plans):
+        m = len(plan.types)
+        s, e = planned.start[u], planned.start[u + 1]
+        assert np.array_equal(planned.track[s:e], np.flatnonzero(may[u]))
+        pos, vel = tracks[u][0][may[u]], tracks[u][1][may[u]]
+        ref_tof, ref_pip, ref_pk = _reference(plan, pos, vel)
+        assert np.array_equal(planned.tof[s:e, :m], ref_tof, equal_nan=True)
+        assert np.array_equal(planned.pip[s:e, :m], ref_pip, equal_nan=True)
+        assert np.array_equal(planned.pk[s:e, :m], ref_pk.T)
+        assert np.all(np.isnan(planned.tof[s:e, m:])) and np.all(planned.pk[s:e, m:] == 0.0)
+        assert np.array_equal(planned.unit_pk(u, m, n)[:, may[u]], ref_pk)
+        assert np.array_equal(planned.rows(u, n)[may[u]], np.arange(s, e))
+        feasible += np.count_nonzero(ref_pk)
+    assert feasible > 0
+
+
+def test_the_doctrine_tests_as_array_passes_are_eligibilitys() -> None:
+    """:func:`battery._statuses` gives :func:`battery._eligibility` of every track under every unit's
+    doctrine (destroyed, waiting for the reaction time or a fresh update, engaged by the fire policy,
+    eligible; doctrines repeated among the units) and notes the engagements it looks up as it does."""
+    from samsim.c2.doctrine import Engagement, SalvoDoctrine, policy
+
+    rng = np.random.default_rng(12)
+    n, t = 300, 100.0
+    ids = np.sort(rng.choice(10_000, n, replace=False)).astype(np.int64)
+    last = t - rng.uniform(0.0, 25.0, n)
+    memory = battery.EngagementMemory()
+    for i in ids.tolist():
+        r = rng.random()
+        if r < 0.1:
+            memory.destroyed.add(i)
+        if r < 0.9:
+            memory.first_firm_s[i] = t - float(rng.uniform(0.0, 20.0))
+        if rng.random() < 0.5:
+            memory.engagements[i] = Engagement(
+                in_flight=int(rng.integers(0, 5)), salvos=int(rng.integers(0, 3)), last_end_s=t - 5.0
+            )
+    memory.first_firm_s[int(ids[0])] = t - 8.0 + 1e-9  # at the reaction time's margin
+    docs = [
+        battery.CommandDoctrine(2, 8.0, policy("shoot-look-shoot"), SalvoDoctrine(2, 4.0)),
+        battery.CommandDoctrine(2, 3.0, policy("shoot-shoot"), SalvoDoctrine(2, 4.0)),
+    ]
+    units = [docs[0], docs[1], docs[0]]
+
+    def touched() -> set[int]:
+        out = set(memory.engagements.touched)
+        memory.engagements.touched.clear()
+        return out
+
+    touched()
+    got = battery._statuses(memory, units, t, ids, last)
+    by_arrays = touched()
+    want = np.array(
+        [
+            [
+                battery._eligibility(memory, d, i, t, u)
+                for i, u in zip(ids.tolist(), last.tolist(), strict=True)
+            ]
+            for d in units
+        ]
+    )
+    assert np.array_equal(got, want)
+    assert by_arrays == touched()
+    assert {battery._DESTROYED, battery._WAITING, battery._ENGAGED, battery._ELIGIBLE} <= set(
+        got.ravel().tolist()
+    )
+    assert not np.array_equal(got[0], got[1])
+    few = 7  # few enough to be asked one by one
+    assert few * 2 <= battery._FEW_STATUSES < n
+    assert np.array_equal(battery._statuses(memory, units[:2], t, ids[:few], last[:few]), want[:2, :few])

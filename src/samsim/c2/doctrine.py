@@ -90,7 +90,8 @@ share of the best type's: among adequate types the command post fires the cheape
 def cheapest_adequate(pk: FloatArray, unit_cost_usd: FloatArray) -> FloatArray:
     """Keep, for each track (column), only the cheapest adequate missile types; the others get pk 0.
 
-    ``pk`` is (types, tracks) planned single-shot kill probability; ``unit_cost_usd`` (types,).
+    ``pk`` is (types, tracks) planned single-shot kill probability; ``unit_cost_usd`` (types,), or
+    (types, tracks) when the tracks' columns are of several fire units (each column its unit's costs).
     A type is adequate when its pk is at least :data:`ADEQUATE_PK_FRACTION` of the column's best;
     the cheapest adequate types keep their pk (ties in cost keep all of them). Spending the expensive
     long-range round only where nothing cheaper will do is the usual cost-exchange rule of
@@ -101,7 +102,8 @@ def cheapest_adequate(pk: FloatArray, unit_cost_usd: FloatArray) -> FloatArray:
         return pk.copy()
     best = pk.max(axis=0, keepdims=True)
     adequate = (pk > 0.0) & (pk >= ADEQUATE_PK_FRACTION * best)
-    cost = np.where(adequate, np.asarray(unit_cost_usd, dtype=np.float64)[:, None], np.inf)
+    unit_cost = np.asarray(unit_cost_usd, dtype=np.float64)
+    cost = np.where(adequate, unit_cost if unit_cost.ndim == 2 else unit_cost[:, None], np.inf)
     cheapest = adequate & (cost <= cost.min(axis=0, keepdims=True))
     return np.where(cheapest, pk, 0.0)
 
@@ -110,9 +112,12 @@ def hold_reserve(pk: FloatArray, stock: IntArray, reserve: IntArray, high_value:
     """Keep a reserve of some missile types for high-value tracks (aircraft, ballistic missiles).
 
     ``stock`` and ``reserve`` are per type (missiles left on the launchers, and how many of them are
-    kept back); ``high_value`` per track. A type whose stock is at or below its reserve is not fired
+    kept back), or (types, tracks) when the columns are of several fire units; ``high_value`` per
+    track. A type whose stock is at or below its reserve is not fired
     at tracks that are not high-value: its pk for them becomes 0.
     """
     pk = np.asarray(pk, dtype=np.float64)
     kept = np.asarray(stock) <= np.asarray(reserve)
-    return np.where(kept[:, None] & ~np.asarray(high_value, dtype=bool)[None, :], 0.0, pk)
+    if kept.ndim == 1:
+        kept = kept[:, None]
+    return np.where(kept & ~np.asarray(high_value, dtype=bool)[None, :], 0.0, pk)

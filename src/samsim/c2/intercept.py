@@ -63,6 +63,7 @@ __all__ = [
     "gravity_mps2",
     "launch_feasible",
     "predict_intercept",
+    "pip_two_tables_kernel",
     "predict_intercept_two_tables",
     "track_acceleration_mps2",
 ]
@@ -307,7 +308,7 @@ def _pip_kernel(
 
 
 @njit
-def _pip_two_tables_kernel(
+def pip_two_tables_kernel(
     p: _F64,
     v: _F64,
     acc: _F64,
@@ -319,7 +320,9 @@ def _pip_two_tables_kernel(
     tof: _F64,
     pip: _F64,
 ) -> None:
-    """:func:`_pip_kernel` with no launch delay, each track on the table ``r_low`` or ``r_high``."""
+    """:func:`_pip_kernel` with no launch delay, each track on the table ``r_low`` or ``r_high``
+    (:func:`predict_intercept_two_tables`; public for compiled callers that plan several launch sites
+    in one pass)."""
     for l_idx in range(launchers.shape[0]):
         n_lo, slope_lo = _table_reach(r_low[l_idx], t_grid)
         n_hi, slope_hi = _table_reach(r_high[l_idx], t_grid)
@@ -349,7 +352,7 @@ def predict_intercept_two_tables(
     p = np.ascontiguousarray(track_pos_m, dtype=np.float64).reshape(-1, 3)
     tof = np.empty((p.shape[0], launcher_pos_m.shape[0]))
     pip = np.empty((p.shape[0], launcher_pos_m.shape[0], 3))
-    _pip_two_tables_kernel(
+    pip_two_tables_kernel(
         p,
         np.ascontiguousarray(track_vel_mps, dtype=np.float64).reshape(-1, 3),
         np.ascontiguousarray(track_acc_mps2, dtype=np.float64).reshape(-1, 3),
@@ -464,7 +467,7 @@ def track_acceleration_mps2(
     height_m
         (K,) height of each track above the earth's sphere (for the classification).
     center_enu_m
-        (3,) earth centre in the frame.
+        (3,) earth centre in the frame, or (K, 3): each track's own (tracks in several frames).
     """
     pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
     vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
@@ -478,7 +481,8 @@ def track_acceleration_mps2(
     height = height[rows] if height.ndim == 1 else np.broadcast_to(height, (pos.shape[0],))[rows]
     ballistic = rows[classify_tracks(speed, height) == BALLISTIC]
     if ballistic.size:
-        acc[ballistic] = gravity_mps2(pos[ballistic], center_enu_m)
+        center = np.asarray(center_enu_m, dtype=np.float64)
+        acc[ballistic] = gravity_mps2(pos[ballistic], center[ballistic] if center.ndim == 2 else center)
     return acc
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_not
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -53,7 +55,7 @@ from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible
-from samsim.sim.weapons import FirePlan, TypeTable, WeaponType, predicted_pk
+from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
 LOW_TARGET_ALT_M = 3_000.0
@@ -277,10 +279,25 @@ class CommandDoctrine:
     def for_unit(self, plan: FirePlan) -> CommandDoctrine:
         """The doctrine the battery of ``plan`` fights by under this post (for a battery's own post:
         this doctrine itself)."""
+        key = (id(self), id(plan))
+        got = _FOR_UNIT.get(key)
+        if got is not None and got[0] is self and got[1] is plan:
+            return got[2]
         own = battery_command_doctrine(plan)
-        if own.reaction_time_s <= self.reaction_time_s:
-            return own
-        return battery_command_doctrine(plan, self.reaction_time_s)
+        if own.reaction_time_s > self.reaction_time_s:
+            own = battery_command_doctrine(plan, self.reaction_time_s)
+        own = _DOCTRINES.setdefault(own, own)  # equal doctrines are one object (_statuses keys by it)
+        if len(_FOR_UNIT) >= _FOR_UNIT_KEPT:
+            _FOR_UNIT.clear()
+        _FOR_UNIT[key] = (self, plan, own)
+        return own
+
+
+_FOR_UNIT: dict[tuple[int, int], tuple[CommandDoctrine, FirePlan, CommandDoctrine]] = {}
+""":meth:`CommandDoctrine.for_unit`'s answers, by the identities of the doctrine and the plan (with
+both, so that a new object at a reused address is not taken for the old one)."""
+_FOR_UNIT_KEPT = 4096
+_DOCTRINES: dict[CommandDoctrine, CommandDoctrine] = {}
 
 
 def battery_command_doctrine(plan: FirePlan, reaction_time_s: float | None = None) -> CommandDoctrine:
@@ -324,6 +341,10 @@ class FireUnit:
     rotation: FloatArray | None = None
     offset_m: FloatArray | None = None
     holds: BoolArray | None = None
+    # the battery's site in the picture's frame, with the map it was worked out from (_site_in_picture)
+    site: tuple[object, object, FloatArray] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def to_battery(self, pos_m: FloatArray, vel_mps: FloatArray) -> tuple[FloatArray, FloatArray]:
         if self.rotation is None or self.offset_m is None:
@@ -377,25 +398,15 @@ def decide(
     if not active:
         mark(np.ones(track_ids.size, dtype=bool), "weapons_hold" if units else "no_fire_channel")
         return decision
-    ready = [u.state.ready_s <= t + 1e-9 for u in active]
-    if not any(np.any(r[:, None] & (u.state.stock > 0)) for u, r in zip(active, ready, strict=True)):
+    # (a launcher's readiness is asked again for the units that may fire: most posts stop at the first)
+    if not any(np.any((u.state.ready_s <= t + 1e-9)[:, None] & (u.state.stock > 0)) for u in active):
         has_rounds = any(np.any(u.state.stock > 0) for u in active)
         mark(np.ones(track_ids.size, dtype=bool), "no_fire_channel" if has_rounds else "magazine_empty")
         return decision
     # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
     # track's whole engagement (every unit's interceptors at it), then layered defence's exception.
     docs = [doctrine.for_unit(u.plan) for u in active]
-    status_of: dict[CommandDoctrine, IntArray] = {}
-    for doc in docs:
-        if doc not in status_of:
-            status_of[doc] = np.array(
-                [
-                    _eligibility(memory, doc, int(i), t, float(u))
-                    for i, u in zip(track_ids.tolist(), track_last_update_s.tolist(), strict=True)
-                ],
-                dtype=np.int64,
-            ).reshape(-1)
-    status = np.stack([status_of[doc] for doc in docs])  # (units, tracks)
+    status = _statuses(memory, docs, t, track_ids, track_last_update_s)  # (units, tracks)
     allowed = status == _ELIGIBLE
     if len(active) > 1:
         allowed |= _leaker_engagements(
@@ -442,46 +453,63 @@ def decide(
     caps_shot: list[int] = []
     caps_target: list[int] = []
     unit_of_group: list[int] = []
+    # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
+    may = np.empty((len(active), n), dtype=bool)
     for ui, unit in enumerate(active):
-        plan, state = unit.plan, unit.state
-        d = plan.battery.doctrine
-        may = np.ones(n, dtype=bool) if unit.holds is None else unit.holds[eligible].copy()
-        if not plan.battery.spec.engage_on_remote:
-            held |= may
+        if unit.holds is None or unit.plan.battery.spec.engage_on_remote:
+            may[ui] = True
         else:
-            may[:] = True
+            may[ui] = unit.holds[eligible]
+        if not unit.plan.battery.spec.engage_on_remote:
+            held |= may[ui]
+        else:
             held[:] = True
-        table = plan.table
-        # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
-        near = _within_reach(pos, vel, may & allowed[ui], _site_in_picture(unit), table)
-        if not np.any(near):
-            continue
-        pos_b, vel_b = unit.to_battery(pos, vel)
-        tof, pip, pk = _planned(plan, pos_b, vel_b, near)
-        if jam_only is not None:
-            jammed = jam_only[eligible]
-            if np.any(jammed):
-                pk[(~table.home_on_jam)[:, None] & jammed[None, :]] = 0.0
-        pk[pk < d.min_pk] = 0.0
-        pk[:, ~(may & allowed[ui])] = 0.0
-        if not np.any(pk > 0.0):  # nothing to reach, load, keep or assign from this unit
-            continue
-        reach |= np.any(pk > 0.0, axis=0)
-        # Doctrine's choices: the cheapest adequate missile, and long-range rounds kept for what matters.
-        pk = cheapest_adequate(pk, table.unit_cost_usd)
-        left = state.stock.sum(axis=0)
-        loaded |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0)
-        pk_kept = hold_reserve(pk, left, table.high_value_reserve, high_value)
-        kept |= np.any((pk > 0.0) & (left[:, None] > 0), axis=0) & ~np.any(pk_kept > 0.0, axis=0)
-        pk = pk_kept
+    may &= allowed
+    tables = _unit_tables([u.plan for u in active])
+    sites = np.array([_site_in_picture(u) for u in active], dtype=np.float64).reshape(-1, 3)
+    near = _within_reach(pos, vel, may, sites, tables.table_reach, tables.table_time)
+    planning = np.flatnonzero(np.any(near, axis=1)).tolist()
+    mapped = {ui: active[ui].to_battery(pos, vel) for ui in planning}
+    planned = _plan_units(
+        [u.plan for u in active],
+        [mapped[ui][0] if ui in mapped else pos for ui in range(len(active))],
+        [mapped[ui][1] if ui in mapped else vel for ui in range(len(active))],
+        near,
+    )
+    # Per (unit, track) pair planned: the doctrine's pk floors, then its choices, the cheapest adequate
+    # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
+    # them (a unit's pairs and types are that matrix's non-zero part; its pairs are tracks it may engage,
+    # near is within may).
+    unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
+    track_of = planned.track
+    pk_p = planned.pk
+    if jam_only is not None:
+        jammed = jam_only[eligible][track_of]
+        if np.any(jammed):
+            pk_p[jammed[:, None] & ~tables.home_on_jam[unit_of]] = 0.0
+    pk_p[pk_p < tables.min_pk[unit_of][:, None]] = 0.0
+    reach[track_of[np.any(pk_p > 0.0, axis=1)]] = True
+    pk_p = cheapest_adequate(pk_p.T, tables.unit_cost[unit_of].T).T
+    left = np.zeros(tables.unit_cost.shape, dtype=np.int64)  # (units, types) rounds on the launchers
+    for ui in planning:
+        left[ui, : len(active[ui].plan.types)] = active[ui].state.stock.sum(axis=0)
+    left_p = left[unit_of]
+    rounds = np.any((pk_p > 0.0) & (left_p > 0), axis=1)
+    loaded[track_of[rounds]] = True
+    pk_p = hold_reserve(pk_p.T, left_p.T, tables.reserve[unit_of].T, high_value[track_of]).T
+    firing = np.any(pk_p > 0.0, axis=1)
+    kept[track_of[rounds & ~firing]] = True
+    for ui in np.unique(unit_of[firing]).tolist():
+        unit = active[ui]
+        plan, state = unit.plan, unit.state
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
-        holding = ready[ui][:, None] & (state.stock > 0)
+        holding = (state.ready_s <= t + 1e-9)[:, None] & (state.stock > 0)
         spec = plan.engagement_radar.spec if plan.engagement_radar is not None else None
         assert spec is not None
         busy = len({(state.meta[s].post, state.meta[s].track) for s in state.flying})
         shot_cap = max(spec.guided_missiles - len(state.flying), 0)
         target_cap = max(spec.engaged_targets - busy, 0)
-        if shot_cap == 0 or target_cap == 0 or not np.any(pk > 0.0):
+        if shot_cap == 0 or target_cap == 0:
             continue
         g = len(caps_shot)
         caps_shot.append(shot_cap)
@@ -489,9 +517,9 @@ def decide(
         unit_of_group.append(ui)
         for k in range(len(plan.types)):
             rows.append((g, k))
-        pk_rows.append(pk)
+        pk_rows.append(planned.unit_pk(ui, len(plan.types), n, pk_p))
         stock_rows.append(holding.sum(axis=0).astype(np.int64))
-        geom.append((pos_b, vel_b, tof, pip))
+        geom.append((*mapped[ui], planned.rows(ui, n)))
     mark_cols(~held, "no_track")
     mark_cols(held & ~reach, "out_of_envelope")
     mark_cols(reach & ~loaded, "magazine_empty")
@@ -543,7 +571,7 @@ def decide(
         for g, ui in enumerate(unit_of_group):
             unit = active[ui]
             plan, state = unit.plan, unit.state
-            pos_b, vel_b, tof, pip = geom[g]
+            pos_b, vel_b, pair = geom[g]
             shots = _clip_salvo(x[offsets[g] : offsets[g + 1], j], int(salvo[ui]))
             for k in np.flatnonzero(shots).tolist():
                 kinds.append(
@@ -564,13 +592,14 @@ def decide(
                         labels[j],
                         pos_b[j],
                         vel_b[j],
-                        pip[j, k],
-                        tof[j, k],
+                        planned.pip[pair[j], k],
+                        float(planned.tof[pair[j], k]),
                     )
                     meta.post = post
                     meta.planned_pk = float(pk_all[offsets[g] + k, j])
-                    meta.pip_range_m = float(np.linalg.norm(pip[j, k] - _launch_points(1)[0]))
-                    meta.pip_alt_m = float(plan.height_m(pip[j, k][None])[0])
+                    aim = planned.pip[pair[j], k]
+                    meta.pip_range_m = float(np.linalg.norm(aim - _launch_points(1)[0]))
+                    meta.pip_alt_m = float(plan.height_m(aim[None])[0])
                     decision.launches.append(Launch(len(state.meta) - 1, meta, meta.planned_pk, unit.state))
                     made += 1
         if made:
@@ -604,6 +633,65 @@ def _eligibility(
     if eng is None or doctrine.fire_policy(eng, doctrine.salvo_doctrine, t, last_update_s):
         return _ELIGIBLE
     return _ENGAGED
+
+
+_FEW_STATUSES = 32
+"""Up to this many (unit, track) statuses :func:`_statuses` asks :func:`_eligibility` one by one."""
+
+
+def _statuses(
+    memory: EngagementMemory,
+    docs: list[CommandDoctrine],
+    t: float,
+    track_ids: IntArray,
+    last_update_s: FloatArray,
+) -> IntArray:
+    """(units, tracks): :func:`_eligibility` of each track under each unit's doctrine ``docs[u]``, the
+    track's memory looked up once and the doctrine's tests as array passes (the same floats: the
+    reaction time is added to the firm time, then the 1e-9 taken off). The fire policy is asked only
+    where the other tests pass, as :func:`_eligibility` asks it; the engagements handed out are noted
+    (:class:`Engagements`) as its look-ups note them."""
+    n = track_ids.size
+    ids = track_ids.tolist()
+    last = last_update_s.tolist()
+    if n * len(docs) <= _FEW_STATUSES:  # the array passes' fixed cost is more than asking each
+        by_id: dict[int, list[int]] = {}
+        for doc in docs:
+            if id(doc) not in by_id:
+                by_id[id(doc)] = [_eligibility(memory, doc, i, t, u) for i, u in zip(ids, last, strict=True)]
+        return np.array([by_id[id(doc)] for doc in docs], dtype=np.int64).reshape(len(docs), n)
+    destroyed = np.zeros(n, dtype=bool)
+    if memory.destroyed:
+        destroyed[:] = list(map(memory.destroyed.__contains__, ids))
+    first = np.fromiter(map(memory.first_firm_s.get, ids, repeat(np.inf)), dtype=np.float64, count=n)
+    stale = t - last_update_s > ENGAGE_MAX_AGE_S
+    engagements = memory.engagements
+    eng = list(map(dict.get.__get__(engagements), ids))  # dict's own get: nothing noted yet
+    engaged = np.fromiter(map(is_not, eng, repeat(None)), dtype=bool, count=n)
+    asked = np.zeros(n, dtype=bool)
+    by_doc: dict[int, int] = {}  # doctrine -> its row of ``distinct``
+    distinct: list[IntArray] = []
+    rows: list[int] = []
+    for doc in docs:
+        row = by_doc.get(id(doc))
+        if row is None:
+            waiting = ~destroyed & ((t < first + doc.reaction_time_s - 1e-9) | stale)
+            status = np.full(n, _ELIGIBLE, dtype=np.int64)
+            status[waiting] = _WAITING
+            status[destroyed] = _DESTROYED
+            ask = ~destroyed & ~waiting
+            asked |= ask
+            for j in np.flatnonzero(ask & engaged).tolist():
+                if not doc.fire_policy(eng[j], doc.salvo_doctrine, t, last[j]):
+                    status[j] = _ENGAGED
+            row = by_doc[id(doc)] = len(distinct)
+            distinct.append(status)
+        rows.append(row)
+    if isinstance(engagements, Engagements):
+        engagements.touched.update(track_ids[asked].tolist())
+    if len(distinct) == 1:
+        return np.repeat(distinct[0].reshape(1, n), len(docs), axis=0)
+    return np.asarray(np.stack(distinct)[rows], dtype=np.int64).reshape(len(docs), n)
 
 
 def _leaker_engagements(
@@ -644,6 +732,8 @@ def _leaker_engagements(
 
     Returns (units, tracks) booleans."""
     out = np.zeros(status.shape, dtype=bool)
+    if not np.any((status == _ENGAGED) & open_[None, :]):  # no candidate (below) at all
+        return out
     flying = np.zeros(status.shape, dtype=np.int64)  # interceptors of each unit at each track
     plan_s = np.full(status.shape, -np.inf)  # their latest planned intercept (nan ones ignored)
     row = {int(i): j for j, i in enumerate(track_ids.tolist())}
@@ -703,30 +793,32 @@ def _site_in_picture(unit: FireUnit) -> FloatArray:
     """Where the unit's battery stands in the deciding picture's frame."""
     if unit.rotation is None or unit.offset_m is None:
         return _ORIGIN
-    return np.asarray(-(unit.offset_m @ unit.rotation), dtype=np.float64)
+    got = unit.site
+    if got is None or got[0] is not unit.rotation or got[1] is not unit.offset_m:  # moved since
+        got = (unit.rotation, unit.offset_m, np.asarray(-(unit.offset_m @ unit.rotation), dtype=np.float64))
+        unit.site = got
+    return got[2]
 
 
 _ORIGIN = np.zeros(3)
 
 
 def _within_reach(
-    pos: FloatArray, vel: FloatArray, may: BoolArray, site_m: FloatArray, table: TypeTable
+    pos: FloatArray,
+    vel: FloatArray,
+    may: BoolArray,
+    site_m: FloatArray,
+    reach_m: FloatArray,
+    time_s: FloatArray,
 ) -> BoolArray:
-    """The tracks of ``may`` that may have an intercept solution from ``site_m`` (picture frame):
-    within the reach tables' farthest reach plus the way they cover in their time span
-    (:func:`_within_reach_kernel`). :func:`_planned` finds no solution at the others."""
+    """(units, tracks): the tracks of row ``u`` of ``may`` that may have an intercept solution from unit
+    ``u``'s site ``site_m[u]`` (picture frame): within its reach tables' farthest reach ``reach_m[u]``
+    plus the way they cover in their time span ``time_s[u]`` (:func:`_within_reach_kernel`), every
+    unit in one compiled call. :func:`_plan_units` finds no solution at the others."""
     near = np.zeros(may.shape, dtype=np.bool_)
-    if table.table_reach_m > 0.0 and np.any(may):
+    if near.size:
         _within_reach_kernel(
-            pos,
-            vel,
-            may,
-            site_m,
-            table.table_reach_m,
-            table.table_time_s,
-            BALLISTIC_SPEED_MPS,
-            TRACK_ACCEL_BOUND_MPS2,
-            near,
+            pos, vel, may, site_m, reach_m, time_s, BALLISTIC_SPEED_MPS, TRACK_ACCEL_BOUND_MPS2, near
         )
     return near
 
@@ -737,33 +829,37 @@ def _within_reach_kernel(
     vel: FloatArray,
     may: BoolArray,
     site_m: FloatArray,
-    reach_m: float,
-    time_s: float,
+    reach_m: FloatArray,
+    time_s: FloatArray,
     ballistic_speed_mps: float,
     accel_bound_mps2: float,
     near: BoolArray,
 ) -> None:
-    """Marks in ``near`` the tracks of ``may`` within ``reach_m`` of ``site_m`` plus the way they cover
-    in ``time_s``: ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a
-    margin of 1 km and 1e-6 relative. A pair beyond it has no intercept solution
+    """Marks in row ``u`` of ``near`` the tracks of row ``u`` of ``may`` within ``reach_m[u]`` of
+    ``site_m[u]`` plus the way they cover in ``time_s[u]`` (a unit whose reach is 0 reaches nothing):
+    ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a margin of
+    1 km and 1e-6 relative. A pair beyond it has no intercept solution
     (:func:`samsim.c2.intercept.predict_intercept_two_tables`): the reach table never exceeds
     ``r_max``, the track at constant velocity moves at most ``|v| T``, and a falling track's motion
     linearised at a segment start strays at most ``3/2 a T**2`` from its start (a bound on the
     tangent's offset ``a t0**2 / 2`` and its velocity change ``a t0`` over ``T``); the frame mapping's
     rounding is far inside the margin."""
     fast2 = (ballistic_speed_mps * (1.0 - 1e-9)) ** 2
-    for j in range(pos.shape[0]):
-        if not may[j]:
+    for u in range(may.shape[0]):
+        if not reach_m[u] > 0.0:
             continue
-        dx = pos[j, 0] - site_m[0]
-        dy = pos[j, 1] - site_m[1]
-        dz = pos[j, 2] - site_m[2]
-        dist = math.sqrt(dx * dx + dy * dy + dz * dz)
-        v2 = vel[j, 0] ** 2 + vel[j, 1] ** 2 + vel[j, 2] ** 2
-        travel = math.sqrt(v2) * time_s
-        if v2 >= fast2:
-            travel += 1.5 * accel_bound_mps2 * time_s * time_s
-        near[j] = not dist > reach_m + travel + 1_000.0 + 1e-6 * dist
+        for j in range(pos.shape[0]):
+            if not may[u, j]:
+                continue
+            dx = pos[j, 0] - site_m[u, 0]
+            dy = pos[j, 1] - site_m[u, 1]
+            dz = pos[j, 2] - site_m[u, 2]
+            dist = math.sqrt(dx * dx + dy * dy + dz * dz)
+            v2 = vel[j, 0] ** 2 + vel[j, 1] ** 2 + vel[j, 2] ** 2
+            travel = math.sqrt(v2) * time_s[u]
+            if v2 >= fast2:
+                travel += 1.5 * accel_bound_mps2 * time_s[u] * time_s[u]
+            near[u, j] = not dist > reach_m[u] + travel + 1_000.0 + 1e-6 * dist
 
 
 def _outer_reach_m(plan: FirePlan) -> float:
@@ -781,28 +877,398 @@ def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
 def _planned(
     plan: FirePlan, pos: FloatArray, vel: FloatArray, may: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_intercept_points`, :func:`_arrival_mps` and :func:`_pk_matrix` of the tracks a unit
-    ``may`` engage, worked out only for those that have an intercept solution with some type (every
-    step is per track, so the others are 0 — or nan for the intercepts — as they would be computed in
-    full).
+    """:func:`_intercept_points`, :func:`_arrival_mps` and the planned kill probabilities
+    (:func:`_plan_units`) of the tracks a unit ``may`` engage, worked out only for those (every step is
+    per track, so the others are 0 — or nan for the intercepts — as they would be computed in full).
 
     Returns ``(tof, pip, pk)``: (tracks, types), (tracks, types, 3), (types, tracks)."""
     n, m = pos.shape[0], len(plan.types)
     tof = np.full((n, m), np.nan)
     pip = np.full((n, m, 3), np.nan)
     pk = np.zeros((m, n))
-    cols = np.flatnonzero(may)
-    if cols.size == 0:
-        return tof, pip, pk
-    tof_c, pip_c, low_c = _intercept_points(plan, pos[cols], vel[cols])
-    tof[cols], pip[cols] = tof_c, pip_c
-    some = np.flatnonzero(np.any(np.isfinite(tof_c), axis=1))
-    if some.size:
-        c = cols[some]
-        tof_s = tof_c[some]
-        arrival = _arrival_mps(plan, tof_s, low_c[some])
-        pk[:, c] = _pk_matrix(plan, pos[c], vel[c], tof_s, pip_c[some], arrival)
+    planned = _plan_units([plan], [pos], [vel], may.reshape(1, n))
+    cols = planned.track
+    if cols.size:
+        tof[cols] = planned.tof[:, :m]
+        pip[cols] = planned.pip[:, :m]
+        pk[:, cols] = planned.pk[:, :m].T
     return tof, pip, pk
+
+
+class _Planned(NamedTuple):
+    """:func:`_plan_units`' answer: the (unit, track) pairs planned, unit by unit (unit ``u``'s rows
+    ``start[u]:start[u + 1]``, at the tracks ``track`` holds there), and per pair and missile type (the
+    columns past a unit's own types nan and 0) the time of flight, intercept point and planned pk."""
+
+    start: IntArray
+    track: IntArray  # (pairs,)
+    tof: FloatArray  # (pairs, types)
+    pip: FloatArray  # (pairs, types, 3)
+    pk: FloatArray  # (pairs, types)
+
+    def unit_pk(self, u: int, m: int, n: int, pk_pairs: FloatArray | None = None) -> FloatArray:
+        """Unit ``u``'s (types, tracks) planned pk over all ``n`` tracks (``m`` types; 0 where not
+        planned), or of ``pk_pairs`` (pairs, types) in place of the planned."""
+        pk = np.zeros((m, n))
+        s, e = self.start[u], self.start[u + 1]
+        pk[:, self.track[s:e]] = (self.pk if pk_pairs is None else pk_pairs)[s:e, :m].T
+        return pk
+
+    def rows(self, u: int, n: int) -> IntArray:
+        """Per track of ``n``, its pair row of unit ``u`` (-1: not planned)."""
+        row = np.full(n, -1, dtype=np.int64)
+        s, e = self.start[u], self.start[u + 1]
+        row[self.track[s:e]] = np.arange(s, e)
+        return row
+
+
+@dataclass(frozen=True)
+class _UnitTables:
+    """Several fire plans' planning figures side by side, padded to the most types ``M`` and the
+    longest time-of-flight grid ``T`` (the padding is never read): per unit its number of types and
+    grid points, the grid (U, T), the reach and arrival-speed tables (U, M, T), the earth's centre and
+    radius in its frame, the :class:`~samsim.sim.weapons.TypeTable` figures (U, M), the system's
+    ballistic engagement range, its flat ground's height (nan with terrain) and its doctrine's
+    ``min_pk``."""
+
+    plans: tuple[FirePlan, ...]
+    n_types: IntArray
+    n_grid: IntArray
+    grid: FloatArray
+    reach_low: FloatArray
+    reach_high: FloatArray
+    arrival_low: FloatArray
+    arrival_high: FloatArray
+    center: FloatArray
+    radius: FloatArray
+    min_range: FloatArray
+    max_range: FloatArray
+    min_alt: FloatArray
+    max_alt: FloatArray
+    max_speed: FloatArray
+    max_flight: FloatArray
+    min_closing: FloatArray
+    min_accel: FloatArray
+    pk_nominal: FloatArray
+    params: FloatArray  # (U, M, flyout.N_PARAMS)
+    ballistic_range: FloatArray
+    flat_ground: FloatArray
+    min_pk: FloatArray  # (U,) the battery doctrine's
+    home_on_jam: BoolArray
+    unit_cost: FloatArray
+    reserve: IntArray  # rounds of each type kept for high-value tracks
+    terrain: bool  # some unit stands on terrain (its flat_ground nan)
+    table_reach: FloatArray  # (U,) TypeTable.table_reach_m
+    table_time: FloatArray  # (U,) TypeTable.table_time_s
+
+
+_UNIT_TABLES: dict[tuple[int, ...], _UnitTables] = {}
+_UNIT_TABLES_KEPT = 64
+
+
+def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
+    """:class:`_UnitTables` of ``plans`` (kept for the next cycle with the same plans: a post's units
+    change only when batteries stop fighting or move)."""
+    key = tuple(id(p) for p in plans)
+    got = _UNIT_TABLES.get(key)
+    if got is not None and all(a is b for a, b in zip(got.plans, plans, strict=True)):
+        return got
+    u = len(plans)
+    mm = max((len(p.types) for p in plans), default=0)
+    tt = max((p.profile_time_s.size for p in plans), default=0)
+
+    def per_type(f: Callable[[FirePlan], NDArray[Any]]) -> FloatArray:
+        out = np.zeros((u, mm))
+        for i, p in enumerate(plans):
+            out[i, : len(p.types)] = f(p)
+        return out
+
+    def per_grid(f: Callable[[FirePlan], FloatArray]) -> FloatArray:
+        out = np.zeros((u, mm, tt))
+        for i, p in enumerate(plans):
+            out[i, : len(p.types), : p.profile_time_s.size] = f(p)
+        return out
+
+    grid = np.zeros((u, tt))
+    for i, p in enumerate(plans):
+        grid[i, : p.profile_time_s.size] = p.profile_time_s
+    params = np.zeros((u, mm, flyout.N_PARAMS))
+    for i, p in enumerate(plans):
+        params[i, : len(p.types)] = p.table.params
+    tables = _UnitTables(
+        plans=tuple(plans),
+        n_types=np.array([len(p.types) for p in plans], dtype=np.int64),
+        n_grid=np.array([p.profile_time_s.size for p in plans], dtype=np.int64),
+        grid=grid,
+        reach_low=per_grid(lambda p: p.reach_low_m),
+        reach_high=per_grid(lambda p: p.reach_high_m),
+        arrival_low=per_grid(lambda p: p.arrival_low_mps),
+        arrival_high=per_grid(lambda p: p.arrival_high_mps),
+        center=np.array([p.center_enu_m for p in plans], dtype=np.float64).reshape(u, 3),
+        radius=np.array([p.earth_radius_m for p in plans], dtype=np.float64),
+        min_range=per_type(lambda p: p.table.min_range_m),
+        max_range=per_type(lambda p: p.table.max_range_m),
+        min_alt=per_type(lambda p: p.table.min_altitude_m),
+        max_alt=per_type(lambda p: p.table.max_altitude_m),
+        max_speed=per_type(lambda p: p.table.max_target_speed_mps),
+        max_flight=per_type(lambda p: p.table.max_flight_s),
+        min_closing=per_type(lambda p: p.table.endgame_min_closing_mps),
+        min_accel=per_type(lambda p: p.table.endgame_min_accel_mps2),
+        pk_nominal=per_type(lambda p: p.table.pk_nominal),
+        params=params,
+        ballistic_range=np.array(
+            [p.battery.spec.ballistic_engagement_range_m for p in plans], dtype=np.float64
+        ),
+        flat_ground=np.array(
+            [np.nan if p.flat_ground_m is None else p.flat_ground_m for p in plans], dtype=np.float64
+        ),
+        min_pk=np.array([p.battery.doctrine.min_pk for p in plans], dtype=np.float64),
+        home_on_jam=per_type(lambda p: p.table.home_on_jam).astype(bool),
+        unit_cost=per_type(lambda p: p.table.unit_cost_usd),
+        reserve=per_type(lambda p: p.table.high_value_reserve).astype(np.int64),
+        terrain=any(p.flat_ground_m is None for p in plans),
+        table_reach=np.array([p.table.table_reach_m for p in plans], dtype=np.float64),
+        table_time=np.array([p.table.table_time_s for p in plans], dtype=np.float64),
+    )
+    if len(_UNIT_TABLES) >= _UNIT_TABLES_KEPT:
+        _UNIT_TABLES.clear()
+    _UNIT_TABLES[key] = tables
+    return tables
+
+
+def _plan_units(
+    plans: list[FirePlan], pos: list[FloatArray], vel: list[FloatArray], may: BoolArray
+) -> _Planned:
+    """Fire planning of several fire units in one pass: for unit ``u`` (fire plan ``plans[u]``, tracks
+    ``pos[u]``, ``vel[u]`` in its own frame), the time of flight, intercept point
+    (:func:`_intercept_points`) and planned kill probability of one shot of each type at each track
+    of row ``u`` of ``may`` (units, tracks; 0 where infeasible).
+
+    Besides the envelope (:func:`samsim.c2.intercept.launch_feasible`'s checks), the interceptor must
+    catch the target: its speed on arrival (:func:`_arrival_mps`) less the target's speed away from
+    the launcher along the line to the intercept point must reach the end game's minimum closing speed
+    (``endgame_min_closing_mps``; a low receding target at long range is out of reach even where the
+    reach table has a root), and its airframe must still pull the end game's minimum acceleration
+    (``endgame_min_g``) at the intercept point's altitude at that speed
+    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion). The
+    estimate inside is :func:`samsim.sim.weapons.predicted_pk`.
+
+    The intercepts and the arithmetic checks of every unit run in one compiled pass
+    (:func:`_plan_units_kernel`); the atmosphere, the terrain under the intercept point and the
+    engagement radar's view (transcendental functions, left to NumPy) only where everything else
+    holds: each is per (track, type), so the floats and the answer are those of each unit's checks
+    done in full."""
+    tables = _unit_tables(plans)
+    unit, track = np.nonzero(may)  # pairs in unit order
+    start = np.searchsorted(unit, np.arange(len(plans) + 1))
+    n, mm = track.size, tables.min_range.shape[1]
+    tof = np.full((n, mm), np.nan)
+    pip = np.full((n, mm, 3), np.nan)
+    pk = np.zeros((n, mm))
+    planned = _Planned(start, track, tof, pip, pk)
+    if n == 0:
+        return planned
+    p = np.empty((n, 3))
+    v = np.empty((n, 3))
+    for w in np.flatnonzero(start[1:] > start[:-1]).tolist():
+        s, e = start[w], start[w + 1]
+        p[s:e] = pos[w][track[s:e]]
+        v[s:e] = vel[w][track[s:e]]
+    center = tables.center[unit]
+    # each unit's FirePlan.height_m, row by row
+    height = np.asarray(np.linalg.norm(p - center, axis=-1) - tables.radius[unit], np.float64)
+    low = height < LOW_TARGET_ALT_M
+    # a ballistic track is predicted falling under gravity, the others at constant velocity
+    acc = intercept.track_acceleration_mps2(p, v, height, center)
+    speed = np.linalg.norm(v, axis=1)
+    arrival = np.empty((n, mm))
+    ok = np.zeros((n, mm), dtype=np.bool_)
+    slant = np.empty((n, mm))
+    alt = np.empty((n, mm))
+    decided = np.zeros((n, mm), dtype=np.int8)
+    if not _plan_units_kernel(
+        start,
+        p,
+        v,
+        acc,
+        low,
+        speed,
+        _launch_points(mm),
+        tables.n_types,
+        tables.n_grid,
+        tables.grid,
+        tables.reach_low,
+        tables.reach_high,
+        tables.arrival_low,
+        tables.arrival_high,
+        tables.center,
+        tables.radius,
+        tables.min_range,
+        tables.max_range,
+        tables.max_alt,
+        tables.max_speed,
+        tables.max_flight,
+        tables.min_closing,
+        tables.min_accel,
+        tables.params,
+        BALLISTIC_SPEED_MPS,
+        tables.ballistic_range,
+        tof,
+        pip,
+        arrival,
+        ok,
+        slant,
+        alt,
+        decided,
+    ):
+        return planned
+    i, k = np.nonzero(ok)
+    u = unit[i]
+    # Minimum altitudes are heights above the ground under the intercept point (with terrain: of
+    # every intercept point of the unit, as the envelope check of them all would take it).
+    ground = tables.flat_ground[u]
+    for uu in np.unique(u[np.isnan(ground)]).tolist() if tables.terrain else ():
+        plan = plans[uu]
+        seg = slice(int(start[uu]), int(start[uu + 1]))
+        finite = np.isfinite(tof[seg, : len(plan.types)])
+        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[seg, : len(plan.types)][finite])
+        ground_u = np.zeros(finite.shape)
+        ground_u[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
+        at = u == uu
+        ground[at] = ground_u[i[at] - start[uu], k[at]]
+    alt_ik = alt[i, k]
+    keep = ~(alt_ik < tables.min_alt[u, k] + ground)
+    # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
+    # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
+    dec = decided[i, k]
+    exact = np.flatnonzero(keep & (dec == _UNDECIDED))
+    keep &= dec == _PULLS
+    if exact.size:
+        u_x, k_x = u[exact], k[exact]
+        speed_x = arrival[i[exact], k_x]
+        speed_x[np.isnan(speed_x)] = 0.0
+        pull = flyout.available_accel_mps2(tables.params[u_x, k_x], alt_ik[exact], speed_x)
+        keep[exact] = pull >= tables.min_accel[u_x, k_x]
+    i, k, u, alt_ik = i[keep], k[keep], u[keep], alt_ik[keep]
+    if i.size == 0:
+        return planned
+    # The engagement radar must see the intercept point to guide the missile there.
+    seen = np.zeros(i.size, dtype=np.bool_)
+    bounds = np.searchsorted(u, np.arange(len(plans) + 1))  # pairs in unit order
+    for uu in np.flatnonzero(np.diff(bounds)).tolist():
+        plan = plans[uu]
+        radar = plan.engagement_radar
+        assert radar is not None
+        at = slice(int(bounds[uu]), int(bounds[uu + 1]))
+        seen[at], _, _, _ = visible(
+            radar, pip[i[at], k[at]] - radar.enu_m, alt_ik[at] - plan.horizon_ref_alt_m
+        )
+    i, k, u = i[seen], k[seen], u[seen]
+    pk[i, k] = predicted_pk(
+        tables.pk_nominal[u, k], slant[i, k] / tables.max_range[u, k], speed[i] / tables.max_speed[u, k]
+    )
+    return planned
+
+
+@njit
+def _plan_units_kernel(
+    start: IntArray,
+    pos: FloatArray,
+    vel: FloatArray,
+    acc: FloatArray,
+    low: BoolArray,
+    speed: FloatArray,
+    launcher: FloatArray,
+    n_types: IntArray,
+    n_grid: IntArray,
+    grid: FloatArray,
+    reach_low: FloatArray,
+    reach_high: FloatArray,
+    arrival_low: FloatArray,
+    arrival_high: FloatArray,
+    center: FloatArray,
+    radius: FloatArray,
+    min_range: FloatArray,
+    max_range: FloatArray,
+    max_alt: FloatArray,
+    max_speed: FloatArray,
+    max_flight: FloatArray,
+    min_closing: FloatArray,
+    min_accel: FloatArray,
+    params: FloatArray,
+    ballistic_speed_mps: float,
+    ballistic_range: FloatArray,
+    tof: FloatArray,
+    pip: FloatArray,
+    arrival: FloatArray,
+    ok: BoolArray,
+    slant: FloatArray,
+    alt: FloatArray,
+    decided: NDArray[np.int8],
+) -> bool:
+    """:func:`_plan_units`' compiled pass, unit by unit over its rows of pairs with its own tables
+    (:class:`_UnitTables`): the intercepts (:func:`samsim.c2.intercept.predict_intercept_two_tables`'
+    kernel), the arrival speeds (:func:`_arrival_kernel`), the arithmetic checks
+    (:func:`_envelope_kernel`) and, where they pass, the end-game pull (:func:`_pull_one`). Returns
+    whether any pair passed the checks."""
+    anything = False
+    for u in range(start.size - 1):
+        s, e = start[u], start[u + 1]
+        if e == s:
+            continue
+        m, nt = n_types[u], n_grid[u]
+        t_grid = grid[u, :nt]
+        intercept.pip_two_tables_kernel(
+            pos[s:e],
+            vel[s:e],
+            acc[s:e],
+            launcher[:m],
+            t_grid,
+            reach_low[u, :m, :nt],
+            reach_high[u, :m, :nt],
+            low[s:e],
+            tof[s:e, :m],
+            pip[s:e, :m],
+        )
+        _arrival_kernel(
+            tof[s:e, :m],
+            low[s:e],
+            t_grid,
+            arrival_low[u, :m, :nt],
+            arrival_high[u, :m, :nt],
+            arrival[s:e, :m],
+        )
+        if not _envelope_kernel(
+            pip[s:e, :m],
+            tof[s:e, :m],
+            arrival[s:e, :m],
+            vel[s:e],
+            speed[s:e],
+            launcher[:m],
+            center[u],
+            radius[u],
+            min_range[u, :m],
+            max_range[u, :m],
+            max_alt[u, :m],
+            max_speed[u, :m],
+            max_flight[u, :m],
+            min_closing[u, :m],
+            ballistic_speed_mps,
+            ballistic_range[u],
+            ok[s:e, :m],
+            slant[s:e, :m],
+            alt[s:e, :m],
+        ):
+            continue
+        anything = True
+        for i in range(s, e):
+            for k in range(m):
+                if ok[i, k]:
+                    v = arrival[i, k]
+                    decided[i, k] = _pull_one(
+                        params[u, k], min_accel[u, k], alt[i, k], 0.0 if math.isnan(v) else v
+                    )
+    return anything
 
 
 def _intercept_points(
@@ -891,98 +1357,6 @@ def _launch_points(m: int) -> FloatArray:
     return points
 
 
-def _pk_matrix(
-    plan: FirePlan,
-    pos: FloatArray,
-    vel: FloatArray,
-    tof: FloatArray,
-    pip: FloatArray,
-    arrival_mps: FloatArray,
-) -> FloatArray:
-    """Planned kill probability of one shot of each type at each track (0 where infeasible).
-
-    Besides the envelope (:func:`samsim.c2.intercept.launch_feasible`'s checks), the interceptor must
-    catch the target: its speed on arrival less the target's speed away from the launcher along the
-    line to the intercept point must reach the end game's minimum closing speed
-    (``endgame_min_closing_mps``; a low receding target at long range is out of reach even where the
-    reach table has a root), and its airframe must still pull the end game's minimum acceleration
-    (``endgame_min_g``) at the intercept point's altitude at that speed
-    (:func:`samsim.models.flyout.available_accel_mps2`, the flyout's own end-game criterion).
-
-    The arithmetic checks run in one compiled pass (:func:`_envelope_kernel`); the atmosphere, the
-    terrain under the intercept point and the engagement radar's view (transcendental functions,
-    left to NumPy) only where everything else holds: each is per (track, type), so the floats and
-    the answer are those of the checks done in full."""
-    m, n = len(plan.types), pos.shape[0]
-    table = plan.table
-    system = plan.battery.spec
-    speed = np.linalg.norm(vel, axis=1)
-    ok = np.empty((n, m), dtype=np.bool_)
-    slant = np.empty((n, m))
-    alt = np.empty((n, m))
-    pk = np.zeros((m, n))
-    if not _envelope_kernel(
-        pip,
-        tof,
-        arrival_mps,
-        vel,
-        speed,
-        _launch_points(m),
-        plan.center_enu_m,
-        float(plan.earth_radius_m),
-        table.min_range_m,
-        table.max_range_m,
-        table.max_altitude_m,
-        table.max_target_speed_mps,
-        table.max_flight_s,
-        table.endgame_min_closing_mps,
-        BALLISTIC_SPEED_MPS,
-        float(system.ballistic_engagement_range_m),
-        ok,
-        slant,
-        alt,
-    ):
-        return pk
-    # Minimum altitudes are heights above the ground under the intercept point (the terrain of every
-    # intercept point, as the envelope check of them all would take it).
-    finite = np.isfinite(tof)
-    ground = np.zeros(tof.shape)
-    if plan.flat_ground_m is not None:  # the same everywhere: no need to find where the points lie
-        ground[finite] = plan.flat_ground_m
-    else:
-        lat, lon, _ = plan.battery.frame.enu_to_geodetic(pip[finite])
-        ground[finite] = plan.ground_height(np.atleast_1d(lat), np.atleast_1d(lon))
-    ok &= ~(alt < table.min_altitude_m[None, :] + ground)
-    i, k = np.nonzero(ok)
-    if i.size == 0:
-        return pk
-    # ... and still pull the end game's minimum acceleration there (the flyout's end-game criterion):
-    # above ~20 km the air is too thin for an aerodynamic missile to turn onto a descending target
-    alt_ik = alt[i, k]
-    speed_ik = arrival_mps[i, k]
-    speed_ik[np.isnan(speed_ik)] = 0.0
-    decided = np.empty(i.size, dtype=np.int8)
-    _pull_decided(table.params, table.endgame_min_accel_mps2, k, alt_ik, speed_ik, decided)
-    keep = decided == _PULLS
-    exact = np.flatnonzero(decided == _UNDECIDED)
-    if exact.size:
-        k_x = k[exact]
-        pull = flyout.available_accel_mps2(table.params[k_x], alt_ik[exact], speed_ik[exact])
-        keep[exact] = pull >= table.endgame_min_accel_mps2[k_x]
-    # The engagement radar must see the intercept point to guide the missile there.
-    radar = plan.engagement_radar
-    assert radar is not None
-    i, k, alt_ik = i[keep], k[keep], alt_ik[keep]
-    if i.size == 0:
-        return pk
-    seen, _, _, _ = visible(radar, pip[i, k] - radar.enu_m, alt_ik - plan.horizon_ref_alt_m)
-    i, k = i[seen], k[seen]
-    pk[k, i] = predicted_pk(
-        table.pk_nominal[k], slant[i, k] / table.max_range_m[k], speed[i] / table.max_target_speed_mps[k]
-    )
-    return pk
-
-
 _FAILS, _PULLS, _UNDECIDED = 0, 1, -1
 _DENSITY_MARGIN = 1e-2
 """Relative bound on the tabulated density's error (:func:`samsim.models.atmosphere.density_sound_scalar`,
@@ -1005,26 +1379,27 @@ def _pull_decided(
     tabulated density, widened by :data:`_DENSITY_MARGIN`, and only a bracket that holds the
     threshold (with 1e-9 relative to spare for rounding) is left to the exact standard atmosphere."""
     for e in range(k.size):
-        row = k[e]
-        need = min_accel_mps2[row]
-        max_accel = params[row, flyout.P_MAX_ACCEL_MPS2]
-        cn = params[row, flyout.P_CN_MAX]
-        if cn <= 0.0:
-            out[e] = _PULLS if max_accel >= need else _FAILS
-        elif not max_accel >= need:
-            out[e] = _FAILS  # the aerodynamic limit can only lower it
-        else:
-            rho, _ = density_sound_scalar(alt_m[e])
-            v = speed_mps[e]
-            pull = (
-                0.5 * rho * v * v * params[row, flyout.P_REF_AREA_M2] * cn / params[row, flyout.P_DRY_MASS_KG]
-            )
-            if pull * (1.0 - _DENSITY_MARGIN) > need * (1.0 + 1e-9):
-                out[e] = _PULLS
-            elif pull * (1.0 + _DENSITY_MARGIN) < need * (1.0 - 1e-9):
-                out[e] = _FAILS
-            else:
-                out[e] = _UNDECIDED
+        out[e] = _pull_one(params[k[e]], min_accel_mps2[k[e]], alt_m[e], speed_mps[e])
+
+
+@njit
+def _pull_one(params: FloatArray, need_mps2: float, alt_m: float, speed_mps: float) -> int:
+    """:func:`_pull_decided` of one airframe (its ``params`` row) that must pull ``need_mps2``."""
+    max_accel = params[flyout.P_MAX_ACCEL_MPS2]
+    cn = params[flyout.P_CN_MAX]
+    if cn <= 0.0:
+        return _PULLS if max_accel >= need_mps2 else _FAILS
+    if not max_accel >= need_mps2:
+        return _FAILS  # the aerodynamic limit can only lower it
+    rho, _ = density_sound_scalar(alt_m)
+    pull = (
+        0.5 * rho * speed_mps * speed_mps * params[flyout.P_REF_AREA_M2] * cn / params[flyout.P_DRY_MASS_KG]
+    )
+    if pull * (1.0 - _DENSITY_MARGIN) > need_mps2 * (1.0 + 1e-9):
+        return _PULLS
+    if pull * (1.0 + _DENSITY_MARGIN) < need_mps2 * (1.0 - 1e-9):
+        return _FAILS
+    return _UNDECIDED
 
 
 @njit
@@ -1049,7 +1424,7 @@ def _envelope_kernel(
     slant_m: FloatArray,
     alt_m: FloatArray,
 ) -> bool:
-    """:func:`_pk_matrix`'s arithmetic checks of each (track, type): an intercept solution, the target
+    """:func:`_plan_units`' arithmetic checks of each (track, type): an intercept solution, the target
     speed, the slant range to the intercept point (``slant_m``), its height above the sphere
     (``alt_m``) below the maximum altitude, the time of flight, the end game's closing speed (the
     speed on arrival, 0 where unknown, less the target's speed away from the launcher along the line
