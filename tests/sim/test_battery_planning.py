@@ -132,7 +132,10 @@ def test_planning_gives_the_array_passes_floats(plan: FirePlan, seed: int, n: in
     assert np.array_equal(pip, ref_pip, equal_nan=True)
     assert np.array_equal(pk, ref_pk)
     t2, p2, low = battery._intercept_points(plan, pos, vel)
-    arrival = battery._arrival_mps(plan, t2, low)
+    arrival = np.empty(t2.shape)
+    battery._arrival_kernel(
+        t2, low, plan.profile_time_s, plan.arrival_low_mps, plan.arrival_high_mps, arrival
+    )
     assert np.array_equal(t2, ref_tof, equal_nan=True) and np.array_equal(p2, ref_pip, equal_nan=True)
     assert arrival.shape == tof.shape and np.all(np.isnan(arrival[np.isnan(tof)]))
 
@@ -233,7 +236,8 @@ def test_arrival_speeds_are_numpy_interp(plan: FirePlan) -> None:
     for mask, table in ((low, plan.arrival_low_mps), (~low, plan.arrival_high_mps)):
         for k in range(m):
             want[mask, k] = np.interp(tof[mask, k], grid, table[k], right=np.nan)
-    got = battery._arrival_mps(plan, tof, low)
+    got = np.empty(tof.shape)
+    battery._arrival_kernel(tof, low, grid, plan.arrival_low_mps, plan.arrival_high_mps, got)
     assert np.array_equal(got, want, equal_nan=True)
     assert np.any(np.isnan(plan.arrival_low_mps)) or np.any(np.isnan(plan.arrival_high_mps))
     assert np.count_nonzero(np.isfinite(got)) > n * m // 3

@@ -877,7 +877,7 @@ def _clip_salvo(shots: IntArray, salvo: int) -> IntArray:
 def _planned(
     plan: FirePlan, pos: FloatArray, vel: FloatArray, may: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_intercept_points`, :func:`_arrival_mps` and the planned kill probabilities
+    """:func:`_intercept_points`, :func:`_arrival_kernel` and the planned kill probabilities
     (:func:`_plan_units`) of the tracks a unit ``may`` engage, worked out only for those (every step is
     per track, so the others are 0 — or nan for the intercepts — as they would be computed in full).
 
@@ -1045,7 +1045,7 @@ def _plan_units(
     of row ``u`` of ``may`` (units, tracks; 0 where infeasible).
 
     Besides the envelope (:func:`samsim.c2.intercept.launch_feasible`'s checks), the interceptor must
-    catch the target: its speed on arrival (:func:`_arrival_mps`) less the target's speed away from
+    catch the target: its speed on arrival (:func:`_arrival_kernel`) less the target's speed away from
     the launcher along the line to the intercept point must reach the end game's minimum closing speed
     (``endgame_min_closing_mps``; a low receding target at long range is out of reach even where the
     reach table has a root), and its airframe must still pull the end game's minimum acceleration
@@ -1293,15 +1293,6 @@ def _intercept_points(
     return tof, pip, low
 
 
-def _arrival_mps(plan: FirePlan, tof: FloatArray, low: BoolArray) -> FloatArray:
-    """The interceptor's speed on arrival after flights of ``tof`` (tracks, types) on the low or high
-    reach table (nan where ``tof`` is nan or beyond the type's table): the tables interpolated
-    linearly, as ``np.interp(tof, plan.profile_time_s, table, right=np.nan)`` (:func:`_interp_kernel`)."""
-    arrival = np.empty(tof.shape)
-    _arrival_kernel(tof, low, plan.profile_time_s, plan.arrival_low_mps, plan.arrival_high_mps, arrival)
-    return arrival
-
-
 @njit
 def _arrival_kernel(
     tof: FloatArray,
@@ -1311,8 +1302,10 @@ def _arrival_kernel(
     table_high: FloatArray,
     out: FloatArray,
 ) -> None:
-    """:func:`_arrival_mps`: ``out[i, k]`` interpolated in row ``k`` of ``table_low`` where ``low[i]``,
-    else of ``table_high``."""
+    """The interceptor's speed on arrival after flights of ``tof`` (tracks, types) on the low or high
+    reach table: ``out[i, k]`` interpolated in row ``k`` of ``table_low`` where ``low[i]``, else of
+    ``table_high`` (nan where ``tof`` is nan or beyond the type's table), linearly, as
+    ``np.interp(tof, grid, table, right=np.nan)`` (:func:`_interp_kernel`)."""
     for i in range(tof.shape[0]):
         table = table_low if low[i] else table_high
         for k in range(tof.shape[1]):
