@@ -115,3 +115,97 @@ def test_compiled_transition_matrix_is_numpys() -> None:
         np.testing.assert_array_equal(
             _transition_from_stay(np.exp(-dt / tau)), imm.transition_matrix(dt, tau)
         )
+
+
+def _reference_predict(mean, cov, prob, trans, dt, q, out_mean, out_cov) -> None:
+    """The IMM prediction written out plainly, element by element in Python floats: mixing (with
+    the spreads computed inside every covariance term), NCV prediction of the mixed estimate in
+    place and combination. Python's floats are IEEE doubles, so every value must equal the compiled
+    kernel's bit for bit."""
+    n, r, d = mean.shape
+    m = d // 2
+    for t in range(n):
+        x0 = [[float(mean[t, i, a]) for a in range(d)] for i in range(r)]
+        p0 = [[[float(cov[t, i, a, b]) for b in range(d)] for a in range(d)] for i in range(r)]
+        if r > 1:
+            c = [0.0] * r
+            for j in range(r):
+                cj = 0.0
+                for i in range(r):
+                    cj += trans[i, j] * prob[t, i]
+                c[j] = float(cj)
+                w = [trans[i, j] * prob[t, i] / cj if cj > 0.0 else float(i == j) for i in range(r)]
+                for a in range(d):
+                    acc = 0.0
+                    for i in range(r):
+                        acc += w[i] * mean[t, i, a]
+                    x0[j][a] = float(acc)
+                for a in range(d):
+                    for b in range(a + 1):
+                        acc = 0.0
+                        for i in range(r):
+                            acc += w[i] * (
+                                cov[t, i, a, b] + (mean[t, i, a] - x0[j][a]) * (mean[t, i, b] - x0[j][b])
+                            )
+                        p0[j][a][b] = p0[j][b][a] = float(acc)
+            prob[t] = c
+        for k in range(r):
+            x, p, qk = x0[k], p0[k], float(q[k])
+            dt2 = dt * dt
+            for i in range(m):
+                x[i] += dt * x[m + i]
+            for i in range(m):
+                for j in range(m):
+                    p[i][j] += dt * (p[i][m + j] + p[m + i][j]) + dt2 * p[m + i][m + j]
+            for i in range(m):
+                for j in range(m):
+                    p[i][m + j] += dt * p[m + i][m + j]
+                    p[m + i][j] += dt * p[m + i][m + j]
+            for i in range(m):
+                p[i][i] += qk * dt2 * dt / 3.0
+                p[i][m + i] += qk * dt2 / 2.0
+                p[m + i][i] += qk * dt2 / 2.0
+                p[m + i][m + i] += qk * dt
+            mean[t, k] = x
+            cov[t, k] = p
+        if r == 1:
+            out_mean[t] = x0[0]
+            out_cov[t] = p0[0]
+            continue
+        for a in range(d):
+            acc = 0.0
+            for j in range(r):
+                acc += prob[t, j] * x0[j][a]
+            out_mean[t, a] = acc
+        for a in range(d):
+            for b in range(a + 1):
+                acc = 0.0
+                for j in range(r):
+                    acc += prob[t, j] * (
+                        p0[j][a][b] + (x0[j][a] - out_mean[t, a]) * (x0[j][b] - out_mean[t, b])
+                    )
+                out_cov[t, a, b] = out_cov[t, b, a] = acc
+
+
+def test_predict_inplace_is_the_plain_formula_bit_for_bit() -> None:
+    # The compiled prediction reorders its work (spreads computed once, prediction written
+    # straight into the track arrays) but must do the same float operations as the textbook loops:
+    # the battery tracker's (2 modes, 3-D), other sizes, a mode of zero weight and covariances
+    # that are not exactly symmetric.
+    rng = np.random.default_rng(17)
+    for r, nd in ((2, 3), (2, 3), (2, 2), (3, 3), (1, 3)):
+        n, d = 25, 2 * nd
+        mean = rng.normal(size=(n, r, d)) * np.array([5e3] * nd + [300.0] * nd)
+        a = rng.normal(size=(n, r, d, d))
+        cov = a @ np.swapaxes(a, -1, -2) * 50.0 + rng.normal(size=(n, r, d, d)) * 1e-6
+        prob = rng.dirichlet(np.ones(r), size=n)
+        prob[:3] = np.eye(r)[0]  # only the first mode
+        dt = float(rng.uniform(0.05, 12.0))
+        trans = imm.transition_matrix(dt, rng.uniform(2.0, 30.0, size=r))
+        q = rng.uniform(0.5, 900.0, size=r)
+        got = [mean.copy(), cov.copy(), prob.copy(), np.empty((n, d)), np.empty((n, d, d))]
+        want = [mean.copy(), cov.copy(), prob.copy(), np.empty((n, d)), np.empty((n, d, d))]
+        imm.predict_inplace(got[0], got[1], got[2], trans, dt, q, got[3], got[4])
+        _reference_predict(want[0], want[1], want[2], trans, dt, q, want[3], want[4])
+        for g, w in zip(got, want, strict=True):
+            assert g.tobytes() == w.tobytes()

@@ -76,9 +76,11 @@ def _combine(
     d: int,
     out_mean: FloatArray,
     out_cov: FloatArray,
+    dx: FloatArray,
 ) -> None:
     """Moment-matched combination (step 4 above) of the mode estimates ``x`` (r, d), ``p`` (r, d, d)
-    of track ``t`` into ``out_mean[t]``, ``out_cov[t]``; a plain copy when there is one mode."""
+    of track ``t`` into ``out_mean[t]``, ``out_cov[t]``; a plain copy when there is one mode
+    (``dx`` (r, d): scratch)."""
     if r == 1:
         for a in range(d):
             out_mean[t, a] = x[0, a]
@@ -90,13 +92,36 @@ def _combine(
         for j in range(r):
             acc += prob[t, j] * x[j, i]
         out_mean[t, i] = acc
+    # the spreads x_j - x, each computed once instead of once per covariance element that uses it
+    for j in range(r):
+        for a in range(d):
+            dx[j, a] = x[j, a] - out_mean[t, a]
     for a in range(d):
         for b in range(a + 1):
             acc = 0.0
             for j in range(r):
-                acc += prob[t, j] * (p[j, a, b] + (x[j, a] - out_mean[t, a]) * (x[j, b] - out_mean[t, b]))
+                acc += prob[t, j] * (p[j, a, b] + dx[j, a] * dx[j, b])
             out_cov[t, a, b] = acc
             out_cov[t, b, a] = acc
+
+
+@njit_inline
+def _mixing_weights(
+    prob: FloatArray, trans: FloatArray, t: int, r: int, c: FloatArray, w: FloatArray
+) -> None:
+    """Predicted mode probabilities ``c_j`` of track ``t`` into ``c`` (r,) and the mixing weights
+    ``mu_i|j`` into ``w[i, j]`` (step 1 above); a mode nothing moves into keeps its own estimate."""
+    for j in range(r):
+        cj = 0.0
+        for i in range(r):
+            cj += trans[i, j] * prob[t, i]
+        c[j] = cj
+        if cj > 0.0:
+            for i in range(r):
+                w[i, j] = trans[i, j] * prob[t, i] / cj
+        else:
+            for i in range(r):
+                w[i, j] = 1.0 if i == j else 0.0
 
 
 @njit_inline
@@ -112,32 +137,64 @@ def _mix(
     p0: FloatArray,
     c: FloatArray,
     w: FloatArray,
+    dx: FloatArray,
 ) -> None:
-    """IMM mixing (step 1) of track ``t``: its mode-matched initial conditions into ``x0`` (r, d) and
-    ``p0`` (r, d, d), its predicted mode probabilities into ``prob[t]`` (``c``, ``w``: scratch)."""
-    for j in range(r):
-        cj = 0.0
-        for i in range(r):
-            cj += trans[i, j] * prob[t, i]
-        c[j] = cj
-        if cj > 0.0:
-            for i in range(r):
-                w[i] = trans[i, j] * prob[t, i] / cj
-        else:
-            for i in range(r):
-                w[i] = 1.0 if i == j else 0.0
+    """IMM mixing (step 1) of track ``t``: its mode-matched initial conditions into ``x0`` (d, r) and
+    ``p0`` (d, d, r) (mode last), its predicted mode probabilities into ``prob[t]`` (``c`` (r,),
+    ``w`` (r, r), ``dx`` (r, d, r): scratch, ``dx[i, :, j] = x_i - x0_j``)."""
+    _mixing_weights(prob, trans, t, r, c, w)
+    if r == 2:
+        # The same float operations in the same order, written with both modes' values of an
+        # element side by side in local variables: the elements of mode 0 and of mode 1 are then
+        # computed from loads that precede their stores, and the compiler pairs them into two-lane
+        # vector operations (the battery tracker's mixing is the largest part of its step).
+        w00 = w[0, 0]
+        w01 = w[0, 1]
+        w10 = w[1, 0]
+        w11 = w[1, 1]
         for a in range(d):
-            acc = 0.0
-            for i in range(r):
-                acc += w[i] * mean[t, i, a]
-            x0[j, a] = acc
+            m0 = mean[t, 0, a]
+            m1 = mean[t, 1, a]
+            x0[a, 0] = (0.0 + w00 * m0) + w10 * m1
+            x0[a, 1] = (0.0 + w01 * m0) + w11 * m1
+        for i in range(2):
+            for a in range(d):
+                mi = mean[t, i, a]
+                e0 = mi - x0[a, 0]
+                e1 = mi - x0[a, 1]
+                dx[i, a, 0] = e0
+                dx[i, a, 1] = e1
         for a in range(d):
             for b in range(a + 1):
+                c0 = cov[t, 0, a, b]
+                c1 = cov[t, 1, a, b]
+                acc0 = (0.0 + w00 * (c0 + dx[0, a, 0] * dx[0, b, 0])) + w10 * (c1 + dx[1, a, 0] * dx[1, b, 0])
+                acc1 = (0.0 + w01 * (c0 + dx[0, a, 1] * dx[0, b, 1])) + w11 * (c1 + dx[1, a, 1] * dx[1, b, 1])
+                p0[a, b, 0] = acc0
+                p0[a, b, 1] = acc1
+                p0[b, a, 0] = acc0
+                p0[b, a, 1] = acc1
+        for j in range(r):
+            prob[t, j] = c[j]
+        return
+    for a in range(d):
+        for j in range(r):
+            acc = 0.0
+            for i in range(r):
+                acc += w[i, j] * mean[t, i, a]
+            x0[a, j] = acc
+    for i in range(r):
+        for a in range(d):
+            for j in range(r):
+                dx[i, a, j] = mean[t, i, a] - x0[a, j]
+    for a in range(d):
+        for b in range(a + 1):
+            for j in range(r):
                 acc = 0.0
                 for i in range(r):
-                    acc += w[i] * (cov[t, i, a, b] + (mean[t, i, a] - x0[j, a]) * (mean[t, i, b] - x0[j, b]))
-                p0[j, a, b] = acc
-                p0[j, b, a] = acc
+                    acc += w[i, j] * (cov[t, i, a, b] + dx[i, a, j] * dx[i, b, j])
+                p0[a, b, j] = acc
+                p0[b, a, j] = acc
     for j in range(r):
         prob[t, j] = c[j]
 
@@ -154,13 +211,55 @@ def _output(
     """Combined estimate (step 4) of the tracks ``rows``; a plain copy when there is one mode."""
     r = mean.shape[1]
     d = mean.shape[2]
+    dx = np.empty((r, d))
     if r == 2 and d == 6:  # the battery tracker: loops of fixed length
         for a in range(rows.shape[0]):
-            _combine(prob, rows[a], mean[rows[a]], cov[rows[a]], 2, 6, out_mean, out_cov)
+            _combine(prob, rows[a], mean[rows[a]], cov[rows[a]], 2, 6, out_mean, out_cov, dx)
         return
     for a in range(rows.shape[0]):
         t = rows[a]
-        _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov)
+        _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov, dx)
+
+
+@njit_inline
+def _predict_mode_into(
+    x0: FloatArray,
+    p0: FloatArray,
+    k: int,
+    dt_s: float,
+    q_m2ps3: float,
+    m: int,
+    mean: FloatArray,
+    cov: FloatArray,
+    t: int,
+) -> None:
+    """NCV prediction of the mixed estimate of mode ``k`` (``x0`` (2m, r), ``p0`` (2m, 2m, r), mode
+    last) straight into ``mean[t, k]``, ``cov[t, k]``, CWNA intensity ``q_m2ps3``: the float
+    operations of :func:`~samsim.tracking.kalman.predict_ncv_mode` in the same order (with
+    ``P = [[A, B], [B^T, C]]``: ``A + (dt (B + B^T) + dt^2 C)``, ``B + dt C``, then the CWNA ``Q``),
+    without its in-place update of a scratch copy, as each element is read from the scratch only."""
+    dt2 = dt_s * dt_s
+    q_pp = q_m2ps3 * dt2 * dt_s / 3.0
+    q_pv = q_m2ps3 * dt2 / 2.0
+    q_vv = q_m2ps3 * dt_s
+    for i in range(m):
+        mean[t, k, i] = x0[i, k] + dt_s * x0[m + i, k]
+    for i in range(m):
+        mean[t, k, m + i] = x0[m + i, k]
+    for i in range(m):
+        for j in range(m):
+            v = p0[i, j, k] + (dt_s * (p0[i, m + j, k] + p0[m + i, j, k]) + dt2 * p0[m + i, m + j, k])
+            cov[t, k, i, j] = v + q_pp if i == j else v
+        for j in range(m):
+            v = p0[i, m + j, k] + dt_s * p0[m + i, m + j, k]
+            cov[t, k, i, m + j] = v + q_pv if i == j else v
+    for i in range(m):
+        for j in range(m):
+            v = p0[m + i, j, k] + dt_s * p0[m + i, m + j, k]
+            cov[t, k, m + i, j] = v + q_pv if i == j else v
+        for j in range(m):
+            v = p0[m + i, m + j, k]
+            cov[t, k, m + i, m + j] = v + q_vv if i == j else v
 
 
 @njit_inline
@@ -176,27 +275,28 @@ def _predict_rows(
     r: int,
     d: int,
 ) -> None:
-    """:func:`predict_inplace` for ``r`` modes of dimension ``d``, one track at a time (mixing,
-    mode-matched prediction and combination with the track's estimates in scratch arrays)."""
-    x0 = np.empty((r, d))
-    p0 = np.empty((r, d, d))
+    """:func:`predict_inplace` for ``r`` modes of dimension ``d``, one track at a time: mixing into
+    scratch arrays, mode-matched prediction from the scratch straight into the track's estimates
+    and combination of those."""
+    x0 = np.empty((d, r))
+    p0 = np.empty((d, d, r))
     c = np.empty(r)
-    w = np.empty(r)
+    w = np.empty((r, r))
+    dx = np.empty((r, d, r))
+    e = np.empty((r, d))
     for t in range(mean.shape[0]):
         if r > 1:
-            _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w)
+            _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w, dx)
+            for k in range(r):
+                _predict_mode_into(x0, p0, k, dt_s, q_m2ps3[k], d // 2, mean, cov, t)
+            _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov, e)
         else:
+            # one mode: no mixing; predict in place and copy out
+            predict_ncv_mode(mean[t], cov[t], 0, dt_s, q_m2ps3[0], d // 2)
             for a in range(d):
-                x0[0, a] = mean[t, 0, a]
+                out_mean[t, a] = mean[t, 0, a]
                 for b in range(d):
-                    p0[0, a, b] = cov[t, 0, a, b]
-        for k in range(r):
-            predict_ncv_mode(x0, p0, k, dt_s, q_m2ps3[k], d // 2)
-            for a in range(d):
-                mean[t, k, a] = x0[k, a]
-                for b in range(d):
-                    cov[t, k, a, b] = p0[k, a, b]
-        _combine(prob, t, x0, p0, r, d, out_mean, out_cov)
+                    out_cov[t, a, b] = cov[t, 0, a, b]
 
 
 @njit

@@ -538,6 +538,8 @@ def _step_kernel(
     k = z.shape[0]
     if n and dt > 0.0:
         trans = _transition_from_stay(stay) if stay.shape[0] > 1 else np.ones((1, 1))
+        # compiled into this kernel: numba's on-disk cache of this module does not notice a change
+        # of imm.py, so a change of the IMM kernels comes with a touch of this file
         imm.predict_inplace(
             rows.mean[:n],
             rows.cov[:n],
