@@ -321,9 +321,13 @@ class PictureFrame:
 
     def height_m(self, pos_enu_m: FloatArray) -> FloatArray:
         """Height above the earth's sphere of picture-frame points."""
-        return np.asarray(
-            np.linalg.norm(pos_enu_m - self.center_enu_m, axis=-1) - self.earth_radius_m, np.float64
-        )
+        return np.asarray(_norm_rows(pos_enu_m - self.center_enu_m) - self.earth_radius_m, np.float64)
+
+
+def _norm_rows(x: FloatArray) -> FloatArray:
+    """``np.linalg.norm(x, axis=-1)`` of real ``x`` as NumPy works it out (``sqrt(add.reduce(x * x))``
+    over the last axis: the same floats), without its argument handling."""
+    return np.asarray(np.sqrt(np.add.reduce(x * x, axis=-1)), dtype=np.float64)
 
 
 @dataclass
@@ -456,7 +460,8 @@ def decide(
             if labels[j] >= 0:
                 decision.reasons[labels[j]] = reason
 
-    classes = classify_tracks(np.linalg.norm(vel, axis=1), frame.height_m(pos))
+    height = frame.height_m(pos)
+    classes = classify_tracks(_norm_rows(vel), height)
     high_value = (classes == BALLISTIC) | (classes == AIRCRAFT)
     # Per unit: planned pk of each of its types at each track, its stocks and fire channels.
     rows: list[tuple[int, int]] = []  # (unit, type) of each row of the joint pk matrix
@@ -550,7 +555,7 @@ def decide(
     if not (pk_all > 0.0).any():
         return decision
     # a ballistic track is assessed where it falls, not where its straight line passes (c2.evaluation)
-    acc = intercept.track_acceleration_mps2(pos, vel, frame.height_m(pos), frame.center_enu_m)
+    acc = intercept.track_acceleration_mps2(pos, vel, height, frame.center_enu_m)
     assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
     value = assess.value * damage_weight(classes)
     salvo = np.array([doc.salvo for doc in docs], dtype=np.int64)
@@ -1114,19 +1119,22 @@ def _plan_units(
     planned = _Planned(start, track, tof, pip, pk)
     if n == 0:
         return planned
-    p = np.empty((n, 3))
-    v = np.empty((n, 3))
-    for w in np.flatnonzero(start[1:] > start[:-1]).tolist():
-        s, e = start[w], start[w + 1]
-        p[s:e] = pos[w][track[s:e]]
-        v[s:e] = vel[w][track[s:e]]
+    if len(plans) == 1:  # one unit: every pair is its own
+        p, v = pos[0][track], vel[0][track]
+    else:
+        p = np.empty((n, 3))
+        v = np.empty((n, 3))
+        for w in np.flatnonzero(start[1:] > start[:-1]).tolist():
+            s, e = start[w], start[w + 1]
+            p[s:e] = pos[w][track[s:e]]
+            v[s:e] = vel[w][track[s:e]]
     center = tables.center[unit]
     # each unit's FirePlan.height_m, row by row
-    height = np.asarray(np.linalg.norm(p - center, axis=-1) - tables.radius[unit], np.float64)
+    height = np.asarray(_norm_rows(p - center) - tables.radius[unit], np.float64)
     low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(p, v, height, center)
-    speed = np.linalg.norm(v, axis=1)
+    speed = _norm_rows(v)
     arrival = np.empty((n, mm))
     ok = np.zeros((n, mm), dtype=np.bool_)
     slant = np.empty((n, mm))
@@ -1200,12 +1208,16 @@ def _plan_units(
         return planned
     # The engagement radar must see the intercept point to guide the missile there.
     seen = np.zeros(i.size, dtype=np.bool_)
-    bounds = np.searchsorted(u, np.arange(len(plans) + 1))  # pairs in unit order
-    for uu in np.flatnonzero(np.diff(bounds)).tolist():
+    if len(plans) == 1:
+        spans = [(0, 0, i.size)]
+    else:
+        bounds = np.searchsorted(u, np.arange(len(plans) + 1)).tolist()  # pairs in unit order
+        spans = [(uu, bounds[uu], bounds[uu + 1]) for uu in range(len(plans)) if bounds[uu + 1] > bounds[uu]]
+    for uu, s_at, e_at in spans:
         plan = plans[uu]
         radar = plan.engagement_radar
         assert radar is not None
-        at = slice(int(bounds[uu]), int(bounds[uu + 1]))
+        at = slice(s_at, e_at)
         seen[at], _ = visible_range(  # no azimuth: coverage spans the full circle
             radar, pip[i[at], k[at]] - radar.enu_m, alt_ik[at] - plan.horizon_ref_alt_m
         )

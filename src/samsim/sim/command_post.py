@@ -809,11 +809,15 @@ class TrackPicture:
         the tracks its scan did not update too, so the means are not at each track's last update."""
         return self.tracker.time_s if self.tracker.time_s is not None else 0.0
 
-    def predicted_states(self, time_s: float) -> tuple[FloatArray, FloatArray]:
+    def predicted_states(self, time_s: float, rows: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Every track's position and velocity extrapolated to ``time_s`` (constant velocity from
-        the tracker's last step)."""
-        mean = self.tracker.mean
-        vel = mean[:, 3:]
+        the tracker's last step); ``rows``: only the tracks it marks (the same floats, row by row)."""
+        if rows is None:
+            mean = self.tracker.mean
+            vel = mean[:, 3:]
+        else:  # contiguous, as the rows taken from the whole picture's were
+            mean = self.tracker.view().mean[rows]
+            vel = np.ascontiguousarray(mean[:, 3:])
         return np.asarray(mean[:, :3] + vel * (time_s - self.estimate_s), dtype=np.float64), vel
 
     def predicted_positions(self, time_s: float) -> FloatArray:

@@ -654,11 +654,10 @@ class Engine:
                 battery.hand_over_flights(state, pic.name, lost, new)
         tr = pic.tracker
         firm = tr.is_confirmed
-        if not np.any(firm):
+        if not firm.any():
             return
         ids, last = tr.ids[firm], tr.last_update_s[firm]
-        pos_all, vel_all = pic.predicted_states(t)
-        pos, vel = pos_all[firm], vel_all[firm]
+        pos, vel = pic.predicted_states(t, firm)
         if self.record_trajectories:
             pic.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
         id_list = ids.tolist()
