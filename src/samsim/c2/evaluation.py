@@ -202,8 +202,8 @@ def evaluate_threats(
         )
     cpa, tcpa = closest_approach(pos_m, vel_mps, asset_m)
     if acc_mps2 is not None:
-        falling = np.any(acc_mps2 != 0.0, axis=1)
-        if np.any(falling):
+        falling = (acc_mps2 != 0.0).any(axis=1)
+        if falling.any():
             cpa[falling], tcpa[falling] = ballistic_impact(
                 pos_m[falling], vel_mps[falling], acc_mps2[falling], asset_m
             )
@@ -212,7 +212,7 @@ def evaluate_threats(
     best = np.argmax(weighted, axis=1)
     rows = np.arange(n)
     value = weighted[rows, best]
-    floor = VALUE_FLOOR * float(np.min(asset_value))
+    floor = VALUE_FLOOR * float(asset_value.min())
     asset = np.where(value > floor, best, -1).astype(np.int64)
     value = np.maximum(value, floor)
     ttg = tcpa[rows, best]

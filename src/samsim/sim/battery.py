@@ -501,7 +501,10 @@ def decide(
     # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
     # them (a unit's pairs and types are that matrix's non-zero part; its pairs are tracks it may engage,
     # near is within may).
-    unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
+    if len(active) == 1:
+        unit_of = np.zeros(planned.track.size, dtype=np.int64)
+    else:
+        unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
     track_of = planned.track
     pk_p = planned.pk
     if jam_only is not None:
@@ -520,7 +523,7 @@ def decide(
     pk_p = hold_reserve(pk_p.T, left_p.T, tables.reserve[unit_of].T, high_value[track_of]).T
     firing = (pk_p > 0.0).any(axis=1)
     kept[track_of[rounds & ~firing]] = True
-    for ui in np.unique(unit_of[firing]).tolist():
+    for ui in ([0] if firing.any() else []) if len(active) == 1 else np.unique(unit_of[firing]).tolist():
         unit = active[ui]
         plan, state = unit.plan, unit.state
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
@@ -571,7 +574,8 @@ def decide(
         group_target_cap=np.array(caps_target),
         method="exact" if pk_all.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
     )
-    unassigned = usable & (x.sum(axis=0) == 0)
+    shots_j = x.sum(axis=0)
+    unassigned = usable & (shots_j == 0)
     # Left out with a fire channel free: the assignment preferred other tracks; with every channel of
     # the units that could reach it taken this cycle: no fire channel.
     shots_g = np.bincount(group, weights=x.sum(axis=1), minlength=len(caps_shot))
@@ -583,10 +587,10 @@ def decide(
     mark_cols(unassigned & could_any & (assess.asset >= 0), "lower_priority")
     mark_cols(unassigned & could_any & (assess.asset < 0), "not_threatening")
     rank = np.lexsort((assess.time_to_go_s, -value))  # most at stake first, then soonest
-    offsets = np.concatenate([[0], np.cumsum([len(active[u].plan.types) for u in unit_of_group])])
-    for j in rank.tolist():
-        if x[:, j].sum() == 0:
-            continue
+    offsets = [0]
+    for u in unit_of_group:
+        offsets.append(offsets[-1] + len(active[u].plan.types))
+    for j in rank[shots_j[rank] != 0].tolist():  # the tracks assigned shots, in that order
         track = int(ids[j])
         made = 0
         kinds: list[str] = []

@@ -1294,5 +1294,7 @@ class BatteryRuntime(TrackPicture):
         view = self.tracker.view()
         firm_ids = view.ids[view.confirmed]
         fresh = t - self.engagement_update_times_s(firm_ids) <= ENGAGE_MAX_AGE_S
+        if not self.jam_only:  # no track known only from jamming
+            return np.asarray(fresh, dtype=np.bool_)
         jam_only = np.array([i in self.jam_only for i in firm_ids.tolist()], dtype=bool)
         return np.asarray(fresh | jam_only, dtype=np.bool_)
