@@ -112,3 +112,32 @@ def test_only_ballistic_tracks_fall_in_the_evaluation() -> None:
     assert a.cpa_m[1] == flat.cpa_m[1] and a.time_to_go_s[1] == flat.time_to_go_s[1]
     # Central gravity, tilted along the flight, shortens the arc a little: the impact within the radius.
     assert a.cpa_m[0] < 20e3 and a.time_to_go_s[0] == pytest.approx(FLIGHT_S - T0, rel=0.05)
+
+
+def _closest_approach_numpy(
+    pos_m: np.ndarray, vel_mps: np.ndarray, asset_m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The array passes closest_approach's kernel reproduces."""
+    rel = pos_m[:, None, :2] - asset_m[None, :, :2]
+    v = vel_mps[:, None, :2]
+    v2 = np.sum(v * v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(v2 > 1e-9, -np.sum(rel * v, axis=-1) / np.maximum(v2, 1e-9), 0.0)
+    t = np.maximum(t, 0.0)
+    return np.linalg.norm(rel + v * t[..., None], axis=-1), t
+
+
+def test_cpa_kernel_gives_numpys_floats() -> None:
+    rng = np.random.default_rng(7)
+    pos = rng.normal(0.0, 80e3, (200, 3))
+    vel = rng.normal(0.0, 400.0, (200, 3))
+    vel[:5, :2] = 0.0  # hovering: tcpa 0
+    vel[5:8, :2] = 1e-6  # below the speed floor
+    pos[8, :2] = 0.0  # at the asset, moving: t = -0.0 kept as NumPy keeps it
+    assets = rng.normal(0.0, 50e3, (7, 3))
+    assets[0] = 0.0
+    d, t = closest_approach(pos, vel, assets)
+    d_np, t_np = _closest_approach_numpy(pos, vel, assets)
+    assert np.array_equal(d, d_np) and np.array_equal(t, t_np)
+    assert np.array_equal(np.signbit(t), np.signbit(t_np))
+    assert np.any(t > 0.0) and np.any(t == 0.0)

@@ -29,11 +29,13 @@ P. Zarchan, "Tactical and Strategic Missile Guidance", 6th ed., AIAA, 2012.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
+from samsim.jit import njit
 
 VALUE_FLOOR = 0.05
 """Fraction of the smallest asset value kept by a track that threatens no asset: the battery still
@@ -100,13 +102,37 @@ def closest_approach(
 
     Returns ``(cpa_m, tcpa_s)`` of shape (n_tracks, n_assets); a track moving away has tcpa 0.
     """
-    rel = pos_m[:, None, :2] - asset_m[None, :, :2]
-    v = vel_mps[:, None, :2]
-    v2 = np.sum(v * v, axis=-1)
-    t = np.where(v2 > 1e-9, -np.sum(rel * v, axis=-1) / np.maximum(v2, 1e-9), 0.0)
-    t = np.maximum(t, 0.0)
-    d = np.linalg.norm(rel + v * t[..., None], axis=-1)
-    return np.asarray(d, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    pos = np.asarray(pos_m, dtype=np.float64)
+    vel = np.asarray(vel_mps, dtype=np.float64)
+    asset = np.asarray(asset_m, dtype=np.float64)
+    d = np.empty((pos.shape[0], asset.shape[0]))
+    t = np.empty_like(d)
+    _closest_approach_kernel(pos, vel, asset, d, t)
+    return d, t
+
+
+@njit
+def _closest_approach_kernel(
+    pos: FloatArray, vel: FloatArray, asset: FloatArray, cpa_out: FloatArray, tcpa_out: FloatArray
+) -> None:
+    """:func:`closest_approach` of every (track, asset) pair with NumPy's floats: its array form was
+    ``rel = p_h - a_h``, ``t = max(-(rel . v_h) / |v_h|^2, 0)`` (0 where ``|v_h|^2 <= 1e-9``; NumPy's
+    ``maximum``, which keeps a NaN and a -0.0) and ``d = sqrt(|rel + v_h t|^2)``, each sum of two
+    squares or products in index order as ``np.sum`` and ``np.linalg.norm`` over a last axis of two
+    add them (tests/c2/test_evaluation.py holds the two to the same bits)."""
+    for i in range(pos.shape[0]):
+        vx, vy = vel[i, 0], vel[i, 1]
+        v2 = vx * vx + vy * vy
+        for a in range(asset.shape[0]):
+            rx = pos[i, 0] - asset[a, 0]
+            ry = pos[i, 1] - asset[a, 1]
+            t = -(rx * vx + ry * vy) / v2 if v2 > 1e-9 else 0.0
+            if not (t >= 0.0 or math.isnan(t)):
+                t = 0.0
+            dx = rx + vx * t
+            dy = ry + vy * t
+            cpa_out[i, a] = math.sqrt(dx * dx + dy * dy)
+            tcpa_out[i, a] = t
 
 
 def ballistic_impact(
@@ -176,8 +202,8 @@ def evaluate_threats(
         )
     cpa, tcpa = closest_approach(pos_m, vel_mps, asset_m)
     if acc_mps2 is not None:
-        falling = np.any(acc_mps2 != 0.0, axis=1)
-        if np.any(falling):
+        falling = (acc_mps2 != 0.0).any(axis=1)
+        if falling.any():
             cpa[falling], tcpa[falling] = ballistic_impact(
                 pos_m[falling], vel_mps[falling], acc_mps2[falling], asset_m
             )
@@ -186,7 +212,7 @@ def evaluate_threats(
     best = np.argmax(weighted, axis=1)
     rows = np.arange(n)
     value = weighted[rows, best]
-    floor = VALUE_FLOOR * float(np.min(asset_value))
+    floor = VALUE_FLOOR * float(asset_value.min())
     asset = np.where(value > floor, best, -1).astype(np.int64)
     value = np.maximum(value, floor)
     ttg = tcpa[rows, best]

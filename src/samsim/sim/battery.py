@@ -54,7 +54,7 @@ from samsim.jit import njit
 from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
-from samsim.sim.sensing import visible
+from samsim.sim.sensing import visible_range
 from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
@@ -321,9 +321,13 @@ class PictureFrame:
 
     def height_m(self, pos_enu_m: FloatArray) -> FloatArray:
         """Height above the earth's sphere of picture-frame points."""
-        return np.asarray(
-            np.linalg.norm(pos_enu_m - self.center_enu_m, axis=-1) - self.earth_radius_m, np.float64
-        )
+        return np.asarray(_norm_rows(pos_enu_m - self.center_enu_m) - self.earth_radius_m, np.float64)
+
+
+def _norm_rows(x: FloatArray) -> FloatArray:
+    """``np.linalg.norm(x, axis=-1)`` of real ``x`` as NumPy works it out (``sqrt(add.reduce(x * x))``
+    over the last axis: the same floats), without its argument handling."""
+    return np.asarray(np.sqrt(np.add.reduce(x * x, axis=-1)), dtype=np.float64)
 
 
 @dataclass
@@ -341,10 +345,19 @@ class FireUnit:
     rotation: FloatArray | None = None
     offset_m: FloatArray | None = None
     holds: BoolArray | None = None
+    # ``holds`` worked out when first read (:meth:`held`): most cycles end before they read it
+    holds_from: Callable[[], BoolArray] | None = field(default=None, repr=False, compare=False)
     # the battery's site in the picture's frame, with the map it was worked out from (_site_in_picture)
     site: tuple[object, object, FloatArray] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    def held(self) -> BoolArray | None:
+        """``holds``; given as ``holds_from``, asked on first reading."""
+        if self.holds is None and self.holds_from is not None:
+            self.holds = self.holds_from()
+            self.holds_from = None
+        return self.holds
 
     def to_battery(self, pos_m: FloatArray, vel_mps: FloatArray) -> tuple[FloatArray, FloatArray]:
         if self.rotation is None or self.offset_m is None:
@@ -367,7 +380,7 @@ def decide(
     track_last_update_s: FloatArray,
     gone_s: FloatArray,
     jam_only: BoolArray | None = None,
-    duplicate: BoolArray | None = None,
+    duplicate: BoolArray | Callable[[], BoolArray] | None = None,
 ) -> Decision:
     """One command-post cycle over the firm tracks of picture ``post`` (positions predicted to ``t``,
     in the picture's frame): one weapon–target assignment over every fire unit in ``units``, each a
@@ -379,7 +392,8 @@ def decide(
     ``jam_only`` marks tracks known only from jam-strobe fixes: only interceptors that can home on
     jam (catalog ``home_on_jam``) are planned against them. ``duplicate`` marks tracks that may be
     second tracks of targets already under fire (:meth:`samsim.sim.command_post.TrackPicture.duplicates`):
-    they are not engaged.
+    they are not engaged; given as a function of no arguments, it is asked only when some track could
+    be engaged but for it (most cycles end before).
     """
     decision = Decision([], [], {})
     if track_ids.size == 0:
@@ -389,9 +403,10 @@ def decide(
     gone = np.zeros(track_ids.size, dtype=bool)
     gone[real] = gone_s[labels_arr[real]] <= t + 1e-9
     live = ~gone
+    live_real = live & real
 
     def mark(mask: BoolArray, reason: str) -> None:
-        for j in np.flatnonzero(mask & live & real).tolist():
+        for j in (mask & live_real).nonzero()[0].tolist():
             decision.reasons[track_label[j]] = reason
 
     active = [u for u in units if u.plan.battery.doctrine.weapons == "free" and u.plan.engagement_radar]
@@ -399,8 +414,8 @@ def decide(
         mark(np.ones(track_ids.size, dtype=bool), "weapons_hold" if units else "no_fire_channel")
         return decision
     # (a launcher's readiness is asked again for the units that may fire: most posts stop at the first)
-    if not any(np.any((u.state.ready_s <= t + 1e-9)[:, None] & (u.state.stock > 0)) for u in active):
-        has_rounds = any(np.any(u.state.stock > 0) for u in active)
+    if not any(((u.state.ready_s <= t + 1e-9)[:, None] & (u.state.stock > 0)).any() for u in active):
+        has_rounds = any((u.state.stock > 0).any() for u in active)
         mark(np.ones(track_ids.size, dtype=bool), "no_fire_channel" if has_rounds else "magazine_empty")
         return decision
     # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
@@ -409,6 +424,8 @@ def decide(
     status = _statuses(memory, docs, t, track_ids, track_last_update_s)  # (units, tracks)
     allowed = status == _ELIGIBLE
     if len(active) > 1:
+        if callable(duplicate):  # layered defence reads it for every track
+            duplicate = duplicate()
         allowed |= _leaker_engagements(
             post,
             docs,
@@ -422,13 +439,15 @@ def decide(
             status,
             live if duplicate is None else live & ~duplicate,
         )
-    eligible = np.any(allowed, axis=0) & live
+    eligible = allowed.any(axis=0) & live
     # firm too recently, or not updated lately, for every unit that may not fire at it
-    mark(~eligible & np.any(status == _WAITING, axis=0), "no_track")
-    if duplicate is not None:
-        eligible &= ~duplicate
-    if not np.any(eligible):
+    mark(~eligible & (status == _WAITING).any(axis=0), "no_track")
+    if not eligible.any():
         return decision
+    if duplicate is not None:  # read only now: most cycles end above
+        eligible &= ~(duplicate() if callable(duplicate) else duplicate)
+        if not eligible.any():
+            return decision
     allowed = allowed[:, eligible]
     ids = track_ids[eligible]
     pos = track_pos_m[eligible]
@@ -437,11 +456,12 @@ def decide(
     n = ids.size
 
     def mark_cols(cols: BoolArray, reason: str) -> None:
-        for j in np.flatnonzero(cols).tolist():
+        for j in cols.nonzero()[0].tolist():
             if labels[j] >= 0:
                 decision.reasons[labels[j]] = reason
 
-    classes = classify_tracks(np.linalg.norm(vel, axis=1), frame.height_m(pos))
+    height = frame.height_m(pos)
+    classes = classify_tracks(_norm_rows(vel), height)
     high_value = (classes == BALLISTIC) | (classes == AIRCRAFT)
     # Per unit: planned pk of each of its types at each track, its stocks and fire channels.
     rows: list[tuple[int, int]] = []  # (unit, type) of each row of the joint pk matrix
@@ -456,10 +476,11 @@ def decide(
     # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
     may = np.empty((len(active), n), dtype=bool)
     for ui, unit in enumerate(active):
-        if unit.holds is None or unit.plan.battery.spec.engage_on_remote:
+        holds = None if unit.plan.battery.spec.engage_on_remote else unit.held()
+        if holds is None:
             may[ui] = True
         else:
-            may[ui] = unit.holds[eligible]
+            may[ui] = holds[eligible]
         if not unit.plan.battery.spec.engage_on_remote:
             held |= may[ui]
         else:
@@ -468,7 +489,7 @@ def decide(
     tables = _unit_tables([u.plan for u in active])
     sites = np.array([_site_in_picture(u) for u in active], dtype=np.float64).reshape(-1, 3)
     near = _within_reach(pos, vel, may, sites, tables.table_reach, tables.table_time)
-    planning = np.flatnonzero(np.any(near, axis=1)).tolist()
+    planning = np.flatnonzero(near.any(axis=1)).tolist()
     mapped = {ui: active[ui].to_battery(pos, vel) for ui in planning}
     planned = _plan_units(
         [u.plan for u in active],
@@ -480,26 +501,29 @@ def decide(
     # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
     # them (a unit's pairs and types are that matrix's non-zero part; its pairs are tracks it may engage,
     # near is within may).
-    unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
+    if len(active) == 1:
+        unit_of = np.zeros(planned.track.size, dtype=np.int64)
+    else:
+        unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
     track_of = planned.track
     pk_p = planned.pk
     if jam_only is not None:
         jammed = jam_only[eligible][track_of]
-        if np.any(jammed):
+        if jammed.any():
             pk_p[jammed[:, None] & ~tables.home_on_jam[unit_of]] = 0.0
     pk_p[pk_p < tables.min_pk[unit_of][:, None]] = 0.0
-    reach[track_of[np.any(pk_p > 0.0, axis=1)]] = True
+    reach[track_of[(pk_p > 0.0).any(axis=1)]] = True
     pk_p = cheapest_adequate(pk_p.T, tables.unit_cost[unit_of].T).T
     left = np.zeros(tables.unit_cost.shape, dtype=np.int64)  # (units, types) rounds on the launchers
     for ui in planning:
         left[ui, : len(active[ui].plan.types)] = active[ui].state.stock.sum(axis=0)
     left_p = left[unit_of]
-    rounds = np.any((pk_p > 0.0) & (left_p > 0), axis=1)
+    rounds = ((pk_p > 0.0) & (left_p > 0)).any(axis=1)
     loaded[track_of[rounds]] = True
     pk_p = hold_reserve(pk_p.T, left_p.T, tables.reserve[unit_of].T, high_value[track_of]).T
-    firing = np.any(pk_p > 0.0, axis=1)
+    firing = (pk_p > 0.0).any(axis=1)
     kept[track_of[rounds & ~firing]] = True
-    for ui in np.unique(unit_of[firing]).tolist():
+    for ui in ([0] if firing.any() else []) if len(active) == 1 else np.unique(unit_of[firing]).tolist():
         unit = active[ui]
         plan, state = unit.plan, unit.state
         # Stocks: ready launchers holding each type (one missile per launcher per cycle).
@@ -529,12 +553,12 @@ def decide(
         return decision
     pk_all = np.vstack(pk_rows)
     stock_all = np.concatenate(stock_rows)
-    usable = np.any((pk_all > 0.0) & (stock_all[:, None] > 0), axis=0)
+    usable = ((pk_all > 0.0) & (stock_all[:, None] > 0)).any(axis=0)
     mark_cols(reach & loaded & ~kept & ~usable, "no_fire_channel")
-    if not np.any(pk_all > 0.0):
+    if not (pk_all > 0.0).any():
         return decision
     # a ballistic track is assessed where it falls, not where its straight line passes (c2.evaluation)
-    acc = intercept.track_acceleration_mps2(pos, vel, frame.height_m(pos), frame.center_enu_m)
+    acc = intercept.track_acceleration_mps2(pos, vel, height, frame.center_enu_m)
     assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
     value = assess.value * damage_weight(classes)
     salvo = np.array([doc.salvo for doc in docs], dtype=np.int64)
@@ -550,21 +574,23 @@ def decide(
         group_target_cap=np.array(caps_target),
         method="exact" if pk_all.size <= ENGINE_EXACT_MAX_CELLS else "heuristic",
     )
-    unassigned = usable & (x.sum(axis=0) == 0)
+    shots_j = x.sum(axis=0)
+    unassigned = usable & (shots_j == 0)
     # Left out with a fire channel free: the assignment preferred other tracks; with every channel of
     # the units that could reach it taken this cycle: no fire channel.
     shots_g = np.bincount(group, weights=x.sum(axis=1), minlength=len(caps_shot))
     targets_g = np.array([np.count_nonzero(x[group == g].sum(axis=0)) for g in range(len(caps_shot))])
     spare = (shots_g < np.array(caps_shot)) & (targets_g < np.array(caps_target))
     could = (pk_all > 0.0) & (stock_all[:, None] > 0) & spare[group][:, None]
-    mark_cols(unassigned & ~np.any(could, axis=0), "no_fire_channel")
-    mark_cols(unassigned & np.any(could, axis=0) & (assess.asset >= 0), "lower_priority")
-    mark_cols(unassigned & np.any(could, axis=0) & (assess.asset < 0), "not_threatening")
+    could_any = could.any(axis=0)
+    mark_cols(unassigned & ~could_any, "no_fire_channel")
+    mark_cols(unassigned & could_any & (assess.asset >= 0), "lower_priority")
+    mark_cols(unassigned & could_any & (assess.asset < 0), "not_threatening")
     rank = np.lexsort((assess.time_to_go_s, -value))  # most at stake first, then soonest
-    offsets = np.concatenate([[0], np.cumsum([len(active[u].plan.types) for u in unit_of_group])])
-    for j in rank.tolist():
-        if x[:, j].sum() == 0:
-            continue
+    offsets = [0]
+    for u in unit_of_group:
+        offsets.append(offsets[-1] + len(active[u].plan.types))
+    for j in rank[shots_j[rank] != 0].tolist():  # the tracks assigned shots, in that order
         track = int(ids[j])
         made = 0
         kinds: list[str] = []
@@ -635,6 +661,34 @@ def _eligibility(
     return _ENGAGED
 
 
+def _eligibilities(
+    memory: EngagementMemory,
+    doctrine: CommandDoctrine,
+    track_ids: list[int],
+    t: float,
+    last_update_s: list[float],
+) -> list[int]:
+    """:func:`_eligibility` of each track, its tests in the same order on the same floats (the
+    engagements looked up through ``memory.engagements.get``, as it looks them up), with the
+    look-ups bound once."""
+    destroyed = memory.destroyed
+    first_firm = memory.first_firm_s.get
+    engagement = memory.engagements.get
+    reaction_s = doctrine.reaction_time_s
+    policy, salvo = doctrine.fire_policy, doctrine.salvo_doctrine
+    inf = np.inf
+    out = []
+    for track, last_s in zip(track_ids, last_update_s, strict=True):
+        if track in destroyed:
+            out.append(_DESTROYED)
+        elif t < first_firm(track, inf) + reaction_s - 1e-9 or t - last_s > ENGAGE_MAX_AGE_S:
+            out.append(_WAITING)
+        else:
+            eng = engagement(track)
+            out.append(_ELIGIBLE if eng is None or policy(eng, salvo, t, last_s) else _ENGAGED)
+    return out
+
+
 _FEW_STATUSES = 32
 """Up to this many (unit, track) statuses :func:`_statuses` asks :func:`_eligibility` one by one."""
 
@@ -658,7 +712,7 @@ def _statuses(
         by_id: dict[int, list[int]] = {}
         for doc in docs:
             if id(doc) not in by_id:
-                by_id[id(doc)] = [_eligibility(memory, doc, i, t, u) for i, u in zip(ids, last, strict=True)]
+                by_id[id(doc)] = _eligibilities(memory, doc, ids, t, last)
         return np.array([by_id[id(doc)] for doc in docs], dtype=np.int64).reshape(len(docs), n)
     destroyed = np.zeros(n, dtype=bool)
     if memory.destroyed:
@@ -765,8 +819,9 @@ def _leaker_engagements(
         # no flight outlasts the reach tables' time grid: a later look with a longer flight cannot be late
         c = candidate[ui, cols] & (assess.asset >= 0)
         c &= look_s + ka_s + float(plan.profile_time_s[-1]) > t + assess.time_to_go_s
-        if unit.holds is not None and not plan.battery.spec.engage_on_remote:
-            c &= unit.holds[cols]
+        holds = None if plan.battery.spec.engage_on_remote else unit.held()
+        if holds is not None:
+            c &= holds[cols]
         at = np.flatnonzero(c)
         if at.size == 0:
             continue
@@ -1068,19 +1123,22 @@ def _plan_units(
     planned = _Planned(start, track, tof, pip, pk)
     if n == 0:
         return planned
-    p = np.empty((n, 3))
-    v = np.empty((n, 3))
-    for w in np.flatnonzero(start[1:] > start[:-1]).tolist():
-        s, e = start[w], start[w + 1]
-        p[s:e] = pos[w][track[s:e]]
-        v[s:e] = vel[w][track[s:e]]
+    if len(plans) == 1:  # one unit: every pair is its own
+        p, v = pos[0][track], vel[0][track]
+    else:
+        p = np.empty((n, 3))
+        v = np.empty((n, 3))
+        for w in np.flatnonzero(start[1:] > start[:-1]).tolist():
+            s, e = start[w], start[w + 1]
+            p[s:e] = pos[w][track[s:e]]
+            v[s:e] = vel[w][track[s:e]]
     center = tables.center[unit]
     # each unit's FirePlan.height_m, row by row
-    height = np.asarray(np.linalg.norm(p - center, axis=-1) - tables.radius[unit], np.float64)
+    height = np.asarray(_norm_rows(p - center) - tables.radius[unit], np.float64)
     low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(p, v, height, center)
-    speed = np.linalg.norm(v, axis=1)
+    speed = _norm_rows(v)
     arrival = np.empty((n, mm))
     ok = np.zeros((n, mm), dtype=np.bool_)
     slant = np.empty((n, mm))
@@ -1154,13 +1212,17 @@ def _plan_units(
         return planned
     # The engagement radar must see the intercept point to guide the missile there.
     seen = np.zeros(i.size, dtype=np.bool_)
-    bounds = np.searchsorted(u, np.arange(len(plans) + 1))  # pairs in unit order
-    for uu in np.flatnonzero(np.diff(bounds)).tolist():
+    if len(plans) == 1:
+        spans = [(0, 0, i.size)]
+    else:
+        bounds = np.searchsorted(u, np.arange(len(plans) + 1)).tolist()  # pairs in unit order
+        spans = [(uu, bounds[uu], bounds[uu + 1]) for uu in range(len(plans)) if bounds[uu + 1] > bounds[uu]]
+    for uu, s_at, e_at in spans:
         plan = plans[uu]
         radar = plan.engagement_radar
         assert radar is not None
-        at = slice(int(bounds[uu]), int(bounds[uu + 1]))
-        seen[at], _, _, _ = visible(
+        at = slice(s_at, e_at)
+        seen[at], _ = visible_range(  # no azimuth: coverage spans the full circle
             radar, pip[i[at], k[at]] - radar.enu_m, alt_ik[at] - plan.horizon_ref_alt_m
         )
     i, k, u = i[seen], k[seen], u[seen]

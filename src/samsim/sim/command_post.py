@@ -132,6 +132,10 @@ def battery_tracker(coast_s: float = math.inf) -> Tracker:
     )
 
 
+_EYE3 = np.eye(3)
+_EYE3.setflags(write=False)
+
+
 def predict_position(
     mean: FloatArray, cov: FloatArray, dt_s: FloatArray, q_m2ps3: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -145,7 +149,7 @@ def predict_position(
     pv = cov[:, :3, 3:]
     dt3 = dt[:, :, None]
     p = cov[:, :3, :3] + dt3 * (pv + pv.transpose(0, 2, 1)) + dt3**2 * cov[:, 3:, 3:]
-    p = p + (np.asarray(q_m2ps3, dtype=np.float64) * dt[:, 0] ** 3 / 3.0)[:, None, None] * np.eye(3)
+    p = p + (np.asarray(q_m2ps3, dtype=np.float64) * dt[:, 0] ** 3 / 3.0)[:, None, None] * _EYE3
     return np.asarray(pos, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
 
@@ -809,11 +813,15 @@ class TrackPicture:
         the tracks its scan did not update too, so the means are not at each track's last update."""
         return self.tracker.time_s if self.tracker.time_s is not None else 0.0
 
-    def predicted_states(self, time_s: float) -> tuple[FloatArray, FloatArray]:
+    def predicted_states(self, time_s: float, rows: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Every track's position and velocity extrapolated to ``time_s`` (constant velocity from
-        the tracker's last step)."""
-        mean = self.tracker.mean
-        vel = mean[:, 3:]
+        the tracker's last step); ``rows``: only the tracks it marks (the same floats, row by row)."""
+        if rows is None:
+            mean = self.tracker.mean
+            vel = mean[:, 3:]
+        else:  # contiguous, as the rows taken from the whole picture's were
+            mean = self.tracker.view().mean[rows]
+            vel = np.ascontiguousarray(mean[:, 3:])
         return np.asarray(mean[:, :3] + vel * (time_s - self.estimate_s), dtype=np.float64), vel
 
     def predicted_positions(self, time_s: float) -> FloatArray:
@@ -1238,13 +1246,12 @@ class TrackPicture:
         target it cannot tell apart from one it is engaging; the test widens with a coasting track's
         uncertainty, where a fixed distance would not."""
         out = np.zeros(track_ids.size, dtype=bool)
-        engaged = list(self.engaged_estimates.values()) + list(self.memory.lost.values())
+        held = self.engaged_estimates
+        engaged = list(held.values()) + list(self.memory.lost.values())
         if not engaged or track_ids.size == 0:
             return out
         row = np.searchsorted(self.tracker.view().ids, track_ids)
-        cand = np.flatnonzero(
-            np.array([i not in self.engaged_estimates for i in track_ids.tolist()], dtype=bool)
-        )
+        cand = np.flatnonzero(np.array([i not in held for i in track_ids.tolist()], dtype=bool))
         if cand.size == 0:
             return out
         pos, cov = self._predicted_rows(row[cand], time_s)
@@ -1290,5 +1297,7 @@ class BatteryRuntime(TrackPicture):
         view = self.tracker.view()
         firm_ids = view.ids[view.confirmed]
         fresh = t - self.engagement_update_times_s(firm_ids) <= ENGAGE_MAX_AGE_S
+        if not self.jam_only:  # no track known only from jamming
+            return np.asarray(fresh, dtype=np.bool_)
         jam_only = np.array([i in self.jam_only for i in firm_ids.tolist()], dtype=bool)
         return np.asarray(fresh | jam_only, dtype=np.bool_)

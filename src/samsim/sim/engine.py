@@ -12,6 +12,7 @@ decide. Components report to one
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import cast
 
 import numpy as np
@@ -637,7 +638,7 @@ class Engine:
         if site is None:  # on the move: its picture gets no scans and it cannot fire
             return
         unit = moves.own_unit(rt, rt.battery.deployments[site])
-        unit.holds = rt.holds(t)
+        unit.holds_from = partial(rt.holds, t)  # read only once some track could be engaged
         self._decide(rt, [unit], t)
 
     def _command_cycle(self, post: CommandPost, t: float) -> None:
@@ -653,17 +654,18 @@ class Engine:
                 battery.hand_over_flights(state, pic.name, lost, new)
         tr = pic.tracker
         firm = tr.is_confirmed
-        if not np.any(firm):
+        if not firm.any():
             return
         ids, last = tr.ids[firm], tr.last_update_s[firm]
-        pos_all, vel_all = pic.predicted_states(t)
-        pos, vel = pos_all[firm], vel_all[firm]
+        pos, vel = pic.predicted_states(t, firm)
         if self.record_trajectories:
             pic.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
-        labels = [pic.label.get(i, -1) for i in ids.tolist()]
+        id_list = ids.tolist()
+        labels = [pic.label.get(i, -1) for i in id_list]
         # No launch without the engagement radar radiating (emission control, ARM damage).
         units = [u for u in units if self.emitters.can_guide(self._battery_of(u).index, t)]
-        jam_only = np.array([i in pic.jam_only for i in ids.tolist()], dtype=bool)
+        # (no jam-only track: nothing to mark, as an all-False mask marks nothing)
+        jam_only = np.array([i in pic.jam_only for i in id_list], dtype=bool) if pic.jam_only else None
         doctrine = pic.doctrine  # type: ignore[attr-defined]
         decision = battery.decide(
             pic.name,
@@ -680,7 +682,7 @@ class Engine:
             last,
             pic.gone_s,
             jam_only=jam_only,
-            duplicate=pic.duplicates(ids, t),
+            duplicate=partial(pic.duplicates, ids, t),  # asked only if some track could be engaged
         )
         for threat, reason in decision.reasons.items():
             # A reason given while the threat was within reach (and a shot possible but for it) is
