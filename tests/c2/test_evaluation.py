@@ -133,7 +133,10 @@ def test_cpa_kernel_gives_numpys_floats() -> None:
     vel = rng.normal(0.0, 400.0, (200, 3))
     vel[:5, :2] = 0.0  # hovering: tcpa 0
     vel[5:8, :2] = 1e-6  # below the speed floor
-    pos[8, :2] = 0.0  # at the asset, moving: t = -0.0 kept as NumPy keeps it
+    pos[8, :2] = 0.0  # at the asset, moving: a zero tcpa
+    # beside the asset, crossing at right angles: rel . v is +0.0, so -(rel . v) / v2 is -0.0, which
+    # NumPy's maximum with 0.0 makes +0.0
+    pos[9, :2], vel[9, :2] = (1000.0, 0.0), (0.0, 250.0)
     assets = rng.normal(0.0, 50e3, (7, 3))
     assets[0] = 0.0
     d, t = closest_approach(pos, vel, assets)

@@ -325,6 +325,15 @@ def test_residual_clutter_is_the_clutter_functions_composed_bit_for_bit() -> Non
     want = cell * p.gaussian_two_way_gain(elevation + below, el_bw) * 10.0 ** (-improvement / 10.0)
     np.testing.assert_array_equal(got, want)
     assert np.all(got[range_m > np.sqrt(2 * KA * h)] == 0.0)  # beyond the surface horizon: no clutter
+    # a coverage grid (ranges against elevations) gives each point's clutter, in the grid's shape
+    grid = p.residual_clutter_m2(
+        gamma_db, range_m[:40, None], h, KA, elevation[None, :25], az_bw, el_bw, dr, improvement
+    )
+    each = [
+        p.residual_clutter_m2(gamma_db, range_m[:40], h, KA, np.full(40, e), az_bw, el_bw, dr, improvement)
+        for e in elevation[:25]
+    ]
+    np.testing.assert_array_equal(grid, np.stack(each, axis=1))
 
 
 def test_multipath_broadcasts_its_arguments() -> None:

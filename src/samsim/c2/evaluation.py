@@ -117,9 +117,10 @@ def _closest_approach_kernel(
 ) -> None:
     """:func:`closest_approach` of every (track, asset) pair with NumPy's floats: its array form was
     ``rel = p_h - a_h``, ``t = max(-(rel . v_h) / |v_h|^2, 0)`` (0 where ``|v_h|^2 <= 1e-9``; NumPy's
-    ``maximum``, which keeps a NaN and a -0.0) and ``d = sqrt(|rel + v_h t|^2)``, each sum of two
-    squares or products in index order as ``np.sum`` and ``np.linalg.norm`` over a last axis of two
-    add them (tests/c2/test_evaluation.py holds the two to the same bits)."""
+    ``maximum``, which keeps a NaN and makes a zero of either sign +0.0) and
+    ``d = sqrt(|rel + v_h t|^2)``, each sum of two squares or products in index order as ``np.sum``
+    and ``np.linalg.norm`` over a last axis of two add them (tests/c2/test_evaluation.py holds the two
+    to the same bits)."""
     for i in range(pos.shape[0]):
         vx, vy = vel[i, 0], vel[i, 1]
         v2 = vx * vx + vy * vy
@@ -127,7 +128,7 @@ def _closest_approach_kernel(
             rx = pos[i, 0] - asset[a, 0]
             ry = pos[i, 1] - asset[a, 1]
             t = -(rx * vx + ry * vy) / v2 if v2 > 1e-9 else 0.0
-            if not (t >= 0.0 or math.isnan(t)):
+            if not (t > 0.0 or math.isnan(t)):  # as np.maximum(t, 0.0): -0.0 becomes +0.0
                 t = 0.0
             dx = rx + vx * t
             dy = ry + vy * t

@@ -517,7 +517,8 @@ def residual_clutter_m2(
     improvement_db: float,
 ) -> FloatArray:
     """Surface clutter left in the target's cell after the radar's clutter improvement factor, for a
-    beam pointed at elevation ``elevation_rad`` and range ``range_m`` (1-D arrays of one length), m².
+    beam pointed at elevation ``elevation_rad`` and range ``range_m`` (arrays of broadcastable
+    shapes: a scan's looks or a coverage grid), m².
 
     ``σ_c = γ sin ψ · R θ_az ΔR sec ψ`` (:func:`clutter_rcs_m2` at the grazing angle of
     :func:`surface_grazing_rad`), weighted by the two-way Gaussian gain of the beam at the surface
@@ -526,7 +527,10 @@ def residual_clutter_m2(
     9, Skolnik (2001) ch. 3 and 7. The same floats as those functions composed; the arithmetic between
     the NumPy arc sines, sine, cosine and exponential runs compiled.
     """
-    r = _f64(range_m)
+    r_any, el_any = np.broadcast_arrays(_f64(range_m), _f64(elevation_rad))
+    shape = r_any.shape
+    # the kernels walk 1-D arrays: a grid's points in a row, the result given the grid's shape
+    r, elevation = np.ascontiguousarray(r_any).reshape(-1), np.ascontiguousarray(el_any).reshape(-1)
     a = float(earth_radius_m)
     grazing_sin, depression_sin = _kernels.surface_sines(r, float(radar_height_m), a)
     psi = np.arcsin(grazing_sin)
@@ -534,7 +538,7 @@ def residual_clutter_m2(
         r,
         np.sin(psi),
         np.cos(psi),
-        _f64(elevation_rad),
+        elevation,
         np.arcsin(depression_sin),
         10.0 ** (gamma_db / 10.0),
         azimuth_beamwidth_rad,
@@ -542,7 +546,9 @@ def residual_clutter_m2(
         elevation_beamwidth_rad,
         float(-8.0 * np.log(2.0)),
     )
-    return np.asarray(cell_m2 * np.exp(exponent) * 10.0 ** (-improvement_db / 10.0), np.float64)
+    return np.asarray(cell_m2 * np.exp(exponent) * 10.0 ** (-improvement_db / 10.0), np.float64).reshape(
+        shape
+    )
 
 
 def sinr_db(snr_db: ArrayLike, scr_db: ArrayLike) -> FloatArray:
