@@ -1997,9 +1997,8 @@ def assess_intercept(
 
 
 def record_flying(recorder: FlightRecorder, state: BatteryState, t: float) -> None:
-    """Remember where the interceptors in flight are (for trajectories.parquet)."""
+    """Remember where the interceptors in flight are and their velocity rows (for
+    trajectories.parquet, which takes the speeds of all of them at once)."""
     if state.flying:
         slots = np.array(state.flying, dtype=np.int64)
-        recorder.samples.append(
-            (t, slots, state.flight.pos_m[slots].copy(), np.linalg.norm(state.flight.vel_mps[slots], axis=1))
-        )
+        recorder.samples.append((t, slots, state.flight.pos_m[slots], state.flight.vel_mps[slots]))

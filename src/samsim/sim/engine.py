@@ -659,7 +659,7 @@ class Engine:
         ids, last = tr.ids[firm], tr.last_update_s[firm]
         pos, vel = pic.predicted_states(t, firm)
         if self.record_trajectories:
-            pic.picture.append((t, ids.copy(), pos, np.linalg.norm(vel, axis=1)))
+            pic.picture.append((t, ids.copy(), pos, vel))  # speeds: norms taken once, at the end
         id_list = ids.tolist()
         labels = [pic.label.get(i, -1) for i in id_list]
         # No launch without the engagement radar radiating (emission control, ARM damage).

@@ -24,9 +24,13 @@ OUTPUT_STEP_S = 1.0
 
 
 def record_threats(log: TrajectoryLog, world: World, end_s: FloatArray) -> None:
-    """Every threat from its start to ``end_s`` (its fate or the end of the run)."""
+    """Every threat from its start to ``end_s`` (its fate or the end of the run), all threats in one
+    pass: read, converted and added at once (each row's floats the same as a threat's alone)."""
     t = world.threats
     stride = max(int(round(OUTPUT_STEP_S / TABLE_DT_S)), 1)
+    names: list[str] = []
+    index_parts: list[IntArray] = []
+    time_parts: list[FloatArray] = []
     for i in range(t.count):
         times = t.table_t0_s[i] + np.arange(0, int(t.table_n[i]), stride) * TABLE_DT_S
         times = times[times <= end_s[i] + 1e-9]
@@ -34,8 +38,16 @@ def record_threats(log: TrajectoryLog, world: World, end_s: FloatArray) -> None:
             times = np.append(times, end_s[i])
         if times.size == 0:
             continue
-        ecef = positions_ecef(t, np.full(times.size, i), times)
-        _add_path_rows(log, world, times, t.ids[i], "threat", None, ecef)
+        names.append(t.ids[i])
+        index_parts.append(np.full(times.size, i))
+        time_parts.append(times)
+    if not names:
+        return
+    times = np.concatenate(time_parts)
+    sizes = np.array([part.size for part in time_parts])
+    ecef = positions_ecef(t, np.concatenate(index_parts), times)
+    entity = np.repeat(np.arange(len(names)), sizes)
+    _add_path_rows(log, world, times, names, entity, sizes, "threat", None, ecef)
 
 
 def record_tracks(log: TrajectoryLog, world: World, runtime: TrackPicture) -> None:
@@ -50,7 +62,8 @@ def record_tracks(log: TrajectoryLog, world: World, runtime: TrackPicture) -> No
     )
     names = [runtime.track_name(i) for i in track_ids.tolist()]
     pos = np.concatenate([p for _, _, p, _ in runtime.picture])
-    speed = np.concatenate([v for _, _, _, v in runtime.picture])
+    # velocity rows kept per cycle, their norms taken once (a row's norm is the same float either way)
+    speed = np.linalg.norm(np.concatenate([v for _, _, _, v in runtime.picture]), axis=1)
     _add_battery_rows(log, world, runtime, times, names, index, "track", pos, speed)
 
 
@@ -81,7 +94,11 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
     pos_m = np.concatenate(
         [ps.reshape(-1, 3) for _, _, ps, _ in rec.samples] + [np.array(end_pos).reshape(-1, 3)]
     )
-    speed = np.concatenate([vs for _, _, _, vs in rec.samples] + [np.array(end_speed)])
+    # velocity rows kept per cycle, their norms taken once (a row's norm is the same float either way)
+    flying = (
+        [np.linalg.norm(np.concatenate([vs for _, _, _, vs in rec.samples]), axis=1)] if rec.samples else []
+    )
+    speed = np.concatenate([*flying, np.array(end_speed)])
     order = np.lexsort((times, slots))
     if runtime.battery.sites:  # each flew in the frame of the site it was launched from
         by_slot = np.argsort(slots, kind="stable")
@@ -134,22 +151,29 @@ def _add_path_rows(
     log: TrajectoryLog,
     world: World,
     times: FloatArray,
-    entity: str,
+    names: list[str],
+    entity: IntArray,
+    sizes: IntArray,
     kind: TrajectoryKind,
     battery: str | None,
     ecef: FloatArray,
 ) -> None:
+    """Rows of consecutive paths (``sizes[k]`` rows of ``names[k]``, in time order) from true ECEF
+    positions. A path's speed at a sample is that of its leg to the next sample (the last sample
+    repeats the last leg's; a one-sample path has 0)."""
     frame = world.frame
     enu = frame.ecef_to_enu(ecef)
     lat, lon, alt = frame.enu_to_geodetic(enu)
+    speed = np.zeros(times.size)
     if times.size > 1:
-        speed = np.linalg.norm(np.diff(ecef, axis=0), axis=1) / np.maximum(np.diff(times), 1e-9)
-        speed = np.append(speed, speed[-1])
-    else:
-        speed = np.zeros(times.size)
+        # Legs across two paths are overwritten below: each path's last row takes its last leg's.
+        speed[:-1] = np.linalg.norm(np.diff(ecef, axis=0), axis=1) / np.maximum(np.diff(times), 1e-9)
+    last = np.cumsum(sizes) - 1
+    speed[last] = np.where(sizes > 1, speed[np.maximum(last - 1, 0)], 0.0)
     log.add(
         time_s=times,
-        entity=entity,
+        entity=names,
+        entity_index=entity,
         kind=kind,
         battery=battery,
         enu_m=enu,

@@ -1,0 +1,44 @@
+"""Rows of threat paths written in one pass (sim/recorder.py): each path's speeds are its own legs'."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import cast
+
+import numpy as np
+
+from samsim.geodesy import LocalFrame
+from samsim.output.result import TrajectoryLog
+from samsim.sim.recorder import _add_path_rows
+from samsim.sim.world import World
+
+
+def test_paths_in_one_pass_keep_their_own_speeds() -> None:
+    frame = LocalFrame(45.0, 10.0, 0.0)
+    world = cast(World, SimpleNamespace(frame=frame))
+    # "a": 3 samples at 100 m/s east then 50 m/s north; "b": one sample; "c": 2 samples 1 s apart, 3-4-5
+    enu = np.array(
+        [[0.0, 0, 1000], [100, 0, 1000], [100, 100, 1000], [5e3, 5e3, 2e3], [0, 0, 500], [3, 4, 500]]
+    )
+    times = np.array([0.0, 1.0, 3.0, 7.0, 2.0, 3.0])
+    sizes = np.array([3, 1, 2])
+    log = TrajectoryLog()
+    _add_path_rows(
+        log,
+        world,
+        times,
+        ["a", "b", "c"],
+        np.repeat(np.arange(3), sizes),
+        sizes,
+        "threat",
+        None,
+        frame.enu_to_ecef(enu),
+    )
+    table = log.table().to_pydict()
+    speed = {(e, t): s for e, t, s in zip(table["entity"], table["time_s"], table["speed_mps"], strict=True)}
+    expected = {("a", 0.0): 100, ("a", 1.0): 50, ("a", 3.0): 50, ("b", 7.0): 0, ("c", 2.0): 5, ("c", 3.0): 5}
+    assert speed.keys() == expected.keys()
+    for key, value in expected.items():
+        assert abs(speed[key] - value) < 1e-6, key
+    assert table["time_s"] == sorted(table["time_s"])
+    assert set(table["kind"]) == {"threat"} and set(table["battery"]) == {None}
