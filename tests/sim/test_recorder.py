@@ -9,7 +9,8 @@ import numpy as np
 
 from samsim.geodesy import LocalFrame
 from samsim.output.result import TrajectoryLog
-from samsim.sim.recorder import _add_path_rows
+from samsim.sim.flights import TABLE_DT_S
+from samsim.sim.recorder import _add_path_rows, record_threats
 from samsim.sim.world import World
 
 
@@ -42,3 +43,35 @@ def test_paths_in_one_pass_keep_their_own_speeds() -> None:
         assert abs(speed[key] - value) < 1e-6, key
     assert table["time_s"] == sorted(table["time_s"])
     assert set(table["kind"]) == {"threat"} and set(table["battery"]) == {None}
+
+
+def test_threat_paths_sample_every_second_and_end_at_their_end() -> None:
+    """Samples every OUTPUT_STEP_S of each table up to the threat's end, plus the end itself when the
+    last sample falls short of it (and the threat outlived its start); a straight line at 100 m/s."""
+    frame = LocalFrame(45.0, 10.0, 0.0)
+    t0 = np.array([10.0, 0.0, 20.0, 30.0, 40.0])
+    n = np.array([7, 1, 5, 5, 3])
+    start = t0.copy()
+    start[1] = 5.0
+    end = np.array([12.2, 3.0, 19.0, 32.0, 40.5])
+    k = np.arange(7) * TABLE_DT_S
+    origin = frame.origin_ecef_m
+    table = origin + (100.0 * (t0[:, None] + k[None, :]))[..., None] * np.array([1.0, 0.0, 0.0])
+    threats = SimpleNamespace(
+        count=5,
+        ids=["A", "B", "C", "D", "E"],
+        table_t0_s=t0,
+        table_n=n,
+        start_s=start,
+        table_ecef_m=table,
+        table_alt_m=np.zeros((5, 7)),
+    )
+    world = cast(World, SimpleNamespace(frame=frame, threats=threats))
+    log = TrajectoryLog()
+    record_threats(log, world, end)
+    rows = log.table().to_pydict()
+    got: dict[str, list[float]] = {}
+    for e, t, s in zip(rows["entity"], rows["time_s"], rows["speed_mps"], strict=True):
+        got.setdefault(e, []).append(t)
+        assert abs(s - (0.0 if e == "B" else 100.0)) < 1e-6, (e, t, s)
+    assert got == {"A": [10.0, 11.0, 12.0, 12.2], "B": [0.0], "D": [30.0, 31.0, 32.0], "E": [40.0, 40.5]}

@@ -28,24 +28,27 @@ def record_threats(log: TrajectoryLog, world: World, end_s: FloatArray) -> None:
     pass: read, converted and added at once (each row's floats the same as a threat's alone)."""
     t = world.threats
     stride = max(int(round(OUTPUT_STEP_S / TABLE_DT_S)), 1)
-    names: list[str] = []
-    index_parts: list[IntArray] = []
-    time_parts: list[FloatArray] = []
-    for i in range(t.count):
-        times = t.table_t0_s[i] + np.arange(0, int(t.table_n[i]), stride) * TABLE_DT_S
-        times = times[times <= end_s[i] + 1e-9]
-        if end_s[i] > t.start_s[i] and (times.size == 0 or times[-1] < end_s[i] - 1e-6):
-            times = np.append(times, end_s[i])
-        if times.size == 0:
-            continue
-        names.append(t.ids[i])
-        index_parts.append(np.full(times.size, i))
-        time_parts.append(times)
-    if not names:
+    # Each threat's table samples every `stride` (k = 0, stride, ... below table_n) up to its end...
+    counts = (t.table_n.astype(np.int64) + stride - 1) // stride
+    index = np.repeat(np.arange(t.count, dtype=np.int64), counts)
+    k = (np.arange(index.size) - np.repeat(np.cumsum(counts) - counts, counts)) * stride
+    times = t.table_t0_s[index] + k * TABLE_DT_S
+    keep = times <= end_s[index] + 1e-9
+    index, times = index[keep], times[keep]
+    kept = np.bincount(index, minlength=t.count)
+    # ... and its end itself where the last sample kept falls short of it (times ascend, so the
+    # samples kept are a prefix; the end goes after them).
+    after = np.cumsum(kept)
+    last = np.where(kept > 0, times[np.maximum(after - 1, 0)] if times.size else 0.0, np.nan)
+    ends = (end_s > t.start_s) & ((kept == 0) | (last < end_s - 1e-6))
+    times = np.insert(times, after[ends], end_s[ends])
+    index = np.insert(index, after[ends], np.flatnonzero(ends))
+    sizes = kept + ends
+    if times.size == 0:
         return
-    times = np.concatenate(time_parts)
-    sizes = np.array([part.size for part in time_parts])
-    ecef = positions_ecef(t, np.concatenate(index_parts), times)
+    names = [t.ids[i] for i in np.flatnonzero(sizes).tolist()]
+    sizes = sizes[sizes > 0]
+    ecef = positions_ecef(t, index, times)
     entity = np.repeat(np.arange(len(names)), sizes)
     _add_path_rows(log, world, times, names, entity, sizes, "threat", None, ecef)
 
