@@ -117,6 +117,7 @@ class Reload:
 class FlightRecorder:
     """Where a battery's interceptors were: at decision cycles while flying, and at launch."""
 
+    # (time, slots, positions, velocities) of the interceptors in flight at each decision cycle
     samples: list[tuple[float, IntArray, FloatArray, FloatArray]] = field(default_factory=list)
     launch_pos_m: list[FloatArray] = field(default_factory=list)
 

@@ -711,7 +711,8 @@ class TrackPicture:
         )
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
         self.horizon_ref_alt_m = horizon_ref_alt_m
-        # (time, track ids, picture-frame positions, speeds) at each decision cycle
+        # (time, track ids, picture-frame positions, velocities) at each decision cycle; the speeds are
+        # taken from the velocities once, when trajectories.parquet is built
         self.picture: list[tuple[float, IntArray, FloatArray, FloatArray]] = []
         self.memory = EngagementMemory()
         self._under_fire: list[int] = []  # the tracks interceptors are flying at, at the last step
