@@ -12,7 +12,10 @@ and 24 × 1500 over 2 h. Copy k of the raid is turned by k × 360°/copies (gold
 are more copies than fit one turn) about the city, so the raid comes from every side; with a duration
 longer than the raid's 20 min the copies start at evenly spaced times, so threats arrive at a steady
 rate. Each battery is raid-48's S-400 battery (same radars) moved onto a circle of ``--ring-km`` about
-the city; the raid's air base turned with its copy is an asset of its own.
+the city; the raid's air base turned with its copy is an asset of its own. ``--reloads K`` gives each
+battery K full reloads of its launchers on its transloaders (scenario ``reserve``): without them a
+battery that has fired its load stays empty, which in a run of hours leaves the defence unarmed for
+its last part.
 
 ``bench`` runs every configuration in a fresh process (so memory figures are the replication's own):
 one untimed replication of a small scenario compiles the numba kernels, then one replication of the
@@ -46,6 +49,8 @@ from typing import Any
 
 import yaml
 
+from samsim import catalog
+
 ROOT = Path(__file__).resolve().parents[1]
 RAID = ROOT / "examples" / "raid-48.yaml"
 RAID_S = 1200.0  # raid-48's duration: its threats are all launched within it
@@ -69,11 +74,18 @@ def _turn(point: dict[str, Any], centre: tuple[float, float], angle_deg: float) 
 
 
 def theatre(
-    batteries: int = 8, threats: int = 384, duration_s: float = RAID_S, ring_km: float = 30.0
+    batteries: int = 8,
+    threats: int = 384,
+    duration_s: float = RAID_S,
+    ring_km: float = 30.0,
+    reloads: int = 0,
 ) -> dict[str, Any]:
-    """The scenario data (as a YAML mapping) of ``batteries`` S-400 batteries against ``threats``."""
+    """The scenario data (as a YAML mapping) of ``batteries`` S-400 batteries against ``threats``,
+    each with ``reloads`` full loads of its launchers in reserve."""
     if batteries < 1 or threats < 1:
         raise ValueError("need at least one battery and one threat")
+    if reloads < 0:
+        raise ValueError("reloads must be zero or more")
     if duration_s < RAID_S:
         raise ValueError(f"duration_s must be at least the raid's {RAID_S:.0f} s")
     raid = yaml.safe_load(RAID.read_text())
@@ -112,6 +124,10 @@ def theatre(
                 b["launch_s"] = float(b.get("launch_s", 0.0)) + t0
             out_threats.append(t)
     template = raid["batteries"][0]
+    reserve: dict[str, int] = {}
+    for launcher in catalog.system(template["system"]).launchers:
+        for missile, per_launcher in launcher["load"].items():
+            reserve[missile] = reserve.get(missile, 0) + reloads * launcher["count"] * per_launcher
     sites = []
     for i in range(batteries):
         bearing = math.radians(360.0 * i / batteries)
@@ -123,13 +139,17 @@ def theatre(
             "lon_deg": round(centre[1] + east / (KM_PER_DEG * math.cos(math.radians(centre[0]))), 5),
             "alt_m": template["position"]["alt_m"],
         }
+        if reloads:
+            site["reserve"] = dict(reserve)
         sites.append(site)
     data = {k: v for k, v in raid.items() if k not in ("assets", "batteries", "threats")}
     data.update(
         name=f"theatre-{batteries}x{threats}-{duration_s / 60:.0f}min",
         description=(
             f"{batteries} S-400 batteries on a {ring_km:g} km ring around the city, the raid-48 mix "
-            f"× {copies} ({threats} threats) over {duration_s / 60:.0f} min (benchmarks/theatre.py)"
+            f"× {copies} ({threats} threats) over {duration_s / 60:.0f} min"
+            + (f", {reloads} reload(s) per launcher in reserve" if reloads else "")
+            + " (benchmarks/theatre.py)"
         ),
         duration_s=float(duration_s),
         assets=assets,
@@ -186,9 +206,9 @@ if os.environ.get("THEATRE_NO_SPILL"):  # the logs held in memory however long (
     _R.EventLog.spill_rows = _R.TrajectoryLog.spill_rows = 1 << 62
 from theatre import theatre
 n, m, seed = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[6])
-dur, ring = float(sys.argv[4]), float(sys.argv[5])
+dur, ring, reloads = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[8])
 samsim.simulate(samsim.loads(json.dumps(theatre(1, 8))), seed=0)  # compile the kernels, fill the caches
-scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring)))
+scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring, reloads)))
 rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 anon_before = anon_mb()
 sampler = AnonPeak()
@@ -210,7 +230,7 @@ shot_at = {i.target for i in result.interceptors}
 kills = sum(1 for t in outcomes if t.fate == "killed")
 fired = len(result.interceptors)
 print(json.dumps({
-    "batteries": n, "threats": m, "duration_min": dur / 60, "seed": seed,
+    "batteries": n, "threats": m, "duration_min": dur / 60, "seed": seed, "reloads": reloads,
     "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
     "peak_traced_mb": None if peak is None else round(peak / 2**20, 1),
     "peak_rss_mb": round(rss_run_kb / 1024, 1),
@@ -321,7 +341,9 @@ FULL = [
 QUICK = [(1, 48, 1200.0), (8, 96, 1200.0), (8, 192, 2400.0)]
 
 
-def measure(n: int, m: int, duration_s: float, ring_km: float, seed: int, memory: bool) -> dict[str, Any]:
+def measure(
+    n: int, m: int, duration_s: float, ring_km: float, seed: int, memory: bool, reloads: int = 0
+) -> dict[str, Any]:
     """One replication of the configuration in a fresh process; its figures."""
     proc = subprocess.run(
         [
@@ -335,6 +357,7 @@ def measure(n: int, m: int, duration_s: float, ring_km: float, seed: int, memory
             str(ring_km),
             str(seed),
             "1" if memory else "0",
+            str(reloads),
         ],
         capture_output=True,
         text=True,
@@ -350,11 +373,11 @@ def measure(n: int, m: int, duration_s: float, ring_km: float, seed: int, memory
 def _raid48(seed: int) -> dict[str, Any]:
     """raid-48 itself measured the same way (its one battery, its own geometry)."""
     code = _CHILD.replace(
-        "scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring)))",
+        "scenario = samsim.loads(json.dumps(theatre(n, m, dur, ring, reloads)))",
         f"scenario = samsim.load({str(RAID)!r})",
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, str(Path(__file__).parent), "1", "48", "1200", "0", str(seed), "0"],
+        [sys.executable, "-c", code, str(Path(__file__).parent), "1", "48", "1200", "0", str(seed), "0", "0"],
         capture_output=True,
         text=True,
         check=True,
@@ -363,7 +386,12 @@ def _raid48(seed: int) -> dict[str, Any]:
 
 
 def bench(
-    configs: list[tuple[int, int, float]], ring_km: float, seed: int, memory: bool, repeat: int
+    configs: list[tuple[int, int, float]],
+    ring_km: float,
+    seed: int,
+    memory: bool,
+    repeat: int,
+    reloads: int = 0,
 ) -> None:
     head = (
         "batteries × threats",
@@ -383,7 +411,10 @@ def bench(
     print("| " + " | ".join(head) + " |\n" + "|---" * len(head) + "|")
     rows = [("raid-48", lambda r: _raid48(seed))]
     rows += [
-        (f"{n} × {m}", lambda r, n=n, m=m, d=d: measure(n, m, d, ring_km, seed, memory and r == 0))
+        (
+            f"{n} × {m}" + (f", {reloads} reload(s)" if reloads else ""),
+            lambda r, n=n, m=m, d=d: measure(n, m, d, ring_km, seed, memory and r == 0, reloads),
+        )
         for n, m, d in configs
     ]
     for label, run in rows:
@@ -462,6 +493,13 @@ def main() -> None:
     )
     p.add_argument("--config", nargs=3, type=float, action="append", metavar=("N", "M", "MIN"), required=True)
     p.add_argument("--trajectories", choices=("both", "on", "off"), default="both")
+    for cmd in (w, b):
+        cmd.add_argument(
+            "--reloads",
+            type=int,
+            default=0,
+            help="full reloads of every launcher in each battery's reserve (default 0: none)",
+        )
     for cmd in (b, p):
         cmd.add_argument("--no-spill", action="store_true", help="keep the logs in memory (the comparison)")
     args = ap.parse_args()
@@ -472,10 +510,10 @@ def main() -> None:
         phases([(int(n), int(m), minutes * 60) for n, m, minutes in args.config], which)
         return
     if args.cmd == "write":
-        data = theatre(args.batteries, args.threats, args.minutes * 60, args.ring_km)
+        data = theatre(args.batteries, args.threats, args.minutes * 60, args.ring_km, args.reloads)
         args.out.write_text(
             f"# Generated by benchmarks/theatre.py write -n {args.batteries} -m {args.threats} "
-            f"--minutes {args.minutes:g} --ring-km {args.ring_km:g}\n"
+            f"--minutes {args.minutes:g} --ring-km {args.ring_km:g} --reloads {args.reloads}\n"
             + yaml.safe_dump(data, sort_keys=False, width=110)
         )
         print(f"{args.out}: {args.batteries} batteries, {args.threats} threats, {args.minutes:g} min")
@@ -483,7 +521,7 @@ def main() -> None:
     configs = QUICK if args.quick else DEFAULTS if args.defaults else FULL
     if args.config:
         configs = [(int(n), int(m), minutes * 60) for n, m, minutes in args.config]
-    bench(configs, args.ring_km, args.seed, args.traced, args.repeat)
+    bench(configs, args.ring_km, args.seed, args.traced, args.repeat, args.reloads)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,13 @@ def test_counts_ring_turns_and_spread(n: int, m: int, minutes: float) -> None:
 def test_too_short_a_duration_is_refused() -> None:
     with pytest.raises(ValueError):
         theatre(2, 48, 600.0)
+
+
+def test_reloads_fill_each_battery_reserve_with_whole_loads() -> None:
+    # The S-400 battery: six 5P85SE2 of four 48N6E3 and two 5P85TE2 of sixteen 9M96E2 (catalog).
+    data = theatre(3, 48, 1200.0, reloads=2)
+    scenario = loads(json.dumps(data))
+    assert [b.reserve for b in scenario.batteries] == [{"48N6E3": 48, "9M96E2": 64}] * 3
+    assert all("reserve" not in b for b in theatre(3, 48, 1200.0)["batteries"])
+    with pytest.raises(ValueError):
+        theatre(3, 48, 1200.0, reloads=-1)
