@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from samsim.c2.handover import hand_over, track_distance2
+from samsim.c2.handover import hand_over, may_pass_gate, track_distance2
+from samsim.sim.command_post import predict_position
 
 
 def test_distance_is_the_mahalanobis_distance_under_the_summed_covariance() -> None:
@@ -58,3 +59,33 @@ def test_hand_over_matches_one_to_one_inside_the_gate() -> None:
     # outside the gate nothing is handed over
     assert hand_over(lost[:1], cov[:1], np.array([[700.0, 0.0, 0.0]]), cov[:1], gate=4.0).tolist() == [-1]
     assert hand_over(lost, cov, np.zeros((0, 3)), np.zeros((0, 3, 3)), gate=4.0).tolist() == [-1, -1, -1]
+
+
+def _random_states(rng: np.random.Generator, n: int, spread_m: float) -> tuple[np.ndarray, np.ndarray]:
+    mean = np.hstack([rng.normal(0.0, spread_m, (n, 3)), rng.normal(0.0, 300.0, (n, 3))])
+    root = rng.normal(0.0, 1.0, (n, 6, 6)) * np.array([80.0, 80.0, 80.0, 20.0, 20.0, 20.0])[None, :, None]
+    return mean, root @ root.transpose(0, 2, 1)
+
+
+def test_gate_bound_never_rules_out_a_pair_inside_the_gate() -> None:
+    # may_pass_gate against the test itself on predicted estimates: a row it rules out has no pair
+    # within the gate, and pairs far apart (many sigmas) are ruled out
+    rng = np.random.default_rng(3)
+    gate2 = 4.0**2
+    ruled_out = 0
+    for spread in (100.0, 1_000.0, 30_000.0):
+        for _ in range(20):
+            mean_a, cov_a = _random_states(rng, 6, spread)
+            mean_b, cov_b = _random_states(rng, 3, spread)
+            rows = rng.permutation(6)[:4]
+            q_a = rng.uniform(1.0, 100.0, 4)
+            dt_b, q_b = rng.uniform(0.0, 3.0, 3), rng.uniform(1.0, 100.0, 3)
+            near = may_pass_gate(mean_a, cov_a, rows, 1.5, q_a, mean_b, cov_b, dt_b, q_b, gate2)
+            pos_a, p_a = predict_position(mean_a[rows], cov_a[rows], np.full(4, 1.5), q_a)
+            pos_b, p_b = predict_position(mean_b, cov_b, dt_b, q_b)
+            inside = np.any(track_distance2(pos_a, p_a, pos_b, p_b) <= gate2, axis=1)
+            assert np.all(near[inside])
+            ruled_out += int(np.count_nonzero(~near))
+            if spread == 30_000.0:
+                assert not np.any(near & ~inside)  # tens of km against sigmas of ~200 m
+    assert ruled_out > 0

@@ -430,6 +430,56 @@ def test_compiled_limit_check_agrees_with_check_assignment(seed: int, m: int, n:
         assert _k.within_limits(pr, x) == (check_assignment(x, pk, stock, **limits) == [])
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 3), n=st.integers(1, 3), ties=st.booleans())
+def test_start_proven_optimal_only_when_nothing_beats_it(seed: int, m: int, n: int, ties: bool) -> None:
+    # none_better against enumerating every feasible assignment; where it proves the heuristic's
+    # start optimal, the exact solver (which then skips the MILP) would have returned that start
+    rng = np.random.default_rng(seed)
+    pk = rng.uniform(0.0, 1.0, (m, n)) * (rng.random((m, n)) > 0.3)
+    if ties:
+        pk = np.round(pk, 1)
+    value = rng.choice([0.0, 1.0, 2.0, 5.0], n) if ties else rng.uniform(0.0, 5.0, n)
+    stock = rng.integers(0, 4, m)
+    ng = int(rng.integers(1, m + 1))
+    group = np.arange(m) % ng
+    limits = (rng.integers(0, 3, n), group, rng.integers(0, 4, ng), rng.integers(0, 3, ng))
+    pr = wta._problem(value, pk, stock, *limits)
+    x0 = wta._heuristic(pr, None)
+    limit = wta._objective(pr, x0) * (1.0 + wta._PROOF_MARGIN)
+    better = False
+    for cells in itertools.product(*[range(4) if c else range(1) for c in pr.allowed.ravel()]):
+        x = np.array(cells, dtype=np.int64).reshape(m, n)
+        if not np.array_equal(x, x0) and _k.within_limits(pr, x) and wta._objective(pr, x) < limit:
+            better = True
+            break
+    proof = _k.none_better(pr, x0, limit, wta._PROOF_NODES)
+    assert proof == (0 if better else 1)
+    if proof == 1:
+        np.testing.assert_array_equal(wta._exact(pr, None, x0)[0], x0)
+    np.testing.assert_array_equal(
+        solve_wta(
+            value,
+            pk,
+            stock,
+            method="exact",
+            max_per_target=limits[0],
+            group=group,
+            group_shot_cap=limits[2],
+            group_target_cap=limits[3],
+        ),
+        wta._exact(pr, None, x0)[0] if proof != 1 else x0,
+    )
+
+
+def test_start_proof_gives_up_beyond_its_budget() -> None:
+    # 12 targets of 3 candidate shot vectors each: more candidates than a budget of 20 holds
+    pr = wta._problem(np.ones(12), np.full((1, 12), 0.5), [24], np.full(12, 2), None, None, None)
+    x0 = wta._heuristic(pr, None)
+    assert _k.none_better(pr, x0, wta._objective(pr, x0) * 2.0, 20) == -1
+    assert _k.none_better(pr, x0, wta._objective(pr, x0) * 2.0, 4096) == 0
+
+
 # ----------------------------------------------------------------------------------------------
 # solutions better than the published best, recorded in the repository
 

@@ -1175,3 +1175,135 @@ def team_columns(
                 gcnt[g] = 0
         start[c + 1] = e
     return start, index[:e], coef[:e]
+
+
+@njit
+def none_better(pb: Problem, x0: NDArray[np.int64], limit: float, node_cap: int) -> int:
+    """Whether some feasible assignment other than ``x0`` has an expected surviving value below
+    ``limit``, by exhaustive branch and bound over the targets: 1 proven none, 0 found one, -1 gave
+    up (more than ``node_cap`` search nodes or candidate shot vectors).
+
+    Each target's candidates are its shot vectors within its own limits (``pk = 0`` cells, the
+    stocks, ``cap_t`` and its fire units' shot caps); a branch is cut when its targets' surviving
+    value so far plus the least each remaining target can keep reaches ``limit`` (every term is
+    non-negative, so nothing below it goes under). Surviving values are ``v_j prod (1 - pk)**x``
+    multiplied out one shot at a time."""
+    value, _, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap, pk = pb[:9]
+    m, n = x0.shape
+    if n == 0:
+        return 1
+    ng = gshot_cap.shape[0]
+    # every target's candidate shot vectors (mixed-radix count over the types, each up to its cap)
+    hi = np.zeros((n, m), np.int64)
+    for j in range(n):
+        for i in range(m):
+            if allowed[i, j]:
+                hi[j, i] = min(stock[i], cap_t[j], gshot_cap[grp[i]])
+    start = np.zeros(n + 1, np.int64)
+    opts = np.zeros((node_cap, m), np.int64)
+    surv = np.zeros(node_cap)
+    same = np.zeros(node_cap, np.bool_)
+    least = np.zeros(n + 1)  # least each target keeps, summed from the back (filled below)
+    k = 0
+    c = np.zeros(m, np.int64)
+    per_group = np.zeros(ng, np.int64)
+    for j in range(n):
+        c[:] = 0
+        best = np.inf
+        while True:
+            total = 0
+            per_group[:] = 0
+            for i in range(m):
+                total += c[i]
+                per_group[grp[i]] += c[i]
+            fits = total <= cap_t[j]
+            for g in range(ng):
+                if per_group[g] > gshot_cap[g] or (per_group[g] > 0 and gtgt_cap[g] < 1):
+                    fits = False
+            if fits:
+                if k >= node_cap:
+                    return -1
+                s = value[j]
+                eq = True
+                for i in range(m):
+                    opts[k, i] = c[i]
+                    eq = eq and c[i] == x0[i, j]
+                    for _ in range(c[i]):
+                        s *= 1.0 - pk[i, j]
+                surv[k] = s
+                same[k] = eq
+                best = min(best, s)
+                k += 1
+            i = 0
+            while i < m and c[i] == hi[j, i]:
+                c[i] = 0
+                i += 1
+            if i == m:
+                break
+            c[i] += 1
+        start[j + 1] = k
+        least[j] = best
+    for j in range(n - 1, -1, -1):
+        least[j] += least[j + 1]
+    least[n] = 0.0
+    # depth-first over the targets, the choice at each depth an index into its candidates
+    used = np.zeros(m, np.int64)
+    gshots = np.zeros(ng, np.int64)
+    gtgts = np.zeros(ng, np.int64)
+    pick = np.full(n, -1, np.int64)
+    partial = np.zeros(n + 1)
+    differs = np.zeros(n + 1, np.int64)
+    nodes = 0
+    d = 0
+    while d >= 0:
+        if pick[d] >= 0:  # take back this depth's last choice
+            o = pick[d]
+            for i in range(m):
+                used[i] -= opts[o, i]
+            per_group[:] = 0
+            for i in range(m):
+                per_group[grp[i]] += opts[o, i]
+            for g in range(ng):
+                gshots[g] -= per_group[g]
+                if per_group[g] > 0:
+                    gtgts[g] -= 1
+        o = start[d] if pick[d] < 0 else pick[d] + 1
+        while o < start[d + 1]:
+            nodes += 1
+            if nodes > node_cap:
+                return -1
+            ok = partial[d] + surv[o] + least[d + 1] < limit
+            for i in range(m):
+                if used[i] + opts[o, i] > stock[i]:
+                    ok = False
+            if ok:
+                per_group[:] = 0
+                for i in range(m):
+                    per_group[grp[i]] += opts[o, i]
+                for g in range(ng):
+                    if gshots[g] + per_group[g] > gshot_cap[g]:
+                        ok = False
+                    if per_group[g] > 0 and gtgts[g] + 1 > gtgt_cap[g]:
+                        ok = False
+            if ok:
+                break
+            o += 1
+        if o >= start[d + 1]:
+            pick[d] = -1
+            d -= 1
+            continue
+        pick[d] = o
+        for i in range(m):
+            used[i] += opts[o, i]
+        for g in range(ng):
+            gshots[g] += per_group[g]
+            if per_group[g] > 0:
+                gtgts[g] += 1
+        partial[d + 1] = partial[d] + surv[o]
+        differs[d + 1] = differs[d] + (0 if same[o] else 1)
+        if d + 1 == n:
+            if differs[n] > 0:  # a feasible assignment other than x0 under the limit
+                return 0
+            continue  # x0 itself: try this depth's next candidate
+        d += 1
+    return 1

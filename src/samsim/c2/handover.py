@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from samsim.arrays import FloatArray, IntArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.jit import njit
 
 _UNGATED = 1e12  # cost of a pair outside the gate (never chosen: filtered after the assignment)
 
@@ -54,6 +55,74 @@ def track_distance2(
         return np.zeros((pos_a.shape[0], pos_b.shape[0]))
     sol = np.linalg.solve(s, delta[..., None])[..., 0]
     return np.asarray(np.einsum("nmk,nmk->nm", delta, sol), dtype=np.float64)
+
+
+_GATE_SLACK = 2.0
+"""Pairs are ruled out by :func:`may_pass_gate` only with their distance bound above this many gates
+squared: far above the rounding of the predictions and of the distance's solve (which would have to
+err by half its value, a covariance condition number near 1e15)."""
+
+
+@njit
+def may_pass_gate(
+    mean_a: FloatArray,
+    cov_a: FloatArray,
+    rows_a: IntArray,
+    dt_a_s: float,
+    q_a_m2ps3: FloatArray,
+    mean_b: FloatArray,
+    cov_b: FloatArray,
+    dt_b_s: FloatArray,
+    q_b_m2ps3: FloatArray,
+    gate2: float,
+) -> BoolArray:
+    """For each state estimate ``a`` (rows ``rows_a`` of ``mean_a`` (N, 6), ``cov_a`` (N, 6, 6), all
+    predicted ``dt_a_s`` ahead with process noise ``q_a_m2ps3`` per row), whether some estimate ``b``
+    (``mean_b`` (m, 6), ``cov_b`` (m, 6, 6), each predicted ``dt_b_s`` ahead with ``q_b_m2ps3``) may
+    pass the track-to-track test ``d² <= gate2`` (:func:`track_distance2` of their predicted
+    positions, on the nearly-constant-velocity prediction of
+    :func:`samsim.sim.command_post.predict_position`).
+
+    False only where a bound rules every pair out: ``d² = Δᵀ S⁻¹ Δ >= |Δ|² / λ_max(S)`` and the
+    largest eigenvalue of the positive definite ``S = P_a + P_b`` is at most its trace, itself at
+    most ``tr P_pp + 2 |dt tr P_pv| + dt² tr P_vv + |q dt³|`` summed over both estimates (Golub &
+    Van Loan, *Matrix Computations*, 4th ed., 2013, section 8.1: the eigenvalues of a symmetric
+    matrix sum to its trace); the pair is ruled out when that bound exceeds ``gate2`` by
+    :data:`_GATE_SLACK`. The others need the test itself."""
+    n, m = rows_a.size, mean_b.shape[0]
+    out = np.zeros(n, np.bool_)
+    pos_b = np.empty((m, 3))
+    tr_b = np.empty(m)
+    for b in range(m):
+        dt = dt_b_s[b]
+        tr = abs(q_b_m2ps3[b] * dt * dt * dt)
+        for k in range(3):
+            pos_b[b, k] = mean_b[b, k] + mean_b[b, k + 3] * dt
+            tr += (
+                cov_b[b, k, k]
+                + abs(dt * (cov_b[b, k, k + 3] + cov_b[b, k + 3, k]))
+                + dt * dt * cov_b[b, k + 3, k + 3]
+            )
+        tr_b[b] = tr
+    dt = dt_a_s
+    for a in range(n):
+        r = rows_a[a]
+        tr_a = abs(q_a_m2ps3[a] * dt * dt * dt)
+        p = np.empty(3)
+        for k in range(3):
+            p[k] = mean_a[r, k] + mean_a[r, k + 3] * dt
+            tr_a += (
+                cov_a[r, k, k]
+                + abs(dt * (cov_a[r, k, k + 3] + cov_a[r, k + 3, k]))
+                + dt * dt * cov_a[r, k + 3, k + 3]
+            )
+        for b in range(m):
+            d2 = (p[0] - pos_b[b, 0]) ** 2 + (p[1] - pos_b[b, 1]) ** 2 + (p[2] - pos_b[b, 2]) ** 2
+            tr = tr_a + tr_b[b]
+            if not (tr > 0.0 and d2 > _GATE_SLACK * gate2 * tr):  # a NaN keeps the pair
+                out[a] = True
+                break
+    return out
 
 
 def hand_over(

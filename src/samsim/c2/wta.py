@@ -98,6 +98,13 @@ _TANGENT_SPACING = 0.25
 _TANGENT_SPAN = 4.0
 """The exact solver stops when (best - bound) <= _REL_GAP * best (HiGHS's own tolerances are ~1e-7)."""
 
+_PROOF_NODES = 4_096
+"""Largest search (candidate shot vectors, then nodes) by which the exact solver proves its start
+optimal before it builds the MILP (:func:`samsim.c2._wta_kernels.none_better`)."""
+_PROOF_MARGIN = 1e-9
+"""Relative margin under which another assignment counts as possibly better than the start: far
+above the rounding of a sum of a few dozen products, so that the proof never rests on it."""
+
 Method = Literal["auto", "exact", "heuristic"]
 
 
@@ -1143,9 +1150,13 @@ def solve_wta(
         return np.zeros((m, n), np.int64)
     if exact:
         t0 = time.perf_counter()
-        x0 = _heuristic(pr, time_limit_s)
-        left = None if time_limit_s is None else max(time_limit_s - (time.perf_counter() - t0), 0.0)
-        x, _, _ = _exact(pr, left, x0)
+        x = _heuristic(pr, time_limit_s)
+        # The MILP only ever replaces its start by a strictly better assignment: where a small
+        # search proves there is none (the usual case of a decision cycle's few cells), it would
+        # return the start.
+        if _k.none_better(pr, x, _objective(pr, x) * (1.0 + _PROOF_MARGIN), _PROOF_NODES) != 1:
+            left = None if time_limit_s is None else max(time_limit_s - (time.perf_counter() - t0), 0.0)
+            x, _, _ = _exact(pr, left, x)
     elif time_limit_s is None and rounds is None:
         x = _heuristic(pr, None)
     else:

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
-from samsim.c2.handover import hand_over, track_distance2
+from samsim.c2.handover import hand_over, may_pass_gate, track_distance2
 from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M
 from samsim.geodesy import LocalFrame
@@ -1255,8 +1255,28 @@ class TrackPicture:
         cand = np.flatnonzero(np.array([i not in held for i in track_ids.tolist()], dtype=bool))
         if cand.size == 0:
             return out
-        pos, cov = self._predicted_rows(row[cand], time_s)
-        d2 = track_distance2(pos, cov, *_predicted(engaged, time_s))
+        mean = np.array([e.mean for e in engaged])
+        cov = np.array([e.cov for e in engaged])
+        dt = time_s - np.array([e.time_s for e in engaged])
+        q = np.array([e.q_m2ps3 for e in engaged])
+        view = self.tracker.view()
+        # the test itself only when a cheap bound leaves some track near an engaged one (most
+        # cycles: none, and then no track passes it)
+        if not may_pass_gate(
+            view.mean,
+            view.cov,
+            row[cand],
+            time_s - self.estimate_s,
+            self._process_noise(row[cand]),
+            mean,
+            cov,
+            dt,
+            q,
+            TRACK_GATE**2,
+        ).any():
+            return out
+        pos, cov_c = self._predicted_rows(row[cand], time_s)
+        d2 = track_distance2(pos, cov_c, *predict_position(mean, cov, dt, q))
         out[cand] = np.any(d2 <= TRACK_GATE**2, axis=1)
         return out
 
