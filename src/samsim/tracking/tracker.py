@@ -321,7 +321,10 @@ def _manage(
             history[t] = (history[t] << 1) & _HISTORY_MASK
             # as a hit, a miss so soon after the last scored hit is no test of a tentative track
             if use_score and (confirmed[t] or time_s - scored_s[t] >= rules.min_hit_interval_s):
-                score[t] += min(0.0, _log_clip(1.0 - pd_track[t]) - log_1m_pf)
+                # a look at Pd 0 adds min(0, ln 1 - ln(1 - P_F)) = 0 exactly: no logarithm needed
+                # (a good part of a command post's expected tracks are beyond what the scan sees)
+                pd_t = pd_track[t]
+                score[t] += min(0.0, _log_clip(1.0 - pd_t) - log_1m_pf) if pd_t > 0.0 else 0.0
         drop = False
         if use_score:
             score[t] = min(score[t], rules.max_score)
