@@ -329,6 +329,18 @@ def test_score_confirms_a_pd08_target_on_its_third_hit_and_deletes_after_three_m
     assert not any(r.dropped.size for r in res) and tr.score[0] == pytest.approx(np.log(0.03 / 0.05))
 
 
+def test_a_miss_at_pd_zero_leaves_the_score_exactly_as_it_was() -> None:
+    # min(0, ln((1 - 0) / (1 - P_F))) = 0: a look that could not see the track carries no evidence
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
+    tr.step(0.0, np.zeros((1, 2)), pd_track=np.zeros(0), pd_meas=np.full(1, 0.8))
+    first = tr.score[0]
+    assert first == pytest.approx(np.log(0.8 / 0.05))
+    for k in range(1, 30):
+        res = tr.step(float(k), np.zeros((0, 2)), pd_track=np.zeros(1), pd_meas=np.zeros(0))
+        assert res.dropped.size == 0
+    assert tr.score[0] == first and tr.misses[0] == 29
+
+
 def test_confirmed_track_ends_a_drop_below_its_capped_best_score() -> None:
     tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
     res = _score_feed(tr, [True] * 8 + [False] * 4, 0.8)

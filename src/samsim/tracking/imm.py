@@ -70,37 +70,59 @@ def stationary_probabilities(sojourn_s: FloatArray) -> FloatArray:
 def _combine(
     prob: FloatArray,
     t: int,
-    x: FloatArray,
-    p: FloatArray,
+    mean: FloatArray,
+    cov: FloatArray,
     r: int,
     d: int,
     out_mean: FloatArray,
     out_cov: FloatArray,
     dx: FloatArray,
 ) -> None:
-    """Moment-matched combination (step 4 above) of the mode estimates ``x`` (r, d), ``p`` (r, d, d)
-    of track ``t`` into ``out_mean[t]``, ``out_cov[t]``; a plain copy when there is one mode
-    (``dx`` (r, d): scratch)."""
+    """Moment-matched combination (step 4 above) of the mode estimates ``mean[t]`` (r, d),
+    ``cov[t]`` (r, d, d) of track ``t`` into ``out_mean[t]``, ``out_cov[t]``; a plain copy when there
+    is one mode (``dx`` (r, d): scratch). The whole arrays are indexed, not views of row ``t``,
+    which would be made (and reference-counted) once per track."""
     if r == 1:
         for a in range(d):
-            out_mean[t, a] = x[0, a]
+            out_mean[t, a] = mean[t, 0, a]
             for b in range(d):
-                out_cov[t, a, b] = p[0, a, b]
+                out_cov[t, a, b] = cov[t, 0, a, b]
+        return
+    if r == 2:
+        # The loops below for two modes, with the weights and the spreads of row ``a`` in local
+        # variables: the same float operations in the same order, but not reloaded after every
+        # store (the compiler cannot tell that the stores do not change them).
+        u0 = prob[t, 0]
+        u1 = prob[t, 1]
+        for i in range(d):
+            m0 = mean[t, 0, i]
+            m1 = mean[t, 1, i]
+            x = (0.0 + u0 * m0) + u1 * m1
+            out_mean[t, i] = x
+            dx[0, i] = m0 - x
+            dx[1, i] = m1 - x
+        for a in range(d):
+            e0 = dx[0, a]
+            e1 = dx[1, a]
+            for b in range(a + 1):
+                acc = (0.0 + u0 * (cov[t, 0, a, b] + e0 * dx[0, b])) + u1 * (cov[t, 1, a, b] + e1 * dx[1, b])
+                out_cov[t, a, b] = acc
+                out_cov[t, b, a] = acc
         return
     for i in range(d):
         acc = 0.0
         for j in range(r):
-            acc += prob[t, j] * x[j, i]
+            acc += prob[t, j] * mean[t, j, i]
         out_mean[t, i] = acc
     # the spreads x_j - x, each computed once instead of once per covariance element that uses it
     for j in range(r):
         for a in range(d):
-            dx[j, a] = x[j, a] - out_mean[t, a]
+            dx[j, a] = mean[t, j, a] - out_mean[t, a]
     for a in range(d):
         for b in range(a + 1):
             acc = 0.0
             for j in range(r):
-                acc += prob[t, j] * (p[j, a, b] + dx[j, a] * dx[j, b])
+                acc += prob[t, j] * (cov[t, j, a, b] + dx[j, a] * dx[j, b])
             out_cov[t, a, b] = acc
             out_cov[t, b, a] = acc
 
@@ -140,7 +162,8 @@ def _mix(
     dx: FloatArray,
 ) -> None:
     """IMM mixing (step 1) of track ``t``: its mode-matched initial conditions into ``x0`` (d, r) and
-    ``p0`` (d, d, r) (mode last), its predicted mode probabilities into ``prob[t]`` (``c`` (r,),
+    the lower triangle of the symmetric ``p0`` (d, d, r) (mode last; the upper triangle is not
+    written), its predicted mode probabilities into ``prob[t]`` (``c`` (r,),
     ``w`` (r, r), ``dx`` (r, d, r): scratch, ``dx[i, :, j] = x_i - x0_j``)."""
     _mixing_weights(prob, trans, t, r, c, w)
     if r == 2:
@@ -172,8 +195,6 @@ def _mix(
                 acc1 = (0.0 + w01 * (c0 + dx[0, a, 1] * dx[0, b, 1])) + w11 * (c1 + dx[1, a, 1] * dx[1, b, 1])
                 p0[a, b, 0] = acc0
                 p0[a, b, 1] = acc1
-                p0[b, a, 0] = acc0
-                p0[b, a, 1] = acc1
         for j in range(r):
             prob[t, j] = c[j]
         return
@@ -194,7 +215,6 @@ def _mix(
                 for i in range(r):
                     acc += w[i, j] * (cov[t, i, a, b] + dx[i, a, j] * dx[i, b, j])
                 p0[a, b, j] = acc
-                p0[b, a, j] = acc
     for j in range(r):
         prob[t, j] = c[j]
 
@@ -214,11 +234,11 @@ def _output(
     dx = np.empty((r, d))
     if r == 2 and d == 6:  # the battery tracker: loops of fixed length
         for a in range(rows.shape[0]):
-            _combine(prob, rows[a], mean[rows[a]], cov[rows[a]], 2, 6, out_mean, out_cov, dx)
+            _combine(prob, rows[a], mean, cov, 2, 6, out_mean, out_cov, dx)
         return
     for a in range(rows.shape[0]):
         t = rows[a]
-        _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov, dx)
+        _combine(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
 
 
 @njit_inline
@@ -237,7 +257,13 @@ def _predict_mode_into(
     last) straight into ``mean[t, k]``, ``cov[t, k]``, CWNA intensity ``q_m2ps3``: the float
     operations of :func:`~samsim.tracking.kalman.predict_ncv_mode` in the same order (with
     ``P = [[A, B], [B^T, C]]``: ``A + (dt (B + B^T) + dt^2 C)``, ``B + dt C``, then the CWNA ``Q``),
-    without its in-place update of a scratch copy, as each element is read from the scratch only."""
+    without its in-place update of a scratch copy, as each element is read from the scratch only.
+
+    Only the lower triangle of the symmetric ``p0`` is read (what :func:`_mix` writes): an element
+    above the diagonal is read at its mirror. Element ``(b, a)`` of the prediction is computed from
+    the same operands as ``(a, b)``, in the same order up to the swap of the two terms of one sum,
+    which floating-point addition does not see: each element is computed once, on and below the
+    diagonal, and mirrored (21 of 36 for a 3-D state)."""
     dt2 = dt_s * dt_s
     q_pp = q_m2ps3 * dt2 * dt_s / 3.0
     q_pv = q_m2ps3 * dt2 / 2.0
@@ -247,19 +273,29 @@ def _predict_mode_into(
     for i in range(m):
         mean[t, k, m + i] = x0[m + i, k]
     for i in range(m):
-        for j in range(m):
-            v = p0[i, j, k] + (dt_s * (p0[i, m + j, k] + p0[m + i, j, k]) + dt2 * p0[m + i, m + j, k])
-            cov[t, k, i, j] = v + q_pp if i == j else v
-        for j in range(m):
-            v = p0[i, m + j, k] + dt_s * p0[m + i, m + j, k]
-            cov[t, k, i, m + j] = v + q_pv if i == j else v
+        for j in range(i + 1):
+            # p0[i, m + j] read as p0[m + j, i]
+            v = p0[i, j, k] + (dt_s * (p0[m + j, i, k] + p0[m + i, j, k]) + dt2 * p0[m + i, m + j, k])
+            if i == j:
+                v += q_pp
+            cov[t, k, i, j] = v
+            cov[t, k, j, i] = v
     for i in range(m):
         for j in range(m):
-            v = p0[m + i, j, k] + dt_s * p0[m + i, m + j, k]
-            cov[t, k, m + i, j] = v + q_pv if i == j else v
-        for j in range(m):
+            # B' = B + dt C at (i, m + j); its mirror (m + j, i) is B^T + dt C, the same operands
+            c_ij = p0[m + i, m + j, k] if j <= i else p0[m + j, m + i, k]
+            v = p0[m + j, i, k] + dt_s * c_ij
+            if i == j:
+                v += q_pv
+            cov[t, k, i, m + j] = v
+            cov[t, k, m + j, i] = v
+    for i in range(m):
+        for j in range(i + 1):
             v = p0[m + i, m + j, k]
-            cov[t, k, m + i, m + j] = v + q_vv if i == j else v
+            if i == j:
+                v += q_vv
+            cov[t, k, m + i, m + j] = v
+            cov[t, k, m + j, m + i] = v
 
 
 @njit_inline
@@ -289,7 +325,7 @@ def _predict_rows(
             _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w, dx)
             for k in range(r):
                 _predict_mode_into(x0, p0, k, dt_s, q_m2ps3[k], d // 2, mean, cov, t)
-            _combine(prob, t, mean[t], cov[t], r, d, out_mean, out_cov, e)
+            _combine(prob, t, mean, cov, r, d, out_mean, out_cov, e)
         else:
             # one mode: no mixing; predict in place and copy out
             predict_ncv_mode(mean[t], cov[t], 0, dt_s, q_m2ps3[0], d // 2)

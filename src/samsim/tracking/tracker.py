@@ -291,6 +291,12 @@ def _manage(
     k, m = z.shape
     r = mean.shape[1]
     d = mean.shape[2]
+    cap = mean.shape[0]
+    prob_flat = prob.reshape((cap, r))
+    mean_flat = mean.reshape((cap, r * d))
+    cov_flat = cov.reshape((cap, r * d * d))
+    out_mean_flat = out_mean.reshape((cap, d))
+    out_cov_flat = out_cov.reshape((cap, d * d))
     track_of_meas = np.full(k, -1, dtype=np.int64)
     new_conf = np.empty(n + k, dtype=np.int64)
     n_conf = 0
@@ -315,7 +321,10 @@ def _manage(
             history[t] = (history[t] << 1) & _HISTORY_MASK
             # as a hit, a miss so soon after the last scored hit is no test of a tentative track
             if use_score and (confirmed[t] or time_s - scored_s[t] >= rules.min_hit_interval_s):
-                score[t] += min(0.0, _log_clip(1.0 - pd_track[t]) - log_1m_pf)
+                # a look at Pd 0 adds min(0, ln 1 - ln(1 - P_F)) = 0 exactly: no logarithm needed
+                # (a good part of a command post's expected tracks are beyond what the scan sees)
+                pd_t = pd_track[t]
+                score[t] += min(0.0, _log_clip(1.0 - pd_t) - log_1m_pf) if pd_t > 0.0 else 0.0
         drop = False
         if use_score:
             score[t] = min(score[t], rules.max_score)
@@ -347,17 +356,18 @@ def _manage(
             continue
         if w != t:
             ids[w] = ids[t]
-            # element by element: a row slice assignment per array costs more than the copy
-            for mode in range(r):
-                prob[w, mode] = prob[t, mode]
-                for a in range(d):
-                    mean[w, mode, a] = mean[t, mode, a]
-                    for b in range(d):
-                        cov[w, mode, a, b] = cov[t, mode, a, b]
-            for a in range(d):
-                out_mean[w, a] = out_mean[t, a]
-                for b in range(d):
-                    out_cov[w, a, b] = out_cov[t, a, b]
+            # element by element over the flat rows (a row slice assignment per array costs more
+            # than the copy): one contiguous loop per array, which the compiler vectorises
+            for e in range(r):
+                prob_flat[w, e] = prob_flat[t, e]
+            for e in range(r * d):
+                mean_flat[w, e] = mean_flat[t, e]
+            for e in range(r * d * d):
+                cov_flat[w, e] = cov_flat[t, e]
+            for e in range(d):
+                out_mean_flat[w, e] = out_mean_flat[t, e]
+            for e in range(d * d):
+                out_cov_flat[w, e] = out_cov_flat[t, e]
             confirmed[w] = confirmed[t]
             hits[w] = hits[t]
             misses[w] = misses[t]
