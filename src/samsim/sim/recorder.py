@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
-from samsim.geodesy import ecef_to_geodetic
+from samsim.geodesy import ecef_to_geodetic, row_norms
 from samsim.models.signature import band_of_frequency
 from samsim.output.result import TrajectoryKind, TrajectoryLog
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
@@ -65,15 +65,8 @@ def record_tracks(log: TrajectoryLog, world: World, runtime: TrackPicture) -> No
     track_ids, index = np.unique(np.concatenate(ids), return_inverse=True)
     names = [runtime.track_name(i) for i in track_ids.tolist()]
     # velocity rows kept per cycle, their norms taken once (a row's norm is the same float either way)
-    speed = _norms(np.concatenate(vel))
+    speed = row_norms(np.concatenate(vel))
     _add_battery_rows(log, world, runtime, times, names, index, "track", np.concatenate(pos), speed)
-
-
-def _norms(v: FloatArray) -> FloatArray:
-    """Euclidean norms of the rows of an (n, 3) array: ``numpy.linalg.norm(v, axis=1)``'s floats (the
-    squares summed in the same order), without its generic passes."""
-    x, y, z = v[:, 0], v[:, 1], v[:, 2]
-    return np.asarray(np.sqrt(x * x + y * y + z * z), dtype=np.float64)
 
 
 def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntime) -> None:
@@ -104,7 +97,7 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
     slots = np.concatenate([*cycle_slots, np.array(end_slots, dtype=np.int64)])
     pos_m = np.concatenate([ps.reshape(-1, 3) for ps in cycle_pos] + [np.array(end_pos).reshape(-1, 3)])
     # velocity rows kept per cycle, their norms taken once (a row's norm is the same float either way)
-    flying = [_norms(np.concatenate(cycle_vel))] if rec.samples else []
+    flying = [row_norms(np.concatenate(cycle_vel))] if rec.samples else []
     speed = np.concatenate([*flying, np.array(end_speed)])
     order = np.lexsort((times, slots))
     if runtime.battery.sites:  # each flew in the frame of the site it was launched from
@@ -174,7 +167,7 @@ def _add_path_rows(
     speed = np.zeros(times.size)
     if times.size > 1:
         # Legs across two paths are overwritten below: each path's last row takes its last leg's.
-        speed[:-1] = _norms(np.diff(ecef, axis=0)) / np.maximum(np.diff(times), 1e-9)
+        speed[:-1] = row_norms(np.diff(ecef, axis=0)) / np.maximum(np.diff(times), 1e-9)
     last = np.cumsum(sizes) - 1
     speed[last] = np.where(sizes > 1, speed[np.maximum(last - 1, 0)], 0.0)
     log.add(

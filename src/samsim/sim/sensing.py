@@ -401,7 +401,9 @@ def _scan_site(
     t_pair = times[scan_idx]
     ecef, alt = positions_and_altitudes(threats, thr_idx, t_pair)
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
-    seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
+    # (the azimuth only of the looks detected, below: nothing else reads it)
+    rng_m, el = _range_elevation(rel)
+    seen = _covered_and_over(geom, rng_m, el, alt - world.horizon_ref_alt_m)
     mask_by_terrain(world, battery, geom, ecef, seen)
 
     # Only the looks inside the coverage and above the horizon can be detected: the echo's terms are
@@ -422,7 +424,7 @@ def _scan_site(
     pd[look] = radar.probability_of_detection(snr_db[look], spec.pfa, threats.swerling[thr_idx[look]])
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
-    m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], az[hit], el[hit], rng)
+    m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], frames.azimuth_rad(rel[hit]), el[hit], rng)
 
     # False alarms: Poisson per scan, uniform in range, azimuth and elevation over the coverage.
     n_fa = radar.false_alarm_count(rng, np.full(n_scan, spec.false_alarms_per_scan))
@@ -482,11 +484,17 @@ def visible_range(
     full circle in azimuth (:func:`in_radar_coverage`), so the azimuth is not computed; range,
     elevation and the horizon test are the same calls, hence the same floats (the command post asks
     this at every scan of every radar, for the tracks within its reach)."""
+    rng_m, el = _range_elevation(rel_enu_m)
+    return _covered_and_over(geom, rng_m, el, target_height_m), rng_m
+
+
+def _range_elevation(rel_enu_m: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Range and elevation of :func:`samsim.models.frames.enu_to_spherical` (the same calls, hence
+    the same floats), without the azimuth."""
     east, north, up = rel_enu_m[..., 0], rel_enu_m[..., 1], rel_enu_m[..., 2]
     horizontal = np.hypot(east, north)
     rng_m = np.asarray(np.hypot(horizontal, up), dtype=np.float64)
-    el = np.arctan2(up, horizontal)  # as frames.enu_to_spherical
-    return _covered_and_over(geom, rng_m, el, target_height_m), rng_m
+    return rng_m, np.asarray(np.arctan2(up, horizontal), dtype=np.float64)
 
 
 def clear_snr_db(spec: RadarSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:
