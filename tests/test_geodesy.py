@@ -103,3 +103,12 @@ def test_ecef_to_geodetic_is_the_numpy_arithmetic_bit_for_bit() -> None:
     np.testing.assert_array_equal(grid[2].ravel(), alt[:12])
     one = geo.ecef_to_geodetic(p[20])
     assert all(np.shape(v) == () for v in one) and float(one[2]) == alt[20]
+
+
+def test_row_norms_are_numpy_norms_bit_for_bit() -> None:
+    # x + (y + z) differs from (x + y) + z in about one row in ten: a check that can fail
+    rng = np.random.default_rng(3)
+    v = rng.normal(size=(20_000, 3)) * rng.uniform(1.0, 1e4, size=(20_000, 1))
+    got = geo.row_norms(v)
+    np.testing.assert_array_equal(got, np.linalg.norm(v, axis=1))
+    np.testing.assert_allclose(geo.row_norms(np.array([[3.0, 4.0, 12.0]])), [13.0], rtol=0, atol=0)

@@ -193,6 +193,13 @@ class LocalFrame:
         return self.ecef_to_enu(np.zeros(3))
 
 
+def row_norms(v: FloatArray) -> FloatArray:
+    """Euclidean norms of the rows of an (n, 3) array: ``numpy.linalg.norm(v, axis=1)``'s floats (the
+    squares summed in the same order, x then y then z), without its generic passes."""
+    x, y, z = v[:, 0], v[:, 1], v[:, 2]
+    return np.asarray(np.sqrt(x * x + y * y + z * z), dtype=np.float64)
+
+
 def frame_map(src: LocalFrame, dst: LocalFrame) -> tuple[FloatArray, FloatArray]:
     """``(M, o)`` with ``x_dst = M x_src + o`` for ENU points of two local frames (vectors: ``M v``)."""
     m = dst.rotation @ src.rotation.T

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from samsim.models.frames import (
+    azimuth_rad,
     converted_measurement,
     converted_measurement_covariance,
     enu_to_spherical,
@@ -151,3 +152,15 @@ def test_converted_measurement_is_the_two_conversions_bit_for_bit() -> None:
     assert np.array_equal(cov, np.swapaxes(cov, -1, -2))
     z0, cov0 = converted_measurement(np.zeros(0), np.zeros(0), np.zeros(0), *sigmas)
     assert z0.shape == (0, 3) and cov0.shape == (0, 3, 3)
+
+
+def test_azimuth_of_a_few_points_is_that_of_all() -> None:
+    """``azimuth_rad`` of some rows (a scan's detections) is :func:`enu_to_spherical`'s azimuth of
+    those rows taken among all, bit for bit, and a quarter turn east of north is pi/2."""
+    rng = np.random.default_rng(11)
+    enu = rng.normal(size=(30_000, 3)) * rng.choice([1e-3, 1.0, 1e3, 1e5], size=(30_000, 1))
+    _, az, _ = enu_to_spherical(enu)
+    for size in (1, 2, 3, 7, 100, 9_999):
+        rows = np.sort(rng.choice(enu.shape[0], size, replace=False))
+        assert np.array_equal(azimuth_rad(enu[rows]).view(np.int64), az[rows].view(np.int64))
+    assert float(azimuth_rad(np.array([[5.0, 0.0, 1.0]]))[0]) == pytest.approx(np.pi / 2, abs=1e-15)

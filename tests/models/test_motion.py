@@ -129,3 +129,16 @@ def test_weave_lateral_acceleration_within_limit(g: float, period: float) -> Non
     lateral = np.abs(acc @ frame.rotation[1])  # flying east: north is lateral
     assert np.max(lateral) <= g * 9.80665 * 1.02
     assert np.max(lateral) >= g * 9.80665 * 0.95
+
+
+def test_unwrap_is_numpy_unwrap_bit_for_bit() -> None:
+    from samsim.models.motion import _unwrap_deg
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        a = np.cumsum(rng.normal(0.0, [1.0, 60.0, 150.0][trial % 3], rng.integers(1, 40)))
+        if trial % 5 == 0:
+            a[rng.integers(0, a.size)] = -0.0  # -0 after the first sample becomes +0, as NumPy's
+        got, want = _unwrap_deg(a), np.unwrap(a, period=360.0)
+        np.testing.assert_array_equal(got.view(np.int64), want.view(np.int64))
+    np.testing.assert_array_equal(_unwrap_deg(np.array([179.0, -179.0])), [179.0, 181.0])

@@ -62,16 +62,28 @@ def enu_to_spherical(enu_m: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArr
     east, north, up = enu[..., 0], enu[..., 1], enu[..., 2]
     horizontal = np.hypot(east, north)
     range_m = np.hypot(horizontal, up)
-    # the turn taken modulo 2 pi (compiled: NumPy's remainder costs more than the arc tangents); a
-    # tiny negative angle rounds up to exactly 2 pi, which is 0
-    bearing = np.asarray(np.arctan2(east, north), dtype=np.float64)
-    azimuth = _frames_kernels.azimuth_turn(bearing.reshape(-1)).reshape(bearing.shape)
+    azimuth = azimuth_rad(enu)
     elevation = np.arctan2(up, horizontal)
     return (
         np.asarray(range_m, dtype=np.float64),
         np.asarray(azimuth, dtype=np.float64),
         np.asarray(elevation, dtype=np.float64),
     )
+
+
+def azimuth_rad(enu_m: FloatArray) -> FloatArray:
+    """The azimuth of :func:`enu_to_spherical` alone (the same floats), for a reader that needs it of
+    a few of the points whose range and elevation it took: ``atan2(e, n) mod 2 pi`` in [0, 2 pi).
+
+    Parameters
+    ----------
+    enu_m : numpy.ndarray, shape (..., 3), float64
+        East, north, up, m, relative to the antenna.
+    """
+    # the turn taken modulo 2 pi (compiled: NumPy's remainder costs more than the arc tangents); a
+    # tiny negative angle rounds up to exactly 2 pi, which is 0
+    bearing = np.asarray(np.arctan2(enu_m[..., 0], enu_m[..., 1]), dtype=np.float64)
+    return _frames_kernels.azimuth_turn(bearing.reshape(-1)).reshape(bearing.shape)
 
 
 def spherical_to_enu(range_m: ArrayLike, azimuth_rad: ArrayLike, elevation_rad: ArrayLike) -> FloatArray:

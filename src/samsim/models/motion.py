@@ -68,6 +68,18 @@ def _wrap_deg(a: FloatArray) -> FloatArray:
     return np.asarray((a + 180.0) % 360.0 - 180.0, dtype=np.float64)
 
 
+def _unwrap_deg(a: FloatArray) -> FloatArray:
+    """``numpy.unwrap(a, period=360.0)`` of a 1-D array, the same floats: where no step reaches half a
+    turn (a route's samples, as a rule) every correction is +0, which NumPy's form adds to ``a[1:]``;
+    otherwise NumPy's own."""
+    steps = np.diff(a)
+    if not (np.abs(steps) < 180.0).all():
+        return np.asarray(np.unwrap(a, period=360.0), dtype=np.float64)
+    out = np.array(a, dtype=np.float64)
+    out[1:] += 0.0  # -0 becomes +0, as a + cumsum of +0 corrections makes it
+    return out
+
+
 def flat_ground(height_m: float) -> GroundHeight:
     """A ground model at constant height above MSL (used when the scenario has no DEM)."""
 
@@ -185,8 +197,8 @@ def fly_route(
     )
     c_lat, c_lon, c_hdg = ground_track(t_coarse)
     f_lat = np.interp(t_fine, t_coarse, c_lat)
-    f_lon = _wrap_deg(np.interp(t_fine, t_coarse, np.unwrap(c_lon, period=360.0)))
-    f_hdg = np.interp(t_fine, t_coarse, np.unwrap(c_hdg, period=360.0))
+    f_lon = _wrap_deg(np.interp(t_fine, t_coarse, _unwrap_deg(c_lon)))
+    f_hdg = np.interp(t_fine, t_coarse, _unwrap_deg(c_hdg))
 
     # Altitude: leg k's command starts at waypoint k (the middle of its corner arc).
     ground = ground_height(f_lat, f_lon)

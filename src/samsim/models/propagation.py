@@ -121,9 +121,12 @@ def reflection_geometry(
     a = float(earth_radius_m)
     tan_psi = np.tan(np.where(ok, psi, 1.0))
     shape = d.shape
-    div = _kernels.divergence(
-        _flat(d, shape), _flat(d1, shape), _flat(d2, shape), _flat(tan_psi, shape), _flat(ok, shape), a
-    )
+    if len(shape) == 1:  # the kernels' own 1-D arrays (and a new one): taken as they are
+        div = _kernels.divergence(d, d1, d2, tan_psi, ok, a)
+    else:
+        div = _kernels.divergence(
+            _flat(d, shape), _flat(d1, shape), _flat(d2, shape), _flat(tan_psi, shape), _flat(ok, shape), a
+        )
     return TwoRayGeometry(
         grazing_rad=np.asarray(psi, np.float64),
         path_difference_m=np.asarray(delta, np.float64),
@@ -141,6 +144,10 @@ def _flat(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(x, shape).flatten()
 
 
+def _contiguous(*arrays: np.ndarray) -> bool:
+    return all(x.flags.c_contiguous for x in arrays)
+
+
 def _kernel_owned(x: np.ndarray) -> bool:
     """Whether ``x`` holds memory of its own that is not a NumPy array's (what a compiled kernel
     returns), writeable: never a view of another array, so never a broadcast one."""
@@ -153,7 +160,10 @@ def _broadcast_owned(*arrays: FloatArray) -> list[FloatArray]:
     shape = arrays[0].shape
     if not all(x.shape == shape or x.ndim == 0 for x in arrays):
         shape = np.broadcast_shapes(*(x.shape for x in arrays))
-    return [x if x.shape == shape else np.broadcast_to(x, shape).copy() for x in arrays]
+    return [
+        x if x.shape == shape else np.full(shape, x) if x.ndim == 0 else np.broadcast_to(x, shape).copy()
+        for x in arrays
+    ]
 
 
 def _reflected_ray(
@@ -167,7 +177,10 @@ def _reflected_ray(
     a = float(earth_radius_m)
     # The arithmetic runs compiled in stages (samsim.models._propagation_kernels), the same operations
     # in the same order as the formulas above; the transcendental functions stay NumPy's.
-    d, h1, h2, p = _kernels.ray_heights(_flat(g, shape), _flat(ha, shape), _flat(hb, shape), a, _P_SCALE)
+    if g.ndim == 1 and g.shape == ha.shape == hb.shape and _contiguous(g, ha, hb):
+        d, h1, h2, p = _kernels.ray_heights(g, ha, hb, a, _P_SCALE)  # read only: taken as they are
+    else:
+        d, h1, h2, p = _kernels.ray_heights(_flat(g, shape), _flat(ha, shape), _flat(hb, shape), a, _P_SCALE)
     # cos((Φ + π)/3) = sin(arcsin(x)/3) for Φ = arccos(x): the sine form keeps its digits when p ≫ d.
     xi = np.arcsin(_kernels.cubic_argument(d, h1, h2, p**3, a))
     d1, d2, half_angle = _kernels.ray_feet(d, p, np.sin(xi / 3.0), a)
@@ -206,9 +219,23 @@ def fresnel_reflection(
     angle ``tan ψ_B = 1/√ε_r``.
     """
     psi = _f64(grazing_rad)
+    return _fresnel_of(
+        psi, np.sin(psi), relative_permittivity, conductivity_s_per_m, wavelength_m, polarization
+    )
+
+
+def _fresnel_of(
+    psi: FloatArray,
+    sin_psi: FloatArray,
+    relative_permittivity: float,
+    conductivity_s_per_m: float,
+    wavelength_m: float,
+    polarization: Polarization,
+) -> np.ndarray:
+    """:func:`fresnel_reflection` given the grazing angles' sines as well (taken once by a caller
+    that needs them again)."""
     eps = complex(relative_permittivity, -60.0 * wavelength_m * conductivity_s_per_m)
     s = np.sqrt(eps - np.cos(psi) ** 2 + 0j)
-    sin_psi = np.sin(psi)
     if polarization == "horizontal":
         return np.asarray((sin_psi - s) / (sin_psi + s), dtype=np.complex128)
     return np.asarray((eps * sin_psi - s) / (eps * sin_psi + s), dtype=np.complex128)
@@ -216,12 +243,21 @@ def fresnel_reflection(
 
 def rayleigh_roughness(grazing_rad: ArrayLike, rms_height_m: float, wavelength_m: float) -> FloatArray:
     """Rayleigh roughness parameter ``g = 2π σ_h sin ψ / λ`` (Blake 1986 ch. 6)."""
-    return np.asarray(2.0 * np.pi * rms_height_m * np.sin(_f64(grazing_rad)) / wavelength_m, np.float64)
+    return _roughness_of(np.sin(_f64(grazing_rad)), rms_height_m, wavelength_m)
+
+
+def _roughness_of(sin_psi: FloatArray, rms_height_m: float, wavelength_m: float) -> FloatArray:
+    """:func:`rayleigh_roughness` from the grazing angles' sines."""
+    return np.asarray(2.0 * np.pi * rms_height_m * sin_psi / wavelength_m, np.float64)
 
 
 def ament_roughness(grazing_rad: ArrayLike, rms_height_m: float, wavelength_m: float) -> FloatArray:
     """Specular scattering factor of a rough surface, ``ρ_s = exp(-2 g²)`` (Ament 1953)."""
-    g = rayleigh_roughness(grazing_rad, rms_height_m, wavelength_m)
+    return _ament_of(rayleigh_roughness(grazing_rad, rms_height_m, wavelength_m))
+
+
+def _ament_of(g: FloatArray) -> FloatArray:
+    """:func:`ament_roughness` of the Rayleigh roughness ``g``."""
     return np.asarray(np.exp(-2.0 * g * g), np.float64)
 
 
@@ -234,7 +270,11 @@ def miller_brown_vegh_roughness(
     sea-wave heights; larger than Ament's for ``g > 0`` and falling as ``1/(2 g √π)`` for large g.
     Computed with the exponentially scaled Bessel function ``i0e(x) = exp(-x) I0(x)``.
     """
-    g = rayleigh_roughness(grazing_rad, rms_height_m, wavelength_m)
+    return _mbv_of(rayleigh_roughness(grazing_rad, rms_height_m, wavelength_m))
+
+
+def _mbv_of(g: FloatArray) -> FloatArray:
+    """:func:`miller_brown_vegh_roughness` of the Rayleigh roughness ``g``."""
     return np.asarray(special.i0e(2.0 * g * g), np.float64)
 
 
@@ -397,15 +437,18 @@ def multipath_f4_db(
     ka = float(earth_radius_m)
 
     def two_ray_db(grazing_rad: FloatArray, divergence: FloatArray, delta_m: FloatArray) -> FloatArray:
-        gamma = fresnel_reflection(
+        # fresnel_reflection and the roughness factor, the grazing angles' sines taken once for both
+        sin_psi = np.sin(grazing_rad)
+        gamma = _fresnel_of(
             grazing_rad,
+            sin_psi,
             surface.relative_permittivity,
             surface.conductivity_s_per_m,
             wavelength_m,
             polarization,
         )
-        rough = miller_brown_vegh_roughness if surface.kind == "sea" else ament_roughness
-        x = gamma * divergence * rough(grazing_rad, surface.rms_height_m, wavelength_m)
+        rough = _mbv_of if surface.kind == "sea" else _ament_of
+        x = gamma * divergence * rough(_roughness_of(sin_psi, surface.rms_height_m, wavelength_m))
         f = propagation_factor(delta_m, wavelength_m, x)
         return np.asarray(20.0 * np.log10(f), np.float64)
 
@@ -416,7 +459,7 @@ def multipath_f4_db(
     near = ~beyond
     one_way = np.empty(d.shape, dtype=np.float64)
     one_way[near] = two_ray_db(geo.grazing_rad[near], geo.divergence[near], geo.path_difference_m[near])
-    if np.any(beyond):
+    if beyond.any():
         b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
         p1, p2, pair = _distinct_pairs(b1, b2)
         # Per pair of heights: the edge, the horizon and the dB values there. The engine asks again
@@ -444,7 +487,7 @@ def multipath_f4_db(
         value = at_edge + u * (at_horizon - at_edge)
         # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
         far = ~(u <= 1.0)
-        if np.any(far):
+        if far.any():
             value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
         one_way[beyond] = value
     return np.asarray(2.0 * one_way, np.float64)
@@ -527,10 +570,14 @@ def residual_clutter_m2(
     9, Skolnik (2001) ch. 3 and 7. The same floats as those functions composed; the arithmetic between
     the NumPy arc sines, sine, cosine and exponential runs compiled.
     """
-    r_any, el_any = np.broadcast_arrays(_f64(range_m), _f64(elevation_rad))
-    shape = r_any.shape
-    # the kernels walk 1-D arrays: a grid's points in a row, the result given the grid's shape
-    r, elevation = np.ascontiguousarray(r_any).reshape(-1), np.ascontiguousarray(el_any).reshape(-1)
+    r_in, el_in = _f64(range_m), _f64(elevation_rad)
+    if r_in.ndim == 1 and r_in.shape == el_in.shape and _contiguous(r_in, el_in):
+        shape, r, elevation = r_in.shape, r_in, el_in  # a scan's looks: the kernels take them as they are
+    else:
+        r_any, el_any = np.broadcast_arrays(r_in, el_in)
+        shape = r_any.shape
+        # the kernels walk 1-D arrays: a grid's points in a row, the result given the grid's shape
+        r, elevation = np.ascontiguousarray(r_any).reshape(-1), np.ascontiguousarray(el_any).reshape(-1)
     a = float(earth_radius_m)
     grazing_sin, depression_sin = _kernels.surface_sines(r, float(radar_height_m), a)
     psi = np.arcsin(grazing_sin)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from samsim.arrays import FloatArray, IntArray
-from samsim.geodesy import ecef_to_geodetic
+from samsim.geodesy import ecef_to_geodetic, row_norms
 from samsim.models.signature import band_of_frequency
 from samsim.output.result import TrajectoryKind, TrajectoryLog
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
@@ -59,15 +59,14 @@ def record_tracks(log: TrajectoryLog, world: World, runtime: TrackPicture) -> No
     (rows refer to it by index), not once per row."""
     if not runtime.picture:
         return
-    times = np.concatenate([np.full(ids.size, t) for t, ids, _, _ in runtime.picture])
-    track_ids, index = np.unique(
-        np.concatenate([ids for _, ids, _, _ in runtime.picture]), return_inverse=True
-    )
+    cycle_s, ids, pos, vel = zip(*runtime.picture, strict=True)
+    sizes = [i.size for i in ids]
+    times = np.repeat(np.array(cycle_s, dtype=np.float64), sizes)  # each cycle's time on its rows
+    track_ids, index = np.unique(np.concatenate(ids), return_inverse=True)
     names = [runtime.track_name(i) for i in track_ids.tolist()]
-    pos = np.concatenate([p for _, _, p, _ in runtime.picture])
     # velocity rows kept per cycle, their norms taken once (a row's norm is the same float either way)
-    speed = np.linalg.norm(np.concatenate([v for _, _, _, v in runtime.picture]), axis=1)
-    _add_battery_rows(log, world, runtime, times, names, index, "track", pos, speed)
+    speed = row_norms(np.concatenate(vel))
+    _add_battery_rows(log, world, runtime, times, names, index, "track", np.concatenate(pos), speed)
 
 
 def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntime) -> None:
@@ -92,15 +91,13 @@ def record_interceptors(log: TrajectoryLog, world: World, runtime: BatteryRuntim
             end_pos.append(state.flight.pos_m[slot].copy())
             end_speed.append(float(np.linalg.norm(state.flight.vel_mps[slot])))
     # The samples of the decision cycles first, then those points (the order ties keep in the sort).
-    times = np.concatenate([np.full(sl.size, t) for t, sl, _, _ in rec.samples] + [np.array(end_times)])
-    slots = np.concatenate([sl for _, sl, _, _ in rec.samples] + [np.array(end_slots, dtype=np.int64)])
-    pos_m = np.concatenate(
-        [ps.reshape(-1, 3) for _, _, ps, _ in rec.samples] + [np.array(end_pos).reshape(-1, 3)]
-    )
+    cycle_s, cycle_slots, cycle_pos, cycle_vel = zip(*rec.samples, strict=True) if rec.samples else ((),) * 4
+    cycle_times = np.repeat(np.array(cycle_s, dtype=np.float64), [sl.size for sl in cycle_slots])
+    times = np.concatenate([cycle_times, np.array(end_times)])
+    slots = np.concatenate([*cycle_slots, np.array(end_slots, dtype=np.int64)])
+    pos_m = np.concatenate([ps.reshape(-1, 3) for ps in cycle_pos] + [np.array(end_pos).reshape(-1, 3)])
     # velocity rows kept per cycle, their norms taken once (a row's norm is the same float either way)
-    flying = (
-        [np.linalg.norm(np.concatenate([vs for _, _, _, vs in rec.samples]), axis=1)] if rec.samples else []
-    )
+    flying = [row_norms(np.concatenate(cycle_vel))] if rec.samples else []
     speed = np.concatenate([*flying, np.array(end_speed)])
     order = np.lexsort((times, slots))
     if runtime.battery.sites:  # each flew in the frame of the site it was launched from
@@ -170,7 +167,7 @@ def _add_path_rows(
     speed = np.zeros(times.size)
     if times.size > 1:
         # Legs across two paths are overwritten below: each path's last row takes its last leg's.
-        speed[:-1] = np.linalg.norm(np.diff(ecef, axis=0), axis=1) / np.maximum(np.diff(times), 1e-9)
+        speed[:-1] = row_norms(np.diff(ecef, axis=0)) / np.maximum(np.diff(times), 1e-9)
     last = np.cumsum(sizes) - 1
     speed[last] = np.where(sizes > 1, speed[np.maximum(last - 1, 0)], 0.0)
     log.add(

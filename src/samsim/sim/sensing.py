@@ -25,6 +25,7 @@ from samsim.catalog import RadarSpec
 from samsim.constants import MEAN_EARTH_RADIUS_M, SPEED_OF_LIGHT_MPS
 from samsim.geodesy import LocalFrame, frame_map
 from samsim.models import frames, horizon, jamming, propagation, radar
+from samsim.sim import _sensing_kernels as _kernels
 from samsim.sim.jamming import jammers_of, look_jnr_db, terrain_clear
 from samsim.sim.signatures import live_rcs_m2
 from samsim.sim.world import CompiledBattery, World, positions_and_altitudes
@@ -391,23 +392,18 @@ def _scan_site(
     threats = world.threats
     n_scan = times.size
 
-    # Every (scan, threat) pair while the threat is in the air, has not leaked and was not killed.
-    gone_s = np.minimum(threats.end_s, threats.leak_s)
-    if killed_s is not None:
-        gone_s = np.minimum(gone_s, killed_s)
-    # Tested only for the threats in the air at some of the scans (in a long raid most have not
-    # started or are gone): the pairs come out in the same order, scan by scan, threat by threat.
-    if n_scan:
-        aloft = np.flatnonzero((threats.start_s <= times.max()) & (gone_s > times.min()))
-    else:
-        aloft = np.zeros(0, dtype=np.int64)
-    active = (times[:, None] >= threats.start_s[aloft][None, :]) & (times[:, None] < gone_s[aloft][None, :])
-    scan_idx, column = np.nonzero(active)
-    thr_idx = aloft[column]
+    # Every (scan, threat) pair while the threat is in the air, has not leaked and was not killed,
+    # scan by scan, threat by threat (tested only for the threats in the air at some of the scans: in a
+    # long raid most have not started or are gone).
+    scan_idx, thr_idx, gone_s = _kernels.scan_pairs(
+        times, threats.start_s, threats.end_s, threats.leak_s, threats.end_s if killed_s is None else killed_s
+    )
     t_pair = times[scan_idx]
     ecef, alt = positions_and_altitudes(threats, thr_idx, t_pair)
     rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
-    seen, rng_m, az, el = visible(geom, rel, alt - world.horizon_ref_alt_m)
+    # (the azimuth only of the looks detected, below: nothing else reads it)
+    rng_m, el = _range_elevation(rel)
+    seen = _covered_and_over(geom, rng_m, el, alt - world.horizon_ref_alt_m)
     mask_by_terrain(world, battery, geom, ecef, seen)
 
     # Only the looks inside the coverage and above the horizon can be detected: the echo's terms are
@@ -428,7 +424,7 @@ def _scan_site(
     pd[look] = radar.probability_of_detection(snr_db[look], spec.pfa, threats.swerling[thr_idx[look]])
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
-    m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], az[hit], el[hit], rng)
+    m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], frames.azimuth_rad(rel[hit]), el[hit], rng)
 
     # False alarms: Poisson per scan, uniform in range, azimuth and elevation over the coverage.
     n_fa = radar.false_alarm_count(rng, np.full(n_scan, spec.false_alarms_per_scan))
@@ -450,22 +446,18 @@ def _scan_site(
         rng,
     )
 
-    all_scan = np.concatenate([d_scan, fa_scan])
-    order = np.argsort(all_scan, kind="stable")
-    meas_rng = np.concatenate([m_rng, fa_rng])[order]
-    meas_az = np.concatenate([m_az, fa_az])[order]
-    meas_el = np.concatenate([m_el, fa_el])[order]
-    truth = np.concatenate([d_thr, np.full(fa_scan.size, -1)])[order]
-    meas_snr = meas_snr[order]
+    # In scan order, each scan's detections before its false alarms.
+    offsets, truth, meas_rng, meas_az, meas_el, meas_snr = _kernels.merge_measurements(
+        n_scan, d_scan, d_thr, m_rng, m_az, m_el, fa_scan, fa_rng, fa_az, fa_el, meas_snr
+    )
     z, cov = measurements_enu(geom, meas_rng, meas_az, meas_el)
-    offsets = np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))]).astype(np.int64)
     return RadarScans(
         battery=b,
         radar=k,
         radar_id=battery.radars.ids[k],
         time_s=times,
         offsets=offsets,
-        truth=truth.astype(np.int64),
+        truth=truth,
         z_enu_m=np.asarray(z, np.float64),
         r_enu_m2=np.asarray(cov, np.float64),
         range_m=np.asarray(meas_rng, np.float64),
@@ -492,11 +484,17 @@ def visible_range(
     full circle in azimuth (:func:`in_radar_coverage`), so the azimuth is not computed; range,
     elevation and the horizon test are the same calls, hence the same floats (the command post asks
     this at every scan of every radar, for the tracks within its reach)."""
+    rng_m, el = _range_elevation(rel_enu_m)
+    return _covered_and_over(geom, rng_m, el, target_height_m), rng_m
+
+
+def _range_elevation(rel_enu_m: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Range and elevation of :func:`samsim.models.frames.enu_to_spherical` (the same calls, hence
+    the same floats), without the azimuth."""
     east, north, up = rel_enu_m[..., 0], rel_enu_m[..., 1], rel_enu_m[..., 2]
     horizontal = np.hypot(east, north)
     rng_m = np.asarray(np.hypot(horizontal, up), dtype=np.float64)
-    el = np.arctan2(up, horizontal)  # as frames.enu_to_spherical
-    return _covered_and_over(geom, rng_m, el, target_height_m), rng_m
+    return rng_m, np.asarray(np.arctan2(up, horizontal), dtype=np.float64)
 
 
 def clear_snr_db(spec: RadarSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:

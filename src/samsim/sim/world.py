@@ -16,7 +16,14 @@ import numpy as np
 from samsim.arrays import FloatArray, IntArray
 from samsim.catalog import Catalog, RadarSpec, SystemSpec, builtin
 from samsim.catalog.signatures import RcsTable
-from samsim.geodesy import LocalFrame, ecef_to_geodetic, frame_map, geodetic_to_ecef, haversine_m
+from samsim.geodesy import (
+    LocalFrame,
+    ecef_to_geodetic,
+    frame_map,
+    geodetic_to_ecef,
+    haversine_m,
+    row_norms,
+)
 from samsim.jit import njit
 from samsim.models.motion import GroundHeight, SampledPath, flat_ground
 from samsim.models.propagation import SURFACE_DEFAULTS, Surface
@@ -266,13 +273,22 @@ def _origin(scenario: Scenario, ground: GroundHeight) -> LocalFrame:
     return LocalFrame(lat, lon, alt)
 
 
-def _leak_time(path: SampledPath, asset_ecef: FloatArray, radius_m: float) -> float:
+def _local_up(ecef_m: FloatArray) -> FloatArray:
+    """The local vertical (unit, ECEF) at a point: the up row of its ENU frame's rotation."""
+    lat, lon, _ = ecef_to_geodetic(ecef_m)
+    return np.asarray(LocalFrame(float(lat), float(lon), 0.0).rotation[2], dtype=np.float64)
+
+
+def _leak_time(
+    path: SampledPath, asset_ecef: FloatArray, radius_m: float, up: FloatArray | None = None
+) -> float:
     """First time the path is within ``radius_m`` of the asset, measured horizontally (over the
-    asset's footprint at any height), linear between samples; inf if never."""
-    lat, lon, _ = ecef_to_geodetic(asset_ecef)
-    up = LocalFrame(float(lat), float(lon), 0.0).rotation[2]
+    asset's footprint at any height), linear between samples; inf if never. ``up``: the asset's
+    :func:`_local_up`, if the caller has it already."""
+    if up is None:
+        up = _local_up(asset_ecef)
     rel = path.ecef_m - asset_ecef
-    dist = np.linalg.norm(rel - np.outer(rel @ up, up), axis=1)
+    dist = row_norms(rel - np.outer(rel @ up, up))
     inside = np.flatnonzero(dist <= radius_m)
     if inside.size == 0:
         return float("inf")
@@ -355,6 +371,7 @@ def _compile_threats(
     table_alt = np.zeros((n, m))
     table_n = np.zeros(n, dtype=np.int64)
     leak = np.full(n, np.inf)
+    ups: dict[int, FloatArray] = {}  # each target asset's vertical, worked out once
     for i, p in enumerate(paths):
         k = p.time_s.size
         table[i, :k] = p.ecef_m
@@ -363,7 +380,11 @@ def _compile_threats(
         table_alt[i, k:] = p.alt_m[-1]
         table_n[i] = k
         if target[i] >= 0:
-            leak[i] = _leak_time(p, assets.ecef_m[target[i]], float(assets.radius_m[target[i]]))
+            a = target[i]
+            up = ups.get(a)
+            if up is None:
+                up = ups[a] = _local_up(assets.ecef_m[a])
+            leak[i] = _leak_time(p, assets.ecef_m[a], float(assets.radius_m[a]), up)
         elif aimed[i][0] >= 0:  # an ARM gets through when it reaches the radar it was fired at
             leak[i] = p.end_s
     return Threats(
