@@ -21,6 +21,10 @@ Exact solver (``method="exact"``)
     convex function, so every such MILP is a relaxation and its bound a valid lower bound; tangents
     are added at the MILP's own solution until its objective equals the true value of that solution
     (then it is optimal, to HiGHS's gap tolerance). Fire-unit target limits use binaries ``e_gj``.
+    The loop starts from the heuristic's assignment and only ever replaces it by a strictly better
+    one, so where an exhaustive branch and bound over the targets (small problems: a decision
+    cycle's few cells) proves that no other feasible assignment comes within a relative 1e-9 of it,
+    the start is returned without building the MILP (:func:`samsim.c2._wta_kernels.none_better`).
 
 Heuristic (``method="heuristic"``)
     Maximum-marginal-return greedy, then an iterated local search whose descent is an exact
@@ -28,7 +32,8 @@ Heuristic (``method="heuristic"``)
     re-splits of target pairs (see :mod:`samsim.c2._wta_kernels`; Ahuja et al. 2007, section 6,
     for the neighbourhood idea); it stops when it stalls. Its pseudo-random choices come from a
     fixed seed, so the same input gives the same output. This is what the engine calls every
-    decision cycle.
+    decision cycle. The iterated search keeps only strictly better assignments; it is skipped when
+    the branch and bound above proves the first descent's assignment optimal.
 
 Anytime search (``method="heuristic"`` with ``time_limit_s`` or ``rounds``)
     The team (set-partitioning) formulation: choose one team, a multiset of weapon types, per
