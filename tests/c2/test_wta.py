@@ -453,7 +453,7 @@ def test_start_proven_optimal_only_when_nothing_beats_it(seed: int, m: int, n: i
         if not np.array_equal(x, x0) and _k.within_limits(pr, x) and wta._objective(pr, x) < limit:
             better = True
             break
-    proof = _k.none_better(pr, x0, limit, wta._PROOF_NODES)
+    proof = _k.none_better(pr, 1.0 - pr.pk, x0, limit, wta._PROOF_NODES)
     assert proof == (0 if better else 1)
     if proof == 1:
         np.testing.assert_array_equal(wta._exact(pr, None, x0)[0], x0)
@@ -472,12 +472,30 @@ def test_start_proven_optimal_only_when_nothing_beats_it(seed: int, m: int, n: i
     )
 
 
+@pytest.mark.parametrize("method", ["exact", "heuristic"])
+def test_optimality_proofs_never_change_an_answer(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the solvers with and without the proofs that cut their searches short (no budget: none_better
+    # gives up at once), on small and larger limited instances, ties included
+    rng = np.random.default_rng(11)
+    cases = []
+    for size in (2, 3, 4, 6, 9):
+        for _ in range(6):
+            inst = with_limits(rng, ahuja(rng, size, size + 1, int(rng.integers(1, 3))))
+            if rng.random() < 0.5:
+                inst.pk = np.round(inst.pk, 1)
+            cases.append(inst)
+    proven = [inst.solve(method) for inst in cases]
+    monkeypatch.setattr(wta, "_PROOF_NODES", 0)
+    for inst, x in zip(cases, proven, strict=True):
+        np.testing.assert_array_equal(inst.solve(method), x)
+
+
 def test_start_proof_gives_up_beyond_its_budget() -> None:
     # 12 targets of 3 candidate shot vectors each: more candidates than a budget of 20 holds
     pr = wta._problem(np.ones(12), np.full((1, 12), 0.5), [24], np.full(12, 2), None, None, None)
     x0 = wta._heuristic(pr, None)
-    assert _k.none_better(pr, x0, wta._objective(pr, x0) * 2.0, 20) == -1
-    assert _k.none_better(pr, x0, wta._objective(pr, x0) * 2.0, 4096) == 0
+    assert _k.none_better(pr, 1.0 - pr.pk, x0, wta._objective(pr, x0) * 2.0, 20) == -1
+    assert _k.none_better(pr, 1.0 - pr.pk, x0, wta._objective(pr, x0) * 2.0, 4096) == 0
 
 
 # ----------------------------------------------------------------------------------------------

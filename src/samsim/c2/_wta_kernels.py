@@ -1178,17 +1178,20 @@ def team_columns(
 
 
 @njit
-def none_better(pb: Problem, x0: NDArray[np.int64], limit: float, node_cap: int) -> int:
-    """Whether some feasible assignment other than ``x0`` has an expected surviving value below
-    ``limit``, by exhaustive branch and bound over the targets: 1 proven none, 0 found one, -1 gave
-    up (more than ``node_cap`` search nodes or candidate shot vectors).
+def none_better(
+    pb: Problem, q: NDArray[np.float64], x0: NDArray[np.int64], limit: float, node_cap: int
+) -> int:
+    """Whether some feasible assignment other than ``x0`` has an expected surviving value
+    ``sum_j v_j prod_i q_ij**x_ij`` below ``limit`` (``q``: the survival factors, ``1 - pk`` or the
+    search's floored ``pb.q``), by exhaustive branch and bound over the targets: 1 proven none, 0
+    found one, -1 gave up (more than ``node_cap`` search nodes or candidate shot vectors).
 
     Each target's candidates are its shot vectors within its own limits (``pk = 0`` cells, the
     stocks, ``cap_t`` and its fire units' shot caps); a branch is cut when its targets' surviving
     value so far plus the least each remaining target can keep reaches ``limit`` (every term is
-    non-negative, so nothing below it goes under). Surviving values are ``v_j prod (1 - pk)**x``
-    multiplied out one shot at a time."""
-    value, _, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap, pk = pb[:9]
+    non-negative, so nothing below it goes under). Surviving values are multiplied out one shot at
+    a time."""
+    value, _, allowed, stock, cap_t, grp, gshot_cap, gtgt_cap = pb[:8]
     m, n = x0.shape
     if n == 0:
         return 1
@@ -1207,20 +1210,32 @@ def none_better(pb: Problem, x0: NDArray[np.int64], limit: float, node_cap: int)
     k = 0
     c = np.zeros(m, np.int64)
     per_group = np.zeros(ng, np.int64)
+    steps = 0
     for j in range(n):
         c[:] = 0
         best = np.inf
         while True:
+            steps += 1
+            if steps > node_cap * (m + 1):
+                return -1
             total = 0
             per_group[:] = 0
             for i in range(m):
                 total += c[i]
                 per_group[grp[i]] += c[i]
-            fits = total <= cap_t[j]
+            over = total > cap_t[j]
             for g in range(ng):
                 if per_group[g] > gshot_cap[g] or (per_group[g] > 0 and gtgt_cap[g] < 1):
-                    fits = False
-            if fits:
+                    over = True
+            if over:
+                # the counts up to the next carry past the lowest one not zero only add shots: skip
+                # them (the zero vector is never over, so there is one)
+                low = 0
+                while c[low] == 0:
+                    low += 1
+                for i in range(low + 1):
+                    c[i] = hi[j, i]
+            else:
                 if k >= node_cap:
                     return -1
                 s = value[j]
@@ -1229,7 +1244,7 @@ def none_better(pb: Problem, x0: NDArray[np.int64], limit: float, node_cap: int)
                     opts[k, i] = c[i]
                     eq = eq and c[i] == x0[i, j]
                     for _ in range(c[i]):
-                        s *= 1.0 - pk[i, j]
+                        s *= q[i, j]
                 surv[k] = s
                 same[k] = eq
                 best = min(best, s)

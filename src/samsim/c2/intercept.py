@@ -45,7 +45,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from samsim.c2.evaluation import BALLISTIC, BALLISTIC_SPEED_MPS, classify_tracks
+from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.constants import GM_M3PS2
 from samsim.jit import njit
 
@@ -465,7 +465,9 @@ def track_acceleration_mps2(
     pos_m, vel_mps
         (K, 3) track positions and velocities, ENU frame.
     height_m
-        (K,) height of each track above the earth's sphere (for the classification).
+        (K,) height of each track above the earth's sphere (what
+        :func:`samsim.c2.evaluation.classify_tracks` classifies by; its ballistic class is a speed
+        band whatever the height, so it is not read here).
     center_enu_m
         (3,) earth centre in the frame, or (K, 3): each track's own (tracks in several frames).
     """
@@ -477,9 +479,9 @@ def track_acceleration_mps2(
     if rows.size == 0:
         return acc
     speed = np.linalg.norm(vel[rows], axis=1)
-    height = np.asarray(height_m, dtype=np.float64)
-    height = height[rows] if height.ndim == 1 else np.broadcast_to(height, (pos.shape[0],))[rows]
-    ballistic = rows[classify_tracks(speed, height) == BALLISTIC]
+    # classify_tracks' ballistic class: its speed band alone (set last, whatever the height)
+    del height_m
+    ballistic = rows[speed >= BALLISTIC_SPEED_MPS]
     if ballistic.size:
         center = np.asarray(center_enu_m, dtype=np.float64)
         acc[ballistic] = gravity_mps2(pos[ballistic], center[ballistic] if center.ndim == 2 else center)

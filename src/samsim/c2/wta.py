@@ -21,6 +21,10 @@ Exact solver (``method="exact"``)
     convex function, so every such MILP is a relaxation and its bound a valid lower bound; tangents
     are added at the MILP's own solution until its objective equals the true value of that solution
     (then it is optimal, to HiGHS's gap tolerance). Fire-unit target limits use binaries ``e_gj``.
+    The loop starts from the heuristic's assignment and only ever replaces it by a strictly better
+    one, so where an exhaustive branch and bound over the targets (small problems: a decision
+    cycle's few cells) proves that no other feasible assignment comes within a relative 1e-9 of it,
+    the start is returned without building the MILP (:func:`samsim.c2._wta_kernels.none_better`).
 
 Heuristic (``method="heuristic"``)
     Maximum-marginal-return greedy, then an iterated local search whose descent is an exact
@@ -28,7 +32,8 @@ Heuristic (``method="heuristic"``)
     re-splits of target pairs (see :mod:`samsim.c2._wta_kernels`; Ahuja et al. 2007, section 6,
     for the neighbourhood idea); it stops when it stalls. Its pseudo-random choices come from a
     fixed seed, so the same input gives the same output. This is what the engine calls every
-    decision cycle.
+    decision cycle. The iterated search keeps only strictly better assignments; it is skipped when
+    the branch and bound above proves the first descent's assignment optimal.
 
 Anytime search (``method="heuristic"`` with ``time_limit_s`` or ``rounds``)
     The team (set-partitioning) formulation: choose one team, a multiset of weapon types, per
@@ -98,9 +103,10 @@ _TANGENT_SPACING = 0.25
 _TANGENT_SPAN = 4.0
 """The exact solver stops when (best - bound) <= _REL_GAP * best (HiGHS's own tolerances are ~1e-7)."""
 
-_PROOF_NODES = 4_096
-"""Largest search (candidate shot vectors, then nodes) by which the exact solver proves its start
-optimal before it builds the MILP (:func:`samsim.c2._wta_kernels.none_better`)."""
+_PROOF_NODES = 1_024
+"""Largest search (candidate shot vectors, then nodes) by which the local search proves its first
+descent optimal, and the exact solver its start, before they search on
+(:func:`samsim.c2._wta_kernels.none_better`)."""
 _PROOF_MARGIN = 1e-9
 """Relative margin under which another assignment counts as possibly better than the start: far
 above the rounding of a sum of a few dozen products, so that the proof never rests on it."""
@@ -232,11 +238,7 @@ def check_assignment(
     pr = _problem(
         np.zeros(np.asarray(pk).shape[1]), pk, stock, max_per_target, group, group_shot_cap, group_target_cap
     )
-    return _limits_broken(pr, x)
-
-
-def _limits_broken(pr: _Problem, x: ArrayLike) -> list[str]:
-    """:func:`check_assignment` on a problem already validated (its trusted arrays)."""
+    # (the solvers ask only whether an assignment keeps the limits: _wta_kernels.within_limits)
     xx = np.asarray(x)
     problems: list[str] = []
     if xx.shape != pr.pk.shape:
@@ -294,6 +296,11 @@ def _heuristic(pr: _Problem, time_limit_s: float | None) -> NDArray[np.int64]:
     state = np.array([_SEED], dtype=np.uint64)
     sp = _search_params(pr)
     f_cur = _k.descend(pr, sp, x, np.ones(n, np.bool_), _FIRST_FREE, state)
+    # The iterated search below keeps only strictly better assignments (by its own floored survival
+    # factors): where a small search proves there is none, it would return the descent's.
+    limit = float(_k.survival(pr.value, pr.q, x).sum()) * (1.0 + _PROOF_MARGIN)
+    if _k.none_better(pr, pr.q, x, limit, _PROOF_NODES) == 1:
+        return x
     per_target = x.sum(axis=0)
     engaged = max(int(np.count_nonzero(per_target)), 1)
     sp = sp._replace(p_free=min(1.0, _FREE_TARGETS / engaged))
@@ -855,7 +862,7 @@ class _TeamMaster:
             cand = np.zeros((m, n), np.int64)
             for col in np.nonzero(sol > 0.5)[0]:
                 np.add.at(cand[:, target[col]], types[col][types[col] >= 0], 1)
-            if not _limits_broken(self.pr, cand) and _objective(self.pr, cand) < _objective(self.pr, x_start):
+            if _k.within_limits(self.pr, cand) and _objective(self.pr, cand) < _objective(self.pr, x_start):
                 x = cand
         return x, h.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
@@ -1154,7 +1161,7 @@ def solve_wta(
         # The MILP only ever replaces its start by a strictly better assignment: where a small
         # search proves there is none (the usual case of a decision cycle's few cells), it would
         # return the start.
-        if _k.none_better(pr, x, _objective(pr, x) * (1.0 + _PROOF_MARGIN), _PROOF_NODES) != 1:
+        if _k.none_better(pr, 1.0 - pr.pk, x, _objective(pr, x) * (1.0 + _PROOF_MARGIN), _PROOF_NODES) != 1:
             left = None if time_limit_s is None else max(time_limit_s - (time.perf_counter() - t0), 0.0)
             x, _, _ = _exact(pr, left, x)
     elif time_limit_s is None and rounds is None:

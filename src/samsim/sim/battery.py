@@ -556,7 +556,9 @@ def decide(
     stock_all = np.concatenate(stock_rows)
     usable = ((pk_all > 0.0) & (stock_all[:, None] > 0)).any(axis=0)
     mark_cols(reach & loaded & ~kept & ~usable, "no_fire_channel")
-    if not (pk_all > 0.0).any():
+    if not usable.any():
+        # no cell with a shot and a round ready: the assignment would fire nothing (its solver starts
+        # no search, samsim.c2.wta._can_shoot), and a track no shot can reach is given no reason below
         return decision
     # a ballistic track is assessed where it falls, not where its straight line passes (c2.evaluation)
     acc = intercept.track_acceleration_mps2(pos, vel, height, frame.center_enu_m)
@@ -789,6 +791,10 @@ def _leaker_engagements(
     out = np.zeros(status.shape, dtype=bool)
     if not np.any((status == _ENGAGED) & open_[None, :]):  # no candidate (below) at all
         return out
+    reach_m = np.array([_outer_reach_m(u.plan) for u in units])
+    if not np.any(reach_m < reach_m.max()):
+        # one layer: any interceptor at a track is of the candidate's layer, which waits for the look
+        return out
     flying = np.zeros(status.shape, dtype=np.int64)  # interceptors of each unit at each track
     plan_s = np.full(status.shape, -np.inf)  # their latest planned intercept (nan ones ignored)
     row = {int(i): j for j, i in enumerate(track_ids.tolist())}
@@ -802,7 +808,6 @@ def _leaker_engagements(
                 plan_s[ui, j] = max(plan_s[ui, j], float(state.flight.plan_s[slot]))
     # a layer is a reach: units whose longest missile reaches as far or farther than u's are not
     # inner to u, and interceptors of theirs in flight make u wait for the look
-    reach_m = np.array([_outer_reach_m(u.plan) for u in units])
     not_outer = reach_m[None, :] <= reach_m[:, None]  # (u, v): v is u's layer or inside it
     blocked = (not_outer.astype(np.int64) @ (flying > 0).astype(np.int64)) > 0
     candidate = (status == _ENGAGED) & ~blocked & (flying.sum(axis=0) > 0)[None, :] & open_[None, :]
