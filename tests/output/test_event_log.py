@@ -69,6 +69,18 @@ class TupleLog:
         self._chunks.append(chunk)
         self._order += n
 
+    def add_numbers_at(self, time_s: float, kind: EventKind, *given: Any) -> None:
+        """The compact log's batch at one time (battery, radar, threat codes, a NumberDetail, numbers)."""
+        battery, radar, threat, detail, values = given
+        self.add_many(
+            np.full(threat.size, time_s),
+            kind,
+            battery=battery,
+            radar=radar,
+            threat=threat,
+            detail=(detail, values),
+        )
+
     def __len__(self) -> int:
         return self._order
 
@@ -118,6 +130,10 @@ def _report(log: EventLog | TupleLog) -> None:
     log.add_many(
         np.array([6.0]), "detect", battery="east", threat=log.codes([None]), detail=(MISS, np.ones(1))
     )
+    # a scan's detections all at one time, by code and number (the engine's route), and an empty one
+    threats = log.codes(["su35-2", "f16-1"]).astype(np.intc)
+    log.add_numbers_at(3.0, "detect", "west", "91N6E", threats, RANGE_KM, np.array([12.34, 0.5]))
+    log.add_numbers_at(3.0, "detect", "west", "91N6E", threats[:0], RANGE_KM, np.zeros(0))
     log.add(5.0, "track_confirm", battery="north", threat=None, track="north/T3", detail="false track")
     log.add_many(np.full(2, 7.25), "jam_strobe", battery="north", radar="92N6E", threat=["ea18-1", "ea18-1"])
     log.add(0.0, "radar_destroyed", battery="north", radar="92N6E")
@@ -132,7 +148,7 @@ def test_compact_log_gives_the_tuple_logs_table_on_constructed_events(tmp_path: 
     _report(new)
     _report(old)
     got, want = new.table(), old.table()
-    assert len(new) == len(old) == got.num_rows == 17
+    assert len(new) == len(old) == got.num_rows == 19
     assert got.schema.equals(EVENT_SCHEMA)
     assert got.equals(want)
     assert got.to_pylist() == want.to_pylist()
@@ -142,7 +158,9 @@ def test_compact_log_gives_the_tuple_logs_table_on_constructed_events(tmp_path: 
     assert at5[2]["threat"] is None and at5[2]["detail"] is None
     assert at5[3]["threat"] == "f16-1" and at5[3]["detail"] == "range_km=88.2"
     details = set(got.column("detail").to_pylist())
-    assert {"range_km=nan", "range_km=-0.0", "range_km=1000.0", "miss_m=1.00"} <= details
+    assert {"range_km=nan", "range_km=-0.0", "range_km=1000.0", "miss_m=1.00", "range_km=12.3"} <= details
+    at3 = [(r["battery"], r["radar"], r["threat"]) for r in got.to_pylist() if r["time_s"] == 3.0]
+    assert at3 == [("west", "91N6E", "su35-2"), ("west", "91N6E", "f16-1")]
     write_parquet(got, tmp_path / "new.parquet")
     write_parquet(want, tmp_path / "old.parquet")
     assert (tmp_path / "new.parquet").read_bytes() == (tmp_path / "old.parquet").read_bytes()

@@ -83,7 +83,9 @@ def test_visible_seen_is_visible_range_or_defers() -> None:
     mean[:, 1] = rng.uniform(-1.1, 1.1, n) * spec.max_range_m
     mean[:, 2] = rng.uniform(-0.05, 0.2, n) * spec.max_range_m
     aux = np.zeros((n, rt._aux.shape[1]))
-    mask, _, _, _, undecided = command_post._visible_seen(mean, 0.0, c.geo, aux, 0, rt._nb, 1.0)
+    buffers = command_post._seen_buffers(n)
+    _, undecided = command_post._visible_seen(mean, 0.0, c.geo, aux, 0, rt._nb, 1.0, *buffers)
+    mask = buffers[0]
     rel = mean[:, :3] - geom.enu_m
     height = (
         rt.frame.alt_m
@@ -100,4 +102,4 @@ def test_visible_seen_is_visible_range_or_defers() -> None:
     el = np.radians(spec.max_elevation_deg)
     edge = np.zeros((1, 6))
     edge[0, :3] = geom.enu_m + 50e3 * np.array([np.cos(el), 0.0, np.sin(el)])
-    assert command_post._visible_seen(edge, 0.0, c.geo, aux[:1], 0, rt._nb, 1.0)[4] == 1
+    assert command_post._visible_seen(edge, 0.0, c.geo, aux[:1], 0, rt._nb, 1.0, *buffers)[1] == 1

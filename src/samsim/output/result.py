@@ -291,6 +291,42 @@ class EventLog(_ColumnLog):
         if len(self._time_s) >= self.spill_rows:
             self._spill()
 
+    def add_numbers_at(
+        self,
+        time_s: float,
+        kind: EventKind,
+        battery: str | None,
+        radar: str | None,
+        threat: NDArray[np.intc],
+        detail: NumberDetail,
+        values: NDArray[np.float64],
+    ) -> None:
+        """:meth:`add_many` of events all at ``time_s``, with the threats' codes (:meth:`codes`, as
+        C ints) and a number detail each (``values``, float64): the same rows, without the general
+        method's checks and conversions, for the reporter called at every scan (``detect``)."""
+        n = threat.size
+        if n == 0:
+            return
+        row = len(self._time_s)
+        self._time_s += array("d", (time_s,)) * n
+        self._kind += array("b", (_KIND_CODE[kind],)) * n
+        refs, code = self._refs, self._code
+        refs["battery"] += array("i", (code(battery),)) * n
+        refs["radar"] += array("i", (code(radar),)) * n
+        refs["threat"].frombytes(threat.tobytes())
+        none = array("i", (-1,)) * n
+        refs["track"] += none
+        refs["interceptor"] += none
+        fmt = self._number_formats.get(detail)
+        if fmt is None:
+            fmt = self._number_formats[detail] = len(self._number_formats)
+        self._number_value.frombytes(values.tobytes())
+        self._number_start.append(row)
+        self._number_count.append(n)
+        self._number_format.append(fmt)
+        if len(self._time_s) >= self.spill_rows:
+            self._spill()
+
     def _pending(self) -> int:
         return len(self._time_s)
 

@@ -291,13 +291,18 @@ def _visible_seen(
     band_col: int,
     nb: int,
     sigmas: float,
-) -> tuple[BoolArray, IntArray, FloatArray, FloatArray, int]:
+    mask: BoolArray,
+    seen: IntArray,
+    seen_figures: FloatArray,
+) -> tuple[int, int]:
     """:meth:`TrackPicture.track_pd` up to the range equation, in one pass over the tracks: which
     tracks (states ``mean`` (n, 6) extrapolated ``dt_s`` at constant velocity) the radar of
     constants ``geo`` (:meth:`TrackPicture._radar_constants`) sees (:func:`_within_reach`, then
-    :func:`samsim.sim.sensing.visible_range`), and of those the ones with detections in band column
-    ``band_col``, with their range (at least ``_MIN_RANGE_M``) and expected ln RCS
-    (:func:`_seen_log_rcs`).
+    :func:`samsim.sim.sensing.visible_range`), into ``mask[:n]``; and of those the ones with
+    detections in band column ``band_col``, into ``seen``, with their expected ln RCS
+    (:func:`_seen_log_rcs`) and range (at least ``_MIN_RANGE_M``) into ``seen_figures[0]`` and
+    ``[1]``; their number is returned first. The caller's buffers (of at least n) take the results:
+    an array returned costs more than the pass over a few tracks.
 
     The range is the C library's ``hypot``, which ``np.hypot`` calls too. The elevation limits and the
     horizon are tested with the C library's arc tangent and arc sine, which may differ from NumPy's
@@ -310,10 +315,7 @@ def _visible_seen(
     max_range, el_lo, el_hi = geo[6], geo[7], geo[8]
     h1, theta1, a_m = geo[9], geo[10], geo[11]
     tan_lo, tan_hi = geo[12], geo[13]
-    mask = np.zeros(n, dtype=np.bool_)
-    seen = np.empty(n, dtype=np.int64)
-    log_rcs = np.empty(n)
-    range_m = np.empty(n)
+    mask[:n] = False
     count = 0
     undecided = 0
     earth = MEAN_EARTH_RADIUS_M
@@ -360,141 +362,166 @@ def _visible_seen(
         detections = aux[t, 2 * nb + band_col]
         if detections > 0.0:
             seen[count] = t
-            log_rcs[count] = (aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])) / detections
-            range_m[count] = max(rng, _MIN_RANGE_M)
+            seen_figures[0, count] = (
+                aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])
+            ) / detections
+            seen_figures[1, count] = max(rng, _MIN_RANGE_M)
             count += 1
-    return mask, seen[:count], log_rcs[:count], range_m[:count], undecided
+    return count, undecided
+
+
+class _Work(NamedTuple):
+    """Where :meth:`TrackPicture.step`'s stages keep their figures, as offsets into one float64
+    buffer, for ``s`` tracks with detections in view and ``k`` measurements: each compiled stage
+    writes its part in place and the NumPy functions between them work on views, so no stage
+    returns an array (each returned array costs more than the arithmetic of a scan)."""
+
+    rcs: int  # the tracks' RCS estimates (m²), s
+    logs: int  # _log10_arguments' arguments, then their logarithms, 2 s + k
+    powers: int  # _snr_exponents' exponents, then the powers of ten, s + 2 k
+    per_m2: int  # the measurements' 1 m² SNR (dB), k
+    ratio: int  # the measurements' RCS estimates over the reference RCS, then their log10, k
+    excess: int  # the measurements' excess, then its logarithm, k
+    meas_snr: int  # the measurements' SNR exponents, then their SNR, k
+    x: int  # _pd_arguments, s + k
+    exponent: int  # Swerling 3: -T x, s + k
+    pd: int  # the looks' Pd before the cap, s + k
+    pd_meas: int  # k
+    log_rcs: int  # the measurements' ln-RCS estimates, k
+    size: int
+
+
+@njit_inline
+def _work(s: int, k: int) -> _Work:
+    """The layout of :class:`_Work` for ``s`` tracks and ``k`` measurements."""
+    logs = s
+    powers = logs + 2 * s + k
+    per_m2 = powers + s + 2 * k
+    ratio = per_m2 + k
+    excess = ratio + k
+    meas_snr = excess + k
+    x = meas_snr + k
+    exponent = x + s + k
+    pd = exponent + s + k
+    pd_meas = pd + s + k
+    log_rcs = pd_meas + k
+    return _Work(
+        0, logs, powers, per_m2, ratio, excess, meas_snr, x, exponent, pd, pd_meas, log_rcs, log_rcs + k
+    )
 
 
 @njit
 def _log10_arguments(
-    rcs_m2: FloatArray, track_range_m: FloatArray, range_m: FloatArray, ref_rcs_m2: float, ref_range_m: float
-) -> FloatArray:
+    work: FloatArray,
+    s: int,
+    track_range_m: FloatArray,
+    range_m: FloatArray,
+    ref_rcs_m2: float,
+    ref_range_m: float,
+) -> bool:
     """The arguments of the range equation's two logarithms (:func:`samsim.sim.sensing.clear_snr_db`)
-    at the tracks ``rcs_m2 / ref_rcs_m2``, ``track_range_m / ref_range_m``, and at the measurements
-    ``max(range_m, _MIN_RANGE_M) / ref_range_m``, in one array for one ``np.log10``."""
-    s = rcs_m2.shape[0]
+    at the tracks ``rcs_m2 / ref_rcs_m2`` (the RCS at ``work``'s ``rcs``), ``track_range_m /
+    ref_range_m``, and at the measurements ``max(range_m, _MIN_RANGE_M) / ref_range_m``, at its
+    ``logs`` for one ``np.log10``. Whether any is zero (its logarithm then divides by zero)."""
     k = range_m.shape[0]
-    out = np.empty(2 * s + k)
+    w = _work(s, k)
+    zero = False
     for i in range(s):
-        out[i] = rcs_m2[i] / ref_rcs_m2
-        out[s + i] = track_range_m[i] / ref_range_m
+        a = work[w.rcs + i] / ref_rcs_m2
+        work[w.logs + i] = a
+        work[w.logs + s + i] = track_range_m[i] / ref_range_m
+        zero = zero or a == 0.0 or track_range_m[i] == 0.0
     for j in range(k):
-        out[2 * s + j] = max(range_m[j], _MIN_RANGE_M) / ref_range_m
-    return out
+        work[w.logs + 2 * s + j] = max(range_m[j], _MIN_RANGE_M) / ref_range_m
+    return zero
 
 
 @njit
 def _snr_exponents(
-    log10s: FloatArray, snr_db: FloatArray, s: int, ref_snr_db: float, per_m2_offset_db: float
-) -> tuple[FloatArray, FloatArray]:
-    """From the logarithms of :func:`_log10_arguments`: the tracks' mean SNR and the measurements'
-    RCS estimate and received SNR as powers of ten to take (``x / 10`` of each, dB), in one array;
-    and the measurements' 1 m² SNR (:func:`_per_m2_db`)."""
+    work: FloatArray, snr_db: FloatArray, s: int, ref_snr_db: float, per_m2_offset_db: float
+) -> None:
+    """From the logarithms at ``work``'s ``logs``: the tracks' mean SNR and the measurements' RCS
+    estimate and received SNR as powers of ten to take (``x / 10`` of each, dB), at its ``powers``;
+    and the measurements' 1 m² SNR (:func:`_per_m2_db`), at its ``per_m2``."""
     k = snr_db.shape[0]
-    out = np.empty(s + 2 * k)
-    per_m2 = np.empty(k)
+    w = _work(s, k)
     for i in range(s):
-        out[i] = (ref_snr_db + 10.0 * log10s[i] - 40.0 * log10s[s + i]) / 10.0
+        work[w.powers + i] = (ref_snr_db + 10.0 * work[w.logs + i] - 40.0 * work[w.logs + s + i]) / 10.0
     for j in range(k):
-        per_m2[j] = per_m2_offset_db - 40.0 * log10s[2 * s + j]
-        out[s + j] = (snr_db[j] - per_m2[j]) / 10.0
-        out[s + k + j] = snr_db[j] / 10.0
-    return out, per_m2
+        per_m2 = per_m2_offset_db - 40.0 * work[w.logs + 2 * s + j]
+        work[w.per_m2 + j] = per_m2
+        work[w.powers + s + j] = (snr_db[j] - per_m2) / 10.0
+        work[w.powers + s + k + j] = snr_db[j] / 10.0
 
 
 @njit
-def _ratio_over(values: FloatArray, start: int, stop: int, ref: float) -> FloatArray:
-    """``values[start:stop] / ref`` as a new array."""
-    out = np.empty(stop - start)
-    for i in range(stop - start):
-        out[i] = values[start + i] / ref
-    return out
-
-
-@njit
-def _measured_snr_exponents(
-    log10_rcs: FloatArray, log10s: FloatArray, s: int, ref_snr_db: float
-) -> FloatArray:
-    """The measurements' mean SNR at their estimated RCS (:func:`_measurement_pd`), ``x / 10`` dB."""
-    k = log10_rcs.shape[0]
-    out = np.empty(k)
+def _ratio_and_excess(work: FloatArray, s: int, k: int, ref_rcs_m2: float, log_pfa: float) -> bool:
+    """From the powers of ten at ``work``'s ``powers``: the measurements' RCS estimates over
+    ``ref_rcs_m2``, at its ``ratio``, and ``max(1 + SNR + ln Pfa, _MIN_EXCESS)`` of each
+    measurement's received SNR (:func:`_measurement_log_rcs`), at its ``excess``. Whether any ratio
+    is zero (its logarithm then divides by zero)."""
+    w = _work(s, k)
+    zero = False
     for j in range(k):
-        out[j] = (ref_snr_db + 10.0 * log10_rcs[j] - 40.0 * log10s[2 * s + j]) / 10.0
-    return out
+        r = work[w.powers + s + j] / ref_rcs_m2
+        work[w.ratio + j] = r
+        zero = zero or r == 0.0
+        work[w.excess + j] = max(1.0 + work[w.powers + s + k + j] + log_pfa, _MIN_EXCESS)
+    return zero
 
 
 @njit
-def _pd_arguments(track_snr: FloatArray, s: int, meas_snr: FloatArray, case1: bool) -> FloatArray:
-    """Swerling case 1: the exponents ``1 / (1 + SNR)`` of ``Pfa`` (:func:`samsim.models.radar.
-    pd_swerling1`); case 3: ``x = 1 / (1 + SNR / 2)`` (:func:`samsim.models.radar.pd_swerling3`), of
-    the tracks' (the first ``s`` of ``track_snr``) then the measurements' looks."""
-    k = meas_snr.shape[0]
-    out = np.empty(s + k)
+def _measured_snr_exponents(work: FloatArray, s: int, k: int, ref_snr_db: float) -> None:
+    """The measurements' mean SNR at their estimated RCS (:func:`_measurement_pd`, from the log10 at
+    ``work``'s ``ratio``) as powers of ten to take (``x / 10`` dB), at its ``meas_snr``."""
+    w = _work(s, k)
+    for j in range(k):
+        work[w.meas_snr + j] = (
+            ref_snr_db + 10.0 * work[w.ratio + j] - 40.0 * work[w.logs + 2 * s + j]
+        ) / 10.0
+
+
+@njit
+def _pd_arguments(work: FloatArray, s: int, k: int, case1: bool, threshold: float) -> None:
+    """The arguments of the looks' Pd, of the tracks' (SNR at ``work``'s ``powers``) then the
+    measurements' (at its ``meas_snr``), at its ``x``: Swerling case 1 the exponents ``1 / (1 + SNR)``
+    of ``Pfa`` (:func:`samsim.models.radar.pd_swerling1`); case 3 ``x = 1 / (1 + SNR / 2)``
+    (:func:`samsim.models.radar.pd_swerling3`), and ``-T x`` at its ``exponent``."""
+    w = _work(s, k)
     for i in range(s + k):
-        snr = track_snr[i] if i < s else meas_snr[i - s]
-        out[i] = 1.0 / (1.0 + snr) if case1 else 1.0 / (1.0 + 0.5 * snr)
-    return out
-
-
-@njit
-def _swerling3_exponents(x: FloatArray, threshold: float) -> FloatArray:
-    """``-T x`` of :func:`samsim.models.radar.pd_swerling3`."""
-    out = np.empty(x.shape[0])
-    for i in range(x.shape[0]):
-        out[i] = -threshold * x[i]
-    return out
-
-
-@njit
-def _excess(powers: FloatArray, s: int, log_pfa: float) -> FloatArray:
-    """``max(1 + SNR + ln Pfa, _MIN_EXCESS)`` of each measurement's received SNR (the last ``k`` of
-    ``powers``; :func:`_measurement_log_rcs`)."""
-    k = (powers.shape[0] - s) // 2
-    out = np.empty(k)
-    for j in range(k):
-        out[j] = max(1.0 + powers[s + k + j] + log_pfa, _MIN_EXCESS)
-    return out
-
-
-@njit
-def _ratio_and_excess(
-    powers: FloatArray, s: int, k: int, ref_rcs_m2: float, log_pfa: float
-) -> tuple[FloatArray, FloatArray]:
-    """From the powers of ten of :func:`_snr_exponents`: the measurements' RCS estimates over
-    ``ref_rcs_m2`` (:func:`_ratio_over`) and their excess (:func:`_excess`), in one call."""
-    return _ratio_over(powers, s, s + k, ref_rcs_m2), _excess(powers, s, log_pfa)
+        snr = work[w.powers + i] if i < s else work[w.meas_snr + i - s]
+        x = 1.0 / (1.0 + snr) if case1 else 1.0 / (1.0 + 0.5 * snr)
+        work[w.x + i] = x
+        if not case1:
+            work[w.exponent + i] = -threshold * x
 
 
 @njit
 def _finish_pd(
-    n: int,
+    work: FloatArray,
     seen: IntArray,
-    pd: FloatArray,
-    x: FloatArray,
+    k: int,
+    pd_track: FloatArray,
     threshold: float,
     case1: bool,
-    log_excess: FloatArray,
     shift: float,
-    per_m2: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The look's Pd at each of ``n`` tracks (0 but at ``seen``), each measurement's (both at most
-    ``TRACK_MAX_PD``), and each measurement's ln-RCS estimate (:func:`_measurement_log_rcs`), from
-    ``pd`` (case 1: ``Pfa^(1/(1+SNR))``; case 3: ``exp(-T x)``, with ``x``), tracks first."""
+) -> None:
+    """The look's Pd at each track (``pd_track``, 0 but at ``seen``), each measurement's (both at
+    most ``TRACK_MAX_PD``; at ``work``'s ``pd_meas``), and each measurement's ln-RCS estimate
+    (:func:`_measurement_log_rcs`; at its ``log_rcs``), from its ``pd`` (case 1: ``Pfa^(1/(1+SNR))``;
+    case 3: ``exp(-T x)``, with ``x``), tracks first."""
     s = seen.shape[0]
-    k = per_m2.shape[0]
-    pd_track = np.zeros(n)
-    pd_meas = np.empty(k)
-    log_rcs = np.empty(k)
+    w = _work(s, k)
+    pd_track[:] = 0.0
     for i in range(s + k):
-        p = pd[i] if case1 else pd[i] * (1.0 + threshold * x[i] * (1.0 - x[i]))
+        x = work[w.x + i]
+        p = work[w.pd + i] if case1 else work[w.pd + i] * (1.0 + threshold * x * (1.0 - x))
         if i < s:
             pd_track[seen[i]] = min(p, TRACK_MAX_PD)
         else:
-            pd_meas[i - s] = min(p, TRACK_MAX_PD)
+            work[w.pd_meas + i - s] = min(p, TRACK_MAX_PD)
     for j in range(k):
-        log_rcs[j] = (log_excess[j] + shift) - per_m2[j] * _DB_TO_LN
-    return pd_track, pd_meas, log_rcs
+        work[w.log_rcs + j] = (work[w.excess + j] + shift) - work[w.per_m2 + j] * _DB_TO_LN
 
 
 @njit
@@ -573,18 +600,15 @@ def _follow_rows(
     col_engaged: int,
     col_stamp: int,
     time_s: float,
-    want: IntArray,
-    mean: FloatArray,
-    cov: FloatArray,
-    prob: FloatArray,
-) -> tuple[IntArray, IntArray, IntArray, BoolArray, FloatArray, FloatArray, FloatArray]:
+    meas_rows: IntArray,
+) -> tuple[IntArray, int]:
     """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
     (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids``, :func:`_held_rows` of the step's measurements in it, and
-    :func:`_held_estimates` of the tracks ``want`` (the tracker's estimates ``mean``, ``cov``,
-    ``prob``). With ``fold``, the measurements' ln-RCS estimates ``log_rcs`` are folded into the
-    tracks they updated (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column
-    ``col_stamp`` when >= 0."""
+    them; returns a copy of ``new_ids`` and how many measurements :func:`_held_rows` finds in it,
+    those measurements written to ``meas_rows[0]`` and their tracks' rows to ``meas_rows[1]`` (no
+    array returned for them: each costs more than this call's arithmetic). With ``fold``, the
+    measurements' ln-RCS estimates ``log_rcs`` are folded into the tracks they updated
+    (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp`` when >= 0."""
     if dropped:
         _compact_rows(rows, old_ids, new_ids, keep)
     for r in range(keep, new_ids.shape[0]):
@@ -597,8 +621,10 @@ def _follow_rows(
         if col_stamp >= 0:
             for a in range(held.shape[0]):
                 rows[held[a], col_stamp] = time_s
-    found, held_mean, held_cov, held_prob = _held_estimates(ids, want, mean, cov, prob)
-    return ids, meas, held, found, held_mean, held_cov, held_prob
+    count = meas.shape[0]
+    meas_rows[0, :count] = meas
+    meas_rows[1, :count] = held
+    return ids, count
 
 
 @njit
@@ -625,6 +651,11 @@ def _held_estimates(
         out_cov[a] = cov[rows[a]]
         out_prob[a] = prob[rows[a]]
     return found, out_mean, out_cov, out_prob
+
+
+def _seen_buffers(n: int) -> tuple[BoolArray, IntArray, FloatArray]:
+    """Buffers for :func:`_visible_seen`'s results over up to ``n`` tracks."""
+    return np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.int64), np.empty((2, n))
 
 
 class _RadarConstants(NamedTuple):
@@ -659,6 +690,8 @@ class _Fold(NamedTuple):
 
 
 _NO_FOLD = _Fold(np.zeros(0), 0.0, 0, -1, -1, 0.0)
+# _held_estimates of no track
+_NO_ESTIMATES = (np.zeros(0, dtype=np.bool_), np.zeros((0, 6)), np.zeros((0, 6, 6)), np.zeros((0, 2)))
 
 
 class TrackPicture:
@@ -710,6 +743,10 @@ class TrackPicture:
             geometry
         )
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
+        self._work = np.empty(0)  # step's figures (_Work)
+        self._mask, self._seen, self._seen_figures = _seen_buffers(64)  # _visible_seen's
+        self._meas_rows = np.empty((2, 64), dtype=np.int64)  # _follow_step's measurements and rows
+        self._pd_track = np.empty(0)  # step's Pd of each track's look
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, velocities) at each decision cycle; the speeds are
         # taken from the velocities once, when trajectories.parquet is built
@@ -771,7 +808,10 @@ class TrackPicture:
         self._reserve(ids.size)
         f = _NO_FOLD if fold is None else fold
         want = self._flying_ids()
-        self._aux_ids, meas, rows, found, held_mean, held_cov, held_prob = _follow_rows(
+        k = res.track_of_measurement.size
+        if self._meas_rows.shape[1] < k:
+            self._meas_rows = np.empty((2, 2 * k), dtype=np.int64)
+        self._aux_ids, count = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
@@ -787,14 +827,15 @@ class TrackPicture:
             f.col_engaged,
             f.col_stamp,
             f.time_s,
-            want,
-            view.mean,
-            view.cov,
-            view.prob,
+            self._meas_rows,
         )
         self._aux_step = tr.step_count
-        self._keep_engaged(want, found, held_mean, held_cov, held_prob)
-        return meas, rows
+        if want.size:
+            self._keep_engaged(want, *_held_estimates(self._aux_ids, want, view.mean, view.cov, view.prob))
+        else:
+            self._keep_engaged(want, *_NO_ESTIMATES)
+        # views of the buffer, read before this picture's next step (_last_step)
+        return self._meas_rows[0, :count], self._meas_rows[1, :count]
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
         """The rows of these track ids and which of them are current tracks."""
@@ -962,7 +1003,9 @@ class TrackPicture:
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         self._sync()
         n = self._aux_ids.size
-        mask, seen, log_rcs, track_range_m, undecided = _visible_seen(
+        if self._seen.size < n:
+            self._mask, self._seen, self._seen_figures = _seen_buffers(2 * n)
+        s, undecided = _visible_seen(
             self.tracker.view().mean,
             time_s - self.estimate_s,
             c.geo,
@@ -970,34 +1013,69 @@ class TrackPicture:
             c.band_col,
             self._nb,
             TRACK_RCS_CONFIDENCE_SIGMAS,
+            self._mask,
+            self._seen,
+            self._seen_figures,
         )
+        mask, seen = self._mask[:n], self._seen[:s]
+        log_rcs, track_range_m = self._seen_figures[0, :s], self._seen_figures[1, :s]
         if undecided:  # a track at an elevation limit or the horizon: NumPy's angles decide
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
-        s = seen.size
-        if s == 0 and snr_db.size == 0:  # no track to weigh a miss of and no detection: no Pd at all
+        k = snr_db.size
+        if s == 0 and k == 0:  # no track to weigh a miss of and no detection: no Pd at all
             res = self.tracker.step_unchecked(time_s, z, cov, mask, np.zeros(n), np.zeros(0))
             self._after_tracker_step(res)
             return res
-        with np.errstate(divide="ignore"):  # a zero RCS gives -inf dB, as clear_snr_db
-            logs = _log10_arguments(np.exp(log_rcs), track_range_m, range_m, c.ref_rcs_m2, c.ref_range_m)
-            np.log10(logs, out=logs)
-            powers, per_m2_db = _snr_exponents(logs, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
-            np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
-            rcs_ratio, excess = _ratio_and_excess(powers, s, snr_db.size, c.ref_rcs_m2, c.log_pfa)
-            np.log10(rcs_ratio, out=rcs_ratio)
-            meas_snr = _measured_snr_exponents(rcs_ratio, logs, s, c.ref_snr_db)
-            np.power(10.0, meas_snr, out=meas_snr)
-            x = _pd_arguments(powers, s, meas_snr, c.case1)
-            pd = np.power(c.pfa, x) if c.case1 else np.exp(_swerling3_exponents(x, c.threshold))
-            np.log(excess, out=excess)
-        pd_track, pd_meas, meas_log_rcs = _finish_pd(
-            n, seen, pd, x, c.threshold, c.case1, excess, c.shift, per_m2_db
+        # the stages' figures in one buffer (_Work), the NumPy functions on views of it, each in place
+        # or out of place as the stages' arrays were (NumPy's loops take one route for both)
+        # _work's layout: logs at s, powers at 3 s + k, ratio, excess, meas_snr at 4 s + (4, 5, 6) k,
+        # x at 4 s + 7 k, exponent after it, pd at 6 s + 9 k, pd_meas and log_rcs after it
+        size = 7 * s + 12 * k
+        if self._work.size < size or self._pd_track.size < n:
+            self._work = np.empty(2 * size)
+            self._pd_track = np.empty(2 * n)
+        work, pd_track = self._work, self._pd_track[:n]
+        logs, powers, ratio, x = (
+            work[s : 3 * s + k],
+            work[3 * s + k : 4 * s + 3 * k],
+            4 * s + 4 * k,
+            4 * s + 7 * k,
         )
+        pd = 6 * s + 9 * k
+        np.exp(log_rcs, out=work[:s])
+        if _log10_arguments(work, s, track_range_m, range_m, c.ref_rcs_m2, c.ref_range_m):
+            with np.errstate(divide="ignore"):  # a zero RCS gives -inf dB, as clear_snr_db
+                np.log10(logs, out=logs)
+        else:
+            np.log10(logs, out=logs)
+        _snr_exponents(work, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
+        np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
+        rcs_ratio = work[ratio : ratio + k]
+        if _ratio_and_excess(work, s, k, c.ref_rcs_m2, c.log_pfa):
+            with np.errstate(divide="ignore"):
+                np.log10(rcs_ratio, out=rcs_ratio)
+        else:
+            np.log10(rcs_ratio, out=rcs_ratio)
+        _measured_snr_exponents(work, s, k, c.ref_snr_db)
+        meas_snr = work[x - k : x]
+        np.power(10.0, meas_snr, out=meas_snr)
+        _pd_arguments(work, s, k, c.case1, c.threshold)
+        if c.case1:
+            np.power(c.pfa, work[x : x + s + k], out=work[pd : pd + s + k])
+        else:
+            np.exp(work[x + s + k : pd], out=work[pd : pd + s + k])
+        excess = work[ratio + k : ratio + 2 * k]
+        np.log(excess, out=excess)
+        _finish_pd(work, seen, k, pd_track, c.threshold, c.case1, c.shift)
+        pd_meas = pd + s + k
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
-        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, pd_meas)
+        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, work[pd_meas : pd_meas + k])
         self._after_tracker_step(
-            res, _Fold(meas_log_rcs, c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
+            res,
+            _Fold(
+                work[pd_meas + k : pd_meas + 2 * k], c.variance, c.band_col, c.col_engaged, stamp_col, time_s
+            ),
         )
         return res
 
@@ -1120,7 +1198,8 @@ class TrackPicture:
             pd_track=np.zeros(n),
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
-        self._follow_step(res)
+        # its rows, as _updated_rows would find them (and no earlier step's: the buffer is reused)
+        self._last_step = (res, *self._follow_step(res))
         track_of = res.track_of_measurement
         fixed = track_of[track_of >= 0]
         if fixed.size:

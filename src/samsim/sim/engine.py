@@ -16,6 +16,7 @@ from functools import partial
 from typing import cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.geodesy import LocalFrame, ecef_to_geodetic
@@ -141,6 +142,7 @@ class Engine:
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
         self._arm_shutdown = self.emitters.any_shutdown_on_arm  # fixed for the run
+        self._alive_buffers = _AliveRows(64)
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -297,7 +299,11 @@ class Engine:
         rt = self.batteries[rs.battery]
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
-        alive, n_alive, times, threats, range_km = _scan_detections(
+        size = rows.stop - rows.start
+        buf = self._alive_buffers
+        if buf.truth.size < size:
+            buf = self._alive_buffers = _AliveRows(2 * size)
+        n_alive, n = _scan_detections(
             rs.truth[rows],
             rs.range_m[rows],
             self.killed_s,
@@ -305,14 +311,18 @@ class Engine:
             self._threat_codes(),
             self.first_detected_s,
             self.first_detected_range_m,
+            buf.alive,
+            buf.threats,
+            buf.range_km,
         )
         own = self.own_picture[rs.battery]
         if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
+        alive = buf.alive[:size]
         if self.deceit.active:
             self.deceit.scan(rs, k, rows, alive, self.killed_s)
-        if times.size:
-            self._detections(rt, rs, times, threats, range_km)
+        if n:
+            self._detections(rt, rs, t, buf.threats[:n], buf.range_km[:n])
         if own:
             z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
             res = rt.step(rs.radar, t, z, r, snr, range_m)
@@ -326,12 +336,21 @@ class Engine:
             self._deliver_fixes(post, measured_s, t)
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
-        alive, n_alive = _alive_count(rs.truth[rows], self.killed_s, measured_s)
-        if len(post.tracker) == 0 and n_alive == 0:
+        size = rows.stop - rows.start
+        buf = self._alive_buffers
+        if buf.truth.size < size:
+            buf = self._alive_buffers = _AliveRows(2 * size)
+        n = _copy_alive(
+            rows.start, rows.stop, self.killed_s, measured_s, rs.truth, rs.z_enu_m, rs.r_enu_m2, rs.snr_db,
+            rs.range_m, buf.alive, buf.truth, buf.z, buf.r, buf.snr, buf.range_m,
+        )  # fmt: skip
+        if n == 0 and len(post.tracker) == 0:
             return
-        z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
-        res = post.receive(rs.battery, rs.radar, measured_s, z, r, snr, range_m)
-        self._after_step(post, res, truth, t, self._pulled(rs, rows, alive))
+        truth = buf.truth[:n]
+        res = post.receive(
+            rs.battery, rs.radar, measured_s, buf.z[:n], buf.r[:n], buf.snr[:n], buf.range_m[:n]
+        )
+        self._after_step(post, res, truth, t, self._pulled(rs, rows, buf.alive[:size]))
 
     def _pulled(self, rs: RadarScans, rows: slice, alive: BoolArray) -> BoolArray | None:
         """Which of a scan's ``alive`` rows ``rows`` were measured at a pulled-off range (None when
@@ -581,18 +600,16 @@ class Engine:
             self._after_step(post, res, np.array([jammer]), t)
 
     def _detections(
-        self, rt: BatteryRuntime, rs: RadarScans, time_s: FloatArray, threats: IntArray, range_km: FloatArray
+        self,
+        rt: BatteryRuntime,
+        rs: RadarScans,
+        time_s: float,
+        threats: NDArray[np.intc],
+        range_km: FloatArray,
     ) -> None:
-        """One ``detect`` event per threat a scan saw (:func:`_scan_detections`: their times, the
-        event log's codes of the threats, the ranges in km)."""
-        self.events.add_many(
-            time_s,
-            "detect",
-            battery=rt.battery.id,
-            radar=rs.radar_id,
-            threat=threats,
-            detail=(RANGE_KM, range_km),
-        )
+        """One ``detect`` event per threat a scan at ``time_s`` saw (:func:`_scan_detections`: the
+        event log's codes of the threats, as C ints, and the ranges in km)."""
+        self.events.add_numbers_at(time_s, "detect", rt.battery.id, rs.radar_id, threats, RANGE_KM, range_km)
 
     def _threat_codes(self) -> IntArray:
         """The event log's codes of the threats' names, looked up once a run: detections, the bulk
@@ -930,6 +947,59 @@ def _alive_rows(
     return z_enu_m[rows], r_enu_m2[rows], snr_db[rows], range_m[rows], truth[rows]
 
 
+class _AliveRows:
+    """Buffers a scan's alive rows are copied into (:func:`_copy_alive`) on their way to a command
+    post's tracker, and its detections' figures (:func:`_scan_detections`), reused from scan to scan:
+    nobody keeps them past the scan."""
+
+    def __init__(self, rows: int):
+        self.alive = np.empty(rows, dtype=np.bool_)
+        self.threats = np.empty(rows, dtype=np.intc)
+        self.range_km = np.empty(rows)
+        self.truth = np.empty(rows, dtype=np.int64)
+        self.z = np.empty((rows, 3))
+        self.r = np.empty((rows, 3, 3))
+        self.snr = np.empty(rows)
+        self.range_m = np.empty(rows)
+
+
+@njit
+def _copy_alive(
+    first: int,
+    stop: int,
+    killed_s: FloatArray,
+    t: float,
+    truth: IntArray,
+    z_enu_m: FloatArray,
+    r_enu_m2: FloatArray,
+    snr_db: FloatArray,
+    range_m: FloatArray,
+    alive: BoolArray,
+    truth_out: IntArray,
+    z_out: FloatArray,
+    r_out: FloatArray,
+    snr_out: FloatArray,
+    range_out: FloatArray,
+) -> int:
+    """:func:`_alive_count` of a scan's rows ``first:stop`` (the mask into ``alive``) and
+    :func:`_alive_rows` of them into the ``_out`` arrays, in one call; returns how many are alive."""
+    mask = deception.alive_rows(truth[first:stop], killed_s, t)
+    n = 0
+    for i in range(stop - first):
+        alive[i] = mask[i]
+        if mask[i]:
+            row = first + i
+            truth_out[n] = truth[row]
+            snr_out[n] = snr_db[row]
+            range_out[n] = range_m[row]
+            for a in range(3):
+                z_out[n, a] = z_enu_m[row, a]
+                for b in range(3):
+                    r_out[n, a, b] = r_enu_m2[row, a, b]
+            n += 1
+    return n
+
+
 @njit
 def _alive_count(truth: IntArray, killed_s: FloatArray, t: float) -> tuple[BoolArray, int]:
     """:func:`samsim.sim.deception.alive_rows` of a scan's rows, and how many are alive."""
@@ -950,12 +1020,17 @@ def _scan_detections(
     codes: IntArray,
     first_s: FloatArray,
     first_range_m: FloatArray,
-) -> tuple[BoolArray, int, FloatArray, IntArray, FloatArray]:
+    alive_out: BoolArray,
+    threats: NDArray[np.intc],
+    range_km: FloatArray,
+) -> tuple[int, int]:
     """A battery's scan at ``t`` (rows ``truth``, ``range_m``) in one pass: which rows are alive
-    (:func:`_alive_count`) and how many; the real threats among them noted as detected
-    (:func:`_first_detections`), and their ``detect`` events' times, threats (``codes``: the event
-    log's code of each threat) and ranges in km, in the scan's order."""
+    (:func:`_alive_count`, into ``alive_out``) and how many; the real threats among them noted as
+    detected (:func:`_first_detections`), and their ``detect`` events' threats (``codes``: the event
+    log's code of each threat, as C ints, :meth:`~samsim.output.result.EventLog.add_numbers_at`) and
+    ranges in km, in the scan's order, into ``threats`` and ``range_km``; how many, second."""
     alive, n_alive = _alive_count(truth, killed_s, t)
+    alive_out[: alive.size] = alive
     n = 0
     for i in range(truth.size):
         if alive[i] and truth[i] >= 0:
@@ -969,12 +1044,10 @@ def _scan_detections(
             seen_range_m[j] = range_m[i]
             j += 1
     _first_detections(first_s, first_range_m, seen, seen_range_m, t)
-    threats = np.empty(n, dtype=np.int64)
-    range_km = np.empty(n)
     for j in range(n):
         threats[j] = codes[seen[j]]
         range_km[j] = seen_range_m[j] / 1000.0
-    return alive, n_alive, np.full(n, t), threats, range_km
+    return n_alive, n
 
 
 @njit

@@ -12,6 +12,7 @@ per-unit pass maps a picture of two or more tracks).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -42,18 +43,21 @@ def _refresh_units_rows(
     offset_m: FloatArray,
     estimate_s: float,
     ballistic_speed_mps: float,
-) -> tuple[IntArray, IntArray, BoolArray]:
+    found: IntArray,
+    cut: IntArray,
+    faster: BoolArray,
+) -> int:
     """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
     the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
     ``slot_track[bounds[g], 2]``'s (an index of ``flights``, ``rotation`` (u, 3, 3) and ``offset_m``
-    (u, 3)). Returns the rows found (in mid-course at a track of ``track_ids``, their estimates
-    written), where each group's begin among them (``cut[g]:cut[g + 1]``), and per group whether any
-    of its estimates may be as fast as a ballistic track (their track accelerations are then left to
-    the caller; the others' are zero)."""
+    (u, 3)). Writes the rows found (in mid-course at a track of ``track_ids``, their estimates
+    written) into ``found`` and returns how many; where each group's begin among them into ``cut``
+    (``cut[g]:cut[g + 1]``), and per group whether any of its estimates may be as fast as a
+    ballistic track into ``faster`` (their track accelerations are then left to the caller; the
+    others' are zero). The caller's buffers (of at least the rows, the groups + 1 and the groups)
+    take the results: an array returned costs more than this pass."""
     groups = bounds.size - 1
-    found = np.empty(slot_track.shape[0], dtype=np.int64)
-    cut = np.zeros(groups + 1, dtype=np.int64)
-    faster = np.zeros(groups, dtype=np.bool_)
+    cut[0] = 0
     m = 0
     for g in range(groups):
         lo = bounds[g]
@@ -81,7 +85,7 @@ def _refresh_units_rows(
                 for j in range(3):
                     flight.track_acc_mps2[slot_track[lo + i, 0], j] = 0.0
         cut[g + 1] = m
-    return found[:m], cut, faster
+    return m
 
 
 class PostFlights:
@@ -98,6 +102,10 @@ class PostFlights:
         n = len(units)
         self.rotation = np.zeros((n, 3, 3))
         self.offset_m = np.zeros((n, 3))
+        # refresh_units' buffers for _refresh_units_rows' results (rows found, group cuts, fast groups)
+        self.found = np.empty(0, dtype=np.int64)
+        self.cut = np.empty(1, dtype=np.int64)
+        self.faster = np.empty(0, dtype=np.bool_)
         for m, u in enumerate(units):
             self._copy_map(m, u)
 
@@ -106,43 +114,35 @@ class PostFlights:
             self.rotation[m] = unit.rotation
             self.offset_m[m] = unit.offset_m
 
-    def mapped(self, members: list[int]) -> bool:
-        """Bring these members' flight states and maps up to date; whether each has a frame map."""
-        units, held = self.units, self._held
-        for m in members:
-            unit = units[m]
-            flight, rotation, offset_m = held[m]
-            if (
-                flight is not unit.state.flight
-                or rotation is not unit.rotation
-                or offset_m is not unit.offset_m
-            ):
-                held[m] = _held_by(unit)
-                self.flights[m] = unit.state.flight
-                self._copy_map(m, unit)
-            if unit.rotation is None or unit.offset_m is None:
-                return False
-        return True
-
     def rows(self, members: list[int], post: str) -> _Table | None:
         """The ``(slot, track, unit)`` rows of these members' interceptors in flight at tracks of
         picture ``post``, grouped by member in order (:class:`_Table`); None when a member has no frame
-        map. Listed again only for the members whose interceptors in flight (or the tracks those fly
-        at: a hand-over) changed since the last call; an interceptor's post is set at its launch."""
-        if not self.mapped(members):
-            return None
-        if self._table is not None and self._table.post != post:  # rows at another picture's tracks
+        map. Each member's flight state and map are brought up to date, and its rows listed again
+        only when its interceptors in flight (or the tracks those fly at: a hand-over) changed since
+        the last call; an interceptor's post is set at its launch. One pass over the members: this
+        runs at every scan of every radar the post directs."""
+        table = self._table
+        if table is not None and table.post != post:  # rows at another picture's tracks
             self._listed = [None] * len(self.units)
-            self._table = None
-        units, listed = self.units, self._listed
-        same = self._table is not None and self._table.members == members
+            table = self._table = None
+        units, held, listed = self.units, self._held, self._listed
+        same = table is not None and table.members == members
         for m in members:
-            state = units[m].state
-            held = listed[m]
+            unit = units[m]
+            state = unit.state
+            flight, rotation, offset_m = held[m]
+            if flight is not state.flight or rotation is not unit.rotation or offset_m is not unit.offset_m:
+                held[m] = _held_by(unit)
+                self.flights[m] = state.flight
+                self._copy_map(m, unit)
+            if unit.rotation is None or unit.offset_m is None:
+                self._table = None  # listings may have changed: the next call builds the table again
+                return None
+            listing = listed[m]
             if (
-                held is not None
-                and held.flying == state.flying
-                and held.tracks == [i.track for i in held.metas]
+                listing is not None
+                and listing.flying == state.flying
+                and listing.tracks == list(map(_TRACK_OF, listing.metas))
             ):
                 continue
             flying = list(state.flying)
@@ -152,7 +152,7 @@ class PostFlights:
             listed[m] = _Listing(
                 flying, metas, [meta.track for meta in metas], rows, [meta for _, meta in mine]
             )
-            same = same and held is not None and held.rows == rows
+            same = same and listing is not None and listing.rows == rows
         if same:
             assert self._table is not None
             return self._table
@@ -173,6 +173,9 @@ class PostFlights:
             list(members), post, slot_track, np.array(bounds, dtype=np.int64), group_member, row_metas
         )
         return self._table
+
+
+_TRACK_OF = attrgetter("track")  # an interceptor's track (InterceptorMeta.track)
 
 
 class _Listing(NamedTuple):
@@ -226,7 +229,12 @@ def refresh_units(
     if slot_track.shape[0] == 0:
         return []
     units = fleet.units
-    found, cut, faster = _refresh_units_rows(
+    groups = len(group_member)
+    if fleet.found.size < slot_track.shape[0] or fleet.faster.size < groups:
+        fleet.found = np.empty(2 * slot_track.shape[0], dtype=np.int64)
+        fleet.cut = np.empty(2 * groups + 1, dtype=np.int64)
+        fleet.faster = np.empty(2 * groups, dtype=np.bool_)
+    m = _refresh_units_rows(
         slot_track,
         table.bounds,
         fleet.flights,
@@ -236,9 +244,13 @@ def refresh_units(
         fleet.offset_m,
         float(estimate_s),
         BALLISTIC_SPEED_MPS,
+        fleet.found,
+        fleet.cut,
+        fleet.faster,
     )
-    if found.size == 0:
+    if m == 0:
         return []
+    found, cut, faster = fleet.found[:m], fleet.cut[: groups + 1], fleet.faster[:groups]
     rows = slot_track[found]
     slots, tracks = rows[:, 0], rows[:, 1].tolist()
     slot_list = slots.tolist()
@@ -248,14 +260,18 @@ def refresh_units(
     may_turn = [
         0 <= get(track, -1) != metas[i].threat for i, track in zip(found.tolist(), tracks, strict=True)
     ]
-    changes = []
-    for g, fast in enumerate(faster.tolist()):
+    # Only the groups with a fast estimate or an interceptor that may turn have anything left to do;
+    # a group's accelerations and its turns touch nothing of the other's (nor of other groups').
+    for g in faster.nonzero()[0].tolist():
         lo, hi = ends[g], ends[g + 1]
-        if lo == hi:
-            continue
-        unit = units[group_member[g]]
-        if fast:  # the others' accelerations were zeroed in the pass
+        if lo < hi:  # the others' accelerations were zeroed in the pass
+            unit = units[group_member[g]]
             set_track_acceleration(unit, unit.state.flight, slots[lo:hi], True)
-        if any(may_turn[lo:hi]):
-            changes += turn_to_followed(unit.state, slot_list[lo:hi], tracks[lo:hi], label)
+    if not any(may_turn):
+        return []
+    changes = []
+    for g in range(len(group_member)):
+        lo, hi = ends[g], ends[g + 1]
+        if lo < hi and any(may_turn[lo:hi]):
+            changes += turn_to_followed(units[group_member[g]].state, slot_list[lo:hi], tracks[lo:hi], label)
     return changes
