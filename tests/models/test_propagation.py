@@ -229,6 +229,16 @@ def test_distinct_pairs_rebuild_their_arrays() -> None:
     np.testing.assert_array_equal(uy[inverse], y)
 
 
+def test_distinct_pairs_of_one_height_sort_on_the_other_alone() -> None:
+    rng = np.random.default_rng(6)
+    y = rng.choice([15.0, 50.0, 300.0, 8000.0, 1e-3], 400)
+    x = np.full(y.size, 30.0)
+    got = p._distinct_pairs(x, y, one_x=True)
+    for a, b in zip(got, p._distinct_pairs(x, y), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got[1], [1e-3, 15.0, 50.0, 300.0, 8000.0])
+
+
 def test_multipath_of_many_looks_is_that_of_each_look() -> None:
     # F⁴ of a look depends on that look alone: evaluated over a mix of looks (two-ray region,
     # intermediate region, beyond the horizon, repeated pairs of heights, a target on the surface) it

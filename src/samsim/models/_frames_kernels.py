@@ -103,6 +103,20 @@ def enu_and_jacobian(
 
 
 @njit
+def symmetrized(cov: FloatArray) -> FloatArray:
+    """``0.5 * (cov + cov^T)`` of a stack of 3 x 3 matrices (shape (n, 3, 3)), in place: each element
+    the same two operations as the NumPy expression, so the same floats, without its temporaries."""
+    for i in range(cov.shape[0]):
+        for row in range(3):
+            for col in range(row + 1, 3):
+                v = 0.5 * (cov[i, row, col] + cov[i, col, row])
+                cov[i, row, col] = v
+                cov[i, col, row] = v
+            cov[i, row, row] = 0.5 * (cov[i, row, row] + cov[i, row, row])
+    return cov
+
+
+@njit
 def _cell(grid: FloatArray, x: float) -> tuple[int, int, float]:
     """``signature._weights`` of one value: the grid cell around ``x`` and the weight of its upper
     node, ``x`` clamped to the grid's ends (``numpy.searchsorted`` on the right: the first node above

@@ -231,4 +231,4 @@ def converted_measurement(
     )
     cov = weighted @ np.swapaxes(jac, -1, -2)
     # rounding in the product leaves ~1e-16 relative asymmetry; filters want exact symmetry
-    return enu, np.asarray(0.5 * (cov + np.swapaxes(cov, -1, -2)), dtype=np.float64)
+    return enu, _frames_kernels.symmetrized(cov)

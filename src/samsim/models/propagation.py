@@ -385,13 +385,17 @@ def _edge_of_pairs_m(u1: FloatArray, u2: FloatArray, ka: float, wavelength_m: fl
     return np.asarray(edge, np.float64)
 
 
-def _distinct_pairs(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
+def _distinct_pairs(
+    x: FloatArray, y: FloatArray, one_x: bool = False
+) -> tuple[FloatArray, FloatArray, IntArray]:
     """The distinct pairs ``(x[i], y[i])`` of two 1-D arrays, and the index of each element's pair
-    (a lexicographic sort on two float keys: cheaper than ``numpy.unique`` over rows)."""
-    order = np.lexsort((y, x))
+    (a lexicographic sort on two float keys: cheaper than ``numpy.unique`` over rows). ``one_x``: the
+    caller knows every ``x`` is one value (one radar's height), and the sort is on ``y`` alone (a
+    stable sort, as ``lexsort`` is: the same order)."""
+    order = np.argsort(y, kind="stable") if one_x else np.lexsort((y, x))
     xs, ys = x[order], y[order]
     first = np.ones(x.size, dtype=np.bool_)
-    first[1:] = (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1])
+    first[1:] = (ys[1:] != ys[:-1]) if one_x else (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1])
     inverse = np.empty(x.size, dtype=np.int64)
     inverse[order] = np.cumsum(first) - 1
     return xs[first], ys[first], inverse
@@ -461,7 +465,7 @@ def multipath_f4_db(
     one_way[near] = two_ray_db(geo.grazing_rad[near], geo.divergence[near], geo.path_difference_m[near])
     if beyond.any():
         b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
-        p1, p2, pair = _distinct_pairs(b1, b2)
+        p1, p2, pair = _distinct_pairs(b1, b2, one_x=np.ndim(radar_height_m) == 0)
         # Per pair of heights: the edge, the horizon and the dB values there. The engine asks again
         # and again for the same pairs (a threat flying level, a radar standing still), so each pair
         # is worked out once per surface, earth and wavelength (elementwise: the same floats).

@@ -15,6 +15,7 @@ Each radar draws from its own random streams, so adding a radar never changes wh
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -206,10 +207,11 @@ def _covered_and_over(
     out: the batteries ask this for a few points at a time, where the general function's argument
     handling cost more than the tests."""
     spec = geom.spec
+    # math.radians: NumPy's radians of a float (the same product by pi/180), without a ufunc call
     inside = (
         (rng_m <= spec.max_range_m)
-        & (el >= np.radians(spec.min_elevation_deg))
-        & (el <= np.radians(spec.max_elevation_deg))
+        & (el >= math.radians(spec.min_elevation_deg))
+        & (el <= math.radians(spec.max_elevation_deg))
     )
     h2 = np.maximum(target_height_m, 0.0)
     h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look

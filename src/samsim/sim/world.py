@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -157,14 +158,18 @@ class CompiledBattery:
     # never moves. Its air picture stays in ``frame``: measurements made elsewhere are converted.
     sites: tuple[Site, ...] = ()
 
-    @property
+    @cached_property
     def deployments(self) -> tuple[Site, ...]:
-        """Its sites (one, from time 0, when it never moves)."""
+        """Its sites (one, from time 0, when it never moves). Made once: the engine asks at every
+        cycle (a frozen dataclass keeps a cached property in its instance dict, outside its fields)."""
         return self.sites or (Site(frame=self.frame, from_s=0.0),)
 
     def site_index(self, t: float) -> int | None:
         """The site it is deployed at at ``t`` (None: on the move)."""
-        return next((i for i, s in enumerate(self.deployments) if s.holds(t)), None)
+        for i, site in enumerate(self.deployments):
+            if site.from_s <= t < site.until_s:  # Site.holds, written out (asked at every cycle)
+                return i
+        return None
 
     def at_site(self, site: Site) -> CompiledBattery:
         """The battery standing at ``site``: its frame centred there, radars at their offsets."""
