@@ -1131,6 +1131,10 @@ def _plan_units(
         return planned
     if len(plans) == 1:  # one unit: every pair is its own
         p, v = pos[0][track], vel[0][track]
+    elif all(q.shape == pos[0].shape for q in pos) and all(q.shape == vel[0].shape for q in vel):
+        # every unit's view of the same tracks: one gather over them all (copies, the same floats)
+        p = np.stack(pos)[unit, track]
+        v = np.stack(vel)[unit, track]
     else:
         p = np.empty((n, 3))
         v = np.empty((n, 3))
