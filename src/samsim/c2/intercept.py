@@ -257,8 +257,11 @@ def _pip_pair(
     if accelerated:
         lip += math.sqrt(ax * ax + ay * ay + az * az) * t_end
     while t <= t_end:
-        if t_grid[i + 1] <= t:
-            i = min(int(np.searchsorted(t_grid[:n_ok], t, side="right")) - 1, n_ok - 2)
+        # the segment holding t: the last i with t_grid[i] <= t, at most n_ok - 2 (what
+        # ``searchsorted(t_grid[:n_ok], t, side="right") - 1`` gives), found by stepping on from the
+        # previous one (t only grows, a few segments a jump: cheaper than a bisection each time)
+        while i < n_ok - 2 and t_grid[i + 1] <= t:
+            i += 1
         b = (r[i + 1] - r[i]) / (t_grid[i + 1] - t_grid[i])
         a = r[i] - b * t_grid[i]
         if accelerated:
@@ -453,7 +456,7 @@ def maybe_as_fast(vel_mps: _F64, speed_mps: float) -> NDArray[np.bool_]:
 
 
 def track_acceleration_mps2(
-    pos_m: ArrayLike, vel_mps: ArrayLike, height_m: ArrayLike, center_enu_m: ArrayLike
+    pos_m: ArrayLike, vel_mps: ArrayLike, height_m: ArrayLike | None, center_enu_m: ArrayLike
 ) -> _F64:
     """Acceleration a track is predicted with: gravity (:func:`gravity_mps2` at the track) for the
     kinematic class :data:`~samsim.c2.evaluation.BALLISTIC` (a coasting ballistic missile falls
@@ -467,7 +470,7 @@ def track_acceleration_mps2(
     height_m
         (K,) height of each track above the earth's sphere (what
         :func:`samsim.c2.evaluation.classify_tracks` classifies by; its ballistic class is a speed
-        band whatever the height, so it is not read here).
+        band whatever the height, so it is not read here: ``None`` spares a caller computing it).
     center_enu_m
         (3,) earth centre in the frame, or (K, 3): each track's own (tracks in several frames).
     """

@@ -1082,12 +1082,7 @@ def advance_many_kernel(
     t1_s: float,
     dt_s: float,
     states: list[FlyoutState],
-    tables: list[_F64],
-    table_t0_s: list[_F64],
-    table_dt_s: _F64,
-    dead_s: list[_F64],
-    rotations: _F64,
-    origins_m: _F64,
+    truths: list[ThreatTruth],
     centers: _F64,
     radii_m: _F64,
     go: NDArray[np.bool_],
@@ -1096,12 +1091,13 @@ def advance_many_kernel(
 ) -> int:
     """:func:`advance_kernel` over several interceptor sets at once (e.g. every battery's, each in its
     own frame), one compiled call instead of one per set: set ``u`` (where ``go[u]``) flies from
-    ``t0_s[u]`` to ``t1_s`` against ``tables[u]``, ``table_t0_s[u]``, ``table_dt_s[u]``, ``dead_s[u]``,
-    ``rotations[u]``, ``origins_m[u]`` (:class:`ThreatTruth`'s fields), earth centre ``centers[u]``
-    and radius ``radii_m[u]``.
+    ``t0_s[u]`` to ``t1_s`` against ``truths[u]`` (its :class:`ThreatTruth`, ``dt_s`` a float), earth
+    centre ``centers[u]`` and radius ``radii_m[u]``.
 
     Writes the flights that ended in this call as ``(ended_unit[k], ended_slot[k])`` (in set, then
-    slot order; the buffers hold at least every slot) and returns their number.
+    slot order; the buffers hold at least every slot) and returns their number. Two typed lists
+    (states, truths) rather than one per table field: each typed list argument costs the call a
+    type look-up and an unboxing.
     """
     n = 0
     for u in range(len(states)):
@@ -1109,9 +1105,13 @@ def advance_many_kernel(
             continue
         state = states[u]
         status = state.status
-        tbl = tables[u]
-        tbl_t0 = table_t0_s[u]
-        dead = dead_s[u]
+        truth = truths[u]
+        tbl = truth.pos_m
+        tbl_t0 = truth.t0_s
+        tbl_dt = truth.dt_s
+        dead = truth.dead_s
+        rot = truth.rotation
+        org = truth.origin_m
         for i in range(state.pos_m.shape[0]):
             before = status[i]
             if before != MIDCOURSE and before != TERMINAL:
@@ -1124,10 +1124,10 @@ def advance_many_kernel(
                 state,
                 tbl,
                 tbl_t0,
-                table_dt_s[u],
+                tbl_dt,
                 dead,
-                rotations[u],
-                origins_m[u],
+                rot,
+                org,
                 centers[u, 0],
                 centers[u, 1],
                 centers[u, 2],

@@ -815,7 +815,7 @@ def _leaker_engagements(
         return out
     cols = np.flatnonzero(np.any(candidate, axis=0))
     pos, vel = pos_m[cols], vel_mps[cols]
-    acc = intercept.track_acceleration_mps2(pos, vel, frame.height_m(pos), frame.center_enu_m)
+    acc = intercept.track_acceleration_mps2(pos, vel, None, frame.center_enu_m)  # height not read
     assess = evaluate_threats(pos, vel, frame.assets_enu_m, world.assets.radius_m, world.assets.value, acc)
     look_s = plan_s[:, cols].max(axis=0)  # the unit itself has none there
     for ui in np.flatnonzero(np.any(candidate[:, cols], axis=1)).tolist():
@@ -1131,6 +1131,10 @@ def _plan_units(
         return planned
     if len(plans) == 1:  # one unit: every pair is its own
         p, v = pos[0][track], vel[0][track]
+    elif all(q.shape == pos[0].shape for q in pos) and all(q.shape == vel[0].shape for q in vel):
+        # every unit's view of the same tracks: one gather over them all (copies, the same floats)
+        p = np.stack(pos)[unit, track]
+        v = np.stack(vel)[unit, track]
     else:
         p = np.empty((n, 3))
         v = np.empty((n, 3))
@@ -1584,9 +1588,7 @@ def _launch(
         aim_m=pip,
         intercept_s=t + tof,
         center_enu_m=plan.center_enu_m,
-        track_acc_mps2=intercept.track_acceleration_mps2(
-            pos[None], vel[None], plan.height_m(pos[None]), plan.center_enu_m
-        )[0],
+        track_acc_mps2=intercept.track_acceleration_mps2(pos[None], vel[None], None, plan.center_enu_m)[0],
     )
     state.flying.append(slot)
     recorder.launch_pos_m.append(launchers.enu_m[launcher].copy())
@@ -1701,8 +1703,9 @@ def set_track_acceleration(unit: FireUnit, flight: flyout.FlyoutState, slots: In
     :func:`~samsim.c2.intercept.maybe_as_fast`)."""
     if faster:
         pos_r, vel_r = flight.track_pos_m[slots], flight.track_vel_mps[slots]
+        # the height is not read (the ballistic class is a speed band, whatever the height)
         flight.track_acc_mps2[slots] = intercept.track_acceleration_mps2(
-            pos_r, vel_r, unit.plan.height_m(pos_r), unit.plan.center_enu_m
+            pos_r, vel_r, None, unit.plan.center_enu_m
         )
     else:  # what track_acceleration_mps2 gives when no track is fast enough to be ballistic
         flight.track_acc_mps2[slots] = 0.0
@@ -1893,12 +1896,9 @@ class Fleet:
         self.dt_s = float(dt_s)  # the flyout's inner step
         n = len(states)
         self._flights: List[flyout.FlyoutState] = List([s.flight for s in states]) if n else List()
-        self._tables: List[FloatArray] = List([s.truth.pos_m for s in states]) if n else List()
-        self._table_t0: List[FloatArray] = List([s.truth.t0_s for s in states]) if n else List()
-        self._dead: List[FloatArray] = List([s.truth.dead_s for s in states]) if n else List()
-        self._rotations = np.zeros((n, 3, 3))
-        self._origins = np.zeros((n, 3))
-        self._table_dt = np.zeros(n)
+        self._truths: List[flyout.ThreatTruth] = (
+            List([_kernel_truth(s.truth) for s in states]) if n else List()
+        )
         self._centers = np.zeros((n, 3))
         self._radii = np.zeros(n)
         for b in range(n):
@@ -1910,60 +1910,54 @@ class Fleet:
         self._go = np.zeros(n, dtype=bool)
         # batteries that may have interceptors in flight: only their clocks are kept (the others'
         # are set when they next launch, :meth:`launched`)
-        self._active: set[int] = {b for b, s in enumerate(states) if s.flying}
+        self._active: dict[int, BatteryState] = {b: s for b, s in enumerate(states) if s.flying}
         self._flown_s = -np.inf  # the time :meth:`fly` was last asked for
 
     def update(self, b: int, plan: FirePlan, state: BatteryState) -> None:
         """Battery ``b``'s frame and threat table, as they are now."""
-        self._tables[b] = state.truth.pos_m
-        self._table_t0[b] = state.truth.t0_s
-        self._dead[b] = state.truth.dead_s
-        self._rotations[b] = state.truth.rotation
-        self._origins[b] = state.truth.origin_m
-        self._table_dt[b] = float(state.truth.dt_s)
+        self._truths[b] = _kernel_truth(state.truth)
         self._centers[b] = plan.center_enu_m
         self._radii[b] = float(plan.earth_radius_m)
 
     def launched(self, b: int, t: float) -> None:
         """Battery ``b`` fired at ``t``, the time every battery with interceptors in flight has been
         flown to (call it before the battery's flights are refreshed or flown)."""
-        self.states[b].clock_s = t
-        self._active.add(b)
+        state = self.states[b]
+        state.clock_s = t
+        self._active[b] = state
 
     def fly(self, t: float) -> list[tuple[int, int]]:
         """:func:`fly` every battery up to ``t``; returns the ``(battery, slot)`` flights that ended.
 
         Flying up to ``t`` leaves the clocks of the batteries with nothing in flight behind (nothing
         reads them until the battery fires again: :meth:`launched`)."""
-        if not self._active or t == self._flown_s:
+        active = self._active
+        if not active or t == self._flown_s:
             # nothing in flight anywhere (no battery's clock is read), or flown up to ``t`` already
             # (a battery that fired since did so at ``t``: its clock is ``t``, :meth:`launched`)
             return []
         self._flown_s = t
         go, t0 = self._go, self._t0
-        go[:] = False
+        go.fill(False)
         anything = False
-        for b in list(self._active):
-            state = self.states[b]
+        idle: list[int] = []
+        for b, state in active.items():
             if not state.flying:
-                self._active.discard(b)
+                idle.append(b)
             elif t > state.clock_s:
                 go[b] = anything = True
                 t0[b] = state.clock_s
             state.clock_s = t
+        for b in idle:
+            del active[b]
         if not anything:
             return []
         n = flyout.advance_many_kernel(
             t0,
             float(t),
-            float(self.dt_s),
+            self.dt_s,
             self._flights,
-            self._tables,
-            self._table_t0,
-            self._table_dt,
-            self._dead,
-            self._rotations,
-            self._origins,
+            self._truths,
             self._centers,
             self._radii,
             go,
@@ -1980,6 +1974,17 @@ class Fleet:
             state = self.states[b]
             state.flying = [s for s in state.flying if s not in gone]
         return ended
+
+
+def _kernel_truth(truth: flyout.ThreatTruth) -> flyout.ThreatTruth:
+    """``truth`` with the types every item of :class:`Fleet`'s typed list shares (a float interval,
+    C-ordered float frame arrays); the same arrays where they already are, so writes to ``dead_s``
+    are seen."""
+    return truth._replace(
+        dt_s=float(truth.dt_s),
+        rotation=np.ascontiguousarray(truth.rotation, dtype=np.float64),
+        origin_m=np.ascontiguousarray(truth.origin_m, dtype=np.float64),
+    )
 
 
 def destruct(state: BatteryState, slot: int, t: float) -> None:
