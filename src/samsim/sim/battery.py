@@ -1499,7 +1499,8 @@ def _envelope_kernel(
 
     The floats are NumPy's: a norm sums its squares in index order (``np.linalg.norm`` over the last
     axis), and the receding speed sums its products as ``np.einsum("nmk,nk->nm")`` does on C-ordered
-    operands, ``(x0 + x2) + x1`` (tests/sim/test_battery_kernels.py holds both to NumPy's bits)."""
+    operands, ``(x0 + x2) + x1`` (``test_the_kernel_sums_as_numpy_does`` in
+    tests/sim/test_battery_planning.py holds both to NumPy's bits)."""
     n, m = tof.shape
     anything = False
     for i in range(n):
