@@ -130,8 +130,10 @@ def _report(log: EventLog | TupleLog) -> None:
     log.add_many(
         np.array([6.0]), "detect", battery="east", threat=log.codes([None]), detail=(MISS, np.ones(1))
     )
-    # a scan's detections all at one time, by code and number (the engine's route), and an empty one
+    # a scan's detections all at one time, by code and number (the engine's route, with C int codes),
+    # the codes as codes() gives them (int64: a reviewer found them mislabelled), and an empty batch
     threats = log.codes(["su35-2", "f16-1"]).astype(np.intc)
+    log.add_numbers_at(2.5, "detect", "west", "92N6E", log.codes(["f16-1", "su35-2"]), RANGE_KM, np.ones(2))
     log.add_numbers_at(3.0, "detect", "west", "91N6E", threats, RANGE_KM, np.array([12.34, 0.5]))
     log.add_numbers_at(3.0, "detect", "west", "91N6E", threats[:0], RANGE_KM, np.zeros(0))
     log.add(5.0, "track_confirm", battery="north", threat=None, track="north/T3", detail="false track")
@@ -148,7 +150,7 @@ def test_compact_log_gives_the_tuple_logs_table_on_constructed_events(tmp_path: 
     _report(new)
     _report(old)
     got, want = new.table(), old.table()
-    assert len(new) == len(old) == got.num_rows == 19
+    assert len(new) == len(old) == got.num_rows == 21
     assert got.schema.equals(EVENT_SCHEMA)
     assert got.equals(want)
     assert got.to_pylist() == want.to_pylist()

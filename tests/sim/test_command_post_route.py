@@ -103,3 +103,22 @@ def test_visible_seen_is_visible_range_or_defers() -> None:
     edge = np.zeros((1, 6))
     edge[0, :3] = geom.enu_m + 50e3 * np.array([np.cos(el), 0.0, np.sin(el)])
     assert command_post._visible_seen(edge, 0.0, c.geo, aux[:1], 0, rt._nb, 1.0, *buffers)[1] == 1
+
+
+def test_log10_arguments_report_every_zero_argument() -> None:
+    # The caller enters NumPy's divide-by-zero guard only when this says some argument is zero: an
+    # RCS of zero, or a range ratio that comes out zero (a reviewer's case: an infinite reference).
+    from samsim.sim.command_post import _log10_arguments, _work
+
+    def flag(rcs_m2: float, track_range_m: float, range_m: float, ref_range_m: float) -> bool:
+        work = np.zeros(_work(1, 1).size)
+        work[0] = rcs_m2
+        return bool(
+            _log10_arguments(work, 1, np.array([track_range_m]), np.array([range_m]), 1.0, ref_range_m)
+        )
+
+    assert not flag(2.0, 5e3, 5e3, 1e5)
+    assert flag(0.0, 5e3, 5e3, 1e5)
+    assert flag(2.0, 0.0, 5e3, 1e5)
+    assert flag(2.0, 5e3, 5e3, np.inf)
+    assert flag(2.0, 1e-320, 5e3, 1e5)  # underflows to zero

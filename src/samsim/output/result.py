@@ -301,9 +301,10 @@ class EventLog(_ColumnLog):
         detail: NumberDetail,
         values: NDArray[np.float64],
     ) -> None:
-        """:meth:`add_many` of events all at ``time_s``, with the threats' codes (:meth:`codes`, as
-        C ints) and a number detail each (``values``, float64): the same rows, without the general
-        method's checks and conversions, for the reporter called at every scan (``detect``)."""
+        """:meth:`add_many` of events all at ``time_s``, with the threats' codes (:meth:`codes`; C
+        ints are taken as they are, other integers converted) and a number detail each (``values``,
+        float64): the same rows, without the general method's checks and conversions, for the
+        reporter called at every scan (``detect``)."""
         n = threat.size
         if n == 0:
             return
@@ -313,14 +314,14 @@ class EventLog(_ColumnLog):
         refs, code = self._refs, self._code
         refs["battery"] += array("i", (code(battery),)) * n
         refs["radar"] += array("i", (code(radar),)) * n
-        refs["threat"].frombytes(threat.tobytes())
+        refs["threat"].frombytes(np.asarray(threat, np.intc).tobytes())  # codes() gives int64
         none = array("i", (-1,)) * n
         refs["track"] += none
         refs["interceptor"] += none
         fmt = self._number_formats.get(detail)
         if fmt is None:
             fmt = self._number_formats[detail] = len(self._number_formats)
-        self._number_value.frombytes(values.tobytes())
+        self._number_value.frombytes(np.asarray(values, np.float64).tobytes())
         self._number_start.append(row)
         self._number_count.append(n)
         self._number_format.append(fmt)

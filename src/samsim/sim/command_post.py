@@ -428,11 +428,14 @@ def _log10_arguments(
     zero = False
     for i in range(s):
         a = work[w.rcs + i] / ref_rcs_m2
+        r = track_range_m[i] / ref_range_m
         work[w.logs + i] = a
-        work[w.logs + s + i] = track_range_m[i] / ref_range_m
-        zero = zero or a == 0.0 or track_range_m[i] == 0.0
+        work[w.logs + s + i] = r
+        zero = zero or a == 0.0 or r == 0.0
     for j in range(k):
-        work[w.logs + 2 * s + j] = max(range_m[j], _MIN_RANGE_M) / ref_range_m
+        r = max(range_m[j], _MIN_RANGE_M) / ref_range_m
+        work[w.logs + 2 * s + j] = r
+        zero = zero or r == 0.0
     return zero
 
 
