@@ -50,6 +50,7 @@ from samsim.c2.evaluation import (
 )
 from samsim.c2.wta import solve_wta
 from samsim.constants import GM_M3PS2
+from samsim.geodesy import row_norms
 from samsim.jit import njit
 from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
@@ -322,13 +323,7 @@ class PictureFrame:
 
     def height_m(self, pos_enu_m: FloatArray) -> FloatArray:
         """Height above the earth's sphere of picture-frame points."""
-        return np.asarray(_norm_rows(pos_enu_m - self.center_enu_m) - self.earth_radius_m, np.float64)
-
-
-def _norm_rows(x: FloatArray) -> FloatArray:
-    """``np.linalg.norm(x, axis=-1)`` of real ``x`` as NumPy works it out (``sqrt(add.reduce(x * x))``
-    over the last axis: the same floats), without its argument handling."""
-    return np.asarray(np.sqrt(np.add.reduce(x * x, axis=-1)), dtype=np.float64)
+        return np.asarray(row_norms(pos_enu_m - self.center_enu_m) - self.earth_radius_m, np.float64)
 
 
 @dataclass
@@ -462,7 +457,7 @@ def decide(
                 decision.reasons[labels[j]] = reason
 
     height = frame.height_m(pos)
-    classes = classify_tracks(_norm_rows(vel), height)
+    classes = classify_tracks(row_norms(vel), height)
     high_value = (classes == BALLISTIC) | (classes == AIRCRAFT)
     # Per unit: planned pk of each of its types at each track, its stocks and fire channels.
     rows: list[tuple[int, int]] = []  # (unit, type) of each row of the joint pk matrix
@@ -1144,11 +1139,11 @@ def _plan_units(
             v[s:e] = vel[w][track[s:e]]
     center = tables.center[unit]
     # each unit's FirePlan.height_m, row by row
-    height = np.asarray(_norm_rows(p - center) - tables.radius[unit], np.float64)
+    height = np.asarray(row_norms(p - center) - tables.radius[unit], np.float64)
     low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(p, v, height, center)
-    speed = _norm_rows(v)
+    speed = row_norms(v)
     arrival = np.empty((n, mm))
     ok = np.zeros((n, mm), dtype=np.bool_)
     slant = np.empty((n, mm))
