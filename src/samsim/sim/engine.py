@@ -300,9 +300,7 @@ class Engine:
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
         size = rows.stop - rows.start
-        buf = self._alive_buffers
-        if buf.truth.size < size:
-            buf = self._alive_buffers = _AliveRows(2 * size)
+        buf = self._alive_rows_for(size)
         n_alive, n = _scan_detections(
             rs.truth[rows],
             rs.range_m[rows],
@@ -337,9 +335,7 @@ class Engine:
         offsets = rs.offsets
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
         size = rows.stop - rows.start
-        buf = self._alive_buffers
-        if buf.truth.size < size:
-            buf = self._alive_buffers = _AliveRows(2 * size)
+        buf = self._alive_rows_for(size)
         n = _copy_alive(
             rows.start, rows.stop, self.killed_s, measured_s, rs.truth, rs.z_enu_m, rs.r_enu_m2, rs.snr_db,
             rs.range_m, buf.alive, buf.truth, buf.z, buf.r, buf.snr, buf.range_m,
@@ -351,6 +347,12 @@ class Engine:
             rs.battery, rs.radar, measured_s, buf.z[:n], buf.r[:n], buf.snr[:n], buf.range_m[:n]
         )
         self._after_step(post, res, truth, t, self._pulled(rs, rows, buf.alive[:size]))
+
+    def _alive_rows_for(self, size: int) -> _AliveRows:
+        """The reused buffers of a scan's alive rows, grown (to twice) when a scan has ``size`` rows."""
+        if self._alive_buffers.truth.size < size:
+            self._alive_buffers = _AliveRows(2 * size)
+        return self._alive_buffers
 
     def _pulled(self, rs: RadarScans, rows: slice, alive: BoolArray) -> BoolArray | None:
         """Which of a scan's ``alive`` rows ``rows`` were measured at a pulled-off range (None when
