@@ -391,9 +391,9 @@ class _Work(NamedTuple):
     size: int
 
 
-@njit_inline
-def _work(s: int, k: int) -> _Work:
-    """The layout of :class:`_Work` for ``s`` tracks and ``k`` measurements."""
+def _work_layout(s: int, k: int) -> _Work:
+    """The layout of :class:`_Work` for ``s`` tracks and ``k`` measurements (:meth:`TrackPicture.step`
+    reads it as Python, the compiled stages as :func:`_work`)."""
     logs = s
     powers = logs + 2 * s + k
     per_m2 = powers + s + 2 * k
@@ -408,6 +408,9 @@ def _work(s: int, k: int) -> _Work:
     return _Work(
         0, logs, powers, per_m2, ratio, excess, meas_snr, x, exponent, pd, pd_meas, log_rcs, log_rcs + k
     )
+
+
+_work = njit_inline(_work_layout)
 
 
 @njit
@@ -1031,21 +1034,14 @@ class TrackPicture:
             return res
         # the stages' figures in one buffer (_Work), the NumPy functions on views of it, each in place
         # or out of place as the stages' arrays were (NumPy's loops take one route for both)
-        # _work's layout: logs at s, powers at 3 s + k, ratio, excess, meas_snr at 4 s + (4, 5, 6) k,
-        # x at 4 s + 7 k, exponent after it, pd at 6 s + 9 k, pd_meas and log_rcs after it
-        size = 7 * s + 12 * k
-        if self._work.size < size or self._pd_track.size < n:
-            self._work = np.empty(2 * size)
+        w = _work_layout(s, k)  # the compiled stages' layout
+        if self._work.size < w.size or self._pd_track.size < n:
+            self._work = np.empty(2 * w.size)
             self._pd_track = np.empty(2 * n)
         work, pd_track = self._work, self._pd_track[:n]
-        logs, powers, ratio, x = (
-            work[s : 3 * s + k],
-            work[3 * s + k : 4 * s + 3 * k],
-            4 * s + 4 * k,
-            4 * s + 7 * k,
-        )
-        pd = 6 * s + 9 * k
-        np.exp(log_rcs, out=work[:s])
+        logs = work[w.logs : w.logs + 2 * s + k]
+        powers = work[w.powers : w.powers + s + 2 * k]
+        np.exp(log_rcs, out=work[w.rcs : w.rcs + s])
         if _log10_arguments(work, s, track_range_m, range_m, c.ref_rcs_m2, c.ref_range_m):
             with np.errstate(divide="ignore"):  # a zero RCS gives -inf dB, as clear_snr_db
                 np.log10(logs, out=logs)
@@ -1053,32 +1049,30 @@ class TrackPicture:
             np.log10(logs, out=logs)
         _snr_exponents(work, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
         np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
-        rcs_ratio = work[ratio : ratio + k]
+        rcs_ratio = work[w.ratio : w.ratio + k]
         if _ratio_and_excess(work, s, k, c.ref_rcs_m2, c.log_pfa):
             with np.errstate(divide="ignore"):
                 np.log10(rcs_ratio, out=rcs_ratio)
         else:
             np.log10(rcs_ratio, out=rcs_ratio)
         _measured_snr_exponents(work, s, k, c.ref_snr_db)
-        meas_snr = work[x - k : x]
+        meas_snr = work[w.meas_snr : w.meas_snr + k]
         np.power(10.0, meas_snr, out=meas_snr)
         _pd_arguments(work, s, k, c.case1, c.threshold)
+        pd = work[w.pd : w.pd + s + k]
         if c.case1:
-            np.power(c.pfa, work[x : x + s + k], out=work[pd : pd + s + k])
+            np.power(c.pfa, work[w.x : w.x + s + k], out=pd)
         else:
-            np.exp(work[x + s + k : pd], out=work[pd : pd + s + k])
-        excess = work[ratio + k : ratio + 2 * k]
+            np.exp(work[w.exponent : w.exponent + s + k], out=pd)
+        excess = work[w.excess : w.excess + k]
         np.log(excess, out=excess)
         _finish_pd(work, seen, k, pd_track, c.threshold, c.case1, c.shift)
-        pd_meas = pd + s + k
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
-        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, work[pd_meas : pd_meas + k])
+        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, work[w.pd_meas : w.pd_meas + k])
         self._after_tracker_step(
             res,
-            _Fold(
-                work[pd_meas + k : pd_meas + 2 * k], c.variance, c.band_col, c.col_engaged, stamp_col, time_s
-            ),
+            _Fold(work[w.log_rcs : w.log_rcs + k], c.variance, c.band_col, c.col_engaged, stamp_col, time_s),
         )
         return res
 
