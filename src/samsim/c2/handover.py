@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 
 _UNGATED = 1e12  # cost of a pair outside the gate (never chosen: filtered after the assignment)
 
@@ -63,6 +63,24 @@ squared: far above the rounding of the predictions and of the distance's solve (
 err by half its value, a covariance condition number near 1e15)."""
 
 
+@njit_inline
+def _predicted_position_trace(
+    mean: FloatArray, cov: FloatArray, row: int, dt_s: float, q_m2ps3: float, pos_out: FloatArray
+) -> float:
+    """Row ``row``'s position predicted ``dt_s`` ahead (into ``pos_out``) and :func:`may_pass_gate`'s
+    bound on the trace of its predicted position covariance, ``tr P_pp + 2 |dt tr P_pv| + dt² tr P_vv
+    + |q dt³|``."""
+    tr = abs(q_m2ps3 * dt_s * dt_s * dt_s)
+    for k in range(3):
+        pos_out[k] = mean[row, k] + mean[row, k + 3] * dt_s
+        tr += (
+            cov[row, k, k]
+            + abs(dt_s * (cov[row, k, k + 3] + cov[row, k + 3, k]))
+            + dt_s * dt_s * cov[row, k + 3, k + 3]
+        )
+    return tr
+
+
 @njit
 def may_pass_gate(
     mean_a: FloatArray,
@@ -94,28 +112,10 @@ def may_pass_gate(
     pos_b = np.empty((m, 3))
     tr_b = np.empty(m)
     for b in range(m):
-        dt = dt_b_s[b]
-        tr = abs(q_b_m2ps3[b] * dt * dt * dt)
-        for k in range(3):
-            pos_b[b, k] = mean_b[b, k] + mean_b[b, k + 3] * dt
-            tr += (
-                cov_b[b, k, k]
-                + abs(dt * (cov_b[b, k, k + 3] + cov_b[b, k + 3, k]))
-                + dt * dt * cov_b[b, k + 3, k + 3]
-            )
-        tr_b[b] = tr
-    dt = dt_a_s
+        tr_b[b] = _predicted_position_trace(mean_b, cov_b, b, dt_b_s[b], q_b_m2ps3[b], pos_b[b])
+    p = np.empty(3)
     for a in range(n):
-        r = rows_a[a]
-        tr_a = abs(q_a_m2ps3[a] * dt * dt * dt)
-        p = np.empty(3)
-        for k in range(3):
-            p[k] = mean_a[r, k] + mean_a[r, k + 3] * dt
-            tr_a += (
-                cov_a[r, k, k]
-                + abs(dt * (cov_a[r, k, k + 3] + cov_a[r, k + 3, k]))
-                + dt * dt * cov_a[r, k + 3, k + 3]
-            )
+        tr_a = _predicted_position_trace(mean_a, cov_a, rows_a[a], dt_a_s, q_a_m2ps3[a], p)
         for b in range(m):
             d2 = (p[0] - pos_b[b, 0]) ** 2 + (p[1] - pos_b[b, 1]) ** 2 + (p[2] - pos_b[b, 2]) ** 2
             tr = tr_a + tr_b[b]
