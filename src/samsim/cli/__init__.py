@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import sys
 
+from samsim import portable
+
 __all__ = ["main"]
+
+
+def _asks_portable(args: list[str]) -> bool:
+    """Whether ``--portable`` is among the options before the command (``samsim --portable run``)."""
+    for arg in args:
+        if arg == "--portable":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
 
 
 def main() -> None:
     """Console entry point (``samsim``): the commands load here, so a Ctrl-C while they load is
-    reported like one during a run, not as a traceback."""
+    reported like one during a run, not as a traceback. ``--portable`` starts the process again
+    under :func:`samsim.portable.environment` first, before any library has chosen its CPU routes."""
+    if _asks_portable(sys.argv[1:]) and not portable.active():
+        portable.restart(sys.argv)
     try:
         from samsim.cli.app import main as run_command
     except KeyboardInterrupt:

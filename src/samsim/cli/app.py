@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from samsim import portable
 from samsim._version import __version__
 from samsim.cli import catalog, coverage, envelope, export, exposure, mc, run, serve
 from samsim.cli.console import err_console, interrupted, out_console
@@ -61,7 +62,8 @@ app.command(name="serve")(serve.serve)
 
 def version_callback(value: bool) -> None:
     if value:
-        out_console.print(f"samsim {__version__}")
+        mode = " (portable floating point)" if portable.active() else ""
+        out_console.print(f"samsim {__version__}{mode}")
         raise typer.Exit()
 
 
@@ -73,8 +75,22 @@ def main_options(
             "--version", callback=version_callback, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    portable_fp: Annotated[
+        bool,
+        typer.Option(
+            "--portable",
+            help=(
+                "Give the same bytes on any x86-64 machine: run with NumPy, libm and OpenBLAS on their "
+                "baseline code instead of the CPU's fastest (AVX-512, FMA), whose last bits differ. "
+                "Results then differ from a default run by rounding. Put it before the command."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """samsim: what an S-400-class battery sees, what it can engage, and what leaks through."""
+    if portable_fp and not portable.active():  # only in-process callers get here (main restarts)
+        err_console.print("error: --portable needs a new process: run the samsim command itself")
+        raise typer.Exit(2)
 
 
 def _deliver_interrupts_again(previous: Callable[[Any], object]) -> Callable[[Any], object]:
