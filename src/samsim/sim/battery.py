@@ -419,8 +419,9 @@ def decide(
     docs = [doctrine.for_unit(u.plan) for u in active]
     status = _statuses(memory, docs, t, track_ids, track_last_update_s)  # (units, tracks)
     allowed = status == _ELIGIBLE
-    if len(active) > 1:
-        if callable(duplicate):  # layered defence reads it for every track
+    # layered defence (for a track some unit's fire policy holds back: _leaker_engagements' own test)
+    if len(active) > 1 and np.any((status == _ENGAGED) & live[None, :]) and _layered(active):
+        if callable(duplicate):  # it reads it for every track
             duplicate = duplicate()
         allowed |= _leaker_engagements(
             post,
@@ -916,6 +917,13 @@ def _within_reach_kernel(
             if v2 >= fast2:
                 travel += 1.5 * accel_bound_mps2 * time_s[u] * time_s[u]
             near[u, j] = not dist > reach_m[u] + travel + 1_000.0 + 1e-6 * dist
+
+
+def _layered(units: list[FireUnit]) -> bool:
+    """Whether the units make more than one layer (:func:`_leaker_engagements`: some reaches less
+    far than another)."""
+    reach_m = [_outer_reach_m(u.plan) for u in units]
+    return min(reach_m) < max(reach_m)
 
 
 def _outer_reach_m(plan: FirePlan) -> float:
