@@ -47,6 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.constants import GM_M3PS2
+from samsim.geodesy import row_norms
 from samsim.jit import njit
 
 __all__ = [
@@ -440,7 +441,7 @@ def gravity_mps2(pos_m: ArrayLike, center_enu_m: ArrayLike, gm_m3ps2: float = GM
     (K, 3) acceleration, pointing to the earth centre.
     """
     r = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3) - np.asarray(center_enu_m, dtype=np.float64)
-    n = np.linalg.norm(r, axis=1, keepdims=True)
+    n = row_norms(r)[:, None]  # np.linalg.norm(r, axis=1, keepdims=True)'s floats, in fewer passes
     return np.asarray(-gm_m3ps2 * r / n**3, dtype=np.float64)
 
 
@@ -476,12 +477,12 @@ def track_acceleration_mps2(
     """
     pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
     vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
-    acc = np.zeros_like(pos)
+    acc = np.zeros(pos.shape)
     # only tracks about as fast as a ballistic one are classified (the others cannot be)
     rows = maybe_as_fast(vel, BALLISTIC_SPEED_MPS).nonzero()[0]
     if rows.size == 0:
         return acc
-    speed = np.linalg.norm(vel[rows], axis=1)
+    speed = row_norms(vel[rows])  # np.linalg.norm(..., axis=1)'s floats
     # classify_tracks' ballistic class: its speed band alone (set last, whatever the height)
     del height_m
     ballistic = rows[speed >= BALLISTIC_SPEED_MPS]

@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import is_not
+from operator import is_, is_not
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -416,11 +416,11 @@ def decide(
         return decision
     # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
     # track's whole engagement (every unit's interceptors at it), then layered defence's exception.
-    docs = [doctrine.for_unit(u.plan) for u in active]
+    docs, layered = _unit_doctrines(doctrine, [u.plan for u in active])
     status = _statuses(memory, docs, t, track_ids, track_last_update_s)  # (units, tracks)
     allowed = status == _ELIGIBLE
     # layered defence (for a track some unit's fire policy holds back: _leaker_engagements' own test)
-    if len(active) > 1 and np.any((status == _ENGAGED) & live[None, :]) and _layered(active):
+    if layered and np.any((status == _ENGAGED) & live[None, :]):
         if callable(duplicate):  # it reads it for every track
             duplicate = duplicate()
         allowed |= _leaker_engagements(
@@ -919,11 +919,26 @@ def _within_reach_kernel(
             near[u, j] = not dist > reach_m[u] + travel + 1_000.0 + 1e-6 * dist
 
 
-def _layered(units: list[FireUnit]) -> bool:
-    """Whether the units make more than one layer (:func:`_leaker_engagements`: some reaches less
-    far than another)."""
-    reach_m = [_outer_reach_m(u.plan) for u in units]
-    return min(reach_m) < max(reach_m)
+def _unit_doctrines(doctrine: CommandDoctrine, plans: list[FirePlan]) -> tuple[list[CommandDoctrine], bool]:
+    """Each unit's doctrine under the post's (:meth:`CommandDoctrine.for_unit`), and whether the units
+    make more than one layer (:func:`_leaker_engagements`: some reaches less far than another); kept
+    for the next cycle with the same doctrine and plans (both fixed for a run)."""
+    key = (id(doctrine), *map(id, plans))
+    got = _UNIT_DOCTRINES.get(key)
+    if got is not None and got[0] is doctrine and all(map(is_, got[1], plans)):
+        return got[2], got[3]
+    docs = [doctrine.for_unit(p) for p in plans]
+    reach_m = [_outer_reach_m(p) for p in plans]
+    layered = len(plans) > 1 and min(reach_m) < max(reach_m)
+    if len(_UNIT_DOCTRINES) >= _UNIT_TABLES_KEPT:
+        _UNIT_DOCTRINES.clear()
+    _UNIT_DOCTRINES[key] = (doctrine, tuple(plans), docs, layered)
+    return docs, layered
+
+
+_UNIT_DOCTRINES: dict[
+    tuple[int, ...], tuple[CommandDoctrine, tuple[FirePlan, ...], list[CommandDoctrine], bool]
+] = {}
 
 
 def _outer_reach_m(plan: FirePlan) -> float:
@@ -1033,9 +1048,9 @@ _UNIT_TABLES_KEPT = 64
 def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
     """:class:`_UnitTables` of ``plans`` (kept for the next cycle with the same plans: a post's units
     change only when batteries stop fighting or move)."""
-    key = tuple(id(p) for p in plans)
+    key = tuple(map(id, plans))
     got = _UNIT_TABLES.get(key)
-    if got is not None and all(a is b for a, b in zip(got.plans, plans, strict=True)):
+    if got is not None and all(map(is_, got.plans, plans)):  # the same length: the keys are equal
         return got
     u = len(plans)
     mm = max((len(p.types) for p in plans), default=0)
