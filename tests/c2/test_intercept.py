@@ -235,6 +235,21 @@ def test_track_acceleration_agrees_with_the_classification_on_either_side_of_bal
         np.testing.assert_array_equal(acc[ballistic], gravity_mps2(pos[ballistic], CENTER))
 
 
+def test_track_acceleration_with_one_centre_per_track_is_each_tracks_gravity() -> None:
+    # tracks in several frames (each with its own earth centre): each fast one gets gravity_mps2 at
+    # its own centre, to the last bit, the slow ones none
+    rng = np.random.default_rng(11)
+    n = 60
+    pos = rng.uniform(-2e5, 2e5, (n, 3))
+    centers = CENTER + rng.uniform(-5e4, 5e4, (n, 3))
+    speed = np.where(np.arange(n) % 2 == 0, 2.0 * BALLISTIC_SPEED_MPS, 0.5 * BALLISTIC_SPEED_MPS)
+    vel = np.column_stack([speed, np.zeros(n), np.zeros(n)])
+    acc = track_acceleration_mps2(pos, vel, None, centers)
+    for k in range(n):
+        want = gravity_mps2(pos[k : k + 1], centers[k])[0] if speed[k] > BALLISTIC_SPEED_MPS else np.zeros(3)
+        np.testing.assert_array_equal(acc[k], want)
+
+
 def _quartic_root(q: np.ndarray, v: np.ndarray, a: np.ndarray, s: float) -> float:
     """Smallest positive root of |q + v t + a t^2 / 2|^2 = (s t)^2, a quartic in t."""
     c4 = 0.25 * (a @ a)

@@ -47,6 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.constants import GM_M3PS2
+from samsim.geodesy import row_norms
 from samsim.jit import njit
 
 __all__ = [
@@ -440,7 +441,7 @@ def gravity_mps2(pos_m: ArrayLike, center_enu_m: ArrayLike, gm_m3ps2: float = GM
     (K, 3) acceleration, pointing to the earth centre.
     """
     r = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3) - np.asarray(center_enu_m, dtype=np.float64)
-    n = np.linalg.norm(r, axis=1, keepdims=True)
+    n = row_norms(r)[:, None]  # np.linalg.norm(r, axis=1, keepdims=True)'s floats, in fewer passes
     return np.asarray(-gm_m3ps2 * r / n**3, dtype=np.float64)
 
 
@@ -476,19 +477,51 @@ def track_acceleration_mps2(
     """
     pos = np.asarray(pos_m, dtype=np.float64).reshape(-1, 3)
     vel = np.asarray(vel_mps, dtype=np.float64).reshape(-1, 3)
-    acc = np.zeros_like(pos)
-    # only tracks about as fast as a ballistic one are classified (the others cannot be)
-    rows = maybe_as_fast(vel, BALLISTIC_SPEED_MPS).nonzero()[0]
-    if rows.size == 0:
-        return acc
-    speed = np.linalg.norm(vel[rows], axis=1)
+    acc = np.zeros(pos.shape)
     # classify_tracks' ballistic class: its speed band alone (set last, whatever the height)
     del height_m
-    ballistic = rows[speed >= BALLISTIC_SPEED_MPS]
-    if ballistic.size:
-        center = np.asarray(center_enu_m, dtype=np.float64)
-        acc[ballistic] = gravity_mps2(pos[ballistic], center[ballistic] if center.ndim == 2 else center)
+    center = np.asarray(center_enu_m, dtype=np.float64).reshape(-1, 3)
+    rows = np.empty(pos.shape[0], dtype=np.int64)
+    r = np.empty(pos.shape)
+    norm = np.empty((pos.shape[0], 1))
+    m = _ballistic_offsets(pos, vel, center, BALLISTIC_SPEED_MPS, rows, r, norm)
+    if m:
+        # gravity_mps2's floats: its offsets and norms from the pass, the power left to NumPy
+        acc[rows[:m]] = -GM_M3PS2 * r[:m] / norm[:m] ** 3
     return acc
+
+
+@njit
+def _ballistic_offsets(
+    pos: _F64,
+    vel: _F64,
+    center: _F64,
+    speed_mps: float,
+    rows: NDArray[np.int64],
+    r: _F64,
+    norm: _F64,
+) -> int:
+    """The rows of the (K, 3) velocities at least as fast as ``speed_mps`` (their norms as
+    :func:`samsim.geodesy.row_norms` takes them: the squares summed x, y, z, then the square root,
+    both correctly rounded) into ``rows``, with each one's offset from the earth centre ``center``
+    (one row, or one per track) into ``r`` and that offset's norm into ``norm``; returns how many."""
+    m = 0
+    shared = center.shape[0] == 1
+    for k in range(pos.shape[0]):
+        vx, vy, vz = vel[k, 0], vel[k, 1], vel[k, 2]
+        if not math.sqrt(vx * vx + vy * vy + vz * vz) >= speed_mps:
+            continue
+        c = 0 if shared else k
+        rx = pos[k, 0] - center[c, 0]
+        ry = pos[k, 1] - center[c, 1]
+        rz = pos[k, 2] - center[c, 2]
+        rows[m] = k
+        r[m, 0] = rx
+        r[m, 1] = ry
+        r[m, 2] = rz
+        norm[m, 0] = math.sqrt(rx * rx + ry * ry + rz * rz)
+        m += 1
+    return m
 
 
 def extrapolate_track(pos_m: ArrayLike, vel_mps: ArrayLike, acc_mps2: ArrayLike, dt_s: ArrayLike) -> _F64:

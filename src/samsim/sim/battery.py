@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import is_not
+from operator import is_, is_not
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -405,7 +405,8 @@ def decide(
         for j in (mask & live_real).nonzero()[0].tolist():
             decision.reasons[track_label[j]] = reason
 
-    active = [u for u in units if u.plan.battery.doctrine.weapons == "free" and u.plan.engagement_radar]
+    roster = _roster(doctrine, [u.plan for u in units])
+    active = units if len(roster.active) == len(units) else [units[i] for i in roster.active]
     if not active:
         mark(np.ones(track_ids.size, dtype=bool), "weapons_hold" if units else "no_fire_channel")
         return decision
@@ -416,11 +417,12 @@ def decide(
         return decision
     # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
     # track's whole engagement (every unit's interceptors at it), then layered defence's exception.
-    docs = [doctrine.for_unit(u.plan) for u in active]
+    docs, layered = roster.docs, roster.layered
     status = _statuses(memory, docs, t, track_ids, track_last_update_s)  # (units, tracks)
     allowed = status == _ELIGIBLE
-    if len(active) > 1:
-        if callable(duplicate):  # layered defence reads it for every track
+    # layered defence (for a track some unit's fire policy holds back: _leaker_engagements' own test)
+    if layered and np.any((status == _ENGAGED) & live[None, :]):
+        if callable(duplicate):  # it reads it for every track
             duplicate = duplicate()
         allowed |= _leaker_engagements(
             post,
@@ -482,7 +484,7 @@ def decide(
         else:
             held[:] = True
     may &= allowed
-    tables = _unit_tables([u.plan for u in active])
+    tables = _unit_tables(roster.plans)
     sites = np.array([_site_in_picture(u) for u in active], dtype=np.float64).reshape(-1, 3)
     near = _within_reach(pos, vel, may, sites, tables.table_reach, tables.table_time)
     planning = np.flatnonzero(near.any(axis=1)).tolist()
@@ -918,6 +920,42 @@ def _within_reach_kernel(
             near[u, j] = not dist > reach_m[u] + travel + 1_000.0 + 1e-6 * dist
 
 
+class _Roster(NamedTuple):
+    """The fire units of a decision cycle that may fire at all (weapons free, an engagement radar):
+    their indices among the cycle's units and their plans, each one's doctrine under the post's
+    (:meth:`CommandDoctrine.for_unit`), and whether they make more than one layer
+    (:func:`_leaker_engagements`: some reaches less far than another)."""
+
+    doctrine: CommandDoctrine
+    all_plans: tuple[FirePlan, ...]
+    active: list[int]
+    plans: list[FirePlan]
+    docs: list[CommandDoctrine]
+    layered: bool
+
+
+def _roster(doctrine: CommandDoctrine, plans: list[FirePlan]) -> _Roster:
+    """:class:`_Roster` of the units of ``plans`` under ``doctrine``; kept for the next cycle with the
+    same doctrine and plans (both fixed for a run: a post's units change only when batteries stop
+    fighting or move). Read it, do not change it."""
+    key = (id(doctrine), *map(id, plans))
+    got = _ROSTERS.get(key)
+    if got is not None and got.doctrine is doctrine and all(map(is_, got.all_plans, plans)):
+        return got
+    active = [i for i, p in enumerate(plans) if p.battery.doctrine.weapons == "free" and p.engagement_radar]
+    mine = [plans[i] for i in active]
+    reach_m = [_outer_reach_m(p) for p in mine]
+    layered = len(mine) > 1 and min(reach_m) < max(reach_m)
+    got = _Roster(doctrine, tuple(plans), active, mine, [doctrine.for_unit(p) for p in mine], layered)
+    if len(_ROSTERS) >= _UNIT_TABLES_KEPT:
+        _ROSTERS.clear()
+    _ROSTERS[key] = got
+    return got
+
+
+_ROSTERS: dict[tuple[int, ...], _Roster] = {}
+
+
 def _outer_reach_m(plan: FirePlan) -> float:
     """The unit's layer: the catalog maximum range of its longest-reaching missile type."""
     return plan.table.outer_reach_m
@@ -1025,9 +1063,9 @@ _UNIT_TABLES_KEPT = 64
 def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
     """:class:`_UnitTables` of ``plans`` (kept for the next cycle with the same plans: a post's units
     change only when batteries stop fighting or move)."""
-    key = tuple(id(p) for p in plans)
+    key = tuple(map(id, plans))
     got = _UNIT_TABLES.get(key)
-    if got is not None and all(a is b for a, b in zip(got.plans, plans, strict=True)):
+    if got is not None and all(map(is_, got.plans, plans)):  # the same length: the keys are equal
         return got
     u = len(plans)
     mm = max((len(p.types) for p in plans), default=0)

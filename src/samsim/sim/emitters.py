@@ -110,6 +110,9 @@ class Emitters:
                 for em in self.radars[b]:
                     em.silence(site.move_at_s, site.from_s, "move")
         self._warned = [b.doctrine.emcon == "shutdown_on_arm" for b in world.batteries]
+        roles = [[s.role for s in b.radars.specs] for b in world.batteries]
+        # asked for every fire unit at every decision cycle (can_guide): looked up once
+        self._engagement = [r.index("engagement") if "engagement" in r else None for r in roles]
         ecef = [bat.radars.ecef_m[k] for bat in world.batteries for k in range(len(bat.radars.ids))]
         self._owner = np.array(
             [b for b, bat in enumerate(world.batteries) for _ in bat.radars.ids], dtype=np.int64
@@ -127,8 +130,7 @@ class Emitters:
 
     def engagement_radar(self, battery: int) -> int | None:
         """Index of the battery's engagement radar (None: it has none)."""
-        roles = [s.role for s in self.world.batteries[battery].radars.specs]
-        return roles.index("engagement") if "engagement" in roles else None
+        return self._engagement[battery]
 
     def can_guide(self, battery: int, t: float) -> bool:
         """Whether the battery's engagement radar radiates at ``t`` (it can launch and guide)."""

@@ -682,7 +682,8 @@ class Engine:
         id_list = ids.tolist()
         labels = [pic.label.get(i, -1) for i in id_list]
         # No launch without the engagement radar radiating (emission control, ARM damage).
-        units = [u for u in units if self.emitters.can_guide(self._battery_of(u).index, t)]
+        guides, runtime = self.emitters.can_guide, self._runtime_of_state  # self._battery_of, inlined
+        units = [u for u in units if guides(runtime[id(u.state)].index, t)]
         # (no jam-only track: nothing to mark, as an all-False mask marks nothing)
         jam_only = np.array([i in pic.jam_only for i in id_list], dtype=bool) if pic.jam_only else None
         doctrine = pic.doctrine  # type: ignore[attr-defined]
