@@ -207,6 +207,38 @@ def _covered_and_over(
     out: the batteries ask this for a few points at a time, where the general function's argument
     handling cost more than the tests."""
     spec = geom.spec
+    h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look
+    k = geom.refraction_k
+    if (
+        isinstance(h1, float)
+        and isinstance(k, float)
+        and rng_m.ndim == 1
+        and rng_m.shape == el.shape == np.shape(target_height_m)
+        and rng_m.dtype == el.dtype == np.asarray(target_height_m).dtype == np.float64
+    ):
+        # One antenna over a row of looks (the scans' and the command post's case): the tests below
+        # in two compiled passes around NumPy's arc sine, operation for operation the same (the
+        # horizon test of horizon.above_horizon, its bracket first, the arc tangent only where the
+        # bracket cannot tell).
+        inside, h2, half = _kernels.coverage_half_chords(
+            rng_m,
+            el,
+            np.asarray(target_height_m),
+            spec.max_range_m,
+            math.radians(spec.min_elevation_deg),
+            math.radians(spec.max_elevation_deg),
+            h1,
+            MEAN_EARTH_RADIUS_M,
+        )
+        np.arcsin(half, out=half)
+        theta1 = horizon._central_angle_scalar_rad(h1, k)
+        decided, n_close = _kernels.covered_and_over(
+            half, MEAN_EARTH_RADIUS_M, inside, theta1, h2, k * MEAN_EARTH_RADIUS_M
+        )
+        if n_close:
+            close = np.flatnonzero(decided < 0)
+            decided[close] = half[close] <= horizon.horizon_ground_range_m(h1, h2[close], k)
+        return decided.view(np.bool_)
     # math.radians: NumPy's radians of a float (the same product by pi/180), without a ufunc call
     inside = (
         (rng_m <= spec.max_range_m)
@@ -214,7 +246,6 @@ def _covered_and_over(
         & (el <= math.radians(spec.max_elevation_deg))
     )
     h2 = np.maximum(target_height_m, 0.0)
-    h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
     return np.asarray(inside & over, dtype=np.bool_)
 
