@@ -178,6 +178,21 @@ def test_unsupported_swerling_case_raises() -> None:
         probability_of_detection(10.0, PFA, [1, 2])
     with pytest.raises(ValueError, match=r"Swerling case\(s\) \[2\]"):  # one case for every look
         probability_of_detection([10.0, 12.0], PFA, 2)
+    with pytest.raises(ValueError, match=r"Swerling case\(s\) \[2\]"):  # a row of looks, all alike
+        probability_of_detection([10.0, 12.0, 9.0], PFA, np.array([2, 2, 2]))
+    with pytest.raises(ValueError, match=r"Swerling case\(s\) \[4\]"):  # one bad case among good ones
+        probability_of_detection([10.0, 12.0, 9.0], PFA, np.array([1, 3, 4]))
+
+
+def test_swerling_cases_kernel_flags_valid_and_uniform_rows() -> None:
+    from samsim.models._radar_kernels import swerling_cases
+
+    assert swerling_cases(np.array([3, 3, 3], dtype=np.int64)) == (True, True)
+    assert swerling_cases(np.array([0, 1, 3, 1], dtype=np.int64)) == (True, False)
+    assert swerling_cases(np.array([1, 1, 2], dtype=np.int64)) == (False, False)
+    assert swerling_cases(np.array([5, 5], dtype=np.int64)) == (False, True)
+    assert swerling_cases(np.zeros(0, dtype=np.int64)) == (True, True)
+    assert swerling_cases(np.array([1, 9, 1, 9], dtype=np.int64)[::2]) == (True, True)  # a strided view
 
 
 # --- range equation and calibration ----------------------------------------------------------------

@@ -65,3 +65,62 @@ def test_merge_is_a_stable_sort_by_scan() -> None:
     np.testing.assert_array_equal(
         offsets, np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))])
     )
+
+
+def test_coverage_and_horizon_compiled_match_the_model_functions() -> None:
+    """sensing._covered_and_over's compiled passes give radar.in_coverage & horizon.above_horizon of
+    horizon.arc_from_slant_m, look for look, with looks on the horizon (where the bracket cannot tell
+    and the arc tangent decides), outside the limits, below the surface and of unknown height."""
+    from pathlib import Path
+
+    from samsim import load
+    from samsim.constants import MEAN_EARTH_RADIUS_M
+    from samsim.models import horizon, radar
+    from samsim.sim import sensing
+    from samsim.sim.world import compile_world
+
+    world = compile_world(load(Path(__file__).resolve().parents[2] / "examples" / "raid-48.yaml"))
+    battery = world.batteries[0]
+    rng = np.random.default_rng(4)
+    n_close = 0
+    for k in range(len(battery.radars.specs)):
+        geom = sensing.radar_geometry(world, battery, k)
+        spec, h1, kf = geom.spec, geom.antenna_height_m, geom.refraction_k
+        n = 400
+        h2 = rng.uniform(-50.0, 25e3, n)
+        h2[:4] = [np.nan, -10.0, 0.0, 1e5]
+        # ground ranges around the horizon limit (half of them on it to the last digits), slant ranges
+        # on the true sphere from them (arc_from_slant_m's inverse)
+        limit = horizon.horizon_ground_range_m(h1, np.maximum(h2, 0.0), kf)
+        ground = limit * np.where(np.arange(n) % 2 == 0, 1.0, rng.uniform(0.2, 1.8, n))
+        r1, r2 = MEAN_EARTH_RADIUS_M + h1, MEAN_EARTH_RADIUS_M + np.maximum(h2, 0.0)
+        half = np.sin(ground / (2.0 * MEAN_EARTH_RADIUS_M))
+        rho = np.sqrt((np.maximum(h2, 0.0) - h1) ** 2 + 4.0 * r1 * r2 * half * half)
+        el = rng.uniform(-0.1, 1.6, n)
+        got = sensing._covered_and_over(geom, rho, el, h2)
+        inside = radar.in_coverage(
+            rho,
+            np.zeros(n),
+            el,
+            spec.max_range_m,
+            np.radians(spec.min_elevation_deg),
+            np.radians(spec.max_elevation_deg),
+        )
+        h2c = np.maximum(h2, 0.0)
+        over = horizon.above_horizon(horizon.arc_from_slant_m(rho, h1, h2c), h1, h2c, kf)
+        np.testing.assert_array_equal(got, inside & over)
+        assert got.dtype == np.bool_ and got.any() and not got.all()
+        arc = horizon.arc_from_slant_m(rho, h1, h2c)
+        _, n_k = kernels.covered_and_over(
+            np.arcsin(
+                kernels.coverage_half_chords(rho, el, h2, 1e12, -10.0, 10.0, h1, MEAN_EARTH_RADIUS_M)[2]
+            ),
+            MEAN_EARTH_RADIUS_M,
+            np.ones(n, dtype=np.bool_),
+            float(horizon.horizon_central_angle_rad(h1, kf)),
+            h2c,
+            kf * MEAN_EARTH_RADIUS_M,
+        )
+        n_close += n_k
+        assert np.isfinite(arc[4:]).all()
+    assert n_close > 0  # the arc tangent's branch was taken

@@ -45,6 +45,17 @@ def horizon_bounds(theta1_rad: float, h2_m: float, a_m: float, margin: float) ->
     )
 
 
+@njit_inline
+def horizon_verdict(ground_m: float, theta1_rad: float, h2_m: float, a_m: float) -> int:
+    """:func:`horizon_decided` of one look (``h2_m`` not negative): 1 above, 0 below, -1 too close."""
+    below, beyond = horizon_bounds(theta1_rad, h2_m, a_m, _MARGIN)
+    if ground_m <= below:
+        return 1
+    if ground_m > beyond:
+        return 0
+    return -1
+
+
 @njit
 def half_chord_sine(rho_m: FloatArray, h1_m: float, h2_m: FloatArray, earth_radius_m: float) -> FloatArray:
     """``min(sqrt(max(rho² - (h2 - h1)², 0) / (4 r1 r2)), 1)`` per element, ``r_i = R + h_i``: the sine
@@ -74,13 +85,7 @@ def horizon_decided(
         h = h2_m[i]
         if h < 0.0:
             h = 0.0
-        below, beyond = horizon_bounds(theta1_rad, h, a_m, _MARGIN)
-        d = ground_m[i]
-        if d <= below:
-            out[i] = 1
-        elif d > beyond:
-            out[i] = 0
-        else:
-            out[i] = -1
+        out[i] = horizon_verdict(ground_m[i], theta1_rad, h, a_m)
+        if out[i] < 0:
             n_close += 1
     return out, n_close

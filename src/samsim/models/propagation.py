@@ -460,40 +460,43 @@ def multipath_f4_db(
     # heights alone (the edge, the two-ray value there, the horizon) once per distinct pair of heights.
     geo = reflection_geometry(d, h1, h2, ka)
     beyond = (geo.path_difference_m < INTERFERENCE_EDGE * wavelength_m) & (h1 > 0.0) & (h2 > 0.0)
+    if not beyond.any():  # every look in the interference region (elementwise: the same floats)
+        return np.asarray(
+            2.0 * two_ray_db(geo.grazing_rad, geo.divergence, geo.path_difference_m), np.float64
+        )
     near = ~beyond
     one_way = np.empty(d.shape, dtype=np.float64)
     one_way[near] = two_ray_db(geo.grazing_rad[near], geo.divergence[near], geo.path_difference_m[near])
-    if beyond.any():
-        b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
-        p1, p2, pair = _distinct_pairs(b1, b2, one_x=np.ndim(radar_height_m) == 0)
-        # Per pair of heights: the edge, the horizon and the dB values there. The engine asks again
-        # and again for the same pairs (a threat flying level, a radar standing still), so each pair
-        # is worked out once per surface, earth and wavelength (elementwise: the same floats).
-        memo = _EDGE_MEMO.setdefault((surface, ka, wavelength_m, polarization), {})
-        if len(memo) > _EDGE_MEMO_SIZE:
-            memo.clear()
-        keys = list(zip(p1.tolist(), p2.tolist(), strict=True))
-        missing = [i for i, key in enumerate(keys) if key not in memo]
-        if missing:
-            q1, q2 = p1[missing], p2[missing]
-            edge_q = _edge_of_pairs_m(q1, q2, ka, wavelength_m)
-            horizon_q = np.sqrt(2.0 * ka * q1) + np.sqrt(2.0 * ka * q2)
-            at = reflection_geometry(edge_q, q1, q2, ka)
-            at_edge_q = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)
-            at_horizon_q = smooth_earth_diffraction_db(horizon_q, q1, q2, ka, wavelength_m)
-            rows = np.stack((edge_q, horizon_q, at_edge_q, at_horizon_q), axis=1).tolist()
-            memo.update((keys[i], tuple(row)) for i, row in zip(missing, rows, strict=True))
-        terms = np.array([memo[key] for key in keys], dtype=np.float64)
-        edge_p, horizon_p, at_edge_p, at_horizon_p = terms.T
-        edge, horizon = edge_p[pair], horizon_p[pair]
-        at_edge, at_horizon = at_edge_p[pair], at_horizon_p[pair]
-        u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
-        value = at_edge + u * (at_horizon - at_edge)
-        # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
-        far = ~(u <= 1.0)
-        if far.any():
-            value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
-        one_way[beyond] = value
+    b1, b2, bd = h1[beyond], h2[beyond], d[beyond]
+    p1, p2, pair = _distinct_pairs(b1, b2, one_x=np.ndim(radar_height_m) == 0)
+    # Per pair of heights: the edge, the horizon and the dB values there. The engine asks again
+    # and again for the same pairs (a threat flying level, a radar standing still), so each pair
+    # is worked out once per surface, earth and wavelength (elementwise: the same floats).
+    memo = _EDGE_MEMO.setdefault((surface, ka, wavelength_m, polarization), {})
+    if len(memo) > _EDGE_MEMO_SIZE:
+        memo.clear()
+    keys = list(zip(p1.tolist(), p2.tolist(), strict=True))
+    missing = [i for i, key in enumerate(keys) if key not in memo]
+    if missing:
+        q1, q2 = p1[missing], p2[missing]
+        edge_q = _edge_of_pairs_m(q1, q2, ka, wavelength_m)
+        horizon_q = np.sqrt(2.0 * ka * q1) + np.sqrt(2.0 * ka * q2)
+        at = reflection_geometry(edge_q, q1, q2, ka)
+        at_edge_q = two_ray_db(at.grazing_rad, at.divergence, at.path_difference_m)
+        at_horizon_q = smooth_earth_diffraction_db(horizon_q, q1, q2, ka, wavelength_m)
+        rows = np.stack((edge_q, horizon_q, at_edge_q, at_horizon_q), axis=1).tolist()
+        memo.update((keys[i], tuple(row)) for i, row in zip(missing, rows, strict=True))
+    terms = np.array([memo[key] for key in keys], dtype=np.float64)
+    edge_p, horizon_p, at_edge_p, at_horizon_p = terms.T
+    edge, horizon = edge_p[pair], horizon_p[pair]
+    at_edge, at_horizon = at_edge_p[pair], at_horizon_p[pair]
+    u = np.clip((bd - edge) / np.maximum(horizon - edge, 1e-9), 0.0, None)
+    value = at_edge + u * (at_horizon - at_edge)
+    # beyond the horizon, the diffraction formula itself (the engine masks those targets anyway)
+    far = ~(u <= 1.0)
+    if far.any():
+        value[far] = smooth_earth_diffraction_db(bd[far], b1[far], b2[far], ka, wavelength_m)
+    one_way[beyond] = value
     return np.asarray(2.0 * one_way, np.float64)
 
 

@@ -38,7 +38,7 @@ from scipy import special
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.constants import BOLTZMANN_J_PER_K, REFERENCE_TEMPERATURE_K, SPEED_OF_LIGHT_MPS
-from samsim.models import _frames_kernels
+from samsim.models import _frames_kernels, _radar_kernels
 
 """Standard noise reference temperature T0 (IEEE Std 145 / Skolnik 2001 ch. 2)."""
 
@@ -428,11 +428,14 @@ def _check_swerling(swerling: NDArray[np.int64]) -> None:
                 f"unsupported Swerling case(s) {[int(swerling)]}; expected one of {SWERLING_CASES}"
             )
         return
-    # Comparisons, not numpy.isin: this runs at every look evaluation, where isin's set-up dominated.
-    ok = np.zeros(np.shape(swerling), dtype=bool)
-    for case in SWERLING_CASES:
-        ok |= swerling == case
-    if not np.all(ok):
+    if swerling.ndim == 1:  # a radar's looks: one compiled pass, not an array call per case
+        valid = _radar_kernels.swerling_cases(swerling)[0]
+    else:  # comparisons, not numpy.isin, whose set-up dominated at every look evaluation
+        ok = np.zeros(np.shape(swerling), dtype=bool)
+        for case in SWERLING_CASES:
+            ok |= swerling == case
+        valid = bool(np.all(ok))
+    if not valid:
         bad = np.unique(swerling[~np.isin(swerling, SWERLING_CASES)])
         raise ValueError(f"unsupported Swerling case(s) {bad.tolist()}; expected one of {SWERLING_CASES}")
 
@@ -490,7 +493,7 @@ def probability_of_detection(snr_db: ArrayLike, pfa: ArrayLike, swerling: ArrayL
     sw = np.asarray(swerling, dtype=np.int64)
     if sw.ndim == 1 and sw.size > 0 and np.shape(snr_db) == sw.shape:
         fn = _PD_OF_CASE.get(int(sw[0]))
-        if fn is not None and bool(np.all(sw == sw[0])):
+        if fn is not None and _radar_kernels.swerling_cases(sw)[1]:
             # One case for every look (a raid of one kind): the call the per-case dispatch makes, on
             # the same contiguous arrays of every element, without its masks.
             snr = db_to_ratio(snr_db)

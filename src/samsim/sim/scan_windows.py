@@ -151,6 +151,9 @@ class ScanWindows:
         self.killed_s = killed_s
         self.keep = keep
         self.emitters = set(jammers_of(world).tolist()) | set(deceivers(world))
+        # Without a repeater jammer in the run deception changes no scan and draws nothing: its stream
+        # is then not even made (a seed sequence's hashing costs as much as a small window's NumPy).
+        self.deceiving = bool(deceivers(world))
         # Strobes come from jammers only: without one no scan has any, and none are evaluated
         # until asked for (:meth:`strobes`).
         self.jamming = bool(jammers_of(world).size)
@@ -278,7 +281,10 @@ class ScanWindows:
         rs = scan_sensor(
             self.world, s.battery, s.radar, s.time_s[start:stop], _child(s.seqs[0], w, r), self.killed_s
         )
-        rs, counts = apply_deception(self.world, rs, _child(s.seqs[1], w, r), self.killed_s)
+        if self.deceiving:
+            rs, counts = apply_deception(self.world, rs, _child(s.seqs[1], w, r), self.killed_s)
+        else:
+            counts = DeceptionCounts(0, 0, 0)  # what apply_deception returns without a deceiver
         s.counts.append(counts)
         kept = []
         for g in win.segments:  # the earlier evaluation keeps the scans before ``start``

@@ -207,6 +207,38 @@ def _covered_and_over(
     out: the batteries ask this for a few points at a time, where the general function's argument
     handling cost more than the tests."""
     spec = geom.spec
+    h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look
+    k = geom.refraction_k
+    if (
+        isinstance(h1, float)
+        and isinstance(k, float)
+        and rng_m.ndim == 1
+        and rng_m.shape == el.shape == np.shape(target_height_m)
+        and rng_m.dtype == el.dtype == np.asarray(target_height_m).dtype == np.float64
+    ):
+        # One antenna over a row of looks (the scans' and the command post's case): the tests below
+        # in two compiled passes around NumPy's arc sine, operation for operation the same (the
+        # horizon test of horizon.above_horizon, its bracket first, the arc tangent only where the
+        # bracket cannot tell).
+        inside, h2, half = _kernels.coverage_half_chords(
+            rng_m,
+            el,
+            np.asarray(target_height_m),
+            spec.max_range_m,
+            math.radians(spec.min_elevation_deg),
+            math.radians(spec.max_elevation_deg),
+            h1,
+            MEAN_EARTH_RADIUS_M,
+        )
+        np.arcsin(half, out=half)
+        theta1 = horizon._central_angle_scalar_rad(h1, k)
+        decided, n_close = _kernels.covered_and_over(
+            half, MEAN_EARTH_RADIUS_M, inside, theta1, h2, k * MEAN_EARTH_RADIUS_M
+        )
+        if n_close:
+            close = np.flatnonzero(decided < 0)
+            decided[close] = half[close] <= horizon.horizon_ground_range_m(h1, h2[close], k)
+        return decided.view(np.bool_)
     # math.radians: NumPy's radians of a float (the same product by pi/180), without a ufunc call
     inside = (
         (rng_m <= spec.max_range_m)
@@ -214,7 +246,6 @@ def _covered_and_over(
         & (el <= math.radians(spec.max_elevation_deg))
     )
     h2 = np.maximum(target_height_m, 0.0)
-    h1 = geom.antenna_height_m  # one antenna: its height and horizon angle once, not per look
     over = horizon.above_horizon(horizon.arc_from_slant_m(rng_m, h1, h2), h1, h2, geom.refraction_k)
     return np.asarray(inside & over, dtype=np.bool_)
 
@@ -401,32 +432,41 @@ def _scan_site(
         times, threats.start_s, threats.end_s, threats.leak_s, threats.end_s if killed_s is None else killed_s
     )
     t_pair = times[scan_idx]
-    ecef, alt = positions_and_altitudes(threats, thr_idx, t_pair)
-    rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
-    # (the azimuth only of the looks detected, below: nothing else reads it)
-    rng_m, el = _range_elevation(rel)
-    seen = _covered_and_over(geom, rng_m, el, alt - world.horizon_ref_alt_m)
-    mask_by_terrain(world, battery, geom, ecef, seen)
+    snr_db = np.full(scan_idx.size, -np.inf)
+    pd = np.zeros(scan_idx.size)
+    if scan_idx.size:
+        ecef, alt = positions_and_altitudes(threats, thr_idx, t_pair)
+        rel = battery.frame.ecef_to_enu(ecef) - geom.enu_m
+        # (the azimuth only of the looks detected, below: nothing else reads it)
+        rng_m, el = _range_elevation(rel)
+        seen = _covered_and_over(geom, rng_m, el, alt - world.horizon_ref_alt_m)
+        mask_by_terrain(world, battery, geom, ecef, seen)
+        look = np.flatnonzero(seen)
+    else:  # no threat in the air at any of the scans
+        rel, rng_m, el = np.zeros((0, 3)), np.zeros(0), np.zeros(0)
+        look = np.zeros(0, dtype=np.int64)
 
     # Only the looks inside the coverage and above the horizon can be detected: the echo's terms are
     # evaluated for them alone (each look's on its own, so the same as over every pair), and the
-    # others keep Pd 0 (one draw per pair all the same, so the stream does not depend on which).
-    look = np.flatnonzero(seen)
-    path = battery_path_terms(world, battery, geom, rng_m[look], alt[look], el[look])
-    jammers = _jammers_on(world, times, gone_s)
-    jnr_db = look_jnr_db(
-        world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair[look], rel[look], jammers
-    )
-    rcs_m2 = live_rcs_m2(
-        threats, thr_idx[look], t_pair[look], ecef[look], battery.radars.ecef_m[k], spec.frequency_ghz
-    )
-    snr_db = np.full(scan_idx.size, -np.inf)
-    snr_db[look] = look_snr_db(spec, rng_m[look], rcs_m2, jnr_db, path)
-    pd = np.zeros(scan_idx.size)
-    pd[look] = radar.probability_of_detection(snr_db[look], spec.pfa, threats.swerling[thr_idx[look]])
+    # others keep Pd 0 (one draw per pair all the same, so the stream does not depend on which). A
+    # window without a look (no threat in reach yet) draws the same and evaluates no echo.
+    if look.size:
+        path = battery_path_terms(world, battery, geom, rng_m[look], alt[look], el[look])
+        jammers = _jammers_on(world, times, gone_s)
+        jnr_db = look_jnr_db(
+            world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair[look], rel[look], jammers
+        )
+        rcs_m2 = live_rcs_m2(
+            threats, thr_idx[look], t_pair[look], ecef[look], battery.radars.ecef_m[k], spec.frequency_ghz
+        )
+        snr_db[look] = look_snr_db(spec, rng_m[look], rcs_m2, jnr_db, path)
+        pd[look] = radar.probability_of_detection(snr_db[look], spec.pfa, threats.swerling[thr_idx[look]])
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
-    m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], frames.azimuth_rad(rel[hit]), el[hit], rng)
+    if d_scan.size:
+        m_rng, m_az, m_el = noisy_measurements(spec, rng_m[hit], frames.azimuth_rad(rel[hit]), el[hit], rng)
+    else:  # no detection: the noise of none draws nothing
+        m_rng = m_az = m_el = np.zeros(0)
 
     # False alarms: Poisson per scan, uniform in range, azimuth and elevation over the coverage.
     n_fa = radar.false_alarm_count(rng, np.full(n_scan, spec.false_alarms_per_scan))
