@@ -5,10 +5,12 @@ fire as a look over every engagement would."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import samsim
 from samsim.c2.doctrine import Engagement
 from samsim.models import flyout
 from samsim.sim import battery, midcourse
@@ -17,6 +19,8 @@ from samsim.sim.network import CommandPost
 from samsim.sim.world import compile_world
 
 from .test_network import F35S, TWO, _battery, _scenario
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _post() -> CommandPost:
@@ -47,6 +51,17 @@ def _fly(post: CommandPost, rng: np.random.Generator, track_ids: np.ndarray) -> 
             state.flight.status[slot] = statuses[slot % 3]
             state.flight.target[slot] = -1
             state.flying.append(slot)
+
+
+def _flying_post(
+    seed: int,
+) -> tuple[CommandPost, np.random.Generator, np.ndarray, midcourse.PostFlights, list[int]]:
+    """A post whose every member has interceptors at its tracks (:func:`_fly`), and its pass's fleet."""
+    post = _post()
+    rng = np.random.default_rng(seed)
+    track_ids = np.array([2, 5, 7, 11, 12])
+    _fly(post, rng, track_ids)
+    return post, rng, track_ids, midcourse.PostFlights(post.units), list(range(len(post.units)))
 
 
 @pytest.mark.parametrize("fast", [False, True])
@@ -84,12 +99,7 @@ def test_the_rows_kept_between_passes_follow_launches_ends_and_hand_overs() -> N
     """The pass lists each unit's interceptors again only when they changed: a flight that ends and
     one launched in its place (the same number in flight), a hand-over to a new track, and a unit
     whose interceptors all ended each give what refresh_tracks gives on the units as they are."""
-    post = _post()
-    rng = np.random.default_rng(6)
-    track_ids = np.array([2, 5, 7, 11, 12])
-    _fly(post, rng, track_ids)
-    fleet = midcourse.PostFlights(post.units)
-    members = list(range(len(post.units)))
+    post, rng, track_ids, fleet, members = _flying_post(6)
     label = {2: 0, 5: 1, 7: 2, 11: 0, 12: 1}
 
     def check(t: float) -> None:
@@ -158,3 +168,50 @@ def test_the_tracks_under_fire_are_those_of_every_engagement() -> None:
         elif roll < 0.9 and track in engagements:  # a hand-over to a new track
             engagements[100 + track] = engagements.pop(track)
         np.testing.assert_array_equal(post._flying_ids(), every())
+
+
+def test_a_stamp_keeps_the_listing_until_it_changes_or_is_dropped() -> None:
+    """Given the stamp of its last listing, the pass takes the table it listed then without a look
+    at the units; a new stamp (a launch or an end counted by the caller) lists them again, and a
+    pass without a stamp (a hand-over may have re-pointed interceptors) makes the next one list too,
+    even when that pass did not list (a picture of one track)."""
+    post, rng, track_ids, fleet, members = _flying_post(8)
+    mean = rng.normal(0.0, 50e3, (track_ids.size, 6))
+    midcourse.refresh_units(fleet, members, post.name, track_ids, mean, 1.0, {}, stamp=1)
+    listed = fleet.rows(members, post.name, stamp=1)
+    assert listed is not None
+    state = post.units[0].state
+    state.flying.clear()  # unknown to a caller that gives the same stamp: the table stands
+    assert fleet.rows(members, post.name, stamp=1) is listed
+    again = fleet.rows(members, post.name, stamp=2)  # a new stamp: listed again
+    assert again is not None and again is not listed
+    assert all(group != 0 for group in again.group_member)
+    assert fleet.rows(members, post.name, stamp=2) is again
+    # a hand-over: a pass without a stamp, even one that lists nothing, drops the stamp
+    unit = post.units[1]
+    moved = next(m for m in unit.state.meta if m.post == post.name)
+    moved.track = 12 if moved.track != 12 else 2
+    assert midcourse.refresh_units(fleet, members, post.name, track_ids[:1], mean[:1], 2.0, {}) is None
+    relisted = fleet.rows(members, post.name, stamp=2)
+    assert relisted is not None and relisted is not again
+    assert (moved.track, 1) in [(row[1], row[2]) for row in relisted.slot_track.tolist()]
+
+
+def test_the_engine_keeps_a_listing_only_while_it_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A regiment's run (launches, ends and hand-overs of interceptors at its command post's tracks)
+    gives the same events and interceptors whether the engine's stamps let the mid-course pass keep
+    its listing or every pass lists the units again."""
+    scenario = samsim.load(EXAMPLES / "regiment-ankara.yaml").model_copy(update={"duration_s": 600.0})
+    kept = samsim.simulate(scenario, seed=1, trajectories=False)
+    rows = midcourse.PostFlights.rows
+
+    def always_listed(
+        self: midcourse.PostFlights, members: list[int], post: str, stamp: object = None
+    ) -> object:
+        return rows(self, members, post, None)
+
+    monkeypatch.setattr(midcourse.PostFlights, "rows", always_listed)
+    listed = samsim.simulate(scenario, seed=1, trajectories=False)
+    assert any(e == "launch" for e in kept.events.column("kind").to_pylist())
+    assert kept.events.equals(listed.events)
+    assert kept.interceptors == listed.interceptors

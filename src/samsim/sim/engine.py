@@ -136,8 +136,14 @@ class Engine:
         self.passive = strobes.PassiveNetwork([self.windows.empty_strobes(j) for j in range(n_radars)])
         # picture name -> {battery index: its interceptors in flight at that picture's tracks}: a
         # tracker step refreshes the mid-course data of those batteries only
-        self.flying_at: dict[str, dict[int, int]] = {}
+        self.flying_at: dict[str, dict[int, int]] = {name: _FlightsAt() for name in self.pictures}
         self._post_flights: dict[str, midcourse.PostFlights] = {}  # per command post, made when needed
+        # per command post: its members with interceptors in flight at its tracks, in order, as of
+        # which change of them (_FlightsAt.changes)
+        self._flying_members: dict[str, tuple[int, list[int]]] = {}
+        # per picture: how many lost tracks under fire it remembered after its last step or refresh of
+        # flights (only a decision cycle's hand-over, or the end of their flights, takes from them)
+        self._lost_tracks: dict[str, int] = {}
         self.fleet = battery.Fleet(
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
@@ -403,6 +409,7 @@ class Engine:
         if res.dropped.size:
             for track_id in res.dropped.tolist():
                 pic.forget(track_id)
+            self._lost_tracks[pic.name] = len(pic.memory.lost)
         if self._arm_shutdown:
             self._arm_warning(pic, t)
 
@@ -413,11 +420,26 @@ class Engine:
         one pass (:func:`midcourse.refresh_units`) where it applies, else unit by unit."""
         estimate_s = pic.estimate_s
         if isinstance(pic, CommandPost):
-            fleet = self._post_flights.get(pic.name)
+            name = pic.name
+            fleet = self._post_flights.get(name)
             if fleet is None:
-                fleet = self._post_flights[pic.name] = midcourse.PostFlights(pic.units)
-            members = sorted(pic.member_of[b] for b in flying)
-            done = midcourse.refresh_units(fleet, members, pic.name, track_ids, mean, estimate_s, pic.label)
+                fleet = self._post_flights[name] = midcourse.PostFlights(pic.units)
+            # What the post's interceptors are as of: the count of launches and ends at its tracks,
+            # unless a hand-over (fewer lost tracks) may have re-pointed some since the last step.
+            lost = len(pic.memory.lost)
+            handed_over = lost < self._lost_tracks.get(name, 0)
+            self._lost_tracks[name] = lost
+            changes = getattr(flying, "changes", None)
+            stamp = None if handed_over else changes
+            held = self._flying_members.get(name)
+            if held is None or changes is None or held[0] != changes:
+                held = self._flying_members[name] = (
+                    -1 if changes is None else changes,
+                    sorted(pic.member_of[b] for b in flying),
+                )
+            done = midcourse.refresh_units(
+                fleet, held[1], name, track_ids, mean, estimate_s, pic.label, stamp
+            )
             if done is not None:
                 return done
         changes = []
@@ -529,6 +551,7 @@ class Engine:
         post = self.post_of.get(rt.index)
         if post is not None:
             moves.resite_in_post(post, post.units, rt, post.radar_offset[rt.index], site)
+            self._post_flights.pop(post.name, None)  # made again with the unit's new frame map
         if self.own_picture[rt.index]:
             self._age_out(rt, t)
         self.events.add(t, "move_end", battery=rt.battery.id, detail=detail)
@@ -948,6 +971,22 @@ def _alive_rows(
     """:func:`_alive_measurements` in one compiled call (copies, in order)."""
     rows = np.flatnonzero(alive) + first
     return z_enu_m[rows], r_enu_m2[rows], snr_db[rows], range_m[rows], truth[rows]
+
+
+class _FlightsAt(dict[int, int]):
+    """A picture's batteries with interceptors in flight at its tracks, and how many each
+    (:attr:`Engine.flying_at`), counting every change (a launch, an end): what a command post's
+    mid-course pass listed of them stands until the count moves (:meth:`Engine._refresh_flights`)."""
+
+    changes = 0
+
+    def __setitem__(self, key: int, value: int) -> None:
+        self.changes += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: int) -> None:
+        self.changes += 1
+        super().__delitem__(key)
 
 
 class _AliveRows:

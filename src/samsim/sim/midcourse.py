@@ -23,10 +23,11 @@ from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
 from samsim.sim.battery import (
-    _FMA_MAP,
+    _MIDCOURSE,
     FireUnit,
     InterceptorMeta,
-    _refresh_rows,
+    _map_rows_fma,
+    _maybe_faster,
     set_track_acceleration,
     turn_to_followed,
 )
@@ -46,6 +47,9 @@ def _refresh_units_rows(
     found: IntArray,
     cut: IntArray,
     faster: BoolArray,
+    track_rows: IntArray,
+    pos_m: FloatArray,
+    vel_mps: FloatArray,
 ) -> int:
     """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
     the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
@@ -55,7 +59,8 @@ def _refresh_units_rows(
     (``cut[g]:cut[g + 1]``), and per group whether any of its estimates may be as fast as a
     ballistic track into ``faster`` (their track accelerations are then left to the caller; the
     others' are zero). The caller's buffers (of at least the rows, the groups + 1 and the groups)
-    take the results: an array returned costs more than this pass."""
+    take the results, and ``track_rows``, ``pos_m`` and ``vel_mps`` (of at least the rows) the
+    work: an array made costs more than a group's rows."""
     groups = bounds.size - 1
     cut[0] = 0
     m = 0
@@ -63,27 +68,33 @@ def _refresh_units_rows(
         lo = bounds[g]
         u = slot_track[lo, 2]
         flight = flights[u]
-        hit, _, fast = _refresh_rows(
-            slot_track[lo : bounds[g + 1]],
-            flight.status,
-            track_ids,
-            mean,
-            _FMA_MAP,
-            rotation[u],
-            offset_m[u],
-            estimate_s,
-            flight.track_pos_m,
-            flight.track_vel_mps,
-            flight.track_time_s,
-            ballistic_speed_mps,
-        )
-        faster[g] = fast
-        for i in hit:
-            found[m] = lo + i
-            m += 1
-            if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
+        status = flight.status
+        first = m
+        for i in range(lo, bounds[g + 1]):
+            if status[slot_track[i, 0]] != _MIDCOURSE:
+                continue
+            track = slot_track[i, 1]
+            at = np.searchsorted(track_ids, track)
+            if at < track_ids.size and track_ids[at] == track:
+                found[m] = i
+                track_rows[m] = at
+                m += 1
+        fast = False
+        if m > first:
+            pos, vel = pos_m[first:m], vel_mps[first:m]
+            _map_rows_fma(mean, track_rows[first:m], rotation[u], offset_m[u], pos, vel)
+            for k in range(first, m):
+                slot = slot_track[found[k], 0]
                 for j in range(3):
-                    flight.track_acc_mps2[slot_track[lo + i, 0], j] = 0.0
+                    flight.track_pos_m[slot, j] = pos_m[k, j]
+                    flight.track_vel_mps[slot, j] = vel_mps[k, j]
+                flight.track_time_s[slot] = estimate_s
+            fast = _maybe_faster(vel, ballistic_speed_mps)
+            if not fast:  # what track_acceleration_mps2 gives when no track is fast enough
+                for k in range(first, m):
+                    for j in range(3):
+                        flight.track_acc_mps2[slot_track[found[k], 0], j] = 0.0
+        faster[g] = fast
         cut[g + 1] = m
     return m
 
@@ -103,9 +114,14 @@ class PostFlights:
         self.rotation = np.zeros((n, 3, 3))
         self.offset_m = np.zeros((n, 3))
         # refresh_units' buffers for _refresh_units_rows' results (rows found, group cuts, fast groups)
+        # and its work (the picture rows found, their estimates in the unit frames)
         self.found = np.empty(0, dtype=np.int64)
         self.cut = np.empty(1, dtype=np.int64)
         self.faster = np.empty(0, dtype=np.bool_)
+        self.track_rows = np.empty(0, dtype=np.int64)
+        self.pos_m = np.empty((0, 3))
+        self.vel_mps = np.empty((0, 3))
+        self.stamp: object = None  # what the caller said of the members' flights at the last rows()
         for m, u in enumerate(units):
             self._copy_map(m, u)
 
@@ -114,14 +130,22 @@ class PostFlights:
             self.rotation[m] = unit.rotation
             self.offset_m[m] = unit.offset_m
 
-    def rows(self, members: list[int], post: str) -> _Table | None:
+    def rows(self, members: list[int], post: str, stamp: object = None) -> _Table | None:
         """The ``(slot, track, unit)`` rows of these members' interceptors in flight at tracks of
         picture ``post``, grouped by member in order (:class:`_Table`); None when a member has no frame
         map. Each member's flight state and map are brought up to date, and its rows listed again
         only when its interceptors in flight (or the tracks those fly at: a hand-over) changed since
         the last call; an interceptor's post is set at its launch. One pass over the members: this
-        runs at every scan of every radar the post directs."""
+        runs at every scan of every radar the post directs.
+
+        ``stamp``: what the caller knows of the members' interceptors at ``post``'s tracks (None:
+        nothing). Given the stamp of the last call, the caller vouches that they (the members, their
+        flights, the tracks those fly at, their frame maps) are as they were then: the last table
+        is returned without a look at the members."""
         table = self._table
+        if stamp is not None and stamp == self.stamp and table is not None and table.post == post:
+            return table
+        self.stamp = None  # until this listing is done
         if table is not None and table.post != post:  # rows at another picture's tracks
             self._listed = [None] * len(self.units)
             table = self._table = None
@@ -153,6 +177,7 @@ class PostFlights:
                 flying, metas, [meta.track for meta in metas], rows, [meta for _, meta in mine]
             )
             same = same and listing is not None and listing.rows == rows
+        self.stamp = stamp
         if same:
             assert self._table is not None
             return self._table
@@ -170,7 +195,14 @@ class PostFlights:
                 group_member.append(m)
         slot_track = np.array(at, dtype=np.int64).reshape(-1, 3)
         self._table = _Table(
-            list(members), post, slot_track, np.array(bounds, dtype=np.int64), group_member, row_metas
+            list(members),
+            post,
+            slot_track,
+            np.array(bounds, dtype=np.int64),
+            group_member,
+            row_metas,
+            [row[0] for row in at],
+            [row[1] for row in at],
         )
         return self._table
 
@@ -197,6 +229,8 @@ class _Table(NamedTuple):
     bounds: IntArray  # unit group g: rows bounds[g]:bounds[g + 1]
     group_member: list[int]  # the unit of each group
     row_metas: list[InterceptorMeta]  # each row's interceptor
+    row_slots: list[int]  # each row's slot and track (slot_track's first two columns, as a list)
+    row_tracks: list[int]
 
 
 def _held_by(unit: FireUnit) -> tuple[object, object, object]:
@@ -212,17 +246,20 @@ def refresh_units(
     mean: FloatArray,
     estimate_s: float,
     label: Mapping[int, int],
+    stamp: object = None,
 ) -> list[tuple[int, int, int]] | None:
     """:func:`samsim.sim.battery.refresh_tracks` for each of these members (in order) of the post's
     fire units, in one compiled pass: the same writes and the same changes of target, as
     ``(slot, old threat, new threat)``. None when the pass does not apply (a picture of one track,
     which the per-unit pass maps with a one-row matrix product, or a unit without a frame map): the
-    caller then refreshes unit by unit."""
+    caller then refreshes unit by unit. ``stamp``: :meth:`PostFlights.rows`' (None: unknown)."""
+    if stamp is None:  # whatever changed since the last listing, the next one lists it
+        fleet.stamp = None
     if track_ids.size == 0:
         return []
     if track_ids.size == 1:
         return None
-    table = fleet.rows(members, post)
+    table = fleet.rows(members, post, stamp)
     if table is None:
         return None
     slot_track, group_member = table.slot_track, table.group_member
@@ -234,6 +271,9 @@ def refresh_units(
         fleet.found = np.empty(2 * slot_track.shape[0], dtype=np.int64)
         fleet.cut = np.empty(2 * groups + 1, dtype=np.int64)
         fleet.faster = np.empty(2 * groups, dtype=np.bool_)
+        fleet.track_rows = np.empty(2 * slot_track.shape[0], dtype=np.int64)
+        fleet.pos_m = np.empty((2 * slot_track.shape[0], 3))
+        fleet.vel_mps = np.empty((2 * slot_track.shape[0], 3))
     m = _refresh_units_rows(
         slot_track,
         table.bounds,
@@ -247,28 +287,29 @@ def refresh_units(
         fleet.found,
         fleet.cut,
         fleet.faster,
+        fleet.track_rows,
+        fleet.pos_m,
+        fleet.vel_mps,
     )
     if m == 0:
         return []
-    found, cut, faster = fleet.found[:m], fleet.cut[: groups + 1], fleet.faster[:groups]
-    rows = slot_track[found]
-    slots, tracks = rows[:, 0], rows[:, 1].tolist()
-    slot_list = slots.tolist()
-    ends = cut.tolist()
-    # turn_to_followed turns an interceptor only where its track now follows a threat it is not at
-    metas, get = table.row_metas, label.get
-    may_turn = [
-        0 <= get(track, -1) != metas[i].threat for i, track in zip(found.tolist(), tracks, strict=True)
-    ]
+    found = fleet.found[:m]
+    ends = fleet.cut[: groups + 1].tolist()
     # Only the groups with a fast estimate or an interceptor that may turn have anything left to do;
     # a group's accelerations and its turns touch nothing of the other's (nor of other groups').
-    for g in faster.nonzero()[0].tolist():
-        lo, hi = ends[g], ends[g + 1]
-        if lo < hi:  # the others' accelerations were zeroed in the pass
+    for g, fast in enumerate(fleet.faster[:groups].tolist()):
+        if fast:  # (the others' accelerations were zeroed in the pass)
+            lo, hi = ends[g], ends[g + 1]  # not empty: a group without a row found is not faster
             unit = units[group_member[g]]
-            set_track_acceleration(unit, unit.state.flight, slots[lo:hi], True)
+            set_track_acceleration(unit, unit.state.flight, slot_track[found[lo:hi], 0], True)
+    # turn_to_followed turns an interceptor only where its track now follows a threat it is not at
+    metas, row_tracks, get = table.row_metas, table.row_tracks, label.get
+    found_list = found.tolist()
+    may_turn = [0 <= get(row_tracks[i], -1) != metas[i].threat for i in found_list]
     if not any(may_turn):
         return []
+    slot_list = [table.row_slots[i] for i in found_list]
+    tracks = [row_tracks[i] for i in found_list]
     changes = []
     for g in range(len(group_member)):
         lo, hi = ends[g], ends[g + 1]
