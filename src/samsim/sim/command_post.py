@@ -330,17 +330,17 @@ def _look(mean: FloatArray, t: int, dt_s: float, geo: FloatArray, four_r1: float
 
 
 @njit_inline
-def _look_pd(snr_db: float, case1: bool, pfa: float, threshold: float) -> float:
-    """Pd of one look at mean SNR ``snr_db`` (:func:`samsim.sim.sensing.clear_pd`): Swerling case 1
-    ``Pfa^(1 / (1 + SNR))`` (:func:`samsim.models.radar.pd_swerling1`), case 3
-    ``exp(-T x) (1 + T x (1 - x))`` with ``x = 1 / (1 + SNR / 2)``
+def _look_pd(snr: float, case1: bool, log_pfa: float) -> float:
+    """Pd of one look at mean SNR ``snr`` (linear; :func:`samsim.sim.sensing.clear_pd`): Swerling
+    case 1 ``Pfa^(1 / (1 + SNR))`` (:func:`samsim.models.radar.pd_swerling1`), case 3
+    ``exp(-T x) (1 + T x (1 - x))`` with ``x = 1 / (1 + SNR / 2)`` and ``T = -ln Pfa``
     (:func:`samsim.models.radar.pd_swerling3`); at most ``TRACK_MAX_PD``."""
-    snr: float = 10.0 ** (snr_db / 10.0)
     if case1:
-        p: float = pfa ** (1.0 / (1.0 + snr))
+        p = math.exp(log_pfa / (1.0 + snr))
     else:
         x = 1.0 / (1.0 + 0.5 * snr)
-        p = math.exp(-threshold * x) * (1.0 + threshold * x * (1.0 - x))
+        tx = -log_pfa * x
+        p = math.exp(-tx) * (1.0 + tx * (1.0 - x))
     return min(p, TRACK_MAX_PD)
 
 
@@ -366,19 +366,24 @@ def _scan_figures(
     ``mask[:n]``; the look's Pd at each (0 out of view or without detections in band column
     ``band_col``; their expected ln RCS as :meth:`TrackPicture._log_rcs_rows`), into
     ``pd_track[:n]``; each measurement's Pd (at its single-look RCS estimate) and ln-RCS estimate,
-    into ``meas_figures[0, :k]`` and ``[1, :k]``. ``radio`` holds the radar's range-equation and
-    detection constants (:class:`_RadarConstants`). The caller's buffers take the results: an array
-    returned costs more than the arithmetic of a scan.
+    into ``meas_figures[0, :k]`` and ``[1, :k]``. ``radio`` holds the radar's constants
+    (:class:`_RadarConstants`). The caller's buffers take the results: an array returned costs more
+    than the arithmetic of a scan.
 
-    The logarithms, exponentials and powers are the C library's, which may differ from NumPy's (whose
-    routes depend on the CPU's vector instructions) in the last bit. The elevation limits and the
-    horizon are tested with the C library's arc tangent and arc sine: a track within
-    ``_ANGLE_MARGIN_RAD`` of an elevation limit or ``_HORIZON_MARGIN`` of the horizon bracket is not
-    decided here; True is then returned at once, and the caller takes
+    The calibrated range equation ``SNR_ref + 10 log10(sigma / sigma_ref) - 40 log10(R / R_ref)`` dB
+    is taken in linear form, ``SNR = K sigma / R^4`` with ``K = SNR_ref R_ref^4 / sigma_ref`` (Skolnik,
+    *Introduction to Radar Systems*, 3rd ed., 2001, ch. 2), so a track's look takes one exponential
+    for its RCS and one for its Pd. A detection's Pd is that of a target of its single-look RCS
+    estimate ``S R^4 / K`` at its range: of its own SNR ``S``. Its ln-RCS estimate is
+    ``ln(excess R^4 / K)`` plus the correction of :meth:`TrackPicture.measurement_log_rcs`. The same
+    figures as the NumPy route's but for rounding: the C library's exponential and logarithm also
+    differ from NumPy's (whose routes depend on the CPU's vector instructions) in the last bit.
+
+    The elevation limits and the horizon are tested with the C library's arc tangent and arc sine: a
+    track within ``_ANGLE_MARGIN_RAD`` of an elevation limit or ``_HORIZON_MARGIN`` of the horizon
+    bracket is not decided here; True is then returned at once, and the caller takes
     :func:`samsim.sim.sensing.visible_range`'s answers instead (:meth:`TrackPicture._step_general`)."""
-    ref_rcs_m2, ref_range_m, ref_snr_db = radio[0], radio[1], radio[2]
-    per_m2_offset_db, pfa, threshold = radio[3], radio[4], radio[5]
-    log_pfa, shift, case1 = radio[6], radio[7], radio[8] > 0.0
+    k_m4, log_pfa, shift, case1 = radio[0], radio[1], radio[2], radio[3] > 0.0
     four_r1 = 4.0 * (MEAN_EARTH_RADIUS_M + geo[9])
     for t in range(mean.shape[0]):
         state, rng = _look(mean, t, dt_s, geo, four_r1)
@@ -390,24 +395,15 @@ def _scan_figures(
             detections = aux[t, 2 * nb + band_col]
             if detections > 0.0:
                 log_rcs = (aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])) / detections
-                # clear_snr_db at the expected RCS and the range (at least _MIN_RANGE_M)
-                snr = (
-                    ref_snr_db
-                    + 10.0 * math.log10(math.exp(log_rcs) / ref_rcs_m2)
-                    - 40.0 * math.log10(max(rng, _MIN_RANGE_M) / ref_range_m)
-                )
-                pd_track[t] = _look_pd(snr, case1, pfa, threshold)
+                r2 = max(rng, _MIN_RANGE_M) ** 2
+                pd_track[t] = _look_pd(k_m4 * math.exp(log_rcs) / (r2 * r2), case1, log_pfa)
     for j in range(snr_db.shape[0]):
-        log_range = math.log10(max(range_m[j], _MIN_RANGE_M) / ref_range_m)
-        per_m2 = per_m2_offset_db - 40.0 * log_range  # _per_m2_db
-        # _measurement_pd: the SNR at the detection's single-look RCS estimate
-        ratio = 10.0 ** ((snr_db[j] - per_m2) / 10.0) / ref_rcs_m2
-        meas_figures[0, j] = _look_pd(
-            ref_snr_db + 10.0 * math.log10(ratio) - 40.0 * log_range, case1, pfa, threshold
-        )
+        snr = math.exp(snr_db[j] * _DB_TO_LN)
+        meas_figures[0, j] = _look_pd(snr, case1, log_pfa)
         # _measurement_log_rcs of a fluctuating target: the excess over the threshold
-        excess = max(1.0 + 10.0 ** (snr_db[j] / 10.0) + log_pfa, _MIN_EXCESS)
-        meas_figures[1, j] = (math.log(excess) + shift) - per_m2 * _DB_TO_LN
+        excess = max(1.0 + snr + log_pfa, _MIN_EXCESS)
+        r2 = max(range_m[j], _MIN_RANGE_M) ** 2
+        meas_figures[1, j] = math.log(excess * (r2 * r2) / k_m4) + shift
     return False
 
 
@@ -552,8 +548,8 @@ class _RadarConstants(NamedTuple):
     # elevation limits (rad), antenna height, its horizon's central angle, effective earth radius,
     # _tangent_bounds
     band_col: int
-    # _scan_figures': sigma_ref (m²), R_ref (m), SNR_ref (dB), SNR_ref + 10 log10(1 m² / sigma_ref),
-    # Pfa, -ln Pfa, ln Pfa, _log_chi2_correction's shift, 1.0 for Swerling case 1 (else 3)
+    # _scan_figures': K = SNR_ref R_ref^4 / sigma_ref (m^2), ln Pfa, _log_chi2_correction's shift,
+    # 1.0 for Swerling case 1 (else 3)
     radio: FloatArray
     variance: float
     col_engaged: int  # -1: not an engagement radar
@@ -982,23 +978,10 @@ class TrackPicture:
                 ],
                 dtype=np.float64,
             )
-            ref_snr_db = reference_snr_db(spec)
-            # clear_snr_db's 10 log10(sigma / sigma_ref) of a 1 m² target
-            per_m2_offset_db = ref_snr_db + 10.0 * math.log10(1.0 / spec.ref_rcs_m2)
             shift, variance = _LOG_CHI2[spec.swerling == 1]
+            k_m4 = 10.0 ** (reference_snr_db(spec) / 10.0) * float(spec.ref_range_m) ** 4 / spec.ref_rcs_m2
             radio = np.array(
-                [
-                    spec.ref_rcs_m2,
-                    spec.ref_range_m,
-                    ref_snr_db,
-                    per_m2_offset_db,
-                    spec.pfa,
-                    -math.log(spec.pfa),
-                    math.log(spec.pfa),
-                    shift,
-                    1.0 if spec.swerling == 1 else 0.0,
-                ],
-                dtype=np.float64,
+                [k_m4, math.log(spec.pfa), shift, 1.0 if spec.swerling == 1 else 0.0], dtype=np.float64
             )
             made = _RadarConstants(
                 geo=geo,
