@@ -467,50 +467,6 @@ def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: 
 
 
 @njit
-def _follow_rows(
-    rows: FloatArray,
-    old_ids: IntArray,
-    new_ids: IntArray,
-    keep: int,
-    dropped: bool,
-    default: FloatArray,
-    track_of_measurement: IntArray,
-    fold: bool,
-    log_rcs: FloatArray,
-    variance: float,
-    band_col: int,
-    nb: int,
-    col_engaged: int,
-    col_stamp: int,
-    time_s: float,
-    meas_rows: IntArray,
-) -> tuple[IntArray, int]:
-    """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
-    (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids`` and how many measurements :func:`_held_rows` finds in it,
-    those measurements written to ``meas_rows[0]`` and their tracks' rows to ``meas_rows[1]`` (no
-    array returned for them: each costs more than this call's arithmetic). With ``fold``, the
-    measurements' ln-RCS estimates ``log_rcs`` are folded into the tracks they updated
-    (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp`` when >= 0."""
-    if dropped:
-        _compact_rows(rows, old_ids, new_ids, keep)
-    for r in range(keep, new_ids.shape[0]):
-        for c in range(rows.shape[1]):
-            rows[r, c] = default[c]
-    ids = new_ids.copy()
-    meas, held = _held_rows(track_of_measurement, ids)
-    if fold:
-        _fold_rcs(rows, held, meas, log_rcs, variance, band_col, nb, col_engaged, time_s)
-        if col_stamp >= 0:
-            for a in range(held.shape[0]):
-                rows[held[a], col_stamp] = time_s
-    count = meas.shape[0]
-    meas_rows[0, :count] = meas
-    meas_rows[1, :count] = held
-    return ids, count
-
-
-@njit
 def _held_estimates(
     ids: IntArray, want: IntArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
 ) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
@@ -534,6 +490,76 @@ def _held_estimates(
         out_cov[a] = cov[rows[a]]
         out_prob[a] = prob[rows[a]]
     return found, out_mean, out_cov, out_prob
+
+
+@njit
+def _follow_rows(
+    rows: FloatArray,
+    old_ids: IntArray,
+    new_ids: IntArray,
+    keep: int,
+    dropped: bool,
+    default: FloatArray,
+    track_of_measurement: IntArray,
+    fold: bool,
+    log_rcs: FloatArray,
+    variance: float,
+    band_col: int,
+    nb: int,
+    col_engaged: int,
+    col_stamp: int,
+    time_s: float,
+    meas_rows: IntArray,
+    want: IntArray,
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+) -> tuple[IntArray, int, BoolArray, FloatArray, FloatArray, FloatArray]:
+    """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
+    (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
+    them; returns a copy of ``new_ids`` and how many measurements :func:`_held_rows` finds in it,
+    those measurements written to ``meas_rows[0]`` and their tracks' rows to ``meas_rows[1]`` (no
+    array returned for them: each costs more than this call's arithmetic). With ``fold``, the
+    measurements' ln-RCS estimates ``log_rcs`` are folded into the tracks they updated
+    (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp`` when >= 0.
+    Returns :func:`_held_estimates` of the tracks ``want`` (the step's ``mean``, ``cov`` and ``prob``)
+    last."""
+    if dropped:
+        _compact_rows(rows, old_ids, new_ids, keep)
+    for r in range(keep, new_ids.shape[0]):
+        for c in range(rows.shape[1]):
+            rows[r, c] = default[c]
+    ids = new_ids.copy()
+    meas, held = _held_rows(track_of_measurement, ids)
+    if fold:
+        _fold_rcs(rows, held, meas, log_rcs, variance, band_col, nb, col_engaged, time_s)
+        if col_stamp >= 0:
+            for a in range(held.shape[0]):
+                rows[held[a], col_stamp] = time_s
+    count = meas.shape[0]
+    meas_rows[0, :count] = meas
+    meas_rows[1, :count] = held
+    found, out_mean, out_cov, out_prob = _held_estimates(ids, want, mean, cov, prob)
+    return ids, count, found, out_mean, out_cov, out_prob
+
+
+@njit
+def _into_frame(
+    z: FloatArray, cov: FloatArray, rot: FloatArray, off: FloatArray, z_out: FloatArray, cov_out: FloatArray
+) -> None:
+    """Position measurements ``z`` (k, 3) and their covariances ``cov`` (k, 3, 3) in another local
+    frame, into ``z_out[:k]`` (``rot z + off``) and ``cov_out[:k]`` (``rot cov rot^T``), for the
+    rotation ``rot`` and offset ``off`` between the frames (:func:`samsim.geodesy.frame_map`)."""
+    for j in range(z.shape[0]):
+        for a in range(3):
+            z_out[j, a] = rot[a, 0] * z[j, 0] + rot[a, 1] * z[j, 1] + rot[a, 2] * z[j, 2] + off[a]
+    for j in range(cov.shape[0]):
+        for a in range(3):  # row a of rot cov, then of (rot cov) rot^T
+            r0 = rot[a, 0] * cov[j, 0, 0] + rot[a, 1] * cov[j, 1, 0] + rot[a, 2] * cov[j, 2, 0]
+            r1 = rot[a, 0] * cov[j, 0, 1] + rot[a, 1] * cov[j, 1, 1] + rot[a, 2] * cov[j, 2, 1]
+            r2 = rot[a, 0] * cov[j, 0, 2] + rot[a, 1] * cov[j, 1, 2] + rot[a, 2] * cov[j, 2, 2]
+            for b in range(3):
+                cov_out[j, a, b] = r0 * rot[b, 0] + r1 * rot[b, 1] + r2 * rot[b, 2]
 
 
 def _scan_buffers(n: int, k: int) -> tuple[BoolArray, FloatArray, FloatArray]:
@@ -567,8 +593,6 @@ class _Fold(NamedTuple):
 
 
 _NO_FOLD = _Fold(np.zeros(0), 0.0, 0, -1, -1, 0.0)
-# _held_estimates of no track
-_NO_ESTIMATES = (np.zeros(0, dtype=np.bool_), np.zeros((0, 6)), np.zeros((0, 6, 6)), np.zeros((0, 2)))
 
 
 class TrackPicture:
@@ -624,6 +648,7 @@ class TrackPicture:
         # and ln-RCS estimates
         self._mask, self._pd_track, self._meas_figures = _scan_buffers(64, 64)
         self._meas_rows = np.empty((2, 64), dtype=np.int64)  # _follow_step's measurements and rows
+        self._frame_z, self._frame_cov = np.empty((64, 3)), np.empty((64, 3, 3))  # step's, to_frame
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, velocities) at each decision cycle; the speeds are
         # taken from the velocities once, when trajectories.parquet is built
@@ -688,7 +713,7 @@ class TrackPicture:
         k = res.track_of_measurement.size
         if self._meas_rows.shape[1] < k:
             self._meas_rows = np.empty((2, 2 * k), dtype=np.int64)
-        self._aux_ids, count = _follow_rows(
+        self._aux_ids, count, found, mean, cov, prob = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
@@ -705,12 +730,13 @@ class TrackPicture:
             f.col_stamp,
             f.time_s,
             self._meas_rows,
+            want,
+            view.mean,
+            view.cov,
+            view.prob,
         )
         self._aux_step = tr.step_count
-        if want.size:
-            self._keep_engaged(want, *_held_estimates(self._aux_ids, want, view.mean, view.cov, view.prob))
-        else:
-            self._keep_engaged(want, *_NO_ESTIMATES)
+        self._keep_engaged(want, found, mean, cov, prob)
         # views of the buffer, read before this picture's next step (_last_step)
         return self._meas_rows[0, :count], self._meas_rows[1, :count]
 
@@ -867,15 +893,20 @@ class TrackPicture:
         range_m: FloatArray,
         *,
         stamp_col: int = -1,
+        to_frame: tuple[FloatArray, FloatArray] | None = None,
     ) -> StepResult:
         """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
         and fold the detections' RCS estimates into the tracks they updated or started (and stamp
-        ``time_s`` in their column ``stamp_col`` of the per-track rows, when >= 0).
+        ``time_s`` in their column ``stamp_col`` of the per-track rows, when >= 0). ``to_frame``: the
+        rotation and offset (:func:`samsim.geodesy.frame_map`) that take ``z`` and ``cov``, measured
+        in another local frame, into the picture's.
 
         The figures of :meth:`track_pd`, :meth:`measurement_pd` and :meth:`measurement_log_rcs` (the
         route :meth:`_step_general` takes) in one compiled call (:func:`_scan_figures`): the same
         tracks in view, the same operations, with the C library's logarithms, exponentials and powers
         instead of NumPy's (which may differ in the last bit)."""
+        if to_frame is not None:
+            z, cov = self._into_frame(z, cov, *to_frame)
         c = self._constants(radar)
         if c is None:  # a Swerling case the compiled route does not cover
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
@@ -909,6 +940,17 @@ class TrackPicture:
             res, _Fold(figures[1], c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
         )
         return res
+
+    def _into_frame(
+        self, z: FloatArray, cov: FloatArray, rot: FloatArray, off: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """:func:`_into_frame` into reused buffers, valid until the next step."""
+        k = z.shape[0]
+        if self._frame_z.shape[0] < k:
+            self._frame_z, self._frame_cov = np.empty((2 * k, 3)), np.empty((2 * k, 3, 3))
+        z_out, cov_out = self._frame_z[:k], self._frame_cov[:k]
+        _into_frame(z, cov, rot, off, z_out, cov_out)
+        return z_out, cov_out
 
     def _after_tracker_step(self, res: StepResult, fold: _Fold | None = None) -> None:
         """Align the rows after a step of the tracker made from this radar's scan (folding in its RCS
