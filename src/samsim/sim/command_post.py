@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import special
@@ -49,6 +49,7 @@ from samsim.sim.sensing import (
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import ScoreLogic, StepResult, Tracker
+from samsim.tracking.tracker import step_kernel
 
 # Battery tracker settings (documented assumptions; see docs/models.md).
 TRACK_Q_M2PS3 = 5.0  # NCV process-noise intensity for aircraft and missiles in cruise
@@ -562,6 +563,123 @@ def _into_frame(
                 cov_out[j, a, b] = r0 * rot[b, 0] + r1 * rot[b, 1] + r2 * rot[b, 2]
 
 
+@njit
+def _post_step(
+    head: tuple[Any, ...],
+    rules: tuple[Any, ...],
+    gate: float,
+    max_cells: int,
+    z: FloatArray,
+    r_cov: FloatArray,
+    snr_db: FloatArray,
+    range_m: FloatArray,
+    dt_s: float,
+    geo: FloatArray,
+    radio: FloatArray,
+    aux: FloatArray,
+    band_col: int,
+    nb: int,
+    mask: BoolArray,
+    pd_track: FloatArray,
+    meas_figures: FloatArray,
+    aux_ids: IntArray,
+    default: FloatArray,
+    fold: tuple[float, int, int],
+    meas_rows: IntArray,
+    want: IntArray,
+) -> tuple[
+    int,
+    tuple[int, int, int, IntArray, int, int, int, int],
+    IntArray,
+    int,
+    BoolArray,
+    FloatArray,
+    FloatArray,
+    FloatArray,
+]:
+    """One compiled call for :meth:`TrackPicture.step`: the scan's figures (:func:`_scan_figures`,
+    tracks extrapolated ``dt_s``), the tracker's step (:func:`samsim.tracking.tracker.step_kernel`
+    from its state ``head`` and ``rules``, :meth:`samsim.tracking.Tracker.kernel_head`) and the rows
+    that follow it (:func:`_follow_rows`, folding in the measurements' ln-RCS estimates with
+    ``fold``: their variance, the engagement column and the stamp column).
+
+    Returns a status, the tracker kernel's result (for :meth:`samsim.tracking.Tracker.kernel_tail`)
+    and :func:`_follow_rows`' results. Status 0: all done; 3: a track was undecided
+    (:func:`_scan_figures`), nothing was done; 1 and 2: the tracker kernel handed its step back
+    (:func:`samsim.tracking.tracker.step_kernel`), the rows were not touched."""
+    rows_t, n, next_id, time_s = head[0], head[1], head[2], head[3]
+    out_mean, out_cov, prob = rows_t[4], rows_t[5], rows_t[3]
+    k = z.shape[0]
+    none = (
+        np.zeros(0, dtype=np.bool_),
+        np.zeros((0, out_mean.shape[1])),
+        np.zeros((0, out_cov.shape[1], out_cov.shape[2])),
+        np.zeros((0, prob.shape[1])),
+    )
+    if _scan_figures(
+        out_mean[:n],
+        dt_s,
+        geo,
+        aux,
+        band_col,
+        nb,
+        TRACK_RCS_CONFIDENCE_SIGMAS,
+        snr_db,
+        range_m,
+        radio,
+        mask,
+        pd_track,
+        meas_figures,
+    ):
+        return 3, (3, n, next_id, aux_ids, 0, 0, 0, 0), aux_ids, 0, none[0], none[1], none[2], none[3]
+    pd_meas = meas_figures[0, :k]
+    result = step_kernel(
+        rows_t,
+        n,
+        next_id,
+        time_s,
+        head[4],
+        head[5],
+        head[6],
+        z,
+        r_cov,
+        mask,
+        rules,
+        pd_track,
+        pd_meas,
+        gate,
+        max_cells,
+        True,
+    )
+    status, w, _, out, _, n_start, n_drop, _ = result
+    if status:
+        return status, result, aux_ids, 0, none[0], none[1], none[2], none[3]
+    variance, col_engaged, col_stamp = fold
+    ids, count, found, mean, cov, p = _follow_rows(
+        aux,
+        aux_ids,
+        rows_t[0][:w],
+        w - n_start,
+        n_drop > 0,
+        default,
+        out[:k],
+        True,
+        meas_figures[1, :k],
+        variance,
+        band_col,
+        nb,
+        col_engaged,
+        col_stamp,
+        time_s,
+        meas_rows,
+        want,
+        out_mean[:w],
+        out_cov[:w],
+        prob[:w],
+    )
+    return 0, result, ids, count, found, mean, cov, p
+
+
 def _scan_buffers(n: int, k: int) -> tuple[BoolArray, FloatArray, FloatArray]:
     """Buffers for :func:`_scan_figures`'s results over up to ``n`` tracks and ``k`` measurements."""
     return np.empty(n, dtype=np.bool_), np.empty(n), np.empty((2, k))
@@ -698,12 +816,12 @@ class TrackPicture:
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count
 
-    def _follow_step(self, res: StepResult, fold: _Fold | None = None) -> tuple[IntArray, IntArray]:
+    def _follow_step(self, res: StepResult, fold: _Fold | None = None) -> int:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
-        its surviving rows in order and appends the tracks it starts. Returns
-        :meth:`_updated_rows` of the step, found in the same compiled call, which also folds in the
-        step's RCS estimates when given them (``fold``) and keeps the engaged tracks' estimates
-        (:meth:`_note_engaged`)."""
+        its surviving rows in order and appends the tracks it starts. Returns how many
+        :meth:`_updated_rows` the step has (in ``_meas_rows``), found in the same compiled call,
+        which also folds in the step's RCS estimates when given them (``fold``) and keeps the engaged
+        tracks' estimates (:meth:`_note_engaged`)."""
         tr = self.tracker
         view = tr.view()
         ids = view.ids
@@ -737,8 +855,7 @@ class TrackPicture:
         )
         self._aux_step = tr.step_count
         self._keep_engaged(want, found, mean, cov, prob)
-        # views of the buffer, read before this picture's next step (_last_step)
-        return self._meas_rows[0, :count], self._meas_rows[1, :count]
+        return count
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
         """The rows of these track ids and which of them are current tracks."""
@@ -916,30 +1033,53 @@ class TrackPicture:
             self._mask, self._pd_track, self._meas_figures = _scan_buffers(
                 max(2 * n, self._mask.size), max(2 * k, self._meas_figures.shape[1])
             )
-        mask, pd_track, figures = self._mask[:n], self._pd_track[:n], self._meas_figures[:, :k]
-        if _scan_figures(
-            self.tracker.view().mean,
+        if self._meas_rows.shape[1] < k:
+            self._meas_rows = np.empty((2, 2 * k), dtype=np.int64)
+        self._reserve(n + k)  # the rows after the step
+        tr = self.tracker
+        mask, pd_track = self._mask[:n], self._pd_track[:n]
+        want = self._flying_ids()
+        status, result, ids, count, found, mean, p_cov, prob = _post_step(
+            tr.kernel_head(time_s, k),
+            tr.rule_constants,
+            tr.gate,
+            tr.max_compiled_cells,
+            z,
+            cov,
+            snr_db,
+            range_m,
             time_s - self.estimate_s,
             c.geo,
+            c.radio,
             self._aux,
             c.band_col,
             self._nb,
-            TRACK_RCS_CONFIDENCE_SIGMAS,
-            snr_db,
-            range_m,
-            c.radio,
             mask,
             pd_track,
-            figures,
-        ):  # a track at an elevation limit or the horizon: NumPy's angles decide
+            self._meas_figures,
+            self._aux_ids,
+            self._aux_default,
+            (c.variance, c.col_engaged, stamp_col),
+            self._meas_rows,
+            want,
+        )
+        if status == 3:  # a track at an elevation limit or the horizon: NumPy's angles decide
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
-        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, figures[0])
-        self._after_tracker_step(
-            res, _Fold(figures[1], c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
-        )
-        return res
+        figures = self._meas_figures[:, :k]
+        done = tr.kernel_tail(result, time_s, k)
+        if done is None:  # the tracker finishes the step itself: the rows follow it here
+            res = tr.finish_step(status, result[3], time_s, z, cov, mask, pd_track, figures[0], True)
+            self._after_tracker_step(
+                res, _Fold(figures[1], c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
+            )
+            return res
+        self._aux_ids = ids
+        self._aux_step = tr.step_count
+        self._keep_engaged(want, found, mean, p_cov, prob)
+        self._after_rows(done, count)
+        return done
 
     def _into_frame(
         self, z: FloatArray, cov: FloatArray, rot: FloatArray, off: FloatArray
@@ -956,10 +1096,16 @@ class TrackPicture:
         """Align the rows after a step of the tracker made from this radar's scan (folding in its RCS
         estimates, ``fold``), keep the engaged tracks' estimates, and find the rows its measurements
         updated (``_last_step``)."""
-        meas, rows = self._follow_step(res, fold)
+        self._after_rows(res, self._follow_step(res, fold))
+
+    def _after_rows(self, res: StepResult, count: int) -> None:
+        """After the rows followed a step of the tracker made from a radar's scan: its first echo
+        measures a jam-strobe track's RCS; the step's ``count`` updated rows (``_meas_rows``) are the
+        ones :meth:`_rows_updated_by` gives."""
         if self.jam_only:  # a track's first echo: its RCS is now measured
             self.jam_only.difference_update(res.track_of_measurement.tolist())
-        self._last_step = (res, meas, rows)
+        # views of the buffer, read before this picture's next step
+        self._last_step = (res, self._meas_rows[0, :count], self._meas_rows[1, :count])
 
     def _step_general(
         self,
@@ -1065,7 +1211,8 @@ class TrackPicture:
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
         # its rows, as _updated_rows would find them (and no earlier step's: the buffer is reused)
-        self._last_step = (res, *self._follow_step(res))
+        count = self._follow_step(res)
+        self._last_step = (res, self._meas_rows[0, :count], self._meas_rows[1, :count])
         track_of = res.track_of_measurement
         fixed = track_of[track_of >= 0]
         if fixed.size:
