@@ -700,7 +700,8 @@ class _RadarConstants(NamedTuple):
 
 
 class _Fold(NamedTuple):
-    """What :func:`_follow_rows` folds into the rows after a compiled step (:meth:`TrackPicture.step`)."""
+    """What :func:`_follow_rows` folds into the rows after a compiled step the tracker finished
+    itself (:meth:`TrackPicture.step`)."""
 
     log_rcs: FloatArray  # per measurement
     variance: float
@@ -1018,10 +1019,10 @@ class TrackPicture:
         rotation and offset (:func:`samsim.geodesy.frame_map`) that take ``z`` and ``cov``, measured
         in another local frame, into the picture's.
 
-        The figures of :meth:`track_pd`, :meth:`measurement_pd` and :meth:`measurement_log_rcs` (the
-        route :meth:`_step_general` takes) in one compiled call (:func:`_scan_figures`): the same
-        tracks in view, the same operations, with the C library's logarithms, exponentials and powers
-        instead of NumPy's (which may differ in the last bit)."""
+        One compiled call (:func:`_post_step`) for the figures of :meth:`track_pd`,
+        :meth:`measurement_pd` and :meth:`measurement_log_rcs` (the route :meth:`_step_general`
+        takes; :func:`_scan_figures`: the same tracks in view, the same figures to the last bits),
+        the tracker's step and the per-track rows that follow it."""
         if to_frame is not None:
             z, cov = self._into_frame(z, cov, *to_frame)
         c = self._constants(radar)
