@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import special
@@ -49,6 +49,7 @@ from samsim.sim.sensing import (
 from samsim.sim.weapons import FirePlan, fire_plan
 from samsim.sim.world import CompiledBattery, World
 from samsim.tracking import ScoreLogic, StepResult, Tracker
+from samsim.tracking.tracker import step_kernel
 
 # Battery tracker settings (documented assumptions; see docs/models.md).
 TRACK_Q_M2PS3 = 5.0  # NCV process-noise intensity for aircraft and missiles in cruise
@@ -264,7 +265,7 @@ def _seen_log_rcs(
     return seen[:count], log_rcs[:count]
 
 
-# Margin of the compiled visibility test (_visible_seen), far above the few units in the last place by
+# Margin of the compiled visibility test (_look), far above the few units in the last place by
 # which the C library's arc sine and arc tangent can differ from NumPy's: within it the test defers to
 # sensing.visible_range, whose floats it must reproduce.
 _ANGLE_MARGIN_RAD = 1e-12
@@ -273,7 +274,7 @@ _BOUND_SLACK = 1e-13  # relative; above the rounding of the few operations of a 
 
 
 def _tangent_bounds(min_el_rad: float, max_el_rad: float) -> tuple[float, float]:
-    """Tangents of elevations ``2 * _ANGLE_MARGIN_RAD`` inside the limits (:func:`_visible_seen`
+    """Tangents of elevations ``2 * _ANGLE_MARGIN_RAD`` inside the limits (:func:`_look`
     takes a look whose ``up / horizontal`` lies between them as inside without its arc tangent); an
     empty interval for limits within a microradian of the vertical, where the tangent is no guide."""
     near_vertical = 0.5 * math.pi - 1e-6
@@ -282,8 +283,70 @@ def _tangent_bounds(min_el_rad: float, max_el_rad: float) -> tuple[float, float]
     return math.tan(min_el_rad + 2.0 * _ANGLE_MARGIN_RAD), math.tan(max_el_rad - 2.0 * _ANGLE_MARGIN_RAD)
 
 
+@njit_inline
+def _look(mean: FloatArray, t: int, dt_s: float, geo: FloatArray, four_r1: float) -> tuple[int, float]:
+    """Whether the radar of constants ``geo`` (:meth:`TrackPicture._radar_constants`) sees track row
+    ``t`` of ``mean`` extrapolated ``dt_s`` at constant velocity (:func:`_within_reach`, then
+    :func:`samsim.sim.sensing.visible_range`): 0 no, 1 yes, 2 undecided (see :func:`_scan_figures`);
+    and its range (m)."""
+    ex, ny, uz = geo[0], geo[1], geo[2]
+    reach, alt_m, ref_alt_m = geo[3], geo[4], geo[5]
+    max_range, el_lo, el_hi = geo[6], geo[7], geo[8]
+    h1, theta1, a_m = geo[9], geo[10], geo[11]
+    tan_lo, tan_hi = geo[12], geo[13]
+    earth = MEAN_EARTH_RADIUS_M
+    x, y, up = _extrapolated(mean, t, dt_s)
+    rx = x - ex
+    ry = y - ny
+    rz = up - uz
+    if not rx * rx + ry * ry + rz * rz <= reach * reach:
+        return 0, 0.0
+    height = _height_m(x, y, up, alt_m, ref_alt_m)
+    horizontal = math.hypot(rx, ry)
+    rng = math.hypot(horizontal, rz)
+    if not rng <= max_range:
+        return 0, rng
+    # inside the elevation limits by a margin: no arc tangent needed (tan is increasing)
+    if not (horizontal > 0.0 and horizontal * tan_lo <= rz <= horizontal * tan_hi):
+        el = math.atan2(rz, horizontal)
+        if el < el_lo - _ANGLE_MARGIN_RAD or el > el_hi + _ANGLE_MARGIN_RAD:
+            return 0, rng
+        if el < el_lo + _ANGLE_MARGIN_RAD or el > el_hi - _ANGLE_MARGIN_RAD:
+            return 2, rng
+    # the horizon: arc_from_slant_m and horizon_decided, operation for operation
+    h2 = max(height, 0.0)
+    s = half_chord_sine_one(rng, h1, h2, four_r1, earth)
+    below, beyond = horizon_bounds(theta1, h2, a_m, _HORIZON_MARGIN)
+    # s <= asin(s) <= s / sqrt(1 - s^2) settles most tracks without the arc sine
+    if s < 1.0 and 2.0 * earth * s / math.sqrt(1.0 - s * s) * (1.0 + _BOUND_SLACK) <= below:
+        return 1, rng
+    if 2.0 * earth * s * (1.0 - _BOUND_SLACK) > beyond:
+        return 0, rng
+    ground = math.asin(s) * 2.0 * earth
+    if ground <= below:
+        return 1, rng
+    if ground > beyond:
+        return 0, rng
+    return 2, rng
+
+
+@njit_inline
+def _look_pd(snr: float, case1: bool, log_pfa: float) -> float:
+    """Pd of one look at mean SNR ``snr`` (linear; :func:`samsim.sim.sensing.clear_pd`): Swerling
+    case 1 ``Pfa^(1 / (1 + SNR))`` (:func:`samsim.models.radar.pd_swerling1`), case 3
+    ``exp(-T x) (1 + T x (1 - x))`` with ``x = 1 / (1 + SNR / 2)`` and ``T = -ln Pfa``
+    (:func:`samsim.models.radar.pd_swerling3`); at most ``TRACK_MAX_PD``."""
+    if case1:
+        p = math.exp(log_pfa / (1.0 + snr))
+    else:
+        x = 1.0 / (1.0 + 0.5 * snr)
+        tx = -log_pfa * x
+        p = math.exp(-tx) * (1.0 + tx * (1.0 - x))
+    return min(p, TRACK_MAX_PD)
+
+
 @njit
-def _visible_seen(
+def _scan_figures(
     mean: FloatArray,
     dt_s: float,
     geo: FloatArray,
@@ -291,243 +354,58 @@ def _visible_seen(
     band_col: int,
     nb: int,
     sigmas: float,
-    mask: BoolArray,
-    seen: IntArray,
-    seen_figures: FloatArray,
-) -> tuple[int, int]:
-    """:meth:`TrackPicture.track_pd` up to the range equation, in one pass over the tracks: which
-    tracks (states ``mean`` (n, 6) extrapolated ``dt_s`` at constant velocity) the radar of
-    constants ``geo`` (:meth:`TrackPicture._radar_constants`) sees (:func:`_within_reach`, then
-    :func:`samsim.sim.sensing.visible_range`), into ``mask[:n]``; and of those the ones with
-    detections in band column ``band_col``, into ``seen``, with their expected ln RCS
-    (:func:`_seen_log_rcs`) and range (at least ``_MIN_RANGE_M``) into ``seen_figures[0]`` and
-    ``[1]``; their number is returned first. The caller's buffers (of at least n) take the results:
-    an array returned costs more than the pass over a few tracks.
-
-    The range is the C library's ``hypot``, which ``np.hypot`` calls too. The elevation limits and the
-    horizon are tested with the C library's arc tangent and arc sine, which may differ from NumPy's
-    in the last bit: a track within ``_ANGLE_MARGIN_RAD`` of an elevation limit or
-    ``_HORIZON_MARGIN`` of the horizon bracket is not decided here; their number is returned last,
-    and the caller then takes :func:`samsim.sim.sensing.visible_range`'s answers instead."""
-    n = mean.shape[0]
-    ex, ny, uz = geo[0], geo[1], geo[2]
-    reach, alt_m, ref_alt_m = geo[3], geo[4], geo[5]
-    max_range, el_lo, el_hi = geo[6], geo[7], geo[8]
-    h1, theta1, a_m = geo[9], geo[10], geo[11]
-    tan_lo, tan_hi = geo[12], geo[13]
-    mask[:n] = False
-    count = 0
-    undecided = 0
-    earth = MEAN_EARTH_RADIUS_M
-    four_r1 = 4.0 * (earth + h1)
-    for t in range(n):
-        x, y, up = _extrapolated(mean, t, dt_s)
-        rx = x - ex
-        ry = y - ny
-        rz = up - uz
-        if not rx * rx + ry * ry + rz * rz <= reach * reach:
-            continue
-        height = _height_m(x, y, up, alt_m, ref_alt_m)
-        horizontal = math.hypot(rx, ry)
-        rng = math.hypot(horizontal, rz)
-        if not rng <= max_range:
-            continue
-        # inside the elevation limits by a margin: no arc tangent needed (tan is increasing)
-        if not (horizontal > 0.0 and horizontal * tan_lo <= rz <= horizontal * tan_hi):
-            el = math.atan2(rz, horizontal)
-            if el < el_lo - _ANGLE_MARGIN_RAD or el > el_hi + _ANGLE_MARGIN_RAD:
-                continue
-            if el < el_lo + _ANGLE_MARGIN_RAD or el > el_hi - _ANGLE_MARGIN_RAD:
-                undecided += 1
-                continue
-        # the horizon: arc_from_slant_m and horizon_decided, operation for operation
-        h2 = max(height, 0.0)
-        s = half_chord_sine_one(rng, h1, h2, four_r1, earth)
-        below, beyond = horizon_bounds(theta1, h2, a_m, _HORIZON_MARGIN)
-        # s <= asin(s) <= s / sqrt(1 - s^2) settles most tracks without the arc sine
-        if s < 1.0 and 2.0 * earth * s / math.sqrt(1.0 - s * s) * (1.0 + _BOUND_SLACK) <= below:
-            pass
-        elif 2.0 * earth * s * (1.0 - _BOUND_SLACK) > beyond:
-            continue
-        else:
-            ground = math.asin(s) * 2.0 * earth
-            if ground <= below:
-                pass
-            elif ground > beyond:
-                continue
-            else:
-                undecided += 1
-                continue
-        mask[t] = True
-        detections = aux[t, 2 * nb + band_col]
-        if detections > 0.0:
-            seen[count] = t
-            seen_figures[0, count] = (
-                aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])
-            ) / detections
-            seen_figures[1, count] = max(rng, _MIN_RANGE_M)
-            count += 1
-    return count, undecided
-
-
-class _Work(NamedTuple):
-    """Where :meth:`TrackPicture.step`'s stages keep their figures, as offsets into one float64
-    buffer, for ``s`` tracks with detections in view and ``k`` measurements: each compiled stage
-    writes its part in place and the NumPy functions between them work on views, so no stage
-    returns an array (each returned array costs more than the arithmetic of a scan)."""
-
-    rcs: int  # the tracks' RCS estimates (m²), s
-    logs: int  # _log10_arguments' arguments, then their logarithms, 2 s + k
-    powers: int  # _snr_exponents' exponents, then the powers of ten, s + 2 k
-    per_m2: int  # the measurements' 1 m² SNR (dB), k
-    ratio: int  # the measurements' RCS estimates over the reference RCS, then their log10, k
-    excess: int  # the measurements' excess, then its logarithm, k
-    meas_snr: int  # the measurements' SNR exponents, then their SNR, k
-    x: int  # _pd_arguments, s + k
-    exponent: int  # Swerling 3: -T x, s + k
-    pd: int  # the looks' Pd before the cap, s + k
-    pd_meas: int  # k
-    log_rcs: int  # the measurements' ln-RCS estimates, k
-    size: int
-
-
-def _work_layout(s: int, k: int) -> _Work:
-    """The layout of :class:`_Work` for ``s`` tracks and ``k`` measurements (:meth:`TrackPicture.step`
-    reads it as Python, the compiled stages as :func:`_work`)."""
-    logs = s
-    powers = logs + 2 * s + k
-    per_m2 = powers + s + 2 * k
-    ratio = per_m2 + k
-    excess = ratio + k
-    meas_snr = excess + k
-    x = meas_snr + k
-    exponent = x + s + k
-    pd = exponent + s + k
-    pd_meas = pd + s + k
-    log_rcs = pd_meas + k
-    return _Work(
-        0, logs, powers, per_m2, ratio, excess, meas_snr, x, exponent, pd, pd_meas, log_rcs, log_rcs + k
-    )
-
-
-_work = njit_inline(_work_layout)
-
-
-@njit
-def _log10_arguments(
-    work: FloatArray,
-    s: int,
-    track_range_m: FloatArray,
+    snr_db: FloatArray,
     range_m: FloatArray,
-    ref_rcs_m2: float,
-    ref_range_m: float,
-) -> bool:
-    """The arguments of the range equation's two logarithms (:func:`samsim.sim.sensing.clear_snr_db`)
-    at the tracks ``rcs_m2 / ref_rcs_m2`` (the RCS at ``work``'s ``rcs``), ``track_range_m /
-    ref_range_m``, and at the measurements ``max(range_m, _MIN_RANGE_M) / ref_range_m``, at its
-    ``logs`` for one ``np.log10``. Whether any is zero (its logarithm then divides by zero)."""
-    k = range_m.shape[0]
-    w = _work(s, k)
-    zero = False
-    for i in range(s):
-        a = work[w.rcs + i] / ref_rcs_m2
-        r = track_range_m[i] / ref_range_m
-        work[w.logs + i] = a
-        work[w.logs + s + i] = r
-        zero = zero or a == 0.0 or r == 0.0
-    for j in range(k):
-        r = max(range_m[j], _MIN_RANGE_M) / ref_range_m
-        work[w.logs + 2 * s + j] = r
-        zero = zero or r == 0.0
-    return zero
-
-
-@njit
-def _snr_exponents(
-    work: FloatArray, snr_db: FloatArray, s: int, ref_snr_db: float, per_m2_offset_db: float
-) -> None:
-    """From the logarithms at ``work``'s ``logs``: the tracks' mean SNR and the measurements' RCS
-    estimate and received SNR as powers of ten to take (``x / 10`` of each, dB), at its ``powers``;
-    and the measurements' 1 m² SNR (:func:`_per_m2_db`), at its ``per_m2``."""
-    k = snr_db.shape[0]
-    w = _work(s, k)
-    for i in range(s):
-        work[w.powers + i] = (ref_snr_db + 10.0 * work[w.logs + i] - 40.0 * work[w.logs + s + i]) / 10.0
-    for j in range(k):
-        per_m2 = per_m2_offset_db - 40.0 * work[w.logs + 2 * s + j]
-        work[w.per_m2 + j] = per_m2
-        work[w.powers + s + j] = (snr_db[j] - per_m2) / 10.0
-        work[w.powers + s + k + j] = snr_db[j] / 10.0
-
-
-@njit
-def _ratio_and_excess(work: FloatArray, s: int, k: int, ref_rcs_m2: float, log_pfa: float) -> bool:
-    """From the powers of ten at ``work``'s ``powers``: the measurements' RCS estimates over
-    ``ref_rcs_m2``, at its ``ratio``, and ``max(1 + SNR + ln Pfa, _MIN_EXCESS)`` of each
-    measurement's received SNR (:func:`_measurement_log_rcs`), at its ``excess``. Whether any ratio
-    is zero (its logarithm then divides by zero)."""
-    w = _work(s, k)
-    zero = False
-    for j in range(k):
-        r = work[w.powers + s + j] / ref_rcs_m2
-        work[w.ratio + j] = r
-        zero = zero or r == 0.0
-        work[w.excess + j] = max(1.0 + work[w.powers + s + k + j] + log_pfa, _MIN_EXCESS)
-    return zero
-
-
-@njit
-def _measured_snr_exponents(work: FloatArray, s: int, k: int, ref_snr_db: float) -> None:
-    """The measurements' mean SNR at their estimated RCS (:func:`_measurement_pd`, from the log10 at
-    ``work``'s ``ratio``) as powers of ten to take (``x / 10`` dB), at its ``meas_snr``."""
-    w = _work(s, k)
-    for j in range(k):
-        work[w.meas_snr + j] = (
-            ref_snr_db + 10.0 * work[w.ratio + j] - 40.0 * work[w.logs + 2 * s + j]
-        ) / 10.0
-
-
-@njit
-def _pd_arguments(work: FloatArray, s: int, k: int, case1: bool, threshold: float) -> None:
-    """The arguments of the looks' Pd, of the tracks' (SNR at ``work``'s ``powers``) then the
-    measurements' (at its ``meas_snr``), at its ``x``: Swerling case 1 the exponents ``1 / (1 + SNR)``
-    of ``Pfa`` (:func:`samsim.models.radar.pd_swerling1`); case 3 ``x = 1 / (1 + SNR / 2)``
-    (:func:`samsim.models.radar.pd_swerling3`), and ``-T x`` at its ``exponent``."""
-    w = _work(s, k)
-    for i in range(s + k):
-        snr = work[w.powers + i] if i < s else work[w.meas_snr + i - s]
-        x = 1.0 / (1.0 + snr) if case1 else 1.0 / (1.0 + 0.5 * snr)
-        work[w.x + i] = x
-        if not case1:
-            work[w.exponent + i] = -threshold * x
-
-
-@njit
-def _finish_pd(
-    work: FloatArray,
-    seen: IntArray,
-    k: int,
+    radio: FloatArray,
+    mask: BoolArray,
     pd_track: FloatArray,
-    threshold: float,
-    case1: bool,
-    shift: float,
-) -> None:
-    """The look's Pd at each track (``pd_track``, 0 but at ``seen``), each measurement's (both at
-    most ``TRACK_MAX_PD``; at ``work``'s ``pd_meas``), and each measurement's ln-RCS estimate
-    (:func:`_measurement_log_rcs`; at its ``log_rcs``), from its ``pd`` (case 1: ``Pfa^(1/(1+SNR))``;
-    case 3: ``exp(-T x)``, with ``x``), tracks first."""
-    s = seen.shape[0]
-    w = _work(s, k)
-    pd_track[:] = 0.0
-    for i in range(s + k):
-        x = work[w.x + i]
-        p = work[w.pd + i] if case1 else work[w.pd + i] * (1.0 + threshold * x * (1.0 - x))
-        if i < s:
-            pd_track[seen[i]] = min(p, TRACK_MAX_PD)
-        else:
-            work[w.pd_meas + i - s] = min(p, TRACK_MAX_PD)
-    for j in range(k):
-        work[w.log_rcs + j] = (work[w.excess + j] + shift) - work[w.per_m2 + j] * _DB_TO_LN
+    meas_figures: FloatArray,
+) -> bool:
+    """:meth:`TrackPicture.track_pd`, :meth:`TrackPicture.measurement_pd` and
+    :meth:`TrackPicture.measurement_log_rcs` of one scan in one compiled call: which tracks (states
+    ``mean`` (n, 6) extrapolated ``dt_s``) the radar of constants ``geo`` sees (:func:`_look`), into
+    ``mask[:n]``; the look's Pd at each (0 out of view or without detections in band column
+    ``band_col``; their expected ln RCS as :meth:`TrackPicture._log_rcs_rows`), into
+    ``pd_track[:n]``; each measurement's Pd (at its single-look RCS estimate) and ln-RCS estimate,
+    into ``meas_figures[0, :k]`` and ``[1, :k]``. ``radio`` holds the radar's constants
+    (:class:`_RadarConstants`). The caller's buffers take the results: an array returned costs more
+    than the arithmetic of a scan.
+
+    The calibrated range equation ``SNR_ref + 10 log10(sigma / sigma_ref) - 40 log10(R / R_ref)`` dB
+    is taken in linear form, ``SNR = K sigma / R^4`` with ``K = SNR_ref R_ref^4 / sigma_ref`` (Skolnik,
+    *Introduction to Radar Systems*, 3rd ed., 2001, ch. 2), so a track's look takes one exponential
+    for its RCS and one for its Pd. A detection's Pd is that of a target of its single-look RCS
+    estimate ``S R^4 / K`` at its range: of its own SNR ``S``. Its ln-RCS estimate is
+    ``ln(excess R^4 / K)`` plus the correction of :meth:`TrackPicture.measurement_log_rcs`. The same
+    figures as the NumPy route's but for rounding: the C library's exponential and logarithm also
+    differ from NumPy's (whose routes depend on the CPU's vector instructions) in the last bit.
+
+    The elevation limits and the horizon are tested with the C library's arc tangent and arc sine: a
+    track within ``_ANGLE_MARGIN_RAD`` of an elevation limit or ``_HORIZON_MARGIN`` of the horizon
+    bracket is not decided here; True is then returned at once, and the caller takes
+    :func:`samsim.sim.sensing.visible_range`'s answers instead (:meth:`TrackPicture._step_general`)."""
+    k_m4, log_pfa, shift, case1 = radio[0], radio[1], radio[2], radio[3] > 0.0
+    four_r1 = 4.0 * (MEAN_EARTH_RADIUS_M + geo[9])
+    for t in range(mean.shape[0]):
+        state, rng = _look(mean, t, dt_s, geo, four_r1)
+        if state == 2:
+            return True
+        mask[t] = state == 1
+        pd_track[t] = 0.0
+        if state == 1:
+            detections = aux[t, 2 * nb + band_col]
+            if detections > 0.0:
+                log_rcs = (aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])) / detections
+                r2 = max(rng, _MIN_RANGE_M) ** 2
+                pd_track[t] = _look_pd(k_m4 * math.exp(log_rcs) / (r2 * r2), case1, log_pfa)
+    for j in range(snr_db.shape[0]):
+        snr = math.exp(snr_db[j] * _DB_TO_LN)
+        meas_figures[0, j] = _look_pd(snr, case1, log_pfa)
+        # _measurement_log_rcs of a fluctuating target: the excess over the threshold
+        excess = max(1.0 + snr + log_pfa, _MIN_EXCESS)
+        r2 = max(range_m[j], _MIN_RANGE_M) ** 2
+        meas_figures[1, j] = math.log(excess * (r2 * r2) / k_m4) + shift
+    return False
 
 
 @njit
@@ -590,50 +468,6 @@ def _compact_rows(rows: FloatArray, old_ids: IntArray, new_ids: IntArray, keep: 
 
 
 @njit
-def _follow_rows(
-    rows: FloatArray,
-    old_ids: IntArray,
-    new_ids: IntArray,
-    keep: int,
-    dropped: bool,
-    default: FloatArray,
-    track_of_measurement: IntArray,
-    fold: bool,
-    log_rcs: FloatArray,
-    variance: float,
-    band_col: int,
-    nb: int,
-    col_engaged: int,
-    col_stamp: int,
-    time_s: float,
-    meas_rows: IntArray,
-) -> tuple[IntArray, int]:
-    """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
-    (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
-    them; returns a copy of ``new_ids`` and how many measurements :func:`_held_rows` finds in it,
-    those measurements written to ``meas_rows[0]`` and their tracks' rows to ``meas_rows[1]`` (no
-    array returned for them: each costs more than this call's arithmetic). With ``fold``, the
-    measurements' ln-RCS estimates ``log_rcs`` are folded into the tracks they updated
-    (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp`` when >= 0."""
-    if dropped:
-        _compact_rows(rows, old_ids, new_ids, keep)
-    for r in range(keep, new_ids.shape[0]):
-        for c in range(rows.shape[1]):
-            rows[r, c] = default[c]
-    ids = new_ids.copy()
-    meas, held = _held_rows(track_of_measurement, ids)
-    if fold:
-        _fold_rcs(rows, held, meas, log_rcs, variance, band_col, nb, col_engaged, time_s)
-        if col_stamp >= 0:
-            for a in range(held.shape[0]):
-                rows[held[a], col_stamp] = time_s
-    count = meas.shape[0]
-    meas_rows[0, :count] = meas
-    meas_rows[1, :count] = held
-    return ids, count
-
-
-@njit
 def _held_estimates(
     ids: IntArray, want: IntArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
 ) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
@@ -659,33 +493,215 @@ def _held_estimates(
     return found, out_mean, out_cov, out_prob
 
 
-def _seen_buffers(n: int) -> tuple[BoolArray, IntArray, FloatArray]:
-    """Buffers for :func:`_visible_seen`'s results over up to ``n`` tracks."""
-    return np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.int64), np.empty((2, n))
+@njit
+def _follow_rows(
+    rows: FloatArray,
+    old_ids: IntArray,
+    new_ids: IntArray,
+    keep: int,
+    dropped: bool,
+    default: FloatArray,
+    track_of_measurement: IntArray,
+    fold: bool,
+    log_rcs: FloatArray,
+    variance: float,
+    band_col: int,
+    nb: int,
+    col_engaged: int,
+    col_stamp: int,
+    time_s: float,
+    meas_rows: IntArray,
+    want: IntArray,
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+) -> tuple[IntArray, int, BoolArray, FloatArray, FloatArray, FloatArray]:
+    """:meth:`TrackPicture._follow_step`'s rows in one call: the kept tracks' rows moved to the front
+    (:func:`_compact_rows`, when the step ``dropped`` some), ``default`` in the new tracks' rows after
+    them; returns a copy of ``new_ids`` and how many measurements :func:`_held_rows` finds in it,
+    those measurements written to ``meas_rows[0]`` and their tracks' rows to ``meas_rows[1]`` (no
+    array returned for them: each costs more than this call's arithmetic). With ``fold``, the
+    measurements' ln-RCS estimates ``log_rcs`` are folded into the tracks they updated
+    (:func:`_fold_rcs`), and those tracks stamped ``time_s`` in column ``col_stamp`` when >= 0.
+    Returns :func:`_held_estimates` of the tracks ``want`` (the step's ``mean``, ``cov`` and ``prob``)
+    last."""
+    if dropped:
+        _compact_rows(rows, old_ids, new_ids, keep)
+    for r in range(keep, new_ids.shape[0]):
+        for c in range(rows.shape[1]):
+            rows[r, c] = default[c]
+    ids = new_ids.copy()
+    meas, held = _held_rows(track_of_measurement, ids)
+    if fold:
+        _fold_rcs(rows, held, meas, log_rcs, variance, band_col, nb, col_engaged, time_s)
+        if col_stamp >= 0:
+            for a in range(held.shape[0]):
+                rows[held[a], col_stamp] = time_s
+    count = meas.shape[0]
+    meas_rows[0, :count] = meas
+    meas_rows[1, :count] = held
+    found, out_mean, out_cov, out_prob = _held_estimates(ids, want, mean, cov, prob)
+    return ids, count, found, out_mean, out_cov, out_prob
+
+
+@njit
+def _into_frame(
+    z: FloatArray, cov: FloatArray, rot: FloatArray, off: FloatArray, z_out: FloatArray, cov_out: FloatArray
+) -> None:
+    """Position measurements ``z`` (k, 3) and their covariances ``cov`` (k, 3, 3) in another local
+    frame, into ``z_out[:k]`` (``rot z + off``) and ``cov_out[:k]`` (``rot cov rot^T``), for the
+    rotation ``rot`` and offset ``off`` between the frames (:func:`samsim.geodesy.frame_map`)."""
+    for j in range(z.shape[0]):
+        for a in range(3):
+            z_out[j, a] = rot[a, 0] * z[j, 0] + rot[a, 1] * z[j, 1] + rot[a, 2] * z[j, 2] + off[a]
+    for j in range(cov.shape[0]):
+        for a in range(3):  # row a of rot cov, then of (rot cov) rot^T
+            r0 = rot[a, 0] * cov[j, 0, 0] + rot[a, 1] * cov[j, 1, 0] + rot[a, 2] * cov[j, 2, 0]
+            r1 = rot[a, 0] * cov[j, 0, 1] + rot[a, 1] * cov[j, 1, 1] + rot[a, 2] * cov[j, 2, 1]
+            r2 = rot[a, 0] * cov[j, 0, 2] + rot[a, 1] * cov[j, 1, 2] + rot[a, 2] * cov[j, 2, 2]
+            for b in range(3):
+                cov_out[j, a, b] = r0 * rot[b, 0] + r1 * rot[b, 1] + r2 * rot[b, 2]
+
+
+@njit
+def _post_step(
+    head: tuple[Any, ...],
+    rules: tuple[Any, ...],
+    gate: float,
+    max_cells: int,
+    z: FloatArray,
+    r_cov: FloatArray,
+    snr_db: FloatArray,
+    range_m: FloatArray,
+    dt_s: float,
+    geo: FloatArray,
+    radio: FloatArray,
+    aux: FloatArray,
+    band_col: int,
+    nb: int,
+    mask: BoolArray,
+    pd_track: FloatArray,
+    meas_figures: FloatArray,
+    aux_ids: IntArray,
+    default: FloatArray,
+    fold: tuple[float, int, int],
+    meas_rows: IntArray,
+    want: IntArray,
+) -> tuple[
+    int,
+    tuple[int, int, int, IntArray, int, int, int, int],
+    IntArray,
+    int,
+    BoolArray,
+    FloatArray,
+    FloatArray,
+    FloatArray,
+]:
+    """One compiled call for :meth:`TrackPicture.step`: the scan's figures (:func:`_scan_figures`,
+    tracks extrapolated ``dt_s``), the tracker's step (:func:`samsim.tracking.tracker.step_kernel`
+    from its state ``head`` and ``rules``, :meth:`samsim.tracking.Tracker.kernel_head`) and the rows
+    that follow it (:func:`_follow_rows`, folding in the measurements' ln-RCS estimates with
+    ``fold``: their variance, the engagement column and the stamp column).
+
+    Returns a status, the tracker kernel's result (for :meth:`samsim.tracking.Tracker.kernel_tail`)
+    and :func:`_follow_rows`' results. Status 0: all done; 3: a track was undecided
+    (:func:`_scan_figures`), nothing was done; 1 and 2: the tracker kernel handed its step back
+    (:func:`samsim.tracking.tracker.step_kernel`), the rows were not touched."""
+    rows_t, n, next_id, time_s = head[0], head[1], head[2], head[3]
+    out_mean, out_cov, prob = rows_t[4], rows_t[5], rows_t[3]
+    k = z.shape[0]
+    none = (
+        np.zeros(0, dtype=np.bool_),
+        np.zeros((0, out_mean.shape[1])),
+        np.zeros((0, out_cov.shape[1], out_cov.shape[2])),
+        np.zeros((0, prob.shape[1])),
+    )
+    if _scan_figures(
+        out_mean[:n],
+        dt_s,
+        geo,
+        aux,
+        band_col,
+        nb,
+        TRACK_RCS_CONFIDENCE_SIGMAS,
+        snr_db,
+        range_m,
+        radio,
+        mask,
+        pd_track,
+        meas_figures,
+    ):
+        return 3, (3, n, next_id, aux_ids, 0, 0, 0, 0), aux_ids, 0, none[0], none[1], none[2], none[3]
+    pd_meas = meas_figures[0, :k]
+    result = step_kernel(
+        rows_t,
+        n,
+        next_id,
+        time_s,
+        head[4],
+        head[5],
+        head[6],
+        z,
+        r_cov,
+        mask,
+        rules,
+        pd_track,
+        pd_meas,
+        gate,
+        max_cells,
+        True,
+    )
+    status, w, _, out, _, n_start, n_drop, _ = result
+    if status:
+        return status, result, aux_ids, 0, none[0], none[1], none[2], none[3]
+    variance, col_engaged, col_stamp = fold
+    ids, count, found, mean, cov, p = _follow_rows(
+        aux,
+        aux_ids,
+        rows_t[0][:w],
+        w - n_start,
+        n_drop > 0,
+        default,
+        out[:k],
+        True,
+        meas_figures[1, :k],
+        variance,
+        band_col,
+        nb,
+        col_engaged,
+        col_stamp,
+        time_s,
+        meas_rows,
+        want,
+        out_mean[:w],
+        out_cov[:w],
+        prob[:w],
+    )
+    return 0, result, ids, count, found, mean, cov, p
+
+
+def _scan_buffers(n: int, k: int) -> tuple[BoolArray, FloatArray, FloatArray]:
+    """Buffers for :func:`_scan_figures`'s results over up to ``n`` tracks and ``k`` measurements."""
+    return np.empty(n, dtype=np.bool_), np.empty(n), np.empty((2, k))
 
 
 class _RadarConstants(NamedTuple):
     """A radar's figures for :meth:`TrackPicture.step`'s compiled route, worked out once."""
 
-    geo: FloatArray  # _visible_seen's: position (3), reach, frame and horizon altitudes, max range,
+    geo: FloatArray  # _look's: position (3), reach, frame and horizon altitudes, max range,
     # elevation limits (rad), antenna height, its horizon's central angle, effective earth radius,
     # _tangent_bounds
     band_col: int
-    ref_rcs_m2: float
-    ref_range_m: float
-    ref_snr_db: float
-    per_m2_offset_db: float  # SNR_ref + 10 log10(1 m² / sigma_ref)
-    case1: bool  # Swerling 1 (else 3)
-    pfa: FloatArray  # 0-d, as pd_swerling1 takes it
-    threshold: float  # -ln Pfa as pd_swerling3 computes it
-    log_pfa: float
-    shift: float  # _log_chi2_correction
+    # _scan_figures': K = SNR_ref R_ref^4 / sigma_ref (m^2), ln Pfa, _log_chi2_correction's shift,
+    # 1.0 for Swerling case 1 (else 3)
+    radio: FloatArray
     variance: float
     col_engaged: int  # -1: not an engagement radar
 
 
 class _Fold(NamedTuple):
-    """What :func:`_follow_rows` folds into the rows after a compiled step (:meth:`TrackPicture.step`)."""
+    """What :func:`_follow_rows` folds into the rows after a compiled step the tracker finished
+    itself (:meth:`TrackPicture.step`)."""
 
     log_rcs: FloatArray  # per measurement
     variance: float
@@ -696,8 +712,6 @@ class _Fold(NamedTuple):
 
 
 _NO_FOLD = _Fold(np.zeros(0), 0.0, 0, -1, -1, 0.0)
-# _held_estimates of no track
-_NO_ESTIMATES = (np.zeros(0, dtype=np.bool_), np.zeros((0, 6)), np.zeros((0, 6, 6)), np.zeros((0, 2)))
 
 
 class TrackPicture:
@@ -749,10 +763,11 @@ class TrackPicture:
             geometry
         )
         self.jam_only: set[int] = set()  # tracks known only from jam-strobe fixes, no echo yet
-        self._work = np.empty(0)  # step's figures (_Work)
-        self._mask, self._seen, self._seen_figures = _seen_buffers(64)  # _visible_seen's
+        # step's figures (_scan_figures): tracks in view, Pd of each track's look, measurements' Pd
+        # and ln-RCS estimates
+        self._mask, self._pd_track, self._meas_figures = _scan_buffers(64, 64)
         self._meas_rows = np.empty((2, 64), dtype=np.int64)  # _follow_step's measurements and rows
-        self._pd_track = np.empty(0)  # step's Pd of each track's look
+        self._frame_z, self._frame_cov = np.empty((64, 3)), np.empty((64, 3, 3))  # step's, to_frame
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, velocities) at each decision cycle; the speeds are
         # taken from the velocities once, when trajectories.parquet is built
@@ -802,12 +817,12 @@ class TrackPicture:
         self._aux_ids = ids.copy()
         self._aux_step = tr.step_count
 
-    def _follow_step(self, res: StepResult, fold: _Fold | None = None) -> tuple[IntArray, IntArray]:
+    def _follow_step(self, res: StepResult, fold: _Fold | None = None) -> int:
         """Align the per-track rows after a tracker step made from aligned rows: the tracker keeps
-        its surviving rows in order and appends the tracks it starts. Returns
-        :meth:`_updated_rows` of the step, found in the same compiled call, which also folds in the
-        step's RCS estimates when given them (``fold``) and keeps the engaged tracks' estimates
-        (:meth:`_note_engaged`)."""
+        its surviving rows in order and appends the tracks it starts. Returns how many
+        :meth:`_updated_rows` the step has (in ``_meas_rows``), found in the same compiled call,
+        which also folds in the step's RCS estimates when given them (``fold``) and keeps the engaged
+        tracks' estimates (:meth:`_note_engaged`)."""
         tr = self.tracker
         view = tr.view()
         ids = view.ids
@@ -817,7 +832,7 @@ class TrackPicture:
         k = res.track_of_measurement.size
         if self._meas_rows.shape[1] < k:
             self._meas_rows = np.empty((2, 2 * k), dtype=np.int64)
-        self._aux_ids, count = _follow_rows(
+        self._aux_ids, count, found, mean, cov, prob = _follow_rows(
             self._aux,
             self._aux_ids,
             ids,
@@ -834,14 +849,14 @@ class TrackPicture:
             f.col_stamp,
             f.time_s,
             self._meas_rows,
+            want,
+            view.mean,
+            view.cov,
+            view.prob,
         )
         self._aux_step = tr.step_count
-        if want.size:
-            self._keep_engaged(want, *_held_estimates(self._aux_ids, want, view.mean, view.cov, view.prob))
-        else:
-            self._keep_engaged(want, *_NO_ESTIMATES)
-        # views of the buffer, read before this picture's next step (_last_step)
-        return self._meas_rows[0, :count], self._meas_rows[1, :count]
+        self._keep_engaged(want, found, mean, cov, prob)
+        return count
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
         """The rows of these track ids and which of them are current tracks."""
@@ -996,94 +1011,102 @@ class TrackPicture:
         range_m: FloatArray,
         *,
         stamp_col: int = -1,
+        to_frame: tuple[FloatArray, FloatArray] | None = None,
     ) -> StepResult:
         """Hand one scan of this radar to the tracker, each look weighed by its detection probability,
         and fold the detections' RCS estimates into the tracks they updated or started (and stamp
-        ``time_s`` in their column ``stamp_col`` of the per-track rows, when >= 0).
+        ``time_s`` in their column ``stamp_col`` of the per-track rows, when >= 0). ``to_frame``: the
+        rotation and offset (:func:`samsim.geodesy.frame_map`) that take ``z`` and ``cov``, measured
+        in another local frame, into the picture's.
 
-        The same floats as :meth:`track_pd`, :meth:`measurement_pd` and :meth:`measurement_log_rcs`
-        (the route :meth:`_step_general` takes), in a few compiled passes with NumPy's transcendental
-        functions between them, each called once over the tracks and the measurements together."""
+        One compiled call (:func:`_post_step`) for the figures of :meth:`track_pd`,
+        :meth:`measurement_pd` and :meth:`measurement_log_rcs` (the route :meth:`_step_general`
+        takes; :func:`_scan_figures`: the same tracks in view, the same figures to the last bits),
+        the tracker's step and the per-track rows that follow it."""
+        if to_frame is not None:
+            z, cov = self._into_frame(z, cov, *to_frame)
         c = self._constants(radar)
         if c is None:  # a Swerling case the compiled route does not cover
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
         self._sync()
-        n = self._aux_ids.size
-        if self._seen.size < n:
-            self._mask, self._seen, self._seen_figures = _seen_buffers(2 * n)
-        s, undecided = _visible_seen(
-            self.tracker.view().mean,
+        n, k = self._aux_ids.size, snr_db.size
+        if self._mask.size < n or self._meas_figures.shape[1] < k:
+            self._mask, self._pd_track, self._meas_figures = _scan_buffers(
+                max(2 * n, self._mask.size), max(2 * k, self._meas_figures.shape[1])
+            )
+        if self._meas_rows.shape[1] < k:
+            self._meas_rows = np.empty((2, 2 * k), dtype=np.int64)
+        self._reserve(n + k)  # the rows after the step
+        tr = self.tracker
+        mask, pd_track = self._mask[:n], self._pd_track[:n]
+        want = self._flying_ids()
+        status, result, ids, count, found, mean, p_cov, prob = _post_step(
+            tr.kernel_head(time_s, k),
+            tr.rule_constants,
+            tr.gate,
+            tr.max_compiled_cells,
+            z,
+            cov,
+            snr_db,
+            range_m,
             time_s - self.estimate_s,
             c.geo,
+            c.radio,
             self._aux,
             c.band_col,
             self._nb,
-            TRACK_RCS_CONFIDENCE_SIGMAS,
-            self._mask,
-            self._seen,
-            self._seen_figures,
+            mask,
+            pd_track,
+            self._meas_figures,
+            self._aux_ids,
+            self._aux_default,
+            (c.variance, c.col_engaged, stamp_col),
+            self._meas_rows,
+            want,
         )
-        mask, seen = self._mask[:n], self._seen[:s]
-        log_rcs, track_range_m = self._seen_figures[0, :s], self._seen_figures[1, :s]
-        if undecided:  # a track at an elevation limit or the horizon: NumPy's angles decide
+        if status == 3:  # a track at an elevation limit or the horizon: NumPy's angles decide
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
-        k = snr_db.size
-        if s == 0 and k == 0:  # no track to weigh a miss of and no detection: no Pd at all
-            res = self.tracker.step_unchecked(time_s, z, cov, mask, np.zeros(n), np.zeros(0))
-            self._after_tracker_step(res)
-            return res
-        # the stages' figures in one buffer (_Work), the NumPy functions on views of it, each in place
-        # or out of place as the stages' arrays were (NumPy's loops take one route for both)
-        w = _work_layout(s, k)  # the compiled stages' layout
-        if self._work.size < w.size or self._pd_track.size < n:
-            self._work = np.empty(2 * w.size)
-            self._pd_track = np.empty(2 * n)
-        work, pd_track = self._work, self._pd_track[:n]
-        logs = work[w.logs : w.logs + 2 * s + k]
-        powers = work[w.powers : w.powers + s + 2 * k]
-        np.exp(log_rcs, out=work[w.rcs : w.rcs + s])
-        if _log10_arguments(work, s, track_range_m, range_m, c.ref_rcs_m2, c.ref_range_m):
-            with np.errstate(divide="ignore"):  # a zero RCS gives -inf dB, as clear_snr_db
-                np.log10(logs, out=logs)
-        else:
-            np.log10(logs, out=logs)
-        _snr_exponents(work, snr_db, s, c.ref_snr_db, c.per_m2_offset_db)
-        np.power(10.0, powers, out=powers)  # tracks' SNR, measurements' RCS and received SNR
-        rcs_ratio = work[w.ratio : w.ratio + k]
-        if _ratio_and_excess(work, s, k, c.ref_rcs_m2, c.log_pfa):
-            with np.errstate(divide="ignore"):
-                np.log10(rcs_ratio, out=rcs_ratio)
-        else:
-            np.log10(rcs_ratio, out=rcs_ratio)
-        _measured_snr_exponents(work, s, k, c.ref_snr_db)
-        meas_snr = work[w.meas_snr : w.meas_snr + k]
-        np.power(10.0, meas_snr, out=meas_snr)
-        _pd_arguments(work, s, k, c.case1, c.threshold)
-        pd = work[w.pd : w.pd + s + k]
-        if c.case1:
-            np.power(c.pfa, work[w.x : w.x + s + k], out=pd)
-        else:
-            np.exp(work[w.exponent : w.exponent + s + k], out=pd)
-        excess = work[w.excess : w.excess + k]
-        np.log(excess, out=excess)
-        _finish_pd(work, seen, k, pd_track, c.threshold, c.case1, c.shift)
         # the tracker's checks hold by construction: finite (k, 3) z and (k, 3, 3) cov from the
         # sensing layer, pd_track and pd_meas in [0, TRACK_MAX_PD]
-        res = self.tracker.step_unchecked(time_s, z, cov, mask, pd_track, work[w.pd_meas : w.pd_meas + k])
-        self._after_tracker_step(
-            res,
-            _Fold(work[w.log_rcs : w.log_rcs + k], c.variance, c.band_col, c.col_engaged, stamp_col, time_s),
-        )
-        return res
+        figures = self._meas_figures[:, :k]
+        done = tr.kernel_tail(result, time_s, k)
+        if done is None:  # the tracker finishes the step itself: the rows follow it here
+            res = tr.finish_step(status, result[3], time_s, z, cov, mask, pd_track, figures[0], True)
+            self._after_tracker_step(
+                res, _Fold(figures[1], c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
+            )
+            return res
+        self._aux_ids = ids
+        self._aux_step = tr.step_count
+        self._keep_engaged(want, found, mean, p_cov, prob)
+        self._after_rows(done, count)
+        return done
+
+    def _into_frame(
+        self, z: FloatArray, cov: FloatArray, rot: FloatArray, off: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """:func:`_into_frame` into reused buffers, valid until the next step."""
+        k = z.shape[0]
+        if self._frame_z.shape[0] < k:
+            self._frame_z, self._frame_cov = np.empty((2 * k, 3)), np.empty((2 * k, 3, 3))
+        z_out, cov_out = self._frame_z[:k], self._frame_cov[:k]
+        _into_frame(z, cov, rot, off, z_out, cov_out)
+        return z_out, cov_out
 
     def _after_tracker_step(self, res: StepResult, fold: _Fold | None = None) -> None:
         """Align the rows after a step of the tracker made from this radar's scan (folding in its RCS
         estimates, ``fold``), keep the engaged tracks' estimates, and find the rows its measurements
         updated (``_last_step``)."""
-        meas, rows = self._follow_step(res, fold)
+        self._after_rows(res, self._follow_step(res, fold))
+
+    def _after_rows(self, res: StepResult, count: int) -> None:
+        """After the rows followed a step of the tracker made from a radar's scan: its first echo
+        measures a jam-strobe track's RCS; the step's ``count`` updated rows (``_meas_rows``) are the
+        ones :meth:`_rows_updated_by` gives."""
         if self.jam_only:  # a track's first echo: its RCS is now measured
             self.jam_only.difference_update(res.track_of_measurement.tolist())
-        self._last_step = (res, meas, rows)
+        # views of the buffer, read before this picture's next step
+        self._last_step = (res, self._meas_rows[0, :count], self._meas_rows[1, :count])
 
     def _step_general(
         self,
@@ -1144,22 +1167,15 @@ class TrackPicture:
                 ],
                 dtype=np.float64,
             )
-            ref_snr_db = reference_snr_db(spec)
-            # clear_snr_db's 10 log10(sigma / sigma_ref) of a 1 m² target, through the same np.log10
-            per_m2_offset_db = ref_snr_db + 10.0 * float(np.log10(np.ones(1) / spec.ref_rcs_m2)[0])
             shift, variance = _LOG_CHI2[spec.swerling == 1]
+            k_m4 = 10.0 ** (reference_snr_db(spec) / 10.0) * float(spec.ref_range_m) ** 4 / spec.ref_rcs_m2
+            radio = np.array(
+                [k_m4, math.log(spec.pfa), shift, 1.0 if spec.swerling == 1 else 0.0], dtype=np.float64
+            )
             made = _RadarConstants(
                 geo=geo,
                 band_col=self._band_col[radar],
-                ref_rcs_m2=float(spec.ref_rcs_m2),
-                ref_range_m=float(spec.ref_range_m),
-                ref_snr_db=ref_snr_db,
-                per_m2_offset_db=per_m2_offset_db,
-                case1=spec.swerling == 1,
-                pfa=np.asarray(spec.pfa, dtype=np.float64),
-                threshold=float(-np.log(np.asarray(spec.pfa, dtype=np.float64))),  # as pd_swerling3
-                log_pfa=math.log(spec.pfa),
-                shift=shift,
+                radio=radio,
                 variance=variance,
                 col_engaged=self._col_engaged if spec.role == "engagement" else -1,
             )
@@ -1196,7 +1212,8 @@ class TrackPicture:
             pd_meas=np.full(z.shape[0], TRACK_MAX_PD),
         )
         # its rows, as _updated_rows would find them (and no earlier step's: the buffer is reused)
-        self._last_step = (res, *self._follow_step(res))
+        count = self._follow_step(res)
+        self._last_step = (res, self._meas_rows[0, :count], self._meas_rows[1, :count])
         track_of = res.track_of_measurement
         fixed = track_of[track_of >= 0]
         if fixed.size:

@@ -95,13 +95,17 @@ class CommandPost(TrackPicture):
         range_m: FloatArray,
     ) -> StepResult:
         """Fuse one scan of a member's radar (measured at ``time_s``, battery-frame ENU)."""
-        m, o = self.to_post[battery]
-        z = z_m @ m.T + o
-        cov = m @ cov_m2 @ m.T
         k = self.radar_offset[battery] + radar
         member = self.engagement_radar[k]  # its own engagement radar: the member holds what it updated
         return self.step(
-            k, time_s, z, cov, snr_db, range_m, stamp_col=self._col_extra + member if member >= 0 else -1
+            k,
+            time_s,
+            z_m,
+            cov_m2,
+            snr_db,
+            range_m,
+            stamp_col=self._col_extra + member if member >= 0 else -1,
+            to_frame=self.to_post[battery],
         )
 
     def mark_held(self, res: StepResult, battery: int, time_s: float) -> None:

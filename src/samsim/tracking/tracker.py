@@ -241,6 +241,19 @@ class TrackRules(NamedTuple):
     pd_meas: FloatArray  # (k,) Pd of each measurement's own detection
 
 
+class KernelHead(NamedTuple):
+    """:func:`_step_kernel`'s first arguments: the tracker's state before a step
+    (:meth:`Tracker.kernel_head`)."""
+
+    rows: tuple[Any, ...]  # TrackRows as a plain tuple (cheaper to pass than the named one)
+    n: int
+    next_id: int
+    time_s: float
+    dt: float  # since the previous step (0 at the first)
+    stay: FloatArray  # each IMM mode's probability of staying over dt
+    q_modes: FloatArray
+
+
 @njit
 def _log_clip(x: float) -> float:
     return math.log(min(max(x, _PD_FLOOR), 1.0))
@@ -588,6 +601,11 @@ def _step_kernel(
         out[a : a + part.shape[0]] = part
         a += part.shape[0]
     return 0, w, next_id, out, conf.shape[0], started.shape[0], dropped.shape[0], dropped_conf.shape[0]
+
+
+# The compiled step, for a caller that calls it from a compiled function of its own
+# (Tracker.kernel_head, Tracker.kernel_tail).
+step_kernel = _step_kernel
 
 
 class Tracker:
@@ -965,36 +983,57 @@ class Tracker:
         ``pd_track`` (n,) and ``pd_meas`` (k,) float64 probabilities in [0, 1] (empty arrays
         without). Called at every scan of every radar of a command post, where the checks cost as
         much as the step's arithmetic."""
-        n, k = self._n, z.shape[0]
-        dt = 0.0 if self._time_s is None else time_s - self._time_s
-        if n and dt > 0.0 and dt != self._trans_dt and self._sojourn.shape[0] > 1:
-            self._stay = np.exp(-dt / self._sojourn)  # NumPy's exp, as imm.transition_matrix
-            self._trans_dt = dt
-        if n + k > len(self._rows.ids):
-            self._allocate(max(2 * len(self._rows.ids), n + k))
-        sl = self.score_logic
-        if self._rules_of is not sl or self._rules is None:
-            self._rules, self._rules_of = self._rule_constants(), sl
-        status, n_new, next_id, out, n_conf, n_start, n_drop, n_drop_conf = _step_kernel(
-            self._rows_tuple,
-            n,
-            self._next_id,
-            time_s,
-            dt,
-            self._stay,
-            self._q_modes,
+        result = _step_kernel(
+            *self.kernel_head(time_s, z.shape[0]),
             z,
             R,
             expected,
-            self._rules,
+            self.rule_constants,
             pd_track,
             pd_meas,
             self.gate,
             self.max_compiled_cells,
             initiate,
         )
-        if status:  # a cluster too large for the compiled solvers: this step ends here
-            return self._finish_step(status, out, time_s, z, R, expected, pd_track, pd_meas, initiate)
+        res = self.kernel_tail(result, time_s, z.shape[0])
+        if res is None:
+            return self.finish_step(result[0], result[3], time_s, z, R, expected, pd_track, pd_meas, initiate)
+        return res
+
+    def kernel_head(self, time_s: float, k: int) -> KernelHead:
+        """The tracker's state as :func:`_step_kernel`'s first arguments, for a step at ``time_s``
+        with ``k`` measurements (room made for the tracks it may start); its further arguments are
+        ``z, R, expected``, :attr:`rule_constants`, ``pd_track, pd_meas``, :attr:`gate`,
+        :attr:`max_compiled_cells` and ``initiate``, as :meth:`step_unchecked` takes them. A caller
+        that calls the kernel from a compiled function of its own (a command post's scan) then hands
+        its result to :meth:`kernel_tail` (and then, if need be, :meth:`finish_step`)."""
+        n = self._n
+        dt = 0.0 if self._time_s is None else time_s - self._time_s
+        if n and dt > 0.0 and dt != self._trans_dt and self._sojourn.shape[0] > 1:
+            self._stay = np.exp(-dt / self._sojourn)  # NumPy's exp, as imm.transition_matrix
+            self._trans_dt = dt
+        if n + k > len(self._rows.ids):
+            self._allocate(max(2 * len(self._rows.ids), n + k))
+        return KernelHead(self._rows_tuple, n, self._next_id, time_s, dt, self._stay, self._q_modes)
+
+    @property
+    def rule_constants(self) -> tuple[Any, ...]:
+        """:func:`_step_kernel`'s ``rule_constants`` (see :meth:`kernel_head`)."""
+        sl = self.score_logic
+        if self._rules_of is not sl or self._rules is None:
+            self._rules, self._rules_of = self._rule_constants(), sl
+        return self._rules
+
+    def kernel_tail(
+        self, result: tuple[int, int, int, IntArray, int, int, int, int], time_s: float, k: int
+    ) -> StepResult | None:
+        """Finish a step at ``time_s`` of ``k`` measurements from :func:`_step_kernel`'s ``result``
+        (see :meth:`kernel_head`): the tracker's counters and the step's result; None when the kernel
+        handed the step back, which :meth:`finish_step` then ends (given ``result``'s status and
+        array)."""
+        status, n_new, next_id, out, n_conf, n_start, n_drop, n_drop_conf = result
+        if status:  # a cluster too large for the compiled solvers
+            return None
         self._n, self._next_id = n_new, next_id
         self._time_s = time_s
         self._steps += 1
@@ -1003,7 +1042,7 @@ class Tracker:
         c = b + n_drop
         return StepResult(out[:k], out[k:a], out[a:b], out[b:c], out[c : c + n_drop_conf])
 
-    def _finish_step(
+    def finish_step(
         self,
         status: int,
         track_meas: IntArray,
