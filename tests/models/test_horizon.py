@@ -166,3 +166,45 @@ def test_one_antenna_fast_paths_agree_bit_for_bit_with_the_general_ones(h1: floa
     expected = d <= horizon_ground_range_m(np.full(hh.size, h1), hh, k)
     np.testing.assert_array_equal(above_horizon(d, h1, hh, k), expected)
     assert 0.3 < expected.mean() < 0.9  # both answers are exercised
+
+
+def test_within_limits_and_horizon_matches_the_composed_tests() -> None:
+    """The compiled test of a row of looks gives the range and elevation limits & above_horizon of
+    arc_from_slant_m, look for look: with looks on the horizon to the last digits (where the bracket
+    cannot tell and the arc tangent decides), outside the limits, below the surface and of unknown
+    height."""
+    from samsim.models import _horizon_kernels, horizon
+
+    rng = np.random.default_rng(4)
+    n_close = 0
+    for h1, kf, max_range_m in ((12.0, 4.0 / 3.0, 300e3), (0.0, 1.0, 150e3), (38.5, 1.2, 600e3)):
+        n = 400
+        h2 = rng.uniform(-50.0, 25e3, n)
+        h2[:4] = [np.nan, -10.0, 0.0, 1e5]
+        hc = np.maximum(h2, 0.0)
+        # ground ranges around the horizon limit (every other one on it), the slant ranges on the
+        # true sphere that give them (arc_from_slant_m's inverse)
+        limit = horizon.horizon_ground_range_m(h1, hc, kf)
+        ground = limit * np.where(np.arange(n) % 2 == 0, 1.0, rng.uniform(0.2, 1.8, n))
+        half = np.sin(ground / (2.0 * MEAN_EARTH_RADIUS_M))
+        r1, r2 = MEAN_EARTH_RADIUS_M + h1, MEAN_EARTH_RADIUS_M + hc
+        rho = np.sqrt((hc - h1) ** 2 + 4.0 * r1 * r2 * half * half)
+        el = rng.uniform(-0.1, 1.6, n)
+        min_el, max_el = np.radians(-2.0), np.radians(75.0)
+        got = horizon.within_limits_and_horizon(rho, el, h2, max_range_m, min_el, max_el, h1, kf)
+        inside = (rho <= max_range_m) & (el >= min_el) & (el <= max_el)
+        over = horizon.above_horizon(horizon.arc_from_slant_m(rho, h1, hc), h1, hc, kf)
+        np.testing.assert_array_equal(got, inside & over)
+        assert got.dtype == np.bool_ and got.any() and not got.all()
+        _, _, sines = _horizon_kernels.limits_half_chords(
+            rho, el, h2, (1e12, -10.0, 10.0), h1, MEAN_EARTH_RADIUS_M
+        )
+        n_close += _horizon_kernels.limits_and_horizon(
+            np.arcsin(sines),
+            MEAN_EARTH_RADIUS_M,
+            np.ones(n, dtype=np.bool_),
+            float(horizon.horizon_central_angle_rad(h1, kf)),
+            hc,
+            kf * MEAN_EARTH_RADIUS_M,
+        )[1]
+    assert n_close > 0  # the arc tangent's branch was taken

@@ -11,8 +11,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from samsim.arrays import FloatArray
-from samsim.jit import njit, njit_inline
+from samsim.arrays import BoolArray, FloatArray
+from samsim.jit import njit, njit_inline, np_maximum
 
 # Relative margin of the bracketing test of :func:`horizon_decided`: far above the few units in the
 # last place by which the float evaluation of either side can differ from the exact value.
@@ -87,5 +87,69 @@ def horizon_decided(
             h = 0.0
         out[i] = horizon_verdict(ground_m[i], theta1_rad, h, a_m)
         if out[i] < 0:
+            n_close += 1
+    return out, n_close
+
+
+@njit
+def limits_half_chords(
+    range_m: FloatArray,
+    elevation_rad: FloatArray,
+    target_height_m: FloatArray,
+    limits: tuple[float, float, float],
+    antenna_height_m: float,
+    earth_radius_m: float,
+) -> tuple[BoolArray, FloatArray, FloatArray]:
+    """The first half of :func:`samsim.models.horizon.within_limits_and_horizon` in one pass: per
+    look, whether it is inside the ``limits`` (maximum range, minimum and maximum elevation), the
+    target's height taken at least 0
+    (``numpy.maximum``), and the sine of half the central angle between the two feet
+    (:func:`half_chord_sine`, operation for operation), whose arc sine the caller takes with NumPy:
+    ``(inside, height, half)``."""
+    n = range_m.size
+    inside = np.empty(n, dtype=np.bool_)
+    height = np.empty(n)
+    half = np.empty(n)
+    max_range_m, min_elevation_rad, max_elevation_rad = limits
+    four_r1 = 4.0 * (earth_radius_m + antenna_height_m)
+    for i in range(n):
+        r = range_m[i]
+        e = elevation_rad[i]
+        inside[i] = r <= max_range_m and e >= min_elevation_rad and e <= max_elevation_rad
+        h = np_maximum(target_height_m[i], 0.0)
+        height[i] = h
+        half[i] = half_chord_sine_one(r, antenna_height_m, h, four_r1, earth_radius_m)
+    return inside, height, half
+
+
+@njit
+def limits_and_horizon(
+    half_angle_rad: FloatArray,
+    earth_radius_m: float,
+    inside: BoolArray,
+    theta1_rad: float,
+    height_m: FloatArray,
+    a_m: float,
+) -> tuple[NDArray[np.int8], int]:
+    """The second half, given the half central angles (the arc sines of
+    :func:`limits_half_chords`' sines): the ground range ``2 x R`` (``arc_from_slant_m``'s two
+    products, in their order, written back into ``half_angle_rad``) and per look 1 where it is
+    inside and settled above the horizon, 0 where it is outside or settled below, -1 where it is
+    inside and too close to the horizon to tell without the arc tangent
+    (:func:`horizon_decided`'s bracket); and how many are -1."""
+    n = half_angle_rad.size
+    out = np.empty(n, dtype=np.int8)
+    n_close = 0
+    for i in range(n):
+        d = half_angle_rad[i] * 2.0
+        d = d * earth_radius_m
+        half_angle_rad[i] = d
+        h = height_m[i]
+        if h < 0.0:
+            h = 0.0
+        out[i] = horizon_verdict(d, theta1_rad, h, a_m)
+        if not inside[i]:
+            out[i] = 0
+        elif out[i] < 0:
             n_close += 1
     return out, n_close

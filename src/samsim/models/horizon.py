@@ -222,6 +222,66 @@ def above_horizon(
     return np.asarray(ground <= limit_m, dtype=np.bool_)
 
 
+def within_limits_and_horizon(
+    range_m: FloatArray,
+    elevation_rad: FloatArray,
+    target_height_m: FloatArray,
+    max_range_m: float,
+    min_elevation_rad: float,
+    max_elevation_rad: float,
+    antenna_height_m: float,
+    refraction_k: float = STANDARD_REFRACTION_K,
+) -> BoolArray:
+    """Whether looks of one antenna are inside its range and elevation limits and above its horizon.
+
+    For 1-D float64 rows of slant range, elevation and target height (heights below the surface
+    count as 0), the same answers as ``(range_m <= max_range_m) & (elevation_rad >= min_elevation_rad)
+    & (elevation_rad <= max_elevation_rad) & above_horizon(arc_from_slant_m(range_m, h1, h2), h1, h2,
+    k)`` with ``h2 = max(target_height_m, 0)``: the ground range between the feet on the true sphere,
+    then the exact chord test on the effective earth of radius ``k Re``. The arithmetic runs in two
+    compiled passes around NumPy's arc sine, the arc tangent of a target's tangent angle only where
+    the bracket ``x - x³/3 <= atan x <= x`` cannot decide (as :func:`above_horizon`), for a radar that
+    asks this at every scan of every look.
+
+    Parameters
+    ----------
+    range_m, elevation_rad, target_height_m : (n,) float64
+        Slant range, elevation and target height above the surface, per look.
+    max_range_m, min_elevation_rad, max_elevation_rad : float
+        The instrumented limits.
+    antenna_height_m : float
+        Antenna height above the surface, m (not negative).
+    refraction_k : float, optional
+        Effective earth-radius factor k; default 4/3.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Per look.
+
+    References
+    ----------
+    Skolnik 2001, ch. 8 (radar horizon on the k·Re earth); Blake 1986.
+    """
+    inside, h2, half = _horizon_kernels.limits_half_chords(
+        range_m,
+        elevation_rad,
+        target_height_m,
+        (float(max_range_m), float(min_elevation_rad), float(max_elevation_rad)),
+        float(antenna_height_m),
+        MEAN_EARTH_RADIUS_M,
+    )
+    np.arcsin(half, out=half)  # arc_from_slant_m's central angle, then its ground range in the kernel
+    theta1 = _central_angle_scalar_rad(antenna_height_m, refraction_k)
+    decided, n_close = _horizon_kernels.limits_and_horizon(
+        half, MEAN_EARTH_RADIUS_M, inside, theta1, h2, refraction_k * MEAN_EARTH_RADIUS_M
+    )
+    if n_close:
+        close = np.flatnonzero(decided < 0)
+        decided[close] = half[close] <= horizon_ground_range_m(antenna_height_m, h2[close], refraction_k)
+    return decided.view(np.bool_)
+
+
 def slant_range_elevation(
     ground_range_m: ArrayLike,
     antenna_height_m: ArrayLike,

@@ -1,16 +1,13 @@
 """Compiled kernels behind :mod:`samsim.sim.sensing`: the bookkeeping of a radar's scans (which
-(scan, threat) pairs to evaluate, the measurements put in scan order) and the arithmetic of its
-coverage and horizon tests, integers, comparisons and the four operations only (the arc sine between
-them stays NumPy's), so the results are NumPy's exactly."""
+(scan, threat) pairs to evaluate, the measurements put in scan order), integers and comparisons only,
+so the results are NumPy's exactly."""
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
-from samsim.arrays import BoolArray, FloatArray, IntArray
-from samsim.jit import njit, np_maximum, np_minimum
-from samsim.models._horizon_kernels import half_chord_sine_one, horizon_verdict
+from samsim.arrays import FloatArray, IntArray
+from samsim.jit import njit, np_minimum
 
 
 @njit
@@ -101,67 +98,3 @@ def merge_measurements(
     for s in range(n_scan):
         offsets[s + 1] += offsets[s]
     return offsets, truth, rng_m, az, el, snr
-
-
-@njit
-def coverage_half_chords(
-    range_m: FloatArray,
-    elevation_rad: FloatArray,
-    target_height_m: FloatArray,
-    max_range_m: float,
-    min_elevation_rad: float,
-    max_elevation_rad: float,
-    antenna_height_m: float,
-    earth_radius_m: float,
-) -> tuple[BoolArray, FloatArray, FloatArray]:
-    """The first half of :func:`samsim.sim.sensing._covered_and_over` in one pass: per look, whether
-    it is inside the radar's range and elevation limits, the target's height taken at least 0
-    (``numpy.maximum``), and the sine of half the central angle between the two feet
-    (:func:`samsim.models._horizon_kernels.half_chord_sine`, operation for operation), whose arc sine
-    the caller takes with NumPy: ``(inside, height, half)``."""
-    n = range_m.size
-    inside = np.empty(n, dtype=np.bool_)
-    height = np.empty(n)
-    half = np.empty(n)
-    four_r1 = 4.0 * (earth_radius_m + antenna_height_m)
-    for i in range(n):
-        r = range_m[i]
-        e = elevation_rad[i]
-        inside[i] = r <= max_range_m and e >= min_elevation_rad and e <= max_elevation_rad
-        h = np_maximum(target_height_m[i], 0.0)
-        height[i] = h
-        half[i] = half_chord_sine_one(r, antenna_height_m, h, four_r1, earth_radius_m)
-    return inside, height, half
-
-
-@njit
-def covered_and_over(
-    half_angle_rad: FloatArray,
-    earth_radius_m: float,
-    inside: BoolArray,
-    theta1_rad: float,
-    height_m: FloatArray,
-    a_m: float,
-) -> tuple[NDArray[np.int8], int]:
-    """The second half, given the half central angles (the arc sines of
-    :func:`coverage_half_chords`' sines): the ground range ``2 x R`` (``arc_from_slant_m``'s two
-    products, in their order, written back into ``half_angle_rad``) and per look 1 where it is
-    inside and settled above the horizon, 0 where it is outside or settled below, -1 where it is
-    inside and too close to the horizon to tell without the arc tangent
-    (:func:`samsim.models._horizon_kernels.horizon_decided`'s bracket); and how many are -1."""
-    n = half_angle_rad.size
-    out = np.empty(n, dtype=np.int8)
-    n_close = 0
-    for i in range(n):
-        d = half_angle_rad[i] * 2.0
-        d = d * earth_radius_m
-        half_angle_rad[i] = d
-        h = height_m[i]
-        if h < 0.0:
-            h = 0.0
-        out[i] = horizon_verdict(d, theta1_rad, h, a_m)
-        if not inside[i]:
-            out[i] = 0
-        elif out[i] < 0:
-            n_close += 1
-    return out, n_close

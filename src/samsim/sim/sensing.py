@@ -217,10 +217,8 @@ def _covered_and_over(
         and rng_m.dtype == el.dtype == np.asarray(target_height_m).dtype == np.float64
     ):
         # One antenna over a row of looks (the scans' and the command post's case): the tests below
-        # in two compiled passes around NumPy's arc sine, operation for operation the same (the
-        # horizon test of horizon.above_horizon, its bracket first, the arc tangent only where the
-        # bracket cannot tell).
-        inside, h2, half = _kernels.coverage_half_chords(
+        # in two compiled passes, operation for operation the same.
+        return horizon.within_limits_and_horizon(
             rng_m,
             el,
             np.asarray(target_height_m),
@@ -228,17 +226,8 @@ def _covered_and_over(
             math.radians(spec.min_elevation_deg),
             math.radians(spec.max_elevation_deg),
             h1,
-            MEAN_EARTH_RADIUS_M,
+            k,
         )
-        np.arcsin(half, out=half)
-        theta1 = horizon._central_angle_scalar_rad(h1, k)
-        decided, n_close = _kernels.covered_and_over(
-            half, MEAN_EARTH_RADIUS_M, inside, theta1, h2, k * MEAN_EARTH_RADIUS_M
-        )
-        if n_close:
-            close = np.flatnonzero(decided < 0)
-            decided[close] = half[close] <= horizon.horizon_ground_range_m(h1, h2[close], k)
-        return decided.view(np.bool_)
     # math.radians: NumPy's radians of a float (the same product by pi/180), without a ufunc call
     inside = (
         (rng_m <= spec.max_range_m)
