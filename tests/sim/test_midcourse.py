@@ -197,21 +197,64 @@ def test_a_stamp_keeps_the_listing_until_it_changes_or_is_dropped() -> None:
     assert (moved.track, 1) in [(row[1], row[2]) for row in relisted.slot_track.tolist()]
 
 
-def test_the_engine_keeps_a_listing_only_while_it_stands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A regiment's run (launches, ends and hand-overs of interceptors at its command post's tracks)
-    gives the same events and interceptors whether the engine's stamps let the mid-course pass keep
-    its listing or every pass lists the units again."""
-    scenario = samsim.load(EXAMPLES / "regiment-ankara.yaml").model_copy(update={"duration_s": 600.0})
+@pytest.mark.parametrize("example", ["regiment-ankara", "ukraine-kyiv"])
+def test_the_engine_keeps_a_listing_only_while_it_stands(
+    example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs with launches, ends and hand-overs of interceptors at a command post's tracks give the
+    same events and interceptors whether the engine's stamps let the mid-course pass keep its
+    listing (and skip its look for turns), or every pass lists the units and looks again."""
+    scenario = samsim.load(EXAMPLES / f"{example}.yaml").model_copy(update={"duration_s": 600.0})
     kept = samsim.simulate(scenario, seed=1, trajectories=False)
     rows = midcourse.PostFlights.rows
 
     def always_listed(
         self: midcourse.PostFlights, members: list[int], post: str, stamp: object = None
     ) -> object:
-        return rows(self, members, post, None)
+        return rows(self, members, post, None)  # no stamp: no pass keeps a listing or skips a look
 
     monkeypatch.setattr(midcourse.PostFlights, "rows", always_listed)
     listed = samsim.simulate(scenario, seed=1, trajectories=False)
     assert any(e == "launch" for e in kept.events.column("kind").to_pylist())
     assert kept.events.equals(listed.events)
     assert kept.interceptors == listed.interceptors
+
+
+def test_a_pass_skips_its_look_for_turns_only_when_nothing_could_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the engine's stamps let the mid-course pass skip its look for turns (tracks changing
+    threat under interceptors in flight: Kyiv's raid), no interceptor in mid-course at a track of
+    the picture flies at another live threat than the one its track follows."""
+    refresh = midcourse.refresh_units
+    skipped = []
+
+    def checked(
+        fleet: midcourse.PostFlights,
+        members: list[int],
+        post: str,
+        track_ids: np.ndarray,
+        mean: np.ndarray,
+        estimate_s: float,
+        label: dict[int, int],
+        stamp: object = None,
+        labels: object = None,
+    ) -> list[tuple[int, int, int]] | None:
+        skips = stamp is not None and stamp == fleet.stamp and labels is not None and labels == fleet.turns_at
+        done = refresh(fleet, members, post, track_ids, mean, estimate_s, label, stamp, labels)
+        if not skips or done is None:
+            return done
+        table = fleet.rows(members, post, stamp)  # the listing the pass kept
+        assert table is not None
+        skipped.append(post)
+        held = set(track_ids.tolist())
+        for (slot, track, m), meta in zip(table.slot_track.tolist(), table.row_metas, strict=True):
+            state = fleet.units[m].state
+            threat = label.get(track, -1)
+            if state.flight.status[slot] == flyout.MIDCOURSE and track in held and 0 <= threat != meta.threat:
+                assert state.truth.dead_s[threat] <= state.clock_s, (post, slot, track, threat)
+        return done
+
+    monkeypatch.setattr(midcourse, "refresh_units", checked)
+    samsim.simulate(samsim.load(EXAMPLES / "ukraine-kyiv.yaml"), seed=1, trajectories=False)
+    assert len(skipped) > 1000

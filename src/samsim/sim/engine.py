@@ -144,6 +144,8 @@ class Engine:
         # per picture: how many lost tracks under fire it remembered after its last step or refresh of
         # flights (only a decision cycle's hand-over, or the end of their flights, takes from them)
         self._lost_tracks: dict[str, int] = {}
+        # per picture: how many of its steps gave a track another threat than it followed
+        self._relabelled: dict[str, int] = {}
         self.fleet = battery.Fleet(
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
@@ -381,17 +383,21 @@ class Engine:
             self.deceit.step(pic.name, tom, truth, pulled, set(firm_ids.tolist()))
         if tom.size:
             label = pic.label
-            any_real = False
+            any_real = relabelled = False
             # A track follows the last threat that updated it; a track only false targets or false
             # alarms updated keeps what it had, or the first of them when it is new.
             for track_id, threat in zip(tom.tolist(), truth.tolist(), strict=True):
                 if track_id < 0:
                     continue
                 if threat >= 0:
-                    label[track_id] = threat
+                    if label.get(track_id) != threat:
+                        label[track_id] = threat
+                        relabelled = True
                     any_real = True
                 else:
                     label.setdefault(track_id, threat)
+            if relabelled:  # its interceptors in mid-course may turn (_refresh_flights)
+                self._relabelled[pic.name] = self._relabelled.get(pic.name, 0) + 1
             if any_real:  # a firm track now holding this threat
                 _first_firm(view.ids, view.confirmed, tom, truth, self.first_track_s, t)
         flying = self.flying_at.get(pic.name)
@@ -438,7 +444,15 @@ class Engine:
                     sorted(pic.member_of[b] for b in flying),
                 )
             done = midcourse.refresh_units(
-                fleet, held[1], name, track_ids, mean, estimate_s, pic.label, stamp
+                fleet,
+                held[1],
+                name,
+                track_ids,
+                mean,
+                estimate_s,
+                pic.label,
+                stamp,
+                self._relabelled.get(name, 0),
             )
             if done is not None:
                 return done

@@ -122,6 +122,7 @@ class PostFlights:
         self.pos_m = np.empty((0, 3))
         self.vel_mps = np.empty((0, 3))
         self.stamp: object = None  # what the caller said of the members' flights at the last rows()
+        self.turns_at: object = None  # what it said of the picture's labels at the last look for turns
         for m, u in enumerate(units):
             self._copy_map(m, u)
 
@@ -247,14 +248,21 @@ def refresh_units(
     estimate_s: float,
     label: Mapping[int, int],
     stamp: object = None,
+    labels: object = None,
 ) -> list[tuple[int, int, int]] | None:
     """:func:`samsim.sim.battery.refresh_tracks` for each of these members (in order) of the post's
     fire units, in one compiled pass: the same writes and the same changes of target, as
     ``(slot, old threat, new threat)``. None when the pass does not apply (a picture of one track,
     which the per-unit pass maps with a one-row matrix product, or a unit without a frame map): the
-    caller then refreshes unit by unit. ``stamp``: :meth:`PostFlights.rows`' (None: unknown)."""
+    caller then refreshes unit by unit. ``stamp``: :meth:`PostFlights.rows`' (None: unknown).
+
+    ``labels``: what the caller knows of ``label`` (None: nothing). Given the same labels and stamp
+    as the last pass that looked for turns, the caller vouches that no track changed threat since:
+    every interceptor that could turn then did, the others could not (their new threat destroyed,
+    for good), and no look is needed."""
     if stamp is None:  # whatever changed since the last listing, the next one lists it
         fleet.stamp = None
+    listed = stamp is not None and stamp == fleet.stamp  # the listing of the last pass stands
     if track_ids.size == 0:
         return []
     if track_ids.size == 1:
@@ -291,6 +299,8 @@ def refresh_units(
         fleet.pos_m,
         fleet.vel_mps,
     )
+    looked = listed and labels is not None and labels == fleet.turns_at
+    fleet.turns_at = labels
     if m == 0:
         return []
     found = fleet.found[:m]
@@ -302,6 +312,8 @@ def refresh_units(
             lo, hi = ends[g], ends[g + 1]  # not empty: a group without a row found is not faster
             unit = units[group_member[g]]
             set_track_acceleration(unit, unit.state.flight, slot_track[found[lo:hi], 0], True)
+    if looked:
+        return []
     # turn_to_followed turns an interceptor only where its track now follows a threat it is not at
     metas, row_tracks, get = table.row_metas, table.row_tracks, label.get
     found_list = found.tolist()
