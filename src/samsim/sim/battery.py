@@ -472,17 +472,17 @@ def decide(
     caps_target: list[int] = []
     unit_of_group: list[int] = []
     # only tracks that may have an intercept solution are planned (the others' pk is 0 either way)
-    may = np.empty((len(active), n), dtype=bool)
-    for ui, unit in enumerate(active):
-        holds = None if unit.plan.battery.spec.engage_on_remote else unit.held()
-        if holds is None:
-            may[ui] = True
-        else:
-            may[ui] = holds[eligible]
-        if not unit.plan.battery.spec.engage_on_remote:
-            held |= may[ui]
-        else:
-            held[:] = True
+    # (a unit with no holds rule, or engaging on remote tracks, may engage every track)
+    holds = [None if remote else u.held() for u, remote in zip(active, roster.remote, strict=True)]
+    ruled = [ui for ui, h in enumerate(holds) if h is not None]
+    if len(ruled) == len(active):
+        may = np.asarray(np.stack([cast(BoolArray, h) for h in holds])[:, eligible], dtype=bool)
+        held = np.asarray(may.any(axis=0), dtype=bool)  # every unit is held to its own radar's tracks
+    else:
+        may = np.ones((len(active), n), dtype=bool)
+        if ruled:
+            may[ruled] = np.stack([cast(BoolArray, holds[ui]) for ui in ruled])[:, eligible]
+        held[:] = True
     may &= allowed
     tables = _unit_tables(roster.plans)
     sites = np.array([_site_in_picture(u) for u in active], dtype=np.float64).reshape(-1, 3)
@@ -932,6 +932,7 @@ class _Roster(NamedTuple):
     plans: list[FirePlan]
     docs: list[CommandDoctrine]
     layered: bool
+    remote: list[bool]  # per unit: it may engage the post's tracks its own radar does not hold
 
 
 def _roster(doctrine: CommandDoctrine, plans: list[FirePlan]) -> _Roster:
@@ -946,7 +947,9 @@ def _roster(doctrine: CommandDoctrine, plans: list[FirePlan]) -> _Roster:
     mine = [plans[i] for i in active]
     reach_m = [_outer_reach_m(p) for p in mine]
     layered = len(mine) > 1 and min(reach_m) < max(reach_m)
-    got = _Roster(doctrine, tuple(plans), active, mine, [doctrine.for_unit(p) for p in mine], layered)
+    docs = [doctrine.for_unit(p) for p in mine]
+    remote = [bool(p.battery.spec.engage_on_remote) for p in mine]
+    got = _Roster(doctrine, tuple(plans), active, mine, docs, layered, remote)
     if len(_ROSTERS) >= _UNIT_TABLES_KEPT:
         _ROSTERS.clear()
     _ROSTERS[key] = got
@@ -1162,12 +1165,15 @@ def _plan_units(
     planned = _Planned(start, track, tof, pip, pk)
     if n == 0:
         return planned
-    if len(plans) == 1:  # one unit: every pair is its own
-        p, v = pos[0][track], vel[0][track]
-    elif all(q.shape == pos[0].shape for q in pos) and all(q.shape == vel[0].shape for q in vel):
-        # every unit's view of the same tracks: one gather over them all (copies, the same floats)
-        p = np.stack(pos)[unit, track]
-        v = np.stack(vel)[unit, track]
+    some = np.flatnonzero(start[1:] > start[:-1]).tolist()  # the units with pairs
+    if len(some) == 1:  # one unit: every pair is its own
+        p, v = pos[some[0]][track], vel[some[0]][track]
+    elif all(pos[w].shape == pos[some[0]].shape and vel[w].shape == vel[some[0]].shape for w in some):
+        # those units' views of the same tracks: one gather over them all (copies, the same floats)
+        rank = np.zeros(len(plans), dtype=np.int64)
+        rank[some] = np.arange(len(some))
+        p = np.stack([pos[w] for w in some])[rank[unit], track]
+        v = np.stack([vel[w] for w in some])[rank[unit], track]
     else:
         p = np.empty((n, 3))
         v = np.empty((n, 3))
