@@ -273,9 +273,11 @@ def _threat(
     if _maybe(draw, 0.7):
         threat["rcs_m2"] = float(f"{10 ** draw(_f(-3.0, 2.0)):.4g}")
     if spec.kind == "ballistic":
-        # Impacts lie within 40 km of the frame's centre, so shots are 60-460 km: inside the
-        # Iskander's 50-500 km, and within its speed on a minimum-energy trajectory.
-        east, north = _polar(draw, 100e3, 420e3)
+        # Impacts lie within 40 km of the frame's centre, so shots are 60-460 km for the Iskander:
+        # inside its 50-500 km, and within its speed on a minimum-energy trajectory. A type of
+        # shorter published range flies at most 85 % of it: from a low launch the Kh-47M2's motor
+        # reaches 436 of its published 480 km (the catalog's range assumes the MiG-31K's altitude).
+        east, north = _polar(draw, 100e3, min(420e3, 0.85 * spec.range_m - 40e3))
         lat, lon = offset_deg(frame.lat_deg, frame.lon_deg, east, north)
         launch: dict[str, Any] = {"lat_deg": lat, "lon_deg": lon}
         if _maybe(draw):
@@ -290,7 +292,7 @@ def _threat(
             if _maybe(draw):
                 impact["alt_m"] = round(draw(_f(0.0, 1500.0)), 1)
             ballistic["impact"] = impact
-        if _maybe(draw):
+        if spec.range_m >= 500e3 and _maybe(draw):  # the shapes are the Iskander's (its speed)
             ballistic.update(_trajectory_shape(draw, math.hypot(east, north)))
         if _maybe(draw):
             ballistic["launch_s"] = round(draw(_f(0.0, 300.0)), 1)

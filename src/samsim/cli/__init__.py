@@ -23,9 +23,13 @@ def main() -> None:
     """Console entry point (``samsim``): the commands load here, so a Ctrl-C while they load is
     reported like one during a run, not as a traceback. ``--portable`` starts the process again
     under :func:`samsim.portable.environment` first, before any library has chosen its CPU routes."""
-    if _asks_portable(sys.argv[1:]) and not portable.active():
-        portable.restart(sys.argv)
     try:
+        args = sys.argv[1:]
+        if "--portable" in args and not _asks_portable(args):
+            print("error: --portable goes before the command: samsim --portable COMMAND ...", file=sys.stderr)
+            sys.exit(2)
+        if _asks_portable(args) and not portable.active():
+            portable.restart(sys.argv)
         from samsim.cli.app import main as run_command
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)

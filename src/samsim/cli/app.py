@@ -80,9 +80,9 @@ def main_options(
         typer.Option(
             "--portable",
             help=(
-                "Give the same bytes on any x86-64 machine: run with NumPy, libm and OpenBLAS on their "
-                "baseline code instead of the CPU's fastest (AVX-512, FMA), whose last bits differ. "
-                "Results then differ from a default run by rounding. Put it before the command."
+                "Give the same bytes on any x86-64 Linux machine: run NumPy, libm, OpenBLAS and numba "
+                "on their baseline code instead of the CPU's fastest (AVX-512, FMA), whose last bits "
+                "differ. Results then differ from a default run by rounding. Put it before the command."
             ),
         ),
     ] = False,

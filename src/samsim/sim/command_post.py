@@ -1021,7 +1021,7 @@ class TrackPicture:
 
         One compiled call (:func:`_post_step`) for the figures of :meth:`track_pd`,
         :meth:`measurement_pd` and :meth:`measurement_log_rcs` (the route :meth:`_step_general`
-        takes; :func:`_scan_figures`: the same tracks in view, the same figures to the last bits),
+        takes; :func:`_scan_figures`: the same tracks in view, the same figures to rounding),
         the tracker's step and the per-track rows that follow it."""
         if to_frame is not None:
             z, cov = self._into_frame(z, cov, *to_frame)
