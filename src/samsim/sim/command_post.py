@@ -714,6 +714,16 @@ class _Fold(NamedTuple):
 _NO_FOLD = _Fold(np.zeros(0), 0.0, 0, -1, -1, 0.0)
 
 
+def _among(ids: IntArray, keys: IntArray) -> BoolArray:
+    """Which of ``ids`` are among ``keys`` (``np.isin`` for the few keys of a post's engagements, by
+    a binary search of each id in them rather than a Python test per id)."""
+    if keys.size == 0:
+        return np.zeros(ids.size, dtype=bool)
+    keys = np.sort(keys)
+    pos = np.minimum(np.searchsorted(keys, ids), keys.size - 1)
+    return np.asarray(keys[pos] == ids, dtype=np.bool_)
+
+
 class TrackPicture:
     """An air picture: one tracker fusing a set of radars (in one local frame), what each track is,
     and the engagement memory of the post that fights from it.
@@ -1313,12 +1323,31 @@ class TrackPicture:
         view = self.tracker.view()
         if not mem.lost or view.ids.size == 0:
             return []
-        free = np.array([i not in mem.engagements and i not in mem.destroyed for i in view.ids.tolist()])
-        cand = np.flatnonzero(view.confirmed & free)
+        # the firm tracks first, then which of them are free: the few firm ones asked, not every track
+        firm = np.flatnonzero(view.confirmed)
+        engagements, destroyed = mem.engagements, mem.destroyed
+        free = [i not in engagements and i not in destroyed for i in view.ids[firm].tolist()]
+        cand = firm[np.array(free, dtype=bool)] if free else firm
         if cand.size == 0:
             return []
         lost_ids = list(mem.lost)
-        lost_pos, lost_cov = _predicted([mem.lost[i] for i in lost_ids], time_s)
+        lost = [mem.lost[i] for i in lost_ids]
+        # the predictions and the test only when a cheap bound leaves some firm track near a lost one
+        # (most cycles: none, and then no track continues one)
+        if not may_pass_gate(
+            view.mean,
+            view.cov,
+            cand,
+            time_s - self.estimate_s,
+            self._process_noise(cand),
+            np.array([e.mean for e in lost]),
+            np.array([e.cov for e in lost]),
+            time_s - np.array([e.time_s for e in lost]),
+            np.array([e.q_m2ps3 for e in lost]),
+            TRACK_GATE**2,
+        ).any():
+            return []
+        lost_pos, lost_cov = _predicted(lost, time_s)
         new_pos, new_cov = self._predicted_rows(cand, time_s)
         match = hand_over(lost_pos, lost_cov, new_pos, new_cov, TRACK_GATE)
         pairs = []
@@ -1345,7 +1374,7 @@ class TrackPicture:
         if not engaged or track_ids.size == 0:
             return out
         row = np.searchsorted(self.tracker.view().ids, track_ids)
-        cand = np.flatnonzero(np.array([i not in held for i in track_ids.tolist()], dtype=bool))
+        cand = np.flatnonzero(~_among(track_ids, np.fromiter(held, dtype=np.int64, count=len(held))))
         if cand.size == 0:
             return out
         mean = np.array([e.mean for e in engaged])
