@@ -200,6 +200,16 @@ def test_a_lost_track_under_fire_hands_its_engagement_to_the_track_that_continue
     assert other not in rt.memory.engagements
     # the track that took over is the one under fire now, not a duplicate of it
     assert not rt.duplicates(firm, t)[list(firm).index(same)]
+    # the duplicate test reads the estimates still held from their rows: the very states
+    # engaged_estimates makes of them, in its order, then the lost tracks'
+    assert rt._pending is not None
+    ids, mean, cov, when_s, q = rt._engaged_states()
+    held = rt.engaged_estimates
+    want = list(held.values()) + list(rt.memory.lost.values())
+    assert ids.tolist() == list(held) == [same]
+    assert np.array_equal(mean, np.array([e.mean for e in want]))
+    assert np.array_equal(cov, np.array([e.cov for e in want]))
+    assert when_s.tolist() == [e.time_s for e in want] and q.tolist() == [e.q_m2ps3 for e in want]
     # a lost track whose interceptors have all ended is forgotten, not handed over
     rt.memory.engagements[99] = Engagement(in_flight=0, salvos=1)
     rt.memory.lost[99] = rt.engaged_estimates[same]

@@ -125,24 +125,6 @@ def may_pass_gate(
     return out
 
 
-def _may_pass(
-    pos_a_m: FloatArray, cov_a_m2: FloatArray, pos_b_m: FloatArray, cov_b_m2: FloatArray, gate2: float
-) -> bool:
-    """Whether some pair of these position estimates (as :func:`track_distance2`'s) may pass
-    ``d² <= gate2``: False only where the bound ``d² = Δᵀ S⁻¹ Δ >= |Δ|² / tr S`` of every pair (the
-    largest eigenvalue of the positive definite ``S = P_a + P_b`` is at most its trace, as in
-    :func:`may_pass_gate`, here on the covariances themselves) exceeds ``gate2`` by
-    :data:`_GATE_SLACK`. A few elementwise operations per pair instead of a 3 x 3 solve."""
-    pos_a = np.asarray(pos_a_m, dtype=np.float64)
-    pos_b = np.asarray(pos_b_m, dtype=np.float64)
-    tr_a = np.trace(np.asarray(cov_a_m2, dtype=np.float64), axis1=1, axis2=2)
-    tr_b = np.trace(np.asarray(cov_b_m2, dtype=np.float64), axis1=1, axis2=2)
-    tr = tr_a[:, None] + tr_b[None, :]
-    delta2 = np.sum((pos_a[:, None, :] - pos_b[None, :, :]) ** 2, axis=2)
-    ruled_out = (tr > 0.0) & (delta2 > _GATE_SLACK * gate2 * tr)  # a NaN keeps the pair
-    return not bool(np.all(ruled_out))
-
-
 def hand_over(
     lost_pos_m: FloatArray,
     lost_cov_m2: FloatArray,
@@ -160,8 +142,6 @@ def hand_over(
     out = np.full(n, -1, dtype=np.int64)
     if n == 0 or np.asarray(new_pos_m).shape[0] == 0:
         return out
-    if not _may_pass(lost_pos_m, lost_cov_m2, new_pos_m, new_cov_m2, gate * gate):
-        return out  # every pair far outside the gate (most cycles): no solve needed
     d2 = track_distance2(lost_pos_m, lost_cov_m2, new_pos_m, new_cov_m2)
     inside = d2 <= gate * gate
     if not np.any(inside):

@@ -1361,6 +1361,35 @@ class TrackPicture:
             self._note_engaged()
         return pairs
 
+    def _engaged_states(self) -> tuple[IntArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """The track ids of :attr:`engaged_estimates`, then the means, covariances, times and process
+        noises of those estimates followed by the lost tracks' (``memory.lost``), in that order: the
+        estimates still held are read from their rows, not made into :class:`TrackEstimate` first."""
+        carried = list(self._estimates.values())
+        lost = list(self.memory.lost.values())
+        ids = list(self._estimates)
+        means, covs = [e.mean for e in carried], [e.cov for e in carried]
+        times, qs = [e.time_s for e in carried], [e.q_m2ps3 for e in carried]
+        pending = self._pending
+        if pending is not None:  # as engaged_estimates would make them, after those carried
+            p_ids, p_mean, p_cov, p_prob, p_time_s = pending
+            ids += p_ids
+            means += list(p_mean)
+            covs += list(p_cov)
+            times += [p_time_s] * len(p_ids)
+            qs += (p_prob @ _Q_MODES).tolist()
+        means += [e.mean for e in lost]
+        covs += [e.cov for e in lost]
+        times += [e.time_s for e in lost]
+        qs += [e.q_m2ps3 for e in lost]
+        return (
+            np.array(ids, dtype=np.int64),
+            np.array(means, dtype=np.float64).reshape(-1, 6),
+            np.array(covs, dtype=np.float64).reshape(-1, 6, 6),
+            np.array(times, dtype=np.float64),
+            np.array(qs, dtype=np.float64),
+        )
+
     def duplicates(self, track_ids: IntArray, time_s: float) -> BoolArray:
         """Which of these tracks (not themselves under fire) may be a second track of a target that
         interceptors are already flying at: its estimate and that of a track under fire (or of a lost
@@ -1369,18 +1398,14 @@ class TrackPicture:
         target it cannot tell apart from one it is engaging; the test widens with a coasting track's
         uncertainty, where a fixed distance would not."""
         out = np.zeros(track_ids.size, dtype=bool)
-        held = self.engaged_estimates
-        engaged = list(held.values()) + list(self.memory.lost.values())
-        if not engaged or track_ids.size == 0:
+        held, mean, cov, when_s, q = self._engaged_states()
+        if mean.shape[0] == 0 or track_ids.size == 0:
             return out
         row = np.searchsorted(self.tracker.view().ids, track_ids)
-        cand = np.flatnonzero(~_among(track_ids, np.fromiter(held, dtype=np.int64, count=len(held))))
+        cand = np.flatnonzero(~_among(track_ids, held))
         if cand.size == 0:
             return out
-        mean = np.array([e.mean for e in engaged])
-        cov = np.array([e.cov for e in engaged])
-        dt = time_s - np.array([e.time_s for e in engaged])
-        q = np.array([e.q_m2ps3 for e in engaged])
+        dt = time_s - when_s
         view = self.tracker.view()
         # the test itself only when a cheap bound leaves some track near an engaged one (most
         # cycles: none, and then no track passes it)
