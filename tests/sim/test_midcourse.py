@@ -77,6 +77,8 @@ def test_one_pass_over_the_units_is_refresh_tracks_unit_by_unit(fast: bool) -> N
         mean[1, 2] = 40e3
     label = {2: 0, 5: 1, 7: -1, 11: 2}
     post.units[1].state.truth.dead_s[1] = 0.0  # never onto a dead threat
+    for unit in post.units:  # every acceleration the pass leaves alone stays as it was
+        unit.state.flight.track_acc_mps2[:] = np.nan
     want_units = copy.deepcopy(post.units)
     want = []
     for unit in want_units:
@@ -91,6 +93,8 @@ def test_one_pass_over_the_units_is_refresh_tracks_unit_by_unit(fast: bool) -> N
         assert [m.threat for m in unit.state.meta] == [m.threat for m in ref.state.meta]
     if fast:
         assert any(np.any(u.state.flight.track_acc_mps2 != 0.0) for u in post.units)
+        # the fast groups' accelerations in one call, each row with its own unit's earth centre
+        assert fleet.faster[: len(members)].sum() >= 2
     # a picture of one track is left to the per-unit pass (a one-row product rounds otherwise)
     assert midcourse.refresh_units(fleet, members, post.name, track_ids[:1], mean[:1], 4.0, label) is None
 

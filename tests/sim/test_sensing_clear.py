@@ -17,6 +17,7 @@ from samsim.sim.sensing import (
     look_pd,
     look_snr_db,
     visible,
+    visible_many,
     visible_range,
 )
 
@@ -42,6 +43,33 @@ def test_visible_range_is_visible_without_angles(key: str) -> None:
     assert 0 < mask.sum() < n  # both sides of the coverage and horizon tested
     np.testing.assert_array_equal(mask, want_mask)
     np.testing.assert_array_equal(range_m, want_range)
+
+
+@pytest.mark.parametrize("keys", [("92N6E", "92N6E", "92N6E"), ("92N6E", "96L6E", "92N6E")])
+def test_visible_many_is_visible_range_radar_by_radar(keys: tuple[str, ...]) -> None:
+    # three radars (alike, then of two kinds) with their own looks, in one call: the masks of a call
+    # per radar, look for look
+    rng = np.random.default_rng(11)
+    geoms, rel, height, bounds = [], [], [], [0]
+    for g, key in enumerate(keys):
+        spec = catalog.radar(key)
+        geoms.append(
+            RadarGeometry(enu_m=np.zeros(3), spec=spec, antenna_height_m=20.0 + g, refraction_k=4 / 3)
+        )
+        n = 500 + 100 * g
+        rel_g = rng.uniform(-1.2, 1.2, (n, 3)) * spec.max_range_m
+        rel_g[:, 2] *= 0.2
+        rel.append(rel_g)
+        height.append(rel_g[:, 2] + rng.normal(0.0, 2000.0, n))
+        bounds.append(bounds[-1] + n)
+    if keys[0] == keys[-1] == keys[1]:  # alike: the same antenna height, one test of every look
+        geoms = [dataclasses.replace(geom, antenna_height_m=20.0) for geom in geoms]
+    got = visible_many(geoms, bounds, np.concatenate(rel), np.concatenate(height))
+    want = np.concatenate(
+        [visible_range(geom, r, h)[0] for geom, r, h in zip(geoms, rel, height, strict=True)]
+    )
+    assert 0 < want.sum() < want.size
+    np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("swerling", [0, 1, 3])

@@ -55,7 +55,7 @@ from samsim.jit import njit
 from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
-from samsim.sim.sensing import visible_range
+from samsim.sim.sensing import visible_many
 from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
@@ -1260,20 +1260,27 @@ def _plan_units(
     if i.size == 0:
         return planned
     # The engagement radar must see the intercept point to guide the missile there.
-    seen = np.zeros(i.size, dtype=np.bool_)
     if len(plans) == 1:
         spans = [(0, 0, i.size)]
     else:
         bounds = np.searchsorted(u, np.arange(len(plans) + 1)).tolist()  # pairs in unit order
         spans = [(uu, bounds[uu], bounds[uu + 1]) for uu in range(len(plans)) if bounds[uu + 1] > bounds[uu]]
-    for uu, s_at, e_at in spans:
-        plan = plans[uu]
-        radar = plan.engagement_radar
+    radars = []
+    for uu, _, _ in spans:
+        radar = plans[uu].engagement_radar
         assert radar is not None
-        at = slice(s_at, e_at)
-        seen[at], _ = visible_range(  # no azimuth: coverage spans the full circle
-            radar, pip[i[at], k[at]] - radar.enu_m, alt_ik[at] - plan.horizon_ref_alt_m
-        )
+        radars.append(radar)
+    counts = [e_at - s_at for _, s_at, e_at in spans]
+    # each unit's pairs relative to its own radar (no azimuth: coverage spans the full circle), all
+    # units' radars in one call
+    centers = np.array([radar.enu_m for radar in radars], dtype=np.float64).reshape(-1, 3)
+    ref_alt_m = np.array([plans[uu].horizon_ref_alt_m for uu, _, _ in spans], dtype=np.float64)
+    seen = visible_many(
+        radars,
+        [0, *(e_at for _, _, e_at in spans)],  # the spans follow one another from 0
+        pip[i, k] - np.repeat(centers, counts, axis=0),
+        alt_ik - np.repeat(ref_alt_m, counts),
+    )
     i, k, u = i[seen], k[seen], u[seen]
     pk[i, k] = predicted_pk(
         tables.pk_nominal[u, k], slant[i, k] / tables.max_range[u, k], speed[i] / tables.max_speed[u, k]

@@ -19,6 +19,7 @@ import numpy as np
 from numba.typed import List
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.c2 import intercept
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
@@ -239,6 +240,48 @@ def _held_by(unit: FireUnit) -> tuple[object, object, object]:
     return unit.state.flight, unit.rotation, unit.offset_m
 
 
+def _set_fast_accelerations(
+    fleet: PostFlights, table: _Table, m: int, ends: list[int], faster: BoolArray
+) -> None:
+    """:func:`samsim.sim.battery.set_track_acceleration` (``faster``) for the rows found of the groups
+    ``faster`` marks, all groups in one call: the pass left their estimates in ``fleet.pos_m`` and
+    ``fleet.vel_mps`` (``[:m]``, group by group as ``ends`` cuts them) as it wrote them into the
+    flights, and :func:`samsim.c2.intercept.track_acceleration_mps2` takes each row on its own, with
+    its own unit's earth centre, so the floats are those of a call per group."""
+    units, group_member = fleet.units, table.group_member
+    fast_groups = np.flatnonzero(faster).tolist()
+    if len(fast_groups) == 1:  # one group: its rows as they are, without a selection
+        g = fast_groups[0]
+        lo, hi = ends[g], ends[g + 1]  # not empty: a group without a row found is not faster
+        unit = units[group_member[g]]
+        set_track_acceleration(unit, unit.state.flight, table.slot_track[fleet.found[lo:hi], 0], True)
+        return
+    counts = np.asarray(ends[1:], dtype=np.int64) - np.asarray(ends[:-1], dtype=np.int64)  # per group
+    rows = np.repeat(faster, counts)  # of the m rows found, those of a fast group
+    centers = np.array([units[group_member[g]].plan.center_enu_m for g in fast_groups], dtype=np.float64)
+    acc = intercept.track_acceleration_mps2(
+        fleet.pos_m[:m][rows],
+        fleet.vel_mps[:m][rows],
+        None,  # not read (see set_track_acceleration)
+        np.repeat(centers.reshape(-1, 3), counts[fast_groups], axis=0),
+    )
+    _write_accelerations(table.slot_track, fleet.found[:m][rows], fleet.flights, acc)
+
+
+@njit
+def _write_accelerations(
+    slot_track: IntArray, found: IntArray, flights: List[flyout.FlyoutState], acc_mps2: FloatArray
+) -> None:
+    """Row ``found[k]`` of ``slot_track`` ``(slot, track, unit)``: its interceptor's track
+    acceleration (of unit ``flights[unit]``) is ``acc_mps2[k]``."""
+    for k in range(found.size):
+        i = found[k]
+        flight = flights[slot_track[i, 2]]
+        slot = slot_track[i, 0]
+        for j in range(3):
+            flight.track_acc_mps2[slot, j] = acc_mps2[k, j]
+
+
 def refresh_units(
     fleet: PostFlights,
     members: list[int],
@@ -307,11 +350,9 @@ def refresh_units(
     ends = fleet.cut[: groups + 1].tolist()
     # Only the groups with a fast estimate or an interceptor that may turn have anything left to do;
     # a group's accelerations and its turns touch nothing of the other's (nor of other groups').
-    for g, fast in enumerate(fleet.faster[:groups].tolist()):
-        if fast:  # (the others' accelerations were zeroed in the pass)
-            lo, hi = ends[g], ends[g + 1]  # not empty: a group without a row found is not faster
-            unit = units[group_member[g]]
-            set_track_acceleration(unit, unit.state.flight, slot_track[found[lo:hi], 0], True)
+    faster = fleet.faster[:groups]
+    if faster.any():  # (the others' accelerations were zeroed in the pass)
+        _set_fast_accelerations(fleet, table, m, ends, faster)
     if looked:
         return []
     # turn_to_followed turns an interceptor only where its track now follows a threat it is not at

@@ -16,6 +16,7 @@ Each radar draws from its own random streams, so adding a radar never changes wh
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -517,6 +518,37 @@ def visible_range(
     this at every scan of every radar, for the tracks within its reach)."""
     rng_m, el = _range_elevation(rel_enu_m)
     return _covered_and_over(geom, rng_m, el, target_height_m), rng_m
+
+
+def visible_many(
+    geoms: Sequence[RadarGeometry], bounds: Sequence[int], rel_enu_m: FloatArray, target_height_m: FloatArray
+) -> BoolArray:
+    """:func:`visible_range`'s mask of radar ``geoms[g]`` for the looks ``bounds[g]:bounds[g + 1]``
+    (each relative to its own radar), for several radars at once: the range and elevation of every
+    look in one pass, and the coverage and horizon test in one call when the radars share their
+    limits, antenna height and refraction (else one per radar). Each look is taken on its own, so
+    the floats are those of a call per radar; a battery's planning asks this of every fire unit's
+    engagement radar at every decision, where the calls cost more than their arithmetic."""
+    rng_m, el = _range_elevation(rel_enu_m)
+    height = np.asarray(target_height_m, dtype=np.float64)
+    limits = {_limits_of(geom) for geom in geoms}
+    if len(limits) == 1 and None not in limits:  # one test of every look (each on its own)
+        return _covered_and_over(geoms[0], rng_m, el, height)
+    seen = np.zeros(rng_m.shape, dtype=np.bool_)
+    for g, geom in enumerate(geoms):
+        at = slice(bounds[g], bounds[g + 1])
+        seen[at] = _covered_and_over(geom, rng_m[at], el[at], height[at])
+    return seen
+
+
+def _limits_of(geom: RadarGeometry) -> tuple[float, float, float, float, float] | None:
+    """All that :func:`_covered_and_over` reads of a radar with one antenna (its limits, antenna height
+    and refraction); None for the others (a height per look)."""
+    h1, k = geom.antenna_height_m, geom.refraction_k
+    if not (isinstance(h1, float) and isinstance(k, float)):
+        return None
+    spec = geom.spec
+    return (spec.max_range_m, spec.min_elevation_deg, spec.max_elevation_deg, h1, k)
 
 
 def _range_elevation(rel_enu_m: FloatArray) -> tuple[FloatArray, FloatArray]:
