@@ -56,12 +56,16 @@ def test_a_ctrl_c_delivered_again_while_stopping_does_not_kill_the_process() -> 
         import time
         from types import SimpleNamespace
         from samsim.cli import app
+        say = app.err_console.print
+        def say_slowly(*args, **kwargs):  # the re-delivery lands while the command stops, not before
+            time.sleep(0.05)
+            say(*args, **kwargs)
+        app.err_console.print = say_slowly
         hook = app._deliver_interrupts_again(lambda unraisable: None)
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt:
-            hook(SimpleNamespace(exc_type=KeyboardInterrupt))  # a re-delivery on its way
-            time.sleep(0.005)
+            hook(SimpleNamespace(exc_type=KeyboardInterrupt))  # a re-delivery on its way (10 ms)
             app._stop_interrupted()
         """
     )
