@@ -25,10 +25,11 @@ def main() -> None:
     under :func:`samsim.portable.environment` first, before any library has chosen its CPU routes."""
     try:
         args = sys.argv[1:]
-        if "--portable" in args and not _asks_portable(args):
+        asks = _asks_portable(args)
+        if "--portable" in args and not asks:
             print("error: --portable goes before the command: samsim --portable COMMAND ...", file=sys.stderr)
             sys.exit(2)
-        if _asks_portable(args) and not portable.active():
+        if asks and not portable.active():
             portable.restart(sys.argv)
         from samsim.cli.app import main as run_command
     except KeyboardInterrupt:

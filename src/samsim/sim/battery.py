@@ -51,7 +51,7 @@ from samsim.c2.evaluation import (
 from samsim.c2.wta import solve_wta
 from samsim.constants import GM_M3PS2
 from samsim.geodesy import row_norms
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
@@ -1789,6 +1789,32 @@ _NO_ROTATION, _NO_OFFSET = np.eye(3), np.zeros(3)
 _MIDCOURSE = flyout.MIDCOURSE
 
 
+@njit_inline
+def _midcourse_at_tracks(
+    slot_track: IntArray,
+    lo: int,
+    hi: int,
+    status: NDArray[np.int8],
+    track_ids: IntArray,
+    found: IntArray,
+    rows: IntArray,
+    m: int,
+) -> int:
+    """Of the ``(slot, track)`` rows ``lo:hi`` of ``slot_track``, those whose interceptor (its
+    ``status``) is in mid-course at a track of the sorted ``track_ids``: their row into ``found`` and
+    their track's index into ``rows``, from position ``m``; returns the new count."""
+    for i in range(lo, hi):
+        if status[slot_track[i, 0]] != _MIDCOURSE:
+            continue
+        track = slot_track[i, 1]
+        at = np.searchsorted(track_ids, track)
+        if at < track_ids.size and track_ids[at] == track:
+            found[m] = i
+            rows[m] = at
+            m += 1
+    return m
+
+
 @njit
 def _refresh_rows(
     slot_track: IntArray,
@@ -1811,16 +1837,7 @@ def _refresh_rows(
     n = slot_track.shape[0]
     found = np.empty(n, dtype=np.int64)
     rows = np.empty(n, dtype=np.int64)
-    m = 0
-    for i in range(n):
-        if status[slot_track[i, 0]] != _MIDCOURSE:
-            continue
-        track = slot_track[i, 1]
-        at = np.searchsorted(track_ids, track)
-        if at < track_ids.size and track_ids[at] == track:
-            found[m] = i
-            rows[m] = at
-            m += 1
+    m = _midcourse_at_tracks(slot_track, 0, n, status, track_ids, found, rows, 0)
     found, rows = found[:m], rows[:m]
     if mode == _CALLER_MAPS or m == 0:
         return found, rows, False

@@ -136,7 +136,7 @@ class Engine:
         self.passive = strobes.PassiveNetwork([self.windows.empty_strobes(j) for j in range(n_radars)])
         # picture name -> {battery index: its interceptors in flight at that picture's tracks}: a
         # tracker step refreshes the mid-course data of those batteries only
-        self.flying_at: dict[str, dict[int, int]] = {name: _FlightsAt() for name in self.pictures}
+        self.flying_at: dict[str, _FlightsAt] = {name: _FlightsAt() for name in self.pictures}
         self._post_flights: dict[str, midcourse.PostFlights] = {}  # per command post, made when needed
         # per command post: its members with interceptors in flight at its tracks, in order, as of
         # which change of them (_FlightsAt.changes)
@@ -420,7 +420,7 @@ class Engine:
             self._arm_warning(pic, t)
 
     def _refresh_flights(
-        self, pic: TrackPicture, t: float, flying: dict[int, int], track_ids: IntArray, mean: FloatArray
+        self, pic: TrackPicture, t: float, flying: _FlightsAt, track_ids: IntArray, mean: FloatArray
     ) -> list[tuple[int, int, int]]:
         """:func:`battery.refresh_tracks` for the batteries in ``flying``: a command post's units in
         one pass (:func:`midcourse.refresh_units`) where it applies, else unit by unit."""
@@ -435,14 +435,10 @@ class Engine:
             lost = len(pic.memory.lost)
             handed_over = lost < self._lost_tracks.get(name, 0)
             self._lost_tracks[name] = lost
-            changes = getattr(flying, "changes", None)
-            stamp = None if handed_over else changes
+            stamp = None if handed_over else flying.changes
             held = self._flying_members.get(name)
-            if held is None or changes is None or held[0] != changes:
-                held = self._flying_members[name] = (
-                    -1 if changes is None else changes,
-                    sorted(pic.member_of[b] for b in flying),
-                )
+            if held is None or held[0] != flying.changes:
+                held = self._flying_members[name] = (flying.changes, sorted(pic.member_of[b] for b in flying))
             done = midcourse.refresh_units(
                 fleet,
                 held[1],
@@ -766,7 +762,7 @@ class Engine:
             rt = self._battery_of(launch)
             fired[rt.index] = rt
             self.fleet.launched(rt.index, t)
-            at = self.flying_at.setdefault(meta.post, {})
+            at = self.flying_at.setdefault(meta.post, _FlightsAt())
             at[rt.index] = at.get(rt.index, 0) + 1
             self.events.add(
                 t,

@@ -24,11 +24,11 @@ from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.jit import njit
 from samsim.models import flyout
 from samsim.sim.battery import (
-    _MIDCOURSE,
     FireUnit,
     InterceptorMeta,
     _map_rows_fma,
     _maybe_faster,
+    _midcourse_at_tracks,
     set_track_acceleration,
     turn_to_followed,
 )
@@ -71,15 +71,7 @@ def _refresh_units_rows(
         flight = flights[u]
         status = flight.status
         first = m
-        for i in range(lo, bounds[g + 1]):
-            if status[slot_track[i, 0]] != _MIDCOURSE:
-                continue
-            track = slot_track[i, 1]
-            at = np.searchsorted(track_ids, track)
-            if at < track_ids.size and track_ids[at] == track:
-                found[m] = i
-                track_rows[m] = at
-                m += 1
+        m = _midcourse_at_tracks(slot_track, lo, bounds[g + 1], status, track_ids, found, track_rows, m)
         fast = False
         if m > first:
             pos, vel = pos_m[first:m], vel_mps[first:m]
