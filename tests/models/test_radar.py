@@ -442,3 +442,19 @@ def test_detected_snr_of_one_radars_looks_is_the_broadcast_form_bit_for_bit() ->
     want = detected_snr_db(snr_db, np.array([1e-6]), sw, np.random.default_rng(3))
     assert got.shape == (n,)
     assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+def test_detected_snr_of_swerling1_looks_is_the_general_form_bit_for_bit() -> None:
+    """Looks all of Swerling case 1 (a scan's false alarms, a raid of one kind) skip the case masks:
+    the floats and the random stream are those of the general form."""
+    rng_data = np.random.default_rng(13)
+    n = 2000
+    snr_db = rng_data.uniform(-5.0, 40.0, n)
+    snr_db[:40] = -np.inf
+    sw = np.ones(n, dtype=np.int64)
+    rng_got, rng_want = np.random.default_rng(4), np.random.default_rng(4)
+    got = detected_snr_db(snr_db, 1e-6, sw, rng_got)
+    want = detected_snr_db(snr_db, np.array([1e-6]), sw, rng_want)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+    assert rng_got.random() == rng_want.random()  # the same amount drawn
+    assert detected_snr_db(np.zeros(0), 1e-6, np.ones(0, dtype=np.int64), rng_got).shape == (0,)

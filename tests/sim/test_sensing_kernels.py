@@ -65,3 +65,17 @@ def test_merge_is_a_stable_sort_by_scan() -> None:
     np.testing.assert_array_equal(
         offsets, np.concatenate([[0], np.cumsum(np.bincount(all_scan, minlength=n_scan))])
     )
+
+
+def test_gather_looks_is_fancy_indexing() -> None:
+    rng = np.random.default_rng(5)
+    n = 200
+    cols = (rng.normal(size=n), rng.normal(size=n), rng.normal(size=n), rng.normal(size=n))
+    thr = rng.integers(0, 50, n)
+    ecef = rng.normal(size=(n, 3)) * 1e6
+    for look in (np.flatnonzero(rng.random(n) < 0.4), np.zeros(0, dtype=np.int64)):
+        got = kernels.gather_looks(look, *cols, thr, ecef)
+        want = (*(c[look] for c in cols), thr[look], ecef[look])
+        for g, w in zip(got, want, strict=True):
+            assert g.dtype == w.dtype and g.shape == w.shape and g.flags.c_contiguous
+            np.testing.assert_array_equal(g, w)

@@ -492,12 +492,26 @@ def probability_of_detection(snr_db: ArrayLike, pfa: ArrayLike, swerling: ArrayL
     """
     sw = np.asarray(swerling, dtype=np.int64)
     if sw.ndim == 1 and sw.size > 0 and np.shape(snr_db) == sw.shape:
+        valid, uniform = _radar_kernels.swerling_cases(sw)
         fn = _PD_OF_CASE.get(int(sw[0]))
-        if fn is not None and _radar_kernels.swerling_cases(sw)[1]:
+        if fn is not None and uniform:
             # One case for every look (a raid of one kind): the call the per-case dispatch makes, on
             # the same contiguous arrays of every element, without its masks.
             snr = db_to_ratio(snr_db)
             return np.asarray(fn(snr, np.array(np.broadcast_to(_f64(pfa), snr.shape))), dtype=np.float64)
+        pfa_f = _f64(pfa)
+        if valid and pfa_f.ndim == 0:
+            # A radar's looks at a mixed raid: the per-case calls of _pd_linear on the same elements
+            # (each case's looks and as many copies of the Pfa), without its broadcasting and its
+            # second validity pass.
+            snr = db_to_ratio(snr_db)
+            out = np.empty(snr.shape, dtype=np.float64)
+            for case, case_fn in _PD_OF_CASE.items():
+                mask = sw == case
+                n_case = int(np.count_nonzero(mask))
+                if n_case:
+                    out[mask] = case_fn(snr[mask], np.full(n_case, pfa_f))
+            return out
     _check_swerling(sw)
     return _pd_linear(db_to_ratio(snr_db), _f64(pfa), sw)
 
@@ -572,8 +586,16 @@ def detected_snr_db(
     Mahafza 2013 (Swerling III density: chi-square with four degrees of freedom).
     """
     sw = np.asarray(swerling, dtype=np.int64)
-    _check_swerling(sw)
     snr, pfa_f = db_to_ratio(snr_db), _f64(pfa)
+    if sw.ndim == 1 and snr.shape == sw.shape and pfa_f.ndim == 0:  # a radar's looks and its Pfa
+        valid, uniform = _radar_kernels.swerling_cases(sw)
+        if valid and uniform and (sw.size == 0 or int(sw[0]) == 1):
+            # Every look Swerling 1 (the scan's false alarms and a raid of one kind): the case-1
+            # expression below without the masks that pick it, the same floats.
+            threshold1 = -np.log(np.broadcast_to(pfa_f, snr.shape))
+            u1 = 1.0 - rng.random((2, *snr.shape))
+            return ratio_to_db(threshold1 - (1.0 + snr) * np.log(u1[0]) - 1.0)
+    _check_swerling(sw)
     if snr.shape == sw.shape and pfa_f.ndim == 0:  # a radar's looks: only its Pfa to broadcast
         snr_b, pfa_b, sw_b = snr, np.broadcast_to(pfa_f, snr.shape), sw
     else:

@@ -98,3 +98,35 @@ def merge_measurements(
     for s in range(n_scan):
         offsets[s + 1] += offsets[s]
     return offsets, truth, rng_m, az, el, snr
+
+
+@njit
+def gather_looks(
+    look: IntArray,
+    range_m: FloatArray,
+    elevation_rad: FloatArray,
+    alt_m: FloatArray,
+    time_s: FloatArray,
+    threat: IntArray,
+    ecef_m: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray, FloatArray]:
+    """The rows ``look`` of a scan's per-pair columns (range, elevation, altitude, time, threat and
+    the (n, 3) ECEF positions), each a new contiguous array: what ``x[look]`` gives of each, in one
+    pass instead of one call per column."""
+    n = look.size
+    rng_l = np.empty(n)
+    el_l = np.empty(n)
+    alt_l = np.empty(n)
+    t_l = np.empty(n)
+    thr_l = np.empty(n, dtype=np.int64)
+    ecef_l = np.empty((n, 3))
+    for i in range(n):
+        j = look[i]
+        rng_l[i] = range_m[j]
+        el_l[i] = elevation_rad[j]
+        alt_l[i] = alt_m[j]
+        t_l[i] = time_s[j]
+        thr_l[i] = threat[j]
+        for c in range(3):
+            ecef_l[i, c] = ecef_m[j, c]
+    return rng_l, el_l, alt_l, t_l, thr_l, ecef_l

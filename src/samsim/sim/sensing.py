@@ -441,16 +441,21 @@ def _scan_site(
     # others keep Pd 0 (one draw per pair all the same, so the stream does not depend on which). A
     # window without a look (no threat in reach yet) draws the same and evaluates no echo.
     if look.size:
-        path = battery_path_terms(world, battery, geom, rng_m[look], alt[look], el[look])
+        # the looks' columns gathered in one compiled pass (a copy each, as fancy indexing makes)
+        rng_l, el_l, alt_l, t_l, thr_l, ecef_l = _kernels.gather_looks(
+            look, rng_m, el, alt, t_pair, thr_idx, ecef
+        )
+        path = battery_path_terms(world, battery, geom, rng_l, alt_l, el_l)
         jammers = _jammers_on(world, times, gone_s)
-        jnr_db = look_jnr_db(
-            world, battery, spec, geom.enu_m, geom.antenna_height_m, t_pair[look], rel[look], jammers
+        jnr_db = (  # look_jnr_db's None of no jammer, without gathering its looks
+            None
+            if jammers.size == 0
+            else look_jnr_db(world, battery, spec, geom.enu_m, geom.antenna_height_m, t_l, rel[look], jammers)
         )
-        rcs_m2 = live_rcs_m2(
-            threats, thr_idx[look], t_pair[look], ecef[look], battery.radars.ecef_m[k], spec.frequency_ghz
-        )
-        snr_db[look] = look_snr_db(spec, rng_m[look], rcs_m2, jnr_db, path)
-        pd[look] = radar.probability_of_detection(snr_db[look], spec.pfa, threats.swerling[thr_idx[look]])
+        rcs_m2 = live_rcs_m2(threats, thr_l, t_l, ecef_l, battery.radars.ecef_m[k], spec.frequency_ghz)
+        snr_l = look_snr_db(spec, rng_l, rcs_m2, jnr_db, path)
+        snr_db[look] = snr_l
+        pd[look] = radar.probability_of_detection(snr_l, spec.pfa, threats.swerling[thr_l])
     hit = radar.draw_detections(pd, rng)
     d_scan, d_thr = scan_idx[hit], thr_idx[hit]
     if d_scan.size:

@@ -114,14 +114,22 @@ def live_rcs_m2(
     if rows.size == 0:
         return rcs
     band = signature.band_of_frequency(frequency_ghz)
-    keys = table_of[rows]
+    every = rows.size == index.size  # every row has a table (a raid of table-carrying threats)
+    keys = table_of if every else table_of[rows]
     in_view = np.flatnonzero(np.bincount(keys)).tolist()
-    idx, t, pos = index[rows], np.asarray(time_s)[rows], ecef_m[rows]
+    if every:  # the rows themselves, not copies of them
+        idx, t, pos = index, np.asarray(time_s), ecef_m
+    else:
+        idx, t, pos = index[rows], np.asarray(time_s)[rows], ecef_m[rows]
     if any(numbering.distinct[key - 1].elevation_deg is not None for key in in_view):
         aspect, elevation = body_angles(threats, idx, t, pos, sensor_ecef_m)
     else:  # tables over aspect alone: no elevation to work out
         aspect = signature.body_aspect_deg(velocities_ecef(threats, idx, t), pos, sensor_ecef_m)
         elevation = np.zeros(aspect.shape)
+    if every and len(in_view) == 1:  # one table for every row: read at every row, no selection
+        return np.asarray(
+            table_rcs_m2(numbering.distinct[in_view[0] - 1], band, aspect, elevation), np.float64
+        )
     for key in in_view:
         sel = keys == key
         rcs[rows[sel]] = table_rcs_m2(numbering.distinct[key - 1], band, aspect[sel], elevation[sel])
