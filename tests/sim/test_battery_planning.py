@@ -326,6 +326,55 @@ def test_several_units_plan_in_one_pass_as_each_alone() -> None:
     assert feasible > 0
 
 
+def test_a_planning_in_two_parts_merged_is_the_planning_in_one() -> None:
+    """:func:`battery._merged` of two plannings over disjoint pairs (as :func:`battery.decide` plans a
+    spent unit's pairs after the others') gives the planning of all those pairs in one pass, bit for
+    bit, and :func:`battery._pk_floors` taken on the parts is that of the whole."""
+    from tests.sim.test_layered import _scenario as layered
+
+    world = compile_world(layered())
+    plans = [BatteryRuntime(world, b).plan for b in range(len(world.batteries))]
+    rng = np.random.default_rng(5)
+    n = 90
+    tracks = [_tracks(rng, n) for _ in plans]
+    pos, vel = [p for p, _ in tracks], [v for _, v in tracks]
+    may = rng.random((len(plans), n)) < 0.8
+    first = may & (rng.random(may.shape) < 0.5)
+    second = may & ~first
+    tables = battery._unit_tables(plans)
+    jammed = rng.random(n) < 0.2
+    whole = battery._plan_units(plans, pos, vel, may)
+    unit_whole = battery._pk_floors(whole, len(plans), jammed, tables.home_on_jam, tables.min_pk)
+    a = battery._plan_units(plans, pos, vel, first)
+    b = battery._plan_units(plans, pos, vel, second)
+    battery._pk_floors(a, len(plans), jammed, tables.home_on_jam, tables.min_pk)
+    battery._pk_floors(b, len(plans), jammed, tables.home_on_jam, tables.min_pk)
+    merged = battery._merged(a, first, b, second)
+    assert np.array_equal(merged.start, whole.start)
+    assert np.array_equal(merged.track, whole.track)
+    assert np.array_equal(merged.tof, whole.tof, equal_nan=True)
+    assert np.array_equal(merged.pip, whole.pip, equal_nan=True)
+    assert np.array_equal(merged.pk, whole.pk)
+    assert np.count_nonzero(whole.pk) > 0
+    assert np.array_equal(np.repeat(np.arange(len(plans)), np.diff(merged.start)), unit_whole)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_readiness_is_the_array_passes(seed: int) -> None:
+    """:func:`battery._readiness` answers as the array passes it replaced: a launcher ready (within
+    1e-9 s) that holds a round, else some round on a launcher, else none."""
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        launchers, types = int(rng.integers(1, 6)), int(rng.integers(1, 4))
+        stock = np.where(rng.random((launchers, types)) < 0.3, rng.integers(1, 4, (launchers, types)), 0)
+        t = 100.0
+        ready_s = t + rng.choice([-5.0, 0.0, 1e-9, 2e-9, 5.0], launchers)
+        ready = ((ready_s <= t + 1e-9)[:, None] & (stock > 0)).any()
+        has = (stock > 0).any()
+        want = battery._READY if ready else battery._LOADED if has else battery._EMPTY
+        assert battery._readiness(ready_s, stock.astype(np.int64), t) == want
+
+
 def test_the_doctrine_tests_as_array_passes_are_eligibilitys() -> None:
     """:func:`battery._statuses` gives :func:`battery._eligibility` of every track under every unit's
     doctrine (destroyed, waiting for the reaction time or a fresh update, engaged by the fire policy,

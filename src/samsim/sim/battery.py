@@ -411,8 +411,13 @@ def decide(
         mark(np.ones(track_ids.size, dtype=bool), "weapons_hold" if units else "no_fire_channel")
         return decision
     # (a launcher's readiness is asked again for the units that may fire: most posts stop at the first)
-    if not any(((u.state.ready_s <= t + 1e-9)[:, None] & (u.state.stock > 0)).any() for u in active):
-        has_rounds = any((u.state.stock > 0).any() for u in active)
+    has_rounds = False
+    for fu in active:
+        readiness = _readiness(fu.state.ready_s, fu.state.stock, t)
+        if readiness == _READY:
+            break
+        has_rounds |= readiness == _LOADED
+    else:
         mark(np.ones(track_ids.size, dtype=bool), "no_fire_channel" if has_rounds else "magazine_empty")
         return decision
     # Each fire unit by its own doctrine (CommandDoctrine.for_unit): the fire policy per unit, on the
@@ -488,33 +493,61 @@ def decide(
     sites = np.array([_site_in_picture(u) for u in active], dtype=np.float64).reshape(-1, 3)
     near = _within_reach(pos, vel, may, sites, tables.table_reach, tables.table_time)
     planning = np.flatnonzero(near.any(axis=1)).tolist()
-    mapped = {ui: active[ui].to_battery(pos, vel) for ui in planning}
-    planned = _plan_units(
-        [u.plan for u in active],
-        [mapped[ui][0] if ui in mapped else pos for ui in range(len(active))],
-        [mapped[ui][1] if ui in mapped else vel for ui in range(len(active))],
-        near,
-    )
-    # Per (unit, track) pair planned: the doctrine's pk floors, then its choices, the cheapest adequate
-    # missile and long-range rounds kept for what matters, each per unit as its own pk matrix would have
-    # them (a unit's pairs and types are that matrix's non-zero part; its pairs are tracks it may engage,
-    # near is within may).
-    if len(active) == 1:
-        unit_of = np.zeros(planned.track.size, dtype=np.int64)
-    else:
-        unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
-    track_of = planned.track
-    pk_p = planned.pk
-    if jam_only is not None:
-        jammed = jam_only[eligible][track_of]
-        if jammed.any():
-            pk_p[jammed[:, None] & ~tables.home_on_jam[unit_of]] = 0.0
-    pk_p[pk_p < tables.min_pk[unit_of][:, None]] = 0.0
-    reach[track_of[(pk_p > 0.0).any(axis=1)]] = True
-    pk_p = cheapest_adequate(pk_p.T, tables.unit_cost[unit_of].T).T
+    plans = [u.plan for u in active]
+    mapped: dict[int, tuple[FloatArray, FloatArray]] = {}  # the tracks in the frames of units planned
+
+    def plan_pairs(pairs: BoolArray) -> _Planned:
+        """:func:`_plan_units` of these pairs, each unit's tracks in its own frame."""
+        for ui in np.flatnonzero(pairs.any(axis=1)).tolist():
+            if ui not in mapped:
+                mapped[ui] = active[ui].to_battery(pos, vel)
+        return _plan_units(
+            plans,
+            [mapped[ui][0] if ui in mapped else pos for ui in range(len(active))],
+            [mapped[ui][1] if ui in mapped else vel for ui in range(len(active))],
+            pairs,
+        )
+
     left = np.zeros(tables.unit_cost.shape, dtype=np.int64)  # (units, types) rounds on the launchers
     for ui in planning:
         left[ui, : len(active[ui].plan.types)] = active[ui].state.stock.sum(axis=0)
+    jammed = None if jam_only is None else jam_only[eligible]
+    # A spent unit (no round on its launchers, each type at or below its high-value reserve) adds to
+    # what follows only through ``reach`` and, at high-value tracks, through its firing pairs: at a
+    # pair of it, ``rounds`` is False (left 0) and hold_reserve zeroes its pk at a track that is not
+    # high-value (left 0 <= reserve), so such a pair neither fires, nor is loaded or kept, nor
+    # weighs in its unit's pk rows; its pair row is read only for a launch, which needs a round. Its
+    # pairs at tracks neither high-value nor reached by the pairs planned first are planned after
+    # them; the others (most of a long raid's planning, once batteries have fired their magazines)
+    # change nothing, and a spent unit with no pair left planned needs no frame mapping. Every step
+    # of the planning is per pair (_planned), so the pairs planned in two parts and merged in unit
+    # order hold the floats of one pass over them all.
+    spent = ~(left > 0).any(axis=1) & (left <= tables.reserve).all(axis=1) & near.any(axis=1)
+    if spent.any():
+        first = near.copy()
+        first[spent] &= high_value[None, :]
+        planned = plan_pairs(first)
+        unit_of = _pk_floors(planned, len(active), jammed, tables.home_on_jam, tables.min_pk)
+        reached = np.zeros(n, dtype=bool)
+        reached[planned.track[(planned.pk > 0.0).any(axis=1)]] = True
+        second = np.zeros(near.shape, dtype=bool)
+        second[spent] = near[spent] & ~(high_value | reached)[None, :]
+        if second.any():
+            later = plan_pairs(second)
+            _pk_floors(later, len(active), jammed, tables.home_on_jam, tables.min_pk)
+            planned = _merged(planned, first, later, second)
+            unit_of = np.repeat(np.arange(len(active)), np.diff(planned.start))
+    else:
+        planned = plan_pairs(near)
+        unit_of = _pk_floors(planned, len(active), jammed, tables.home_on_jam, tables.min_pk)
+    # Per (unit, track) pair planned: the doctrine's pk floors (_pk_floors), then its choices, the
+    # cheapest adequate missile and long-range rounds kept for what matters, each per unit as its own
+    # pk matrix would have them (a unit's pairs and types are that matrix's non-zero part; its pairs
+    # are tracks it may engage, near is within may).
+    track_of = planned.track
+    pk_p = planned.pk
+    reach[track_of[(pk_p > 0.0).any(axis=1)]] = True
+    pk_p = cheapest_adequate(pk_p.T, tables.unit_cost[unit_of].T).T
     left_p = left[unit_of]
     rounds = ((pk_p > 0.0) & (left_p > 0)).any(axis=1)
     loaded[track_of[rounds]] = True
@@ -641,6 +674,25 @@ def decide(
 
 
 _ELIGIBLE, _WAITING, _ENGAGED, _DESTROYED = 0, 1, 2, 3
+_EMPTY, _LOADED, _READY = 0, 1, 2
+
+
+@njit
+def _readiness(ready_s: FloatArray, stock: IntArray, t: float) -> int:
+    """A fire unit's launchers at ``t``: ``_READY`` when one is ready (``ready_s <= t + 1e-9``) and
+    holds a round, else ``_LOADED`` when one holds a round, else ``_EMPTY``. The answers of
+    ``((ready_s <= t + 1e-9)[:, None] & (stock > 0)).any()`` and ``(stock > 0).any()`` (the same
+    float comparison) in one compiled pass: :func:`decide` asks it of every unit at every cycle, and
+    in a long raid most units are empty, so the two array passes' fixed cost per unit added up."""
+    loaded = False
+    for i in range(stock.shape[0]):
+        for k in range(stock.shape[1]):
+            if stock[i, k] > 0:
+                if ready_s[i] <= t + 1e-9:
+                    return _READY
+                loaded = True
+                break
+    return _LOADED if loaded else _EMPTY
 
 
 def _eligibility(
@@ -990,6 +1042,51 @@ def _planned(
         pip[cols] = planned.pip[:, :m]
         pk[:, cols] = planned.pk[:, :m].T
     return tof, pip, pk
+
+
+def _pk_floors(
+    planned: _Planned,
+    n_units: int,
+    jammed: BoolArray | None,
+    home_on_jam: BoolArray,
+    min_pk: FloatArray,
+) -> IntArray:
+    """The doctrine's floors on the planned pk of each pair (in place): 0 at a track known only from
+    jamming (``jammed``, per track) for a type that cannot home on jam, and below the unit's
+    ``min_pk``. Each pair's own, so floors taken on parts of the pairs are those of the whole.
+    Returns each pair's unit."""
+    if n_units == 1:
+        unit_of = np.zeros(planned.track.size, dtype=np.int64)
+    else:
+        unit_of = np.repeat(np.arange(n_units), np.diff(planned.start))
+    pk_p = planned.pk
+    if jammed is not None:
+        at = jammed[planned.track]
+        if at.any():
+            pk_p[at[:, None] & ~home_on_jam[unit_of]] = 0.0
+    pk_p[pk_p < min_pk[unit_of][:, None]] = 0.0
+    return unit_of
+
+
+def _merged(a: _Planned, a_may: BoolArray, b: _Planned, b_may: BoolArray) -> _Planned:
+    """One :class:`_Planned` of the pairs of two plannings of the same units over disjoint pairs
+    (``a_may``, ``b_may``), in unit order, as one planning of ``a_may | b_may`` lists them: both
+    list their pairs in the row-major order of their masks (``numpy.nonzero``), and so do a boolean
+    mask's assignments."""
+    may = a_may | b_may
+    at = np.empty(may.shape, dtype=np.int64)
+    at[a_may] = np.arange(a.track.size)
+    at[b_may] = a.track.size + np.arange(b.track.size)
+    order = at[may]
+    unit, track = np.nonzero(may)
+    start = np.searchsorted(unit, np.arange(may.shape[0] + 1))
+    return _Planned(
+        start,
+        track,
+        np.concatenate([a.tof, b.tof])[order],
+        np.concatenate([a.pip, b.pip])[order],
+        np.concatenate([a.pk, b.pk])[order],
+    )
 
 
 class _Planned(NamedTuple):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from itertools import repeat
 from typing import cast
 
 import numpy as np
@@ -45,7 +46,7 @@ from samsim.scenario import Scenario
 from samsim.sim import battery, deception, midcourse, moves, recorder, strobes
 from samsim.sim.command_post import BatteryRuntime, TrackPicture
 from samsim.sim.deception import DeceptionCounts
-from samsim.sim.emitters import Emitters
+from samsim.sim.emitters import Emitter, Emitters
 from samsim.sim.network import CommandPost
 from samsim.sim.scan_windows import ScanWindows
 from samsim.sim.sensing import RadarScans
@@ -713,10 +714,18 @@ class Engine:
         if self.record_trajectories:
             pic.picture.append((t, ids.copy(), pos, vel))  # speeds: norms taken once, at the end
         id_list = ids.tolist()
-        labels = [pic.label.get(i, -1) for i in id_list]
-        # No launch without the engagement radar radiating (emission control, ARM damage).
-        guides, runtime = self.emitters.can_guide, self._runtime_of_state  # self._battery_of, inlined
-        units = [u for u in units if guides(runtime[id(u.state)].index, t)]
+        labels = list(map(pic.label.get, id_list, repeat(-1)))  # the same look-ups, no Python loop
+        # No launch without the engagement radar radiating (emission control, ARM damage):
+        # Emitters.can_guide inlined, its interval tests first and the silences' scan (a generator
+        # per unit) only for an emitter that has silences (with none, ``any`` of them is False).
+        guiding = self._guiding_emitters()
+        units = [
+            u
+            for u in units
+            if (em := guiding[id(u.state)]) is not None
+            and not (t < em.radiate_from_s or t >= em.destroyed_s)
+            and (not em.silences or em.radiating(t))
+        ]
         # (no jam-only track: nothing to mark, as an all-False mask marks nothing)
         jam_only = np.array([i in pic.jam_only for i in id_list], dtype=bool) if pic.jam_only else None
         doctrine = pic.doctrine  # type: ignore[attr-defined]
@@ -784,6 +793,21 @@ class Engine:
                     t, "magazine_empty", battery=rt.battery.id, detail=format_magazine_empty(types[k])
                 )
             del started  # reported when done (reload events)
+
+    def _guiding_emitters(self) -> dict[int, Emitter | None]:
+        """Per battery state (by identity, as :attr:`_runtime_of_state`), the :class:`Emitter` of
+        its engagement radar (None: it has none), looked up once a run: both the states and the
+        emitters are the run's own objects throughout (a silence or a destruction changes an
+        emitter's fields, not the emitter)."""
+        try:
+            return self._guiding_table
+        except AttributeError:
+            em = self.emitters
+            self._guiding_table: dict[int, Emitter | None] = {
+                key: None if (k := em.engagement_radar(rt.index)) is None else em.radars[rt.index][k]
+                for key, rt in self._runtime_of_state.items()
+            }
+            return self._guiding_table
 
     def _fire_states(
         self, pic: TrackPicture, t: float

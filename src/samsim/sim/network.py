@@ -128,6 +128,10 @@ class CommandPost(TrackPicture):
         own engagement radar updated within :data:`~samsim.sim.battery.ENGAGE_MAX_AGE_S`."""
         view = self.tracker.view()
         fresh = (t - self.held_s(view.ids[view.confirmed])) <= ENGAGE_MAX_AGE_S
+        if active.all():  # every member (the engine's command cycle): no test per member
+            for unit, holds in zip(self.units, fresh.T, strict=True):
+                unit.holds = holds
+            return list(self.units)
         units = []
         for m, unit in enumerate(self.units):
             if active[m]:
