@@ -566,7 +566,13 @@ def _into_frame(
 
 @njit
 def _post_step(
-    head: tuple[Any, ...],
+    rows_t: tuple[Any, ...],
+    n: int,
+    next_id: int,
+    time_s: float,
+    dt_s: float,
+    stay: FloatArray,
+    q_modes: FloatArray,
     rules: tuple[Any, ...],
     gate: float,
     max_cells: int,
@@ -590,9 +596,11 @@ def _post_step(
     found: BoolArray,
 ) -> tuple[int, tuple[int, int, int, IntArray, int, int, int, int], int, FloatArray]:
     """One compiled call for :meth:`TrackPicture.step`: the scan's figures (:func:`_scan_figures`,
-    tracks extrapolated by the interval since the tracker's last step, ``head``'s ``dt``), the
-    tracker's step (:func:`samsim.tracking.tracker.step_kernel` from its state ``head`` and
-    ``rules``, :meth:`samsim.tracking.Tracker.kernel_head`) and the rows that follow it
+    tracks extrapolated by ``dt_s``, the interval since the tracker's last step), the tracker's step
+    (:func:`samsim.tracking.tracker.step_kernel` from its state, the first seven arguments, and
+    ``rules``: :meth:`samsim.tracking.Tracker.kernel_head`, spread out as the tracker's own step
+    takes it, since numba types a tuple nested in the arguments at twice the cost of one at the top
+    level, 2 us a scan) and the rows that follow it
     (:func:`_follow_rows`, folding in the measurements' ln-RCS estimates with ``fold``: their
     variance, the engagement column and the stamp column).
 
@@ -605,7 +613,6 @@ def _post_step(
     again for each), hence two arrays rather than six. Status 0: all done; 3: a track was undecided
     (:func:`_scan_figures`), nothing was done; 1 and 2: the tracker kernel handed its step back
     (:func:`samsim.tracking.tracker.step_kernel`), the rows were not touched."""
-    rows_t, n, next_id, time_s, dt_s = head[0], head[1], head[2], head[3], head[4]
     out_mean, out_cov, prob = rows_t[4], rows_t[5], rows_t[3]
     k = z.shape[0]
     if _scan_figures(
@@ -631,8 +638,8 @@ def _post_step(
         next_id,
         time_s,
         dt_s,
-        head[5],
-        head[6],
+        stay,
+        q_modes,
         z,
         r_cov,
         mask,
@@ -1079,7 +1086,7 @@ class TrackPicture:
         if self._found.size < want.size:
             self._found = np.empty(2 * want.size, dtype=np.bool_)
         status, result, count, packed = _post_step(
-            tr.kernel_head(time_s, k),
+            *tr.kernel_head(time_s, k),
             tr.rule_constants,
             tr.gate,
             tr.max_compiled_cells,
