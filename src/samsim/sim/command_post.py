@@ -809,6 +809,8 @@ class TrackPicture:
         self._found = np.empty(16, dtype=np.bool_)  # step's: which tracks under fire it holds
         view = self.tracker.view()
         self._estimate_dims = (view.mean.shape[1], view.prob.shape[1])  # state dimension, IMM modes
+        d, r = self._estimate_dims
+        self._estimate_size = d + d * d + r  # of one track's packed estimate (_packed_estimates)
         self._frame_z, self._frame_cov = np.empty((64, 3)), np.empty((64, 3, 3))  # step's, to_frame
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, velocities) at each decision cycle; the speeds are
@@ -819,10 +821,11 @@ class TrackPicture:
         self._under_fire_ids = np.zeros(0, dtype=np.int64)
         self._under_fire_list: list[int] = []
         # track id -> its latest estimate, for the tracks interceptors are flying at (engaged_estimates):
-        # those of tracks the last step kept wait as rows (ids, means, covariances, mode
-        # probabilities, time) until someone reads them, as most steps nobody does
+        # those of tracks the last step kept wait as rows (ids, means, covariances and mode
+        # probabilities packed in one array, time) until someone reads them, as most steps nobody does
         self._estimates: dict[int, TrackEstimate] = {}
-        self._pending: tuple[list[int], FloatArray, FloatArray, FloatArray, float] | None = None
+        # (ids, their rows packed by _packed_estimates, time): unpacked only when read
+        self._pending: tuple[list[int], FloatArray, float] | None = None
         center = frame.earth_center_enu_m
         self.where = PictureFrame(
             assets_enu_m=frame.ecef_to_enu(assets_ecef_m).reshape(-1, 3),
@@ -898,7 +901,7 @@ class TrackPicture:
             view.prob,
         )
         self._aux_step = tr.step_count
-        self._keep_engaged(want, found, mean, cov, prob)
+        self._keep_engaged(want, found, _packed_estimates(mean, cov, prob))
         return count
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
@@ -1125,9 +1128,7 @@ class TrackPicture:
         self._aux_ids = both[both.size - n_new :]  # the new ids, after the step's result
         self._aux_step = tr.step_count
         if want.size:
-            self._keep_engaged(
-                want, self._found[: want.size], *_unpacked_estimates(packed, *self._estimate_dims), time_s
-            )
+            self._keep_engaged(want, self._found[: want.size], packed, time_s)
         else:
             self._keep_engaged_none()
         self._after_rows(done, count)
@@ -1286,7 +1287,7 @@ class TrackPicture:
         step; a track deleted by a step keeps its estimate of the step before, for :meth:`forget`)."""
         pending = self._pending
         if pending is not None:
-            ids, mean, cov, prob, time_s = pending
+            ids, mean, cov, prob, time_s = self._pending_rows(pending)
             q = prob @ _Q_MODES  # as _process_noise
             estimates = self._estimates
             for j, i in enumerate(ids):
@@ -1300,7 +1301,15 @@ class TrackPicture:
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
         want = self._flying_ids()
         view = self.tracker.view()
-        self._keep_engaged(want, *_held_estimates(view.ids, want, view.mean, view.cov, view.prob))
+        found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
+        self._keep_engaged(want, found, _packed_estimates(mean, cov, prob))
+
+    def _pending_rows(
+        self, pending: tuple[list[int], FloatArray, float]
+    ) -> tuple[list[int], FloatArray, FloatArray, FloatArray, float]:
+        """The ids, means, covariances, mode probabilities and time of ``pending`` (``_pending``)."""
+        ids, packed, time_s = pending
+        return (ids, *_unpacked_estimates(packed, *self._estimate_dims), time_s)
 
     def _keep_engaged_none(self) -> None:
         """:meth:`_keep_engaged` when no track is under fire."""
@@ -1311,26 +1320,23 @@ class TrackPicture:
         self,
         want: IntArray,
         found: BoolArray,
-        mean: FloatArray,
-        cov: FloatArray,
-        prob: FloatArray,
+        packed: FloatArray,
         time_s: float | None = None,
     ) -> None:
-        """:meth:`_note_engaged` given :func:`_held_estimates` of the tracks under fire ``want``, as of
-        ``time_s`` (None: :attr:`estimate_s`, the tracker's last step)."""
+        """:meth:`_note_engaged` given :func:`_held_estimates` of the tracks under fire ``want``
+        (which are held, ``found``, and their estimates, ``packed`` by :func:`_packed_estimates`), as
+        of ``time_s`` (None: :attr:`estimate_s`, the tracker's last step)."""
         if want.size == 0:
             self._keep_engaged_none()
             return
         if time_s is None:
             time_s = self.estimate_s
-        held = mean.shape[0]
-        if held == want.size:  # all still held: nothing carried (most steps)
+        held = packed.size // self._estimate_size
+        if held == want.size:  # all still held: nothing carried
             self._estimates = {}
             self._pending = (
                 self._under_fire_list if want is self._under_fire_ids else want.tolist(),
-                mean,
-                cov,
-                prob,
+                packed,
                 time_s,
             )
             return
@@ -1343,7 +1349,7 @@ class TrackPicture:
             pending = self._pending
             if pending is not None and just_deleted and not just_deleted.isdisjoint(pending[0]):
                 # held at the step before: from its rows
-                p_ids, p_mean, p_cov, p_prob, p_time_s = pending
+                p_ids, p_mean, p_cov, p_prob, p_time_s = self._pending_rows(pending)
                 q = p_prob @ _Q_MODES  # as engaged_estimates, over the same rows
                 for j, i in enumerate(p_ids):
                     if i in just_deleted:
@@ -1352,7 +1358,7 @@ class TrackPicture:
         if held == 0:
             self._pending = None
             return
-        self._pending = (want[found].tolist(), mean, cov, prob, time_s)
+        self._pending = (want[found].tolist(), packed, time_s)
 
     def _flying_ids(self) -> IntArray:
         """The tracks interceptors are flying at (an engagement with interceptors in flight), in the
@@ -1436,7 +1442,7 @@ class TrackPicture:
         times, qs = [e.time_s for e in carried], [e.q_m2ps3 for e in carried]
         pending = self._pending
         if pending is not None:  # as engaged_estimates would make them, after those carried
-            p_ids, p_mean, p_cov, p_prob, p_time_s = pending
+            p_ids, p_mean, p_cov, p_prob, p_time_s = self._pending_rows(pending)
             ids += p_ids
             means += list(p_mean)
             covs += list(p_cov)
