@@ -343,3 +343,38 @@ def test_track_pd_is_look_pd_at_the_expected_rcs() -> None:
         np.testing.assert_allclose(pd[rows], np.minimum(want, TRACK_MAX_PD), rtol=1e-9, atol=0.0)
         assert np.all(pd[~in_view] == 0.0)
         assert np.all(pd <= TRACK_MAX_PD)
+
+
+def test_nobody_reads_a_tentative_tracks_covariance_beyond_its_position_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The battery tracker combines a tentative track's covariance only in its position block
+    # (Tracker(lean_tentative_cov=True), Tracker.view): NaN in the rest of every tentative row, put
+    # there whenever anyone looks at the picture (the engine does after every step), must change
+    # nothing in a networked run that engages, hands over and tests duplicates.
+    from samsim.tracking import Tracker
+
+    from .test_network import F35S, TWO, _scenario
+
+    sc = _scenario(TWO, F35S)
+    plain = simulate(sc, seed=0, trajectories=False)
+    view = Tracker.view
+    poisoned = [0]
+
+    def poisoning_view(self: Tracker) -> object:
+        assert self.lean_tentative_cov
+        n = len(self)
+        tentative = np.flatnonzero(~self._rows.confirmed[:n])
+        if tentative.size:
+            out_cov = self._rows.out_cov
+            nd = self.ndim
+            out_cov[tentative, nd:, :] = np.nan
+            out_cov[tentative, :nd, nd:] = np.nan
+            poisoned[0] += tentative.size
+        return view(self)
+
+    monkeypatch.setattr(Tracker, "view", poisoning_view)
+    result = simulate(sc, seed=0, trajectories=False)
+    assert poisoned[0] > 0 and plain.interceptors
+    assert result.events.equals(plain.events)
+    assert result.interceptors == plain.interceptors

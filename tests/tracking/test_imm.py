@@ -209,3 +209,34 @@ def test_predict_inplace_is_the_plain_formula_bit_for_bit() -> None:
         _reference_predict(want[0], want[1], want[2], trans, dt, q, want[3], want[4])
         for g, w in zip(got, want, strict=True):
             assert g.tobytes() == w.tobytes()
+
+
+def test_full_rows_limits_the_combined_covariance_of_the_others_to_positions() -> None:
+    rng = np.random.default_rng(8)
+    n, r, d = 9, 2, 6
+    mean = rng.normal(0.0, 1e3, (n, r, d))
+    a = rng.normal(size=(n, r, d, d))
+    cov = a @ a.transpose(0, 1, 3, 2) + 10.0 * np.eye(d)
+    prob = rng.dirichlet(np.ones(r), n)
+    full = rng.random(n) < 0.5
+    trans, qs = imm.transition_matrix(0.7, np.array([20.0, 10.0])), np.array([1.0, 100.0])
+    outs = []
+    for rows in (None, full):
+        m, c, p = mean.copy(), cov.copy(), prob.copy()
+        out_x, out_p = np.zeros((n, d)), np.full((n, d, d), -1.0)
+        if rows is None:
+            imm.predict_inplace(m, c, p, trans, 0.7, qs, out_x, out_p)
+        else:
+            imm.predict_inplace(m, c, p, trans, 0.7, qs, out_x, out_p, rows)
+        outs.append((m, c, p, out_x, out_p))
+    for x, y in zip(outs[0][:4], outs[1][:4], strict=True):
+        np.testing.assert_array_equal(x, y)
+    whole, lean = outs[0][4], outs[1][4]
+    np.testing.assert_array_equal(lean[full], whole[full])
+    np.testing.assert_array_equal(lean[:, :3, :3], whole[:, :3, :3])
+    assert (lean[~full, 3:, :] == -1.0).all() and (lean[~full, :3, 3:] == -1.0).all()
+    # one row combined whole afterwards: the prediction's floats
+    dx = np.empty((r, d))
+    for t in np.flatnonzero(~full):
+        imm.combine_row(outs[1][2], t, outs[1][0], outs[1][1], r, d, outs[1][3], lean, dx)
+    np.testing.assert_array_equal(lean, whole)

@@ -509,3 +509,34 @@ def test_many_sensors_at_a_modest_pd_confirm_a_real_target(seed: int) -> None:
         started += res.started.size
         confirmed = confirmed or bool(res.confirmed.size)
     assert confirmed and started <= 1
+
+
+@pytest.mark.parametrize(("ndim", "score"), [(3, False), (3, True), (2, False)])
+def test_lean_tentative_covariance_changes_nothing_but_tentative_rows_beyond_positions(
+    ndim: int, score: bool
+) -> None:
+    # lean_tentative_cov: the prediction combines a tentative track's covariance in its position
+    # block only; everything else (modes, means, confirmed covariances, decisions) to the bit
+    rng = np.random.default_rng(5 + ndim)
+    logic = ScoreLogic(0.01, 1e-3, 0.1, drop=6.0, max_score=12.0) if score else None
+    kw = {"ndim": ndim, "model": "imm", "q": 1.0, "measurement_sigma_m": 30.0, "score": logic}
+    lean, plain = Tracker(**kw, lean_tentative_cov=True), Tracker(**kw)
+    x = np.column_stack([rng.uniform(-20e3, 20e3, (12, ndim)), rng.uniform(-250, 250, (12, ndim))])
+    t = 0.0
+    for _ in range(40):
+        dt = rng.uniform(0.2, 2.0)
+        t += dt
+        x[:, :ndim] += dt * x[:, ndim:]
+        seen = x[rng.random(len(x)) < 0.8, :ndim]
+        z = np.vstack([seen + rng.normal(0.0, 30.0, seen.shape), rng.uniform(-20e3, 20e3, (6, ndim))])
+        pd = {"pd_track": np.full(len(lean), 0.8), "pd_meas": np.full(len(z), 0.8)} if score else {}
+        a, b = lean.step(t, z, **pd), plain.step(t, z, **pd)
+        for name in ("track_of_measurement", "confirmed", "started", "dropped", "dropped_confirmed"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        n = len(plain)
+        for name in ("ids", "mean", "cov", "prob", "out_mean", "confirmed", "score", "last_update_s"):
+            np.testing.assert_array_equal(getattr(lean._rows, name)[:n], getattr(plain._rows, name)[:n])
+        firm = plain.is_confirmed
+        np.testing.assert_array_equal(lean.cov[firm], plain.cov[firm])
+        np.testing.assert_array_equal(lean.cov[:, :ndim, :ndim], plain.cov[:, :ndim, :ndim])
+    assert plain.is_confirmed.sum() >= 6 and (~plain.is_confirmed).sum() > 0

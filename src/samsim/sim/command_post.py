@@ -130,6 +130,7 @@ def battery_tracker(coast_s: float = math.inf) -> Tracker:
         gate=TRACK_GATE,
         init_velocity_sigma_mps=TRACK_INIT_VELOCITY_SIGMA_MPS,
         score=track_score(coast_s),
+        lean_tentative_cov=True,  # nobody reads a tentative track's covariance (Tracker.view)
     )
 
 
@@ -565,7 +566,13 @@ def _into_frame(
 
 @njit
 def _post_step(
-    head: tuple[Any, ...],
+    rows_t: tuple[Any, ...],
+    n: int,
+    next_id: int,
+    time_s: float,
+    dt_s: float,
+    stay: FloatArray,
+    q_modes: FloatArray,
     rules: tuple[Any, ...],
     gate: float,
     max_cells: int,
@@ -573,7 +580,6 @@ def _post_step(
     r_cov: FloatArray,
     snr_db: FloatArray,
     range_m: FloatArray,
-    dt_s: float,
     geo: FloatArray,
     radio: FloatArray,
     aux: FloatArray,
@@ -587,35 +593,28 @@ def _post_step(
     fold: tuple[float, int, int],
     meas_rows: IntArray,
     want: IntArray,
-) -> tuple[
-    int,
-    tuple[int, int, int, IntArray, int, int, int, int],
-    IntArray,
-    int,
-    BoolArray,
-    FloatArray,
-    FloatArray,
-    FloatArray,
-]:
+    found: BoolArray,
+) -> tuple[int, tuple[int, int, int, IntArray, int, int, int, int], int, FloatArray]:
     """One compiled call for :meth:`TrackPicture.step`: the scan's figures (:func:`_scan_figures`,
-    tracks extrapolated ``dt_s``), the tracker's step (:func:`samsim.tracking.tracker.step_kernel`
-    from its state ``head`` and ``rules``, :meth:`samsim.tracking.Tracker.kernel_head`) and the rows
-    that follow it (:func:`_follow_rows`, folding in the measurements' ln-RCS estimates with
-    ``fold``: their variance, the engagement column and the stamp column).
+    tracks extrapolated by ``dt_s``, the interval since the tracker's last step), the tracker's step
+    (:func:`samsim.tracking.tracker.step_kernel` from its state, the first seven arguments, and
+    ``rules``: :meth:`samsim.tracking.Tracker.kernel_head`, spread out as the tracker's own step
+    takes it, since numba types a tuple nested in the arguments at twice the cost of one at the top
+    level, 2 us a scan) and the rows that follow it
+    (:func:`_follow_rows`, folding in the measurements' ln-RCS estimates with ``fold``: their
+    variance, the engagement column and the stamp column).
 
-    Returns a status, the tracker kernel's result (for :meth:`samsim.tracking.Tracker.kernel_tail`)
-    and :func:`_follow_rows`' results. Status 0: all done; 3: a track was undecided
+    Returns a status, the tracker kernel's result (for :meth:`samsim.tracking.Tracker.kernel_tail`),
+    how many of :func:`_follow_rows`' measurements it found (in ``meas_rows``) and its estimates of
+    the tracks ``want`` as one array (:func:`_packed_estimates`; which of ``want`` are held: into
+    ``found[:want.size]``). With status 0 the kernel result's array holds the new track ids after
+    what :meth:`samsim.tracking.Tracker.kernel_tail` reads of it (its last ``n`` entries). Every
+    array handed back to Python costs more than a scan's bookkeeping (numba looks its class up
+    again for each), hence two arrays rather than six. Status 0: all done; 3: a track was undecided
     (:func:`_scan_figures`), nothing was done; 1 and 2: the tracker kernel handed its step back
     (:func:`samsim.tracking.tracker.step_kernel`), the rows were not touched."""
-    rows_t, n, next_id, time_s = head[0], head[1], head[2], head[3]
     out_mean, out_cov, prob = rows_t[4], rows_t[5], rows_t[3]
     k = z.shape[0]
-    none = (
-        np.zeros(0, dtype=np.bool_),
-        np.zeros((0, out_mean.shape[1])),
-        np.zeros((0, out_cov.shape[1], out_cov.shape[2])),
-        np.zeros((0, prob.shape[1])),
-    )
     if _scan_figures(
         out_mean[:n],
         dt_s,
@@ -631,16 +630,16 @@ def _post_step(
         pd_track,
         meas_figures,
     ):
-        return 3, (3, n, next_id, aux_ids, 0, 0, 0, 0), aux_ids, 0, none[0], none[1], none[2], none[3]
+        return 3, (3, n, next_id, aux_ids, 0, 0, 0, 0), 0, np.zeros(0)
     pd_meas = meas_figures[0, :k]
     result = step_kernel(
         rows_t,
         n,
         next_id,
         time_s,
-        head[4],
-        head[5],
-        head[6],
+        dt_s,
+        stay,
+        q_modes,
         z,
         r_cov,
         mask,
@@ -651,11 +650,11 @@ def _post_step(
         max_cells,
         True,
     )
-    status, w, _, out, _, n_start, n_drop, _ = result
+    status, w, next_id, out, n_conf, n_start, n_drop, n_drop_conf = result
     if status:
-        return status, result, aux_ids, 0, none[0], none[1], none[2], none[3]
+        return status, result, 0, np.zeros(0)
     variance, col_engaged, col_stamp = fold
-    ids, count, found, mean, cov, p = _follow_rows(
+    ids, count, held, mean, cov, p = _follow_rows(
         aux,
         aux_ids,
         rows_t[0][:w],
@@ -677,7 +676,37 @@ def _post_step(
         out_cov[:w],
         prob[:w],
     )
-    return 0, result, ids, count, found, mean, cov, p
+    used = out.shape[0]
+    both = np.empty(used + w, dtype=np.int64)
+    both[:used] = out
+    both[used:] = ids
+    found[: held.shape[0]] = held
+    return (
+        0,
+        (0, w, next_id, both, n_conf, n_start, n_drop, n_drop_conf),
+        count,
+        _packed_estimates(mean, cov, p),
+    )
+
+
+@njit
+def _packed_estimates(mean: FloatArray, cov: FloatArray, prob: FloatArray) -> FloatArray:
+    """The rows ``mean`` (c, d), ``cov`` (c, d, d) and ``prob`` (c, r) one after the other in one
+    flat array (:func:`_unpacked_estimates` takes them apart again, as contiguous views)."""
+    c, d, r = mean.shape[0], mean.shape[1], prob.shape[1]
+    flat = np.empty(c * (d + d * d + r))
+    flat[: c * d] = mean.ravel()
+    flat[c * d : c * (d + d * d)] = cov.ravel()
+    flat[c * (d + d * d) :] = prob.ravel()
+    return flat
+
+
+def _unpacked_estimates(flat: FloatArray, d: int, r: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`_packed_estimates`' ``mean`` (c, d), ``cov`` (c, d, d) and ``prob`` (c, r), as views of
+    ``flat`` laid out as those arrays are (contiguous: the same floats from NumPy's routines)."""
+    c = flat.size // (d + d * d + r)
+    a, b = c * d, c * (d + d * d)
+    return flat[:a].reshape(c, d), flat[a:b].reshape(c, d, d), flat[b:].reshape(c, r)
 
 
 def _scan_buffers(n: int, k: int) -> tuple[BoolArray, FloatArray, FloatArray]:
@@ -777,6 +806,11 @@ class TrackPicture:
         # and ln-RCS estimates
         self._mask, self._pd_track, self._meas_figures = _scan_buffers(64, 64)
         self._meas_rows = np.empty((2, 64), dtype=np.int64)  # _follow_step's measurements and rows
+        self._found = np.empty(16, dtype=np.bool_)  # step's: which tracks under fire it holds
+        view = self.tracker.view()
+        self._estimate_dims = (view.mean.shape[1], view.prob.shape[1])  # state dimension, IMM modes
+        d, r = self._estimate_dims
+        self._estimate_size = d + d * d + r  # of one track's packed estimate (_packed_estimates)
         self._frame_z, self._frame_cov = np.empty((64, 3)), np.empty((64, 3, 3))  # step's, to_frame
         self.horizon_ref_alt_m = horizon_ref_alt_m
         # (time, track ids, picture-frame positions, velocities) at each decision cycle; the speeds are
@@ -785,11 +819,13 @@ class TrackPicture:
         self.memory = EngagementMemory()
         self._under_fire: list[int] = []  # the tracks interceptors are flying at, at the last step
         self._under_fire_ids = np.zeros(0, dtype=np.int64)
+        self._under_fire_list: list[int] = []
         # track id -> its latest estimate, for the tracks interceptors are flying at (engaged_estimates):
-        # those of tracks the last step kept wait as rows (ids, means, covariances, mode
-        # probabilities, time) until someone reads them, as most steps nobody does
+        # those of tracks the last step kept wait as rows (ids, means, covariances and mode
+        # probabilities packed in one array, time) until someone reads them, as most steps nobody does
         self._estimates: dict[int, TrackEstimate] = {}
-        self._pending: tuple[list[int], FloatArray, FloatArray, FloatArray, float] | None = None
+        # (ids, their rows packed by _packed_estimates, time): unpacked only when read
+        self._pending: tuple[list[int], FloatArray, float] | None = None
         center = frame.earth_center_enu_m
         self.where = PictureFrame(
             assets_enu_m=frame.ecef_to_enu(assets_ecef_m).reshape(-1, 3),
@@ -865,7 +901,7 @@ class TrackPicture:
             view.prob,
         )
         self._aux_step = tr.step_count
-        self._keep_engaged(want, found, mean, cov, prob)
+        self._keep_engaged(want, found, _packed_estimates(mean, cov, prob))
         return count
 
     def _rows_of(self, track_ids: IntArray) -> tuple[IntArray, BoolArray]:
@@ -1050,8 +1086,10 @@ class TrackPicture:
         tr = self.tracker
         mask, pd_track = self._mask[:n], self._pd_track[:n]
         want = self._flying_ids()
-        status, result, ids, count, found, mean, p_cov, prob = _post_step(
-            tr.kernel_head(time_s, k),
+        if self._found.size < want.size:
+            self._found = np.empty(2 * want.size, dtype=np.bool_)
+        status, result, count, packed = _post_step(
+            *tr.kernel_head(time_s, k),
             tr.rule_constants,
             tr.gate,
             tr.max_compiled_cells,
@@ -1059,7 +1097,6 @@ class TrackPicture:
             cov,
             snr_db,
             range_m,
-            time_s - self.estimate_s,
             c.geo,
             c.radio,
             self._aux,
@@ -1073,6 +1110,7 @@ class TrackPicture:
             (c.variance, c.col_engaged, stamp_col),
             self._meas_rows,
             want,
+            self._found,
         )
         if status == 3:  # a track at an elevation limit or the horizon: NumPy's angles decide
             return self._step_general(radar, time_s, z, cov, snr_db, range_m, stamp_col)
@@ -1086,9 +1124,13 @@ class TrackPicture:
                 res, _Fold(figures[1], c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
             )
             return res
-        self._aux_ids = ids
+        n_new, both = result[1], result[3]
+        self._aux_ids = both[both.size - n_new :]  # the new ids, after the step's result
         self._aux_step = tr.step_count
-        self._keep_engaged(want, found, mean, p_cov, prob)
+        if want.size:
+            self._keep_engaged(want, self._found[: want.size], packed, time_s)
+        else:
+            self._keep_engaged_none()
         self._after_rows(done, count)
         return done
 
@@ -1245,7 +1287,7 @@ class TrackPicture:
         step; a track deleted by a step keeps its estimate of the step before, for :meth:`forget`)."""
         pending = self._pending
         if pending is not None:
-            ids, mean, cov, prob, time_s = pending
+            ids, mean, cov, prob, time_s = self._pending_rows(pending)
             q = prob @ _Q_MODES  # as _process_noise
             estimates = self._estimates
             for j, i in enumerate(ids):
@@ -1259,17 +1301,45 @@ class TrackPicture:
         still held are kept as rows, made into :class:`TrackEstimate` only when read."""
         want = self._flying_ids()
         view = self.tracker.view()
-        self._keep_engaged(want, *_held_estimates(view.ids, want, view.mean, view.cov, view.prob))
+        found, mean, cov, prob = _held_estimates(view.ids, want, view.mean, view.cov, view.prob)
+        self._keep_engaged(want, found, _packed_estimates(mean, cov, prob))
+
+    def _pending_rows(
+        self, pending: tuple[list[int], FloatArray, float]
+    ) -> tuple[list[int], FloatArray, FloatArray, FloatArray, float]:
+        """The ids, means, covariances, mode probabilities and time of ``pending`` (``_pending``)."""
+        ids, packed, time_s = pending
+        return (ids, *_unpacked_estimates(packed, *self._estimate_dims), time_s)
+
+    def _keep_engaged_none(self) -> None:
+        """:meth:`_keep_engaged` when no track is under fire."""
+        self._estimates.clear()
+        self._pending = None
 
     def _keep_engaged(
-        self, want: IntArray, found: BoolArray, mean: FloatArray, cov: FloatArray, prob: FloatArray
+        self,
+        want: IntArray,
+        found: BoolArray,
+        packed: FloatArray,
+        time_s: float | None = None,
     ) -> None:
-        """:meth:`_note_engaged` given :func:`_held_estimates` of the tracks under fire ``want``."""
+        """:meth:`_note_engaged` given :func:`_held_estimates` of the tracks under fire ``want``
+        (which are held, ``found``, and their estimates, ``packed`` by :func:`_packed_estimates`), as
+        of ``time_s`` (None: :attr:`estimate_s`, the tracker's last step)."""
         if want.size == 0:
-            self._estimates.clear()
-            self._pending = None
+            self._keep_engaged_none()
             return
-        held = mean.shape[0]
+        if time_s is None:
+            time_s = self.estimate_s
+        held = packed.size // self._estimate_size
+        if held == want.size:  # all still held: nothing carried
+            self._estimates = {}
+            self._pending = (
+                self._under_fire_list if want is self._under_fire_ids else want.tolist(),
+                packed,
+                time_s,
+            )
+            return
         carried: dict[int, TrackEstimate] = {}
         if held < want.size:  # the flying tracks no longer held keep the estimate they had
             gone = want[~found].tolist()
@@ -1279,17 +1349,16 @@ class TrackPicture:
             pending = self._pending
             if pending is not None and just_deleted and not just_deleted.isdisjoint(pending[0]):
                 # held at the step before: from its rows
-                p_ids, p_mean, p_cov, p_prob, time_s = pending
+                p_ids, p_mean, p_cov, p_prob, p_time_s = self._pending_rows(pending)
                 q = p_prob @ _Q_MODES  # as engaged_estimates, over the same rows
                 for j, i in enumerate(p_ids):
                     if i in just_deleted:
-                        carried[i] = TrackEstimate(p_mean[j], p_cov[j], time_s, float(q[j]))
+                        carried[i] = TrackEstimate(p_mean[j], p_cov[j], p_time_s, float(q[j]))
         self._estimates = carried
         if held == 0:
             self._pending = None
             return
-        ids = want.tolist() if held == want.size else want[found].tolist()
-        self._pending = (ids, mean, cov, prob, self.estimate_s)
+        self._pending = (want[found].tolist(), packed, time_s)
 
     def _flying_ids(self) -> IntArray:
         """The tracks interceptors are flying at (an engagement with interceptors in flight), in the
@@ -1298,6 +1367,7 @@ class TrackPicture:
         if flying is not None and flying != self._under_fire:
             self._under_fire = flying
             self._under_fire_ids = np.array(flying, dtype=np.int64)
+            self._under_fire_list = self._under_fire_ids.tolist()  # _keep_engaged's, as Python ints
         return self._under_fire_ids
 
     def _process_noise(self, rows: IntArray) -> FloatArray:
@@ -1372,7 +1442,7 @@ class TrackPicture:
         times, qs = [e.time_s for e in carried], [e.q_m2ps3 for e in carried]
         pending = self._pending
         if pending is not None:  # as engaged_estimates would make them, after those carried
-            p_ids, p_mean, p_cov, p_prob, p_time_s = pending
+            p_ids, p_mean, p_cov, p_prob, p_time_s = self._pending_rows(pending)
             ids += p_ids
             means += list(p_mean)
             covs += list(p_cov)

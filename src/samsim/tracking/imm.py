@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from samsim.arrays import FloatArray, IntArray
+from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.jit import njit, njit_inline
 from samsim.tracking.kalman import predict_ncv_mode, update_position_inplace
 
@@ -77,11 +77,15 @@ def _combine(
     out_mean: FloatArray,
     out_cov: FloatArray,
     dx: FloatArray,
+    nc: int,
 ) -> None:
     """Moment-matched combination (step 4 above) of the mode estimates ``mean[t]`` (r, d),
     ``cov[t]`` (r, d, d) of track ``t`` into ``out_mean[t]``, ``out_cov[t]``; a plain copy when there
     is one mode (``dx`` (r, d): scratch). The whole arrays are indexed, not views of row ``t``,
-    which would be made (and reference-counted) once per track."""
+    which would be made (and reference-counted) once per track. Of the covariance only the leading
+    ``nc`` rows and columns are combined (``nc = d``: all of it; ``d / 2``: the position block,
+    all that gating reads), each element by the same operations whatever ``nc``; with several modes
+    the rest of ``out_cov[t]`` is left as it was."""
     if r == 1:
         for a in range(d):
             out_mean[t, a] = mean[t, 0, a]
@@ -101,7 +105,7 @@ def _combine(
             out_mean[t, i] = x
             dx[0, i] = m0 - x
             dx[1, i] = m1 - x
-        for a in range(d):
+        for a in range(nc):
             e0 = dx[0, a]
             e1 = dx[1, a]
             for b in range(a + 1):
@@ -118,13 +122,33 @@ def _combine(
     for j in range(r):
         for a in range(d):
             dx[j, a] = mean[t, j, a] - out_mean[t, a]
-    for a in range(d):
+    for a in range(nc):
         for b in range(a + 1):
             acc = 0.0
             for j in range(r):
                 acc += prob[t, j] * (cov[t, j, a, b] + dx[j, a] * dx[j, b])
             out_cov[t, a, b] = acc
             out_cov[t, b, a] = acc
+
+
+@njit
+def combine_row(
+    prob: FloatArray,
+    t: int,
+    mean: FloatArray,
+    cov: FloatArray,
+    r: int,
+    d: int,
+    out_mean: FloatArray,
+    out_cov: FloatArray,
+    dx: FloatArray,
+) -> None:
+    """The whole combined estimate (step 4) of track ``t`` (:func:`_output` of one row; ``dx``
+    (r, d): scratch)."""
+    if r == 2 and d == 6:
+        _combine(prob, t, mean, cov, 2, 6, out_mean, out_cov, dx, 6)
+    else:
+        _combine(prob, t, mean, cov, r, d, out_mean, out_cov, dx, d)
 
 
 @njit_inline
@@ -234,11 +258,11 @@ def _output(
     dx = np.empty((r, d))
     if r == 2 and d == 6:  # the battery tracker: loops of fixed length
         for a in range(rows.shape[0]):
-            _combine(prob, rows[a], mean, cov, 2, 6, out_mean, out_cov, dx)
+            _combine(prob, rows[a], mean, cov, 2, 6, out_mean, out_cov, dx, 6)
         return
     for a in range(rows.shape[0]):
         t = rows[a]
-        _combine(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
+        _combine(prob, t, mean, cov, r, d, out_mean, out_cov, dx, d)
 
 
 @njit_inline
@@ -310,10 +334,12 @@ def _predict_rows(
     out_cov: FloatArray,
     r: int,
     d: int,
+    full_rows: BoolArray | None,
 ) -> None:
     """:func:`predict_inplace` for ``r`` modes of dimension ``d``, one track at a time: mixing into
     scratch arrays, mode-matched prediction from the scratch straight into the track's estimates
-    and combination of those."""
+    and combination of those (of the covariance only the position block where ``full_rows`` is
+    False)."""
     x0 = np.empty((d, r))
     p0 = np.empty((d, d, r))
     c = np.empty(r)
@@ -325,7 +351,11 @@ def _predict_rows(
             _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w, dx)
             for k in range(r):
                 _predict_mode_into(x0, p0, k, dt_s, q_m2ps3[k], d // 2, mean, cov, t)
-            _combine(prob, t, mean, cov, r, d, out_mean, out_cov, e)
+            # two calls rather than one of a variable extent: each keeps loops of fixed length
+            if full_rows is None or full_rows[t]:
+                _combine(prob, t, mean, cov, r, d, out_mean, out_cov, e, d)
+            else:
+                _combine(prob, t, mean, cov, r, d, out_mean, out_cov, e, d // 2)
         else:
             # one mode: no mixing; predict in place and copy out
             predict_ncv_mode(mean[t], cov[t], 0, dt_s, q_m2ps3[0], d // 2)
@@ -345,6 +375,7 @@ def predict_inplace(
     q_m2ps3: FloatArray,
     out_mean: FloatArray,
     out_cov: FloatArray,
+    full_rows: BoolArray | None = None,
 ) -> None:
     """IMM mixing and mode-matched NCV prediction of a batch, in place, plus the predicted combination.
 
@@ -361,15 +392,20 @@ def predict_inplace(
         CWNA intensity of each mode.
     out_mean, out_cov : (n, d), (n, d, d) arrays
         Receive the predicted combined estimate (for gating and association).
+    full_rows : (n,) bool array, optional
+        With several modes, the tracks whose whole combined covariance is wanted; of the others only
+        its position block (the leading ``d / 2`` rows and columns, all that gating reads) is
+        combined, the rest of their ``out_cov`` left as it was (the same floats where combined).
+        None: every track's whole covariance.
     """
     r = mean.shape[1]
     d = mean.shape[2]
     # The tracker of a battery (two modes, 3-D states) gets loops of fixed length, which the compiler
     # unrolls; it is the cost of every step of a command post's picture.
     if r == 2 and d == 6:
-        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, 2, 6)
+        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, 2, 6, full_rows)
     else:
-        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, r, d)
+        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, r, d, full_rows)
 
 
 @njit

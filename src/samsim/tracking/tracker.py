@@ -209,7 +209,7 @@ class TrackView(NamedTuple):
 
     ids: IntArray  # (n,) increasing
     mean: FloatArray  # (n, d) combined state estimates at the tracker's time
-    cov: FloatArray  # (n, d, d) their covariances
+    cov: FloatArray  # (n, d, d) their covariances (see Tracker.view: tentative rows' may be partial)
     confirmed: BoolArray  # (n,)
     prob: FloatArray  # (n, r) mode probabilities
 
@@ -237,6 +237,7 @@ class TrackRules(NamedTuple):
     confirmed_coast_s: float
     tentative_coast_s: float
     min_hit_interval_s: float
+    lean_tentative_cov: bool  # tentative rows' combined covariance: the position block only
     pd_track: FloatArray  # (n,) Pd of this look at each track's predicted state
     pd_meas: FloatArray  # (k,) Pd of each measurement's own detection
 
@@ -257,6 +258,25 @@ class KernelHead(NamedTuple):
 @njit
 def _log_clip(x: float) -> float:
     return math.log(min(max(x, _PD_FLOOR), 1.0))
+
+
+@njit
+def _complete_output(
+    prob: FloatArray,
+    t: int,
+    mean: FloatArray,
+    cov: FloatArray,
+    r: int,
+    d: int,
+    out_mean: FloatArray,
+    out_cov: FloatArray,
+    dx: FloatArray,
+) -> None:
+    """The whole combined estimate of row ``t``, confirmed in this step without an update: with
+    ``lean_tentative_cov`` its prediction combined only the position block of the covariance, and a
+    confirmed track's is read whole. The modes are as the prediction left them, so these are the
+    floats a whole combination would have given then."""
+    imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
 
 
 @njit
@@ -310,6 +330,7 @@ def _manage(
     cov_flat = cov.reshape((cap, r * d * d))
     out_mean_flat = out_mean.reshape((cap, d))
     out_cov_flat = out_cov.reshape((cap, d * d))
+    dx = np.empty((r, d))
     track_of_meas = np.full(k, -1, dtype=np.int64)
     new_conf = np.empty(n + k, dtype=np.int64)
     n_conf = 0
@@ -349,6 +370,8 @@ def _manage(
                 confirmed[t] = True
                 new_conf[n_conf] = ids[t]
                 n_conf += 1
+                if j < 0 and rules.lean_tentative_cov:
+                    _complete_output(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
             else:
                 drop = score[t] <= rules.delete_score
                 drop = drop or time_s - last_update_s[t] > rules.tentative_coast_s
@@ -359,6 +382,8 @@ def _manage(
                     confirmed[t] = True
                     new_conf[n_conf] = ids[t]
                     n_conf += 1
+                    if j < 0 and rules.lean_tentative_cov:
+                        _complete_output(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
             drop = misses[t] >= max_misses
         if drop:
             dropped[n_drop] = ids[t]
@@ -563,16 +588,29 @@ def _step_kernel(
         trans = _transition_from_stay(stay) if stay.shape[0] > 1 else np.ones((1, 1))
         # compiled into this kernel: numba's on-disk cache of this module does not notice a change
         # of imm.py, so a change of the IMM kernels comes with a touch of this file
-        imm.predict_inplace(
-            rows.mean[:n],
-            rows.cov[:n],
-            rows.prob[:n],
-            trans,
-            dt,
-            q_modes,
-            rows.out_mean[:n],
-            rows.out_cov[:n],
-        )
+        if rules.lean_tentative_cov:  # a tentative track's covariance: only gating reads it
+            imm.predict_inplace(
+                rows.mean[:n],
+                rows.cov[:n],
+                rows.prob[:n],
+                trans,
+                dt,
+                q_modes,
+                rows.out_mean[:n],
+                rows.out_cov[:n],
+                rows.confirmed[:n],
+            )
+        else:
+            imm.predict_inplace(
+                rows.mean[:n],
+                rows.cov[:n],
+                rows.prob[:n],
+                trans,
+                dt,
+                q_modes,
+                rows.out_mean[:n],
+                rows.out_cov[:n],
+            )
     track_meas = np.full(n, -1, dtype=np.int64)
     if n and k:
         firm, tentative = _live_rows(
@@ -649,6 +687,13 @@ class Tracker:
         None (default): M-of-N confirmation and deletion after ``max_misses``. A
         :class:`ScoreLogic`: confirmation and deletion by the log-likelihood-ratio track score, and
         :meth:`step` then takes the detection probability of each look (``pd_track``, ``pd_meas``).
+    lean_tentative_cov : bool
+        With ``model="imm"``, a step's prediction combines the whole covariance (:attr:`cov`,
+        :meth:`view`) of the confirmed tracks only; of a tentative track only its position block
+        (the leading ``ndim`` rows and columns, what gating reads) is current after a step that did
+        not update it, the rest holding what it had. For a caller that reads no tentative track's
+        covariance: most of a command post's tracks are tentative, and their combined covariance
+        was a fifth of the prediction's arithmetic. Everything else is the same to the bit.
 
     Examples
     --------
@@ -676,6 +721,7 @@ class Tracker:
         measurement_sigma_m: float | None = None,
         max_compiled_cells: int = MAX_COMPILED_CELLS,
         score: ScoreLogic | None = None,
+        lean_tentative_cov: bool = False,
     ) -> None:
         if ndim not in (2, 3):
             raise ValueError(f"ndim must be 2 or 3, got {ndim}")
@@ -697,6 +743,7 @@ class Tracker:
         self.init_velocity_sigma_mps = float(init_velocity_sigma_mps)
         self.max_compiled_cells = int(max_compiled_cells)
         self.score_logic = score
+        self.lean_tentative_cov = bool(lean_tentative_cov)
         if model == "imm":
             qm = 100.0 * self.q if q_manoeuvre is None else float(q_manoeuvre)
             if not qm > 0.0 or min(sojourn_s) <= 0.0:
@@ -779,7 +826,8 @@ class Tracker:
 
     @property
     def cov(self) -> FloatArray:
-        """(n, 2*ndim, 2*ndim) state covariances; a copy."""
+        """(n, 2*ndim, 2*ndim) state covariances; a copy. With ``lean_tentative_cov`` a tentative
+        track's is current in its position block only (see :class:`Tracker`)."""
         return self._rows.out_cov[: self._n].copy()
 
     @property
@@ -815,7 +863,14 @@ class Tracker:
     def view(self) -> TrackView:
         """The current tracks' ids, estimates, confirmation flags and mode probabilities as views of
         the tracker's own arrays: no copies, for readers that only look, and valid only until the next
-        step, which updates and compacts them in place."""
+        step, which updates and compacts them in place.
+
+        With ``lean_tentative_cov`` (a command post's and a battery's tracker,
+        :func:`samsim.sim.command_post.battery_tracker`) ``cov`` is current whole in the confirmed
+        rows only; of a tentative row only the position block (the leading ``ndim`` rows and
+        columns) is. Its readers in the simulation read confirmed rows' covariances only (engaged,
+        handed-over and duplicate-tested tracks are firm ones); tests/sim/test_command_post.py holds
+        them to it by running a scenario with the rest of the tentative rows made NaN."""
         n, rows, steps = self._n, self._rows, self._steps
         held = self._view
         # the same views until a step or a reallocation: readers ask several times between steps
@@ -873,6 +928,7 @@ class Tracker:
             math.inf if sl is None else sl.confirmed_coast_s,
             math.inf if sl is None else sl.tentative_coast_s,
             0.0 if sl is None else sl.min_hit_interval_s,
+            self.lean_tentative_cov,
         )
 
     def _round(self, tracks: IntArray, meas: IntArray, z: FloatArray, r3: FloatArray) -> IntArray:
