@@ -146,6 +146,10 @@ class Engine:
         self._lost_tracks: dict[str, int] = {}
         # per picture: how many of its steps gave a track another threat than it followed
         self._relabelled: dict[str, int] = {}
+        # per picture: its ``label`` dict as an array indexed by track id (_labels_for), and the
+        # reused buffer of the tracks a step relabels (_relabel)
+        self._labels: dict[str, IntArray] = {}
+        self._changed_labels = np.empty(64, dtype=np.int64)
         self.fleet = battery.Fleet(
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
@@ -382,24 +386,20 @@ class Engine:
             firm_ids = view.ids[view.confirmed]
             self.deceit.step(pic.name, tom, truth, pulled, set(firm_ids.tolist()))
         if tom.size:
-            label = pic.label
-            any_real = relabelled = False
-            # A track follows the last threat that updated it; a track only false targets or false
-            # alarms updated keeps what it had, or the first of them when it is new.
-            for track_id, threat in zip(tom.tolist(), truth.tolist(), strict=True):
-                if track_id < 0:
-                    continue
-                if threat >= 0:
-                    if label.get(track_id) != threat:
-                        label[track_id] = threat
-                        relabelled = True
-                    any_real = True
-                else:
-                    label.setdefault(track_id, threat)
+            labels = self._labels_for(pic.name, tom)
+            changed = self._changed_labels
+            if changed.size < tom.size:
+                changed = self._changed_labels = np.empty(2 * tom.size, dtype=np.int64)
+            n_changed, relabelled = _relabel(
+                tom, truth, labels, changed, view.ids, view.confirmed, self.first_track_s, t
+            )
+            if n_changed:  # the picture's dict, written in the order the tracks first changed
+                label = pic.label
+                ids = changed[:n_changed]
+                for track_id, threat in zip(ids.tolist(), labels[ids].tolist(), strict=True):
+                    label[track_id] = threat
             if relabelled:  # its interceptors in mid-course may turn (_refresh_flights)
                 self._relabelled[pic.name] = self._relabelled.get(pic.name, 0) + 1
-            if any_real:  # a firm track now holding this threat
-                _first_firm(view.ids, view.confirmed, tom, truth, self.first_track_s, t)
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
             for _, old, new in self._refresh_flights(pic, t, flying, view.ids, view.mean):
@@ -413,11 +413,28 @@ class Engine:
         if res.dropped_confirmed.size:
             self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         if res.dropped.size:
-            for track_id in res.dropped.tolist():
+            dropped = res.dropped
+            held = self._labels.get(pic.name)
+            if held is not None:
+                held[dropped[dropped < held.size]] = _NO_LABEL
+            for track_id in dropped.tolist():
                 pic.forget(track_id)
             self._lost_tracks[pic.name] = len(pic.memory.lost)
         if self._arm_shutdown:
             self._arm_warning(pic, t)
+
+    def _labels_for(self, name: str, track_of: IntArray) -> IntArray:
+        """Picture ``name``'s labels as an array indexed by track id (:data:`_NO_LABEL`: none), the
+        mirror of its ``label`` dict that :func:`_relabel` reads, grown (to twice) to hold the track
+        ids ``track_of`` (tracker ids count up from 0)."""
+        labels = self._labels.get(name)
+        top = int(track_of.max())
+        if labels is None or labels.size <= top:
+            grown = np.full(max(64, 2 * (top + 1)), _NO_LABEL, dtype=np.int64)
+            if labels is not None:
+                grown[: labels.size] = labels
+            labels = self._labels[name] = grown
+        return labels
 
     def _refresh_flights(
         self, pic: TrackPicture, t: float, flying: _FlightsAt, track_ids: IntArray, mean: FloatArray
@@ -1116,6 +1133,50 @@ def _first_detections(
             first_range_m[seen[n]] = range_m[n]
     for n in range(seen.size):
         first_s[seen[n]] = min(first_s[seen[n]], t)
+
+
+_NO_LABEL = np.iinfo(np.int64).min
+"""A track id the picture holds no label for (a threat index is >= 0, a false one's < 0)."""
+
+
+@njit
+def _relabel(
+    track_of: IntArray,
+    truth: IntArray,
+    labels: IntArray,
+    changed: IntArray,
+    firm_ids: IntArray,
+    firm: BoolArray,
+    first_track_s: FloatArray,
+    t: float,
+) -> tuple[int, bool]:
+    """What a step at ``t`` that updated track ``track_of[n]`` (< 0: none) with a measurement of
+    threat ``truth[n]`` means for the tracks' labels (``labels``: threat per track id, updated in
+    place, :data:`_NO_LABEL` for none): a track follows the last threat that updated it; a track
+    only false targets or false alarms updated keeps what it had, or the first of them when it is
+    new. Writes the track ids whose label changed, in the order of their changes, to ``changed``;
+    notes the threats on firm tracks (:func:`_first_firm`). Returns how many changes, and whether
+    a track took a threat it did not follow (a new one included)."""
+    n_changed = 0
+    relabelled = any_real = False
+    for n in range(track_of.size):
+        track, threat = track_of[n], truth[n]
+        if track < 0:
+            continue
+        if threat >= 0:
+            if labels[track] != threat:
+                labels[track] = threat
+                changed[n_changed] = track
+                n_changed += 1
+                relabelled = True
+            any_real = True
+        elif labels[track] == _NO_LABEL:
+            labels[track] = threat
+            changed[n_changed] = track
+            n_changed += 1
+    if any_real:
+        _first_firm(firm_ids, firm, track_of, truth, first_track_s, t)
+    return n_changed, relabelled
 
 
 @njit

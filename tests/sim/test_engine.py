@@ -1,0 +1,61 @@
+"""The engine's compiled bookkeeping against the Python it replaced."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from samsim.sim.engine import _NO_LABEL, _first_firm, _relabel
+
+
+def _relabel_reference(label: dict[int, int], track_of: list[int], truth: list[int]) -> tuple[bool, bool]:
+    """The engine's loop before :func:`_relabel`: a track follows the last threat that updated it;
+    false alarms and false targets set a label only on a track that has none."""
+    any_real = relabelled = False
+    for track_id, threat in zip(track_of, truth, strict=True):
+        if track_id < 0:
+            continue
+        if threat >= 0:
+            if label.get(track_id) != threat:
+                label[track_id] = threat
+                relabelled = True
+            any_real = True
+        else:
+            label.setdefault(track_id, threat)
+    return any_real, relabelled
+
+
+def test_relabel_gives_the_dict_loops_labels_order_relabels_and_first_firm_times() -> None:
+    rng = np.random.default_rng(7)
+    expected: dict[int, int] = {}
+    label: dict[int, int] = {}
+    labels = np.full(2048, _NO_LABEL, dtype=np.int64)
+    changed = np.empty(256, dtype=np.int64)
+    first_ref, first = np.full(12, np.inf), np.full(12, np.inf)
+    next_id = 0
+    for step in range(300):
+        t = float(step)
+        n = int(rng.integers(0, 12))
+        # measurements on old and new tracks (some twice), on none (-1), of threats and false ones
+        track_of = rng.integers(max(0, next_id - 20), next_id + 4, n).astype(np.int64)
+        track_of[rng.random(n) < 0.2] = -1
+        next_id = max(next_id, int(track_of.max(initial=-1)) + 1)
+        truth = rng.integers(-3, 12, n).astype(np.int64)
+        firm_ids = np.arange(max(0, next_id - 20), next_id, dtype=np.int64)
+        firm = rng.random(firm_ids.size) < 0.5
+        any_real, relabelled_ref = _relabel_reference(expected, track_of.tolist(), truth.tolist())
+        if any_real:
+            _first_firm(firm_ids, firm, track_of, truth, first_ref, t)
+        n_changed, relabelled = _relabel(track_of, truth, labels, changed, firm_ids, firm, first, t)
+        ids = changed[:n_changed]
+        for track_id, threat in zip(ids.tolist(), labels[ids].tolist(), strict=True):
+            label[track_id] = threat
+        assert relabelled == relabelled_ref
+        assert list(label.items()) == list(expected.items())  # insertion order too
+        np.testing.assert_array_equal(first, first_ref)
+        # drop a few tracks: gone from the dict and the array alike (the engine's forget)
+        for track_id in rng.choice(next_id, size=min(2, next_id), replace=False).tolist() if next_id else []:
+            expected.pop(track_id, None)
+            label.pop(track_id, None)
+            labels[track_id] = _NO_LABEL
+    mirror = {i: int(v) for i, v in enumerate(labels.tolist()) if v != _NO_LABEL}
+    assert mirror == label
