@@ -59,3 +59,14 @@ def test_relabel_gives_the_dict_loops_labels_order_relabels_and_first_firm_times
             labels[track_id] = _NO_LABEL
     mirror = {i: int(v) for i, v in enumerate(labels.tolist()) if v != _NO_LABEL}
     assert mirror == label
+
+
+def test_relabel_does_nothing_and_says_so_when_a_track_id_is_past_the_array() -> None:
+    labels = np.full(4, _NO_LABEL, dtype=np.int64)
+    first = np.full(3, np.inf)
+    ids = np.arange(5, dtype=np.int64)
+    out = _relabel(
+        np.array([1, 4]), np.array([2, 0]), labels, np.empty(2, dtype=np.int64), ids, ids >= 0, first, 1.0
+    )
+    assert out == (-1, False)
+    assert (labels == _NO_LABEL).all() and np.isinf(first).all()

@@ -146,7 +146,7 @@ class Engine:
         self._lost_tracks: dict[str, int] = {}
         # per picture: how many of its steps gave a track another threat than it followed
         self._relabelled: dict[str, int] = {}
-        # per picture: its ``label`` dict as an array indexed by track id (_labels_for), and the
+        # per picture: its ``label`` dict as an array indexed by track id (_relabel), and the
         # reused buffer of the tracks a step relabels (_relabel)
         self._labels: dict[str, IntArray] = {}
         self._changed_labels = np.empty(64, dtype=np.int64)
@@ -386,13 +386,20 @@ class Engine:
             firm_ids = view.ids[view.confirmed]
             self.deceit.step(pic.name, tom, truth, pulled, set(firm_ids.tolist()))
         if tom.size:
-            labels = self._labels_for(pic.name, tom)
+            labels = self._labels.get(pic.name)
+            if labels is None:
+                labels = self._labels[pic.name] = np.full(64, _NO_LABEL, dtype=np.int64)
             changed = self._changed_labels
             if changed.size < tom.size:
                 changed = self._changed_labels = np.empty(2 * tom.size, dtype=np.int64)
             n_changed, relabelled = _relabel(
                 tom, truth, labels, changed, view.ids, view.confirmed, self.first_track_s, t
             )
+            if n_changed < 0:  # a track id past the array: grown, and the step taken again
+                labels = self._grown_labels(pic.name, tom)
+                n_changed, relabelled = _relabel(
+                    tom, truth, labels, changed, view.ids, view.confirmed, self.first_track_s, t
+                )
             if n_changed:  # the picture's dict, written in the order the tracks first changed
                 label = pic.label
                 ids = changed[:n_changed]
@@ -423,18 +430,15 @@ class Engine:
         if self._arm_shutdown:
             self._arm_warning(pic, t)
 
-    def _labels_for(self, name: str, track_of: IntArray) -> IntArray:
+    def _grown_labels(self, name: str, track_of: IntArray) -> IntArray:
         """Picture ``name``'s labels as an array indexed by track id (:data:`_NO_LABEL`: none), the
         mirror of its ``label`` dict that :func:`_relabel` reads, grown (to twice) to hold the track
         ids ``track_of`` (tracker ids count up from 0)."""
-        labels = self._labels.get(name)
-        top = int(track_of.max())
-        if labels is None or labels.size <= top:
-            grown = np.full(max(64, 2 * (top + 1)), _NO_LABEL, dtype=np.int64)
-            if labels is not None:
-                grown[: labels.size] = labels
-            labels = self._labels[name] = grown
-        return labels
+        labels = self._labels[name]
+        grown = np.full(2 * (int(track_of.max()) + 1), _NO_LABEL, dtype=np.int64)
+        grown[: labels.size] = labels
+        self._labels[name] = grown
+        return grown
 
     def _refresh_flights(
         self, pic: TrackPicture, t: float, flying: _FlightsAt, track_ids: IntArray, mean: FloatArray
@@ -1154,9 +1158,13 @@ def _relabel(
     threat ``truth[n]`` means for the tracks' labels (``labels``: threat per track id, updated in
     place, :data:`_NO_LABEL` for none): a track follows the last threat that updated it; a track
     only false targets or false alarms updated keeps what it had, or the first of them when it is
-    new. Writes the track ids whose label changed, in the order of their changes, to ``changed``;
-    notes the threats on firm tracks (:func:`_first_firm`). Returns how many changes, and whether
-    a track took a threat it did not follow (a new one included)."""
+    new. Writes the track ids whose label changed, in the order of their changes, to ``changed``
+    (as long as ``track_of``); notes the threats on firm tracks (:func:`_first_firm`). Returns how
+    many changes, and whether a track took a threat it did not follow (a new one included); -1 and
+    nothing done when a track id is past ``labels``."""
+    for n in range(track_of.size):
+        if track_of[n] >= labels.size:
+            return -1, False
     n_changed = 0
     relabelled = any_real = False
     for n in range(track_of.size):
