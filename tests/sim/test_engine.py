@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 
-from samsim.sim.engine import _NO_LABEL, _first_firm, _relabel
+import samsim
+from samsim.sim.engine import _NO_LABEL, Engine, _first_firm, _relabel
+from samsim.sim.world import compile_world
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _relabel_reference(label: dict[int, int], track_of: list[int], truth: list[int]) -> tuple[bool, bool]:
@@ -70,3 +77,22 @@ def test_relabel_does_nothing_and_says_so_when_a_track_id_is_past_the_array() ->
     )
     assert out == (-1, False)
     assert (labels == _NO_LABEL).all() and np.isinf(first).all()
+
+
+def test_label_arrays_hold_what_the_pictures_label_dicts_hold_after_every_step() -> None:
+    engine = Engine(compile_world(samsim.load(ROOT / "examples" / "raid-48.yaml")), seed=1)
+    after_step, steps = engine._after_step, []
+
+    def checked(pic: Any, *args: Any) -> None:
+        after_step(pic, *args)
+        held = engine._labels.get(pic.name)
+        listed = [] if held is None else [(i, v) for i, v in enumerate(held.tolist()) if v != _NO_LABEL]
+        assert sorted(pic.label.items()) == listed
+        if pic.label:
+            ids = np.array(sorted(pic.label), dtype=np.int64)
+            assert engine._labels_of(pic, ids) == [pic.label[i] for i in ids.tolist()]
+        steps.append(pic.name)
+
+    engine._after_step = checked  # type: ignore[method-assign]
+    engine.run()
+    assert len(steps) > 100 and engine._relabelled

@@ -172,10 +172,12 @@ class Engine:
         # each sensor's emitter and scan times, looked up once a run rather than at every scan
         sensor_emitter = [self.emitters.radars[s.battery][s.radar] for s in self.windows.sensors]
         sensor_times = [s.time_s for s in self.windows.sensors]
-        scan, fly_to = self.windows.scan, self._fly_to
+        scan, fly, settle = self.windows.scan, self.fleet.fly, self._settle_flown
         jamming = self.windows.jamming  # else no scan holds a strobe
         for t, kind, j, k in _instants(*self._schedule()):
-            fly_to(t)
+            flown = fly(t)  # _fly_to, inlined: visited at every instant, mostly with nothing ended
+            if flown:
+                settle(flown)
             if kind == SCAN:
                 if sensor_emitter[j].radiating(t):  # silent or destroyed: deaf too
                     rs, i = scan(j, k, t)
@@ -430,6 +432,16 @@ class Engine:
         if self._arm_shutdown:
             self._arm_warning(pic, t)
 
+    def _labels_of(self, pic: TrackPicture, track_ids: IntArray) -> list[int]:
+        """``pic.label.get(i, -1)`` of each of ``track_ids``, read from the picture's label array
+        (:func:`_relabel`, which holds what the dict holds) where it reaches them all."""
+        held = self._labels.get(pic.name)
+        if held is None or track_ids.size == 0 or int(track_ids.max()) >= held.size:
+            return [pic.label.get(i, -1) for i in track_ids.tolist()]
+        got = held[track_ids]
+        got[got == _NO_LABEL] = -1
+        return got.tolist()  # type: ignore[no-any-return]
+
     def _grown_labels(self, name: str, track_of: IntArray) -> IntArray:
         """Picture ``name``'s labels as an array indexed by track id (:data:`_NO_LABEL`: none), the
         mirror of its ``label`` dict that :func:`_relabel` reads, grown (to twice) to hold the track
@@ -677,20 +689,23 @@ class Engine:
             return self._threat_code_table
 
     def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
+        # looked up once per step rather than per track: a step confirms or drops several
+        label, names, add, track_name = pic.label, self.world.threats.ids, self.events.add, pic.track_name
+        confirm = kind == "track_confirm"
         for track_id in track_ids.tolist():
-            threat = pic.label.get(track_id, -1)
-            name = self.world.threats.ids[threat] if threat >= 0 else None
-            if kind == "track_confirm":
+            threat = label.get(track_id, -1)
+            name = names[threat] if threat >= 0 else None
+            if confirm:
                 pic.memory.first_firm_s[track_id] = t
                 self.deceit.confirmed(threat)
                 if threat >= 0:
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
-            self.events.add(
+            add(
                 t,
                 kind,
                 battery=pic.name,
                 threat=name,
-                track=pic.track_name(track_id),
+                track=track_name(track_id),
                 detail=None if threat >= 0 else "false track",
             )
 
@@ -734,7 +749,7 @@ class Engine:
         if self.record_trajectories:
             pic.picture.append((t, ids.copy(), pos, vel))  # speeds: norms taken once, at the end
         id_list = ids.tolist()
-        labels = [pic.label.get(i, -1) for i in id_list]
+        labels = self._labels_of(pic, ids)
         # No launch without the engagement radar radiating (emission control, ARM damage).
         guides, runtime = self.emitters.can_guide, self._runtime_of_state  # self._battery_of, inlined
         units = [u for u in units if guides(runtime[id(u.state)].index, t)]
@@ -838,8 +853,11 @@ class Engine:
     def _fly_to(self, t: float) -> None:
         """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
         flown = self.fleet.fly(t)
-        if not flown:
-            return
+        if flown:
+            self._settle_flown(flown)
+
+    def _settle_flown(self, flown: list[tuple[int, int]]) -> None:
+        """Settle the flights ``(battery, slot)`` that ended, in time order."""
         ended = [(float(self.batteries[b].state.flight.end_s[slot]), b, slot) for b, slot in flown]
         for end_s, b, slot in sorted(ended):
             self._settle_flight(self.batteries[b], slot, end_s)
