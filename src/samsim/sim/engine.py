@@ -155,6 +155,7 @@ class Engine:
         )
         self._arm_shutdown = self.emitters.any_shutdown_on_arm  # fixed for the run
         self._alive_buffers = _AliveRows(64)
+        self._sensor_code_table: dict[tuple[int, int], tuple[int, int]] = {}  # _sensor_codes
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -315,6 +316,9 @@ class Engine:
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
         size = rows.stop - rows.start
         buf = self._alive_rows_for(size)
+        # its detect events go straight to the event log's stage (nothing else is reported before
+        # they would have been: deceit.scan reports nothing)
+        stage = self.events.number_stage("detect", RANGE_KM, size)
         n_alive, n = _scan_detections(
             rs.truth[rows],
             rs.range_m[rows],
@@ -324,17 +328,21 @@ class Engine:
             self.first_detected_s,
             self.first_detected_range_m,
             buf.alive,
-            buf.threats,
-            buf.range_km,
+            stage.threat,
+            stage.value,
+            stage.time_s,
+            stage.battery,
+            stage.radar,
+            stage.n,
+            *self._sensor_codes(rt, rs),
         )
+        stage.n += n
         own = self.own_picture[rs.battery]
         if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
         alive = buf.alive[:size]
         if self.deceit.active:
             self.deceit.scan(rs, k, rows, alive, self.killed_s)
-        if n:
-            self._detections(rt, rs, t, buf.threats[:n], buf.range_km[:n])
         if own:
             z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
             res = rt.step(rs.radar, t, z, r, snr, range_m)
@@ -667,17 +675,14 @@ class Engine:
             post.mark_held(res, b, measured_s)
             self._after_step(post, res, np.array([jammer]), t)
 
-    def _detections(
-        self,
-        rt: BatteryRuntime,
-        rs: RadarScans,
-        time_s: float,
-        threats: NDArray[np.intc],
-        range_km: FloatArray,
-    ) -> None:
-        """One ``detect`` event per threat a scan at ``time_s`` saw (:func:`_scan_detections`: the
-        event log's codes of the threats, as C ints, and the ranges in km)."""
-        self.events.add_numbers_at(time_s, "detect", rt.battery.id, rs.radar_id, threats, RANGE_KM, range_km)
+    def _sensor_codes(self, rt: BatteryRuntime, rs: RadarScans) -> tuple[int, int]:
+        """The event log's codes of a sensor's battery and radar names, looked up once a run."""
+        key = (rs.battery, rs.radar)
+        codes = self._sensor_code_table.get(key)
+        if codes is None:
+            b, r = self.events.codes([rt.battery.id, rs.radar_id]).tolist()
+            codes = self._sensor_code_table[key] = (b, r)
+        return codes
 
     def _threat_codes(self) -> IntArray:
         """The event log's codes of the threats' names, looked up once a run: detections, the bulk
@@ -1040,13 +1045,11 @@ class _FlightsAt(dict[int, int]):
 
 class _AliveRows:
     """Buffers a scan's alive rows are copied into (:func:`_copy_alive`) on their way to a command
-    post's tracker, and its detections' figures (:func:`_scan_detections`), reused from scan to scan:
-    nobody keeps them past the scan."""
+    post's tracker, and which rows of a scan are alive (:func:`_scan_detections`), reused from scan
+    to scan: nobody keeps them past the scan."""
 
     def __init__(self, rows: int):
         self.alive = np.empty(rows, dtype=np.bool_)
-        self.threats = np.empty(rows, dtype=np.intc)
-        self.range_km = np.empty(rows)
         self.truth = np.empty(rows, dtype=np.int64)
         self.z = np.empty((rows, 3))
         self.r = np.empty((rows, 3, 3))
@@ -1114,12 +1117,19 @@ def _scan_detections(
     alive_out: BoolArray,
     threats: NDArray[np.intc],
     range_km: FloatArray,
+    time_s: FloatArray,
+    battery: NDArray[np.intc],
+    radar: NDArray[np.intc],
+    at: int,
+    battery_code: int,
+    radar_code: int,
 ) -> tuple[int, int]:
     """A battery's scan at ``t`` (rows ``truth``, ``range_m``) in one pass: which rows are alive
     (:func:`_alive_count`, into ``alive_out``) and how many; the real threats among them noted as
-    detected (:func:`_first_detections`), and their ``detect`` events' threats (``codes``: the event
-    log's code of each threat, as C ints, :meth:`~samsim.output.result.EventLog.add_numbers_at`) and
-    ranges in km, in the scan's order, into ``threats`` and ``range_km``; how many, second."""
+    detected (:func:`_first_detections`), and their ``detect`` events, in the scan's order, from row
+    ``at`` of the event log's stage (:class:`~samsim.output.result.NumberStage`): ``threats`` (``codes``:
+    the event log's code of each threat, as C ints), ranges in km into ``range_km``, and ``t``,
+    ``battery_code`` and ``radar_code`` into ``time_s``, ``battery`` and ``radar``; how many, second."""
     alive, n_alive = _alive_count(truth, killed_s, t)
     alive_out[: alive.size] = alive
     n = 0
@@ -1136,8 +1146,11 @@ def _scan_detections(
             j += 1
     _first_detections(first_s, first_range_m, seen, seen_range_m, t)
     for j in range(n):
-        threats[j] = codes[seen[j]]
-        range_km[j] = seen_range_m[j] / 1000.0
+        threats[at + j] = codes[seen[j]]
+        range_km[at + j] = seen_range_m[j] / 1000.0
+        time_s[at + j] = t
+        battery[at + j] = battery_code
+        radar[at + j] = radar_code
     return n_alive, n
 
 
