@@ -17,7 +17,15 @@ import samsim
 import samsim.sim.engine as engine
 from samsim.output.details import RANGE_KM, NumberDetail
 from samsim.output.files import write_parquet
-from samsim.output.result import EVENT_COLUMNS, EVENT_KINDS, EVENT_SCHEMA, EventKind, EventLog, Result
+from samsim.output.result import (
+    EVENT_COLUMNS,
+    EVENT_KINDS,
+    EVENT_SCHEMA,
+    EventKind,
+    EventLog,
+    NumberStage,
+    Result,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MISS = NumberDetail("miss_m", 2)
@@ -32,8 +40,31 @@ class TupleLog:
         self._order = 0
         self._names: dict[str, int] = {}
 
+        self._stage: NumberStage | None = None
+
+    def number_stage(self, kind: EventKind, detail: NumberDetail, rows: int) -> NumberStage:
+        """The compact log's stage, taken in (its rows one by one, by name) before anything else."""
+        self._take_stage()
+        self._stage = NumberStage(kind, detail, rows)
+        return self._stage
+
+    def _take_stage(self) -> None:
+        stage, self._stage = self._stage, None
+        if stage is not None and stage.n:
+            names = list(self._names)
+            for k in range(stage.n):
+                self.add(
+                    float(stage.time_s[k]),
+                    stage.kind,
+                    battery=names[stage.battery[k]],
+                    radar=names[stage.radar[k]],
+                    threat=names[stage.threat[k]],
+                    detail=stage.detail.format(float(stage.value[k])),
+                )
+
     def add(self, time_s: float, kind: EventKind, **names: str | None) -> None:
         assert kind in EVENT_KINDS, kind
+        self._take_stage()
         row = tuple(names.get(c) for c in EVENT_COLUMNS[2:])
         self._rows.append((float(time_s), self._order, kind, *row))
         self._order += 1
@@ -51,6 +82,7 @@ class TupleLog:
         n = int(np.size(time_s))
         if n == 0:
             return
+        self._take_stage()
         names = list(self._names)
         for c, value in given.items():
             if isinstance(value, np.ndarray):  # codes: the names, one by one
@@ -82,9 +114,11 @@ class TupleLog:
         )
 
     def __len__(self) -> int:
+        self._take_stage()
         return self._order
 
     def table(self) -> pa.Table:
+        self._take_stage()
         parts = list(self._chunks)
         if self._rows:
             cols = list(zip(*self._rows, strict=True))
@@ -166,6 +200,35 @@ def test_compact_log_gives_the_tuple_logs_table_on_constructed_events(tmp_path: 
     write_parquet(got, tmp_path / "new.parquet")
     write_parquet(want, tmp_path / "old.parquet")
     assert (tmp_path / "new.parquet").read_bytes() == (tmp_path / "old.parquet").read_bytes()
+
+
+def test_staged_events_take_their_place_among_the_others_as_reported_and_spill_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A compiled reporter's rows written to the stage give the table add_numbers_at gives: in
+    report order among the other events (taken in before each), across spills."""
+    rng = np.random.default_rng(5)
+    staged, direct = EventLog(), EventLog()
+    monkeypatch.setattr(staged, "spill_rows", 50)
+    monkeypatch.setattr(direct, "spill_rows", 50)
+    for log in (staged, direct):
+        log.codes(["north", "92N6E", "f16-1", "kh101-1"])
+    for k in range(400):
+        t = float(k // 3)
+        if rng.random() < 0.3:
+            for log in (staged, direct):
+                log.add(t, "track_confirm", battery="north", threat="f16-1", track=f"north/T{k}")
+        n = int(rng.integers(0, 9))
+        threat = rng.integers(2, 4, n).astype(np.intc)
+        value = rng.uniform(0.0, 400.0, n)
+        direct.add_numbers_at(t, "detect", "north", "92N6E", threat, RANGE_KM, value)
+        stage = staged.number_stage("detect", RANGE_KM, n)
+        at = stage.n
+        stage.threat[at : at + n], stage.value[at : at + n], stage.time_s[at : at + n] = threat, value, t
+        stage.battery[at : at + n], stage.radar[at : at + n] = 0, 1
+        stage.n += n
+    assert len(staged) == len(direct) > 1000
+    assert staged.table().equals(direct.table())
 
 
 def test_empty_log_and_a_log_without_names_or_details() -> None:

@@ -96,6 +96,23 @@ def test_silences_merge_and_the_last_emission_is_where_the_silence_began() -> No
     assert not em.radiating(260.0) and em.last_emission_s(400.0) == 250.0
 
 
+def test_radiating_stops_at_the_first_later_silence_and_answers_as_the_search_of_them_all() -> None:
+    rng = np.random.default_rng(3)
+    em = Emitter(radiate_from_s=2.0, destroyed_s=900.0)
+    for start in rng.uniform(0.0, 1000.0, 40):
+        em.silence(float(start), float(start + rng.uniform(0.5, 30.0)), "blink")
+    times = [
+        *rng.uniform(-10.0, 1010.0, 2000),
+        *(s.start_s for s in em.silences),
+        *(s.end_s for s in em.silences),
+    ]
+    for t in times:
+        every = not (t < em.radiate_from_s or t >= em.destroyed_s) and not any(
+            s.start_s <= t < s.end_s for s in em.silences
+        )
+        assert em.radiating(float(t)) == every
+
+
 def test_shutdown_on_arm_timing_is_exact_on_a_hand_computed_case() -> None:
     world = compile_world(loads(_scenario([], doctrine="{emcon: shutdown_on_arm}")))
     em = Emitters(world)

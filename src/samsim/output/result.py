@@ -160,6 +160,25 @@ class _ColumnLog:
         return code
 
 
+class NumberStage:
+    """Events of one kind, with a number detail each (:class:`~samsim.output.details.NumberDetail`),
+    written by a compiled reporter straight into arrays: per event its time, battery, radar and
+    threat codes (:meth:`EventLog.codes`, as C ints) and number, rows ``[:n]`` in use. The log takes
+    them in (:meth:`EventLog.add_numbers_at`'s rows) before any other event is reported and before
+    its table is built, so that the events keep the order in which they were reported: the
+    reporter called at every scan (``detect``) costs no log call, and consecutive scans' events
+    are appended as one batch."""
+
+    def __init__(self, kind: EventKind, detail: NumberDetail, rows: int):
+        self.kind, self.detail = kind, detail
+        self.time_s = np.empty(rows)
+        self.battery = np.empty(rows, dtype=np.intc)
+        self.radar = np.empty(rows, dtype=np.intc)
+        self.threat = np.empty(rows, dtype=np.intc)
+        self.value = np.empty(rows)
+        self.n = 0
+
+
 class EventLog(_ColumnLog):
     """The one place every engine component reports what happened.
 
@@ -198,6 +217,46 @@ class EventLog(_ColumnLog):
         self._number_count = array("q")
         self._number_format = array("b")
         self._number_formats: dict[NumberDetail, int] = {}
+        self._stage = NumberStage("detect", NumberDetail("", 0), 0)  # empty until number_stage
+
+    def number_stage(self, kind: EventKind, detail: NumberDetail, rows: int) -> NumberStage:
+        """The :class:`NumberStage` of ``kind`` events with ``detail`` numbers, with room for
+        ``rows`` more events (the events staged of another kind or detail, or that would leave
+        too little room, are taken in first). The caller writes its events at rows ``[n:]`` and
+        adds their number to ``n``."""
+        stage = self._stage
+        if stage.n + rows > stage.time_s.size or stage.kind != kind or stage.detail != detail:
+            self._take_stage()
+            if stage.time_s.size < rows or stage.kind != kind or stage.detail != detail:
+                stage = self._stage = NumberStage(kind, detail, max(4096, 2 * rows))
+        return stage
+
+    def _take_stage(self) -> None:
+        """The staged events into the log's columns, as :meth:`add_numbers_at` adds a batch."""
+        stage = self._stage
+        n = stage.n
+        if n == 0:
+            return
+        stage.n = 0
+        row = len(self._time_s)
+        self._time_s.frombytes(stage.time_s[:n].tobytes())
+        self._kind += array("b", (_KIND_CODE[stage.kind],)) * n
+        refs = self._refs
+        refs["battery"].frombytes(stage.battery[:n].tobytes())
+        refs["radar"].frombytes(stage.radar[:n].tobytes())
+        refs["threat"].frombytes(stage.threat[:n].tobytes())
+        none = array("i", (-1,)) * n
+        refs["track"] += none
+        refs["interceptor"] += none
+        fmt = self._number_formats.get(stage.detail)
+        if fmt is None:
+            fmt = self._number_formats[stage.detail] = len(self._number_formats)
+        self._number_value.frombytes(stage.value[:n].tobytes())
+        self._number_start.append(row)
+        self._number_count.append(n)
+        self._number_format.append(fmt)
+        if len(self._time_s) >= self.spill_rows:
+            self._spill()
 
     def _add_detail(self, row: int, detail: str) -> None:
         self._detail_bytes += detail.encode()
@@ -216,6 +275,8 @@ class EventLog(_ColumnLog):
         interceptor: str | None = None,
         detail: str | None = None,
     ) -> None:
+        if self._stage.n:
+            self._take_stage()
         row = len(self._time_s)
         self._kind.append(_KIND_CODE[kind])
         self._time_s.append(float(time_s))
@@ -255,6 +316,8 @@ class EventLog(_ColumnLog):
         n = times.size
         if n == 0:
             return
+        if self._stage.n:
+            self._take_stage()
         row = len(self._time_s)
         # Repeated values as repeated arrays (``array * n``): no NumPy call per column.
         self._time_s.frombytes(times.tobytes())
@@ -308,6 +371,8 @@ class EventLog(_ColumnLog):
         n = threat.size
         if n == 0:
             return
+        if self._stage.n:
+            self._take_stage()
         row = len(self._time_s)
         self._time_s += array("d", (time_s,)) * n
         self._kind += array("b", (_KIND_CODE[kind],)) * n
@@ -329,6 +394,7 @@ class EventLog(_ColumnLog):
             self._spill()
 
     def _pending(self) -> int:
+        self._take_stage()  # staged events are pending rows too
         return len(self._time_s)
 
     def _build(self) -> pa.Table:

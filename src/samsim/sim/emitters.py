@@ -62,10 +62,17 @@ class Emitter:
     destroyed_s: float = math.inf
 
     def radiating(self, t: float) -> bool:
-        """Whether the radar radiates at ``t``."""
+        """Whether the radar radiates at ``t``. Asked at every scan of every radar: a plain loop (no
+        generator) that stops at the first silence starting after ``t`` (they are sorted and disjoint,
+        so none later holds it)."""
         if t < self.radiate_from_s or t >= self.destroyed_s:
             return False
-        return not any(s.start_s <= t < s.end_s for s in self.silences)
+        for s in self.silences:
+            if t < s.start_s:
+                break
+            if t < s.end_s:
+                return False
+        return True
 
     def silence(self, start_s: float, end_s: float, reason: str) -> None:
         """Keep the radar silent over [start_s, end_s), merged with the silences it overlaps or touches."""
@@ -134,8 +141,8 @@ class Emitters:
 
     def can_guide(self, battery: int, t: float) -> bool:
         """Whether the battery's engagement radar radiates at ``t`` (it can launch and guide)."""
-        k = self.engagement_radar(battery)
-        return k is not None and self.radiating(battery, k, t)
+        k = self._engagement[battery]  # engagement_radar and radiating, inlined: asked per fire unit
+        return k is not None and self.radars[battery][k].radiating(t)
 
     def warn(self, battery: int, track_pos_m: FloatArray, track_vel_mps: FloatArray, t: float) -> list[int]:
         """ARM warnings from one battery's firm tracks (its frame) at ``t``: silence the radars of every

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from itertools import repeat
 from typing import cast
 
 import numpy as np
@@ -147,11 +146,16 @@ class Engine:
         self._lost_tracks: dict[str, int] = {}
         # per picture: how many of its steps gave a track another threat than it followed
         self._relabelled: dict[str, int] = {}
+        # per picture: its ``label`` dict as an array indexed by track id (_relabel), and the
+        # reused buffer of the tracks a step relabels (_relabel)
+        self._labels: dict[str, IntArray] = {}
+        self._changed_labels = np.empty(64, dtype=np.int64)
         self.fleet = battery.Fleet(
             [rt.plan for rt in self.batteries], [rt.state for rt in self.batteries], world.step_s
         )
         self._arm_shutdown = self.emitters.any_shutdown_on_arm  # fixed for the run
         self._alive_buffers = _AliveRows(64)
+        self._sensor_code_table: dict[tuple[int, int], tuple[int, int]] = {}  # _sensor_codes
 
     @property
     def scans(self) -> list[RadarScans]:
@@ -169,10 +173,12 @@ class Engine:
         # each sensor's emitter and scan times, looked up once a run rather than at every scan
         sensor_emitter = [self.emitters.radars[s.battery][s.radar] for s in self.windows.sensors]
         sensor_times = [s.time_s for s in self.windows.sensors]
-        scan, fly_to = self.windows.scan, self._fly_to
+        scan, fly, settle = self.windows.scan, self.fleet.fly, self._settle_flown
         jamming = self.windows.jamming  # else no scan holds a strobe
         for t, kind, j, k in _instants(*self._schedule()):
-            fly_to(t)
+            flown = fly(t)  # _fly_to, inlined: visited at every instant, mostly with nothing ended
+            if flown:
+                settle(flown)
             if kind == SCAN:
                 if sensor_emitter[j].radiating(t):  # silent or destroyed: deaf too
                     rs, i = scan(j, k, t)
@@ -310,6 +316,9 @@ class Engine:
         rows = slice(int(offsets[k]), int(offsets[k + 1]))
         size = rows.stop - rows.start
         buf = self._alive_rows_for(size)
+        # its detect events go straight to the event log's stage (nothing else is reported before
+        # they would have been: deceit.scan reports nothing)
+        stage = self.events.number_stage("detect", RANGE_KM, size)
         n_alive, n = _scan_detections(
             rs.truth[rows],
             rs.range_m[rows],
@@ -319,17 +328,21 @@ class Engine:
             self.first_detected_s,
             self.first_detected_range_m,
             buf.alive,
-            buf.threats,
-            buf.range_km,
+            stage.threat,
+            stage.value,
+            stage.time_s,
+            stage.battery,
+            stage.radar,
+            stage.n,
+            *self._sensor_codes(rt, rs),
         )
+        stage.n += n
         own = self.own_picture[rs.battery]
         if n_alive == 0 and (not own or len(rt.tracker) == 0):
             return
         alive = buf.alive[:size]
         if self.deceit.active:
             self.deceit.scan(rs, k, rows, alive, self.killed_s)
-        if n:
-            self._detections(rt, rs, t, buf.threats[:n], buf.range_km[:n])
         if own:
             z, r, snr, range_m, truth = _alive_measurements(rs, rows.start, alive)
             res = rt.step(rs.radar, t, z, r, snr, range_m)
@@ -383,24 +396,27 @@ class Engine:
             firm_ids = view.ids[view.confirmed]
             self.deceit.step(pic.name, tom, truth, pulled, set(firm_ids.tolist()))
         if tom.size:
-            label = pic.label
-            any_real = relabelled = False
-            # A track follows the last threat that updated it; a track only false targets or false
-            # alarms updated keeps what it had, or the first of them when it is new.
-            for track_id, threat in zip(tom.tolist(), truth.tolist(), strict=True):
-                if track_id < 0:
-                    continue
-                if threat >= 0:
-                    if label.get(track_id) != threat:
-                        label[track_id] = threat
-                        relabelled = True
-                    any_real = True
-                else:
-                    label.setdefault(track_id, threat)
+            labels = self._labels.get(pic.name)
+            if labels is None:
+                labels = self._labels[pic.name] = np.full(64, _NO_LABEL, dtype=np.int64)
+            changed = self._changed_labels
+            if changed.size < tom.size:
+                changed = self._changed_labels = np.empty(2 * tom.size, dtype=np.int64)
+            n_changed, relabelled = _relabel(
+                tom, truth, labels, changed, view.ids, view.confirmed, self.first_track_s, t
+            )
+            if n_changed < 0:  # a track id past the array: grown, and the step taken again
+                labels = self._grown_labels(pic.name, tom)
+                n_changed, relabelled = _relabel(
+                    tom, truth, labels, changed, view.ids, view.confirmed, self.first_track_s, t
+                )
+            if n_changed:  # the picture's dict, written in the order the tracks first changed
+                label = pic.label
+                ids = changed[:n_changed]
+                for track_id, threat in zip(ids.tolist(), labels[ids].tolist(), strict=True):
+                    label[track_id] = threat
             if relabelled:  # its interceptors in mid-course may turn (_refresh_flights)
                 self._relabelled[pic.name] = self._relabelled.get(pic.name, 0) + 1
-            if any_real:  # a firm track now holding this threat
-                _first_firm(view.ids, view.confirmed, tom, truth, self.first_track_s, t)
         flying = self.flying_at.get(pic.name)
         if flying:  # only batteries with interceptors flying at this picture's tracks have news
             for _, old, new in self._refresh_flights(pic, t, flying, view.ids, view.mean):
@@ -414,11 +430,35 @@ class Engine:
         if res.dropped_confirmed.size:
             self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         if res.dropped.size:
-            for track_id in res.dropped.tolist():
+            dropped = res.dropped
+            held = self._labels.get(pic.name)
+            if held is not None:
+                held[dropped[dropped < held.size]] = _NO_LABEL
+            for track_id in dropped.tolist():
                 pic.forget(track_id)
             self._lost_tracks[pic.name] = len(pic.memory.lost)
         if self._arm_shutdown:
             self._arm_warning(pic, t)
+
+    def _labels_of(self, pic: TrackPicture, track_ids: IntArray) -> list[int]:
+        """``pic.label.get(i, -1)`` of each of ``track_ids``, read from the picture's label array
+        (:func:`_relabel`, which holds what the dict holds) where it reaches them all."""
+        held = self._labels.get(pic.name)
+        if held is None or track_ids.size == 0 or int(track_ids.max()) >= held.size:
+            return [pic.label.get(i, -1) for i in track_ids.tolist()]
+        got = held[track_ids]
+        got[got == _NO_LABEL] = -1
+        return got.tolist()  # type: ignore[no-any-return]
+
+    def _grown_labels(self, name: str, track_of: IntArray) -> IntArray:
+        """Picture ``name``'s labels as an array indexed by track id (:data:`_NO_LABEL`: none), the
+        mirror of its ``label`` dict that :func:`_relabel` reads, grown (to twice) to hold the track
+        ids ``track_of`` (tracker ids count up from 0)."""
+        labels = self._labels[name]
+        grown = np.full(2 * (int(track_of.max()) + 1), _NO_LABEL, dtype=np.int64)
+        grown[: labels.size] = labels
+        self._labels[name] = grown
+        return grown
 
     def _refresh_flights(
         self, pic: TrackPicture, t: float, flying: _FlightsAt, track_ids: IntArray, mean: FloatArray
@@ -635,17 +675,14 @@ class Engine:
             post.mark_held(res, b, measured_s)
             self._after_step(post, res, np.array([jammer]), t)
 
-    def _detections(
-        self,
-        rt: BatteryRuntime,
-        rs: RadarScans,
-        time_s: float,
-        threats: NDArray[np.intc],
-        range_km: FloatArray,
-    ) -> None:
-        """One ``detect`` event per threat a scan at ``time_s`` saw (:func:`_scan_detections`: the
-        event log's codes of the threats, as C ints, and the ranges in km)."""
-        self.events.add_numbers_at(time_s, "detect", rt.battery.id, rs.radar_id, threats, RANGE_KM, range_km)
+    def _sensor_codes(self, rt: BatteryRuntime, rs: RadarScans) -> tuple[int, int]:
+        """The event log's codes of a sensor's battery and radar names, looked up once a run."""
+        key = (rs.battery, rs.radar)
+        codes = self._sensor_code_table.get(key)
+        if codes is None:
+            b, r = self.events.codes([rt.battery.id, rs.radar_id]).tolist()
+            codes = self._sensor_code_table[key] = (b, r)
+        return codes
 
     def _threat_codes(self) -> IntArray:
         """The event log's codes of the threats' names, looked up once a run: detections, the bulk
@@ -657,20 +694,23 @@ class Engine:
             return self._threat_code_table
 
     def _track_events(self, pic: TrackPicture, track_ids: IntArray, kind: EventKind, t: float) -> None:
+        # looked up once per step rather than per track: a step confirms or drops several
+        label, names, add, track_name = pic.label, self.world.threats.ids, self.events.add, pic.track_name
+        confirm = kind == "track_confirm"
         for track_id in track_ids.tolist():
-            threat = pic.label.get(track_id, -1)
-            name = self.world.threats.ids[threat] if threat >= 0 else None
-            if kind == "track_confirm":
+            threat = label.get(track_id, -1)
+            name = names[threat] if threat >= 0 else None
+            if confirm:
                 pic.memory.first_firm_s[track_id] = t
                 self.deceit.confirmed(threat)
                 if threat >= 0:
                     self.first_track_s[threat] = min(self.first_track_s[threat], t)
-            self.events.add(
+            add(
                 t,
                 kind,
                 battery=pic.name,
                 threat=name,
-                track=pic.track_name(track_id),
+                track=track_name(track_id),
                 detail=None if threat >= 0 else "false track",
             )
 
@@ -714,7 +754,7 @@ class Engine:
         if self.record_trajectories:
             pic.picture.append((t, ids.copy(), pos, vel))  # speeds: norms taken once, at the end
         id_list = ids.tolist()
-        labels = list(map(pic.label.get, id_list, repeat(-1)))  # the same look-ups, no Python loop
+        labels = self._labels_of(pic, ids)
         # No launch without the engagement radar radiating (emission control, ARM damage):
         # Emitters.can_guide inlined, its interval tests first and the silences' scan (a generator
         # per unit) only for an emitter that has silences (with none, ``any`` of them is False).
@@ -841,8 +881,11 @@ class Engine:
     def _fly_to(self, t: float) -> None:
         """Fly every battery's interceptors up to ``t`` and settle the flights that ended, in time order."""
         flown = self.fleet.fly(t)
-        if not flown:
-            return
+        if flown:
+            self._settle_flown(flown)
+
+    def _settle_flown(self, flown: list[tuple[int, int]]) -> None:
+        """Settle the flights ``(battery, slot)`` that ended, in time order."""
         ended = [(float(self.batteries[b].state.flight.end_s[slot]), b, slot) for b, slot in flown]
         for end_s, b, slot in sorted(ended):
             self._settle_flight(self.batteries[b], slot, end_s)
@@ -1025,13 +1068,11 @@ class _FlightsAt(dict[int, int]):
 
 class _AliveRows:
     """Buffers a scan's alive rows are copied into (:func:`_copy_alive`) on their way to a command
-    post's tracker, and its detections' figures (:func:`_scan_detections`), reused from scan to scan:
-    nobody keeps them past the scan."""
+    post's tracker, and which rows of a scan are alive (:func:`_scan_detections`), reused from scan
+    to scan: nobody keeps them past the scan."""
 
     def __init__(self, rows: int):
         self.alive = np.empty(rows, dtype=np.bool_)
-        self.threats = np.empty(rows, dtype=np.intc)
-        self.range_km = np.empty(rows)
         self.truth = np.empty(rows, dtype=np.int64)
         self.z = np.empty((rows, 3))
         self.r = np.empty((rows, 3, 3))
@@ -1099,12 +1140,19 @@ def _scan_detections(
     alive_out: BoolArray,
     threats: NDArray[np.intc],
     range_km: FloatArray,
+    time_s: FloatArray,
+    battery: NDArray[np.intc],
+    radar: NDArray[np.intc],
+    at: int,
+    battery_code: int,
+    radar_code: int,
 ) -> tuple[int, int]:
     """A battery's scan at ``t`` (rows ``truth``, ``range_m``) in one pass: which rows are alive
     (:func:`_alive_count`, into ``alive_out``) and how many; the real threats among them noted as
-    detected (:func:`_first_detections`), and their ``detect`` events' threats (``codes``: the event
-    log's code of each threat, as C ints, :meth:`~samsim.output.result.EventLog.add_numbers_at`) and
-    ranges in km, in the scan's order, into ``threats`` and ``range_km``; how many, second."""
+    detected (:func:`_first_detections`), and their ``detect`` events, in the scan's order, from row
+    ``at`` of the event log's stage (:class:`~samsim.output.result.NumberStage`): ``threats`` (``codes``:
+    the event log's code of each threat, as C ints), ranges in km into ``range_km``, and ``t``,
+    ``battery_code`` and ``radar_code`` into ``time_s``, ``battery`` and ``radar``; how many, second."""
     alive, n_alive = _alive_count(truth, killed_s, t)
     alive_out[: alive.size] = alive
     n = 0
@@ -1121,8 +1169,11 @@ def _scan_detections(
             j += 1
     _first_detections(first_s, first_range_m, seen, seen_range_m, t)
     for j in range(n):
-        threats[j] = codes[seen[j]]
-        range_km[j] = seen_range_m[j] / 1000.0
+        threats[at + j] = codes[seen[j]]
+        range_km[at + j] = seen_range_m[j] / 1000.0
+        time_s[at + j] = t
+        battery[at + j] = battery_code
+        radar[at + j] = radar_code
     return n_alive, n
 
 
@@ -1140,6 +1191,54 @@ def _first_detections(
             first_range_m[seen[n]] = range_m[n]
     for n in range(seen.size):
         first_s[seen[n]] = min(first_s[seen[n]], t)
+
+
+_NO_LABEL = np.iinfo(np.int64).min
+"""A track id the picture holds no label for (a threat index is >= 0, a false one's < 0)."""
+
+
+@njit
+def _relabel(
+    track_of: IntArray,
+    truth: IntArray,
+    labels: IntArray,
+    changed: IntArray,
+    firm_ids: IntArray,
+    firm: BoolArray,
+    first_track_s: FloatArray,
+    t: float,
+) -> tuple[int, bool]:
+    """What a step at ``t`` that updated track ``track_of[n]`` (< 0: none) with a measurement of
+    threat ``truth[n]`` means for the tracks' labels (``labels``: threat per track id, updated in
+    place, :data:`_NO_LABEL` for none): a track follows the last threat that updated it; a track
+    only false targets or false alarms updated keeps what it had, or the first of them when it is
+    new. Writes the track ids whose label changed, in the order of their changes, to ``changed``
+    (as long as ``track_of``); notes the threats on firm tracks (:func:`_first_firm`). Returns how
+    many changes, and whether a track took a threat it did not follow (a new one included); -1 and
+    nothing done when a track id is past ``labels``."""
+    for n in range(track_of.size):
+        if track_of[n] >= labels.size:
+            return -1, False
+    n_changed = 0
+    relabelled = any_real = False
+    for n in range(track_of.size):
+        track, threat = track_of[n], truth[n]
+        if track < 0:
+            continue
+        if threat >= 0:
+            if labels[track] != threat:
+                labels[track] = threat
+                changed[n_changed] = track
+                n_changed += 1
+                relabelled = True
+            any_real = True
+        elif labels[track] == _NO_LABEL:
+            labels[track] = threat
+            changed[n_changed] = track
+            n_changed += 1
+    if any_real:
+        _first_firm(firm_ids, firm, track_of, truth, first_track_s, t)
+    return n_changed, relabelled
 
 
 @njit
