@@ -248,15 +248,20 @@ class EventLog(_ColumnLog):
         none = array("i", (-1,)) * n
         refs["track"] += none
         refs["interceptor"] += none
-        fmt = self._number_formats.get(stage.detail)
+        self._add_numbers(row, n, stage.detail, stage.value[:n])
+        if len(self._time_s) >= self.spill_rows:
+            self._spill()
+
+    def _add_numbers(self, row: int, n: int, detail: NumberDetail, values: NDArray[np.float64]) -> None:
+        """The number details ``values`` (float64) of the ``n`` events from ``row`` on, all written
+        with ``detail``: kept as numbers, written when the table is built."""
+        fmt = self._number_formats.get(detail)
         if fmt is None:
-            fmt = self._number_formats[stage.detail] = len(self._number_formats)
-        self._number_value.frombytes(stage.value[:n].tobytes())
+            fmt = self._number_formats[detail] = len(self._number_formats)
+        self._number_value.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
         self._number_start.append(row)
         self._number_count.append(n)
         self._number_format.append(fmt)
-        if len(self._time_s) >= self.spill_rows:
-            self._spill()
 
     def _add_detail(self, row: int, detail: str) -> None:
         self._detail_bytes += detail.encode()
@@ -336,13 +341,7 @@ class EventLog(_ColumnLog):
         if isinstance(detail, tuple):
             number_detail, values = detail
             assert np.size(values) == n, ("detail", np.size(values), n)
-            fmt = self._number_formats.get(number_detail)
-            if fmt is None:
-                fmt = self._number_formats[number_detail] = len(self._number_formats)
-            self._number_value.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
-            self._number_start.append(row)
-            self._number_count.append(n)
-            self._number_format.append(fmt)
+            self._add_numbers(row, n, number_detail, values)
         elif detail is not None:
             assert len(detail) == n, ("detail", len(detail), n)
             rows = [k for k, text in enumerate(detail) if text is not None]
@@ -383,13 +382,7 @@ class EventLog(_ColumnLog):
         none = array("i", (-1,)) * n
         refs["track"] += none
         refs["interceptor"] += none
-        fmt = self._number_formats.get(detail)
-        if fmt is None:
-            fmt = self._number_formats[detail] = len(self._number_formats)
-        self._number_value.frombytes(np.asarray(values, np.float64).tobytes())
-        self._number_start.append(row)
-        self._number_count.append(n)
-        self._number_format.append(fmt)
+        self._add_numbers(row, n, detail, values)
         if len(self._time_s) >= self.spill_rows:
             self._spill()
 

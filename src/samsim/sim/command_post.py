@@ -1127,10 +1127,7 @@ class TrackPicture:
         n_new, both = result[1], result[3]
         self._aux_ids = both[both.size - n_new :]  # the new ids, after the step's result
         self._aux_step = tr.step_count
-        if want.size:
-            self._keep_engaged(want, self._found[: want.size], packed, time_s)
-        else:
-            self._keep_engaged_none()
+        self._keep_engaged(want, self._found[: want.size], packed, time_s)
         self._after_rows(done, count)
         return done
 
@@ -1311,11 +1308,6 @@ class TrackPicture:
         ids, packed, time_s = pending
         return (ids, *_unpacked_estimates(packed, *self._estimate_dims), time_s)
 
-    def _keep_engaged_none(self) -> None:
-        """:meth:`_keep_engaged` when no track is under fire."""
-        self._estimates.clear()
-        self._pending = None
-
     def _keep_engaged(
         self,
         want: IntArray,
@@ -1327,7 +1319,8 @@ class TrackPicture:
         (which are held, ``found``, and their estimates, ``packed`` by :func:`_packed_estimates`), as
         of ``time_s`` (None: :attr:`estimate_s`, the tracker's last step)."""
         if want.size == 0:
-            self._keep_engaged_none()
+            self._estimates.clear()
+            self._pending = None
             return
         if time_s is None:
             time_s = self.estimate_s

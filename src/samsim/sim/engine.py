@@ -111,6 +111,16 @@ class Engine:
             post.gone_s = gone + post.latency_s
         self.reason: dict[int, tuple[str, float]] = {}  # threat -> why not engaged, and when
         self.emitters = Emitters(world)
+        # per battery state (by identity, as _runtime_of_state) the Emitter of its engagement radar
+        # (None: it has none), asked for every fire unit at every decision cycle (_decide); the
+        # states and emitters are the run's own objects throughout (a silence or a destruction
+        # changes an emitter's fields, not the emitter)
+        self._guiding_emitters: dict[int, Emitter | None] = {
+            key: None
+            if (k := self.emitters.engagement_radar(rt.index)) is None
+            else self.emitters.radars[rt.index][k]
+            for key, rt in self._runtime_of_state.items()
+        }
         self.arm_notes: dict[int, str] = {}  # ARM threat index -> what its impact did
         # Three seed sequences per sensor (echoes, repeater jammers' copies, strobes), spawned in a
         # fixed order from the run's seed; its scans are evaluated a window at a time from them.
@@ -756,16 +766,9 @@ class Engine:
         id_list = ids.tolist()
         labels = self._labels_of(pic, ids)
         # No launch without the engagement radar radiating (emission control, ARM damage):
-        # Emitters.can_guide inlined, its interval tests first and the silences' scan (a generator
-        # per unit) only for an emitter that has silences (with none, ``any`` of them is False).
-        guiding = self._guiding_emitters()
-        units = [
-            u
-            for u in units
-            if (em := guiding[id(u.state)]) is not None
-            and not (t < em.radiate_from_s or t >= em.destroyed_s)
-            and (not em.silences or em.radiating(t))
-        ]
+        # Emitters.can_guide with its emitter looked up once a run.
+        guiding = self._guiding_emitters
+        units = [u for u in units if (em := guiding[id(u.state)]) is not None and em.radiating(t)]
         # (no jam-only track: nothing to mark, as an all-False mask marks nothing)
         jam_only = np.array([i in pic.jam_only for i in id_list], dtype=bool) if pic.jam_only else None
         doctrine = pic.doctrine  # type: ignore[attr-defined]
@@ -833,21 +836,6 @@ class Engine:
                     t, "magazine_empty", battery=rt.battery.id, detail=format_magazine_empty(types[k])
                 )
             del started  # reported when done (reload events)
-
-    def _guiding_emitters(self) -> dict[int, Emitter | None]:
-        """Per battery state (by identity, as :attr:`_runtime_of_state`), the :class:`Emitter` of
-        its engagement radar (None: it has none), looked up once a run: both the states and the
-        emitters are the run's own objects throughout (a silence or a destruction changes an
-        emitter's fields, not the emitter)."""
-        try:
-            return self._guiding_table
-        except AttributeError:
-            em = self.emitters
-            self._guiding_table: dict[int, Emitter | None] = {
-                key: None if (k := em.engagement_radar(rt.index)) is None else em.radars[rt.index][k]
-                for key, rt in self._runtime_of_state.items()
-            }
-            return self._guiding_table
 
     def _fire_states(
         self, pic: TrackPicture, t: float

@@ -144,7 +144,10 @@ def combine_row(
     dx: FloatArray,
 ) -> None:
     """The whole combined estimate (step 4) of track ``t`` (:func:`_output` of one row; ``dx``
-    (r, d): scratch)."""
+    (r, d): scratch). For a track whose prediction combined only the position block
+    (``full_rows``) and that is read whole before its next update (confirmed without one): its
+    modes are as the prediction left them, so these are the floats a whole combination would have
+    given then."""
     if r == 2 and d == 6:
         _combine(prob, t, mean, cov, 2, 6, out_mean, out_cov, dx, 6)
     else:

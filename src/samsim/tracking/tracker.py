@@ -261,25 +261,6 @@ def _log_clip(x: float) -> float:
 
 
 @njit
-def _complete_output(
-    prob: FloatArray,
-    t: int,
-    mean: FloatArray,
-    cov: FloatArray,
-    r: int,
-    d: int,
-    out_mean: FloatArray,
-    out_cov: FloatArray,
-    dx: FloatArray,
-) -> None:
-    """The whole combined estimate of row ``t``, confirmed in this step without an update: with
-    ``lean_tentative_cov`` its prediction combined only the position block of the covariance, and a
-    confirmed track's is read whole. The modes are as the prediction left them, so these are the
-    floats a whole combination would have given then."""
-    imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
-
-
-@njit
 def _manage(
     n: int,
     next_id: int,
@@ -370,8 +351,8 @@ def _manage(
                 confirmed[t] = True
                 new_conf[n_conf] = ids[t]
                 n_conf += 1
-                if j < 0 and rules.lean_tentative_cov:
-                    _complete_output(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
+                if j < 0 and rules.lean_tentative_cov:  # predicted with the position block only
+                    imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
             else:
                 drop = score[t] <= rules.delete_score
                 drop = drop or time_s - last_update_s[t] > rules.tentative_coast_s
@@ -382,8 +363,8 @@ def _manage(
                     confirmed[t] = True
                     new_conf[n_conf] = ids[t]
                     n_conf += 1
-                    if j < 0 and rules.lean_tentative_cov:
-                        _complete_output(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
+                    if j < 0 and rules.lean_tentative_cov:  # as above
+                        imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
             drop = misses[t] >= max_misses
         if drop:
             dropped[n_drop] = ids[t]
