@@ -345,14 +345,16 @@ def test_track_pd_is_look_pd_at_the_expected_rcs() -> None:
         assert np.all(pd <= TRACK_MAX_PD)
 
 
-def test_nobody_reads_a_tentative_tracks_covariance_beyond_its_position_block(
+def test_nobody_reads_a_tentative_tracks_covariance_or_mode_probabilities(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The battery tracker combines a tentative track's covariance only in its position block
-    # (Tracker(lean_tentative_cov=True), Tracker.view): NaN in the rest of every tentative row, put
-    # there whenever anyone looks at the picture (the engine does after every step), must change
-    # nothing in a networked run that engages, hands over and tests duplicates.
+    # The battery tracker predicts a tentative track only when a measurement updates it
+    # (Tracker(defer_tentative=True), Tracker.view): its covariance and mode probabilities are those
+    # of its last update. Every view of the picture (the engine looks after every step) showing NaN
+    # in every tentative row's covariance and mode probabilities must change nothing in a networked
+    # run that engages, hands over and tests duplicates.
     from samsim.tracking import Tracker
+    from samsim.tracking.tracker import TrackView
 
     from .test_network import F35S, TWO, _scenario
 
@@ -362,16 +364,16 @@ def test_nobody_reads_a_tentative_tracks_covariance_beyond_its_position_block(
     poisoned = [0]
 
     def poisoning_view(self: Tracker) -> object:
-        assert self.lean_tentative_cov
-        n = len(self)
-        tentative = np.flatnonzero(~self._rows.confirmed[:n])
-        if tentative.size:
-            out_cov = self._rows.out_cov
-            nd = self.ndim
-            out_cov[tentative, nd:, :] = np.nan
-            out_cov[tentative, :nd, nd:] = np.nan
-            poisoned[0] += tentative.size
-        return view(self)
+        assert self.defer_tentative
+        shown = view(self)
+        tentative = ~shown.confirmed
+        if not tentative.any():
+            return shown
+        cov, prob = shown.cov.copy(), shown.prob.copy()
+        cov[tentative] = np.nan
+        prob[tentative] = np.nan
+        poisoned[0] += int(tentative.sum())
+        return TrackView(shown.ids, shown.mean, cov, shown.confirmed, prob)
 
     monkeypatch.setattr(Tracker, "view", poisoning_view)
     result = simulate(sc, seed=0, trajectories=False)

@@ -240,3 +240,85 @@ def test_full_rows_limits_the_combined_covariance_of_the_others_to_positions() -
     for t in np.flatnonzero(~full):
         imm.combine_row(outs[1][2], t, outs[1][0], outs[1][1], r, d, outs[1][3], lean, dx)
     np.testing.assert_array_equal(lean, whole)
+
+
+def _random_imm(rng: np.random.Generator, n: int, r: int, nd: int) -> tuple[np.ndarray, ...]:
+    """Mode estimates, covariances, probabilities and their whole combination, for ``n`` tracks."""
+    d = 2 * nd
+    mean = rng.normal(size=(n, r, d)) * np.array([5e3] * nd + [300.0] * nd)
+    a = rng.normal(size=(n, r, d, d)) * np.array([300.0] * nd + [40.0] * nd)
+    cov = a @ np.swapaxes(a, -1, -2) + 10.0 * np.eye(d)
+    prob = rng.dirichlet(np.ones(r), size=n)
+    out_mean, out_cov = np.empty((n, d)), np.empty((n, d, d))
+    dx = np.empty((r, d))
+    for t in range(n):
+        imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
+    return mean, cov, prob, out_mean, out_cov
+
+
+def test_one_deferred_prediction_is_the_textbook_prediction_over_its_interval() -> None:
+    # predict_rows_over: each listed row over its own interval, as predict_inplace with that
+    # interval's switching matrix (the exponential is the C library's, not NumPy's: to rounding);
+    # rows not listed and rows of interval 0 untouched
+    rng = np.random.default_rng(31)
+    for r, nd in ((2, 3), (3, 2), (1, 3)):
+        n = 12
+        mean, cov, prob, out_mean, out_cov = _random_imm(rng, n, r, nd)
+        sojourn, q = rng.uniform(2.0, 30.0, r), rng.uniform(0.5, 900.0, r)
+        rows = np.array([1, 4, 5, 9])
+        dts = np.array([0.3, 7.5, 0.0, 41.0])
+        got = [x.copy() for x in (mean, cov, prob, out_mean, out_cov)]
+        imm.predict_rows_over(got[0], got[1], got[2], rows, dts, sojourn, q, got[3], got[4])
+        for t, dt in zip(rows, dts, strict=True):
+            want = [x[t : t + 1].copy() for x in (mean, cov, prob, out_mean, out_cov)]
+            if dt > 0.0:
+                imm.predict_inplace(*want[:3], imm.transition_matrix(dt, sojourn), dt, q, *want[3:])
+            for g, w in zip(got, want, strict=True):
+                np.testing.assert_allclose(g[t], w[0], rtol=1e-12, atol=1e-9)
+        still = np.setdiff1d(np.arange(n), rows[dts > 0.0])
+        for g, x in zip(got, (mean, cov, prob, out_mean, out_cov), strict=True):
+            np.testing.assert_array_equal(g[still], x[still])
+
+
+def test_predicted_combination_needs_only_the_combined_estimate() -> None:
+    # The modes share the NCV transition: the predicted combination is F x and, in its position
+    # block, P_pp + dt (P_pv + P_vp) + dt^2 P_vv + (sum_j c_j q_j) dt^3 / 3 I, whatever the modes'
+    # own estimates (mixing keeps the mixture's moments); the trace bound holds above it
+    rng = np.random.default_rng(32)
+    for r, nd in ((2, 3), (3, 3), (2, 2), (1, 3)):
+        n = 40
+        mean, cov, prob, out_mean, out_cov = _random_imm(rng, n, r, nd)
+        sojourn, q = rng.uniform(2.0, 30.0, r), rng.uniform(0.5, 2000.0, r)
+        rows = np.arange(n)
+        dts = rng.uniform(0.01, 60.0, n)
+        into = np.full((n, nd, nd), np.nan)
+        imm.predicted_position_cov(out_cov, prob, rows, dts, sojourn, q, into)
+        pred = [x.copy() for x in (mean, cov, prob, out_mean, out_cov)]
+        imm.predict_rows_over(*pred[:3], rows, dts, sojourn, q, *pred[3:])
+        np.testing.assert_allclose(into, pred[4][:, :nd, :nd], rtol=1e-9)
+        moved = out_mean[:, :nd] + dts[:, None] * out_mean[:, nd:]
+        np.testing.assert_allclose(pred[3][:, :nd], moved, rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(pred[3][:, nd:], out_mean[:, nd:], rtol=1e-9, atol=1e-9)
+        for t in range(n):
+            bound = imm.position_spread_bound_m2(out_cov, t, dts[t], q.max(), nd)
+            assert np.trace(into[t]) <= bound * (1.0 + 1e-12)
+
+
+def test_deferring_predicts_the_full_rows_and_only_moves_the_others_means() -> None:
+    rng = np.random.default_rng(33)
+    n, r, nd = 30, 2, 3
+    mean, cov, prob, out_mean, out_cov = _random_imm(rng, n, r, nd)
+    selected = rng.random(n) < 0.3
+    trans, q, dt = imm.transition_matrix(0.05, np.array([20.0, 10.0])), np.array([5.0, 2000.0]), 0.05
+    got = [x.copy() for x in (mean, cov, prob, out_mean, out_cov)]
+    want = [x.copy() for x in (mean, cov, prob, out_mean, out_cov)]
+    imm.predict_inplace(*got[:3], trans, dt, q, *got[3:], selected, True)
+    imm.predict_inplace(*want[:3], trans, dt, q, *want[3:])
+    for g, w in zip(got, want, strict=True):
+        assert g[selected].tobytes() == w[selected].tobytes()
+    for g, x in zip(got[:3] + got[4:], (mean, cov, prob, out_cov), strict=True):
+        assert g[~selected].tobytes() == x[~selected].tobytes()
+    np.testing.assert_array_equal(
+        got[3][~selected, :nd], out_mean[~selected, :nd] + dt * out_mean[~selected, nd:]
+    )
+    np.testing.assert_array_equal(got[3][~selected, nd:], out_mean[~selected, nd:])

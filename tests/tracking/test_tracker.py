@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from samsim.tracking import ScoreLogic, StepResult, Tracker
+from samsim.tracking import ScoreLogic, StepResult, Tracker, imm
 from samsim.tracking.models import ncv_process_noise, ncv_transition
 
 
@@ -540,3 +540,93 @@ def test_lean_tentative_covariance_changes_nothing_but_tentative_rows_beyond_pos
         np.testing.assert_array_equal(lean.cov[firm], plain.cov[firm])
         np.testing.assert_array_equal(lean.cov[:, :ndim, :ndim], plain.cov[:, :ndim, :ndim])
     assert plain.is_confirmed.sum() >= 6 and (~plain.is_confirmed).sum() > 0
+
+
+def test_a_deferred_tentative_track_takes_one_imm_cycle_from_its_birth_to_its_update() -> None:
+    # defer_tentative: between its birth and its second detection the track sees steps of other
+    # measurements far away; its estimate after the update is one textbook cycle (mixing and
+    # prediction over the whole interval, then the update), not one per step
+    sojourn, q = (20.0, 10.0), (5.0, 2000.0)
+    kw = {"ndim": 3, "model": "imm", "q": q[0], "q_manoeuvre": q[1], "sojourn_s": sojourn}
+    tr = Tracker(
+        **kw, measurement_sigma_m=50.0, init_velocity_sigma_mps=500.0, max_misses=9, defer_tentative=True
+    )
+    tr.step(0.0, np.array([[0.0, 0.0, 5e3]]))
+    rows = tr._rows
+    born = [x[:1].copy() for x in (rows.mean, rows.cov, rows.prob, rows.out_mean, rows.out_cov)]
+    far = np.array([[400e3, 0.0, 5e3]])
+    for t in (0.4, 1.1, 1.5, 2.9):
+        tr.step(t, far + 1e3 * t)  # each a new track far away
+        assert rows.mean[0].tobytes() == born[0][0].tobytes()  # not predicted
+        np.testing.assert_allclose(tr.mean[0, :3], [0.0, 0.0, 5e3] + t * born[3][0, 3:], atol=1e-9)
+    z = np.array([[800.0, -300.0, 5.1e3]])
+    res = tr.step(3.5, z)
+    assert res.track_of_measurement[0] == 0
+    want = born
+    imm.predict_inplace(*want[:3], imm.transition_matrix(3.5, np.array(sojourn)), 3.5, np.array(q), *want[3:])
+    r3 = (50.0**2 * np.eye(3))[None]
+    imm.update_inplace(*want[:3], *want[3:], np.array([0]), z, r3, np.array([0]))
+    for got, w in zip((rows.mean, rows.cov, rows.prob, rows.out_mean, rows.out_cov), want, strict=True):
+        np.testing.assert_allclose(got[0], w[0], rtol=1e-11, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deferred_gating_finds_every_pair_the_exact_covariances_gate(seed: int) -> None:
+    # the bound that spares most tentative tracks the covariance must not lose a pair
+    from samsim.tracking.gating import gate_subset
+    from samsim.tracking.tracker import TrackRules, _deferred_gating
+
+    rng = np.random.default_rng(seed)
+    tr = Tracker(
+        ndim=3, model="imm", q=5.0, q_manoeuvre=2000.0, measurement_sigma_m=200.0, defer_tentative=True
+    )
+    n = 60
+    tr.step(0.0, rng.uniform(-60e3, 60e3, (n, 3)))
+    time_s = 0.0
+    for _ in range(3):  # some tracks updated later than others
+        time_s += rng.uniform(0.5, 8.0)
+        tr.step(time_s, rng.uniform(-60e3, 60e3, (10, 3)))
+    n = len(tr)
+    rows = tr._rows
+    tracks = np.flatnonzero(~rows.confirmed[:n])
+    time_s += 4.0
+    near_some = rows.out_mean[rng.choice(tracks, 12), :3] + rng.normal(0.0, 4e3, (12, 3))
+    z = np.vstack([near_some, rng.uniform(-60e3, 60e3, (13, 3))])
+    r3 = (rng.uniform(100.0, 900.0, 25)[:, None, None] ** 2) * np.eye(3)
+    meas = np.arange(25)
+    rules = TrackRules._make((*tr.rule_constants, np.zeros(0), np.zeros(0)))
+    near, gating = _deferred_gating(rows, n, tracks, meas, z, r3, tr.gate, time_s, rules)
+    assert 0 < near.size < tracks.size
+    exact = np.empty((n, 3, 3))
+    imm.predicted_position_cov(
+        rows.out_cov, rows.prob, tracks, time_s - rows.last_update_s[tracks], tr._sojourn, tr._q_modes, exact
+    )
+    want = gate_subset(rows.out_mean, exact, z, r3, tr.gate, tracks, meas)
+    got = gate_subset(rows.out_mean, gating, z, r3, tr.gate, near, meas)
+    assert want[0].size > 0
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+def test_deferred_tracker_finishes_large_clusters_as_its_compiled_step() -> None:
+    # max_compiled_cells=0 hands every multi-track cluster back to Python (Tracker._round): the
+    # deferred tentative tracks are gated and predicted there as in the compiled step
+    rng = np.random.default_rng(4)
+    logic = ScoreLogic(0.01, 1e-3, 0.1, drop=6.0, max_score=12.0)
+    kw = {"ndim": 3, "model": "imm", "q": 5.0, "measurement_sigma_m": 30.0, "score": logic}
+    fast = Tracker(**kw, defer_tentative=True)
+    slow = Tracker(**kw, defer_tentative=True, max_compiled_cells=0)
+    x = np.column_stack([rng.uniform(-5e3, 5e3, (10, 3)), rng.uniform(-250, 250, (10, 3))])
+    t = 0.0
+    for _ in range(30):
+        dt = rng.uniform(0.05, 2.0)
+        t += dt
+        x[:, :3] += dt * x[:, 3:]
+        seen = x[rng.random(len(x)) < 0.7, :3]
+        z = np.vstack([seen + rng.normal(0.0, 30.0, seen.shape), rng.uniform(-5e3, 5e3, (4, 3))])
+        pd = {"pd_track": np.full(len(fast), 0.7), "pd_meas": np.full(len(z), 0.7)}
+        a, b = fast.step(t, z, **pd), slow.step(t, z, **pd)
+        for name in ("track_of_measurement", "confirmed", "started", "dropped", "dropped_confirmed"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        np.testing.assert_allclose(fast.mean, slow.mean, rtol=1e-12, atol=1e-6)
+    assert fast.is_confirmed.sum() >= 5 and (~fast.is_confirmed).sum() > 0

@@ -131,6 +131,7 @@ def battery_tracker(coast_s: float = math.inf) -> Tracker:
         init_velocity_sigma_mps=TRACK_INIT_VELOCITY_SIGMA_MPS,
         score=track_score(coast_s),
         lean_tentative_cov=True,  # nobody reads a tentative track's covariance (Tracker.view)
+        defer_tentative=True,  # a post steps every few hundredths of a second; most tracks are tentative
     )
 
 

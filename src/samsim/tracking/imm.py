@@ -326,6 +326,22 @@ def _predict_mode_into(
 
 
 @njit_inline
+def _cycle_scratch(
+    r: int, d: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Scratch of one track's prediction: ``x0`` (d, r), ``p0`` (d, d, r), ``c`` (r,), ``w`` (r, r),
+    ``dx`` (r, d, r) for :func:`_mix` and ``e`` (r, d) for :func:`_combine`."""
+    return (
+        np.empty((d, r)),
+        np.empty((d, d, r)),
+        np.empty(r),
+        np.empty((r, r)),
+        np.empty((r, d, r)),
+        np.empty((r, d)),
+    )
+
+
+@njit_inline
 def _predict_rows(
     mean: FloatArray,
     cov: FloatArray,
@@ -338,19 +354,18 @@ def _predict_rows(
     r: int,
     d: int,
     full_rows: BoolArray | None,
+    defer_others: bool,
 ) -> None:
     """:func:`predict_inplace` for ``r`` modes of dimension ``d``, one track at a time: mixing into
     scratch arrays, mode-matched prediction from the scratch straight into the track's estimates
     and combination of those (of the covariance only the position block where ``full_rows`` is
-    False)."""
-    x0 = np.empty((d, r))
-    p0 = np.empty((d, d, r))
-    c = np.empty(r)
-    w = np.empty((r, r))
-    dx = np.empty((r, d, r))
-    e = np.empty((r, d))
+    False, or with ``defer_others`` only the combined mean moved there)."""
+    x0, p0, c, w, dx, e = _cycle_scratch(r, d)
     for t in range(mean.shape[0]):
-        if r > 1:
+        if defer_others and full_rows is not None and not full_rows[t]:
+            for a in range(d // 2):
+                out_mean[t, a] += dt_s * out_mean[t, d // 2 + a]
+        elif r > 1:
             _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w, dx)
             for k in range(r):
                 _predict_mode_into(x0, p0, k, dt_s, q_m2ps3[k], d // 2, mean, cov, t)
@@ -379,6 +394,7 @@ def predict_inplace(
     out_mean: FloatArray,
     out_cov: FloatArray,
     full_rows: BoolArray | None = None,
+    defer_others: bool = False,
 ) -> None:
     """IMM mixing and mode-matched NCV prediction of a batch, in place, plus the predicted combination.
 
@@ -400,15 +416,20 @@ def predict_inplace(
         its position block (the leading ``d / 2`` rows and columns, all that gating reads) is
         combined, the rest of their ``out_cov`` left as it was (the same floats where combined).
         None: every track's whole covariance.
+    defer_others : bool
+        With ``full_rows``: the other tracks are not predicted at all; only their combined mean
+        moves, ``dt_s`` at constant velocity (their predicted combination's mean, see "deferred
+        prediction" below), their mode estimates, probabilities and combined covariance left as they
+        were for :func:`predict_rows_over` and :func:`predicted_position_cov`.
     """
     r = mean.shape[1]
     d = mean.shape[2]
     # The tracker of a battery (two modes, 3-D states) gets loops of fixed length, which the compiler
     # unrolls; it is the cost of every step of a command post's picture.
     if r == 2 and d == 6:
-        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, 2, 6, full_rows)
+        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, 2, 6, full_rows, defer_others)
     else:
-        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, r, d, full_rows)
+        _predict_rows(mean, cov, prob, trans, dt_s, q_m2ps3, out_mean, out_cov, r, d, full_rows, defer_others)
 
 
 @njit
@@ -448,3 +469,117 @@ def update_inplace(
                 for k in range(r):
                     prob[t, k] /= total
     _output(mean, cov, prob, rows, out_mean, out_cov)
+
+
+# -- deferred prediction ---------------------------------------------------------------------------
+# All modes share the NCV transition F and differ only in their CWNA intensity q_j, so one
+# prediction's combined estimate needs none of the mode estimates: mixing preserves the mixture's
+# moments (sum_j c_j x0_j = x and sum_j c_j (P0_j + (x0_j - x)(x0_j - x)^T) = P, since
+# sum_j p_ij = 1 and sum_i mu_i|j (x_i - x0_j) = 0), so the predicted combination is
+# F x and F P F^T + (sum_j c_j q_j) Q(dt), Q(dt) the CWNA noise of unit intensity. A track that no
+# measurement updates can then be left as it is between updates: its combined mean extrapolated at
+# constant velocity and its gating covariance taken from these closed forms stand for the whole
+# cycle, which runs once, over the whole interval, when a measurement arrives (the IMM cycle as
+# defined, from one measurement to the next: Bar-Shalom et al. 2001, section 11.6.6).
+
+
+@njit_inline
+def _stay(dt_s: float, sojourn_s: FloatArray, i: int) -> float:
+    """Probability of keeping mode ``i`` over ``dt_s`` (:func:`transition_matrix`'s diagonal)."""
+    return math.exp(-dt_s / sojourn_s[i])
+
+
+@njit_inline
+def _switch(dt_s: float, sojourn_s: FloatArray, i: int, j: int, r: int) -> float:
+    """``p_ij`` of :func:`transition_matrix` for an interval ``dt_s``."""
+    stay = _stay(dt_s, sojourn_s, i)
+    return stay if i == j else (1.0 - stay) / (r - 1)
+
+
+@njit
+def predict_rows_over(
+    mean: FloatArray,
+    cov: FloatArray,
+    prob: FloatArray,
+    rows: IntArray,
+    dt_s: FloatArray,
+    sojourn_s: FloatArray,
+    q_m2ps3: FloatArray,
+    out_mean: FloatArray,
+    out_cov: FloatArray,
+) -> None:
+    """Mixing, mode-matched prediction and the whole combination of the tracks ``rows``, row
+    ``rows[a]`` over its own interval ``dt_s[a]`` (s; none for an interval of 0), with the switching
+    matrix of :func:`transition_matrix` for that interval (mean sojourn times ``sojourn_s``)."""
+    r = mean.shape[1]
+    d = mean.shape[2]
+    m = d // 2
+    trans = np.empty((r, r))
+    x0, p0, c, w, dx, e = _cycle_scratch(r, d)
+    for a in range(rows.shape[0]):
+        t, dt = rows[a], dt_s[a]
+        if not dt > 0.0:
+            continue
+        if r > 1:
+            for i in range(r):
+                for j in range(r):
+                    trans[i, j] = _switch(dt, sojourn_s, i, j, r)
+            _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w, dx)
+            for k in range(r):
+                _predict_mode_into(x0, p0, k, dt, q_m2ps3[k], m, mean, cov, t)
+        else:
+            predict_ncv_mode(mean[t], cov[t], 0, dt, q_m2ps3[0], m)
+        _combine(prob, t, mean, cov, r, d, out_mean, out_cov, e, d)
+
+
+@njit
+def predicted_position_cov(
+    out_cov: FloatArray,
+    prob: FloatArray,
+    rows: IntArray,
+    dt_s: FloatArray,
+    sojourn_s: FloatArray,
+    q_m2ps3: FloatArray,
+    into: FloatArray,
+) -> None:
+    """Position block of the predicted combined covariance of the tracks ``rows`` (combined
+    covariance ``out_cov``, mode probabilities ``prob``), row ``rows[a]`` ``dt_s[a]`` ahead, into
+    ``into[rows[a]]`` (m, m): ``P_pp + dt (P_pv + P_vp) + dt^2 P_vv + (sum_j c_j q_j) dt^3 / 3 I``,
+    what :func:`predict_rows_over` then a combination give (see above) but for rounding."""
+    r = prob.shape[1]
+    m = into.shape[1]
+    stay = np.empty(r)
+    for a in range(rows.shape[0]):
+        t, dt = rows[a], dt_s[a]
+        for i in range(r):
+            stay[i] = _stay(dt, sojourn_s, i)
+        q_mix = 0.0
+        for j in range(r):
+            cj = 0.0
+            for i in range(r):
+                p_ij = 1.0 if r == 1 else (stay[i] if i == j else (1.0 - stay[i]) / (r - 1))
+                cj += p_ij * prob[t, i]
+            q_mix += cj * q_m2ps3[j]
+        dt2 = dt * dt
+        q_pp = q_mix * dt2 * dt / 3.0
+        for i in range(m):
+            for j in range(m):
+                v = out_cov[t, i, j] + (
+                    dt * (out_cov[t, i, m + j] + out_cov[t, m + i, j]) + dt2 * out_cov[t, m + i, m + j]
+                )
+                into[t, i, j] = v + q_pp if i == j else v
+
+
+@njit
+def position_spread_bound_m2(out_cov: FloatArray, t: int, dt_s: float, q_max_m2ps3: float, m: int) -> float:
+    """An upper bound of the trace of the predicted position covariance of track ``t`` ``dt_s``
+    ahead (:func:`predicted_position_cov`) with no exponential: the mode-weighted intensity
+    ``sum_j c_j q_j`` is at most the largest ``q_max_m2ps3``."""
+    tr_pp = 0.0
+    tr_pv = 0.0
+    tr_vv = 0.0
+    for i in range(m):
+        tr_pp += out_cov[t, i, i]
+        tr_pv += out_cov[t, i, m + i]
+        tr_vv += out_cov[t, m + i, m + i]
+    return tr_pp + dt_s * (2.0 * tr_pv + dt_s * tr_vv) + q_max_m2ps3 * m * dt_s * dt_s * dt_s / 3.0

@@ -5,7 +5,9 @@ One :class:`Tracker` holds every track as rows of arrays (no object per track or
 and is fed scans of position measurements with :meth:`Tracker.step`. Each step is:
 
 1. predict every track to the scan time by the actual interval (NCV Kalman or IMM,
-   :mod:`samsim.tracking.kalman`, :mod:`samsim.tracking.imm`);
+   :mod:`samsim.tracking.kalman`, :mod:`samsim.tracking.imm`); with ``defer_tentative`` a tentative
+   track only when a measurement is about to update it, over the whole interval since its last
+   update, its mean extrapolated and its gate taken from that one prediction in between;
 2. confirmed tracks take measurements first: Mahalanobis gating (:mod:`samsim.tracking.gating`) and
    exact global nearest neighbour per cluster (:mod:`samsim.tracking.association`), then the Kalman
    update of the paired tracks;
@@ -238,6 +240,9 @@ class TrackRules(NamedTuple):
     tentative_coast_s: float
     min_hit_interval_s: float
     lean_tentative_cov: bool  # tentative rows' combined covariance: the position block only
+    defer_tentative: bool  # tentative rows predicted only when a measurement updates them
+    sojourn_s: FloatArray  # IMM mean sojourn times (a deferred prediction's own switching)
+    q_modes: FloatArray  # each mode's CWNA intensity
     pd_track: FloatArray  # (n,) Pd of this look at each track's predicted state
     pd_meas: FloatArray  # (k,) Pd of each measurement's own detection
 
@@ -258,6 +263,31 @@ class KernelHead(NamedTuple):
 @njit
 def _log_clip(x: float) -> float:
     return math.log(min(max(x, _PD_FLOOR), 1.0))
+
+
+@njit
+def _make_whole(
+    rows: TrackRows, t: int, time_s: float, rules: TrackRules, r: int, d: int, dx: FloatArray
+) -> None:
+    """Make row ``t``'s estimate whole and current at ``time_s``: a tentative track confirmed
+    without an update in this step, read whole from now on. Deferred (``defer_tentative``), its
+    prediction from its last update runs now; predicted with the position block of its covariance
+    only (``lean_tentative_cov``), its modes are as the prediction left them and are combined whole
+    (:func:`samsim.tracking.imm.combine_row`)."""
+    if rules.defer_tentative:
+        imm.predict_rows_over(
+            rows.mean,
+            rows.cov,
+            rows.prob,
+            np.full(1, t),
+            np.full(1, time_s - rows.last_update_s[t]),
+            rules.sojourn_s,
+            rules.q_modes,
+            rows.out_mean,
+            rows.out_cov,
+        )
+    elif rules.lean_tentative_cov:
+        imm.combine_row(rows.prob, t, rows.mean, rows.cov, r, d, rows.out_mean, rows.out_cov, dx)
 
 
 @njit
@@ -351,8 +381,8 @@ def _manage(
                 confirmed[t] = True
                 new_conf[n_conf] = ids[t]
                 n_conf += 1
-                if j < 0 and rules.lean_tentative_cov:  # predicted with the position block only
-                    imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
+                if j < 0:
+                    _make_whole(rows, t, time_s, rules, r, d, dx)
             else:
                 drop = score[t] <= rules.delete_score
                 drop = drop or time_s - last_update_s[t] > rules.tentative_coast_s
@@ -363,8 +393,8 @@ def _manage(
                     confirmed[t] = True
                     new_conf[n_conf] = ids[t]
                     n_conf += 1
-                    if j < 0 and rules.lean_tentative_cov:  # as above
-                        imm.combine_row(prob, t, mean, cov, r, d, out_mean, out_cov, dx)
+                    if j < 0:
+                        _make_whole(rows, t, time_s, rules, r, d, dx)
             drop = misses[t] >= max_misses
         if drop:
             dropped[n_drop] = ids[t]
@@ -501,6 +531,77 @@ def _transition_from_stay(stay: FloatArray) -> FloatArray:
 
 
 @njit
+def _deferred_gating(
+    rows: TrackRows,
+    n: int,
+    tracks: IntArray,
+    meas: IntArray,
+    z: FloatArray,
+    r3: FloatArray,
+    gate: float,
+    time_s: float,
+    rules: TrackRules,
+) -> tuple[IntArray, FloatArray]:
+    """Of the deferred (tentative) ``tracks``, those that may gate one of ``meas``, and their
+    predicted position covariances at ``time_s`` at their rows of an (n, m, m) array
+    (:func:`samsim.tracking.imm.predicted_position_cov`; other rows not written).
+
+    A track is left out when every measurement lies farther than the gate times the square root of
+    a bound of the trace of its innovation covariance (:func:`samsim.tracking.imm.position_spread_bound_m2`
+    plus the largest trace of the measurements' covariances): a Mahalanobis distance is at least the
+    Euclidean one over the root of the covariance's largest eigenvalue, itself at most its trace.
+    Most of a command post's tentative tracks lie far from any measurement left to them."""
+    m = z.shape[1]
+    q_max = 0.0
+    for q in rules.q_modes:
+        q_max = max(q_max, q)
+    tr_r = 0.0
+    for j in meas:
+        rj = 0 if r3.shape[0] == 1 else j
+        tr = 0.0
+        for a in range(m):
+            tr += r3[rj, a, a]
+        tr_r = max(tr_r, tr)
+    near = np.empty(tracks.shape[0], dtype=np.int64)
+    since = np.empty(tracks.shape[0])
+    count = 0
+    for t in tracks:
+        dt = time_s - rows.last_update_s[t]
+        reach2 = gate * gate * (imm.position_spread_bound_m2(rows.out_cov, t, dt, q_max, m) + tr_r)
+        for j in meas:
+            d2 = 0.0
+            for a in range(m):
+                e = z[j, a] - rows.out_mean[t, a]
+                d2 += e * e
+            if d2 <= reach2:
+                near[count] = t
+                since[count] = dt
+                count += 1
+                break
+    into = np.empty((n, m, m))
+    near, since = near[:count], since[:count]
+    imm.predicted_position_cov(rows.out_cov, rows.prob, near, since, rules.sojourn_s, rules.q_modes, into)
+    return near, into
+
+
+@njit
+def _predict_deferred(rows: TrackRows, tracks: IntArray, time_s: float, rules: TrackRules) -> None:
+    """The deferred prediction of ``tracks`` (tentative, about to be updated) from their last
+    update to ``time_s`` (:func:`samsim.tracking.imm.predict_rows_over`)."""
+    imm.predict_rows_over(
+        rows.mean,
+        rows.cov,
+        rows.prob,
+        tracks,
+        time_s - rows.last_update_s[tracks],
+        rules.sojourn_s,
+        rules.q_modes,
+        rows.out_mean,
+        rows.out_cov,
+    )
+
+
+@njit
 def _compiled_round(
     rows: TrackRows,
     n: int,
@@ -510,10 +611,20 @@ def _compiled_round(
     r3: FloatArray,
     gate: float,
     max_cells: int,
+    deferred: bool,
+    time_s: float,
+    rules: TrackRules,
 ) -> tuple[bool, IntArray]:
     """:meth:`Tracker._round` when every association cluster is small enough for the compiled solvers:
-    returns True and each track's measurement; False (and nothing updated) when one is not."""
-    pt, pm, pdist = gate_subset(rows.out_mean, rows.out_cov, z, r3, gate, tracks, meas)
+    returns True and each track's measurement; False (and nothing updated) when one is not. With
+    ``deferred`` the tracks are tentative ones whose prediction waits for their update
+    (``defer_tentative``): gated at their predicted position covariance at ``time_s``, the paired
+    ones predicted before their update."""
+    if deferred:
+        near, gating = _deferred_gating(rows, n, tracks, meas, z, r3, gate, time_s, rules)
+        pt, pm, pdist = gate_subset(rows.out_mean, gating, z, r3, gate, near, meas)
+    else:
+        pt, pm, pdist = gate_subset(rows.out_mean, rows.out_cov, z, r3, gate, tracks, meas)
     if pt.shape[0] == 0:
         return True, np.full(n, -1, dtype=np.int64)
     track_meas, _, big_starts = gnn_compiled(n, z.shape[0], pt, pm, pdist, gate, max_cells)
@@ -531,6 +642,8 @@ def _compiled_round(
             paired[count] = t
             with_meas[count] = track_meas[t]
             count += 1
+    if deferred:
+        _predict_deferred(rows, paired, time_s, rules)
     imm.update_inplace(rows.mean, rows.cov, rows.prob, rows.out_mean, rows.out_cov, paired, z, r3, with_meas)
     return True, track_meas
 
@@ -569,7 +682,9 @@ def _step_kernel(
         trans = _transition_from_stay(stay) if stay.shape[0] > 1 else np.ones((1, 1))
         # compiled into this kernel: numba's on-disk cache of this module does not notice a change
         # of imm.py, so a change of the IMM kernels comes with a touch of this file
-        if rules.lean_tentative_cov:  # a tentative track's covariance: only gating reads it
+        # a tentative track's covariance: only gating reads it (lean), or it is predicted only when
+        # a measurement updates it (defer)
+        if rules.lean_tentative_cov or rules.defer_tentative:
             imm.predict_inplace(
                 rows.mean[:n],
                 rows.cov[:n],
@@ -580,6 +695,7 @@ def _step_kernel(
                 rows.out_mean[:n],
                 rows.out_cov[:n],
                 rows.confirmed[:n],
+                rules.defer_tentative,
             )
         else:
             imm.predict_inplace(
@@ -598,13 +714,17 @@ def _step_kernel(
             rows.confirmed, rows.last_update_s, n, time_s, rules.confirmed_coast_s, rules.tentative_coast_s
         )
         if firm.shape[0]:
-            ok, track_meas = _compiled_round(rows, n, firm, np.arange(k), z, r3, gate, max_cells)
+            ok, track_meas = _compiled_round(
+                rows, n, firm, np.arange(k), z, r3, gate, max_cells, False, time_s, rules
+            )
             if not ok:
                 return 1, n, next_id, np.full(n, -1, dtype=np.int64), 0, 0, 0, 0
         if tentative.shape[0]:
             left = _unpaired(track_meas, k)
             if left.shape[0]:
-                ok, second = _compiled_round(rows, n, tentative, left, z, r3, gate, max_cells)
+                ok, second = _compiled_round(
+                    rows, n, tentative, left, z, r3, gate, max_cells, rules.defer_tentative, time_s, rules
+                )
                 if not ok:
                     return 2, n, next_id, track_meas, 0, 0, 0, 0
                 for t in range(n):
@@ -675,6 +795,19 @@ class Tracker:
         not update it, the rest holding what it had. For a caller that reads no tentative track's
         covariance: most of a command post's tracks are tentative, and their combined covariance
         was a fifth of the prediction's arithmetic. Everything else is the same to the bit.
+    defer_tentative : bool
+        A tentative track is predicted only when a measurement is about to update it, in one IMM
+        cycle over the whole interval since its last update (the cycle as defined, from one
+        measurement to the next), instead of at every step. In between, its combined mean is
+        extrapolated at constant velocity to each step (what a prediction's combination gives, as
+        all modes share the NCV transition) and it is gated at the closed-form position covariance
+        of that one prediction (:func:`samsim.tracking.imm.predicted_position_cov`), so gating,
+        association and the track's update are those of the one cycle; its mode estimates, mode
+        probabilities and combined covariance (:attr:`cov`, :meth:`view`) are those of its last
+        update. Confirmed tracks are predicted at every step as without it. A command post's
+        tracker steps at every scan of tens of radars, a few hundredths of a second apart, and nearly
+        all its tracks are tentative: their chained predictions were half its step. It moves
+        results, since a mixing over two intervals is not two mixings.
 
     Examples
     --------
@@ -703,6 +836,7 @@ class Tracker:
         max_compiled_cells: int = MAX_COMPILED_CELLS,
         score: ScoreLogic | None = None,
         lean_tentative_cov: bool = False,
+        defer_tentative: bool = False,
     ) -> None:
         if ndim not in (2, 3):
             raise ValueError(f"ndim must be 2 or 3, got {ndim}")
@@ -725,6 +859,7 @@ class Tracker:
         self.max_compiled_cells = int(max_compiled_cells)
         self.score_logic = score
         self.lean_tentative_cov = bool(lean_tentative_cov)
+        self.defer_tentative = bool(defer_tentative)
         if model == "imm":
             qm = 100.0 * self.q if q_manoeuvre is None else float(q_manoeuvre)
             if not qm > 0.0 or min(sojourn_s) <= 0.0:
@@ -808,7 +943,8 @@ class Tracker:
     @property
     def cov(self) -> FloatArray:
         """(n, 2*ndim, 2*ndim) state covariances; a copy. With ``lean_tentative_cov`` a tentative
-        track's is current in its position block only (see :class:`Tracker`)."""
+        track's is current in its position block only, with ``defer_tentative`` it is that of its last
+        update (see :class:`Tracker`)."""
         return self._rows.out_cov[: self._n].copy()
 
     @property
@@ -846,12 +982,14 @@ class Tracker:
         the tracker's own arrays: no copies, for readers that only look, and valid only until the next
         step, which updates and compacts them in place.
 
-        With ``lean_tentative_cov`` (a command post's and a battery's tracker,
-        :func:`samsim.sim.command_post.battery_tracker`) ``cov`` is current whole in the confirmed
-        rows only; of a tentative row only the position block (the leading ``ndim`` rows and
-        columns) is. Its readers in the simulation read confirmed rows' covariances only (engaged,
-        handed-over and duplicate-tested tracks are firm ones); tests/sim/test_command_post.py holds
-        them to it by running a scenario with the rest of the tentative rows made NaN."""
+        With ``defer_tentative`` (a command post's and a battery's tracker,
+        :func:`samsim.sim.command_post.battery_tracker`) ``cov`` and ``prob`` are current in the
+        confirmed rows only; a tentative row's are those of its last update (its ``mean`` is
+        current). With ``lean_tentative_cov`` alone, of a tentative row's ``cov`` only the position
+        block (the leading ``ndim`` rows and columns) is current. The readers in the simulation read
+        confirmed rows' covariances and mode probabilities only (engaged, handed-over and
+        duplicate-tested tracks are firm ones); tests/sim/test_command_post.py holds them to it by
+        running a scenario whose views show NaN there in every tentative row."""
         n, rows, steps = self._n, self._rows, self._steps
         held = self._view
         # the same views until a step or a reallocation: readers ask several times between steps
@@ -910,15 +1048,34 @@ class Tracker:
             math.inf if sl is None else sl.tentative_coast_s,
             0.0 if sl is None else sl.min_hit_interval_s,
             self.lean_tentative_cov,
+            self.defer_tentative,
+            self._sojourn,
+            self._q_modes,
         )
 
-    def _round(self, tracks: IntArray, meas: IntArray, z: FloatArray, r3: FloatArray) -> IntArray:
-        """Gate ``tracks`` against ``meas``, solve the GNN, update; returns each track's measurement."""
-        pt, pm, pdist = gate_subset(self._rows.out_mean, self._rows.out_cov, z, r3, self.gate, tracks, meas)
+    def _round(
+        self,
+        tracks: IntArray,
+        meas: IntArray,
+        z: FloatArray,
+        r3: FloatArray,
+        deferred: tuple[float, TrackRules] | None = None,
+    ) -> IntArray:
+        """Gate ``tracks`` against ``meas``, solve the GNN, update; returns each track's measurement.
+        ``deferred``: the step's time and rules, for tentative tracks whose prediction waits for their
+        update (as :func:`_compiled_round`)."""
+        gating = self._rows.out_cov
+        if deferred is not None:
+            tracks, gating = _deferred_gating(
+                self._rows, self._n, tracks, meas, z, r3, self.gate, deferred[0], deferred[1]
+            )
+        pt, pm, pdist = gate_subset(self._rows.out_mean, gating, z, r3, self.gate, tracks, meas)
         if len(pt) == 0:  # nothing in any gate: nothing to associate or update
             return np.full(self._n, -1, dtype=np.int64)
         track_meas = gnn(self._n, len(z), pt, pm, pdist, self.gate, self.max_compiled_cells)
         rows = np.flatnonzero(track_meas >= 0)
+        if deferred is not None:
+            _predict_deferred(self._rows, rows, deferred[0], deferred[1])
         imm.update_inplace(
             self._rows.mean,
             self._rows.cov,
@@ -1104,13 +1261,14 @@ class Tracker:
             math.inf if sl is None else sl.confirmed_coast_s,
             math.inf if sl is None else sl.tentative_coast_s,
         )
+        assert self._rules is not None  # set by step_unchecked
+        rules = TrackRules._make((*self._rules, pd_track, pd_meas))
         if status == 1:
             track_meas = self._round(firm, np.arange(k, dtype=np.int64), z, r3)
         left = _unpaired(track_meas, k)
         if tentative.size and left.size:
-            track_meas = np.maximum(track_meas, self._round(tentative, left, z, r3))
-        assert self._rules is not None  # set by step_unchecked
-        rules = TrackRules._make((*self._rules, pd_track, pd_meas))
+            deferred = (time_s, rules) if self.defer_tentative else None
+            track_meas = np.maximum(track_meas, self._round(tentative, left, z, r3, deferred))
         n_new, self._next_id, tom, confirmed, started, dropped, dropped_conf = _manage(
             n, self._next_id, time_s, track_meas, expected, z, r3, initiate, rules, self._rows
         )
