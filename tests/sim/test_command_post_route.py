@@ -75,9 +75,12 @@ def test_the_compiled_route_is_the_numpy_route(swerling: int, max_cells: int | N
 
 
 def _in_view(rt: BatteryRuntime, mean: np.ndarray, aux: np.ndarray) -> tuple[bool, np.ndarray]:
-    """_scan_figures' undecided flag and mask over these tracks, with no measurement."""
+    """_scan_figures' undecided flag and mask over these tracks, with no measurement (each with a
+    detection in the band: the view of the others is not tested)."""
     c = rt._constants(0)
     assert c is not None
+    aux = aux.copy()
+    aux[:, 2 * rt._nb] = 1.0
     mask, pd_track, figures = command_post._scan_buffers(mean.shape[0], 0)
     undecided = command_post._scan_figures(
         mean, 0.0, c.geo, aux, 0, rt._nb, 1.0, np.zeros(0), np.zeros(0), c.radio, mask, pd_track, figures
@@ -128,8 +131,9 @@ def test_the_compiled_figures_are_numpys_to_rounding() -> None:
                 mean, 0.0, c.geo, aux, b, rt._nb, 1.0, snr_db, range_m, c.radio, mask, pd_track, figures
             )
             want_mask, range_to = _visible_numpy(rt, radar, mean)
-            np.testing.assert_array_equal(mask, want_mask)
             seen = want_mask & (aux[:, 2 * rt._nb + b] > 0)
+            np.testing.assert_array_equal(mask, seen)  # looked at: in view and detected in the band
+            assert 0 < seen.sum() < want_mask.sum()
             rt._aux = aux  # the rows _log_rcs_rows reads
             log_rcs = rt._log_rcs_rows(np.flatnonzero(seen), [b])
             snr = sensing.clear_snr_db(geom.spec, np.maximum(range_to[seen], 1.0), np.exp(log_rcs))

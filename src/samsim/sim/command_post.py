@@ -365,9 +365,10 @@ def _scan_figures(
 ) -> bool:
     """:meth:`TrackPicture.track_pd`, :meth:`TrackPicture.measurement_pd` and
     :meth:`TrackPicture.measurement_log_rcs` of one scan in one compiled call: which tracks (states
-    ``mean`` (n, 6) extrapolated ``dt_s``) the radar of constants ``geo`` sees (:func:`_look`), into
-    ``mask[:n]``; the look's Pd at each (0 out of view or without detections in band column
-    ``band_col``; their expected ln RCS as :meth:`TrackPicture._log_rcs_rows`), into
+    ``mean`` (n, 6) extrapolated ``dt_s``) the radar of constants ``geo`` looked at
+    (:meth:`TrackPicture._looked`: in view, :func:`_look`, and with detections in band column
+    ``band_col``; the view of the others is not tested), into ``mask[:n]``; the look's Pd at each
+    (0 elsewhere; their expected ln RCS as :meth:`TrackPicture._log_rcs_rows`), into
     ``pd_track[:n]``; each measurement's Pd (at its single-look RCS estimate) and ln-RCS estimate,
     into ``meas_figures[0, :k]`` and ``[1, :k]``. ``radio`` holds the radar's constants
     (:class:`_RadarConstants`). The caller's buffers take the results: an array returned costs more
@@ -389,17 +390,19 @@ def _scan_figures(
     k_m4, log_pfa, shift, case1 = radio[0], radio[1], radio[2], radio[3] > 0.0
     four_r1 = 4.0 * (MEAN_EARTH_RADIUS_M + geo[9])
     for t in range(mean.shape[0]):
+        pd_track[t] = 0.0
+        detections = aux[t, 2 * nb + band_col]
+        if not detections > 0.0:  # Pd 0 wherever the track is: no look to test (_looked)
+            mask[t] = False
+            continue
         state, rng = _look(mean, t, dt_s, geo, four_r1)
         if state == 2:
             return True
         mask[t] = state == 1
-        pd_track[t] = 0.0
         if state == 1:
-            detections = aux[t, 2 * nb + band_col]
-            if detections > 0.0:
-                log_rcs = (aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])) / detections
-                r2 = max(rng, _MIN_RANGE_M) ** 2
-                pd_track[t] = _look_pd(k_m4 * math.exp(log_rcs) / (r2 * r2), case1, log_pfa)
+            log_rcs = (aux[t, band_col] - sigmas * math.sqrt(aux[t, nb + band_col])) / detections
+            r2 = max(rng, _MIN_RANGE_M) ** 2
+            pd_track[t] = _look_pd(k_m4 * math.exp(log_rcs) / (r2 * r2), case1, log_pfa)
     for j in range(snr_db.shape[0]):
         snr = math.exp(snr_db[j] * _DB_TO_LN)
         meas_figures[0, j] = _look_pd(snr, case1, log_pfa)
@@ -985,6 +988,14 @@ class TrackPicture:
                 pd[seen] = clear_pd(spec, clear_snr_db(spec, np.maximum(range_m[seen], _MIN_RANGE_M), rcs_m2))
         return mask, np.minimum(pd, TRACK_MAX_PD)
 
+    def _looked(self, radar: int, in_view: BoolArray) -> BoolArray:
+        """The tracks a scan of this radar is taken to have looked at (the tracker's ``expected``):
+        those in view with detections in its band. A look at any other has Pd 0 (:meth:`track_pd`),
+        which the track score counts as nothing (:meth:`samsim.tracking.ScoreLogic.miss`): half of a
+        post's tracks at a scan, most of them started by another band's false alarms, and their view
+        need not be tested (:func:`_scan_figures`)."""
+        return in_view & (self._aux[: in_view.size, 2 * self._nb + self._band_col[radar]] > 0.0)
+
     def track_log_rcs(self, track_ids: IntArray, band: str | None = None) -> FloatArray:
         """ln of the RCS (m²) the post expects of each track in ``band`` (every band pooled when
         None): the mean of its detections' ln-RCS estimates less ``TRACK_RCS_CONFIDENCE_SIGMAS``
@@ -1175,7 +1186,8 @@ class TrackPicture:
         range_m = np.maximum(range_m, _MIN_RANGE_M)
         per_m2_db = _per_m2_db(spec, range_m)  # one range-equation evaluation for both estimates
         pd_meas = _measurement_pd(spec, snr_db, range_m, per_m2_db)
-        res = self.tracker.step_unchecked(time_s, z, cov, in_view, pd_track, pd_meas)
+        looked = self._looked(radar, in_view)
+        res = self.tracker.step_unchecked(time_s, z, cov, looked, pd_track, pd_meas)
         self._after_tracker_step(res)
         meas, rows = self._last_step[1:]
         if rows.size:
