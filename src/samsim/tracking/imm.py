@@ -484,16 +484,24 @@ def update_inplace(
 
 
 @njit_inline
-def _stay(dt_s: float, sojourn_s: FloatArray, i: int) -> float:
-    """Probability of keeping mode ``i`` over ``dt_s`` (:func:`transition_matrix`'s diagonal)."""
-    return math.exp(-dt_s / sojourn_s[i])
+def stays_into(dt_s: float, sojourn_s: FloatArray, stay: FloatArray) -> None:
+    """Each mode's probability of being kept over ``dt_s``, ``exp(-dt / tau_i)``, into ``stay``
+    (:func:`transition_matrix`'s diagonal)."""
+    for i in range(sojourn_s.shape[0]):
+        stay[i] = math.exp(-dt_s / sojourn_s[i])
 
 
 @njit_inline
-def _switch(dt_s: float, sojourn_s: FloatArray, i: int, j: int, r: int) -> float:
-    """``p_ij`` of :func:`transition_matrix` for an interval ``dt_s``."""
-    stay = _stay(dt_s, sojourn_s, i)
-    return stay if i == j else (1.0 - stay) / (r - 1)
+def transition_into(stay: FloatArray, trans: FloatArray) -> None:
+    """:func:`transition_matrix` into ``trans`` (r, r) given ``stay = exp(-dt / tau)``: the same
+    operations, ``p_ii = stay_i``, ``p_ij = (1 - stay_i) / (r - 1)``; one mode is always kept."""
+    r = stay.shape[0]
+    if r == 1:
+        trans[0, 0] = 1.0
+        return
+    for i in range(r):
+        for j in range(r):
+            trans[i, j] = stay[i] if i == j else (1.0 - stay[i]) / (r - 1)
 
 
 @njit
@@ -514,6 +522,7 @@ def predict_rows_over(
     r = mean.shape[1]
     d = mean.shape[2]
     m = d // 2
+    stay = np.empty(r)
     trans = np.empty((r, r))
     x0, p0, c, w, dx, e = _cycle_scratch(r, d)
     for a in range(rows.shape[0]):
@@ -521,9 +530,8 @@ def predict_rows_over(
         if not dt > 0.0:
             continue
         if r > 1:
-            for i in range(r):
-                for j in range(r):
-                    trans[i, j] = _switch(dt, sojourn_s, i, j, r)
+            stays_into(dt, sojourn_s, stay)
+            transition_into(stay, trans)
             _mix(mean, cov, prob, trans, t, r, d, x0, p0, c, w, dx)
             for k in range(r):
                 _predict_mode_into(x0, p0, k, dt, q_m2ps3[k], m, mean, cov, t)
@@ -549,16 +557,16 @@ def predicted_position_cov(
     r = prob.shape[1]
     m = into.shape[1]
     stay = np.empty(r)
+    trans = np.empty((r, r))
     for a in range(rows.shape[0]):
         t, dt = rows[a], dt_s[a]
-        for i in range(r):
-            stay[i] = _stay(dt, sojourn_s, i)
+        stays_into(dt, sojourn_s, stay)
+        transition_into(stay, trans)
         q_mix = 0.0
         for j in range(r):
             cj = 0.0
             for i in range(r):
-                p_ij = 1.0 if r == 1 else (stay[i] if i == j else (1.0 - stay[i]) / (r - 1))
-                cj += p_ij * prob[t, i]
+                cj += trans[i, j] * prob[t, i]
             q_mix += cj * q_m2ps3[j]
         dt2 = dt * dt
         q_pp = q_mix * dt2 * dt / 3.0

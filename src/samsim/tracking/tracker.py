@@ -520,13 +520,11 @@ def _unpaired(track_meas: IntArray, k: int) -> IntArray:
 
 @njit
 def _transition_from_stay(stay: FloatArray) -> FloatArray:
-    """:func:`samsim.tracking.imm.transition_matrix` given ``stay = exp(-dt / tau)`` (the same
-    operations: ``p_ii = stay_i``, ``p_ij = (1 - stay_i) / (r - 1)``)."""
+    """:func:`samsim.tracking.imm.transition_matrix` given ``stay = exp(-dt / tau)``
+    (:func:`samsim.tracking.imm.transition_into`)."""
     r = stay.shape[0]
     p = np.empty((r, r))
-    for i in range(r):
-        for j in range(r):
-            p[i, j] = stay[i] if i == j else (1.0 - stay[i]) / (r - 1)
+    imm.transition_into(stay, p)
     return p
 
 
