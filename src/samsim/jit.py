@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import numba
+from numba import types
+from numba.extending import intrinsic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +27,22 @@ def njit_inline(fn: F) -> F:
     ``inline="always"``): the caller's constant arguments, such as a fixed state dimension, then
     reach its loops, which the compiler unrolls."""
     return cast(F, numba.njit(cache=True, nogil=True, inline="always")(fn))
+
+
+def _fma_intrinsic(typingctx: object, a: object, b: object, c: object) -> object:  # pragma: no cover
+    """Typing and code generation of :func:`fma` (numba's ``@intrinsic`` protocol)."""
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context: object, builder: Any, signature: object, args: Any) -> Any:
+        return builder.fma(*args)
+
+    return sig, codegen
+
+
+fma = cast(Callable[[float, float, float], float], intrinsic(_fma_intrinsic))
+"""``a * b + c`` rounded once (LLVM's ``llvm.fma``: IEEE 754-2008 fusedMultiplyAdd); compiled code
+only. Optimised BLAS kernels sum a dot product as the chain ``fma(x2, y2, fma(x1, y1, x0 y0))``:
+a kernel that writes that chain gives the floats of NumPy's ``@`` on small matrices."""
 
 
 # Scalar forms of NumPy's elementwise operations for kernels that must give NumPy's floats.

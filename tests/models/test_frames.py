@@ -154,6 +154,40 @@ def test_converted_measurement_is_the_two_conversions_bit_for_bit() -> None:
     assert z0.shape == (0, 3) and cov0.shape == (0, 3, 3)
 
 
+def test_converted_measurement_covariance_is_j_diag_jt() -> None:
+    """The compiled product equals ``J diag(sigma^2) J^T`` summed exactly (to 1e-15 relative of the
+    largest element), is exactly symmetric, and keeps the shape of the inputs (a scalar look gives
+    one 3 x 3 matrix, a (2, 4) array of looks a (2, 4, 3, 3) stack)."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(8)
+    r = rng.uniform(1e3, 400e3, 60)
+    az = rng.uniform(0.0, 2.0 * np.pi, 60)
+    el = rng.uniform(-0.2, 1.2, 60)
+    sigmas = (30.0, float(np.radians(0.15)), float(np.radians(0.25)))
+    cov = converted_measurement_covariance(r, az, el, *sigmas)
+    jac = spherical_jacobian(r, az, el)
+    var = [Fraction(s) ** 2 for s in sigmas]
+    for i in range(60):
+        exact = np.array(
+            [
+                [
+                    float(sum(Fraction(jac[i, a, k]) * var[k] * Fraction(jac[i, b, k]) for k in range(3)))
+                    for b in range(3)
+                ]
+                for a in range(3)
+            ]
+        )
+        assert np.allclose(cov[i], exact, rtol=0.0, atol=1e-15 * np.abs(exact).max())
+    assert np.array_equal(cov, np.swapaxes(cov, -1, -2))
+    assert converted_measurement_covariance(5e4, 0.3, 0.1, *sigmas).shape == (3, 3)
+    grid = converted_measurement_covariance(
+        r[:8].reshape(2, 4), az[:8].reshape(2, 4), el[:8].reshape(2, 4), *sigmas
+    )
+    assert grid.shape == (2, 4, 3, 3)
+    assert np.array_equal(grid.reshape(8, 3, 3), cov[:8])
+
+
 def test_azimuth_of_a_few_points_is_that_of_all() -> None:
     """``azimuth_rad`` of some rows (a scan's detections) is :func:`enu_to_spherical`'s azimuth of
     those rows taken among all, bit for bit, and a quarter turn east of north is pi/2."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from samsim.arrays import FloatArray
-from samsim.jit import njit, np_clip, np_minimum
+from samsim.jit import fma, njit, np_clip, np_minimum
 
 
 def remainder(x: FloatArray, period: float) -> FloatArray:
@@ -100,6 +100,26 @@ def enu_and_jacobian(
             for col in range(3):
                 weighted[i, row, col] = jac[i, row, col] * variances[col]
     return enu, jac, weighted
+
+
+@njit
+def symmetric_product(weighted: FloatArray, jac: FloatArray) -> FloatArray:
+    """``weighted @ jac^T`` of two stacks of 3 x 3 matrices (shape (n, 3, 3)) made exactly symmetric
+    as :func:`symmetrized` makes it: each element of the product the chain
+    ``fma(w2, j2, fma(w1, j1, w0 j0))`` an optimised BLAS kernel sums (the floats of NumPy's ``@``
+    there: :data:`samsim.jit.fma`), without a BLAS call per matrix (NumPy makes one per 3 x 3 matrix
+    of a stack, ten times the arithmetic's cost)."""
+    n = weighted.shape[0]
+    cov = np.empty((n, 3, 3))
+    for i in range(n):
+        for row in range(3):
+            for col in range(3):
+                cov[i, row, col] = fma(
+                    weighted[i, row, 2],
+                    jac[i, col, 2],
+                    fma(weighted[i, row, 1], jac[i, col, 1], weighted[i, row, 0] * jac[i, col, 0]),
+                )
+    return symmetrized(cov)
 
 
 @njit

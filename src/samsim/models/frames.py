@@ -193,9 +193,13 @@ def converted_measurement_covariance(
     )
     jac = spherical_jacobian(r, az, el)
     variances = np.stack((s_r**2, s_az**2, s_el**2), axis=-1)
-    cov = (jac * variances[..., np.newaxis, :]) @ np.swapaxes(jac, -1, -2)
-    # rounding in the product leaves ~1e-16 relative asymmetry; filters want exact symmetry
-    return np.asarray(0.5 * (cov + np.swapaxes(cov, -1, -2)), dtype=np.float64)
+    weighted = jac * variances[..., np.newaxis, :]
+    # J diag(s^2) J^T, made exactly symmetric (the product's rounding leaves ~1e-16 relative
+    # asymmetry; filters want exact symmetry), compiled over the stack
+    cov = _frames_kernels.symmetric_product(
+        np.ascontiguousarray(weighted.reshape(-1, 3, 3)), np.ascontiguousarray(jac.reshape(-1, 3, 3))
+    )
+    return cov.reshape(jac.shape)
 
 
 def converted_measurement(
@@ -229,6 +233,4 @@ def converted_measurement(
     enu, jac, weighted = _frames_kernels.enu_and_jacobian(
         r, np.sin(az), np.cos(az), np.sin(el), np.cos(el), variances, _f64(origin_enu_m)
     )
-    cov = weighted @ np.swapaxes(jac, -1, -2)
-    # rounding in the product leaves ~1e-16 relative asymmetry; filters want exact symmetry
-    return enu, _frames_kernels.symmetrized(cov)
+    return enu, _frames_kernels.symmetric_product(weighted, jac)

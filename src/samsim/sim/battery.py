@@ -32,8 +32,6 @@ from operator import is_, is_not
 from typing import Any, NamedTuple, cast
 
 import numpy as np
-from numba import types
-from numba.extending import intrinsic
 from numba.typed import List
 from numpy.typing import NDArray
 
@@ -51,7 +49,7 @@ from samsim.c2.evaluation import (
 from samsim.c2.wta import solve_wta
 from samsim.constants import GM_M3PS2
 from samsim.geodesy import row_norms
-from samsim.jit import njit, njit_inline
+from samsim.jit import fma, njit, njit_inline
 from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
@@ -1963,20 +1961,6 @@ def _maybe_faster(vel_mps: FloatArray, speed_mps: float) -> bool:
     return bool(intercept.maybe_as_fast(vel_mps, speed_mps).any())
 
 
-def _fma_intrinsic(typingctx: object, a: object, b: object, c: object) -> object:  # pragma: no cover
-    """Typing and code generation of :func:`_fma` (numba's ``@intrinsic`` protocol)."""
-    sig = types.float64(types.float64, types.float64, types.float64)
-
-    def codegen(context: object, builder: Any, signature: object, args: Any) -> Any:
-        return builder.fma(*args)
-
-    return sig, codegen
-
-
-_fma = cast(Callable[[float, float, float], float], intrinsic(_fma_intrinsic))
-"""``a * b + c`` rounded once (LLVM's ``llvm.fma``: IEEE 754-2008 fusedMultiplyAdd); compiled code only."""
-
-
 @njit
 def _map_rows_fma(
     mean: FloatArray,
@@ -1996,12 +1980,10 @@ def _map_rows_fma(
     for n in range(rows.size):
         i = rows[n]
         for j in range(3):
-            p = _fma(
-                mean[i, 2], rotation[j, 2], _fma(mean[i, 1], rotation[j, 1], mean[i, 0] * rotation[j, 0])
-            )
+            p = fma(mean[i, 2], rotation[j, 2], fma(mean[i, 1], rotation[j, 1], mean[i, 0] * rotation[j, 0]))
             pos_out[n, j] = p + offset_m[j]
-            vel_out[n, j] = _fma(
-                mean[i, 5], rotation[j, 2], _fma(mean[i, 4], rotation[j, 1], mean[i, 3] * rotation[j, 0])
+            vel_out[n, j] = fma(
+                mean[i, 5], rotation[j, 2], fma(mean[i, 4], rotation[j, 1], mean[i, 3] * rotation[j, 0])
             )
 
 
