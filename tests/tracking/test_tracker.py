@@ -608,6 +608,54 @@ def test_deferred_gating_finds_every_pair_the_exact_covariances_gate(seed: int) 
         np.testing.assert_array_equal(g, w)
 
 
+@pytest.mark.parametrize("layout", ["spread", "one point", "a line", "far apart"])
+def test_deferred_gating_keeps_the_tracks_a_scan_of_every_measurement_keeps(layout: str) -> None:
+    # the grid of measurements that spares each tentative track most of them must keep exactly the
+    # tracks that the bound test of every (track, measurement) pair keeps, whatever the layout
+    from samsim.tracking.tracker import TrackRules, _deferred_gating
+
+    rng = np.random.default_rng(len(layout))
+    tr = Tracker(
+        ndim=3, model="imm", q=5.0, q_manoeuvre=2000.0, measurement_sigma_m=200.0, defer_tentative=True
+    )
+    tr.step(0.0, rng.uniform(-300e3, 300e3, (300, 3)))
+    tr.step(2.0, rng.uniform(-300e3, 300e3, (100, 3)))
+    n = len(tr)
+    rows = tr._rows
+    tracks = np.flatnonzero(~rows.confirmed[:n])
+    time_s = 2.0 + rng.uniform(0.0, 40.0)
+    k = 40
+    if layout == "spread":
+        z = np.vstack(
+            [
+                rows.out_mean[rng.choice(tracks, 10), :3] + rng.normal(0.0, 5e3, (10, 3)),
+                rng.uniform(-300e3, 300e3, (k - 10, 3)),
+            ]
+        )
+    elif layout == "one point":
+        z = np.tile(rows.out_mean[tracks[5], :3], (k, 1))
+    elif layout == "a line":
+        z = np.column_stack([rng.uniform(-300e3, 300e3, k), np.full(k, 1e3), rng.uniform(0.0, 1e4, k)])
+    else:
+        far = rng.uniform(-300e3, 300e3, (k - 5, 3)) * np.array([30.0, 30.0, 1.0])
+        z = np.vstack([far, rows.out_mean[rng.choice(tracks, 5), :3]])
+    r3 = (rng.uniform(100.0, 900.0, k)[:, None, None] ** 2) * np.eye(3)
+    meas = rng.permutation(k)[: k - 7]
+    rules = TrackRules._make((*tr.rule_constants, np.zeros(0), np.zeros(0)))
+    near, _ = _deferred_gating(rows, n, tracks, meas, z, r3, tr.gate, time_s, rules)
+    q_max = float(np.max(tr._q_modes))
+    tr_r = max(float(np.trace(r3[j])) for j in meas)
+    want = []
+    for t in tracks:
+        dt = time_s - rows.last_update_s[t]
+        reach2 = tr.gate**2 * (imm.position_spread_bound_m2(rows.out_cov, t, dt, q_max, 3) + tr_r)
+        d2 = ((z[meas] - rows.out_mean[t, :3]) ** 2).sum(axis=1)
+        if np.any(d2 <= reach2):
+            want.append(t)
+    assert near.tolist() == want
+    assert 0 < len(want) < tracks.size or layout == "one point"
+
+
 def test_deferred_tracker_finishes_large_clusters_as_its_compiled_step() -> None:
     # max_compiled_cells=0 hands every multi-track cluster back to Python (Tracker._round): the
     # deferred tentative tracks are gated and predicted there as in the compiled step

@@ -40,6 +40,7 @@ from scipy.optimize import linear_sum_assignment
 
 from samsim.arrays import FloatArray, IntArray
 from samsim.jit import njit
+from samsim.tracking.gating import counting_sort
 
 MAX_COMPILED_CELLS = 256
 """Largest component (tracks x measurements) solved by the compiled solver instead of SciPy."""
@@ -151,18 +152,7 @@ def components(
             label[root] = nlab
             nlab += 1
         edge_label[e] = label[root]
-    starts = np.zeros(nlab + 1, dtype=np.int64)
-    for e in range(ne):
-        starts[edge_label[e] + 1] += 1
-    for c in range(nlab):
-        starts[c + 1] += starts[c]
-    fill = starts[:-1].copy()
-    order = np.empty(ne, dtype=np.int64)
-    for e in range(ne):
-        c = edge_label[e]
-        order[fill[c]] = e
-        fill[c] += 1
-    return order, starts
+    return counting_sort(edge_label, nlab)
 
 
 @njit

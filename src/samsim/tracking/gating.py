@@ -44,6 +44,96 @@ def _grow_float(a: FloatArray, size: int) -> FloatArray:
     return out
 
 
+@njit_inline
+def measurement_grid(
+    z: FloatArray, meas: IntArray, gx: int
+) -> tuple[float, float, float, float, int, int, float, float, IntArray, IntArray]:
+    """The measurements ``meas`` (rows of ``z``, at least one) bucketed into a grid over their
+    coordinates 0 and ``gx`` holding about one measurement per cell (a counting sort, O(m)): their
+    bounding box ``x_lo, x_hi, y_lo, y_hi``, the cells ``nx`` by ``ny``, the inverse cell sides
+    ``inv_x, inv_y`` (0 along an axis of no extent), and cell ``c = ix * ny + iy``'s measurements
+    ``bucket[start[c]:start[c + 1]]`` (in the order of ``meas``)."""
+    nm = meas.shape[0]
+    x_lo = math.inf
+    x_hi = -math.inf
+    y_lo = math.inf
+    y_hi = -math.inf
+    for a in range(nm):
+        j = meas[a]
+        x_lo = min(x_lo, z[j, 0])
+        x_hi = max(x_hi, z[j, 0])
+        y_lo = min(y_lo, z[j, gx])
+        y_hi = max(y_hi, z[j, gx])
+    # about one measurement per cell: the cells under a gate are then few and nearly empty
+    wx = x_hi - x_lo
+    wy = y_hi - y_lo
+    if wx > 0.0 and wy > 0.0:
+        side = math.sqrt(wx * wy / nm)
+        nx = min(max(int(wx / side), 1), nm)
+        ny = min(max(int(wy / side), 1), nm)
+    elif wx > 0.0:
+        nx, ny = nm, 1
+    elif wy > 0.0:
+        nx, ny = 1, nm
+    else:
+        nx, ny = 1, 1
+    inv_x = nx / wx if wx > 0.0 else 0.0
+    inv_y = ny / wy if wy > 0.0 else 0.0
+    cell_of = np.empty(nm, dtype=np.int64)
+    for a in range(nm):
+        j = meas[a]
+        ix = min(int((z[j, 0] - x_lo) * inv_x), nx - 1)
+        iy = min(int((z[j, gx] - y_lo) * inv_y), ny - 1)
+        cell_of[a] = ix * ny + iy
+    order, start = counting_sort(cell_of, nx * ny)
+    return x_lo, x_hi, y_lo, y_hi, nx, ny, inv_x, inv_y, start, meas[order]
+
+
+@njit_inline
+def counting_sort(keys: IntArray, n_keys: int) -> tuple[IntArray, IntArray]:
+    """The indices of ``keys`` (each in ``[0, n_keys)``) grouped by key, in index order within a
+    key, and where each key's group starts (``order[start[c]:start[c + 1]]``): a counting sort, O(n)."""
+    n = keys.shape[0]
+    start = np.zeros(n_keys + 1, dtype=np.int64)
+    for e in range(n):
+        start[keys[e] + 1] += 1
+    for c in range(n_keys):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for e in range(n):
+        c = keys[e]
+        order[fill[c]] = e
+        fill[c] += 1
+    return order, start
+
+
+@njit_inline
+def box_cells(
+    x_lo: float,
+    y_lo: float,
+    nx: int,
+    ny: int,
+    inv_x: float,
+    inv_y: float,
+    px: float,
+    py: float,
+    hx: float,
+    hy: float,
+) -> tuple[int, int, int, int]:
+    """The cells ``ix0..ix1`` by ``iy0..iy1`` of a :func:`measurement_grid` under the box of half
+    sides ``hx``, ``hy`` about ``(px, py)``, for a box that meets the measurements' bounding box
+    (finite ``px``, ``py``; the half sides may be infinite)."""
+    if not (hx < math.inf and hy < math.inf):  # every cell (inf times a zero inverse side is NaN)
+        return 0, nx - 1, 0, ny - 1
+    # clamp in floating point first: a huge box must not overflow the integer conversion
+    ix0 = int(max((px - hx - x_lo) * inv_x, 0.0))
+    ix1 = int(min((px + hx - x_lo) * inv_x, nx - 1.0))
+    iy0 = int(max((py - hy - y_lo) * inv_y, 0.0))
+    iy1 = int(min((py + hy - y_lo) * inv_y, ny - 1.0))
+    return ix0, ix1, iy0, iy1
+
+
 @njit
 def gate_subset(
     pos: FloatArray,
@@ -108,52 +198,11 @@ def _gate(
     gx = 1 if m > 1 else 0  # the grid's second axis (a 1-D problem uses one axis twice)
     rmax0 = 0.0
     rmax1 = 0.0
-    x_lo = math.inf
-    x_hi = -math.inf
-    y_lo = math.inf
-    y_hi = -math.inf
     for a in range(nm):
-        j = meas[a]
-        rj = 0 if shared else j
+        rj = 0 if shared else meas[a]
         rmax0 = max(rmax0, r_cov[rj, 0, 0])
         rmax1 = max(rmax1, r_cov[rj, gx, gx])
-        x_lo = min(x_lo, z[j, 0])
-        x_hi = max(x_hi, z[j, 0])
-        y_lo = min(y_lo, z[j, gx])
-        y_hi = max(y_hi, z[j, gx])
-    # about one measurement per cell: the cells under a gate are then few and nearly empty
-    wx = x_hi - x_lo
-    wy = y_hi - y_lo
-    if wx > 0.0 and wy > 0.0:
-        side = math.sqrt(wx * wy / nm)
-        nx = min(max(int(wx / side), 1), nm)
-        ny = min(max(int(wy / side), 1), nm)
-    elif wx > 0.0:
-        nx, ny = nm, 1
-    elif wy > 0.0:
-        nx, ny = 1, nm
-    else:
-        nx, ny = 1, 1
-    inv_x = nx / wx if wx > 0.0 else 0.0
-    inv_y = ny / wy if wy > 0.0 else 0.0
-    ncell = nx * ny
-    start = np.zeros(ncell + 1, dtype=np.int64)
-    cell_of = np.empty(nm, dtype=np.int64)
-    for a in range(nm):
-        j = meas[a]
-        ix = min(int((z[j, 0] - x_lo) * inv_x), nx - 1)
-        iy = min(int((z[j, gx] - y_lo) * inv_y), ny - 1)
-        c = ix * ny + iy
-        cell_of[a] = c
-        start[c + 1] += 1
-    for c in range(ncell):
-        start[c + 1] += start[c]
-    fill = start[:-1].copy()
-    bucket = np.empty(nm, dtype=np.int64)
-    for a in range(nm):
-        c = cell_of[a]
-        bucket[fill[c]] = meas[a]
-        fill[c] += 1
+    x_lo, x_hi, y_lo, y_hi, nx, ny, inv_x, inv_y, start, bucket = measurement_grid(z, meas, gx)
 
     chol = np.empty((m, m))
     y = np.empty(m)
@@ -167,11 +216,7 @@ def _gate(
         hy = gate * math.sqrt(pos_cov[i, gx, gx] + rmax1)
         if not (px + hx >= x_lo and px - hx <= x_hi and py + hy >= y_lo and py - hy <= y_hi):
             continue  # also skips a track whose box is NaN
-        # clamp in floating point first: a huge gate must not overflow the integer conversion
-        ix0 = int(max((px - hx - x_lo) * inv_x, 0.0))
-        ix1 = int(min((px + hx - x_lo) * inv_x, nx - 1.0))
-        iy0 = int(max((py - hy - y_lo) * inv_y, 0.0))
-        iy1 = int(min((py + hy - y_lo) * inv_y, ny - 1.0))
+        ix0, ix1, iy0, iy1 = box_cells(x_lo, y_lo, nx, ny, inv_x, inv_y, px, py, hx, hy)
         for ix in range(ix0, ix1 + 1):
             for iy in range(iy0, iy1 + 1):
                 c = ix * ny + iy

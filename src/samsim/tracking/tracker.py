@@ -51,7 +51,7 @@ from samsim.arrays import BoolArray, FloatArray, IntArray
 from samsim.jit import njit
 from samsim.tracking import imm
 from samsim.tracking.association import MAX_COMPILED_CELLS, gnn, gnn_compiled
-from samsim.tracking.gating import gate_subset
+from samsim.tracking.gating import box_cells, gate_subset, measurement_grid
 
 _T = TypeVar("_T", bound=np.generic)
 _MAX_WINDOW = 62  # scans of hit history kept in one int64
@@ -563,19 +563,42 @@ def _deferred_gating(
     near = np.empty(tracks.shape[0], dtype=np.int64)
     since = np.empty(tracks.shape[0])
     count = 0
+    # The measurements bucketed on a grid (gating.measurement_grid): a track looks only at those in
+    # the cells under the square that holds its reach, its Euclidean test then as before. The
+    # square's half side has a margin over the root of the reach: a measurement the test passes has
+    # each coordinate's squared difference at most the sum, and the grid's cell arithmetic rounds.
+    gx = 1 if m > 1 else 0
+    x_lo, x_hi, y_lo, y_hi, nx, ny, inv_x, inv_y, start, bucket = measurement_grid(z, meas, gx)
     for t in tracks:
         dt = time_s - rows.last_update_s[t]
         reach2 = gate * gate * (imm.position_spread_bound_m2(rows.out_cov, t, dt, q_max, m) + tr_r)
-        for j in meas:
-            d2 = 0.0
-            for a in range(m):
-                e = z[j, a] - rows.out_mean[t, a]
-                d2 += e * e
-            if d2 <= reach2:
-                near[count] = t
-                since[count] = dt
-                count += 1
+        px = rows.out_mean[t, 0]
+        py = rows.out_mean[t, gx]
+        h = math.sqrt(reach2) * (1.0 + 1e-9) + 1e-6 * (abs(px) + abs(py) + 1.0)
+        if not (px + h >= x_lo and px - h <= x_hi and py + h >= y_lo and py - h <= y_hi):
+            continue  # no measurement within reach (NaN: none passes the test either)
+        ix0, ix1, iy0, iy1 = box_cells(x_lo, y_lo, nx, ny, inv_x, inv_y, px, py, h, h)
+        found = False
+        for ix in range(ix0, ix1 + 1):
+            for iy in range(iy0, iy1 + 1):
+                c = ix * ny + iy
+                for e_at in range(start[c], start[c + 1]):
+                    j = bucket[e_at]
+                    d2 = 0.0
+                    for a in range(m):
+                        e = z[j, a] - rows.out_mean[t, a]
+                        d2 += e * e
+                    if d2 <= reach2:
+                        found = True
+                        break
+                if found:
+                    break
+            if found:
                 break
+        if found:
+            near[count] = t
+            since[count] = dt
+            count += 1
     into = np.empty((n, m, m))
     near, since = near[:count], since[:count]
     imm.predicted_position_cov(rows.out_cov, rows.prob, near, since, rules.sojourn_s, rules.q_modes, into)
