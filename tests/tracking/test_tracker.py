@@ -678,3 +678,25 @@ def test_deferred_tracker_finishes_large_clusters_as_its_compiled_step() -> None
             np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
         np.testing.assert_allclose(fast.mean, slow.mean, rtol=1e-12, atol=1e-6)
     assert fast.is_confirmed.sum() >= 5 and (~fast.is_confirmed).sum() > 0
+
+
+def test_the_kept_mode_keeping_probabilities_are_those_of_each_interval() -> None:
+    # the IMM's exp(-dt / sojourn) is kept per interval between steps (a post's intervals repeat):
+    # a step reuses it only for the same interval, and the store stays bounded
+    from samsim.tracking import tracker as trk
+
+    tr = Tracker(ndim=3, model="imm", q=5.0, q_manoeuvre=2000.0, measurement_sigma_m=50.0)
+    z = np.array([[0.0, 0.0, 1000.0]])
+    t = 0.0
+    tr.step(t, z)
+    for dt in [0.25, 0.75, 0.25, 0.75, 1.125, 0.25]:  # exact in binary: the intervals repeat exactly
+        t += dt
+        tr.step(t, z)
+        dt_used = tr._trans_dt
+        np.testing.assert_array_equal(tr._stay, np.exp(-dt_used / tr._sojourn))
+    assert len(tr._stays) == 3
+    for i in range(trk._STAYS_KEPT + 10):
+        t += 0.01 + 1e-7 * i
+        tr.step(t, z)
+    assert len(tr._stays) <= trk._STAYS_KEPT
+    np.testing.assert_array_equal(tr._stay, np.exp(-tr._trans_dt / tr._sojourn))

@@ -51,7 +51,7 @@ def _refresh_units_rows(
     track_rows: IntArray,
     pos_m: FloatArray,
     vel_mps: FloatArray,
-) -> int:
+) -> tuple[int, bool]:
     """:func:`samsim.sim.battery._refresh_rows` (mapping row by row) for several fire units at once:
     the ``(slot, track, unit)`` rows ``bounds[g]:bounds[g + 1]`` of ``slot_track`` are unit
     ``slot_track[bounds[g], 2]``'s (an index of ``flights``, ``rotation`` (u, 3, 3) and ``offset_m``
@@ -59,12 +59,13 @@ def _refresh_units_rows(
     written) into ``found`` and returns how many; where each group's begin among them into ``cut``
     (``cut[g]:cut[g + 1]``), and per group whether any of its estimates may be as fast as a
     ballistic track into ``faster`` (their track accelerations are then left to the caller; the
-    others' are zero). The caller's buffers (of at least the rows, the groups + 1 and the groups)
-    take the results, and ``track_rows``, ``pos_m`` and ``vel_mps`` (of at least the rows) the
-    work: an array made costs more than a group's rows."""
+    others' are zero), and returns whether any is. The caller's buffers (of at least the rows, the
+    groups + 1 and the groups) take the results, and ``track_rows``, ``pos_m`` and ``vel_mps`` (of at
+    least the rows) the work: an array made costs more than a group's rows."""
     groups = bounds.size - 1
     cut[0] = 0
     m = 0
+    any_fast = False
     for g in range(groups):
         lo = bounds[g]
         u = slot_track[lo, 2]
@@ -88,8 +89,9 @@ def _refresh_units_rows(
                     for j in range(3):
                         flight.track_acc_mps2[slot_track[found[k], 0], j] = 0.0
         faster[g] = fast
+        any_fast |= fast
         cut[g + 1] = m
-    return m
+    return m, any_fast
 
 
 class PostFlights:
@@ -317,7 +319,7 @@ def refresh_units(
         fleet.track_rows = np.empty(2 * slot_track.shape[0], dtype=np.int64)
         fleet.pos_m = np.empty((2 * slot_track.shape[0], 3))
         fleet.vel_mps = np.empty((2 * slot_track.shape[0], 3))
-    m = _refresh_units_rows(
+    m, any_fast = _refresh_units_rows(
         slot_track,
         table.bounds,
         fleet.flights,
@@ -342,9 +344,8 @@ def refresh_units(
     ends = fleet.cut[: groups + 1].tolist()
     # Only the groups with a fast estimate or an interceptor that may turn have anything left to do;
     # a group's accelerations and its turns touch nothing of the other's (nor of other groups').
-    faster = fleet.faster[:groups]
-    if faster.any():  # (the others' accelerations were zeroed in the pass)
-        _set_fast_accelerations(fleet, table, m, ends, faster)
+    if any_fast:  # (the others' accelerations were zeroed in the pass)
+        _set_fast_accelerations(fleet, table, m, ends, fleet.faster[:groups])
     if looked:
         return []
     # turn_to_followed turns an interceptor only where its track now follows a threat it is not at

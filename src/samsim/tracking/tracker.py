@@ -59,6 +59,7 @@ _HISTORY_MASK = (1 << _MAX_WINDOW) - 1
 # A detection probability of exactly 0 or 1 would make a look's log-likelihood ratio infinite: one
 # look could then decide a track for good, so probabilities are kept this far inside [0, 1].
 _PD_FLOOR = 1e-12
+_STAYS_KEPT = 4096  # intervals a tracker keeps exp(-dt / sojourn) of (Tracker.kernel_head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -903,6 +904,7 @@ class Tracker:
         self._time_s: float | None = None
         self._trans_dt = np.nan
         self._stay = np.ones(1)  # exp(-dt / sojourn) of the last interval (imm.transition_matrix)
+        self._stays: dict[float, FloatArray] = {}  # exp(-dt / sojourn) of the intervals seen
         self._view: tuple[int, int, TrackRows, TrackView] | None = None  # view()'s, and as of what
         self._allocate(64)
 
@@ -1225,7 +1227,14 @@ class Tracker:
         n = self._n
         dt = 0.0 if self._time_s is None else time_s - self._time_s
         if n and dt > 0.0 and dt != self._trans_dt and self._sojourn.shape[0] > 1:
-            self._stay = np.exp(-dt / self._sojourn)  # NumPy's exp, as imm.transition_matrix
+            # A post's scans come from radars of fixed revisits, so the intervals between its steps
+            # repeat (each period of the revisits' common multiple): kept, read only, per interval.
+            stay = self._stays.get(dt)
+            if stay is None:
+                if len(self._stays) >= _STAYS_KEPT:
+                    self._stays.clear()
+                stay = self._stays[dt] = np.exp(-dt / self._sojourn)  # NumPy's, as imm.transition_matrix
+            self._stay = stay
             self._trans_dt = dt
         if n + k > len(self._rows.ids):
             self._allocate(max(2 * len(self._rows.ids), n + k))
