@@ -549,7 +549,9 @@ def _deferred_gating(
     a bound of the trace of its innovation covariance (:func:`samsim.tracking.imm.position_spread_bound_m2`
     plus the largest trace of the measurements' covariances): a Mahalanobis distance is at least the
     Euclidean one over the root of the covariance's largest eigenvalue, itself at most its trace.
-    Most of a command post's tentative tracks lie far from any measurement left to them."""
+    Most of a command post's tentative tracks lie far from any measurement left to them; each
+    tests only the measurements in the cells of a grid of them
+    (:func:`~samsim.tracking.gating.measurement_grid`) under the square that holds its reach."""
     m = z.shape[1]
     q_max = 0.0
     for q in rules.q_modes:
