@@ -111,7 +111,9 @@ def counting_sort(keys: IntArray, n_keys: int) -> tuple[IntArray, IntArray]:
 @njit_inline
 def box_cells(
     x_lo: float,
+    x_hi: float,
     y_lo: float,
+    y_hi: float,
     nx: int,
     ny: int,
     inv_x: float,
@@ -121,9 +123,12 @@ def box_cells(
     hx: float,
     hy: float,
 ) -> tuple[int, int, int, int]:
-    """The cells ``ix0..ix1`` by ``iy0..iy1`` of a :func:`measurement_grid` under the box of half
-    sides ``hx``, ``hy`` about ``(px, py)``, for a box that meets the measurements' bounding box
-    (finite ``px``, ``py``; the half sides may be infinite)."""
+    """The cells ``ix0..ix1`` by ``iy0..iy1`` of a :func:`measurement_grid` (bounding box ``x_lo``
+    to ``y_hi``) under the box of half sides ``hx``, ``hy`` about ``(px, py)`` (the half sides may be
+    infinite); no cell (``ix1 < ix0``) for a box that misses the measurements' bounding box or is
+    NaN."""
+    if not (px + hx >= x_lo and px - hx <= x_hi and py + hy >= y_lo and py - hy <= y_hi):
+        return 0, -1, 0, -1
     if not (hx < math.inf and hy < math.inf):  # every cell (inf times a zero inverse side is NaN)
         return 0, nx - 1, 0, ny - 1
     # clamp in floating point first: a huge box must not overflow the integer conversion
@@ -214,9 +219,7 @@ def _gate(
         py = pos[i, gx]
         hx = gate * math.sqrt(pos_cov[i, 0, 0] + rmax0)
         hy = gate * math.sqrt(pos_cov[i, gx, gx] + rmax1)
-        if not (px + hx >= x_lo and px - hx <= x_hi and py + hy >= y_lo and py - hy <= y_hi):
-            continue  # also skips a track whose box is NaN
-        ix0, ix1, iy0, iy1 = box_cells(x_lo, y_lo, nx, ny, inv_x, inv_y, px, py, hx, hy)
+        ix0, ix1, iy0, iy1 = box_cells(x_lo, x_hi, y_lo, y_hi, nx, ny, inv_x, inv_y, px, py, hx, hy)
         for ix in range(ix0, ix1 + 1):
             for iy in range(iy0, iy1 + 1):
                 c = ix * ny + iy

@@ -48,7 +48,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from samsim.arrays import BoolArray, FloatArray, IntArray
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 from samsim.tracking import imm
 from samsim.tracking.association import MAX_COMPILED_CELLS, gnn, gnn_compiled
 from samsim.tracking.gating import box_cells, gate_subset, measurement_grid
@@ -529,6 +529,36 @@ def _transition_from_stay(stay: FloatArray) -> FloatArray:
     return p
 
 
+@njit_inline
+def _any_within(
+    z: FloatArray,
+    start: IntArray,
+    bucket: IntArray,
+    ny: int,
+    cells: tuple[int, int, int, int],
+    pos: FloatArray,
+    t: int,
+    m: int,
+    reach2: float,
+) -> bool:
+    """Whether a measurement of the grid cells ``cells`` (:func:`~samsim.tracking.gating.box_cells`
+    of a :func:`~samsim.tracking.gating.measurement_grid`) lies within squared Euclidean distance
+    ``reach2`` of row ``t`` of ``pos``."""
+    ix0, ix1, iy0, iy1 = cells
+    for ix in range(ix0, ix1 + 1):
+        for iy in range(iy0, iy1 + 1):
+            c = ix * ny + iy
+            for e_at in range(start[c], start[c + 1]):
+                j = bucket[e_at]
+                d2 = 0.0
+                for a in range(m):
+                    e = z[j, a] - pos[t, a]
+                    d2 += e * e
+                if d2 <= reach2:
+                    return True
+    return False
+
+
 @njit
 def _deferred_gating(
     rows: TrackRows,
@@ -578,27 +608,8 @@ def _deferred_gating(
         px = rows.out_mean[t, 0]
         py = rows.out_mean[t, gx]
         h = math.sqrt(reach2) * (1.0 + 1e-9) + 1e-6 * (abs(px) + abs(py) + 1.0)
-        if not (px + h >= x_lo and px - h <= x_hi and py + h >= y_lo and py - h <= y_hi):
-            continue  # no measurement within reach (NaN: none passes the test either)
-        ix0, ix1, iy0, iy1 = box_cells(x_lo, y_lo, nx, ny, inv_x, inv_y, px, py, h, h)
-        found = False
-        for ix in range(ix0, ix1 + 1):
-            for iy in range(iy0, iy1 + 1):
-                c = ix * ny + iy
-                for e_at in range(start[c], start[c + 1]):
-                    j = bucket[e_at]
-                    d2 = 0.0
-                    for a in range(m):
-                        e = z[j, a] - rows.out_mean[t, a]
-                        d2 += e * e
-                    if d2 <= reach2:
-                        found = True
-                        break
-                if found:
-                    break
-            if found:
-                break
-        if found:
+        cells = box_cells(x_lo, x_hi, y_lo, y_hi, nx, ny, inv_x, inv_y, px, py, h, h)
+        if _any_within(z, start, bucket, ny, cells, rows.out_mean, t, m, reach2):
             near[count] = t
             since[count] = dt
             count += 1
