@@ -73,3 +73,32 @@ def test_a_ctrl_c_delivered_again_while_stopping_does_not_kill_the_process() -> 
         proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
         assert proc.returncode == 130, proc.stderr
         assert "interrupted; nothing was written" in proc.stderr
+
+
+def test_a_ctrl_c_while_the_commands_load_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An extension module interrupted while it initialises raises ImportError("initialization
+    # failed") caused by the KeyboardInterrupt; it used to escape as a traceback with exit status 1.
+    import builtins
+
+    import samsim.cli as cli
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name: str, *args: object, **kwargs: object) -> object:
+        if name == "samsim.cli.app":
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                raise ImportError("initialization failed") from exc
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    monkeypatch.setattr("sys.argv", ["samsim", "run"])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 130
+    assert capsys.readouterr().err.strip() == "interrupted; nothing was written"
+    # anything else still surfaces
+    assert cli.interrupted(ImportError("no module")) is False

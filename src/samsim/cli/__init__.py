@@ -19,6 +19,21 @@ def _asks_portable(args: list[str]) -> bool:
     return False
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C: a KeyboardInterrupt, or an error it caused on its way out of
+    compiled code or an import (numba reports an interrupt inside a kernel as a SystemError whose
+    context is the KeyboardInterrupt; an extension module interrupted while it loads, an ImportError
+    caused by it)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, KeyboardInterrupt):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
 def main() -> None:
     """Console entry point (``samsim``): the commands load here, so a Ctrl-C while they load is
     reported like one during a run, not as a traceback. ``--portable`` starts the process again
@@ -32,7 +47,9 @@ def main() -> None:
         if asks and not portable.active():
             portable.restart(sys.argv)
         from samsim.cli.app import main as run_command
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not interrupted(exc):
+            raise
         print("interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
     run_command()

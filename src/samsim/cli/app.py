@@ -17,8 +17,8 @@ import typer
 
 from samsim import portable
 from samsim._version import __version__
-from samsim.cli import catalog, coverage, envelope, export, exposure, mc, run, serve
-from samsim.cli.console import err_console, interrupted, out_console
+from samsim.cli import catalog, coverage, envelope, export, exposure, interrupted, mc, run, serve
+from samsim.cli.console import err_console, out_console
 
 
 def _hide_flag_types() -> None:

@@ -49,17 +49,3 @@ def load_scenario(path: Path) -> Scenario:
 
 def fmt_s(x: float | None) -> str:
     return "—" if x is None else f"{x:,.1f}"
-
-
-def interrupted(exc: BaseException) -> bool:
-    """Whether ``exc`` is a Ctrl-C: a KeyboardInterrupt, or an error it caused on its way out of
-    compiled code (numba reports an interrupt inside a kernel as a SystemError whose context is the
-    KeyboardInterrupt)."""
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        if isinstance(cur, KeyboardInterrupt):
-            return True
-        seen.add(id(cur))
-        cur = cur.__cause__ or cur.__context__
-    return False
