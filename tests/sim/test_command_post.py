@@ -380,3 +380,28 @@ def test_nobody_reads_a_tentative_tracks_covariance_or_mode_probabilities(
     assert poisoned[0] > 0 and plain.interceptors
     assert result.events.equals(plain.events)
     assert result.interceptors == plain.interceptors
+
+
+def test_a_tentative_track_lives_a_few_revisits_of_the_radar_that_saw_it() -> None:
+    # 3.5 revisits of the slowest radar that detected it (M-of-N initiation counts its sensor's own
+    # scans): a 92N6E detection (2 s revisit) is dropped 7 s after it, a 91N6E one (10 s) waits 35 s
+    # for that radar's next looks. The empty scans come from the 96L6E, whose C band neither track
+    # has an RCS estimate in: its looks have Pd 0 and cannot delete either track by its score.
+    rt = BatteryRuntime(compile_world(loads(inbound_f16(ALL_RADARS))), 0)
+    surveillance, engagement, low = (rt.bands.index(b) for b in ("S", "X", "C"))
+    assert [rt.geometry[k].spec.revisit_s for k in (surveillance, engagement, low)] == [10.0, 2.0, 6.0]
+
+    def detect(radar: int, time_s: float, pos: list[float]) -> int:
+        z = np.array([pos])
+        rng_m = np.linalg.norm(z - rt.geometry[radar].enu_m, axis=1)
+        snr_db = sensing.look_snr_db(rt.geometry[radar].spec, rng_m, np.full(1, 2.0))
+        res = rt.step(radar, time_s, z, np.eye(3)[None] * 100.0, snr_db, rng_m)
+        return int(res.started[0])
+
+    fast = detect(engagement, 0.0, [100e3, 0.0, 9000.0])
+    slow = detect(surveillance, 0.1, [-100e3, 50e3, 9000.0])
+    held = []
+    for t in (6.9, 7.1, 35.0, 35.2):
+        rt.step(low, t, np.zeros((0, 3)), np.zeros((0, 3, 3)), np.zeros(0), np.zeros(0))
+        held.append([i for i in (fast, slow) if i in rt.tracker.ids])
+    assert held == [[fast, slow], [slow], [slow], []]

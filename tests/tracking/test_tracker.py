@@ -360,6 +360,32 @@ def test_coasting_limit_deletes_before_association() -> None:
     assert res.dropped.tolist() == [0] and res.started.tolist() == [1] and tr.ids.tolist() == [1]
 
 
+def test_a_tentative_track_keeps_the_longest_coasting_limit_its_detections_earned() -> None:
+    logic = ScoreLogic(0.05, 1e-3, 0.2, 4.5, 12.0, confirmed_coast_s=35.0, tentative_coast_s=35.0)
+
+    def feed(first_coast_s: float, later_coast_s: float, gap_s: float) -> list[int]:
+        """Track ids held after a detection at 0 (earning ``first_coast_s``), another at 0.5 on the
+        same spot (earning ``later_coast_s``) and an empty look ``gap_s`` after it."""
+        tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=logic)
+        tr.step(0.0, np.zeros((1, 2)), pd_track=[], pd_meas=[0.5], tentative_coast_s=first_coast_s)
+        tr.step(0.5, np.zeros((1, 2)), pd_track=[0.0], pd_meas=[0.5], tentative_coast_s=later_coast_s)
+        tr.step(0.5 + gap_s, np.zeros((0, 2)), pd_track=[0.0], pd_meas=[])
+        return tr.ids.tolist()
+
+    # a fast radar's 7 s: the track outlives 6.9 s without an update, not 7.1 s
+    assert feed(7.0, 7.0, 6.9) == [0] and feed(7.0, 7.0, 7.1) == []
+    # a slow radar's detection, earlier or later, keeps the track for its 35 s
+    assert feed(35.0, 7.0, 30.0) == [0] and feed(7.0, 35.0, 30.0) == [0]
+    assert feed(7.0, 35.0, 35.1) == []
+    # the default is the score logic's own limit, and a step's limit must be positive
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=logic)
+    tr.step(0.0, np.zeros((1, 2)), pd_track=[], pd_meas=[0.5])
+    tr.step(34.9, np.zeros((0, 2)), pd_track=[0.0], pd_meas=[])
+    assert tr.ids.tolist() == [0]
+    with pytest.raises(ValueError, match="positive"):
+        tr.step(35.0, np.zeros((0, 2)), pd_track=[0.0], pd_meas=[], tentative_coast_s=0.0)
+
+
 def test_score_mode_input_validation() -> None:
     tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
     with pytest.raises(ValueError, match="pd_track and pd_meas"):

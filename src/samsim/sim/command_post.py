@@ -76,12 +76,15 @@ TRACK_MAX_SCORE = 12.0  # cap: a long-held track still ends a few misses after i
 # No look is trusted to detect with more than this: a miss may also be the target leaving the gate
 # in a manoeuvre or an eclipse, so one miss at close range must not end a firm track on its own.
 TRACK_MAX_PD = 0.95
-# A track not updated for this many revisits of the battery's slowest radar is deleted whatever its
-# score (time-based deletion, Blackman & Popoli 1999, section 11.4): a firm track has lost its target;
-# a tentative one's zero-velocity prediction has spread over tens of km and would gather unrelated
-# detections. 3.5 revisits: a detection at that radar's third look after the last one still counts
-# (as with the deletion after 3 misses the score replaces), none at the fourth; the half revisit keeps
-# the deletion between those two looks however often the battery's other radars scan.
+# A track not updated for this many revisits of a radar is deleted whatever its score (time-based
+# deletion, Blackman & Popoli 1999, section 11.4): a firm track has lost its target; a tentative one's
+# zero-velocity prediction has spread over tens of km and would gather unrelated detections. 3.5
+# revisits: a detection at that radar's third look after the last one still counts (as with the
+# deletion after 3 misses the score replaces), none at the fourth; the half revisit keeps the deletion
+# between those two looks however often the other radars scan. A firm track counts the revisits of
+# the picture's slowest radar; a tentative one those of the slowest radar that detected it (M-of-N
+# initiation counts its sensor's own scans): a 92N6E false alarm ends 7 s after it, not after the
+# 91N6E's 35 s, while a track the 91N6E saw still waits for the 91N6E's next looks.
 COAST_REVISITS = 3.5
 # The post expects a track's RCS to be its estimate less this many standard errors (see
 # BatteryRuntime.track_log_rcs): a radar's misses count against a track only once the detections
@@ -778,6 +781,8 @@ class TrackPicture:
         self.frame = frame
         self.geometry = geometry
         self.coast_max_s = COAST_REVISITS * max((g.spec.revisit_s for g in geometry), default=1.0)
+        # what a radar's detection earns a tentative track: its own revisits, not the slowest's
+        self.radar_coast_s = [COAST_REVISITS * g.spec.revisit_s for g in geometry]
         self.tracker = battery_tracker(self.coast_max_s)
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
         # A shaped target's cross section differs by band (models.signature): the RCS statistics are
@@ -1100,9 +1105,10 @@ class TrackPicture:
         want = self._flying_ids()
         if self._found.size < want.size:
             self._found = np.empty(2 * want.size, dtype=np.bool_)
+        rules = tr.rule_constants_for(self.radar_coast_s[radar])
         status, result, count, packed = _post_step(
             *tr.kernel_head(time_s, k),
-            tr.rule_constants,
+            rules,
             tr.gate,
             tr.max_compiled_cells,
             z,
@@ -1131,7 +1137,7 @@ class TrackPicture:
         figures = self._meas_figures[:, :k]
         done = tr.kernel_tail(result, time_s, k)
         if done is None:  # the tracker finishes the step itself: the rows follow it here
-            res = tr.finish_step(status, result[3], time_s, z, cov, mask, pd_track, figures[0], True)
+            res = tr.finish_step(status, result[3], time_s, z, cov, mask, pd_track, figures[0], True, rules)
             self._after_tracker_step(
                 res, _Fold(figures[1], c.variance, c.band_col, c.col_engaged, stamp_col, time_s)
             )
@@ -1187,7 +1193,9 @@ class TrackPicture:
         per_m2_db = _per_m2_db(spec, range_m)  # one range-equation evaluation for both estimates
         pd_meas = _measurement_pd(spec, snr_db, range_m, per_m2_db)
         looked = self._looked(radar, in_view)
-        res = self.tracker.step_unchecked(time_s, z, cov, looked, pd_track, pd_meas)
+        res = self.tracker.step_unchecked(
+            time_s, z, cov, looked, pd_track, pd_meas, tentative_coast_s=self.radar_coast_s[radar]
+        )
         self._after_tracker_step(res)
         meas, rows = self._last_step[1:]
         if rows.size:

@@ -105,7 +105,9 @@ class ScoreLogic:
     misses after its target is gone. Optional coasting limits delete a track not updated for longer
     than ``confirmed_coast_s`` (firm) or ``tentative_coast_s`` (tentative) whatever its score
     (time-based deletion, Blackman & Popoli 1999, section 11.4), at the first step past the limit and
-    before association: such a track takes no measurement.
+    before association: such a track takes no measurement. A step may give its detections a tentative
+    limit of their own (:meth:`Tracker.step`'s ``tentative_coast_s``: a sensor's few revisits); a
+    tentative track then keeps the longest limit its detections earned.
 
     Attributes
     ----------
@@ -121,6 +123,8 @@ class ScoreLogic:
         Cap of the score, at least the confirmation threshold.
     confirmed_coast_s, tentative_coast_s : float
         Longest time (s) a confirmed / tentative track may go without an update; ``inf``: no limit.
+        (A step's own ``tentative_coast_s`` replaces the second for the tracks its detections start
+        or update.)
     min_hit_interval_s : float
         A look at a tentative track less than this long (s) after the last detection that added to
         its score changes nothing in it: a detection still updates its state, a miss is still
@@ -205,6 +209,7 @@ class TrackRows(NamedTuple):
     score: FloatArray  # log-likelihood-ratio track score (score logic only)
     score_max: FloatArray  # its running maximum
     scored_s: FloatArray  # when a hit last added to the score (min_hit_interval_s's clock)
+    coast_s: FloatArray  # a tentative track's coasting limit: the longest its detections earned it
 
 
 class TrackView(NamedTuple):
@@ -238,7 +243,7 @@ class TrackRules(NamedTuple):
     drop: float
     max_score: float
     confirmed_coast_s: float
-    tentative_coast_s: float
+    tentative_coast_s: float  # the coasting limit a detection of this step earns a tentative track
     min_hit_interval_s: float
     lean_tentative_cov: bool  # tentative rows' combined covariance: the position block only
     defer_tentative: bool  # tentative rows predicted only when a measurement updates them
@@ -246,6 +251,9 @@ class TrackRules(NamedTuple):
     q_modes: FloatArray  # each mode's CWNA intensity
     pd_track: FloatArray  # (n,) Pd of this look at each track's predicted state
     pd_meas: FloatArray  # (k,) Pd of each measurement's own detection
+
+
+_COAST_FIELD = TrackRules._fields.index("tentative_coast_s")  # its place in rule_constants
 
 
 class KernelHead(NamedTuple):
@@ -333,6 +341,7 @@ def _manage(
     score = rows.score
     score_max = rows.score_max
     scored_s = rows.scored_s
+    coast_s = rows.coast_s
     k, m = z.shape
     r = mean.shape[1]
     d = mean.shape[2]
@@ -361,6 +370,7 @@ def _manage(
                 score[t] += _log_clip(pd_meas[j]) - log_pf
                 scored_s[t] = time_s
             last_update_s[t] = time_s
+            coast_s[t] = max(coast_s[t], rules.tentative_coast_s)
             track_of_meas[j] = ids[t]
         elif expected[t]:
             misses[t] += 1
@@ -386,7 +396,7 @@ def _manage(
                     _make_whole(rows, t, time_s, rules, r, d, dx)
             else:
                 drop = score[t] <= rules.delete_score
-                drop = drop or time_s - last_update_s[t] > rules.tentative_coast_s
+                drop = drop or time_s - last_update_s[t] > coast_s[t]
         else:
             if not confirmed[t]:
                 held = hits[t] if window_mask == 0 else _popcount(history[t] & window_mask)
@@ -426,6 +436,7 @@ def _manage(
             score[w] = score[t]
             score_max[w] = score_max[t]
             scored_s[w] = scored_s[t]
+            coast_s[w] = coast_s[t]
         w += 1
     started = np.empty(k, dtype=np.int64)
     n_start = 0
@@ -457,6 +468,7 @@ def _manage(
             history[w] = 1
             last_update_s[w] = time_s
             scored_s[w] = time_s
+            coast_s[w] = rules.tentative_coast_s
             if use_score:
                 score[w] = min(_log_clip(pd_meas[j]) - log_pf, rules.max_score)
                 score_max[w] = score[w]
@@ -485,19 +497,20 @@ def _manage(
 def _live_rows(
     confirmed: BoolArray,
     last_update_s: FloatArray,
+    coast_s: FloatArray,
     n: int,
     time_s: float,
     confirmed_coast_s: float,
-    tentative_coast_s: float,
 ) -> tuple[IntArray, IntArray]:
     """The confirmed and the tentative tracks among the first ``n`` rows that are within their
-    coasting limit at ``time_s`` (the others take no measurement)."""
+    coasting limit at ``time_s`` (``confirmed_coast_s`` for a firm one, its own ``coast_s`` for a
+    tentative one; the others take no measurement)."""
     firm = np.empty(n, dtype=np.int64)
     tentative = np.empty(n, dtype=np.int64)
     n_firm = 0
     n_tentative = 0
     for t in range(n):
-        limit = confirmed_coast_s if confirmed[t] else tentative_coast_s
+        limit = confirmed_coast_s if confirmed[t] else coast_s[t]
         if time_s - last_update_s[t] > limit:
             continue
         if confirmed[t]:
@@ -746,7 +759,7 @@ def _step_kernel(
     track_meas = np.full(n, -1, dtype=np.int64)
     if n and k:
         firm, tentative = _live_rows(
-            rows.confirmed, rows.last_update_s, n, time_s, rules.confirmed_coast_s, rules.tentative_coast_s
+            rows.confirmed, rows.last_update_s, rows.coast_s, n, time_s, rules.confirmed_coast_s
         )
         if firm.shape[0]:
             ok, track_meas = _compiled_round(
@@ -914,6 +927,7 @@ class Tracker:
         self._steps = 0
         self._rules: tuple[Any, ...] | None = None
         self._rules_of: ScoreLogic | None = None
+        self._rules_coasting: dict[float, tuple[Any, ...]] = {}  # rule_constants_for's, per limit
         self._time_s: float | None = None
         self._trans_dt = np.nan
         self._stay = np.ones(1)  # exp(-dt / sojourn) of the last interval (imm.transition_matrix)
@@ -949,6 +963,7 @@ class Tracker:
             "score": ((), np.float64),
             "score_max": ((), np.float64),
             "scored_s": ((), np.float64),
+            "coast_s": ((), np.float64),
         }
         self._rows = TrackRows(
             **{
@@ -1135,6 +1150,7 @@ class Tracker:
         initiate: bool = True,
         pd_track: ArrayLike | None = None,
         pd_meas: ArrayLike | None = None,
+        tentative_coast_s: float | None = None,
     ) -> StepResult:
         """Process one scan of position measurements taken at ``time_s``.
 
@@ -1161,6 +1177,12 @@ class Tracker:
             Score logic only, required there: the detection probability of each measurement; the
             track it updates adds the hit increment at this probability, a track it starts begins
             there.
+        tentative_coast_s : float, optional
+            Score logic only: the coasting limit (s) that a detection of this scan earns the tentative
+            track it starts or updates; a tentative track keeps the longest its detections earned it
+            (so a track started by a fast radar's false alarm ends after that radar's few revisits,
+            while one a slow radar has seen waits for the slow radar's next look). None: the score
+            logic's ``tentative_coast_s``.
 
         Returns
         -------
@@ -1194,7 +1216,9 @@ class Tracker:
         t = float(time_s)
         if self._time_s is not None and not t >= self._time_s:
             raise ValueError(f"time_s {t} is before the previous step's {self._time_s}")
-        return self.step_unchecked(t, zz, r3, exp_mask, pd_t, pd_m, initiate=initiate)
+        return self.step_unchecked(
+            t, zz, r3, exp_mask, pd_t, pd_m, initiate=initiate, tentative_coast_s=tentative_coast_s
+        )
 
     def step_unchecked(
         self,
@@ -1206,6 +1230,7 @@ class Tracker:
         pd_meas: FloatArray,
         *,
         initiate: bool = True,
+        tentative_coast_s: float | None = None,
     ) -> StepResult:
         """:meth:`step` without checking its arguments, for a caller that guarantees them: ``time_s``
         a float not before the previous step's, ``z`` a finite float64 (k, ndim) array, ``R`` float64
@@ -1213,12 +1238,13 @@ class Tracker:
         ``pd_track`` (n,) and ``pd_meas`` (k,) float64 probabilities in [0, 1] (empty arrays
         without). Called at every scan of every radar of a command post, where the checks cost as
         much as the step's arithmetic."""
+        constants = self.rule_constants_for(tentative_coast_s)
         result = _step_kernel(
             *self.kernel_head(time_s, z.shape[0]),
             z,
             R,
             expected,
-            self.rule_constants,
+            constants,
             pd_track,
             pd_meas,
             self.gate,
@@ -1227,7 +1253,9 @@ class Tracker:
         )
         res = self.kernel_tail(result, time_s, z.shape[0])
         if res is None:
-            return self.finish_step(result[0], result[3], time_s, z, R, expected, pd_track, pd_meas, initiate)
+            return self.finish_step(
+                result[0], result[3], time_s, z, R, expected, pd_track, pd_meas, initiate, constants
+            )
         return res
 
     def kernel_head(self, time_s: float, k: int) -> KernelHead:
@@ -1259,7 +1287,22 @@ class Tracker:
         sl = self.score_logic
         if self._rules_of is not sl or self._rules is None:
             self._rules, self._rules_of = self._rule_constants(), sl
+            self._rules_coasting = {}
         return self._rules
+
+    def rule_constants_for(self, tentative_coast_s: float | None) -> tuple[Any, ...]:
+        """:attr:`rule_constants` of a step whose detections earn a tentative track the coasting limit
+        ``tentative_coast_s`` (None: the score logic's own ``tentative_coast_s``)."""
+        constants = self.rule_constants
+        if tentative_coast_s is None or self.score_logic is None:
+            return constants
+        kept = self._rules_coasting.get(tentative_coast_s)
+        if kept is None:
+            if not tentative_coast_s > 0.0:
+                raise ValueError("tentative_coast_s must be positive")
+            kept = (*constants[:_COAST_FIELD], float(tentative_coast_s), *constants[_COAST_FIELD + 1 :])
+            self._rules_coasting[tentative_coast_s] = kept
+        return kept
 
     def kernel_tail(
         self, result: tuple[int, int, int, IntArray, int, int, int, int], time_s: float, k: int
@@ -1290,22 +1333,23 @@ class Tracker:
         pd_track: FloatArray,
         pd_meas: FloatArray,
         initiate: bool,
+        rule_constants: tuple[Any, ...] | None = None,
     ) -> StepResult:
         """The rest of a step :func:`_step_kernel` handed back (status 1: both association rounds, 2:
         the second) with ``scipy.optimize.linear_sum_assignment`` for the large clusters, then track
-        management."""
+        management, under the step's ``rule_constants`` (default :attr:`rule_constants`)."""
         n, k = self._n, z.shape[0]
         sl = self.score_logic
         firm, tentative = _live_rows(
             self._rows.confirmed,
             self._rows.last_update_s,
+            self._rows.coast_s,
             n,
             time_s,
             math.inf if sl is None else sl.confirmed_coast_s,
-            math.inf if sl is None else sl.tentative_coast_s,
         )
-        assert self._rules is not None  # set by step_unchecked
-        rules = TrackRules._make((*self._rules, pd_track, pd_meas))
+        constants = self.rule_constants if rule_constants is None else rule_constants
+        rules = TrackRules._make((*constants, pd_track, pd_meas))
         if status == 1:
             track_meas = self._round(firm, np.arange(k, dtype=np.int64), z, r3)
         left = _unpaired(track_meas, k)
