@@ -5,6 +5,7 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from samsim.tracking import ScoreLogic, StepResult, Tracker, imm
+from samsim.tracking import tracker as tracker_module
 from samsim.tracking.models import ncv_process_noise, ncv_transition
 
 
@@ -386,6 +387,17 @@ def test_a_tentative_track_keeps_the_longest_coasting_limit_its_detections_earne
         tr.step(35.0, np.zeros((0, 2)), pd_track=[0.0], pd_meas=[], tentative_coast_s=0.0)
 
 
+def test_the_kept_rule_constants_per_coasting_limit_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tracker_module, "_STAYS_KEPT", 4)
+    logic = ScoreLogic(0.05, 1e-3, 0.2, 4.5, 12.0, tentative_coast_s=35.0)
+    tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=logic)
+    for k in range(10):  # a caller giving a new limit at every step
+        constants = tr.rule_constants_for(1.0 + k)
+        assert constants[tracker_module._COAST_FIELD] == 1.0 + k
+        assert len(tr._rules_coasting) <= 4
+    assert tr.rule_constants_for(None) is tr.rule_constants
+
+
 def test_score_mode_input_validation() -> None:
     tr = Tracker(ndim=2, measurement_sigma_m=10.0, score=LOGIC)
     with pytest.raises(ValueError, match="pd_track and pd_meas"):
@@ -709,7 +721,6 @@ def test_deferred_tracker_finishes_large_clusters_as_its_compiled_step() -> None
 def test_the_kept_mode_keeping_probabilities_are_those_of_each_interval() -> None:
     # the IMM's exp(-dt / sojourn) is kept per interval between steps (a post's intervals repeat):
     # a step reuses it only for the same interval, and the store stays bounded
-    from samsim.tracking import tracker as trk
 
     tr = Tracker(ndim=3, model="imm", q=5.0, q_manoeuvre=2000.0, measurement_sigma_m=50.0)
     z = np.array([[0.0, 0.0, 1000.0]])
@@ -721,8 +732,8 @@ def test_the_kept_mode_keeping_probabilities_are_those_of_each_interval() -> Non
         dt_used = tr._trans_dt
         np.testing.assert_array_equal(tr._stay, np.exp(-dt_used / tr._sojourn))
     assert len(tr._stays) == 3
-    for i in range(trk._STAYS_KEPT + 10):
+    for i in range(tracker_module._STAYS_KEPT + 10):
         t += 0.01 + 1e-7 * i
         tr.step(t, z)
-    assert len(tr._stays) <= trk._STAYS_KEPT
+    assert len(tr._stays) <= tracker_module._STAYS_KEPT
     np.testing.assert_array_equal(tr._stay, np.exp(-tr._trans_dt / tr._sojourn))

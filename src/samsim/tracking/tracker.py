@@ -123,8 +123,8 @@ class ScoreLogic:
         Cap of the score, at least the confirmation threshold.
     confirmed_coast_s, tentative_coast_s : float
         Longest time (s) a confirmed / tentative track may go without an update; ``inf``: no limit.
-        (A step's own ``tentative_coast_s`` replaces the second for the tracks its detections start
-        or update.)
+        (A step's own ``tentative_coast_s`` is the second's value for the tracks its detections
+        start; a tentative track they update keeps the larger of its limit and the step's.)
     min_hit_interval_s : float
         A look at a tentative track less than this long (s) after the last detection that added to
         its score changes nothing in it: a detection still updates its state, a miss is still
@@ -1261,7 +1261,8 @@ class Tracker:
     def kernel_head(self, time_s: float, k: int) -> KernelHead:
         """The tracker's state as :func:`_step_kernel`'s first arguments, for a step at ``time_s``
         with ``k`` measurements (room made for the tracks it may start); its further arguments are
-        ``z, R, expected``, :attr:`rule_constants`, ``pd_track, pd_meas``, :attr:`gate`,
+        ``z, R, expected``, the rule constants (:meth:`rule_constants_for` the step's tentative
+        coasting limit, or :attr:`rule_constants`), ``pd_track, pd_meas``, :attr:`gate`,
         :attr:`max_compiled_cells` and ``initiate``, as :meth:`step_unchecked` takes them. A caller
         that calls the kernel from a compiled function of its own (a command post's scan) then hands
         its result to :meth:`kernel_tail` (and then, if need be, :meth:`finish_step`)."""
@@ -1300,6 +1301,8 @@ class Tracker:
         if kept is None:
             if not tentative_coast_s > 0.0:
                 raise ValueError("tentative_coast_s must be positive")
+            if len(self._rules_coasting) >= _STAYS_KEPT:  # a caller with a new limit at every step
+                self._rules_coasting.clear()
             kept = (*constants[:_COAST_FIELD], float(tentative_coast_s), *constants[_COAST_FIELD + 1 :])
             self._rules_coasting[tentative_coast_s] = kept
         return kept
