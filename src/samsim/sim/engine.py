@@ -440,11 +440,11 @@ class Engine:
         if res.dropped_confirmed.size:
             self._track_events(pic, res.dropped_confirmed, "track_drop", t)
         if res.dropped.size:
-            dropped = res.dropped
             held = self._labels.get(pic.name)
-            if held is not None:
-                held[dropped[dropped < held.size]] = _NO_LABEL
-            for track_id in dropped.tolist():
+            # a step drops a track or two: element by element beats NumPy's masked assignment
+            for track_id in res.dropped.tolist():
+                if held is not None and track_id < held.size:
+                    held[track_id] = _NO_LABEL
                 pic.forget(track_id)
             self._lost_tracks[pic.name] = len(pic.memory.lost)
         if self._arm_shutdown:
