@@ -780,10 +780,10 @@ class TrackPicture:
         self.name = name
         self.frame = frame
         self.geometry = geometry
-        self.coast_max_s = COAST_REVISITS * max((g.spec.revisit_s for g in geometry), default=1.0)
-        # what a radar's detection earns a tentative track: its own revisits, not the slowest's
+        # what a radar's detection earns a tentative track: its own revisits; a firm track (and a
+        # tentative one by default) counts the slowest radar's
         self.radar_coast_s = [COAST_REVISITS * g.spec.revisit_s for g in geometry]
-        self.tracker = battery_tracker(self.coast_max_s)
+        self.tracker = battery_tracker(max(self.radar_coast_s, default=COAST_REVISITS))
         self.label: dict[int, int] = {}  # track id -> threat index it follows (-1: false track)
         # A shaped target's cross section differs by band (models.signature): the RCS statistics are
         # kept per radar band, each radar pointing at the column of its band.

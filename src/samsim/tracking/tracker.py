@@ -59,7 +59,9 @@ _HISTORY_MASK = (1 << _MAX_WINDOW) - 1
 # A detection probability of exactly 0 or 1 would make a look's log-likelihood ratio infinite: one
 # look could then decide a track for good, so probabilities are kept this far inside [0, 1].
 _PD_FLOOR = 1e-12
-_STAYS_KEPT = 4096  # intervals a tracker keeps exp(-dt / sojourn) of (Tracker.kernel_head)
+# Entries a tracker's small per-key stores hold before starting again: the exp(-dt / sojourn) of the
+# intervals seen (Tracker.kernel_head) and the rule constants per coasting limit (rule_constants_for).
+_STAYS_KEPT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -1342,17 +1344,12 @@ class Tracker:
         the second) with ``scipy.optimize.linear_sum_assignment`` for the large clusters, then track
         management, under the step's ``rule_constants`` (default :attr:`rule_constants`)."""
         n, k = self._n, z.shape[0]
-        sl = self.score_logic
-        firm, tentative = _live_rows(
-            self._rows.confirmed,
-            self._rows.last_update_s,
-            self._rows.coast_s,
-            n,
-            time_s,
-            math.inf if sl is None else sl.confirmed_coast_s,
-        )
         constants = self.rule_constants if rule_constants is None else rule_constants
         rules = TrackRules._make((*constants, pd_track, pd_meas))
+        rows = self._rows
+        firm, tentative = _live_rows(
+            rows.confirmed, rows.last_update_s, rows.coast_s, n, time_s, rules.confirmed_coast_s
+        )
         if status == 1:
             track_meas = self._round(firm, np.arange(k, dtype=np.int64), z, r3)
         left = _unpaired(track_meas, k)
