@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 WEB := src/samsim/web/frontend
 WEB_DIST := src/samsim/web/static/dist
 
-.PHONY: demo test lint bench fuzz validate docs web clean
+.PHONY: demo test lint bench fuzz validate docs web clean reach-tables
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ FUZZ_EXAMPLES ?= 5000
 fuzz: $(VENV)/.dev
 	SAMSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 2 -p no:cacheprovider --hypothesis-show-statistics \
 		-rA tests/test_fuzz.py tests/test_faults.py tests/web/test_fuzz_api.py
+
+# The built-in interceptors' reach tables by target altitude, flown and shipped with the package
+# (src/samsim/sim/reach_tables.npz); re-run after changing the flyout model or an interceptor's figures.
+reach-tables: $(VENV)/.dev
+	$(PY) -c "from samsim.sim.weapons import write_reach_tables as w; print(*w(), sep='\n')"
 
 validate: $(VENV)/.dev
 	$(PY) scripts/validate.py

@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 QUICK = [
     ["geodesy.py", "--points", "200000"],
     ["raid48.py", "--runs", "3"],
+    ["planning.py", "--calls", "30"],
     ["tracking_vs_stonesoup.py", "--quick"],
     ["wta.py", "--quick"],
     ["viewshed_vs_gdal.py"],
@@ -29,6 +30,7 @@ QUICK = [
 FULL = [
     ["geodesy.py"],
     ["raid48.py", "--runs", "10", "--trajectories"],
+    ["planning.py", "--calls", "200"],
     ["tracking_vs_stonesoup.py", "--table"],
     ["wta.py"],
     ["viewshed_vs_gdal.py", "--repeat", "7"],

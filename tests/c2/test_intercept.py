@@ -22,6 +22,7 @@ from samsim.c2.intercept import (
     gravity_mps2,
     launch_feasible,
     predict_intercept,
+    predict_intercept_by_altitude,
     track_acceleration_mps2,
 )
 from samsim.constants import G0_MPS2, MEAN_EARTH_RADIUS_M
@@ -289,3 +290,92 @@ def test_ballistic_pip_solves_the_falling_collision_quartic() -> None:
     tof_d, _ = predict_intercept(p[:1], v[:1], lau[:1], T, R, track_acc_mps2=acc[:1], launch_delay_s=4.0)
     q4 = extrapolate_track(p[0], v[0], acc[0], 4.0)
     assert tof_d[0, 0] == pytest.approx(_quartic_root(q4, v[0] + 4.0 * acc[0], acc[0], S), rel=1e-9)
+
+
+# ------------------------------------------------------------------ reach by target altitude
+
+ALTS = np.array([1_000.0, 10_000.0, 20_000.0])
+SPEEDS = np.array([900.0, 1_300.0, 1_700.0])  # a faster interceptor in thinner air
+
+
+def _by_altitude(p: np.ndarray, v: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Constant-speed rows ``r = s_a t`` at ALTS over ``grid``, searched by altitude in the frame of
+    CENTER."""
+    table = SPEEDS[:, None] * grid[None, :]
+    return predict_intercept_by_altitude(
+        p, v, np.zeros((1, 3)), grid, ALTS, table[None], np.zeros(p.shape), CENTER, RE
+    )
+
+
+def _level_point(ground_m: float, alt_m: float) -> np.ndarray:
+    ang = ground_m / RE
+    return np.array([0.0, (RE + alt_m) * math.sin(ang), (RE + alt_m) * math.cos(ang) - RE])
+
+
+@pytest.mark.parametrize("alt_m", [500.0, 1_000.0, 5_500.0, 10_000.0, 17_500.0, 30_000.0])
+def test_a_target_is_met_at_the_speed_of_its_altitudes_row(alt_m: float) -> None:
+    """A target that stays at one altitude (at rest, so its height never changes) meets the
+    interceptor at the collision triangle's time for the speed read at that altitude: a row's own,
+    linear between rows, the end rows' beyond them."""
+    q = _level_point(60e3, alt_m)
+    tof, pip = _by_altitude(q[None], np.zeros((1, 3)), np.array([0.0, 400.0]))
+    speed = float(np.interp(alt_m, ALTS, SPEEDS))
+    assert tof[0, 0] == pytest.approx(np.linalg.norm(q) / speed, rel=1e-9)
+    np.testing.assert_allclose(pip[0, 0], q, atol=1e-6)
+
+
+def test_a_climbing_target_is_met_where_the_reach_along_its_path_catches_it() -> None:
+    """Along a climbing target's path the reach table is read at each time node at the altitude it has
+    then: on a fine grid the first meeting is the root of ``|q + v t| = s(h(t)) t`` (found here by
+    bisection on the exact altitudes), not the speed of the altitude it starts at."""
+    q = _level_point(80e3, 2_000.0)
+    v = np.array([150.0, -200.0, 250.0])
+    grid = np.arange(0.0, 200.0, 0.05)
+    tof, _ = _by_altitude(q[None], v[None], grid)
+
+    def gap(t: float) -> float:
+        pos = q + v * t
+        h = float(np.linalg.norm(pos - CENTER) - RE)
+        return float(np.linalg.norm(pos) - np.interp(h, ALTS, SPEEDS) * t)
+
+    lo, hi = 0.0, 200.0
+    assert gap(lo) > 0.0 > gap(hi)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if gap(mid) > 0.0 else (lo, mid)
+    assert tof[0, 0] == pytest.approx(lo, abs=1e-3)
+    start_speed = float(np.interp(2_000.0, ALTS, SPEEDS))
+    assert abs(tof[0, 0] - _closed_form(q, v, start_speed)) > 5.0
+
+
+def test_the_search_never_skips_a_root_where_the_reach_changes_with_altitude() -> None:
+    """The skip bound counts the reach's change across altitudes and its steps in time: random tracks
+    climbing and diving through rows of very different reach, some with steps, on the table's own
+    coarse grid, find the same first root as a search of the reach along each track's path sampled at
+    every node."""
+    rng = np.random.default_rng(3)
+    n = 400
+    grid = np.concatenate([[0.0], np.cumsum(rng.uniform(1.0, 6.0, 80))])
+    # rows of very different speeds, each varying along its flight (300-2,500 m/s)
+    speed = rng.uniform(300.0, 2_500.0, (3, grid.size - 1)) * np.array([[0.5], [1.0], [1.5]])
+    # and steps: a lofted shot reaches 10-15 km farther within a second or so
+    steps = rng.random(speed.shape) < 0.05
+    speed[steps] += (
+        rng.uniform(10e3, 15e3, np.count_nonzero(steps)) / np.broadcast_to(np.diff(grid), speed.shape)[steps]
+    )
+    table = np.concatenate([np.zeros((3, 1)), np.cumsum(speed * np.diff(grid), axis=1)], axis=1)
+    ground = rng.uniform(5e3, 150e3, n)
+    alt = rng.uniform(0.0, 30e3, n)
+    p = np.array([_level_point(g, a) for g, a in zip(ground, alt, strict=True)])
+    p[:, 0] = rng.uniform(-40e3, 40e3, n)
+    v = rng.normal(0.0, 300.0, (n, 3))
+    tof, _ = predict_intercept_by_altitude(
+        p, v, np.zeros((1, 3)), grid, ALTS, table[None], np.zeros((n, 3)), CENTER, RE
+    )
+    for k in range(n):
+        path = p[k] + v[k] * grid[:, None]
+        h = np.linalg.norm(path - CENTER, axis=1) - RE
+        along = np.array([np.interp(h[i], ALTS, table[:, i]) for i in range(grid.size)])
+        ref, _ = predict_intercept(p[k : k + 1], v[k : k + 1], np.zeros((1, 3)), grid, along)
+        assert tof[k, 0] == pytest.approx(ref[0, 0], rel=1e-9, abs=1e-9, nan_ok=True)
+    assert np.count_nonzero(np.isfinite(tof)) > n // 4

@@ -20,7 +20,7 @@ from samsim.models.atmosphere import isa
 from samsim.sim import battery
 from samsim.sim.command_post import BatteryRuntime
 from samsim.sim.sensing import visible
-from samsim.sim.weapons import FirePlan, predicted_pk
+from samsim.sim.weapons import PROFILE_ALT_M, FirePlan, predicted_pk
 from samsim.sim.world import compile_world
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -52,9 +52,21 @@ def _tracks(rng: np.random.Generator, n: int) -> tuple[FloatArray, FloatArray]:
     return pos, vel
 
 
+def _reference_arrival(plan: FirePlan, tof: FloatArray, pip: FloatArray) -> FloatArray:
+    """The arrival speed of each (track, type) in NumPy: each altitude row interpolated at the time of
+    flight, then the rows at the intercept point's altitude (the end rows beyond them)."""
+    out = np.full(tof.shape, np.nan)
+    h = plan.height_m(np.nan_to_num(pip))
+    for j, k in zip(*np.nonzero(np.isfinite(tof)), strict=True):
+        rows = [np.interp(tof[j, k], plan.profile_time_s, row, right=np.nan) for row in plan.arrival_mps[k]]
+        out[j, k] = np.interp(h[j, k], PROFILE_ALT_M, rows)
+    return out
+
+
 def _reference(plan: FirePlan, pos: FloatArray, vel: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Time of flight, intercept point and planned pk of every (track, type), in array passes: one
-    intercept prediction per reach table and the feasibility checks of
+    single-table intercept prediction per track, its table the reach read along its path, and the
+    feasibility checks of
     :func:`samsim.c2.intercept.launch_feasible` and after, each over all pairs."""
     n, m = pos.shape[0], len(plan.types)
     launcher = np.zeros((m, 3))
@@ -63,18 +75,23 @@ def _reference(plan: FirePlan, pos: FloatArray, vel: FloatArray) -> tuple[FloatA
     pip = np.full((n, m, 3), np.nan)
     arrival = np.full((n, m), np.nan)
     height = plan.height_m(pos)
-    low = height < battery.LOW_TARGET_ALT_M
     acc = intercept.track_acceleration_mps2(pos, vel, height, plan.center_enu_m)
-    for mask, table, speed_tab in (
-        (low, plan.reach_low_m, plan.arrival_low_mps),
-        (~low, plan.reach_high_m, plan.arrival_high_mps),
-    ):
-        if np.any(mask):
-            tof[mask], pip[mask] = intercept.predict_intercept(
-                pos[mask], vel[mask], launcher, plan.profile_time_s, table, track_acc_mps2=acc[mask]
-            )
-            for k in range(m):
-                arrival[mask, k] = np.interp(tof[mask, k], plan.profile_time_s, speed_tab[k], right=np.nan)
+    grid = plan.profile_time_s
+    for j in range(n):
+        # the reach each type has along this track's predicted path: at every node of the grid, the
+        # table read at the track's altitude then, then one single-table search per track
+        path = pos[j] + vel[j] * grid[:, None] + 0.5 * acc[j] * grid[:, None] ** 2
+        h = plan.height_m(path)
+        along = np.array(
+            [
+                [np.interp(h[i], PROFILE_ALT_M, plan.reach_m[k, :, i]) for i in range(grid.size)]
+                for k in range(m)
+            ]
+        )
+        tof[j], pip[j] = intercept.predict_intercept(
+            pos[j : j + 1], vel[j : j + 1], launcher, grid, along, track_acc_mps2=acc[j : j + 1]
+        )
+    arrival = _reference_arrival(plan, tof, pip)
     specs = [w.spec for w in plan.types]
     system = plan.battery.spec
     speed = np.linalg.norm(vel, axis=1)
@@ -128,16 +145,19 @@ def test_planning_gives_the_array_passes_floats(plan: FirePlan, seed: int, n: in
     pos, vel = _tracks(rng, n)
     tof, pip, pk = battery._planned(plan, pos, vel, np.ones(n, dtype=bool))
     ref_tof, ref_pip, ref_pk = _reference(plan, pos, vel)
-    assert np.array_equal(tof, ref_tof, equal_nan=True)
-    assert np.array_equal(pip, ref_pip, equal_nan=True)
-    assert np.array_equal(pk, ref_pk)
-    t2, p2, low = battery._intercept_points(plan, pos, vel)
-    arrival = np.empty(t2.shape)
-    battery._arrival_kernel(
-        t2, low, plan.profile_time_s, plan.arrival_low_mps, plan.arrival_high_mps, arrival
-    )
-    assert np.array_equal(t2, ref_tof, equal_nan=True) and np.array_equal(p2, ref_pip, equal_nan=True)
-    assert arrival.shape == tof.shape and np.all(np.isnan(arrival[np.isnan(tof)]))
+    # the compiled search reads the table along the path in its own order of operations: the same
+    # answer to rounding (a pair on an envelope boundary to 1e-9 would be a 1-in-10^9 draw)
+    assert np.array_equal(np.isnan(tof), np.isnan(ref_tof))
+    assert np.allclose(tof, ref_tof, rtol=1e-9, atol=1e-9, equal_nan=True)
+    assert np.allclose(pip, ref_pip, rtol=1e-9, atol=1e-6, equal_nan=True)
+    assert np.array_equal(pk > 0.0, ref_pk > 0.0)
+    assert np.allclose(pk, ref_pk, rtol=1e-9, atol=0.0)
+    # the one-unit pass the decision cycle's cheap look uses: the same intercepts (to the last bit or
+    # two of a falling track's Newton refinement, compiled inside another kernel)
+    t2, p2 = battery._intercept_points(plan, pos, vel)
+    assert np.array_equal(np.isnan(t2), np.isnan(tof))
+    assert np.allclose(t2, tof, rtol=1e-12, atol=0.0, equal_nan=True)
+    assert np.allclose(p2, pip, rtol=1e-12, atol=1e-6, equal_nan=True)
 
 
 def test_the_random_tracks_exercise_every_check(plan: FirePlan) -> None:
@@ -221,9 +241,10 @@ def test_available_accel_takes_one_row_per_element(plan: FirePlan) -> None:
     assert np.array_equal(together, alone)
 
 
-def test_arrival_speeds_are_numpy_interp(plan: FirePlan) -> None:
-    """The compiled interpolation of the arrival-speed tables gives ``np.interp``'s floats: inside
-    the grid, on its points, before it, beyond it and where a type's table has ended (nan)."""
+def test_arrival_speeds_are_interpolated_in_time_then_altitude(plan: FirePlan) -> None:
+    """The compiled interpolation of the arrival-speed tables gives NumPy's answer: inside the grid,
+    on its points, before it, beyond it, where a type's table has ended (nan), and at intercept points
+    below, between and above the tables' altitudes."""
     rng = np.random.default_rng(7)
     grid = plan.profile_time_s
     n, m = 300, len(plan.types)
@@ -231,15 +252,17 @@ def test_arrival_speeds_are_numpy_interp(plan: FirePlan) -> None:
     tof[rng.random((n, m)) < 0.2] = np.nan
     on = rng.random((n, m)) < 0.2
     tof[on] = grid[rng.integers(0, grid.size, np.count_nonzero(on))]
-    low = rng.random(n) < 0.5
-    want = np.full((n, m), np.nan)
-    for mask, table in ((low, plan.arrival_low_mps), (~low, plan.arrival_high_mps)):
-        for k in range(m):
-            want[mask, k] = np.interp(tof[mask, k], grid, table[k], right=np.nan)
+    pip = np.zeros((n, m, 3))
+    pip[..., 0] = rng.uniform(-50e3, 50e3, (n, m))
+    pip[..., 2] = rng.uniform(-500.0, 40e3, (n, m))
+    want = _reference_arrival(plan, tof, pip)
     got = np.empty(tof.shape)
-    battery._arrival_kernel(tof, low, grid, plan.arrival_low_mps, plan.arrival_high_mps, got)
-    assert np.array_equal(got, want, equal_nan=True)
-    assert np.any(np.isnan(plan.arrival_low_mps)) or np.any(np.isnan(plan.arrival_high_mps))
+    battery._arrival_kernel(
+        tof, pip, grid, PROFILE_ALT_M, plan.arrival_mps, plan.center_enu_m, plan.earth_radius_m, got
+    )
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-9, equal_nan=True)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    assert np.any(np.isnan(plan.arrival_mps))
     assert np.count_nonzero(np.isfinite(got)) > n * m // 3
 
 
@@ -249,7 +272,7 @@ def test_the_reach_bound_never_drops_a_track_with_a_solution(plan: FirePlan) -> 
     rng = np.random.default_rng(8)
     pos, vel = _tracks(rng, 600)
     pos[::3] *= rng.uniform(1.0, 4.0, (200, 1))  # some well beyond reach
-    tof, _, _ = battery._intercept_points(plan, pos, vel)
+    tof, _ = battery._intercept_points(plan, pos, vel)
     reach = np.array([plan.table.table_reach_m]), np.array([plan.table.table_time_s])
     within = battery._within_reach(pos, vel, np.ones((1, 600), dtype=bool), np.zeros((1, 3)), *reach)[0]
     assert not np.any(
@@ -315,7 +338,8 @@ def test_several_units_plan_in_one_pass_as_each_alone() -> None:
         s, e = planned.start[u], planned.start[u + 1]
         assert np.array_equal(planned.track[s:e], np.flatnonzero(may[u]))
         pos, vel = tracks[u][0][may[u]], tracks[u][1][may[u]]
-        ref_tof, ref_pip, ref_pk = _reference(plan, pos, vel)
+        # each unit alone (checked against the array passes above), bit for bit
+        ref_tof, ref_pip, ref_pk = battery._planned(plan, pos, vel, np.ones(pos.shape[0], dtype=bool))
         assert np.array_equal(planned.tof[s:e, :m], ref_tof, equal_nan=True)
         assert np.array_equal(planned.pip[s:e, :m], ref_pip, equal_nan=True)
         assert np.array_equal(planned.pk[s:e, :m], ref_pk.T)

@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 from samsim.c2.evaluation import BALLISTIC_SPEED_MPS
 from samsim.constants import GM_M3PS2
 from samsim.geodesy import row_norms
-from samsim.jit import njit
+from samsim.jit import njit, njit_inline
 
 __all__ = [
     "ABOVE_MAX_ALTITUDE",
@@ -64,8 +64,9 @@ __all__ = [
     "gravity_mps2",
     "launch_feasible",
     "predict_intercept",
-    "pip_two_tables_kernel",
-    "predict_intercept_two_tables",
+    "pip_by_altitude_kernel",
+    "predict_intercept_by_altitude",
+    "reach_bounds",
     "track_acceleration_mps2",
 ]
 
@@ -203,17 +204,167 @@ def _accel_root(
 
 
 @njit
-def _table_reach(r: _F64, t_grid: _F64) -> tuple[int, float]:
-    """Usable length of a reach table (nan marks beyond its maximum flight time) and its steepest
-    slope over that length."""
+def _table_rise(r: _F64, t_grid: _F64, alt_grid: _F64, curves: _F64) -> int:
+    """Usable length of the (altitudes ``alt_grid``, times ``t_grid``) reach table ``r`` (nan in its
+    first row marks the end of its flights: :class:`samsim.sim.weapons.ReachTable` fills the rows to
+    end together), and into ``curves`` (3, times) three bounds of the reach, each non-decreasing in
+    time:
+
+    * ``curves[0]``, its rise: the most the reach can grow at a fixed altitude from the first node to
+      each node, the sum over the segments of the largest rise of any row (0 where all fall); between
+      nodes ``i < j`` the reach at any one altitude grows by at most ``curves[0, j] - curves[0, i]``,
+      steps and all (a lofted shot that suddenly reaches 14 km farther);
+    * ``curves[1]``, its envelope: the largest reach of any row at each node and all before it;
+    * ``curves[2]``, the steepest change of the reach with altitude, ``|dr/dh|`` between adjacent
+      rows, at each node and all before it (the rows part only late in flight, where the thick air
+      slows a missile most).
+
+    They bound the intercept search's skips (:func:`_pip_pair`) however steep a table's step is."""
     n_t = t_grid.size
+    n_alt = r.shape[0]
     n_ok = 0
-    slope_max = 0.0
-    while n_ok < n_t and not math.isnan(r[n_ok]):
-        if n_ok > 0:
-            slope_max = max(slope_max, abs(r[n_ok] - r[n_ok - 1]) / (t_grid[n_ok] - t_grid[n_ok - 1]))
+    while n_ok < n_t and not math.isnan(r[0, n_ok]):
         n_ok += 1
-    return n_ok, slope_max
+    for i in range(n_ok):
+        most_rise = 0.0
+        most = r[0, i]
+        steep = 0.0
+        for a in range(n_alt):
+            most = max(most, r[a, i])
+            if i > 0:
+                most_rise = max(most_rise, r[a, i] - r[a, i - 1])
+            if a > 0:
+                steep = max(steep, abs(r[a, i] - r[a - 1, i]) / (alt_grid[a] - alt_grid[a - 1]))
+        if i == 0:
+            curves[0, i] = 0.0
+            curves[1, i] = most
+            curves[2, i] = steep
+        else:
+            curves[0, i] = curves[0, i - 1] + most_rise
+            curves[1, i] = max(curves[1, i - 1], most)
+            curves[2, i] = max(curves[2, i - 1], steep)
+    return n_ok
+
+
+@njit_inline
+def _skip(
+    room: float,
+    lin: float,
+    coef: float,
+    steep: _F64,
+    quad: float,
+    t: float,
+    t_grid: _F64,
+    curve: _F64,
+    i: int,
+    n_ok: int,
+) -> tuple[float, int]:
+    """How far past ``t = t_grid[i]`` a gap ``room`` surely stays open when by ``t' = t + d`` it closes
+    by at most ``(lin + coef steep(t')) d + quad d**2 + curve(t')`` (``steep`` and ``curve``
+    non-decreasing, ``curve`` linear between nodes): the time and the node that starts its segment,
+    found by a galloping search over the nodes from ``i`` (and inside the last segment exactly when
+    ``quad`` and ``coef`` are 0); ``(-1, -1)`` when the gap stays open to the table's end
+    (``i < n_ok - 1``)."""
+    if curve[i] >= room:  # no time to close
+        return t, i
+    # gallop out from i (a skip near a root spans a node or two), then bisect
+    lo = i
+    hi = i + 1
+    step = 1
+    while True:
+        d = t_grid[hi] - t
+        if (lin + coef * steep[hi]) * d + quad * d * d + curve[hi] >= room:
+            break
+        if hi == n_ok - 1:
+            return -1.0, -1
+        lo = hi
+        step *= 2
+        hi = min(i + step, n_ok - 1)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        d = t_grid[mid] - t
+        if (lin + coef * steep[mid]) * d + quad * d * d + curve[mid] < room:
+            lo = mid
+        else:
+            hi = mid
+    if quad != 0.0 or coef != 0.0:
+        return t_grid[lo], lo
+    d = t_grid[lo] - t
+    grow = (curve[hi] - curve[lo]) / (t_grid[hi] - t_grid[lo])
+    past = t_grid[lo] + (room - lin * d - curve[lo]) / (lin + grow)
+    return min(max(past, t_grid[lo]), t_grid[hi]), lo
+
+
+@njit_inline
+def _reach_at(r: _F64, alt_grid: _F64, i: int, h: float) -> float:
+    """Reach at time node ``i`` of the (altitudes, times) table ``r`` against a target at altitude
+    ``h``: linear between the two rows about ``h``, the end row beyond them."""
+    n_alt = alt_grid.size
+    if n_alt == 1 or h <= alt_grid[0]:
+        return r[0, i]  # type: ignore[no-any-return]
+    if h >= alt_grid[n_alt - 1]:
+        return r[n_alt - 1, i]  # type: ignore[no-any-return]
+    a = 0
+    while alt_grid[a + 1] < h:
+        a += 1
+    w = (h - alt_grid[a]) / (alt_grid[a + 1] - alt_grid[a])
+    return r[a, i] + w * (r[a + 1, i] - r[a, i])  # type: ignore[no-any-return]
+
+
+@njit_inline
+def _reach_along(
+    r: _F64,
+    alt_grid: _F64,
+    i: int,
+    ex: float,
+    ey: float,
+    ez: float,
+    launcher: _F64,
+    center: _F64,
+    radius: float,
+) -> float:
+    """:func:`_reach_at` at node ``i`` for a target at ``launcher + e`` (altitude above the sphere
+    of ``center`` and ``radius``); a one-row table needs no altitude."""
+    if alt_grid.size == 1:
+        return r[0, i]  # type: ignore[no-any-return]
+    x = launcher[0] + ex - center[0]
+    y = launcher[1] + ey - center[1]
+    z = launcher[2] + ez - center[2]
+    return _reach_at(r, alt_grid, i, math.sqrt(x * x + y * y + z * z) - radius)
+
+
+@njit
+def _climb_bound(
+    qx: float,
+    qy: float,
+    qz: float,
+    vx: float,
+    vy: float,
+    vz: float,
+    speed: float,
+    accel: float,
+    t_end: float,
+    launcher: _F64,
+    center: _F64,
+) -> float:
+    """A bound on the rate ``|dh/dt|`` at which the altitude above the sphere of a track at
+    ``launcher + q + v t + a t**2 / 2`` changes over ``[0, t_end]`` (``|a|`` = ``accel``).
+
+    ``dh/dt = u(t) . v(t)`` with ``u`` the unit vector from the earth's centre, and
+    ``|u(t) - u(0)| <= 2 |p(t) - p(0)| / |p(0) - c|`` (for vectors ``x``, ``y``:
+    ``|x/|x| - y/|y|| <= 2 |x - y| / |x|``), so ``|dh/dt| <= |u(0) . v| + |a| t + 2 |p(t) - p(0)|
+    |v(t)| / |p(0) - c|``, largest at ``t_end``; never more than the speed itself. A level flight's is
+    a few metres a second, where the speed would be hundreds."""
+    rx = launcher[0] + qx - center[0]
+    ry = launcher[1] + qy - center[1]
+    rz = launcher[2] + qz - center[2]
+    rho = math.sqrt(rx * rx + ry * ry + rz * rz)
+    top = speed + accel * t_end
+    if rho <= 0.0:
+        return top
+    radial = abs(rx * vx + ry * vy + rz * vz) / rho
+    moved = speed * t_end + 0.5 * accel * t_end * t_end
+    return min(top, float(radial + accel * t_end + 2.0 * moved * top / rho))
 
 
 @njit
@@ -225,15 +376,31 @@ def _pip_pair(
     launchers: _F64,
     l_idx: int,
     t_grid: _F64,
+    alt_grid: _F64,
     r: _F64,
     n_ok: int,
-    slope_max: float,
+    curves: _F64,
+    center: _F64,
+    radius: float,
     d: float,
     tof: _F64,
     pip: _F64,
 ) -> None:
-    """Track ``k`` against launcher ``l_idx`` with reach table ``r`` (usable length ``n_ok``, steepest
-    slope ``slope_max``, :func:`_table_reach`): writes ``tof[k, l_idx]`` and ``pip[k, l_idx]``."""
+    """Track ``k`` against launcher ``l_idx`` with the (altitudes ``alt_grid``, times ``t_grid``) reach
+    table ``r``, read at each time node at the altitude the target is predicted at then (usable length
+    ``n_ok``; ``curves`` its rise, envelope and slope across rows, :func:`_table_rise`): writes
+    ``tof[k, l_idx]`` and ``pip[k, l_idx]``. Between nodes the reach is linear in time.
+
+    Segments are solved in time order; past a segment without a root, at ``t`` with the gap
+    ``g = |q(t)| - r(t) > 0``, no root comes before either of the times where the gap could first
+    close (:func:`_skip`), so the search goes on from the later one:
+
+    * ``g = (s + c k(t')) d + |a| d**2 / 2 + rise(t') - rise(t)`` with ``d = t' - t``: ``s`` the
+      track's speed at ``t``, ``a`` its acceleration, ``c`` its climb rate (:func:`_climb_bound`) and
+      ``k`` the reach's slope across rows so far, so ``c k`` bounds the reach's change by the
+      altitude; the rise its change in time;
+    * ``|q(t)| = s d + |a| d**2 / 2 + envelope(t')``: no altitude reaches farther than the envelope,
+      which serves a fast climbing or diving track best."""
     tof[k, l_idx] = np.nan
     pip[k, l_idx, 0] = np.nan
     pip[k, l_idx, 1] = np.nan
@@ -244,27 +411,44 @@ def _pip_pair(
     ay = acc[k, 1]
     az = acc[k, 2]
     accelerated = ax != 0.0 or ay != 0.0 or az != 0.0
+    launcher = launchers[l_idx]
     # the track's state at launch (after the delay), relative to the launcher
     vx = v[k, 0] + ax * d
     vy = v[k, 1] + ay * d
     vz = v[k, 2] + az * d
-    qx = p[k, 0] + v[k, 0] * d + 0.5 * ax * d * d - launchers[l_idx, 0]
-    qy = p[k, 1] + v[k, 1] * d + 0.5 * ay * d * d - launchers[l_idx, 1]
-    qz = p[k, 2] + v[k, 2] * d + 0.5 * az * d * d - launchers[l_idx, 2]
+    qx = p[k, 0] + v[k, 0] * d + 0.5 * ax * d * d - launcher[0]
+    qy = p[k, 1] + v[k, 1] * d + 0.5 * ay * d * d - launcher[1]
+    qz = p[k, 2] + v[k, 2] * d + 0.5 * az * d * d - launcher[2]
     t = t_grid[0]
     i = 0
     t_end = t_grid[n_ok - 1]
-    lip = math.sqrt(vx * vx + vy * vy + vz * vz) + slope_max
-    if accelerated:
-        lip += math.sqrt(ax * ax + ay * ay + az * az) * t_end
+    speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+    accel = math.sqrt(ax * ax + ay * ay + az * az) if accelerated else 0.0
+    # how fast the track's altitude can change: times the reach's slope across rows, how fast the
+    # reach along its path can change with it
+    climb = 0.0
+    rise = curves[0]
+    envelope = curves[1]
+    steep = curves[2]
+    if alt_grid.size > 1 and steep[n_ok - 1] > 0.0:
+        climb = _climb_bound(qx, qy, qz, vx, vy, vz, speed, accel, t_end, launcher, center)
+    ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t_grid[0])
+    r_i = _reach_along(r, alt_grid, 0, ex, ey, ez, launcher, center, radius)
+    at = 0  # the node r_i belongs to
     while t <= t_end:
         # the segment holding t: the last i with t_grid[i] <= t, at most n_ok - 2 (what
         # ``searchsorted(t_grid[:n_ok], t, side="right") - 1`` gives), found by stepping on from the
         # previous one (t only grows, a few segments a jump: cheaper than a bisection each time)
         while i < n_ok - 2 and t_grid[i + 1] <= t:
             i += 1
-        b = (r[i + 1] - r[i]) / (t_grid[i + 1] - t_grid[i])
-        a = r[i] - b * t_grid[i]
+        if at != i:
+            ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t_grid[i])
+            r_i = _reach_along(r, alt_grid, i, ex, ey, ez, launcher, center, radius)
+            at = i
+        ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t_grid[i + 1])
+        r_next = _reach_along(r, alt_grid, i + 1, ex, ey, ez, launcher, center, radius)
+        b = (r_next - r_i) / (t_grid[i + 1] - t_grid[i])
+        a = r_i - b * t_grid[i]
         if accelerated:
             root = _accel_root(qx, qy, qz, vx, vy, vz, ax, ay, az, a, b, t, t_grid[i + 1])
         else:
@@ -273,9 +457,9 @@ def _pip_pair(
             tof[k, l_idx] = root
             if accelerated:
                 ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, root)
-                pip[k, l_idx, 0] = ex + launchers[l_idx, 0]
-                pip[k, l_idx, 1] = ey + launchers[l_idx, 1]
-                pip[k, l_idx, 2] = ez + launchers[l_idx, 2]
+                pip[k, l_idx, 0] = ex + launcher[0]
+                pip[k, l_idx, 1] = ey + launcher[1]
+                pip[k, l_idx, 2] = ez + launcher[2]
             else:
                 pip[k, l_idx, 0] = p[k, 0] + vx * (d + root)
                 pip[k, l_idx, 1] = p[k, 1] + vy * (d + root)
@@ -283,12 +467,33 @@ def _pip_pair(
             return
         if i >= n_ok - 2:
             return
-        # no root up to the segment end; from there the gap closes no faster than lip
-        t = t_grid[i + 1]
-        ex, ey, ez = _gap(qx, qy, qz, vx, vy, vz, ax, ay, az, t)
-        gap = math.sqrt(ex * ex + ey * ey + ez * ez) - r[i + 1]
-        if lip > 0.0 and gap > 0.0:
-            t += gap / lip
+        # no root up to the segment end; from there the gap closes no faster than the track moves
+        # and the reach grows
+        i += 1
+        t = t_grid[i]
+        r_i = r_next
+        at = i
+        dist = math.sqrt(ex * ex + ey * ey + ez * ez)
+        gap = dist - r_next
+        if gap > 0.0:
+            # the track's speed from here, its distance growing by at most that plus accel d
+            wx, wy, wz = vx + ax * t, vy + ay * t, vz + az * t
+            now = math.sqrt(wx * wx + wy * wy + wz * wz)
+            t_rise, i_rise = _skip(gap + rise[i], now, climb, steep, 0.5 * accel, t, t_grid, rise, i, n_ok)
+            if i_rise < 0:
+                return  # the gap cannot close within the table
+            if dist > envelope[i]:
+                t_env, i_env = _skip(dist, now, 0.0, steep, 0.5 * accel, t, t_grid, envelope, i, n_ok)
+                if i_env < 0:
+                    return
+                if t_env > t_rise:
+                    t_rise, i_rise = t_env, i_env
+            t = t_rise
+            i = min(i_rise, n_ok - 2)
+
+
+_NO_CENTER = np.zeros(3)
+_ONE_ROW = np.zeros(1)
 
 
 @njit
@@ -300,75 +505,135 @@ def _pip_kernel(
     t_grid: _F64,
     r_tab: _F64,
     delay_s: float,
+    center: _F64,
+    one_row: _F64,
     tof: _F64,
     pip: _F64,
 ) -> None:
+    curves = np.empty((3, t_grid.size))
     for l_idx in range(launchers.shape[0]):
-        n_ok, slope_max = _table_reach(r_tab[l_idx], t_grid)
+        table = r_tab[l_idx : l_idx + 1]
+        n_ok = _table_rise(table, t_grid, one_row, curves)
         for k in range(p.shape[0]):
             _pip_pair(
-                p, v, acc, k, launchers, l_idx, t_grid, r_tab[l_idx], n_ok, slope_max, delay_s, tof, pip
+                p,
+                v,
+                acc,
+                k,
+                launchers,
+                l_idx,
+                t_grid,
+                one_row,
+                table,
+                n_ok,
+                curves,
+                center,
+                0.0,
+                delay_s,
+                tof,
+                pip,
             )
 
 
 @njit
-def pip_two_tables_kernel(
+def pip_by_altitude_kernel(
     p: _F64,
     v: _F64,
     acc: _F64,
     launchers: _F64,
     t_grid: _F64,
-    r_low: _F64,
-    r_high: _F64,
-    low: NDArray[np.bool_],
+    alt_grid: _F64,
+    r_tab: _F64,
+    n_ok: NDArray[np.int64],
+    curves: _F64,
+    center: _F64,
+    radius: float,
     tof: _F64,
     pip: _F64,
 ) -> None:
-    """:func:`_pip_kernel` with no launch delay, each track on the table ``r_low`` or ``r_high``
-    (:func:`predict_intercept_two_tables`; public for compiled callers that plan several launch sites
-    in one pass)."""
+    """:func:`_pip_kernel` with no launch delay on reach tables by target altitude (one (altitudes,
+    times) table per launcher in ``r_tab``, with its usable length and bounds:
+    :class:`samsim.sim.weapons.ReachTable`); :func:`predict_intercept_by_altitude` for compiled
+    callers that plan several launch sites in one pass."""
     for l_idx in range(launchers.shape[0]):
-        n_lo, slope_lo = _table_reach(r_low[l_idx], t_grid)
-        n_hi, slope_hi = _table_reach(r_high[l_idx], t_grid)
         for k in range(p.shape[0]):
-            if low[k]:
-                _pip_pair(p, v, acc, k, launchers, l_idx, t_grid, r_low[l_idx], n_lo, slope_lo, 0.0, tof, pip)
-            else:
-                _pip_pair(
-                    p, v, acc, k, launchers, l_idx, t_grid, r_high[l_idx], n_hi, slope_hi, 0.0, tof, pip
-                )
+            _pip_pair(
+                p,
+                v,
+                acc,
+                k,
+                launchers,
+                l_idx,
+                t_grid,
+                alt_grid,
+                r_tab[l_idx],
+                n_ok[l_idx],
+                curves[l_idx],
+                center,
+                radius,
+                0.0,
+                tof,
+                pip,
+            )
 
 
-def predict_intercept_two_tables(
+def predict_intercept_by_altitude(
     track_pos_m: _F64,
     track_vel_mps: _F64,
     launcher_pos_m: _F64,
     profile_time_s: _F64,
-    low_range_m: _F64,
-    high_range_m: _F64,
-    low: NDArray[np.bool_],
+    profile_alt_m: _F64,
+    range_m: _F64,
     track_acc_mps2: _F64,
+    center_enu_m: _F64,
+    earth_radius_m: float,
 ) -> tuple[_F64, _F64]:
-    """:func:`predict_intercept` (no launch delay) of tracks each with one of two reach tables: the
-    (L, T) ``low_range_m`` where ``low``, else ``high_range_m`` (a reach flown against a low or a
-    high target). The same floats as one :func:`predict_intercept` per table over its tracks, in one
-    compiled pass. Arrays as :func:`predict_intercept` takes them (float64; ``low`` (K,) bool)."""
+    """:func:`predict_intercept` (no launch delay) with a reach that depends on the target's altitude:
+    ``range_m`` (L, A, T) holds per launcher the reach after ``profile_time_s`` (T,) against targets at
+    each of ``profile_alt_m`` (A,) above the sphere (``center_enu_m``, ``earth_radius_m``), and at
+    each time node the search reads it at the altitude the track is predicted at then (linear between
+    rows, the end rows beyond them). A missile flies faster in thin air, so against a target at 20 km
+    a table flown at 10 km would plan its flight 15 % too long.
+
+    Nan in ``range_m`` marks the end of a launcher's table in all its rows at once
+    (:class:`samsim.sim.weapons.ReachTable`'s filling)."""
     p = np.ascontiguousarray(track_pos_m, dtype=np.float64).reshape(-1, 3)
-    tof = np.empty((p.shape[0], launcher_pos_m.shape[0]))
-    pip = np.empty((p.shape[0], launcher_pos_m.shape[0], 3))
-    pip_two_tables_kernel(
+    lau = np.ascontiguousarray(launcher_pos_m, dtype=np.float64).reshape(-1, 3)
+    t_grid = np.ascontiguousarray(profile_time_s, dtype=np.float64)
+    alt_grid = np.ascontiguousarray(profile_alt_m, dtype=np.float64)
+    tab = np.ascontiguousarray(range_m, dtype=np.float64).reshape(lau.shape[0], alt_grid.size, t_grid.size)
+    n_ok, curves = reach_bounds(t_grid, alt_grid, tab)
+    tof = np.empty((p.shape[0], lau.shape[0]))
+    pip = np.empty((p.shape[0], lau.shape[0], 3))
+    pip_by_altitude_kernel(
         p,
         np.ascontiguousarray(track_vel_mps, dtype=np.float64).reshape(-1, 3),
         np.ascontiguousarray(track_acc_mps2, dtype=np.float64).reshape(-1, 3),
-        np.ascontiguousarray(launcher_pos_m, dtype=np.float64),
-        np.ascontiguousarray(profile_time_s, dtype=np.float64),
-        np.ascontiguousarray(low_range_m, dtype=np.float64),
-        np.ascontiguousarray(high_range_m, dtype=np.float64),
-        np.ascontiguousarray(low, dtype=np.bool_),
+        lau,
+        t_grid,
+        alt_grid,
+        tab,
+        n_ok,
+        curves,
+        np.ascontiguousarray(center_enu_m, dtype=np.float64).reshape(3),
+        float(earth_radius_m),
         tof,
         pip,
     )
     return tof, pip
+
+
+def reach_bounds(profile_time_s: _F64, profile_alt_m: _F64, range_m: _F64) -> tuple[NDArray[np.int64], _F64]:
+    """Per table of the (L, A, T) ``range_m``: its usable length and its rise, envelope and slope
+    across altitudes (L, 3, T: :func:`_table_rise`), what :func:`pip_by_altitude_kernel` takes."""
+    tab = np.ascontiguousarray(range_m, dtype=np.float64)
+    t_grid = np.ascontiguousarray(profile_time_s, dtype=np.float64)
+    alt_grid = np.ascontiguousarray(profile_alt_m, dtype=np.float64)
+    n_ok = np.zeros(tab.shape[0], dtype=np.int64)
+    curves = np.zeros((tab.shape[0], 3, t_grid.size))
+    for l_idx in range(tab.shape[0]):
+        n_ok[l_idx] = _table_rise(tab[l_idx], t_grid, alt_grid, curves[l_idx])
+    return n_ok, curves
 
 
 def predict_intercept(
@@ -419,7 +684,7 @@ def predict_intercept(
         acc = np.ascontiguousarray(np.broadcast_to(np.asarray(track_acc_mps2, dtype=np.float64), p.shape))
     tof = np.empty((p.shape[0], lau.shape[0]))
     pip = np.empty((p.shape[0], lau.shape[0], 3))
-    _pip_kernel(p, v, acc, lau, t_grid, r_tab, float(launch_delay_s), tof, pip)
+    _pip_kernel(p, v, acc, lau, t_grid, r_tab, float(launch_delay_s), _NO_CENTER, _ONE_ROW, tof, pip)
     return tof, pip
 
 

@@ -54,11 +54,9 @@ from samsim.models import flyout, lethality
 from samsim.models.atmosphere import density_sound_scalar
 from samsim.sim.flights import TABLE_DT_S
 from samsim.sim.sensing import visible_many
-from samsim.sim.weapons import FirePlan, WeaponType, predicted_pk
+from samsim.sim.weapons import PROFILE_ALT_M, FirePlan, WeaponType, predicted_pk
 from samsim.sim.world import CompiledBattery, World
 
-LOW_TARGET_ALT_M = 3_000.0
-"""Tracks below this height use the reach table flown against a low target (denser air)."""
 ENGAGE_MAX_AGE_S = 15.0
 """A track not updated for longer than this is coasting: its position is too uncertain to fire at."""
 ENGINE_EXACT_MAX_CELLS = 24
@@ -880,7 +878,7 @@ def _leaker_engagements(
             continue
         pos_b, vel_b = unit.to_battery(pos[at], vel[at])
         # the reach tables first (cheap); the full feasibility only where the look comes too late
-        tof, _, _ = _intercept_points(plan, pos_b, vel_b)
+        tof, _ = _intercept_points(plan, pos_b, vel_b)
         soonest = np.min(np.where(np.isfinite(tof), tof, np.inf), axis=1)
         late = np.isfinite(soonest) & (look_s[at] + ka_s + soonest > t + assess.time_to_go_s[at])
         if not np.any(late):
@@ -947,7 +945,7 @@ def _within_reach_kernel(
     ``site_m[u]`` plus the way they cover in ``time_s[u]`` (a unit whose reach is 0 reaches nothing):
     ``|p| <= r_max + |v| T (+ 3/2 a_max T**2 for a track that may be ballistic)`` plus a margin of
     1 km and 1e-6 relative. A pair beyond it has no intercept solution
-    (:func:`samsim.c2.intercept.predict_intercept_two_tables`): the reach table never exceeds
+    (:func:`samsim.c2.intercept.predict_intercept_by_altitude`): the reach table never exceeds
     ``r_max``, the track at constant velocity moves at most ``|v| T``, and a falling track's motion
     linearised at a segment start strays at most ``3/2 a T**2`` from its start (a bound on the
     tangent's offset ``a t0**2 / 2`` and its velocity change ``a t0`` over ``T``); the frame mapping's
@@ -1118,19 +1116,21 @@ class _Planned(NamedTuple):
 class _UnitTables:
     """Several fire plans' planning figures side by side, padded to the most types ``M`` and the
     longest time-of-flight grid ``T`` (the padding is never read): per unit its number of types and
-    grid points, the grid (U, T), the reach and arrival-speed tables (U, M, T), the earth's centre and
-    radius in its frame, the :class:`~samsim.sim.weapons.TypeTable` figures (U, M), the system's
-    ballistic engagement range, its flat ground's height (nan with terrain) and its doctrine's
-    ``min_pk``."""
+    grid points, the grid (U, T), the reach and arrival-speed tables by target altitude (U, M, A, T)
+    with the reach tables' usable lengths, rises, envelopes and slopes across altitudes (U, M, 3, T)
+    (:func:`samsim.c2.intercept.reach_bounds`),
+    the earth's centre and radius in its frame, the :class:`~samsim.sim.weapons.TypeTable` figures
+    (U, M), the system's ballistic engagement range, its flat ground's height (nan with terrain) and
+    its doctrine's ``min_pk``."""
 
     plans: tuple[FirePlan, ...]
     n_types: IntArray
     n_grid: IntArray
     grid: FloatArray
-    reach_low: FloatArray
-    reach_high: FloatArray
-    arrival_low: FloatArray
-    arrival_high: FloatArray
+    reach: FloatArray
+    arrival: FloatArray
+    reach_n_ok: IntArray
+    reach_curves: FloatArray
     center: FloatArray
     radius: FloatArray
     min_range: FloatArray
@@ -1176,9 +1176,15 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         return out
 
     def per_grid(f: Callable[[FirePlan], FloatArray]) -> FloatArray:
-        out = np.zeros((u, mm, tt))
+        out = np.zeros((u, mm, PROFILE_ALT_M.size, tt))
         for i, p in enumerate(plans):
-            out[i, : len(p.types), : p.profile_time_s.size] = f(p)
+            out[i, : len(p.types), :, : p.profile_time_s.size] = f(p)
+        return out
+
+    def per_type_grid(f: Callable[[FirePlan], FloatArray]) -> FloatArray:
+        out = np.zeros((u, mm, 3, tt))
+        for i, p in enumerate(plans):
+            out[i, : len(p.types), :, : p.profile_time_s.size] = f(p)
         return out
 
     grid = np.zeros((u, tt))
@@ -1192,10 +1198,10 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         n_types=np.array([len(p.types) for p in plans], dtype=np.int64),
         n_grid=np.array([p.profile_time_s.size for p in plans], dtype=np.int64),
         grid=grid,
-        reach_low=per_grid(lambda p: p.reach_low_m),
-        reach_high=per_grid(lambda p: p.reach_high_m),
-        arrival_low=per_grid(lambda p: p.arrival_low_mps),
-        arrival_high=per_grid(lambda p: p.arrival_high_mps),
+        reach=per_grid(lambda p: p.reach_m),
+        arrival=per_grid(lambda p: p.arrival_mps),
+        reach_n_ok=per_type(lambda p: p.reach_n_ok).astype(np.int64),
+        reach_curves=per_type_grid(lambda p: p.reach_curves_m),
         center=np.array([p.center_enu_m for p in plans], dtype=np.float64).reshape(u, 3),
         radius=np.array([p.earth_radius_m for p in plans], dtype=np.float64),
         min_range=per_type(lambda p: p.table.min_range_m),
@@ -1279,7 +1285,6 @@ def _plan_units(
     center = tables.center[unit]
     # each unit's FirePlan.height_m, row by row
     height = np.asarray(row_norms(p - center) - tables.radius[unit], np.float64)
-    low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(p, v, height, center)
     speed = row_norms(v)
@@ -1293,16 +1298,16 @@ def _plan_units(
         p,
         v,
         acc,
-        low,
         speed,
         _launch_points(mm),
         tables.n_types,
         tables.n_grid,
         tables.grid,
-        tables.reach_low,
-        tables.reach_high,
-        tables.arrival_low,
-        tables.arrival_high,
+        PROFILE_ALT_M,
+        tables.reach,
+        tables.arrival,
+        tables.reach_n_ok,
+        tables.reach_curves,
         tables.center,
         tables.radius,
         tables.min_range,
@@ -1389,16 +1394,16 @@ def _plan_units_kernel(
     pos: FloatArray,
     vel: FloatArray,
     acc: FloatArray,
-    low: BoolArray,
     speed: FloatArray,
     launcher: FloatArray,
     n_types: IntArray,
     n_grid: IntArray,
     grid: FloatArray,
-    reach_low: FloatArray,
-    reach_high: FloatArray,
-    arrival_low: FloatArray,
-    arrival_high: FloatArray,
+    alt_grid: FloatArray,
+    reach: FloatArray,
+    arrival_tab: FloatArray,
+    reach_n_ok: IntArray,
+    reach_curves: FloatArray,
     center: FloatArray,
     radius: FloatArray,
     min_range: FloatArray,
@@ -1420,7 +1425,7 @@ def _plan_units_kernel(
     decided: NDArray[np.int8],
 ) -> bool:
     """:func:`_plan_units`' compiled pass, unit by unit over its rows of pairs with its own tables
-    (:class:`_UnitTables`): the intercepts (:func:`samsim.c2.intercept.predict_intercept_two_tables`'
+    (:class:`_UnitTables`): the intercepts (:func:`samsim.c2.intercept.predict_intercept_by_altitude`'
     kernel), the arrival speeds (:func:`_arrival_kernel`), the arithmetic checks
     (:func:`_envelope_kernel`) and, where they pass, the end-game pull (:func:`_pull_one`). Returns
     whether any pair passed the checks."""
@@ -1431,24 +1436,29 @@ def _plan_units_kernel(
             continue
         m, nt = n_types[u], n_grid[u]
         t_grid = grid[u, :nt]
-        intercept.pip_two_tables_kernel(
+        intercept.pip_by_altitude_kernel(
             pos[s:e],
             vel[s:e],
             acc[s:e],
             launcher[:m],
             t_grid,
-            reach_low[u, :m, :nt],
-            reach_high[u, :m, :nt],
-            low[s:e],
+            alt_grid,
+            reach[u, :m, :, :nt],
+            reach_n_ok[u, :m],
+            reach_curves[u, :m, :, :nt],
+            center[u],
+            radius[u],
             tof[s:e, :m],
             pip[s:e, :m],
         )
         _arrival_kernel(
             tof[s:e, :m],
-            low[s:e],
+            pip[s:e, :m],
             t_grid,
-            arrival_low[u, :m, :nt],
-            arrival_high[u, :m, :nt],
+            alt_grid,
+            arrival_tab[u, :m, :, :nt],
+            center[u],
+            radius[u],
             arrival[s:e, :m],
         )
         if not _envelope_kernel(
@@ -1484,45 +1494,71 @@ def _plan_units_kernel(
     return anything
 
 
-def _intercept_points(
-    plan: FirePlan, pos: FloatArray, vel: FloatArray
-) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Time of flight and intercept point per (track, type), and which tracks are low (flown against
-    with the low reach table, the others with the high one), in one compiled pass."""
+def _intercept_points(plan: FirePlan, pos: FloatArray, vel: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Time of flight and intercept point per (track, type), each type's reach read at the altitude
+    the track is predicted at (:func:`samsim.c2.intercept.predict_intercept_by_altitude`), in one
+    compiled pass."""
     height = plan.height_m(pos)
-    low = height < LOW_TARGET_ALT_M
     # a ballistic track is predicted falling under gravity, the others at constant velocity
     acc = intercept.track_acceleration_mps2(pos, vel, height, plan.center_enu_m)
-    tof, pip = intercept.predict_intercept_two_tables(
-        pos,
-        vel,
+    tof = np.empty((pos.shape[0], len(plan.types)))
+    pip = np.empty((pos.shape[0], len(plan.types), 3))
+    intercept.pip_by_altitude_kernel(
+        np.ascontiguousarray(pos, dtype=np.float64),
+        np.ascontiguousarray(vel, dtype=np.float64),
+        acc,
         _launch_points(len(plan.types)),
         plan.profile_time_s,
-        plan.reach_low_m,
-        plan.reach_high_m,
-        low,
-        acc,
+        PROFILE_ALT_M,
+        plan.reach_m,
+        plan.reach_n_ok,
+        plan.reach_curves_m,
+        plan.center_enu_m,
+        plan.earth_radius_m,
+        tof,
+        pip,
     )
-    return tof, pip, low
+    return tof, pip
 
 
 @njit
 def _arrival_kernel(
     tof: FloatArray,
-    low: BoolArray,
+    pip: FloatArray,
     grid: FloatArray,
-    table_low: FloatArray,
-    table_high: FloatArray,
+    alt_grid: FloatArray,
+    table: FloatArray,
+    center: FloatArray,
+    radius: float,
     out: FloatArray,
 ) -> None:
-    """The interceptor's speed on arrival after flights of ``tof`` (tracks, types) on the low or high
-    reach table: ``out[i, k]`` interpolated in row ``k`` of ``table_low`` where ``low[i]``, else of
-    ``table_high`` (nan where ``tof`` is nan or beyond the type's table), linearly, as
-    ``np.interp(tof, grid, table, right=np.nan)`` (:func:`_interp_kernel`)."""
+    """The interceptor's speed on arrival at the intercept points ``pip`` after flights of ``tof``
+    (tracks, types): ``table[k]`` (altitudes ``alt_grid``, times ``grid``) interpolated linearly in
+    time in the two rows about the point's altitude above the sphere (``center``, ``radius``; the end
+    row beyond them), then linearly between them (nan where ``tof`` is nan or beyond the table).
+    In time as ``np.interp(tof, grid, row, right=np.nan)`` (:func:`_interp_kernel`)."""
+    n_alt = alt_grid.size
     for i in range(tof.shape[0]):
-        table = table_low if low[i] else table_high
         for k in range(tof.shape[1]):
-            out[i, k] = _interp_kernel(tof[i, k], grid, table[k])
+            t = tof[i, k]
+            if math.isnan(t):
+                out[i, k] = t
+                continue
+            x = pip[i, k, 0] - center[0]
+            y = pip[i, k, 1] - center[1]
+            z = pip[i, k, 2] - center[2]
+            h = math.sqrt(x * x + y * y + z * z) - radius
+            if n_alt == 1 or h <= alt_grid[0]:
+                out[i, k] = _interp_kernel(t, grid, table[k, 0])
+            elif h >= alt_grid[n_alt - 1]:
+                out[i, k] = _interp_kernel(t, grid, table[k, n_alt - 1])
+            else:
+                a = 0
+                while alt_grid[a + 1] < h:
+                    a += 1
+                w = (h - alt_grid[a]) / (alt_grid[a + 1] - alt_grid[a])
+                lo = _interp_kernel(t, grid, table[k, a])
+                out[i, k] = lo + w * (_interp_kernel(t, grid, table[k, a + 1]) - lo)
 
 
 @njit

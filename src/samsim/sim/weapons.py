@@ -6,13 +6,16 @@ Nothing here changes during a run; the battery's runtime state is :class:`samsim
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 
 import numpy as np
 
 from samsim import catalog
 from samsim.arrays import BoolArray, FloatArray, IntArray
+from samsim.c2 import intercept
 from samsim.c2.doctrine import FirePolicy, SalvoDoctrine, policy
 from samsim.constants import G0_MPS2
 from samsim.models import flyout, lethality
@@ -20,10 +23,166 @@ from samsim.models.motion import GroundHeight
 from samsim.sim.sensing import RadarGeometry
 from samsim.sim.world import CompiledBattery, World
 
-LOW_PROFILE_ALT_M = 1_000.0
-HIGH_PROFILE_ALT_M = 10_000.0
+PROFILE_ALT_M = np.array([1_000.0, 3_000.0, 6_000.0, 10_000.0, 15_000.0, 20_000.0, 25_000.0, 30_000.0])
+"""Target altitudes (above the sphere) at which each interceptor's guided reach is tabulated. An
+interceptor flies faster and farther in thin air: the 48N6E3 reaches 40 km in 61.8 s against a target
+at 1 km and in 33.7 s against one at 20 km (:func:`samsim.models.flyout.reach_profile`), so planning
+reads the table at the altitude the target is predicted at (:func:`samsim.c2.intercept`). Linear
+interpolation between these rows is within about 1 s of a table flown at the altitude between them
+for the S-400's missiles out to 150 km (the 40N6E, whose flight lofts, within 6 s at 80 km)."""
 PK_RANGE_LOSS = 0.5
 PK_SPEED_LOSS = 0.5
+REACH_TABLES = Path(__file__).with_name("reach_tables.npz")
+"""The built-in catalog's reach tables, flown once by ``make reach-tables`` (:func:`write_reach_tables`)
+and shipped (flying them takes about 2 s per missile type); a type whose figures a scenario changes has
+its tables flown when first used."""
+
+
+@dataclass(frozen=True)
+class ReachTable:
+    """An interceptor's guided reach against stationary points at each of :data:`PROFILE_ALT_M`, on
+    one time-of-flight grid.
+
+    ``range_m[a, i]`` is the slant range reached after ``time_s[i]`` against a target at altitude
+    ``alt_m[a]`` and ``arrival_mps[a, i]`` the interceptor's speed there (nan after the longest
+    flight of all rows). A row whose own flights end sooner (above ~25 km the end game fails at long
+    range) goes on as the nearest row in altitude that goes on: its reach by that row's increments
+    (continuous, no steeper than the rows), its speeds as that row's. So the table reads at every
+    altitude as long as any row does: the end game's own check at the intercept point's altitude, not
+    the table's end, then judges the thin air (:func:`samsim.sim.battery._plan_units`)."""
+
+    alt_m: FloatArray
+    time_s: FloatArray
+    range_m: FloatArray
+    arrival_mps: FloatArray
+
+
+def _ends(table: FloatArray) -> IntArray:
+    """Per row of (altitudes, times) ``table``, the number of its leading finite values."""
+    finite = np.isfinite(table)
+    return np.asarray(np.where(finite.all(axis=1), table.shape[1], np.argmin(finite, axis=1)), np.int64)
+
+
+def _nearest_longer(ends: IntArray) -> list[tuple[int, int]]:
+    """``(row, source)`` pairs that fill every shorter row from the nearest row (in altitude, the
+    lower on a tie) among those already filled, the longest rows first."""
+    done = [int(np.argmax(ends))]
+    pairs = []
+    for a in sorted(range(ends.size), key=lambda r: (-ends[r], r)):
+        if a in done:
+            continue
+        source = min(done, key=lambda b: (abs(b - a), b))
+        pairs.append((a, source))
+        done.append(a)
+    return pairs
+
+
+def _fill_reach(reach: FloatArray) -> FloatArray:
+    """``reach`` (altitudes, times) with each row that ends sooner continued by the increments of its
+    nearest row that goes on (:func:`_nearest_longer`): continuous, so its slope is never more than the
+    rows' own (the intercept search's skip bound rests on it), and still non-decreasing."""
+    out = reach.copy()
+    ends = _ends(reach)
+    for a, b in _nearest_longer(ends):
+        e = int(ends[a])
+        base = out[a, e - 1] - out[b, e - 1] if e > 0 else 0.0
+        out[a, e:] = out[b, e:] + base
+    return out
+
+
+def _fill_arrival(arrival: FloatArray, reach: FloatArray) -> FloatArray:
+    """``arrival`` (altitudes, times) with each row that ends sooner taking the speeds of the row its
+    reach is continued from (:func:`_fill_reach`)."""
+    out = arrival.copy()
+    ends = _ends(reach)
+    for a, b in _nearest_longer(ends):
+        out[a, int(ends[a]) :] = out[b, int(ends[a]) :]
+    return out
+
+
+GRID_STEP_S = 0.5
+"""The least spacing of a reach table's time nodes: the union of its altitudes' own times (a flight
+every 2 km of ground range each) would put them 0.1 s apart, and the intercept search steps through
+the nodes near a solution one by one."""
+
+
+def thinned(times: FloatArray, step_s: float = GRID_STEP_S) -> FloatArray:
+    """The sorted unique ``times`` without those closer than ``step_s`` to the one kept before them
+    (the first and the last kept)."""
+    times = np.unique(times)
+    keep = [0]
+    for i in range(1, times.size - 1):
+        if times[i] - times[keep[-1]] >= step_s:
+            keep.append(i)
+    if times.size > 1:
+        if times[-1] - times[keep[-1]] < step_s and len(keep) > 1:
+            keep[-1] = times.size - 1
+        else:
+            keep.append(times.size - 1)
+    return times[keep]
+
+
+def reach_table(params: FloatArray, alt_m: FloatArray = PROFILE_ALT_M) -> ReachTable:
+    """:class:`ReachTable` of one interceptor (a row of :func:`samsim.models.flyout.interceptor_params`),
+    one :func:`samsim.models.flyout.reach_profile` per altitude resampled onto their time points,
+    :func:`thinned` (linear between nodes at least :data:`GRID_STEP_S` apart)."""
+    rows = [flyout.reach_profile(params, target_alt_m=float(h)) for h in alt_m]
+    grid = thinned(np.concatenate([t for t, _, _ in rows]))
+    reach = np.array([np.interp(grid, t, np.maximum.accumulate(r), right=np.nan) for t, r, _ in rows])
+    speed = np.array([np.interp(grid, t, v, right=np.nan) for t, _, v in rows])
+    return ReachTable(np.asarray(alt_m, np.float64), grid, _fill_reach(reach), _fill_arrival(speed, reach))
+
+
+def table_key(params: FloatArray, alt_m: FloatArray = PROFILE_ALT_M) -> str:
+    """What a shipped table is filed under: a digest of the flyout parameters and the altitudes."""
+    digest = hashlib.sha256(np.ascontiguousarray(params, np.float64).tobytes())
+    digest.update(np.ascontiguousarray(alt_m, np.float64).tobytes())
+    return digest.hexdigest()[:20]
+
+
+@cache
+def _shipped() -> dict[str, FloatArray]:
+    if not REACH_TABLES.exists():
+        return {}
+    with np.load(REACH_TABLES) as data:
+        return {name: data[name] for name in data.files}
+
+
+def _shipped_table(params: FloatArray) -> ReachTable | None:
+    """The shipped :class:`ReachTable` of these parameters, if there is one."""
+    key = table_key(params)
+    shipped = _shipped()
+    if f"{key}.time_s" not in shipped:
+        return None
+    return ReachTable(
+        PROFILE_ALT_M.copy(),
+        shipped[f"{key}.time_s"],
+        shipped[f"{key}.range_m"],
+        shipped[f"{key}.arrival_mps"],
+    )
+
+
+def write_reach_tables(path: Path = REACH_TABLES) -> list[str]:
+    """Fly the reach tables of every interceptor of the built-in catalog and write them to ``path``
+    (what ``make reach-tables`` does); returns the interceptors' names."""
+    cat = catalog.builtin()
+    arrays: dict[str, FloatArray] = {}
+    names = cat.names("interceptor")
+    for name in names:
+        params = _params(cat.interceptor(name))
+        table = reach_table(params)
+        key = table_key(params)
+        arrays[f"{key}.time_s"] = table.time_s
+        arrays[f"{key}.range_m"] = table.range_m
+        arrays[f"{key}.arrival_mps"] = table.arrival_mps
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **arrays)  # type: ignore[arg-type]
+    tmp.replace(path)
+    return names
+
+
+def _params(spec: catalog.InterceptorSpec) -> FloatArray:
+    return flyout.interceptor_params(**spec.flyout, max_accel_mps2=spec.max_g * G0_MPS2)
 
 
 @dataclass(frozen=True)
@@ -34,31 +193,26 @@ class WeaponType:
     spec: catalog.InterceptorSpec
     params: FloatArray
     lethal_radius_m: float
-    profile_time_s: FloatArray
-    profile_low_m: FloatArray  # reach r(t) against a low target (nan beyond the table)
-    profile_high_m: FloatArray
-    arrival_low_mps: FloatArray  # the interceptor's speed on arriving at that reach
-    arrival_high_mps: FloatArray
+    reach: ReachTable
+
+    @property
+    def profile_time_s(self) -> FloatArray:
+        """The reach table's time-of-flight grid."""
+        return self.reach.time_s
 
 
 @cache
 def weapon_type(spec: catalog.InterceptorSpec) -> WeaponType:
     """Flyout parameters and guided reach tables of an interceptor (computed once per spec: a scenario
-    that changes an interceptor's figures gets its own)."""
-    params = flyout.interceptor_params(**spec.flyout, max_accel_mps2=spec.max_g * G0_MPS2)
-    t_lo, r_lo, v_lo = flyout.reach_profile(params, target_alt_m=LOW_PROFILE_ALT_M)
-    t_hi, r_hi, v_hi = flyout.reach_profile(params, target_alt_m=HIGH_PROFILE_ALT_M)
-    grid = np.union1d(t_lo, t_hi)
+    that changes an interceptor's figures gets its own; the built-in catalog's are shipped)."""
+    params = _params(spec)
+    table = _shipped_table(params)
     return WeaponType(
         key=spec.key,
         spec=spec,
         params=params,
         lethal_radius_m=float(lethality.lethal_radius_m(spec.warhead_kg)),
-        profile_time_s=grid,
-        profile_low_m=np.interp(grid, t_lo, np.maximum.accumulate(r_lo), right=np.nan),
-        profile_high_m=np.interp(grid, t_hi, np.maximum.accumulate(r_hi), right=np.nan),
-        arrival_low_mps=np.interp(grid, t_lo, v_lo, right=np.nan),
-        arrival_high_mps=np.interp(grid, t_hi, v_hi, right=np.nan),
+        reach=reach_table(params) if table is None else table,
     )
 
 
@@ -87,10 +241,10 @@ class FirePlan:
     battery: CompiledBattery
     types: list[WeaponType]
     profile_time_s: FloatArray  # common time-of-flight grid of the reach tables
-    reach_low_m: FloatArray  # (types, grid) reach against low targets, nan beyond a type's table
-    reach_high_m: FloatArray
-    arrival_low_mps: FloatArray  # (types, grid) speed on arrival at the reach tables' points
-    arrival_high_mps: FloatArray
+    reach_m: FloatArray  # (types, PROFILE_ALT_M, grid) reach (ReachTable.range_m), nan beyond a type's
+    arrival_mps: FloatArray  # (types, PROFILE_ALT_M, grid) speed on arrival at those points
+    reach_n_ok: IntArray  # (types,) the reach tables' usable lengths (intercept.reach_bounds)
+    reach_curves_m: FloatArray  # (types, 3, grid) their rise, envelope and slope across altitudes
     center_enu_m: FloatArray  # the earth's centre in the battery frame
     earth_radius_m: float
     engagement_radar: RadarGeometry | None
@@ -133,7 +287,7 @@ class TypeTable:
     home_on_jam: BoolArray
     high_value_reserve: IntArray
     outer_reach_m: float  # the longest catalog maximum range (0 without types)
-    table_reach_m: float  # the farthest reach of the reach tables, low or high (0 without types)
+    table_reach_m: float  # the farthest reach of the reach tables at any altitude (0 without types)
     table_time_s: float  # their last time of flight
 
 
@@ -142,7 +296,7 @@ def type_table(plan: FirePlan) -> TypeTable:
     specs = [w.spec for w in plan.types]
     reserve = plan.battery.doctrine.high_value_reserve
     params = np.array([w.params for w in plan.types], dtype=np.float64).reshape(len(specs), flyout.N_PARAMS)
-    reach = np.concatenate([plan.reach_low_m.ravel(), plan.reach_high_m.ravel()])
+    reach = plan.reach_m.ravel()
     return TypeTable(
         min_range_m=np.array([s.min_range_m for s in specs], dtype=np.float64),
         max_range_m=np.array([s.max_range_m for s in specs], dtype=np.float64),
@@ -169,9 +323,15 @@ def type_table(plan: FirePlan) -> TypeTable:
 def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeometry]) -> FirePlan:
     """The fire plan of ``battery`` in ``world`` (``geometry``: its radars, in order)."""
     types = [weapon_type(world.catalog.interceptor(k)) for k in battery.launchers.missile_types]
-    grid = np.unique(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)
-    low = np.array([np.interp(grid, w.profile_time_s, w.profile_low_m, right=np.nan) for w in types])
-    high = np.array([np.interp(grid, w.profile_time_s, w.profile_high_m, right=np.nan) for w in types])
+    grid = thinned(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)
+    n_alt = PROFILE_ALT_M.size
+
+    def on_grid(table: FloatArray, w: WeaponType) -> FloatArray:
+        return np.array([np.interp(grid, w.profile_time_s, row, right=np.nan) for row in table])
+
+    reach = np.array([on_grid(w.reach.range_m, w) for w in types]).reshape(len(types), n_alt, grid.size)
+    arrival = np.array([on_grid(w.reach.arrival_mps, w) for w in types]).reshape(reach.shape)
+    n_ok, curves = intercept.reach_bounds(grid, PROFILE_ALT_M, reach)
     roles = [g.spec.role for g in geometry]
     center = battery.frame.earth_center_enu_m
     d = battery.doctrine
@@ -179,14 +339,10 @@ def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeomet
         battery=battery,
         types=types,
         profile_time_s=grid,
-        reach_low_m=low.reshape(len(types), grid.size),
-        reach_high_m=high.reshape(len(types), grid.size),
-        arrival_low_mps=np.array(
-            [np.interp(grid, w.profile_time_s, w.arrival_low_mps, right=np.nan) for w in types]
-        ).reshape(len(types), grid.size),
-        arrival_high_mps=np.array(
-            [np.interp(grid, w.profile_time_s, w.arrival_high_mps, right=np.nan) for w in types]
-        ).reshape(len(types), grid.size),
+        reach_m=reach,
+        arrival_mps=arrival,
+        reach_n_ok=n_ok,
+        reach_curves_m=curves,
         center_enu_m=center,
         earth_radius_m=float(np.linalg.norm(center) - battery.frame.alt_m),
         engagement_radar=geometry[roles.index("engagement")] if "engagement" in roles else None,
