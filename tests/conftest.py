@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+import samsim.cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -125,3 +129,14 @@ def circle_route(
             f"up_m: {up_m}{speed}}}"
         )
     return "\n".join(pts)
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_handling_restored() -> Iterator[None]:
+    """A test that runs the console entry point in-process through a Ctrl-C leaves it deaf to
+    further ones (``samsim.cli.go_deaf``), as a stopping command must be; the next test gets the
+    worker's own handling back."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
+    samsim.cli._stopping.clear()

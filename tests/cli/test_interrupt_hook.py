@@ -102,3 +102,36 @@ def test_a_ctrl_c_while_the_commands_load_exits_130_without_a_traceback(
     assert capsys.readouterr().err.strip() == "interrupted; nothing was written"
     # anything else still surfaces
     assert cli.interrupted(ImportError("no module")) is False
+
+
+def test_a_ctrl_c_delivered_again_while_a_command_exits_interrupted_does_not_kill_the_process() -> None:
+    """A command reports its own Ctrl-C and exits 130 (``typer.Exit(130)``, as ``samsim run`` does)
+    while a re-delivered one is on its way: the exit stays 130, not death by the signal (-2, which CI
+    saw when a Ctrl-C landed in numba's compiler)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    program = textwrap.dedent(
+        """
+        import sys, time
+        from types import SimpleNamespace
+        import typer
+        from samsim.cli import app
+        def interrupted_command(standalone_mode=False):
+            hook = app._deliver_interrupts_again(lambda unraisable: None)
+            hook(SimpleNamespace(exc_type=KeyboardInterrupt))  # a re-delivery on its way (10 ms)
+            raise typer.Exit(130)
+        app.app = interrupted_command
+        exit_now = sys.exit
+        def exit_slowly(code):  # the re-delivery lands while the process exits
+            time.sleep(0.05)
+            exit_now(code)
+        sys.exit = exit_slowly
+        app.main()
+        """
+    )
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+        assert proc.returncode == 130, proc.stderr
+        assert "Traceback" not in proc.stderr

@@ -320,7 +320,8 @@ def test_the_pull_bracket_agrees_with_the_standard_atmosphere(plan: FirePlan) ->
 def test_several_units_plan_in_one_pass_as_each_alone() -> None:
     """:func:`battery._plan_units` over units with different missile types and time-of-flight grids
     (an S-400 battalion and a Pantsir, each tracks in its own frame, some not to be planned) gives,
-    pair by pair, the array passes' floats of each unit alone."""
+    pair by pair, the floats of each unit planned alone (which the test above checks against the array
+    passes)."""
     from tests.sim.test_layered import _scenario as layered
 
     world = compile_world(layered())

@@ -8,9 +8,12 @@ Intercept geometry
     ``r = a + b t``, so each table segment is solved exactly by the quadratic
     ``(v.v - b**2) t**2 + 2 (q.v - a b) t + (q.q - a**2) = 0`` with ``q = p - L`` and ``a + b t >= 0``
     (the classical constant-speed collision triangle when the table is ``r = s t``; Shneydor 1998,
-    ch. 1). Segments are visited in time order, skipping
-    ahead with the Lipschitz bound ``|d/dt (|q + v t| - r(t))| <= |v| + max r'`` (no root is jumped),
-    so a pair costs a few segment tests, not a scan of the table.
+    ch. 1). A reach that depends on the target's altitude (tables flown at several altitudes:
+    :func:`predict_intercept_by_altitude`) is read at each time node at the altitude the track has
+    then. Segments are visited in time order; past one without a root the search skips to where the
+    gap could first close, bounded by the tables' rise, envelope and slope across altitudes
+    (:func:`_table_rise`, :func:`_pip_pair`), so no root is jumped and a pair costs a few segment
+    tests, not a scan of the table.
 
 Ballistic tracks
     A ballistic missile coasting above the dense air falls under gravity: extrapolating its track at
@@ -22,7 +25,7 @@ Ballistic tracks
     the constant-acceleration motion model), with ``a`` the central gravity ``-mu r / |r|**3`` at the
     track (``r`` from the earth's centre). Each segment is then solved with the target's motion
     linearised at the segment start (the quadratic above) and refined by Newton steps on the exact
-    ``|q + v t + a t**2 / 2| - r(t)``; the skip bound becomes ``|v| + |a| t_max + max r'``.
+    ``|q + v t + a t**2 / 2| - r(t)``; the skip bounds gain the acceleration's ``|a| d**2 / 2``.
 
 Launch feasibility
     The PIP must lie inside the interceptor's envelope: slant range from the launcher in
@@ -633,6 +636,8 @@ def reach_bounds(profile_time_s: _F64, profile_alt_m: _F64, range_m: _F64) -> tu
     curves = np.zeros((tab.shape[0], 3, t_grid.size))
     for l_idx in range(tab.shape[0]):
         n_ok[l_idx] = _table_rise(tab[l_idx], t_grid, alt_grid, curves[l_idx])
+        if np.isnan(tab[l_idx, :, : n_ok[l_idx]]).any():
+            raise ValueError("the rows of a reach table must end together (nan from the same node)")
     return n_ok, curves
 
 

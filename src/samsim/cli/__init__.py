@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 from samsim import portable
 
 __all__ = ["main"]
+
+_stopping = threading.Event()
+
+
+def stopping() -> bool:
+    """Whether the command is stopping on a Ctrl-C (:func:`go_deaf` has run)."""
+    return _stopping.is_set()
+
+
+def go_deaf() -> None:
+    """Ignore any further Ctrl-C: the command is stopping on one. A Ctrl-C delivered again from a C
+    callback (``samsim.cli.app``) or pressed again while the command reports the first and exits would
+    otherwise escape that report and end the process by the signal (exit -2, a traceback) instead of
+    130. One that lands before the signal is ignored is caught and the step retried."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    while True:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            _stopping.set()
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def _asks_portable(args: list[str]) -> bool:

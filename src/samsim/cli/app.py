@@ -7,7 +7,6 @@ Exit codes: 0 success; 2 bad input (scenario or arguments), one line per problem
 from __future__ import annotations
 
 import _thread
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -17,7 +16,19 @@ import typer
 
 from samsim import portable
 from samsim._version import __version__
-from samsim.cli import catalog, coverage, envelope, export, exposure, interrupted, mc, run, serve
+from samsim.cli import (
+    catalog,
+    coverage,
+    envelope,
+    export,
+    exposure,
+    go_deaf,
+    interrupted,
+    mc,
+    run,
+    serve,
+    stopping,
+)
 from samsim.cli.console import err_console, out_console
 
 
@@ -115,29 +126,43 @@ def _interrupt_main_once() -> None:
     """Interrupt the main thread unless it is already stopping on an interrupt: a second one while
     it reports the first would escape the handler and kill the process by SIGINT instead of exit
     130."""
-    if not _stopping.is_set():
+    if not stopping():
         _thread.interrupt_main()
 
 
-_stopping = threading.Event()
+INTERRUPTED_EXITS = (130, 143)
+"""The exit statuses of a command stopped by Ctrl-C (130) or SIGTERM (143)."""
 
 
 def _stop_interrupted() -> NoReturn:
-    """Exit 130 after a Ctrl-C, deaf to further ones (a re-delivered or repeated Ctrl-C arriving
-    while this runs would otherwise end the process by the signal instead)."""
-    _stopping.set()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    err_console.print("interrupted; nothing was written")
+    """Exit 130 after a Ctrl-C, deaf to further ones (:func:`samsim.cli.go_deaf`) before anything
+    else."""
+    go_deaf()
+    try:
+        err_console.print("interrupted; nothing was written")
+    except KeyboardInterrupt:  # tripped before the signal was ignored: it cuts only the report short
+        pass
     sys.exit(130)
 
 
 def main() -> None:
-    """Console entry point: maps errors to exit codes (2 bad input, 1 internal error)."""
+    """Console entry point: maps errors to exit codes (2 bad input, 1 internal error). A Ctrl-C that
+    lands anywhere in it, even while a command's own handler reports an earlier one, ends in exit 130
+    (:func:`_stop_interrupted`)."""
+    try:
+        _main()
+    except KeyboardInterrupt:
+        _stop_interrupted()
+
+
+def _main() -> None:
     sys.unraisablehook = _deliver_interrupts_again(sys.unraisablehook)
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
+        if exc.exit_code in INTERRUPTED_EXITS:
+            go_deaf()  # the command reported the interrupt: a re-delivered one must not undo that
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         _stop_interrupted()

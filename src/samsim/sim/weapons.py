@@ -27,9 +27,10 @@ PROFILE_ALT_M = np.array([1_000.0, 3_000.0, 6_000.0, 10_000.0, 15_000.0, 20_000.
 """Target altitudes (above the sphere) at which each interceptor's guided reach is tabulated. An
 interceptor flies faster and farther in thin air: the 48N6E3 reaches 40 km in 61.8 s against a target
 at 1 km and in 33.7 s against one at 20 km (:func:`samsim.models.flyout.reach_profile`), so planning
-reads the table at the altitude the target is predicted at (:func:`samsim.c2.intercept`). Linear
+reads the table at the altitude the target is predicted at (:mod:`samsim.c2.intercept`). Linear
 interpolation between these rows is within about 1 s of a table flown at the altitude between them
-for the S-400's missiles out to 150 km (the 40N6E, whose flight lofts, within 6 s at 80 km)."""
+from 12.5 km up, out to 150 km; lower down, near the range where a lofted shot's reach suddenly grows
+(each row has that step at its own time), it is off by up to 8 s (48N6E3 at 4.5 km, 80 km out)."""
 PK_RANGE_LOSS = 0.5
 PK_SPEED_LOSS = 0.5
 REACH_TABLES = Path(__file__).with_name("reach_tables.npz")
@@ -64,8 +65,8 @@ def _ends(table: FloatArray) -> IntArray:
 
 
 def _nearest_longer(ends: IntArray) -> list[tuple[int, int]]:
-    """``(row, source)`` pairs that fill every shorter row from the nearest row (in altitude, the
-    lower on a tie) among those already filled, the longest rows first."""
+    """``(row, source)`` pairs that fill every shorter row from the nearest row (by its place in the
+    altitudes, the lower on a tie) among those already filled, the longest rows first."""
     done = [int(np.argmax(ends))]
     pairs = []
     for a in sorted(range(ends.size), key=lambda r: (-ends[r], r)):
@@ -102,8 +103,8 @@ def _fill_arrival(arrival: FloatArray, reach: FloatArray) -> FloatArray:
 
 GRID_STEP_S = 0.5
 """The least spacing of a reach table's time nodes: the union of its altitudes' own times (a flight
-every 2 km of ground range each) would put them 0.1 s apart, and the intercept search steps through
-the nodes near a solution one by one."""
+every 2 km of ground range each) would put them 0.14 s apart (median), and the intercept search steps
+through the nodes near a solution one by one."""
 
 
 def thinned(times: FloatArray, step_s: float = GRID_STEP_S) -> FloatArray:
@@ -323,7 +324,7 @@ def type_table(plan: FirePlan) -> TypeTable:
 def fire_plan(world: World, battery: CompiledBattery, geometry: list[RadarGeometry]) -> FirePlan:
     """The fire plan of ``battery`` in ``world`` (``geometry``: its radars, in order)."""
     types = [weapon_type(world.catalog.interceptor(k)) for k in battery.launchers.missile_types]
-    grid = thinned(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)
+    grid = np.unique(np.concatenate([w.profile_time_s for w in types])) if types else np.zeros(1)
     n_alt = PROFILE_ALT_M.size
 
     def on_grid(table: FloatArray, w: WeaponType) -> FloatArray:
