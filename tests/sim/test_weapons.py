@@ -67,12 +67,9 @@ def test_rows_that_end_sooner_go_on_as_their_nearest_row_that_goes_on() -> None:
     on, so it stays continuous and no steeper than the rows; its speeds are that row's."""
     reach = np.array([[0.0, 1.0, 2.0, 4.0], [0.0, 1.5, np.nan, np.nan], [0.0, np.nan, np.nan, np.nan]])
     speed = np.array([[5.0, 6.0, 7.0, 8.0], [5.0, 9.0, np.nan, np.nan], [5.0, np.nan, np.nan, np.nan]])
-    np.testing.assert_array_equal(
-        weapons._fill_reach(reach), [[0, 1, 2, 4], [0, 1.5, 2.5, 4.5], [0, 1.5, 2.5, 4.5]]
-    )
-    np.testing.assert_array_equal(
-        weapons._fill_arrival(speed, reach), [[5, 6, 7, 8], [5, 9, 7, 8], [5, 9, 7, 8]]
-    )
+    filled_reach, filled_speed = weapons._filled(reach, speed)
+    np.testing.assert_array_equal(filled_reach, [[0, 1, 2, 4], [0, 1.5, 2.5, 4.5], [0, 1.5, 2.5, 4.5]])
+    np.testing.assert_array_equal(filled_speed, [[5, 6, 7, 8], [5, 9, 7, 8], [5, 9, 7, 8]])
     for name in ("48N6E3", "40N6E", "9M96E2"):
         table = weapon_type(catalog.interceptor(name)).reach
         r = table.range_m

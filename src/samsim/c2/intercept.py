@@ -68,6 +68,7 @@ __all__ = [
     "launch_feasible",
     "predict_intercept",
     "pip_by_altitude_kernel",
+    "altitude_row",
     "predict_intercept_by_altitude",
     "reach_bounds",
     "track_acceleration_mps2",
@@ -299,18 +300,28 @@ def _skip(
 
 
 @njit_inline
-def _reach_at(r: _F64, alt_grid: _F64, i: int, h: float) -> float:
-    """Reach at time node ``i`` of the (altitudes, times) table ``r`` against a target at altitude
-    ``h``: linear between the two rows about ``h``, the end row beyond them."""
+def altitude_row(alt_grid: _F64, h: float) -> tuple[int, float]:
+    """Where altitude ``h`` falls among a table's rows ``alt_grid``: the row ``a`` at or below it and
+    the weight ``w`` of the row above (a value reads ``v[a] + w (v[a + 1] - v[a])``); ``w`` is 0, and
+    row ``a`` read alone, below the first row, above the last, and with one row."""
     n_alt = alt_grid.size
     if n_alt == 1 or h <= alt_grid[0]:
-        return r[0, i]  # type: ignore[no-any-return]
+        return 0, 0.0
     if h >= alt_grid[n_alt - 1]:
-        return r[n_alt - 1, i]  # type: ignore[no-any-return]
+        return n_alt - 1, 0.0
     a = 0
     while alt_grid[a + 1] < h:
         a += 1
-    w = (h - alt_grid[a]) / (alt_grid[a + 1] - alt_grid[a])
+    return a, (h - alt_grid[a]) / (alt_grid[a + 1] - alt_grid[a])
+
+
+@njit_inline
+def _reach_at(r: _F64, alt_grid: _F64, i: int, h: float) -> float:
+    """Reach at time node ``i`` of the (altitudes, times) table ``r`` against a target at altitude
+    ``h``: linear between the two rows about ``h``, the end row beyond them (:func:`altitude_row`)."""
+    a, w = altitude_row(alt_grid, h)
+    if w == 0.0:
+        return r[a, i]  # type: ignore[no-any-return]
     return r[a, i] + w * (r[a + 1, i] - r[a, i])  # type: ignore[no-any-return]
 
 
@@ -357,7 +368,7 @@ def _climb_bound(
     ``|u(t) - u(0)| <= 2 |p(t) - p(0)| / |p(0) - c|`` (for vectors ``x``, ``y``:
     ``|x/|x| - y/|y|| <= 2 |x - y| / |x|``), so ``|dh/dt| <= |u(0) . v| + |a| t + 2 |p(t) - p(0)|
     |v(t)| / |p(0) - c|``, largest at ``t_end``; never more than the speed itself. A level flight's is
-    a few metres a second, where the speed would be hundreds."""
+    tens of metres a second over a table's minutes, where the speed would be hundreds."""
     rx = launcher[0] + qx - center[0]
     ry = launcher[1] + qy - center[1]
     rz = launcher[2] + qz - center[2]

@@ -1175,14 +1175,9 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
             out[i, : len(p.types)] = f(p)
         return out
 
-    def per_grid(f: Callable[[FirePlan], FloatArray]) -> FloatArray:
-        out = np.zeros((u, mm, PROFILE_ALT_M.size, tt))
-        for i, p in enumerate(plans):
-            out[i, : len(p.types), :, : p.profile_time_s.size] = f(p)
-        return out
-
-    def per_type_grid(f: Callable[[FirePlan], FloatArray]) -> FloatArray:
-        out = np.zeros((u, mm, 3, tt))
+    def per_grid(f: Callable[[FirePlan], FloatArray], rows: int) -> FloatArray:
+        """(U, M, rows, T): each plan's (types, rows, grid) table, padded."""
+        out = np.zeros((u, mm, rows, tt))
         for i, p in enumerate(plans):
             out[i, : len(p.types), :, : p.profile_time_s.size] = f(p)
         return out
@@ -1198,10 +1193,10 @@ def _unit_tables(plans: list[FirePlan]) -> _UnitTables:
         n_types=np.array([len(p.types) for p in plans], dtype=np.int64),
         n_grid=np.array([p.profile_time_s.size for p in plans], dtype=np.int64),
         grid=grid,
-        reach=per_grid(lambda p: p.reach_m),
-        arrival=per_grid(lambda p: p.arrival_mps),
+        reach=per_grid(lambda p: p.reach_m, PROFILE_ALT_M.size),
+        arrival=per_grid(lambda p: p.arrival_mps, PROFILE_ALT_M.size),
         reach_n_ok=per_type(lambda p: p.reach_n_ok).astype(np.int64),
-        reach_curves=per_type_grid(lambda p: p.reach_curves_m),
+        reach_curves=per_grid(lambda p: p.reach_curves_m, 3),
         center=np.array([p.center_enu_m for p in plans], dtype=np.float64).reshape(u, 3),
         radius=np.array([p.earth_radius_m for p in plans], dtype=np.float64),
         min_range=per_type(lambda p: p.table.min_range_m),
@@ -1537,7 +1532,6 @@ def _arrival_kernel(
     time in the two rows about the point's altitude above the sphere (``center``, ``radius``; the end
     row beyond them), then linearly between them (nan where ``tof`` is nan or beyond the table).
     In time as ``np.interp(tof, grid, row, right=np.nan)`` (:func:`_interp_kernel`)."""
-    n_alt = alt_grid.size
     for i in range(tof.shape[0]):
         for k in range(tof.shape[1]):
             t = tof[i, k]
@@ -1548,17 +1542,9 @@ def _arrival_kernel(
             y = pip[i, k, 1] - center[1]
             z = pip[i, k, 2] - center[2]
             h = math.sqrt(x * x + y * y + z * z) - radius
-            if n_alt == 1 or h <= alt_grid[0]:
-                out[i, k] = _interp_kernel(t, grid, table[k, 0])
-            elif h >= alt_grid[n_alt - 1]:
-                out[i, k] = _interp_kernel(t, grid, table[k, n_alt - 1])
-            else:
-                a = 0
-                while alt_grid[a + 1] < h:
-                    a += 1
-                w = (h - alt_grid[a]) / (alt_grid[a + 1] - alt_grid[a])
-                lo = _interp_kernel(t, grid, table[k, a])
-                out[i, k] = lo + w * (_interp_kernel(t, grid, table[k, a + 1]) - lo)
+            a, w = intercept.altitude_row(alt_grid, h)
+            lo = _interp_kernel(t, grid, table[k, a])
+            out[i, k] = lo if w == 0.0 else lo + w * (_interp_kernel(t, grid, table[k, a + 1]) - lo)
 
 
 @njit

@@ -78,27 +78,19 @@ def _nearest_longer(ends: IntArray) -> list[tuple[int, int]]:
     return pairs
 
 
-def _fill_reach(reach: FloatArray) -> FloatArray:
-    """``reach`` (altitudes, times) with each row that ends sooner continued by the increments of its
-    nearest row that goes on (:func:`_nearest_longer`): continuous, so its slope is never more than the
-    rows' own (the intercept search's skip bound rests on it), and still non-decreasing."""
-    out = reach.copy()
+def _filled(reach: FloatArray, arrival: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``reach`` and ``arrival`` (altitudes, times) with each row that ends sooner continued from its
+    nearest row that goes on (:func:`_nearest_longer`): its reach by that row's increments
+    (continuous, so its slope is never more than the rows' own: the intercept search's skip bound
+    rests on it; still non-decreasing), its speeds as that row's."""
+    out_r, out_v = reach.copy(), arrival.copy()
     ends = _ends(reach)
     for a, b in _nearest_longer(ends):
         e = int(ends[a])
-        base = out[a, e - 1] - out[b, e - 1] if e > 0 else 0.0
-        out[a, e:] = out[b, e:] + base
-    return out
-
-
-def _fill_arrival(arrival: FloatArray, reach: FloatArray) -> FloatArray:
-    """``arrival`` (altitudes, times) with each row that ends sooner taking the speeds of the row its
-    reach is continued from (:func:`_fill_reach`)."""
-    out = arrival.copy()
-    ends = _ends(reach)
-    for a, b in _nearest_longer(ends):
-        out[a, int(ends[a]) :] = out[b, int(ends[a]) :]
-    return out
+        base = out_r[a, e - 1] - out_r[b, e - 1] if e > 0 else 0.0
+        out_r[a, e:] = out_r[b, e:] + base
+        out_v[a, e:] = out_v[b, e:]
+    return out_r, out_v
 
 
 GRID_STEP_S = 0.5
@@ -131,7 +123,7 @@ def reach_table(params: FloatArray, alt_m: FloatArray = PROFILE_ALT_M) -> ReachT
     grid = thinned(np.concatenate([t for t, _, _ in rows]))
     reach = np.array([np.interp(grid, t, np.maximum.accumulate(r), right=np.nan) for t, r, _ in rows])
     speed = np.array([np.interp(grid, t, v, right=np.nan) for t, _, v in rows])
-    return ReachTable(np.asarray(alt_m, np.float64), grid, _fill_reach(reach), _fill_arrival(speed, reach))
+    return ReachTable(np.asarray(alt_m, np.float64), grid, *_filled(reach, speed))
 
 
 def table_key(params: FloatArray, alt_m: FloatArray = PROFILE_ALT_M) -> str:
